@@ -1,0 +1,160 @@
+//! Rustdoc text built from spec facts.
+
+use crate::model::{Field, Operation, Type};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc = "..."]` attributes, one per line, so prettyplease prints `///`.
+pub fn attrs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// Escapes text for Markdown inside rustdoc: brackets and angle brackets
+/// from the service's prose must not turn into broken links or HTML.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '[' | ']' | '<' | '>' | '*' | '_' | '`' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A type as a reader sees it.
+pub fn type_word(ty: &Type) -> String {
+    match ty {
+        Type::String => "string".into(),
+        Type::Int32 => "integer (int32)".into(),
+        Type::Int64 => "integer (int64)".into(),
+        Type::Float => "number".into(),
+        Type::Boolean => "boolean".into(),
+        Type::Array(item) => format!("array of {}", type_word(item)),
+        Type::Object(name) => format!("object [`{name}`]"),
+    }
+}
+
+/// The doc of a request parameter or its setter.
+pub fn field(field: &Field, request: bool) -> String {
+    let mut text = String::new();
+    match &field.description {
+        Some(description) => text.push_str(&escape(description.trim())),
+        None => text.push_str(&format!("`{}`.", field.wire_name)),
+    }
+    text.push_str("\n\n");
+    let mut facts = vec![format!("Wire name: `{}`", field.wire_name)];
+    facts.push(format!("type: {}", type_word(&field.ty)));
+    if request {
+        facts.push(if field.required {
+            "required".into()
+        } else {
+            "optional".into()
+        });
+    }
+    text.push_str(&facts.join("; "));
+    text.push('.');
+    let c = &field.constraints;
+    let mut limits = Vec::new();
+    if let Some(min) = c.minimum {
+        limits.push(format!("minimum {}", bound(min)));
+    }
+    if let Some(max) = c.maximum {
+        limits.push(format!("maximum {}", bound(max)));
+    }
+    if let Some(n) = c.min_length {
+        limits.push(format!("at least {n} characters"));
+    }
+    if let Some(n) = c.max_length {
+        limits.push(format!("at most {n} characters"));
+    }
+    if let Some(n) = c.min_items {
+        limits.push(format!("at least {n} items"));
+    }
+    if let Some(n) = c.max_items {
+        limits.push(format!("at most {n} items"));
+    }
+    if !c.enum_values.is_empty() {
+        let values: Vec<String> = c.enum_values.iter().map(|v| format!("`{v}`")).collect();
+        limits.push(format!("one of {}", values.join(", ")));
+    }
+    if !limits.is_empty() {
+        text.push_str(&format!(" Limits: {}.", limits.join(", ")));
+    }
+    if let Some(default) = &field.default {
+        text.push_str(&format!(" Service default: `{default}`."));
+    }
+    if let Some(example) = &field.example {
+        text.push_str(&format!(" Example: `{}`.", example.replace('`', "'")));
+    }
+    if field.deprecated {
+        text.push_str(" Deprecated by the service.");
+    }
+    text
+}
+
+fn bound(bound: crate::model::Bound) -> String {
+    match bound {
+        crate::model::Bound::Int(v) => v.to_string(),
+        crate::model::Bound::Float(v) => v.to_string(),
+    }
+}
+
+/// The operation's full doc: summary, description, RAM action, errors.
+pub fn operation(op: &Operation) -> String {
+    let mut text = format!("{}\n", escape(&op.summary));
+    if let Some(description) = &op.description {
+        text.push('\n');
+        text.push_str(&escape(description.trim()));
+        text.push('\n');
+    }
+    text.push_str(&format!(
+        "\nAction `{}`, sent as {}. RAM action `{}`, access level {}.\n",
+        op.name,
+        op.methods[0].as_str(),
+        op.ram_action,
+        op.access_level.as_str()
+    ));
+    if let Some(reference) = &op.reference {
+        text.push_str(&format!("\nOfficial reference: <{reference}>\n"));
+    }
+    if !op.parameters.is_empty() {
+        text.push_str("\n# Parameters\n\n");
+        for p in &op.parameters {
+            let required = if p.required { "required" } else { "optional" };
+            text.push_str(&format!(
+                "- `{}` ({}, {required})\n",
+                p.wire_name,
+                type_word(&p.ty)
+            ));
+        }
+    }
+    if !op.errors.is_empty() {
+        text.push_str(
+            "\n# Errors\n\nDocumented error codes, each a variant of the error enum:\n\n",
+        );
+        for e in &op.errors {
+            text.push_str(&format!(
+                "- `{}` (HTTP {}): {}\n",
+                e.code,
+                e.status,
+                escape(&e.message)
+            ));
+        }
+    }
+    if op.deprecated {
+        text.push_str("\nDeprecated by the service.\n");
+    }
+    text
+}

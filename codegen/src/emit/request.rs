@@ -1,0 +1,360 @@
+//! The request side of an operation: request struct, builder, parameter
+//! encoding, nested parameter types and the fluent call.
+
+use super::docs;
+use super::types::{field_type, ident, is_scalar, setter_argument};
+use crate::model::{Bound, Field, Operation, Style, Type};
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+pub fn emit(op: &Operation) -> TokenStream {
+    let request = format_ident!("{}Request", op.name);
+    let builder = format_ident!("{}RequestBuilder", op.name);
+    let response = format_ident!("{}Response", op.name);
+    let error = format_ident!("{}Error", op.name);
+    let call = format_ident!("{}Call", op.name);
+    let action = &op.name;
+
+    let fields = op.parameters.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        let ty = field_type(&f.ty, f.required);
+        let doc = docs::attrs(&docs::field(f, true));
+        quote! { #doc pub #name: #ty, }
+    });
+    let builder_fields = op.parameters.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        let ty = field_type(&f.ty, false);
+        quote! { #name: #ty, }
+    });
+    let setters = op.parameters.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        let doc = docs::attrs(&docs::field(f, true));
+        let (argument, value) = setter_argument(&f.ty);
+        let store = if matches!(f.ty, Type::Array(_)) {
+            quote!(#value)
+        } else {
+            quote!(Some(#value))
+        };
+        quote! {
+            #doc
+            pub fn #name(mut self, value: #argument) -> Self {
+                self.#name = #store;
+                self
+            }
+        }
+    });
+    let call_setters = op.parameters.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        let doc = docs::attrs(&docs::field(f, true));
+        let (argument, _) = setter_argument(&f.ty);
+        quote! {
+            #doc
+            pub fn #name(mut self, value: #argument) -> Self {
+                self.builder = self.builder.#name(value);
+                self
+            }
+        }
+    });
+    let checks = op.parameters.iter().map(|f| build_check(action, f));
+    let field_names = op.parameters.iter().map(|f| ident(&f.rust_name));
+    let encodes = op.parameters.iter().map(encode);
+    let nested = op.request_types.iter().map(|t| {
+        let name = format_ident!("{}", t.name);
+        let doc = docs::attrs(&format!(
+            "{}\n\nPart of the [`{request}`] parameters (`{}`).",
+            t.description
+                .as_deref()
+                .map(docs::escape)
+                .unwrap_or_else(|| format!("`{}` parameter value.", t.name)),
+            t.origin
+        ));
+        let fields = t.fields.iter().map(|f| {
+            let name = ident(&f.rust_name);
+            let ty = field_type(&f.ty, false);
+            let wire = &f.wire_name;
+            let doc = docs::attrs(&docs::field(f, false));
+            let skip = if matches!(f.ty, Type::Array(_)) {
+                quote!(skip_serializing_if = "Vec::is_empty")
+            } else {
+                quote!(skip_serializing_if = "Option::is_none")
+            };
+            quote! { #doc #[serde(rename = #wire, #skip)] pub #name: #ty, }
+        });
+        let setters = t.fields.iter().map(|f| {
+            let name = ident(&f.rust_name);
+            let (argument, value) = setter_argument(&f.ty);
+            let store = if matches!(f.ty, Type::Array(_)) {
+                quote!(#value)
+            } else {
+                quote!(Some(#value))
+            };
+            let doc = docs::attrs(&format!("Sets [`{}::{}`].", t.name, f.rust_name));
+            quote! {
+                #doc
+                pub fn #name(mut self, value: #argument) -> Self {
+                    self.#name = #store;
+                    self
+                }
+            }
+        });
+        quote! {
+            #doc
+            #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+            #[non_exhaustive]
+            pub struct #name { #(#fields)* }
+
+            impl #name {
+                /// An empty value; set fields with the chained setters.
+                pub fn new() -> Self {
+                    Self::default()
+                }
+                #(#setters)*
+            }
+        }
+    });
+
+    let method = match op.methods[0] {
+        crate::model::HttpMethod::Get => quote!(crate::operation_support::Method::Get),
+        crate::model::HttpMethod::Post => quote!(crate::operation_support::Method::Post),
+    };
+    let read_only = op.read_only();
+    let idempotent = op.idempotent;
+    let retryable = op.errors.iter().filter(|e| e.retryable).map(|e| &e.code);
+    let request_doc = docs::attrs(&format!(
+        "Parameters of `{action}`. Build one with [`{request}::builder`] and send it with \
+         [`Client::execute`](crate::Client::execute), or use \
+         [`Client::{}`](crate::Client::{}).",
+        op.snake, op.snake
+    ));
+    let builder_doc = docs::attrs(&format!(
+        "Builder for [`{request}`]; [`build`](Self::build) checks required parameters and limits."
+    ));
+    let call_doc = docs::attrs(&format!(
+        "{}\n\nA call in preparation: set parameters, then [`send`](Self::send) it. \
+         Returned by [`Client::{}`](crate::Client::{}).",
+        docs::operation(op),
+        op.snake,
+        op.snake
+    ));
+
+    quote! {
+        #request_doc
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub struct #request { #(#fields)* }
+
+        impl #request {
+            /// A builder with no parameters set.
+            pub fn builder() -> #builder {
+                #builder::default()
+            }
+        }
+
+        #builder_doc
+        #[derive(Clone, Debug, Default)]
+        pub struct #builder { #(#builder_fields)* }
+
+        impl #builder {
+            #(#setters)*
+
+            /// Checks required parameters and limits from the spec.
+            pub fn build(self) -> Result<#request, crate::InvalidRequest> {
+                #(#checks)*
+                Ok(#request { #(#field_names,)* })
+            }
+        }
+
+        impl crate::operation_support::Operation for #request {
+            type Output = #response;
+            type Error = #error;
+            const INFO: crate::operation_support::OperationInfo =
+                crate::operation_support::OperationInfo {
+                    action: #action,
+                    method: #method,
+                    read_only: #read_only,
+                    idempotent: #idempotent,
+                    retryable_codes: &[#(#retryable),*],
+                };
+
+            fn encode(&self, params: &mut crate::operation_support::Params) {
+                #(#encodes)*
+            }
+        }
+
+        #(#nested)*
+
+        #call_doc
+        #[derive(Clone, Debug)]
+        pub struct #call {
+            client: crate::Client,
+            builder: #builder,
+            options: crate::CallOptions,
+        }
+
+        impl #call {
+            pub(crate) fn new(client: crate::Client) -> Self {
+                #call { client, builder: #builder::default(), options: crate::CallOptions::default() }
+            }
+
+            #(#call_setters)*
+
+            /// Options for this call only (timeouts, retries), overriding the client's.
+            pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+                self.options = options;
+                self
+            }
+
+            /// Checks the parameters, signs and sends the request, and decodes the answer.
+            pub async fn send(self) -> Result<#response, crate::Error<#error>> {
+                let request = self.builder.build().map_err(crate::Error::InvalidRequest)?;
+                self.client.execute_with(&request, &self.options).await
+            }
+        }
+    }
+}
+
+/// The statement in `build()` that takes one field out of the builder,
+/// checking presence and limits.
+fn build_check(action: &str, f: &Field) -> TokenStream {
+    let name = ident(&f.rust_name);
+    let wire = &f.wire_name;
+    let take = if f.required && !matches!(f.ty, Type::Array(_)) {
+        quote!(let #name = crate::operation_support::check::required(#action, #wire, self.#name)?;)
+    } else {
+        quote!(let #name = self.#name;)
+    };
+    let required_list = if f.required && matches!(f.ty, Type::Array(_)) {
+        quote!(crate::operation_support::check::required_list(#action, #wire, &#name)?;)
+    } else {
+        quote!()
+    };
+    let always_set = f.required || matches!(f.ty, Type::Array(_));
+    let c = &f.constraints;
+    let mut checks = Vec::new();
+    match f.ty {
+        Type::Int32 | Type::Int64 if c.minimum.is_some() || c.maximum.is_some() => {
+            let min = option_i64(c.minimum);
+            let max = option_i64(c.maximum);
+            checks.push(when_set(&name, always_set, quote! {
+                    crate::operation_support::check::int_range(#action, #wire, i64::from(*value), #min, #max)?;
+                }));
+        }
+        Type::Float if c.minimum.is_some() || c.maximum.is_some() => {
+            let min = option_f64(c.minimum);
+            let max = option_f64(c.maximum);
+            checks.push(when_set(&name, always_set, quote! {
+                    crate::operation_support::check::float_range(#action, #wire, *value, #min, #max)?;
+                }));
+        }
+        Type::String if c.min_length.is_some() || c.max_length.is_some() => {
+            let min = option_u64(c.min_length);
+            let max = option_u64(c.max_length);
+            checks.push(when_set(
+                &name,
+                always_set,
+                quote! {
+                    crate::operation_support::check::length(#action, #wire, value, #min, #max)?;
+                },
+            ));
+        }
+        Type::Array(_) if c.min_items.is_some() || c.max_items.is_some() => {
+            let min = option_u64(c.min_items);
+            let max = option_u64(c.max_items);
+            checks.push(quote! {
+                crate::operation_support::check::items(#action, #wire, #name.len(), #min, #max)?;
+            });
+        }
+        _ => {}
+    }
+    if !c.enum_values.is_empty() && is_scalar(&f.ty) {
+        let values = &c.enum_values;
+        checks.push(when_set(&name, always_set, quote! {
+                    crate::operation_support::check::one_of(#action, #wire, &value.to_string(), &[#(#values),*])?;
+                }));
+    }
+    quote! { #take #required_list #(#checks)* }
+}
+
+/// Runs `check` on the field's value: directly when it is always set,
+/// else only when the caller set it.
+fn when_set(name: &proc_macro2::Ident, always_set: bool, check: TokenStream) -> TokenStream {
+    if always_set {
+        quote! { { let value = &#name; #check } }
+    } else {
+        quote! { if let Some(value) = &#name { #check } }
+    }
+}
+
+fn option_i64(bound: Option<Bound>) -> TokenStream {
+    match bound {
+        Some(Bound::Int(v)) => {
+            let v = Literal::i64_suffixed(v);
+            quote!(Some(#v))
+        }
+        Some(Bound::Float(v)) => {
+            let v = Literal::i64_suffixed(v as i64);
+            quote!(Some(#v))
+        }
+        None => quote!(None),
+    }
+}
+
+fn option_f64(bound: Option<Bound>) -> TokenStream {
+    match bound {
+        Some(Bound::Int(v)) => {
+            let v = Literal::f64_suffixed(v as f64);
+            quote!(Some(#v))
+        }
+        Some(Bound::Float(v)) => {
+            let v = Literal::f64_suffixed(v);
+            quote!(Some(#v))
+        }
+        None => quote!(None),
+    }
+}
+
+fn option_u64(value: Option<u64>) -> TokenStream {
+    match value {
+        Some(v) => {
+            let v = Literal::u64_suffixed(v);
+            quote!(Some(#v))
+        }
+        None => quote!(None),
+    }
+}
+
+/// The statement in `encode()` for one parameter.
+fn encode(f: &Field) -> TokenStream {
+    let name = ident(&f.rust_name);
+    let wire = &f.wire_name;
+    let put = match f.style {
+        Style::Plain => quote!(params.put(#wire, value)),
+        style => {
+            let style = match style {
+                Style::RepeatList => quote!(RepeatList),
+                Style::Flat => quote!(Flat),
+                _ => quote!(Json),
+            };
+            quote!(params.put_structured(#wire, crate::operation_support::Style::#style, value))
+        }
+    };
+    if matches!(f.ty, Type::Array(_)) {
+        quote! {
+            if !self.#name.is_empty() {
+                let value = &self.#name;
+                #put;
+            }
+        }
+    } else if f.required {
+        quote! {
+            let value = &self.#name;
+            #put;
+        }
+    } else {
+        quote! {
+            if let Some(value) = &self.#name {
+                #put;
+            }
+        }
+    }
+}

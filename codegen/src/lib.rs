@@ -1,0 +1,91 @@
+//! The E-HPC SDK generator.
+//!
+//! A pipeline of plain functions, each testable alone:
+//! [`parse`] (YAML text → spec model) → [`validate`] (spec model → validated
+//! model) → [`emit`] (model → Rust tokens) → [`format`] (tokens → source)
+//! → [`output`] (write or check the files on disk).
+
+pub mod diagnostic;
+pub mod emit;
+pub mod format;
+pub mod locate;
+pub mod model;
+pub mod naming;
+pub mod output;
+pub mod parse;
+pub mod spec;
+pub mod validate;
+
+use diagnostic::{Diagnostic, Diagnostics};
+use format::OutputFile;
+use parse::Parsed;
+use spec::{OperationSpec, ServiceSpec};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Where the generated code lives, relative to the workspace root.
+pub const GENERATED_DIR: &str = "ehpc-sdk/src/generated";
+/// Where the specs live, relative to the workspace root.
+pub const SPECS_DIR: &str = "specs";
+
+/// Every spec file, read and parsed; all parse problems are reported
+/// together.
+pub fn load(
+    specs_dir: &Path,
+) -> Result<(Parsed<ServiceSpec>, Vec<Parsed<OperationSpec>>), Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let service_path = specs_dir.join("service.yaml");
+    let service = read(&service_path)
+        .and_then(|text| parse::parse_service(&service_path, &text))
+        .map_err(|d| diagnostics.push(d))
+        .ok();
+    let mut operations = Vec::new();
+    match operation_files(&specs_dir.join("operations")) {
+        Ok(files) => {
+            for path in files {
+                match read(&path).and_then(|text| parse::parse_operation(&path, &text)) {
+                    Ok(parsed) => operations.push(parsed),
+                    Err(diagnostic) => diagnostics.push(diagnostic),
+                }
+            }
+        }
+        Err(diagnostic) => diagnostics.push(diagnostic),
+    }
+    match service {
+        Some(service) if diagnostics.is_empty() => Ok((service, operations)),
+        _ => Err(diagnostics),
+    }
+}
+
+/// The `.yaml` files of `dir`, sorted by name.
+pub fn operation_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let entries = fs::read_dir(dir)
+        .map_err(|e| Diagnostic::new(dir, "", format!("cannot read the directory: {e}")))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn read(path: &Path) -> Result<String, Diagnostic> {
+    fs::read_to_string(path).map_err(|e| Diagnostic::new(path, "", format!("cannot read: {e}")))
+}
+
+/// The whole pipeline up to formatted files, in memory: nothing is written.
+pub fn generate(specs_dir: &Path) -> Result<Vec<OutputFile>, Diagnostics> {
+    let (service, operations) = load(specs_dir)?;
+    let api = validate::validate(&service, &operations)?;
+    Ok(emit::emit(&api).into_iter().map(format::format).collect())
+}
+
+/// Spec paths in diagnostics relative to `root`, as a maintainer types them.
+pub fn relative_to(root: &Path, mut diagnostics: Diagnostics) -> Diagnostics {
+    for d in &mut diagnostics.0 {
+        if let Ok(relative) = d.file.strip_prefix(root) {
+            d.file = relative.to_path_buf();
+        }
+    }
+    diagnostics
+}

@@ -1,0 +1,167 @@
+//! The validated model: what the emitter works from. Every name here is
+//! already checked and converted; nothing in it can fail to generate.
+
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    pub service: Service,
+    /// Sorted by name.
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    pub product: String,
+    pub version: String,
+    pub endpoint_rule: String,
+    pub vpc_rule: String,
+    /// (region, host), sorted by region.
+    pub regional: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Post,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessLevel {
+    Read,
+    Write,
+    List,
+}
+
+impl AccessLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessLevel::Read => "read",
+            AccessLevel::Write => "write",
+            AccessLevel::List => "list",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    pub source: PathBuf,
+    /// The `Action`, e.g. `StopVisualService`.
+    pub name: String,
+    /// snake_case module and client method name.
+    pub snake: String,
+    pub summary: String,
+    pub description: Option<String>,
+    /// The first is the one the SDK sends.
+    pub methods: Vec<HttpMethod>,
+    pub ram_action: String,
+    pub access_level: AccessLevel,
+    pub idempotent: bool,
+    pub deprecated: bool,
+    pub reference: Option<String>,
+    pub parameters: Vec<Field>,
+    pub response: Vec<Field>,
+    /// Object types named by parameters and response fields, each once.
+    pub request_types: Vec<StructType>,
+    pub response_types: Vec<StructType>,
+    pub errors: Vec<ErrorCase>,
+}
+
+impl Operation {
+    pub fn read_only(&self) -> bool {
+        matches!(self.access_level, AccessLevel::Read | AccessLevel::List)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// `Name=value`; the only style for scalars.
+    Plain,
+    /// `Name.1=a`, `Name.1.Field=b`.
+    RepeatList,
+    /// `Name.Field=value`.
+    Flat,
+    /// One JSON-encoded value.
+    Json,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Type {
+    String,
+    Int32,
+    Int64,
+    Float,
+    Boolean,
+    Array(Box<Type>),
+    /// A generated struct, by Rust type name.
+    Object(String),
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    pub minimum: Option<Bound>,
+    pub maximum: Option<Bound>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    /// Allowed values, as they go on the wire.
+    pub enum_values: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bound {
+    Int(i64),
+    Float(f64),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub wire_name: String,
+    /// snake_case, unique in its struct; a keyword stays as is and is
+    /// emitted as a raw identifier.
+    pub rust_name: String,
+    pub ty: Type,
+    pub required: bool,
+    pub style: Style,
+    pub description: Option<String>,
+    /// Example as it would go on the wire.
+    pub example: Option<String>,
+    /// Default the service applies, as on the wire.
+    pub default: Option<String>,
+    pub constraints: Constraints,
+    /// Response arrays wrapped in `{"<wrapper>": [...]}` on the wire.
+    pub wrapper: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructType {
+    pub name: String,
+    /// Where it stands, e.g. `Clusters[]`, for its docs.
+    pub origin: String,
+    pub description: Option<String>,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorCase {
+    pub status: u16,
+    pub code: String,
+    /// UpperCamelCase enum variant, unique in the operation.
+    pub variant: String,
+    /// snake_case for the `is_*` predicate.
+    pub snake: String,
+    pub message: String,
+    pub description: Option<String>,
+    pub retryable: bool,
+}

@@ -1,0 +1,161 @@
+//! The spec model: the YAML files under `specs/` as Rust values.
+//!
+//! This stage only mirrors the file format (unknown keys are rejected by
+//! serde); meaning is checked later by [`crate::validate`]. `specs/README.md`
+//! documents every key.
+
+use serde::{Deserialize, Serialize};
+use serde_yaml::{Number, Value};
+
+/// `specs/service.yaml`: facts shared by every operation of the API.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSpec {
+    /// Product code, `EHPC`.
+    pub product: String,
+    /// API version sent as `Version`, e.g. `2018-04-12`.
+    pub version: String,
+    /// API style; only `RPC` is supported.
+    pub style: String,
+    /// Endpoint rules and the table of regional endpoints.
+    pub endpoints: EndpointsSpec,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointsSpec {
+    /// Host pattern for a region not in the table, with `{region}`.
+    pub rule: String,
+    /// Host pattern used inside a VPC, with `{region}`.
+    pub vpc_rule: String,
+    /// Public endpoints by region.
+    #[serde(default)]
+    pub regional: Vec<RegionalEndpoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionalEndpoint {
+    pub region: String,
+    pub endpoint: String,
+}
+
+/// One file under `specs/operations/`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationSpec {
+    /// The `Action` value, UpperCamelCase.
+    pub name: String,
+    /// One sentence: what the operation does.
+    pub summary: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// HTTP methods the service accepts; the first is the one the SDK uses.
+    pub methods: Vec<String>,
+    /// RAM authorization.
+    pub ram: RamSpec,
+    /// Safe to send twice: timeouts after sending may be retried.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub idempotent: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deprecated: bool,
+    /// Link to the official API reference page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    #[serde(default)]
+    pub parameters: Vec<FieldSpec>,
+    /// Fields of the success body (including `RequestId`).
+    #[serde(default)]
+    pub response: Vec<FieldSpec>,
+    #[serde(default)]
+    pub errors: Vec<ErrorSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RamSpec {
+    /// The RAM action, e.g. `ehpc:StopVisualService`.
+    pub action: String,
+    /// `read`, `write` or `list`.
+    pub access_level: String,
+}
+
+/// A request parameter, a response field, a property of an object or the
+/// item shape of an array. Which keys apply depends on where the field
+/// stands; validation says so when one does not.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    /// Wire name; absent on array items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `string`, `integer`, `number`, `boolean`, `array` or `object`.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// `int32`/`int64` for integers, `float`/`double` for numbers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+    /// Request parameters only: `repeatList`, `flat` or `json`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<u64>,
+    /// Allowed values.
+    #[serde(default, rename = "enum", skip_serializing_if = "Option::is_none")]
+    pub enum_values: Option<Vec<Value>>,
+    /// Item shape of an array.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Box<FieldSpec>>,
+    /// Fields of an object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<Vec<FieldSpec>>,
+    /// Response arrays only: the service wraps the list in an object with
+    /// this one key (`{"Clusters": {"ClusterInfoSimple": [...]}}`); the SDK
+    /// exposes the list directly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrapper: Option<String>,
+    /// Name of the generated Rust type for an object (defaults from the
+    /// field name or the wrapper key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub type_name: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorSpec {
+    /// HTTP status the service answers with.
+    pub status: u16,
+    /// The `Code` in the error body.
+    pub code: String,
+    /// The `Message` the service sends (may contain `%s`).
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Worth retrying: the condition is transient.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub retryable: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}

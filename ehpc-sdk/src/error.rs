@@ -1,0 +1,443 @@
+//! Errors of a call: one type that separates what went wrong.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+pub use crate::credentials::CredentialsError;
+
+/// Everything that can go wrong with a call of an operation whose
+/// documented service errors are `E` (e.g. `StopVisualServiceError`).
+///
+/// `Display` says what happened in one sentence; `{:#}` adds the chain of
+/// causes. Match on the variant, or use the predicates.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The request was refused before anything was sent.
+    InvalidRequest(InvalidRequest),
+    /// No credentials could be had.
+    Credentials(CredentialsError),
+    /// The request did not complete: connection failure or timeout.
+    Transport(TransportError),
+    /// The service answered with something that is not the expected JSON.
+    Response(ResponseError),
+    /// The service answered with an error code.
+    Service(E),
+}
+
+impl<E: crate::operation_support::OperationError> Error<E> {
+    /// The service's error, when it answered with one.
+    pub fn service_error(&self) -> Option<&E> {
+        match self {
+            Error::Service(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The service's error code, when it answered with one.
+    pub fn code(&self) -> Option<&str> {
+        self.service_error().map(|e| e.details().code())
+    }
+
+    /// The request id of the answer, when there was one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Service(error) => error.details().request_id(),
+            Error::Response(error) => error.request_id(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of the answer, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Service(error) => Some(error.details().status()),
+            Error::Response(error) => Some(error.status()),
+            _ => None,
+        }
+    }
+
+    /// Whether a timeout ended the call.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport(error) if error.is_timeout())
+    }
+
+    /// Whether the service asked the caller to slow down.
+    pub fn is_throttling(&self) -> bool {
+        matches!(self, Error::Service(error) if error.details().is_throttling())
+    }
+
+    /// How many attempts were made (0 when nothing was sent).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::InvalidRequest(_) | Error::Credentials(_) => 0,
+            Error::Transport(error) => error.attempts,
+            Error::Response(error) => error.attempts,
+            Error::Service(error) => error.details().attempts(),
+        }
+    }
+}
+
+impl<E: fmt::Display + StdError + 'static> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner: &(dyn StdError + 'static) = match self {
+            Error::InvalidRequest(e) => e,
+            Error::Credentials(e) => e,
+            Error::Transport(e) => e,
+            Error::Response(e) => e,
+            Error::Service(e) => e,
+        };
+        write!(f, "{inner}")?;
+        if f.alternate() {
+            let mut source = inner.source();
+            while let Some(cause) = source {
+                write!(f, ": {cause}")?;
+                source = cause.source();
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<E: StdError + 'static> StdError for Error<E> {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            Error::InvalidRequest(e) => e.source(),
+            Error::Credentials(e) => e.source(),
+            Error::Transport(e) => e.source(),
+            Error::Response(e) => e.source(),
+            Error::Service(e) => e.source(),
+        }
+    }
+}
+
+/// A request refused before sending: a required parameter is missing or a
+/// value is outside the limits the spec gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InvalidRequest {
+    /// The operation, e.g. `StopVisualService`; empty when a request is
+    /// built on its own, outside a call.
+    pub operation: &'static str,
+    /// The parameter's wire name, e.g. `ClusterId`.
+    pub parameter: String,
+    pub reason: String,
+}
+
+impl InvalidRequest {
+    pub(crate) fn new(parameter: &str, reason: impl Into<String>) -> Self {
+        InvalidRequest {
+            operation: "",
+            parameter: parameter.to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for InvalidRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.operation.is_empty() {
+            write!(f, "{}: ", self.operation)?;
+        }
+        write!(
+            f,
+            "invalid request, nothing was sent: parameter `{}` {}",
+            self.parameter, self.reason
+        )
+    }
+}
+
+impl StdError for InvalidRequest {}
+
+/// The request did not complete.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TransportError {
+    pub operation: &'static str,
+    /// Attempts made, including the last.
+    pub attempts: u32,
+    kind: TransportKind,
+    source: Box<dyn StdError + Send + Sync>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TransportKind {
+    Connect,
+    Timeout,
+    Other,
+}
+
+impl TransportError {
+    pub(crate) fn from_reqwest(operation: &'static str, error: reqwest::Error) -> Self {
+        let kind = if error.is_timeout() {
+            TransportKind::Timeout
+        } else if error.is_connect() {
+            TransportKind::Connect
+        } else {
+            TransportKind::Other
+        };
+        TransportError {
+            operation,
+            attempts: 1,
+            kind,
+            // The URL holds the signature; the message never shows it.
+            source: Box::new(error.without_url()),
+        }
+    }
+
+    pub(crate) fn timeout(operation: &'static str, what: &'static str) -> Self {
+        TransportError {
+            operation,
+            attempts: 1,
+            kind: TransportKind::Timeout,
+            source: what.into(),
+        }
+    }
+
+    pub fn is_timeout(&self) -> bool {
+        self.kind == TransportKind::Timeout
+    }
+
+    /// The connection could not be made (nothing reached the service).
+    pub fn is_connect(&self) -> bool {
+        self.kind == TransportKind::Connect
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            TransportKind::Connect => "could not connect to the service",
+            TransportKind::Timeout => "timed out",
+            TransportKind::Other => "the request failed in transport",
+        };
+        write!(f, "{}: {what}", self.operation)?;
+        if self.attempts > 1 {
+            write!(f, " after {} attempts", self.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+/// How much of an unparseable body is kept.
+pub const BODY_PREFIX_LIMIT: usize = 1024;
+
+/// The service (or a proxy in front of it) answered with a body that is
+/// not the JSON expected: HTML, empty, truncated or malformed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ResponseError {
+    pub operation: &'static str,
+    pub attempts: u32,
+    status: u16,
+    request_id: Option<String>,
+    body_prefix: String,
+    body_len: usize,
+    source: Option<serde_json::Error>,
+}
+
+impl ResponseError {
+    pub(crate) fn new(
+        operation: &'static str,
+        status: u16,
+        body: &[u8],
+        request_id: Option<String>,
+        source: Option<serde_json::Error>,
+    ) -> Self {
+        let mut end = body.len().min(BODY_PREFIX_LIMIT);
+        while end > 0 && std::str::from_utf8(&body[..end]).is_err() && body.len() - end < 4 {
+            end -= 1;
+        }
+        ResponseError {
+            operation,
+            attempts: 1,
+            status,
+            request_id,
+            body_prefix: String::from_utf8_lossy(&body[..end]).into_owned(),
+            body_len: body.len(),
+            source,
+        }
+    }
+
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// From the body or the `x-acs-request-id` header, when present.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The first [`BODY_PREFIX_LIMIT`] bytes of the body.
+    pub fn body_prefix(&self) -> &str {
+        &self.body_prefix
+    }
+
+    pub fn body_len(&self) -> usize {
+        self.body_len
+    }
+}
+
+impl fmt::Display for ResponseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: unexpected answer (HTTP {}",
+            self.operation, self.status
+        )?;
+        if let Some(id) = &self.request_id {
+            write!(f, ", request id {id}")?;
+        }
+        if self.body_len == 0 {
+            write!(f, "): empty body")
+        } else {
+            let preview: String = self.body_prefix.chars().take(80).collect();
+            write!(f, ", {} bytes): {:?}", self.body_len, preview)
+        }
+    }
+}
+
+impl StdError for ResponseError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source.as_ref().map(|e| e as _)
+    }
+}
+
+/// An error answer from the service: code, message, request id, status and
+/// the whole error body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceError(Box<ServiceErrorFields>);
+
+#[derive(Debug, Clone, PartialEq)]
+struct ServiceErrorFields {
+    operation: &'static str,
+    status: u16,
+    code: String,
+    message: String,
+    request_id: Option<String>,
+    host_id: Option<String>,
+    recommend: Option<String>,
+    body: serde_json::Map<String, serde_json::Value>,
+    attempts: u32,
+}
+
+/// Codes the service uses to ask callers to slow down.
+pub const THROTTLING_CODES: &[&str] = &["Throttling", "Throttling.User", "Throttling.Api"];
+
+impl ServiceError {
+    /// Reads an error body; `None` when it has no `Code`.
+    pub(crate) fn from_body(
+        operation: &'static str,
+        status: u16,
+        body: serde_json::Map<String, serde_json::Value>,
+    ) -> Option<Self> {
+        let text = |key: &str| body.get(key).and_then(|v| v.as_str()).map(str::to_string);
+        let code = text("Code")?;
+        Some(ServiceError(Box::new(ServiceErrorFields {
+            operation,
+            status,
+            message: text("Message").unwrap_or_default(),
+            request_id: text("RequestId"),
+            host_id: text("HostId"),
+            recommend: text("Recommend"),
+            code,
+            body,
+            attempts: 1,
+        })))
+    }
+
+    /// A service error built by hand, for tests of code that handles them.
+    pub fn new(
+        operation: &'static str,
+        status: u16,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        ServiceError(Box::new(ServiceErrorFields {
+            operation,
+            status,
+            code: code.into(),
+            message: message.into(),
+            request_id: None,
+            host_id: None,
+            recommend: None,
+            body: serde_json::Map::new(),
+            attempts: 1,
+        }))
+    }
+
+    pub fn operation(&self) -> &'static str {
+        self.0.operation
+    }
+
+    pub fn status(&self) -> u16 {
+        self.0.status
+    }
+
+    pub fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    pub fn request_id(&self) -> Option<&str> {
+        self.0.request_id.as_deref()
+    }
+
+    /// The endpoint host that answered.
+    pub fn host_id(&self) -> Option<&str> {
+        self.0.host_id.as_deref()
+    }
+
+    /// The service's troubleshooting link.
+    pub fn recommend(&self) -> Option<&str> {
+        self.0.recommend.as_deref()
+    }
+
+    /// The whole error body, including fields such as `AccessDeniedDetail`.
+    pub fn body(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.0.body
+    }
+
+    /// Attempts made before this answer was given up on.
+    pub fn attempts(&self) -> u32 {
+        self.0.attempts
+    }
+
+    pub fn is_throttling(&self) -> bool {
+        THROTTLING_CODES.contains(&self.0.code.as_str())
+    }
+
+    /// A 5xx status or `ServiceUnavailable`.
+    pub fn is_server_error(&self) -> bool {
+        self.0.status >= 500 || self.0.code == "ServiceUnavailable"
+    }
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: service error {} (HTTP {}): {}",
+            self.0.operation, self.0.code, self.0.status, self.0.message
+        )?;
+        match &self.0.request_id {
+            Some(id) => write!(f, " (request id {id})")?,
+            None => write!(f, " (no request id)")?,
+        }
+        if self.0.attempts > 1 {
+            write!(f, " after {} attempts", self.0.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for ServiceError {}
