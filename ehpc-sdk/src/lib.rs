@@ -31,6 +31,7 @@ mod config;
 mod credentials;
 mod endpoint;
 mod error;
+#[rustfmt::skip]
 mod generated;
 #[doc(hidden)]
 pub mod operation_support;

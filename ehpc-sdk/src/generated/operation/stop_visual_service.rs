@@ -92,10 +92,16 @@ impl StopVisualServiceRequestBuilder {
             "ClusterId",
             self.cluster_id,
         )?;
-        let cidr_ip =
-            crate::operation_support::check::required("StopVisualService", "CidrIp", self.cidr_ip)?;
-        let port =
-            crate::operation_support::check::required("StopVisualService", "Port", self.port)?;
+        let cidr_ip = crate::operation_support::check::required(
+            "StopVisualService",
+            "CidrIp",
+            self.cidr_ip,
+        )?;
+        let port = crate::operation_support::check::required(
+            "StopVisualService",
+            "Port",
+            self.port,
+        )?;
         {
             let value = &port;
             crate::operation_support::check::int_range(
