@@ -441,3 +441,105 @@ impl fmt::Display for ServiceError {
 }
 
 impl StdError for ServiceError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operation::stop_visual_service::StopVisualServiceError;
+    use serde_json::json;
+
+    fn service_error(body: serde_json::Value, status: u16) -> ServiceError {
+        let serde_json::Value::Object(map) = body else {
+            unreachable!()
+        };
+        ServiceError::from_body("StopVisualService", status, map).unwrap()
+    }
+
+    #[test]
+    fn service_errors_map_to_their_variant_and_read_well() {
+        let details = service_error(
+            json!({"Code": "ClusterNotFound", "Message": "The specified cluster does not exist.",
+                   "RequestId": "REQ-1", "HostId": "ehpc.cn-hangzhou.aliyuncs.com",
+                   "Recommend": "https://example.invalid/troubleshoot", "AccessDeniedDetail": "x"}),
+            404,
+        );
+        let error: Error<StopVisualServiceError> = Error::Service(details.into());
+        assert!(matches!(
+            error,
+            Error::Service(StopVisualServiceError::ClusterNotFound(_))
+        ));
+        assert_eq!(error.code(), Some("ClusterNotFound"));
+        assert_eq!(error.request_id(), Some("REQ-1"));
+        assert_eq!(error.status(), Some(404));
+        assert_eq!(
+            error.to_string(),
+            "StopVisualService: service error ClusterNotFound (HTTP 404): \
+             The specified cluster does not exist. (request id REQ-1)"
+        );
+        let Error::Service(service) = &error else {
+            unreachable!()
+        };
+        assert!(service.is_cluster_not_found());
+        assert!(!service.is_in_debt());
+        assert_eq!(service.details().body()["AccessDeniedDetail"], "x");
+        assert_eq!(service.details().host_id(), Some("ehpc.cn-hangzhou.aliyuncs.com"));
+    }
+
+    #[test]
+    fn undocumented_codes_stay_inspectable() {
+        let error = StopVisualServiceError::from(service_error(
+            json!({"Code": "Throttling.User", "Message": "Request was denied due to user flow control.", "RequestId": "REQ-2"}),
+            400,
+        ));
+        assert!(matches!(error, StopVisualServiceError::Unhandled(_)));
+        assert_eq!(error.code(), "Throttling.User");
+        assert_eq!(error.request_id(), Some("REQ-2"));
+        assert!(error.details().is_throttling());
+    }
+
+    #[test]
+    fn bodies_without_code_are_not_service_errors() {
+        let serde_json::Value::Object(map) = json!({"RequestId": "x"}) else {
+            unreachable!()
+        };
+        assert!(ServiceError::from_body("Op", 500, map).is_none());
+    }
+
+    #[test]
+    fn unparseable_answers_keep_status_and_a_bounded_body() {
+        let body = format!("<html>{}</html>", "x".repeat(5000));
+        let source = serde_json::from_str::<serde_json::Value>(&body).unwrap_err();
+        let error = ResponseError::new("StopVisualService", 502, body.as_bytes(), None, Some(source));
+        assert_eq!(error.status(), 502);
+        assert_eq!(error.body_prefix().len(), BODY_PREFIX_LIMIT);
+        assert_eq!(error.body_len(), body.len());
+        assert!(error.to_string().starts_with("StopVisualService: unexpected answer (HTTP 502, 5013 bytes): \"<html>"));
+        assert!(StdError::source(&error).is_some());
+        let empty = ResponseError::new("StopVisualService", 200, b"", Some("REQ-3".into()), None);
+        assert_eq!(
+            empty.to_string(),
+            "StopVisualService: unexpected answer (HTTP 200, request id REQ-3): empty body"
+        );
+    }
+
+    #[test]
+    fn invalid_requests_name_the_parameter_and_chain_nothing() {
+        let error = crate::operation::stop_visual_service::StopVisualServiceRequest::builder()
+            .cluster_id("c")
+            .port(12016)
+            .build()
+            .unwrap_err();
+        assert_eq!(error.parameter, "CidrIp");
+        assert_eq!(
+            error.to_string(),
+            "StopVisualService: invalid request, nothing was sent: parameter `CidrIp` is required but was not set"
+        );
+        let too_big = crate::operation::stop_visual_service::StopVisualServiceRequest::builder()
+            .cluster_id("c")
+            .cidr_ip("10.0.0.0/8")
+            .port(70000)
+            .build()
+            .unwrap_err();
+        assert_eq!(too_big.parameter, "Port");
+    }
+}
