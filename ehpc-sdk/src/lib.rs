@@ -48,3 +48,8 @@ pub use error::{
     THROTTLING_CODES,
 };
 pub use generated::{operation, service};
+
+/// The README's code samples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
