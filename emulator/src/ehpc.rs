@@ -1,0 +1,107 @@
+//! E-HPC itself: every operation its specs define, with the service's
+//! checks, the faults a test asked for, and answers built from the specs.
+
+use crate::answer::{Outcome, Rejection};
+use crate::body;
+use crate::faults::Fault;
+use crate::params;
+use crate::rpc::{self, RpcRequest};
+use crate::state::State;
+use codegen::model::Operation;
+use std::time::Duration;
+
+pub(crate) async fn handle(state: &State, request: &RpcRequest) -> Outcome {
+    let request_id = state.ids.next();
+    let reject = |rejection: Rejection| Outcome::rejection(&rejection, &request_id, &request.host);
+    let operation = match admit(state, request) {
+        Ok(operation) => operation,
+        Err(rejection) => return reject(rejection),
+    };
+    let fault = state.faults().take(&operation.name);
+    match fault {
+        None => {}
+        Some(Fault::Delay { millis }) => tokio::time::sleep(Duration::from_millis(millis)).await,
+        Some(Fault::DropConnection) => return Outcome::Drop,
+        Some(Fault::Body { status, body }) => {
+            let (content_type, bytes) = body.content(&request_id);
+            return Outcome::raw(status, &request_id, content_type, bytes);
+        }
+        Some(Fault::ServiceError { code }) => return reject(documented(operation, &code)),
+        Some(Fault::Error {
+            status,
+            code,
+            message,
+        }) => return reject(Rejection::new(status, &code, message)),
+        Some(Fault::Throttling) => {
+            return reject(Rejection::new(
+                400,
+                "Throttling.User",
+                "Too many requests from this user in a short time; slow down and retry.",
+            ))
+        }
+        Some(Fault::InternalError) => {
+            return reject(Rejection::new(
+                500,
+                "InternalError",
+                "The request failed because of an internal error of the service.",
+            ))
+        }
+        Some(Fault::ServiceUnavailable) => {
+            return reject(Rejection::new(
+                503,
+                "ServiceUnavailable",
+                "The service is temporarily unavailable; retry later.",
+            ))
+        }
+    }
+    if let Err(rejection) = params::check(operation, &request.params) {
+        return reject(rejection);
+    }
+    Outcome::success(&request_id, &body::success(operation, &request_id))
+}
+
+/// The checks before the operation's own parameters: action and version
+/// known, then the gateway's.
+fn admit<'a>(state: &'a State, request: &RpcRequest) -> Result<&'a Operation, Rejection> {
+    let action = rpc::required(request, "Action")?;
+    let version = rpc::required(request, "Version")?;
+    let catalog = &state.catalog;
+    if version != catalog.version() {
+        return Err(Rejection::new(
+            400,
+            "InvalidVersion",
+            format!(
+                "The Version `{version}` is not served for {}; use {}.",
+                catalog.product(),
+                catalog.version()
+            ),
+        ));
+    }
+    let operation = catalog.operation(action).ok_or_else(|| {
+        Rejection::new(
+            404,
+            "InvalidAction.NotFound",
+            format!(
+                "The action `{action}` does not exist in {} {}.",
+                catalog.product(),
+                catalog.version()
+            ),
+        )
+    })?;
+    rpc::check_format(request)?;
+    rpc::authenticate(state, request)?;
+    Ok(operation)
+}
+
+/// A documented error of the operation, as its spec gives it.
+fn documented(operation: &Operation, code: &str) -> Rejection {
+    match operation.errors.iter().find(|e| e.code == code) {
+        Some(error) => Rejection::new(error.status, &error.code, error.message.clone()),
+        // Faults are checked when set; a spec served since then may differ.
+        None => Rejection::new(
+            400,
+            code,
+            format!("{code} (not documented for this action)"),
+        ),
+    }
+}

@@ -1,0 +1,138 @@
+//! An ECS instance metadata service in its token-protected mode: a
+//! session token from `PUT /latest/api/token`, then, with the token, the
+//! attached RAM role's name and its temporary keys under
+//! `/latest/meta-data/ram/security-credentials/`. The keys are accepted
+//! for E-HPC calls until they expire.
+
+use crate::answer::{self, Body};
+use crate::router::ConnectionDropped;
+use crate::server::Emulator;
+use crate::state::State;
+use crate::sts;
+use hyper::body::Incoming;
+use hyper::{Request, Response};
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
+
+/// Path prefix of the metadata service; no RPC request uses it.
+pub(crate) const PREFIX: &str = "/latest/";
+
+/// The RAM role attached to the emulated instance.
+pub const ECS_ROLE_NAME: &str = "EmulatorEcsRole";
+
+const TOKEN_PATH: &str = "/latest/api/token";
+const ROLE_PATH: &str = "/latest/meta-data/ram/security-credentials/";
+const TTL_HEADER: &str = "x-aliyun-ecs-metadata-token-ttl-seconds";
+const TOKEN_HEADER: &str = "x-aliyun-ecs-metadata-token";
+const MAX_TOKEN_TTL: u64 = 21_600;
+/// The real service hands out keys valid for about six hours.
+const KEY_LIFETIME: Duration = Duration::from_secs(6 * 3600);
+
+/// One request to the metadata service, for tests to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MetadataRecord {
+    pub method: String,
+    pub path: String,
+    /// Whether the request carried a session token header.
+    pub with_token: bool,
+    pub status: u16,
+}
+
+/// Session tokens handed out, and the log.
+#[derive(Default)]
+pub(crate) struct MetadataBook {
+    tokens: Mutex<HashMap<String, SystemTime>>,
+    log: Mutex<Vec<MetadataRecord>>,
+    random: sts::RandomText,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+pub(crate) async fn handle(
+    state: &State,
+    request: Request<Incoming>,
+) -> Result<Response<Body>, ConnectionDropped> {
+    let method = request.method().as_str().to_string();
+    let path = request.uri().path().to_string();
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let (ttl, token) = (header(TTL_HEADER), header(TOKEN_HEADER));
+    let (status, content_type, body) = answer(state, &method, &path, ttl, token.as_deref());
+    lock(&state.metadata.log).push(MetadataRecord {
+        method,
+        path,
+        with_token: token.is_some(),
+        status,
+    });
+    Ok(answer::raw(status, None, content_type, body.into_bytes()))
+}
+
+fn answer(
+    state: &State,
+    method: &str,
+    path: &str,
+    ttl: Option<String>,
+    token: Option<&str>,
+) -> (u16, &'static str, String) {
+    const TEXT: &str = "text/plain";
+    let book = &state.metadata;
+    if path == TOKEN_PATH {
+        if method != "PUT" {
+            return (405, TEXT, "the session token is issued by PUT".into());
+        }
+        let Some(ttl) = ttl
+            .and_then(|t| t.trim().parse::<u64>().ok())
+            .filter(|t| (1..=MAX_TOKEN_TTL).contains(t))
+        else {
+            return (
+                400,
+                TEXT,
+                format!("{TTL_HEADER} must be 1 to {MAX_TOKEN_TTL}"),
+            );
+        };
+        let token = book.random.next(56);
+        let expiry = SystemTime::now() + Duration::from_secs(ttl);
+        lock(&book.tokens).insert(token.clone(), expiry);
+        return (200, TEXT, token);
+    }
+    let Some(role) = path.strip_prefix(ROLE_PATH) else {
+        return (404, TEXT, format!("nothing is served at {path}"));
+    };
+    if method != "GET" {
+        return (405, TEXT, "metadata is read with GET".into());
+    }
+    let now = SystemTime::now();
+    let token_valid = token
+        .and_then(|t| lock(&book.tokens).get(t).copied())
+        .is_some_and(|expiry| expiry > now);
+    if !token_valid {
+        return (401, TEXT, format!("a valid {TOKEN_HEADER} is required"));
+    }
+    match role {
+        "" => (200, TEXT, ECS_ROLE_NAME.to_string()),
+        ECS_ROLE_NAME => {
+            let (key, expiration) = state.issued.issue(KEY_LIFETIME);
+            let mut body = sts::credentials_json(&key, expiration);
+            body["Code"] = "Success".into();
+            body["LastUpdated"] = crate::timestamp::format(now).into();
+            (200, "application/json", body.to_string())
+        }
+        other => (404, TEXT, format!("no RAM role `{other}` is attached")),
+    }
+}
+
+impl Emulator {
+    /// Every request the metadata service received, oldest first.
+    pub fn metadata_requests(&self) -> Vec<MetadataRecord> {
+        lock(&self.state.metadata.log).clone()
+    }
+}

@@ -1,0 +1,263 @@
+//! Starting and stopping the emulator, and the handle tests hold.
+
+use crate::catalog::{Catalog, SpecError};
+use crate::faults::{Fault, FaultError, Times};
+use crate::log::RequestRecord;
+use crate::router;
+use crate::state::{AccessKey, State};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+
+/// Access key id accepted when none is configured.
+pub const DEFAULT_ACCESS_KEY_ID: &str = "emulator-key";
+/// Secret of [`DEFAULT_ACCESS_KEY_ID`].
+pub const DEFAULT_ACCESS_KEY_SECRET: &str = "emulator-secret";
+
+/// Largest request head (request line and headers) read; hyper answers a
+/// larger one with 431 and closes the connection.
+const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// A client that does not finish its request head in this time is
+/// disconnected.
+const HEAD_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Configures an [`Emulator`].
+#[derive(Debug, Clone)]
+pub struct EmulatorBuilder {
+    listen: SocketAddr,
+    keys: Vec<AccessKey>,
+    specs_dir: Option<PathBuf>,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        EmulatorBuilder {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            keys: Vec::new(),
+            specs_dir: None,
+        }
+    }
+}
+
+impl EmulatorBuilder {
+    /// Address to listen on; `127.0.0.1:0` (a free loopback port) unless
+    /// set.
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// Accepts this access key. When no key is configured,
+    /// [`DEFAULT_ACCESS_KEY_ID`] / [`DEFAULT_ACCESS_KEY_SECRET`] is.
+    pub fn access_key(mut self, key: AccessKey) -> Self {
+        self.keys.push(key);
+        self
+    }
+
+    /// Serves the specs of this directory (laid out like `specs/`) instead
+    /// of those compiled in.
+    pub fn specs_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.specs_dir = Some(dir.into());
+        self
+    }
+
+    /// Loads the specs, binds and starts serving on the current tokio
+    /// runtime.
+    pub async fn start(self) -> Result<Emulator, StartError> {
+        let catalog = match &self.specs_dir {
+            Some(dir) => Catalog::from_dir(dir)?,
+            None => Catalog::embedded()?,
+        };
+        let mut keys = self.keys;
+        if keys.is_empty() {
+            keys.push(AccessKey::new(
+                DEFAULT_ACCESS_KEY_ID,
+                DEFAULT_ACCESS_KEY_SECRET,
+            ));
+        }
+        let listener = TcpListener::bind(self.listen)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: self.listen,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: self.listen,
+            source,
+        })?;
+        let state = Arc::new(State::new(catalog, keys));
+        let (shutdown, stopped) = watch::channel(false);
+        tokio::spawn(accept(listener, Arc::clone(&state), stopped));
+        Ok(Emulator {
+            addr,
+            state,
+            shutdown,
+        })
+    }
+}
+
+/// A running emulator. Dropping it stops it: it accepts no more
+/// connections and closes open ones once their request is answered.
+pub struct Emulator {
+    addr: SocketAddr,
+    pub(crate) state: Arc<State>,
+    shutdown: watch::Sender<bool>,
+}
+
+impl fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Emulator")
+            .field("addr", &self.addr)
+            .field("operations", &self.operations())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Emulator {
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// Starts one with the defaults: embedded specs, the default key, a
+    /// free loopback port.
+    pub async fn start() -> Result<Emulator, StartError> {
+        Emulator::builder().start().await
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The URL to give a client as its endpoint, e.g. `http://127.0.0.1:40123`.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The served actions, sorted.
+    pub fn operations(&self) -> Vec<String> {
+        self.state
+            .catalog
+            .operation_names()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The specs served.
+    pub fn catalog(&self) -> &Catalog {
+        &self.state.catalog
+    }
+
+    /// Makes calls of `action` go wrong. Faults apply after the request
+    /// passed the gateway's checks (signature, timestamp, nonce), before
+    /// the operation's parameters are looked at; several set for one
+    /// action are used in the order they were set.
+    pub fn inject(&self, action: &str, fault: Fault, times: Times) -> Result<(), FaultError> {
+        self.state.inject(action, fault, times)
+    }
+
+    /// Removes every fault.
+    pub fn clear_faults(&self) {
+        self.state.faults().clear();
+    }
+
+    /// Every RPC request received so far, oldest first.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.state.log().clone()
+    }
+
+    pub fn clear_requests(&self) {
+        self.state.log().clear();
+    }
+
+    /// Stops accepting connections. Also done on drop.
+    pub fn shutdown(&self) {
+        // No receiver left means everything has stopped already.
+        let _ = self.shutdown.send(true);
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// The emulator could not start.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum StartError {
+    /// The specs could not be loaded.
+    Specs(SpecError),
+    /// The address could not be bound.
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StartError::Specs(error) => write!(f, "{error}"),
+            StartError::Bind { addr, source } => write!(f, "cannot listen on {addr}: {source}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StartError::Specs(error) => Some(error),
+            StartError::Bind { source, .. } => Some(source),
+        }
+    }
+}
+
+impl From<SpecError> for StartError {
+    fn from(error: SpecError) -> Self {
+        StartError::Specs(error)
+    }
+}
+
+async fn accept(listener: TcpListener, state: Arc<State>, mut stopped: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    tokio::spawn(serve(stream, Arc::clone(&state), stopped.clone()));
+                }
+                // Out of file descriptors and the like: pause rather than spin.
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            },
+            _ = stopped.changed() => return,
+        }
+    }
+}
+
+async fn serve(stream: TcpStream, state: Arc<State>, mut stopped: watch::Receiver<bool>) {
+    let _ = stream.set_nodelay(true);
+    let service = service_fn(move |request| router::route(Arc::clone(&state), request));
+    let connection = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEAD_READ_TIMEOUT)
+        .max_buf_size(MAX_HEAD_BYTES)
+        .serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(connection);
+    // Errors here are the client's (garbage, early close) or a dropped
+    // connection asked for by a fault; either way only this connection ends.
+    tokio::select! {
+        _ = connection.as_mut() => {}
+        _ = stopped.changed() => {
+            connection.as_mut().graceful_shutdown();
+            let _ = connection.await;
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! What every connection shares: the specs, the configured keys, and the
+//! books tests read and write (faults, request log, used nonces).
+
+use crate::answer::RequestIds;
+use crate::catalog::Catalog;
+use crate::faults::{Fault, FaultBook, FaultError, Times};
+use crate::log::RequestRecord;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
+
+/// How far a request's `Timestamp` may be from the emulator's clock.
+pub const MAX_CLOCK_SKEW: Duration = Duration::from_secs(15 * 60);
+
+/// An access key the emulator accepts.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessKey {
+    pub(crate) id: String,
+    pub(crate) secret: String,
+    /// When set, requests with this key must carry this `SecurityToken`.
+    pub(crate) security_token: Option<String>,
+}
+
+impl AccessKey {
+    pub fn new(id: impl Into<String>, secret: impl Into<String>) -> Self {
+        AccessKey {
+            id: id.into(),
+            secret: secret.into(),
+            security_token: None,
+        }
+    }
+
+    /// Temporary credentials: requests must also carry `token`.
+    pub fn with_security_token(mut self, token: impl Into<String>) -> Self {
+        self.security_token = Some(token.into());
+        self
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl fmt::Debug for AccessKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccessKey")
+            .field("id", &self.id)
+            .field("secret", &"<redacted>")
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
+}
+
+pub(crate) struct State {
+    pub(crate) catalog: Catalog,
+    pub(crate) keys: HashMap<String, AccessKey>,
+    pub(crate) ids: RequestIds,
+    nonces: Mutex<NonceBook>,
+    faults: Mutex<FaultBook>,
+    log: Mutex<Vec<RequestRecord>>,
+    pub(crate) issued: crate::sts::IssuedKeys,
+    pub(crate) metadata: crate::metadata::MetadataBook,
+}
+
+impl State {
+    pub(crate) fn new(catalog: Catalog, keys: Vec<AccessKey>) -> Self {
+        State {
+            catalog,
+            keys: keys.into_iter().map(|k| (k.id.clone(), k)).collect(),
+            ids: RequestIds::default(),
+            nonces: Mutex::default(),
+            faults: Mutex::default(),
+            log: Mutex::default(),
+            issued: Default::default(),
+            metadata: Default::default(),
+        }
+    }
+
+    pub(crate) fn nonces(&self) -> MutexGuard<'_, NonceBook> {
+        lock(&self.nonces)
+    }
+
+    pub(crate) fn faults(&self) -> MutexGuard<'_, FaultBook> {
+        lock(&self.faults)
+    }
+
+    pub(crate) fn log(&self) -> MutexGuard<'_, Vec<RequestRecord>> {
+        lock(&self.log)
+    }
+}
+
+/// A panic elsewhere must not stop the emulator answering: the books stay
+/// usable after one.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Nonces seen within the window a timestamp is accepted in; older ones
+/// cannot be replayed anyway, so they are forgotten.
+#[derive(Default)]
+pub(crate) struct NonceBook {
+    seen: HashMap<String, SystemTime>,
+    inserts_since_prune: usize,
+}
+
+impl NonceBook {
+    /// `false` when the nonce was already used.
+    pub(crate) fn record(&mut self, nonce: &str, now: SystemTime) -> bool {
+        self.inserts_since_prune += 1;
+        if self.inserts_since_prune >= 4096 {
+            self.inserts_since_prune = 0;
+            let window = MAX_CLOCK_SKEW * 2;
+            self.seen.retain(|_, at| {
+                now.duration_since(*at)
+                    .map(|age| age <= window)
+                    .unwrap_or(true)
+            });
+        }
+        self.seen.insert(nonce.to_string(), now).is_none()
+    }
+}
+
+impl State {
+    /// Sets a fault for `action`, after checking it can be answered.
+    pub(crate) fn inject(
+        &self,
+        action: &str,
+        fault: Fault,
+        times: Times,
+    ) -> Result<(), FaultError> {
+        let operation = self
+            .catalog
+            .operation(action)
+            .ok_or_else(|| FaultError::UnknownAction(action.to_string()))?;
+        match &fault {
+            Fault::ServiceError { code } if !operation.errors.iter().any(|e| &e.code == code) => {
+                return Err(FaultError::UndocumentedCode {
+                    action: action.to_string(),
+                    code: code.clone(),
+                })
+            }
+            Fault::Error { status, .. } | Fault::Body { status, .. }
+                if !(100..=599).contains(status) =>
+            {
+                return Err(FaultError::InvalidStatus(*status))
+            }
+            _ => {}
+        }
+        self.faults().add(action, fault, times);
+        Ok(())
+    }
+}

@@ -1,0 +1,141 @@
+//! The HTTP control API, and the binary that serves it.
+
+mod support;
+
+use ehpc_emulator::Emulator;
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Command, Stdio};
+use support::*;
+
+async fn control(addr: SocketAddr, method: &str, resource: &str, body: &str) -> Answer {
+    let request = format!(
+        "{method} /__emulator/{resource} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    exchange(addr, request.as_bytes()).await.unwrap()
+}
+
+#[tokio::test]
+async fn faults_and_the_log_over_http() {
+    let emulator = Emulator::start().await.unwrap();
+    let addr = emulator.addr();
+    let operations = control(addr, "GET", "operations", "").await.json();
+    assert!(operations
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|o| o == "StopVisualService"));
+
+    let fault = r#"{"action":"StopVisualService","fault":{"kind":"service_error","code":"ClusterNotFound"},"times":1}"#;
+    assert_eq!(control(addr, "POST", "faults", fault).await.status, 200);
+    let answer = get(addr, &signed("GET", SECRET, stop_visual_service())).await;
+    assert_eq!(
+        (answer.status, answer.code().as_str()),
+        (404, "ClusterNotFound")
+    );
+    assert_eq!(
+        get(addr, &signed("GET", SECRET, stop_visual_service()))
+            .await
+            .status,
+        200
+    );
+
+    let always = r#"{"action":"StopVisualService","fault":{"kind":"throttling"}}"#;
+    assert_eq!(control(addr, "POST", "faults", always).await.status, 200);
+    for _ in 0..2 {
+        let answer = get(addr, &signed("GET", SECRET, stop_visual_service())).await;
+        assert_eq!(answer.code(), "Throttling.User");
+    }
+    assert_eq!(control(addr, "DELETE", "faults", "").await.status, 200);
+    assert_eq!(
+        get(addr, &signed("GET", SECRET, stop_visual_service()))
+            .await
+            .status,
+        200
+    );
+
+    let undocumented =
+        r#"{"action":"StopVisualService","fault":{"kind":"service_error","code":"Nope"}}"#;
+    let refused = control(addr, "POST", "faults", undocumented).await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.json()["error"].as_str().unwrap().contains("Nope"));
+    assert_eq!(control(addr, "POST", "faults", "{").await.status, 400);
+    assert_eq!(control(addr, "GET", "nothing", "").await.status, 404);
+
+    let log = control(addr, "GET", "requests", "").await.json();
+    let log = log.as_array().unwrap();
+    assert_eq!(log.len(), 5, "control requests are not logged");
+    assert_eq!(log[0]["action"], "StopVisualService");
+    assert_eq!(log[0]["status"], 404);
+    assert_eq!(log[0]["code"], "ClusterNotFound");
+    assert_eq!(log[0]["params"]["Port"], "12016");
+    assert_eq!(control(addr, "DELETE", "requests", "").await.status, 200);
+    assert!(emulator.requests().is_empty());
+}
+
+/// Kills the child when the test ends, pass or fail.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn the_binary_prints_its_address_and_serves_the_configured_keys() {
+    let child = Command::new(env!("CARGO_BIN_EXE_ehpc-emulator"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--access-key",
+            "bin-key:bin-secret",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut running = Running(child);
+    let stdout = running.0.stdout.take().unwrap();
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        line
+    })
+    .await
+    .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line `{line}`"));
+    let addr: SocketAddr = url.parse().unwrap();
+    assert!(addr.ip().is_loopback());
+
+    let mut params = stop_visual_service();
+    set(&mut params, "AccessKeyId", "bin-key");
+    assert_eq!(
+        get(addr, &signed("GET", "bin-secret", params)).await.status,
+        200
+    );
+    let answer = get(addr, &signed("GET", SECRET, stop_visual_service())).await;
+    assert_eq!(answer.code(), "InvalidAccessKeyId.NotFound");
+}
+
+#[test]
+fn the_binary_refuses_bad_arguments() {
+    for args in [
+        &["--listen", "nowhere"][..],
+        &["--access-key", "only-id"],
+        &["--frobnicate"],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_ehpc-emulator"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&output.stderr).starts_with("error: "));
+    }
+}
