@@ -3,6 +3,3534 @@
 
 //! One method per operation on [`Client`](crate::Client).
 impl crate::Client {
+    /// Adds existed nodes.
+    ///
+    /// Action `AddExistedNodes`, sent as GET. RAM action `ehpc:AddExistedNodes`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/AddExistedNodes>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `ImageId` (string, required)
+    /// - `JobQueue` (string, optional)
+    /// - `ImageOwnerAlias` (string, required)
+    /// - `Instance` (array of object [`InstanceItem`](crate::operation::add_existed_nodes::InstanceItem), required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `TooManyComputes` (HTTP 403): The number of computing nodes exceeds the quota.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `InvalidOpt` (HTTP 403): The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ImageNotSupported` (HTTP 403): The specified image is not supported.
+    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `VolumeNotFound` (HTTP 404): The specified volume does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`AddExistedNodesCall`](crate::operation::add_existed_nodes::AddExistedNodesCall), then `.send().await`.
+    pub fn add_existed_nodes(
+        &self,
+    ) -> crate::operation::add_existed_nodes::AddExistedNodesCall {
+        crate::operation::add_existed_nodes::AddExistedNodesCall::new(self.clone())
+    }
+    /// Adds local nodes.
+    ///
+    /// Action `AddLocalNodes`, sent as GET. RAM action `ehpc:AddLocalNodes`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/AddLocalNodes>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `Nodes` (string, required)
+    /// - `Queue` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `InvalidOpt` (HTTP 403): The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `VolumeNotFound` (HTTP 404): The specified volume does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`AddLocalNodesCall`](crate::operation::add_local_nodes::AddLocalNodesCall), then `.send().await`.
+    pub fn add_local_nodes(
+        &self,
+    ) -> crate::operation::add_local_nodes::AddLocalNodesCall {
+        crate::operation::add_local_nodes::AddLocalNodesCall::new(self.clone())
+    }
+    /// Adds nodes.
+    ///
+    /// Action `AddNodes`, sent as GET. RAM action `ehpc:AddNodes`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/AddNodes>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `ImageOwnerAlias` (string, optional)
+    /// - `ImageId` (string, optional)
+    /// - `Count` (integer (int32), required)
+    /// - `InstanceType` (string, optional)
+    /// - `ComputeSpotStrategy` (string, optional)
+    /// - `ComputeSpotPriceLimit` (string, optional)
+    /// - `EcsChargeType` (string, optional)
+    /// - `Period` (integer (int32), optional)
+    /// - `PeriodUnit` (string, optional)
+    /// - `AutoRenew` (string, optional)
+    /// - `AutoRenewPeriod` (integer (int32), optional)
+    /// - `JobQueue` (string, optional)
+    /// - `CreateMode` (string, optional)
+    /// - `SystemDiskType` (string, optional)
+    /// - `SystemDiskSize` (integer (int32), optional)
+    /// - `ZoneId` (string, optional)
+    /// - `VSwitchId` (string, optional)
+    /// - `HostNamePrefix` (string, optional)
+    /// - `HostNameSuffix` (string, optional)
+    /// - `ComputeEnableHt` (boolean, optional)
+    /// - `AllocatePublicAddress` (boolean, optional)
+    /// - `InternetChargeType` (string, optional)
+    /// - `InternetMaxBandWidthIn` (integer (int32), optional)
+    /// - `InternetMaxBandWidthOut` (integer (int32), optional)
+    /// - `ClientToken` (string, optional)
+    /// - `SystemDiskLevel` (string, optional)
+    /// - `MinCount` (integer (int32), optional)
+    /// - `Sync` (boolean, optional)
+    /// - `DataDisks` (array of object [`DataDisksItem`](crate::operation::add_nodes::DataDisksItem), optional)
+    /// - `ComputeSpotDuration` (integer (int32), optional)
+    /// - `ComputeSpotInterruptionBehavior` (string, optional)
+    /// - `NetworkInterfaceTrafficMode` (string, optional)
+    /// - `DnsConfig` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvaildSystemDiskSize` (HTTP 400): The system disk size must be greater than or equal to image size.
+    /// - `TooManyComputes` (HTTP 403): The number of computing nodes exceeds the quota.
+    /// - `TooManyLogins` (HTTP 403): The maximum number of logged on nodes is exceeded.
+    /// - `TooManyScc` (HTTP 403): The maximum number of SCC instances is exceeded.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ImageNotSupported` (HTTP 403): The specified image is not supported.
+    /// - `InvalidOpt` (HTTP 403): The specified operation is invalid. Please try again later.
+    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `VolumeNotFound` (HTTP 404): The specified volume does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
+    /// - `KeyPairNotFound` (HTTP 404): The specified KeyPair does not exist.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `EipError` (HTTP 406): The EIP API request failed.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`AddNodesCall`](crate::operation::add_nodes::AddNodesCall), then `.send().await`.
+    pub fn add_nodes(&self) -> crate::operation::add_nodes::AddNodesCall {
+        crate::operation::add_nodes::AddNodesCall::new(self.clone())
+    }
+    /// Adds queue.
+    ///
+    /// Action `AddQueue`, sent as GET. RAM action `ehpc:AddQueue`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/AddQueue>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `QueueName` (string, required)
+    /// - `NetworkInterfaceTrafficMode` (string, optional)
+    /// - `DeploymentSetId` (string, optional)
+    /// - `UseESS` (boolean, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `ExecFail` (HTTP 403): Failed to execute the command: %s.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `RedisError` (HTTP 406): A Redis service error occurred.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`AddQueueCall`](crate::operation::add_queue::AddQueueCall), then `.send().await`.
+    pub fn add_queue(&self) -> crate::operation::add_queue::AddQueueCall {
+        crate::operation::add_queue::AddQueueCall::new(self.clone())
+    }
+    /// Adds security group.
+    ///
+    /// Action `AddSecurityGroup`, sent as GET. RAM action `ehpc:AddSecurityGroup`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/AddSecurityGroup>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `SecurityGroupId` (string, required)
+    /// - `ClientToken` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidSecurityGroup` (HTTP 400): The security group ID is invalid.
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `SecurityGroupNotSupported` (HTTP 404): The security group is not supported.
+    /// - `SecurityGroupAlreadyExists` (HTTP 404): The security group already exists.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `EcsError` (HTTP 406): ECS api request error
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): Aliyun api service error
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`AddSecurityGroupCall`](crate::operation::add_security_group::AddSecurityGroupCall), then `.send().await`.
+    pub fn add_security_group(
+        &self,
+    ) -> crate::operation::add_security_group::AddSecurityGroupCall {
+        crate::operation::add_security_group::AddSecurityGroupCall::new(self.clone())
+    }
+    /// Adds users.
+    ///
+    /// Action `AddUsers`, sent as GET. RAM action `ehpc:AddUsers`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/AddUsers>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `User` (array of object [`UserItem`](crate::operation::add_users::UserItem), required)
+    /// - `Async` (boolean, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `AgentError.Account.GetentPasswdFailure` (HTTP 406): Failed to get the user list: %s.
+    /// - `AgentError.Account.UserAlreadyExist` (HTTP 406): The specified user already exists in domain: %s.
+    /// - `AgentError.Account.UserAddFailure` (HTTP 406): Failed to add user to domain: %s.
+    /// - `AgentError.Account.DomainNotExist` (HTTP 406): The specified domain does not exist: %s.
+    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`AddUsersCall`](crate::operation::add_users::AddUsersCall), then `.send().await`.
+    pub fn add_users(&self) -> crate::operation::add_users::AddUsersCall {
+        crate::operation::add_users::AddUsersCall::new(self.clone())
+    }
+    /// Applies nodes.
+    ///
+    /// Action `ApplyNodes`, sent as GET. RAM action `ehpc:ApplyNodes`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ApplyNodes>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `ImageId` (string, optional)
+    /// - `ComputeSpotStrategy` (string, optional)
+    /// - `ComputeSpotPriceLimit` (number, optional)
+    /// - `SystemDiskType` (string, optional)
+    /// - `SystemDiskSize` (integer (int32), optional)
+    /// - `HostNamePrefix` (string, optional)
+    /// - `HostNameSuffix` (string, optional)
+    /// - `AllocatePublicAddress` (boolean, optional)
+    /// - `InternetChargeType` (string, optional)
+    /// - `InternetMaxBandWidthIn` (integer (int32), optional)
+    /// - `InternetMaxBandWidthOut` (integer (int32), optional)
+    /// - `Cores` (integer (int32), optional)
+    /// - `Memory` (integer (int32), optional)
+    /// - `InstanceFamilyLevel` (string, optional)
+    /// - `TargetCapacity` (integer (int32), required)
+    /// - `ResourceAmountType` (string, optional)
+    /// - `PriorityStrategy` (string, optional)
+    /// - `StrictSatisfiedTargetCapacity` (boolean, optional)
+    /// - `SystemDiskLevel` (string, optional)
+    /// - `StrictResourceProvision` (boolean, optional)
+    /// - `Round` (integer (int32), optional)
+    /// - `Interval` (integer (int32), optional)
+    /// - `ZoneInfos` (array of object [`ZoneInfosItem`](crate::operation::apply_nodes::ZoneInfosItem), required)
+    /// - `InstanceTypeModel` (array of object [`InstanceTypeModelItem`](crate::operation::apply_nodes::InstanceTypeModelItem), optional)
+    /// - `Tag` (array of object [`TagItem`](crate::operation::apply_nodes::TagItem), optional)
+    /// - `JobQueue` (string, optional)
+    /// - `UserData` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidVswitch` (HTTP 400): The vSwitch parameter is invalid, or the number of available IP addresses is insufficient.
+    /// - `InvalidImage` (HTTP 400): The image ID is invalid.
+    /// - `InvaildSystemDiskSize` (HTTP 400): The system disk size must be greater than or equal to image size.
+    /// - `InvalidInstanceType.NotSupported` (HTTP 400): The instance type is invalid.
+    /// - `InvalidZoneId.ValueNotSupported` (HTTP 400): The specified ZoneId is invalid.
+    /// - `TooManyComputes` (HTTP 403): The number of computing nodes exceeds the quota.
+    /// - `TooManyLogins` (HTTP 403): The maximum number of logged on nodes is exceeded.
+    /// - `TooManyScc` (HTTP 403): The maximum number of SCC instances is exceeded.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ImageNotSupported` (HTTP 403): The specified image is not supported.
+    /// - `InvalidCapacityNum.ValueNotSupported` (HTTP 403): The specified TargetCapacity is invalid.
+    /// - `RecommendEmpty.InstanceTypeSoldOut` (HTTP 403): The resource is out of stock.
+    /// - `ResourceTargetAmount.NotSatisfied` (HTTP 403): The resource application is not satisfied.
+    /// - `RecommendEmpty.PriceNotSatisfied` (HTTP 403): The price limit is not satisfied.
+    /// - `QuotaExceed.PayasyougoInstance` (HTTP 403): The pay-as-you-go instance exceeds the quota.
+    /// - `RecommendEmpty.InstanceTypeNoStock` (HTTP 403): The instanceTypes are out of usage.
+    /// - `RecommendEmpty.InstanceTypeNotAuthorized` (HTTP 403): The recommend instanceTypes are not authorized.
+    /// - `InvalidOpt` (HTTP 403): The specified operation is invalid. Please try again later.
+    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `VolumeNotFound` (HTTP 404): The specified volume does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
+    /// - `VswitchNotFound` (HTTP 404): The specified vSwitch does not exist.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `EipError` (HTTP 406): The EIP API request failed.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ApplyNodesCall`](crate::operation::apply_nodes::ApplyNodesCall), then `.send().await`.
+    pub fn apply_nodes(&self) -> crate::operation::apply_nodes::ApplyNodesCall {
+        crate::operation::apply_nodes::ApplyNodesCall::new(self.clone())
+    }
+    /// Creates cluster.
+    ///
+    /// Action `CreateCluster`, sent as GET. RAM action `ehpc:CreateCluster`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/CreateCluster>
+    ///
+    /// # Parameters
+    ///
+    /// - `ZoneId` (string, optional)
+    /// - `Name` (string, required)
+    /// - `Description` (string, optional)
+    /// - `EhpcVersion` (string, optional)
+    /// - `ClientVersion` (string, optional)
+    /// - `OsTag` (string, optional)
+    /// - `AccountType` (string, optional)
+    /// - `Domain` (string, optional)
+    /// - `SchedulerType` (string, optional)
+    /// - `SecurityGroupId` (string, optional)
+    /// - `SecurityGroupName` (string, optional)
+    /// - `VpcId` (string, optional)
+    /// - `VSwitchId` (string, optional)
+    /// - `VolumeType` (string, optional)
+    /// - `VolumeId` (string, optional)
+    /// - `VolumeProtocol` (string, optional)
+    /// - `VolumeMountpoint` (string, optional)
+    /// - `VolumeMountOption` (string, optional)
+    /// - `RemoteDirectory` (string, optional)
+    /// - `DeployMode` (string, optional)
+    /// - `HaEnable` (boolean, optional)
+    /// - `EcsChargeType` (string, optional)
+    /// - `Password` (string, optional)
+    /// - `KeyPairName` (string, optional)
+    /// - `ImageOwnerAlias` (string, optional)
+    /// - `ImageId` (string, optional)
+    /// - `EcsOrder.Manager.Count` (integer (int32), optional)
+    /// - `EcsOrder.Manager.InstanceType` (string, optional)
+    /// - `EcsOrder.Compute.Count` (integer (int32), optional)
+    /// - `EcsOrder.Compute.InstanceType` (string, optional)
+    /// - `EcsOrder.Login.Count` (integer (int32), optional)
+    /// - `EcsOrder.Login.InstanceType` (string, optional)
+    /// - `SccClusterId` (string, optional)
+    /// - `ComputeSpotStrategy` (string, optional)
+    /// - `ComputeSpotPriceLimit` (string, optional)
+    /// - `ComputeEnableHt` (boolean, optional)
+    /// - `Period` (integer (int32), optional)
+    /// - `PeriodUnit` (string, optional)
+    /// - `AutoRenew` (string, optional)
+    /// - `AutoRenewPeriod` (integer (int32), optional)
+    /// - `InputFileUrl` (string, optional)
+    /// - `JobQueue` (string, optional)
+    /// - `SystemDiskType` (string, optional)
+    /// - `SystemDiskSize` (integer (int32), optional)
+    /// - `RemoteVisEnable` (string, optional)
+    /// - `ResourceGroupId` (string, optional)
+    /// - `ClientToken` (string, optional)
+    /// - `WithoutElasticIp` (boolean, optional)
+    /// - `SystemDiskLevel` (string, optional)
+    /// - `IsComputeEss` (boolean, optional)
+    /// - `ClusterVersion` (string, optional)
+    /// - `Application` (array of object [`ApplicationItem`](crate::operation::create_cluster::ApplicationItem), optional)
+    /// - `AdditionalVolumes` (array of object [`AdditionalVolumesItem`](crate::operation::create_cluster::AdditionalVolumesItem), optional)
+    /// - `PostInstallScript` (array of object [`PostInstallScriptItem`](crate::operation::create_cluster::PostInstallScriptItem), optional)
+    /// - `Plugin` (string, optional)
+    /// - `WithoutAgent` (boolean, optional)
+    /// - `WithoutNas` (boolean, optional)
+    /// - `RamRoleName` (string, optional)
+    /// - `NetworkInterfaceTrafficMode` (string, optional)
+    /// - `DeploymentSetId` (string, optional)
+    /// - `RamNodeTypes` (array of string, optional)
+    /// - `Tag` (array of object [`TagItem`](crate::operation::create_cluster::TagItem), optional)
+    /// - `AddOns` (array of object [`AddOnsItem`](crate::operation::create_cluster::AddOnsItem), optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `OrderError.InsufficientBalance` (HTTP 400): The account balance is insufficient. Please add funds first and try again.
+    /// - `OrderError.InstHasUnpaidOrder` (HTTP 400): Your account has an unpaid order.
+    /// - `OrderError.Arrearage` (HTTP 400): Your account balance is less than CNY 100. Please add funds to your account and try again.
+    /// - `OrderError.NoCard` (HTTP 400): No credit card is bound to your account.
+    /// - `OrderError.InvalidPayMethod` (HTTP 400): No valid default payment method is specified for your account.
+    /// - `OrderError.NoRealNameAuthentication` (HTTP 400): You have not completed the real name authentication.
+    /// - `OrderError.NoRealNameRegistration` (HTTP 400): Real name registration is required for instances launched in mainland China.
+    /// - `OrderError.UserProfileIncomplete` (HTTP 400): You have not completed your user profile.
+    /// - `InvalidVpc` (HTTP 400): The specified VPC is invalid.
+    /// - `InvalidVolume` (HTTP 400): The specified volume is invalid.
+    /// - `InvalidSoftware` (HTTP 400): The specified software is not supported.
+    /// - `InvalidVolumeProtocal` (HTTP 400): The specified volume protocol is invalid.
+    /// - `InvalidVolumeMountpoint` (HTTP 400): The specified volume mount point is invalid.
+    /// - `MissingParams` (HTTP 400): The %s parameter is required.
+    /// - `TooManyClusters` (HTTP 403): The number of user clusters exceeds the quota.
+    /// - `TooManyComputes` (HTTP 403): The number of computing nodes exceeds the quota.
+    /// - `TooManyLogins` (HTTP 403): The maximum number of logged on nodes is exceeded.
+    /// - `TooManyScc` (HTTP 403): The maximum number of SCC instances is exceeded.
+    /// - `QuotaExceeded.PrivateIpAddress` (HTTP 403): Insufficient private IP addresses in vSwitch: %s.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ImageNotSupported` (HTTP 403): The specified image is not supported.
+    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
+    /// - `VolumeNotFound` (HTTP 404): The specified volume does not exist.
+    /// - `VpcNotFound` (HTTP 404): The specified VPC does not exist.
+    /// - `KeyPairNotFound` (HTTP 404): The specified KeyPair does not exist.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `NasError` (HTTP 406): NAS API request failed.
+    /// - `NasServiceNotOpen` (HTTP 406): The NAS service is not activated.
+    /// - `EipError` (HTTP 406): The EIP API request failed.
+    /// - `OrderError` (HTTP 406): An order request error occurred.
+    /// - `FailToGenId` (HTTP 406): Generating cluster ID failed.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `AckError` (HTTP 406): An error occurred while calling the ACK API operation.
+    /// - `NotAuthorized` (HTTP 407): No authorization is granted.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`CreateClusterCall`](crate::operation::create_cluster::CreateClusterCall), then `.send().await`.
+    pub fn create_cluster(&self) -> crate::operation::create_cluster::CreateClusterCall {
+        crate::operation::create_cluster::CreateClusterCall::new(self.clone())
+    }
+    /// Creates hybrid cluster.
+    ///
+    /// Action `CreateHybridCluster`, sent as GET. RAM action `ehpc:CreateHybridCluster`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/CreateHybridCluster>
+    ///
+    /// # Parameters
+    ///
+    /// - `ZoneId` (string, optional)
+    /// - `Name` (string, required)
+    /// - `Description` (string, optional)
+    /// - `EhpcVersion` (string, optional)
+    /// - `ClientVersion` (string, optional)
+    /// - `OsTag` (string, required)
+    /// - `Domain` (string, optional)
+    /// - `Location` (string, optional)
+    /// - `SecurityGroupId` (string, optional)
+    /// - `SecurityGroupName` (string, optional)
+    /// - `VpcId` (string, required)
+    /// - `VSwitchId` (string, required)
+    /// - `EcsOrder.Manager.InstanceType` (string, optional)
+    /// - `EcsOrder.Compute.InstanceType` (string, required)
+    /// - `VolumeType` (string, optional)
+    /// - `VolumeId` (string, optional)
+    /// - `VolumeProtocol` (string, optional)
+    /// - `VolumeMountpoint` (string, optional)
+    /// - `RemoteDirectory` (string, optional)
+    /// - `OnPremiseVolumeProtocol` (string, optional)
+    /// - `OnPremiseVolumeMountPoint` (string, optional)
+    /// - `OnPremiseVolumeRemotePath` (string, optional)
+    /// - `OnPremiseVolumeLocalPath` (string, optional)
+    /// - `Password` (string, optional)
+    /// - `KeyPairName` (string, optional)
+    /// - `JobQueue` (string, optional)
+    /// - `ResourceGroupId` (string, optional)
+    /// - `HybridClusterOpMode` (string, optional)
+    /// - `SchedulerPreInstall` (boolean, optional)
+    /// - `ComputeSpotStrategy` (string, optional)
+    /// - `ComputeSpotPriceLimit` (number, optional)
+    /// - `ImageOwnerAlias` (string, optional)
+    /// - `ImageId` (string, optional)
+    /// - `ClientToken` (string, optional)
+    /// - `MultiOs` (boolean, optional)
+    /// - `Nodes` (array of object [`NodesItem`](crate::operation::create_hybrid_cluster::NodesItem), optional)
+    /// - `Application` (array of object [`ApplicationItem`](crate::operation::create_hybrid_cluster::ApplicationItem), optional)
+    /// - `PostInstallScript` (array of object [`PostInstallScriptItem`](crate::operation::create_hybrid_cluster::PostInstallScriptItem), optional)
+    /// - `Plugin` (string, optional)
+    /// - `OpenldapPar` (object [`OpenldapPar`](crate::operation::create_hybrid_cluster::OpenldapPar), optional)
+    /// - `WinAdPar` (object [`WinAdPar`](crate::operation::create_hybrid_cluster::WinAdPar), optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `OrderError.InsufficientBalance` (HTTP 400): The account balance is insufficient. Please add funds first and try again.
+    /// - `OrderError.InstHasUnpaidOrder` (HTTP 400): Your account has an unpaid order.
+    /// - `OrderError.Arrearage` (HTTP 400): Your account balance is less than CNY 100. Please add funds to your account and try again.
+    /// - `OrderError.NoCard` (HTTP 400): No credit card is bound to your account.
+    /// - `OrderError.InvalidPayMethod` (HTTP 400): No valid default payment method is specified for your account.
+    /// - `OrderError.NoRealNameAuthentication` (HTTP 400): You have not completed the real name authentication.
+    /// - `OrderError.NoRealNameRegistration` (HTTP 400): Real name registration is required for instances launched in mainland China.
+    /// - `OrderError.UserProfileIncomplete` (HTTP 400): You have not completed your user profile.
+    /// - `InvalidVpc` (HTTP 400): The specified VPC is invalid.
+    /// - `InvalidVolume` (HTTP 400): The specified volume is invalid.
+    /// - `InvalidSoftware` (HTTP 400): The specified software is not supported.
+    /// - `InvalidVolumeProtocal` (HTTP 400): The specified volume protocol is invalid.
+    /// - `InvalidVolumeMountpoint` (HTTP 400): The specified volume mount point is invalid.
+    /// - `TooManyClusters` (HTTP 403): The number of user clusters exceeds the quota.
+    /// - `TooManyComputes` (HTTP 403): The number of computing nodes exceeds the quota.
+    /// - `TooManyLogins` (HTTP 403): The maximum number of logged on nodes is exceeded.
+    /// - `TooManyScc` (HTTP 403): The maximum number of SCC instances is exceeded.
+    /// - `QuotaExceeded.PrivateIpAddress` (HTTP 403): Insufficient private IP addresses in vSwitch: %s.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ImageNotSupported` (HTTP 403): The specified image is not supported.
+    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
+    /// - `VolumeNotFound` (HTTP 404): The specified volume does not exist.
+    /// - `VpcNotFound` (HTTP 404): The specified VPC does not exist.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `NasError` (HTTP 406): NAS API request failed.
+    /// - `NasServiceNotOpen` (HTTP 406): The NAS service is not activated.
+    /// - `EipError` (HTTP 406): The EIP API request failed.
+    /// - `OrderError` (HTTP 406): An order request error occurred.
+    /// - `FailToGenId` (HTTP 406): Generating cluster ID failed.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): No authorization is granted.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`CreateHybridClusterCall`](crate::operation::create_hybrid_cluster::CreateHybridClusterCall), then `.send().await`.
+    pub fn create_hybrid_cluster(
+        &self,
+    ) -> crate::operation::create_hybrid_cluster::CreateHybridClusterCall {
+        crate::operation::create_hybrid_cluster::CreateHybridClusterCall::new(
+            self.clone(),
+        )
+    }
+    /// Creates job file.
+    ///
+    /// Action `CreateJobFile`, sent as GET. RAM action `ehpc:CreateJobFile`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/CreateJobFile>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `RunasUser` (string, required)
+    /// - `RunasUserPassword` (string, optional)
+    /// - `Content` (string, required)
+    /// - `TargetFile` (string, required)
+    /// - `Async` (boolean, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `IncorrectCredential` (HTTP 403): The username or password is incorrect.
+    /// - `AgentError.Account.ValidateCredentialFailure` (HTTP 403): Username or password verification failed.
+    /// - `UsernameExist` (HTTP 403): The username already exists.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
+    /// - `AgentError` (HTTP 406): The agent service request failed: %s
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`CreateJobFileCall`](crate::operation::create_job_file::CreateJobFileCall), then `.send().await`.
+    pub fn create_job_file(
+        &self,
+    ) -> crate::operation::create_job_file::CreateJobFileCall {
+        crate::operation::create_job_file::CreateJobFileCall::new(self.clone())
+    }
+    /// Creates job template.
+    ///
+    /// Action `CreateJobTemplate`, sent as GET. RAM action `ehpc:CreateJobTemplate`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/CreateJobTemplate>
+    ///
+    /// # Parameters
+    ///
+    /// - `CommandLine` (string, required)
+    /// - `Name` (string, required)
+    /// - `RunasUser` (string, optional)
+    /// - `Priority` (integer (int32), optional)
+    /// - `PackagePath` (string, optional)
+    /// - `StdoutRedirectPath` (string, optional)
+    /// - `StderrRedirectPath` (string, optional)
+    /// - `ReRunable` (boolean, optional)
+    /// - `ArrayRequest` (string, optional)
+    /// - `Variables` (string, optional)
+    /// - `Queue` (string, optional)
+    /// - `ClockTime` (string, optional)
+    /// - `Node` (integer (int32), optional)
+    /// - `Task` (integer (int32), optional)
+    /// - `Thread` (integer (int32), optional)
+    /// - `Mem` (string, optional)
+    /// - `Gpu` (integer (int32), optional)
+    /// - `InputFileUrl` (string, optional)
+    /// - `WithUnzipCmd` (boolean, optional)
+    /// - `UnzipCmd` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `TemplateNameExist` (HTTP 403): The template name already exists.
+    /// - `TooMuchTemplates` (HTTP 403): The number of templates exceeds the quota.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`CreateJobTemplateCall`](crate::operation::create_job_template::CreateJobTemplateCall), then `.send().await`.
+    pub fn create_job_template(
+        &self,
+    ) -> crate::operation::create_job_template::CreateJobTemplateCall {
+        crate::operation::create_job_template::CreateJobTemplateCall::new(self.clone())
+    }
+    /// Deletes cluster.
+    ///
+    /// Action `DeleteCluster`, sent as GET. RAM action `ehpc:DeleteCluster`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/DeleteCluster>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `ReleaseInstance` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`DeleteClusterCall`](crate::operation::delete_cluster::DeleteClusterCall), then `.send().await`.
+    pub fn delete_cluster(&self) -> crate::operation::delete_cluster::DeleteClusterCall {
+        crate::operation::delete_cluster::DeleteClusterCall::new(self.clone())
+    }
+    /// Deletes job templates.
+    ///
+    /// Action `DeleteJobTemplates`, sent as GET. RAM action `ehpc:DeleteJobTemplates`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/DeleteJobTemplates>
+    ///
+    /// # Parameters
+    ///
+    /// - `Templates` (string, required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`DeleteJobTemplatesCall`](crate::operation::delete_job_templates::DeleteJobTemplatesCall), then `.send().await`.
+    pub fn delete_job_templates(
+        &self,
+    ) -> crate::operation::delete_job_templates::DeleteJobTemplatesCall {
+        crate::operation::delete_job_templates::DeleteJobTemplatesCall::new(self.clone())
+    }
+    /// Deletes jobs.
+    ///
+    /// Action `DeleteJobs`, sent as GET. RAM action `ehpc:DeleteJobs`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/DeleteJobs>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `Jobs` (string, required)
+    /// - `Async` (boolean, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `UsernameExist` (HTTP 403): The username already exists.
+    /// - `IncorrectCredential` (HTTP 403): The username or password is incorrect.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `AgentError.Job.DeleteFailure` (HTTP 406): Failed to delete job: %s
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
+    /// - `AgentError` (HTTP 406): The agent service request failed: %s
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`DeleteJobsCall`](crate::operation::delete_jobs::DeleteJobsCall), then `.send().await`.
+    pub fn delete_jobs(&self) -> crate::operation::delete_jobs::DeleteJobsCall {
+        crate::operation::delete_jobs::DeleteJobsCall::new(self.clone())
+    }
+    /// Deletes nodes.
+    ///
+    /// Action `DeleteNodes`, sent as GET. RAM action `ehpc:DeleteNodes`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/DeleteNodes>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `ReleaseInstance` (boolean, optional)
+    /// - `Sync` (boolean, optional)
+    /// - `Instance` (array of object [`InstanceItem`](crate::operation::delete_nodes::InstanceItem), required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `InvalidNodeStatus` (HTTP 403): The operation failed due to invalid node status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ComputeNotFound` (HTTP 404): The specified compute node does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `EipError` (HTTP 406): The EIP API request failed.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`DeleteNodesCall`](crate::operation::delete_nodes::DeleteNodesCall), then `.send().await`.
+    pub fn delete_nodes(&self) -> crate::operation::delete_nodes::DeleteNodesCall {
+        crate::operation::delete_nodes::DeleteNodesCall::new(self.clone())
+    }
+    /// Deletes queue.
+    ///
+    /// Action `DeleteQueue`, sent as GET. RAM action `ehpc:DeleteQueue`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/DeleteQueue>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `QueueName` (string, required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `ExecFail` (HTTP 403): Failed to execute the command: %s.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `RedisError` (HTTP 406): A Redis service error occurred.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`DeleteQueueCall`](crate::operation::delete_queue::DeleteQueueCall), then `.send().await`.
+    pub fn delete_queue(&self) -> crate::operation::delete_queue::DeleteQueueCall {
+        crate::operation::delete_queue::DeleteQueueCall::new(self.clone())
+    }
+    /// Deletes security group.
+    ///
+    /// Action `DeleteSecurityGroup`, sent as GET. RAM action `ehpc:DeleteSecurityGroup`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/DeleteSecurityGroup>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `SecurityGroupId` (string, required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `SecurityGroupNotSupported` (HTTP 404): The security group is not supported.
+    /// - `InvalidSecurityGroup` (HTTP 404): The security group ID is invalid.
+    /// - `EcsError` (HTTP 406): ECS api request error
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): Aliyun api service error
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`DeleteSecurityGroupCall`](crate::operation::delete_security_group::DeleteSecurityGroupCall), then `.send().await`.
+    pub fn delete_security_group(
+        &self,
+    ) -> crate::operation::delete_security_group::DeleteSecurityGroupCall {
+        crate::operation::delete_security_group::DeleteSecurityGroupCall::new(
+            self.clone(),
+        )
+    }
+    /// Deletes users.
+    ///
+    /// Action `DeleteUsers`, sent as GET. RAM action `ehpc:DeleteUsers`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/DeleteUsers>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `User` (array of object [`UserItem`](crate::operation::delete_users::UserItem), required)
+    /// - `Async` (boolean, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `AgentError.Account.DomainNotExist` (HTTP 406): The specified domain does not exist: %s.
+    /// - `AgentError.Account.GetentPasswdFailure` (HTTP 406): Failed to get the user list: %s.
+    /// - `AgentError.Account.UserNotExist` (HTTP 406): The specified user is not found in the domain: %s.
+    /// - `AgentError.Account.UserDeleteFailure` (HTTP 406): Failed to delete user from domain: %s.
+    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`DeleteUsersCall`](crate::operation::delete_users::DeleteUsersCall), then `.send().await`.
+    pub fn delete_users(&self) -> crate::operation::delete_users::DeleteUsersCall {
+        crate::operation::delete_users::DeleteUsersCall::new(self.clone())
+    }
+    /// Describes auto scale config.
+    ///
+    /// Action `DescribeAutoScaleConfig`, sent as GET. RAM action `ehpc:DescribeAutoScaleConfig`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/DescribeAutoScaleConfig>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `InvalidOpt` (HTTP 403): The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`DescribeAutoScaleConfigCall`](crate::operation::describe_auto_scale_config::DescribeAutoScaleConfigCall), then `.send().await`.
+    pub fn describe_auto_scale_config(
+        &self,
+    ) -> crate::operation::describe_auto_scale_config::DescribeAutoScaleConfigCall {
+        crate::operation::describe_auto_scale_config::DescribeAutoScaleConfigCall::new(
+            self.clone(),
+        )
+    }
+    /// Describes cluster.
+    ///
+    /// Action `DescribeCluster`, sent as GET. RAM action `ehpc:DescribeCluster`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/DescribeCluster>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `NasError` (HTTP 406): NAS API request failed.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `RedisError` (HTTP 406): A Redis service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`DescribeClusterCall`](crate::operation::describe_cluster::DescribeClusterCall), then `.send().await`.
+    pub fn describe_cluster(
+        &self,
+    ) -> crate::operation::describe_cluster::DescribeClusterCall {
+        crate::operation::describe_cluster::DescribeClusterCall::new(self.clone())
+    }
+    /// Describes image price.
+    ///
+    /// Action `DescribeImagePrice`, sent as GET. RAM action `ehpc:DescribeImagePrice`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/DescribeImagePrice>
+    ///
+    /// # Parameters
+    ///
+    /// - `ImageId` (string, required)
+    /// - `PriceUnit` (string, required)
+    /// - `SkuCode` (string, required)
+    /// - `Period` (integer (int32), required)
+    /// - `Amount` (integer (int32), required)
+    /// - `OrderType` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`DescribeImagePriceCall`](crate::operation::describe_image_price::DescribeImagePriceCall), then `.send().await`.
+    pub fn describe_image_price(
+        &self,
+    ) -> crate::operation::describe_image_price::DescribeImagePriceCall {
+        crate::operation::describe_image_price::DescribeImagePriceCall::new(self.clone())
+    }
+    /// Describes job.
+    ///
+    /// Action `DescribeJob`, sent as GET. RAM action `ehpc:DescribeJob`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/DescribeJob>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `JobId` (string, required)
+    /// - `Async` (boolean, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `ExecFail` (HTTP 403): Failed to execute the command: %s.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `RedisError` (HTTP 406): A Redis service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`DescribeJobCall`](crate::operation::describe_job::DescribeJobCall), then `.send().await`.
+    pub fn describe_job(&self) -> crate::operation::describe_job::DescribeJobCall {
+        crate::operation::describe_job::DescribeJobCall::new(self.clone())
+    }
+    /// Describes price.
+    ///
+    /// Action `DescribePrice`, sent as GET. RAM action `ehpc:DescribePrice`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/DescribePrice>
+    ///
+    /// # Parameters
+    ///
+    /// - `PriceUnit` (string, required)
+    /// - `ChargeType` (string, optional)
+    /// - `OrderType` (string, optional)
+    /// - `Commodities` (array of object [`CommoditiesItem`](crate::operation::describe_price::CommoditiesItem), required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `EntityNotExist.Role` (HTTP 407): The role does not exist.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`DescribePriceCall`](crate::operation::describe_price::DescribePriceCall), then `.send().await`.
+    pub fn describe_price(&self) -> crate::operation::describe_price::DescribePriceCall {
+        crate::operation::describe_price::DescribePriceCall::new(self.clone())
+    }
+    /// Describes serverless jobs.
+    ///
+    /// Action `DescribeServerlessJobs`, sent as GET. RAM action `ehpc:DescribeServerlessJobs`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/DescribeServerlessJobs>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `JobIds` (array of string, required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `RedisError` (HTTP 406): A Redis service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `AgentError` (HTTP 406): The agent service request failed: %s
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`DescribeServerlessJobsCall`](crate::operation::describe_serverless_jobs::DescribeServerlessJobsCall), then `.send().await`.
+    pub fn describe_serverless_jobs(
+        &self,
+    ) -> crate::operation::describe_serverless_jobs::DescribeServerlessJobsCall {
+        crate::operation::describe_serverless_jobs::DescribeServerlessJobsCall::new(
+            self.clone(),
+        )
+    }
+    /// Edits job template.
+    ///
+    /// Action `EditJobTemplate`, sent as GET. RAM action `ehpc:EditJobTemplate`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/EditJobTemplate>
+    ///
+    /// # Parameters
+    ///
+    /// - `TemplateId` (string, required)
+    /// - `CommandLine` (string, required)
+    /// - `Name` (string, required)
+    /// - `RunasUser` (string, optional)
+    /// - `Priority` (integer (int32), optional)
+    /// - `PackagePath` (string, optional)
+    /// - `StdoutRedirectPath` (string, optional)
+    /// - `StderrRedirectPath` (string, optional)
+    /// - `ReRunable` (boolean, optional)
+    /// - `ArrayRequest` (string, optional)
+    /// - `Variables` (string, optional)
+    /// - `Queue` (string, optional)
+    /// - `ClockTime` (string, optional)
+    /// - `Node` (integer (int32), optional)
+    /// - `Task` (integer (int32), optional)
+    /// - `Thread` (integer (int32), optional)
+    /// - `Mem` (string, optional)
+    /// - `Gpu` (integer (int32), optional)
+    /// - `InputFileUrl` (string, optional)
+    /// - `WithUnzipCmd` (boolean, optional)
+    /// - `UnzipCmd` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `TemplateNameExist` (HTTP 403): The template name already exists.
+    /// - `TooMuchTemplates` (HTTP 403): The number of templates exceeds the quota.
+    /// - `TemplateNotExist` (HTTP 404): The template ID does not exist.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`EditJobTemplateCall`](crate::operation::edit_job_template::EditJobTemplateCall), then `.send().await`.
+    pub fn edit_job_template(
+        &self,
+    ) -> crate::operation::edit_job_template::EditJobTemplateCall {
+        crate::operation::edit_job_template::EditJobTemplateCall::new(self.clone())
+    }
+    /// Gets accounting report.
+    ///
+    /// Action `GetAccountingReport`, sent as GET. RAM action `ehpc:GetAccountingReport`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/GetAccountingReport>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `StartTime` (integer (int32), optional)
+    /// - `EndTime` (integer (int32), optional)
+    /// - `ReportType` (string, required)
+    /// - `FilterValue` (string, optional)
+    /// - `Dim` (string, optional)
+    /// - `JobId` (string, optional)
+    /// - `PageSize` (integer (int32), optional)
+    /// - `PageNumber` (integer (int32), optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `Cluster.NotSupported` (HTTP 400): Current cluster does not support this operation.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
+    /// - `ComputeNotFound` (HTTP 404): The specified compute node does not exist.
+    /// - `SlsError` (HTTP 406): SLS API request failed.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `ExecFail` (HTTP 406): Failed to execute the command: %s.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`GetAccountingReportCall`](crate::operation::get_accounting_report::GetAccountingReportCall), then `.send().await`.
+    pub fn get_accounting_report(
+        &self,
+    ) -> crate::operation::get_accounting_report::GetAccountingReportCall {
+        crate::operation::get_accounting_report::GetAccountingReportCall::new(
+            self.clone(),
+        )
+    }
+    /// Gets auto scale config.
+    ///
+    /// Action `GetAutoScaleConfig`, sent as GET. RAM action `ehpc:GetAutoScaleConfig`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/GetAutoScaleConfig>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `InvalidOpt` (HTTP 403): The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`GetAutoScaleConfigCall`](crate::operation::get_auto_scale_config::GetAutoScaleConfigCall), then `.send().await`.
+    pub fn get_auto_scale_config(
+        &self,
+    ) -> crate::operation::get_auto_scale_config::GetAutoScaleConfigCall {
+        crate::operation::get_auto_scale_config::GetAutoScaleConfigCall::new(
+            self.clone(),
+        )
+    }
+    /// Gets cloud metric logs.
+    ///
+    /// Action `GetCloudMetricLogs`, sent as GET. RAM action `ehpc:GetCloudMetricLogs`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/GetCloudMetricLogs>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `From` (integer (int32), required)
+    /// - `To` (integer (int32), required)
+    /// - `Reverse` (boolean, optional)
+    /// - `AggregationType` (string, optional)
+    /// - `AggregationInterval` (integer (int32), optional)
+    /// - `MetricScope` (string, optional)
+    /// - `Filter` (string, optional)
+    /// - `MetricCategories` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
+    /// - `SlsError` (HTTP 406): SLS API request failed.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `ExecFail` (HTTP 406): Failed to execute the command: %s.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`GetCloudMetricLogsCall`](crate::operation::get_cloud_metric_logs::GetCloudMetricLogsCall), then `.send().await`.
+    pub fn get_cloud_metric_logs(
+        &self,
+    ) -> crate::operation::get_cloud_metric_logs::GetCloudMetricLogsCall {
+        crate::operation::get_cloud_metric_logs::GetCloudMetricLogsCall::new(
+            self.clone(),
+        )
+    }
+    /// Gets cloud metric profiling.
+    ///
+    /// Action `GetCloudMetricProfiling`, sent as GET. RAM action `ehpc:GetCloudMetricProfiling`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/GetCloudMetricProfiling>
+    ///
+    /// # Parameters
+    ///
+    /// - `RegionId` (string, optional)
+    /// - `ClusterId` (string, required)
+    /// - `ProfilingId` (string, required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`GetCloudMetricProfilingCall`](crate::operation::get_cloud_metric_profiling::GetCloudMetricProfilingCall), then `.send().await`.
+    pub fn get_cloud_metric_profiling(
+        &self,
+    ) -> crate::operation::get_cloud_metric_profiling::GetCloudMetricProfilingCall {
+        crate::operation::get_cloud_metric_profiling::GetCloudMetricProfilingCall::new(
+            self.clone(),
+        )
+    }
+    /// Gets cluster volumes.
+    ///
+    /// Action `GetClusterVolumes`, sent as GET. RAM action `ehpc:GetClusterVolumes`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/GetClusterVolumes>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `NasError` (HTTP 406): NAS API request failed.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `PartFailure` (HTTP 406): Part of the batch operation failed.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`GetClusterVolumesCall`](crate::operation::get_cluster_volumes::GetClusterVolumesCall), then `.send().await`.
+    pub fn get_cluster_volumes(
+        &self,
+    ) -> crate::operation::get_cluster_volumes::GetClusterVolumesCall {
+        crate::operation::get_cluster_volumes::GetClusterVolumesCall::new(self.clone())
+    }
+    /// Gets hybrid cluster config.
+    ///
+    /// Action `GetHybridClusterConfig`, sent as GET. RAM action `ehpc:GetHybridClusterConfig`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/GetHybridClusterConfig>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `Node` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `InvalidOpt` (HTTP 406): The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`GetHybridClusterConfigCall`](crate::operation::get_hybrid_cluster_config::GetHybridClusterConfigCall), then `.send().await`.
+    pub fn get_hybrid_cluster_config(
+        &self,
+    ) -> crate::operation::get_hybrid_cluster_config::GetHybridClusterConfigCall {
+        crate::operation::get_hybrid_cluster_config::GetHybridClusterConfigCall::new(
+            self.clone(),
+        )
+    }
+    /// Gets if ECS type support HT config.
+    ///
+    /// Action `GetIfEcsTypeSupportHtConfig`, sent as GET. RAM action `ehpc:GetIfEcsTypeSupportHtConfig`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/GetIfEcsTypeSupportHtConfig>
+    ///
+    /// # Parameters
+    ///
+    /// - `InstanceType` (string, required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`GetIfEcsTypeSupportHtConfigCall`](crate::operation::get_if_ecs_type_support_ht_config::GetIfEcsTypeSupportHtConfigCall), then `.send().await`.
+    pub fn get_if_ecs_type_support_ht_config(
+        &self,
+    ) -> crate::operation::get_if_ecs_type_support_ht_config::GetIfEcsTypeSupportHtConfigCall {
+        crate::operation::get_if_ecs_type_support_ht_config::GetIfEcsTypeSupportHtConfigCall::new(
+            self.clone(),
+        )
+    }
+    /// Gets job log.
+    ///
+    /// Action `GetJobLog`, sent as GET. RAM action `ehpc:GetJobLog`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/GetJobLog>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `JobId` (string, required)
+    /// - `ExecHost` (string, optional)
+    /// - `Size` (integer (int32), optional)
+    /// - `Offset` (integer (int64), optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ComputeNotFound` (HTTP 404): The specified compute node does not exist.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `ExecFail` (HTTP 406): Failed to execute the command: %s.
+    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
+    /// - `AgentError` (HTTP 406): The agent service request failed: %s
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`GetJobLogCall`](crate::operation::get_job_log::GetJobLogCall), then `.send().await`.
+    pub fn get_job_log(&self) -> crate::operation::get_job_log::GetJobLogCall {
+        crate::operation::get_job_log::GetJobLogCall::new(self.clone())
+    }
+    /// Gets post scripts.
+    ///
+    /// Action `GetPostScripts`, sent as GET. RAM action `ehpc:GetPostScripts`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/GetPostScripts>
+    ///
+    /// # Parameters
+    ///
+    /// - `RegionId` (string, required)
+    /// - `ClusterId` (string, required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`GetPostScriptsCall`](crate::operation::get_post_scripts::GetPostScriptsCall), then `.send().await`.
+    pub fn get_post_scripts(
+        &self,
+    ) -> crate::operation::get_post_scripts::GetPostScriptsCall {
+        crate::operation::get_post_scripts::GetPostScriptsCall::new(self.clone())
+    }
+    /// Gets scheduler info.
+    ///
+    /// Action `GetSchedulerInfo`, sent as GET. RAM action `ehpc:GetSchedulerInfo`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/GetSchedulerInfo>
+    ///
+    /// # Parameters
+    ///
+    /// - `RegionId` (string, required)
+    /// - `ClusterId` (string, required)
+    /// - `Scheduler` (array of object [`SchedulerItem`](crate::operation::get_scheduler_info::SchedulerItem), required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
+    /// - `NotAuthorized` (HTTP 407): No authorization is granted.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`GetSchedulerInfoCall`](crate::operation::get_scheduler_info::GetSchedulerInfoCall), then `.send().await`.
+    pub fn get_scheduler_info(
+        &self,
+    ) -> crate::operation::get_scheduler_info::GetSchedulerInfoCall {
+        crate::operation::get_scheduler_info::GetSchedulerInfoCall::new(self.clone())
+    }
+    /// Gets visual service status.
+    ///
+    /// Action `GetVisualServiceStatus`, sent as GET. RAM action `ehpc:GetVisualServiceStatus`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/GetVisualServiceStatus>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `AgentError` (HTTP 403): The agent service request failed.
+    /// - `ExecFail` (HTTP 403): Failed to execute the command: %s.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`GetVisualServiceStatusCall`](crate::operation::get_visual_service_status::GetVisualServiceStatusCall), then `.send().await`.
+    pub fn get_visual_service_status(
+        &self,
+    ) -> crate::operation::get_visual_service_status::GetVisualServiceStatusCall {
+        crate::operation::get_visual_service_status::GetVisualServiceStatusCall::new(
+            self.clone(),
+        )
+    }
+    /// Initializes E-HPC.
+    ///
+    /// Action `InitializeEHPC`, sent as GET. RAM action `ehpc:InitializeEHPC`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/InitializeEHPC>
+    ///
+    /// # Parameters
+    ///
+    /// - `RegionId` (string, optional)
+    /// - `ServiceName` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `EntityAlreadyExists.RoleError` (HTTP 500): AliyunServiceRoleForEHPC already exists.
+    /// - `NoPermission` (HTTP 501): You are not authorized to perform the operation.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`InitializeEHPCCall`](crate::operation::initialize_ehpc::InitializeEHPCCall), then `.send().await`.
+    pub fn initialize_ehpc(
+        &self,
+    ) -> crate::operation::initialize_ehpc::InitializeEHPCCall {
+        crate::operation::initialize_ehpc::InitializeEHPCCall::new(self.clone())
+    }
+    /// Installs software.
+    ///
+    /// Action `InstallSoftware`, sent as GET. RAM action `ehpc:InstallSoftware`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/InstallSoftware>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `Application` (string, required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `ExecFail` (HTTP 406): Failed to execute the command: %s.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`InstallSoftwareCall`](crate::operation::install_software::InstallSoftwareCall), then `.send().await`.
+    pub fn install_software(
+        &self,
+    ) -> crate::operation::install_software::InstallSoftwareCall {
+        crate::operation::install_software::InstallSoftwareCall::new(self.clone())
+    }
+    /// Invokes shell command.
+    ///
+    /// Action `InvokeShellCommand`, sent as GET. RAM action `ehpc:InvokeShellCommand`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/InvokeShellCommand>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `Command` (string, required)
+    /// - `WorkingDir` (string, optional)
+    /// - `Timeout` (integer (int32), optional)
+    /// - `Instance` (array of object [`InstanceItem`](crate::operation::invoke_shell_command::InstanceItem), optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`InvokeShellCommandCall`](crate::operation::invoke_shell_command::InvokeShellCommandCall), then `.send().await`.
+    pub fn invoke_shell_command(
+        &self,
+    ) -> crate::operation::invoke_shell_command::InvokeShellCommandCall {
+        crate::operation::invoke_shell_command::InvokeShellCommandCall::new(self.clone())
+    }
+    /// Lists available ECS types.
+    ///
+    /// Action `ListAvailableEcsTypes`, sent as GET. RAM action `ehpc:ListAvailableEcsTypes`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListAvailableEcsTypes>
+    ///
+    /// # Parameters
+    ///
+    /// - `ZoneId` (string, optional)
+    /// - `SpotStrategy` (string, optional)
+    /// - `InstanceChargeType` (string, optional)
+    /// - `ShowSoldOut` (boolean, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListAvailableEcsTypesCall`](crate::operation::list_available_ecs_types::ListAvailableEcsTypesCall), then `.send().await`.
+    pub fn list_available_ecs_types(
+        &self,
+    ) -> crate::operation::list_available_ecs_types::ListAvailableEcsTypesCall {
+        crate::operation::list_available_ecs_types::ListAvailableEcsTypesCall::new(
+            self.clone(),
+        )
+    }
+    /// Lists cloud metric profilings.
+    ///
+    /// Action `ListCloudMetricProfilings`, sent as GET. RAM action `ehpc:ListCloudMetricProfilings`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListCloudMetricProfilings>
+    ///
+    /// # Parameters
+    ///
+    /// - `RegionId` (string, optional)
+    /// - `ClusterId` (string, required)
+    /// - `PageNumber` (integer (int32), optional)
+    /// - `PageSize` (integer (int32), optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListCloudMetricProfilingsCall`](crate::operation::list_cloud_metric_profilings::ListCloudMetricProfilingsCall), then `.send().await`.
+    pub fn list_cloud_metric_profilings(
+        &self,
+    ) -> crate::operation::list_cloud_metric_profilings::ListCloudMetricProfilingsCall {
+        crate::operation::list_cloud_metric_profilings::ListCloudMetricProfilingsCall::new(
+            self.clone(),
+        )
+    }
+    /// Lists cluster logs.
+    ///
+    /// Action `ListClusterLogs`, sent as GET. RAM action `ehpc:ListClusterLogs`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListClusterLogs>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `PageNumber` (integer (int32), optional)
+    /// - `PageSize` (integer (int32), optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListClusterLogsCall`](crate::operation::list_cluster_logs::ListClusterLogsCall), then `.send().await`.
+    pub fn list_cluster_logs(
+        &self,
+    ) -> crate::operation::list_cluster_logs::ListClusterLogsCall {
+        crate::operation::list_cluster_logs::ListClusterLogsCall::new(self.clone())
+    }
+    /// Lists clusters.
+    ///
+    /// Action `ListClusters`, sent as GET. RAM action `ehpc:ListClusters`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListClusters>
+    ///
+    /// # Parameters
+    ///
+    /// - `PageNumber` (integer (int32), optional)
+    /// - `PageSize` (integer (int32), optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `EntityNotExist.Role` (HTTP 407): The role does not exist.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListClustersCall`](crate::operation::list_clusters::ListClustersCall), then `.send().await`.
+    pub fn list_clusters(&self) -> crate::operation::list_clusters::ListClustersCall {
+        crate::operation::list_clusters::ListClustersCall::new(self.clone())
+    }
+    /// Lists clusters meta.
+    ///
+    /// Action `ListClustersMeta`, sent as GET. RAM action `ehpc:ListClustersMeta`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListClustersMeta>
+    ///
+    /// # Parameters
+    ///
+    /// - `PageNumber` (integer (int32), optional)
+    /// - `PageSize` (integer (int32), optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListClustersMetaCall`](crate::operation::list_clusters_meta::ListClustersMetaCall), then `.send().await`.
+    pub fn list_clusters_meta(
+        &self,
+    ) -> crate::operation::list_clusters_meta::ListClustersMetaCall {
+        crate::operation::list_clusters_meta::ListClustersMetaCall::new(self.clone())
+    }
+    /// Lists commands.
+    ///
+    /// Action `ListCommands`, sent as GET. RAM action `ehpc:ListCommands`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListCommands>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `CommandId` (string, optional)
+    /// - `PageNumber` (integer (int32), optional)
+    /// - `PageSize` (integer (int32), optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListCommandsCall`](crate::operation::list_commands::ListCommandsCall), then `.send().await`.
+    pub fn list_commands(&self) -> crate::operation::list_commands::ListCommandsCall {
+        crate::operation::list_commands::ListCommandsCall::new(self.clone())
+    }
+    /// Lists community images.
+    ///
+    /// Action `ListCommunityImages`, sent as GET. RAM action `ehpc:ListCommunityImages`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListCommunityImages>
+    ///
+    /// # Parameters
+    ///
+    /// - `BaseOsTag` (string, optional)
+    /// - `InstanceType` (string, optional)
+    /// - `ClusterId` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListCommunityImagesCall`](crate::operation::list_community_images::ListCommunityImagesCall), then `.send().await`.
+    pub fn list_community_images(
+        &self,
+    ) -> crate::operation::list_community_images::ListCommunityImagesCall {
+        crate::operation::list_community_images::ListCommunityImagesCall::new(
+            self.clone(),
+        )
+    }
+    /// Lists CPFS file systems.
+    ///
+    /// Action `ListCpfsFileSystems`, sent as GET. RAM action `ehpc:ListCpfsFileSystems`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListCpfsFileSystems>
+    ///
+    /// # Parameters
+    ///
+    /// - `FileSystemId` (string, optional)
+    /// - `PageNumber` (integer (int32), optional)
+    /// - `PageSize` (integer (int32), optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `NasError` (HTTP 406): NAS API request failed.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListCpfsFileSystemsCall`](crate::operation::list_cpfs_file_systems::ListCpfsFileSystemsCall), then `.send().await`.
+    pub fn list_cpfs_file_systems(
+        &self,
+    ) -> crate::operation::list_cpfs_file_systems::ListCpfsFileSystemsCall {
+        crate::operation::list_cpfs_file_systems::ListCpfsFileSystemsCall::new(
+            self.clone(),
+        )
+    }
+    /// Lists current client version.
+    ///
+    /// Action `ListCurrentClientVersion`, sent as GET. RAM action `ehpc:ListCurrentClientVersion`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListCurrentClientVersion>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListCurrentClientVersionCall`](crate::operation::list_current_client_version::ListCurrentClientVersionCall), then `.send().await`.
+    pub fn list_current_client_version(
+        &self,
+    ) -> crate::operation::list_current_client_version::ListCurrentClientVersionCall {
+        crate::operation::list_current_client_version::ListCurrentClientVersionCall::new(
+            self.clone(),
+        )
+    }
+    /// Lists custom images.
+    ///
+    /// Action `ListCustomImages`, sent as GET. RAM action `ehpc:ListCustomImages`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListCustomImages>
+    ///
+    /// # Parameters
+    ///
+    /// - `ImageOwnerAlias` (string, optional)
+    /// - `BaseOsTag` (string, optional)
+    /// - `InstanceType` (string, optional)
+    /// - `ClusterId` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListCustomImagesCall`](crate::operation::list_custom_images::ListCustomImagesCall), then `.send().await`.
+    pub fn list_custom_images(
+        &self,
+    ) -> crate::operation::list_custom_images::ListCustomImagesCall {
+        crate::operation::list_custom_images::ListCustomImagesCall::new(self.clone())
+    }
+    /// Lists file system with mount targets.
+    ///
+    /// Action `ListFileSystemWithMountTargets`, sent as GET. RAM action `ehpc:ListFileSystemWithMountTargets`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListFileSystemWithMountTargets>
+    ///
+    /// # Parameters
+    ///
+    /// - `PageNumber` (integer (int32), optional)
+    /// - `PageSize` (integer (int32), optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `NasError` (HTTP 406): NAS API request failed.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `EntityNotExist.Role` (HTTP 407): The role does not exist.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListFileSystemWithMountTargetsCall`](crate::operation::list_file_system_with_mount_targets::ListFileSystemWithMountTargetsCall), then `.send().await`.
+    pub fn list_file_system_with_mount_targets(
+        &self,
+    ) -> crate::operation::list_file_system_with_mount_targets::ListFileSystemWithMountTargetsCall {
+        crate::operation::list_file_system_with_mount_targets::ListFileSystemWithMountTargetsCall::new(
+            self.clone(),
+        )
+    }
+    /// Lists images.
+    ///
+    /// Action `ListImages`, sent as GET. RAM action `ehpc:ListImages`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListImages>
+    ///
+    /// # Parameters
+    ///
+    /// - `BaseOsTag` (string, optional)
+    /// - `InstanceType` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListImagesCall`](crate::operation::list_images::ListImagesCall), then `.send().await`.
+    pub fn list_images(&self) -> crate::operation::list_images::ListImagesCall {
+        crate::operation::list_images::ListImagesCall::new(self.clone())
+    }
+    /// Lists installed software.
+    ///
+    /// Action `ListInstalledSoftware`, sent as GET. RAM action `ehpc:ListInstalledSoftware`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListInstalledSoftware>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListInstalledSoftwareCall`](crate::operation::list_installed_software::ListInstalledSoftwareCall), then `.send().await`.
+    pub fn list_installed_software(
+        &self,
+    ) -> crate::operation::list_installed_software::ListInstalledSoftwareCall {
+        crate::operation::list_installed_software::ListInstalledSoftwareCall::new(
+            self.clone(),
+        )
+    }
+    /// Lists invocation results.
+    ///
+    /// Action `ListInvocationResults`, sent as GET. RAM action `ehpc:ListInvocationResults`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListInvocationResults>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `CommandId` (string, required)
+    /// - `InvokeRecordStatus` (string, optional)
+    /// - `PageNumber` (integer (int32), optional)
+    /// - `PageSize` (integer (int32), optional)
+    /// - `Instance` (array of object [`InstanceItem`](crate::operation::list_invocation_results::InstanceItem), optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListInvocationResultsCall`](crate::operation::list_invocation_results::ListInvocationResultsCall), then `.send().await`.
+    pub fn list_invocation_results(
+        &self,
+    ) -> crate::operation::list_invocation_results::ListInvocationResultsCall {
+        crate::operation::list_invocation_results::ListInvocationResultsCall::new(
+            self.clone(),
+        )
+    }
+    /// Lists invocation status.
+    ///
+    /// Action `ListInvocationStatus`, sent as GET. RAM action `ehpc:ListInvocationStatus`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListInvocationStatus>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `CommandId` (string, required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListInvocationStatusCall`](crate::operation::list_invocation_status::ListInvocationStatusCall), then `.send().await`.
+    pub fn list_invocation_status(
+        &self,
+    ) -> crate::operation::list_invocation_status::ListInvocationStatusCall {
+        crate::operation::list_invocation_status::ListInvocationStatusCall::new(
+            self.clone(),
+        )
+    }
+    /// Lists job templates.
+    ///
+    /// Action `ListJobTemplates`, sent as GET. RAM action `ehpc:ListJobTemplates`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListJobTemplates>
+    ///
+    /// # Parameters
+    ///
+    /// - `Name` (string, optional)
+    /// - `PageNumber` (integer (int32), optional)
+    /// - `PageSize` (integer (int32), optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListJobTemplatesCall`](crate::operation::list_job_templates::ListJobTemplatesCall), then `.send().await`.
+    pub fn list_job_templates(
+        &self,
+    ) -> crate::operation::list_job_templates::ListJobTemplatesCall {
+        crate::operation::list_job_templates::ListJobTemplatesCall::new(self.clone())
+    }
+    /// Lists jobs.
+    ///
+    /// Action `ListJobs`, sent as GET. RAM action `ehpc:ListJobs`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListJobs>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `Owner` (string, optional)
+    /// - `State` (string, optional)
+    /// - `Rerunable` (string, optional)
+    /// - `PageNumber` (integer (int32), optional)
+    /// - `PageSize` (integer (int32), optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `AgentError.Job.ListFailure` (HTTP 406): Failed to list jobs: %s.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `ExecFail` (HTTP 406): Failed to execute the command: %s.
+    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListJobsCall`](crate::operation::list_jobs::ListJobsCall), then `.send().await`.
+    pub fn list_jobs(&self) -> crate::operation::list_jobs::ListJobsCall {
+        crate::operation::list_jobs::ListJobsCall::new(self.clone())
+    }
+    /// Lists jobs with filters.
+    ///
+    /// Action `ListJobsWithFilters`, sent as GET. RAM action `ehpc:ListJobsWithFilters`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListJobsWithFilters>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `PageNumber` (integer (int64), optional)
+    /// - `PageSize` (integer (int64), optional)
+    /// - `Users` (array of string, optional)
+    /// - `Queues` (array of string, optional)
+    /// - `Nodes` (array of string, optional)
+    /// - `JobName` (string, optional)
+    /// - `JobStatus` (string, optional)
+    /// - `ExecuteOrder` (string, optional)
+    /// - `SubmitOrder` (string, optional)
+    /// - `PendOrder` (string, optional)
+    /// - `RegionId` (string, optional)
+    /// - `CreateTimeStart` (string, optional)
+    /// - `CreateTimeEnd` (string, optional)
+    /// - `Async` (boolean, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): %s
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListJobsWithFiltersCall`](crate::operation::list_jobs_with_filters::ListJobsWithFiltersCall), then `.send().await`.
+    pub fn list_jobs_with_filters(
+        &self,
+    ) -> crate::operation::list_jobs_with_filters::ListJobsWithFiltersCall {
+        crate::operation::list_jobs_with_filters::ListJobsWithFiltersCall::new(
+            self.clone(),
+        )
+    }
+    /// Lists nodes.
+    ///
+    /// Action `ListNodes`, sent as GET. RAM action `ehpc:ListNodes`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListNodes>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `Role` (string, optional)
+    /// - `HostName` (string, optional)
+    /// - `PageNumber` (integer (int32), optional)
+    /// - `PageSize` (integer (int32), optional)
+    /// - `Sequence` (string, optional)
+    /// - `SortBy` (string, optional)
+    /// - `Filter` (string, optional)
+    /// - `PrivateIpAddress` (string, optional)
+    /// - `HostNamePrefix` (string, optional)
+    /// - `HostNameSuffix` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `RedisError` (HTTP 406): A Redis service error occurred.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListNodesCall`](crate::operation::list_nodes::ListNodesCall), then `.send().await`.
+    pub fn list_nodes(&self) -> crate::operation::list_nodes::ListNodesCall {
+        crate::operation::list_nodes::ListNodesCall::new(self.clone())
+    }
+    /// Lists nodes by queue.
+    ///
+    /// Action `ListNodesByQueue`, sent as GET. RAM action `ehpc:ListNodesByQueue`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListNodesByQueue>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `QueueName` (string, required)
+    /// - `PageNumber` (integer (int32), optional)
+    /// - `PageSize` (integer (int32), optional)
+    /// - `Async` (boolean, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `RedisError` (HTTP 406): A Redis service error occurred.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListNodesByQueueCall`](crate::operation::list_nodes_by_queue::ListNodesByQueueCall), then `.send().await`.
+    pub fn list_nodes_by_queue(
+        &self,
+    ) -> crate::operation::list_nodes_by_queue::ListNodesByQueueCall {
+        crate::operation::list_nodes_by_queue::ListNodesByQueueCall::new(self.clone())
+    }
+    /// Lists nodes no paging.
+    ///
+    /// Action `ListNodesNoPaging`, sent as GET. RAM action `ehpc:ListNodesNoPaging`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListNodesNoPaging>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `Role` (string, optional)
+    /// - `HostName` (string, optional)
+    /// - `Sequence` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `RedisError` (HTTP 406): A Redis service error occurred.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListNodesNoPagingCall`](crate::operation::list_nodes_no_paging::ListNodesNoPagingCall), then `.send().await`.
+    pub fn list_nodes_no_paging(
+        &self,
+    ) -> crate::operation::list_nodes_no_paging::ListNodesNoPagingCall {
+        crate::operation::list_nodes_no_paging::ListNodesNoPagingCall::new(self.clone())
+    }
+    /// Lists preferred ECS types.
+    ///
+    /// Action `ListPreferredEcsTypes`, sent as GET. RAM action `ehpc:ListPreferredEcsTypes`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListPreferredEcsTypes>
+    ///
+    /// # Parameters
+    ///
+    /// - `ZoneId` (string, required)
+    /// - `SpotStrategy` (string, optional)
+    /// - `InstanceChargeType` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListPreferredEcsTypesCall`](crate::operation::list_preferred_ecs_types::ListPreferredEcsTypesCall), then `.send().await`.
+    pub fn list_preferred_ecs_types(
+        &self,
+    ) -> crate::operation::list_preferred_ecs_types::ListPreferredEcsTypesCall {
+        crate::operation::list_preferred_ecs_types::ListPreferredEcsTypesCall::new(
+            self.clone(),
+        )
+    }
+    /// Lists queues.
+    ///
+    /// Action `ListQueues`, sent as GET. RAM action `ehpc:ListQueues`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListQueues>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `Async` (boolean, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `RedisError` (HTTP 406): A Redis service error occurred.
+    /// - `ExecFail` (HTTP 406): Failed to execute the command: %s.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListQueuesCall`](crate::operation::list_queues::ListQueuesCall), then `.send().await`.
+    pub fn list_queues(&self) -> crate::operation::list_queues::ListQueuesCall {
+        crate::operation::list_queues::ListQueuesCall::new(self.clone())
+    }
+    /// Lists regions.
+    ///
+    /// Action `ListRegions`, sent as GET. RAM action `ehpc:ListRegions`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListRegions>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `OrderError` (HTTP 406): An order request error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListRegionsCall`](crate::operation::list_regions::ListRegionsCall), then `.send().await`.
+    pub fn list_regions(&self) -> crate::operation::list_regions::ListRegionsCall {
+        crate::operation::list_regions::ListRegionsCall::new(self.clone())
+    }
+    /// Lists security groups.
+    ///
+    /// Action `ListSecurityGroups`, sent as GET. RAM action `ehpc:ListSecurityGroups`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListSecurityGroups>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `EcsError` (HTTP 406): ECS api request error
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): Aliyun api service error
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListSecurityGroupsCall`](crate::operation::list_security_groups::ListSecurityGroupsCall), then `.send().await`.
+    pub fn list_security_groups(
+        &self,
+    ) -> crate::operation::list_security_groups::ListSecurityGroupsCall {
+        crate::operation::list_security_groups::ListSecurityGroupsCall::new(self.clone())
+    }
+    /// Lists serverless jobs.
+    ///
+    /// Action `ListServerlessJobs`, sent as GET. RAM action `ehpc:ListServerlessJobs`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListServerlessJobs>
+    ///
+    /// # Parameters
+    ///
+    /// - `RegionId` (string, optional)
+    /// - `ClusterId` (string, required)
+    /// - `PageNumber` (integer (int64), optional)
+    /// - `PageSize` (integer (int64), optional)
+    /// - `JobIds` (array of string, optional)
+    /// - `JobNames` (array of string, optional)
+    /// - `State` (string, optional)
+    /// - `StartOrder` (string, optional)
+    /// - `SubmitOrder` (string, optional)
+    /// - `SubmitTimeStart` (string, optional)
+    /// - `SubmitTimeEnd` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `RedisError` (HTTP 406): A Redis service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `AgentError` (HTTP 406): The agent service request failed: %s
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListServerlessJobsCall`](crate::operation::list_serverless_jobs::ListServerlessJobsCall), then `.send().await`.
+    pub fn list_serverless_jobs(
+        &self,
+    ) -> crate::operation::list_serverless_jobs::ListServerlessJobsCall {
+        crate::operation::list_serverless_jobs::ListServerlessJobsCall::new(self.clone())
+    }
+    /// Lists softwares.
+    ///
+    /// Action `ListSoftwares`, sent as GET. RAM action `ehpc:ListSoftwares`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListSoftwares>
+    ///
+    /// # Parameters
+    ///
+    /// - `EhpcVersion` (string, optional)
+    /// - `OsTag` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListSoftwaresCall`](crate::operation::list_softwares::ListSoftwaresCall), then `.send().await`.
+    pub fn list_softwares(&self) -> crate::operation::list_softwares::ListSoftwaresCall {
+        crate::operation::list_softwares::ListSoftwaresCall::new(self.clone())
+    }
+    /// Lists tag resources.
+    ///
+    /// Action `ListTagResources`, sent as POST. RAM action `ehpc:ListTagResources`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListTagResources>
+    ///
+    /// # Parameters
+    ///
+    /// - `RegionId` (string, required)
+    /// - `NextToken` (string, optional)
+    /// - `ResourceType` (string, required)
+    /// - `ResourceId` (array of string, optional)
+    /// - `Tag` (array of object [`TagItem`](crate::operation::list_tag_resources::TagItem), optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `TagError` (HTTP 406): TAG API request failed.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListTagResourcesCall`](crate::operation::list_tag_resources::ListTagResourcesCall), then `.send().await`.
+    pub fn list_tag_resources(
+        &self,
+    ) -> crate::operation::list_tag_resources::ListTagResourcesCall {
+        crate::operation::list_tag_resources::ListTagResourcesCall::new(self.clone())
+    }
+    /// Lists tasks.
+    ///
+    /// Action `ListTasks`, sent as GET. RAM action `ehpc:ListTasks`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListTasks>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `PageNumber` (integer (int32), optional)
+    /// - `PageSize` (integer (int32), optional)
+    /// - `TaskId` (string, optional)
+    /// - `Archived` (boolean, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `RedisError` (HTTP 406): A Redis service error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListTasksCall`](crate::operation::list_tasks::ListTasksCall), then `.send().await`.
+    pub fn list_tasks(&self) -> crate::operation::list_tasks::ListTasksCall {
+        crate::operation::list_tasks::ListTasksCall::new(self.clone())
+    }
+    /// Lists upgrade clients.
+    ///
+    /// Action `ListUpgradeClients`, sent as GET. RAM action `ehpc:ListUpgradeClients`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListUpgradeClients>
+    ///
+    /// # Parameters
+    ///
+    /// - `RegionId` (string, required)
+    /// - `ClusterId` (string, required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListUpgradeClientsCall`](crate::operation::list_upgrade_clients::ListUpgradeClientsCall), then `.send().await`.
+    pub fn list_upgrade_clients(
+        &self,
+    ) -> crate::operation::list_upgrade_clients::ListUpgradeClientsCall {
+        crate::operation::list_upgrade_clients::ListUpgradeClientsCall::new(self.clone())
+    }
+    /// Lists users.
+    ///
+    /// Action `ListUsers`, sent as GET. RAM action `ehpc:ListUsers`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListUsers>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `PageNumber` (integer (int32), optional)
+    /// - `PageSize` (integer (int32), optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `AgentError.Account.DomainNotExist` (HTTP 406): The specified domain does not exist: %s.
+    /// - `AgentError.Account.GetentPasswdFailure` (HTTP 406): Failed to get the user list: %s.
+    /// - `AgentError.Account.GetUserListFailure` (HTTP 406): Get user list fail: %s
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListUsersCall`](crate::operation::list_users::ListUsersCall), then `.send().await`.
+    pub fn list_users(&self) -> crate::operation::list_users::ListUsersCall {
+        crate::operation::list_users::ListUsersCall::new(self.clone())
+    }
+    /// Lists users async.
+    ///
+    /// Action `ListUsersAsync`, sent as GET. RAM action `ehpc:ListUsersAsync`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListUsersAsync>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `PageNumber` (integer (int32), optional)
+    /// - `PageSize` (integer (int32), optional)
+    /// - `AsyncId` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `AgentError.Account.DomainNotExist` (HTTP 406): The specified domain does not exist: %s.
+    /// - `AgentError.Account.GetentPasswdFailure` (HTTP 406): Failed to get the user list: %s.
+    /// - `AgentError.Account.GetUserListFailure` (HTTP 406): Get user list fail: %s
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListUsersAsyncCall`](crate::operation::list_users_async::ListUsersAsyncCall), then `.send().await`.
+    pub fn list_users_async(
+        &self,
+    ) -> crate::operation::list_users_async::ListUsersAsyncCall {
+        crate::operation::list_users_async::ListUsersAsyncCall::new(self.clone())
+    }
+    /// Lists volumes.
+    ///
+    /// Action `ListVolumes`, sent as GET. RAM action `ehpc:ListVolumes`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ListVolumes>
+    ///
+    /// # Parameters
+    ///
+    /// - `PageNumber` (integer (int32), optional)
+    /// - `PageSize` (integer (int32), optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `NasError` (HTTP 406): NAS API request failed.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ListVolumesCall`](crate::operation::list_volumes::ListVolumesCall), then `.send().await`.
+    pub fn list_volumes(&self) -> crate::operation::list_volumes::ListVolumesCall {
+        crate::operation::list_volumes::ListVolumesCall::new(self.clone())
+    }
+    /// Modifies cluster attributes.
+    ///
+    /// Action `ModifyClusterAttributes`, sent as GET. RAM action `ehpc:ModifyClusterAttributes`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ModifyClusterAttributes>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `Name` (string, optional)
+    /// - `Description` (string, optional)
+    /// - `ImageOwnerAlias` (string, optional)
+    /// - `ImageId` (string, optional)
+    /// - `RamRoleName` (string, optional)
+    /// - `RamNodeTypes` (array of string, optional)
+    /// - `WinAdPar` (object [`WinAdPar`](crate::operation::modify_cluster_attributes::WinAdPar), optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidImage` (HTTP 400): The image ID is invalid.
+    /// - `ImageNotMatched` (HTTP 400): The image is not matched.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ModifyClusterAttributesCall`](crate::operation::modify_cluster_attributes::ModifyClusterAttributesCall), then `.send().await`.
+    pub fn modify_cluster_attributes(
+        &self,
+    ) -> crate::operation::modify_cluster_attributes::ModifyClusterAttributesCall {
+        crate::operation::modify_cluster_attributes::ModifyClusterAttributesCall::new(
+            self.clone(),
+        )
+    }
+    /// Modifies user groups.
+    ///
+    /// Action `ModifyUserGroups`, sent as GET. RAM action `ehpc:ModifyUserGroups`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ModifyUserGroups>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `User` (array of object [`UserItem`](crate::operation::modify_user_groups::UserItem), required)
+    /// - `Async` (boolean, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidOpt` (HTTP 400): The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `AgentError.Account.DomainNotExist` (HTTP 406): The specified domain does not exist: %s.
+    /// - `AgentError.Account.GetentPasswdFailure` (HTTP 406): Failed to get the user list: %s.
+    /// - `AgentError.Account.UserAlreadyExist` (HTTP 406): The specified user already exists in domain: %s.
+    /// - `AgentError.Account.UserAddFailure` (HTTP 406): Failed to add user to domain: %s.
+    /// - `AgentError.Account.UserNotExist` (HTTP 406): The specified user is not found in the domain: %s.
+    /// - `AgentError.Account.UserModifyGroupFailure` (HTTP 406): Failed to modify user groups in domain: %s.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ModifyUserGroupsCall`](crate::operation::modify_user_groups::ModifyUserGroupsCall), then `.send().await`.
+    pub fn modify_user_groups(
+        &self,
+    ) -> crate::operation::modify_user_groups::ModifyUserGroupsCall {
+        crate::operation::modify_user_groups::ModifyUserGroupsCall::new(self.clone())
+    }
+    /// Modifies user passwords.
+    ///
+    /// Action `ModifyUserPasswords`, sent as GET. RAM action `ehpc:ModifyUserPasswords`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ModifyUserPasswords>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `User` (array of object [`UserItem`](crate::operation::modify_user_passwords::UserItem), required)
+    /// - `Async` (boolean, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidOpt` (HTTP 400): The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `AgentError.Account.DomainNotExist` (HTTP 406): The specified domain does not exist: %s.
+    /// - `AgentError.Account.GetentPasswdFailure` (HTTP 406): Failed to get the user list: %s.
+    /// - `AgentError.Account.UserNotExist` (HTTP 406): The specified user is not found in the domain: %s.
+    /// - `AgentError.Account.UserChangePasswordFailure` (HTTP 406): Failed to modify user password in domain: %s.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ModifyUserPasswordsCall`](crate::operation::modify_user_passwords::ModifyUserPasswordsCall), then `.send().await`.
+    pub fn modify_user_passwords(
+        &self,
+    ) -> crate::operation::modify_user_passwords::ModifyUserPasswordsCall {
+        crate::operation::modify_user_passwords::ModifyUserPasswordsCall::new(
+            self.clone(),
+        )
+    }
+    /// Modifies visual service password.
+    ///
+    /// Action `ModifyVisualServicePasswd`, sent as GET. RAM action `ehpc:ModifyVisualServicePasswd`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ModifyVisualServicePasswd>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `RunasUser` (string, required)
+    /// - `RunasUserPassword` (string, required)
+    /// - `Passwd` (string, required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `AgentError` (HTTP 403): The agent service request failed.
+    /// - `IncorrectCredential` (HTTP 403): The username or password is incorrect.
+    /// - `ExecFail` (HTTP 403): Failed to execute the command: %s.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ModifyVisualServicePasswdCall`](crate::operation::modify_visual_service_passwd::ModifyVisualServicePasswdCall), then `.send().await`.
+    pub fn modify_visual_service_passwd(
+        &self,
+    ) -> crate::operation::modify_visual_service_passwd::ModifyVisualServicePasswdCall {
+        crate::operation::modify_visual_service_passwd::ModifyVisualServicePasswdCall::new(
+            self.clone(),
+        )
+    }
+    /// Queries service pack and price.
+    ///
+    /// Action `QueryServicePackAndPrice`, sent as GET. RAM action `ehpc:QueryServicePackAndPrice`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/QueryServicePackAndPrice>
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `OrderError` (HTTP 406): An order request error occurred.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`QueryServicePackAndPriceCall`](crate::operation::query_service_pack_and_price::QueryServicePackAndPriceCall), then `.send().await`.
+    pub fn query_service_pack_and_price(
+        &self,
+    ) -> crate::operation::query_service_pack_and_price::QueryServicePackAndPriceCall {
+        crate::operation::query_service_pack_and_price::QueryServicePackAndPriceCall::new(
+            self.clone(),
+        )
+    }
+    /// Recovers cluster.
+    ///
+    /// Action `RecoverCluster`, sent as GET. RAM action `ehpc:RecoverCluster`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/RecoverCluster>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `OsTag` (string, optional)
+    /// - `AccountType` (string, optional)
+    /// - `SchedulerType` (string, optional)
+    /// - `ImageOwnerAlias` (string, optional)
+    /// - `ImageId` (string, optional)
+    /// - `ClientVersion` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `OrderError.InsufficientBalance` (HTTP 400): The account balance is insufficient. Please add funds first and try again.
+    /// - `OrderError.InstHasUnpaidOrder` (HTTP 400): Your account has an unpaid order.
+    /// - `OrderError.Arrearage` (HTTP 400): Your account balance is less than CNY 100. Please add funds to your account and try again.
+    /// - `OrderError.NoCard` (HTTP 400): No credit card is bound to your account.
+    /// - `OrderError.InvalidPayMethod` (HTTP 400): No valid default payment method is specified for your account.
+    /// - `OrderError.NoRealNameAuthentication` (HTTP 400): You have not completed the real name authentication.
+    /// - `OrderError.NoRealNameRegistration` (HTTP 400): Real name registration is required for instances launched in mainland China.
+    /// - `OrderError.UserProfileIncomplete` (HTTP 400): You have not completed your user profile.
+    /// - `InvalidVpc` (HTTP 400): The specified VPC is invalid.
+    /// - `InvalidVolume` (HTTP 400): The specified volume is invalid.
+    /// - `InvalidSoftware` (HTTP 400): The specified software is not supported.
+    /// - `InvalidVolumeProtocal` (HTTP 400): The specified volume protocol is invalid.
+    /// - `InvalidVolumeMountpoint` (HTTP 400): The specified volume mount point is invalid.
+    /// - `TooManyClusters` (HTTP 403): The number of user clusters exceeds the quota.
+    /// - `TooManyComputes` (HTTP 403): The number of computing nodes exceeds the quota.
+    /// - `TooManyLogins` (HTTP 403): The maximum number of logged on nodes is exceeded.
+    /// - `TooManyScc` (HTTP 403): The maximum number of SCC instances is exceeded.
+    /// - `QuotaExceeded.PrivateIpAddress` (HTTP 403): Insufficient private IP addresses in vSwitch: %s.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ImageNotSupported` (HTTP 403): The specified image is not supported.
+    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
+    /// - `VolumeNotFound` (HTTP 404): The specified volume does not exist.
+    /// - `VpcNotFound` (HTTP 404): The specified VPC does not exist.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `NasError` (HTTP 406): NAS API request failed.
+    /// - `EipError` (HTTP 406): The EIP API request failed.
+    /// - `OrderError` (HTTP 406): An order request error occurred.
+    /// - `FailToGenId` (HTTP 406): Generating cluster ID failed.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`RecoverClusterCall`](crate::operation::recover_cluster::RecoverClusterCall), then `.send().await`.
+    pub fn recover_cluster(
+        &self,
+    ) -> crate::operation::recover_cluster::RecoverClusterCall {
+        crate::operation::recover_cluster::RecoverClusterCall::new(self.clone())
+    }
+    /// Reruns jobs.
+    ///
+    /// Action `RerunJobs`, sent as GET. RAM action `ehpc:RerunJobs`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/RerunJobs>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `Jobs` (string, required)
+    /// - `Async` (boolean, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `UsernameExist` (HTTP 403): The username already exists.
+    /// - `IncorrectCredential` (HTTP 403): The username or password is incorrect.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `AgentError.Job.RerunFailure` (HTTP 406): Failed to run the job again: %s.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
+    /// - `AgentError` (HTTP 406): The agent service request failed: %s
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`RerunJobsCall`](crate::operation::rerun_jobs::RerunJobsCall), then `.send().await`.
+    pub fn rerun_jobs(&self) -> crate::operation::rerun_jobs::RerunJobsCall {
+        crate::operation::rerun_jobs::RerunJobsCall::new(self.clone())
+    }
+    /// Resets nodes.
+    ///
+    /// Action `ResetNodes`, sent as GET. RAM action `ehpc:ResetNodes`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/ResetNodes>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `Instance` (array of object [`InstanceItem`](crate::operation::reset_nodes::InstanceItem), required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `InvalidNodeStatus` (HTTP 403): The operation failed due to invalid node status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `VolumeNotFound` (HTTP 404): The specified volume does not exist.
+    /// - `ComputeNotFound` (HTTP 404): The specified compute node does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `EipError` (HTTP 406): The EIP API request failed.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`ResetNodesCall`](crate::operation::reset_nodes::ResetNodesCall), then `.send().await`.
+    pub fn reset_nodes(&self) -> crate::operation::reset_nodes::ResetNodesCall {
+        crate::operation::reset_nodes::ResetNodesCall::new(self.clone())
+    }
+    /// Runs cloud metric profiling.
+    ///
+    /// Action `RunCloudMetricProfiling`, sent as GET. RAM action `ehpc:RunCloudMetricProfiling`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/RunCloudMetricProfiling>
+    ///
+    /// # Parameters
+    ///
+    /// - `RegionId` (string, optional)
+    /// - `ClusterId` (string, required)
+    /// - `HostName` (string, required)
+    /// - `ProcessId` (integer (int32), required)
+    /// - `Duration` (integer (int32), optional)
+    /// - `Freq` (integer (int32), optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `ExecFail` (HTTP 406): Failed to execute the command: %s.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`RunCloudMetricProfilingCall`](crate::operation::run_cloud_metric_profiling::RunCloudMetricProfilingCall), then `.send().await`.
+    pub fn run_cloud_metric_profiling(
+        &self,
+    ) -> crate::operation::run_cloud_metric_profiling::RunCloudMetricProfilingCall {
+        crate::operation::run_cloud_metric_profiling::RunCloudMetricProfilingCall::new(
+            self.clone(),
+        )
+    }
+    /// Sets auto scale config.
+    ///
+    /// Action `SetAutoScaleConfig`, sent as GET. RAM action `ehpc:SetAutoScaleConfig`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/SetAutoScaleConfig>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `EnableAutoGrow` (boolean, optional)
+    /// - `EnableAutoShrink` (boolean, optional)
+    /// - `GrowIntervalInMinutes` (integer (int32), optional)
+    /// - `ShrinkIntervalInMinutes` (integer (int32), optional)
+    /// - `ShrinkIdleTimes` (integer (int32), optional)
+    /// - `GrowTimeoutInMinutes` (integer (int32), optional)
+    /// - `ExtraNodesGrowRatio` (integer (int32), optional)
+    /// - `GrowRatio` (integer (int32), optional)
+    /// - `MaxNodesInCluster` (integer (int32), required)
+    /// - `ExcludeNodes` (string, optional)
+    /// - `SpotStrategy` (string, optional)
+    /// - `SpotPriceLimit` (number, optional)
+    /// - `ImageId` (string, optional)
+    /// - `Queues` (array of object [`QueuesItem`](crate::operation::set_auto_scale_config::QueuesItem), optional)
+    /// - `ComputeEnableHt` (boolean, optional)
+    /// - `DnsConfig` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `InvalidOpt` (HTTP 403): The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket.
+    /// - `TooManyComputes` (HTTP 403): The number of computing nodes exceeds the quota.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`SetAutoScaleConfigCall`](crate::operation::set_auto_scale_config::SetAutoScaleConfigCall), then `.send().await`.
+    pub fn set_auto_scale_config(
+        &self,
+    ) -> crate::operation::set_auto_scale_config::SetAutoScaleConfigCall {
+        crate::operation::set_auto_scale_config::SetAutoScaleConfigCall::new(
+            self.clone(),
+        )
+    }
+    /// Sets post scripts.
+    ///
+    /// Action `SetPostScripts`, sent as GET. RAM action `ehpc:SetPostScripts`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/SetPostScripts>
+    ///
+    /// # Parameters
+    ///
+    /// - `RegionId` (string, required)
+    /// - `ClusterId` (string, required)
+    /// - `PostInstallScripts` (array of object [`PostInstallScriptsItem`](crate::operation::set_post_scripts::PostInstallScriptsItem), optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`SetPostScriptsCall`](crate::operation::set_post_scripts::SetPostScriptsCall), then `.send().await`.
+    pub fn set_post_scripts(
+        &self,
+    ) -> crate::operation::set_post_scripts::SetPostScriptsCall {
+        crate::operation::set_post_scripts::SetPostScriptsCall::new(self.clone())
+    }
+    /// Sets queue.
+    ///
+    /// Action `SetQueue`, sent as GET. RAM action `ehpc:SetQueue`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/SetQueue>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `QueueName` (string, required)
+    /// - `Node` (array of object [`NodeItem`](crate::operation::set_queue::NodeItem), required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `ExecFail` (HTTP 403): Failed to execute the command: %s.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `RedisError` (HTTP 406): A Redis service error occurred.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`SetQueueCall`](crate::operation::set_queue::SetQueueCall), then `.send().await`.
+    pub fn set_queue(&self) -> crate::operation::set_queue::SetQueueCall {
+        crate::operation::set_queue::SetQueueCall::new(self.clone())
+    }
+    /// Sets scheduler info.
+    ///
+    /// Action `SetSchedulerInfo`, sent as GET. RAM action `ehpc:SetSchedulerInfo`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/SetSchedulerInfo>
+    ///
+    /// # Parameters
+    ///
+    /// - `RegionId` (string, required)
+    /// - `ClusterId` (string, required)
+    /// - `PbsInfo` (array of object [`PbsInfoItem`](crate::operation::set_scheduler_info::PbsInfoItem), optional)
+    /// - `SlurmInfo` (array of object [`SlurmInfoItem`](crate::operation::set_scheduler_info::SlurmInfoItem), optional)
+    /// - `Scheduler` (array of object [`SchedulerItem`](crate::operation::set_scheduler_info::SchedulerItem), required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `ClusterNotFound` (HTTP 404): The target cluster is not found.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `NotAuthorized` (HTTP 407): No authorization is granted.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`SetSchedulerInfoCall`](crate::operation::set_scheduler_info::SetSchedulerInfoCall), then `.send().await`.
+    pub fn set_scheduler_info(
+        &self,
+    ) -> crate::operation::set_scheduler_info::SetSchedulerInfoCall {
+        crate::operation::set_scheduler_info::SetSchedulerInfoCall::new(self.clone())
+    }
+    /// Starts cluster.
+    ///
+    /// Action `StartCluster`, sent as GET. RAM action `ehpc:StartCluster`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/StartCluster>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`StartClusterCall`](crate::operation::start_cluster::StartClusterCall), then `.send().await`.
+    pub fn start_cluster(&self) -> crate::operation::start_cluster::StartClusterCall {
+        crate::operation::start_cluster::StartClusterCall::new(self.clone())
+    }
+    /// Starts nodes.
+    ///
+    /// Action `StartNodes`, sent as GET. RAM action `ehpc:StartNodes`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/StartNodes>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `Role` (string, optional)
+    /// - `Instance` (array of object [`InstanceItem`](crate::operation::start_nodes::InstanceItem), required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `InvalidNodeStatus` (HTTP 403): The operation failed due to invalid node status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ComputeNotFound` (HTTP 404): The specified compute node does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `EipError` (HTTP 406): The EIP API request failed.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`StartNodesCall`](crate::operation::start_nodes::StartNodesCall), then `.send().await`.
+    pub fn start_nodes(&self) -> crate::operation::start_nodes::StartNodesCall {
+        crate::operation::start_nodes::StartNodesCall::new(self.clone())
+    }
+    /// Starts visual service.
+    ///
+    /// Action `StartVisualService`, sent as GET. RAM action `ehpc:StartVisualService`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/StartVisualService>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `CidrIp` (string, required)
+    /// - `Port` (integer (int32), required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `AgentError` (HTTP 403): The agent service request failed.
+    /// - `ExecFail` (HTTP 403): Failed to execute the command: %s.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`StartVisualServiceCall`](crate::operation::start_visual_service::StartVisualServiceCall), then `.send().await`.
+    pub fn start_visual_service(
+        &self,
+    ) -> crate::operation::start_visual_service::StartVisualServiceCall {
+        crate::operation::start_visual_service::StartVisualServiceCall::new(self.clone())
+    }
+    /// Stops cluster.
+    ///
+    /// Action `StopCluster`, sent as GET. RAM action `ehpc:StopCluster`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/StopCluster>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`StopClusterCall`](crate::operation::stop_cluster::StopClusterCall), then `.send().await`.
+    pub fn stop_cluster(&self) -> crate::operation::stop_cluster::StopClusterCall {
+        crate::operation::stop_cluster::StopClusterCall::new(self.clone())
+    }
+    /// Stops jobs.
+    ///
+    /// Action `StopJobs`, sent as GET. RAM action `ehpc:StopJobs`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/StopJobs>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `Jobs` (string, required)
+    /// - `Async` (boolean, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `UsernameExist` (HTTP 403): The username already exists.
+    /// - `IncorrectCredential` (HTTP 403): The username or password is incorrect.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `AgentError.Job.StopFailure` (HTTP 406): Failed to stop jobs: %s.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
+    /// - `AgentError` (HTTP 406): The agent service request failed: %s
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`StopJobsCall`](crate::operation::stop_jobs::StopJobsCall), then `.send().await`.
+    pub fn stop_jobs(&self) -> crate::operation::stop_jobs::StopJobsCall {
+        crate::operation::stop_jobs::StopJobsCall::new(self.clone())
+    }
+    /// Stops nodes.
+    ///
+    /// Action `StopNodes`, sent as GET. RAM action `ehpc:StopNodes`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/StopNodes>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `Role` (string, optional)
+    /// - `Instance` (array of object [`InstanceItem`](crate::operation::stop_nodes::InstanceItem), required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `InvalidNodeStatus` (HTTP 403): The operation failed due to invalid node status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ComputeNotFound` (HTTP 404): The specified compute node does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `EipError` (HTTP 406): The EIP API request failed.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`StopNodesCall`](crate::operation::stop_nodes::StopNodesCall), then `.send().await`.
+    pub fn stop_nodes(&self) -> crate::operation::stop_nodes::StopNodesCall {
+        crate::operation::stop_nodes::StopNodesCall::new(self.clone())
+    }
+    /// Stops serverless jobs.
+    ///
+    /// Action `StopServerlessJobs`, sent as POST. RAM action `ehpc:StopServerlessJobs`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/StopServerlessJobs>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `JobIds` (array of string, required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `RedisError` (HTTP 406): A Redis service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `AgentError` (HTTP 406): The agent service request failed: %s
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`StopServerlessJobsCall`](crate::operation::stop_serverless_jobs::StopServerlessJobsCall), then `.send().await`.
+    pub fn stop_serverless_jobs(
+        &self,
+    ) -> crate::operation::stop_serverless_jobs::StopServerlessJobsCall {
+        crate::operation::stop_serverless_jobs::StopServerlessJobsCall::new(self.clone())
+    }
     /// Stops the VNC remote visualization service of a cluster.
     ///
     /// Closes the cluster's VNC remote desktop service and removes the security
@@ -42,5 +3570,353 @@ impl crate::Client {
         &self,
     ) -> crate::operation::stop_visual_service::StopVisualServiceCall {
         crate::operation::stop_visual_service::StopVisualServiceCall::new(self.clone())
+    }
+    /// Submits job.
+    ///
+    /// Action `SubmitJob`, sent as GET. RAM action `ehpc:SubmitJob`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/SubmitJob>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `CommandLine` (string, required)
+    /// - `RunasUser` (string, required)
+    /// - `RunasUserPassword` (string, optional)
+    /// - `Name` (string, optional)
+    /// - `Priority` (integer (int32), optional)
+    /// - `PackagePath` (string, optional)
+    /// - `StdoutRedirectPath` (string, optional)
+    /// - `StderrRedirectPath` (string, optional)
+    /// - `ReRunable` (boolean, optional)
+    /// - `ArrayRequest` (string, optional)
+    /// - `Variables` (string, optional)
+    /// - `InputFileUrl` (string, optional)
+    /// - `UnzipCmd` (string, optional)
+    /// - `PostCmdLine` (string, optional)
+    /// - `JobQueue` (string, optional)
+    /// - `Node` (integer (int32), optional)
+    /// - `Cpu` (integer (int32), optional)
+    /// - `Task` (integer (int32), optional)
+    /// - `Thread` (integer (int32), optional)
+    /// - `Mem` (string, optional)
+    /// - `Gpu` (integer (int32), optional)
+    /// - `ClockTime` (string, optional)
+    /// - `JobRetry.Count` (integer (int32), optional)
+    /// - `JobRetry.Priority` (integer (int32), optional)
+    /// - `JobRetry.OnExitCode` (integer (int32), optional)
+    /// - `Async` (boolean, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `UsernameExist` (HTTP 403): The username already exists.
+    /// - `IncorrectCredential` (HTTP 403): The username or password is incorrect.
+    /// - `AgentError.Account.ValidateCredentialFailure` (HTTP 403): Username or password verification failed.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `ContainerNotFound` (HTTP 404): The specified container does not exist.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `AgentError.Job.SubmitFailure` (HTTP 406): Failed to submit jobs: %s
+    /// - `AgentError.Job.InvalidContainerType` (HTTP 406): Unsupported container type: %s.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `AgentError.Account.AccountValidateCredentialFailure` (HTTP 406): Cannot get user info
+    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
+    /// - `AgentError` (HTTP 406): The agent service request failed: %s
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`SubmitJobCall`](crate::operation::submit_job::SubmitJobCall), then `.send().await`.
+    pub fn submit_job(&self) -> crate::operation::submit_job::SubmitJobCall {
+        crate::operation::submit_job::SubmitJobCall::new(self.clone())
+    }
+    /// Submits serverless job.
+    ///
+    /// Action `SubmitServerlessJob`, sent as GET. RAM action `ehpc:SubmitServerlessJob`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/SubmitServerlessJob>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `JobName` (string, required)
+    /// - `ArrayProperties` (object [`ArrayProperties`](crate::operation::submit_serverless_job::ArrayProperties), optional)
+    /// - `JobPriority` (integer (int64), optional)
+    /// - `EphemeralStorage` (integer (int32), optional)
+    /// - `Timeout` (integer (int64), optional)
+    /// - `VSwitchId` (array of string, optional)
+    /// - `InstanceType` (array of string, optional)
+    /// - `Cpu` (number, optional)
+    /// - `Memory` (number, optional)
+    /// - `SpotStrategy` (string, optional)
+    /// - `SpotPriceLimit` (number, optional)
+    /// - `RamRoleName` (string, optional)
+    /// - `Container` (object [`Container`](crate::operation::submit_serverless_job::Container), required)
+    /// - `DependsOn` (array of object [`DependsOnItem`](crate::operation::submit_serverless_job::DependsOnItem), optional)
+    /// - `RetryStrategy` (object [`RetryStrategy`](crate::operation::submit_serverless_job::RetryStrategy), optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `AgentError` (HTTP 406): The agent service request failed: %s
+    /// - `ServiceAPIError` (HTTP 406): Failed to call the operation. Cause:%s
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`SubmitServerlessJobCall`](crate::operation::submit_serverless_job::SubmitServerlessJobCall), then `.send().await`.
+    pub fn submit_serverless_job(
+        &self,
+    ) -> crate::operation::submit_serverless_job::SubmitServerlessJobCall {
+        crate::operation::submit_serverless_job::SubmitServerlessJobCall::new(
+            self.clone(),
+        )
+    }
+    /// Syncs users.
+    ///
+    /// Action `SyncUsers`, sent as GET. RAM action `ehpc:SyncUsers`, access level read.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/SyncUsers>
+    ///
+    /// # Parameters
+    ///
+    /// - `RegionId` (string, required)
+    /// - `ClusterId` (string, required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The parameters are invalid.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ExecFail` (HTTP 403): Failed to execute the command: %s.
+    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `AgentError.Account.UserSynFailure` (HTTP 406): synchronize users failed: %s
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`SyncUsersCall`](crate::operation::sync_users::SyncUsersCall), then `.send().await`.
+    pub fn sync_users(&self) -> crate::operation::sync_users::SyncUsersCall {
+        crate::operation::sync_users::SyncUsersCall::new(self.clone())
+    }
+    /// Tags resources.
+    ///
+    /// Action `TagResources`, sent as POST. RAM action `ehpc:TagResources`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/TagResources>
+    ///
+    /// # Parameters
+    ///
+    /// - `RegionId` (string, required)
+    /// - `ResourceType` (string, required)
+    /// - `ResourceId` (array of string, required)
+    /// - `Tag` (array of object [`TagItem`](crate::operation::tag_resources::TagItem), required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `Duplicate.TagKey` (HTTP 403): The Tag.N.Key contain duplicate key.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `TagError` (HTTP 406): TAG API request failed.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`TagResourcesCall`](crate::operation::tag_resources::TagResourcesCall), then `.send().await`.
+    pub fn tag_resources(&self) -> crate::operation::tag_resources::TagResourcesCall {
+        crate::operation::tag_resources::TagResourcesCall::new(self.clone())
+    }
+    /// Untags resources.
+    ///
+    /// Action `UnTagResources`, sent as POST. RAM action `ehpc:UnTagResources`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/UnTagResources>
+    ///
+    /// # Parameters
+    ///
+    /// - `RegionId` (string, optional)
+    /// - `ResourceType` (string, required)
+    /// - `ResourceId` (array of string, required)
+    /// - `TagKey` (array of string, optional)
+    /// - `All` (boolean, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `TagError` (HTTP 406): TAG API request failed.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`UnTagResourcesCall`](crate::operation::un_tag_resources::UnTagResourcesCall), then `.send().await`.
+    pub fn un_tag_resources(
+        &self,
+    ) -> crate::operation::un_tag_resources::UnTagResourcesCall {
+        crate::operation::un_tag_resources::UnTagResourcesCall::new(self.clone())
+    }
+    /// Uninstalls software.
+    ///
+    /// Action `UninstallSoftware`, sent as GET. RAM action `ehpc:UninstallSoftware`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/UninstallSoftware>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `Application` (string, required)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `AgentError` (HTTP 406): The agent service request failed.
+    /// - `ExecFail` (HTTP 406): Failed to execute the command: %s.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`UninstallSoftwareCall`](crate::operation::uninstall_software::UninstallSoftwareCall), then `.send().await`.
+    pub fn uninstall_software(
+        &self,
+    ) -> crate::operation::uninstall_software::UninstallSoftwareCall {
+        crate::operation::uninstall_software::UninstallSoftwareCall::new(self.clone())
+    }
+    /// Updates cluster volumes.
+    ///
+    /// Action `UpdateClusterVolumes`, sent as GET. RAM action `ehpc:UpdateClusterVolumes`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/UpdateClusterVolumes>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `AdditionalVolumes` (array of object [`AdditionalVolumesItem`](crate::operation::update_cluster_volumes::AdditionalVolumesItem), optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NasError` (HTTP 406): NAS API request failed.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`UpdateClusterVolumesCall`](crate::operation::update_cluster_volumes::UpdateClusterVolumesCall), then `.send().await`.
+    pub fn update_cluster_volumes(
+        &self,
+    ) -> crate::operation::update_cluster_volumes::UpdateClusterVolumesCall {
+        crate::operation::update_cluster_volumes::UpdateClusterVolumesCall::new(
+            self.clone(),
+        )
+    }
+    /// Updates queue config.
+    ///
+    /// Action `UpdateQueueConfig`, sent as GET. RAM action `ehpc:UpdateQueueConfig`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/UpdateQueueConfig>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `QueueName` (string, required)
+    /// - `ResourceGroupId` (string, optional)
+    /// - `ComputeInstanceType` (string, optional)
+    /// - `DeploymentSetId` (string, optional)
+    /// - `NetworkInterfaceTrafficMode` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `InvalidClientVersion` (HTTP 403): The client version is invalid.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`UpdateQueueConfigCall`](crate::operation::update_queue_config::UpdateQueueConfigCall), then `.send().await`.
+    pub fn update_queue_config(
+        &self,
+    ) -> crate::operation::update_queue_config::UpdateQueueConfigCall {
+        crate::operation::update_queue_config::UpdateQueueConfigCall::new(self.clone())
+    }
+    /// Upgrades client.
+    ///
+    /// Action `UpgradeClient`, sent as GET. RAM action `ehpc:UpgradeClient`, access level write.
+    ///
+    /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/UpgradeClient>
+    ///
+    /// # Parameters
+    ///
+    /// - `ClusterId` (string, required)
+    /// - `ClientVersion` (string, optional)
+    ///
+    /// # Errors
+    ///
+    /// Documented error codes, each a variant of the error enum:
+    ///
+    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
+    /// - `NotEnabled` (HTTP 400): You have not enabled this service
+    /// - `InDebt` (HTTP 400): Your account has overdue payments.
+    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
+    /// - `InvalidClientVersion` (HTTP 403): The client version is invalid.
+    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `DbError` (HTTP 406): A database service error occurred.
+    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
+    /// - `UnknownError` (HTTP 500): An unknown error occurred.
+    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    ///
+    ///
+    /// Set parameters on the returned [`UpgradeClientCall`](crate::operation::upgrade_client::UpgradeClientCall), then `.send().await`.
+    pub fn upgrade_client(&self) -> crate::operation::upgrade_client::UpgradeClientCall {
+        crate::operation::upgrade_client::UpgradeClientCall::new(self.clone())
     }
 }

@@ -5,5 +5,377 @@
 //!
 //! | Operation | What it does |
 //! |---|---|
+//! | [`AddExistedNodes`](add_existed_nodes) | Adds existed nodes. |
+//! | [`AddLocalNodes`](add_local_nodes) | Adds local nodes. |
+//! | [`AddNodes`](add_nodes) | Adds nodes. |
+//! | [`AddQueue`](add_queue) | Adds queue. |
+//! | [`AddSecurityGroup`](add_security_group) | Adds security group. |
+//! | [`AddUsers`](add_users) | Adds users. |
+//! | [`ApplyNodes`](apply_nodes) | Applies nodes. |
+//! | [`CreateCluster`](create_cluster) | Creates cluster. |
+//! | [`CreateHybridCluster`](create_hybrid_cluster) | Creates hybrid cluster. |
+//! | [`CreateJobFile`](create_job_file) | Creates job file. |
+//! | [`CreateJobTemplate`](create_job_template) | Creates job template. |
+//! | [`DeleteCluster`](delete_cluster) | Deletes cluster. |
+//! | [`DeleteJobTemplates`](delete_job_templates) | Deletes job templates. |
+//! | [`DeleteJobs`](delete_jobs) | Deletes jobs. |
+//! | [`DeleteNodes`](delete_nodes) | Deletes nodes. |
+//! | [`DeleteQueue`](delete_queue) | Deletes queue. |
+//! | [`DeleteSecurityGroup`](delete_security_group) | Deletes security group. |
+//! | [`DeleteUsers`](delete_users) | Deletes users. |
+//! | [`DescribeAutoScaleConfig`](describe_auto_scale_config) | Describes auto scale config. |
+//! | [`DescribeCluster`](describe_cluster) | Describes cluster. |
+//! | [`DescribeImagePrice`](describe_image_price) | Describes image price. |
+//! | [`DescribeJob`](describe_job) | Describes job. |
+//! | [`DescribePrice`](describe_price) | Describes price. |
+//! | [`DescribeServerlessJobs`](describe_serverless_jobs) | Describes serverless jobs. |
+//! | [`EditJobTemplate`](edit_job_template) | Edits job template. |
+//! | [`GetAccountingReport`](get_accounting_report) | Gets accounting report. |
+//! | [`GetAutoScaleConfig`](get_auto_scale_config) | Gets auto scale config. |
+//! | [`GetCloudMetricLogs`](get_cloud_metric_logs) | Gets cloud metric logs. |
+//! | [`GetCloudMetricProfiling`](get_cloud_metric_profiling) | Gets cloud metric profiling. |
+//! | [`GetClusterVolumes`](get_cluster_volumes) | Gets cluster volumes. |
+//! | [`GetHybridClusterConfig`](get_hybrid_cluster_config) | Gets hybrid cluster config. |
+//! | [`GetIfEcsTypeSupportHtConfig`](get_if_ecs_type_support_ht_config) | Gets if ECS type support HT config. |
+//! | [`GetJobLog`](get_job_log) | Gets job log. |
+//! | [`GetPostScripts`](get_post_scripts) | Gets post scripts. |
+//! | [`GetSchedulerInfo`](get_scheduler_info) | Gets scheduler info. |
+//! | [`GetVisualServiceStatus`](get_visual_service_status) | Gets visual service status. |
+//! | [`InitializeEHPC`](initialize_ehpc) | Initializes E-HPC. |
+//! | [`InstallSoftware`](install_software) | Installs software. |
+//! | [`InvokeShellCommand`](invoke_shell_command) | Invokes shell command. |
+//! | [`ListAvailableEcsTypes`](list_available_ecs_types) | Lists available ECS types. |
+//! | [`ListCloudMetricProfilings`](list_cloud_metric_profilings) | Lists cloud metric profilings. |
+//! | [`ListClusterLogs`](list_cluster_logs) | Lists cluster logs. |
+//! | [`ListClusters`](list_clusters) | Lists clusters. |
+//! | [`ListClustersMeta`](list_clusters_meta) | Lists clusters meta. |
+//! | [`ListCommands`](list_commands) | Lists commands. |
+//! | [`ListCommunityImages`](list_community_images) | Lists community images. |
+//! | [`ListCpfsFileSystems`](list_cpfs_file_systems) | Lists CPFS file systems. |
+//! | [`ListCurrentClientVersion`](list_current_client_version) | Lists current client version. |
+//! | [`ListCustomImages`](list_custom_images) | Lists custom images. |
+//! | [`ListFileSystemWithMountTargets`](list_file_system_with_mount_targets) | Lists file system with mount targets. |
+//! | [`ListImages`](list_images) | Lists images. |
+//! | [`ListInstalledSoftware`](list_installed_software) | Lists installed software. |
+//! | [`ListInvocationResults`](list_invocation_results) | Lists invocation results. |
+//! | [`ListInvocationStatus`](list_invocation_status) | Lists invocation status. |
+//! | [`ListJobTemplates`](list_job_templates) | Lists job templates. |
+//! | [`ListJobs`](list_jobs) | Lists jobs. |
+//! | [`ListJobsWithFilters`](list_jobs_with_filters) | Lists jobs with filters. |
+//! | [`ListNodes`](list_nodes) | Lists nodes. |
+//! | [`ListNodesByQueue`](list_nodes_by_queue) | Lists nodes by queue. |
+//! | [`ListNodesNoPaging`](list_nodes_no_paging) | Lists nodes no paging. |
+//! | [`ListPreferredEcsTypes`](list_preferred_ecs_types) | Lists preferred ECS types. |
+//! | [`ListQueues`](list_queues) | Lists queues. |
+//! | [`ListRegions`](list_regions) | Lists regions. |
+//! | [`ListSecurityGroups`](list_security_groups) | Lists security groups. |
+//! | [`ListServerlessJobs`](list_serverless_jobs) | Lists serverless jobs. |
+//! | [`ListSoftwares`](list_softwares) | Lists softwares. |
+//! | [`ListTagResources`](list_tag_resources) | Lists tag resources. |
+//! | [`ListTasks`](list_tasks) | Lists tasks. |
+//! | [`ListUpgradeClients`](list_upgrade_clients) | Lists upgrade clients. |
+//! | [`ListUsers`](list_users) | Lists users. |
+//! | [`ListUsersAsync`](list_users_async) | Lists users async. |
+//! | [`ListVolumes`](list_volumes) | Lists volumes. |
+//! | [`ModifyClusterAttributes`](modify_cluster_attributes) | Modifies cluster attributes. |
+//! | [`ModifyUserGroups`](modify_user_groups) | Modifies user groups. |
+//! | [`ModifyUserPasswords`](modify_user_passwords) | Modifies user passwords. |
+//! | [`ModifyVisualServicePasswd`](modify_visual_service_passwd) | Modifies visual service password. |
+//! | [`QueryServicePackAndPrice`](query_service_pack_and_price) | Queries service pack and price. |
+//! | [`RecoverCluster`](recover_cluster) | Recovers cluster. |
+//! | [`RerunJobs`](rerun_jobs) | Reruns jobs. |
+//! | [`ResetNodes`](reset_nodes) | Resets nodes. |
+//! | [`RunCloudMetricProfiling`](run_cloud_metric_profiling) | Runs cloud metric profiling. |
+//! | [`SetAutoScaleConfig`](set_auto_scale_config) | Sets auto scale config. |
+//! | [`SetPostScripts`](set_post_scripts) | Sets post scripts. |
+//! | [`SetQueue`](set_queue) | Sets queue. |
+//! | [`SetSchedulerInfo`](set_scheduler_info) | Sets scheduler info. |
+//! | [`StartCluster`](start_cluster) | Starts cluster. |
+//! | [`StartNodes`](start_nodes) | Starts nodes. |
+//! | [`StartVisualService`](start_visual_service) | Starts visual service. |
+//! | [`StopCluster`](stop_cluster) | Stops cluster. |
+//! | [`StopJobs`](stop_jobs) | Stops jobs. |
+//! | [`StopNodes`](stop_nodes) | Stops nodes. |
+//! | [`StopServerlessJobs`](stop_serverless_jobs) | Stops serverless jobs. |
 //! | [`StopVisualService`](stop_visual_service) | Stops the VNC remote visualization service of a cluster. |
+//! | [`SubmitJob`](submit_job) | Submits job. |
+//! | [`SubmitServerlessJob`](submit_serverless_job) | Submits serverless job. |
+//! | [`SyncUsers`](sync_users) | Syncs users. |
+//! | [`TagResources`](tag_resources) | Tags resources. |
+//! | [`UnTagResources`](un_tag_resources) | Untags resources. |
+//! | [`UninstallSoftware`](uninstall_software) | Uninstalls software. |
+//! | [`UpdateClusterVolumes`](update_cluster_volumes) | Updates cluster volumes. |
+//! | [`UpdateQueueConfig`](update_queue_config) | Updates queue config. |
+//! | [`UpgradeClient`](upgrade_client) | Upgrades client. |
+pub mod add_existed_nodes;
+pub mod add_local_nodes;
+pub mod add_nodes;
+pub mod add_queue;
+pub mod add_security_group;
+pub mod add_users;
+pub mod apply_nodes;
+pub mod create_cluster;
+pub mod create_hybrid_cluster;
+pub mod create_job_file;
+pub mod create_job_template;
+pub mod delete_cluster;
+pub mod delete_job_templates;
+pub mod delete_jobs;
+pub mod delete_nodes;
+pub mod delete_queue;
+pub mod delete_security_group;
+pub mod delete_users;
+pub mod describe_auto_scale_config;
+pub mod describe_cluster;
+pub mod describe_image_price;
+pub mod describe_job;
+pub mod describe_price;
+pub mod describe_serverless_jobs;
+pub mod edit_job_template;
+pub mod get_accounting_report;
+pub mod get_auto_scale_config;
+pub mod get_cloud_metric_logs;
+pub mod get_cloud_metric_profiling;
+pub mod get_cluster_volumes;
+pub mod get_hybrid_cluster_config;
+pub mod get_if_ecs_type_support_ht_config;
+pub mod get_job_log;
+pub mod get_post_scripts;
+pub mod get_scheduler_info;
+pub mod get_visual_service_status;
+pub mod initialize_ehpc;
+pub mod install_software;
+pub mod invoke_shell_command;
+pub mod list_available_ecs_types;
+pub mod list_cloud_metric_profilings;
+pub mod list_cluster_logs;
+pub mod list_clusters;
+pub mod list_clusters_meta;
+pub mod list_commands;
+pub mod list_community_images;
+pub mod list_cpfs_file_systems;
+pub mod list_current_client_version;
+pub mod list_custom_images;
+pub mod list_file_system_with_mount_targets;
+pub mod list_images;
+pub mod list_installed_software;
+pub mod list_invocation_results;
+pub mod list_invocation_status;
+pub mod list_job_templates;
+pub mod list_jobs;
+pub mod list_jobs_with_filters;
+pub mod list_nodes;
+pub mod list_nodes_by_queue;
+pub mod list_nodes_no_paging;
+pub mod list_preferred_ecs_types;
+pub mod list_queues;
+pub mod list_regions;
+pub mod list_security_groups;
+pub mod list_serverless_jobs;
+pub mod list_softwares;
+pub mod list_tag_resources;
+pub mod list_tasks;
+pub mod list_upgrade_clients;
+pub mod list_users;
+pub mod list_users_async;
+pub mod list_volumes;
+pub mod modify_cluster_attributes;
+pub mod modify_user_groups;
+pub mod modify_user_passwords;
+pub mod modify_visual_service_passwd;
+pub mod query_service_pack_and_price;
+pub mod recover_cluster;
+pub mod rerun_jobs;
+pub mod reset_nodes;
+pub mod run_cloud_metric_profiling;
+pub mod set_auto_scale_config;
+pub mod set_post_scripts;
+pub mod set_queue;
+pub mod set_scheduler_info;
+pub mod start_cluster;
+pub mod start_nodes;
+pub mod start_visual_service;
+pub mod stop_cluster;
+pub mod stop_jobs;
+pub mod stop_nodes;
+pub mod stop_serverless_jobs;
 pub mod stop_visual_service;
+pub mod submit_job;
+pub mod submit_serverless_job;
+pub mod sync_users;
+pub mod tag_resources;
+pub mod un_tag_resources;
+pub mod uninstall_software;
+pub mod update_cluster_volumes;
+pub mod update_queue_config;
+pub mod upgrade_client;
+/// Invokes `$callback!` once with one `(Action, module, Request, Response, Error)`
+/// tuple per operation, separated by commas; the types live in
+/// `ehpc_sdk::operation::<module>`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! for_each_operation {
+    ($callback:ident) => {
+        $callback ! { (AddExistedNodes, add_existed_nodes, AddExistedNodesRequest,
+        AddExistedNodesResponse, AddExistedNodesError), (AddLocalNodes, add_local_nodes,
+        AddLocalNodesRequest, AddLocalNodesResponse, AddLocalNodesError), (AddNodes,
+        add_nodes, AddNodesRequest, AddNodesResponse, AddNodesError), (AddQueue,
+        add_queue, AddQueueRequest, AddQueueResponse, AddQueueError), (AddSecurityGroup,
+        add_security_group, AddSecurityGroupRequest, AddSecurityGroupResponse,
+        AddSecurityGroupError), (AddUsers, add_users, AddUsersRequest, AddUsersResponse,
+        AddUsersError), (ApplyNodes, apply_nodes, ApplyNodesRequest, ApplyNodesResponse,
+        ApplyNodesError), (CreateCluster, create_cluster, CreateClusterRequest,
+        CreateClusterResponse, CreateClusterError), (CreateHybridCluster,
+        create_hybrid_cluster, CreateHybridClusterRequest, CreateHybridClusterResponse,
+        CreateHybridClusterError), (CreateJobFile, create_job_file, CreateJobFileRequest,
+        CreateJobFileResponse, CreateJobFileError), (CreateJobTemplate,
+        create_job_template, CreateJobTemplateRequest, CreateJobTemplateResponse,
+        CreateJobTemplateError), (DeleteCluster, delete_cluster, DeleteClusterRequest,
+        DeleteClusterResponse, DeleteClusterError), (DeleteJobTemplates,
+        delete_job_templates, DeleteJobTemplatesRequest, DeleteJobTemplatesResponse,
+        DeleteJobTemplatesError), (DeleteJobs, delete_jobs, DeleteJobsRequest,
+        DeleteJobsResponse, DeleteJobsError), (DeleteNodes, delete_nodes,
+        DeleteNodesRequest, DeleteNodesResponse, DeleteNodesError), (DeleteQueue,
+        delete_queue, DeleteQueueRequest, DeleteQueueResponse, DeleteQueueError),
+        (DeleteSecurityGroup, delete_security_group, DeleteSecurityGroupRequest,
+        DeleteSecurityGroupResponse, DeleteSecurityGroupError), (DeleteUsers,
+        delete_users, DeleteUsersRequest, DeleteUsersResponse, DeleteUsersError),
+        (DescribeAutoScaleConfig, describe_auto_scale_config,
+        DescribeAutoScaleConfigRequest, DescribeAutoScaleConfigResponse,
+        DescribeAutoScaleConfigError), (DescribeCluster, describe_cluster,
+        DescribeClusterRequest, DescribeClusterResponse, DescribeClusterError),
+        (DescribeImagePrice, describe_image_price, DescribeImagePriceRequest,
+        DescribeImagePriceResponse, DescribeImagePriceError), (DescribeJob, describe_job,
+        DescribeJobRequest, DescribeJobResponse, DescribeJobError), (DescribePrice,
+        describe_price, DescribePriceRequest, DescribePriceResponse, DescribePriceError),
+        (DescribeServerlessJobs, describe_serverless_jobs, DescribeServerlessJobsRequest,
+        DescribeServerlessJobsResponse, DescribeServerlessJobsError), (EditJobTemplate,
+        edit_job_template, EditJobTemplateRequest, EditJobTemplateResponse,
+        EditJobTemplateError), (GetAccountingReport, get_accounting_report,
+        GetAccountingReportRequest, GetAccountingReportResponse,
+        GetAccountingReportError), (GetAutoScaleConfig, get_auto_scale_config,
+        GetAutoScaleConfigRequest, GetAutoScaleConfigResponse, GetAutoScaleConfigError),
+        (GetCloudMetricLogs, get_cloud_metric_logs, GetCloudMetricLogsRequest,
+        GetCloudMetricLogsResponse, GetCloudMetricLogsError), (GetCloudMetricProfiling,
+        get_cloud_metric_profiling, GetCloudMetricProfilingRequest,
+        GetCloudMetricProfilingResponse, GetCloudMetricProfilingError),
+        (GetClusterVolumes, get_cluster_volumes, GetClusterVolumesRequest,
+        GetClusterVolumesResponse, GetClusterVolumesError), (GetHybridClusterConfig,
+        get_hybrid_cluster_config, GetHybridClusterConfigRequest,
+        GetHybridClusterConfigResponse, GetHybridClusterConfigError),
+        (GetIfEcsTypeSupportHtConfig, get_if_ecs_type_support_ht_config,
+        GetIfEcsTypeSupportHtConfigRequest, GetIfEcsTypeSupportHtConfigResponse,
+        GetIfEcsTypeSupportHtConfigError), (GetJobLog, get_job_log, GetJobLogRequest,
+        GetJobLogResponse, GetJobLogError), (GetPostScripts, get_post_scripts,
+        GetPostScriptsRequest, GetPostScriptsResponse, GetPostScriptsError),
+        (GetSchedulerInfo, get_scheduler_info, GetSchedulerInfoRequest,
+        GetSchedulerInfoResponse, GetSchedulerInfoError), (GetVisualServiceStatus,
+        get_visual_service_status, GetVisualServiceStatusRequest,
+        GetVisualServiceStatusResponse, GetVisualServiceStatusError), (InitializeEHPC,
+        initialize_ehpc, InitializeEHPCRequest, InitializeEHPCResponse,
+        InitializeEHPCError), (InstallSoftware, install_software, InstallSoftwareRequest,
+        InstallSoftwareResponse, InstallSoftwareError), (InvokeShellCommand,
+        invoke_shell_command, InvokeShellCommandRequest, InvokeShellCommandResponse,
+        InvokeShellCommandError), (ListAvailableEcsTypes, list_available_ecs_types,
+        ListAvailableEcsTypesRequest, ListAvailableEcsTypesResponse,
+        ListAvailableEcsTypesError), (ListCloudMetricProfilings,
+        list_cloud_metric_profilings, ListCloudMetricProfilingsRequest,
+        ListCloudMetricProfilingsResponse, ListCloudMetricProfilingsError),
+        (ListClusterLogs, list_cluster_logs, ListClusterLogsRequest,
+        ListClusterLogsResponse, ListClusterLogsError), (ListClusters, list_clusters,
+        ListClustersRequest, ListClustersResponse, ListClustersError), (ListClustersMeta,
+        list_clusters_meta, ListClustersMetaRequest, ListClustersMetaResponse,
+        ListClustersMetaError), (ListCommands, list_commands, ListCommandsRequest,
+        ListCommandsResponse, ListCommandsError), (ListCommunityImages,
+        list_community_images, ListCommunityImagesRequest, ListCommunityImagesResponse,
+        ListCommunityImagesError), (ListCpfsFileSystems, list_cpfs_file_systems,
+        ListCpfsFileSystemsRequest, ListCpfsFileSystemsResponse,
+        ListCpfsFileSystemsError), (ListCurrentClientVersion,
+        list_current_client_version, ListCurrentClientVersionRequest,
+        ListCurrentClientVersionResponse, ListCurrentClientVersionError),
+        (ListCustomImages, list_custom_images, ListCustomImagesRequest,
+        ListCustomImagesResponse, ListCustomImagesError),
+        (ListFileSystemWithMountTargets, list_file_system_with_mount_targets,
+        ListFileSystemWithMountTargetsRequest, ListFileSystemWithMountTargetsResponse,
+        ListFileSystemWithMountTargetsError), (ListImages, list_images,
+        ListImagesRequest, ListImagesResponse, ListImagesError), (ListInstalledSoftware,
+        list_installed_software, ListInstalledSoftwareRequest,
+        ListInstalledSoftwareResponse, ListInstalledSoftwareError),
+        (ListInvocationResults, list_invocation_results, ListInvocationResultsRequest,
+        ListInvocationResultsResponse, ListInvocationResultsError),
+        (ListInvocationStatus, list_invocation_status, ListInvocationStatusRequest,
+        ListInvocationStatusResponse, ListInvocationStatusError), (ListJobTemplates,
+        list_job_templates, ListJobTemplatesRequest, ListJobTemplatesResponse,
+        ListJobTemplatesError), (ListJobs, list_jobs, ListJobsRequest, ListJobsResponse,
+        ListJobsError), (ListJobsWithFilters, list_jobs_with_filters,
+        ListJobsWithFiltersRequest, ListJobsWithFiltersResponse,
+        ListJobsWithFiltersError), (ListNodes, list_nodes, ListNodesRequest,
+        ListNodesResponse, ListNodesError), (ListNodesByQueue, list_nodes_by_queue,
+        ListNodesByQueueRequest, ListNodesByQueueResponse, ListNodesByQueueError),
+        (ListNodesNoPaging, list_nodes_no_paging, ListNodesNoPagingRequest,
+        ListNodesNoPagingResponse, ListNodesNoPagingError), (ListPreferredEcsTypes,
+        list_preferred_ecs_types, ListPreferredEcsTypesRequest,
+        ListPreferredEcsTypesResponse, ListPreferredEcsTypesError), (ListQueues,
+        list_queues, ListQueuesRequest, ListQueuesResponse, ListQueuesError),
+        (ListRegions, list_regions, ListRegionsRequest, ListRegionsResponse,
+        ListRegionsError), (ListSecurityGroups, list_security_groups,
+        ListSecurityGroupsRequest, ListSecurityGroupsResponse, ListSecurityGroupsError),
+        (ListServerlessJobs, list_serverless_jobs, ListServerlessJobsRequest,
+        ListServerlessJobsResponse, ListServerlessJobsError), (ListSoftwares,
+        list_softwares, ListSoftwaresRequest, ListSoftwaresResponse, ListSoftwaresError),
+        (ListTagResources, list_tag_resources, ListTagResourcesRequest,
+        ListTagResourcesResponse, ListTagResourcesError), (ListTasks, list_tasks,
+        ListTasksRequest, ListTasksResponse, ListTasksError), (ListUpgradeClients,
+        list_upgrade_clients, ListUpgradeClientsRequest, ListUpgradeClientsResponse,
+        ListUpgradeClientsError), (ListUsers, list_users, ListUsersRequest,
+        ListUsersResponse, ListUsersError), (ListUsersAsync, list_users_async,
+        ListUsersAsyncRequest, ListUsersAsyncResponse, ListUsersAsyncError),
+        (ListVolumes, list_volumes, ListVolumesRequest, ListVolumesResponse,
+        ListVolumesError), (ModifyClusterAttributes, modify_cluster_attributes,
+        ModifyClusterAttributesRequest, ModifyClusterAttributesResponse,
+        ModifyClusterAttributesError), (ModifyUserGroups, modify_user_groups,
+        ModifyUserGroupsRequest, ModifyUserGroupsResponse, ModifyUserGroupsError),
+        (ModifyUserPasswords, modify_user_passwords, ModifyUserPasswordsRequest,
+        ModifyUserPasswordsResponse, ModifyUserPasswordsError),
+        (ModifyVisualServicePasswd, modify_visual_service_passwd,
+        ModifyVisualServicePasswdRequest, ModifyVisualServicePasswdResponse,
+        ModifyVisualServicePasswdError), (QueryServicePackAndPrice,
+        query_service_pack_and_price, QueryServicePackAndPriceRequest,
+        QueryServicePackAndPriceResponse, QueryServicePackAndPriceError),
+        (RecoverCluster, recover_cluster, RecoverClusterRequest, RecoverClusterResponse,
+        RecoverClusterError), (RerunJobs, rerun_jobs, RerunJobsRequest,
+        RerunJobsResponse, RerunJobsError), (ResetNodes, reset_nodes, ResetNodesRequest,
+        ResetNodesResponse, ResetNodesError), (RunCloudMetricProfiling,
+        run_cloud_metric_profiling, RunCloudMetricProfilingRequest,
+        RunCloudMetricProfilingResponse, RunCloudMetricProfilingError),
+        (SetAutoScaleConfig, set_auto_scale_config, SetAutoScaleConfigRequest,
+        SetAutoScaleConfigResponse, SetAutoScaleConfigError), (SetPostScripts,
+        set_post_scripts, SetPostScriptsRequest, SetPostScriptsResponse,
+        SetPostScriptsError), (SetQueue, set_queue, SetQueueRequest, SetQueueResponse,
+        SetQueueError), (SetSchedulerInfo, set_scheduler_info, SetSchedulerInfoRequest,
+        SetSchedulerInfoResponse, SetSchedulerInfoError), (StartCluster, start_cluster,
+        StartClusterRequest, StartClusterResponse, StartClusterError), (StartNodes,
+        start_nodes, StartNodesRequest, StartNodesResponse, StartNodesError),
+        (StartVisualService, start_visual_service, StartVisualServiceRequest,
+        StartVisualServiceResponse, StartVisualServiceError), (StopCluster, stop_cluster,
+        StopClusterRequest, StopClusterResponse, StopClusterError), (StopJobs, stop_jobs,
+        StopJobsRequest, StopJobsResponse, StopJobsError), (StopNodes, stop_nodes,
+        StopNodesRequest, StopNodesResponse, StopNodesError), (StopServerlessJobs,
+        stop_serverless_jobs, StopServerlessJobsRequest, StopServerlessJobsResponse,
+        StopServerlessJobsError), (StopVisualService, stop_visual_service,
+        StopVisualServiceRequest, StopVisualServiceResponse, StopVisualServiceError),
+        (SubmitJob, submit_job, SubmitJobRequest, SubmitJobResponse, SubmitJobError),
+        (SubmitServerlessJob, submit_serverless_job, SubmitServerlessJobRequest,
+        SubmitServerlessJobResponse, SubmitServerlessJobError), (SyncUsers, sync_users,
+        SyncUsersRequest, SyncUsersResponse, SyncUsersError), (TagResources,
+        tag_resources, TagResourcesRequest, TagResourcesResponse, TagResourcesError),
+        (UnTagResources, un_tag_resources, UnTagResourcesRequest, UnTagResourcesResponse,
+        UnTagResourcesError), (UninstallSoftware, uninstall_software,
+        UninstallSoftwareRequest, UninstallSoftwareResponse, UninstallSoftwareError),
+        (UpdateClusterVolumes, update_cluster_volumes, UpdateClusterVolumesRequest,
+        UpdateClusterVolumesResponse, UpdateClusterVolumesError), (UpdateQueueConfig,
+        update_queue_config, UpdateQueueConfigRequest, UpdateQueueConfigResponse,
+        UpdateQueueConfigError), (UpgradeClient, upgrade_client, UpgradeClientRequest,
+        UpgradeClientResponse, UpgradeClientError) }
+    };
+}

@@ -1,0 +1,348 @@
+//! The importer against small metadata files in a scratch `specs/`.
+
+use super::*;
+use std::fs;
+
+const SERVICE: &str = "product: EHPC\nversion: \"2018-04-12\"\nstyle: RPC\nendpoints:\n  rule: \"ehpc.{region}.aliyuncs.com\"\n  vpc_rule: \"ehpc-vpc.{region}.aliyuncs.com\"\n";
+
+/// A scratch directory with `specs/service.yaml` and `specs/operations/`.
+struct Scratch {
+    root: PathBuf,
+}
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        // Tests run in parallel: every scratch directory is its own.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let unique = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let root = std::env::temp_dir().join(format!(
+            "codegen-import-{name}-{}-{unique}",
+            std::process::id()
+        ));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(root.join("specs/operations")).unwrap();
+        fs::write(root.join("specs/service.yaml"), SERVICE).unwrap();
+        Scratch { root }
+    }
+
+    fn metadata(&self, json: &serde_json::Value) -> PathBuf {
+        let path = self.root.join("api-docs.json");
+        fs::write(&path, serde_json::to_string_pretty(json).unwrap()).unwrap();
+        path
+    }
+
+    fn options(&self, metadata: PathBuf) -> ImportOptions {
+        ImportOptions {
+            metadata,
+            specs_dir: self.root.join("specs"),
+            only: None,
+            write: true,
+        }
+    }
+
+    fn spec(&self, name: &str) -> String {
+        fs::read_to_string(self.root.join(format!("specs/operations/{name}.yaml"))).unwrap()
+    }
+
+    fn files(&self) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(self.root.join("specs/operations"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.root);
+    }
+}
+
+fn metadata(apis: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "version": "1.0",
+        "info": {"style": "RPC", "product": "EHPC", "version": "2018-04-12"},
+        "components": {"schemas": {
+            "Tag": {"type": "object", "properties": {"Key": {"type": "string"}}}
+        }},
+        "apis": apis,
+        "endpoints": [
+            {"regionId": "cn-shanghai", "endpoint": "ehpc.cn-shanghai.aliyuncs.com"},
+            {"regionId": "cn-beijing", "endpoint": "ehpc.cn-beijing.aliyuncs.com"}
+        ]
+    })
+}
+
+fn list_things() -> serde_json::Value {
+    serde_json::json!({
+        "methods": ["post", "get"],
+        "operationType": "read",
+        "title": "不要",
+        "summary": "不要复制",
+        "parameters": [
+            {"name": "PageSize", "in": "query", "schema": {
+                "description": "每页数量", "type": "integer", "format": "int32",
+                "required": false, "maximum": "50", "minimum": "1", "example": "10", "default": "10"}},
+            {"name": "Type", "in": "query", "schema": {
+                "type": "string", "required": true, "enum": ["a", "b"], "example": "a"}},
+            {"name": "Tag", "in": "query", "style": "repeatList", "schema": {
+                "type": "array", "maxItems": 20, "items": {"$ref": "#/components/schemas/Tag"}}}
+        ],
+        "responses": {"200": {"schema": {"type": "object", "properties": {
+            "RequestId": {"type": "string", "example": "04F0F334-1335-436C-A1D7-6C044FE7****"},
+            "TotalCount": {"type": "integer", "format": "int64", "example": "3"},
+            "Things": {"type": "object", "properties": {"ThingInfo": {
+                "type": "array", "items": {"type": "object", "properties": {
+                    "Id": {"type": "string", "example": "t-1"}
+                }}}}}
+        }}}},
+        "errorCodes": {
+            "503": [{"errorCode": "ServiceUnavailable", "errorMessage": "Try later."}],
+            "404": [{"errorCode": "ThingNotFound", "errorMessage": "No such thing."}]
+        },
+        "responseDemo": "[]"
+    })
+}
+
+#[test]
+fn writes_facts_and_no_prose() {
+    let scratch = Scratch::new("facts");
+    let path = scratch.metadata(&metadata(serde_json::json!({"ListThings": list_things()})));
+    let report = import(&scratch.options(path)).unwrap();
+    assert_eq!(report.created.len(), 1);
+    assert_eq!(
+        report.updated.len(),
+        1,
+        "service.yaml gains the regional table"
+    );
+    let text = scratch.spec("ListThings");
+    assert!(
+        !text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{text}"
+    );
+    let spec: OperationSpec = serde_yaml::from_str(&text).unwrap();
+    assert_eq!(spec.summary, "Lists things.");
+    assert_eq!(spec.methods, ["POST", "GET"]);
+    assert_eq!(spec.ram.access_level, "read");
+    assert_eq!(spec.ram.action, "ehpc:ListThings");
+    assert_eq!(
+        spec.reference.as_deref(),
+        Some("https://api.aliyun.com/document/EHPC/2018-04-12/ListThings")
+    );
+    let page_size = &spec.parameters[0];
+    assert_eq!(page_size.maximum, Some(50.into()));
+    assert_eq!(page_size.minimum, Some(1.into()));
+    assert_eq!(page_size.example, Some(serde_yaml::Value::from(10)));
+    assert_eq!(page_size.description, None);
+    let tag = &spec.parameters[2];
+    assert_eq!(tag.style.as_deref(), Some("repeatList"));
+    assert_eq!(tag.max_items, Some(20));
+    assert_eq!(
+        tag.items.as_ref().unwrap().properties.as_ref().unwrap()[0]
+            .name
+            .as_deref(),
+        Some("Key")
+    );
+    let things = spec
+        .response
+        .iter()
+        .find(|f| f.name.as_deref() == Some("Things"))
+        .unwrap();
+    assert_eq!(things.ty, "array");
+    assert_eq!(things.wrapper.as_deref(), Some("ThingInfo"));
+    let codes: Vec<(u16, &str)> = spec
+        .errors
+        .iter()
+        .map(|e| (e.status, e.code.as_str()))
+        .collect();
+    assert_eq!(codes, [(404, "ThingNotFound"), (503, "ServiceUnavailable")]);
+    let service = fs::read_to_string(scratch.root.join("specs/service.yaml")).unwrap();
+    let beijing = service.find("cn-beijing").unwrap();
+    assert!(
+        beijing < service.find("cn-shanghai").unwrap(),
+        "regions sorted: {service}"
+    );
+}
+
+#[test]
+fn a_second_run_changes_nothing() {
+    let scratch = Scratch::new("rerun");
+    let path = scratch.metadata(&metadata(serde_json::json!({"ListThings": list_things()})));
+    import(&scratch.options(path.clone())).unwrap();
+    let first = scratch.spec("ListThings");
+    let report = import(&scratch.options(path)).unwrap();
+    assert!(report.is_unchanged(), "{report:?}");
+    assert_eq!(report.unchanged, 1);
+    assert_eq!(scratch.spec("ListThings"), first);
+}
+
+#[test]
+fn keeps_hand_written_content_and_takes_new_facts() {
+    let scratch = Scratch::new("merge");
+    let path = scratch.metadata(&metadata(serde_json::json!({"ListThings": list_things()})));
+    import(&scratch.options(path.clone())).unwrap();
+    let mut spec: OperationSpec = serde_yaml::from_str(&scratch.spec("ListThings")).unwrap();
+    spec.summary = "Lists the things of the account, a page at a time.".into();
+    spec.description = Some("Hand-written.".into());
+    spec.idempotent = true;
+    spec.ram.access_level = "list".into();
+    spec.parameters[0].description = Some("Items per page.".into());
+    spec.parameters[0].example = Some(serde_yaml::Value::from(20));
+    spec.errors[1].retryable = true;
+    spec.errors[1].description = Some("Temporary.".into());
+    spec.errors.push(crate::spec::ErrorSpec {
+        status: 400,
+        code: "Throttling.User".into(),
+        message: "Too many requests.".into(),
+        description: None,
+        retryable: true,
+    });
+    let hand_written = operation_yaml(&spec);
+    fs::write(
+        scratch.root.join("specs/operations/ListThings.yaml"),
+        &hand_written,
+    )
+    .unwrap();
+
+    // Unchanged metadata: the hand-written file is not touched at all.
+    let report = import(&scratch.options(path)).unwrap();
+    assert!(report.is_unchanged(), "{report:?}");
+    assert_eq!(scratch.spec("ListThings"), hand_written);
+
+    // A fact changes: it is taken, everything hand-written stays.
+    let mut changed = list_things();
+    changed["parameters"][0]["schema"]["maximum"] = "100".into();
+    let path = scratch.metadata(&metadata(serde_json::json!({"ListThings": changed})));
+    let report = import(&scratch.options(path)).unwrap();
+    assert_eq!(report.updated.len(), 1);
+    let merged: OperationSpec = serde_yaml::from_str(&scratch.spec("ListThings")).unwrap();
+    let mut expected = spec;
+    expected.parameters[0].maximum = Some(100.into());
+    assert_eq!(merged, expected);
+}
+
+#[test]
+fn only_imports_the_named_operations() {
+    let scratch = Scratch::new("only");
+    let mut other = list_things();
+    other["methods"] = serde_json::json!(["get"]);
+    let path = scratch.metadata(&metadata(
+        serde_json::json!({"ListThings": list_things(), "ListOthers": other}),
+    ));
+    let mut options = scratch.options(path);
+    options.only = Some(vec!["ListOthers".into()]);
+    import(&options).unwrap();
+    assert_eq!(scratch.files(), ["ListOthers.yaml"]);
+    options.only = Some(vec!["Nope".into()]);
+    let error = import(&options).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the metadata has no operation named `Nope`"
+    );
+}
+
+#[test]
+fn check_mode_writes_nothing() {
+    let scratch = Scratch::new("check");
+    let path = scratch.metadata(&metadata(serde_json::json!({"ListThings": list_things()})));
+    let mut options = scratch.options(path);
+    options.write = false;
+    let report = import(&options).unwrap();
+    assert_eq!(report.created.len(), 1);
+    assert!(scratch.files().is_empty());
+}
+
+/// A broken metadata file fails naming the operation and JSON path, and
+/// writes nothing.
+fn assert_rejected(apis: serde_json::Value, expected: &str) {
+    let scratch = Scratch::new("bad");
+    let path = scratch.metadata(&metadata(apis));
+    let error = import(&scratch.options(path)).unwrap_err();
+    assert_eq!(error.to_string(), expected);
+    assert!(scratch.files().is_empty());
+    assert_eq!(
+        fs::read_to_string(scratch.root.join("specs/service.yaml")).unwrap(),
+        SERVICE
+    );
+}
+
+#[test]
+fn rejects_an_unknown_type() {
+    let mut api = list_things();
+    api["parameters"][1]["schema"]["type"] = "date".into();
+    assert_rejected(
+        serde_json::json!({"ListThings": api, "ListOthers": list_things()}),
+        "operation `ListThings`, at `apis.ListThings.parameters[1].schema.type`: unknown type \
+         `date`: expected string, integer, number, boolean, array or object; nothing was written",
+    );
+}
+
+#[test]
+fn rejects_an_unknown_style() {
+    let mut api = list_things();
+    api["parameters"][2]["style"] = "simple".into();
+    assert_rejected(
+        serde_json::json!({"ListThings": api}),
+        "operation `ListThings`, at `apis.ListThings.parameters[2].style`: unknown style \
+         `simple`: expected repeatList, flat or json; nothing was written",
+    );
+}
+
+#[test]
+fn rejects_an_unresolvable_reference() {
+    let mut api = list_things();
+    api["parameters"][2]["schema"]["items"] =
+        serde_json::json!({"$ref": "#/components/schemas/Nope"});
+    assert_rejected(
+        serde_json::json!({"ListThings": api}),
+        "operation `ListThings`, at `apis.ListThings.parameters[2].schema.items`: cannot \
+         resolve `$ref` `#/components/schemas/Nope`; nothing was written",
+    );
+}
+
+#[test]
+fn rejects_an_unsupported_schema_key() {
+    let mut api = list_things();
+    api["responses"]["200"]["schema"]["properties"]["TotalCount"]["additionalProperties"] =
+        serde_json::json!({"type": "string"});
+    assert_rejected(
+        serde_json::json!({"ListThings": api}),
+        "operation `ListThings`, at \
+         `apis.ListThings.responses.200.schema.properties.TotalCount.additionalProperties`: \
+         unsupported schema key `additionalProperties`; nothing was written",
+    );
+}
+
+#[test]
+fn rejects_broken_json() {
+    let scratch = Scratch::new("json");
+    let path = scratch.root.join("api-docs.json");
+    fs::write(&path, "{\"apis\": {").unwrap();
+    let error = import(&scratch.options(path)).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("is not valid JSON: EOF while parsing an object at line 1"),
+        "{error}"
+    );
+    assert!(scratch.files().is_empty());
+}
+
+#[test]
+fn rejects_specs_the_generator_would_refuse() {
+    // Validation runs over the result: a default outside the bounds is
+    // caught before anything is written.
+    let mut api = list_things();
+    api["parameters"][0]["schema"]["default"] = "500".into();
+    let scratch = Scratch::new("invalid");
+    let path = scratch.metadata(&metadata(serde_json::json!({"ListThings": api})));
+    let error = import(&scratch.options(path)).unwrap_err();
+    let text = error.to_string();
+    assert!(
+        text.contains("parameters[0].default: `500` is outside the field's bounds"),
+        "{text}"
+    );
+    assert!(scratch.files().is_empty());
+}
