@@ -8,6 +8,7 @@
 pub mod diagnostic;
 pub mod emit;
 pub mod format;
+pub mod import;
 pub mod locate;
 pub mod model;
 pub mod naming;
@@ -33,6 +34,22 @@ pub const SPECS_DIR: &str = "specs";
 pub fn load(
     specs_dir: &Path,
 ) -> Result<(Parsed<ServiceSpec>, Vec<Parsed<OperationSpec>>), Diagnostics> {
+    match load_partially(specs_dir) {
+        (Some(service), operations, diagnostics) if diagnostics.is_empty() => {
+            Ok((service, operations))
+        }
+        (_, _, diagnostics) => Err(diagnostics),
+    }
+}
+
+/// Every spec file that parses, with the problems of those that do not.
+fn load_partially(
+    specs_dir: &Path,
+) -> (
+    Option<Parsed<ServiceSpec>>,
+    Vec<Parsed<OperationSpec>>,
+    Diagnostics,
+) {
     let mut diagnostics = Diagnostics::default();
     let service_path = specs_dir.join("service.yaml");
     let service = read(&service_path)
@@ -51,10 +68,7 @@ pub fn load(
         }
         Err(diagnostic) => diagnostics.push(diagnostic),
     }
-    match service {
-        Some(service) if diagnostics.is_empty() => Ok((service, operations)),
-        _ => Err(diagnostics),
-    }
+    (service, operations, diagnostics)
 }
 
 /// The `.yaml` files of `dir`, sorted by name.
@@ -74,10 +88,25 @@ fn read(path: &Path) -> Result<String, Diagnostic> {
 }
 
 /// The whole pipeline up to formatted files, in memory: nothing is written.
+///
+/// Files that parse are validated even when others do not, so one run
+/// reports every problem it can find.
 pub fn generate(specs_dir: &Path) -> Result<Vec<OutputFile>, Diagnostics> {
-    let (service, operations) = load(specs_dir)?;
-    let api = validate::validate(&service, &operations)?;
-    Ok(emit::emit(&api).into_iter().map(format::format).collect())
+    let (service, operations, mut diagnostics) = load_partially(specs_dir);
+    let Some(service) = service else {
+        return Err(diagnostics);
+    };
+    match validate::validate(&service, &operations) {
+        Ok(api) if diagnostics.is_empty() => {
+            Ok(emit::emit(&api).into_iter().map(format::format).collect())
+        }
+        Ok(_) => Err(diagnostics),
+        Err(found) => {
+            diagnostics.0.extend(found.0);
+            diagnostics.0.sort_by(|a, b| a.file.cmp(&b.file));
+            Err(diagnostics)
+        }
+    }
 }
 
 /// Spec paths in diagnostics relative to `root`, as a maintainer types them.

@@ -51,8 +51,18 @@ fn parent(path: &str) -> &str {
 }
 
 enum Frame {
-    Mapping { path: String, key: Option<String> },
-    Sequence { path: String, index: usize },
+    Mapping {
+        path: String,
+        key: Option<String>,
+        /// Where the parser says the mapping starts; used only when it has
+        /// no keys, since for block mappings that mark lands on the first
+        /// `:` rather than on the first key.
+        start: (usize, usize),
+    },
+    Sequence {
+        path: String,
+        index: usize,
+    },
 }
 
 #[derive(Default)]
@@ -71,15 +81,16 @@ impl Recorder {
                 *index += 1;
                 Some(node)
             }
-            Some(Frame::Mapping { path, key }) => match key.take() {
+            Some(Frame::Mapping { path, key, .. }) => match key.take() {
                 Some(key) => Some(join(path, &key)),
                 None => {
-                    // This node is a key: remember where it stands.
+                    // This node is a key: remember where it stands, and
+                    // let the mapping itself start at its first key.
+                    let position = (mark.line(), mark.col() + 1);
+                    self.positions.entry(path.clone()).or_insert(position);
                     let key = scalar.unwrap_or_default().to_string();
                     let node = join(path, &key);
-                    self.positions
-                        .entry(node)
-                        .or_insert((mark.line(), mark.col() + 1));
+                    self.positions.entry(node).or_insert(position);
                     if let Some(Frame::Mapping { key: slot, .. }) = self.stack.last_mut() {
                         *slot = Some(key);
                     }
@@ -108,19 +119,27 @@ impl MarkedEventReceiver for Recorder {
                         .or_insert((mark.line(), mark.col() + 1));
                 }
             }
-            Event::MappingStart(..) | Event::SequenceStart(..) => {
-                let is_mapping = matches!(event, Event::MappingStart(..));
+            Event::MappingStart(..) => {
+                let path = self.next_node_path(mark, None).unwrap_or_default();
+                self.stack.push(Frame::Mapping {
+                    path,
+                    key: None,
+                    start: (mark.line(), mark.col() + 1),
+                });
+            }
+            Event::SequenceStart(..) => {
                 let path = self.next_node_path(mark, None).unwrap_or_default();
                 self.positions
                     .entry(path.clone())
                     .or_insert((mark.line(), mark.col() + 1));
-                self.stack.push(if is_mapping {
-                    Frame::Mapping { path, key: None }
-                } else {
-                    Frame::Sequence { path, index: 0 }
-                });
+                self.stack.push(Frame::Sequence { path, index: 0 });
             }
-            Event::MappingEnd | Event::SequenceEnd => {
+            Event::MappingEnd => {
+                if let Some(Frame::Mapping { path, start, .. }) = self.stack.pop() {
+                    self.positions.entry(path).or_insert(start);
+                }
+            }
+            Event::SequenceEnd => {
                 self.stack.pop();
             }
             Event::Alias(_) => {

@@ -82,7 +82,7 @@ fn normalize(text: &str) -> String {
 
 /// Writes through a temporary file in the same directory and renames it, so
 /// an interrupted run never leaves a half-written file.
-fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
+pub fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
     let parent = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(|e| with_path(e, parent))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");

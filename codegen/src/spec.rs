@@ -69,6 +69,10 @@ pub struct OperationSpec {
     pub response: Vec<FieldSpec>,
     #[serde(default)]
     pub errors: Vec<ErrorSpec>,
+    /// The service's own example of a success body, as published with the
+    /// API; tests decode it with the generated response type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_example: Option<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

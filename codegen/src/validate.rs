@@ -56,6 +56,9 @@ pub fn validate(
 struct Checker<'a, T> {
     parsed: &'a Parsed<T>,
     diagnostics: Vec<Diagnostic>,
+    /// Wire names from the operation down to the field being checked
+    /// (`"[]"` for array items), for the docs of nested types.
+    wire_trail: Vec<String>,
 }
 
 /// Where a field stands decides which keys it may carry.
@@ -71,6 +74,7 @@ impl<'a, T> Checker<'a, T> {
         Checker {
             parsed,
             diagnostics: Vec::new(),
+            wire_trail: Vec::new(),
         }
     }
 
@@ -213,14 +217,18 @@ impl<'a, T> Checker<'a, T> {
             }
         }
 
-        let mut request_types = TypeNames::default();
+        // Request and response types share the operation's module.
+        let mut request_types = TypeNames::reserving(operation_type_names(&spec.name));
         let parameters = self.fields(
             "parameters",
             &spec.parameters,
             Place::Parameter,
             &mut request_types,
         );
-        let mut response_types = TypeNames::default();
+        let mut response_types = TypeNames::reserving(
+            operation_type_names(&spec.name)
+                .chain(request_types.types.iter().map(|t| t.name.clone())),
+        );
         let response = self.fields(
             "response",
             &spec.response,
@@ -240,6 +248,16 @@ impl<'a, T> Checker<'a, T> {
             }
         }
         let errors = self.errors(&spec.errors);
+        if spec
+            .response_example
+            .as_ref()
+            .is_some_and(|example| !example.is_mapping())
+        {
+            self.error(
+                "response_example",
+                "must be a mapping: the example of a whole success body",
+            );
+        }
 
         if self.diagnostics.len() > start {
             return None;
@@ -336,9 +354,10 @@ impl<'a, T> Checker<'a, T> {
                 rust_name = format!("{base}_{counter}");
                 counter += 1;
             }
-            if let Some(field) = self.field(&field_path, name, rust_name, spec, place, types) {
-                fields.push(field);
-            }
+            self.wire_trail.push(name.to_string());
+            let field = self.field(&field_path, name, rust_name, spec, place, types);
+            self.wire_trail.pop();
+            fields.extend(field);
         }
         fields
     }
@@ -453,8 +472,10 @@ impl<'a, T> Checker<'a, T> {
                 } else {
                     place
                 };
-                let item = self.shape(&items_path, &item_name, items, nested, types)?;
-                Type::Array(Box::new(item))
+                self.wire_trail.push("[]".to_string());
+                let item = self.shape(&items_path, &item_name, items, nested, types);
+                self.wire_trail.pop();
+                Type::Array(Box::new(item?))
             }
             ("object", None) => {
                 let Some(properties) = &spec.properties else {
@@ -479,7 +500,7 @@ impl<'a, T> Checker<'a, T> {
                 let fields = self.fields(&format!("{path}.properties"), properties, nested, types);
                 let type_name = types.register(
                     requested.unwrap_or_else(|| naming::type_name(name)),
-                    path,
+                    &wire_origin(&self.wire_trail),
                     spec.description.clone(),
                     fields,
                 );
@@ -600,7 +621,11 @@ impl<'a, T> Checker<'a, T> {
             if bound_value(min) > bound_value(max) {
                 self.error(
                     &format!("{path}.minimum"),
-                    "minimum is greater than maximum",
+                    format!(
+                        "minimum {} is greater than maximum {}",
+                        bound_value(min),
+                        bound_value(max)
+                    ),
                 );
             }
         }
@@ -765,6 +790,18 @@ impl<'a, T> Checker<'a, T> {
     }
 }
 
+/// `["Clusters", "[]", "Nodes"]` → `Clusters[].Nodes`.
+fn wire_origin(trail: &[String]) -> String {
+    let mut origin = String::new();
+    for part in trail {
+        if part != "[]" && !origin.is_empty() {
+            origin.push('.');
+        }
+        origin.push_str(part);
+    }
+    origin
+}
+
 fn bound_value(bound: Bound) -> f64 {
     match bound {
         Bound::Int(v) => v as f64,
@@ -789,9 +826,33 @@ fn type_word(ty: &Type) -> &'static str {
 #[derive(Default)]
 struct TypeNames {
     types: Vec<StructType>,
+    /// Names already defined in the same module.
+    reserved: Vec<String>,
+}
+
+/// The types generated for every operation, and the prelude names the
+/// generated code uses unqualified, which nested types must not shadow.
+fn operation_type_names(operation: &str) -> impl Iterator<Item = String> + '_ {
+    ["Request", "RequestBuilder", "Call", "Response", "Error"]
+        .into_iter()
+        .map(move |suffix| format!("{operation}{suffix}"))
+        .chain(
+            [
+                "Option", "Some", "None", "Result", "Ok", "Err", "Vec", "String", "Default",
+            ]
+            .into_iter()
+            .map(String::from),
+        )
 }
 
 impl TypeNames {
+    fn reserving(names: impl IntoIterator<Item = String>) -> Self {
+        TypeNames {
+            types: Vec::new(),
+            reserved: names.into_iter().collect(),
+        }
+    }
+
     fn register(
         &mut self,
         name: String,
@@ -806,7 +867,7 @@ impl TypeNames {
         }
         let mut candidate = name.clone();
         let mut counter = 2;
-        while self.types.iter().any(|t| t.name == candidate) {
+        while self.types.iter().any(|t| t.name == candidate) || self.reserved.contains(&candidate) {
             candidate = format!("{name}{counter}");
             counter += 1;
         }

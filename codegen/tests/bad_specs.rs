@@ -499,7 +499,7 @@ parameters:
         "X.yaml",
         "parameters[0].minimum",
         (8, 5),
-        "minimum is greater than maximum",
+        "minimum 10 is greater than maximum 5",
     );
 }
 

@@ -8,14 +8,22 @@
 //!
 //! `--endpoint URL` sends the request elsewhere (a local emulator, a proxy).
 //! `ALIBABA_CLOUD_SECURITY_TOKEN` is sent when set (temporary keys).
+//!
+//! Without the variables, credentials come from the rest of the default
+//! chain: a CLI profile (`~/.aliyun/config.json`, `ALIBABA_CLOUD_CONFIG_FILE`,
+//! `ALIBABA_CLOUD_PROFILE`; a `RamRoleArn` profile assumes its role through
+//! STS), the INI file `~/.alibabacloud/credentials`, or the ECS instance's
+//! RAM role. Without `--region`, the region comes from
+//! `ALIBABA_CLOUD_REGION_ID` or the profile's `region_id`.
 
-use ehpc_sdk::{Client, Credentials};
+use ehpc_sdk::ClientBuilder;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: stop_visual_service --cluster-id ID --cidr-ip CIDR [--port 12016] \
 [--region REGION] [--endpoint URL]
 credentials: ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, \
-optional ALIBABA_CLOUD_SECURITY_TOKEN";
+optional ALIBABA_CLOUD_SECURITY_TOKEN; else the CLI profile, the credentials file \
+or the ECS RAM role";
 
 struct Args {
     cluster_id: String,
@@ -54,18 +62,6 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     })
 }
 
-fn credentials_from_env() -> Result<Credentials, String> {
-    let read = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let id = read("ALIBABA_CLOUD_ACCESS_KEY_ID").ok_or("ALIBABA_CLOUD_ACCESS_KEY_ID is not set")?;
-    let secret =
-        read("ALIBABA_CLOUD_ACCESS_KEY_SECRET").ok_or("ALIBABA_CLOUD_ACCESS_KEY_SECRET is not set")?;
-    let credentials = Credentials::new(id, secret);
-    Ok(match read("ALIBABA_CLOUD_SECURITY_TOKEN") {
-        Some(token) => credentials.with_security_token(token),
-        None => credentials,
-    })
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = match parse_args(std::env::args().skip(1)) {
@@ -78,14 +74,9 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let credentials = match credentials_from_env() {
-        Ok(credentials) => credentials,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
-    };
-    let mut builder = Client::builder().credentials(credentials);
+    // Region and credentials not given on the command line come from the
+    // environment: variables first, then the default chain's files.
+    let mut builder = ClientBuilder::from_env();
     if let Some(region) = args.region {
         builder = builder.region(region);
     }

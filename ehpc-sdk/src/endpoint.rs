@@ -23,7 +23,8 @@ impl fmt::Display for ConfigError {
             ConfigError::MissingRegion => write!(
                 f,
                 "no region or endpoint configured: set one on the client builder \
-                 (e.g. `.region(\"cn-hangzhou\")`)"
+                 (e.g. `.region(\"cn-hangzhou\")`), or with `Client::from_env()` set \
+                 ALIBABA_CLOUD_REGION_ID or `region_id` in the CLI profile"
             ),
             ConfigError::InvalidRegion(region) => write!(
                 f,
@@ -34,7 +35,8 @@ impl fmt::Display for ConfigError {
             }
             ConfigError::MissingCredentials => write!(
                 f,
-                "no credentials configured: set them on the client builder"
+                "no credentials configured: set them on the client builder, or use \
+                 `Client::from_env()` for the default chain"
             ),
         }
     }

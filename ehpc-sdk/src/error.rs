@@ -412,6 +412,19 @@ impl ServiceError {
         self.0.attempts
     }
 
+    pub(crate) fn set_attempts(&mut self, attempts: u32) {
+        self.0.attempts = attempts;
+    }
+
+    /// Removes `secret` from the message and body: a signature error quotes
+    /// the server's string-to-sign, which holds the security token.
+    pub(crate) fn redact(&mut self, secret: &str) {
+        self.0.message = crate::credentials::redact(&self.0.message, secret);
+        if let Some(serde_json::Value::String(message)) = self.0.body.get_mut("Message") {
+            *message = crate::credentials::redact(message, secret);
+        }
+    }
+
     pub fn is_throttling(&self) -> bool {
         THROTTLING_CODES.contains(&self.0.code.as_str())
     }
@@ -482,7 +495,10 @@ mod tests {
         assert!(service.is_cluster_not_found());
         assert!(!service.is_in_debt());
         assert_eq!(service.details().body()["AccessDeniedDetail"], "x");
-        assert_eq!(service.details().host_id(), Some("ehpc.cn-hangzhou.aliyuncs.com"));
+        assert_eq!(
+            service.details().host_id(),
+            Some("ehpc.cn-hangzhou.aliyuncs.com")
+        );
     }
 
     #[test]
@@ -509,11 +525,19 @@ mod tests {
     fn unparseable_answers_keep_status_and_a_bounded_body() {
         let body = format!("<html>{}</html>", "x".repeat(5000));
         let source = serde_json::from_str::<serde_json::Value>(&body).unwrap_err();
-        let error = ResponseError::new("StopVisualService", 502, body.as_bytes(), None, Some(source));
+        let error = ResponseError::new(
+            "StopVisualService",
+            502,
+            body.as_bytes(),
+            None,
+            Some(source),
+        );
         assert_eq!(error.status(), 502);
         assert_eq!(error.body_prefix().len(), BODY_PREFIX_LIMIT);
         assert_eq!(error.body_len(), body.len());
-        assert!(error.to_string().starts_with("StopVisualService: unexpected answer (HTTP 502, 5013 bytes): \"<html>"));
+        assert!(error
+            .to_string()
+            .starts_with("StopVisualService: unexpected answer (HTTP 502, 5013 bytes): \"<html>"));
         assert!(StdError::source(&error).is_some());
         let empty = ResponseError::new("StopVisualService", 200, b"", Some("REQ-3".into()), None);
         assert_eq!(

@@ -28,9 +28,10 @@
 
 mod client;
 mod config;
-mod credentials;
+pub mod credentials;
 mod endpoint;
 mod error;
+mod retry;
 #[rustfmt::skip]
 mod generated;
 #[doc(hidden)]
@@ -48,6 +49,7 @@ pub use error::{
     THROTTLING_CODES,
 };
 pub use generated::{operation, service};
+pub use retry::{RetryConfig, DEFAULT_BASE_DELAY, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_DELAY};
 
 /// The README's code samples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -5,50 +5,28 @@ use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use std::collections::hash_map::RandomState;
-use std::fmt::Write as _;
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// Appends `input` percent-encoded as the signature requires: unreserved
-/// characters (`A-Z a-z 0-9 - _ . ~`) stay, every other UTF-8 byte becomes
-/// `%XX` in upper-case hex (so a space is `%20` and `*` is `%2A`).
-pub fn percent_encode_into(out: &mut String, input: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &byte in input.as_bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push('%');
-            out.push(HEX[usize::from(byte >> 4)] as char);
-            out.push(HEX[usize::from(byte & 0x0F)] as char);
-        }
-    }
-}
+mod encoding;
 
-/// `input` percent-encoded; see [`percent_encode_into`].
-pub fn percent_encode(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() * 3 / 2);
-    percent_encode_into(&mut out, input);
-    out
-}
+use encoding::{encode_twice, joined_length, sorted};
+pub use encoding::{percent_encode, percent_encode_into};
 
 /// The canonical query: every parameter percent-encoded, sorted by encoded
 /// name, joined as `name=value` with `&`.
 pub fn canonical_query<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    let mut encoded: Vec<(String, String)> = params
-        .into_iter()
-        .map(|(name, value)| (percent_encode(name), percent_encode(value)))
-        .collect();
-    encoded.sort_unstable();
-    let mut query = String::with_capacity(encoded.iter().map(|(n, v)| n.len() + v.len() + 2).sum());
-    for (index, (name, value)) in encoded.iter().enumerate() {
+    let entries = sorted(params);
+    let joined = joined_length(&entries);
+    let mut query = String::with_capacity(joined + joined / 4);
+    for (index, entry) in entries.iter().enumerate() {
         if index > 0 {
             query.push('&');
         }
-        query.push_str(name);
+        percent_encode_into(&mut query, entry.name);
         query.push('=');
-        query.push_str(value);
+        percent_encode_into(&mut query, entry.value);
     }
     query
 }
@@ -64,10 +42,32 @@ pub fn string_to_sign(method: &str, canonical_query: &str) -> String {
 
 /// `base64(HMAC-SHA1(secret + "&", string_to_sign))`.
 pub fn sign(secret: &str, string_to_sign: &str) -> String {
-    let mut key = Vec::with_capacity(secret.len() + 1);
-    key.extend_from_slice(secret.as_bytes());
-    key.push(b'&');
-    hmac_sha1_base64(&key, string_to_sign.as_bytes())
+    let mut signature = String::with_capacity(SIGNATURE_LENGTH);
+    base64::engine::general_purpose::STANDARD
+        .encode_string(keyed_mac(secret, string_to_sign.as_bytes()), &mut signature);
+    signature
+}
+
+/// Length of a base64 HMAC-SHA1: 20 bytes in 28 characters.
+const SIGNATURE_LENGTH: usize = 28;
+
+/// `HMAC-SHA1(secret + "&", message)`, the key built on the stack when it
+/// fits a SHA-1 block (as access key secrets do).
+fn keyed_mac(secret: &str, message: &[u8]) -> [u8; 20] {
+    const BLOCK: usize = 64;
+    let mut buffer = [0u8; BLOCK];
+    let heap;
+    let key: &[u8] = if secret.len() < BLOCK {
+        buffer[..secret.len()].copy_from_slice(secret.as_bytes());
+        buffer[secret.len()] = b'&';
+        &buffer[..=secret.len()]
+    } else {
+        heap = [secret.as_bytes(), b"&"].concat();
+        &heap
+    };
+    let mut mac = Hmac::<Sha1>::new_from_slice(key).expect("HMAC accepts keys of any length");
+    mac.update(message);
+    mac.finalize().into_bytes().into()
 }
 
 /// `base64(HMAC-SHA1(key, message))`.
@@ -88,21 +88,40 @@ pub struct Signed {
 }
 
 /// Signs `params` (operation and common parameters, without `Signature`).
+///
+/// One pass writes the canonical query and the string to sign side by
+/// side: the string to sign is the query encoded once more, which only
+/// changes `%`, `=` and `&`.
 pub fn sign_params<'a>(
     method: &str,
     secret: &str,
     params: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Signed {
-    let query = canonical_query(params);
-    let string_to_sign = string_to_sign(method, &query);
+    let entries = sorted(params);
+    let joined = joined_length(&entries);
+    // Room for `&Signature=` and a signature whose every character is
+    // escaped, so the query never grows twice.
+    let mut query = String::with_capacity(joined + joined / 4 + 11 + SIGNATURE_LENGTH * 3);
+    let mut string_to_sign = String::with_capacity(method.len() + 5 + joined + joined / 2);
+    string_to_sign.push_str(method);
+    string_to_sign.push_str("&%2F&");
+    for (index, entry) in entries.iter().enumerate() {
+        if index > 0 {
+            query.push('&');
+            string_to_sign.push_str("%26");
+        }
+        encode_twice(&mut query, &mut string_to_sign, entry.name);
+        query.push('=');
+        string_to_sign.push_str("%3D");
+        encode_twice(&mut query, &mut string_to_sign, entry.value);
+    }
     let signature = sign(secret, &string_to_sign);
-    let mut signed_query = query;
-    signed_query.push_str("&Signature=");
-    percent_encode_into(&mut signed_query, &signature);
+    query.push_str("&Signature=");
+    percent_encode_into(&mut query, &signature);
     Signed {
         string_to_sign,
         signature,
-        query: signed_query,
+        query,
     }
 }
 
@@ -138,18 +157,35 @@ impl NonceSource {
         let high = (self.high & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000;
         // The variant bits would cost two bits of the bijection; keep the
         // low half whole instead and mark the variant in the high half.
-        let mut out = String::with_capacity(36);
-        let _ = write!(
-            out,
-            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-            high >> 32,
-            (high >> 16) & 0xFFFF,
-            high & 0xFFFF,
-            low >> 48,
-            low & 0xFFFF_FFFF_FFFF
-        );
-        out
+        let mut text = [b'-'; 36];
+        write_hex(&mut text[0..8], high >> 32);
+        write_hex(&mut text[9..13], high >> 16);
+        write_hex(&mut text[14..18], high);
+        write_hex(&mut text[19..23], low >> 48);
+        write_hex(&mut text[24..36], low);
+        ascii_string(&text)
     }
+}
+
+/// Fills `out` with the low `out.len()` hex digits of `value`, lower case.
+fn write_hex(out: &mut [u8], mut value: u64) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for slot in out.iter_mut().rev() {
+        *slot = DIGITS[(value & 0xF) as usize];
+        value >>= 4;
+    }
+}
+
+/// Fills `out` with the low `out.len()` decimal digits of `value`.
+fn write_decimal(out: &mut [u8], mut value: u64) {
+    for slot in out.iter_mut().rev() {
+        *slot = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
+}
+
+fn ascii_string(bytes: &[u8]) -> String {
+    String::from(std::str::from_utf8(bytes).expect("only ASCII was written"))
 }
 
 /// `Timestamp` for `time`: UTC, `YYYY-MM-DDThh:mm:ssZ`.
@@ -161,12 +197,22 @@ pub fn timestamp(time: SystemTime) -> String {
     let days = (seconds / 86_400) as i64;
     let rest = seconds % 86_400;
     let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        (rest % 3600) / 60,
-        rest % 60
-    )
+    if !(0..=9999).contains(&year) {
+        return format!(
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+            rest / 3600,
+            (rest % 3600) / 60,
+            rest % 60
+        );
+    }
+    let mut text = *b"0000-00-00T00:00:00Z";
+    write_decimal(&mut text[0..4], year as u64);
+    write_decimal(&mut text[5..7], u64::from(month));
+    write_decimal(&mut text[8..10], u64::from(day));
+    write_decimal(&mut text[11..13], rest / 3600);
+    write_decimal(&mut text[14..16], (rest % 3600) / 60);
+    write_decimal(&mut text[17..19], rest % 60);
+    ascii_string(&text)
 }
 
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
@@ -233,6 +279,58 @@ mod tests {
         assert_eq!(percent_encode("a b*c~d"), "a%20b%2Ac~d");
         assert_eq!(percent_encode("é"), "%C3%A9");
         assert_eq!(percent_encode("A-Z_a.z~09"), "A-Z_a.z~09");
+    }
+
+    /// The signature's canonical query as the protocol states it: encode
+    /// every name and value, sort the pairs, join them.
+    fn reference_query(params: &[(&str, &str)]) -> String {
+        let mut pairs: Vec<(String, String)> = params
+            .iter()
+            .map(|(name, value)| (percent_encode(name), percent_encode(value)))
+            .collect();
+        pairs.sort();
+        let joined: Vec<String> = pairs.iter().map(|(n, v)| format!("{n}={v}")).collect();
+        joined.join("&")
+    }
+
+    #[test]
+    fn canonical_order_is_the_order_of_encoded_names() {
+        // Raw and encoded orders differ here: `{` sorts after letters but
+        // `%7B` before them; `é` sorts after `~` but `%C3%A9` before `A`;
+        // the long names share a 16-byte prefix; `Tag` is a prefix of `Tags`.
+        let params = [
+            ("Instances.1.InstanceName", "b"),
+            ("Instances.1.InstanceId", "a b"),
+            ("{Brace", "1"),
+            ("ab", "x"),
+            ("éName", "é"),
+            ("~Tilde", "2"),
+            ("Tags", "*"),
+            ("Tag", "3"),
+            ("Same", "z"),
+            ("Same", "%"),
+            ("Spec", r#"{"A":[1,true]}"#),
+        ];
+        let expected = reference_query(&params);
+        assert_eq!(canonical_query(params), expected);
+
+        let signed = sign_params("POST", "secret", params);
+        assert_eq!(signed.string_to_sign, string_to_sign("POST", &expected));
+        assert_eq!(signed.signature, sign("secret", &signed.string_to_sign));
+        assert_eq!(
+            signed.query,
+            format!("{expected}&Signature={}", percent_encode(&signed.signature))
+        );
+    }
+
+    #[test]
+    fn long_secrets_sign_like_short_ones() {
+        let secret = "s".repeat(100);
+        let key = format!("{secret}&");
+        assert_eq!(
+            sign(&secret, "GET&%2F&A%3Db"),
+            hmac_sha1_base64(key.as_bytes(), b"GET&%2F&A%3Db")
+        );
     }
 
     #[test]

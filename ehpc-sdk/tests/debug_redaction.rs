@@ -4,8 +4,8 @@ use ehpc_sdk::{Client, Credentials};
 
 #[test]
 fn client_and_builder_debug_hide_secret_and_token() {
-    let credentials =
-        Credentials::new("LTAI-visible-id", "hidden-secret-1234").with_security_token("hidden-token-5678");
+    let credentials = Credentials::new("LTAI-visible-id", "hidden-secret-1234")
+        .with_security_token("hidden-token-5678");
     let builder = Client::builder()
         .region("cn-hangzhou")
         .credentials(credentials.clone());
@@ -16,7 +16,10 @@ fn client_and_builder_debug_hide_secret_and_token() {
         format!("{builder:?}"),
         format!("{credentials:?}"),
     ] {
-        assert!(shown.contains("LTAI-visible-id"), "the key id helps debugging: {shown}");
+        assert!(
+            shown.contains("LTAI-visible-id"),
+            "the key id helps debugging: {shown}"
+        );
         assert!(!shown.contains("hidden-secret-1234"), "{shown}");
         assert!(!shown.contains("hidden-token-5678"), "{shown}");
     }

@@ -58,13 +58,20 @@ fn expected_signature(params: &BTreeMap<String, String>) -> String {
 fn example_binary() -> PathBuf {
     // Integration tests run from target/<profile>/deps; cargo builds the
     // package's examples next to it before running them.
-    let deps = std::env::current_exe().unwrap().parent().unwrap().to_path_buf();
-    let binary = deps
+    let deps = std::env::current_exe()
+        .unwrap()
         .parent()
         .unwrap()
-        .join("examples")
-        .join(format!("stop_visual_service{}", std::env::consts::EXE_SUFFIX));
-    assert!(binary.exists(), "{} is missing: cargo test builds examples", binary.display());
+        .to_path_buf();
+    let binary = deps.parent().unwrap().join("examples").join(format!(
+        "stop_visual_service{}",
+        std::env::consts::EXE_SUFFIX
+    ));
+    assert!(
+        binary.exists(),
+        "{} is missing: cargo test builds examples",
+        binary.display()
+    );
     binary
 }
 
@@ -98,7 +105,11 @@ fn the_example_sends_a_request_an_independent_verifier_accepts() {
             r#"{"Code":"SignatureDoesNotMatch","Message":"mismatch","RequestId":"4A1C-LOCAL"}"#
                 .to_string()
         };
-        let status = if accepted { "200 OK" } else { "400 Bad Request" };
+        let status = if accepted {
+            "200 OK"
+        } else {
+            "400 Bad Request"
+        };
         let mut stream = stream;
         write!(
             stream,
@@ -110,7 +121,12 @@ fn the_example_sends_a_request_an_independent_verifier_accepts() {
     });
 
     let output = Command::new(example_binary())
-        .args(["--cluster-id", "ehpc-hz-jeJki6****", "--cidr-ip", "100.168.0.0/16"])
+        .args([
+            "--cluster-id",
+            "ehpc-hz-jeJki6****",
+            "--cidr-ip",
+            "100.168.0.0/16",
+        ])
         .args(["--endpoint", &format!("http://{address}")])
         .env("ALIBABA_CLOUD_ACCESS_KEY_ID", "example-key")
         .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET)
@@ -129,6 +145,9 @@ fn the_example_sends_a_request_an_independent_verifier_accepts() {
     assert_eq!(params["CidrIp"], "100.168.0.0/16");
     assert_eq!(params["SecurityToken"], "example-token");
     assert_eq!(params["SignatureMethod"], "HMAC-SHA1");
-    assert!(output.status.success(), "stdout: {stdout}\nstderr: {stderr}");
+    assert!(
+        output.status.success(),
+        "stdout: {stdout}\nstderr: {stderr}"
+    );
     assert!(stdout.contains("4A1C-LOCAL"), "{stdout}");
 }

@@ -38,11 +38,16 @@ fn full_requests_reproduce_string_to_sign_and_signature() {
             continue;
         };
         let signed = signing::sign_params(method, secret, params.iter().copied());
-        assert_eq!(signed.signature, case["signature"].as_str().unwrap(), "signature of {id}");
+        assert_eq!(
+            signed.signature,
+            case["signature"].as_str().unwrap(),
+            "signature of {id}"
+        );
         assert!(
-            signed
-                .query
-                .ends_with(&format!("&Signature={}", signing::percent_encode(&signed.signature))),
+            signed.query.ends_with(&format!(
+                "&Signature={}",
+                signing::percent_encode(&signed.signature)
+            )),
             "signed query of {id} carries the signature"
         );
         signed_count += 1;

@@ -7,7 +7,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 #[test]
@@ -31,7 +34,8 @@ struct Scratch {
 
 impl Scratch {
     fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("ehpc-freshness-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("ehpc-freshness-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         let root = root();
         copy_tree(&root.join(codegen::SPECS_DIR), &dir.join("specs"));
@@ -74,7 +78,9 @@ fn an_edited_spec_makes_the_generated_code_stale() {
     assert_eq!(
         scratch.check(),
         vec![Change::Stale(
-            scratch.dir.join("generated/operation/stop_visual_service.rs")
+            scratch
+                .dir
+                .join("generated/operation/stop_visual_service.rs")
         )]
     );
 }
@@ -88,7 +94,10 @@ fn a_deleted_or_hand_edited_generated_file_is_reported() {
     let text = fs::read_to_string(&module).unwrap();
     fs::write(&module, text.replace("pub port: i32", "pub port: i64")).unwrap();
     let changes = scratch.check();
-    assert!(changes.contains(&Change::Missing(generated.join("client.rs"))), "{changes:?}");
+    assert!(
+        changes.contains(&Change::Missing(generated.join("client.rs"))),
+        "{changes:?}"
+    );
     assert!(changes.contains(&Change::Stale(module)), "{changes:?}");
 }
 
@@ -98,7 +107,11 @@ fn writing_brings_the_files_back_and_removes_orphans() {
     let generated = scratch.dir.join("generated");
     fs::remove_file(generated.join("service.rs")).unwrap();
     let orphan = generated.join("operation/retired_operation.rs");
-    fs::write(&orphan, format!("{} from nowhere.\n", codegen::format::HEADER_PREFIX)).unwrap();
+    fs::write(
+        &orphan,
+        format!("{} from nowhere.\n", codegen::format::HEADER_PREFIX),
+    )
+    .unwrap();
     let hand_written = generated.join("notes.rs");
     fs::write(&hand_written, "// not generated\n").unwrap();
 
@@ -113,6 +126,9 @@ fn writing_brings_the_files_back_and_removes_orphans() {
     );
     assert!(generated.join("service.rs").exists());
     assert!(!orphan.exists(), "orphaned generated file removed");
-    assert!(hand_written.exists(), "a file without the header is never removed");
+    assert!(
+        hand_written.exists(),
+        "a file without the header is never removed"
+    );
     assert_eq!(scratch.check(), vec![]);
 }

@@ -1,5 +1,8 @@
 //! Project tasks: `cargo xtask codegen [--check]`.
 
+mod bench_compile;
+mod import;
+
 use codegen::output::{self, Mode};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -7,7 +10,13 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask codegen [--check]
 
   codegen           generate ehpc-sdk/src/generated from specs/
-  codegen --check   change nothing; fail if generated code is stale";
+  codegen --check   change nothing; fail if generated code is stale
+  import <api-docs.json> [--only Name,Name] [--check]
+                    write specs/ from Alibaba Cloud's OpenAPI metadata;
+                    --check changes nothing and fails if specs would change
+  bench-compile [--runs N]
+                    time `cargo build -p ehpc-sdk` with dependencies built,
+                    debug and release (needs GNU time at /usr/bin/time)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -15,6 +24,8 @@ fn main() -> ExitCode {
     match args.as_slice() {
         ["codegen"] => codegen(Mode::Write),
         ["codegen", "--check"] => codegen(Mode::Check),
+        ["import", rest @ ..] => import::run(&workspace_root(), rest),
+        ["bench-compile", rest @ ..] => bench_compile::run(&workspace_root(), rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS

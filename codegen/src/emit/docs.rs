@@ -33,16 +33,32 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// A type as a reader sees it.
+/// A type as a reader sees it, linking generated types in the same module.
 pub fn type_word(ty: &Type) -> String {
+    type_word_in(ty, None)
+}
+
+/// [`type_word`] for docs outside the operation's module: links to
+/// generated types go through `crate::operation::<module>`.
+fn type_word_in(ty: &Type, module: Option<&str>) -> String {
+    match ty {
+        Type::Array(item) => format!("array of {}", type_word_in(item, module)),
+        Type::Object(name) => match module {
+            Some(module) => format!("object [`{name}`](crate::operation::{module}::{name})"),
+            None => format!("object [`{name}`]"),
+        },
+        other => scalar_word(other),
+    }
+}
+
+fn scalar_word(ty: &Type) -> String {
     match ty {
         Type::String => "string".into(),
         Type::Int32 => "integer (int32)".into(),
         Type::Int64 => "integer (int64)".into(),
         Type::Float => "number".into(),
         Type::Boolean => "boolean".into(),
-        Type::Array(item) => format!("array of {}", type_word(item)),
-        Type::Object(name) => format!("object [`{name}`]"),
+        Type::Array(_) | Type::Object(_) => type_word_in(ty, None),
     }
 }
 
@@ -74,16 +90,16 @@ pub fn field(field: &Field, request: bool) -> String {
         limits.push(format!("maximum {}", bound(max)));
     }
     if let Some(n) = c.min_length {
-        limits.push(format!("at least {n} characters"));
+        limits.push(format!("at least {n} {}", plural(n, "character")));
     }
     if let Some(n) = c.max_length {
-        limits.push(format!("at most {n} characters"));
+        limits.push(format!("at most {n} {}", plural(n, "character")));
     }
     if let Some(n) = c.min_items {
-        limits.push(format!("at least {n} items"));
+        limits.push(format!("at least {n} {}", plural(n, "item")));
     }
     if let Some(n) = c.max_items {
-        limits.push(format!("at most {n} items"));
+        limits.push(format!("at most {n} {}", plural(n, "item")));
     }
     if !c.enum_values.is_empty() {
         let values: Vec<String> = c.enum_values.iter().map(|v| format!("`{v}`")).collect();
@@ -96,6 +112,8 @@ pub fn field(field: &Field, request: bool) -> String {
         text.push_str(&format!(" Service default: `{default}`."));
     }
     if let Some(example) = &field.example {
+        // Examples may be pretty-printed JSON: one line, single spaces.
+        let example = example.split_whitespace().collect::<Vec<_>>().join(" ");
         text.push_str(&format!(" Example: `{}`.", example.replace('`', "'")));
     }
     if field.deprecated {
@@ -136,7 +154,7 @@ pub fn operation(op: &Operation) -> String {
             text.push_str(&format!(
                 "- `{}` ({}, {required})\n",
                 p.wire_name,
-                type_word(&p.ty)
+                type_word_in(&p.ty, Some(&op.snake))
             ));
         }
     }
@@ -157,4 +175,12 @@ pub fn operation(op: &Operation) -> String {
         text.push_str("\nDeprecated by the service.\n");
     }
     text
+}
+
+fn plural(count: u64, word: &str) -> String {
+    if count == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
 }

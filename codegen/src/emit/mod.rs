@@ -146,9 +146,37 @@ fn operation_index(api: &Api) -> TokenStream {
         let module = format_ident!("{}", op.snake);
         quote!(pub mod #module;)
     });
+    let each = for_each_operation(api);
     quote! {
         #(#doc)*
         #(#modules)*
+        #each
+    }
+}
+
+/// A macro that hands every operation to a caller's macro, so code that
+/// must cover the whole API (tests, tools) stays in step with the specs
+/// without listing operations, and costs the SDK nothing when unused.
+fn for_each_operation(api: &Api) -> TokenStream {
+    let entries = api.operations.iter().map(|op| {
+        let action = format_ident!("{}", op.name);
+        let module = format_ident!("{}", op.snake);
+        let request = format_ident!("{}Request", op.name);
+        let response = format_ident!("{}Response", op.name);
+        let error = format_ident!("{}Error", op.name);
+        quote!((#action, #module, #request, #response, #error))
+    });
+    quote! {
+        /// Invokes `$callback!` once with one `(Action, module, Request, Response, Error)`
+        /// tuple per operation, separated by commas; the types live in
+        /// `ehpc_sdk::operation::<module>`.
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! for_each_operation {
+            ($callback:ident) => {
+                $callback! { #(#entries),* }
+            };
+        }
     }
 }
 

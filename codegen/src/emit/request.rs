@@ -58,6 +58,11 @@ pub fn emit(op: &Operation) -> TokenStream {
     let checks = op.parameters.iter().map(|f| build_check(action, f));
     let field_names = op.parameters.iter().map(|f| ident(&f.rust_name));
     let encodes = op.parameters.iter().map(encode);
+    let params_arg = if op.parameters.is_empty() {
+        format_ident!("_params")
+    } else {
+        format_ident!("params")
+    };
     let nested = op.request_types.iter().map(|t| {
         let name = format_ident!("{}", t.name);
         let doc = docs::attrs(&format!(
@@ -176,7 +181,7 @@ pub fn emit(op: &Operation) -> TokenStream {
                     retryable_codes: &[#(#retryable),*],
                 };
 
-            fn encode(&self, params: &mut crate::operation_support::Params) {
+            fn encode(&self, #params_arg: &mut crate::operation_support::Params) {
                 #(#encodes)*
             }
         }

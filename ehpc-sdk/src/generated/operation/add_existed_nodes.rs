@@ -188,7 +188,7 @@ impl crate::operation_support::Operation for AddExistedNodesRequest {
 }
 /// `InstanceItem` parameter value.
 ///
-/// Part of the [`AddExistedNodesRequest`] parameters (`parameters[4].items`).
+/// Part of the [`AddExistedNodesRequest`] parameters (`Instance[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InstanceItem {

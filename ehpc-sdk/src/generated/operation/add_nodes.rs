@@ -737,7 +737,7 @@ impl crate::operation_support::Operation for AddNodesRequest {
 }
 /// `DataDisksItem` parameter value.
 ///
-/// Part of the [`AddNodesRequest`] parameters (`parameters[29].items`).
+/// Part of the [`AddNodesRequest`] parameters (`DataDisks[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DataDisksItem {

@@ -138,7 +138,7 @@ impl crate::operation_support::Operation for AddUsersRequest {
 }
 /// `UserItem` parameter value.
 ///
-/// Part of the [`AddUsersRequest`] parameters (`parameters[1].items`).
+/// Part of the [`AddUsersRequest`] parameters (`User[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UserItem {

@@ -677,7 +677,7 @@ impl crate::operation_support::Operation for ApplyNodesRequest {
 }
 /// `ZoneInfosItem` parameter value.
 ///
-/// Part of the [`ApplyNodesRequest`] parameters (`parameters[23].items`).
+/// Part of the [`ApplyNodesRequest`] parameters (`ZoneInfos[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ZoneInfosItem {
@@ -710,7 +710,7 @@ impl ZoneInfosItem {
 }
 /// `InstanceTypeModelItem` parameter value.
 ///
-/// Part of the [`ApplyNodesRequest`] parameters (`parameters[24].items`).
+/// Part of the [`ApplyNodesRequest`] parameters (`InstanceTypeModel[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InstanceTypeModelItem {
@@ -753,7 +753,7 @@ impl InstanceTypeModelItem {
 }
 /// `TagItem` parameter value.
 ///
-/// Part of the [`ApplyNodesRequest`] parameters (`parameters[25].items`).
+/// Part of the [`ApplyNodesRequest`] parameters (`Tag[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TagItem {

@@ -1314,7 +1314,7 @@ impl crate::operation_support::Operation for CreateClusterRequest {
 }
 /// `ApplicationItem` parameter value.
 ///
-/// Part of the [`CreateClusterRequest`] parameters (`parameters[51].items`).
+/// Part of the [`CreateClusterRequest`] parameters (`Application[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApplicationItem {
@@ -1337,7 +1337,7 @@ impl ApplicationItem {
 }
 /// `RolesItem` parameter value.
 ///
-/// Part of the [`CreateClusterRequest`] parameters (`parameters[52].items.properties[4].items`).
+/// Part of the [`CreateClusterRequest`] parameters (`AdditionalVolumes[].Roles[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RolesItem {
@@ -1360,7 +1360,7 @@ impl RolesItem {
 }
 /// `AdditionalVolumesItem` parameter value.
 ///
-/// Part of the [`CreateClusterRequest`] parameters (`parameters[52].items`).
+/// Part of the [`CreateClusterRequest`] parameters (`AdditionalVolumes[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AdditionalVolumesItem {
@@ -1473,7 +1473,7 @@ impl AdditionalVolumesItem {
 }
 /// `PostInstallScriptItem` parameter value.
 ///
-/// Part of the [`CreateClusterRequest`] parameters (`parameters[53].items`).
+/// Part of the [`CreateClusterRequest`] parameters (`PostInstallScript[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostInstallScriptItem {
@@ -1506,7 +1506,7 @@ impl PostInstallScriptItem {
 }
 /// `TagItem` parameter value.
 ///
-/// Part of the [`CreateClusterRequest`] parameters (`parameters[61].items`).
+/// Part of the [`CreateClusterRequest`] parameters (`Tag[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TagItem {
@@ -1539,7 +1539,7 @@ impl TagItem {
 }
 /// `AddOnsItem` parameter value.
 ///
-/// Part of the [`CreateClusterRequest`] parameters (`parameters[62].items`).
+/// Part of the [`CreateClusterRequest`] parameters (`AddOns[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddOnsItem {

@@ -890,7 +890,7 @@ impl crate::operation_support::Operation for CreateHybridClusterRequest {
 }
 /// `NodesItem` parameter value.
 ///
-/// Part of the [`CreateHybridClusterRequest`] parameters (`parameters[35].items`).
+/// Part of the [`CreateHybridClusterRequest`] parameters (`Nodes[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NodesItem {
@@ -963,7 +963,7 @@ impl NodesItem {
 }
 /// `ApplicationItem` parameter value.
 ///
-/// Part of the [`CreateHybridClusterRequest`] parameters (`parameters[36].items`).
+/// Part of the [`CreateHybridClusterRequest`] parameters (`Application[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApplicationItem {
@@ -986,7 +986,7 @@ impl ApplicationItem {
 }
 /// `PostInstallScriptItem` parameter value.
 ///
-/// Part of the [`CreateHybridClusterRequest`] parameters (`parameters[37].items`).
+/// Part of the [`CreateHybridClusterRequest`] parameters (`PostInstallScript[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostInstallScriptItem {
@@ -1019,7 +1019,7 @@ impl PostInstallScriptItem {
 }
 /// `OpenldapPar` parameter value.
 ///
-/// Part of the [`CreateHybridClusterRequest`] parameters (`parameters[39]`).
+/// Part of the [`CreateHybridClusterRequest`] parameters (`OpenldapPar`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenldapPar {
@@ -1062,7 +1062,7 @@ impl OpenldapPar {
 }
 /// `WinAdPar` parameter value.
 ///
-/// Part of the [`CreateHybridClusterRequest`] parameters (`parameters[40]`).
+/// Part of the [`CreateHybridClusterRequest`] parameters (`WinAdPar`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WinAdPar {

@@ -161,7 +161,7 @@ impl crate::operation_support::Operation for DeleteNodesRequest {
 }
 /// `InstanceItem` parameter value.
 ///
-/// Part of the [`DeleteNodesRequest`] parameters (`parameters[3].items`).
+/// Part of the [`DeleteNodesRequest`] parameters (`Instance[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InstanceItem {

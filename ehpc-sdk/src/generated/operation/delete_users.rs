@@ -136,7 +136,7 @@ impl crate::operation_support::Operation for DeleteUsersRequest {
 }
 /// `UserItem` parameter value.
 ///
-/// Part of the [`DeleteUsersRequest`] parameters (`parameters[1].items`).
+/// Part of the [`DeleteUsersRequest`] parameters (`User[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UserItem {

@@ -171,7 +171,7 @@ impl DescribeClusterResponse {
 }
 /// `AddOnsInfo` value.
 ///
-/// Part of the [`DescribeClusterResponse`] (`response[0].properties[1].items`).
+/// Part of the [`DescribeClusterResponse`] (`ClusterInfo.AddOnsInfo[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddOnsInfo {
@@ -231,7 +231,7 @@ pub struct AddOnsInfo {
 }
 /// `ApplicationInfo` value.
 ///
-/// Part of the [`DescribeClusterResponse`] (`response[0].properties[2].items`).
+/// Part of the [`DescribeClusterResponse`] (`ClusterInfo.Applications[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApplicationInfo {
@@ -271,7 +271,7 @@ pub struct ApplicationInfo {
 }
 /// `Compute` value.
 ///
-/// Part of the [`DescribeClusterResponse`] (`response[0].properties[15].properties[0]`).
+/// Part of the [`DescribeClusterResponse`] (`ClusterInfo.EcsInfo.Compute`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct Compute {
@@ -301,7 +301,7 @@ pub struct Compute {
 }
 /// `Login` value.
 ///
-/// Part of the [`DescribeClusterResponse`] (`response[0].properties[15].properties[1]`).
+/// Part of the [`DescribeClusterResponse`] (`ClusterInfo.EcsInfo.Login`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct Login {
@@ -331,7 +331,7 @@ pub struct Login {
 }
 /// `Manager` value.
 ///
-/// Part of the [`DescribeClusterResponse`] (`response[0].properties[15].properties[2]`).
+/// Part of the [`DescribeClusterResponse`] (`ClusterInfo.EcsInfo.Manager`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct Manager {
@@ -361,7 +361,7 @@ pub struct Manager {
 }
 /// `ProxyMgr` value.
 ///
-/// Part of the [`DescribeClusterResponse`] (`response[0].properties[15].properties[3]`).
+/// Part of the [`DescribeClusterResponse`] (`ClusterInfo.EcsInfo.ProxyMgr`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct ProxyMgr {
@@ -391,7 +391,7 @@ pub struct ProxyMgr {
 }
 /// `EcsInfo` value.
 ///
-/// Part of the [`DescribeClusterResponse`] (`response[0].properties[15]`).
+/// Part of the [`DescribeClusterResponse`] (`ClusterInfo.EcsInfo`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct EcsInfo {
@@ -421,7 +421,7 @@ pub struct EcsInfo {
 }
 /// `InitialImage` value.
 ///
-/// Part of the [`DescribeClusterResponse`] (`response[0].properties[21]`).
+/// Part of the [`DescribeClusterResponse`] (`ClusterInfo.InitialImage`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct InitialImage {
@@ -461,7 +461,7 @@ pub struct InitialImage {
 }
 /// `NodesInfo` value.
 ///
-/// Part of the [`DescribeClusterResponse`] (`response[0].properties[25].items`).
+/// Part of the [`DescribeClusterResponse`] (`ClusterInfo.Nodes[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct NodesInfo {
@@ -531,7 +531,7 @@ pub struct NodesInfo {
 }
 /// `OnPremiseInfo` value.
 ///
-/// Part of the [`DescribeClusterResponse`] (`response[0].properties[26].items`).
+/// Part of the [`DescribeClusterResponse`] (`ClusterInfo.OnPremiseInfo[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct OnPremiseInfo {
@@ -571,7 +571,7 @@ pub struct OnPremiseInfo {
 }
 /// `PostInstallScriptInfo` value.
 ///
-/// Part of the [`DescribeClusterResponse`] (`response[0].properties[32].items`).
+/// Part of the [`DescribeClusterResponse`] (`ClusterInfo.PostInstallScripts[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostInstallScriptInfo {
@@ -601,7 +601,7 @@ pub struct PostInstallScriptInfo {
 }
 /// `ClusterInfo` value.
 ///
-/// Part of the [`DescribeClusterResponse`] (`response[0]`).
+/// Part of the [`DescribeClusterResponse`] (`ClusterInfo`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterInfo {

@@ -228,7 +228,7 @@ impl DescribeJobResponse {
 }
 /// `Message` value.
 ///
-/// Part of the [`DescribeJobResponse`] (`response[0]`).
+/// Part of the [`DescribeJobResponse`] (`Message`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct Message {

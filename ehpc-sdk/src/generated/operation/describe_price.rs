@@ -153,7 +153,7 @@ impl crate::operation_support::Operation for DescribePriceRequest {
 }
 /// `DataDisksItem` parameter value.
 ///
-/// Part of the [`DescribePriceRequest`] parameters (`parameters[3].items.properties[1].items`).
+/// Part of the [`DescribePriceRequest`] parameters (`Commodities[].DataDisks[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DataDisksItem {
@@ -216,7 +216,7 @@ impl DataDisksItem {
 }
 /// `CommoditiesItem` parameter value.
 ///
-/// Part of the [`DescribePriceRequest`] parameters (`parameters[3].items`).
+/// Part of the [`DescribePriceRequest`] parameters (`Commodities[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommoditiesItem {
@@ -465,7 +465,7 @@ impl DescribePriceResponse {
 }
 /// `PriceInfo` value.
 ///
-/// Part of the [`DescribePriceResponse`] (`response[0].items`).
+/// Part of the [`DescribePriceResponse`] (`Prices[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct PriceInfo {

@@ -38,7 +38,7 @@ pub struct DescribeServerlessJobsRequest {
     pub cluster_id: String,
     /// `JobIds`.
     ///
-    /// Wire name: `JobIds`; type: array of string; required. Limits: at least 1 items, at most 1 items.
+    /// Wire name: `JobIds`; type: array of string; required. Limits: at least 1 item, at most 1 item.
     pub job_ids: Vec<String>,
 }
 impl DescribeServerlessJobsRequest {
@@ -63,7 +63,7 @@ impl DescribeServerlessJobsRequestBuilder {
     }
     /// `JobIds`.
     ///
-    /// Wire name: `JobIds`; type: array of string; required. Limits: at least 1 items, at most 1 items.
+    /// Wire name: `JobIds`; type: array of string; required. Limits: at least 1 item, at most 1 item.
     pub fn job_ids(mut self, value: Vec<String>) -> Self {
         self.job_ids = value;
         self
@@ -167,7 +167,7 @@ impl DescribeServerlessJobsCall {
     }
     /// `JobIds`.
     ///
-    /// Wire name: `JobIds`; type: array of string; required. Limits: at least 1 items, at most 1 items.
+    /// Wire name: `JobIds`; type: array of string; required. Limits: at least 1 item, at most 1 item.
     pub fn job_ids(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.job_ids(value);
         self
@@ -229,7 +229,7 @@ impl DescribeServerlessJobsResponse {
 }
 /// `ArrayProperties` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[0]`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ArrayProperties`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct ArrayProperties {
@@ -269,7 +269,7 @@ pub struct ArrayProperties {
 }
 /// `CurrentState` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[2].items.properties[3]`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].CurrentState`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct CurrentState {
@@ -359,7 +359,7 @@ pub struct CurrentState {
 }
 /// `FieldRef` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[2].items.properties[4].items.properties[2].properties[0]`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].EnvironmentVars[].ValueFrom.FieldRef`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct FieldRef {
@@ -379,7 +379,7 @@ pub struct FieldRef {
 }
 /// `ValueFrom` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[2].items.properties[4].items.properties[2]`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].EnvironmentVars[].ValueFrom`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct ValueFrom {
@@ -394,7 +394,7 @@ pub struct ValueFrom {
 }
 /// `EnvironmentVarsItem` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[2].items.properties[4].items`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].EnvironmentVars[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct EnvironmentVarsItem {
@@ -429,7 +429,7 @@ pub struct EnvironmentVarsItem {
 }
 /// `HttpGet` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[2].items.properties[8].properties[2]`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].LivenessProbe.HttpGet`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct HttpGet {
@@ -469,7 +469,7 @@ pub struct HttpGet {
 }
 /// `TcpSocket` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[2].items.properties[8].properties[6]`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].LivenessProbe.TcpSocket`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct TcpSocket {
@@ -499,7 +499,7 @@ pub struct TcpSocket {
 }
 /// `LivenessProbe` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[2].items.properties[8]`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].LivenessProbe`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct LivenessProbe {
@@ -579,7 +579,7 @@ pub struct LivenessProbe {
 }
 /// `PortsItem` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[2].items.properties[11].items`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].Ports[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct PortsItem {
@@ -609,7 +609,7 @@ pub struct PortsItem {
 }
 /// `PreviousState` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[2].items.properties[12]`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].PreviousState`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct PreviousState {
@@ -699,7 +699,7 @@ pub struct PreviousState {
 }
 /// `HttpGet2` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[2].items.properties[13].properties[2]`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].ReadinessProbe.HttpGet`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct HttpGet2 {
@@ -739,7 +739,7 @@ pub struct HttpGet2 {
 }
 /// `TcpSocket2` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[2].items.properties[13].properties[6]`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].ReadinessProbe.TcpSocket`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct TcpSocket2 {
@@ -769,7 +769,7 @@ pub struct TcpSocket2 {
 }
 /// `ReadinessProbe` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[2].items.properties[13]`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].ReadinessProbe`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReadinessProbe {
@@ -849,7 +849,7 @@ pub struct ReadinessProbe {
 }
 /// `SecurityContext` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[2].items.properties[16]`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].SecurityContext`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct SecurityContext {
@@ -889,7 +889,7 @@ pub struct SecurityContext {
 }
 /// `VolumeMountsItem` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[2].items.properties[20].items`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].VolumeMounts[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct VolumeMountsItem {
@@ -949,7 +949,7 @@ pub struct VolumeMountsItem {
 }
 /// `ContainersItem` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[2].items`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContainersItem {
@@ -1158,7 +1158,7 @@ pub struct ContainersItem {
 }
 /// `OptionsItem` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[6].properties[1].items`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].DnsConfig.Options[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct OptionsItem {
@@ -1188,7 +1188,7 @@ pub struct OptionsItem {
 }
 /// `DnsConfig` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[6]`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].DnsConfig`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsConfig {
@@ -1228,7 +1228,7 @@ pub struct DnsConfig {
 }
 /// `Sysctls` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[7].items`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].EciSecurityContext[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct Sysctls {
@@ -1258,7 +1258,7 @@ pub struct Sysctls {
 }
 /// `EventsItem` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[10].items`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Events[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct EventsItem {
@@ -1338,7 +1338,7 @@ pub struct EventsItem {
 }
 /// `HostAliasesItem` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[13].items`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].HostAliases[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct HostAliasesItem {
@@ -1368,7 +1368,7 @@ pub struct HostAliasesItem {
 }
 /// `CurrentState2` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[14].items.properties[3]`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].InitContainers[].CurrentState`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct CurrentState2 {
@@ -1458,7 +1458,7 @@ pub struct CurrentState2 {
 }
 /// `EnvironmentVarsItem2` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[14].items.properties[4].items`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].InitContainers[].EnvironmentVars[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct EnvironmentVarsItem2 {
@@ -1493,7 +1493,7 @@ pub struct EnvironmentVarsItem2 {
 }
 /// `PortsItem2` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[14].items.properties[10].items`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].InitContainers[].Ports[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct PortsItem2 {
@@ -1523,7 +1523,7 @@ pub struct PortsItem2 {
 }
 /// `PreviousState2` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[14].items.properties[11]`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].InitContainers[].PreviousState`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct PreviousState2 {
@@ -1613,7 +1613,7 @@ pub struct PreviousState2 {
 }
 /// `SecurityContext2` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[14].items.properties[14]`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].InitContainers[].SecurityContext`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct SecurityContext2 {
@@ -1653,7 +1653,7 @@ pub struct SecurityContext2 {
 }
 /// `VolumeMountsItem2` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[14].items.properties[15].items`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].InitContainers[].VolumeMounts[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct VolumeMountsItem2 {
@@ -1703,7 +1703,7 @@ pub struct VolumeMountsItem2 {
 }
 /// `InitContainersItem` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[14].items`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].InitContainers[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct InitContainersItem {
@@ -1872,7 +1872,7 @@ pub struct InitContainersItem {
 }
 /// `TagsItem` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[29].items`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Tags[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct TagsItem {
@@ -1902,7 +1902,7 @@ pub struct TagsItem {
 }
 /// `ConfigFileVolumeConfigFileToPathsItem` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[35].items.properties[0].items`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Volumes[].ConfigFileVolumeConfigFileToPaths[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct ConfigFileVolumeConfigFileToPathsItem {
@@ -1932,7 +1932,7 @@ pub struct ConfigFileVolumeConfigFileToPathsItem {
 }
 /// `VolumesItem` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items.properties[35].items`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Volumes[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct VolumesItem {
@@ -2074,7 +2074,7 @@ pub struct VolumesItem {
 }
 /// `ContainerGroupsItem` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items.properties[1].items`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContainerGroupsItem {
@@ -2459,7 +2459,7 @@ pub struct ContainerGroupsItem {
 }
 /// `JobInfosItem` value.
 ///
-/// Part of the [`DescribeServerlessJobsResponse`] (`response[0].items`).
+/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct JobInfosItem {

@@ -344,7 +344,7 @@ impl GetAutoScaleConfigResponse {
 }
 /// `DataDisksInfo` value.
 ///
-/// Part of the [`GetAutoScaleConfigResponse`] (`response[13].items.properties[1].items`).
+/// Part of the [`GetAutoScaleConfigResponse`] (`Queues[].DataDisks[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct DataDisksInfo {
@@ -414,7 +414,7 @@ pub struct DataDisksInfo {
 }
 /// `InstanceTypeInfo` value.
 ///
-/// Part of the [`GetAutoScaleConfigResponse`] (`response[13].items.properties[7].items`).
+/// Part of the [`GetAutoScaleConfigResponse`] (`Queues[].InstanceTypes[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct InstanceTypeInfo {
@@ -504,7 +504,7 @@ pub struct InstanceTypeInfo {
 }
 /// `QueueInfo` value.
 ///
-/// Part of the [`GetAutoScaleConfigResponse`] (`response[13].items`).
+/// Part of the [`GetAutoScaleConfigResponse`] (`Queues[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueueInfo {

@@ -394,7 +394,7 @@ impl GetCloudMetricLogsResponse {
 }
 /// `MetricLog` value.
 ///
-/// Part of the [`GetCloudMetricLogsResponse`] (`response[0].items`).
+/// Part of the [`GetCloudMetricLogsResponse`] (`MetricLogs[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct MetricLog {

@@ -230,7 +230,7 @@ impl GetCloudMetricProfilingResponse {
 }
 /// `SvgInfo` value.
 ///
-/// Part of the [`GetCloudMetricProfilingResponse`] (`response[1].items`).
+/// Part of the [`GetCloudMetricProfilingResponse`] (`SvgUrls[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct SvgInfo {

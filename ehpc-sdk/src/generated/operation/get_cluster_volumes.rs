@@ -178,7 +178,7 @@ impl GetClusterVolumesResponse {
 }
 /// `RoleInfo` value.
 ///
-/// Part of the [`GetClusterVolumesResponse`] (`response[2].items.properties[5].items`).
+/// Part of the [`GetClusterVolumesResponse`] (`Volumes[].Roles[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct RoleInfo {
@@ -198,7 +198,7 @@ pub struct RoleInfo {
 }
 /// `VolumeInfo` value.
 ///
-/// Part of the [`GetClusterVolumesResponse`] (`response[2].items`).
+/// Part of the [`GetClusterVolumesResponse`] (`Volumes[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct VolumeInfo {

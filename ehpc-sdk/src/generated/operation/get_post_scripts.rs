@@ -189,7 +189,7 @@ impl GetPostScriptsResponse {
 }
 /// `PostInstallScriptsItem` value.
 ///
-/// Part of the [`GetPostScriptsResponse`] (`response[0].items`).
+/// Part of the [`GetPostScriptsResponse`] (`PostInstallScripts[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostInstallScriptsItem {

@@ -138,7 +138,7 @@ impl crate::operation_support::Operation for GetSchedulerInfoRequest {
 }
 /// `SchedulerItem` parameter value.
 ///
-/// Part of the [`GetSchedulerInfoRequest`] parameters (`parameters[2].items`).
+/// Part of the [`GetSchedulerInfoRequest`] parameters (`Scheduler[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SchedulerItem {
@@ -266,7 +266,7 @@ impl GetSchedulerInfoResponse {
 }
 /// `SchedInfoItem` value.
 ///
-/// Part of the [`GetSchedulerInfoResponse`] (`response[1].items`).
+/// Part of the [`GetSchedulerInfoResponse`] (`SchedInfo[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct SchedInfoItem {

@@ -174,7 +174,7 @@ impl crate::operation_support::Operation for InvokeShellCommandRequest {
 }
 /// `InstanceItem` parameter value.
 ///
-/// Part of the [`InvokeShellCommandRequest`] parameters (`parameters[4].items`).
+/// Part of the [`InvokeShellCommandRequest`] parameters (`Instance[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InstanceItem {

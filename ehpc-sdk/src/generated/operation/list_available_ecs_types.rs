@@ -250,7 +250,7 @@ impl ListAvailableEcsTypesResponse {
 }
 /// `TypesInfo` value.
 ///
-/// Part of the [`ListAvailableEcsTypesResponse`] (`response[0].items.properties[2].items`).
+/// Part of the [`ListAvailableEcsTypesResponse`] (`InstanceTypeFamilies[].Types[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct TypesInfo {
@@ -380,7 +380,7 @@ pub struct TypesInfo {
 }
 /// `InstanceTypeFamilyInfo` value.
 ///
-/// Part of the [`ListAvailableEcsTypesResponse`] (`response[0].items`).
+/// Part of the [`ListAvailableEcsTypesResponse`] (`InstanceTypeFamilies[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct InstanceTypeFamilyInfo {

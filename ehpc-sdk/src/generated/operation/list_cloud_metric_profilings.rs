@@ -294,7 +294,7 @@ impl ListCloudMetricProfilingsResponse {
 }
 /// `ProfilingInfo` value.
 ///
-/// Part of the [`ListCloudMetricProfilingsResponse`] (`response[2].items`).
+/// Part of the [`ListCloudMetricProfilingsResponse`] (`Profilings[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct ProfilingInfo {

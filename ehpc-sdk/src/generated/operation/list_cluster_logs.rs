@@ -265,7 +265,7 @@ impl ListClusterLogsResponse {
 }
 /// `LogInfo` value.
 ///
-/// Part of the [`ListClusterLogsResponse`] (`response[1].items`).
+/// Part of the [`ListClusterLogsResponse`] (`Logs[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct LogInfo {

@@ -234,7 +234,7 @@ impl ListClustersResponse {
 }
 /// `Computes` value.
 ///
-/// Part of the [`ListClustersResponse`] (`response[0].items.properties[5]`).
+/// Part of the [`ListClustersResponse`] (`Clusters[].Computes`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct Computes {
@@ -294,7 +294,7 @@ pub struct Computes {
 }
 /// `Managers` value.
 ///
-/// Part of the [`ListClustersResponse`] (`response[0].items.properties[20]`).
+/// Part of the [`ListClustersResponse`] (`Clusters[].Managers`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct Managers {
@@ -354,7 +354,7 @@ pub struct Managers {
 }
 /// `TotalResources` value.
 ///
-/// Part of the [`ListClustersResponse`] (`response[0].items.properties[29]`).
+/// Part of the [`ListClustersResponse`] (`Clusters[].TotalResources`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct TotalResources {
@@ -394,7 +394,7 @@ pub struct TotalResources {
 }
 /// `UsedResources` value.
 ///
-/// Part of the [`ListClustersResponse`] (`response[0].items.properties[30]`).
+/// Part of the [`ListClustersResponse`] (`Clusters[].UsedResources`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct UsedResources {
@@ -434,7 +434,7 @@ pub struct UsedResources {
 }
 /// `ClusterInfoSimple` value.
 ///
-/// Part of the [`ListClustersResponse`] (`response[0].items`).
+/// Part of the [`ListClustersResponse`] (`Clusters[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterInfoSimple {

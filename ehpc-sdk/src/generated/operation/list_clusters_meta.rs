@@ -230,7 +230,7 @@ impl ListClustersMetaResponse {
 }
 /// `ClusterInfoSimple` value.
 ///
-/// Part of the [`ListClustersMetaResponse`] (`response[0].items`).
+/// Part of the [`ListClustersMetaResponse`] (`Clusters[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterInfoSimple {

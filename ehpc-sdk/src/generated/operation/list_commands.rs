@@ -297,7 +297,7 @@ impl ListCommandsResponse {
 }
 /// `Command` value.
 ///
-/// Part of the [`ListCommandsResponse`] (`response[0].items`).
+/// Part of the [`ListCommandsResponse`] (`Commands[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct Command {

@@ -213,7 +213,7 @@ impl ListCommunityImagesResponse {
 }
 /// `BaseOsTag` value.
 ///
-/// Part of the [`ListCommunityImagesResponse`] (`response[0].items.properties[0]`).
+/// Part of the [`ListCommunityImagesResponse`] (`Images[].BaseOsTag`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct BaseOsTag {
@@ -263,7 +263,7 @@ pub struct BaseOsTag {
 }
 /// `OsTag` value.
 ///
-/// Part of the [`ListCommunityImagesResponse`] (`response[0].items.properties[5]`).
+/// Part of the [`ListCommunityImagesResponse`] (`Images[].OsTag`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct OsTag {
@@ -323,7 +323,7 @@ pub struct OsTag {
 }
 /// `ImageInfo` value.
 ///
-/// Part of the [`ListCommunityImagesResponse`] (`response[0].items`).
+/// Part of the [`ListCommunityImagesResponse`] (`Images[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct ImageInfo {

@@ -250,7 +250,7 @@ impl ListCpfsFileSystemsResponse {
 }
 /// `MountTargets` value.
 ///
-/// Part of the [`ListCpfsFileSystemsResponse`] (`response[0].items.properties[4].items`).
+/// Part of the [`ListCpfsFileSystemsResponse`] (`FileSystemList[].MountTargetList[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct MountTargets {
@@ -310,7 +310,7 @@ pub struct MountTargets {
 }
 /// `FileSystems` value.
 ///
-/// Part of the [`ListCpfsFileSystemsResponse`] (`response[0].items`).
+/// Part of the [`ListCpfsFileSystemsResponse`] (`FileSystemList[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct FileSystems {

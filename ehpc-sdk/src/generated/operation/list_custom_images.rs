@@ -239,7 +239,7 @@ impl ListCustomImagesResponse {
 }
 /// `BaseOsTag` value.
 ///
-/// Part of the [`ListCustomImagesResponse`] (`response[0].items.properties[0]`).
+/// Part of the [`ListCustomImagesResponse`] (`Images[].BaseOsTag`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct BaseOsTag {
@@ -289,7 +289,7 @@ pub struct BaseOsTag {
 }
 /// `OsTag` value.
 ///
-/// Part of the [`ListCustomImagesResponse`] (`response[0].items.properties[5]`).
+/// Part of the [`ListCustomImagesResponse`] (`Images[].OsTag`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct OsTag {
@@ -349,7 +349,7 @@ pub struct OsTag {
 }
 /// `ImageInfo` value.
 ///
-/// Part of the [`ListCustomImagesResponse`] (`response[0].items`).
+/// Part of the [`ListCustomImagesResponse`] (`Images[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct ImageInfo {

@@ -231,7 +231,7 @@ impl ListFileSystemWithMountTargetsResponse {
 }
 /// `MountTargets` value.
 ///
-/// Part of the [`ListFileSystemWithMountTargetsResponse`] (`response[0].items.properties[8].items`).
+/// Part of the [`ListFileSystemWithMountTargetsResponse`] (`FileSystemList[].MountTargetList[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct MountTargets {
@@ -301,7 +301,7 @@ pub struct MountTargets {
 }
 /// `Packages` value.
 ///
-/// Part of the [`ListFileSystemWithMountTargetsResponse`] (`response[0].items.properties[9].items`).
+/// Part of the [`ListFileSystemWithMountTargetsResponse`] (`FileSystemList[].PackageList[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct Packages {
@@ -321,7 +321,7 @@ pub struct Packages {
 }
 /// `FileSystems` value.
 ///
-/// Part of the [`ListFileSystemWithMountTargetsResponse`] (`response[0].items`).
+/// Part of the [`ListFileSystemWithMountTargetsResponse`] (`FileSystemList[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct FileSystems {

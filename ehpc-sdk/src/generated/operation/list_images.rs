@@ -187,7 +187,7 @@ impl ListImagesResponse {
 }
 /// `OsInfo` value.
 ///
-/// Part of the [`ListImagesResponse`] (`response[0].items`).
+/// Part of the [`ListImagesResponse`] (`OsTags[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct OsInfo {

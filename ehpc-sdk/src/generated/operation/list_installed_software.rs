@@ -169,7 +169,7 @@ impl ListInstalledSoftwareResponse {
 }
 /// `SoftwareList` value.
 ///
-/// Part of the [`ListInstalledSoftwareResponse`] (`response[1].items`).
+/// Part of the [`ListInstalledSoftwareResponse`] (`SoftwareList[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct SoftwareList {

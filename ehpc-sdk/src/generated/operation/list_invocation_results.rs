@@ -201,7 +201,7 @@ impl crate::operation_support::Operation for ListInvocationResultsRequest {
 }
 /// `InstanceItem` parameter value.
 ///
-/// Part of the [`ListInvocationResultsRequest`] parameters (`parameters[5].items`).
+/// Part of the [`ListInvocationResultsRequest`] parameters (`Instance[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InstanceItem {
@@ -391,7 +391,7 @@ impl ListInvocationResultsResponse {
 }
 /// `InvocationResult` value.
 ///
-/// Part of the [`ListInvocationResultsResponse`] (`response[0].items`).
+/// Part of the [`ListInvocationResultsResponse`] (`InvocationResults[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct InvocationResult {

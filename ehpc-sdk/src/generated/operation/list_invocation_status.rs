@@ -229,7 +229,7 @@ impl ListInvocationStatusResponse {
 }
 /// `InvokeInstance` value.
 ///
-/// Part of the [`ListInvocationStatusResponse`] (`response[1].items`).
+/// Part of the [`ListInvocationStatusResponse`] (`InvokeInstances[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct InvokeInstance {

@@ -254,7 +254,7 @@ impl ListJobTemplatesResponse {
 }
 /// `JobTemplates` value.
 ///
-/// Part of the [`ListJobTemplatesResponse`] (`response[3].items`).
+/// Part of the [`ListJobTemplatesResponse`] (`Templates[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct JobTemplates {

@@ -345,7 +345,7 @@ impl ListJobsResponse {
 }
 /// `Resources` value.
 ///
-/// Part of the [`ListJobsResponse`] (`response[0].items.properties[8]`).
+/// Part of the [`ListJobsResponse`] (`Jobs[].Resources`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct Resources {
@@ -375,7 +375,7 @@ pub struct Resources {
 }
 /// `JobInfo` value.
 ///
-/// Part of the [`ListJobsResponse`] (`response[0].items`).
+/// Part of the [`ListJobsResponse`] (`Jobs[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct JobInfo {

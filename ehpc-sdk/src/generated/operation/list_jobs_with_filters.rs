@@ -51,15 +51,15 @@ pub struct ListJobsWithFiltersRequest {
     pub page_size: Option<i64>,
     /// `Users`.
     ///
-    /// Wire name: `Users`; type: array of string; optional. Limits: at most 1 items.
+    /// Wire name: `Users`; type: array of string; optional. Limits: at most 1 item.
     pub users: Vec<String>,
     /// `Queues`.
     ///
-    /// Wire name: `Queues`; type: array of string; optional. Limits: at most 1 items.
+    /// Wire name: `Queues`; type: array of string; optional. Limits: at most 1 item.
     pub queues: Vec<String>,
     /// `Nodes`.
     ///
-    /// Wire name: `Nodes`; type: array of string; optional. Limits: at most 1 items.
+    /// Wire name: `Nodes`; type: array of string; optional. Limits: at most 1 item.
     pub nodes: Vec<String>,
     /// `JobName`.
     ///
@@ -147,21 +147,21 @@ impl ListJobsWithFiltersRequestBuilder {
     }
     /// `Users`.
     ///
-    /// Wire name: `Users`; type: array of string; optional. Limits: at most 1 items.
+    /// Wire name: `Users`; type: array of string; optional. Limits: at most 1 item.
     pub fn users(mut self, value: Vec<String>) -> Self {
         self.users = value;
         self
     }
     /// `Queues`.
     ///
-    /// Wire name: `Queues`; type: array of string; optional. Limits: at most 1 items.
+    /// Wire name: `Queues`; type: array of string; optional. Limits: at most 1 item.
     pub fn queues(mut self, value: Vec<String>) -> Self {
         self.queues = value;
         self
     }
     /// `Nodes`.
     ///
-    /// Wire name: `Nodes`; type: array of string; optional. Limits: at most 1 items.
+    /// Wire name: `Nodes`; type: array of string; optional. Limits: at most 1 item.
     pub fn nodes(mut self, value: Vec<String>) -> Self {
         self.nodes = value;
         self
@@ -423,21 +423,21 @@ impl ListJobsWithFiltersCall {
     }
     /// `Users`.
     ///
-    /// Wire name: `Users`; type: array of string; optional. Limits: at most 1 items.
+    /// Wire name: `Users`; type: array of string; optional. Limits: at most 1 item.
     pub fn users(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.users(value);
         self
     }
     /// `Queues`.
     ///
-    /// Wire name: `Queues`; type: array of string; optional. Limits: at most 1 items.
+    /// Wire name: `Queues`; type: array of string; optional. Limits: at most 1 item.
     pub fn queues(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.queues(value);
         self
     }
     /// `Nodes`.
     ///
-    /// Wire name: `Nodes`; type: array of string; optional. Limits: at most 1 items.
+    /// Wire name: `Nodes`; type: array of string; optional. Limits: at most 1 item.
     pub fn nodes(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.nodes(value);
         self
@@ -589,7 +589,7 @@ impl ListJobsWithFiltersResponse {
 }
 /// `Resources` value.
 ///
-/// Part of the [`ListJobsWithFiltersResponse`] (`response[0].items.properties[10]`).
+/// Part of the [`ListJobsWithFiltersResponse`] (`Jobs[].Resources`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct Resources {
@@ -619,7 +619,7 @@ pub struct Resources {
 }
 /// `JobsItem` value.
 ///
-/// Part of the [`ListJobsWithFiltersResponse`] (`response[0].items`).
+/// Part of the [`ListJobsWithFiltersResponse`] (`Jobs[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct JobsItem {

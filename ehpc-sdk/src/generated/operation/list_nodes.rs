@@ -473,7 +473,7 @@ impl ListNodesResponse {
 }
 /// `TotalResources` value.
 ///
-/// Part of the [`ListNodesResponse`] (`response[0].items.properties[20]`).
+/// Part of the [`ListNodesResponse`] (`Nodes[].TotalResources`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct TotalResources {
@@ -513,7 +513,7 @@ pub struct TotalResources {
 }
 /// `UsedResources` value.
 ///
-/// Part of the [`ListNodesResponse`] (`response[0].items.properties[21]`).
+/// Part of the [`ListNodesResponse`] (`Nodes[].UsedResources`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct UsedResources {
@@ -553,7 +553,7 @@ pub struct UsedResources {
 }
 /// `NodeInfo` value.
 ///
-/// Part of the [`ListNodesResponse`] (`response[0].items`).
+/// Part of the [`ListNodesResponse`] (`Nodes[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct NodeInfo {

@@ -322,7 +322,7 @@ impl ListNodesByQueueResponse {
 }
 /// `TotalResources` value.
 ///
-/// Part of the [`ListNodesByQueueResponse`] (`response[0].items.properties[18]`).
+/// Part of the [`ListNodesByQueueResponse`] (`Nodes[].TotalResources`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct TotalResources {
@@ -362,7 +362,7 @@ pub struct TotalResources {
 }
 /// `UsedResources` value.
 ///
-/// Part of the [`ListNodesByQueueResponse`] (`response[0].items.properties[19]`).
+/// Part of the [`ListNodesByQueueResponse`] (`Nodes[].UsedResources`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct UsedResources {
@@ -402,7 +402,7 @@ pub struct UsedResources {
 }
 /// `NodeInfo` value.
 ///
-/// Part of the [`ListNodesByQueueResponse`] (`response[0].items`).
+/// Part of the [`ListNodesByQueueResponse`] (`Nodes[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct NodeInfo {

@@ -254,7 +254,7 @@ impl ListNodesNoPagingResponse {
 }
 /// `Roles` value.
 ///
-/// Part of the [`ListNodesNoPagingResponse`] (`response[0].items.properties[4]`).
+/// Part of the [`ListNodesNoPagingResponse`] (`Nodes[].Roles`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct Roles {
@@ -264,7 +264,7 @@ pub struct Roles {
 }
 /// `NodeInfo` value.
 ///
-/// Part of the [`ListNodesNoPagingResponse`] (`response[0].items`).
+/// Part of the [`ListNodesNoPagingResponse`] (`Nodes[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct NodeInfo {

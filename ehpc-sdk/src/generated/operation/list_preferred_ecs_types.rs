@@ -229,7 +229,7 @@ impl ListPreferredEcsTypesResponse {
 }
 /// `Roles` value.
 ///
-/// Part of the [`ListPreferredEcsTypesResponse`] (`response[1].items.properties[0]`).
+/// Part of the [`ListPreferredEcsTypesResponse`] (`Series[].Roles`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct Roles {
@@ -269,7 +269,7 @@ pub struct Roles {
 }
 /// `SeriesInfo` value.
 ///
-/// Part of the [`ListPreferredEcsTypesResponse`] (`response[1].items`).
+/// Part of the [`ListPreferredEcsTypesResponse`] (`Series[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct SeriesInfo {

@@ -204,7 +204,7 @@ impl ListQueuesResponse {
 }
 /// `Instance` value.
 ///
-/// Part of the [`ListQueuesResponse`] (`response[0].items.properties[9].items`).
+/// Part of the [`ListQueuesResponse`] (`Queues[].SpotInstanceTypes[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct Instance {
@@ -234,7 +234,7 @@ pub struct Instance {
 }
 /// `QueueInfo` value.
 ///
-/// Part of the [`ListQueuesResponse`] (`response[0].items`).
+/// Part of the [`ListQueuesResponse`] (`Queues[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueueInfo {

@@ -123,7 +123,7 @@ impl ListRegionsResponse {
 }
 /// `RegionInfo` value.
 ///
-/// Part of the [`ListRegionsResponse`] (`response[0].items`).
+/// Part of the [`ListRegionsResponse`] (`Regions[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct RegionInfo {

@@ -512,7 +512,7 @@ impl ListServerlessJobsResponse {
 }
 /// `JobsItem` value.
 ///
-/// Part of the [`ListServerlessJobsResponse`] (`response[0].items`).
+/// Part of the [`ListServerlessJobsResponse`] (`Jobs[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct JobsItem {

@@ -185,7 +185,7 @@ impl ListSoftwaresResponse {
 }
 /// `ApplicationInfo` value.
 ///
-/// Part of the [`ListSoftwaresResponse`] (`response[1].items.properties[2].items`).
+/// Part of the [`ListSoftwaresResponse`] (`Softwares[].Applications[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApplicationInfo {
@@ -235,7 +235,7 @@ pub struct ApplicationInfo {
 }
 /// `SoftwareInfo` value.
 ///
-/// Part of the [`ListSoftwaresResponse`] (`response[1].items`).
+/// Part of the [`ListSoftwaresResponse`] (`Softwares[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct SoftwareInfo {

@@ -178,7 +178,7 @@ impl crate::operation_support::Operation for ListTagResourcesRequest {
 }
 /// `TagItem` parameter value.
 ///
-/// Part of the [`ListTagResourcesRequest`] parameters (`parameters[4].items`).
+/// Part of the [`ListTagResourcesRequest`] parameters (`Tag[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TagItem {
@@ -338,7 +338,7 @@ impl ListTagResourcesResponse {
 }
 /// `TagResource` value.
 ///
-/// Part of the [`ListTagResourcesResponse`] (`response[2].items`).
+/// Part of the [`ListTagResourcesResponse`] (`TagResources[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct TagResource {

@@ -326,7 +326,7 @@ impl ListTasksResponse {
 }
 /// `TasksItem` value.
 ///
-/// Part of the [`ListTasksResponse`] (`response[3].items`).
+/// Part of the [`ListTasksResponse`] (`Tasks[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct TasksItem {

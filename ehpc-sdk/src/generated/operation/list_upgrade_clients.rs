@@ -211,7 +211,7 @@ impl ListUpgradeClientsResponse {
 }
 /// `ClientRecordsItem` value.
 ///
-/// Part of the [`ListUpgradeClientsResponse`] (`response[0].items`).
+/// Part of the [`ListUpgradeClientsResponse`] (`ClientRecords[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClientRecordsItem {

@@ -263,7 +263,7 @@ impl ListUsersResponse {
 }
 /// `UserInfo` value.
 ///
-/// Part of the [`ListUsersResponse`] (`response[4].items`).
+/// Part of the [`ListUsersResponse`] (`Users[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct UserInfo {

@@ -313,7 +313,7 @@ impl ListUsersAsyncResponse {
 }
 /// `UserInfo` value.
 ///
-/// Part of the [`ListUsersAsyncResponse`] (`response[6].items`).
+/// Part of the [`ListUsersAsyncResponse`] (`Users[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct UserInfo {

@@ -224,7 +224,7 @@ impl ListVolumesResponse {
 }
 /// `VolumeInfo` value.
 ///
-/// Part of the [`ListVolumesResponse`] (`response[4].items.properties[0].items`).
+/// Part of the [`ListVolumesResponse`] (`Volumes[].AdditionalVolumes[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct VolumeInfo {
@@ -324,7 +324,7 @@ pub struct VolumeInfo {
 }
 /// `VolumeInfo2` value.
 ///
-/// Part of the [`ListVolumesResponse`] (`response[4].items`).
+/// Part of the [`ListVolumesResponse`] (`Volumes[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct VolumeInfo2 {

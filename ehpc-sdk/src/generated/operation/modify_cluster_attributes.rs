@@ -227,7 +227,7 @@ impl crate::operation_support::Operation for ModifyClusterAttributesRequest {
 }
 /// `WinAdPar` parameter value.
 ///
-/// Part of the [`ModifyClusterAttributesRequest`] parameters (`parameters[7]`).
+/// Part of the [`ModifyClusterAttributesRequest`] parameters (`WinAdPar`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WinAdPar {

@@ -144,7 +144,7 @@ impl crate::operation_support::Operation for ModifyUserGroupsRequest {
 }
 /// `UserItem` parameter value.
 ///
-/// Part of the [`ModifyUserGroupsRequest`] parameters (`parameters[1].items`).
+/// Part of the [`ModifyUserGroupsRequest`] parameters (`User[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UserItem {

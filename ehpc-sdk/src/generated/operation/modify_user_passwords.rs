@@ -142,7 +142,7 @@ impl crate::operation_support::Operation for ModifyUserPasswordsRequest {
 }
 /// `UserItem` parameter value.
 ///
-/// Part of the [`ModifyUserPasswordsRequest`] parameters (`parameters[1].items`).
+/// Part of the [`ModifyUserPasswordsRequest`] parameters (`User[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UserItem {

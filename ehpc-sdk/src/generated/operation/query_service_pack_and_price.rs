@@ -204,7 +204,7 @@ impl QueryServicePackAndPriceResponse {
 }
 /// `ServicePackInfo` value.
 ///
-/// Part of the [`QueryServicePackAndPriceResponse`] (`response[7].items`).
+/// Part of the [`QueryServicePackAndPriceResponse`] (`ServicePack[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServicePackInfo {

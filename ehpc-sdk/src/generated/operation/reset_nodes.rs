@@ -128,7 +128,7 @@ impl crate::operation_support::Operation for ResetNodesRequest {
 }
 /// `InstanceItem` parameter value.
 ///
-/// Part of the [`ResetNodesRequest`] parameters (`parameters[1].items`).
+/// Part of the [`ResetNodesRequest`] parameters (`Instance[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InstanceItem {

@@ -394,7 +394,7 @@ impl crate::operation_support::Operation for SetAutoScaleConfigRequest {
 }
 /// `DataDisksItem` parameter value.
 ///
-/// Part of the [`SetAutoScaleConfigRequest`] parameters (`parameters[14].items.properties[1].items`).
+/// Part of the [`SetAutoScaleConfigRequest`] parameters (`Queues[].DataDisks[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DataDisksItem {
@@ -473,7 +473,7 @@ impl DataDisksItem {
 }
 /// `InstanceTypesItem` parameter value.
 ///
-/// Part of the [`SetAutoScaleConfigRequest`] parameters (`parameters[14].items.properties[7].items`).
+/// Part of the [`SetAutoScaleConfigRequest`] parameters (`Queues[].InstanceTypes[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InstanceTypesItem {
@@ -559,7 +559,7 @@ impl InstanceTypesItem {
 }
 /// `QueuesItem` parameter value.
 ///
-/// Part of the [`SetAutoScaleConfigRequest`] parameters (`parameters[14].items`).
+/// Part of the [`SetAutoScaleConfigRequest`] parameters (`Queues[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueuesItem {

@@ -128,7 +128,7 @@ impl crate::operation_support::Operation for SetPostScriptsRequest {
 }
 /// `PostInstallScriptsItem` parameter value.
 ///
-/// Part of the [`SetPostScriptsRequest`] parameters (`parameters[2].items`).
+/// Part of the [`SetPostScriptsRequest`] parameters (`PostInstallScripts[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostInstallScriptsItem {

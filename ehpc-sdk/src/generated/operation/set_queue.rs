@@ -138,7 +138,7 @@ impl crate::operation_support::Operation for SetQueueRequest {
 }
 /// `NodeItem` parameter value.
 ///
-/// Part of the [`SetQueueRequest`] parameters (`parameters[2].items`).
+/// Part of the [`SetQueueRequest`] parameters (`Node[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NodeItem {

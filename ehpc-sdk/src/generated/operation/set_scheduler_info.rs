@@ -199,7 +199,7 @@ impl crate::operation_support::Operation for SetSchedulerInfoRequest {
 }
 /// `AclLimitItem` parameter value.
 ///
-/// Part of the [`SetSchedulerInfoRequest`] parameters (`parameters[2].items.properties[0].items`).
+/// Part of the [`SetSchedulerInfoRequest`] parameters (`PbsInfo[].AclLimit[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AclLimitItem {
@@ -232,7 +232,7 @@ impl AclLimitItem {
 }
 /// `ResourceLimitItem` parameter value.
 ///
-/// Part of the [`SetSchedulerInfoRequest`] parameters (`parameters[2].items.properties[2].items`).
+/// Part of the [`SetSchedulerInfoRequest`] parameters (`PbsInfo[].ResourceLimit[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResourceLimitItem {
@@ -305,7 +305,7 @@ impl ResourceLimitItem {
 }
 /// `PbsInfoItem` parameter value.
 ///
-/// Part of the [`SetSchedulerInfoRequest`] parameters (`parameters[2].items`).
+/// Part of the [`SetSchedulerInfoRequest`] parameters (`PbsInfo[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PbsInfoItem {
@@ -378,7 +378,7 @@ impl PbsInfoItem {
 }
 /// `SlurmInfoItem` parameter value.
 ///
-/// Part of the [`SetSchedulerInfoRequest`] parameters (`parameters[3].items`).
+/// Part of the [`SetSchedulerInfoRequest`] parameters (`SlurmInfo[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SlurmInfoItem {
@@ -411,7 +411,7 @@ impl SlurmInfoItem {
 }
 /// `SchedulerItem` parameter value.
 ///
-/// Part of the [`SetSchedulerInfoRequest`] parameters (`parameters[4].items`).
+/// Part of the [`SetSchedulerInfoRequest`] parameters (`Scheduler[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SchedulerItem {

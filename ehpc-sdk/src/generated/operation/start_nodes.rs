@@ -143,7 +143,7 @@ impl crate::operation_support::Operation for StartNodesRequest {
 }
 /// `InstanceItem` parameter value.
 ///
-/// Part of the [`StartNodesRequest`] parameters (`parameters[2].items`).
+/// Part of the [`StartNodesRequest`] parameters (`Instance[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InstanceItem {

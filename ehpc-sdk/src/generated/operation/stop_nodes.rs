@@ -143,7 +143,7 @@ impl crate::operation_support::Operation for StopNodesRequest {
 }
 /// `InstanceItem` parameter value.
 ///
-/// Part of the [`StopNodesRequest`] parameters (`parameters[2].items`).
+/// Part of the [`StopNodesRequest`] parameters (`Instance[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InstanceItem {

@@ -107,7 +107,7 @@ pub struct SubmitServerlessJobRequest {
     pub container: Container,
     /// `DependsOn`.
     ///
-    /// Wire name: `DependsOn`; type: array of object [`DependsOnItem`]; optional. Limits: at least 1 items, at most 10 items.
+    /// Wire name: `DependsOn`; type: array of object [`DependsOnItem`]; optional. Limits: at least 1 item, at most 10 items.
     pub depends_on: Vec<DependsOnItem>,
     /// `RetryStrategy`.
     ///
@@ -241,7 +241,7 @@ impl SubmitServerlessJobRequestBuilder {
     }
     /// `DependsOn`.
     ///
-    /// Wire name: `DependsOn`; type: array of object [`DependsOnItem`]; optional. Limits: at least 1 items, at most 10 items.
+    /// Wire name: `DependsOn`; type: array of object [`DependsOnItem`]; optional. Limits: at least 1 item, at most 10 items.
     pub fn depends_on(mut self, value: Vec<DependsOnItem>) -> Self {
         self.depends_on = value;
         self
@@ -412,7 +412,7 @@ impl crate::operation_support::Operation for SubmitServerlessJobRequest {
 }
 /// `ArrayProperties` parameter value.
 ///
-/// Part of the [`SubmitServerlessJobRequest`] parameters (`parameters[2]`).
+/// Part of the [`SubmitServerlessJobRequest`] parameters (`ArrayProperties`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ArrayProperties {
@@ -455,7 +455,7 @@ impl ArrayProperties {
 }
 /// `EnvironmentVarItem` parameter value.
 ///
-/// Part of the [`SubmitServerlessJobRequest`] parameters (`parameters[13].properties[2].items`).
+/// Part of the [`SubmitServerlessJobRequest`] parameters (`Container.EnvironmentVar[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EnvironmentVarItem {
@@ -488,7 +488,7 @@ impl EnvironmentVarItem {
 }
 /// `VolumeMountItem` parameter value.
 ///
-/// Part of the [`SubmitServerlessJobRequest`] parameters (`parameters[13].properties[5].items`).
+/// Part of the [`SubmitServerlessJobRequest`] parameters (`Container.VolumeMount[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VolumeMountItem {
@@ -531,7 +531,7 @@ impl VolumeMountItem {
 }
 /// `Container` parameter value.
 ///
-/// Part of the [`SubmitServerlessJobRequest`] parameters (`parameters[13]`).
+/// Part of the [`SubmitServerlessJobRequest`] parameters (`Container`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Container {
@@ -614,7 +614,7 @@ impl Container {
 }
 /// `DependsOnItem` parameter value.
 ///
-/// Part of the [`SubmitServerlessJobRequest`] parameters (`parameters[14].items`).
+/// Part of the [`SubmitServerlessJobRequest`] parameters (`DependsOn[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DependsOnItem {
@@ -647,7 +647,7 @@ impl DependsOnItem {
 }
 /// `EvaluateOnExitItem` parameter value.
 ///
-/// Part of the [`SubmitServerlessJobRequest`] parameters (`parameters[15].properties[1].items`).
+/// Part of the [`SubmitServerlessJobRequest`] parameters (`RetryStrategy.EvaluateOnExit[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EvaluateOnExitItem {
@@ -680,7 +680,7 @@ impl EvaluateOnExitItem {
 }
 /// `RetryStrategy` parameter value.
 ///
-/// Part of the [`SubmitServerlessJobRequest`] parameters (`parameters[15]`).
+/// Part of the [`SubmitServerlessJobRequest`] parameters (`RetryStrategy`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RetryStrategy {
@@ -872,7 +872,7 @@ impl SubmitServerlessJobCall {
     }
     /// `DependsOn`.
     ///
-    /// Wire name: `DependsOn`; type: array of object [`DependsOnItem`]; optional. Limits: at least 1 items, at most 10 items.
+    /// Wire name: `DependsOn`; type: array of object [`DependsOnItem`]; optional. Limits: at least 1 item, at most 10 items.
     pub fn depends_on(mut self, value: Vec<DependsOnItem>) -> Self {
         self.builder = self.builder.depends_on(value);
         self

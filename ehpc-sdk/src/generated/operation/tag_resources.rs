@@ -167,7 +167,7 @@ impl crate::operation_support::Operation for TagResourcesRequest {
 }
 /// `TagItem` parameter value.
 ///
-/// Part of the [`TagResourcesRequest`] parameters (`parameters[3].items`).
+/// Part of the [`TagResourcesRequest`] parameters (`Tag[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TagItem {

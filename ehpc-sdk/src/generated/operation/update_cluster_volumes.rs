@@ -109,7 +109,7 @@ impl crate::operation_support::Operation for UpdateClusterVolumesRequest {
 }
 /// `RolesItem` parameter value.
 ///
-/// Part of the [`UpdateClusterVolumesRequest`] parameters (`parameters[1].items.properties[4].items`).
+/// Part of the [`UpdateClusterVolumesRequest`] parameters (`AdditionalVolumes[].Roles[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RolesItem {
@@ -132,7 +132,7 @@ impl RolesItem {
 }
 /// `AdditionalVolumesItem` parameter value.
 ///
-/// Part of the [`UpdateClusterVolumesRequest`] parameters (`parameters[1].items`).
+/// Part of the [`UpdateClusterVolumesRequest`] parameters (`AdditionalVolumes[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AdditionalVolumesItem {
