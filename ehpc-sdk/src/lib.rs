@@ -51,7 +51,12 @@ pub use error::{
 pub use generated::{operation, service};
 pub use retry::{RetryConfig, DEFAULT_BASE_DELAY, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_DELAY};
 
-/// The README's code samples, compiled and run as doctests.
+/// The README's code samples, compiled as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+/// The runtime guide's code samples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/runtime.md")]
+pub struct RuntimeGuideDoctests;

@@ -1,0 +1,372 @@
+//! Stage two: the spec model to the validated model. Every semantic rule of
+//! `specs/README.md` is checked here and every problem is collected, so one
+//! run reports them all.
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::*;
+use crate::naming;
+use crate::parse::Parsed;
+use crate::spec::{ErrorSpec, OperationSpec, ServiceSpec};
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+mod fields;
+mod rules;
+
+use rules::*;
+
+/// Validates the service file and every operation file together.
+pub fn validate(
+    service: &Parsed<ServiceSpec>,
+    operations: &[Parsed<OperationSpec>],
+) -> Result<Api, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let service_model = {
+        let mut checker = Checker::new(service);
+        let model = checker.service(&service.spec);
+        diagnostics.0.extend(checker.diagnostics);
+        model
+    };
+    let mut models = Vec::new();
+    let mut seen: BTreeMap<String, &Path> = BTreeMap::new();
+    for parsed in operations {
+        let mut checker = Checker::new(parsed);
+        let model = checker.operation(&parsed.spec);
+        if let Some(first) = seen.insert(parsed.spec.name.clone(), &parsed.file) {
+            checker.error(
+                "name",
+                format!(
+                    "operation `{}` is already defined in {}",
+                    parsed.spec.name,
+                    first.display()
+                ),
+            );
+        }
+        diagnostics.0.extend(checker.diagnostics);
+        models.push(model);
+    }
+    if diagnostics.is_empty() {
+        let mut operations: Vec<Operation> = models.into_iter().flatten().collect();
+        operations.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(Api {
+            service: service_model.expect("a service with no diagnostics has a model"),
+            operations,
+        })
+    } else {
+        Err(diagnostics)
+    }
+}
+
+struct Checker<'a, T> {
+    parsed: &'a Parsed<T>,
+    diagnostics: Vec<Diagnostic>,
+    /// Wire names from the operation down to the field being checked
+    /// (`"[]"` for array items), for the docs of nested types.
+    wire_trail: Vec<String>,
+}
+
+/// Where a field stands decides which keys it may carry.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Parameter,
+    RequestNested,
+    Response,
+}
+
+impl<'a, T> Checker<'a, T> {
+    fn new(parsed: &'a Parsed<T>) -> Self {
+        Checker {
+            parsed,
+            diagnostics: Vec::new(),
+            wire_trail: Vec::new(),
+        }
+    }
+
+    fn error(&mut self, path: &str, message: impl Into<String>) {
+        let mut diagnostic = Diagnostic::new(&self.parsed.file, path, message);
+        diagnostic.location = self.parsed.locations.find(path);
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn service(&mut self, spec: &ServiceSpec) -> Option<Service> {
+        let start = self.diagnostics.len();
+        if !is_upper_camel(&spec.product) && !spec.product.chars().all(|c| c.is_ascii_uppercase()) {
+            self.error(
+                "product",
+                format!("product code `{}` must be letters", spec.product),
+            );
+        }
+        if !is_api_version(&spec.version) {
+            self.error(
+                "version",
+                format!("version `{}` must be a date, YYYY-MM-DD", spec.version),
+            );
+        }
+        if spec.style != "RPC" {
+            self.error(
+                "style",
+                format!("style `{}` is not supported; only `RPC` is", spec.style),
+            );
+        }
+        for (key, rule) in [
+            ("endpoints.rule", &spec.endpoints.rule),
+            ("endpoints.vpc_rule", &spec.endpoints.vpc_rule),
+        ] {
+            if !rule.contains("{region}") || !is_host(&rule.replace("{region}", "region")) {
+                self.error(
+                    key,
+                    format!("`{rule}` must be a host name containing `{{region}}`"),
+                );
+            }
+        }
+        let mut regions = HashSet::new();
+        for (index, entry) in spec.endpoints.regional.iter().enumerate() {
+            let path = format!("endpoints.regional[{index}]");
+            if !is_region(&entry.region) {
+                self.error(
+                    &format!("{path}.region"),
+                    format!("`{}` is not a region id", entry.region),
+                );
+            }
+            if !regions.insert(entry.region.as_str()) {
+                self.error(
+                    &format!("{path}.region"),
+                    format!("region `{}` is listed twice", entry.region),
+                );
+            }
+            if !is_host(&entry.endpoint) {
+                self.error(
+                    &format!("{path}.endpoint"),
+                    format!("`{}` is not a host name", entry.endpoint),
+                );
+            }
+        }
+        if self.diagnostics.len() > start {
+            return None;
+        }
+        let mut regional: Vec<(String, String)> = spec
+            .endpoints
+            .regional
+            .iter()
+            .map(|e| (e.region.clone(), e.endpoint.clone()))
+            .collect();
+        regional.sort();
+        Some(Service {
+            product: spec.product.clone(),
+            version: spec.version.clone(),
+            endpoint_rule: spec.endpoints.rule.clone(),
+            vpc_rule: spec.endpoints.vpc_rule.clone(),
+            regional,
+        })
+    }
+
+    fn operation(&mut self, spec: &OperationSpec) -> Option<Operation> {
+        let start = self.diagnostics.len();
+        if !is_upper_camel(&spec.name) {
+            self.error(
+                "name",
+                format!(
+                    "`{}` is not a valid operation name: use UpperCamelCase letters and digits",
+                    spec.name
+                ),
+            );
+        }
+        let stem = self
+            .parsed
+            .file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        if stem != spec.name {
+            self.error(
+                "name",
+                format!(
+                    "operation `{}` must live in a file named `{}.yaml`",
+                    spec.name, spec.name
+                ),
+            );
+        }
+        if spec.summary.trim().is_empty() {
+            self.error("summary", "summary is empty: say what the operation does");
+        }
+        let methods = self.methods(&spec.methods);
+        let access_level = match spec.ram.access_level.as_str() {
+            "read" => Some(AccessLevel::Read),
+            "write" => Some(AccessLevel::Write),
+            "list" => Some(AccessLevel::List),
+            other => {
+                self.error(
+                    "ram.access_level",
+                    format!("unknown access level `{other}`: expected read, write or list"),
+                );
+                None
+            }
+        };
+        if !is_ram_action(&spec.ram.action) {
+            self.error(
+                "ram.action",
+                format!(
+                    "`{}` is not a RAM action: expected `product:Action`",
+                    spec.ram.action
+                ),
+            );
+        }
+        if let Some(reference) = &spec.reference {
+            if !reference.starts_with("https://") {
+                self.error(
+                    "reference",
+                    format!("`{reference}` must be an https:// link"),
+                );
+            }
+        }
+
+        // Request and response types share the operation's module.
+        let mut request_types = TypeNames::reserving(operation_type_names(&spec.name));
+        let parameters = self.fields(
+            "parameters",
+            &spec.parameters,
+            Place::Parameter,
+            &mut request_types,
+        );
+        let mut response_types = TypeNames::reserving(
+            operation_type_names(&spec.name)
+                .chain(request_types.types.iter().map(|t| t.name.clone())),
+        );
+        let response = self.fields(
+            "response",
+            &spec.response,
+            Place::Response,
+            &mut response_types,
+        );
+        if let Some(index) = spec
+            .response
+            .iter()
+            .position(|f| f.name.as_deref() == Some("RequestId"))
+        {
+            if spec.response[index].ty != "string" {
+                self.error(
+                    &format!("response[{index}].type"),
+                    "`RequestId` must be a string",
+                );
+            }
+        }
+        let errors = self.errors(&spec.errors);
+        if spec
+            .response_example
+            .as_ref()
+            .is_some_and(|example| !example.is_mapping())
+        {
+            self.error(
+                "response_example",
+                "must be a mapping: the example of a whole success body",
+            );
+        }
+
+        if self.diagnostics.len() > start {
+            return None;
+        }
+        Some(Operation {
+            source: self.parsed.file.clone(),
+            name: spec.name.clone(),
+            snake: naming::snake(&spec.name),
+            summary: spec.summary.trim().to_string(),
+            description: spec.description.clone(),
+            methods,
+            ram_action: spec.ram.action.clone(),
+            access_level: access_level?,
+            idempotent: spec.idempotent,
+            deprecated: spec.deprecated,
+            reference: spec.reference.clone(),
+            parameters,
+            response,
+            request_types: request_types.types,
+            response_types: response_types.types,
+            errors,
+        })
+    }
+
+    fn methods(&mut self, methods: &[String]) -> Vec<HttpMethod> {
+        if methods.is_empty() {
+            self.error("methods", "list at least one HTTP method (GET or POST)");
+        }
+        let mut out = Vec::new();
+        for (index, method) in methods.iter().enumerate() {
+            let parsed = match method.as_str() {
+                "GET" => HttpMethod::Get,
+                "POST" => HttpMethod::Post,
+                other => {
+                    self.error(
+                        &format!("methods[{index}]"),
+                        format!("unsupported HTTP method `{other}`: expected GET or POST"),
+                    );
+                    continue;
+                }
+            };
+            if out.contains(&parsed) {
+                self.error(
+                    &format!("methods[{index}]"),
+                    format!("method `{method}` is listed twice"),
+                );
+            }
+            out.push(parsed);
+        }
+        out
+    }
+
+    fn errors(&mut self, specs: &[ErrorSpec]) -> Vec<ErrorCase> {
+        let mut codes = HashSet::new();
+        let mut variants = HashSet::new();
+        let mut out = Vec::new();
+        for (index, spec) in specs.iter().enumerate() {
+            let path = format!("errors[{index}]");
+            if !(400..=599).contains(&spec.status) {
+                self.error(
+                    &format!("{path}.status"),
+                    format!(
+                        "status {} is not an HTTP error status (400-599)",
+                        spec.status
+                    ),
+                );
+            }
+            if !is_error_code(&spec.code) {
+                self.error(
+                    &format!("{path}.code"),
+                    format!("`{}` is not a valid error code", spec.code),
+                );
+                continue;
+            }
+            if !codes.insert(spec.code.clone()) {
+                self.error(
+                    &format!("{path}.code"),
+                    format!("duplicate error code `{}`", spec.code),
+                );
+                continue;
+            }
+            let variant = naming::variant(&spec.code);
+            if variant == "Unhandled" || !variants.insert(variant.clone()) {
+                self.error(
+                    &format!("{path}.code"),
+                    format!(
+                        "error code `{}` becomes the variant `{variant}`, which is already taken",
+                        spec.code
+                    ),
+                );
+                continue;
+            }
+            if spec.message.trim().is_empty() {
+                self.error(&format!("{path}.message"), "message is empty");
+            }
+            out.push(ErrorCase {
+                status: spec.status,
+                code: spec.code.clone(),
+                snake: naming::snake(&variant),
+                variant,
+                message: spec.message.clone(),
+                description: spec.description.clone(),
+                retryable: spec.retryable,
+            });
+        }
+        out
+    }
+}

@@ -1,0 +1,224 @@
+//! Client configuration.
+
+use super::{Client, Inner, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT};
+use crate::credentials::{self, Credentials, DefaultChain, Env, ProvideCredentials};
+use crate::endpoint::{self, ConfigError};
+use crate::retry::{Jitter, RetryBudget, RetryConfig};
+use crate::signing::NonceSource;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The region used when the builder names none.
+const REGION_VAR: &str = "ALIBABA_CLOUD_REGION_ID";
+
+/// Configures a [`Client`].
+#[derive(Clone, Default)]
+pub struct ClientBuilder {
+    region: Option<String>,
+    endpoint: Option<String>,
+    vpc: bool,
+    credentials: Option<Arc<dyn ProvideCredentials>>,
+    connect_timeout: Option<Duration>,
+    read_timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    retry: Option<RetryConfig>,
+    user_agent_suffix: Option<String>,
+    env: Option<Env>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("vpc", &self.vpc)
+            .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder that fills in what is not set explicitly from `env` (see
+    /// [`environment`](Self::environment)) from the process environment.
+    pub fn from_env() -> Self {
+        ClientBuilder::default().environment(Env::process())
+    }
+
+    /// Fills in what is not set explicitly from `env`: the region from
+    /// `ALIBABA_CLOUD_REGION_ID`, else the CLI profile's `region_id`; the
+    /// credentials from the [`DefaultChain`] reading `env`.
+    ///
+    /// ```no_run
+    /// use ehpc_sdk::credentials::Env;
+    /// use ehpc_sdk::Client;
+    ///
+    /// # fn run() -> Result<(), ehpc_sdk::ConfigError> {
+    /// let env = Env::from_vars([
+    ///     ("ALIBABA_CLOUD_REGION_ID", "cn-shanghai"),
+    ///     ("ALIBABA_CLOUD_CONFIG_FILE", "/etc/hpc/aliyun.json"),
+    ///     ("ALIBABA_CLOUD_PROFILE", "batch"),
+    /// ]);
+    /// let client = Client::builder().environment(env).build()?;
+    /// assert_eq!(client.region(), Some("cn-shanghai"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn environment(mut self, env: Env) -> Self {
+        self.env = Some(env);
+        self
+    }
+
+    /// Region id, e.g. `cn-hangzhou`; picks the endpoint
+    /// `ehpc.<region>.aliyuncs.com` and is sent as `RegionId`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// An explicit endpoint, winning over the region's: `host`,
+    /// `host:port` or a URL (`http://127.0.0.1:8080`). HTTPS unless the URL
+    /// says otherwise.
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Use the VPC endpoint of the region (`ehpc-vpc.<region>.aliyuncs.com`).
+    pub fn vpc(mut self, vpc: bool) -> Self {
+        self.vpc = vpc;
+        self
+    }
+
+    /// Fixed credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(Arc::new(credentials));
+        self
+    }
+
+    /// A provider asked for credentials on every request.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(Arc::new(provider));
+        self
+    }
+
+    /// Limit for establishing a connection (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Limit between reads of an answer (default 10 s).
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = Some(timeout);
+        self
+    }
+
+    /// Limit for each attempt, from fetching credentials to the end of the
+    /// answer (default none: the connect and read timeouts bound it).
+    /// Overridable per call with [`CallOptions`].
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// Limit for a whole call, across retries and the waits between them
+    /// (default none). Overridable per call with [`CallOptions`].
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// The retry policy (default [`RetryConfig::standard`]: 3 attempts).
+    ///
+    /// ```no_run
+    /// use ehpc_sdk::{Client, RetryConfig};
+    /// use std::time::Duration;
+    ///
+    /// # fn run() -> Result<(), ehpc_sdk::ConfigError> {
+    /// let client = Client::builder()
+    ///     .region("cn-hangzhou")
+    ///     .retry_config(
+    ///         RetryConfig::standard()
+    ///             .with_max_attempts(5)
+    ///             .with_max_delay(Duration::from_secs(5)),
+    ///     )
+    ///     .attempt_timeout(Duration::from_secs(3))
+    ///     .operation_timeout(Duration::from_secs(20))
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn retry_config(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// Appended to the User-Agent, to name the application.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(mut self) -> Result<Client, ConfigError> {
+        if let (None, Some(env)) = (&self.region, &self.env) {
+            self.region = env
+                .get(REGION_VAR)
+                .or_else(|| credentials::profile_region(env));
+        }
+        if let Some(region) = &self.region {
+            if !endpoint::is_region(region) {
+                return Err(ConfigError::InvalidRegion(region.clone()));
+            }
+        }
+        let base_url = match (&self.endpoint, &self.region) {
+            (Some(endpoint), _) => endpoint::endpoint_url(endpoint)?,
+            (None, Some(region)) => {
+                format!("https://{}/", endpoint::region_host(region, self.vpc)?)
+            }
+            (None, None) => return Err(ConfigError::MissingRegion),
+        };
+        let credentials = match (self.credentials, &self.env) {
+            (Some(credentials), _) => credentials,
+            (None, Some(env)) => Arc::new(DefaultChain::new(env.clone())),
+            (None, None) => return Err(ConfigError::MissingCredentials),
+        };
+        let mut user_agent = format!(
+            "{}/{} ({}; {})",
+            env!("CARGO_PKG_NAME"),
+            env!("CARGO_PKG_VERSION"),
+            std::env::consts::OS,
+            std::env::consts::ARCH
+        );
+        if let Some(suffix) = &self.user_agent_suffix {
+            user_agent.push(' ');
+            user_agent.push_str(suffix);
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+            .read_timeout(self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT))
+            .user_agent(user_agent)
+            .build()
+            .map_err(|e| ConfigError::InvalidEndpoint {
+                endpoint: base_url.clone(),
+                reason: format!("the HTTP client could not be built: {e}"),
+            })?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                region: self.region,
+                credentials,
+                nonces: NonceSource::default(),
+                retry: self.retry.unwrap_or_default(),
+                attempt_timeout: self.attempt_timeout,
+                operation_timeout: self.operation_timeout,
+                retry_budget: RetryBudget::default(),
+                jitter: Jitter::default(),
+            }),
+        })
+    }
+}

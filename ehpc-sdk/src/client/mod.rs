@@ -1,0 +1,129 @@
+//! The client: configuration, signing and sending.
+
+use crate::config::CallOptions;
+use crate::credentials::ProvideCredentials;
+use crate::endpoint::ConfigError;
+use crate::error::{Error, ResponseError};
+use crate::operation_support::{Operation, Params};
+use crate::retry::{Jitter, RetryBudget, RetryConfig};
+use crate::signing::NonceSource;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+mod builder;
+mod send;
+
+pub use builder::ClientBuilder;
+use send::RawError;
+
+/// Default limit for establishing a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default limit between reads of an answer.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// An E-HPC client. Build it once with [`Client::builder`] and clone it
+/// freely: clones share one connection pool and configuration.
+///
+/// Each operation has a method returning a call to fill in and send, e.g.
+/// [`Client::stop_visual_service`].
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    region: Option<String>,
+    credentials: Arc<dyn ProvideCredentials>,
+    nonces: NonceSource,
+    retry: RetryConfig,
+    attempt_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    retry_budget: RetryBudget,
+    jitter: Jitter,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoint", &self.inner.base_url)
+            .field("region", &self.inner.region)
+            .field("credentials", &self.inner.credentials)
+            .field("retry", &self.inner.retry)
+            .field("attempt_timeout", &self.inner.attempt_timeout)
+            .field("operation_timeout", &self.inner.operation_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment alone: region from
+    /// `ALIBABA_CLOUD_REGION_ID` or the CLI profile, credentials from the
+    /// [`DefaultChain`]. Use [`ClientBuilder::from_env`] to set more.
+    ///
+    /// ```no_run
+    /// use ehpc_sdk::Client;
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let answer = client
+    ///     .stop_visual_service()
+    ///     .cluster_id("ehpc-hz-jeJki6****")
+    ///     .cidr_ip("192.168.0.0/24")
+    ///     .port(12016)
+    ///     .send()
+    ///     .await?;
+    /// println!("stopped ({})", answer.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn from_env() -> Result<Client, ConfigError> {
+        ClientBuilder::from_env().build()
+    }
+
+    /// The base URL requests go to, e.g. `https://ehpc.cn-hangzhou.aliyuncs.com/`.
+    pub fn endpoint(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    pub fn region(&self) -> Option<&str> {
+        self.inner.region.as_deref()
+    }
+
+    /// Sends a request built on its own (`*Request::builder()...build()`).
+    pub async fn execute<O: Operation>(&self, request: &O) -> Result<O::Output, Error<O::Error>> {
+        self.execute_with(request, &CallOptions::default()).await
+    }
+
+    /// [`execute`](Self::execute) with options for this call.
+    pub async fn execute_with<O: Operation>(
+        &self,
+        request: &O,
+        options: &CallOptions,
+    ) -> Result<O::Output, Error<O::Error>> {
+        let mut params = Params::new();
+        request.encode(&mut params);
+        let info = O::INFO;
+        match self.send(&info, &params, options).await {
+            Ok(answer) => serde_json::from_slice(&answer.body).map_err(|error| {
+                Error::Response(ResponseError::new(
+                    info.action,
+                    answer.status,
+                    &answer.body,
+                    answer.request_id,
+                    Some(error),
+                ))
+            }),
+            Err(RawError::Credentials(e)) => Err(Error::Credentials(e)),
+            Err(RawError::Transport(e)) => Err(Error::Transport(e)),
+            Err(RawError::Response(e)) => Err(Error::Response(e)),
+            Err(RawError::Service(e)) => Err(Error::Service(O::Error::from(e))),
+        }
+    }
+}

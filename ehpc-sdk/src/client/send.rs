@@ -1,0 +1,331 @@
+//! Signing, sending, retrying and sorting answers: the non-generic path
+//! every operation shares.
+
+use super::Client;
+use crate::config::CallOptions;
+use crate::credentials::{Credentials, ProvideCredentials};
+use crate::error::{ResponseError, ServiceError, TransportError};
+use crate::generated::service::API_VERSION;
+use crate::operation_support::{Method, OperationInfo, Params};
+use crate::retry::{self, RetryKind};
+use crate::signing;
+use std::time::{Duration, Instant, SystemTime};
+use tracing::field::Empty;
+use tracing::Instrument as _;
+
+/// A successful exchange before decoding.
+pub(super) struct RawAnswer {
+    pub(super) status: u16,
+    pub(super) request_id: Option<String>,
+    pub(super) body: Vec<u8>,
+}
+
+/// A failed exchange, before the service error is typed.
+pub(super) enum RawError {
+    Credentials(crate::CredentialsError),
+    Transport(TransportError),
+    Response(ResponseError),
+    Service(ServiceError),
+}
+
+impl RawError {
+    fn with_attempts(mut self, attempts: u32) -> Self {
+        match &mut self {
+            RawError::Credentials(_) => {}
+            RawError::Transport(e) => e.attempts = attempts,
+            RawError::Response(e) => e.attempts = attempts,
+            RawError::Service(e) => e.set_attempts(attempts),
+        }
+        self
+    }
+
+    fn retry_kind(&self, info: &OperationInfo) -> Option<RetryKind> {
+        match self {
+            RawError::Credentials(_) => None,
+            RawError::Transport(e) => retry::classify_transport(info, e),
+            RawError::Response(e) => retry::classify_unparseable(e.status()),
+            RawError::Service(e) => retry::classify_service(info, e.status(), e.code()),
+        }
+    }
+
+    /// Records what the answer was on `span`: status, code, request id.
+    fn record(&self, span: &tracing::Span) {
+        match self {
+            RawError::Credentials(_) => span.record("status", "no-credentials"),
+            RawError::Transport(e) if e.is_timeout() => span.record("status", "timeout"),
+            RawError::Transport(e) if e.is_connect() => span.record("status", "connect-failure"),
+            RawError::Transport(_) => span.record("status", "transport-failure"),
+            RawError::Response(e) => {
+                span.record("status", e.status());
+                span.record("request_id", e.request_id());
+                span.record("code", "unparseable-answer")
+            }
+            RawError::Service(e) => {
+                span.record("status", e.status());
+                span.record("request_id", e.request_id());
+                span.record("code", e.code())
+            }
+        };
+    }
+}
+
+impl RawAnswer {
+    fn record(&self, span: &tracing::Span) {
+        span.record("status", self.status);
+        span.record("request_id", self.request_id.as_deref());
+    }
+}
+
+impl Client {
+    /// Signs and sends one operation with the retry policy; not generic, so
+    /// every operation shares one copy of this code.
+    pub(super) async fn send(
+        &self,
+        info: &OperationInfo,
+        params: &Params,
+        options: &CallOptions,
+    ) -> Result<RawAnswer, RawError> {
+        let span = tracing::info_span!(
+            "ehpc_call",
+            action = info.action,
+            attempts = Empty,
+            status = Empty,
+            code = Empty,
+            request_id = Empty,
+            latency_ms = Empty,
+        );
+        self.send_with_retries(info, params, options, &span)
+            .instrument(span.clone())
+            .await
+    }
+
+    async fn send_with_retries(
+        &self,
+        info: &OperationInfo,
+        params: &Params,
+        options: &CallOptions,
+        span: &tracing::Span,
+    ) -> Result<RawAnswer, RawError> {
+        let inner = &*self.inner;
+        let policy = options.retry.as_ref().unwrap_or(&inner.retry);
+        let max_attempts = options.max_attempts.unwrap_or(policy.max_attempts()).max(1);
+        let attempt_timeout = options.attempt_timeout.or(inner.attempt_timeout);
+        let started = Instant::now();
+        let deadline = options
+            .operation_timeout
+            .or(inner.operation_timeout)
+            .map(|limit| started + limit);
+        let mut retry_costs = 0;
+        let mut attempt = 0;
+        let result = loop {
+            attempt += 1;
+            let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            // The tighter of the two limits bounds this attempt.
+            let (limit, limit_is_operation) = match (attempt_timeout, remaining) {
+                (Some(each), Some(left)) if left <= each => (Some(left), true),
+                (Some(each), _) => (Some(each), false),
+                (None, Some(left)) => (Some(left), true),
+                (None, None) => (None, false),
+            };
+            let error = match self.timed_attempt(info, params, attempt, limit).await {
+                Ok(Ok(answer)) => {
+                    inner.retry_budget.succeeded(retry_costs);
+                    break Ok(answer);
+                }
+                Ok(Err(error)) => error,
+                Err(_elapsed) if limit_is_operation => {
+                    break Err(RawError::Transport(TransportError::timeout(
+                        info.action,
+                        "the operation timeout elapsed",
+                    )));
+                }
+                Err(_elapsed) => RawError::Transport(TransportError::timeout(
+                    info.action,
+                    "the attempt timeout elapsed",
+                )),
+            };
+            let Some(kind) = error.retry_kind(info) else {
+                break Err(error);
+            };
+            if attempt >= max_attempts {
+                break Err(error);
+            }
+            let delay = policy.backoff(attempt, inner.jitter.unit());
+            if deadline.is_some_and(|d| Instant::now() + delay >= d) {
+                tracing::debug!("the operation timeout leaves no time for another attempt");
+                break Err(error);
+            }
+            let Some(cost) = inner.retry_budget.try_acquire(kind) else {
+                tracing::warn!("the client's retry budget is spent; not retrying");
+                break Err(error);
+            };
+            retry_costs += cost;
+            tracing::info!(
+                attempt,
+                reason = kind.as_str(),
+                delay_ms = delay.as_millis() as u64,
+                "retrying"
+            );
+            tokio::time::sleep(delay).await;
+        };
+        span.record("attempts", attempt);
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        match &result {
+            Ok(answer) => answer.record(span),
+            Err(error) => error.record(span),
+        }
+        tracing::debug!("call finished");
+        result.map_err(|error| error.with_attempts(attempt))
+    }
+
+    /// One attempt in its span; `Err` when `limit` elapsed first.
+    async fn timed_attempt(
+        &self,
+        info: &OperationInfo,
+        params: &Params,
+        attempt: u32,
+        limit: Option<Duration>,
+    ) -> Result<Result<RawAnswer, RawError>, tokio::time::error::Elapsed> {
+        let span = tracing::debug_span!(
+            "ehpc_attempt",
+            attempt,
+            status = Empty,
+            code = Empty,
+            request_id = Empty,
+            latency_ms = Empty,
+        );
+        let started = Instant::now();
+        let future = self.attempt(info, params).instrument(span.clone());
+        let outcome = match limit {
+            Some(limit) => tokio::time::timeout(limit, future).await,
+            None => Ok(future.await),
+        };
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        match &outcome {
+            Ok(Ok(answer)) => answer.record(&span),
+            Ok(Err(error)) => error.record(&span),
+            Err(_) => {
+                span.record("status", "timeout");
+            }
+        }
+        span.in_scope(|| tracing::debug!("attempt finished"));
+        outcome
+    }
+
+    /// Fetches credentials, signs afresh and sends once.
+    async fn attempt(&self, info: &OperationInfo, params: &Params) -> Result<RawAnswer, RawError> {
+        let credentials = self
+            .inner
+            .credentials
+            .provide_credentials()
+            .await
+            .map_err(RawError::Credentials)?;
+        let signed = self.sign(info, params, &credentials);
+        let request = match info.method {
+            Method::Get => {
+                let base = &self.inner.base_url;
+                let mut url = String::with_capacity(base.len() + 1 + signed.query.len());
+                url.push_str(base);
+                url.push('?');
+                url.push_str(&signed.query);
+                self.inner.http.get(url)
+            }
+            Method::Post => self
+                .inner
+                .http
+                .post(&self.inner.base_url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(signed.query),
+        };
+        let transport = |e| RawError::Transport(TransportError::from_reqwest(info.action, e));
+        let response = request.send().await.map_err(transport)?;
+        let status = response.status().as_u16();
+        let header_request_id = response
+            .headers()
+            .get("x-acs-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body = response.bytes().await.map_err(transport)?.to_vec();
+        let mut result = classify(info.action, status, header_request_id, body);
+        if let (Err(RawError::Service(error)), Some(token)) =
+            (&mut result, credentials.security_token())
+        {
+            error.redact(token);
+        }
+        result
+    }
+
+    fn sign(
+        &self,
+        info: &OperationInfo,
+        params: &Params,
+        credentials: &Credentials,
+    ) -> signing::Signed {
+        let nonce = self.inner.nonces.next();
+        let timestamp = signing::timestamp(SystemTime::now());
+        let mut common: Vec<(&str, &str)> = vec![
+            ("Action", info.action),
+            ("Version", API_VERSION),
+            ("Format", "JSON"),
+            ("AccessKeyId", credentials.access_key_id()),
+            ("SignatureMethod", "HMAC-SHA1"),
+            ("SignatureVersion", "1.0"),
+            ("SignatureNonce", &nonce),
+            ("Timestamp", &timestamp),
+        ];
+        if let Some(token) = credentials.security_token() {
+            common.push(("SecurityToken", token));
+        }
+        if let Some(region) = &self.inner.region {
+            if params.get("RegionId").is_none() {
+                common.push(("RegionId", region));
+            }
+        }
+        signing::sign_params(
+            info.method.as_str(),
+            credentials.access_key_secret(),
+            common.into_iter().chain(params.iter()),
+        )
+    }
+}
+
+/// Sorts an answer into success, service error or unparseable body.
+fn classify(
+    action: &'static str,
+    status: u16,
+    header_request_id: Option<String>,
+    body: Vec<u8>,
+) -> Result<RawAnswer, RawError> {
+    if (200..300).contains(&status) {
+        return Ok(RawAnswer {
+            status,
+            request_id: header_request_id,
+            body,
+        });
+    }
+    match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&body) {
+        Ok(map) => {
+            let body_request_id = map
+                .get("RequestId")
+                .and_then(|v| v.as_str())
+                .map(str::to_string);
+            match ServiceError::from_body(action, status, map) {
+                Some(error) => Err(RawError::Service(error)),
+                None => Err(RawError::Response(ResponseError::new(
+                    action,
+                    status,
+                    &body,
+                    body_request_id.or(header_request_id),
+                    None,
+                ))),
+            }
+        }
+        Err(error) => Err(RawError::Response(ResponseError::new(
+            action,
+            status,
+            &body,
+            header_request_id,
+            Some(error),
+        ))),
+    }
+}
