@@ -2,7 +2,7 @@
 //!
 //! A pipeline of plain functions, each testable alone:
 //! [`parse`] (YAML text → spec model) → [`validate`] (spec model → validated
-//! model) → [`emit`] (model → Rust tokens) → [`format`] (tokens → source)
+//! model) → [`emit`] (model → Rust tokens) → [`format`](mod@format) (tokens → source)
 //! → [`output`] (write or check the files on disk).
 
 pub mod diagnostic;

@@ -4,7 +4,7 @@
 //! Facts only: names, types, formats, required, bounds, enums, examples,
 //! methods, styles, response structure, error codes, access level and
 //! endpoints. The metadata's prose is never carried. Existing specs are
-//! updated by [`merge`], keeping what maintainers wrote; a spec whose
+//! updated by `merge`, keeping what maintainers wrote; a spec whose
 //! content would not change is not touched. Every resulting spec is parsed
 //! and validated in memory before anything is written, and each file is
 //! written atomically, so a failed import changes nothing.

@@ -49,7 +49,7 @@ impl ClientBuilder {
 
     /// Fills in what is not set explicitly from `env`: the region from
     /// `ALIBABA_CLOUD_REGION_ID`, else the CLI profile's `region_id`; the
-    /// credentials from the [`DefaultChain`] reading `env`.
+    /// credentials from the [`DefaultChain`](crate::credentials::DefaultChain) reading `env`.
     ///
     /// ```no_run
     /// use ehpc_sdk::credentials::Env;
@@ -118,14 +118,14 @@ impl ClientBuilder {
 
     /// Limit for each attempt, from fetching credentials to the end of the
     /// answer (default none: the connect and read timeouts bound it).
-    /// Overridable per call with [`CallOptions`].
+    /// Overridable per call with [`CallOptions`](crate::CallOptions).
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = Some(timeout);
         self
     }
 
     /// Limit for a whole call, across retries and the waits between them
-    /// (default none). Overridable per call with [`CallOptions`].
+    /// (default none). Overridable per call with [`CallOptions`](crate::CallOptions).
     pub fn operation_timeout(mut self, timeout: Duration) -> Self {
         self.operation_timeout = Some(timeout);
         self

@@ -65,7 +65,7 @@ impl Client {
 
     /// A client configured from the environment alone: region from
     /// `ALIBABA_CLOUD_REGION_ID` or the CLI profile, credentials from the
-    /// [`DefaultChain`]. Use [`ClientBuilder::from_env`] to set more.
+    /// [`DefaultChain`](crate::credentials::DefaultChain). Use [`ClientBuilder::from_env`] to set more.
     ///
     /// ```no_run
     /// use ehpc_sdk::Client;
