@@ -25,6 +25,13 @@
 //! its builder, the response, the error enum and the call. The runtime
 //! around them (signing, credentials, endpoints, errors) is hand-written;
 //! everything under `operation` is generated from `specs/`.
+//!
+//! With the `serde-requests` feature (off by default), every request type
+//! and the parameter types inside it implement `serde::Deserialize` and
+//! `serde::Serialize` using the parameters' wire names (`ClusterId`, …):
+//! a request can be read from JSON, where a missing required parameter or
+//! an unknown name is an error and absent optional ones are unset.
+//! Deserializing does not check limits (bounds, item counts, enums).
 
 mod client;
 mod config;

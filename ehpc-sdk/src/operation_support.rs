@@ -178,6 +178,22 @@ pub mod check {
         value.ok_or_else(|| invalid(operation, parameter, "is required but was not set".into()))
     }
 
+    /// A required field of a nested parameter value is set.
+    pub fn present<T>(
+        operation: &'static str,
+        parameter: &str,
+        value: &Option<T>,
+    ) -> Result<(), InvalidRequest> {
+        match value {
+            Some(_) => Ok(()),
+            None => Err(invalid(
+                operation,
+                parameter,
+                "is required but was not set".into(),
+            )),
+        }
+    }
+
     pub fn required_list<T>(
         operation: &'static str,
         parameter: &str,

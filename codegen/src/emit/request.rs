@@ -3,9 +3,10 @@
 
 use super::docs;
 use super::types::{field_type, ident, is_scalar, setter_argument};
-use crate::model::{Bound, Field, Operation, Style, Type};
+use crate::model::{Bound, Field, Operation, StructType, Style, Type};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
+use std::collections::HashSet;
 
 pub fn emit(op: &Operation) -> TokenStream {
     let request = format_ident!("{}Request", op.name);
@@ -19,7 +20,8 @@ pub fn emit(op: &Operation) -> TokenStream {
         let name = ident(&f.rust_name);
         let ty = field_type(&f.ty, f.required);
         let doc = docs::attrs(&docs::field(f, true));
-        quote! { #doc pub #name: #ty, }
+        let serde = request_field_serde(f);
+        quote! { #doc #serde pub #name: #ty, }
     });
     let builder_fields = op.parameters.iter().map(|f| {
         let name = ident(&f.rust_name);
@@ -55,7 +57,11 @@ pub fn emit(op: &Operation) -> TokenStream {
             }
         }
     });
-    let checks = op.parameters.iter().map(|f| build_check(action, f));
+    let checked = checked_types(op);
+    let checks = op
+        .parameters
+        .iter()
+        .map(|f| build_check(action, f, &checked));
     let field_names = op.parameters.iter().map(|f| ident(&f.rust_name));
     let encodes = op.parameters.iter().map(encode);
     let params_arg = if op.parameters.is_empty() {
@@ -78,12 +84,8 @@ pub fn emit(op: &Operation) -> TokenStream {
             let ty = field_type(&f.ty, false);
             let wire = &f.wire_name;
             let doc = docs::attrs(&docs::field(f, false));
-            let skip = if matches!(f.ty, Type::Array(_)) {
-                quote!(skip_serializing_if = "Vec::is_empty")
-            } else {
-                quote!(skip_serializing_if = "Option::is_none")
-            };
-            quote! { #doc #[serde(rename = #wire, #skip)] pub #name: #ty, }
+            let skip = skip_when_absent(&f.ty);
+            quote! { #doc #[serde(rename = #wire, default, #skip)] pub #name: #ty, }
         });
         let setters = t.fields.iter().map(|f| {
             let name = ident(&f.rust_name);
@@ -102,9 +104,16 @@ pub fn emit(op: &Operation) -> TokenStream {
                 }
             }
         });
+        let check = if checked.contains(&t.name) {
+            nested_check(t, &checked)
+        } else {
+            quote!()
+        };
         quote! {
             #doc
             #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+            #[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+            #[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
             #[non_exhaustive]
             pub struct #name { #(#fields)* }
 
@@ -115,6 +124,8 @@ pub fn emit(op: &Operation) -> TokenStream {
                 }
                 #(#setters)*
             }
+
+            #check
         }
     });
 
@@ -145,6 +156,8 @@ pub fn emit(op: &Operation) -> TokenStream {
     quote! {
         #request_doc
         #[derive(Clone, Debug, PartialEq)]
+        #[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
         #[non_exhaustive]
         pub struct #request { #(#fields)* }
 
@@ -218,9 +231,31 @@ pub fn emit(op: &Operation) -> TokenStream {
     }
 }
 
+/// The serde attributes of a request field, present only with the
+/// `serde-requests` feature: the wire name, and for an optional parameter a
+/// default when absent (so a missing required one fails to deserialize).
+fn request_field_serde(f: &Field) -> TokenStream {
+    let wire = &f.wire_name;
+    if f.required {
+        quote!(#[cfg_attr(feature = "serde-requests", serde(rename = #wire))])
+    } else {
+        let skip = skip_when_absent(&f.ty);
+        quote!(#[cfg_attr(feature = "serde-requests", serde(rename = #wire, default, #skip))])
+    }
+}
+
+/// Leaves an absent value (empty list, `None`) out when serializing.
+fn skip_when_absent(ty: &Type) -> TokenStream {
+    if matches!(ty, Type::Array(_)) {
+        quote!(skip_serializing_if = "Vec::is_empty")
+    } else {
+        quote!(skip_serializing_if = "Option::is_none")
+    }
+}
+
 /// The statement in `build()` that takes one field out of the builder,
 /// checking presence and limits.
-fn build_check(action: &str, f: &Field) -> TokenStream {
+fn build_check(action: &str, f: &Field, checked: &HashSet<String>) -> TokenStream {
     let name = ident(&f.rust_name);
     let wire = &f.wire_name;
     let take = if f.required && !matches!(f.ty, Type::Array(_)) {
@@ -265,8 +300,11 @@ fn build_check(action: &str, f: &Field) -> TokenStream {
         Type::Array(_) if c.min_items.is_some() || c.max_items.is_some() => {
             let min = option_u64(c.min_items);
             let max = option_u64(c.max_items);
+            // An empty optional list is not sent, so its limits do not apply.
             checks.push(quote! {
-                crate::operation_support::check::items(#action, #wire, #name.len(), #min, #max)?;
+                if !#name.is_empty() {
+                    crate::operation_support::check::items(#action, #wire, #name.len(), #min, #max)?;
+                }
             });
         }
         _ => {}
@@ -277,7 +315,143 @@ fn build_check(action: &str, f: &Field) -> TokenStream {
                     crate::operation_support::check::one_of(#action, #wire, &value.to_string(), &[#(#values),*])?;
                 }));
     }
+    match &f.ty {
+        Type::Object(type_name) if checked.contains(type_name) => {
+            checks.push(when_set(
+                &name,
+                always_set,
+                quote! { value.check(#action, #wire)?; },
+            ));
+        }
+        Type::Array(item) if matches!(&**item, Type::Object(t) if checked.contains(t)) => {
+            let item_template = format!("{wire}.{{}}");
+            checks.push(quote! {
+                for (index, item) in #name.iter().enumerate() {
+                    item.check(#action, &format!(#item_template, index + 1))?;
+                }
+            });
+        }
+        _ => {}
+    }
     quote! { #take #required_list #(#checks)* }
+}
+
+/// Nested request types with something to check: a required field, a
+/// limit, or a nested type that has one.
+fn checked_types(op: &Operation) -> HashSet<String> {
+    let mut checked = HashSet::new();
+    // Types reference only types registered before them, but iterate to a
+    // fixed point rather than rely on order.
+    loop {
+        let before = checked.len();
+        for t in &op.request_types {
+            if !checked.contains(&t.name) && t.fields.iter().any(|f| needs_check(f, &checked)) {
+                checked.insert(t.name.clone());
+            }
+        }
+        if checked.len() == before {
+            return checked;
+        }
+    }
+}
+
+fn needs_check(f: &Field, checked: &HashSet<String>) -> bool {
+    let c = &f.constraints;
+    let limited = c.minimum.is_some()
+        || c.maximum.is_some()
+        || c.min_length.is_some()
+        || c.max_length.is_some()
+        || c.min_items.is_some()
+        || c.max_items.is_some()
+        || (!c.enum_values.is_empty() && is_scalar(&f.ty));
+    let nested = match &f.ty {
+        Type::Object(name) => checked.contains(name),
+        Type::Array(item) => matches!(&**item, Type::Object(name) if checked.contains(name)),
+        _ => false,
+    };
+    f.required || limited || nested
+}
+
+/// `check()` of a nested request type: the same checks as `build()` runs
+/// on parameters, named by their wire path (`User.1.Name`).
+fn nested_check(t: &StructType, checked: &HashSet<String>) -> TokenStream {
+    let checks = t.fields.iter().filter(|f| needs_check(f, checked)).map(|f| {
+        let name = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        let template = format!("{{path}}.{wire}");
+        let parameter = quote!(&format!(#template));
+        let c = &f.constraints;
+        let mut out = Vec::new();
+        if f.required {
+            out.push(if matches!(f.ty, Type::Array(_)) {
+                quote!(crate::operation_support::check::required_list(operation, #parameter, &self.#name)?;)
+            } else {
+                quote!(crate::operation_support::check::present(operation, #parameter, &self.#name)?;)
+            });
+        }
+        let each = |check: TokenStream| quote! { if let Some(value) = &self.#name { #check } };
+        match &f.ty {
+            Type::Int32 | Type::Int64 if c.minimum.is_some() || c.maximum.is_some() => {
+                let (min, max) = (option_i64(c.minimum), option_i64(c.maximum));
+                out.push(each(quote! {
+                    crate::operation_support::check::int_range(operation, #parameter, i64::from(*value), #min, #max)?;
+                }));
+            }
+            Type::Float if c.minimum.is_some() || c.maximum.is_some() => {
+                let (min, max) = (option_f64(c.minimum), option_f64(c.maximum));
+                out.push(each(quote! {
+                    crate::operation_support::check::float_range(operation, #parameter, *value, #min, #max)?;
+                }));
+            }
+            Type::String if c.min_length.is_some() || c.max_length.is_some() => {
+                let (min, max) = (option_u64(c.min_length), option_u64(c.max_length));
+                out.push(each(quote! {
+                    crate::operation_support::check::length(operation, #parameter, value, #min, #max)?;
+                }));
+            }
+            Type::Array(_) if c.min_items.is_some() || c.max_items.is_some() => {
+                let (min, max) = (option_u64(c.min_items), option_u64(c.max_items));
+                out.push(quote! {
+                    if !self.#name.is_empty() {
+                        crate::operation_support::check::items(operation, #parameter, self.#name.len(), #min, #max)?;
+                    }
+                });
+            }
+            _ => {}
+        }
+        if !c.enum_values.is_empty() && is_scalar(&f.ty) {
+            let values = &c.enum_values;
+            out.push(each(quote! {
+                crate::operation_support::check::one_of(operation, #parameter, &value.to_string(), &[#(#values),*])?;
+            }));
+        }
+        match &f.ty {
+            Type::Object(type_name) if checked.contains(type_name) => {
+                out.push(each(quote! { value.check(operation, #parameter)?; }));
+            }
+            Type::Array(item) if matches!(&**item, Type::Object(t) if checked.contains(t)) => {
+                let item_template = format!("{{path}}.{wire}.{{}}");
+                out.push(quote! {
+                    for (index, item) in self.#name.iter().enumerate() {
+                        item.check(operation, &format!(#item_template, index + 1))?;
+                    }
+                });
+            }
+            _ => {}
+        }
+        quote! { #(#out)* }
+    });
+    let name = format_ident!("{}", t.name);
+    quote! {
+        impl #name {
+            /// Checks required fields and limits, naming a problem by its
+            /// wire path below `path`.
+            pub(crate) fn check(&self, operation: &'static str, path: &str) -> Result<(), crate::InvalidRequest> {
+                #(#checks)*
+                Ok(())
+            }
+        }
+    }
 }
 
 /// Runs `check` on the field's value: directly when it is always set,

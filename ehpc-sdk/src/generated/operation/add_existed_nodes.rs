@@ -41,27 +41,37 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `AddExistedNodes`. Build one with [`AddExistedNodesRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::add_existed_nodes`](crate::Client::add_existed_nodes).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct AddExistedNodesRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; required. Example: `centos_7_06_64_20G_alibase_20190711.vhd`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ImageId"))]
     pub image_id: String,
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string; optional. Example: `workq`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "JobQueue", default, skip_serializing_if = "Option::is_none")
+    )]
     pub job_queue: Option<String>,
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string; required. Example: `system`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ImageOwnerAlias"))]
     pub image_owner_alias: String,
     /// `Instance`.
     ///
     /// Wire name: `Instance`; type: array of object [`InstanceItem`]; required. Limits: at most 100 items.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Instance"))]
     pub instance: Vec<InstanceItem>,
 }
 impl AddExistedNodesRequest {
@@ -139,13 +149,18 @@ impl AddExistedNodesRequestBuilder {
             "Instance",
             &instance,
         )?;
-        crate::operation_support::check::items(
-            "AddExistedNodes",
-            "Instance",
-            instance.len(),
-            None,
-            Some(100u64),
-        )?;
+        if !instance.is_empty() {
+            crate::operation_support::check::items(
+                "AddExistedNodes",
+                "Instance",
+                instance.len(),
+                None,
+                Some(100u64),
+            )?;
+        }
+        for (index, item) in instance.iter().enumerate() {
+            item.check("AddExistedNodes", &format!("Instance.{}", index + 1))?;
+        }
         Ok(AddExistedNodesRequest {
             cluster_id,
             image_id,
@@ -190,12 +205,14 @@ impl crate::operation_support::Operation for AddExistedNodesRequest {
 ///
 /// Part of the [`AddExistedNodesRequest`] parameters (`Instance[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct InstanceItem {
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string. Example: `i-bp16mxn6mt3t7ftk****`.
-    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 impl InstanceItem {
@@ -207,6 +224,22 @@ impl InstanceItem {
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
+    }
+}
+impl InstanceItem {
+    /// Checks required fields and limits, naming a problem by its
+    /// wire path below `path`.
+    pub(crate) fn check(
+        &self,
+        operation: &'static str,
+        path: &str,
+    ) -> Result<(), crate::InvalidRequest> {
+        crate::operation_support::check::present(
+            operation,
+            &format!("{path}.Id"),
+            &self.id,
+        )?;
+        Ok(())
     }
 }
 /// Adds existed nodes.

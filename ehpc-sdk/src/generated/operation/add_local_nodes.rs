@@ -34,19 +34,27 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `AddLocalNodes`. Build one with [`AddLocalNodesRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::add_local_nodes`](crate::Client::add_local_nodes).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct AddLocalNodesRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: string; required. Example: `[{"HostName":"test-HostName","IpAddress":"192.168.**.**"},{"CpuCores":2,"Memory":1024}]`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Nodes"))]
     pub nodes: String,
     /// `Queue`.
     ///
     /// Wire name: `Queue`; type: string; optional. Example: `test.q`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Queue", default, skip_serializing_if = "Option::is_none")
+    )]
     pub queue: Option<String>,
 }
 impl AddLocalNodesRequest {

@@ -75,143 +75,343 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `AddNodes`. Build one with [`AddNodesRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::add_nodes`](crate::Client::add_nodes).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct AddNodesRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string; optional. Service default: `system`. Example: `system`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ImageOwnerAlias",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub image_owner_alias: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; optional. Example: `centos_7_06_64_20G_alibase_20190711.vhd`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub image_id: Option<String>,
     /// `Count`.
     ///
     /// Wire name: `Count`; type: integer (int32); required. Example: `10`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Count"))]
     pub count: i32,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string; optional. Example: `ecs.n1.tiny`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub instance_type: Option<String>,
     /// `ComputeSpotStrategy`.
     ///
     /// Wire name: `ComputeSpotStrategy`; type: string; optional. Example: `NoSpot`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ComputeSpotStrategy",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub compute_spot_strategy: Option<String>,
     /// `ComputeSpotPriceLimit`.
     ///
     /// Wire name: `ComputeSpotPriceLimit`; type: string; optional. Example: `0.68`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ComputeSpotPriceLimit",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub compute_spot_price_limit: Option<String>,
     /// `EcsChargeType`.
     ///
     /// Wire name: `EcsChargeType`; type: string; optional. Service default: `PostPaid`. Example: `PostPaid`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "EcsChargeType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub ecs_charge_type: Option<String>,
     /// `Period`.
     ///
     /// Wire name: `Period`; type: integer (int32); optional. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Period", default, skip_serializing_if = "Option::is_none")
+    )]
     pub period: Option<i32>,
     /// `PeriodUnit`.
     ///
     /// Wire name: `PeriodUnit`; type: string; optional. Example: `Month`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PeriodUnit", default, skip_serializing_if = "Option::is_none")
+    )]
     pub period_unit: Option<String>,
     /// `AutoRenew`.
     ///
     /// Wire name: `AutoRenew`; type: string; optional. Service default: `false`. Example: `true`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "AutoRenew", default, skip_serializing_if = "Option::is_none")
+    )]
     pub auto_renew: Option<String>,
     /// `AutoRenewPeriod`.
     ///
     /// Wire name: `AutoRenewPeriod`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "AutoRenewPeriod",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub auto_renew_period: Option<i32>,
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string; optional. Example: `workq`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "JobQueue", default, skip_serializing_if = "Option::is_none")
+    )]
     pub job_queue: Option<String>,
     /// `CreateMode`.
     ///
     /// Wire name: `CreateMode`; type: string; optional. Example: `manual`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "CreateMode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub create_mode: Option<String>,
     /// `SystemDiskType`.
     ///
     /// Wire name: `SystemDiskType`; type: string; optional. Example: `cloud_ssd`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "SystemDiskType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub system_disk_type: Option<String>,
     /// `SystemDiskSize`.
     ///
     /// Wire name: `SystemDiskSize`; type: integer (int32); optional. Example: `40`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "SystemDiskSize",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub system_disk_size: Option<i32>,
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string; optional. Example: `cn-hangzhou-b`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ZoneId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub zone_id: Option<String>,
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string; optional. Example: `vsw-bp1lfcjbfb099rrjn****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "VSwitchId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub v_switch_id: Option<String>,
     /// `HostNamePrefix`.
     ///
     /// Wire name: `HostNamePrefix`; type: string; optional. Example: `compute`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "HostNamePrefix",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub host_name_prefix: Option<String>,
     /// `HostNameSuffix`.
     ///
     /// Wire name: `HostNameSuffix`; type: string; optional. Example: `01`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "HostNameSuffix",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub host_name_suffix: Option<String>,
     /// `ComputeEnableHt`.
     ///
     /// Wire name: `ComputeEnableHt`; type: boolean; optional. Example: `true`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ComputeEnableHt",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub compute_enable_ht: Option<bool>,
     /// `AllocatePublicAddress`.
     ///
     /// Wire name: `AllocatePublicAddress`; type: boolean; optional. Service default: `false`. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "AllocatePublicAddress",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub allocate_public_address: Option<bool>,
     /// `InternetChargeType`.
     ///
     /// Wire name: `InternetChargeType`; type: string; optional. Service default: `PayByTraffic`. Example: `PayByTraffic`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "InternetChargeType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub internet_charge_type: Option<String>,
     /// `InternetMaxBandWidthIn`.
     ///
     /// Wire name: `InternetMaxBandWidthIn`; type: integer (int32); optional. Limits: minimum 0, maximum 100. Service default: `0`. Example: `10`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "InternetMaxBandWidthIn",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub internet_max_band_width_in: Option<i32>,
     /// `InternetMaxBandWidthOut`.
     ///
     /// Wire name: `InternetMaxBandWidthOut`; type: integer (int32); optional. Limits: minimum 0, maximum 100. Service default: `0`. Example: `10`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "InternetMaxBandWidthOut",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub internet_max_band_width_out: Option<i32>,
     /// `ClientToken`.
     ///
     /// Wire name: `ClientToken`; type: string; optional. Example: `123e4567-e89b-12d3-a456-426655440000`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_token: Option<String>,
     /// `SystemDiskLevel`.
     ///
     /// Wire name: `SystemDiskLevel`; type: string; optional. Example: `PL0`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "SystemDiskLevel",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub system_disk_level: Option<String>,
     /// `MinCount`.
     ///
     /// Wire name: `MinCount`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "MinCount", default, skip_serializing_if = "Option::is_none")
+    )]
     pub min_count: Option<i32>,
     /// `Sync`.
     ///
     /// Wire name: `Sync`; type: boolean; optional. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Sync", default, skip_serializing_if = "Option::is_none")
+    )]
     pub sync: Option<bool>,
     /// `DataDisks`.
     ///
     /// Wire name: `DataDisks`; type: array of object [`DataDisksItem`]; optional. Limits: at most 16 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "DataDisks", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub data_disks: Vec<DataDisksItem>,
     /// `ComputeSpotDuration`.
     ///
     /// Wire name: `ComputeSpotDuration`; type: integer (int32); optional. Limits: minimum 0, maximum 6. Service default: `1`. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ComputeSpotDuration",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub compute_spot_duration: Option<i32>,
     /// `ComputeSpotInterruptionBehavior`.
     ///
     /// Wire name: `ComputeSpotInterruptionBehavior`; type: string; optional. Service default: `Terminate`. Example: `Terminate`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ComputeSpotInterruptionBehavior",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub compute_spot_interruption_behavior: Option<String>,
     /// `NetworkInterfaceTrafficMode`.
     ///
     /// Wire name: `NetworkInterfaceTrafficMode`; type: string; optional. Example: `Standard`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "NetworkInterfaceTrafficMode",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub network_interface_traffic_mode: Option<String>,
     /// `DnsConfig`.
     ///
     /// Wire name: `DnsConfig`; type: string; optional. Example: `"{\"DnsType\":\"PrivateZone\",\"DnsName\":\"xxxxx\"}"`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "DnsConfig", default, skip_serializing_if = "Option::is_none")
+    )]
     pub dns_config: Option<String>,
 }
 impl AddNodesRequest {
@@ -558,13 +758,15 @@ impl AddNodesRequestBuilder {
         let min_count = self.min_count;
         let sync = self.sync;
         let data_disks = self.data_disks;
-        crate::operation_support::check::items(
-            "AddNodes",
-            "DataDisks",
-            data_disks.len(),
-            None,
-            Some(16u64),
-        )?;
+        if !data_disks.is_empty() {
+            crate::operation_support::check::items(
+                "AddNodes",
+                "DataDisks",
+                data_disks.len(),
+                None,
+                Some(16u64),
+            )?;
+        }
         let compute_spot_duration = self.compute_spot_duration;
         if let Some(value) = &compute_spot_duration {
             crate::operation_support::check::int_range(
@@ -739,43 +941,59 @@ impl crate::operation_support::Operation for AddNodesRequest {
 ///
 /// Part of the [`AddNodesRequest`] parameters (`DataDisks[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DataDisksItem {
     /// `DataDiskCategory`.
     ///
     /// Wire name: `DataDiskCategory`; type: string. Example: `cloud_efficiency`.
-    #[serde(rename = "DataDiskCategory", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DataDiskCategory",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data_disk_category: Option<String>,
     /// `DataDiskDeleteWithInstance`.
     ///
     /// Wire name: `DataDiskDeleteWithInstance`; type: boolean. Example: `true`.
     #[serde(
         rename = "DataDiskDeleteWithInstance",
+        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub data_disk_delete_with_instance: Option<bool>,
     /// `DataDiskEncrypted`.
     ///
     /// Wire name: `DataDiskEncrypted`; type: boolean. Example: `false`.
-    #[serde(rename = "DataDiskEncrypted", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DataDiskEncrypted",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data_disk_encrypted: Option<bool>,
     /// `DataDiskKMSKeyId`.
     ///
     /// Wire name: `DataDiskKMSKeyId`; type: string. Example: `0e478b7a-4262-4802-b8cb-00d3fb40826X`.
-    #[serde(rename = "DataDiskKMSKeyId", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DataDiskKMSKeyId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data_disk_kms_key_id: Option<String>,
     /// `DataDiskPerformanceLevel`.
     ///
     /// Wire name: `DataDiskPerformanceLevel`; type: string. Example: `PL1`.
     #[serde(
         rename = "DataDiskPerformanceLevel",
+        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub data_disk_performance_level: Option<String>,
     /// `DataDiskSize`.
     ///
     /// Wire name: `DataDiskSize`; type: integer (int32). Example: `40`.
-    #[serde(rename = "DataDiskSize", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DataDiskSize", default, skip_serializing_if = "Option::is_none")]
     pub data_disk_size: Option<i32>,
 }
 impl DataDisksItem {

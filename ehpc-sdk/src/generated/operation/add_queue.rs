@@ -34,27 +34,51 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `AddQueue`. Build one with [`AddQueueRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::add_queue`](crate::Client::add_queue).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct AddQueueRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string; required. Example: `test1`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "QueueName"))]
     pub queue_name: String,
     /// `NetworkInterfaceTrafficMode`.
     ///
     /// Wire name: `NetworkInterfaceTrafficMode`; type: string; optional. Example: `Standard`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "NetworkInterfaceTrafficMode",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub network_interface_traffic_mode: Option<String>,
     /// `DeploymentSetId`.
     ///
     /// Wire name: `DeploymentSetId`; type: string; optional. Example: `ds-bp1frxuzdg87zh4pzq****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "DeploymentSetId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub deployment_set_id: Option<String>,
     /// `UseESS`.
     ///
     /// Wire name: `UseESS`; type: boolean; optional. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "UseESS", default, skip_serializing_if = "Option::is_none")
+    )]
     pub use_ess: Option<bool>,
 }
 impl AddQueueRequest {

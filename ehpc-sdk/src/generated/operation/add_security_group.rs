@@ -30,19 +30,27 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `AddSecurityGroup`. Build one with [`AddSecurityGroupRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::add_security_group`](crate::Client::add_security_group).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct AddSecurityGroupRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `SecurityGroupId`.
     ///
     /// Wire name: `SecurityGroupId`; type: string; required. Example: `sg-bp13n61xsydodfyg****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "SecurityGroupId"))]
     pub security_group_id: String,
     /// `ClientToken`.
     ///
     /// Wire name: `ClientToken`; type: string; optional. Example: `123e4567-e89b-12d3-a456-426655440000`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_token: Option<String>,
 }
 impl AddSecurityGroupRequest {

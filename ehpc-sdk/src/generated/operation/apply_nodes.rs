@@ -80,119 +80,292 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ApplyNodes`. Build one with [`ApplyNodesRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::apply_nodes`](crate::Client::apply_nodes).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ApplyNodesRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; optional. Example: `centos_7_06_64_20G_alibase_20190711.vhd`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub image_id: Option<String>,
     /// `ComputeSpotStrategy`.
     ///
     /// Wire name: `ComputeSpotStrategy`; type: string; optional. Example: `NoSpot`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ComputeSpotStrategy",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub compute_spot_strategy: Option<String>,
     /// `ComputeSpotPriceLimit`.
     ///
     /// Wire name: `ComputeSpotPriceLimit`; type: number; optional. Example: `0.68`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ComputeSpotPriceLimit",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub compute_spot_price_limit: Option<f64>,
     /// `SystemDiskType`.
     ///
     /// Wire name: `SystemDiskType`; type: string; optional. Example: `cloud_ssd`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "SystemDiskType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub system_disk_type: Option<String>,
     /// `SystemDiskSize`.
     ///
     /// Wire name: `SystemDiskSize`; type: integer (int32); optional. Example: `40`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "SystemDiskSize",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub system_disk_size: Option<i32>,
     /// `HostNamePrefix`.
     ///
     /// Wire name: `HostNamePrefix`; type: string; optional. Example: `compute`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "HostNamePrefix",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub host_name_prefix: Option<String>,
     /// `HostNameSuffix`.
     ///
     /// Wire name: `HostNameSuffix`; type: string; optional. Example: `01`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "HostNameSuffix",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub host_name_suffix: Option<String>,
     /// `AllocatePublicAddress`.
     ///
     /// Wire name: `AllocatePublicAddress`; type: boolean; optional. Service default: `false`. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "AllocatePublicAddress",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub allocate_public_address: Option<bool>,
     /// `InternetChargeType`.
     ///
     /// Wire name: `InternetChargeType`; type: string; optional. Service default: `PayByTraffic`. Example: `PayByTraffic`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "InternetChargeType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub internet_charge_type: Option<String>,
     /// `InternetMaxBandWidthIn`.
     ///
     /// Wire name: `InternetMaxBandWidthIn`; type: integer (int32); optional. Limits: minimum 0, maximum 100. Service default: `0`. Example: `10`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "InternetMaxBandWidthIn",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub internet_max_band_width_in: Option<i32>,
     /// `InternetMaxBandWidthOut`.
     ///
     /// Wire name: `InternetMaxBandWidthOut`; type: integer (int32); optional. Limits: minimum 0, maximum 100. Service default: `0`. Example: `10`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "InternetMaxBandWidthOut",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub internet_max_band_width_out: Option<i32>,
     /// `Cores`.
     ///
     /// Wire name: `Cores`; type: integer (int32); optional. Example: `2`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Cores", default, skip_serializing_if = "Option::is_none")
+    )]
     pub cores: Option<i32>,
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: integer (int32); optional. Example: `16`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Memory", default, skip_serializing_if = "Option::is_none")
+    )]
     pub memory: Option<i32>,
     /// `InstanceFamilyLevel`.
     ///
     /// Wire name: `InstanceFamilyLevel`; type: string; optional. Example: `EntryLevel`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "InstanceFamilyLevel",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub instance_family_level: Option<String>,
     /// `TargetCapacity`.
     ///
     /// Wire name: `TargetCapacity`; type: integer (int32); required. Example: `20`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "TargetCapacity"))]
     pub target_capacity: i32,
     /// `ResourceAmountType`.
     ///
     /// Wire name: `ResourceAmountType`; type: string; optional. Example: `Instances`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ResourceAmountType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub resource_amount_type: Option<String>,
     /// `PriorityStrategy`.
     ///
     /// Wire name: `PriorityStrategy`; type: string; optional. Example: `LowPriceResourcePlanning`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "PriorityStrategy",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub priority_strategy: Option<String>,
     /// `StrictSatisfiedTargetCapacity`.
     ///
     /// Wire name: `StrictSatisfiedTargetCapacity`; type: boolean; optional. Example: `true`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "StrictSatisfiedTargetCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub strict_satisfied_target_capacity: Option<bool>,
     /// `SystemDiskLevel`.
     ///
     /// Wire name: `SystemDiskLevel`; type: string; optional. Example: `PL0`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "SystemDiskLevel",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub system_disk_level: Option<String>,
     /// `StrictResourceProvision`.
     ///
     /// Wire name: `StrictResourceProvision`; type: boolean; optional. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "StrictResourceProvision",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub strict_resource_provision: Option<bool>,
     /// `Round`.
     ///
     /// Wire name: `Round`; type: integer (int32); optional. Limits: minimum 1, maximum 10. Service default: `1`. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Round", default, skip_serializing_if = "Option::is_none")
+    )]
     pub round: Option<i32>,
     /// `Interval`.
     ///
     /// Wire name: `Interval`; type: integer (int32); optional. Limits: minimum 60, maximum 600. Service default: `60`. Example: `60`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Interval", default, skip_serializing_if = "Option::is_none")
+    )]
     pub interval: Option<i32>,
     /// `ZoneInfos`.
     ///
     /// Wire name: `ZoneInfos`; type: array of object [`ZoneInfosItem`]; required. Limits: at most 100 items.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ZoneInfos"))]
     pub zone_infos: Vec<ZoneInfosItem>,
     /// `InstanceTypeModel`.
     ///
     /// Wire name: `InstanceTypeModel`; type: array of object [`InstanceTypeModelItem`]; optional. Limits: at most 100 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "InstanceTypeModel",
+            default,
+            skip_serializing_if = "Vec::is_empty"
+        )
+    )]
     pub instance_type_model: Vec<InstanceTypeModelItem>,
     /// `Tag`.
     ///
     /// Wire name: `Tag`; type: array of object [`TagItem`]; optional. Limits: at most 19 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Tag", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub tag: Vec<TagItem>,
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string; optional. Example: `workq`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "JobQueue", default, skip_serializing_if = "Option::is_none")
+    )]
     pub job_queue: Option<String>,
     /// `UserData`.
     ///
     /// Wire name: `UserData`; type: string; optional. Example: `ZWNobyBoZWxsbyBlY3Mh`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "UserData", default, skip_serializing_if = "Option::is_none")
+    )]
     pub user_data: Option<String>,
 }
 impl ApplyNodesRequest {
@@ -505,29 +678,35 @@ impl ApplyNodesRequestBuilder {
             "ZoneInfos",
             &zone_infos,
         )?;
-        crate::operation_support::check::items(
-            "ApplyNodes",
-            "ZoneInfos",
-            zone_infos.len(),
-            None,
-            Some(100u64),
-        )?;
+        if !zone_infos.is_empty() {
+            crate::operation_support::check::items(
+                "ApplyNodes",
+                "ZoneInfos",
+                zone_infos.len(),
+                None,
+                Some(100u64),
+            )?;
+        }
         let instance_type_model = self.instance_type_model;
-        crate::operation_support::check::items(
-            "ApplyNodes",
-            "InstanceTypeModel",
-            instance_type_model.len(),
-            None,
-            Some(100u64),
-        )?;
+        if !instance_type_model.is_empty() {
+            crate::operation_support::check::items(
+                "ApplyNodes",
+                "InstanceTypeModel",
+                instance_type_model.len(),
+                None,
+                Some(100u64),
+            )?;
+        }
         let tag = self.tag;
-        crate::operation_support::check::items(
-            "ApplyNodes",
-            "Tag",
-            tag.len(),
-            None,
-            Some(19u64),
-        )?;
+        if !tag.is_empty() {
+            crate::operation_support::check::items(
+                "ApplyNodes",
+                "Tag",
+                tag.len(),
+                None,
+                Some(19u64),
+            )?;
+        }
         let job_queue = self.job_queue;
         let user_data = self.user_data;
         Ok(ApplyNodesRequest {
@@ -679,17 +858,19 @@ impl crate::operation_support::Operation for ApplyNodesRequest {
 ///
 /// Part of the [`ApplyNodesRequest`] parameters (`ZoneInfos[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ZoneInfosItem {
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string. Example: `vsw-bp1e47optm9g58zcu****`.
-    #[serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VSwitchId", default, skip_serializing_if = "Option::is_none")]
     pub v_switch_id: Option<String>,
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string. Example: `cn-hangzhou-b`.
-    #[serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ZoneId", default, skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
 }
 impl ZoneInfosItem {
@@ -712,22 +893,24 @@ impl ZoneInfosItem {
 ///
 /// Part of the [`ApplyNodesRequest`] parameters (`InstanceTypeModel[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct InstanceTypeModelItem {
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.n1.tiny`.
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `MaxPrice`.
     ///
     /// Wire name: `MaxPrice`; type: number. Example: `0.034`.
-    #[serde(rename = "MaxPrice", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "MaxPrice", default, skip_serializing_if = "Option::is_none")]
     pub max_price: Option<f64>,
     /// `TargetImageId`.
     ///
     /// Wire name: `TargetImageId`; type: string. Example: `win2016_1607_x64_dtc_zh-cn_40G_alibase_20210516.vhd`.
-    #[serde(rename = "TargetImageId", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TargetImageId", default, skip_serializing_if = "Option::is_none")]
     pub target_image_id: Option<String>,
 }
 impl InstanceTypeModelItem {
@@ -755,17 +938,19 @@ impl InstanceTypeModelItem {
 ///
 /// Part of the [`ApplyNodesRequest`] parameters (`Tag[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct TagItem {
     /// `Key`.
     ///
     /// Wire name: `Key`; type: string. Example: `TestKey`.
-    #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `Value`.
     ///
     /// Wire name: `Value`; type: string. Example: `TestValue`.
-    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl TagItem {

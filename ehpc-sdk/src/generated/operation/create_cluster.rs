@@ -119,259 +119,622 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `CreateCluster`. Build one with [`CreateClusterRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::create_cluster`](crate::Client::create_cluster).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CreateClusterRequest {
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string; optional. Example: `cn-hangzhou-b`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ZoneId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub zone_id: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string; required. Example: `test`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Name"))]
     pub name: String,
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string; optional. Example: `TestDescription`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Description", default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// `EhpcVersion`.
     ///
     /// Wire name: `EhpcVersion`; type: string; optional. Example: `1.0.0`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "EhpcVersion", default, skip_serializing_if = "Option::is_none")
+    )]
     pub ehpc_version: Option<String>,
     /// `ClientVersion`.
     ///
     /// Wire name: `ClientVersion`; type: string; optional. Example: `1.0.64`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ClientVersion", default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_version: Option<String>,
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string; optional. Example: `CentOS_7.2_64`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "OsTag", default, skip_serializing_if = "Option::is_none")
+    )]
     pub os_tag: Option<String>,
     /// `AccountType`.
     ///
     /// Wire name: `AccountType`; type: string; optional. Service default: `nis`. Example: `nis`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "AccountType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub account_type: Option<String>,
     /// `Domain`.
     ///
     /// Wire name: `Domain`; type: string; optional. Example: `ldap`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")
+    )]
     pub domain: Option<String>,
     /// `SchedulerType`.
     ///
     /// Wire name: `SchedulerType`; type: string; optional. Service default: `pbs`. Example: `pbs`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "SchedulerType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub scheduler_type: Option<String>,
     /// `SecurityGroupId`.
     ///
     /// Wire name: `SecurityGroupId`; type: string; optional. Example: `sg-bp13n61xsydodfyg****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "SecurityGroupId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub security_group_id: Option<String>,
     /// `SecurityGroupName`.
     ///
     /// Wire name: `SecurityGroupName`; type: string; optional. Example: `ehpc-SecurityGroup`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "SecurityGroupName",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub security_group_name: Option<String>,
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string; optional. Example: `vpc-b3f3edefefeep0760yju****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub vpc_id: Option<String>,
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string; optional. Example: `vsw-bp1lfcjbfb099rrjn****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "VSwitchId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub v_switch_id: Option<String>,
     /// `VolumeType`.
     ///
     /// Wire name: `VolumeType`; type: string; optional. Service default: `nas`. Example: `nas`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "VolumeType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub volume_type: Option<String>,
     /// `VolumeId`.
     ///
     /// Wire name: `VolumeId`; type: string; optional. Example: `008b64****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "VolumeId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub volume_id: Option<String>,
     /// `VolumeProtocol`.
     ///
     /// Wire name: `VolumeProtocol`; type: string; optional. Service default: `nfs`. Example: `NFS`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "VolumeProtocol",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub volume_protocol: Option<String>,
     /// `VolumeMountpoint`.
     ///
     /// Wire name: `VolumeMountpoint`; type: string; optional. Example: `008b648bcb-s****.cn-hangzhou.nas.aliyuncs.com`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "VolumeMountpoint",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub volume_mountpoint: Option<String>,
     /// `VolumeMountOption`.
     ///
     /// Wire name: `VolumeMountOption`; type: string; optional. Example: `-t nfs -o vers=4`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "VolumeMountOption",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub volume_mount_option: Option<String>,
     /// `RemoteDirectory`.
     ///
     /// Wire name: `RemoteDirectory`; type: string; optional. Example: `NasMountpoint:/RemoteDirectory`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "RemoteDirectory",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub remote_directory: Option<String>,
     /// `DeployMode`.
     ///
     /// Wire name: `DeployMode`; type: string; optional. Example: `Simple`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "DeployMode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub deploy_mode: Option<String>,
     /// `HaEnable`.
     ///
     /// Wire name: `HaEnable`; type: boolean; optional. Service default: `false`. Example: `true`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "HaEnable", default, skip_serializing_if = "Option::is_none")
+    )]
     pub ha_enable: Option<bool>,
     /// `EcsChargeType`.
     ///
     /// Wire name: `EcsChargeType`; type: string; optional. Service default: `PostPaid`. Example: `PostPaid`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "EcsChargeType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub ecs_charge_type: Option<String>,
     /// `Password`.
     ///
     /// Wire name: `Password`; type: string; optional. Example: `123****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Password", default, skip_serializing_if = "Option::is_none")
+    )]
     pub password: Option<String>,
     /// `KeyPairName`.
     ///
     /// Wire name: `KeyPairName`; type: string; optional. Example: `test`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "KeyPairName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub key_pair_name: Option<String>,
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string; optional. Service default: `system`. Example: `self`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ImageOwnerAlias",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub image_owner_alias: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; optional. Example: `centos_7_02_64_20G_alibase_20170818****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub image_id: Option<String>,
     /// `EcsOrder.Manager.Count`.
     ///
     /// Wire name: `EcsOrder.Manager.Count`; type: integer (int32); optional. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "EcsOrder.Manager.Count",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub ecs_order_manager_count: Option<i32>,
     /// `EcsOrder.Manager.InstanceType`.
     ///
     /// Wire name: `EcsOrder.Manager.InstanceType`; type: string; optional. Example: `ecs.n1.tiny`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "EcsOrder.Manager.InstanceType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub ecs_order_manager_instance_type: Option<String>,
     /// `EcsOrder.Compute.Count`.
     ///
     /// Wire name: `EcsOrder.Compute.Count`; type: integer (int32); optional. Service default: `0`. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "EcsOrder.Compute.Count",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub ecs_order_compute_count: Option<i32>,
     /// `EcsOrder.Compute.InstanceType`.
     ///
     /// Wire name: `EcsOrder.Compute.InstanceType`; type: string; optional. Example: `ecs.n1.tiny`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "EcsOrder.Compute.InstanceType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub ecs_order_compute_instance_type: Option<String>,
     /// `EcsOrder.Login.Count`.
     ///
     /// Wire name: `EcsOrder.Login.Count`; type: integer (int32); optional. Service default: `0`. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "EcsOrder.Login.Count",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub ecs_order_login_count: Option<i32>,
     /// `EcsOrder.Login.InstanceType`.
     ///
     /// Wire name: `EcsOrder.Login.InstanceType`; type: string; optional. Example: `ecs.n1.tiny`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "EcsOrder.Login.InstanceType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub ecs_order_login_instance_type: Option<String>,
     /// `SccClusterId`.
     ///
     /// Wire name: `SccClusterId`; type: string; optional. Example: `00b648b****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "SccClusterId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub scc_cluster_id: Option<String>,
     /// `ComputeSpotStrategy`.
     ///
     /// Wire name: `ComputeSpotStrategy`; type: string; optional. Example: `NoSpot`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ComputeSpotStrategy",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub compute_spot_strategy: Option<String>,
     /// `ComputeSpotPriceLimit`.
     ///
     /// Wire name: `ComputeSpotPriceLimit`; type: string; optional. Example: `0.034`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ComputeSpotPriceLimit",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub compute_spot_price_limit: Option<String>,
     /// `ComputeEnableHt`.
     ///
     /// Wire name: `ComputeEnableHt`; type: boolean; optional. Example: `true`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ComputeEnableHt",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub compute_enable_ht: Option<bool>,
     /// `Period`.
     ///
     /// Wire name: `Period`; type: integer (int32); optional. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Period", default, skip_serializing_if = "Option::is_none")
+    )]
     pub period: Option<i32>,
     /// `PeriodUnit`.
     ///
     /// Wire name: `PeriodUnit`; type: string; optional. Example: `Year`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PeriodUnit", default, skip_serializing_if = "Option::is_none")
+    )]
     pub period_unit: Option<String>,
     /// `AutoRenew`.
     ///
     /// Wire name: `AutoRenew`; type: string; optional. Service default: `false`. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "AutoRenew", default, skip_serializing_if = "Option::is_none")
+    )]
     pub auto_renew: Option<String>,
     /// `AutoRenewPeriod`.
     ///
     /// Wire name: `AutoRenewPeriod`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "AutoRenewPeriod",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub auto_renew_period: Option<i32>,
     /// `InputFileUrl`.
     ///
     /// Wire name: `InputFileUrl`; type: string; optional. Example: `https://ehpc-tianshui.oss-cn-beijing.aliyuncs.com/test-u****/testlist_ehpc.sh`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "InputFileUrl", default, skip_serializing_if = "Option::is_none")
+    )]
     pub input_file_url: Option<String>,
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string; optional. Example: `workq`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "JobQueue", default, skip_serializing_if = "Option::is_none")
+    )]
     pub job_queue: Option<String>,
     /// `SystemDiskType`.
     ///
     /// Wire name: `SystemDiskType`; type: string; optional. Example: `cloud_ssd`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "SystemDiskType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub system_disk_type: Option<String>,
     /// `SystemDiskSize`.
     ///
     /// Wire name: `SystemDiskSize`; type: integer (int32); optional. Example: `40`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "SystemDiskSize",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub system_disk_size: Option<i32>,
     /// `RemoteVisEnable`.
     ///
     /// Wire name: `RemoteVisEnable`; type: string; optional. Service default: `false`. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "RemoteVisEnable",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub remote_vis_enable: Option<String>,
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string; optional. Example: `rg-acfmxazb4ph****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ResourceGroupId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub resource_group_id: Option<String>,
     /// `ClientToken`.
     ///
     /// Wire name: `ClientToken`; type: string; optional. Example: `123e4567-e89b-12d3-a456-426655440000`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_token: Option<String>,
     /// `WithoutElasticIp`.
     ///
     /// Wire name: `WithoutElasticIp`; type: boolean; optional. Limits: one of `true`, `false`. Service default: `false`. Example: `true`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "WithoutElasticIp",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub without_elastic_ip: Option<bool>,
     /// `SystemDiskLevel`.
     ///
     /// Wire name: `SystemDiskLevel`; type: string; optional. Example: `PL0`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "SystemDiskLevel",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub system_disk_level: Option<String>,
     /// `IsComputeEss`.
     ///
     /// Wire name: `IsComputeEss`; type: boolean; optional. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "IsComputeEss", default, skip_serializing_if = "Option::is_none")
+    )]
     pub is_compute_ess: Option<bool>,
     /// `ClusterVersion`.
     ///
     /// Wire name: `ClusterVersion`; type: string; optional. Example: `1.0`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ClusterVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub cluster_version: Option<String>,
     /// `Application`.
     ///
     /// Wire name: `Application`; type: array of object [`ApplicationItem`]; optional. Limits: at most 100 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Application", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub application: Vec<ApplicationItem>,
     /// `AdditionalVolumes`.
     ///
     /// Wire name: `AdditionalVolumes`; type: array of object [`AdditionalVolumesItem`]; optional. Limits: at most 100 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "AdditionalVolumes",
+            default,
+            skip_serializing_if = "Vec::is_empty"
+        )
+    )]
     pub additional_volumes: Vec<AdditionalVolumesItem>,
     /// `PostInstallScript`.
     ///
     /// Wire name: `PostInstallScript`; type: array of object [`PostInstallScriptItem`]; optional. Limits: at most 16 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "PostInstallScript",
+            default,
+            skip_serializing_if = "Vec::is_empty"
+        )
+    )]
     pub post_install_script: Vec<PostInstallScriptItem>,
     /// `Plugin`.
     ///
     /// Wire name: `Plugin`; type: string; optional. Example: `{"pluginMod": "oss","pluginLocalPath": "/opt/plugin","pluginOssPath": "https://bucket.oss-cn-hangzhou.aliyuncs.com/plugin/plugin.tgz"}`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Plugin", default, skip_serializing_if = "Option::is_none")
+    )]
     pub plugin: Option<String>,
     /// `WithoutAgent`.
     ///
     /// Wire name: `WithoutAgent`; type: boolean; optional. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "WithoutAgent", default, skip_serializing_if = "Option::is_none")
+    )]
     pub without_agent: Option<bool>,
     /// `WithoutNas`.
     ///
     /// Wire name: `WithoutNas`; type: boolean; optional. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "WithoutNas", default, skip_serializing_if = "Option::is_none")
+    )]
     pub without_nas: Option<bool>,
     /// `RamRoleName`.
     ///
     /// Wire name: `RamRoleName`; type: string; optional. Example: `testRamRoleName`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "RamRoleName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub ram_role_name: Option<String>,
     /// `NetworkInterfaceTrafficMode`.
     ///
     /// Wire name: `NetworkInterfaceTrafficMode`; type: string; optional. Example: `Standard`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "NetworkInterfaceTrafficMode",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub network_interface_traffic_mode: Option<String>,
     /// `DeploymentSetId`.
     ///
     /// Wire name: `DeploymentSetId`; type: string; optional. Example: `ds-bp1frxuzdg87zh4pzq****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "DeploymentSetId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub deployment_set_id: Option<String>,
     /// `RamNodeTypes`.
     ///
     /// Wire name: `RamNodeTypes`; type: array of string; optional. Limits: at least 0 items, at most 5 items. Example: `Standard`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "RamNodeTypes", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub ram_node_types: Vec<String>,
     /// `Tag`.
     ///
     /// Wire name: `Tag`; type: array of object [`TagItem`]; optional. Limits: at most 20 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Tag", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub tag: Vec<TagItem>,
     /// `AddOns`.
     ///
     /// Wire name: `AddOns`; type: array of object [`AddOnsItem`]; optional. Limits: at most 20 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "AddOns", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub add_ons: Vec<AddOnsItem>,
 }
 impl CreateClusterRequest {
@@ -955,29 +1318,38 @@ impl CreateClusterRequestBuilder {
         let is_compute_ess = self.is_compute_ess;
         let cluster_version = self.cluster_version;
         let application = self.application;
-        crate::operation_support::check::items(
-            "CreateCluster",
-            "Application",
-            application.len(),
-            None,
-            Some(100u64),
-        )?;
+        if !application.is_empty() {
+            crate::operation_support::check::items(
+                "CreateCluster",
+                "Application",
+                application.len(),
+                None,
+                Some(100u64),
+            )?;
+        }
         let additional_volumes = self.additional_volumes;
-        crate::operation_support::check::items(
-            "CreateCluster",
-            "AdditionalVolumes",
-            additional_volumes.len(),
-            None,
-            Some(100u64),
-        )?;
+        if !additional_volumes.is_empty() {
+            crate::operation_support::check::items(
+                "CreateCluster",
+                "AdditionalVolumes",
+                additional_volumes.len(),
+                None,
+                Some(100u64),
+            )?;
+        }
+        for (index, item) in additional_volumes.iter().enumerate() {
+            item.check("CreateCluster", &format!("AdditionalVolumes.{}", index + 1))?;
+        }
         let post_install_script = self.post_install_script;
-        crate::operation_support::check::items(
-            "CreateCluster",
-            "PostInstallScript",
-            post_install_script.len(),
-            None,
-            Some(16u64),
-        )?;
+        if !post_install_script.is_empty() {
+            crate::operation_support::check::items(
+                "CreateCluster",
+                "PostInstallScript",
+                post_install_script.len(),
+                None,
+                Some(16u64),
+            )?;
+        }
         let plugin = self.plugin;
         let without_agent = self.without_agent;
         let without_nas = self.without_nas;
@@ -985,29 +1357,35 @@ impl CreateClusterRequestBuilder {
         let network_interface_traffic_mode = self.network_interface_traffic_mode;
         let deployment_set_id = self.deployment_set_id;
         let ram_node_types = self.ram_node_types;
-        crate::operation_support::check::items(
-            "CreateCluster",
-            "RamNodeTypes",
-            ram_node_types.len(),
-            Some(0u64),
-            Some(5u64),
-        )?;
+        if !ram_node_types.is_empty() {
+            crate::operation_support::check::items(
+                "CreateCluster",
+                "RamNodeTypes",
+                ram_node_types.len(),
+                Some(0u64),
+                Some(5u64),
+            )?;
+        }
         let tag = self.tag;
-        crate::operation_support::check::items(
-            "CreateCluster",
-            "Tag",
-            tag.len(),
-            None,
-            Some(20u64),
-        )?;
+        if !tag.is_empty() {
+            crate::operation_support::check::items(
+                "CreateCluster",
+                "Tag",
+                tag.len(),
+                None,
+                Some(20u64),
+            )?;
+        }
         let add_ons = self.add_ons;
-        crate::operation_support::check::items(
-            "CreateCluster",
-            "AddOns",
-            add_ons.len(),
-            None,
-            Some(20u64),
-        )?;
+        if !add_ons.is_empty() {
+            crate::operation_support::check::items(
+                "CreateCluster",
+                "AddOns",
+                add_ons.len(),
+                None,
+                Some(20u64),
+            )?;
+        }
         Ok(CreateClusterRequest {
             zone_id,
             name,
@@ -1316,12 +1694,14 @@ impl crate::operation_support::Operation for CreateClusterRequest {
 ///
 /// Part of the [`CreateClusterRequest`] parameters (`Application[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ApplicationItem {
     /// `Tag`.
     ///
     /// Wire name: `Tag`; type: string. Example: `OpenMPI_11.1`.
-    #[serde(rename = "Tag", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Tag", default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
 }
 impl ApplicationItem {
@@ -1339,12 +1719,14 @@ impl ApplicationItem {
 ///
 /// Part of the [`CreateClusterRequest`] parameters (`AdditionalVolumes[].Roles[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct RolesItem {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `["Compute"]`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl RolesItem {
@@ -1362,57 +1744,71 @@ impl RolesItem {
 ///
 /// Part of the [`CreateClusterRequest`] parameters (`AdditionalVolumes[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct AdditionalVolumesItem {
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string. Example: `high`.
-    #[serde(rename = "JobQueue", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "JobQueue", default, skip_serializing_if = "Option::is_none")]
     pub job_queue: Option<String>,
     /// `LocalDirectory`.
     ///
     /// Wire name: `LocalDirectory`; type: string. Example: `/ff`.
-    #[serde(rename = "LocalDirectory", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "LocalDirectory", default, skip_serializing_if = "Option::is_none")]
     pub local_directory: Option<String>,
     /// `Location`.
     ///
     /// Wire name: `Location`; type: string. Example: `PublicCloud`.
-    #[serde(rename = "Location", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Location", default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// `RemoteDirectory`.
     ///
     /// Wire name: `RemoteDirectory`; type: string. Example: `/test`.
-    #[serde(rename = "RemoteDirectory", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RemoteDirectory",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remote_directory: Option<String>,
     /// `Roles`.
     ///
     /// Wire name: `Roles`; type: array of object [`RolesItem`]. Limits: at most 8 items.
-    #[serde(rename = "Roles", skip_serializing_if = "Vec::is_empty")]
+    #[serde(rename = "Roles", default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<RolesItem>,
     /// `VolumeId`.
     ///
     /// Wire name: `VolumeId`; type: string. Example: `extreme-00b88****`.
-    #[serde(rename = "VolumeId", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VolumeId", default, skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<String>,
     /// `VolumeMountOption`.
     ///
     /// Wire name: `VolumeMountOption`; type: string. Example: `-t nfs -o vers=4.0`.
-    #[serde(rename = "VolumeMountOption", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VolumeMountOption",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub volume_mount_option: Option<String>,
     /// `VolumeMountpoint`.
     ///
     /// Wire name: `VolumeMountpoint`; type: string. Example: `0088****-sihc.cn-hangzhou.extreme.nas.aliyuncs.com`.
-    #[serde(rename = "VolumeMountpoint", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VolumeMountpoint",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub volume_mountpoint: Option<String>,
     /// `VolumeProtocol`.
     ///
     /// Wire name: `VolumeProtocol`; type: string. Example: `NFS`.
-    #[serde(rename = "VolumeProtocol", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VolumeProtocol", default, skip_serializing_if = "Option::is_none")]
     pub volume_protocol: Option<String>,
     /// `VolumeType`.
     ///
     /// Wire name: `VolumeType`; type: string. Example: `nas`.
-    #[serde(rename = "VolumeType", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VolumeType", default, skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
 }
 impl AdditionalVolumesItem {
@@ -1471,21 +1867,43 @@ impl AdditionalVolumesItem {
         self
     }
 }
+impl AdditionalVolumesItem {
+    /// Checks required fields and limits, naming a problem by its
+    /// wire path below `path`.
+    pub(crate) fn check(
+        &self,
+        operation: &'static str,
+        path: &str,
+    ) -> Result<(), crate::InvalidRequest> {
+        if !self.roles.is_empty() {
+            crate::operation_support::check::items(
+                operation,
+                &format!("{path}.Roles"),
+                self.roles.len(),
+                None,
+                Some(8u64),
+            )?;
+        }
+        Ok(())
+    }
+}
 /// `PostInstallScriptItem` parameter value.
 ///
 /// Part of the [`CreateClusterRequest`] parameters (`PostInstallScript[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct PostInstallScriptItem {
     /// `Args`.
     ///
     /// Wire name: `Args`; type: string. Example: `bashfile.sh`.
-    #[serde(rename = "Args", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Args", default, skip_serializing_if = "Option::is_none")]
     pub args: Option<String>,
     /// `Url`.
     ///
     /// Wire name: `Url`; type: string. Example: `/opt/job.sh`.
-    #[serde(rename = "Url", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 impl PostInstallScriptItem {
@@ -1508,17 +1926,19 @@ impl PostInstallScriptItem {
 ///
 /// Part of the [`CreateClusterRequest`] parameters (`Tag[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct TagItem {
     /// `Key`.
     ///
     /// Wire name: `Key`; type: string. Example: `TestKey`.
-    #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `Value`.
     ///
     /// Wire name: `Value`; type: string. Example: `TestValue`.
-    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl TagItem {
@@ -1541,42 +1961,44 @@ impl TagItem {
 ///
 /// Part of the [`CreateClusterRequest`] parameters (`AddOns[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct AddOnsItem {
     /// `ConfigFile`.
     ///
     /// Wire name: `ConfigFile`; type: string. Example: `/usr/local/addon/cromwell/cromwell.conf`.
-    #[serde(rename = "ConfigFile", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ConfigFile", default, skip_serializing_if = "Option::is_none")]
     pub config_file: Option<String>,
     /// `DBType`.
     ///
     /// Wire name: `DBType`; type: string. Example: `Mysql`.
-    #[serde(rename = "DBType", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DBType", default, skip_serializing_if = "Option::is_none")]
     pub db_type: Option<String>,
     /// `DefaultStart`.
     ///
     /// Wire name: `DefaultStart`; type: boolean. Example: `true`.
-    #[serde(rename = "DefaultStart", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DefaultStart", default, skip_serializing_if = "Option::is_none")]
     pub default_start: Option<bool>,
     /// `DeployMode`.
     ///
     /// Wire name: `DeployMode`; type: string. Example: `local`.
-    #[serde(rename = "DeployMode", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DeployMode", default, skip_serializing_if = "Option::is_none")]
     pub deploy_mode: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `cromwell`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Port`.
     ///
     /// Wire name: `Port`; type: number. Example: `10000.0`.
-    #[serde(rename = "Port", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
     pub port: Option<f64>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `85`.
-    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 impl AddOnsItem {

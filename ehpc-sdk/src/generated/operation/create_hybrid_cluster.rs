@@ -94,171 +94,393 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `CreateHybridCluster`. Build one with [`CreateHybridClusterRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::create_hybrid_cluster`](crate::Client::create_hybrid_cluster).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CreateHybridClusterRequest {
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string; optional. Example: `cn-hangzhou-b`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ZoneId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub zone_id: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string; required. Example: `hybridcluster`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Name"))]
     pub name: String,
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string; optional. Example: `TestDescription`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Description", default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// `EhpcVersion`.
     ///
     /// Wire name: `EhpcVersion`; type: string; optional. Example: `1.0.0`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "EhpcVersion", default, skip_serializing_if = "Option::is_none")
+    )]
     pub ehpc_version: Option<String>,
     /// `ClientVersion`.
     ///
     /// Wire name: `ClientVersion`; type: string; optional. Example: `1.0.64`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ClientVersion", default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_version: Option<String>,
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string; required. Example: `CentOS_7.2_64`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "OsTag"))]
     pub os_tag: String,
     /// `Domain`.
     ///
     /// Wire name: `Domain`; type: string; optional. Example: `nis`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")
+    )]
     pub domain: Option<String>,
     /// `Location`.
     ///
     /// Wire name: `Location`; type: string; optional. Example: `OnPremise`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Location", default, skip_serializing_if = "Option::is_none")
+    )]
     pub location: Option<String>,
     /// `SecurityGroupId`.
     ///
     /// Wire name: `SecurityGroupId`; type: string; optional. Example: `sg-bp13n61xsydodfyg****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "SecurityGroupId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub security_group_id: Option<String>,
     /// `SecurityGroupName`.
     ///
     /// Wire name: `SecurityGroupName`; type: string; optional. Example: `ehpc-SecurityGroup`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "SecurityGroupName",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub security_group_name: Option<String>,
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string; required. Example: `vpc-b3f3edefefeep0760yju****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "VpcId"))]
     pub vpc_id: String,
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string; required. Example: `vsw-bp1lfcjbfb099rrjn****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "VSwitchId"))]
     pub v_switch_id: String,
     /// `EcsOrder.Manager.InstanceType`.
     ///
     /// Wire name: `EcsOrder.Manager.InstanceType`; type: string; optional. Example: `ecs.n1.tiny`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "EcsOrder.Manager.InstanceType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub ecs_order_manager_instance_type: Option<String>,
     /// `EcsOrder.Compute.InstanceType`.
     ///
     /// Wire name: `EcsOrder.Compute.InstanceType`; type: string; required. Example: `ecs.n1.tiny`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "EcsOrder.Compute.InstanceType")
+    )]
     pub ecs_order_compute_instance_type: String,
     /// `VolumeType`.
     ///
     /// Wire name: `VolumeType`; type: string; optional. Service default: `nas`. Example: `NAS`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "VolumeType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub volume_type: Option<String>,
     /// `VolumeId`.
     ///
     /// Wire name: `VolumeId`; type: string; optional. Example: `008b64****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "VolumeId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub volume_id: Option<String>,
     /// `VolumeProtocol`.
     ///
     /// Wire name: `VolumeProtocol`; type: string; optional. Service default: `nfs`. Example: `NFS`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "VolumeProtocol",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub volume_protocol: Option<String>,
     /// `VolumeMountpoint`.
     ///
     /// Wire name: `VolumeMountpoint`; type: string; optional. Example: `008b648bcb-s****.cn-hangzhou.nas.aliyuncs.com`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "VolumeMountpoint",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub volume_mountpoint: Option<String>,
     /// `RemoteDirectory`.
     ///
     /// Wire name: `RemoteDirectory`; type: string; optional. Example: `/RemoteDirectory`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "RemoteDirectory",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub remote_directory: Option<String>,
     /// `OnPremiseVolumeProtocol`.
     ///
     /// Wire name: `OnPremiseVolumeProtocol`; type: string; optional. Example: `NFS`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "OnPremiseVolumeProtocol",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub on_premise_volume_protocol: Option<String>,
     /// `OnPremiseVolumeMountPoint`.
     ///
     /// Wire name: `OnPremiseVolumeMountPoint`; type: string; optional. Example: `RemoteNasDomain.com`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "OnPremiseVolumeMountPoint",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub on_premise_volume_mount_point: Option<String>,
     /// `OnPremiseVolumeRemotePath`.
     ///
     /// Wire name: `OnPremiseVolumeRemotePath`; type: string; optional. Example: `/RemoteDirectory`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "OnPremiseVolumeRemotePath",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub on_premise_volume_remote_path: Option<String>,
     /// `OnPremiseVolumeLocalPath`.
     ///
     /// Wire name: `OnPremiseVolumeLocalPath`; type: string; optional. Example: `/OnCloudDirectory`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "OnPremiseVolumeLocalPath",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub on_premise_volume_local_path: Option<String>,
     /// `Password`.
     ///
     /// Wire name: `Password`; type: string; optional. Example: `123****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Password", default, skip_serializing_if = "Option::is_none")
+    )]
     pub password: Option<String>,
     /// `KeyPairName`.
     ///
     /// Wire name: `KeyPairName`; type: string; optional. Example: `test`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "KeyPairName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub key_pair_name: Option<String>,
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string; optional. Example: `workq`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "JobQueue", default, skip_serializing_if = "Option::is_none")
+    )]
     pub job_queue: Option<String>,
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string; optional. Example: `rg-acfmxazb4ph****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ResourceGroupId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub resource_group_id: Option<String>,
     /// `HybridClusterOpMode`.
     ///
     /// Wire name: `HybridClusterOpMode`; type: string; optional. Example: `SSH`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "HybridClusterOpMode",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub hybrid_cluster_op_mode: Option<String>,
     /// `SchedulerPreInstall`.
     ///
     /// Wire name: `SchedulerPreInstall`; type: boolean; optional. Example: `true`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "SchedulerPreInstall",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub scheduler_pre_install: Option<bool>,
     /// `ComputeSpotStrategy`.
     ///
     /// Wire name: `ComputeSpotStrategy`; type: string; optional. Example: `NoSpot`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ComputeSpotStrategy",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub compute_spot_strategy: Option<String>,
     /// `ComputeSpotPriceLimit`.
     ///
     /// Wire name: `ComputeSpotPriceLimit`; type: number; optional. Example: `0.034`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ComputeSpotPriceLimit",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub compute_spot_price_limit: Option<f64>,
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string; optional. Example: `system`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ImageOwnerAlias",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub image_owner_alias: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; optional. Example: `wi_1607_x64_dtc_zh_40G_alibase****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub image_id: Option<String>,
     /// `ClientToken`.
     ///
     /// Wire name: `ClientToken`; type: string; optional. Example: `123e4567-e89b-12d3-a456-426655440000`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_token: Option<String>,
     /// `MultiOs`.
     ///
     /// Wire name: `MultiOs`; type: boolean; optional. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "MultiOs", default, skip_serializing_if = "Option::is_none")
+    )]
     pub multi_os: Option<bool>,
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: array of object [`NodesItem`]; optional. Limits: at most 100 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Nodes", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub nodes: Vec<NodesItem>,
     /// `Application`.
     ///
     /// Wire name: `Application`; type: array of object [`ApplicationItem`]; optional. Limits: at most 100 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Application", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub application: Vec<ApplicationItem>,
     /// `PostInstallScript`.
     ///
     /// Wire name: `PostInstallScript`; type: array of object [`PostInstallScriptItem`]; optional. Limits: at most 16 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "PostInstallScript",
+            default,
+            skip_serializing_if = "Vec::is_empty"
+        )
+    )]
     pub post_install_script: Vec<PostInstallScriptItem>,
     /// `Plugin`.
     ///
     /// Wire name: `Plugin`; type: string; optional. Example: `{"pluginMod": "oss","pluginLocalPath": "/opt/plugin","pluginOssPath": "https://bucket.oss-cn-hangzhou.aliyuncs.com/plugin/plugin.tgz"}`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Plugin", default, skip_serializing_if = "Option::is_none")
+    )]
     pub plugin: Option<String>,
     /// `OpenldapPar`.
     ///
     /// Wire name: `OpenldapPar`; type: object [`OpenldapPar`]; optional.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "OpenldapPar", default, skip_serializing_if = "Option::is_none")
+    )]
     pub openldap_par: Option<OpenldapPar>,
     /// `WinAdPar`.
     ///
     /// Wire name: `WinAdPar`; type: object [`WinAdPar`]; optional.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "WinAdPar", default, skip_serializing_if = "Option::is_none")
+    )]
     pub win_ad_par: Option<WinAdPar>,
 }
 impl CreateHybridClusterRequest {
@@ -658,29 +880,35 @@ impl CreateHybridClusterRequestBuilder {
         let client_token = self.client_token;
         let multi_os = self.multi_os;
         let nodes = self.nodes;
-        crate::operation_support::check::items(
-            "CreateHybridCluster",
-            "Nodes",
-            nodes.len(),
-            None,
-            Some(100u64),
-        )?;
+        if !nodes.is_empty() {
+            crate::operation_support::check::items(
+                "CreateHybridCluster",
+                "Nodes",
+                nodes.len(),
+                None,
+                Some(100u64),
+            )?;
+        }
         let application = self.application;
-        crate::operation_support::check::items(
-            "CreateHybridCluster",
-            "Application",
-            application.len(),
-            None,
-            Some(100u64),
-        )?;
+        if !application.is_empty() {
+            crate::operation_support::check::items(
+                "CreateHybridCluster",
+                "Application",
+                application.len(),
+                None,
+                Some(100u64),
+            )?;
+        }
         let post_install_script = self.post_install_script;
-        crate::operation_support::check::items(
-            "CreateHybridCluster",
-            "PostInstallScript",
-            post_install_script.len(),
-            None,
-            Some(16u64),
-        )?;
+        if !post_install_script.is_empty() {
+            crate::operation_support::check::items(
+                "CreateHybridCluster",
+                "PostInstallScript",
+                post_install_script.len(),
+                None,
+                Some(16u64),
+            )?;
+        }
         let plugin = self.plugin;
         let openldap_par = self.openldap_par;
         let win_ad_par = self.win_ad_par;
@@ -892,37 +1120,39 @@ impl crate::operation_support::Operation for CreateHybridClusterRequest {
 ///
 /// Part of the [`CreateHybridClusterRequest`] parameters (`Nodes[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct NodesItem {
     /// `AccountType`.
     ///
     /// Wire name: `AccountType`; type: string. Example: `nis`.
-    #[serde(rename = "AccountType", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AccountType", default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<String>,
     /// `Dir`.
     ///
     /// Wire name: `Dir`; type: string. Example: `/opt/sge/default/`.
-    #[serde(rename = "Dir", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Dir", default, skip_serializing_if = "Option::is_none")]
     pub dir: Option<String>,
     /// `HostName`.
     ///
     /// Wire name: `HostName`; type: string. Example: `test1`.
-    #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// `IpAddress`.
     ///
     /// Wire name: `IpAddress`; type: string. Example: `00b648b****`.
-    #[serde(rename = "IpAddress", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "IpAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// `Role`.
     ///
     /// Wire name: `Role`; type: string. Example: `Compute`.
-    #[serde(rename = "Role", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// `SchedulerType`.
     ///
     /// Wire name: `SchedulerType`; type: string. Example: `pbs`.
-    #[serde(rename = "SchedulerType", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SchedulerType", default, skip_serializing_if = "Option::is_none")]
     pub scheduler_type: Option<String>,
 }
 impl NodesItem {
@@ -965,12 +1195,14 @@ impl NodesItem {
 ///
 /// Part of the [`CreateHybridClusterRequest`] parameters (`Application[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ApplicationItem {
     /// `Tag`.
     ///
     /// Wire name: `Tag`; type: string. Example: `OpenMPI_11.1`.
-    #[serde(rename = "Tag", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Tag", default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
 }
 impl ApplicationItem {
@@ -988,17 +1220,19 @@ impl ApplicationItem {
 ///
 /// Part of the [`CreateHybridClusterRequest`] parameters (`PostInstallScript[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct PostInstallScriptItem {
     /// `Args`.
     ///
     /// Wire name: `Args`; type: string. Example: `bash file.sh`.
-    #[serde(rename = "Args", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Args", default, skip_serializing_if = "Option::is_none")]
     pub args: Option<String>,
     /// `Url`.
     ///
     /// Wire name: `Url`; type: string. Example: `/opt/job.sh`.
-    #[serde(rename = "Url", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 impl PostInstallScriptItem {
@@ -1021,22 +1255,28 @@ impl PostInstallScriptItem {
 ///
 /// Part of the [`CreateHybridClusterRequest`] parameters (`OpenldapPar`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct OpenldapPar {
     /// `BaseDn`.
     ///
     /// Wire name: `BaseDn`; type: string. Example: `ehpctest`.
-    #[serde(rename = "BaseDn", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BaseDn", default, skip_serializing_if = "Option::is_none")]
     pub base_dn: Option<String>,
     /// `FallbackHomeDir`.
     ///
     /// Wire name: `FallbackHomeDir`; type: string. Example: `/home`.
-    #[serde(rename = "FallbackHomeDir", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "FallbackHomeDir",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub fallback_home_dir: Option<String>,
     /// `LdapServerIp`.
     ///
     /// Wire name: `LdapServerIp`; type: string. Example: `192.168.1.2`.
-    #[serde(rename = "LdapServerIp", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "LdapServerIp", default, skip_serializing_if = "Option::is_none")]
     pub ldap_server_ip: Option<String>,
 }
 impl OpenldapPar {
@@ -1064,27 +1304,29 @@ impl OpenldapPar {
 ///
 /// Part of the [`CreateHybridClusterRequest`] parameters (`WinAdPar`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct WinAdPar {
     /// `AdDc`.
     ///
     /// Wire name: `AdDc`; type: string. Example: `ad-hybrid001.ehpcad.com`.
-    #[serde(rename = "AdDc", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AdDc", default, skip_serializing_if = "Option::is_none")]
     pub ad_dc: Option<String>,
     /// `AdIp`.
     ///
     /// Wire name: `AdIp`; type: string. Example: `192.168.1.2`.
-    #[serde(rename = "AdIp", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AdIp", default, skip_serializing_if = "Option::is_none")]
     pub ad_ip: Option<String>,
     /// `AdUser`.
     ///
     /// Wire name: `AdUser`; type: string. Example: `Administrator`.
-    #[serde(rename = "AdUser", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AdUser", default, skip_serializing_if = "Option::is_none")]
     pub ad_user: Option<String>,
     /// `AdUserPasswd`.
     ///
     /// Wire name: `AdUserPasswd`; type: string. Example: `xxxxxx`.
-    #[serde(rename = "AdUserPasswd", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AdUserPasswd", default, skip_serializing_if = "Option::is_none")]
     pub ad_user_passwd: Option<String>,
 }
 impl WinAdPar {

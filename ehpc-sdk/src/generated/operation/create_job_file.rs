@@ -39,31 +39,49 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `CreateJobFile`. Build one with [`CreateJobFileRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::create_job_file`](crate::Client::create_job_file).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CreateJobFileRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `RunasUser`.
     ///
     /// Wire name: `RunasUser`; type: string; required. Example: `testuser1`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "RunasUser"))]
     pub runas_user: String,
     /// `RunasUserPassword`.
     ///
     /// Wire name: `RunasUserPassword`; type: string; optional. Example: `!QAZ****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "RunasUserPassword",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub runas_user_password: Option<String>,
     /// `Content`.
     ///
     /// Wire name: `Content`; type: string; required. Example: `c2xlZXAgMzA=`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Content"))]
     pub content: String,
     /// `TargetFile`.
     ///
     /// Wire name: `TargetFile`; type: string; required. Example: `lammps.pbs`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "TargetFile"))]
     pub target_file: String,
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Async", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#async: Option<bool>,
 }
 impl CreateJobFileRequest {

@@ -28,15 +28,26 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `DeleteCluster`. Build one with [`DeleteClusterRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::delete_cluster`](crate::Client::delete_cluster).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DeleteClusterRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-QKKVqO****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `ReleaseInstance`.
     ///
     /// Wire name: `ReleaseInstance`; type: string; optional. Limits: one of `true`. Example: `true`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ReleaseInstance",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub release_instance: Option<String>,
 }
 impl DeleteClusterRequest {

@@ -26,11 +26,14 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `DeleteJobTemplates`. Build one with [`DeleteJobTemplatesRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::delete_job_templates`](crate::Client::delete_job_templates).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DeleteJobTemplatesRequest {
     /// `Templates`.
     ///
     /// Wire name: `Templates`; type: string; required. Example: `[{"Id":"ehpc-job-tmpl-6RVcMK****"},{"Id": "ehpc-job-tmpl-6RxO5y****"}]`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Templates"))]
     pub templates: String,
 }
 impl DeleteJobTemplatesRequest {

@@ -34,19 +34,27 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `DeleteJobs`. Build one with [`DeleteJobsRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::delete_jobs`](crate::Client::delete_jobs).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DeleteJobsRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `Jobs`.
     ///
     /// Wire name: `Jobs`; type: string; required. Example: `[{"Id": "0.sched****"},{"Id": "1.sched****"}]`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Jobs"))]
     pub jobs: String,
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Async", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#async: Option<bool>,
 }
 impl DeleteJobsRequest {

@@ -37,23 +37,39 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `DeleteNodes`. Build one with [`DeleteNodesRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::delete_nodes`](crate::Client::delete_nodes).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DeleteNodesRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `ReleaseInstance`.
     ///
     /// Wire name: `ReleaseInstance`; type: boolean; optional. Service default: `true`. Example: `true`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ReleaseInstance",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub release_instance: Option<bool>,
     /// `Sync`.
     ///
     /// Wire name: `Sync`; type: boolean; optional. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Sync", default, skip_serializing_if = "Option::is_none")
+    )]
     pub sync: Option<bool>,
     /// `Instance`.
     ///
     /// Wire name: `Instance`; type: array of object [`InstanceItem`]; required. Limits: at most 10000 items.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Instance"))]
     pub instance: Vec<InstanceItem>,
 }
 impl DeleteNodesRequest {
@@ -114,13 +130,15 @@ impl DeleteNodesRequestBuilder {
             "Instance",
             &instance,
         )?;
-        crate::operation_support::check::items(
-            "DeleteNodes",
-            "Instance",
-            instance.len(),
-            None,
-            Some(10000u64),
-        )?;
+        if !instance.is_empty() {
+            crate::operation_support::check::items(
+                "DeleteNodes",
+                "Instance",
+                instance.len(),
+                None,
+                Some(10000u64),
+            )?;
+        }
         Ok(DeleteNodesRequest {
             cluster_id,
             release_instance,
@@ -163,12 +181,14 @@ impl crate::operation_support::Operation for DeleteNodesRequest {
 ///
 /// Part of the [`DeleteNodesRequest`] parameters (`Instance[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct InstanceItem {
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string. Example: `i-bp13p7vlcb1uihfv****`.
-    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 impl InstanceItem {

@@ -31,15 +31,19 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `DeleteQueue`. Build one with [`DeleteQueueRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::delete_queue`](crate::Client::delete_queue).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DeleteQueueRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string; required. Example: `workq`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "QueueName"))]
     pub queue_name: String,
 }
 impl DeleteQueueRequest {

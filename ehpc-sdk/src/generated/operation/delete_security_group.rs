@@ -28,15 +28,19 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `DeleteSecurityGroup`. Build one with [`DeleteSecurityGroupRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::delete_security_group`](crate::Client::delete_security_group).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `SecurityGroupId`.
     ///
     /// Wire name: `SecurityGroupId`; type: string; required. Example: `sg-bp13n61xsydodfyg****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "SecurityGroupId"))]
     pub security_group_id: String,
 }
 impl DeleteSecurityGroupRequest {

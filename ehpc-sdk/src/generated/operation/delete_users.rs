@@ -33,19 +33,27 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `DeleteUsers`. Build one with [`DeleteUsersRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::delete_users`](crate::Client::delete_users).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DeleteUsersRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `User`.
     ///
     /// Wire name: `User`; type: array of object [`UserItem`]; required. Limits: at most 10000 items.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "User"))]
     pub user: Vec<UserItem>,
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Async", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#async: Option<bool>,
 }
 impl DeleteUsersRequest {
@@ -92,13 +100,18 @@ impl DeleteUsersRequestBuilder {
         )?;
         let user = self.user;
         crate::operation_support::check::required_list("DeleteUsers", "User", &user)?;
-        crate::operation_support::check::items(
-            "DeleteUsers",
-            "User",
-            user.len(),
-            None,
-            Some(10000u64),
-        )?;
+        if !user.is_empty() {
+            crate::operation_support::check::items(
+                "DeleteUsers",
+                "User",
+                user.len(),
+                None,
+                Some(10000u64),
+            )?;
+        }
+        for (index, item) in user.iter().enumerate() {
+            item.check("DeleteUsers", &format!("User.{}", index + 1))?;
+        }
         let r#async = self.r#async;
         Ok(DeleteUsersRequest {
             cluster_id,
@@ -138,12 +151,14 @@ impl crate::operation_support::Operation for DeleteUsersRequest {
 ///
 /// Part of the [`DeleteUsersRequest`] parameters (`User[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct UserItem {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `user1`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl UserItem {
@@ -155,6 +170,22 @@ impl UserItem {
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
+    }
+}
+impl UserItem {
+    /// Checks required fields and limits, naming a problem by its
+    /// wire path below `path`.
+    pub(crate) fn check(
+        &self,
+        operation: &'static str,
+        path: &str,
+    ) -> Result<(), crate::InvalidRequest> {
+        crate::operation_support::check::present(
+            operation,
+            &format!("{path}.Name"),
+            &self.name,
+        )?;
+        Ok(())
     }
 }
 /// Deletes users.

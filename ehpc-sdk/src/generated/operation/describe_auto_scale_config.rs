@@ -23,11 +23,14 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `DescribeAutoScaleConfig`. Build one with [`DescribeAutoScaleConfigRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::describe_auto_scale_config`](crate::Client::describe_auto_scale_config).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DescribeAutoScaleConfigRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
 }
 impl DescribeAutoScaleConfigRequest {

@@ -29,11 +29,14 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `DescribeCluster`. Build one with [`DescribeClusterRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::describe_cluster`](crate::Client::describe_cluster).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DescribeClusterRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-QKKVqO****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
 }
 impl DescribeClusterRequest {

@@ -30,31 +30,42 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `DescribeImagePrice`. Build one with [`DescribeImagePriceRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::describe_image_price`](crate::Client::describe_image_price).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DescribeImagePriceRequest {
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; required. Example: `m-bp198jigq7l1ga11****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ImageId"))]
     pub image_id: String,
     /// `PriceUnit`.
     ///
     /// Wire name: `PriceUnit`; type: string; required. Example: `Day`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "PriceUnit"))]
     pub price_unit: String,
     /// `SkuCode`.
     ///
     /// Wire name: `SkuCode`; type: string; required. Example: `package`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "SkuCode"))]
     pub sku_code: String,
     /// `Period`.
     ///
     /// Wire name: `Period`; type: integer (int32); required. Example: `1`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Period"))]
     pub period: i32,
     /// `Amount`.
     ///
     /// Wire name: `Amount`; type: integer (int32); required. Example: `2`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Amount"))]
     pub amount: i32,
     /// `OrderType`.
     ///
     /// Wire name: `OrderType`; type: string; optional. Example: `INSTANCE-BUY`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "OrderType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub order_type: Option<String>,
 }
 impl DescribeImagePriceRequest {

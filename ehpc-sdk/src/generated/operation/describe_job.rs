@@ -32,19 +32,27 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `DescribeJob`. Build one with [`DescribeJobRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::describe_job`](crate::Client::describe_job).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DescribeJobRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string; required. Example: `1.scheduler****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "JobId"))]
     pub job_id: String,
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Async", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#async: Option<bool>,
 }
 impl DescribeJobRequest {

@@ -29,23 +29,35 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `DescribePrice`. Build one with [`DescribePriceRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::describe_price`](crate::Client::describe_price).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DescribePriceRequest {
     /// `PriceUnit`.
     ///
     /// Wire name: `PriceUnit`; type: string; required. Example: `Hour`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "PriceUnit"))]
     pub price_unit: String,
     /// `ChargeType`.
     ///
     /// Wire name: `ChargeType`; type: string; optional. Example: `PostPaid`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ChargeType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub charge_type: Option<String>,
     /// `OrderType`.
     ///
     /// Wire name: `OrderType`; type: string; optional. Example: `INSTANCE-BUY`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "OrderType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub order_type: Option<String>,
     /// `Commodities`.
     ///
     /// Wire name: `Commodities`; type: array of object [`CommoditiesItem`]; required. Limits: at most 2500 items.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Commodities"))]
     pub commodities: Vec<CommoditiesItem>,
 }
 impl DescribePriceRequest {
@@ -106,13 +118,18 @@ impl DescribePriceRequestBuilder {
             "Commodities",
             &commodities,
         )?;
-        crate::operation_support::check::items(
-            "DescribePrice",
-            "Commodities",
-            commodities.len(),
-            None,
-            Some(2500u64),
-        )?;
+        if !commodities.is_empty() {
+            crate::operation_support::check::items(
+                "DescribePrice",
+                "Commodities",
+                commodities.len(),
+                None,
+                Some(2500u64),
+            )?;
+        }
+        for (index, item) in commodities.iter().enumerate() {
+            item.check("DescribePrice", &format!("Commodities.{}", index + 1))?;
+        }
         Ok(DescribePriceRequest {
             price_unit,
             charge_type,
@@ -155,32 +172,42 @@ impl crate::operation_support::Operation for DescribePriceRequest {
 ///
 /// Part of the [`DescribePriceRequest`] parameters (`Commodities[].DataDisks[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DataDisksItem {
     /// `category`.
     ///
     /// Wire name: `category`; type: string. Example: `cloud_efficiency`.
-    #[serde(rename = "category", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "category", default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// `deleteWithInstance`.
     ///
     /// Wire name: `deleteWithInstance`; type: boolean. Example: `true`.
-    #[serde(rename = "deleteWithInstance", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "deleteWithInstance",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub delete_with_instance: Option<bool>,
     /// `encrypted`.
     ///
     /// Wire name: `encrypted`; type: boolean. Example: `false`.
-    #[serde(rename = "encrypted", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "encrypted", default, skip_serializing_if = "Option::is_none")]
     pub encrypted: Option<bool>,
     /// `performanceLevel`.
     ///
     /// Wire name: `performanceLevel`; type: string. Example: `PL1`.
-    #[serde(rename = "performanceLevel", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "performanceLevel",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub performance_level: Option<String>,
     /// `size`.
     ///
     /// Wire name: `size`; type: integer (int32). Example: `40`.
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "size", default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
 }
 impl DataDisksItem {
@@ -218,65 +245,80 @@ impl DataDisksItem {
 ///
 /// Part of the [`DescribePriceRequest`] parameters (`Commodities[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CommoditiesItem {
     /// `Amount`.
     ///
     /// Wire name: `Amount`; type: integer (int32). Example: `2`.
-    #[serde(rename = "Amount", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Amount", default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i32>,
     /// `DataDisks`.
     ///
     /// Wire name: `DataDisks`; type: array of object [`DataDisksItem`]. Limits: at most 4 items.
-    #[serde(rename = "DataDisks", skip_serializing_if = "Vec::is_empty")]
+    #[serde(rename = "DataDisks", default, skip_serializing_if = "Vec::is_empty")]
     pub data_disks: Vec<DataDisksItem>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.n1.tiny`.
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `InternetChargeType`.
     ///
     /// Wire name: `InternetChargeType`; type: string. Example: `PayByBandwidth`.
-    #[serde(rename = "InternetChargeType", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InternetChargeType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub internet_charge_type: Option<String>,
     /// `InternetMaxBandWidthOut`.
     ///
     /// Wire name: `InternetMaxBandWidthOut`; type: integer (int32). Example: `100`.
-    #[serde(rename = "InternetMaxBandWidthOut", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InternetMaxBandWidthOut",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub internet_max_band_width_out: Option<i32>,
     /// `NetworkType`.
     ///
     /// Wire name: `NetworkType`; type: string. Example: `VPC`.
-    #[serde(rename = "NetworkType", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "NetworkType", default, skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
     /// `NodeType`.
     ///
     /// Wire name: `NodeType`; type: string. Example: `Compute`.
-    #[serde(rename = "NodeType", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "NodeType", default, skip_serializing_if = "Option::is_none")]
     pub node_type: Option<String>,
     /// `Period`.
     ///
     /// Wire name: `Period`; type: integer (int32). Example: `1`.
-    #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i32>,
     /// `SystemDiskCategory`.
     ///
     /// Wire name: `SystemDiskCategory`; type: string. Example: `cloud_ssd`.
-    #[serde(rename = "SystemDiskCategory", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SystemDiskCategory",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub system_disk_category: Option<String>,
     /// `SystemDiskPerformanceLevel`.
     ///
     /// Wire name: `SystemDiskPerformanceLevel`; type: string. Example: `PL1`.
     #[serde(
         rename = "SystemDiskPerformanceLevel",
+        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub system_disk_performance_level: Option<String>,
     /// `SystemDiskSize`.
     ///
     /// Wire name: `SystemDiskSize`; type: integer (int32). Example: `40`.
-    #[serde(rename = "SystemDiskSize", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SystemDiskSize", default, skip_serializing_if = "Option::is_none")]
     pub system_disk_size: Option<i32>,
 }
 impl CommoditiesItem {
@@ -338,6 +380,46 @@ impl CommoditiesItem {
     pub fn system_disk_size(mut self, value: i32) -> Self {
         self.system_disk_size = Some(value);
         self
+    }
+}
+impl CommoditiesItem {
+    /// Checks required fields and limits, naming a problem by its
+    /// wire path below `path`.
+    pub(crate) fn check(
+        &self,
+        operation: &'static str,
+        path: &str,
+    ) -> Result<(), crate::InvalidRequest> {
+        crate::operation_support::check::present(
+            operation,
+            &format!("{path}.Amount"),
+            &self.amount,
+        )?;
+        if !self.data_disks.is_empty() {
+            crate::operation_support::check::items(
+                operation,
+                &format!("{path}.DataDisks"),
+                self.data_disks.len(),
+                None,
+                Some(4u64),
+            )?;
+        }
+        crate::operation_support::check::present(
+            operation,
+            &format!("{path}.InstanceType"),
+            &self.instance_type,
+        )?;
+        crate::operation_support::check::present(
+            operation,
+            &format!("{path}.NodeType"),
+            &self.node_type,
+        )?;
+        crate::operation_support::check::present(
+            operation,
+            &format!("{path}.Period"),
+            &self.period,
+        )?;
+        Ok(())
     }
 }
 /// Describes price.

@@ -30,15 +30,19 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `DescribeServerlessJobs`. Build one with [`DescribeServerlessJobsRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::describe_serverless_jobs`](crate::Client::describe_serverless_jobs).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DescribeServerlessJobsRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `JobIds`.
     ///
     /// Wire name: `JobIds`; type: array of string; required. Limits: at least 1 item, at most 1 item.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "JobIds"))]
     pub job_ids: Vec<String>,
 }
 impl DescribeServerlessJobsRequest {
@@ -81,13 +85,15 @@ impl DescribeServerlessJobsRequestBuilder {
             "JobIds",
             &job_ids,
         )?;
-        crate::operation_support::check::items(
-            "DescribeServerlessJobs",
-            "JobIds",
-            job_ids.len(),
-            Some(1u64),
-            Some(1u64),
-        )?;
+        if !job_ids.is_empty() {
+            crate::operation_support::check::items(
+                "DescribeServerlessJobs",
+                "JobIds",
+                job_ids.len(),
+                Some(1u64),
+                Some(1u64),
+            )?;
+        }
         Ok(DescribeServerlessJobsRequest {
             cluster_id,
             job_ids,

@@ -51,91 +51,176 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `EditJobTemplate`. Build one with [`EditJobTemplateRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::edit_job_template`](crate::Client::edit_job_template).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct EditJobTemplateRequest {
     /// `TemplateId`.
     ///
     /// Wire name: `TemplateId`; type: string; required. Example: `ehpc-job-tmpl-6RxO5y****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "TemplateId"))]
     pub template_id: String,
     /// `CommandLine`.
     ///
     /// Wire name: `CommandLine`; type: string; required. Example: `./LammpsTest/lammps.pbs`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "CommandLine"))]
     pub command_line: String,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string; required. Example: `jobTemapleteName`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Name"))]
     pub name: String,
     /// `RunasUser`.
     ///
     /// Wire name: `RunasUser`; type: string; optional. Example: `user`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "RunasUser", default, skip_serializing_if = "Option::is_none")
+    )]
     pub runas_user: Option<String>,
     /// `Priority`.
     ///
     /// Wire name: `Priority`; type: integer (int32); optional. Example: `0`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")
+    )]
     pub priority: Option<i32>,
     /// `PackagePath`.
     ///
     /// Wire name: `PackagePath`; type: string; optional. Example: `./packageFolder`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PackagePath", default, skip_serializing_if = "Option::is_none")
+    )]
     pub package_path: Option<String>,
     /// `StdoutRedirectPath`.
     ///
     /// Wire name: `StdoutRedirectPath`; type: string; optional. Example: `./LammpsTest`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "StdoutRedirectPath",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub stdout_redirect_path: Option<String>,
     /// `StderrRedirectPath`.
     ///
     /// Wire name: `StderrRedirectPath`; type: string; optional. Example: `./Lammps`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "StderrRedirectPath",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub stderr_redirect_path: Option<String>,
     /// `ReRunable`.
     ///
     /// Wire name: `ReRunable`; type: boolean; optional. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ReRunable", default, skip_serializing_if = "Option::is_none")
+    )]
     pub re_runable: Option<bool>,
     /// `ArrayRequest`.
     ///
     /// Wire name: `ArrayRequest`; type: string; optional. Example: `1-10:2`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ArrayRequest", default, skip_serializing_if = "Option::is_none")
+    )]
     pub array_request: Option<String>,
     /// `Variables`.
     ///
     /// Wire name: `Variables`; type: string; optional. Example: `[{Name:,Value:},{Name:,Value:}]`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Variables", default, skip_serializing_if = "Option::is_none")
+    )]
     pub variables: Option<String>,
     /// `Queue`.
     ///
     /// Wire name: `Queue`; type: string; optional. Example: `workq`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Queue", default, skip_serializing_if = "Option::is_none")
+    )]
     pub queue: Option<String>,
     /// `ClockTime`.
     ///
     /// Wire name: `ClockTime`; type: string; optional. Example: `12:00:00`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ClockTime", default, skip_serializing_if = "Option::is_none")
+    )]
     pub clock_time: Option<String>,
     /// `Node`.
     ///
     /// Wire name: `Node`; type: integer (int32); optional. Limits: minimum 1, maximum 5000. Example: `2`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Node", default, skip_serializing_if = "Option::is_none")
+    )]
     pub node: Option<i32>,
     /// `Task`.
     ///
     /// Wire name: `Task`; type: integer (int32); optional. Limits: minimum 1, maximum 20000. Example: `2`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Task", default, skip_serializing_if = "Option::is_none")
+    )]
     pub task: Option<i32>,
     /// `Thread`.
     ///
     /// Wire name: `Thread`; type: integer (int32); optional. Limits: minimum 1, maximum 20000. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Thread", default, skip_serializing_if = "Option::is_none")
+    )]
     pub thread: Option<i32>,
     /// `Mem`.
     ///
     /// Wire name: `Mem`; type: string; optional. Example: `1GB`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Mem", default, skip_serializing_if = "Option::is_none")
+    )]
     pub mem: Option<String>,
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int32); optional. Limits: minimum 1, maximum 20000. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Gpu", default, skip_serializing_if = "Option::is_none")
+    )]
     pub gpu: Option<i32>,
     /// `InputFileUrl`.
     ///
     /// Wire name: `InputFileUrl`; type: string; optional. Example: `https://test.oss-cn-beijing.aliyuncs.com/test.py`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "InputFileUrl", default, skip_serializing_if = "Option::is_none")
+    )]
     pub input_file_url: Option<String>,
     /// `WithUnzipCmd`.
     ///
     /// Wire name: `WithUnzipCmd`; type: boolean; optional. Example: `true`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "WithUnzipCmd", default, skip_serializing_if = "Option::is_none")
+    )]
     pub with_unzip_cmd: Option<bool>,
     /// `UnzipCmd`.
     ///
     /// Wire name: `UnzipCmd`; type: string; optional. Example: `tar xzf`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "UnzipCmd", default, skip_serializing_if = "Option::is_none")
+    )]
     pub unzip_cmd: Option<String>,
 }
 impl EditJobTemplateRequest {

@@ -40,43 +40,75 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `GetAccountingReport`. Build one with [`GetAccountingReportRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::get_accounting_report`](crate::Client::get_accounting_report).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct GetAccountingReportRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `StartTime`.
     ///
     /// Wire name: `StartTime`; type: integer (int32); optional. Example: `1576922873`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")
+    )]
     pub start_time: Option<i32>,
     /// `EndTime`.
     ///
     /// Wire name: `EndTime`; type: integer (int32); optional. Example: `1577441873`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")
+    )]
     pub end_time: Option<i32>,
     /// `ReportType`.
     ///
     /// Wire name: `ReportType`; type: string; required. Example: `job_report`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ReportType"))]
     pub report_type: String,
     /// `FilterValue`.
     ///
     /// Wire name: `FilterValue`; type: string; optional. Example: `userNo1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "FilterValue", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filter_value: Option<String>,
     /// `Dim`.
     ///
     /// Wire name: `Dim`; type: string; optional. Example: `user`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Dim", default, skip_serializing_if = "Option::is_none")
+    )]
     pub dim: Option<String>,
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string; optional. Example: `[{Id: 1.scheduler}]`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub job_id: Option<String>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_size: Option<i32>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Example: `10`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PageNumber", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_number: Option<i32>,
 }
 impl GetAccountingReportRequest {

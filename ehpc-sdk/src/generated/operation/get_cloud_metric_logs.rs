@@ -39,43 +39,84 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `GetCloudMetricLogs`. Build one with [`GetCloudMetricLogsRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::get_cloud_metric_logs`](crate::Client::get_cloud_metric_logs).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct GetCloudMetricLogsRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `From`.
     ///
     /// Wire name: `From`; type: integer (int32); required. Example: `1583907780`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "From"))]
     pub from: i32,
     /// `To`.
     ///
     /// Wire name: `To`; type: integer (int32); required. Example: `1583907790`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "To"))]
     pub to: i32,
     /// `Reverse`.
     ///
     /// Wire name: `Reverse`; type: boolean; optional. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Reverse", default, skip_serializing_if = "Option::is_none")
+    )]
     pub reverse: Option<bool>,
     /// `AggregationType`.
     ///
     /// Wire name: `AggregationType`; type: string; optional. Example: `avg`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "AggregationType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub aggregation_type: Option<String>,
     /// `AggregationInterval`.
     ///
     /// Wire name: `AggregationInterval`; type: integer (int32); optional. Example: `10`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "AggregationInterval",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub aggregation_interval: Option<i32>,
     /// `MetricScope`.
     ///
     /// Wire name: `MetricScope`; type: string; optional. Example: `network`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "MetricScope", default, skip_serializing_if = "Option::is_none")
+    )]
     pub metric_scope: Option<String>,
     /// `Filter`.
     ///
     /// Wire name: `Filter`; type: string; optional. Example: `{"Hostname":"compute000"}`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filter: Option<String>,
     /// `MetricCategories`.
     ///
     /// Wire name: `MetricCategories`; type: string; optional. Example: `cpu`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "MetricCategories",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub metric_categories: Option<String>,
 }
 impl GetCloudMetricLogsRequest {

@@ -29,19 +29,27 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `GetCloudMetricProfiling`. Build one with [`GetCloudMetricProfilingRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::get_cloud_metric_profiling`](crate::Client::get_cloud_metric_profiling).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct GetCloudMetricProfilingRequest {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; optional. Service default: `cn-hangzhou`. Example: `cn-hangzhou`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "RegionId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: Option<String>,
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `ProfilingId`.
     ///
     /// Wire name: `ProfilingId`; type: string; required. Example: `ehpc-hz-i-bplukzqgl****_21687_2019-09-09-02-37-40`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ProfilingId"))]
     pub profiling_id: String,
 }
 impl GetCloudMetricProfilingRequest {

@@ -25,11 +25,14 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `GetClusterVolumes`. Build one with [`GetClusterVolumesRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::get_cluster_volumes`](crate::Client::get_cluster_volumes).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct GetClusterVolumesRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-gh5WKb****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
 }
 impl GetClusterVolumesRequest {

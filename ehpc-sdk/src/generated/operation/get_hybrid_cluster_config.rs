@@ -26,15 +26,22 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `GetHybridClusterConfig`. Build one with [`GetHybridClusterConfigRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::get_hybrid_cluster_config`](crate::Client::get_hybrid_cluster_config).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct GetHybridClusterConfigRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `Node`.
     ///
     /// Wire name: `Node`; type: string; optional. Example: `testNode`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Node", default, skip_serializing_if = "Option::is_none")
+    )]
     pub node: Option<String>,
 }
 impl GetHybridClusterConfigRequest {

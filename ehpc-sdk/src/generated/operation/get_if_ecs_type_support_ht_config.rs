@@ -22,11 +22,14 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `GetIfEcsTypeSupportHtConfig`. Build one with [`GetIfEcsTypeSupportHtConfigRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::get_if_ecs_type_support_ht_config`](crate::Client::get_if_ecs_type_support_ht_config).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct GetIfEcsTypeSupportHtConfigRequest {
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string; required. Example: `ecs.g6.large`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "InstanceType"))]
     pub instance_type: String,
 }
 impl GetIfEcsTypeSupportHtConfigRequest {

@@ -32,27 +32,43 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `GetJobLog`. Build one with [`GetJobLogRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::get_job_log`](crate::Client::get_job_log).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct GetJobLogRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string; required. Example: `1.scheduler****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "JobId"))]
     pub job_id: String,
     /// `ExecHost`.
     ///
     /// Wire name: `ExecHost`; type: string; optional. Example: `compute000`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ExecHost", default, skip_serializing_if = "Option::is_none")
+    )]
     pub exec_host: Option<String>,
     /// `Size`.
     ///
     /// Wire name: `Size`; type: integer (int32); optional. Example: `1024`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Size", default, skip_serializing_if = "Option::is_none")
+    )]
     pub size: Option<i32>,
     /// `Offset`.
     ///
     /// Wire name: `Offset`; type: integer (int64); optional. Example: `0`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")
+    )]
     pub offset: Option<i64>,
 }
 impl GetJobLogRequest {

@@ -22,15 +22,19 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `GetPostScripts`. Build one with [`GetPostScriptsRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::get_post_scripts`](crate::Client::get_post_scripts).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct GetPostScriptsRequest {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; required. Example: `cn-shanghai`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "RegionId"))]
     pub region_id: String,
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-sh-EnjshUxn`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
 }
 impl GetPostScriptsRequest {

@@ -28,19 +28,24 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `GetSchedulerInfo`. Build one with [`GetSchedulerInfoRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::get_scheduler_info`](crate::Client::get_scheduler_info).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct GetSchedulerInfoRequest {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; required. Example: `cn-hangzhou`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "RegionId"))]
     pub region_id: String,
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `Scheduler`.
     ///
     /// Wire name: `Scheduler`; type: array of object [`SchedulerItem`]; required. Limits: at most 1000 items.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Scheduler"))]
     pub scheduler: Vec<SchedulerItem>,
 }
 impl GetSchedulerInfoRequest {
@@ -96,13 +101,15 @@ impl GetSchedulerInfoRequestBuilder {
             "Scheduler",
             &scheduler,
         )?;
-        crate::operation_support::check::items(
-            "GetSchedulerInfo",
-            "Scheduler",
-            scheduler.len(),
-            None,
-            Some(1000u64),
-        )?;
+        if !scheduler.is_empty() {
+            crate::operation_support::check::items(
+                "GetSchedulerInfo",
+                "Scheduler",
+                scheduler.len(),
+                None,
+                Some(1000u64),
+            )?;
+        }
         Ok(GetSchedulerInfoRequest {
             region_id,
             cluster_id,
@@ -140,12 +147,14 @@ impl crate::operation_support::Operation for GetSchedulerInfoRequest {
 ///
 /// Part of the [`GetSchedulerInfoRequest`] parameters (`Scheduler[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct SchedulerItem {
     /// `SchedName`.
     ///
     /// Wire name: `SchedName`; type: string. Example: `pbs`.
-    #[serde(rename = "SchedName", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SchedName", default, skip_serializing_if = "Option::is_none")]
     pub sched_name: Option<String>,
 }
 impl SchedulerItem {

@@ -31,11 +31,14 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `GetVisualServiceStatus`. Build one with [`GetVisualServiceStatusRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::get_visual_service_status`](crate::Client::get_visual_service_status).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct GetVisualServiceStatusRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
 }
 impl GetVisualServiceStatusRequest {

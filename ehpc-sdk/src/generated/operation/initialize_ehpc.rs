@@ -21,15 +21,25 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `InitializeEHPC`. Build one with [`InitializeEHPCRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::initialize_ehpc`](crate::Client::initialize_ehpc).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct InitializeEHPCRequest {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; optional. Example: `cn-hangzhou`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "RegionId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: Option<String>,
     /// `ServiceName`.
     ///
     /// Wire name: `ServiceName`; type: string; optional. Limits: one of `E-HPC`, `E-HPC Instant`. Example: `E-HPC`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ServiceName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub service_name: Option<String>,
 }
 impl InitializeEHPCRequest {

@@ -31,15 +31,19 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `InstallSoftware`. Build one with [`InstallSoftwareRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::install_software`](crate::Client::install_software).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct InstallSoftwareRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `Application`.
     ///
     /// Wire name: `Application`; type: string; required. Example: `ABYSS_2.1.5`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Application"))]
     pub application: String,
 }
 impl InstallSoftwareRequest {

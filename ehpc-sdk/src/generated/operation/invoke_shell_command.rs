@@ -35,27 +35,43 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `InvokeShellCommand`. Build one with [`InvokeShellCommandRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::invoke_shell_command`](crate::Client::invoke_shell_command).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct InvokeShellCommandRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `Command`.
     ///
     /// Wire name: `Command`; type: string; required. Example: `echo "hello world"`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Command"))]
     pub command: String,
     /// `WorkingDir`.
     ///
     /// Wire name: `WorkingDir`; type: string; optional. Example: `/home`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "WorkingDir", default, skip_serializing_if = "Option::is_none")
+    )]
     pub working_dir: Option<String>,
     /// `Timeout`.
     ///
     /// Wire name: `Timeout`; type: integer (int32); optional. Example: `3600`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Timeout", default, skip_serializing_if = "Option::is_none")
+    )]
     pub timeout: Option<i32>,
     /// `Instance`.
     ///
     /// Wire name: `Instance`; type: array of object [`InstanceItem`]; optional. Limits: at most 10000 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Instance", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub instance: Vec<InstanceItem>,
 }
 impl InvokeShellCommandRequest {
@@ -124,13 +140,15 @@ impl InvokeShellCommandRequestBuilder {
         let working_dir = self.working_dir;
         let timeout = self.timeout;
         let instance = self.instance;
-        crate::operation_support::check::items(
-            "InvokeShellCommand",
-            "Instance",
-            instance.len(),
-            None,
-            Some(10000u64),
-        )?;
+        if !instance.is_empty() {
+            crate::operation_support::check::items(
+                "InvokeShellCommand",
+                "Instance",
+                instance.len(),
+                None,
+                Some(10000u64),
+            )?;
+        }
         Ok(InvokeShellCommandRequest {
             cluster_id,
             command,
@@ -176,12 +194,14 @@ impl crate::operation_support::Operation for InvokeShellCommandRequest {
 ///
 /// Part of the [`InvokeShellCommandRequest`] parameters (`Instance[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct InstanceItem {
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string. Example: `i-bp1in9hmw3ur52x0****`.
-    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 impl InstanceItem {

@@ -25,23 +25,45 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ListAvailableEcsTypes`. Build one with [`ListAvailableEcsTypesRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::list_available_ecs_types`](crate::Client::list_available_ecs_types).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListAvailableEcsTypesRequest {
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string; optional. Example: `cn-hangzhou-b`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ZoneId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub zone_id: Option<String>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string; optional. Service default: `NoSpot`. Example: `NoSpot`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "SpotStrategy", default, skip_serializing_if = "Option::is_none")
+    )]
     pub spot_strategy: Option<String>,
     /// `InstanceChargeType`.
     ///
     /// Wire name: `InstanceChargeType`; type: string; optional. Service default: `PostPaid`. Example: `PostPaid`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "InstanceChargeType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub instance_charge_type: Option<String>,
     /// `ShowSoldOut`.
     ///
     /// Wire name: `ShowSoldOut`; type: boolean; optional. Service default: `false`. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ShowSoldOut", default, skip_serializing_if = "Option::is_none")
+    )]
     pub show_sold_out: Option<bool>,
 }
 impl ListAvailableEcsTypesRequest {

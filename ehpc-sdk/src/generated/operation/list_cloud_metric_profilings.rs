@@ -30,23 +30,38 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ListCloudMetricProfilings`. Build one with [`ListCloudMetricProfilingsRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::list_cloud_metric_profilings`](crate::Client::list_cloud_metric_profilings).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListCloudMetricProfilingsRequest {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; optional. Service default: `cn-hangzhou`. Example: `cn-hangzhou`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "RegionId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: Option<String>,
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PageNumber", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_size: Option<i32>,
 }
 impl ListCloudMetricProfilingsRequest {

@@ -25,19 +25,30 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ListClusterLogs`. Build one with [`ListClusterLogsRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::list_cluster_logs`](crate::Client::list_cluster_logs).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListClusterLogsRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PageNumber", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 100. Service default: `20`. Example: `10`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_size: Option<i32>,
 }
 impl ListClusterLogsRequest {

@@ -17,6 +17,8 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ListCurrentClientVersion`. Build one with [`ListCurrentClientVersionRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::list_current_client_version`](crate::Client::list_current_client_version).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListCurrentClientVersionRequest {}
 impl ListCurrentClientVersionRequest {

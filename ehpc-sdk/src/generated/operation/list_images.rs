@@ -24,15 +24,25 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ListImages`. Build one with [`ListImagesRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::list_images`](crate::Client::list_images).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListImagesRequest {
     /// `BaseOsTag`.
     ///
     /// Wire name: `BaseOsTag`; type: string; optional. Example: `CentOS_7.2_64`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "BaseOsTag", default, skip_serializing_if = "Option::is_none")
+    )]
     pub base_os_tag: Option<String>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string; optional. Example: `ecs.n1.medium`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub instance_type: Option<String>,
 }
 impl ListImagesRequest {

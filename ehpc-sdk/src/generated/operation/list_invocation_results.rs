@@ -36,31 +36,55 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ListInvocationResults`. Build one with [`ListInvocationResultsRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::list_invocation_results`](crate::Client::list_invocation_results).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListInvocationResultsRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `CommandId`.
     ///
     /// Wire name: `CommandId`; type: string; required. Example: `c-hz01v8x80o3****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "CommandId"))]
     pub command_id: String,
     /// `InvokeRecordStatus`.
     ///
     /// Wire name: `InvokeRecordStatus`; type: string; optional. Example: `Finished`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "InvokeRecordStatus",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub invoke_record_status: Option<String>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PageNumber", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_size: Option<i32>,
     /// `Instance`.
     ///
     /// Wire name: `Instance`; type: array of object [`InstanceItem`]; optional. Limits: at most 10000 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Instance", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub instance: Vec<InstanceItem>,
 }
 impl ListInvocationResultsRequest {
@@ -147,13 +171,15 @@ impl ListInvocationResultsRequestBuilder {
             )?;
         }
         let instance = self.instance;
-        crate::operation_support::check::items(
-            "ListInvocationResults",
-            "Instance",
-            instance.len(),
-            None,
-            Some(10000u64),
-        )?;
+        if !instance.is_empty() {
+            crate::operation_support::check::items(
+                "ListInvocationResults",
+                "Instance",
+                instance.len(),
+                None,
+                Some(10000u64),
+            )?;
+        }
         Ok(ListInvocationResultsRequest {
             cluster_id,
             command_id,
@@ -203,12 +229,14 @@ impl crate::operation_support::Operation for ListInvocationResultsRequest {
 ///
 /// Part of the [`ListInvocationResultsRequest`] parameters (`Instance[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct InstanceItem {
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string. Example: `i-uf65bh2113hlqvyr****`.
-    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 impl InstanceItem {

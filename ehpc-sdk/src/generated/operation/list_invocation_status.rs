@@ -32,15 +32,19 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ListInvocationStatus`. Build one with [`ListInvocationStatusRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::list_invocation_status`](crate::Client::list_invocation_status).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListInvocationStatusRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `CommandId`.
     ///
     /// Wire name: `CommandId`; type: string; required. Example: `c-hz01v8x80o3****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "CommandId"))]
     pub command_id: String,
 }
 impl ListInvocationStatusRequest {

@@ -35,31 +35,54 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ListJobs`. Build one with [`ListJobsRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::list_jobs`](crate::Client::list_jobs).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListJobsRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `Owner`.
     ///
     /// Wire name: `Owner`; type: string; optional. Example: `user1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")
+    )]
     pub owner: Option<String>,
     /// `State`.
     ///
     /// Wire name: `State`; type: string; optional. Example: `finished`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "State", default, skip_serializing_if = "Option::is_none")
+    )]
     pub state: Option<String>,
     /// `Rerunable`.
     ///
     /// Wire name: `Rerunable`; type: string; optional. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Rerunable", default, skip_serializing_if = "Option::is_none")
+    )]
     pub rerunable: Option<String>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PageNumber", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_size: Option<i32>,
 }
 impl ListJobsRequest {

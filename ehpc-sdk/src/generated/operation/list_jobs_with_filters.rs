@@ -35,67 +35,130 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ListJobsWithFilters`. Build one with [`ListJobsWithFiltersRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::list_jobs_with_filters`](crate::Client::list_jobs_with_filters).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListJobsWithFiltersRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int64); optional. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PageNumber", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_number: Option<i64>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int64); optional. Example: `10`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_size: Option<i64>,
     /// `Users`.
     ///
     /// Wire name: `Users`; type: array of string; optional. Limits: at most 1 item.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Users", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub users: Vec<String>,
     /// `Queues`.
     ///
     /// Wire name: `Queues`; type: array of string; optional. Limits: at most 1 item.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Queues", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub queues: Vec<String>,
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: array of string; optional. Limits: at most 1 item.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Nodes", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub nodes: Vec<String>,
     /// `JobName`.
     ///
     /// Wire name: `JobName`; type: string; optional. Example: `job1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "JobName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub job_name: Option<String>,
     /// `JobStatus`.
     ///
     /// Wire name: `JobStatus`; type: string; optional. Example: `finished`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "JobStatus", default, skip_serializing_if = "Option::is_none")
+    )]
     pub job_status: Option<String>,
     /// `ExecuteOrder`.
     ///
     /// Wire name: `ExecuteOrder`; type: string; optional. Example: `asc`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ExecuteOrder", default, skip_serializing_if = "Option::is_none")
+    )]
     pub execute_order: Option<String>,
     /// `SubmitOrder`.
     ///
     /// Wire name: `SubmitOrder`; type: string; optional. Example: `asc`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "SubmitOrder", default, skip_serializing_if = "Option::is_none")
+    )]
     pub submit_order: Option<String>,
     /// `PendOrder`.
     ///
     /// Wire name: `PendOrder`; type: string; optional. Example: `desc`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PendOrder", default, skip_serializing_if = "Option::is_none")
+    )]
     pub pend_order: Option<String>,
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; optional. Example: `cn-hangzhou`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "RegionId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: Option<String>,
     /// `CreateTimeStart`.
     ///
     /// Wire name: `CreateTimeStart`; type: string; optional. Example: `1647427667`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "CreateTimeStart",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub create_time_start: Option<String>,
     /// `CreateTimeEnd`.
     ///
     /// Wire name: `CreateTimeEnd`; type: string; optional. Example: `1647428667`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "CreateTimeEnd", default, skip_serializing_if = "Option::is_none")
+    )]
     pub create_time_end: Option<String>,
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Async", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#async: Option<bool>,
 }
 impl ListJobsWithFiltersRequest {
@@ -239,29 +302,35 @@ impl ListJobsWithFiltersRequestBuilder {
         let page_number = self.page_number;
         let page_size = self.page_size;
         let users = self.users;
-        crate::operation_support::check::items(
-            "ListJobsWithFilters",
-            "Users",
-            users.len(),
-            None,
-            Some(1u64),
-        )?;
+        if !users.is_empty() {
+            crate::operation_support::check::items(
+                "ListJobsWithFilters",
+                "Users",
+                users.len(),
+                None,
+                Some(1u64),
+            )?;
+        }
         let queues = self.queues;
-        crate::operation_support::check::items(
-            "ListJobsWithFilters",
-            "Queues",
-            queues.len(),
-            None,
-            Some(1u64),
-        )?;
+        if !queues.is_empty() {
+            crate::operation_support::check::items(
+                "ListJobsWithFilters",
+                "Queues",
+                queues.len(),
+                None,
+                Some(1u64),
+            )?;
+        }
         let nodes = self.nodes;
-        crate::operation_support::check::items(
-            "ListJobsWithFilters",
-            "Nodes",
-            nodes.len(),
-            None,
-            Some(1u64),
-        )?;
+        if !nodes.is_empty() {
+            crate::operation_support::check::items(
+                "ListJobsWithFilters",
+                "Nodes",
+                nodes.len(),
+                None,
+                Some(1u64),
+            )?;
+        }
         let job_name = self.job_name;
         let job_status = self.job_status;
         let execute_order = self.execute_order;

@@ -39,51 +39,106 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ListNodes`. Build one with [`ListNodesRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::list_nodes`](crate::Client::list_nodes).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListNodesRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `Role`.
     ///
     /// Wire name: `Role`; type: string; optional. Service default: `Compute`. Example: `Manager`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Role", default, skip_serializing_if = "Option::is_none")
+    )]
     pub role: Option<String>,
     /// `HostName`.
     ///
     /// Wire name: `HostName`; type: string; optional. Example: `test-HostName`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub host_name: Option<String>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PageNumber", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 100. Service default: `10`. Example: `10`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_size: Option<i32>,
     /// `Sequence`.
     ///
     /// Wire name: `Sequence`; type: string; optional. Example: `Forward`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Sequence", default, skip_serializing_if = "Option::is_none")
+    )]
     pub sequence: Option<String>,
     /// `SortBy`.
     ///
     /// Wire name: `SortBy`; type: string; optional. Example: `AddedTime`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "SortBy", default, skip_serializing_if = "Option::is_none")
+    )]
     pub sort_by: Option<String>,
     /// `Filter`.
     ///
     /// Wire name: `Filter`; type: string; optional. Example: `{"status":"running"}`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filter: Option<String>,
     /// `PrivateIpAddress`.
     ///
     /// Wire name: `PrivateIpAddress`; type: string; optional. Example: `172.16.**.**`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "PrivateIpAddress",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub private_ip_address: Option<String>,
     /// `HostNamePrefix`.
     ///
     /// Wire name: `HostNamePrefix`; type: string; optional. Example: `compute`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "HostNamePrefix",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub host_name_prefix: Option<String>,
     /// `HostNameSuffix`.
     ///
     /// Wire name: `HostNameSuffix`; type: string; optional. Example: `01`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "HostNameSuffix",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub host_name_suffix: Option<String>,
 }
 impl ListNodesRequest {

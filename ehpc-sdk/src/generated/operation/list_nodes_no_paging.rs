@@ -32,23 +32,38 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ListNodesNoPaging`. Build one with [`ListNodesNoPagingRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::list_nodes_no_paging`](crate::Client::list_nodes_no_paging).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListNodesNoPagingRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `Role`.
     ///
     /// Wire name: `Role`; type: string; optional. Service default: `Compute`. Example: `Compute`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Role", default, skip_serializing_if = "Option::is_none")
+    )]
     pub role: Option<String>,
     /// `HostName`.
     ///
     /// Wire name: `HostName`; type: string; optional. Example: `Compute0`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub host_name: Option<String>,
     /// `Sequence`.
     ///
     /// Wire name: `Sequence`; type: string; optional. Example: `Forward`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Sequence", default, skip_serializing_if = "Option::is_none")
+    )]
     pub sequence: Option<String>,
 }
 impl ListNodesNoPagingRequest {

@@ -25,19 +25,34 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ListPreferredEcsTypes`. Build one with [`ListPreferredEcsTypesRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::list_preferred_ecs_types`](crate::Client::list_preferred_ecs_types).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListPreferredEcsTypesRequest {
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string; required. Example: `cn-hangzhou-b`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ZoneId"))]
     pub zone_id: String,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string; optional. Service default: `NoSpot`. Example: `NoSpot`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "SpotStrategy", default, skip_serializing_if = "Option::is_none")
+    )]
     pub spot_strategy: Option<String>,
     /// `InstanceChargeType`.
     ///
     /// Wire name: `InstanceChargeType`; type: string; optional. Service default: `PostPaid`. Example: `PostPaid`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "InstanceChargeType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub instance_charge_type: Option<String>,
 }
 impl ListPreferredEcsTypesRequest {

@@ -31,15 +31,22 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ListQueues`. Build one with [`ListQueuesRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::list_queues`](crate::Client::list_queues).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListQueuesRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Async", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#async: Option<bool>,
 }
 impl ListQueuesRequest {

@@ -18,6 +18,8 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ListRegions`. Build one with [`ListRegionsRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::list_regions`](crate::Client::list_regions).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListRegionsRequest {}
 impl ListRegionsRequest {

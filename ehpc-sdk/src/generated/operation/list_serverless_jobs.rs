@@ -39,51 +39,98 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ListServerlessJobs`. Build one with [`ListServerlessJobsRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::list_serverless_jobs`](crate::Client::list_serverless_jobs).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListServerlessJobsRequest {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; optional. Example: `cn-hangzhou`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "RegionId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: Option<String>,
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int64); optional. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PageNumber", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_number: Option<i64>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int64); optional. Example: `20`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_size: Option<i64>,
     /// `JobIds`.
     ///
     /// Wire name: `JobIds`; type: array of string; optional. Limits: at most 10 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "JobIds", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub job_ids: Vec<String>,
     /// `JobNames`.
     ///
     /// Wire name: `JobNames`; type: array of string; optional. Limits: at most 10 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "JobNames", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub job_names: Vec<String>,
     /// `State`.
     ///
     /// Wire name: `State`; type: string; optional. Limits: one of `Pending`, `Running`, `Canceled`, `Failed`, `All`, `Succeeded`. Example: `Running`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "State", default, skip_serializing_if = "Option::is_none")
+    )]
     pub state: Option<String>,
     /// `StartOrder`.
     ///
     /// Wire name: `StartOrder`; type: string; optional. Limits: one of `Desc`, `Asc`. Example: `Asc`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "StartOrder", default, skip_serializing_if = "Option::is_none")
+    )]
     pub start_order: Option<String>,
     /// `SubmitOrder`.
     ///
     /// Wire name: `SubmitOrder`; type: string; optional. Limits: one of `Desc`, `Asc`. Example: `Asc`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "SubmitOrder", default, skip_serializing_if = "Option::is_none")
+    )]
     pub submit_order: Option<String>,
     /// `SubmitTimeStart`.
     ///
     /// Wire name: `SubmitTimeStart`; type: string; optional. Example: `1647427667`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "SubmitTimeStart",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub submit_time_start: Option<String>,
     /// `SubmitTimeEnd`.
     ///
     /// Wire name: `SubmitTimeEnd`; type: string; optional. Example: `1659521430`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "SubmitTimeEnd", default, skip_serializing_if = "Option::is_none")
+    )]
     pub submit_time_end: Option<String>,
 }
 impl ListServerlessJobsRequest {
@@ -196,21 +243,25 @@ impl ListServerlessJobsRequestBuilder {
         let page_number = self.page_number;
         let page_size = self.page_size;
         let job_ids = self.job_ids;
-        crate::operation_support::check::items(
-            "ListServerlessJobs",
-            "JobIds",
-            job_ids.len(),
-            None,
-            Some(10u64),
-        )?;
+        if !job_ids.is_empty() {
+            crate::operation_support::check::items(
+                "ListServerlessJobs",
+                "JobIds",
+                job_ids.len(),
+                None,
+                Some(10u64),
+            )?;
+        }
         let job_names = self.job_names;
-        crate::operation_support::check::items(
-            "ListServerlessJobs",
-            "JobNames",
-            job_names.len(),
-            None,
-            Some(10u64),
-        )?;
+        if !job_names.is_empty() {
+            crate::operation_support::check::items(
+                "ListServerlessJobs",
+                "JobNames",
+                job_names.len(),
+                None,
+                Some(10u64),
+            )?;
+        }
         let state = self.state;
         if let Some(value) = &state {
             crate::operation_support::check::one_of(

@@ -23,15 +23,25 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ListSoftwares`. Build one with [`ListSoftwaresRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::list_softwares`](crate::Client::list_softwares).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListSoftwaresRequest {
     /// `EhpcVersion`.
     ///
     /// Wire name: `EhpcVersion`; type: string; optional. Example: `1.0.0`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "EhpcVersion", default, skip_serializing_if = "Option::is_none")
+    )]
     pub ehpc_version: Option<String>,
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string; optional. Example: `CentOS_7.2_64`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "OsTag", default, skip_serializing_if = "Option::is_none")
+    )]
     pub os_tag: Option<String>,
 }
 impl ListSoftwaresRequest {

@@ -26,27 +26,43 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ListTagResources`. Build one with [`ListTagResourcesRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::list_tag_resources`](crate::Client::list_tag_resources).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListTagResourcesRequest {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; required. Example: `cn-hangzhou`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "RegionId"))]
     pub region_id: String,
     /// `NextToken`.
     ///
     /// Wire name: `NextToken`; type: string; optional. Example: `caeba0bbb2be03f84eb48b699f0axxxx`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// `ResourceType`.
     ///
     /// Wire name: `ResourceType`; type: string; required. Example: `cluster`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ResourceType"))]
     pub resource_type: String,
     /// `ResourceId`.
     ///
     /// Wire name: `ResourceId`; type: array of string; optional. Limits: at most 51 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ResourceId", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub resource_id: Vec<String>,
     /// `Tag`.
     ///
     /// Wire name: `Tag`; type: array of object [`TagItem`]; optional. Limits: at most 21 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Tag", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub tag: Vec<TagItem>,
 }
 impl ListTagResourcesRequest {
@@ -114,21 +130,25 @@ impl ListTagResourcesRequestBuilder {
             self.resource_type,
         )?;
         let resource_id = self.resource_id;
-        crate::operation_support::check::items(
-            "ListTagResources",
-            "ResourceId",
-            resource_id.len(),
-            None,
-            Some(51u64),
-        )?;
+        if !resource_id.is_empty() {
+            crate::operation_support::check::items(
+                "ListTagResources",
+                "ResourceId",
+                resource_id.len(),
+                None,
+                Some(51u64),
+            )?;
+        }
         let tag = self.tag;
-        crate::operation_support::check::items(
-            "ListTagResources",
-            "Tag",
-            tag.len(),
-            None,
-            Some(21u64),
-        )?;
+        if !tag.is_empty() {
+            crate::operation_support::check::items(
+                "ListTagResources",
+                "Tag",
+                tag.len(),
+                None,
+                Some(21u64),
+            )?;
+        }
         Ok(ListTagResourcesRequest {
             region_id,
             next_token,
@@ -180,17 +200,19 @@ impl crate::operation_support::Operation for ListTagResourcesRequest {
 ///
 /// Part of the [`ListTagResourcesRequest`] parameters (`Tag[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct TagItem {
     /// `Key`.
     ///
     /// Wire name: `Key`; type: string. Example: `TestKey`.
-    #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `Value`.
     ///
     /// Wire name: `Value`; type: string. Example: `TestValue`.
-    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl TagItem {

@@ -29,27 +29,46 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ListTasks`. Build one with [`ListTasksRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::list_tasks`](crate::Client::list_tasks).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListTasksRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Limits: minimum 1, maximum 999. Service default: `1`. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PageNumber", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: minimum 1, maximum 50. Service default: `10`. Example: `10`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_size: Option<i32>,
     /// `TaskId`.
     ///
     /// Wire name: `TaskId`; type: string; optional. Example: `B745C159-3155-4B94-95D0-4B73D4D2****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub task_id: Option<String>,
     /// `Archived`.
     ///
     /// Wire name: `Archived`; type: boolean; optional. Limits: one of `true`, `false`. Service default: `false`. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Archived", default, skip_serializing_if = "Option::is_none")
+    )]
     pub archived: Option<bool>,
 }
 impl ListTasksRequest {

@@ -32,23 +32,38 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ListUsersAsync`. Build one with [`ListUsersAsyncRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::list_users_async`](crate::Client::list_users_async).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListUsersAsyncRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-vu7c2WkVGx`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PageNumber", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_size: Option<i32>,
     /// `AsyncId`.
     ///
     /// Wire name: `AsyncId`; type: string; optional. Example: `t-hz02xltxaex1q80`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "AsyncId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub async_id: Option<String>,
 }
 impl ListUsersAsyncRequest {

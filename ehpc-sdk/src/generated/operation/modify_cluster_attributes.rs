@@ -35,39 +35,74 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ModifyClusterAttributes`. Build one with [`ModifyClusterAttributesRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::modify_cluster_attributes`](crate::Client::modify_cluster_attributes).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ModifyClusterAttributesRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string; optional. Example: `cluster1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string; optional. Example: `test-description`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Description", default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string; optional. Example: `self`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ImageOwnerAlias",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub image_owner_alias: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; optional. Example: `centos_7_06_64_20G_alibase_2019071****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub image_id: Option<String>,
     /// `RamRoleName`.
     ///
     /// Wire name: `RamRoleName`; type: string; optional. Example: `testRamRoleName`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "RamRoleName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub ram_role_name: Option<String>,
     /// `RamNodeTypes`.
     ///
     /// Wire name: `RamNodeTypes`; type: array of string; optional. Limits: at least 0 items, at most 5 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "RamNodeTypes", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub ram_node_types: Vec<String>,
     /// `WinAdPar`.
     ///
     /// Wire name: `WinAdPar`; type: object [`WinAdPar`]; optional.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "WinAdPar", default, skip_serializing_if = "Option::is_none")
+    )]
     pub win_ad_par: Option<WinAdPar>,
 }
 impl ModifyClusterAttributesRequest {
@@ -158,13 +193,15 @@ impl ModifyClusterAttributesRequestBuilder {
         let image_id = self.image_id;
         let ram_role_name = self.ram_role_name;
         let ram_node_types = self.ram_node_types;
-        crate::operation_support::check::items(
-            "ModifyClusterAttributes",
-            "RamNodeTypes",
-            ram_node_types.len(),
-            Some(0u64),
-            Some(5u64),
-        )?;
+        if !ram_node_types.is_empty() {
+            crate::operation_support::check::items(
+                "ModifyClusterAttributes",
+                "RamNodeTypes",
+                ram_node_types.len(),
+                Some(0u64),
+                Some(5u64),
+            )?;
+        }
         let win_ad_par = self.win_ad_par;
         Ok(ModifyClusterAttributesRequest {
             cluster_id,
@@ -229,32 +266,38 @@ impl crate::operation_support::Operation for ModifyClusterAttributesRequest {
 ///
 /// Part of the [`ModifyClusterAttributesRequest`] parameters (`WinAdPar`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct WinAdPar {
     /// `AdDc`.
     ///
     /// Wire name: `AdDc`; type: string. Example: `ehpcad.com`.
-    #[serde(rename = "AdDc", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AdDc", default, skip_serializing_if = "Option::is_none")]
     pub ad_dc: Option<String>,
     /// `AdIp`.
     ///
     /// Wire name: `AdIp`; type: string. Example: `192.168.1.2`.
-    #[serde(rename = "AdIp", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AdIp", default, skip_serializing_if = "Option::is_none")]
     pub ad_ip: Option<String>,
     /// `AdUser`.
     ///
     /// Wire name: `AdUser`; type: string. Example: `administrator`.
-    #[serde(rename = "AdUser", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AdUser", default, skip_serializing_if = "Option::is_none")]
     pub ad_user: Option<String>,
     /// `AdUserPasswd`.
     ///
     /// Wire name: `AdUserPasswd`; type: string. Example: `xxxxxxx`.
-    #[serde(rename = "AdUserPasswd", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AdUserPasswd", default, skip_serializing_if = "Option::is_none")]
     pub ad_user_passwd: Option<String>,
     /// `FallbackHomeDir`.
     ///
     /// Wire name: `FallbackHomeDir`; type: string. Example: `/home`.
-    #[serde(rename = "FallbackHomeDir", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "FallbackHomeDir",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub fallback_home_dir: Option<String>,
 }
 impl WinAdPar {

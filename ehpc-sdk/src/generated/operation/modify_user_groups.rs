@@ -37,19 +37,27 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ModifyUserGroups`. Build one with [`ModifyUserGroupsRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::modify_user_groups`](crate::Client::modify_user_groups).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ModifyUserGroupsRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `User`.
     ///
     /// Wire name: `User`; type: array of object [`UserItem`]; required. Limits: at most 10000 items.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "User"))]
     pub user: Vec<UserItem>,
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Async", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#async: Option<bool>,
 }
 impl ModifyUserGroupsRequest {
@@ -100,13 +108,15 @@ impl ModifyUserGroupsRequestBuilder {
             "User",
             &user,
         )?;
-        crate::operation_support::check::items(
-            "ModifyUserGroups",
-            "User",
-            user.len(),
-            None,
-            Some(10000u64),
-        )?;
+        if !user.is_empty() {
+            crate::operation_support::check::items(
+                "ModifyUserGroups",
+                "User",
+                user.len(),
+                None,
+                Some(10000u64),
+            )?;
+        }
         let r#async = self.r#async;
         Ok(ModifyUserGroupsRequest {
             cluster_id,
@@ -146,17 +156,19 @@ impl crate::operation_support::Operation for ModifyUserGroupsRequest {
 ///
 /// Part of the [`ModifyUserGroupsRequest`] parameters (`User[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct UserItem {
     /// `Group`.
     ///
     /// Wire name: `Group`; type: string. Example: `users`.
-    #[serde(rename = "Group", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Group", default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `user11`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl UserItem {

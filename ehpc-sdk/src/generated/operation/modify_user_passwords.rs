@@ -35,19 +35,27 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ModifyUserPasswords`. Build one with [`ModifyUserPasswordsRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::modify_user_passwords`](crate::Client::modify_user_passwords).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ModifyUserPasswordsRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `User`.
     ///
     /// Wire name: `User`; type: array of object [`UserItem`]; required. Limits: at most 10000 items.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "User"))]
     pub user: Vec<UserItem>,
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Async", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#async: Option<bool>,
 }
 impl ModifyUserPasswordsRequest {
@@ -98,13 +106,18 @@ impl ModifyUserPasswordsRequestBuilder {
             "User",
             &user,
         )?;
-        crate::operation_support::check::items(
-            "ModifyUserPasswords",
-            "User",
-            user.len(),
-            None,
-            Some(10000u64),
-        )?;
+        if !user.is_empty() {
+            crate::operation_support::check::items(
+                "ModifyUserPasswords",
+                "User",
+                user.len(),
+                None,
+                Some(10000u64),
+            )?;
+        }
+        for (index, item) in user.iter().enumerate() {
+            item.check("ModifyUserPasswords", &format!("User.{}", index + 1))?;
+        }
         let r#async = self.r#async;
         Ok(ModifyUserPasswordsRequest {
             cluster_id,
@@ -144,17 +157,19 @@ impl crate::operation_support::Operation for ModifyUserPasswordsRequest {
 ///
 /// Part of the [`ModifyUserPasswordsRequest`] parameters (`User[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct UserItem {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `user1`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Password`.
     ///
     /// Wire name: `Password`; type: string. Example: `1@a****`.
-    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 impl UserItem {
@@ -171,6 +186,27 @@ impl UserItem {
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
+    }
+}
+impl UserItem {
+    /// Checks required fields and limits, naming a problem by its
+    /// wire path below `path`.
+    pub(crate) fn check(
+        &self,
+        operation: &'static str,
+        path: &str,
+    ) -> Result<(), crate::InvalidRequest> {
+        crate::operation_support::check::present(
+            operation,
+            &format!("{path}.Name"),
+            &self.name,
+        )?;
+        crate::operation_support::check::present(
+            operation,
+            &format!("{path}.Password"),
+            &self.password,
+        )?;
+        Ok(())
     }
 }
 /// Modifies user passwords.

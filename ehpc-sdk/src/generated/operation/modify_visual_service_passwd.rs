@@ -34,23 +34,29 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ModifyVisualServicePasswd`. Build one with [`ModifyVisualServicePasswdRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::modify_visual_service_passwd`](crate::Client::modify_visual_service_passwd).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ModifyVisualServicePasswdRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `RunasUser`.
     ///
     /// Wire name: `RunasUser`; type: string; required. Example: `root`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "RunasUser"))]
     pub runas_user: String,
     /// `RunasUserPassword`.
     ///
     /// Wire name: `RunasUserPassword`; type: string; required. Example: `2145****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "RunasUserPassword"))]
     pub runas_user_password: String,
     /// `Passwd`.
     ///
     /// Wire name: `Passwd`; type: string; required. Example: `1254****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Passwd"))]
     pub passwd: String,
 }
 impl ModifyVisualServicePasswdRequest {

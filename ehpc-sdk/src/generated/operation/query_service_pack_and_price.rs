@@ -21,6 +21,8 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `QueryServicePackAndPrice`. Build one with [`QueryServicePackAndPriceRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::query_service_pack_and_price`](crate::Client::query_service_pack_and_price).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct QueryServicePackAndPriceRequest {}
 impl QueryServicePackAndPriceRequest {

@@ -59,35 +59,66 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `RecoverCluster`. Build one with [`RecoverClusterRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::recover_cluster`](crate::Client::recover_cluster).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct RecoverClusterRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string; optional. Example: `CentOS_7.2_64`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "OsTag", default, skip_serializing_if = "Option::is_none")
+    )]
     pub os_tag: Option<String>,
     /// `AccountType`.
     ///
     /// Wire name: `AccountType`; type: string; optional. Example: `nis`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "AccountType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub account_type: Option<String>,
     /// `SchedulerType`.
     ///
     /// Wire name: `SchedulerType`; type: string; optional. Example: `pbs`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "SchedulerType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub scheduler_type: Option<String>,
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string; optional. Example: `system`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ImageOwnerAlias",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub image_owner_alias: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; optional. Example: `m-bp18133n0335yq****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub image_id: Option<String>,
     /// `ClientVersion`.
     ///
     /// Wire name: `ClientVersion`; type: string; optional. Example: `1.0.76`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ClientVersion", default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_version: Option<String>,
 }
 impl RecoverClusterRequest {

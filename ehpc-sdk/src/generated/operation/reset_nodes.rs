@@ -38,15 +38,19 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ResetNodes`. Build one with [`ResetNodesRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::reset_nodes`](crate::Client::reset_nodes).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ResetNodesRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `Instance`.
     ///
     /// Wire name: `Instance`; type: array of object [`InstanceItem`]; required. Limits: at most 10000 items.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Instance"))]
     pub instance: Vec<InstanceItem>,
 }
 impl ResetNodesRequest {
@@ -89,13 +93,15 @@ impl ResetNodesRequestBuilder {
             "Instance",
             &instance,
         )?;
-        crate::operation_support::check::items(
-            "ResetNodes",
-            "Instance",
-            instance.len(),
-            None,
-            Some(10000u64),
-        )?;
+        if !instance.is_empty() {
+            crate::operation_support::check::items(
+                "ResetNodes",
+                "Instance",
+                instance.len(),
+                None,
+                Some(10000u64),
+            )?;
+        }
         Ok(ResetNodesRequest {
             cluster_id,
             instance,
@@ -130,12 +136,14 @@ impl crate::operation_support::Operation for ResetNodesRequest {
 ///
 /// Part of the [`ResetNodesRequest`] parameters (`Instance[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct InstanceItem {
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string. Example: `i-bp13p7vlcb1uihfv****`.
-    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 impl InstanceItem {

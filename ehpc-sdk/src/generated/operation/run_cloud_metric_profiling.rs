@@ -34,31 +34,48 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `RunCloudMetricProfiling`. Build one with [`RunCloudMetricProfilingRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::run_cloud_metric_profiling`](crate::Client::run_cloud_metric_profiling).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct RunCloudMetricProfilingRequest {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; optional. Service default: `cn-hangzhou`. Example: `cn-hangzhou`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "RegionId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: Option<String>,
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `HostName`.
     ///
     /// Wire name: `HostName`; type: string; required. Example: `compute0`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "HostName"))]
     pub host_name: String,
     /// `ProcessId`.
     ///
     /// Wire name: `ProcessId`; type: integer (int32); required. Example: `29075`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ProcessId"))]
     pub process_id: i32,
     /// `Duration`.
     ///
     /// Wire name: `Duration`; type: integer (int32); optional. Service default: `300`. Example: `300`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")
+    )]
     pub duration: Option<i32>,
     /// `Freq`.
     ///
     /// Wire name: `Freq`; type: integer (int32); optional. Service default: `2000`. Example: `2000`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Freq", default, skip_serializing_if = "Option::is_none")
+    )]
     pub freq: Option<i32>,
 }
 impl RunCloudMetricProfilingRequest {

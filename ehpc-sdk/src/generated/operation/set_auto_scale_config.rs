@@ -42,75 +42,175 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `SetAutoScaleConfig`. Build one with [`SetAutoScaleConfigRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::set_auto_scale_config`](crate::Client::set_auto_scale_config).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct SetAutoScaleConfigRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `EnableAutoGrow`.
     ///
     /// Wire name: `EnableAutoGrow`; type: boolean; optional. Service default: `false`. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "EnableAutoGrow",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub enable_auto_grow: Option<bool>,
     /// `EnableAutoShrink`.
     ///
     /// Wire name: `EnableAutoShrink`; type: boolean; optional. Service default: `false`. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "EnableAutoShrink",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub enable_auto_shrink: Option<bool>,
     /// `GrowIntervalInMinutes`.
     ///
     /// Wire name: `GrowIntervalInMinutes`; type: integer (int32); optional. Service default: `2`. Example: `2`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "GrowIntervalInMinutes",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub grow_interval_in_minutes: Option<i32>,
     /// `ShrinkIntervalInMinutes`.
     ///
     /// Wire name: `ShrinkIntervalInMinutes`; type: integer (int32); optional. Service default: `2`. Example: `2`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ShrinkIntervalInMinutes",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub shrink_interval_in_minutes: Option<i32>,
     /// `ShrinkIdleTimes`.
     ///
     /// Wire name: `ShrinkIdleTimes`; type: integer (int32); optional. Service default: `3`. Example: `3`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ShrinkIdleTimes",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub shrink_idle_times: Option<i32>,
     /// `GrowTimeoutInMinutes`.
     ///
     /// Wire name: `GrowTimeoutInMinutes`; type: integer (int32); optional. Service default: `20`. Example: `20`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "GrowTimeoutInMinutes",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub grow_timeout_in_minutes: Option<i32>,
     /// `ExtraNodesGrowRatio`.
     ///
     /// Wire name: `ExtraNodesGrowRatio`; type: integer (int32); optional. Service default: `0`. Example: `0`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ExtraNodesGrowRatio",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub extra_nodes_grow_ratio: Option<i32>,
     /// `GrowRatio`.
     ///
     /// Wire name: `GrowRatio`; type: integer (int32); optional. Limits: maximum 100. Service default: `100`. Example: `50`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "GrowRatio", default, skip_serializing_if = "Option::is_none")
+    )]
     pub grow_ratio: Option<i32>,
     /// `MaxNodesInCluster`.
     ///
     /// Wire name: `MaxNodesInCluster`; type: integer (int32); required. Example: `100`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "MaxNodesInCluster"))]
     pub max_nodes_in_cluster: i32,
     /// `ExcludeNodes`.
     ///
     /// Wire name: `ExcludeNodes`; type: string; optional. Example: `i-bp19lgqwxb4206t5****,i-bp1g4hvzs9pywrhb****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ExcludeNodes", default, skip_serializing_if = "Option::is_none")
+    )]
     pub exclude_nodes: Option<String>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string; optional. Example: `SpotWithPriceLimit`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "SpotStrategy", default, skip_serializing_if = "Option::is_none")
+    )]
     pub spot_strategy: Option<String>,
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number; optional. Example: `0.062`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "SpotPriceLimit",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub spot_price_limit: Option<f64>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; optional. Example: `centos_7_03_64_20G_alibase_201708****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub image_id: Option<String>,
     /// `Queues`.
     ///
     /// Wire name: `Queues`; type: array of object [`QueuesItem`]; optional. Limits: at most 8 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Queues", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub queues: Vec<QueuesItem>,
     /// `ComputeEnableHt`.
     ///
     /// Wire name: `ComputeEnableHt`; type: boolean; optional. Example: `true`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ComputeEnableHt",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub compute_enable_ht: Option<bool>,
     /// `DnsConfig`.
     ///
     /// Wire name: `DnsConfig`; type: string; optional. Example: `"{\"DnsType\":\"PrivateZone\",\"DnsName\":\"xxxxx\"}"`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "DnsConfig", default, skip_serializing_if = "Option::is_none")
+    )]
     pub dns_config: Option<String>,
 }
 impl SetAutoScaleConfigRequest {
@@ -294,13 +394,18 @@ impl SetAutoScaleConfigRequestBuilder {
         let spot_price_limit = self.spot_price_limit;
         let image_id = self.image_id;
         let queues = self.queues;
-        crate::operation_support::check::items(
-            "SetAutoScaleConfig",
-            "Queues",
-            queues.len(),
-            None,
-            Some(8u64),
-        )?;
+        if !queues.is_empty() {
+            crate::operation_support::check::items(
+                "SetAutoScaleConfig",
+                "Queues",
+                queues.len(),
+                None,
+                Some(8u64),
+            )?;
+        }
+        for (index, item) in queues.iter().enumerate() {
+            item.check("SetAutoScaleConfig", &format!("Queues.{}", index + 1))?;
+        }
         let compute_enable_ht = self.compute_enable_ht;
         let dns_config = self.dns_config;
         Ok(SetAutoScaleConfigRequest {
@@ -396,43 +501,59 @@ impl crate::operation_support::Operation for SetAutoScaleConfigRequest {
 ///
 /// Part of the [`SetAutoScaleConfigRequest`] parameters (`Queues[].DataDisks[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DataDisksItem {
     /// `DataDiskCategory`.
     ///
     /// Wire name: `DataDiskCategory`; type: string. Example: `cloud_efficiency`.
-    #[serde(rename = "DataDiskCategory", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DataDiskCategory",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data_disk_category: Option<String>,
     /// `DataDiskDeleteWithInstance`.
     ///
     /// Wire name: `DataDiskDeleteWithInstance`; type: boolean. Example: `true`.
     #[serde(
         rename = "DataDiskDeleteWithInstance",
+        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub data_disk_delete_with_instance: Option<bool>,
     /// `DataDiskEncrypted`.
     ///
     /// Wire name: `DataDiskEncrypted`; type: boolean. Example: `false`.
-    #[serde(rename = "DataDiskEncrypted", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DataDiskEncrypted",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data_disk_encrypted: Option<bool>,
     /// `DataDiskKMSKeyId`.
     ///
     /// Wire name: `DataDiskKMSKeyId`; type: string. Example: `0e478b7a-4262-4802-b8cb-00d3fb40826X`.
-    #[serde(rename = "DataDiskKMSKeyId", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DataDiskKMSKeyId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data_disk_kms_key_id: Option<String>,
     /// `DataDiskPerformanceLevel`.
     ///
     /// Wire name: `DataDiskPerformanceLevel`; type: string. Example: `PL1`.
     #[serde(
         rename = "DataDiskPerformanceLevel",
+        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub data_disk_performance_level: Option<String>,
     /// `DataDiskSize`.
     ///
     /// Wire name: `DataDiskSize`; type: integer (int32). Example: `40`.
-    #[serde(rename = "DataDiskSize", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DataDiskSize", default, skip_serializing_if = "Option::is_none")]
     pub data_disk_size: Option<i32>,
 }
 impl DataDisksItem {
@@ -475,45 +596,48 @@ impl DataDisksItem {
 ///
 /// Part of the [`SetAutoScaleConfigRequest`] parameters (`Queues[].InstanceTypes[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct InstanceTypesItem {
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.n1.tiny`.
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `SpotDuration`.
     ///
     /// Wire name: `SpotDuration`; type: integer (int32). Example: `0`.
-    #[serde(rename = "SpotDuration", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SpotDuration", default, skip_serializing_if = "Option::is_none")]
     pub spot_duration: Option<i32>,
     /// `SpotInterruptionBehavior`.
     ///
     /// Wire name: `SpotInterruptionBehavior`; type: string. Example: `Terminate`.
     #[serde(
         rename = "SpotInterruptionBehavior",
+        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub spot_interruption_behavior: Option<String>,
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number. Example: `0.66`.
-    #[serde(rename = "SpotPriceLimit", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SpotPriceLimit", default, skip_serializing_if = "Option::is_none")]
     pub spot_price_limit: Option<f64>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string. Example: `SpotWithPriceLimit`.
-    #[serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SpotStrategy", default, skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string. Example: `vsw-bp1lfcjbfb099rrjn****`.
-    #[serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VSwitchId", default, skip_serializing_if = "Option::is_none")]
     pub v_switch_id: Option<String>,
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string. Example: `cn-hangzhou-b`.
-    #[serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ZoneId", default, skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
 }
 impl InstanceTypesItem {
@@ -561,107 +685,145 @@ impl InstanceTypesItem {
 ///
 /// Part of the [`SetAutoScaleConfigRequest`] parameters (`Queues[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct QueuesItem {
     /// `AutoMinNodesPerCycle`.
     ///
     /// Wire name: `AutoMinNodesPerCycle`; type: boolean. Example: `false`.
-    #[serde(rename = "AutoMinNodesPerCycle", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AutoMinNodesPerCycle",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_min_nodes_per_cycle: Option<bool>,
     /// `DataDisks`.
     ///
     /// Wire name: `DataDisks`; type: array of object [`DataDisksItem`]. Limits: at most 16 items.
-    #[serde(rename = "DataDisks", skip_serializing_if = "Vec::is_empty")]
+    #[serde(rename = "DataDisks", default, skip_serializing_if = "Vec::is_empty")]
     pub data_disks: Vec<DataDisksItem>,
     /// `EnableAutoGrow`.
     ///
     /// Wire name: `EnableAutoGrow`; type: boolean. Example: `false`.
-    #[serde(rename = "EnableAutoGrow", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EnableAutoGrow", default, skip_serializing_if = "Option::is_none")]
     pub enable_auto_grow: Option<bool>,
     /// `EnableAutoShrink`.
     ///
     /// Wire name: `EnableAutoShrink`; type: boolean. Example: `false`.
-    #[serde(rename = "EnableAutoShrink", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EnableAutoShrink",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_auto_shrink: Option<bool>,
     /// `HostNamePrefix`.
     ///
     /// Wire name: `HostNamePrefix`; type: string. Example: `compute`.
-    #[serde(rename = "HostNamePrefix", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "HostNamePrefix", default, skip_serializing_if = "Option::is_none")]
     pub host_name_prefix: Option<String>,
     /// `HostNameSuffix`.
     ///
     /// Wire name: `HostNameSuffix`; type: string. Example: `000`.
-    #[serde(rename = "HostNameSuffix", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "HostNameSuffix", default, skip_serializing_if = "Option::is_none")]
     pub host_name_suffix: Option<String>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.n1.medium`.
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `InstanceTypes`.
     ///
     /// Wire name: `InstanceTypes`; type: array of object [`InstanceTypesItem`]. Limits: at most 16 items.
-    #[serde(rename = "InstanceTypes", skip_serializing_if = "Vec::is_empty")]
+    #[serde(rename = "InstanceTypes", default, skip_serializing_if = "Vec::is_empty")]
     pub instance_types: Vec<InstanceTypesItem>,
     /// `MaxNodesInQueue`.
     ///
     /// Wire name: `MaxNodesInQueue`; type: integer (int32). Example: `30`.
-    #[serde(rename = "MaxNodesInQueue", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MaxNodesInQueue",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_nodes_in_queue: Option<i32>,
     /// `MaxNodesPerCycle`.
     ///
     /// Wire name: `MaxNodesPerCycle`; type: integer (int64). Example: `20`.
-    #[serde(rename = "MaxNodesPerCycle", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MaxNodesPerCycle",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_nodes_per_cycle: Option<i64>,
     /// `MinNodesInQueue`.
     ///
     /// Wire name: `MinNodesInQueue`; type: integer (int32). Example: `0`.
-    #[serde(rename = "MinNodesInQueue", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MinNodesInQueue",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub min_nodes_in_queue: Option<i32>,
     /// `MinNodesPerCycle`.
     ///
     /// Wire name: `MinNodesPerCycle`; type: integer (int64). Example: `5`.
-    #[serde(rename = "MinNodesPerCycle", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MinNodesPerCycle",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub min_nodes_per_cycle: Option<i64>,
     /// `QueueImageId`.
     ///
     /// Wire name: `QueueImageId`; type: string. Example: `centos_7_03_64_20G_alibase_201708****`.
-    #[serde(rename = "QueueImageId", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "QueueImageId", default, skip_serializing_if = "Option::is_none")]
     pub queue_image_id: Option<String>,
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string. Example: `cluster1`.
-    #[serde(rename = "QueueName", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "QueueName", default, skip_serializing_if = "Option::is_none")]
     pub queue_name: Option<String>,
     /// `SortedByInventory`.
     ///
     /// Wire name: `SortedByInventory`; type: boolean. Example: `false`.
-    #[serde(rename = "SortedByInventory", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SortedByInventory",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sorted_by_inventory: Option<bool>,
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number. Example: `0.662`.
-    #[serde(rename = "SpotPriceLimit", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SpotPriceLimit", default, skip_serializing_if = "Option::is_none")]
     pub spot_price_limit: Option<f64>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SpotStrategy", default, skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
     /// `SystemDiskCategory`.
     ///
     /// Wire name: `SystemDiskCategory`; type: string. Example: `cloud_efficiency`.
-    #[serde(rename = "SystemDiskCategory", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SystemDiskCategory",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub system_disk_category: Option<String>,
     /// `SystemDiskLevel`.
     ///
     /// Wire name: `SystemDiskLevel`; type: string. Example: `PL1`.
-    #[serde(rename = "SystemDiskLevel", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SystemDiskLevel",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub system_disk_level: Option<String>,
     /// `SystemDiskSize`.
     ///
     /// Wire name: `SystemDiskSize`; type: integer (int32). Example: `40`.
-    #[serde(rename = "SystemDiskSize", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SystemDiskSize", default, skip_serializing_if = "Option::is_none")]
     pub system_disk_size: Option<i32>,
 }
 impl QueuesItem {
@@ -768,6 +930,35 @@ impl QueuesItem {
     pub fn system_disk_size(mut self, value: i32) -> Self {
         self.system_disk_size = Some(value);
         self
+    }
+}
+impl QueuesItem {
+    /// Checks required fields and limits, naming a problem by its
+    /// wire path below `path`.
+    pub(crate) fn check(
+        &self,
+        operation: &'static str,
+        path: &str,
+    ) -> Result<(), crate::InvalidRequest> {
+        if !self.data_disks.is_empty() {
+            crate::operation_support::check::items(
+                operation,
+                &format!("{path}.DataDisks"),
+                self.data_disks.len(),
+                None,
+                Some(16u64),
+            )?;
+        }
+        if !self.instance_types.is_empty() {
+            crate::operation_support::check::items(
+                operation,
+                &format!("{path}.InstanceTypes"),
+                self.instance_types.len(),
+                None,
+                Some(16u64),
+            )?;
+        }
+        Ok(())
     }
 }
 /// Sets auto scale config.

@@ -23,19 +23,31 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `SetPostScripts`. Build one with [`SetPostScriptsRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::set_post_scripts`](crate::Client::set_post_scripts).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct SetPostScriptsRequest {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; required. Example: `cn-shanghai`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "RegionId"))]
     pub region_id: String,
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-sh-EnjshUxn`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `PostInstallScripts`.
     ///
     /// Wire name: `PostInstallScripts`; type: array of object [`PostInstallScriptsItem`]; optional. Limits: at most 100 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "PostInstallScripts",
+            default,
+            skip_serializing_if = "Vec::is_empty"
+        )
+    )]
     pub post_install_scripts: Vec<PostInstallScriptsItem>,
 }
 impl SetPostScriptsRequest {
@@ -86,13 +98,15 @@ impl SetPostScriptsRequestBuilder {
             self.cluster_id,
         )?;
         let post_install_scripts = self.post_install_scripts;
-        crate::operation_support::check::items(
-            "SetPostScripts",
-            "PostInstallScripts",
-            post_install_scripts.len(),
-            None,
-            Some(100u64),
-        )?;
+        if !post_install_scripts.is_empty() {
+            crate::operation_support::check::items(
+                "SetPostScripts",
+                "PostInstallScripts",
+                post_install_scripts.len(),
+                None,
+                Some(100u64),
+            )?;
+        }
         Ok(SetPostScriptsRequest {
             region_id,
             cluster_id,
@@ -130,17 +144,19 @@ impl crate::operation_support::Operation for SetPostScriptsRequest {
 ///
 /// Part of the [`SetPostScriptsRequest`] parameters (`PostInstallScripts[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct PostInstallScriptsItem {
     /// `Args`.
     ///
     /// Wire name: `Args`; type: string. Example: `-h`.
-    #[serde(rename = "Args", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Args", default, skip_serializing_if = "Option::is_none")]
     pub args: Option<String>,
     /// `Url`.
     ///
     /// Wire name: `Url`; type: string. Example: `https://bucket.oss-cn-shanghai.aliyuncs.com/postscript_examples.sh`.
-    #[serde(rename = "Url", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 impl PostInstallScriptsItem {

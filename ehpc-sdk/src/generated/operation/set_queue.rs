@@ -32,19 +32,24 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `SetQueue`. Build one with [`SetQueueRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::set_queue`](crate::Client::set_queue).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct SetQueueRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string; required. Example: `work`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "QueueName"))]
     pub queue_name: String,
     /// `Node`.
     ///
     /// Wire name: `Node`; type: array of object [`NodeItem`]; required. Limits: at most 1000 items.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Node"))]
     pub node: Vec<NodeItem>,
 }
 impl SetQueueRequest {
@@ -96,13 +101,18 @@ impl SetQueueRequestBuilder {
         )?;
         let node = self.node;
         crate::operation_support::check::required_list("SetQueue", "Node", &node)?;
-        crate::operation_support::check::items(
-            "SetQueue",
-            "Node",
-            node.len(),
-            None,
-            Some(1000u64),
-        )?;
+        if !node.is_empty() {
+            crate::operation_support::check::items(
+                "SetQueue",
+                "Node",
+                node.len(),
+                None,
+                Some(1000u64),
+            )?;
+        }
+        for (index, item) in node.iter().enumerate() {
+            item.check("SetQueue", &format!("Node.{}", index + 1))?;
+        }
         Ok(SetQueueRequest {
             cluster_id,
             queue_name,
@@ -140,12 +150,14 @@ impl crate::operation_support::Operation for SetQueueRequest {
 ///
 /// Part of the [`SetQueueRequest`] parameters (`Node[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct NodeItem {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `compute1`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl NodeItem {
@@ -157,6 +169,22 @@ impl NodeItem {
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
+    }
+}
+impl NodeItem {
+    /// Checks required fields and limits, naming a problem by its
+    /// wire path below `path`.
+    pub(crate) fn check(
+        &self,
+        operation: &'static str,
+        path: &str,
+    ) -> Result<(), crate::InvalidRequest> {
+        crate::operation_support::check::present(
+            operation,
+            &format!("{path}.Name"),
+            &self.name,
+        )?;
+        Ok(())
     }
 }
 /// Sets queue.

@@ -29,27 +29,40 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `SetSchedulerInfo`. Build one with [`SetSchedulerInfoRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::set_scheduler_info`](crate::Client::set_scheduler_info).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct SetSchedulerInfoRequest {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; required. Example: `cn-hangzhou`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "RegionId"))]
     pub region_id: String,
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `PbsInfo`.
     ///
     /// Wire name: `PbsInfo`; type: array of object [`PbsInfoItem`]; optional. Limits: at most 100 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PbsInfo", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub pbs_info: Vec<PbsInfoItem>,
     /// `SlurmInfo`.
     ///
     /// Wire name: `SlurmInfo`; type: array of object [`SlurmInfoItem`]; optional. Limits: at most 1000 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "SlurmInfo", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub slurm_info: Vec<SlurmInfoItem>,
     /// `Scheduler`.
     ///
     /// Wire name: `Scheduler`; type: array of object [`SchedulerItem`]; required. Limits: at most 1000 items.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Scheduler"))]
     pub scheduler: Vec<SchedulerItem>,
 }
 impl SetSchedulerInfoRequest {
@@ -116,34 +129,46 @@ impl SetSchedulerInfoRequestBuilder {
             self.cluster_id,
         )?;
         let pbs_info = self.pbs_info;
-        crate::operation_support::check::items(
-            "SetSchedulerInfo",
-            "PbsInfo",
-            pbs_info.len(),
-            None,
-            Some(100u64),
-        )?;
+        if !pbs_info.is_empty() {
+            crate::operation_support::check::items(
+                "SetSchedulerInfo",
+                "PbsInfo",
+                pbs_info.len(),
+                None,
+                Some(100u64),
+            )?;
+        }
+        for (index, item) in pbs_info.iter().enumerate() {
+            item.check("SetSchedulerInfo", &format!("PbsInfo.{}", index + 1))?;
+        }
         let slurm_info = self.slurm_info;
-        crate::operation_support::check::items(
-            "SetSchedulerInfo",
-            "SlurmInfo",
-            slurm_info.len(),
-            None,
-            Some(1000u64),
-        )?;
+        if !slurm_info.is_empty() {
+            crate::operation_support::check::items(
+                "SetSchedulerInfo",
+                "SlurmInfo",
+                slurm_info.len(),
+                None,
+                Some(1000u64),
+            )?;
+        }
         let scheduler = self.scheduler;
         crate::operation_support::check::required_list(
             "SetSchedulerInfo",
             "Scheduler",
             &scheduler,
         )?;
-        crate::operation_support::check::items(
-            "SetSchedulerInfo",
-            "Scheduler",
-            scheduler.len(),
-            None,
-            Some(1000u64),
-        )?;
+        if !scheduler.is_empty() {
+            crate::operation_support::check::items(
+                "SetSchedulerInfo",
+                "Scheduler",
+                scheduler.len(),
+                None,
+                Some(1000u64),
+            )?;
+        }
+        for (index, item) in scheduler.iter().enumerate() {
+            item.check("SetSchedulerInfo", &format!("Scheduler.{}", index + 1))?;
+        }
         Ok(SetSchedulerInfoRequest {
             region_id,
             cluster_id,
@@ -201,17 +226,19 @@ impl crate::operation_support::Operation for SetSchedulerInfoRequest {
 ///
 /// Part of the [`SetSchedulerInfoRequest`] parameters (`PbsInfo[].AclLimit[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct AclLimitItem {
     /// `AclUsers`.
     ///
     /// Wire name: `AclUsers`; type: string. Example: `user1,user2`.
-    #[serde(rename = "AclUsers", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AclUsers", default, skip_serializing_if = "Option::is_none")]
     pub acl_users: Option<String>,
     /// `Queue`.
     ///
     /// Wire name: `Queue`; type: string. Example: `workq`.
-    #[serde(rename = "Queue", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Queue", default, skip_serializing_if = "Option::is_none")]
     pub queue: Option<String>,
 }
 impl AclLimitItem {
@@ -234,37 +261,39 @@ impl AclLimitItem {
 ///
 /// Part of the [`SetSchedulerInfoRequest`] parameters (`PbsInfo[].ResourceLimit[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ResourceLimitItem {
     /// `Cpus`.
     ///
     /// Wire name: `Cpus`; type: integer (int32). Example: `2`.
-    #[serde(rename = "Cpus", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Cpus", default, skip_serializing_if = "Option::is_none")]
     pub cpus: Option<i32>,
     /// `MaxJobs`.
     ///
     /// Wire name: `MaxJobs`; type: integer (int32). Example: `1000`.
-    #[serde(rename = "MaxJobs", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "MaxJobs", default, skip_serializing_if = "Option::is_none")]
     pub max_jobs: Option<i32>,
     /// `Mem`.
     ///
     /// Wire name: `Mem`; type: string. Example: `2gb`.
-    #[serde(rename = "Mem", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Mem", default, skip_serializing_if = "Option::is_none")]
     pub mem: Option<String>,
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: integer (int32). Example: `2`.
-    #[serde(rename = "Nodes", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Nodes", default, skip_serializing_if = "Option::is_none")]
     pub nodes: Option<i32>,
     /// `Queue`.
     ///
     /// Wire name: `Queue`; type: string. Example: `workq`.
-    #[serde(rename = "Queue", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Queue", default, skip_serializing_if = "Option::is_none")]
     pub queue: Option<String>,
     /// `User`.
     ///
     /// Wire name: `User`; type: string. Example: `user1`.
-    #[serde(rename = "User", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "User", default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
 }
 impl ResourceLimitItem {
@@ -307,37 +336,47 @@ impl ResourceLimitItem {
 ///
 /// Part of the [`SetSchedulerInfoRequest`] parameters (`PbsInfo[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct PbsInfoItem {
     /// `AclLimit`.
     ///
     /// Wire name: `AclLimit`; type: array of object [`AclLimitItem`]. Limits: at most 100 items.
-    #[serde(rename = "AclLimit", skip_serializing_if = "Vec::is_empty")]
+    #[serde(rename = "AclLimit", default, skip_serializing_if = "Vec::is_empty")]
     pub acl_limit: Vec<AclLimitItem>,
     /// `JobHistoryDuration`.
     ///
     /// Wire name: `JobHistoryDuration`; type: integer (int32). Example: `14`.
-    #[serde(rename = "JobHistoryDuration", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "JobHistoryDuration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_history_duration: Option<i32>,
     /// `ResourceLimit`.
     ///
     /// Wire name: `ResourceLimit`; type: array of object [`ResourceLimitItem`]. Limits: at most 100 items.
-    #[serde(rename = "ResourceLimit", skip_serializing_if = "Vec::is_empty")]
+    #[serde(rename = "ResourceLimit", default, skip_serializing_if = "Vec::is_empty")]
     pub resource_limit: Vec<ResourceLimitItem>,
     /// `SchedInterval`.
     ///
     /// Wire name: `SchedInterval`; type: integer (int32). Example: `60`.
-    #[serde(rename = "SchedInterval", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SchedInterval", default, skip_serializing_if = "Option::is_none")]
     pub sched_interval: Option<i32>,
     /// `SchedMaxJobs`.
     ///
     /// Wire name: `SchedMaxJobs`; type: integer (int32). Example: `20000`.
-    #[serde(rename = "SchedMaxJobs", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SchedMaxJobs", default, skip_serializing_if = "Option::is_none")]
     pub sched_max_jobs: Option<i32>,
     /// `SchedMaxQueuedJobs`.
     ///
     /// Wire name: `SchedMaxQueuedJobs`; type: integer (int32). Example: `10000`.
-    #[serde(rename = "SchedMaxQueuedJobs", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SchedMaxQueuedJobs",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sched_max_queued_jobs: Option<i32>,
 }
 impl PbsInfoItem {
@@ -376,21 +415,56 @@ impl PbsInfoItem {
         self
     }
 }
+impl PbsInfoItem {
+    /// Checks required fields and limits, naming a problem by its
+    /// wire path below `path`.
+    pub(crate) fn check(
+        &self,
+        operation: &'static str,
+        path: &str,
+    ) -> Result<(), crate::InvalidRequest> {
+        if !self.acl_limit.is_empty() {
+            crate::operation_support::check::items(
+                operation,
+                &format!("{path}.AclLimit"),
+                self.acl_limit.len(),
+                None,
+                Some(100u64),
+            )?;
+        }
+        if !self.resource_limit.is_empty() {
+            crate::operation_support::check::items(
+                operation,
+                &format!("{path}.ResourceLimit"),
+                self.resource_limit.len(),
+                None,
+                Some(100u64),
+            )?;
+        }
+        Ok(())
+    }
+}
 /// `SlurmInfoItem` parameter value.
 ///
 /// Part of the [`SetSchedulerInfoRequest`] parameters (`SlurmInfo[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct SlurmInfoItem {
     /// `BackfillInterval`.
     ///
     /// Wire name: `BackfillInterval`; type: integer (int32). Example: `60`.
-    #[serde(rename = "BackfillInterval", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BackfillInterval",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backfill_interval: Option<i32>,
     /// `SchedInterval`.
     ///
     /// Wire name: `SchedInterval`; type: integer (int32). Example: `60`.
-    #[serde(rename = "SchedInterval", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SchedInterval", default, skip_serializing_if = "Option::is_none")]
     pub sched_interval: Option<i32>,
 }
 impl SlurmInfoItem {
@@ -413,12 +487,14 @@ impl SlurmInfoItem {
 ///
 /// Part of the [`SetSchedulerInfoRequest`] parameters (`Scheduler[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct SchedulerItem {
     /// `SchedName`.
     ///
     /// Wire name: `SchedName`; type: string. Example: `pbs`.
-    #[serde(rename = "SchedName", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SchedName", default, skip_serializing_if = "Option::is_none")]
     pub sched_name: Option<String>,
 }
 impl SchedulerItem {
@@ -430,6 +506,22 @@ impl SchedulerItem {
     pub fn sched_name(mut self, value: impl Into<String>) -> Self {
         self.sched_name = Some(value.into());
         self
+    }
+}
+impl SchedulerItem {
+    /// Checks required fields and limits, naming a problem by its
+    /// wire path below `path`.
+    pub(crate) fn check(
+        &self,
+        operation: &'static str,
+        path: &str,
+    ) -> Result<(), crate::InvalidRequest> {
+        crate::operation_support::check::present(
+            operation,
+            &format!("{path}.SchedName"),
+            &self.sched_name,
+        )?;
+        Ok(())
     }
 }
 /// Sets scheduler info.

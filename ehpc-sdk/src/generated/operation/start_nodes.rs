@@ -36,19 +36,27 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `StartNodes`. Build one with [`StartNodesRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::start_nodes`](crate::Client::start_nodes).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct StartNodesRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `Role`.
     ///
     /// Wire name: `Role`; type: string; optional. Service default: `Compute`. Example: `Compute`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Role", default, skip_serializing_if = "Option::is_none")
+    )]
     pub role: Option<String>,
     /// `Instance`.
     ///
     /// Wire name: `Instance`; type: array of object [`InstanceItem`]; required. Limits: at most 10000 items.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Instance"))]
     pub instance: Vec<InstanceItem>,
 }
 impl StartNodesRequest {
@@ -100,13 +108,15 @@ impl StartNodesRequestBuilder {
             "Instance",
             &instance,
         )?;
-        crate::operation_support::check::items(
-            "StartNodes",
-            "Instance",
-            instance.len(),
-            None,
-            Some(10000u64),
-        )?;
+        if !instance.is_empty() {
+            crate::operation_support::check::items(
+                "StartNodes",
+                "Instance",
+                instance.len(),
+                None,
+                Some(10000u64),
+            )?;
+        }
         Ok(StartNodesRequest {
             cluster_id,
             role,
@@ -145,12 +155,14 @@ impl crate::operation_support::Operation for StartNodesRequest {
 ///
 /// Part of the [`StartNodesRequest`] parameters (`Instance[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct InstanceItem {
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string. Example: `i-bp13p7vlcb1uihfv****`.
-    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 impl InstanceItem {

@@ -32,19 +32,24 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `StartVisualService`. Build one with [`StartVisualServiceRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::start_visual_service`](crate::Client::start_visual_service).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct StartVisualServiceRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `CidrIp`.
     ///
     /// Wire name: `CidrIp`; type: string; required. Example: `190.100.XX.XX`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "CidrIp"))]
     pub cidr_ip: String,
     /// `Port`.
     ///
     /// Wire name: `Port`; type: integer (int32); required. Limits: maximum 65535. Example: `12016`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Port"))]
     pub port: i32,
 }
 impl StartVisualServiceRequest {

@@ -36,19 +36,27 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `StopNodes`. Build one with [`StopNodesRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::stop_nodes`](crate::Client::stop_nodes).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct StopNodesRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `Role`.
     ///
     /// Wire name: `Role`; type: string; optional. Service default: `Compute`. Example: `Compute`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Role", default, skip_serializing_if = "Option::is_none")
+    )]
     pub role: Option<String>,
     /// `Instance`.
     ///
     /// Wire name: `Instance`; type: array of object [`InstanceItem`]; required. Limits: at most 10000 items.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Instance"))]
     pub instance: Vec<InstanceItem>,
 }
 impl StopNodesRequest {
@@ -100,13 +108,18 @@ impl StopNodesRequestBuilder {
             "Instance",
             &instance,
         )?;
-        crate::operation_support::check::items(
-            "StopNodes",
-            "Instance",
-            instance.len(),
-            None,
-            Some(10000u64),
-        )?;
+        if !instance.is_empty() {
+            crate::operation_support::check::items(
+                "StopNodes",
+                "Instance",
+                instance.len(),
+                None,
+                Some(10000u64),
+            )?;
+        }
+        for (index, item) in instance.iter().enumerate() {
+            item.check("StopNodes", &format!("Instance.{}", index + 1))?;
+        }
         Ok(StopNodesRequest {
             cluster_id,
             role,
@@ -145,12 +158,14 @@ impl crate::operation_support::Operation for StopNodesRequest {
 ///
 /// Part of the [`StopNodesRequest`] parameters (`Instance[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct InstanceItem {
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string. Example: `i-bp13p7vlcb1uihf****`.
-    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 impl InstanceItem {
@@ -162,6 +177,22 @@ impl InstanceItem {
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
+    }
+}
+impl InstanceItem {
+    /// Checks required fields and limits, naming a problem by its
+    /// wire path below `path`.
+    pub(crate) fn check(
+        &self,
+        operation: &'static str,
+        path: &str,
+    ) -> Result<(), crate::InvalidRequest> {
+        crate::operation_support::check::present(
+            operation,
+            &format!("{path}.Id"),
+            &self.id,
+        )?;
+        Ok(())
     }
 }
 /// Stops nodes.

@@ -30,15 +30,19 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `StopServerlessJobs`. Build one with [`StopServerlessJobsRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::stop_serverless_jobs`](crate::Client::stop_serverless_jobs).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct StopServerlessJobsRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `JobIds`.
     ///
     /// Wire name: `JobIds`; type: array of string; required. Limits: at most 100 items.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "JobIds"))]
     pub job_ids: Vec<String>,
 }
 impl StopServerlessJobsRequest {
@@ -81,13 +85,15 @@ impl StopServerlessJobsRequestBuilder {
             "JobIds",
             &job_ids,
         )?;
-        crate::operation_support::check::items(
-            "StopServerlessJobs",
-            "JobIds",
-            job_ids.len(),
-            None,
-            Some(100u64),
-        )?;
+        if !job_ids.is_empty() {
+            crate::operation_support::check::items(
+                "StopServerlessJobs",
+                "JobIds",
+                job_ids.len(),
+                None,
+                Some(100u64),
+            )?;
+        }
         Ok(StopServerlessJobsRequest {
             cluster_id,
             job_ids,

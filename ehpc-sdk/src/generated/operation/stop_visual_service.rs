@@ -35,19 +35,24 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `StopVisualService`. Build one with [`StopVisualServiceRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::stop_visual_service`](crate::Client::stop_visual_service).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct StopVisualServiceRequest {
     /// ID of the cluster; ListClusters returns the IDs.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// CIDR block or IP address that was allowed to reach the VNC service, as given when it was started; used to find the security group rule.
     ///
     /// Wire name: `CidrIp`; type: string; required. Example: `100.168.**.**`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "CidrIp"))]
     pub cidr_ip: String,
     /// Port of the VNC service; always 12016.
     ///
     /// Wire name: `Port`; type: integer (int32); required. Limits: maximum 65535. Example: `12016`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Port"))]
     pub port: i32,
 }
 impl StopVisualServiceRequest {

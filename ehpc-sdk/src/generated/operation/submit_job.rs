@@ -64,115 +64,240 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `SubmitJob`. Build one with [`SubmitJobRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::submit_job`](crate::Client::submit_job).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct SubmitJobRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `CommandLine`.
     ///
     /// Wire name: `CommandLine`; type: string; required. Example: `./LammpsTest/lammps.pbs`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "CommandLine"))]
     pub command_line: String,
     /// `RunasUser`.
     ///
     /// Wire name: `RunasUser`; type: string; required. Example: `testuser`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "RunasUser"))]
     pub runas_user: String,
     /// `RunasUserPassword`.
     ///
     /// Wire name: `RunasUserPassword`; type: string; optional. Example: `12****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "RunasUserPassword",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub runas_user_password: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string; optional. Example: `jobtest`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// `Priority`.
     ///
     /// Wire name: `Priority`; type: integer (int32); optional. Example: `0`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")
+    )]
     pub priority: Option<i32>,
     /// `PackagePath`.
     ///
     /// Wire name: `PackagePath`; type: string; optional. Example: `./Tem`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PackagePath", default, skip_serializing_if = "Option::is_none")
+    )]
     pub package_path: Option<String>,
     /// `StdoutRedirectPath`.
     ///
     /// Wire name: `StdoutRedirectPath`; type: string; optional. Example: `./LammpsTest`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "StdoutRedirectPath",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub stdout_redirect_path: Option<String>,
     /// `StderrRedirectPath`.
     ///
     /// Wire name: `StderrRedirectPath`; type: string; optional. Example: `./LammpsTest`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "StderrRedirectPath",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub stderr_redirect_path: Option<String>,
     /// `ReRunable`.
     ///
     /// Wire name: `ReRunable`; type: boolean; optional. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ReRunable", default, skip_serializing_if = "Option::is_none")
+    )]
     pub re_runable: Option<bool>,
     /// `ArrayRequest`.
     ///
     /// Wire name: `ArrayRequest`; type: string; optional. Example: `1-10:2`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ArrayRequest", default, skip_serializing_if = "Option::is_none")
+    )]
     pub array_request: Option<String>,
     /// `Variables`.
     ///
     /// Wire name: `Variables`; type: string; optional. Example: `[{Name:test1,Value:value1},{Name:test2,Value:value2}]`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Variables", default, skip_serializing_if = "Option::is_none")
+    )]
     pub variables: Option<String>,
     /// `InputFileUrl`.
     ///
     /// Wire name: `InputFileUrl`; type: string; optional. Example: `https://ehpc-hangzhou.oss-cn-hangzhou.aliyuncs.com/test-u4****/testlist_ehpc.sh`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "InputFileUrl", default, skip_serializing_if = "Option::is_none")
+    )]
     pub input_file_url: Option<String>,
     /// `UnzipCmd`.
     ///
     /// Wire name: `UnzipCmd`; type: string; optional. Example: `tar xzf`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "UnzipCmd", default, skip_serializing_if = "Option::is_none")
+    )]
     pub unzip_cmd: Option<String>,
     /// `PostCmdLine`.
     ///
     /// Wire name: `PostCmdLine`; type: string; optional. Example: `example.sh`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "PostCmdLine", default, skip_serializing_if = "Option::is_none")
+    )]
     pub post_cmd_line: Option<String>,
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string; optional. Example: `workq`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "JobQueue", default, skip_serializing_if = "Option::is_none")
+    )]
     pub job_queue: Option<String>,
     /// `Node`.
     ///
     /// Wire name: `Node`; type: integer (int32); optional. Example: `2`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Node", default, skip_serializing_if = "Option::is_none")
+    )]
     pub node: Option<i32>,
     /// `Cpu`.
     ///
     /// Wire name: `Cpu`; type: integer (int32); optional. Example: `2`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Cpu", default, skip_serializing_if = "Option::is_none")
+    )]
     pub cpu: Option<i32>,
     /// `Task`.
     ///
     /// Wire name: `Task`; type: integer (int32); optional. Example: `2`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Task", default, skip_serializing_if = "Option::is_none")
+    )]
     pub task: Option<i32>,
     /// `Thread`.
     ///
     /// Wire name: `Thread`; type: integer (int32); optional. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Thread", default, skip_serializing_if = "Option::is_none")
+    )]
     pub thread: Option<i32>,
     /// `Mem`.
     ///
     /// Wire name: `Mem`; type: string; optional. Example: `1GB`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Mem", default, skip_serializing_if = "Option::is_none")
+    )]
     pub mem: Option<String>,
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int32); optional. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Gpu", default, skip_serializing_if = "Option::is_none")
+    )]
     pub gpu: Option<i32>,
     /// `ClockTime`.
     ///
     /// Wire name: `ClockTime`; type: string; optional. Example: `12:00:00`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ClockTime", default, skip_serializing_if = "Option::is_none")
+    )]
     pub clock_time: Option<String>,
     /// `JobRetry.Count`.
     ///
     /// Wire name: `JobRetry.Count`; type: integer (int32); optional. Example: `5`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "JobRetry.Count",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub job_retry_count: Option<i32>,
     /// `JobRetry.Priority`.
     ///
     /// Wire name: `JobRetry.Priority`; type: integer (int32); optional. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "JobRetry.Priority",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub job_retry_priority: Option<i32>,
     /// `JobRetry.OnExitCode`.
     ///
     /// Wire name: `JobRetry.OnExitCode`; type: integer (int32); optional. Example: `1`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "JobRetry.OnExitCode",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub job_retry_on_exit_code: Option<i32>,
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Async", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#async: Option<bool>,
 }
 impl SubmitJobRequest {

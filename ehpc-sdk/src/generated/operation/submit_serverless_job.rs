@@ -47,71 +47,140 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `SubmitServerlessJob`. Build one with [`SubmitServerlessJobRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::submit_serverless_job`](crate::Client::submit_serverless_job).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct SubmitServerlessJobRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `JobName`.
     ///
     /// Wire name: `JobName`; type: string; required. Example: `testjob`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "JobName"))]
     pub job_name: String,
     /// `ArrayProperties`.
     ///
     /// Wire name: `ArrayProperties`; type: object [`ArrayProperties`]; optional.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ArrayProperties",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub array_properties: Option<ArrayProperties>,
     /// `JobPriority`.
     ///
     /// Wire name: `JobPriority`; type: integer (int64); optional. Example: `10`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "JobPriority", default, skip_serializing_if = "Option::is_none")
+    )]
     pub job_priority: Option<i64>,
     /// `EphemeralStorage`.
     ///
     /// Wire name: `EphemeralStorage`; type: integer (int32); optional. Example: `200`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "EphemeralStorage",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub ephemeral_storage: Option<i32>,
     /// `Timeout`.
     ///
     /// Wire name: `Timeout`; type: integer (int64); optional. Example: `3600`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Timeout", default, skip_serializing_if = "Option::is_none")
+    )]
     pub timeout: Option<i64>,
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: array of string; optional. Limits: at most 10 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "VSwitchId", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub v_switch_id: Vec<String>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: array of string; optional. Limits: at most 5 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "InstanceType", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub instance_type: Vec<String>,
     /// `Cpu`.
     ///
     /// Wire name: `Cpu`; type: number; optional. Service default: `1.0`. Example: `2.0`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Cpu", default, skip_serializing_if = "Option::is_none")
+    )]
     pub cpu: Option<f64>,
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: number; optional. Service default: `2.0`. Example: `4.0`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "Memory", default, skip_serializing_if = "Option::is_none")
+    )]
     pub memory: Option<f64>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string; optional. Example: `SpotWithPriceLimit`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "SpotStrategy", default, skip_serializing_if = "Option::is_none")
+    )]
     pub spot_strategy: Option<String>,
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number; optional. Example: `0.062`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "SpotPriceLimit",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub spot_price_limit: Option<f64>,
     /// `RamRoleName`.
     ///
     /// Wire name: `RamRoleName`; type: string; optional. Example: `testRamRoleName`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "RamRoleName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub ram_role_name: Option<String>,
     /// `Container`.
     ///
     /// Wire name: `Container`; type: object [`Container`]; required.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Container"))]
     pub container: Container,
     /// `DependsOn`.
     ///
     /// Wire name: `DependsOn`; type: array of object [`DependsOnItem`]; optional. Limits: at least 1 item, at most 10 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "DependsOn", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub depends_on: Vec<DependsOnItem>,
     /// `RetryStrategy`.
     ///
     /// Wire name: `RetryStrategy`; type: object [`RetryStrategy`]; optional.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "RetryStrategy", default, skip_serializing_if = "Option::is_none")
+    )]
     pub retry_strategy: Option<RetryStrategy>,
 }
 impl SubmitServerlessJobRequest {
@@ -270,21 +339,25 @@ impl SubmitServerlessJobRequestBuilder {
         let ephemeral_storage = self.ephemeral_storage;
         let timeout = self.timeout;
         let v_switch_id = self.v_switch_id;
-        crate::operation_support::check::items(
-            "SubmitServerlessJob",
-            "VSwitchId",
-            v_switch_id.len(),
-            None,
-            Some(10u64),
-        )?;
+        if !v_switch_id.is_empty() {
+            crate::operation_support::check::items(
+                "SubmitServerlessJob",
+                "VSwitchId",
+                v_switch_id.len(),
+                None,
+                Some(10u64),
+            )?;
+        }
         let instance_type = self.instance_type;
-        crate::operation_support::check::items(
-            "SubmitServerlessJob",
-            "InstanceType",
-            instance_type.len(),
-            None,
-            Some(5u64),
-        )?;
+        if !instance_type.is_empty() {
+            crate::operation_support::check::items(
+                "SubmitServerlessJob",
+                "InstanceType",
+                instance_type.len(),
+                None,
+                Some(5u64),
+            )?;
+        }
         let cpu = self.cpu;
         let memory = self.memory;
         let spot_strategy = self.spot_strategy;
@@ -295,15 +368,24 @@ impl SubmitServerlessJobRequestBuilder {
             "Container",
             self.container,
         )?;
+        {
+            let value = &container;
+            value.check("SubmitServerlessJob", "Container")?;
+        }
         let depends_on = self.depends_on;
-        crate::operation_support::check::items(
-            "SubmitServerlessJob",
-            "DependsOn",
-            depends_on.len(),
-            Some(1u64),
-            Some(10u64),
-        )?;
+        if !depends_on.is_empty() {
+            crate::operation_support::check::items(
+                "SubmitServerlessJob",
+                "DependsOn",
+                depends_on.len(),
+                Some(1u64),
+                Some(10u64),
+            )?;
+        }
         let retry_strategy = self.retry_strategy;
+        if let Some(value) = &retry_strategy {
+            value.check("SubmitServerlessJob", "RetryStrategy")?;
+        }
         Ok(SubmitServerlessJobRequest {
             cluster_id,
             job_name,
@@ -414,22 +496,24 @@ impl crate::operation_support::Operation for SubmitServerlessJobRequest {
 ///
 /// Part of the [`SubmitServerlessJobRequest`] parameters (`ArrayProperties`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ArrayProperties {
     /// `IndexEnd`.
     ///
     /// Wire name: `IndexEnd`; type: integer (int64). Example: `5`.
-    #[serde(rename = "IndexEnd", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "IndexEnd", default, skip_serializing_if = "Option::is_none")]
     pub index_end: Option<i64>,
     /// `IndexStart`.
     ///
     /// Wire name: `IndexStart`; type: integer (int64). Example: `1`.
-    #[serde(rename = "IndexStart", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "IndexStart", default, skip_serializing_if = "Option::is_none")]
     pub index_start: Option<i64>,
     /// `IndexStep`.
     ///
     /// Wire name: `IndexStep`; type: integer (int64). Example: `2`.
-    #[serde(rename = "IndexStep", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "IndexStep", default, skip_serializing_if = "Option::is_none")]
     pub index_step: Option<i64>,
 }
 impl ArrayProperties {
@@ -457,17 +541,19 @@ impl ArrayProperties {
 ///
 /// Part of the [`SubmitServerlessJobRequest`] parameters (`Container.EnvironmentVar[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct EnvironmentVarItem {
     /// `Key`.
     ///
     /// Wire name: `Key`; type: string. Example: `PATH`.
-    #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `Value`.
     ///
     /// Wire name: `Value`; type: string. Example: `/usr/local/bin`.
-    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl EnvironmentVarItem {
@@ -490,22 +576,32 @@ impl EnvironmentVarItem {
 ///
 /// Part of the [`SubmitServerlessJobRequest`] parameters (`Container.VolumeMount[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct VolumeMountItem {
     /// `FlexVolumeDriver`.
     ///
     /// Wire name: `FlexVolumeDriver`; type: string. Example: `alicloud/oss`.
-    #[serde(rename = "FlexVolumeDriver", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "FlexVolumeDriver",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub flex_volume_driver: Option<String>,
     /// `FlexVolumeOptions`.
     ///
     /// Wire name: `FlexVolumeOptions`; type: string. Example: `{"bucket":"hpctest","url": "oss-cn-hangzhou-internal.aliyuncs.com ","path":"/data","ramRole":"AliyunECSInstanceForEHPCRole"}`.
-    #[serde(rename = "FlexVolumeOptions", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "FlexVolumeOptions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub flex_volume_options: Option<String>,
     /// `MountPath`.
     ///
     /// Wire name: `MountPath`; type: string. Example: `/data`.
-    #[serde(rename = "MountPath", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "MountPath", default, skip_serializing_if = "Option::is_none")]
     pub mount_path: Option<String>,
 }
 impl VolumeMountItem {
@@ -533,42 +629,44 @@ impl VolumeMountItem {
 ///
 /// Part of the [`SubmitServerlessJobRequest`] parameters (`Container`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct Container {
     /// `Arg`.
     ///
     /// Wire name: `Arg`; type: array of string. Limits: at most 100 items.
-    #[serde(rename = "Arg", skip_serializing_if = "Vec::is_empty")]
+    #[serde(rename = "Arg", default, skip_serializing_if = "Vec::is_empty")]
     pub arg: Vec<String>,
     /// `Command`.
     ///
     /// Wire name: `Command`; type: array of string. Limits: at most 20 items.
-    #[serde(rename = "Command", skip_serializing_if = "Vec::is_empty")]
+    #[serde(rename = "Command", default, skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
     /// `EnvironmentVar`.
     ///
     /// Wire name: `EnvironmentVar`; type: array of object [`EnvironmentVarItem`]. Limits: at most 20 items.
-    #[serde(rename = "EnvironmentVar", skip_serializing_if = "Vec::is_empty")]
+    #[serde(rename = "EnvironmentVar", default, skip_serializing_if = "Vec::is_empty")]
     pub environment_var: Vec<EnvironmentVarItem>,
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int32). Example: `1`.
-    #[serde(rename = "Gpu", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Gpu", default, skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i32>,
     /// `Image`.
     ///
     /// Wire name: `Image`; type: string. Example: `registry-vpc.cn-hangzhou.aliyuncs.com/ehpc/hpl:latest`.
-    #[serde(rename = "Image", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// `VolumeMount`.
     ///
     /// Wire name: `VolumeMount`; type: array of object [`VolumeMountItem`].
-    #[serde(rename = "VolumeMount", skip_serializing_if = "Vec::is_empty")]
+    #[serde(rename = "VolumeMount", default, skip_serializing_if = "Vec::is_empty")]
     pub volume_mount: Vec<VolumeMountItem>,
     /// `WorkingDir`.
     ///
     /// Wire name: `WorkingDir`; type: string. Example: `/usr/local/`.
-    #[serde(rename = "WorkingDir", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "WorkingDir", default, skip_serializing_if = "Option::is_none")]
     pub working_dir: Option<String>,
 }
 impl Container {
@@ -612,21 +710,66 @@ impl Container {
         self
     }
 }
+impl Container {
+    /// Checks required fields and limits, naming a problem by its
+    /// wire path below `path`.
+    pub(crate) fn check(
+        &self,
+        operation: &'static str,
+        path: &str,
+    ) -> Result<(), crate::InvalidRequest> {
+        if !self.arg.is_empty() {
+            crate::operation_support::check::items(
+                operation,
+                &format!("{path}.Arg"),
+                self.arg.len(),
+                None,
+                Some(100u64),
+            )?;
+        }
+        if !self.command.is_empty() {
+            crate::operation_support::check::items(
+                operation,
+                &format!("{path}.Command"),
+                self.command.len(),
+                None,
+                Some(20u64),
+            )?;
+        }
+        if !self.environment_var.is_empty() {
+            crate::operation_support::check::items(
+                operation,
+                &format!("{path}.EnvironmentVar"),
+                self.environment_var.len(),
+                None,
+                Some(20u64),
+            )?;
+        }
+        crate::operation_support::check::present(
+            operation,
+            &format!("{path}.Image"),
+            &self.image,
+        )?;
+        Ok(())
+    }
+}
 /// `DependsOnItem` parameter value.
 ///
 /// Part of the [`SubmitServerlessJobRequest`] parameters (`DependsOn[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DependsOnItem {
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string. Example: `10`.
-    #[serde(rename = "JobId", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `AfterAny`.
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
 impl DependsOnItem {
@@ -649,17 +792,19 @@ impl DependsOnItem {
 ///
 /// Part of the [`SubmitServerlessJobRequest`] parameters (`RetryStrategy.EvaluateOnExit[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct EvaluateOnExitItem {
     /// `Action`.
     ///
     /// Wire name: `Action`; type: string. Example: `Retry`.
-    #[serde(rename = "Action", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// `OnExitCode`.
     ///
     /// Wire name: `OnExitCode`; type: string. Example: `10`.
-    #[serde(rename = "OnExitCode", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "OnExitCode", default, skip_serializing_if = "Option::is_none")]
     pub on_exit_code: Option<String>,
 }
 impl EvaluateOnExitItem {
@@ -682,17 +827,19 @@ impl EvaluateOnExitItem {
 ///
 /// Part of the [`SubmitServerlessJobRequest`] parameters (`RetryStrategy`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct RetryStrategy {
     /// `Attempts`.
     ///
     /// Wire name: `Attempts`; type: integer (int32). Limits: minimum 1, maximum 10. Example: `5`.
-    #[serde(rename = "Attempts", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Attempts", default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i32>,
     /// `EvaluateOnExit`.
     ///
     /// Wire name: `EvaluateOnExit`; type: array of object [`EvaluateOnExitItem`]. Limits: at most 10 items.
-    #[serde(rename = "EvaluateOnExit", skip_serializing_if = "Vec::is_empty")]
+    #[serde(rename = "EvaluateOnExit", default, skip_serializing_if = "Vec::is_empty")]
     pub evaluate_on_exit: Vec<EvaluateOnExitItem>,
 }
 impl RetryStrategy {
@@ -709,6 +856,35 @@ impl RetryStrategy {
     pub fn evaluate_on_exit(mut self, value: Vec<EvaluateOnExitItem>) -> Self {
         self.evaluate_on_exit = value;
         self
+    }
+}
+impl RetryStrategy {
+    /// Checks required fields and limits, naming a problem by its
+    /// wire path below `path`.
+    pub(crate) fn check(
+        &self,
+        operation: &'static str,
+        path: &str,
+    ) -> Result<(), crate::InvalidRequest> {
+        if let Some(value) = &self.attempts {
+            crate::operation_support::check::int_range(
+                operation,
+                &format!("{path}.Attempts"),
+                i64::from(*value),
+                Some(1i64),
+                Some(10i64),
+            )?;
+        }
+        if !self.evaluate_on_exit.is_empty() {
+            crate::operation_support::check::items(
+                operation,
+                &format!("{path}.EvaluateOnExit"),
+                self.evaluate_on_exit.len(),
+                None,
+                Some(10u64),
+            )?;
+        }
+        Ok(())
     }
 }
 /// Submits serverless job.

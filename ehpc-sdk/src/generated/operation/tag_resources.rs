@@ -26,23 +26,29 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `TagResources`. Build one with [`TagResourcesRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::tag_resources`](crate::Client::tag_resources).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct TagResourcesRequest {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; required. Example: `cn-hangzhou`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "RegionId"))]
     pub region_id: String,
     /// `ResourceType`.
     ///
     /// Wire name: `ResourceType`; type: string; required. Example: `cluster`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ResourceType"))]
     pub resource_type: String,
     /// `ResourceId`.
     ///
     /// Wire name: `ResourceId`; type: array of string; required. Limits: at most 51 items.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ResourceId"))]
     pub resource_id: Vec<String>,
     /// `Tag`.
     ///
     /// Wire name: `Tag`; type: array of object [`TagItem`]; required. Limits: at most 21 items.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "Tag"))]
     pub tag: Vec<TagItem>,
 }
 impl TagResourcesRequest {
@@ -106,22 +112,26 @@ impl TagResourcesRequestBuilder {
             "ResourceId",
             &resource_id,
         )?;
-        crate::operation_support::check::items(
-            "TagResources",
-            "ResourceId",
-            resource_id.len(),
-            None,
-            Some(51u64),
-        )?;
+        if !resource_id.is_empty() {
+            crate::operation_support::check::items(
+                "TagResources",
+                "ResourceId",
+                resource_id.len(),
+                None,
+                Some(51u64),
+            )?;
+        }
         let tag = self.tag;
         crate::operation_support::check::required_list("TagResources", "Tag", &tag)?;
-        crate::operation_support::check::items(
-            "TagResources",
-            "Tag",
-            tag.len(),
-            None,
-            Some(21u64),
-        )?;
+        if !tag.is_empty() {
+            crate::operation_support::check::items(
+                "TagResources",
+                "Tag",
+                tag.len(),
+                None,
+                Some(21u64),
+            )?;
+        }
         Ok(TagResourcesRequest {
             region_id,
             resource_type,
@@ -169,17 +179,19 @@ impl crate::operation_support::Operation for TagResourcesRequest {
 ///
 /// Part of the [`TagResourcesRequest`] parameters (`Tag[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct TagItem {
     /// `Key`.
     ///
     /// Wire name: `Key`; type: string. Example: `TestKey`.
-    #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `Value`.
     ///
     /// Wire name: `Value`; type: string. Example: `TestValue`.
-    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl TagItem {

@@ -26,27 +26,43 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `UnTagResources`. Build one with [`UnTagResourcesRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::un_tag_resources`](crate::Client::un_tag_resources).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct UnTagResourcesRequest {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; optional. Example: `cn-hangzhou`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "RegionId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: Option<String>,
     /// `ResourceType`.
     ///
     /// Wire name: `ResourceType`; type: string; required. Example: `cluster`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ResourceType"))]
     pub resource_type: String,
     /// `ResourceId`.
     ///
     /// Wire name: `ResourceId`; type: array of string; required. Limits: at most 50 items.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ResourceId"))]
     pub resource_id: Vec<String>,
     /// `TagKey`.
     ///
     /// Wire name: `TagKey`; type: array of string; optional. Limits: at most 50 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "TagKey", default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub tag_key: Vec<String>,
     /// `All`.
     ///
     /// Wire name: `All`; type: boolean; optional. Example: `false`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "All", default, skip_serializing_if = "Option::is_none")
+    )]
     pub all: Option<bool>,
 }
 impl UnTagResourcesRequest {
@@ -114,21 +130,25 @@ impl UnTagResourcesRequestBuilder {
             "ResourceId",
             &resource_id,
         )?;
-        crate::operation_support::check::items(
-            "UnTagResources",
-            "ResourceId",
-            resource_id.len(),
-            None,
-            Some(50u64),
-        )?;
+        if !resource_id.is_empty() {
+            crate::operation_support::check::items(
+                "UnTagResources",
+                "ResourceId",
+                resource_id.len(),
+                None,
+                Some(50u64),
+            )?;
+        }
         let tag_key = self.tag_key;
-        crate::operation_support::check::items(
-            "UnTagResources",
-            "TagKey",
-            tag_key.len(),
-            None,
-            Some(50u64),
-        )?;
+        if !tag_key.is_empty() {
+            crate::operation_support::check::items(
+                "UnTagResources",
+                "TagKey",
+                tag_key.len(),
+                None,
+                Some(50u64),
+            )?;
+        }
         let all = self.all;
         Ok(UnTagResourcesRequest {
             region_id,

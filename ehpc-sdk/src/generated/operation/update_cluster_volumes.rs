@@ -24,15 +24,26 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `UpdateClusterVolumes`. Build one with [`UpdateClusterVolumesRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::update_cluster_volumes`](crate::Client::update_cluster_volumes).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct UpdateClusterVolumesRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `AdditionalVolumes`.
     ///
     /// Wire name: `AdditionalVolumes`; type: array of object [`AdditionalVolumesItem`]; optional. Limits: at most 100 items.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "AdditionalVolumes",
+            default,
+            skip_serializing_if = "Vec::is_empty"
+        )
+    )]
     pub additional_volumes: Vec<AdditionalVolumesItem>,
 }
 impl UpdateClusterVolumesRequest {
@@ -70,13 +81,21 @@ impl UpdateClusterVolumesRequestBuilder {
             self.cluster_id,
         )?;
         let additional_volumes = self.additional_volumes;
-        crate::operation_support::check::items(
-            "UpdateClusterVolumes",
-            "AdditionalVolumes",
-            additional_volumes.len(),
-            None,
-            Some(100u64),
-        )?;
+        if !additional_volumes.is_empty() {
+            crate::operation_support::check::items(
+                "UpdateClusterVolumes",
+                "AdditionalVolumes",
+                additional_volumes.len(),
+                None,
+                Some(100u64),
+            )?;
+        }
+        for (index, item) in additional_volumes.iter().enumerate() {
+            item.check(
+                "UpdateClusterVolumes",
+                &format!("AdditionalVolumes.{}", index + 1),
+            )?;
+        }
         Ok(UpdateClusterVolumesRequest {
             cluster_id,
             additional_volumes,
@@ -111,12 +130,14 @@ impl crate::operation_support::Operation for UpdateClusterVolumesRequest {
 ///
 /// Part of the [`UpdateClusterVolumesRequest`] parameters (`AdditionalVolumes[].Roles[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct RolesItem {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `["Compute"]`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl RolesItem {
@@ -134,57 +155,71 @@ impl RolesItem {
 ///
 /// Part of the [`UpdateClusterVolumesRequest`] parameters (`AdditionalVolumes[]`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct AdditionalVolumesItem {
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string. Example: `work`.
-    #[serde(rename = "JobQueue", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "JobQueue", default, skip_serializing_if = "Option::is_none")]
     pub job_queue: Option<String>,
     /// `LocalDirectory`.
     ///
     /// Wire name: `LocalDirectory`; type: string. Example: `/ff`.
-    #[serde(rename = "LocalDirectory", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "LocalDirectory", default, skip_serializing_if = "Option::is_none")]
     pub local_directory: Option<String>,
     /// `Location`.
     ///
     /// Wire name: `Location`; type: string. Example: `PublicCloud`.
-    #[serde(rename = "Location", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Location", default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// `RemoteDirectory`.
     ///
     /// Wire name: `RemoteDirectory`; type: string. Example: `/test`.
-    #[serde(rename = "RemoteDirectory", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RemoteDirectory",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remote_directory: Option<String>,
     /// `Roles`.
     ///
     /// Wire name: `Roles`; type: array of object [`RolesItem`]. Limits: at most 8 items.
-    #[serde(rename = "Roles", skip_serializing_if = "Vec::is_empty")]
+    #[serde(rename = "Roles", default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<RolesItem>,
     /// `VolumeId`.
     ///
     /// Wire name: `VolumeId`; type: string. Example: `extreme-00b88****`.
-    #[serde(rename = "VolumeId", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VolumeId", default, skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<String>,
     /// `VolumeMountOption`.
     ///
     /// Wire name: `VolumeMountOption`; type: string. Example: `-t nfs -o vers=3,nolock,noresvport`.
-    #[serde(rename = "VolumeMountOption", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VolumeMountOption",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub volume_mount_option: Option<String>,
     /// `VolumeMountpoint`.
     ///
     /// Wire name: `VolumeMountpoint`; type: string. Example: `0088****-sihc.cn-hangzhou.extreme.nas.aliyuncs.com`.
-    #[serde(rename = "VolumeMountpoint", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VolumeMountpoint",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub volume_mountpoint: Option<String>,
     /// `VolumeProtocol`.
     ///
     /// Wire name: `VolumeProtocol`; type: string. Example: `NFS`.
-    #[serde(rename = "VolumeProtocol", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VolumeProtocol", default, skip_serializing_if = "Option::is_none")]
     pub volume_protocol: Option<String>,
     /// `VolumeType`.
     ///
     /// Wire name: `VolumeType`; type: string. Example: `NAS`.
-    #[serde(rename = "VolumeType", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VolumeType", default, skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
 }
 impl AdditionalVolumesItem {
@@ -241,6 +276,26 @@ impl AdditionalVolumesItem {
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.volume_type = Some(value.into());
         self
+    }
+}
+impl AdditionalVolumesItem {
+    /// Checks required fields and limits, naming a problem by its
+    /// wire path below `path`.
+    pub(crate) fn check(
+        &self,
+        operation: &'static str,
+        path: &str,
+    ) -> Result<(), crate::InvalidRequest> {
+        if !self.roles.is_empty() {
+            crate::operation_support::check::items(
+                operation,
+                &format!("{path}.Roles"),
+                self.roles.len(),
+                None,
+                Some(8u64),
+            )?;
+        }
+        Ok(())
     }
 }
 /// Updates cluster volumes.

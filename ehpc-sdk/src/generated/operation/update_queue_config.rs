@@ -33,31 +33,67 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `UpdateQueueConfig`. Build one with [`UpdateQueueConfigRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::update_queue_config`](crate::Client::update_queue_config).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct UpdateQueueConfigRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string; required. Example: `workq`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "QueueName"))]
     pub queue_name: String,
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string; optional. Example: `rg-acfmxazb4ph****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ResourceGroupId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub resource_group_id: Option<String>,
     /// `ComputeInstanceType`.
     ///
     /// Wire name: `ComputeInstanceType`; type: string; optional. Example: `ecs.n1.tiny`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "ComputeInstanceType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub compute_instance_type: Option<String>,
     /// `DeploymentSetId`.
     ///
     /// Wire name: `DeploymentSetId`; type: string; optional. Example: `ds-bp1frxuzdg87zh4pzq****`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "DeploymentSetId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub deployment_set_id: Option<String>,
     /// `NetworkInterfaceTrafficMode`.
     ///
     /// Wire name: `NetworkInterfaceTrafficMode`; type: string; optional. Limits: one of `Standard`, `HighPerformance`. Example: `Standard`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(
+            rename = "NetworkInterfaceTrafficMode",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub network_interface_traffic_mode: Option<String>,
 }
 impl UpdateQueueConfigRequest {

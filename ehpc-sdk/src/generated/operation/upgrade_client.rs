@@ -29,15 +29,22 @@
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `UpgradeClient`. Build one with [`UpgradeClientRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::upgrade_client`](crate::Client::upgrade_client).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct UpgradeClientRequest {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[cfg_attr(feature = "serde-requests", serde(rename = "ClusterId"))]
     pub cluster_id: String,
     /// `ClientVersion`.
     ///
     /// Wire name: `ClientVersion`; type: string; optional. Example: `2.0.0`.
+    #[cfg_attr(
+        feature = "serde-requests",
+        serde(rename = "ClientVersion", default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_version: Option<String>,
 }
 impl UpgradeClientRequest {
