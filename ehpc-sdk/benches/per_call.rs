@@ -12,6 +12,7 @@
 //! alike. Without `--bench` (as under `cargo test --benches`) it runs one
 //! short round as a smoke test.
 
+use ehpc_sdk::operation::stop_visual_service::StopVisualServiceResponse;
 use ehpc_sdk::{signing, Client, Credentials, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -35,12 +36,16 @@ enum Contender {
     Reqwest,
     /// reqwest with its default configuration (no timeouts).
     ReqwestDefault,
+    /// [`Contender::Reqwest`], then decoding the body into the same
+    /// `StopVisualServiceResponse` the client returns.
+    ReqwestDecode,
 }
 
 impl Contender {
-    const ALL: [Contender; 3] = [
+    const ALL: [Contender; 4] = [
         Contender::Sdk,
         Contender::Reqwest,
+        Contender::ReqwestDecode,
         Contender::ReqwestDefault,
     ];
 
@@ -49,6 +54,7 @@ impl Contender {
             Contender::Sdk => "ehpc-sdk Client",
             Contender::Reqwest => "reqwest, same timeouts",
             Contender::ReqwestDefault => "reqwest, default builder",
+            Contender::ReqwestDecode => "reqwest + JSON decode",
         }
     }
 
@@ -57,6 +63,7 @@ impl Contender {
             Contender::Sdk => "sdk",
             Contender::Reqwest => "reqwest",
             Contender::ReqwestDefault => "reqwest-default",
+            Contender::ReqwestDecode => "reqwest-decode",
         }
     }
 }
@@ -103,13 +110,15 @@ fn main() {
         .map(|n| n.parse().expect("--rounds takes a number"))
         .unwrap_or(if benchmarking { 9 } else { 1 });
     let requests = if benchmarking { REQUESTS_PER_ROUND } else { 64 };
-    // `--only sdk|reqwest|reqwest-default` and `--callers N` narrow the run,
+    // `--only sdk|reqwest|reqwest-decode|reqwest-default` and `--callers N` narrow the run,
     // e.g. to count one contender's instructions under callgrind.
     let only = option(&args, "--only").map(|name| {
         Contender::ALL
             .into_iter()
             .find(|c| c.flag() == name)
-            .unwrap_or_else(|| panic!("--only takes sdk, reqwest or reqwest-default, not {name}"))
+            .unwrap_or_else(|| {
+                panic!("--only takes sdk, reqwest, reqwest-decode or reqwest-default, not {name}")
+            })
     });
     let caller_counts: Vec<usize> = match option(&args, "--callers") {
         Some(n) => vec![n.parse().expect("--callers takes a number")],
@@ -203,17 +212,28 @@ impl Targets {
                     .expect("StopVisualService through the client");
                 assert!(!answer.request_id.is_empty());
             }
-            Contender::Reqwest => raw_get(&self.http, &self.presigned_url).await,
-            Contender::ReqwestDefault => raw_get(&self.http_default, &self.presigned_url).await,
+            Contender::Reqwest => {
+                raw_get(&self.http, &self.presigned_url).await;
+            }
+            Contender::ReqwestDefault => {
+                raw_get(&self.http_default, &self.presigned_url).await;
+            }
+            Contender::ReqwestDecode => {
+                let body = raw_get(&self.http, &self.presigned_url).await;
+                let answer: StopVisualServiceResponse =
+                    serde_json::from_slice(body.as_ref()).expect("the answer decodes");
+                assert!(!answer.request_id.is_empty());
+            }
         }
     }
 }
 
-async fn raw_get(http: &reqwest::Client, url: &str) {
+async fn raw_get(http: &reqwest::Client, url: &str) -> impl AsRef<[u8]> {
     let response = http.get(url).send().await.expect("raw GET");
     assert!(response.status().is_success());
     let body = response.bytes().await.expect("raw body");
     assert_eq!(body.len(), BODY.len());
+    body
 }
 
 async fn compare(

@@ -4,15 +4,14 @@
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
-use std::collections::hash_map::RandomState;
-use std::hash::BuildHasher;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 mod encoding;
+mod values;
 
-use encoding::{encode_twice, joined_length, sorted};
+use encoding::{encode_twice, joined_length, sorted, Entry, Sink};
 pub use encoding::{percent_encode, percent_encode_into};
+pub(crate) use values::timestamp_ascii;
+pub use values::{parse_timestamp, timestamp, NonceSource};
 
 /// The canonical query: every parameter percent-encoded, sorted by encoded
 /// name, joined as `name=value` with `&`.
@@ -42,32 +41,143 @@ pub fn string_to_sign(method: &str, canonical_query: &str) -> String {
 
 /// `base64(HMAC-SHA1(secret + "&", string_to_sign))`.
 pub fn sign(secret: &str, string_to_sign: &str) -> String {
+    let mut mac = SigningKey::new(secret).mac;
+    mac.update(string_to_sign.as_bytes());
     let mut signature = String::with_capacity(SIGNATURE_LENGTH);
     base64::engine::general_purpose::STANDARD
-        .encode_string(keyed_mac(secret, string_to_sign.as_bytes()), &mut signature);
+        .encode_string(mac.finalize().into_bytes(), &mut signature);
     signature
 }
 
 /// Length of a base64 HMAC-SHA1: 20 bytes in 28 characters.
 const SIGNATURE_LENGTH: usize = 28;
 
-/// `HMAC-SHA1(secret + "&", message)`, the key built on the stack when it
-/// fits a SHA-1 block (as access key secrets do).
-fn keyed_mac(secret: &str, message: &[u8]) -> [u8; 20] {
-    const BLOCK: usize = 64;
-    let mut buffer = [0u8; BLOCK];
-    let heap;
-    let key: &[u8] = if secret.len() < BLOCK {
-        buffer[..secret.len()].copy_from_slice(secret.as_bytes());
-        buffer[secret.len()] = b'&';
-        &buffer[..=secret.len()]
-    } else {
-        heap = [secret.as_bytes(), b"&"].concat();
-        &heap
-    };
-    let mut mac = Hmac::<Sha1>::new_from_slice(key).expect("HMAC accepts keys of any length");
-    mac.update(message);
-    mac.finalize().into_bytes().into()
+/// The HMAC-SHA1 key of an access key secret (`secret&`), with both key
+/// blocks already hashed: signing with it hashes only the string to sign.
+/// Build it once per secret and clone it per request. `Debug` never shows
+/// it.
+#[derive(Clone)]
+pub struct SigningKey {
+    mac: Hmac<Sha1>,
+}
+
+impl SigningKey {
+    pub fn new(secret: &str) -> Self {
+        const BLOCK: usize = 64;
+        let mut buffer = [0u8; BLOCK];
+        let heap;
+        // The key is built on the stack when it fits a SHA-1 block, as
+        // access key secrets do.
+        let key: &[u8] = if secret.len() < BLOCK {
+            buffer[..secret.len()].copy_from_slice(secret.as_bytes());
+            buffer[secret.len()] = b'&';
+            &buffer[..=secret.len()]
+        } else {
+            heap = [secret.as_bytes(), b"&"].concat();
+            &heap
+        };
+        SigningKey {
+            mac: Hmac::<Sha1>::new_from_slice(key).expect("HMAC accepts keys of any length"),
+        }
+    }
+
+    /// Appends the signed canonical query of `params` (operation and
+    /// common parameters, without `Signature`) to `out`:
+    /// `canonical_query&Signature=…`. `out` may already hold the start of a
+    /// URL. The string to sign goes to the HMAC as it is produced, never
+    /// kept whole.
+    pub fn sign_into<'a>(
+        &self,
+        out: &mut String,
+        method: &str,
+        params: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) {
+        let entries = sorted(params);
+        let joined = joined_length(&entries);
+        out.reserve(joined + joined / 4 + SIGNED_SUFFIX_ROOM);
+        let mut string_to_sign = MacWriter {
+            mac: self.mac.clone(),
+            buffer: [0; MAC_BUFFER],
+            length: 0,
+        };
+        string_to_sign.push(method);
+        string_to_sign.push("&%2F&");
+        write_canonical(out, &mut string_to_sign, &entries);
+        let digest = string_to_sign.finish();
+        push_signature(out, &digest);
+    }
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SigningKey(** redacted **)")
+    }
+}
+
+/// Room for `&Signature=` and a signature whose every character is
+/// escaped, so the query never grows twice.
+const SIGNED_SUFFIX_ROOM: usize = 11 + SIGNATURE_LENGTH * 3;
+
+/// Bytes of the string to sign gathered before they go to the HMAC: one
+/// `update` per few blocks instead of one per piece.
+const MAC_BUFFER: usize = 1024;
+
+/// Feeds the string to sign to the HMAC in chunks, as it is produced.
+struct MacWriter {
+    mac: Hmac<Sha1>,
+    buffer: [u8; MAC_BUFFER],
+    length: usize,
+}
+
+impl Sink for MacWriter {
+    #[inline(always)]
+    fn push(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        if self.length + bytes.len() > MAC_BUFFER {
+            self.mac.update(&self.buffer[..self.length]);
+            self.length = 0;
+            if bytes.len() > MAC_BUFFER {
+                self.mac.update(bytes);
+                return;
+            }
+        }
+        self.buffer[self.length..self.length + bytes.len()].copy_from_slice(bytes);
+        self.length += bytes.len();
+    }
+}
+
+impl MacWriter {
+    fn finish(mut self) -> [u8; 20] {
+        self.mac.update(&self.buffer[..self.length]);
+        self.mac.finalize().into_bytes().into()
+    }
+}
+
+/// Writes the canonical query of `entries` to `query` and the same query
+/// encoded once more to `string_to_sign`, in one pass: the second encoding
+/// only changes `%`, `=` and `&`.
+fn write_canonical(query: &mut String, string_to_sign: &mut impl Sink, entries: &[Entry<'_>]) {
+    for (index, entry) in entries.iter().enumerate() {
+        if index > 0 {
+            query.push('&');
+            string_to_sign.push("%26");
+        }
+        encode_twice(query, string_to_sign, entry.name);
+        query.push('=');
+        string_to_sign.push("%3D");
+        encode_twice(query, string_to_sign, entry.value);
+    }
+}
+
+/// Appends `&Signature=` and the base64 of `digest`, percent-encoded.
+fn push_signature(query: &mut String, digest: &[u8; 20]) {
+    let mut signature = [0u8; SIGNATURE_LENGTH];
+    let written = base64::engine::general_purpose::STANDARD
+        .encode_slice(digest, &mut signature)
+        .expect("28 bytes hold the base64 of 20");
+    let signature = std::str::from_utf8(&signature[..written]).expect("base64 is ASCII");
+    query.push_str("&Signature=");
+    percent_encode_into(query, signature);
 }
 
 /// `base64(HMAC-SHA1(key, message))`.
@@ -87,11 +197,8 @@ pub struct Signed {
     pub query: String,
 }
 
-/// Signs `params` (operation and common parameters, without `Signature`).
-///
-/// One pass writes the canonical query and the string to sign side by
-/// side: the string to sign is the query encoded once more, which only
-/// changes `%`, `=` and `&`.
+/// Signs `params` (operation and common parameters, without `Signature`),
+/// keeping the string to sign; [`SigningKey::sign_into`] signs without it.
 pub fn sign_params<'a>(
     method: &str,
     secret: &str,
@@ -99,22 +206,11 @@ pub fn sign_params<'a>(
 ) -> Signed {
     let entries = sorted(params);
     let joined = joined_length(&entries);
-    // Room for `&Signature=` and a signature whose every character is
-    // escaped, so the query never grows twice.
-    let mut query = String::with_capacity(joined + joined / 4 + 11 + SIGNATURE_LENGTH * 3);
+    let mut query = String::with_capacity(joined + joined / 4 + SIGNED_SUFFIX_ROOM);
     let mut string_to_sign = String::with_capacity(method.len() + 5 + joined + joined / 2);
     string_to_sign.push_str(method);
     string_to_sign.push_str("&%2F&");
-    for (index, entry) in entries.iter().enumerate() {
-        if index > 0 {
-            query.push('&');
-            string_to_sign.push_str("%26");
-        }
-        encode_twice(&mut query, &mut string_to_sign, entry.name);
-        query.push('=');
-        string_to_sign.push_str("%3D");
-        encode_twice(&mut query, &mut string_to_sign, entry.value);
-    }
+    write_canonical(&mut query, &mut string_to_sign, &entries);
     let signature = sign(secret, &string_to_sign);
     query.push_str("&Signature=");
     percent_encode_into(&mut query, &signature);
@@ -125,154 +221,9 @@ pub fn sign_params<'a>(
     }
 }
 
-/// Generates `SignatureNonce` values in the UUID v4 format: unique within
-/// the process (a bijective mix of a counter) and unpredictable across
-/// processes (random keys from the OS through `RandomState`).
-#[derive(Debug)]
-pub struct NonceSource {
-    high: u64,
-    key: u64,
-    counter: AtomicU64,
-}
-
-impl Default for NonceSource {
-    fn default() -> Self {
-        let state = RandomState::new();
-        NonceSource {
-            high: state.hash_one(0x6e6f6e6365u64),
-            key: state.hash_one(0x6b6579u64),
-            counter: AtomicU64::new(0),
-        }
-    }
-}
-
-impl NonceSource {
-    pub fn next(&self) -> String {
-        let count = self.counter.fetch_add(1, Ordering::Relaxed);
-        // splitmix64 finalizer: a bijection, so distinct counts never collide.
-        let mut low = count.wrapping_add(self.key);
-        low = (low ^ (low >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        low = (low ^ (low >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        low ^= low >> 31;
-        let high = (self.high & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000;
-        // The variant bits would cost two bits of the bijection; keep the
-        // low half whole instead and mark the variant in the high half.
-        let mut text = [b'-'; 36];
-        write_hex(&mut text[0..8], high >> 32);
-        write_hex(&mut text[9..13], high >> 16);
-        write_hex(&mut text[14..18], high);
-        write_hex(&mut text[19..23], low >> 48);
-        write_hex(&mut text[24..36], low);
-        ascii_string(&text)
-    }
-}
-
-/// Fills `out` with the low `out.len()` hex digits of `value`, lower case.
-fn write_hex(out: &mut [u8], mut value: u64) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for slot in out.iter_mut().rev() {
-        *slot = DIGITS[(value & 0xF) as usize];
-        value >>= 4;
-    }
-}
-
-/// Fills `out` with the low `out.len()` decimal digits of `value`.
-fn write_decimal(out: &mut [u8], mut value: u64) {
-    for slot in out.iter_mut().rev() {
-        *slot = b'0' + (value % 10) as u8;
-        value /= 10;
-    }
-}
-
-fn ascii_string(bytes: &[u8]) -> String {
-    String::from(std::str::from_utf8(bytes).expect("only ASCII was written"))
-}
-
-/// `Timestamp` for `time`: UTC, `YYYY-MM-DDThh:mm:ssZ`.
-pub fn timestamp(time: SystemTime) -> String {
-    let seconds = time
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let days = (seconds / 86_400) as i64;
-    let rest = seconds % 86_400;
-    let (year, month, day) = civil_from_days(days);
-    if !(0..=9999).contains(&year) {
-        return format!(
-            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-            rest / 3600,
-            (rest % 3600) / 60,
-            rest % 60
-        );
-    }
-    let mut text = *b"0000-00-00T00:00:00Z";
-    write_decimal(&mut text[0..4], year as u64);
-    write_decimal(&mut text[5..7], u64::from(month));
-    write_decimal(&mut text[8..10], u64::from(day));
-    write_decimal(&mut text[11..13], rest / 3600);
-    write_decimal(&mut text[14..16], (rest % 3600) / 60);
-    write_decimal(&mut text[17..19], rest % 60);
-    ascii_string(&text)
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
-/// algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-/// Parses a `Timestamp`-format or RFC 3339 UTC time (`…Z`), as used in
-/// credential expirations. Fractional seconds are ignored.
-pub fn parse_timestamp(text: &str) -> Option<SystemTime> {
-    let text = text.trim();
-    let body = text.strip_suffix('Z')?;
-    let (date, time) = body.split_once('T')?;
-    let mut date_parts = date.splitn(3, '-');
-    let year: i64 = date_parts.next()?.parse().ok()?;
-    let month: u32 = date_parts.next()?.parse().ok()?;
-    let day: u32 = date_parts.next()?.parse().ok()?;
-    let time = time.split('.').next()?;
-    let mut time_parts = time.splitn(3, ':');
-    let hour: u64 = time_parts.next()?.parse().ok()?;
-    let minute: u64 = time_parts.next()?.parse().ok()?;
-    let second: u64 = time_parts.next().unwrap_or("0").parse().ok()?;
-    if !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
-        return None;
-    }
-    let days = days_from_civil(year, month, day);
-    let seconds = u64::try_from(days).ok()? * 86_400 + hour * 3600 + minute * 60 + second;
-    Some(UNIX_EPOCH + std::time::Duration::from_secs(seconds))
-}
-
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = year - i64::from(month <= 2);
-    let era = year.div_euclid(400);
-    let yoe = year.rem_euclid(400);
-    let month = i64::from(month);
-    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
-    use std::time::Duration;
 
     #[test]
     fn percent_encoding_follows_the_signature_rules() {
@@ -323,6 +274,55 @@ mod tests {
         );
     }
 
+    /// `canonical_query&Signature=…` as the protocol defines it, from
+    /// [`reference_query`] and a plain HMAC over the whole string to sign.
+    fn reference_signed_query(method: &str, secret: &str, params: &[(&str, &str)]) -> String {
+        let query = reference_query(params);
+        let string_to_sign = format!("{method}&%2F&{}", percent_encode(&query));
+        let key = format!("{secret}&");
+        let signature = hmac_sha1_base64(key.as_bytes(), string_to_sign.as_bytes());
+        format!("{query}&Signature={}", percent_encode(&signature))
+    }
+
+    #[test]
+    fn signing_key_streams_the_string_to_sign_like_the_plain_definition() {
+        // Values around and past the HMAC buffer, escapes straddling its
+        // end, and a parameter list with nothing to escape at all.
+        let long = "x".repeat(MAC_BUFFER - 20);
+        let longer = "a/b=c&d%".repeat(MAC_BUFFER / 4);
+        let escapes = "*".repeat(MAC_BUFFER / 3 + 1);
+        let cases: Vec<Vec<(&str, &str)>> = vec![
+            vec![("Action", "StopVisualService"), ("Port", "12016")],
+            vec![("Long", &long), ("Lo", "ng"), ("Spec", r#"{"A":[1,true]}"#)],
+            vec![("Longer", &longer), ("Escapes", &escapes), ("éName", "é")],
+            vec![
+                ("Empty", ""),
+                ("", "nameless"),
+                ("Same", "%"),
+                ("Same", "z"),
+            ],
+        ];
+        for secret in ["secret", "s/e+c=r&e t", &"k".repeat(70)] {
+            let key = SigningKey::new(secret);
+            for params in &cases {
+                for method in ["GET", "POST"] {
+                    let mut out = String::from("http://127.0.0.1/?");
+                    key.sign_into(&mut out, method, params.iter().copied());
+                    let expected = reference_signed_query(method, secret, params);
+                    assert_eq!(out, format!("http://127.0.0.1/?{expected}"));
+                    let signed = sign_params(method, secret, params.iter().copied());
+                    assert_eq!(signed.query, expected);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn signing_keys_never_show_the_secret() {
+        let shown = format!("{:?}", SigningKey::new("very-secret-value"));
+        assert!(!shown.contains("very-secret-value"));
+    }
+
     #[test]
     fn long_secrets_sign_like_short_ones() {
         let secret = "s".repeat(100);
@@ -331,28 +331,5 @@ mod tests {
             sign(&secret, "GET&%2F&A%3Db"),
             hmac_sha1_base64(key.as_bytes(), b"GET&%2F&A%3Db")
         );
-    }
-
-    #[test]
-    fn timestamps_round_trip() {
-        let time = UNIX_EPOCH + Duration::from_secs(1_456_231_584);
-        assert_eq!(timestamp(time), "2016-02-23T12:46:24Z");
-        assert_eq!(parse_timestamp("2016-02-23T12:46:24Z"), Some(time));
-        assert_eq!(
-            timestamp(UNIX_EPOCH + Duration::from_secs(951_782_400)),
-            "2000-02-29T00:00:00Z"
-        );
-        assert_eq!(parse_timestamp("2016-02-23 12:46:24"), None);
-    }
-
-    #[test]
-    fn nonces_are_unique_and_uuid_shaped() {
-        let source = NonceSource::default();
-        let nonces: HashSet<String> = (0..50_000).map(|_| source.next()).collect();
-        assert_eq!(nonces.len(), 50_000);
-        let nonce = source.next();
-        assert_eq!(nonce.len(), 36);
-        assert_eq!(&nonce[14..15], "4");
-        assert_ne!(NonceSource::default().next(), NonceSource::default().next());
     }
 }

@@ -25,7 +25,10 @@ fn repeat_list_of_objects_counts_from_one() {
                 .name("user1")
                 .password("1@a2")
                 .group("users"),
-            add_users::UserItem::new().name("user2"),
+            add_users::UserItem::new()
+                .name("user2")
+                .password("p w")
+                .group("admins"),
         ])
         .r#async(true)
         .build()
@@ -33,7 +36,7 @@ fn repeat_list_of_objects_counts_from_one() {
     assert_eq!(
         query(&request),
         "Async=true&ClusterId=ehpc-hz-1&User.1.Group=users&User.1.Name=user1\
-         &User.1.Password=1%40a2&User.2.Name=user2"
+         &User.1.Password=1%40a2&User.2.Group=admins&User.2.Name=user2&User.2.Password=p%20w"
     );
 }
 

@@ -1,10 +1,11 @@
 //! Client configuration.
 
+use super::send::SigningKeyCache;
 use super::{Client, Inner, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT};
 use crate::credentials::{self, Credentials, DefaultChain, Env, ProvideCredentials};
 use crate::endpoint::{self, ConfigError};
 use crate::retry::{Jitter, RetryBudget, RetryConfig};
-use crate::signing::NonceSource;
+use crate::signing::{NonceSource, SigningKey};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,6 +20,8 @@ pub struct ClientBuilder {
     endpoint: Option<String>,
     vpc: bool,
     credentials: Option<Arc<dyn ProvideCredentials>>,
+    /// Set with `credentials`: signed with directly, no provider asked.
+    fixed_credentials: Option<Credentials>,
     connect_timeout: Option<Duration>,
     read_timeout: Option<Duration>,
     attempt_timeout: Option<Duration>,
@@ -94,13 +97,15 @@ impl ClientBuilder {
 
     /// Fixed credentials.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(Arc::new(credentials));
+        self.credentials = Some(Arc::new(credentials.clone()));
+        self.fixed_credentials = Some(credentials);
         self
     }
 
     /// A provider asked for credentials on every request.
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.credentials = Some(Arc::new(provider));
+        self.fixed_credentials = None;
         self
     }
 
@@ -212,6 +217,11 @@ impl ClientBuilder {
                 base_url,
                 region: self.region,
                 credentials,
+                fixed_credentials: self.fixed_credentials.map(|credentials| {
+                    let key = SigningKey::new(credentials.access_key_secret());
+                    (credentials, key)
+                }),
+                signing_keys: SigningKeyCache::default(),
                 nonces: NonceSource::default(),
                 retry: self.retry.unwrap_or_default(),
                 attempt_timeout: self.attempt_timeout,

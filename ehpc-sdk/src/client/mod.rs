@@ -1,12 +1,12 @@
 //! The client: configuration, signing and sending.
 
 use crate::config::CallOptions;
-use crate::credentials::ProvideCredentials;
+use crate::credentials::{Credentials, ProvideCredentials};
 use crate::endpoint::ConfigError;
 use crate::error::{Error, ResponseError};
 use crate::operation_support::{Operation, Params};
 use crate::retry::{Jitter, RetryBudget, RetryConfig};
-use crate::signing::NonceSource;
+use crate::signing::{NonceSource, SigningKey};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,6 +37,10 @@ struct Inner {
     base_url: String,
     region: Option<String>,
     credentials: Arc<dyn ProvideCredentials>,
+    /// Fixed credentials and their key: no provider to ask per request.
+    fixed_credentials: Option<(Credentials, SigningKey)>,
+    /// The key of the secret a provider last handed out.
+    signing_keys: send::SigningKeyCache,
     nonces: NonceSource,
     retry: RetryConfig,
     attempt_timeout: Option<Duration>,
