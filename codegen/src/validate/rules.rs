@@ -72,16 +72,20 @@ impl TypeNames {
         description: Option<String>,
         fields: Vec<Field>,
     ) -> String {
-        if let Some(existing) = self.types.iter().find(|t| t.name == name) {
-            if existing.fields == fields {
-                return name;
-            }
-        }
+        // The same shape under the same name (say `CurrentState` of both
+        // containers and init containers) is one type; its docs come from
+        // the first place it stands.
         let mut candidate = name.clone();
         let mut counter = 2;
-        while self.types.iter().any(|t| t.name == candidate) || self.reserved.contains(&candidate) {
-            candidate = format!("{name}{counter}");
-            counter += 1;
+        loop {
+            match self.types.iter().find(|t| t.name == candidate) {
+                Some(existing) if same_shape(&existing.fields, &fields) => return candidate,
+                None if !self.reserved.contains(&candidate) => break,
+                _ => {
+                    candidate = format!("{name}{counter}");
+                    counter += 1;
+                }
+            }
         }
         self.types.push(StructType {
             name: candidate.clone(),
@@ -91,6 +95,21 @@ impl TypeNames {
         });
         candidate
     }
+}
+
+/// Fields that generate the same code and wire behaviour: everything but
+/// the documentation (descriptions, examples, defaults, deprecation).
+fn same_shape(a: &[Field], b: &[Field]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(a, b)| {
+            a.wire_name == b.wire_name
+                && a.rust_name == b.rust_name
+                && a.ty == b.ty
+                && a.required == b.required
+                && a.style == b.style
+                && a.constraints == b.constraints
+                && a.wrapper == b.wrapper
+        })
 }
 
 pub(super) fn is_upper_camel(name: &str) -> bool {

@@ -703,76 +703,6 @@ pub struct PreviousState {
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-/// `HttpGet2` value.
-///
-/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].ReadinessProbe.HttpGet`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-#[non_exhaustive]
-pub struct HttpGet2 {
-    /// `Path`.
-    ///
-    /// Wire name: `Path`; type: string. Example: `/usr/local`.
-    #[serde(
-        rename = "Path",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub path: Option<String>,
-    /// `Port`.
-    ///
-    /// Wire name: `Port`; type: integer (int64). Example: `8080`.
-    #[serde(
-        rename = "Port",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub port: Option<i64>,
-    /// `Scheme`.
-    ///
-    /// Wire name: `Scheme`; type: string. Example: `HTTP`.
-    #[serde(
-        rename = "Scheme",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub scheme: Option<String>,
-    /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
-}
-/// `TcpSocket2` value.
-///
-/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].ReadinessProbe.TcpSocket`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-#[non_exhaustive]
-pub struct TcpSocket2 {
-    /// `Host`.
-    ///
-    /// Wire name: `Host`; type: string. Example: `1.2.3.4`.
-    #[serde(
-        rename = "Host",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub host: Option<String>,
-    /// `Port`.
-    ///
-    /// Wire name: `Port`; type: integer (int64). Example: `8888`.
-    #[serde(
-        rename = "Port",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub port: Option<i64>,
-    /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
-}
 /// `ReadinessProbe` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].ReadinessProbe`).
@@ -801,9 +731,9 @@ pub struct ReadinessProbe {
     pub failure_threshold: Option<i64>,
     /// `HttpGet`.
     ///
-    /// Wire name: `HttpGet`; type: object [`HttpGet2`].
+    /// Wire name: `HttpGet`; type: object [`HttpGet`].
     #[serde(rename = "HttpGet", default, skip_serializing_if = "Option::is_none")]
-    pub http_get: Option<HttpGet2>,
+    pub http_get: Option<HttpGet>,
     /// `InitialDelaySeconds`.
     ///
     /// Wire name: `InitialDelaySeconds`; type: integer (int64). Example: `10`.
@@ -836,9 +766,9 @@ pub struct ReadinessProbe {
     pub success_threshold: Option<i64>,
     /// `TcpSocket`.
     ///
-    /// Wire name: `TcpSocket`; type: object [`TcpSocket2`].
+    /// Wire name: `TcpSocket`; type: object [`TcpSocket`].
     #[serde(rename = "TcpSocket", default, skip_serializing_if = "Option::is_none")]
-    pub tcp_socket: Option<TcpSocket2>,
+    pub tcp_socket: Option<TcpSocket>,
     /// `TimeoutSeconds`.
     ///
     /// Wire name: `TimeoutSeconds`; type: integer (int64). Example: `1`.
@@ -1372,291 +1302,6 @@ pub struct HostAliasesItem {
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-/// `CurrentState2` value.
-///
-/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].InitContainers[].CurrentState`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-#[non_exhaustive]
-pub struct CurrentState2 {
-    /// `DetailStatus`.
-    ///
-    /// Wire name: `DetailStatus`; type: string. Example: `working`.
-    #[serde(
-        rename = "DetailStatus",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub detail_status: Option<String>,
-    /// `ExitCode`.
-    ///
-    /// Wire name: `ExitCode`; type: integer (int64). Example: `0`.
-    #[serde(
-        rename = "ExitCode",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub exit_code: Option<i64>,
-    /// `FinishTime`.
-    ///
-    /// Wire name: `FinishTime`; type: string. Example: `2018-08-02T15:00:00Z`.
-    #[serde(
-        rename = "FinishTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub finish_time: Option<String>,
-    /// `Message`.
-    ///
-    /// Wire name: `Message`; type: string. Example: `Created container`.
-    #[serde(
-        rename = "Message",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub message: Option<String>,
-    /// `Reason`.
-    ///
-    /// Wire name: `Reason`; type: string. Example: `Started`.
-    #[serde(
-        rename = "Reason",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub reason: Option<String>,
-    /// `Signal`.
-    ///
-    /// Wire name: `Signal`; type: integer (int64). Example: `1`.
-    #[serde(
-        rename = "Signal",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub signal: Option<i64>,
-    /// `StartTime`.
-    ///
-    /// Wire name: `StartTime`; type: string. Example: `2018-08-02T15:00:00Z`.
-    #[serde(
-        rename = "StartTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub start_time: Option<String>,
-    /// `State`.
-    ///
-    /// Wire name: `State`; type: string. Example: `Running`.
-    #[serde(
-        rename = "State",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub state: Option<String>,
-    /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
-}
-/// `EnvironmentVarsItem2` value.
-///
-/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].InitContainers[].EnvironmentVars[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-#[non_exhaustive]
-pub struct EnvironmentVarsItem2 {
-    /// `Key`.
-    ///
-    /// Wire name: `Key`; type: string. Example: `PATH`.
-    #[serde(
-        rename = "Key",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub key: Option<String>,
-    /// `Value`.
-    ///
-    /// Wire name: `Value`; type: string. Example: `/usr/local/bin`.
-    #[serde(
-        rename = "Value",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub value: Option<String>,
-    /// `ValueFrom`.
-    ///
-    /// Wire name: `ValueFrom`; type: object [`ValueFrom`].
-    #[serde(rename = "ValueFrom", default, skip_serializing_if = "Option::is_none")]
-    pub value_from: Option<ValueFrom>,
-    /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
-}
-/// `PortsItem2` value.
-///
-/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].InitContainers[].Ports[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-#[non_exhaustive]
-pub struct PortsItem2 {
-    /// `Port`.
-    ///
-    /// Wire name: `Port`; type: integer (int64). Example: `8888`.
-    #[serde(
-        rename = "Port",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub port: Option<i64>,
-    /// `Protocol`.
-    ///
-    /// Wire name: `Protocol`; type: string. Example: `TCP`.
-    #[serde(
-        rename = "Protocol",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub protocol: Option<String>,
-    /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
-}
-/// `PreviousState2` value.
-///
-/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].InitContainers[].PreviousState`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-#[non_exhaustive]
-pub struct PreviousState2 {
-    /// `DetailStatus`.
-    ///
-    /// Wire name: `DetailStatus`; type: string. Example: `working`.
-    #[serde(
-        rename = "DetailStatus",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub detail_status: Option<String>,
-    /// `ExitCode`.
-    ///
-    /// Wire name: `ExitCode`; type: integer (int64). Example: `0`.
-    #[serde(
-        rename = "ExitCode",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub exit_code: Option<i64>,
-    /// `FinishTime`.
-    ///
-    /// Wire name: `FinishTime`; type: string. Example: `2019-12-24T05:35:44Z`.
-    #[serde(
-        rename = "FinishTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub finish_time: Option<String>,
-    /// `Message`.
-    ///
-    /// Wire name: `Message`; type: string. Example: `Started container`.
-    #[serde(
-        rename = "Message",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub message: Option<String>,
-    /// `Reason`.
-    ///
-    /// Wire name: `Reason`; type: string. Example: `completed`.
-    #[serde(
-        rename = "Reason",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub reason: Option<String>,
-    /// `Signal`.
-    ///
-    /// Wire name: `Signal`; type: integer (int64). Example: `1`.
-    #[serde(
-        rename = "Signal",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub signal: Option<i64>,
-    /// `StartTime`.
-    ///
-    /// Wire name: `StartTime`; type: string. Example: `2019-12-24T05:35:44Z`.
-    #[serde(
-        rename = "StartTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub start_time: Option<String>,
-    /// `State`.
-    ///
-    /// Wire name: `State`; type: string. Example: `Terminated`.
-    #[serde(
-        rename = "State",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub state: Option<String>,
-    /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
-}
-/// `SecurityContext2` value.
-///
-/// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].InitContainers[].SecurityContext`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-#[non_exhaustive]
-pub struct SecurityContext2 {
-    /// `Capability`.
-    ///
-    /// Wire name: `Capability`; type: array of string.
-    #[serde(
-        rename = "Capability",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_scalar_list",
-        serialize_with = "crate::operation::describe_serverless_jobs::wrappers::serialize_adds"
-    )]
-    pub capability: Vec<String>,
-    /// `ReadOnlyRootFilesystem`.
-    ///
-    /// Wire name: `ReadOnlyRootFilesystem`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "ReadOnlyRootFilesystem",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub read_only_root_filesystem: Option<bool>,
-    /// `RunAsUser`.
-    ///
-    /// Wire name: `RunAsUser`; type: integer (int64). Example: `1557`.
-    #[serde(
-        rename = "RunAsUser",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub run_as_user: Option<i64>,
-    /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
-}
 /// `VolumeMountsItem2` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].InitContainers[].VolumeMounts[]`).
@@ -1745,19 +1390,19 @@ pub struct InitContainersItem {
     pub cpu: Option<i64>,
     /// `CurrentState`.
     ///
-    /// Wire name: `CurrentState`; type: object [`CurrentState2`].
+    /// Wire name: `CurrentState`; type: object [`CurrentState`].
     #[serde(rename = "CurrentState", default, skip_serializing_if = "Option::is_none")]
-    pub current_state: Option<CurrentState2>,
+    pub current_state: Option<CurrentState>,
     /// `EnvironmentVars`.
     ///
-    /// Wire name: `EnvironmentVars`; type: array of object [`EnvironmentVarsItem2`].
+    /// Wire name: `EnvironmentVars`; type: array of object [`EnvironmentVarsItem`].
     #[serde(
         rename = "EnvironmentVars",
         default,
         deserialize_with = "crate::wire::de::list",
         skip_serializing_if = "Vec::is_empty"
     )]
-    pub environment_vars: Vec<EnvironmentVarsItem2>,
+    pub environment_vars: Vec<EnvironmentVarsItem>,
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int64). Example: `1`.
@@ -1810,19 +1455,19 @@ pub struct InitContainersItem {
     pub name: Option<String>,
     /// `Ports`.
     ///
-    /// Wire name: `Ports`; type: array of object [`PortsItem2`].
+    /// Wire name: `Ports`; type: array of object [`PortsItem`].
     #[serde(
         rename = "Ports",
         default,
         deserialize_with = "crate::wire::de::list",
         skip_serializing_if = "Vec::is_empty"
     )]
-    pub ports: Vec<PortsItem2>,
+    pub ports: Vec<PortsItem>,
     /// `PreviousState`.
     ///
-    /// Wire name: `PreviousState`; type: object [`PreviousState2`].
+    /// Wire name: `PreviousState`; type: object [`PreviousState`].
     #[serde(rename = "PreviousState", default, skip_serializing_if = "Option::is_none")]
-    pub previous_state: Option<PreviousState2>,
+    pub previous_state: Option<PreviousState>,
     /// `Ready`.
     ///
     /// Wire name: `Ready`; type: boolean. Example: `true`.
@@ -1845,13 +1490,13 @@ pub struct InitContainersItem {
     pub restart_count: Option<i64>,
     /// `SecurityContext`.
     ///
-    /// Wire name: `SecurityContext`; type: object [`SecurityContext2`].
+    /// Wire name: `SecurityContext`; type: object [`SecurityContext`].
     #[serde(
         rename = "SecurityContext",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub security_context: Option<SecurityContext2>,
+    pub security_context: Option<SecurityContext>,
     /// `VolumeMounts`.
     ///
     /// Wire name: `VolumeMounts`; type: array of object [`VolumeMountsItem2`].
