@@ -327,6 +327,53 @@ response:
     assert_eq!(structs, ["Filter", "Filter2"], "{names:?}");
 }
 
+#[test]
+fn nested_objects_of_one_name_and_shape_share_a_type_whatever_their_docs() {
+    let dir = SpecDir::new("type_name_shared").operation(
+        "X.yaml",
+        "\
+name: X
+summary: Does X.
+methods: [GET]
+ram: {action: \"ehpc:X\", access_level: read}
+response:
+  - name: Main
+    type: object
+    properties:
+      - name: State
+        type: object
+        description: State of the main container.
+        properties:
+          - {name: Phase, type: string, example: Running}
+  - name: Init
+    type: object
+    properties:
+      - name: State
+        type: object
+        description: State of the init container.
+        properties:
+          - {name: Phase, type: string, example: Terminated}
+  - name: Other
+    type: object
+    properties:
+      - name: State
+        type: object
+        properties:
+          - {name: Code, type: integer}
+",
+    );
+    let files = emit_and_format(&dir.root);
+    let op = files
+        .iter()
+        .find(|f| f.path == Path::new("operation/x.rs"))
+        .unwrap();
+    let names = top_level_names(&syn::parse_file(&op.contents).unwrap());
+    let states: Vec<&String> = names.iter().filter(|n| n.starts_with("State")).collect();
+    // Same shape, other docs: one type. Other fields: a second one.
+    assert_eq!(states, ["State", "State2"], "{names:?}");
+    assert!(op.contents.contains("State of the main container."));
+}
+
 // ---- output ----------------------------------------------------------------
 
 fn output_file(path: &str, body: &str) -> OutputFile {
