@@ -36,19 +36,21 @@ impl NonceSource {
     /// [`next`](Self::next) without a heap allocation.
     pub(crate) fn next_ascii(&self) -> StackText<36> {
         let count = self.counter.fetch_add(1, Ordering::Relaxed);
-        // splitmix64 finalizer: a bijection, so distinct counts never collide.
-        let mut low = count.wrapping_add(self.key);
-        low = (low ^ (low >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        low = (low ^ (low >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        // A bijection on 62 bits (splitmix64's finalizer, masked), so
+        // distinct counts never collide; the other two bits of the fourth
+        // group carry the RFC 4122 variant.
+        const MASK: u64 = (1 << 62) - 1;
+        let mut low = count.wrapping_add(self.key) & MASK;
+        low = ((low ^ (low >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9)) & MASK;
+        low = ((low ^ (low >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb)) & MASK;
         low ^= low >> 31;
         let high = (self.high & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000;
-        // The variant bits would cost two bits of the bijection; keep the
-        // low half whole instead and mark the variant in the high half.
+        let variant = 0x8000 | (low >> 48);
         let mut text = [b'-'; 36];
         write_hex(&mut text[0..8], high >> 32);
         write_hex(&mut text[9..13], high >> 16);
         write_hex(&mut text[14..18], high);
-        write_hex(&mut text[19..23], low >> 48);
+        write_hex(&mut text[19..23], variant);
         write_hex(&mut text[24..36], low);
         StackText {
             bytes: text,
@@ -225,9 +227,16 @@ mod tests {
         let source = NonceSource::default();
         let nonces: HashSet<String> = (0..50_000).map(|_| source.next()).collect();
         assert_eq!(nonces.len(), 50_000);
-        let nonce = source.next();
-        assert_eq!(nonce.len(), 36);
-        assert_eq!(&nonce[14..15], "4");
+        for nonce in nonces.iter().take(1000) {
+            assert_eq!(nonce.len(), 36);
+            assert_eq!(&nonce[14..15], "4", "version 4: {nonce}");
+            assert!(
+                matches!(&nonce[19..20], "8" | "9" | "a" | "b"),
+                "RFC 4122 variant: {nonce}"
+            );
+            let dashes: Vec<usize> = nonce.match_indices('-').map(|(i, _)| i).collect();
+            assert_eq!(dashes, [8, 13, 18, 23]);
+        }
         assert_ne!(NonceSource::default().next(), NonceSource::default().next());
     }
 }
