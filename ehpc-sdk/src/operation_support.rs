@@ -160,19 +160,45 @@ impl Params {
     }
 }
 
+/// Where a parameter stands: `ClusterId`, `User.2.Name`. Built on the stack
+/// while checking nested values and rendered only when a check fails.
+#[derive(Debug, Clone, Copy)]
+pub enum ParamPath<'a> {
+    /// A top-level parameter.
+    Name(&'static str),
+    /// A field of a nested value.
+    Field(&'a ParamPath<'a>, &'static str),
+    /// An item of a list, counted from 1 as on the wire.
+    Item(&'a ParamPath<'a>, usize),
+}
+
+impl std::fmt::Display for ParamPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ParamPath::Name(name) => f.write_str(name),
+            ParamPath::Field(parent, name) => write!(f, "{parent}.{name}"),
+            ParamPath::Item(parent, index) => write!(f, "{parent}.{index}"),
+        }
+    }
+}
+
 /// Checks run by generated builders before anything is sent.
 pub mod check {
     use super::*;
 
-    fn invalid(operation: &'static str, parameter: &str, reason: String) -> InvalidRequest {
-        let mut error = InvalidRequest::new(parameter, reason);
+    fn invalid(
+        operation: &'static str,
+        parameter: &ParamPath<'_>,
+        reason: String,
+    ) -> InvalidRequest {
+        let mut error = InvalidRequest::new(&parameter.to_string(), reason);
         error.operation = operation;
         error
     }
 
     pub fn required<T>(
         operation: &'static str,
-        parameter: &str,
+        parameter: &ParamPath<'_>,
         value: Option<T>,
     ) -> Result<T, InvalidRequest> {
         value.ok_or_else(|| invalid(operation, parameter, "is required but was not set".into()))
@@ -181,7 +207,7 @@ pub mod check {
     /// A required field of a nested parameter value is set.
     pub fn present<T>(
         operation: &'static str,
-        parameter: &str,
+        parameter: &ParamPath<'_>,
         value: &Option<T>,
     ) -> Result<(), InvalidRequest> {
         match value {
@@ -196,7 +222,7 @@ pub mod check {
 
     pub fn required_list<T>(
         operation: &'static str,
-        parameter: &str,
+        parameter: &ParamPath<'_>,
         value: &[T],
     ) -> Result<(), InvalidRequest> {
         if value.is_empty() {
@@ -211,7 +237,7 @@ pub mod check {
 
     pub fn int_range(
         operation: &'static str,
-        parameter: &str,
+        parameter: &ParamPath<'_>,
         value: i64,
         min: Option<i64>,
         max: Option<i64>,
@@ -224,7 +250,7 @@ pub mod check {
 
     pub fn float_range(
         operation: &'static str,
-        parameter: &str,
+        parameter: &ParamPath<'_>,
         value: f64,
         min: Option<f64>,
         max: Option<f64>,
@@ -249,7 +275,7 @@ pub mod check {
 
     pub fn length(
         operation: &'static str,
-        parameter: &str,
+        parameter: &ParamPath<'_>,
         value: &str,
         min: Option<u64>,
         max: Option<u64>,
@@ -267,7 +293,7 @@ pub mod check {
 
     pub fn items(
         operation: &'static str,
-        parameter: &str,
+        parameter: &ParamPath<'_>,
         count: usize,
         min: Option<u64>,
         max: Option<u64>,
@@ -294,7 +320,7 @@ pub mod check {
 
     pub fn one_of(
         operation: &'static str,
-        parameter: &str,
+        parameter: &ParamPath<'_>,
         value: &str,
         allowed: &[&str],
     ) -> Result<(), InvalidRequest> {
@@ -340,14 +366,15 @@ mod tests {
 
     #[test]
     fn checks_name_the_parameter() {
-        let error = check::int_range("Op", "Port", 70000, None, Some(65535)).unwrap_err();
+        let error =
+            check::int_range("Op", &ParamPath::Name("Port"), 70000, None, Some(65535)).unwrap_err();
         assert_eq!(error.parameter, "Port");
         assert_eq!(
             error.to_string(),
             "Op: invalid request, nothing was sent: parameter `Port` is 70000, above the maximum 65535"
         );
-        assert!(check::one_of("Op", "Mode", "b", &["a"]).is_err());
-        assert!(check::length("Op", "Name", "abc", Some(1), Some(3)).is_ok());
-        assert!(check::items("Op", "Ids", 0, Some(1), None).is_err());
+        assert!(check::one_of("Op", &ParamPath::Name("Mode"), "b", &["a"]).is_err());
+        assert!(check::length("Op", &ParamPath::Name("Name"), "abc", Some(1), Some(3)).is_ok());
+        assert!(check::items("Op", &ParamPath::Name("Ids"), 0, Some(1), None).is_err());
     }
 }

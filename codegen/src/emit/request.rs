@@ -259,12 +259,12 @@ fn build_check(action: &str, f: &Field, checked: &HashSet<String>) -> TokenStrea
     let name = ident(&f.rust_name);
     let wire = &f.wire_name;
     let take = if f.required && !matches!(f.ty, Type::Array(_)) {
-        quote!(let #name = crate::operation_support::check::required(#action, #wire, self.#name)?;)
+        quote!(let #name = crate::operation_support::check::required(#action, &crate::operation_support::ParamPath::Name(#wire), self.#name)?;)
     } else {
         quote!(let #name = self.#name;)
     };
     let required_list = if f.required && matches!(f.ty, Type::Array(_)) {
-        quote!(crate::operation_support::check::required_list(#action, #wire, &#name)?;)
+        quote!(crate::operation_support::check::required_list(#action, &crate::operation_support::ParamPath::Name(#wire), &#name)?;)
     } else {
         quote!()
     };
@@ -276,14 +276,14 @@ fn build_check(action: &str, f: &Field, checked: &HashSet<String>) -> TokenStrea
             let min = option_i64(c.minimum);
             let max = option_i64(c.maximum);
             checks.push(when_set(&name, always_set, quote! {
-                    crate::operation_support::check::int_range(#action, #wire, i64::from(*value), #min, #max)?;
+                    crate::operation_support::check::int_range(#action, &crate::operation_support::ParamPath::Name(#wire), i64::from(*value), #min, #max)?;
                 }));
         }
         Type::Float if c.minimum.is_some() || c.maximum.is_some() => {
             let min = option_f64(c.minimum);
             let max = option_f64(c.maximum);
             checks.push(when_set(&name, always_set, quote! {
-                    crate::operation_support::check::float_range(#action, #wire, *value, #min, #max)?;
+                    crate::operation_support::check::float_range(#action, &crate::operation_support::ParamPath::Name(#wire), *value, #min, #max)?;
                 }));
         }
         Type::String if c.min_length.is_some() || c.max_length.is_some() => {
@@ -293,7 +293,7 @@ fn build_check(action: &str, f: &Field, checked: &HashSet<String>) -> TokenStrea
                 &name,
                 always_set,
                 quote! {
-                    crate::operation_support::check::length(#action, #wire, value, #min, #max)?;
+                    crate::operation_support::check::length(#action, &crate::operation_support::ParamPath::Name(#wire), value, #min, #max)?;
                 },
             ));
         }
@@ -303,7 +303,7 @@ fn build_check(action: &str, f: &Field, checked: &HashSet<String>) -> TokenStrea
             // An empty optional list is not sent, so its limits do not apply.
             checks.push(quote! {
                 if !#name.is_empty() {
-                    crate::operation_support::check::items(#action, #wire, #name.len(), #min, #max)?;
+                    crate::operation_support::check::items(#action, &crate::operation_support::ParamPath::Name(#wire), #name.len(), #min, #max)?;
                 }
             });
         }
@@ -312,7 +312,7 @@ fn build_check(action: &str, f: &Field, checked: &HashSet<String>) -> TokenStrea
     if !c.enum_values.is_empty() && is_scalar(&f.ty) {
         let values = &c.enum_values;
         checks.push(when_set(&name, always_set, quote! {
-                    crate::operation_support::check::one_of(#action, #wire, &value.to_string(), &[#(#values),*])?;
+                    crate::operation_support::check::one_of(#action, &crate::operation_support::ParamPath::Name(#wire), &value.to_string(), &[#(#values),*])?;
                 }));
     }
     match &f.ty {
@@ -320,14 +320,14 @@ fn build_check(action: &str, f: &Field, checked: &HashSet<String>) -> TokenStrea
             checks.push(when_set(
                 &name,
                 always_set,
-                quote! { value.check(#action, #wire)?; },
+                quote! { value.check(#action, &crate::operation_support::ParamPath::Name(#wire))?; },
             ));
         }
         Type::Array(item) if matches!(&**item, Type::Object(t) if checked.contains(t)) => {
-            let item_template = format!("{wire}.{{}}");
             checks.push(quote! {
                 for (index, item) in #name.iter().enumerate() {
-                    item.check(#action, &format!(#item_template, index + 1))?;
+                    let list = crate::operation_support::ParamPath::Name(#wire);
+                    item.check(#action, &crate::operation_support::ParamPath::Item(&list, index + 1))?;
                 }
             });
         }
@@ -378,8 +378,7 @@ fn nested_check(t: &StructType, checked: &HashSet<String>) -> TokenStream {
     let checks = t.fields.iter().filter(|f| needs_check(f, checked)).map(|f| {
         let name = ident(&f.rust_name);
         let wire = &f.wire_name;
-        let template = format!("{{path}}.{wire}");
-        let parameter = quote!(&format!(#template));
+        let parameter = quote!(&crate::operation_support::ParamPath::Field(path, #wire));
         let c = &f.constraints;
         let mut out = Vec::new();
         if f.required {
@@ -430,10 +429,10 @@ fn nested_check(t: &StructType, checked: &HashSet<String>) -> TokenStream {
                 out.push(each(quote! { value.check(operation, #parameter)?; }));
             }
             Type::Array(item) if matches!(&**item, Type::Object(t) if checked.contains(t)) => {
-                let item_template = format!("{{path}}.{wire}.{{}}");
                 out.push(quote! {
                     for (index, item) in self.#name.iter().enumerate() {
-                        item.check(operation, &format!(#item_template, index + 1))?;
+                        let list = crate::operation_support::ParamPath::Field(path, #wire);
+                        item.check(operation, &crate::operation_support::ParamPath::Item(&list, index + 1))?;
                     }
                 });
             }
@@ -445,8 +444,12 @@ fn nested_check(t: &StructType, checked: &HashSet<String>) -> TokenStream {
     quote! {
         impl #name {
             /// Checks required fields and limits, naming a problem by its
-            /// wire path below `path`.
-            pub(crate) fn check(&self, operation: &'static str, path: &str) -> Result<(), crate::InvalidRequest> {
+            /// wire path below `path` (rendered only when a check fails).
+            pub(crate) fn check(
+                &self,
+                operation: &'static str,
+                path: &crate::operation_support::ParamPath<'_>,
+            ) -> Result<(), crate::InvalidRequest> {
                 #(#checks)*
                 Ok(())
             }

@@ -129,37 +129,41 @@ impl AddExistedNodesRequestBuilder {
     pub fn build(self) -> Result<AddExistedNodesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "AddExistedNodes",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let image_id = crate::operation_support::check::required(
             "AddExistedNodes",
-            "ImageId",
+            &crate::operation_support::ParamPath::Name("ImageId"),
             self.image_id,
         )?;
         let job_queue = self.job_queue;
         let image_owner_alias = crate::operation_support::check::required(
             "AddExistedNodes",
-            "ImageOwnerAlias",
+            &crate::operation_support::ParamPath::Name("ImageOwnerAlias"),
             self.image_owner_alias,
         )?;
         let instance = self.instance;
         crate::operation_support::check::required_list(
             "AddExistedNodes",
-            "Instance",
+            &crate::operation_support::ParamPath::Name("Instance"),
             &instance,
         )?;
         if !instance.is_empty() {
             crate::operation_support::check::items(
                 "AddExistedNodes",
-                "Instance",
+                &crate::operation_support::ParamPath::Name("Instance"),
                 instance.len(),
                 None,
                 Some(100u64),
             )?;
         }
         for (index, item) in instance.iter().enumerate() {
-            item.check("AddExistedNodes", &format!("Instance.{}", index + 1))?;
+            let list = crate::operation_support::ParamPath::Name("Instance");
+            item.check(
+                "AddExistedNodes",
+                &crate::operation_support::ParamPath::Item(&list, index + 1),
+            )?;
         }
         Ok(AddExistedNodesRequest {
             cluster_id,
@@ -228,15 +232,15 @@ impl InstanceItem {
 }
 impl InstanceItem {
     /// Checks required fields and limits, naming a problem by its
-    /// wire path below `path`.
+    /// wire path below `path` (rendered only when a check fails).
     pub(crate) fn check(
         &self,
         operation: &'static str,
-        path: &str,
+        path: &crate::operation_support::ParamPath<'_>,
     ) -> Result<(), crate::InvalidRequest> {
         crate::operation_support::check::present(
             operation,
-            &format!("{path}.Id"),
+            &crate::operation_support::ParamPath::Field(path, "Id"),
             &self.id,
         )?;
         Ok(())

@@ -96,12 +96,12 @@ impl AddLocalNodesRequestBuilder {
     pub fn build(self) -> Result<AddLocalNodesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "AddLocalNodes",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let nodes = crate::operation_support::check::required(
             "AddLocalNodes",
-            "Nodes",
+            &crate::operation_support::ParamPath::Name("Nodes"),
             self.nodes,
         )?;
         let queue = self.queue;

@@ -704,14 +704,14 @@ impl AddNodesRequestBuilder {
     pub fn build(self) -> Result<AddNodesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "AddNodes",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let image_owner_alias = self.image_owner_alias;
         let image_id = self.image_id;
         let count = crate::operation_support::check::required(
             "AddNodes",
-            "Count",
+            &crate::operation_support::ParamPath::Name("Count"),
             self.count,
         )?;
         let instance_type = self.instance_type;
@@ -737,7 +737,7 @@ impl AddNodesRequestBuilder {
         if let Some(value) = &internet_max_band_width_in {
             crate::operation_support::check::int_range(
                 "AddNodes",
-                "InternetMaxBandWidthIn",
+                &crate::operation_support::ParamPath::Name("InternetMaxBandWidthIn"),
                 i64::from(*value),
                 Some(0i64),
                 Some(100i64),
@@ -747,7 +747,7 @@ impl AddNodesRequestBuilder {
         if let Some(value) = &internet_max_band_width_out {
             crate::operation_support::check::int_range(
                 "AddNodes",
-                "InternetMaxBandWidthOut",
+                &crate::operation_support::ParamPath::Name("InternetMaxBandWidthOut"),
                 i64::from(*value),
                 Some(0i64),
                 Some(100i64),
@@ -761,7 +761,7 @@ impl AddNodesRequestBuilder {
         if !data_disks.is_empty() {
             crate::operation_support::check::items(
                 "AddNodes",
-                "DataDisks",
+                &crate::operation_support::ParamPath::Name("DataDisks"),
                 data_disks.len(),
                 None,
                 Some(16u64),
@@ -771,7 +771,7 @@ impl AddNodesRequestBuilder {
         if let Some(value) = &compute_spot_duration {
             crate::operation_support::check::int_range(
                 "AddNodes",
-                "ComputeSpotDuration",
+                &crate::operation_support::ParamPath::Name("ComputeSpotDuration"),
                 i64::from(*value),
                 Some(0i64),
                 Some(6i64),

@@ -136,12 +136,12 @@ impl AddQueueRequestBuilder {
     pub fn build(self) -> Result<AddQueueRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "AddQueue",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let queue_name = crate::operation_support::check::required(
             "AddQueue",
-            "QueueName",
+            &crate::operation_support::ParamPath::Name("QueueName"),
             self.queue_name,
         )?;
         let network_interface_traffic_mode = self.network_interface_traffic_mode;

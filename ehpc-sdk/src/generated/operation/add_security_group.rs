@@ -92,12 +92,12 @@ impl AddSecurityGroupRequestBuilder {
     pub fn build(self) -> Result<AddSecurityGroupRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "AddSecurityGroup",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let security_group_id = crate::operation_support::check::required(
             "AddSecurityGroup",
-            "SecurityGroupId",
+            &crate::operation_support::ParamPath::Name("SecurityGroupId"),
             self.security_group_id,
         )?;
         let client_token = self.client_token;

@@ -607,7 +607,7 @@ impl ApplyNodesRequestBuilder {
     pub fn build(self) -> Result<ApplyNodesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ApplyNodes",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let image_id = self.image_id;
@@ -623,7 +623,7 @@ impl ApplyNodesRequestBuilder {
         if let Some(value) = &internet_max_band_width_in {
             crate::operation_support::check::int_range(
                 "ApplyNodes",
-                "InternetMaxBandWidthIn",
+                &crate::operation_support::ParamPath::Name("InternetMaxBandWidthIn"),
                 i64::from(*value),
                 Some(0i64),
                 Some(100i64),
@@ -633,7 +633,7 @@ impl ApplyNodesRequestBuilder {
         if let Some(value) = &internet_max_band_width_out {
             crate::operation_support::check::int_range(
                 "ApplyNodes",
-                "InternetMaxBandWidthOut",
+                &crate::operation_support::ParamPath::Name("InternetMaxBandWidthOut"),
                 i64::from(*value),
                 Some(0i64),
                 Some(100i64),
@@ -644,7 +644,7 @@ impl ApplyNodesRequestBuilder {
         let instance_family_level = self.instance_family_level;
         let target_capacity = crate::operation_support::check::required(
             "ApplyNodes",
-            "TargetCapacity",
+            &crate::operation_support::ParamPath::Name("TargetCapacity"),
             self.target_capacity,
         )?;
         let resource_amount_type = self.resource_amount_type;
@@ -656,7 +656,7 @@ impl ApplyNodesRequestBuilder {
         if let Some(value) = &round {
             crate::operation_support::check::int_range(
                 "ApplyNodes",
-                "Round",
+                &crate::operation_support::ParamPath::Name("Round"),
                 i64::from(*value),
                 Some(1i64),
                 Some(10i64),
@@ -666,7 +666,7 @@ impl ApplyNodesRequestBuilder {
         if let Some(value) = &interval {
             crate::operation_support::check::int_range(
                 "ApplyNodes",
-                "Interval",
+                &crate::operation_support::ParamPath::Name("Interval"),
                 i64::from(*value),
                 Some(60i64),
                 Some(600i64),
@@ -675,13 +675,13 @@ impl ApplyNodesRequestBuilder {
         let zone_infos = self.zone_infos;
         crate::operation_support::check::required_list(
             "ApplyNodes",
-            "ZoneInfos",
+            &crate::operation_support::ParamPath::Name("ZoneInfos"),
             &zone_infos,
         )?;
         if !zone_infos.is_empty() {
             crate::operation_support::check::items(
                 "ApplyNodes",
-                "ZoneInfos",
+                &crate::operation_support::ParamPath::Name("ZoneInfos"),
                 zone_infos.len(),
                 None,
                 Some(100u64),
@@ -691,7 +691,7 @@ impl ApplyNodesRequestBuilder {
         if !instance_type_model.is_empty() {
             crate::operation_support::check::items(
                 "ApplyNodes",
-                "InstanceTypeModel",
+                &crate::operation_support::ParamPath::Name("InstanceTypeModel"),
                 instance_type_model.len(),
                 None,
                 Some(100u64),
@@ -701,7 +701,7 @@ impl ApplyNodesRequestBuilder {
         if !tag.is_empty() {
             crate::operation_support::check::items(
                 "ApplyNodes",
-                "Tag",
+                &crate::operation_support::ParamPath::Name("Tag"),
                 tag.len(),
                 None,
                 Some(19u64),

@@ -1257,7 +1257,7 @@ impl CreateClusterRequestBuilder {
         let zone_id = self.zone_id;
         let name = crate::operation_support::check::required(
             "CreateCluster",
-            "Name",
+            &crate::operation_support::ParamPath::Name("Name"),
             self.name,
         )?;
         let description = self.description;
@@ -1309,7 +1309,7 @@ impl CreateClusterRequestBuilder {
         if let Some(value) = &without_elastic_ip {
             crate::operation_support::check::one_of(
                 "CreateCluster",
-                "WithoutElasticIp",
+                &crate::operation_support::ParamPath::Name("WithoutElasticIp"),
                 &value.to_string(),
                 &["true", "false"],
             )?;
@@ -1321,7 +1321,7 @@ impl CreateClusterRequestBuilder {
         if !application.is_empty() {
             crate::operation_support::check::items(
                 "CreateCluster",
-                "Application",
+                &crate::operation_support::ParamPath::Name("Application"),
                 application.len(),
                 None,
                 Some(100u64),
@@ -1331,20 +1331,24 @@ impl CreateClusterRequestBuilder {
         if !additional_volumes.is_empty() {
             crate::operation_support::check::items(
                 "CreateCluster",
-                "AdditionalVolumes",
+                &crate::operation_support::ParamPath::Name("AdditionalVolumes"),
                 additional_volumes.len(),
                 None,
                 Some(100u64),
             )?;
         }
         for (index, item) in additional_volumes.iter().enumerate() {
-            item.check("CreateCluster", &format!("AdditionalVolumes.{}", index + 1))?;
+            let list = crate::operation_support::ParamPath::Name("AdditionalVolumes");
+            item.check(
+                "CreateCluster",
+                &crate::operation_support::ParamPath::Item(&list, index + 1),
+            )?;
         }
         let post_install_script = self.post_install_script;
         if !post_install_script.is_empty() {
             crate::operation_support::check::items(
                 "CreateCluster",
-                "PostInstallScript",
+                &crate::operation_support::ParamPath::Name("PostInstallScript"),
                 post_install_script.len(),
                 None,
                 Some(16u64),
@@ -1360,7 +1364,7 @@ impl CreateClusterRequestBuilder {
         if !ram_node_types.is_empty() {
             crate::operation_support::check::items(
                 "CreateCluster",
-                "RamNodeTypes",
+                &crate::operation_support::ParamPath::Name("RamNodeTypes"),
                 ram_node_types.len(),
                 Some(0u64),
                 Some(5u64),
@@ -1370,7 +1374,7 @@ impl CreateClusterRequestBuilder {
         if !tag.is_empty() {
             crate::operation_support::check::items(
                 "CreateCluster",
-                "Tag",
+                &crate::operation_support::ParamPath::Name("Tag"),
                 tag.len(),
                 None,
                 Some(20u64),
@@ -1380,7 +1384,7 @@ impl CreateClusterRequestBuilder {
         if !add_ons.is_empty() {
             crate::operation_support::check::items(
                 "CreateCluster",
-                "AddOns",
+                &crate::operation_support::ParamPath::Name("AddOns"),
                 add_ons.len(),
                 None,
                 Some(20u64),
@@ -1869,16 +1873,16 @@ impl AdditionalVolumesItem {
 }
 impl AdditionalVolumesItem {
     /// Checks required fields and limits, naming a problem by its
-    /// wire path below `path`.
+    /// wire path below `path` (rendered only when a check fails).
     pub(crate) fn check(
         &self,
         operation: &'static str,
-        path: &str,
+        path: &crate::operation_support::ParamPath<'_>,
     ) -> Result<(), crate::InvalidRequest> {
         if !self.roles.is_empty() {
             crate::operation_support::check::items(
                 operation,
-                &format!("{path}.Roles"),
+                &crate::operation_support::ParamPath::Field(path, "Roles"),
                 self.roles.len(),
                 None,
                 Some(8u64),

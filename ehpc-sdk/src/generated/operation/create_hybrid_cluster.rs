@@ -827,7 +827,7 @@ impl CreateHybridClusterRequestBuilder {
         let zone_id = self.zone_id;
         let name = crate::operation_support::check::required(
             "CreateHybridCluster",
-            "Name",
+            &crate::operation_support::ParamPath::Name("Name"),
             self.name,
         )?;
         let description = self.description;
@@ -835,7 +835,7 @@ impl CreateHybridClusterRequestBuilder {
         let client_version = self.client_version;
         let os_tag = crate::operation_support::check::required(
             "CreateHybridCluster",
-            "OsTag",
+            &crate::operation_support::ParamPath::Name("OsTag"),
             self.os_tag,
         )?;
         let domain = self.domain;
@@ -844,18 +844,18 @@ impl CreateHybridClusterRequestBuilder {
         let security_group_name = self.security_group_name;
         let vpc_id = crate::operation_support::check::required(
             "CreateHybridCluster",
-            "VpcId",
+            &crate::operation_support::ParamPath::Name("VpcId"),
             self.vpc_id,
         )?;
         let v_switch_id = crate::operation_support::check::required(
             "CreateHybridCluster",
-            "VSwitchId",
+            &crate::operation_support::ParamPath::Name("VSwitchId"),
             self.v_switch_id,
         )?;
         let ecs_order_manager_instance_type = self.ecs_order_manager_instance_type;
         let ecs_order_compute_instance_type = crate::operation_support::check::required(
             "CreateHybridCluster",
-            "EcsOrder.Compute.InstanceType",
+            &crate::operation_support::ParamPath::Name("EcsOrder.Compute.InstanceType"),
             self.ecs_order_compute_instance_type,
         )?;
         let volume_type = self.volume_type;
@@ -883,7 +883,7 @@ impl CreateHybridClusterRequestBuilder {
         if !nodes.is_empty() {
             crate::operation_support::check::items(
                 "CreateHybridCluster",
-                "Nodes",
+                &crate::operation_support::ParamPath::Name("Nodes"),
                 nodes.len(),
                 None,
                 Some(100u64),
@@ -893,7 +893,7 @@ impl CreateHybridClusterRequestBuilder {
         if !application.is_empty() {
             crate::operation_support::check::items(
                 "CreateHybridCluster",
-                "Application",
+                &crate::operation_support::ParamPath::Name("Application"),
                 application.len(),
                 None,
                 Some(100u64),
@@ -903,7 +903,7 @@ impl CreateHybridClusterRequestBuilder {
         if !post_install_script.is_empty() {
             crate::operation_support::check::items(
                 "CreateHybridCluster",
-                "PostInstallScript",
+                &crate::operation_support::ParamPath::Name("PostInstallScript"),
                 post_install_script.len(),
                 None,
                 Some(16u64),

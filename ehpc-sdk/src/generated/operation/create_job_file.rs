@@ -147,23 +147,23 @@ impl CreateJobFileRequestBuilder {
     pub fn build(self) -> Result<CreateJobFileRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "CreateJobFile",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let runas_user = crate::operation_support::check::required(
             "CreateJobFile",
-            "RunasUser",
+            &crate::operation_support::ParamPath::Name("RunasUser"),
             self.runas_user,
         )?;
         let runas_user_password = self.runas_user_password;
         let content = crate::operation_support::check::required(
             "CreateJobFile",
-            "Content",
+            &crate::operation_support::ParamPath::Name("Content"),
             self.content,
         )?;
         let target_file = crate::operation_support::check::required(
             "CreateJobFile",
-            "TargetFile",
+            &crate::operation_support::ParamPath::Name("TargetFile"),
             self.target_file,
         )?;
         let r#async = self.r#async;

@@ -391,12 +391,12 @@ impl CreateJobTemplateRequestBuilder {
     pub fn build(self) -> Result<CreateJobTemplateRequest, crate::InvalidRequest> {
         let command_line = crate::operation_support::check::required(
             "CreateJobTemplate",
-            "CommandLine",
+            &crate::operation_support::ParamPath::Name("CommandLine"),
             self.command_line,
         )?;
         let name = crate::operation_support::check::required(
             "CreateJobTemplate",
-            "Name",
+            &crate::operation_support::ParamPath::Name("Name"),
             self.name,
         )?;
         let runas_user = self.runas_user;
@@ -413,7 +413,7 @@ impl CreateJobTemplateRequestBuilder {
         if let Some(value) = &node {
             crate::operation_support::check::int_range(
                 "CreateJobTemplate",
-                "Node",
+                &crate::operation_support::ParamPath::Name("Node"),
                 i64::from(*value),
                 Some(1i64),
                 Some(5000i64),
@@ -423,7 +423,7 @@ impl CreateJobTemplateRequestBuilder {
         if let Some(value) = &task {
             crate::operation_support::check::int_range(
                 "CreateJobTemplate",
-                "Task",
+                &crate::operation_support::ParamPath::Name("Task"),
                 i64::from(*value),
                 Some(1i64),
                 Some(20000i64),
@@ -433,7 +433,7 @@ impl CreateJobTemplateRequestBuilder {
         if let Some(value) = &thread {
             crate::operation_support::check::int_range(
                 "CreateJobTemplate",
-                "Thread",
+                &crate::operation_support::ParamPath::Name("Thread"),
                 i64::from(*value),
                 Some(1i64),
                 Some(20000i64),
@@ -444,7 +444,7 @@ impl CreateJobTemplateRequestBuilder {
         if let Some(value) = &gpu {
             crate::operation_support::check::int_range(
                 "CreateJobTemplate",
-                "Gpu",
+                &crate::operation_support::ParamPath::Name("Gpu"),
                 i64::from(*value),
                 Some(1i64),
                 Some(20000i64),

@@ -81,14 +81,14 @@ impl DeleteClusterRequestBuilder {
     pub fn build(self) -> Result<DeleteClusterRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "DeleteCluster",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let release_instance = self.release_instance;
         if let Some(value) = &release_instance {
             crate::operation_support::check::one_of(
                 "DeleteCluster",
-                "ReleaseInstance",
+                &crate::operation_support::ParamPath::Name("ReleaseInstance"),
                 &value.to_string(),
                 &["true"],
             )?;

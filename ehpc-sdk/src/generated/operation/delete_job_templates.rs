@@ -59,7 +59,7 @@ impl DeleteJobTemplatesRequestBuilder {
     pub fn build(self) -> Result<DeleteJobTemplatesRequest, crate::InvalidRequest> {
         let templates = crate::operation_support::check::required(
             "DeleteJobTemplates",
-            "Templates",
+            &crate::operation_support::ParamPath::Name("Templates"),
             self.templates,
         )?;
         Ok(DeleteJobTemplatesRequest {

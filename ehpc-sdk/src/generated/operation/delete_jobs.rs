@@ -96,12 +96,12 @@ impl DeleteJobsRequestBuilder {
     pub fn build(self) -> Result<DeleteJobsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "DeleteJobs",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let jobs = crate::operation_support::check::required(
             "DeleteJobs",
-            "Jobs",
+            &crate::operation_support::ParamPath::Name("Jobs"),
             self.jobs,
         )?;
         let r#async = self.r#async;

@@ -119,7 +119,7 @@ impl DeleteNodesRequestBuilder {
     pub fn build(self) -> Result<DeleteNodesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "DeleteNodes",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let release_instance = self.release_instance;
@@ -127,13 +127,13 @@ impl DeleteNodesRequestBuilder {
         let instance = self.instance;
         crate::operation_support::check::required_list(
             "DeleteNodes",
-            "Instance",
+            &crate::operation_support::ParamPath::Name("Instance"),
             &instance,
         )?;
         if !instance.is_empty() {
             crate::operation_support::check::items(
                 "DeleteNodes",
-                "Instance",
+                &crate::operation_support::ParamPath::Name("Instance"),
                 instance.len(),
                 None,
                 Some(10000u64),

@@ -77,12 +77,12 @@ impl DeleteQueueRequestBuilder {
     pub fn build(self) -> Result<DeleteQueueRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "DeleteQueue",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let queue_name = crate::operation_support::check::required(
             "DeleteQueue",
-            "QueueName",
+            &crate::operation_support::ParamPath::Name("QueueName"),
             self.queue_name,
         )?;
         Ok(DeleteQueueRequest {

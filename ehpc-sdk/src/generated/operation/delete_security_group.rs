@@ -74,12 +74,12 @@ impl DeleteSecurityGroupRequestBuilder {
     pub fn build(self) -> Result<DeleteSecurityGroupRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "DeleteSecurityGroup",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let security_group_id = crate::operation_support::check::required(
             "DeleteSecurityGroup",
-            "SecurityGroupId",
+            &crate::operation_support::ParamPath::Name("SecurityGroupId"),
             self.security_group_id,
         )?;
         Ok(DeleteSecurityGroupRequest {

@@ -95,22 +95,30 @@ impl DeleteUsersRequestBuilder {
     pub fn build(self) -> Result<DeleteUsersRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "DeleteUsers",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let user = self.user;
-        crate::operation_support::check::required_list("DeleteUsers", "User", &user)?;
+        crate::operation_support::check::required_list(
+            "DeleteUsers",
+            &crate::operation_support::ParamPath::Name("User"),
+            &user,
+        )?;
         if !user.is_empty() {
             crate::operation_support::check::items(
                 "DeleteUsers",
-                "User",
+                &crate::operation_support::ParamPath::Name("User"),
                 user.len(),
                 None,
                 Some(10000u64),
             )?;
         }
         for (index, item) in user.iter().enumerate() {
-            item.check("DeleteUsers", &format!("User.{}", index + 1))?;
+            let list = crate::operation_support::ParamPath::Name("User");
+            item.check(
+                "DeleteUsers",
+                &crate::operation_support::ParamPath::Item(&list, index + 1),
+            )?;
         }
         let r#async = self.r#async;
         Ok(DeleteUsersRequest {
@@ -174,15 +182,15 @@ impl UserItem {
 }
 impl UserItem {
     /// Checks required fields and limits, naming a problem by its
-    /// wire path below `path`.
+    /// wire path below `path` (rendered only when a check fails).
     pub(crate) fn check(
         &self,
         operation: &'static str,
-        path: &str,
+        path: &crate::operation_support::ParamPath<'_>,
     ) -> Result<(), crate::InvalidRequest> {
         crate::operation_support::check::present(
             operation,
-            &format!("{path}.Name"),
+            &crate::operation_support::ParamPath::Field(path, "Name"),
             &self.name,
         )?;
         Ok(())

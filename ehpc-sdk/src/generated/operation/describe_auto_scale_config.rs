@@ -56,7 +56,7 @@ impl DescribeAutoScaleConfigRequestBuilder {
     pub fn build(self) -> Result<DescribeAutoScaleConfigRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "DescribeAutoScaleConfig",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         Ok(DescribeAutoScaleConfigRequest {

@@ -62,7 +62,7 @@ impl DescribeClusterRequestBuilder {
     pub fn build(self) -> Result<DescribeClusterRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "DescribeCluster",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         Ok(DescribeClusterRequest {

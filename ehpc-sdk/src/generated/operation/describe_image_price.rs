@@ -131,27 +131,27 @@ impl DescribeImagePriceRequestBuilder {
     pub fn build(self) -> Result<DescribeImagePriceRequest, crate::InvalidRequest> {
         let image_id = crate::operation_support::check::required(
             "DescribeImagePrice",
-            "ImageId",
+            &crate::operation_support::ParamPath::Name("ImageId"),
             self.image_id,
         )?;
         let price_unit = crate::operation_support::check::required(
             "DescribeImagePrice",
-            "PriceUnit",
+            &crate::operation_support::ParamPath::Name("PriceUnit"),
             self.price_unit,
         )?;
         let sku_code = crate::operation_support::check::required(
             "DescribeImagePrice",
-            "SkuCode",
+            &crate::operation_support::ParamPath::Name("SkuCode"),
             self.sku_code,
         )?;
         let period = crate::operation_support::check::required(
             "DescribeImagePrice",
-            "Period",
+            &crate::operation_support::ParamPath::Name("Period"),
             self.period,
         )?;
         let amount = crate::operation_support::check::required(
             "DescribeImagePrice",
-            "Amount",
+            &crate::operation_support::ParamPath::Name("Amount"),
             self.amount,
         )?;
         let order_type = self.order_type;

@@ -94,12 +94,12 @@ impl DescribeJobRequestBuilder {
     pub fn build(self) -> Result<DescribeJobRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "DescribeJob",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let job_id = crate::operation_support::check::required(
             "DescribeJob",
-            "JobId",
+            &crate::operation_support::ParamPath::Name("JobId"),
             self.job_id,
         )?;
         let r#async = self.r#async;

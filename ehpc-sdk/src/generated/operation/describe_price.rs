@@ -107,7 +107,7 @@ impl DescribePriceRequestBuilder {
     pub fn build(self) -> Result<DescribePriceRequest, crate::InvalidRequest> {
         let price_unit = crate::operation_support::check::required(
             "DescribePrice",
-            "PriceUnit",
+            &crate::operation_support::ParamPath::Name("PriceUnit"),
             self.price_unit,
         )?;
         let charge_type = self.charge_type;
@@ -115,20 +115,24 @@ impl DescribePriceRequestBuilder {
         let commodities = self.commodities;
         crate::operation_support::check::required_list(
             "DescribePrice",
-            "Commodities",
+            &crate::operation_support::ParamPath::Name("Commodities"),
             &commodities,
         )?;
         if !commodities.is_empty() {
             crate::operation_support::check::items(
                 "DescribePrice",
-                "Commodities",
+                &crate::operation_support::ParamPath::Name("Commodities"),
                 commodities.len(),
                 None,
                 Some(2500u64),
             )?;
         }
         for (index, item) in commodities.iter().enumerate() {
-            item.check("DescribePrice", &format!("Commodities.{}", index + 1))?;
+            let list = crate::operation_support::ParamPath::Name("Commodities");
+            item.check(
+                "DescribePrice",
+                &crate::operation_support::ParamPath::Item(&list, index + 1),
+            )?;
         }
         Ok(DescribePriceRequest {
             price_unit,
@@ -384,21 +388,21 @@ impl CommoditiesItem {
 }
 impl CommoditiesItem {
     /// Checks required fields and limits, naming a problem by its
-    /// wire path below `path`.
+    /// wire path below `path` (rendered only when a check fails).
     pub(crate) fn check(
         &self,
         operation: &'static str,
-        path: &str,
+        path: &crate::operation_support::ParamPath<'_>,
     ) -> Result<(), crate::InvalidRequest> {
         crate::operation_support::check::present(
             operation,
-            &format!("{path}.Amount"),
+            &crate::operation_support::ParamPath::Field(path, "Amount"),
             &self.amount,
         )?;
         if !self.data_disks.is_empty() {
             crate::operation_support::check::items(
                 operation,
-                &format!("{path}.DataDisks"),
+                &crate::operation_support::ParamPath::Field(path, "DataDisks"),
                 self.data_disks.len(),
                 None,
                 Some(4u64),
@@ -406,17 +410,17 @@ impl CommoditiesItem {
         }
         crate::operation_support::check::present(
             operation,
-            &format!("{path}.InstanceType"),
+            &crate::operation_support::ParamPath::Field(path, "InstanceType"),
             &self.instance_type,
         )?;
         crate::operation_support::check::present(
             operation,
-            &format!("{path}.NodeType"),
+            &crate::operation_support::ParamPath::Field(path, "NodeType"),
             &self.node_type,
         )?;
         crate::operation_support::check::present(
             operation,
-            &format!("{path}.Period"),
+            &crate::operation_support::ParamPath::Field(path, "Period"),
             &self.period,
         )?;
         Ok(())

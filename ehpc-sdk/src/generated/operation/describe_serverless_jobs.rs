@@ -76,19 +76,19 @@ impl DescribeServerlessJobsRequestBuilder {
     pub fn build(self) -> Result<DescribeServerlessJobsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "DescribeServerlessJobs",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let job_ids = self.job_ids;
         crate::operation_support::check::required_list(
             "DescribeServerlessJobs",
-            "JobIds",
+            &crate::operation_support::ParamPath::Name("JobIds"),
             &job_ids,
         )?;
         if !job_ids.is_empty() {
             crate::operation_support::check::items(
                 "DescribeServerlessJobs",
-                "JobIds",
+                &crate::operation_support::ParamPath::Name("JobIds"),
                 job_ids.len(),
                 Some(1u64),
                 Some(1u64),

@@ -406,17 +406,17 @@ impl EditJobTemplateRequestBuilder {
     pub fn build(self) -> Result<EditJobTemplateRequest, crate::InvalidRequest> {
         let template_id = crate::operation_support::check::required(
             "EditJobTemplate",
-            "TemplateId",
+            &crate::operation_support::ParamPath::Name("TemplateId"),
             self.template_id,
         )?;
         let command_line = crate::operation_support::check::required(
             "EditJobTemplate",
-            "CommandLine",
+            &crate::operation_support::ParamPath::Name("CommandLine"),
             self.command_line,
         )?;
         let name = crate::operation_support::check::required(
             "EditJobTemplate",
-            "Name",
+            &crate::operation_support::ParamPath::Name("Name"),
             self.name,
         )?;
         let runas_user = self.runas_user;
@@ -433,7 +433,7 @@ impl EditJobTemplateRequestBuilder {
         if let Some(value) = &node {
             crate::operation_support::check::int_range(
                 "EditJobTemplate",
-                "Node",
+                &crate::operation_support::ParamPath::Name("Node"),
                 i64::from(*value),
                 Some(1i64),
                 Some(5000i64),
@@ -443,7 +443,7 @@ impl EditJobTemplateRequestBuilder {
         if let Some(value) = &task {
             crate::operation_support::check::int_range(
                 "EditJobTemplate",
-                "Task",
+                &crate::operation_support::ParamPath::Name("Task"),
                 i64::from(*value),
                 Some(1i64),
                 Some(20000i64),
@@ -453,7 +453,7 @@ impl EditJobTemplateRequestBuilder {
         if let Some(value) = &thread {
             crate::operation_support::check::int_range(
                 "EditJobTemplate",
-                "Thread",
+                &crate::operation_support::ParamPath::Name("Thread"),
                 i64::from(*value),
                 Some(1i64),
                 Some(20000i64),
@@ -464,7 +464,7 @@ impl EditJobTemplateRequestBuilder {
         if let Some(value) = &gpu {
             crate::operation_support::check::int_range(
                 "EditJobTemplate",
-                "Gpu",
+                &crate::operation_support::ParamPath::Name("Gpu"),
                 i64::from(*value),
                 Some(1i64),
                 Some(20000i64),

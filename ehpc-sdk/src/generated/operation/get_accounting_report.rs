@@ -198,14 +198,14 @@ impl GetAccountingReportRequestBuilder {
     pub fn build(self) -> Result<GetAccountingReportRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "GetAccountingReport",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let start_time = self.start_time;
         let end_time = self.end_time;
         let report_type = crate::operation_support::check::required(
             "GetAccountingReport",
-            "ReportType",
+            &crate::operation_support::ParamPath::Name("ReportType"),
             self.report_type,
         )?;
         let filter_value = self.filter_value;

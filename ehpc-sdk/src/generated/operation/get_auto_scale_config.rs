@@ -56,7 +56,7 @@ impl GetAutoScaleConfigRequestBuilder {
     pub fn build(self) -> Result<GetAutoScaleConfigRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "GetAutoScaleConfig",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         Ok(GetAutoScaleConfigRequest {

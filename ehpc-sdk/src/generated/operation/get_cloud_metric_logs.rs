@@ -206,17 +206,17 @@ impl GetCloudMetricLogsRequestBuilder {
     pub fn build(self) -> Result<GetCloudMetricLogsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "GetCloudMetricLogs",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let from = crate::operation_support::check::required(
             "GetCloudMetricLogs",
-            "From",
+            &crate::operation_support::ParamPath::Name("From"),
             self.from,
         )?;
         let to = crate::operation_support::check::required(
             "GetCloudMetricLogs",
-            "To",
+            &crate::operation_support::ParamPath::Name("To"),
             self.to,
         )?;
         let reverse = self.reverse;

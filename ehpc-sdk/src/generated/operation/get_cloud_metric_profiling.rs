@@ -92,12 +92,12 @@ impl GetCloudMetricProfilingRequestBuilder {
         let region_id = self.region_id;
         let cluster_id = crate::operation_support::check::required(
             "GetCloudMetricProfiling",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let profiling_id = crate::operation_support::check::required(
             "GetCloudMetricProfiling",
-            "ProfilingId",
+            &crate::operation_support::ParamPath::Name("ProfilingId"),
             self.profiling_id,
         )?;
         Ok(GetCloudMetricProfilingRequest {

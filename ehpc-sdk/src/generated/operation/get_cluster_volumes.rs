@@ -58,7 +58,7 @@ impl GetClusterVolumesRequestBuilder {
     pub fn build(self) -> Result<GetClusterVolumesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "GetClusterVolumes",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         Ok(GetClusterVolumesRequest {

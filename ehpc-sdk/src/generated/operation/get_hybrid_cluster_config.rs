@@ -75,7 +75,7 @@ impl GetHybridClusterConfigRequestBuilder {
     pub fn build(self) -> Result<GetHybridClusterConfigRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "GetHybridClusterConfig",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let node = self.node;

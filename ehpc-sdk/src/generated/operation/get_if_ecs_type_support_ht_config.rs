@@ -57,7 +57,7 @@ impl GetIfEcsTypeSupportHtConfigRequestBuilder {
     ) -> Result<GetIfEcsTypeSupportHtConfigRequest, crate::InvalidRequest> {
         let instance_type = crate::operation_support::check::required(
             "GetIfEcsTypeSupportHtConfig",
-            "InstanceType",
+            &crate::operation_support::ParamPath::Name("InstanceType"),
             self.instance_type,
         )?;
         Ok(GetIfEcsTypeSupportHtConfigRequest {

@@ -126,12 +126,12 @@ impl GetJobLogRequestBuilder {
     pub fn build(self) -> Result<GetJobLogRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "GetJobLog",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let job_id = crate::operation_support::check::required(
             "GetJobLog",
-            "JobId",
+            &crate::operation_support::ParamPath::Name("JobId"),
             self.job_id,
         )?;
         let exec_host = self.exec_host;

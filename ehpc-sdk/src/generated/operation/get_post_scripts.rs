@@ -68,12 +68,12 @@ impl GetPostScriptsRequestBuilder {
     pub fn build(self) -> Result<GetPostScriptsRequest, crate::InvalidRequest> {
         let region_id = crate::operation_support::check::required(
             "GetPostScripts",
-            "RegionId",
+            &crate::operation_support::ParamPath::Name("RegionId"),
             self.region_id,
         )?;
         let cluster_id = crate::operation_support::check::required(
             "GetPostScripts",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         Ok(GetPostScriptsRequest {

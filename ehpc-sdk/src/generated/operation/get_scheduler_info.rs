@@ -87,24 +87,24 @@ impl GetSchedulerInfoRequestBuilder {
     pub fn build(self) -> Result<GetSchedulerInfoRequest, crate::InvalidRequest> {
         let region_id = crate::operation_support::check::required(
             "GetSchedulerInfo",
-            "RegionId",
+            &crate::operation_support::ParamPath::Name("RegionId"),
             self.region_id,
         )?;
         let cluster_id = crate::operation_support::check::required(
             "GetSchedulerInfo",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let scheduler = self.scheduler;
         crate::operation_support::check::required_list(
             "GetSchedulerInfo",
-            "Scheduler",
+            &crate::operation_support::ParamPath::Name("Scheduler"),
             &scheduler,
         )?;
         if !scheduler.is_empty() {
             crate::operation_support::check::items(
                 "GetSchedulerInfo",
-                "Scheduler",
+                &crate::operation_support::ParamPath::Name("Scheduler"),
                 scheduler.len(),
                 None,
                 Some(1000u64),

@@ -64,7 +64,7 @@ impl GetVisualServiceStatusRequestBuilder {
     pub fn build(self) -> Result<GetVisualServiceStatusRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "GetVisualServiceStatus",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         Ok(GetVisualServiceStatusRequest {

@@ -76,7 +76,7 @@ impl InitializeEHPCRequestBuilder {
         if let Some(value) = &service_name {
             crate::operation_support::check::one_of(
                 "InitializeEHPC",
-                "ServiceName",
+                &crate::operation_support::ParamPath::Name("ServiceName"),
                 &value.to_string(),
                 &["E-HPC", "E-HPC Instant"],
             )?;

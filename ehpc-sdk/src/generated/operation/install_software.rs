@@ -77,12 +77,12 @@ impl InstallSoftwareRequestBuilder {
     pub fn build(self) -> Result<InstallSoftwareRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "InstallSoftware",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let application = crate::operation_support::check::required(
             "InstallSoftware",
-            "Application",
+            &crate::operation_support::ParamPath::Name("Application"),
             self.application,
         )?;
         Ok(InstallSoftwareRequest {

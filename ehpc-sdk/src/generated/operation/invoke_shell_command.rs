@@ -129,12 +129,12 @@ impl InvokeShellCommandRequestBuilder {
     pub fn build(self) -> Result<InvokeShellCommandRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "InvokeShellCommand",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let command = crate::operation_support::check::required(
             "InvokeShellCommand",
-            "Command",
+            &crate::operation_support::ParamPath::Name("Command"),
             self.command,
         )?;
         let working_dir = self.working_dir;
@@ -143,7 +143,7 @@ impl InvokeShellCommandRequestBuilder {
         if !instance.is_empty() {
             crate::operation_support::check::items(
                 "InvokeShellCommand",
-                "Instance",
+                &crate::operation_support::ParamPath::Name("Instance"),
                 instance.len(),
                 None,
                 Some(10000u64),

@@ -114,7 +114,7 @@ impl ListCloudMetricProfilingsRequestBuilder {
         let region_id = self.region_id;
         let cluster_id = crate::operation_support::check::required(
             "ListCloudMetricProfilings",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let page_number = self.page_number;
@@ -122,7 +122,7 @@ impl ListCloudMetricProfilingsRequestBuilder {
         if let Some(value) = &page_size {
             crate::operation_support::check::int_range(
                 "ListCloudMetricProfilings",
-                "PageSize",
+                &crate::operation_support::ParamPath::Name("PageSize"),
                 i64::from(*value),
                 None,
                 Some(50i64),

@@ -90,7 +90,7 @@ impl ListClusterLogsRequestBuilder {
     pub fn build(self) -> Result<ListClusterLogsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListClusterLogs",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let page_number = self.page_number;
@@ -98,7 +98,7 @@ impl ListClusterLogsRequestBuilder {
         if let Some(value) = &page_size {
             crate::operation_support::check::int_range(
                 "ListClusterLogs",
-                "PageSize",
+                &crate::operation_support::ParamPath::Name("PageSize"),
                 i64::from(*value),
                 None,
                 Some(100i64),

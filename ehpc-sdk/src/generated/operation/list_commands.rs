@@ -115,7 +115,7 @@ impl ListCommandsRequestBuilder {
     pub fn build(self) -> Result<ListCommandsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListCommands",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let command_id = self.command_id;
@@ -124,7 +124,7 @@ impl ListCommandsRequestBuilder {
         if let Some(value) = &page_size {
             crate::operation_support::check::int_range(
                 "ListCommands",
-                "PageSize",
+                &crate::operation_support::ParamPath::Name("PageSize"),
                 i64::from(*value),
                 None,
                 Some(50i64),

@@ -96,7 +96,7 @@ impl ListCpfsFileSystemsRequestBuilder {
         if let Some(value) = &page_size {
             crate::operation_support::check::int_range(
                 "ListCpfsFileSystems",
-                "PageSize",
+                &crate::operation_support::ParamPath::Name("PageSize"),
                 i64::from(*value),
                 None,
                 Some(50i64),

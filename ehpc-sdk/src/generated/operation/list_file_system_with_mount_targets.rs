@@ -81,7 +81,7 @@ impl ListFileSystemWithMountTargetsRequestBuilder {
         if let Some(value) = &page_size {
             crate::operation_support::check::int_range(
                 "ListFileSystemWithMountTargets",
-                "PageSize",
+                &crate::operation_support::ParamPath::Name("PageSize"),
                 i64::from(*value),
                 None,
                 Some(50i64),

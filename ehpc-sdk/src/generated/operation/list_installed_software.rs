@@ -57,7 +57,7 @@ impl ListInstalledSoftwareRequestBuilder {
     pub fn build(self) -> Result<ListInstalledSoftwareRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListInstalledSoftware",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         Ok(ListInstalledSoftwareRequest {

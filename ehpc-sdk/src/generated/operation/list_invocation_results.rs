@@ -150,12 +150,12 @@ impl ListInvocationResultsRequestBuilder {
     pub fn build(self) -> Result<ListInvocationResultsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListInvocationResults",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let command_id = crate::operation_support::check::required(
             "ListInvocationResults",
-            "CommandId",
+            &crate::operation_support::ParamPath::Name("CommandId"),
             self.command_id,
         )?;
         let invoke_record_status = self.invoke_record_status;
@@ -164,7 +164,7 @@ impl ListInvocationResultsRequestBuilder {
         if let Some(value) = &page_size {
             crate::operation_support::check::int_range(
                 "ListInvocationResults",
-                "PageSize",
+                &crate::operation_support::ParamPath::Name("PageSize"),
                 i64::from(*value),
                 None,
                 Some(50i64),
@@ -174,7 +174,7 @@ impl ListInvocationResultsRequestBuilder {
         if !instance.is_empty() {
             crate::operation_support::check::items(
                 "ListInvocationResults",
-                "Instance",
+                &crate::operation_support::ParamPath::Name("Instance"),
                 instance.len(),
                 None,
                 Some(10000u64),

@@ -78,12 +78,12 @@ impl ListInvocationStatusRequestBuilder {
     pub fn build(self) -> Result<ListInvocationStatusRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListInvocationStatus",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let command_id = crate::operation_support::check::required(
             "ListInvocationStatus",
-            "CommandId",
+            &crate::operation_support::ParamPath::Name("CommandId"),
             self.command_id,
         )?;
         Ok(ListInvocationStatusRequest {

@@ -98,7 +98,7 @@ impl ListJobTemplatesRequestBuilder {
         if let Some(value) = &page_size {
             crate::operation_support::check::int_range(
                 "ListJobTemplates",
-                "PageSize",
+                &crate::operation_support::ParamPath::Name("PageSize"),
                 i64::from(*value),
                 None,
                 Some(50i64),

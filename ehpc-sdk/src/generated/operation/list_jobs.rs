@@ -148,7 +148,7 @@ impl ListJobsRequestBuilder {
     pub fn build(self) -> Result<ListJobsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListJobs",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let owner = self.owner;
@@ -159,7 +159,7 @@ impl ListJobsRequestBuilder {
         if let Some(value) = &page_size {
             crate::operation_support::check::int_range(
                 "ListJobs",
-                "PageSize",
+                &crate::operation_support::ParamPath::Name("PageSize"),
                 i64::from(*value),
                 None,
                 Some(50i64),

@@ -296,7 +296,7 @@ impl ListJobsWithFiltersRequestBuilder {
     pub fn build(self) -> Result<ListJobsWithFiltersRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListJobsWithFilters",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let page_number = self.page_number;
@@ -305,7 +305,7 @@ impl ListJobsWithFiltersRequestBuilder {
         if !users.is_empty() {
             crate::operation_support::check::items(
                 "ListJobsWithFilters",
-                "Users",
+                &crate::operation_support::ParamPath::Name("Users"),
                 users.len(),
                 None,
                 Some(1u64),
@@ -315,7 +315,7 @@ impl ListJobsWithFiltersRequestBuilder {
         if !queues.is_empty() {
             crate::operation_support::check::items(
                 "ListJobsWithFilters",
-                "Queues",
+                &crate::operation_support::ParamPath::Name("Queues"),
                 queues.len(),
                 None,
                 Some(1u64),
@@ -325,7 +325,7 @@ impl ListJobsWithFiltersRequestBuilder {
         if !nodes.is_empty() {
             crate::operation_support::check::items(
                 "ListJobsWithFilters",
-                "Nodes",
+                &crate::operation_support::ParamPath::Name("Nodes"),
                 nodes.len(),
                 None,
                 Some(1u64),

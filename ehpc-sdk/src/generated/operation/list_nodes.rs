@@ -244,7 +244,7 @@ impl ListNodesRequestBuilder {
     pub fn build(self) -> Result<ListNodesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListNodes",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let role = self.role;
@@ -254,7 +254,7 @@ impl ListNodesRequestBuilder {
         if let Some(value) = &page_size {
             crate::operation_support::check::int_range(
                 "ListNodes",
-                "PageSize",
+                &crate::operation_support::ParamPath::Name("PageSize"),
                 i64::from(*value),
                 None,
                 Some(100i64),

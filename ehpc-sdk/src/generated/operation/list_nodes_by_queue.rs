@@ -127,12 +127,12 @@ impl ListNodesByQueueRequestBuilder {
     pub fn build(self) -> Result<ListNodesByQueueRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListNodesByQueue",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let queue_name = crate::operation_support::check::required(
             "ListNodesByQueue",
-            "QueueName",
+            &crate::operation_support::ParamPath::Name("QueueName"),
             self.queue_name,
         )?;
         let page_number = self.page_number;
@@ -140,7 +140,7 @@ impl ListNodesByQueueRequestBuilder {
         if let Some(value) = &page_size {
             crate::operation_support::check::int_range(
                 "ListNodesByQueue",
-                "PageSize",
+                &crate::operation_support::ParamPath::Name("PageSize"),
                 i64::from(*value),
                 None,
                 Some(100i64),

@@ -113,7 +113,7 @@ impl ListNodesNoPagingRequestBuilder {
     pub fn build(self) -> Result<ListNodesNoPagingRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListNodesNoPaging",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let role = self.role;

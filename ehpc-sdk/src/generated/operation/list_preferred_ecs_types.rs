@@ -94,7 +94,7 @@ impl ListPreferredEcsTypesRequestBuilder {
     pub fn build(self) -> Result<ListPreferredEcsTypesRequest, crate::InvalidRequest> {
         let zone_id = crate::operation_support::check::required(
             "ListPreferredEcsTypes",
-            "ZoneId",
+            &crate::operation_support::ParamPath::Name("ZoneId"),
             self.zone_id,
         )?;
         let spot_strategy = self.spot_strategy;

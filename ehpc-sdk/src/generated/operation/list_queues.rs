@@ -80,7 +80,7 @@ impl ListQueuesRequestBuilder {
     pub fn build(self) -> Result<ListQueuesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListQueues",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let r#async = self.r#async;

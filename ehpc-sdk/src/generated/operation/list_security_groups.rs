@@ -58,7 +58,7 @@ impl ListSecurityGroupsRequestBuilder {
     pub fn build(self) -> Result<ListSecurityGroupsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListSecurityGroups",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         Ok(ListSecurityGroupsRequest {

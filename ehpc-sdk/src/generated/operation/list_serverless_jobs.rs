@@ -237,7 +237,7 @@ impl ListServerlessJobsRequestBuilder {
         let region_id = self.region_id;
         let cluster_id = crate::operation_support::check::required(
             "ListServerlessJobs",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let page_number = self.page_number;
@@ -246,7 +246,7 @@ impl ListServerlessJobsRequestBuilder {
         if !job_ids.is_empty() {
             crate::operation_support::check::items(
                 "ListServerlessJobs",
-                "JobIds",
+                &crate::operation_support::ParamPath::Name("JobIds"),
                 job_ids.len(),
                 None,
                 Some(10u64),
@@ -256,7 +256,7 @@ impl ListServerlessJobsRequestBuilder {
         if !job_names.is_empty() {
             crate::operation_support::check::items(
                 "ListServerlessJobs",
-                "JobNames",
+                &crate::operation_support::ParamPath::Name("JobNames"),
                 job_names.len(),
                 None,
                 Some(10u64),
@@ -266,7 +266,7 @@ impl ListServerlessJobsRequestBuilder {
         if let Some(value) = &state {
             crate::operation_support::check::one_of(
                 "ListServerlessJobs",
-                "State",
+                &crate::operation_support::ParamPath::Name("State"),
                 &value.to_string(),
                 &["Pending", "Running", "Canceled", "Failed", "All", "Succeeded"],
             )?;
@@ -275,7 +275,7 @@ impl ListServerlessJobsRequestBuilder {
         if let Some(value) = &start_order {
             crate::operation_support::check::one_of(
                 "ListServerlessJobs",
-                "StartOrder",
+                &crate::operation_support::ParamPath::Name("StartOrder"),
                 &value.to_string(),
                 &["Desc", "Asc"],
             )?;
@@ -284,7 +284,7 @@ impl ListServerlessJobsRequestBuilder {
         if let Some(value) = &submit_order {
             crate::operation_support::check::one_of(
                 "ListServerlessJobs",
-                "SubmitOrder",
+                &crate::operation_support::ParamPath::Name("SubmitOrder"),
                 &value.to_string(),
                 &["Desc", "Asc"],
             )?;

@@ -120,20 +120,20 @@ impl ListTagResourcesRequestBuilder {
     pub fn build(self) -> Result<ListTagResourcesRequest, crate::InvalidRequest> {
         let region_id = crate::operation_support::check::required(
             "ListTagResources",
-            "RegionId",
+            &crate::operation_support::ParamPath::Name("RegionId"),
             self.region_id,
         )?;
         let next_token = self.next_token;
         let resource_type = crate::operation_support::check::required(
             "ListTagResources",
-            "ResourceType",
+            &crate::operation_support::ParamPath::Name("ResourceType"),
             self.resource_type,
         )?;
         let resource_id = self.resource_id;
         if !resource_id.is_empty() {
             crate::operation_support::check::items(
                 "ListTagResources",
-                "ResourceId",
+                &crate::operation_support::ParamPath::Name("ResourceId"),
                 resource_id.len(),
                 None,
                 Some(51u64),
@@ -143,7 +143,7 @@ impl ListTagResourcesRequestBuilder {
         if !tag.is_empty() {
             crate::operation_support::check::items(
                 "ListTagResources",
-                "Tag",
+                &crate::operation_support::ParamPath::Name("Tag"),
                 tag.len(),
                 None,
                 Some(21u64),

@@ -126,14 +126,14 @@ impl ListTasksRequestBuilder {
     pub fn build(self) -> Result<ListTasksRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListTasks",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let page_number = self.page_number;
         if let Some(value) = &page_number {
             crate::operation_support::check::int_range(
                 "ListTasks",
-                "PageNumber",
+                &crate::operation_support::ParamPath::Name("PageNumber"),
                 i64::from(*value),
                 Some(1i64),
                 Some(999i64),
@@ -143,7 +143,7 @@ impl ListTasksRequestBuilder {
         if let Some(value) = &page_size {
             crate::operation_support::check::int_range(
                 "ListTasks",
-                "PageSize",
+                &crate::operation_support::ParamPath::Name("PageSize"),
                 i64::from(*value),
                 Some(1i64),
                 Some(50i64),
@@ -154,7 +154,7 @@ impl ListTasksRequestBuilder {
         if let Some(value) = &archived {
             crate::operation_support::check::one_of(
                 "ListTasks",
-                "Archived",
+                &crate::operation_support::ParamPath::Name("Archived"),
                 &value.to_string(),
                 &["true", "false"],
             )?;

@@ -69,12 +69,12 @@ impl ListUpgradeClientsRequestBuilder {
     pub fn build(self) -> Result<ListUpgradeClientsRequest, crate::InvalidRequest> {
         let region_id = crate::operation_support::check::required(
             "ListUpgradeClients",
-            "RegionId",
+            &crate::operation_support::ParamPath::Name("RegionId"),
             self.region_id,
         )?;
         let cluster_id = crate::operation_support::check::required(
             "ListUpgradeClients",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         Ok(ListUpgradeClientsRequest {

@@ -95,7 +95,7 @@ impl ListUsersRequestBuilder {
     pub fn build(self) -> Result<ListUsersRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListUsers",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let page_number = self.page_number;
@@ -103,7 +103,7 @@ impl ListUsersRequestBuilder {
         if let Some(value) = &page_size {
             crate::operation_support::check::int_range(
                 "ListUsers",
-                "PageSize",
+                &crate::operation_support::ParamPath::Name("PageSize"),
                 i64::from(*value),
                 None,
                 Some(50i64),

@@ -113,7 +113,7 @@ impl ListUsersAsyncRequestBuilder {
     pub fn build(self) -> Result<ListUsersAsyncRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListUsersAsync",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let page_number = self.page_number;
@@ -121,7 +121,7 @@ impl ListUsersAsyncRequestBuilder {
         if let Some(value) = &page_size {
             crate::operation_support::check::int_range(
                 "ListUsersAsync",
-                "PageSize",
+                &crate::operation_support::ParamPath::Name("PageSize"),
                 i64::from(*value),
                 None,
                 Some(50i64),

@@ -78,7 +78,7 @@ impl ListVolumesRequestBuilder {
         if let Some(value) = &page_size {
             crate::operation_support::check::int_range(
                 "ListVolumes",
-                "PageSize",
+                &crate::operation_support::ParamPath::Name("PageSize"),
                 i64::from(*value),
                 None,
                 Some(50i64),

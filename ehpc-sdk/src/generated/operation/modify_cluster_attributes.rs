@@ -184,7 +184,7 @@ impl ModifyClusterAttributesRequestBuilder {
     pub fn build(self) -> Result<ModifyClusterAttributesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ModifyClusterAttributes",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let name = self.name;
@@ -196,7 +196,7 @@ impl ModifyClusterAttributesRequestBuilder {
         if !ram_node_types.is_empty() {
             crate::operation_support::check::items(
                 "ModifyClusterAttributes",
-                "RamNodeTypes",
+                &crate::operation_support::ParamPath::Name("RamNodeTypes"),
                 ram_node_types.len(),
                 Some(0u64),
                 Some(5u64),

@@ -99,19 +99,19 @@ impl ModifyUserGroupsRequestBuilder {
     pub fn build(self) -> Result<ModifyUserGroupsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ModifyUserGroups",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let user = self.user;
         crate::operation_support::check::required_list(
             "ModifyUserGroups",
-            "User",
+            &crate::operation_support::ParamPath::Name("User"),
             &user,
         )?;
         if !user.is_empty() {
             crate::operation_support::check::items(
                 "ModifyUserGroups",
-                "User",
+                &crate::operation_support::ParamPath::Name("User"),
                 user.len(),
                 None,
                 Some(10000u64),

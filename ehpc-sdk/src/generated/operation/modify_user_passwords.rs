@@ -97,26 +97,30 @@ impl ModifyUserPasswordsRequestBuilder {
     pub fn build(self) -> Result<ModifyUserPasswordsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ModifyUserPasswords",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let user = self.user;
         crate::operation_support::check::required_list(
             "ModifyUserPasswords",
-            "User",
+            &crate::operation_support::ParamPath::Name("User"),
             &user,
         )?;
         if !user.is_empty() {
             crate::operation_support::check::items(
                 "ModifyUserPasswords",
-                "User",
+                &crate::operation_support::ParamPath::Name("User"),
                 user.len(),
                 None,
                 Some(10000u64),
             )?;
         }
         for (index, item) in user.iter().enumerate() {
-            item.check("ModifyUserPasswords", &format!("User.{}", index + 1))?;
+            let list = crate::operation_support::ParamPath::Name("User");
+            item.check(
+                "ModifyUserPasswords",
+                &crate::operation_support::ParamPath::Item(&list, index + 1),
+            )?;
         }
         let r#async = self.r#async;
         Ok(ModifyUserPasswordsRequest {
@@ -190,20 +194,20 @@ impl UserItem {
 }
 impl UserItem {
     /// Checks required fields and limits, naming a problem by its
-    /// wire path below `path`.
+    /// wire path below `path` (rendered only when a check fails).
     pub(crate) fn check(
         &self,
         operation: &'static str,
-        path: &str,
+        path: &crate::operation_support::ParamPath<'_>,
     ) -> Result<(), crate::InvalidRequest> {
         crate::operation_support::check::present(
             operation,
-            &format!("{path}.Name"),
+            &crate::operation_support::ParamPath::Field(path, "Name"),
             &self.name,
         )?;
         crate::operation_support::check::present(
             operation,
-            &format!("{path}.Password"),
+            &crate::operation_support::ParamPath::Field(path, "Password"),
             &self.password,
         )?;
         Ok(())

@@ -108,22 +108,22 @@ impl ModifyVisualServicePasswdRequestBuilder {
     ) -> Result<ModifyVisualServicePasswdRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ModifyVisualServicePasswd",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let runas_user = crate::operation_support::check::required(
             "ModifyVisualServicePasswd",
-            "RunasUser",
+            &crate::operation_support::ParamPath::Name("RunasUser"),
             self.runas_user,
         )?;
         let runas_user_password = crate::operation_support::check::required(
             "ModifyVisualServicePasswd",
-            "RunasUserPassword",
+            &crate::operation_support::ParamPath::Name("RunasUserPassword"),
             self.runas_user_password,
         )?;
         let passwd = crate::operation_support::check::required(
             "ModifyVisualServicePasswd",
-            "Passwd",
+            &crate::operation_support::ParamPath::Name("Passwd"),
             self.passwd,
         )?;
         Ok(ModifyVisualServicePasswdRequest {

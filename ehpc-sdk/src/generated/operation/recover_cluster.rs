@@ -192,7 +192,7 @@ impl RecoverClusterRequestBuilder {
     pub fn build(self) -> Result<RecoverClusterRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "RecoverCluster",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let os_tag = self.os_tag;

@@ -98,12 +98,12 @@ impl RerunJobsRequestBuilder {
     pub fn build(self) -> Result<RerunJobsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "RerunJobs",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let jobs = crate::operation_support::check::required(
             "RerunJobs",
-            "Jobs",
+            &crate::operation_support::ParamPath::Name("Jobs"),
             self.jobs,
         )?;
         let r#async = self.r#async;

@@ -84,19 +84,19 @@ impl ResetNodesRequestBuilder {
     pub fn build(self) -> Result<ResetNodesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ResetNodes",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let instance = self.instance;
         crate::operation_support::check::required_list(
             "ResetNodes",
-            "Instance",
+            &crate::operation_support::ParamPath::Name("Instance"),
             &instance,
         )?;
         if !instance.is_empty() {
             crate::operation_support::check::items(
                 "ResetNodes",
-                "Instance",
+                &crate::operation_support::ParamPath::Name("Instance"),
                 instance.len(),
                 None,
                 Some(10000u64),

@@ -142,17 +142,17 @@ impl RunCloudMetricProfilingRequestBuilder {
         let region_id = self.region_id;
         let cluster_id = crate::operation_support::check::required(
             "RunCloudMetricProfiling",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let host_name = crate::operation_support::check::required(
             "RunCloudMetricProfiling",
-            "HostName",
+            &crate::operation_support::ParamPath::Name("HostName"),
             self.host_name,
         )?;
         let process_id = crate::operation_support::check::required(
             "RunCloudMetricProfiling",
-            "ProcessId",
+            &crate::operation_support::ParamPath::Name("ProcessId"),
             self.process_id,
         )?;
         let duration = self.duration;

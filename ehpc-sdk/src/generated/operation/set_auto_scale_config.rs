@@ -364,7 +364,7 @@ impl SetAutoScaleConfigRequestBuilder {
     pub fn build(self) -> Result<SetAutoScaleConfigRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "SetAutoScaleConfig",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let enable_auto_grow = self.enable_auto_grow;
@@ -378,7 +378,7 @@ impl SetAutoScaleConfigRequestBuilder {
         if let Some(value) = &grow_ratio {
             crate::operation_support::check::int_range(
                 "SetAutoScaleConfig",
-                "GrowRatio",
+                &crate::operation_support::ParamPath::Name("GrowRatio"),
                 i64::from(*value),
                 None,
                 Some(100i64),
@@ -386,7 +386,7 @@ impl SetAutoScaleConfigRequestBuilder {
         }
         let max_nodes_in_cluster = crate::operation_support::check::required(
             "SetAutoScaleConfig",
-            "MaxNodesInCluster",
+            &crate::operation_support::ParamPath::Name("MaxNodesInCluster"),
             self.max_nodes_in_cluster,
         )?;
         let exclude_nodes = self.exclude_nodes;
@@ -397,14 +397,18 @@ impl SetAutoScaleConfigRequestBuilder {
         if !queues.is_empty() {
             crate::operation_support::check::items(
                 "SetAutoScaleConfig",
-                "Queues",
+                &crate::operation_support::ParamPath::Name("Queues"),
                 queues.len(),
                 None,
                 Some(8u64),
             )?;
         }
         for (index, item) in queues.iter().enumerate() {
-            item.check("SetAutoScaleConfig", &format!("Queues.{}", index + 1))?;
+            let list = crate::operation_support::ParamPath::Name("Queues");
+            item.check(
+                "SetAutoScaleConfig",
+                &crate::operation_support::ParamPath::Item(&list, index + 1),
+            )?;
         }
         let compute_enable_ht = self.compute_enable_ht;
         let dns_config = self.dns_config;
@@ -934,16 +938,16 @@ impl QueuesItem {
 }
 impl QueuesItem {
     /// Checks required fields and limits, naming a problem by its
-    /// wire path below `path`.
+    /// wire path below `path` (rendered only when a check fails).
     pub(crate) fn check(
         &self,
         operation: &'static str,
-        path: &str,
+        path: &crate::operation_support::ParamPath<'_>,
     ) -> Result<(), crate::InvalidRequest> {
         if !self.data_disks.is_empty() {
             crate::operation_support::check::items(
                 operation,
-                &format!("{path}.DataDisks"),
+                &crate::operation_support::ParamPath::Field(path, "DataDisks"),
                 self.data_disks.len(),
                 None,
                 Some(16u64),
@@ -952,7 +956,7 @@ impl QueuesItem {
         if !self.instance_types.is_empty() {
             crate::operation_support::check::items(
                 operation,
-                &format!("{path}.InstanceTypes"),
+                &crate::operation_support::ParamPath::Field(path, "InstanceTypes"),
                 self.instance_types.len(),
                 None,
                 Some(16u64),

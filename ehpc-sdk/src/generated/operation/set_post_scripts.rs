@@ -89,19 +89,19 @@ impl SetPostScriptsRequestBuilder {
     pub fn build(self) -> Result<SetPostScriptsRequest, crate::InvalidRequest> {
         let region_id = crate::operation_support::check::required(
             "SetPostScripts",
-            "RegionId",
+            &crate::operation_support::ParamPath::Name("RegionId"),
             self.region_id,
         )?;
         let cluster_id = crate::operation_support::check::required(
             "SetPostScripts",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let post_install_scripts = self.post_install_scripts;
         if !post_install_scripts.is_empty() {
             crate::operation_support::check::items(
                 "SetPostScripts",
-                "PostInstallScripts",
+                &crate::operation_support::ParamPath::Name("PostInstallScripts"),
                 post_install_scripts.len(),
                 None,
                 Some(100u64),

@@ -91,27 +91,35 @@ impl SetQueueRequestBuilder {
     pub fn build(self) -> Result<SetQueueRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "SetQueue",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let queue_name = crate::operation_support::check::required(
             "SetQueue",
-            "QueueName",
+            &crate::operation_support::ParamPath::Name("QueueName"),
             self.queue_name,
         )?;
         let node = self.node;
-        crate::operation_support::check::required_list("SetQueue", "Node", &node)?;
+        crate::operation_support::check::required_list(
+            "SetQueue",
+            &crate::operation_support::ParamPath::Name("Node"),
+            &node,
+        )?;
         if !node.is_empty() {
             crate::operation_support::check::items(
                 "SetQueue",
-                "Node",
+                &crate::operation_support::ParamPath::Name("Node"),
                 node.len(),
                 None,
                 Some(1000u64),
             )?;
         }
         for (index, item) in node.iter().enumerate() {
-            item.check("SetQueue", &format!("Node.{}", index + 1))?;
+            let list = crate::operation_support::ParamPath::Name("Node");
+            item.check(
+                "SetQueue",
+                &crate::operation_support::ParamPath::Item(&list, index + 1),
+            )?;
         }
         Ok(SetQueueRequest {
             cluster_id,
@@ -173,15 +181,15 @@ impl NodeItem {
 }
 impl NodeItem {
     /// Checks required fields and limits, naming a problem by its
-    /// wire path below `path`.
+    /// wire path below `path` (rendered only when a check fails).
     pub(crate) fn check(
         &self,
         operation: &'static str,
-        path: &str,
+        path: &crate::operation_support::ParamPath<'_>,
     ) -> Result<(), crate::InvalidRequest> {
         crate::operation_support::check::present(
             operation,
-            &format!("{path}.Name"),
+            &crate::operation_support::ParamPath::Field(path, "Name"),
             &self.name,
         )?;
         Ok(())

@@ -120,32 +120,36 @@ impl SetSchedulerInfoRequestBuilder {
     pub fn build(self) -> Result<SetSchedulerInfoRequest, crate::InvalidRequest> {
         let region_id = crate::operation_support::check::required(
             "SetSchedulerInfo",
-            "RegionId",
+            &crate::operation_support::ParamPath::Name("RegionId"),
             self.region_id,
         )?;
         let cluster_id = crate::operation_support::check::required(
             "SetSchedulerInfo",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let pbs_info = self.pbs_info;
         if !pbs_info.is_empty() {
             crate::operation_support::check::items(
                 "SetSchedulerInfo",
-                "PbsInfo",
+                &crate::operation_support::ParamPath::Name("PbsInfo"),
                 pbs_info.len(),
                 None,
                 Some(100u64),
             )?;
         }
         for (index, item) in pbs_info.iter().enumerate() {
-            item.check("SetSchedulerInfo", &format!("PbsInfo.{}", index + 1))?;
+            let list = crate::operation_support::ParamPath::Name("PbsInfo");
+            item.check(
+                "SetSchedulerInfo",
+                &crate::operation_support::ParamPath::Item(&list, index + 1),
+            )?;
         }
         let slurm_info = self.slurm_info;
         if !slurm_info.is_empty() {
             crate::operation_support::check::items(
                 "SetSchedulerInfo",
-                "SlurmInfo",
+                &crate::operation_support::ParamPath::Name("SlurmInfo"),
                 slurm_info.len(),
                 None,
                 Some(1000u64),
@@ -154,20 +158,24 @@ impl SetSchedulerInfoRequestBuilder {
         let scheduler = self.scheduler;
         crate::operation_support::check::required_list(
             "SetSchedulerInfo",
-            "Scheduler",
+            &crate::operation_support::ParamPath::Name("Scheduler"),
             &scheduler,
         )?;
         if !scheduler.is_empty() {
             crate::operation_support::check::items(
                 "SetSchedulerInfo",
-                "Scheduler",
+                &crate::operation_support::ParamPath::Name("Scheduler"),
                 scheduler.len(),
                 None,
                 Some(1000u64),
             )?;
         }
         for (index, item) in scheduler.iter().enumerate() {
-            item.check("SetSchedulerInfo", &format!("Scheduler.{}", index + 1))?;
+            let list = crate::operation_support::ParamPath::Name("Scheduler");
+            item.check(
+                "SetSchedulerInfo",
+                &crate::operation_support::ParamPath::Item(&list, index + 1),
+            )?;
         }
         Ok(SetSchedulerInfoRequest {
             region_id,
@@ -417,16 +425,16 @@ impl PbsInfoItem {
 }
 impl PbsInfoItem {
     /// Checks required fields and limits, naming a problem by its
-    /// wire path below `path`.
+    /// wire path below `path` (rendered only when a check fails).
     pub(crate) fn check(
         &self,
         operation: &'static str,
-        path: &str,
+        path: &crate::operation_support::ParamPath<'_>,
     ) -> Result<(), crate::InvalidRequest> {
         if !self.acl_limit.is_empty() {
             crate::operation_support::check::items(
                 operation,
-                &format!("{path}.AclLimit"),
+                &crate::operation_support::ParamPath::Field(path, "AclLimit"),
                 self.acl_limit.len(),
                 None,
                 Some(100u64),
@@ -435,7 +443,7 @@ impl PbsInfoItem {
         if !self.resource_limit.is_empty() {
             crate::operation_support::check::items(
                 operation,
-                &format!("{path}.ResourceLimit"),
+                &crate::operation_support::ParamPath::Field(path, "ResourceLimit"),
                 self.resource_limit.len(),
                 None,
                 Some(100u64),
@@ -510,15 +518,15 @@ impl SchedulerItem {
 }
 impl SchedulerItem {
     /// Checks required fields and limits, naming a problem by its
-    /// wire path below `path`.
+    /// wire path below `path` (rendered only when a check fails).
     pub(crate) fn check(
         &self,
         operation: &'static str,
-        path: &str,
+        path: &crate::operation_support::ParamPath<'_>,
     ) -> Result<(), crate::InvalidRequest> {
         crate::operation_support::check::present(
             operation,
-            &format!("{path}.SchedName"),
+            &crate::operation_support::ParamPath::Field(path, "SchedName"),
             &self.sched_name,
         )?;
         Ok(())

@@ -60,7 +60,7 @@ impl StartClusterRequestBuilder {
     pub fn build(self) -> Result<StartClusterRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "StartCluster",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         Ok(StartClusterRequest { cluster_id })

@@ -98,20 +98,20 @@ impl StartNodesRequestBuilder {
     pub fn build(self) -> Result<StartNodesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "StartNodes",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let role = self.role;
         let instance = self.instance;
         crate::operation_support::check::required_list(
             "StartNodes",
-            "Instance",
+            &crate::operation_support::ParamPath::Name("Instance"),
             &instance,
         )?;
         if !instance.is_empty() {
             crate::operation_support::check::items(
                 "StartNodes",
-                "Instance",
+                &crate::operation_support::ParamPath::Name("Instance"),
                 instance.len(),
                 None,
                 Some(10000u64),

@@ -91,24 +91,24 @@ impl StartVisualServiceRequestBuilder {
     pub fn build(self) -> Result<StartVisualServiceRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "StartVisualService",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let cidr_ip = crate::operation_support::check::required(
             "StartVisualService",
-            "CidrIp",
+            &crate::operation_support::ParamPath::Name("CidrIp"),
             self.cidr_ip,
         )?;
         let port = crate::operation_support::check::required(
             "StartVisualService",
-            "Port",
+            &crate::operation_support::ParamPath::Name("Port"),
             self.port,
         )?;
         {
             let value = &port;
             crate::operation_support::check::int_range(
                 "StartVisualService",
-                "Port",
+                &crate::operation_support::ParamPath::Name("Port"),
                 i64::from(*value),
                 None,
                 Some(65535i64),

@@ -60,7 +60,7 @@ impl StopClusterRequestBuilder {
     pub fn build(self) -> Result<StopClusterRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "StopCluster",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         Ok(StopClusterRequest { cluster_id })

@@ -96,12 +96,12 @@ impl StopJobsRequestBuilder {
     pub fn build(self) -> Result<StopJobsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "StopJobs",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let jobs = crate::operation_support::check::required(
             "StopJobs",
-            "Jobs",
+            &crate::operation_support::ParamPath::Name("Jobs"),
             self.jobs,
         )?;
         let r#async = self.r#async;

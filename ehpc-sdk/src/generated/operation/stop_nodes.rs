@@ -98,27 +98,31 @@ impl StopNodesRequestBuilder {
     pub fn build(self) -> Result<StopNodesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "StopNodes",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let role = self.role;
         let instance = self.instance;
         crate::operation_support::check::required_list(
             "StopNodes",
-            "Instance",
+            &crate::operation_support::ParamPath::Name("Instance"),
             &instance,
         )?;
         if !instance.is_empty() {
             crate::operation_support::check::items(
                 "StopNodes",
-                "Instance",
+                &crate::operation_support::ParamPath::Name("Instance"),
                 instance.len(),
                 None,
                 Some(10000u64),
             )?;
         }
         for (index, item) in instance.iter().enumerate() {
-            item.check("StopNodes", &format!("Instance.{}", index + 1))?;
+            let list = crate::operation_support::ParamPath::Name("Instance");
+            item.check(
+                "StopNodes",
+                &crate::operation_support::ParamPath::Item(&list, index + 1),
+            )?;
         }
         Ok(StopNodesRequest {
             cluster_id,
@@ -181,15 +185,15 @@ impl InstanceItem {
 }
 impl InstanceItem {
     /// Checks required fields and limits, naming a problem by its
-    /// wire path below `path`.
+    /// wire path below `path` (rendered only when a check fails).
     pub(crate) fn check(
         &self,
         operation: &'static str,
-        path: &str,
+        path: &crate::operation_support::ParamPath<'_>,
     ) -> Result<(), crate::InvalidRequest> {
         crate::operation_support::check::present(
             operation,
-            &format!("{path}.Id"),
+            &crate::operation_support::ParamPath::Field(path, "Id"),
             &self.id,
         )?;
         Ok(())

@@ -76,19 +76,19 @@ impl StopServerlessJobsRequestBuilder {
     pub fn build(self) -> Result<StopServerlessJobsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "StopServerlessJobs",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let job_ids = self.job_ids;
         crate::operation_support::check::required_list(
             "StopServerlessJobs",
-            "JobIds",
+            &crate::operation_support::ParamPath::Name("JobIds"),
             &job_ids,
         )?;
         if !job_ids.is_empty() {
             crate::operation_support::check::items(
                 "StopServerlessJobs",
-                "JobIds",
+                &crate::operation_support::ParamPath::Name("JobIds"),
                 job_ids.len(),
                 None,
                 Some(100u64),

@@ -94,24 +94,24 @@ impl StopVisualServiceRequestBuilder {
     pub fn build(self) -> Result<StopVisualServiceRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "StopVisualService",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let cidr_ip = crate::operation_support::check::required(
             "StopVisualService",
-            "CidrIp",
+            &crate::operation_support::ParamPath::Name("CidrIp"),
             self.cidr_ip,
         )?;
         let port = crate::operation_support::check::required(
             "StopVisualService",
-            "Port",
+            &crate::operation_support::ParamPath::Name("Port"),
             self.port,
         )?;
         {
             let value = &port;
             crate::operation_support::check::int_range(
                 "StopVisualService",
-                "Port",
+                &crate::operation_support::ParamPath::Name("Port"),
                 i64::from(*value),
                 None,
                 Some(65535i64),

@@ -531,17 +531,17 @@ impl SubmitJobRequestBuilder {
     pub fn build(self) -> Result<SubmitJobRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "SubmitJob",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let command_line = crate::operation_support::check::required(
             "SubmitJob",
-            "CommandLine",
+            &crate::operation_support::ParamPath::Name("CommandLine"),
             self.command_line,
         )?;
         let runas_user = crate::operation_support::check::required(
             "SubmitJob",
-            "RunasUser",
+            &crate::operation_support::ParamPath::Name("RunasUser"),
             self.runas_user,
         )?;
         let runas_user_password = self.runas_user_password;

@@ -326,12 +326,12 @@ impl SubmitServerlessJobRequestBuilder {
     pub fn build(self) -> Result<SubmitServerlessJobRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "SubmitServerlessJob",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let job_name = crate::operation_support::check::required(
             "SubmitServerlessJob",
-            "JobName",
+            &crate::operation_support::ParamPath::Name("JobName"),
             self.job_name,
         )?;
         let array_properties = self.array_properties;
@@ -342,7 +342,7 @@ impl SubmitServerlessJobRequestBuilder {
         if !v_switch_id.is_empty() {
             crate::operation_support::check::items(
                 "SubmitServerlessJob",
-                "VSwitchId",
+                &crate::operation_support::ParamPath::Name("VSwitchId"),
                 v_switch_id.len(),
                 None,
                 Some(10u64),
@@ -352,7 +352,7 @@ impl SubmitServerlessJobRequestBuilder {
         if !instance_type.is_empty() {
             crate::operation_support::check::items(
                 "SubmitServerlessJob",
-                "InstanceType",
+                &crate::operation_support::ParamPath::Name("InstanceType"),
                 instance_type.len(),
                 None,
                 Some(5u64),
@@ -365,18 +365,22 @@ impl SubmitServerlessJobRequestBuilder {
         let ram_role_name = self.ram_role_name;
         let container = crate::operation_support::check::required(
             "SubmitServerlessJob",
-            "Container",
+            &crate::operation_support::ParamPath::Name("Container"),
             self.container,
         )?;
         {
             let value = &container;
-            value.check("SubmitServerlessJob", "Container")?;
+            value
+                .check(
+                    "SubmitServerlessJob",
+                    &crate::operation_support::ParamPath::Name("Container"),
+                )?;
         }
         let depends_on = self.depends_on;
         if !depends_on.is_empty() {
             crate::operation_support::check::items(
                 "SubmitServerlessJob",
-                "DependsOn",
+                &crate::operation_support::ParamPath::Name("DependsOn"),
                 depends_on.len(),
                 Some(1u64),
                 Some(10u64),
@@ -384,7 +388,11 @@ impl SubmitServerlessJobRequestBuilder {
         }
         let retry_strategy = self.retry_strategy;
         if let Some(value) = &retry_strategy {
-            value.check("SubmitServerlessJob", "RetryStrategy")?;
+            value
+                .check(
+                    "SubmitServerlessJob",
+                    &crate::operation_support::ParamPath::Name("RetryStrategy"),
+                )?;
         }
         Ok(SubmitServerlessJobRequest {
             cluster_id,
@@ -712,16 +720,16 @@ impl Container {
 }
 impl Container {
     /// Checks required fields and limits, naming a problem by its
-    /// wire path below `path`.
+    /// wire path below `path` (rendered only when a check fails).
     pub(crate) fn check(
         &self,
         operation: &'static str,
-        path: &str,
+        path: &crate::operation_support::ParamPath<'_>,
     ) -> Result<(), crate::InvalidRequest> {
         if !self.arg.is_empty() {
             crate::operation_support::check::items(
                 operation,
-                &format!("{path}.Arg"),
+                &crate::operation_support::ParamPath::Field(path, "Arg"),
                 self.arg.len(),
                 None,
                 Some(100u64),
@@ -730,7 +738,7 @@ impl Container {
         if !self.command.is_empty() {
             crate::operation_support::check::items(
                 operation,
-                &format!("{path}.Command"),
+                &crate::operation_support::ParamPath::Field(path, "Command"),
                 self.command.len(),
                 None,
                 Some(20u64),
@@ -739,7 +747,7 @@ impl Container {
         if !self.environment_var.is_empty() {
             crate::operation_support::check::items(
                 operation,
-                &format!("{path}.EnvironmentVar"),
+                &crate::operation_support::ParamPath::Field(path, "EnvironmentVar"),
                 self.environment_var.len(),
                 None,
                 Some(20u64),
@@ -747,7 +755,7 @@ impl Container {
         }
         crate::operation_support::check::present(
             operation,
-            &format!("{path}.Image"),
+            &crate::operation_support::ParamPath::Field(path, "Image"),
             &self.image,
         )?;
         Ok(())
@@ -860,16 +868,16 @@ impl RetryStrategy {
 }
 impl RetryStrategy {
     /// Checks required fields and limits, naming a problem by its
-    /// wire path below `path`.
+    /// wire path below `path` (rendered only when a check fails).
     pub(crate) fn check(
         &self,
         operation: &'static str,
-        path: &str,
+        path: &crate::operation_support::ParamPath<'_>,
     ) -> Result<(), crate::InvalidRequest> {
         if let Some(value) = &self.attempts {
             crate::operation_support::check::int_range(
                 operation,
-                &format!("{path}.Attempts"),
+                &crate::operation_support::ParamPath::Field(path, "Attempts"),
                 i64::from(*value),
                 Some(1i64),
                 Some(10i64),
@@ -878,7 +886,7 @@ impl RetryStrategy {
         if !self.evaluate_on_exit.is_empty() {
             crate::operation_support::check::items(
                 operation,
-                &format!("{path}.EvaluateOnExit"),
+                &crate::operation_support::ParamPath::Field(path, "EvaluateOnExit"),
                 self.evaluate_on_exit.len(),
                 None,
                 Some(10u64),

@@ -73,12 +73,12 @@ impl SyncUsersRequestBuilder {
     pub fn build(self) -> Result<SyncUsersRequest, crate::InvalidRequest> {
         let region_id = crate::operation_support::check::required(
             "SyncUsers",
-            "RegionId",
+            &crate::operation_support::ParamPath::Name("RegionId"),
             self.region_id,
         )?;
         let cluster_id = crate::operation_support::check::required(
             "SyncUsers",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         Ok(SyncUsersRequest {

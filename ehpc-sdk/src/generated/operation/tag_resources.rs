@@ -98,35 +98,39 @@ impl TagResourcesRequestBuilder {
     pub fn build(self) -> Result<TagResourcesRequest, crate::InvalidRequest> {
         let region_id = crate::operation_support::check::required(
             "TagResources",
-            "RegionId",
+            &crate::operation_support::ParamPath::Name("RegionId"),
             self.region_id,
         )?;
         let resource_type = crate::operation_support::check::required(
             "TagResources",
-            "ResourceType",
+            &crate::operation_support::ParamPath::Name("ResourceType"),
             self.resource_type,
         )?;
         let resource_id = self.resource_id;
         crate::operation_support::check::required_list(
             "TagResources",
-            "ResourceId",
+            &crate::operation_support::ParamPath::Name("ResourceId"),
             &resource_id,
         )?;
         if !resource_id.is_empty() {
             crate::operation_support::check::items(
                 "TagResources",
-                "ResourceId",
+                &crate::operation_support::ParamPath::Name("ResourceId"),
                 resource_id.len(),
                 None,
                 Some(51u64),
             )?;
         }
         let tag = self.tag;
-        crate::operation_support::check::required_list("TagResources", "Tag", &tag)?;
+        crate::operation_support::check::required_list(
+            "TagResources",
+            &crate::operation_support::ParamPath::Name("Tag"),
+            &tag,
+        )?;
         if !tag.is_empty() {
             crate::operation_support::check::items(
                 "TagResources",
-                "Tag",
+                &crate::operation_support::ParamPath::Name("Tag"),
                 tag.len(),
                 None,
                 Some(21u64),

@@ -121,19 +121,19 @@ impl UnTagResourcesRequestBuilder {
         let region_id = self.region_id;
         let resource_type = crate::operation_support::check::required(
             "UnTagResources",
-            "ResourceType",
+            &crate::operation_support::ParamPath::Name("ResourceType"),
             self.resource_type,
         )?;
         let resource_id = self.resource_id;
         crate::operation_support::check::required_list(
             "UnTagResources",
-            "ResourceId",
+            &crate::operation_support::ParamPath::Name("ResourceId"),
             &resource_id,
         )?;
         if !resource_id.is_empty() {
             crate::operation_support::check::items(
                 "UnTagResources",
-                "ResourceId",
+                &crate::operation_support::ParamPath::Name("ResourceId"),
                 resource_id.len(),
                 None,
                 Some(50u64),
@@ -143,7 +143,7 @@ impl UnTagResourcesRequestBuilder {
         if !tag_key.is_empty() {
             crate::operation_support::check::items(
                 "UnTagResources",
-                "TagKey",
+                &crate::operation_support::ParamPath::Name("TagKey"),
                 tag_key.len(),
                 None,
                 Some(50u64),

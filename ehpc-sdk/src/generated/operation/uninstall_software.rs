@@ -77,12 +77,12 @@ impl UninstallSoftwareRequestBuilder {
     pub fn build(self) -> Result<UninstallSoftwareRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "UninstallSoftware",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let application = crate::operation_support::check::required(
             "UninstallSoftware",
-            "Application",
+            &crate::operation_support::ParamPath::Name("Application"),
             self.application,
         )?;
         Ok(UninstallSoftwareRequest {

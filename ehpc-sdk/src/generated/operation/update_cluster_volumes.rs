@@ -77,23 +77,24 @@ impl UpdateClusterVolumesRequestBuilder {
     pub fn build(self) -> Result<UpdateClusterVolumesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "UpdateClusterVolumes",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let additional_volumes = self.additional_volumes;
         if !additional_volumes.is_empty() {
             crate::operation_support::check::items(
                 "UpdateClusterVolumes",
-                "AdditionalVolumes",
+                &crate::operation_support::ParamPath::Name("AdditionalVolumes"),
                 additional_volumes.len(),
                 None,
                 Some(100u64),
             )?;
         }
         for (index, item) in additional_volumes.iter().enumerate() {
+            let list = crate::operation_support::ParamPath::Name("AdditionalVolumes");
             item.check(
                 "UpdateClusterVolumes",
-                &format!("AdditionalVolumes.{}", index + 1),
+                &crate::operation_support::ParamPath::Item(&list, index + 1),
             )?;
         }
         Ok(UpdateClusterVolumesRequest {
@@ -280,16 +281,16 @@ impl AdditionalVolumesItem {
 }
 impl AdditionalVolumesItem {
     /// Checks required fields and limits, naming a problem by its
-    /// wire path below `path`.
+    /// wire path below `path` (rendered only when a check fails).
     pub(crate) fn check(
         &self,
         operation: &'static str,
-        path: &str,
+        path: &crate::operation_support::ParamPath<'_>,
     ) -> Result<(), crate::InvalidRequest> {
         if !self.roles.is_empty() {
             crate::operation_support::check::items(
                 operation,
-                &format!("{path}.Roles"),
+                &crate::operation_support::ParamPath::Field(path, "Roles"),
                 self.roles.len(),
                 None,
                 Some(8u64),

@@ -159,12 +159,12 @@ impl UpdateQueueConfigRequestBuilder {
     pub fn build(self) -> Result<UpdateQueueConfigRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "UpdateQueueConfig",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let queue_name = crate::operation_support::check::required(
             "UpdateQueueConfig",
-            "QueueName",
+            &crate::operation_support::ParamPath::Name("QueueName"),
             self.queue_name,
         )?;
         let resource_group_id = self.resource_group_id;
@@ -174,7 +174,9 @@ impl UpdateQueueConfigRequestBuilder {
         if let Some(value) = &network_interface_traffic_mode {
             crate::operation_support::check::one_of(
                 "UpdateQueueConfig",
-                "NetworkInterfaceTrafficMode",
+                &crate::operation_support::ParamPath::Name(
+                    "NetworkInterfaceTrafficMode",
+                ),
                 &value.to_string(),
                 &["Standard", "HighPerformance"],
             )?;

@@ -78,7 +78,7 @@ impl UpgradeClientRequestBuilder {
     pub fn build(self) -> Result<UpgradeClientRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "UpgradeClient",
-            "ClusterId",
+            &crate::operation_support::ParamPath::Name("ClusterId"),
             self.cluster_id,
         )?;
         let client_version = self.client_version;
