@@ -5,6 +5,7 @@ use crate::error::{InvalidRequest, ServiceError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// HTTP method an operation is sent with. POST sends the signed parameters
 /// as a form body instead of the query.
@@ -67,7 +68,8 @@ pub trait OperationError: From<ServiceError> + std::error::Error + Send + Sync +
 /// Request parameters as wire `(name, value)` pairs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Params {
-    pairs: Vec<(String, String)>,
+    /// Names known when the code was written are borrowed, not copied.
+    pairs: Vec<(Cow<'static, str>, String)>,
 }
 
 /// A scalar parameter value.
@@ -104,7 +106,14 @@ impl Params {
     }
 
     pub fn put<V: ParamValue + ?Sized>(&mut self, name: &str, value: &V) {
-        self.pairs.push((name.to_string(), value.to_param()));
+        self.pairs
+            .push((Cow::Owned(name.to_string()), value.to_param()));
+    }
+
+    /// [`put`](Self::put) for a name fixed in the code, which is kept
+    /// without a copy.
+    pub fn put_static<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
+        self.pairs.push((Cow::Borrowed(name), value.to_param()));
     }
 
     /// Adds an array or object parameter in `style`.
@@ -119,7 +128,9 @@ impl Params {
 
     fn put_value(&mut self, name: &str, style: Style, value: &Value) {
         match style {
-            Style::Json => self.pairs.push((name.to_string(), value.to_string())),
+            Style::Json => self
+                .pairs
+                .push((Cow::Owned(name.to_string()), value.to_string())),
             Style::RepeatList | Style::Flat => self.flatten(name.to_string(), value),
         }
     }
@@ -138,13 +149,13 @@ impl Params {
                     self.flatten(format!("{prefix}.{key}"), item);
                 }
             }
-            Value::String(text) => self.pairs.push((prefix, text.clone())),
-            other => self.pairs.push((prefix, other.to_string())),
+            Value::String(text) => self.pairs.push((Cow::Owned(prefix), text.clone())),
+            other => self.pairs.push((Cow::Owned(prefix), other.to_string())),
         }
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.pairs.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+        self.pairs.iter().map(|(n, v)| (n.as_ref(), v.as_str()))
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
@@ -362,6 +373,17 @@ mod tests {
                 ("Spec", r#"{"A":[1,true]}"#),
             ]
         );
+    }
+
+    #[test]
+    fn static_and_copied_names_make_the_same_parameters() {
+        let name = String::from("Port");
+        let mut copied = Params::new();
+        copied.put(&name, &12016);
+        let mut borrowed = Params::new();
+        borrowed.put_static("Port", &12016);
+        assert_eq!(copied, borrowed);
+        assert_eq!(borrowed.get("Port"), Some("12016"));
     }
 
     #[test]

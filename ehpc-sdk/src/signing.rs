@@ -6,10 +6,12 @@ use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
 mod encoding;
+mod fixed;
 mod values;
 
 use encoding::{encode_twice, joined_length, sorted, Entry, Sink};
 pub use encoding::{percent_encode, percent_encode_into};
+pub use fixed::FixedParams;
 pub(crate) use values::timestamp_ascii;
 pub use values::{parse_timestamp, timestamp, NonceSource};
 
@@ -92,8 +94,21 @@ impl SigningKey {
         method: &str,
         params: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) {
+        self.sign_with_fixed_into(out, method, &FixedParams::EMPTY, params);
+    }
+
+    /// [`sign_into`](Self::sign_into) for `params` together with `fixed`,
+    /// which were encoded beforehand: only `params` are encoded here, and
+    /// the two sorted lists are merged.
+    pub fn sign_with_fixed_into<'a>(
+        &self,
+        out: &mut String,
+        method: &str,
+        fixed: &FixedParams,
+        params: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) {
         let entries = sorted(params);
-        let joined = joined_length(&entries);
+        let joined = joined_length(&entries) + fixed.encoded_length() + fixed.len();
         out.reserve(joined + joined / 4 + SIGNED_SUFFIX_ROOM);
         let mut string_to_sign = MacWriter {
             mac: self.mac.clone(),
@@ -102,7 +117,33 @@ impl SigningKey {
         };
         string_to_sign.push(method);
         string_to_sign.push("&%2F&");
-        write_canonical(out, &mut string_to_sign, &entries);
+        if fixed.is_empty() {
+            write_canonical(out, &mut string_to_sign, &entries);
+            let digest = string_to_sign.finish();
+            return push_signature(out, &digest);
+        }
+        let mut fixed = fixed.entries().iter().peekable();
+        let mut first = true;
+        let mut separate = |out: &mut String, string_to_sign: &mut MacWriter| {
+            if !std::mem::take(&mut first) {
+                out.push('&');
+                string_to_sign.push("%26");
+            }
+        };
+        for entry in &entries {
+            while let Some(before) = fixed.next_if(|f| f.entry().canonical_order(entry).is_le()) {
+                separate(out, &mut string_to_sign);
+                out.push_str(&before.once);
+                string_to_sign.push(&before.twice);
+            }
+            separate(out, &mut string_to_sign);
+            write_entry(out, &mut string_to_sign, entry);
+        }
+        for after in fixed {
+            separate(out, &mut string_to_sign);
+            out.push_str(&after.once);
+            string_to_sign.push(&after.twice);
+        }
         let digest = string_to_sign.finish();
         push_signature(out, &digest);
     }
@@ -162,11 +203,17 @@ fn write_canonical(query: &mut String, string_to_sign: &mut impl Sink, entries: 
             query.push('&');
             string_to_sign.push("%26");
         }
-        encode_twice(query, string_to_sign, entry.name);
-        query.push('=');
-        string_to_sign.push("%3D");
-        encode_twice(query, string_to_sign, entry.value);
+        write_entry(query, string_to_sign, entry);
     }
+}
+
+/// `name=value`, encoded once to `query` and twice to `string_to_sign`.
+#[inline(always)]
+fn write_entry(query: &mut String, string_to_sign: &mut impl Sink, entry: &Entry<'_>) {
+    encode_twice(query, string_to_sign, entry.name);
+    query.push('=');
+    string_to_sign.push("%3D");
+    encode_twice(query, string_to_sign, entry.value);
 }
 
 /// Appends `&Signature=` and the base64 of `digest`, percent-encoded.
@@ -314,6 +361,41 @@ mod tests {
                     assert_eq!(signed.query, expected);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn fixed_parameters_sign_like_the_same_parameters_passed_each_time() {
+        let all = [
+            ("AccessKeyId", "key id"),
+            ("Action", "StopVisualService"),
+            ("Format", "JSON"),
+            ("RegionId", "cn-hangzhou"),
+            ("Same", "%"),
+            ("Same", "z"),
+            ("SignatureNonce", "n*1"),
+            ("Timestamp", "2024-04-25T12:46:24Z"),
+            ("Version", "2018-04-12"),
+            ("éName", "é"),
+            ("{Brace", "1"),
+        ];
+        let key = SigningKey::new("s/e+c=r&e t");
+        // Every split of the parameters into fixed and per-request ones.
+        for mask in 0u32..(1 << all.len()) {
+            let picked = |fixed: bool| {
+                all.iter()
+                    .enumerate()
+                    .filter(move |(index, _)| (mask >> index & 1 == 1) == fixed)
+                    .map(|(_, pair)| *pair)
+            };
+            let fixed = FixedParams::new(picked(true));
+            let mut out = String::new();
+            key.sign_with_fixed_into(&mut out, "GET", &fixed, picked(false));
+            assert_eq!(
+                out,
+                reference_signed_query("GET", "s/e+c=r&e t", &all),
+                "fixed set {mask:b}"
+            );
         }
     }
 

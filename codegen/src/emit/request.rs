@@ -510,7 +510,7 @@ fn encode(f: &Field) -> TokenStream {
     let name = ident(&f.rust_name);
     let wire = &f.wire_name;
     let put = match f.style {
-        Style::Plain => quote!(params.put(#wire, value)),
+        Style::Plain => quote!(params.put_static(#wire, value)),
         style => {
             let style = match style {
                 Style::RepeatList => quote!(RepeatList),

@@ -1,11 +1,11 @@
 //! Client configuration.
 
-use super::send::SigningKeyCache;
+use super::send::{PreparedSigning, SigningKeyCache};
 use super::{Client, Inner, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT};
 use crate::credentials::{self, Credentials, DefaultChain, Env, ProvideCredentials};
 use crate::endpoint::{self, ConfigError};
 use crate::retry::{Jitter, RetryBudget, RetryConfig};
-use crate::signing::{NonceSource, SigningKey};
+use crate::signing::NonceSource;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -211,16 +211,17 @@ impl ClientBuilder {
                 endpoint: base_url.clone(),
                 reason: format!("the HTTP client could not be built: {e}"),
             })?;
+        let fixed_credentials = self.fixed_credentials.map(|credentials| {
+            let prepared = PreparedSigning::new(&credentials, self.region.as_deref());
+            (credentials, Arc::new(prepared))
+        });
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
                 region: self.region,
                 credentials,
-                fixed_credentials: self.fixed_credentials.map(|credentials| {
-                    let key = SigningKey::new(credentials.access_key_secret());
-                    (credentials, key)
-                }),
+                fixed_credentials,
                 signing_keys: SigningKeyCache::default(),
                 nonces: NonceSource::default(),
                 retry: self.retry.unwrap_or_default(),

@@ -6,7 +6,7 @@ use crate::endpoint::ConfigError;
 use crate::error::{Error, ResponseError};
 use crate::operation_support::{Operation, Params};
 use crate::retry::{Jitter, RetryBudget, RetryConfig};
-use crate::signing::{NonceSource, SigningKey};
+use crate::signing::NonceSource;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,9 +37,10 @@ struct Inner {
     base_url: String,
     region: Option<String>,
     credentials: Arc<dyn ProvideCredentials>,
-    /// Fixed credentials and their key: no provider to ask per request.
-    fixed_credentials: Option<(Credentials, SigningKey)>,
-    /// The key of the secret a provider last handed out.
+    /// Fixed credentials and their signing state: no provider to ask per
+    /// request.
+    fixed_credentials: Option<(Credentials, Arc<send::PreparedSigning>)>,
+    /// The signing state of the credentials a provider last handed out.
     signing_keys: send::SigningKeyCache,
     nonces: NonceSource,
     retry: RetryConfig,

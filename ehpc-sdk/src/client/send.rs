@@ -9,6 +9,7 @@ use crate::generated::service::API_VERSION;
 use crate::operation_support::{Method, OperationInfo, Params};
 use crate::retry::{self, RetryKind};
 use crate::signing;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 use tracing::field::Empty;
 use tracing::Instrument as _;
@@ -17,7 +18,8 @@ use tracing::Instrument as _;
 pub(super) struct RawAnswer {
     pub(super) status: u16,
     pub(super) request_id: Option<String>,
-    pub(super) body: Vec<u8>,
+    /// The body as the HTTP client handed it over, not copied.
+    pub(super) body: bytes::Bytes,
 }
 
 /// A failed exchange, before the service error is typed.
@@ -216,31 +218,34 @@ impl Client {
     async fn attempt(&self, info: &OperationInfo, params: &Params) -> Result<RawAnswer, RawError> {
         let inner = &*self.inner;
         let provided;
-        let provided_key;
-        let (credentials, key) = match &inner.fixed_credentials {
-            Some((credentials, key)) => (credentials, key),
+        let provided_signing;
+        let (credentials, signing) = match &inner.fixed_credentials {
+            Some((credentials, signing)) => (credentials, signing),
             None => {
                 provided = inner
                     .credentials
                     .provide_credentials()
                     .await
                     .map_err(RawError::Credentials)?;
-                provided_key = inner.signing_keys.key_for(provided.access_key_secret());
-                (&provided, &provided_key)
+                provided_signing = inner
+                    .signing_keys
+                    .prepared_for(&provided, inner.region.as_deref());
+                (&provided, &provided_signing)
             }
         };
+        let key: &PreparedSigning = signing;
         let request = match info.method {
             Method::Get => {
                 let base = &inner.base_url;
                 let mut url = String::with_capacity(base.len() + 1 + URL_QUERY_ESTIMATE);
                 url.push_str(base);
                 url.push('?');
-                self.sign_into(&mut url, info, params, credentials, key);
+                self.sign_into(&mut url, info, params, key);
                 inner.http.get(url)
             }
             Method::Post => {
                 let mut body = String::with_capacity(URL_QUERY_ESTIMATE);
-                self.sign_into(&mut body, info, params, credentials, key);
+                self.sign_into(&mut body, info, params, key);
                 inner
                     .http
                     .post(&inner.base_url)
@@ -256,7 +261,7 @@ impl Client {
             .get("x-acs-request-id")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let body = response.bytes().await.map_err(transport)?.to_vec();
+        let body = response.bytes().await.map_err(transport)?;
         let mut result = classify(info.action, status, header_request_id, body);
         if let (Err(RawError::Service(error)), Some(token)) =
             (&mut result, credentials.security_token())
@@ -273,38 +278,27 @@ impl Client {
         out: &mut String,
         info: &OperationInfo,
         params: &Params,
-        credentials: &Credentials,
-        key: &signing::SigningKey,
+        signing: &PreparedSigning,
     ) {
         let nonce = self.inner.nonces.next_ascii();
         let timestamp = signing::timestamp_ascii(SystemTime::now());
-        // In canonical order already, so sorting them is one pass.
-        let mut common = [("", ""); 10];
-        let mut count = 0;
-        let mut add = |name: &'static str, value| {
-            common[count] = (name, value);
-            count += 1;
+        // A `RegionId` of the operation's own replaces the client's.
+        let fixed = if params.get("RegionId").is_none() {
+            &signing.with_region
+        } else {
+            &signing.without_region
         };
-        add("AccessKeyId", credentials.access_key_id());
-        add("Action", info.action);
-        add("Format", "JSON");
-        if let Some(region) = &self.inner.region {
-            if params.get("RegionId").is_none() {
-                add("RegionId", region);
-            }
-        }
-        if let Some(token) = credentials.security_token() {
-            add("SecurityToken", token);
-        }
-        add("SignatureMethod", "HMAC-SHA1");
-        add("SignatureNonce", nonce.as_str());
-        add("SignatureVersion", "1.0");
-        add("Timestamp", timestamp.as_str());
-        add("Version", API_VERSION);
-        key.sign_into(
+        // In canonical order already, so sorting them is one pass.
+        let changing = [
+            ("Action", info.action),
+            ("SignatureNonce", nonce.as_str()),
+            ("Timestamp", timestamp.as_str()),
+        ];
+        signing.key.sign_with_fixed_into(
             out,
             info.method.as_str(),
-            common[..count].iter().copied().chain(params.iter()),
+            fixed,
+            changing.into_iter().chain(params.iter()),
         );
     }
 }
@@ -313,23 +307,71 @@ impl Client {
 /// once.
 const URL_QUERY_ESTIMATE: usize = 512;
 
-/// The signing key of the secret a credentials provider last handed out:
-/// providers hand out the same keys until they rotate, so the key's two
-/// HMAC blocks are hashed once per secret rather than once per request.
+/// What signing needs from one set of credentials, prepared once: the
+/// secret's HMAC key and the common parameters that do not change between
+/// requests, already encoded.
+pub(super) struct PreparedSigning {
+    key: signing::SigningKey,
+    /// With the client's `RegionId`, if it has a region.
+    with_region: signing::FixedParams,
+    /// For operations that carry their own `RegionId`.
+    without_region: signing::FixedParams,
+}
+
+impl PreparedSigning {
+    pub(super) fn new(credentials: &Credentials, region: Option<&str>) -> Self {
+        let common = |region: Option<&str>| {
+            let mut params = vec![
+                ("AccessKeyId", credentials.access_key_id()),
+                ("Format", "JSON"),
+                ("SignatureMethod", "HMAC-SHA1"),
+                ("SignatureVersion", "1.0"),
+                ("Version", API_VERSION),
+            ];
+            params.extend(region.map(|region| ("RegionId", region)));
+            params.extend(
+                credentials
+                    .security_token()
+                    .map(|token| ("SecurityToken", token)),
+            );
+            signing::FixedParams::new(params)
+        };
+        PreparedSigning {
+            key: signing::SigningKey::new(credentials.access_key_secret()),
+            with_region: common(region),
+            without_region: common(None),
+        }
+    }
+}
+
+/// The signing state of the credentials a provider last handed out:
+/// providers hand out the same credentials until they rotate, so the key's
+/// two HMAC blocks are hashed and the common parameters encoded once per
+/// set of credentials rather than once per request.
 #[derive(Default)]
 pub(super) struct SigningKeyCache {
-    last: std::sync::Mutex<Option<(String, signing::SigningKey)>>,
+    last: std::sync::Mutex<Option<(Credentials, Arc<PreparedSigning>)>>,
 }
 
 impl SigningKeyCache {
-    fn key_for(&self, secret: &str) -> signing::SigningKey {
+    fn prepared_for(
+        &self,
+        credentials: &Credentials,
+        region: Option<&str>,
+    ) -> Arc<PreparedSigning> {
         let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
         match &*last {
-            Some((cached, key)) if cached == secret => key.clone(),
+            Some((cached, prepared))
+                if cached.access_key_secret() == credentials.access_key_secret()
+                    && cached.access_key_id() == credentials.access_key_id()
+                    && cached.security_token() == credentials.security_token() =>
+            {
+                prepared.clone()
+            }
             _ => {
-                let key = signing::SigningKey::new(secret);
-                *last = Some((secret.to_string(), key.clone()));
-                key
+                let prepared = Arc::new(PreparedSigning::new(credentials, region));
+                *last = Some((credentials.clone(), prepared.clone()));
+                prepared
             }
         }
     }
@@ -340,7 +382,7 @@ fn classify(
     action: &'static str,
     status: u16,
     header_request_id: Option<String>,
-    body: Vec<u8>,
+    body: bytes::Bytes,
 ) -> Result<RawAnswer, RawError> {
     if (200..300).contains(&status) {
         return Ok(RawAnswer {
@@ -380,25 +422,34 @@ fn classify(
 mod tests {
     use super::*;
 
-    fn signed(key: &signing::SigningKey) -> String {
+    fn signed(prepared: &PreparedSigning) -> String {
         let mut out = String::new();
-        key.sign_into(&mut out, "GET", [("Action", "ListClusters")]);
+        prepared.key.sign_with_fixed_into(
+            &mut out,
+            "GET",
+            &prepared.with_region,
+            [("Action", "ListClusters")],
+        );
         out
     }
 
     #[test]
-    fn the_key_cache_follows_rotated_secrets() {
+    fn the_cache_follows_rotated_credentials() {
         let cache = SigningKeyCache::default();
-        for secret in ["first", "second", "second", "first"] {
+        let first = Credentials::new("id", "first");
+        let second = Credentials::new("id", "second");
+        let other_id = Credentials::new("other", "second");
+        let with_token = Credentials::new("other", "second").with_security_token("t");
+        for credentials in [&first, &second, &second, &other_id, &with_token, &first] {
             assert_eq!(
-                signed(&cache.key_for(secret)),
-                signed(&signing::SigningKey::new(secret)),
-                "key of {secret}"
+                signed(&cache.prepared_for(credentials, Some("cn-hangzhou"))),
+                signed(&PreparedSigning::new(credentials, Some("cn-hangzhou"))),
+                "{credentials:?}"
             );
         }
         assert_ne!(
-            signed(&cache.key_for("first")),
-            signed(&cache.key_for("second"))
+            signed(&cache.prepared_for(&first, None)),
+            signed(&cache.prepared_for(&second, None))
         );
     }
 }

@@ -143,9 +143,22 @@ impl<'a> Entry<'a> {
         }
     }
 
+    /// An entry whose sort key was computed before, by [`Entry::prefix`].
+    pub(super) fn with_prefix(prefix: u128, name: &'a str, value: &'a str) -> Self {
+        Entry {
+            prefix,
+            name,
+            value,
+        }
+    }
+
+    pub(super) fn prefix(&self) -> u128 {
+        self.prefix
+    }
+
     /// By encoded name, then encoded value, as the signature orders them.
     #[inline]
-    fn canonical_order(&self, other: &Self) -> std::cmp::Ordering {
+    pub(super) fn canonical_order(&self, other: &Self) -> std::cmp::Ordering {
         self.prefix
             .cmp(&other.prefix)
             .then_with(|| ranked(self.name).cmp(ranked(other.name)))

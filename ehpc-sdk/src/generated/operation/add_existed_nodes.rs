@@ -186,14 +186,14 @@ impl crate::operation_support::Operation for AddExistedNodesRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         let value = &self.image_id;
-        params.put("ImageId", value);
+        params.put_static("ImageId", value);
         if let Some(value) = &self.job_queue {
-            params.put("JobQueue", value);
+            params.put_static("JobQueue", value);
         }
         let value = &self.image_owner_alias;
-        params.put("ImageOwnerAlias", value);
+        params.put_static("ImageOwnerAlias", value);
         if !self.instance.is_empty() {
             let value = &self.instance;
             params

@@ -124,11 +124,11 @@ impl crate::operation_support::Operation for AddLocalNodesRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         let value = &self.nodes;
-        params.put("Nodes", value);
+        params.put_static("Nodes", value);
         if let Some(value) = &self.queue {
-            params.put("Queue", value);
+            params.put_static("Queue", value);
         }
     }
 }

@@ -830,89 +830,89 @@ impl crate::operation_support::Operation for AddNodesRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if let Some(value) = &self.image_owner_alias {
-            params.put("ImageOwnerAlias", value);
+            params.put_static("ImageOwnerAlias", value);
         }
         if let Some(value) = &self.image_id {
-            params.put("ImageId", value);
+            params.put_static("ImageId", value);
         }
         let value = &self.count;
-        params.put("Count", value);
+        params.put_static("Count", value);
         if let Some(value) = &self.instance_type {
-            params.put("InstanceType", value);
+            params.put_static("InstanceType", value);
         }
         if let Some(value) = &self.compute_spot_strategy {
-            params.put("ComputeSpotStrategy", value);
+            params.put_static("ComputeSpotStrategy", value);
         }
         if let Some(value) = &self.compute_spot_price_limit {
-            params.put("ComputeSpotPriceLimit", value);
+            params.put_static("ComputeSpotPriceLimit", value);
         }
         if let Some(value) = &self.ecs_charge_type {
-            params.put("EcsChargeType", value);
+            params.put_static("EcsChargeType", value);
         }
         if let Some(value) = &self.period {
-            params.put("Period", value);
+            params.put_static("Period", value);
         }
         if let Some(value) = &self.period_unit {
-            params.put("PeriodUnit", value);
+            params.put_static("PeriodUnit", value);
         }
         if let Some(value) = &self.auto_renew {
-            params.put("AutoRenew", value);
+            params.put_static("AutoRenew", value);
         }
         if let Some(value) = &self.auto_renew_period {
-            params.put("AutoRenewPeriod", value);
+            params.put_static("AutoRenewPeriod", value);
         }
         if let Some(value) = &self.job_queue {
-            params.put("JobQueue", value);
+            params.put_static("JobQueue", value);
         }
         if let Some(value) = &self.create_mode {
-            params.put("CreateMode", value);
+            params.put_static("CreateMode", value);
         }
         if let Some(value) = &self.system_disk_type {
-            params.put("SystemDiskType", value);
+            params.put_static("SystemDiskType", value);
         }
         if let Some(value) = &self.system_disk_size {
-            params.put("SystemDiskSize", value);
+            params.put_static("SystemDiskSize", value);
         }
         if let Some(value) = &self.zone_id {
-            params.put("ZoneId", value);
+            params.put_static("ZoneId", value);
         }
         if let Some(value) = &self.v_switch_id {
-            params.put("VSwitchId", value);
+            params.put_static("VSwitchId", value);
         }
         if let Some(value) = &self.host_name_prefix {
-            params.put("HostNamePrefix", value);
+            params.put_static("HostNamePrefix", value);
         }
         if let Some(value) = &self.host_name_suffix {
-            params.put("HostNameSuffix", value);
+            params.put_static("HostNameSuffix", value);
         }
         if let Some(value) = &self.compute_enable_ht {
-            params.put("ComputeEnableHt", value);
+            params.put_static("ComputeEnableHt", value);
         }
         if let Some(value) = &self.allocate_public_address {
-            params.put("AllocatePublicAddress", value);
+            params.put_static("AllocatePublicAddress", value);
         }
         if let Some(value) = &self.internet_charge_type {
-            params.put("InternetChargeType", value);
+            params.put_static("InternetChargeType", value);
         }
         if let Some(value) = &self.internet_max_band_width_in {
-            params.put("InternetMaxBandWidthIn", value);
+            params.put_static("InternetMaxBandWidthIn", value);
         }
         if let Some(value) = &self.internet_max_band_width_out {
-            params.put("InternetMaxBandWidthOut", value);
+            params.put_static("InternetMaxBandWidthOut", value);
         }
         if let Some(value) = &self.client_token {
-            params.put("ClientToken", value);
+            params.put_static("ClientToken", value);
         }
         if let Some(value) = &self.system_disk_level {
-            params.put("SystemDiskLevel", value);
+            params.put_static("SystemDiskLevel", value);
         }
         if let Some(value) = &self.min_count {
-            params.put("MinCount", value);
+            params.put_static("MinCount", value);
         }
         if let Some(value) = &self.sync {
-            params.put("Sync", value);
+            params.put_static("Sync", value);
         }
         if !self.data_disks.is_empty() {
             let value = &self.data_disks;
@@ -924,16 +924,16 @@ impl crate::operation_support::Operation for AddNodesRequest {
                 );
         }
         if let Some(value) = &self.compute_spot_duration {
-            params.put("ComputeSpotDuration", value);
+            params.put_static("ComputeSpotDuration", value);
         }
         if let Some(value) = &self.compute_spot_interruption_behavior {
-            params.put("ComputeSpotInterruptionBehavior", value);
+            params.put_static("ComputeSpotInterruptionBehavior", value);
         }
         if let Some(value) = &self.network_interface_traffic_mode {
-            params.put("NetworkInterfaceTrafficMode", value);
+            params.put_static("NetworkInterfaceTrafficMode", value);
         }
         if let Some(value) = &self.dns_config {
-            params.put("DnsConfig", value);
+            params.put_static("DnsConfig", value);
         }
     }
 }

@@ -168,17 +168,17 @@ impl crate::operation_support::Operation for AddQueueRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         let value = &self.queue_name;
-        params.put("QueueName", value);
+        params.put_static("QueueName", value);
         if let Some(value) = &self.network_interface_traffic_mode {
-            params.put("NetworkInterfaceTrafficMode", value);
+            params.put_static("NetworkInterfaceTrafficMode", value);
         }
         if let Some(value) = &self.deployment_set_id {
-            params.put("DeploymentSetId", value);
+            params.put_static("DeploymentSetId", value);
         }
         if let Some(value) = &self.use_ess {
-            params.put("UseESS", value);
+            params.put_static("UseESS", value);
         }
     }
 }

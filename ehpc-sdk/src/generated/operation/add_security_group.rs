@@ -120,11 +120,11 @@ impl crate::operation_support::Operation for AddSecurityGroupRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         let value = &self.security_group_id;
-        params.put("SecurityGroupId", value);
+        params.put_static("SecurityGroupId", value);
         if let Some(value) = &self.client_token {
-            params.put("ClientToken", value);
+            params.put_static("ClientToken", value);
         }
     }
 }

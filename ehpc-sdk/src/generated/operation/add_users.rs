@@ -142,7 +142,7 @@ impl crate::operation_support::Operation for AddUsersRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if !self.user.is_empty() {
             let value = &self.user;
             params
@@ -153,7 +153,7 @@ impl crate::operation_support::Operation for AddUsersRequest {
                 );
         }
         if let Some(value) = &self.r#async {
-            params.put("Async", value);
+            params.put_static("Async", value);
         }
     }
 }

@@ -753,71 +753,71 @@ impl crate::operation_support::Operation for ApplyNodesRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if let Some(value) = &self.image_id {
-            params.put("ImageId", value);
+            params.put_static("ImageId", value);
         }
         if let Some(value) = &self.compute_spot_strategy {
-            params.put("ComputeSpotStrategy", value);
+            params.put_static("ComputeSpotStrategy", value);
         }
         if let Some(value) = &self.compute_spot_price_limit {
-            params.put("ComputeSpotPriceLimit", value);
+            params.put_static("ComputeSpotPriceLimit", value);
         }
         if let Some(value) = &self.system_disk_type {
-            params.put("SystemDiskType", value);
+            params.put_static("SystemDiskType", value);
         }
         if let Some(value) = &self.system_disk_size {
-            params.put("SystemDiskSize", value);
+            params.put_static("SystemDiskSize", value);
         }
         if let Some(value) = &self.host_name_prefix {
-            params.put("HostNamePrefix", value);
+            params.put_static("HostNamePrefix", value);
         }
         if let Some(value) = &self.host_name_suffix {
-            params.put("HostNameSuffix", value);
+            params.put_static("HostNameSuffix", value);
         }
         if let Some(value) = &self.allocate_public_address {
-            params.put("AllocatePublicAddress", value);
+            params.put_static("AllocatePublicAddress", value);
         }
         if let Some(value) = &self.internet_charge_type {
-            params.put("InternetChargeType", value);
+            params.put_static("InternetChargeType", value);
         }
         if let Some(value) = &self.internet_max_band_width_in {
-            params.put("InternetMaxBandWidthIn", value);
+            params.put_static("InternetMaxBandWidthIn", value);
         }
         if let Some(value) = &self.internet_max_band_width_out {
-            params.put("InternetMaxBandWidthOut", value);
+            params.put_static("InternetMaxBandWidthOut", value);
         }
         if let Some(value) = &self.cores {
-            params.put("Cores", value);
+            params.put_static("Cores", value);
         }
         if let Some(value) = &self.memory {
-            params.put("Memory", value);
+            params.put_static("Memory", value);
         }
         if let Some(value) = &self.instance_family_level {
-            params.put("InstanceFamilyLevel", value);
+            params.put_static("InstanceFamilyLevel", value);
         }
         let value = &self.target_capacity;
-        params.put("TargetCapacity", value);
+        params.put_static("TargetCapacity", value);
         if let Some(value) = &self.resource_amount_type {
-            params.put("ResourceAmountType", value);
+            params.put_static("ResourceAmountType", value);
         }
         if let Some(value) = &self.priority_strategy {
-            params.put("PriorityStrategy", value);
+            params.put_static("PriorityStrategy", value);
         }
         if let Some(value) = &self.strict_satisfied_target_capacity {
-            params.put("StrictSatisfiedTargetCapacity", value);
+            params.put_static("StrictSatisfiedTargetCapacity", value);
         }
         if let Some(value) = &self.system_disk_level {
-            params.put("SystemDiskLevel", value);
+            params.put_static("SystemDiskLevel", value);
         }
         if let Some(value) = &self.strict_resource_provision {
-            params.put("StrictResourceProvision", value);
+            params.put_static("StrictResourceProvision", value);
         }
         if let Some(value) = &self.round {
-            params.put("Round", value);
+            params.put_static("Round", value);
         }
         if let Some(value) = &self.interval {
-            params.put("Interval", value);
+            params.put_static("Interval", value);
         }
         if !self.zone_infos.is_empty() {
             let value = &self.zone_infos;
@@ -847,10 +847,10 @@ impl crate::operation_support::Operation for ApplyNodesRequest {
                 );
         }
         if let Some(value) = &self.job_queue {
-            params.put("JobQueue", value);
+            params.put_static("JobQueue", value);
         }
         if let Some(value) = &self.user_data {
-            params.put("UserData", value);
+            params.put_static("UserData", value);
         }
     }
 }

@@ -969,104 +969,104 @@ impl crate::operation_support::Operation for CreateHybridClusterRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         if let Some(value) = &self.zone_id {
-            params.put("ZoneId", value);
+            params.put_static("ZoneId", value);
         }
         let value = &self.name;
-        params.put("Name", value);
+        params.put_static("Name", value);
         if let Some(value) = &self.description {
-            params.put("Description", value);
+            params.put_static("Description", value);
         }
         if let Some(value) = &self.ehpc_version {
-            params.put("EhpcVersion", value);
+            params.put_static("EhpcVersion", value);
         }
         if let Some(value) = &self.client_version {
-            params.put("ClientVersion", value);
+            params.put_static("ClientVersion", value);
         }
         let value = &self.os_tag;
-        params.put("OsTag", value);
+        params.put_static("OsTag", value);
         if let Some(value) = &self.domain {
-            params.put("Domain", value);
+            params.put_static("Domain", value);
         }
         if let Some(value) = &self.location {
-            params.put("Location", value);
+            params.put_static("Location", value);
         }
         if let Some(value) = &self.security_group_id {
-            params.put("SecurityGroupId", value);
+            params.put_static("SecurityGroupId", value);
         }
         if let Some(value) = &self.security_group_name {
-            params.put("SecurityGroupName", value);
+            params.put_static("SecurityGroupName", value);
         }
         let value = &self.vpc_id;
-        params.put("VpcId", value);
+        params.put_static("VpcId", value);
         let value = &self.v_switch_id;
-        params.put("VSwitchId", value);
+        params.put_static("VSwitchId", value);
         if let Some(value) = &self.ecs_order_manager_instance_type {
-            params.put("EcsOrder.Manager.InstanceType", value);
+            params.put_static("EcsOrder.Manager.InstanceType", value);
         }
         let value = &self.ecs_order_compute_instance_type;
-        params.put("EcsOrder.Compute.InstanceType", value);
+        params.put_static("EcsOrder.Compute.InstanceType", value);
         if let Some(value) = &self.volume_type {
-            params.put("VolumeType", value);
+            params.put_static("VolumeType", value);
         }
         if let Some(value) = &self.volume_id {
-            params.put("VolumeId", value);
+            params.put_static("VolumeId", value);
         }
         if let Some(value) = &self.volume_protocol {
-            params.put("VolumeProtocol", value);
+            params.put_static("VolumeProtocol", value);
         }
         if let Some(value) = &self.volume_mountpoint {
-            params.put("VolumeMountpoint", value);
+            params.put_static("VolumeMountpoint", value);
         }
         if let Some(value) = &self.remote_directory {
-            params.put("RemoteDirectory", value);
+            params.put_static("RemoteDirectory", value);
         }
         if let Some(value) = &self.on_premise_volume_protocol {
-            params.put("OnPremiseVolumeProtocol", value);
+            params.put_static("OnPremiseVolumeProtocol", value);
         }
         if let Some(value) = &self.on_premise_volume_mount_point {
-            params.put("OnPremiseVolumeMountPoint", value);
+            params.put_static("OnPremiseVolumeMountPoint", value);
         }
         if let Some(value) = &self.on_premise_volume_remote_path {
-            params.put("OnPremiseVolumeRemotePath", value);
+            params.put_static("OnPremiseVolumeRemotePath", value);
         }
         if let Some(value) = &self.on_premise_volume_local_path {
-            params.put("OnPremiseVolumeLocalPath", value);
+            params.put_static("OnPremiseVolumeLocalPath", value);
         }
         if let Some(value) = &self.password {
-            params.put("Password", value);
+            params.put_static("Password", value);
         }
         if let Some(value) = &self.key_pair_name {
-            params.put("KeyPairName", value);
+            params.put_static("KeyPairName", value);
         }
         if let Some(value) = &self.job_queue {
-            params.put("JobQueue", value);
+            params.put_static("JobQueue", value);
         }
         if let Some(value) = &self.resource_group_id {
-            params.put("ResourceGroupId", value);
+            params.put_static("ResourceGroupId", value);
         }
         if let Some(value) = &self.hybrid_cluster_op_mode {
-            params.put("HybridClusterOpMode", value);
+            params.put_static("HybridClusterOpMode", value);
         }
         if let Some(value) = &self.scheduler_pre_install {
-            params.put("SchedulerPreInstall", value);
+            params.put_static("SchedulerPreInstall", value);
         }
         if let Some(value) = &self.compute_spot_strategy {
-            params.put("ComputeSpotStrategy", value);
+            params.put_static("ComputeSpotStrategy", value);
         }
         if let Some(value) = &self.compute_spot_price_limit {
-            params.put("ComputeSpotPriceLimit", value);
+            params.put_static("ComputeSpotPriceLimit", value);
         }
         if let Some(value) = &self.image_owner_alias {
-            params.put("ImageOwnerAlias", value);
+            params.put_static("ImageOwnerAlias", value);
         }
         if let Some(value) = &self.image_id {
-            params.put("ImageId", value);
+            params.put_static("ImageId", value);
         }
         if let Some(value) = &self.client_token {
-            params.put("ClientToken", value);
+            params.put_static("ClientToken", value);
         }
         if let Some(value) = &self.multi_os {
-            params.put("MultiOs", value);
+            params.put_static("MultiOs", value);
         }
         if !self.nodes.is_empty() {
             let value = &self.nodes;
@@ -1096,7 +1096,7 @@ impl crate::operation_support::Operation for CreateHybridClusterRequest {
                 );
         }
         if let Some(value) = &self.plugin {
-            params.put("Plugin", value);
+            params.put_static("Plugin", value);
         }
         if let Some(value) = &self.openldap_par {
             params

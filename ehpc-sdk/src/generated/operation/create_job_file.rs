@@ -189,18 +189,18 @@ impl crate::operation_support::Operation for CreateJobFileRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         let value = &self.runas_user;
-        params.put("RunasUser", value);
+        params.put_static("RunasUser", value);
         if let Some(value) = &self.runas_user_password {
-            params.put("RunasUserPassword", value);
+            params.put_static("RunasUserPassword", value);
         }
         let value = &self.content;
-        params.put("Content", value);
+        params.put_static("Content", value);
         let value = &self.target_file;
-        params.put("TargetFile", value);
+        params.put_static("TargetFile", value);
         if let Some(value) = &self.r#async {
-            params.put("Async", value);
+            params.put_static("Async", value);
         }
     }
 }

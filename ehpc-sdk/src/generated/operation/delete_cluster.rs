@@ -111,9 +111,9 @@ impl crate::operation_support::Operation for DeleteClusterRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if let Some(value) = &self.release_instance {
-            params.put("ReleaseInstance", value);
+            params.put_static("ReleaseInstance", value);
         }
     }
 }

@@ -79,7 +79,7 @@ impl crate::operation_support::Operation for DeleteJobTemplatesRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.templates;
-        params.put("Templates", value);
+        params.put_static("Templates", value);
     }
 }
 /// Deletes job templates.

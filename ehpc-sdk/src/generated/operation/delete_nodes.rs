@@ -159,12 +159,12 @@ impl crate::operation_support::Operation for DeleteNodesRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if let Some(value) = &self.release_instance {
-            params.put("ReleaseInstance", value);
+            params.put_static("ReleaseInstance", value);
         }
         if let Some(value) = &self.sync {
-            params.put("Sync", value);
+            params.put_static("Sync", value);
         }
         if !self.instance.is_empty() {
             let value = &self.instance;

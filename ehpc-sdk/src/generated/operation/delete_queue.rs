@@ -103,9 +103,9 @@ impl crate::operation_support::Operation for DeleteQueueRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         let value = &self.queue_name;
-        params.put("QueueName", value);
+        params.put_static("QueueName", value);
     }
 }
 /// Deletes queue.

@@ -100,9 +100,9 @@ impl crate::operation_support::Operation for DeleteSecurityGroupRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         let value = &self.security_group_id;
-        params.put("SecurityGroupId", value);
+        params.put_static("SecurityGroupId", value);
     }
 }
 /// Deletes security group.

@@ -140,7 +140,7 @@ impl crate::operation_support::Operation for DeleteUsersRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if !self.user.is_empty() {
             let value = &self.user;
             params
@@ -151,7 +151,7 @@ impl crate::operation_support::Operation for DeleteUsersRequest {
                 );
         }
         if let Some(value) = &self.r#async {
-            params.put("Async", value);
+            params.put_static("Async", value);
         }
     }
 }

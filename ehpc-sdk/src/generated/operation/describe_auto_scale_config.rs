@@ -76,7 +76,7 @@ impl crate::operation_support::Operation for DescribeAutoScaleConfigRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
     }
 }
 /// Describes auto scale config.

@@ -177,17 +177,17 @@ impl crate::operation_support::Operation for DescribeImagePriceRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.image_id;
-        params.put("ImageId", value);
+        params.put_static("ImageId", value);
         let value = &self.price_unit;
-        params.put("PriceUnit", value);
+        params.put_static("PriceUnit", value);
         let value = &self.sku_code;
-        params.put("SkuCode", value);
+        params.put_static("SkuCode", value);
         let value = &self.period;
-        params.put("Period", value);
+        params.put_static("Period", value);
         let value = &self.amount;
-        params.put("Amount", value);
+        params.put_static("Amount", value);
         if let Some(value) = &self.order_type {
-            params.put("OrderType", value);
+            params.put_static("OrderType", value);
         }
     }
 }

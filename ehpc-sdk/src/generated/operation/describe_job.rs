@@ -122,11 +122,11 @@ impl crate::operation_support::Operation for DescribeJobRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         let value = &self.job_id;
-        params.put("JobId", value);
+        params.put_static("JobId", value);
         if let Some(value) = &self.r#async {
-            params.put("Async", value);
+            params.put_static("Async", value);
         }
     }
 }

@@ -154,12 +154,12 @@ impl crate::operation_support::Operation for DescribePriceRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.price_unit;
-        params.put("PriceUnit", value);
+        params.put_static("PriceUnit", value);
         if let Some(value) = &self.charge_type {
-            params.put("ChargeType", value);
+            params.put_static("ChargeType", value);
         }
         if let Some(value) = &self.order_type {
-            params.put("OrderType", value);
+            params.put_static("OrderType", value);
         }
         if !self.commodities.is_empty() {
             let value = &self.commodities;

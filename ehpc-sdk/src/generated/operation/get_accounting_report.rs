@@ -238,29 +238,29 @@ impl crate::operation_support::Operation for GetAccountingReportRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if let Some(value) = &self.start_time {
-            params.put("StartTime", value);
+            params.put_static("StartTime", value);
         }
         if let Some(value) = &self.end_time {
-            params.put("EndTime", value);
+            params.put_static("EndTime", value);
         }
         let value = &self.report_type;
-        params.put("ReportType", value);
+        params.put_static("ReportType", value);
         if let Some(value) = &self.filter_value {
-            params.put("FilterValue", value);
+            params.put_static("FilterValue", value);
         }
         if let Some(value) = &self.dim {
-            params.put("Dim", value);
+            params.put_static("Dim", value);
         }
         if let Some(value) = &self.job_id {
-            params.put("JobId", value);
+            params.put_static("JobId", value);
         }
         if let Some(value) = &self.page_size {
-            params.put("PageSize", value);
+            params.put_static("PageSize", value);
         }
         if let Some(value) = &self.page_number {
-            params.put("PageNumber", value);
+            params.put_static("PageNumber", value);
         }
     }
 }

@@ -76,7 +76,7 @@ impl crate::operation_support::Operation for GetAutoScaleConfigRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
     }
 }
 /// Gets auto scale config.

@@ -250,28 +250,28 @@ impl crate::operation_support::Operation for GetCloudMetricLogsRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         let value = &self.from;
-        params.put("From", value);
+        params.put_static("From", value);
         let value = &self.to;
-        params.put("To", value);
+        params.put_static("To", value);
         if let Some(value) = &self.reverse {
-            params.put("Reverse", value);
+            params.put_static("Reverse", value);
         }
         if let Some(value) = &self.aggregation_type {
-            params.put("AggregationType", value);
+            params.put_static("AggregationType", value);
         }
         if let Some(value) = &self.aggregation_interval {
-            params.put("AggregationInterval", value);
+            params.put_static("AggregationInterval", value);
         }
         if let Some(value) = &self.metric_scope {
-            params.put("MetricScope", value);
+            params.put_static("MetricScope", value);
         }
         if let Some(value) = &self.filter {
-            params.put("Filter", value);
+            params.put_static("Filter", value);
         }
         if let Some(value) = &self.metric_categories {
-            params.put("MetricCategories", value);
+            params.put_static("MetricCategories", value);
         }
     }
 }

@@ -119,12 +119,12 @@ impl crate::operation_support::Operation for GetCloudMetricProfilingRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         if let Some(value) = &self.region_id {
-            params.put("RegionId", value);
+            params.put_static("RegionId", value);
         }
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         let value = &self.profiling_id;
-        params.put("ProfilingId", value);
+        params.put_static("ProfilingId", value);
     }
 }
 /// Gets cloud metric profiling.

@@ -97,9 +97,9 @@ impl crate::operation_support::Operation for GetHybridClusterConfigRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if let Some(value) = &self.node {
-            params.put("Node", value);
+            params.put_static("Node", value);
         }
     }
 }

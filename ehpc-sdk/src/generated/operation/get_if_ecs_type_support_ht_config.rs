@@ -77,7 +77,7 @@ impl crate::operation_support::Operation for GetIfEcsTypeSupportHtConfigRequest 
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.instance_type;
-        params.put("InstanceType", value);
+        params.put_static("InstanceType", value);
     }
 }
 /// Gets if ECS type support HT config.

@@ -158,17 +158,17 @@ impl crate::operation_support::Operation for GetJobLogRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         let value = &self.job_id;
-        params.put("JobId", value);
+        params.put_static("JobId", value);
         if let Some(value) = &self.exec_host {
-            params.put("ExecHost", value);
+            params.put_static("ExecHost", value);
         }
         if let Some(value) = &self.size {
-            params.put("Size", value);
+            params.put_static("Size", value);
         }
         if let Some(value) = &self.offset {
-            params.put("Offset", value);
+            params.put_static("Offset", value);
         }
     }
 }

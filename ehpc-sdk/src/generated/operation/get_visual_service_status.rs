@@ -84,7 +84,7 @@ impl crate::operation_support::Operation for GetVisualServiceStatusRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
     }
 }
 /// Gets visual service status.

@@ -99,10 +99,10 @@ impl crate::operation_support::Operation for InitializeEHPCRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         if let Some(value) = &self.region_id {
-            params.put("RegionId", value);
+            params.put_static("RegionId", value);
         }
         if let Some(value) = &self.service_name {
-            params.put("ServiceName", value);
+            params.put_static("ServiceName", value);
         }
     }
 }

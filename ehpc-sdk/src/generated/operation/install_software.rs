@@ -103,9 +103,9 @@ impl crate::operation_support::Operation for InstallSoftwareRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         let value = &self.application;
-        params.put("Application", value);
+        params.put_static("Application", value);
     }
 }
 /// Installs software.

@@ -170,14 +170,14 @@ impl crate::operation_support::Operation for InvokeShellCommandRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         let value = &self.command;
-        params.put("Command", value);
+        params.put_static("Command", value);
         if let Some(value) = &self.working_dir {
-            params.put("WorkingDir", value);
+            params.put_static("WorkingDir", value);
         }
         if let Some(value) = &self.timeout {
-            params.put("Timeout", value);
+            params.put_static("Timeout", value);
         }
         if !self.instance.is_empty() {
             let value = &self.instance;

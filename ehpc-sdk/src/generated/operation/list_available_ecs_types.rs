@@ -135,16 +135,16 @@ impl crate::operation_support::Operation for ListAvailableEcsTypesRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         if let Some(value) = &self.zone_id {
-            params.put("ZoneId", value);
+            params.put_static("ZoneId", value);
         }
         if let Some(value) = &self.spot_strategy {
-            params.put("SpotStrategy", value);
+            params.put_static("SpotStrategy", value);
         }
         if let Some(value) = &self.instance_charge_type {
-            params.put("InstanceChargeType", value);
+            params.put_static("InstanceChargeType", value);
         }
         if let Some(value) = &self.show_sold_out {
-            params.put("ShowSoldOut", value);
+            params.put_static("ShowSoldOut", value);
         }
     }
 }

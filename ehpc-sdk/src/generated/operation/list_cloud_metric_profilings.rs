@@ -148,15 +148,15 @@ impl crate::operation_support::Operation for ListCloudMetricProfilingsRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         if let Some(value) = &self.region_id {
-            params.put("RegionId", value);
+            params.put_static("RegionId", value);
         }
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if let Some(value) = &self.page_number {
-            params.put("PageNumber", value);
+            params.put_static("PageNumber", value);
         }
         if let Some(value) = &self.page_size {
-            params.put("PageSize", value);
+            params.put_static("PageSize", value);
         }
     }
 }

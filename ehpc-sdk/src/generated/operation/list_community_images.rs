@@ -113,13 +113,13 @@ impl crate::operation_support::Operation for ListCommunityImagesRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         if let Some(value) = &self.base_os_tag {
-            params.put("BaseOsTag", value);
+            params.put_static("BaseOsTag", value);
         }
         if let Some(value) = &self.instance_type {
-            params.put("InstanceType", value);
+            params.put_static("InstanceType", value);
         }
         if let Some(value) = &self.cluster_id {
-            params.put("ClusterId", value);
+            params.put_static("ClusterId", value);
         }
     }
 }

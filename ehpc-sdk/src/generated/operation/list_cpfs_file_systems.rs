@@ -121,13 +121,13 @@ impl crate::operation_support::Operation for ListCpfsFileSystemsRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         if let Some(value) = &self.file_system_id {
-            params.put("FileSystemId", value);
+            params.put_static("FileSystemId", value);
         }
         if let Some(value) = &self.page_number {
-            params.put("PageNumber", value);
+            params.put_static("PageNumber", value);
         }
         if let Some(value) = &self.page_size {
-            params.put("PageSize", value);
+            params.put_static("PageSize", value);
         }
     }
 }

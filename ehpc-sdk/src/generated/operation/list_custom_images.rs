@@ -136,16 +136,16 @@ impl crate::operation_support::Operation for ListCustomImagesRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         if let Some(value) = &self.image_owner_alias {
-            params.put("ImageOwnerAlias", value);
+            params.put_static("ImageOwnerAlias", value);
         }
         if let Some(value) = &self.base_os_tag {
-            params.put("BaseOsTag", value);
+            params.put_static("BaseOsTag", value);
         }
         if let Some(value) = &self.instance_type {
-            params.put("InstanceType", value);
+            params.put_static("InstanceType", value);
         }
         if let Some(value) = &self.cluster_id {
-            params.put("ClusterId", value);
+            params.put_static("ClusterId", value);
         }
     }
 }

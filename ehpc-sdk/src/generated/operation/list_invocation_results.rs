@@ -202,17 +202,17 @@ impl crate::operation_support::Operation for ListInvocationResultsRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         let value = &self.command_id;
-        params.put("CommandId", value);
+        params.put_static("CommandId", value);
         if let Some(value) = &self.invoke_record_status {
-            params.put("InvokeRecordStatus", value);
+            params.put_static("InvokeRecordStatus", value);
         }
         if let Some(value) = &self.page_number {
-            params.put("PageNumber", value);
+            params.put_static("PageNumber", value);
         }
         if let Some(value) = &self.page_size {
-            params.put("PageSize", value);
+            params.put_static("PageSize", value);
         }
         if !self.instance.is_empty() {
             let value = &self.instance;

@@ -104,9 +104,9 @@ impl crate::operation_support::Operation for ListInvocationStatusRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         let value = &self.command_id;
-        params.put("CommandId", value);
+        params.put_static("CommandId", value);
     }
 }
 /// Lists invocation status.

@@ -187,21 +187,21 @@ impl crate::operation_support::Operation for ListJobsRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if let Some(value) = &self.owner {
-            params.put("Owner", value);
+            params.put_static("Owner", value);
         }
         if let Some(value) = &self.state {
-            params.put("State", value);
+            params.put_static("State", value);
         }
         if let Some(value) = &self.rerunable {
-            params.put("Rerunable", value);
+            params.put_static("Rerunable", value);
         }
         if let Some(value) = &self.page_number {
-            params.put("PageNumber", value);
+            params.put_static("PageNumber", value);
         }
         if let Some(value) = &self.page_size {
-            params.put("PageSize", value);
+            params.put_static("PageSize", value);
         }
     }
 }

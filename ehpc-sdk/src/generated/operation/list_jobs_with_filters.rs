@@ -371,12 +371,12 @@ impl crate::operation_support::Operation for ListJobsWithFiltersRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if let Some(value) = &self.page_number {
-            params.put("PageNumber", value);
+            params.put_static("PageNumber", value);
         }
         if let Some(value) = &self.page_size {
-            params.put("PageSize", value);
+            params.put_static("PageSize", value);
         }
         if !self.users.is_empty() {
             let value = &self.users;
@@ -392,31 +392,31 @@ impl crate::operation_support::Operation for ListJobsWithFiltersRequest {
             params.put_structured("Nodes", crate::operation_support::Style::Flat, value);
         }
         if let Some(value) = &self.job_name {
-            params.put("JobName", value);
+            params.put_static("JobName", value);
         }
         if let Some(value) = &self.job_status {
-            params.put("JobStatus", value);
+            params.put_static("JobStatus", value);
         }
         if let Some(value) = &self.execute_order {
-            params.put("ExecuteOrder", value);
+            params.put_static("ExecuteOrder", value);
         }
         if let Some(value) = &self.submit_order {
-            params.put("SubmitOrder", value);
+            params.put_static("SubmitOrder", value);
         }
         if let Some(value) = &self.pend_order {
-            params.put("PendOrder", value);
+            params.put_static("PendOrder", value);
         }
         if let Some(value) = &self.region_id {
-            params.put("RegionId", value);
+            params.put_static("RegionId", value);
         }
         if let Some(value) = &self.create_time_start {
-            params.put("CreateTimeStart", value);
+            params.put_static("CreateTimeStart", value);
         }
         if let Some(value) = &self.create_time_end {
-            params.put("CreateTimeEnd", value);
+            params.put_static("CreateTimeEnd", value);
         }
         if let Some(value) = &self.r#async {
-            params.put("Async", value);
+            params.put_static("Async", value);
         }
     }
 }

@@ -293,36 +293,36 @@ impl crate::operation_support::Operation for ListNodesRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if let Some(value) = &self.role {
-            params.put("Role", value);
+            params.put_static("Role", value);
         }
         if let Some(value) = &self.host_name {
-            params.put("HostName", value);
+            params.put_static("HostName", value);
         }
         if let Some(value) = &self.page_number {
-            params.put("PageNumber", value);
+            params.put_static("PageNumber", value);
         }
         if let Some(value) = &self.page_size {
-            params.put("PageSize", value);
+            params.put_static("PageSize", value);
         }
         if let Some(value) = &self.sequence {
-            params.put("Sequence", value);
+            params.put_static("Sequence", value);
         }
         if let Some(value) = &self.sort_by {
-            params.put("SortBy", value);
+            params.put_static("SortBy", value);
         }
         if let Some(value) = &self.filter {
-            params.put("Filter", value);
+            params.put_static("Filter", value);
         }
         if let Some(value) = &self.private_ip_address {
-            params.put("PrivateIpAddress", value);
+            params.put_static("PrivateIpAddress", value);
         }
         if let Some(value) = &self.host_name_prefix {
-            params.put("HostNamePrefix", value);
+            params.put_static("HostNamePrefix", value);
         }
         if let Some(value) = &self.host_name_suffix {
-            params.put("HostNameSuffix", value);
+            params.put_static("HostNameSuffix", value);
         }
     }
 }

@@ -139,15 +139,15 @@ impl crate::operation_support::Operation for ListNodesNoPagingRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if let Some(value) = &self.role {
-            params.put("Role", value);
+            params.put_static("Role", value);
         }
         if let Some(value) = &self.host_name {
-            params.put("HostName", value);
+            params.put_static("HostName", value);
         }
         if let Some(value) = &self.sequence {
-            params.put("Sequence", value);
+            params.put_static("Sequence", value);
         }
     }
 }

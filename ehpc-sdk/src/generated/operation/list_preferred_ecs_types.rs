@@ -118,12 +118,12 @@ impl crate::operation_support::Operation for ListPreferredEcsTypesRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.zone_id;
-        params.put("ZoneId", value);
+        params.put_static("ZoneId", value);
         if let Some(value) = &self.spot_strategy {
-            params.put("SpotStrategy", value);
+            params.put_static("SpotStrategy", value);
         }
         if let Some(value) = &self.instance_charge_type {
-            params.put("InstanceChargeType", value);
+            params.put_static("InstanceChargeType", value);
         }
     }
 }

@@ -102,9 +102,9 @@ impl crate::operation_support::Operation for ListQueuesRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if let Some(value) = &self.r#async {
-            params.put("Async", value);
+            params.put_static("Async", value);
         }
     }
 }

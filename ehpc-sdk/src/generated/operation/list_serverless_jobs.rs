@@ -318,15 +318,15 @@ impl crate::operation_support::Operation for ListServerlessJobsRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         if let Some(value) = &self.region_id {
-            params.put("RegionId", value);
+            params.put_static("RegionId", value);
         }
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if let Some(value) = &self.page_number {
-            params.put("PageNumber", value);
+            params.put_static("PageNumber", value);
         }
         if let Some(value) = &self.page_size {
-            params.put("PageSize", value);
+            params.put_static("PageSize", value);
         }
         if !self.job_ids.is_empty() {
             let value = &self.job_ids;
@@ -343,19 +343,19 @@ impl crate::operation_support::Operation for ListServerlessJobsRequest {
                 );
         }
         if let Some(value) = &self.state {
-            params.put("State", value);
+            params.put_static("State", value);
         }
         if let Some(value) = &self.start_order {
-            params.put("StartOrder", value);
+            params.put_static("StartOrder", value);
         }
         if let Some(value) = &self.submit_order {
-            params.put("SubmitOrder", value);
+            params.put_static("SubmitOrder", value);
         }
         if let Some(value) = &self.submit_time_start {
-            params.put("SubmitTimeStart", value);
+            params.put_static("SubmitTimeStart", value);
         }
         if let Some(value) = &self.submit_time_end {
-            params.put("SubmitTimeEnd", value);
+            params.put_static("SubmitTimeEnd", value);
         }
     }
 }

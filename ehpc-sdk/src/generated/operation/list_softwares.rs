@@ -93,10 +93,10 @@ impl crate::operation_support::Operation for ListSoftwaresRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         if let Some(value) = &self.ehpc_version {
-            params.put("EhpcVersion", value);
+            params.put_static("EhpcVersion", value);
         }
         if let Some(value) = &self.os_tag {
-            params.put("OsTag", value);
+            params.put_static("OsTag", value);
         }
     }
 }

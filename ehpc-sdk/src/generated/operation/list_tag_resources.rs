@@ -170,12 +170,12 @@ impl crate::operation_support::Operation for ListTagResourcesRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.region_id;
-        params.put("RegionId", value);
+        params.put_static("RegionId", value);
         if let Some(value) = &self.next_token {
-            params.put("NextToken", value);
+            params.put_static("NextToken", value);
         }
         let value = &self.resource_type;
-        params.put("ResourceType", value);
+        params.put_static("ResourceType", value);
         if !self.resource_id.is_empty() {
             let value = &self.resource_id;
             params

@@ -180,18 +180,18 @@ impl crate::operation_support::Operation for ListTasksRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if let Some(value) = &self.page_number {
-            params.put("PageNumber", value);
+            params.put_static("PageNumber", value);
         }
         if let Some(value) = &self.page_size {
-            params.put("PageSize", value);
+            params.put_static("PageSize", value);
         }
         if let Some(value) = &self.task_id {
-            params.put("TaskId", value);
+            params.put_static("TaskId", value);
         }
         if let Some(value) = &self.archived {
-            params.put("Archived", value);
+            params.put_static("Archived", value);
         }
     }
 }

@@ -95,9 +95,9 @@ impl crate::operation_support::Operation for ListUpgradeClientsRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.region_id;
-        params.put("RegionId", value);
+        params.put_static("RegionId", value);
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
     }
 }
 /// Lists upgrade clients.

@@ -227,21 +227,21 @@ impl crate::operation_support::Operation for ModifyClusterAttributesRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if let Some(value) = &self.name {
-            params.put("Name", value);
+            params.put_static("Name", value);
         }
         if let Some(value) = &self.description {
-            params.put("Description", value);
+            params.put_static("Description", value);
         }
         if let Some(value) = &self.image_owner_alias {
-            params.put("ImageOwnerAlias", value);
+            params.put_static("ImageOwnerAlias", value);
         }
         if let Some(value) = &self.image_id {
-            params.put("ImageId", value);
+            params.put_static("ImageId", value);
         }
         if let Some(value) = &self.ram_role_name {
-            params.put("RamRoleName", value);
+            params.put_static("RamRoleName", value);
         }
         if !self.ram_node_types.is_empty() {
             let value = &self.ram_node_types;

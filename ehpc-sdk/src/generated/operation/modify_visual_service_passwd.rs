@@ -146,13 +146,13 @@ impl crate::operation_support::Operation for ModifyVisualServicePasswdRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         let value = &self.runas_user;
-        params.put("RunasUser", value);
+        params.put_static("RunasUser", value);
         let value = &self.runas_user_password;
-        params.put("RunasUserPassword", value);
+        params.put_static("RunasUserPassword", value);
         let value = &self.passwd;
-        params.put("Passwd", value);
+        params.put_static("Passwd", value);
     }
 }
 /// Modifies visual service password.

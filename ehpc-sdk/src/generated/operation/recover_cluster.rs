@@ -224,24 +224,24 @@ impl crate::operation_support::Operation for RecoverClusterRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if let Some(value) = &self.os_tag {
-            params.put("OsTag", value);
+            params.put_static("OsTag", value);
         }
         if let Some(value) = &self.account_type {
-            params.put("AccountType", value);
+            params.put_static("AccountType", value);
         }
         if let Some(value) = &self.scheduler_type {
-            params.put("SchedulerType", value);
+            params.put_static("SchedulerType", value);
         }
         if let Some(value) = &self.image_owner_alias {
-            params.put("ImageOwnerAlias", value);
+            params.put_static("ImageOwnerAlias", value);
         }
         if let Some(value) = &self.image_id {
-            params.put("ImageId", value);
+            params.put_static("ImageId", value);
         }
         if let Some(value) = &self.client_version {
-            params.put("ClientVersion", value);
+            params.put_static("ClientVersion", value);
         }
     }
 }

@@ -126,11 +126,11 @@ impl crate::operation_support::Operation for RerunJobsRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         let value = &self.jobs;
-        params.put("Jobs", value);
+        params.put_static("Jobs", value);
         if let Some(value) = &self.r#async {
-            params.put("Async", value);
+            params.put_static("Async", value);
         }
     }
 }

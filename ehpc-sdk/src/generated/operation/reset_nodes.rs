@@ -120,7 +120,7 @@ impl crate::operation_support::Operation for ResetNodesRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if !self.instance.is_empty() {
             let value = &self.instance;
             params

@@ -179,19 +179,19 @@ impl crate::operation_support::Operation for RunCloudMetricProfilingRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         if let Some(value) = &self.region_id {
-            params.put("RegionId", value);
+            params.put_static("RegionId", value);
         }
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         let value = &self.host_name;
-        params.put("HostName", value);
+        params.put_static("HostName", value);
         let value = &self.process_id;
-        params.put("ProcessId", value);
+        params.put_static("ProcessId", value);
         if let Some(value) = &self.duration {
-            params.put("Duration", value);
+            params.put_static("Duration", value);
         }
         if let Some(value) = &self.freq {
-            params.put("Freq", value);
+            params.put_static("Freq", value);
         }
     }
 }

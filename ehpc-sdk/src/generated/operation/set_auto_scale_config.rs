@@ -445,44 +445,44 @@ impl crate::operation_support::Operation for SetAutoScaleConfigRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if let Some(value) = &self.enable_auto_grow {
-            params.put("EnableAutoGrow", value);
+            params.put_static("EnableAutoGrow", value);
         }
         if let Some(value) = &self.enable_auto_shrink {
-            params.put("EnableAutoShrink", value);
+            params.put_static("EnableAutoShrink", value);
         }
         if let Some(value) = &self.grow_interval_in_minutes {
-            params.put("GrowIntervalInMinutes", value);
+            params.put_static("GrowIntervalInMinutes", value);
         }
         if let Some(value) = &self.shrink_interval_in_minutes {
-            params.put("ShrinkIntervalInMinutes", value);
+            params.put_static("ShrinkIntervalInMinutes", value);
         }
         if let Some(value) = &self.shrink_idle_times {
-            params.put("ShrinkIdleTimes", value);
+            params.put_static("ShrinkIdleTimes", value);
         }
         if let Some(value) = &self.grow_timeout_in_minutes {
-            params.put("GrowTimeoutInMinutes", value);
+            params.put_static("GrowTimeoutInMinutes", value);
         }
         if let Some(value) = &self.extra_nodes_grow_ratio {
-            params.put("ExtraNodesGrowRatio", value);
+            params.put_static("ExtraNodesGrowRatio", value);
         }
         if let Some(value) = &self.grow_ratio {
-            params.put("GrowRatio", value);
+            params.put_static("GrowRatio", value);
         }
         let value = &self.max_nodes_in_cluster;
-        params.put("MaxNodesInCluster", value);
+        params.put_static("MaxNodesInCluster", value);
         if let Some(value) = &self.exclude_nodes {
-            params.put("ExcludeNodes", value);
+            params.put_static("ExcludeNodes", value);
         }
         if let Some(value) = &self.spot_strategy {
-            params.put("SpotStrategy", value);
+            params.put_static("SpotStrategy", value);
         }
         if let Some(value) = &self.spot_price_limit {
-            params.put("SpotPriceLimit", value);
+            params.put_static("SpotPriceLimit", value);
         }
         if let Some(value) = &self.image_id {
-            params.put("ImageId", value);
+            params.put_static("ImageId", value);
         }
         if !self.queues.is_empty() {
             let value = &self.queues;
@@ -494,10 +494,10 @@ impl crate::operation_support::Operation for SetAutoScaleConfigRequest {
                 );
         }
         if let Some(value) = &self.compute_enable_ht {
-            params.put("ComputeEnableHt", value);
+            params.put_static("ComputeEnableHt", value);
         }
         if let Some(value) = &self.dns_config {
-            params.put("DnsConfig", value);
+            params.put_static("DnsConfig", value);
         }
     }
 }

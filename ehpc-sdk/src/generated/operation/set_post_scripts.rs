@@ -126,9 +126,9 @@ impl crate::operation_support::Operation for SetPostScriptsRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.region_id;
-        params.put("RegionId", value);
+        params.put_static("RegionId", value);
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if !self.post_install_scripts.is_empty() {
             let value = &self.post_install_scripts;
             params

@@ -140,9 +140,9 @@ impl crate::operation_support::Operation for SetQueueRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         let value = &self.queue_name;
-        params.put("QueueName", value);
+        params.put_static("QueueName", value);
         if !self.node.is_empty() {
             let value = &self.node;
             params

@@ -136,9 +136,9 @@ impl crate::operation_support::Operation for StartNodesRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if let Some(value) = &self.role {
-            params.put("Role", value);
+            params.put_static("Role", value);
         }
         if !self.instance.is_empty() {
             let value = &self.instance;

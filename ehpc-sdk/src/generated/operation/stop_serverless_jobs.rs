@@ -112,7 +112,7 @@ impl crate::operation_support::Operation for StopServerlessJobsRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if !self.job_ids.is_empty() {
             let value = &self.job_ids;
             params

@@ -136,11 +136,11 @@ impl crate::operation_support::Operation for StopVisualServiceRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         let value = &self.cidr_ip;
-        params.put("CidrIp", value);
+        params.put_static("CidrIp", value);
         let value = &self.port;
-        params.put("Port", value);
+        params.put_static("Port", value);
     }
 }
 /// Stops the VNC remote visualization service of a cluster.

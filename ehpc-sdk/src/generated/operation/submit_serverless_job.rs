@@ -426,9 +426,9 @@ impl crate::operation_support::Operation for SubmitServerlessJobRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         let value = &self.job_name;
-        params.put("JobName", value);
+        params.put_static("JobName", value);
         if let Some(value) = &self.array_properties {
             params
                 .put_structured(
@@ -438,13 +438,13 @@ impl crate::operation_support::Operation for SubmitServerlessJobRequest {
                 );
         }
         if let Some(value) = &self.job_priority {
-            params.put("JobPriority", value);
+            params.put_static("JobPriority", value);
         }
         if let Some(value) = &self.ephemeral_storage {
-            params.put("EphemeralStorage", value);
+            params.put_static("EphemeralStorage", value);
         }
         if let Some(value) = &self.timeout {
-            params.put("Timeout", value);
+            params.put_static("Timeout", value);
         }
         if !self.v_switch_id.is_empty() {
             let value = &self.v_switch_id;
@@ -465,19 +465,19 @@ impl crate::operation_support::Operation for SubmitServerlessJobRequest {
                 );
         }
         if let Some(value) = &self.cpu {
-            params.put("Cpu", value);
+            params.put_static("Cpu", value);
         }
         if let Some(value) = &self.memory {
-            params.put("Memory", value);
+            params.put_static("Memory", value);
         }
         if let Some(value) = &self.spot_strategy {
-            params.put("SpotStrategy", value);
+            params.put_static("SpotStrategy", value);
         }
         if let Some(value) = &self.spot_price_limit {
-            params.put("SpotPriceLimit", value);
+            params.put_static("SpotPriceLimit", value);
         }
         if let Some(value) = &self.ram_role_name {
-            params.put("RamRoleName", value);
+            params.put_static("RamRoleName", value);
         }
         let value = &self.container;
         params.put_structured("Container", crate::operation_support::Style::Json, value);

@@ -171,10 +171,10 @@ impl crate::operation_support::Operation for UnTagResourcesRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         if let Some(value) = &self.region_id {
-            params.put("RegionId", value);
+            params.put_static("RegionId", value);
         }
         let value = &self.resource_type;
-        params.put("ResourceType", value);
+        params.put_static("ResourceType", value);
         if !self.resource_id.is_empty() {
             let value = &self.resource_id;
             params
@@ -194,7 +194,7 @@ impl crate::operation_support::Operation for UnTagResourcesRequest {
                 );
         }
         if let Some(value) = &self.all {
-            params.put("All", value);
+            params.put_static("All", value);
         }
     }
 }

@@ -115,7 +115,7 @@ impl crate::operation_support::Operation for UpdateClusterVolumesRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if !self.additional_volumes.is_empty() {
             let value = &self.additional_volumes;
             params

@@ -203,20 +203,20 @@ impl crate::operation_support::Operation for UpdateQueueConfigRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         let value = &self.queue_name;
-        params.put("QueueName", value);
+        params.put_static("QueueName", value);
         if let Some(value) = &self.resource_group_id {
-            params.put("ResourceGroupId", value);
+            params.put_static("ResourceGroupId", value);
         }
         if let Some(value) = &self.compute_instance_type {
-            params.put("ComputeInstanceType", value);
+            params.put_static("ComputeInstanceType", value);
         }
         if let Some(value) = &self.deployment_set_id {
-            params.put("DeploymentSetId", value);
+            params.put_static("DeploymentSetId", value);
         }
         if let Some(value) = &self.network_interface_traffic_mode {
-            params.put("NetworkInterfaceTrafficMode", value);
+            params.put_static("NetworkInterfaceTrafficMode", value);
         }
     }
 }

@@ -100,9 +100,9 @@ impl crate::operation_support::Operation for UpgradeClientRequest {
     };
     fn encode(&self, params: &mut crate::operation_support::Params) {
         let value = &self.cluster_id;
-        params.put("ClusterId", value);
+        params.put_static("ClusterId", value);
         if let Some(value) = &self.client_version {
-            params.put("ClientVersion", value);
+            params.put_static("ClientVersion", value);
         }
     }
 }

@@ -1,0 +1,79 @@
+//! Parameters that stay the same from one request to the next (the access
+//! key id, format, region, signature method and version, API version),
+//! encoded once in both encodings the signature needs, so signing a request
+//! only encodes what changes.
+
+use super::encoding::{encode_twice, sorted, Entry};
+
+/// Parameters encoded once and merged into every signature made with them;
+/// see [`SigningKey::sign_with_fixed_into`](super::SigningKey::sign_with_fixed_into).
+#[derive(Debug, Clone, Default)]
+pub struct FixedParams {
+    /// In canonical order.
+    entries: Vec<FixedEntry>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct FixedEntry {
+    /// The sort key of the raw name, as [`Entry`] computes it.
+    prefix: u128,
+    name: String,
+    value: String,
+    /// `name=value` percent-encoded, as in the query.
+    pub(super) once: String,
+    /// [`once`](Self::once) percent-encoded again, as in the string to sign.
+    pub(super) twice: String,
+}
+
+impl FixedEntry {
+    pub(super) fn entry(&self) -> Entry<'_> {
+        Entry::with_prefix(self.prefix, &self.name, &self.value)
+    }
+}
+
+impl FixedParams {
+    /// An empty set, for signing with request parameters alone.
+    pub const EMPTY: FixedParams = FixedParams {
+        entries: Vec::new(),
+    };
+
+    /// Sorts and encodes `params` once.
+    pub fn new<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let entries = sorted(params)
+            .iter()
+            .map(|entry| {
+                let mut once = String::new();
+                let mut twice = String::new();
+                encode_twice(&mut once, &mut twice, entry.name);
+                once.push('=');
+                twice.push_str("%3D");
+                encode_twice(&mut once, &mut twice, entry.value);
+                FixedEntry {
+                    prefix: entry.prefix(),
+                    name: entry.name.to_string(),
+                    value: entry.value.to_string(),
+                    once,
+                    twice,
+                }
+            })
+            .collect();
+        FixedParams { entries }
+    }
+
+    pub(super) fn entries(&self) -> &[FixedEntry] {
+        &self.entries
+    }
+
+    /// Bytes of the encoded `name=value` pairs, without separators.
+    pub(super) fn encoded_length(&self) -> usize {
+        self.entries.iter().map(|entry| entry.once.len()).sum()
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
