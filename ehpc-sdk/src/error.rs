@@ -251,8 +251,12 @@ impl ResponseError {
         source: Option<serde_json::Error>,
     ) -> Self {
         let mut end = body.len().min(BODY_PREFIX_LIMIT);
-        while end > 0 && std::str::from_utf8(&body[..end]).is_err() && body.len() - end < 4 {
-            end -= 1;
+        // Cutting at the limit may split a character: end the prefix before
+        // it rather than show a replacement character.
+        if let Err(error) = std::str::from_utf8(&body[..end]) {
+            if error.error_len().is_none() {
+                end = error.valid_up_to();
+            }
         }
         ResponseError {
             operation,
@@ -539,6 +543,12 @@ mod tests {
             .to_string()
             .starts_with("StopVisualService: unexpected answer (HTTP 502, 5013 bytes): \"<html>"));
         assert!(StdError::source(&error).is_some());
+        // A character split by the limit is left out whole.
+        let mut split = vec![b'x'; BODY_PREFIX_LIMIT - 1];
+        split.extend_from_slice("é and more".as_bytes());
+        let cut = ResponseError::new("StopVisualService", 502, &split, None, None);
+        assert_eq!(cut.body_prefix().len(), BODY_PREFIX_LIMIT - 1);
+        assert!(!cut.body_prefix().contains('\u{FFFD}'));
         let empty = ResponseError::new("StopVisualService", 200, b"", Some("REQ-3".into()), None);
         assert_eq!(
             empty.to_string(),
