@@ -233,19 +233,18 @@ impl Client {
                 (&provided, &provided_signing)
             }
         };
-        let key: &PreparedSigning = signing;
         let request = match info.method {
             Method::Get => {
                 let base = &inner.base_url;
                 let mut url = String::with_capacity(base.len() + 1 + URL_QUERY_ESTIMATE);
                 url.push_str(base);
                 url.push('?');
-                self.sign_into(&mut url, info, params, key);
+                self.sign_into(&mut url, info, params, signing);
                 inner.http.get(url)
             }
             Method::Post => {
                 let mut body = String::with_capacity(URL_QUERY_ESTIMATE);
-                self.sign_into(&mut body, info, params, key);
+                self.sign_into(&mut body, info, params, signing);
                 inner
                     .http
                     .post(&inner.base_url)
