@@ -258,52 +258,86 @@ fn skip_when_absent(ty: &Type) -> TokenStream {
 fn build_check(action: &str, f: &Field, checked: &HashSet<String>) -> TokenStream {
     let name = ident(&f.rust_name);
     let wire = &f.wire_name;
-    let take = if f.required && !matches!(f.ty, Type::Array(_)) {
-        quote!(let #name = crate::operation_support::check::required(#action, &crate::operation_support::ParamPath::Name(#wire), self.#name)?;)
+    let path = quote!(crate::operation_support::ParamPath::Name(#wire));
+    let is_list = matches!(f.ty, Type::Array(_));
+    let take = if f.required && !is_list {
+        quote!(let #name = crate::operation_support::check::required(#action, &#path, self.#name)?;)
     } else {
         quote!(let #name = self.#name;)
     };
-    let required_list = if f.required && matches!(f.ty, Type::Array(_)) {
-        quote!(crate::operation_support::check::required_list(#action, &crate::operation_support::ParamPath::Name(#wire), &#name)?;)
+    let required_list = if f.required && is_list {
+        quote!(crate::operation_support::check::required_list(#action, &#path, &#name)?;)
     } else {
         quote!()
     };
-    let always_set = f.required || matches!(f.ty, Type::Array(_));
+    let site = CheckSite {
+        operation: quote!(#action),
+        path,
+        value: quote!(#name),
+        always_set: f.required || is_list,
+    };
+    let checks = limit_checks(f, &site, checked);
+    quote! { #take #required_list #(#checks)* }
+}
+
+/// Where the checks of one field run: in `build()` on a local taken out of
+/// the builder, or in a nested type's `check()` on `self`'s field.
+struct CheckSite {
+    /// The operation name: a literal, or `check()`'s `operation` argument.
+    operation: TokenStream,
+    /// A `ParamPath` expression naming the field.
+    path: TokenStream,
+    /// The field's stored value (`Option<T>` unless `always_set`).
+    value: TokenStream,
+    /// Required scalars and lists are stored without `Option`.
+    always_set: bool,
+}
+
+/// The checks of `f`'s limits and of the nested values inside it.
+fn limit_checks(f: &Field, site: &CheckSite, checked: &HashSet<String>) -> Vec<TokenStream> {
+    let CheckSite {
+        operation,
+        path,
+        value: stored,
+        always_set,
+    } = site;
+    // Runs a check on the value: directly when it is always set, else only
+    // when the caller set it.
+    let on_value = |check: TokenStream| {
+        if *always_set {
+            quote! { { let value = &#stored; #check } }
+        } else {
+            quote! { if let Some(value) = &#stored { #check } }
+        }
+    };
+    let check = quote!(crate::operation_support::check);
     let c = &f.constraints;
     let mut checks = Vec::new();
-    match f.ty {
+    match &f.ty {
         Type::Int32 | Type::Int64 if c.minimum.is_some() || c.maximum.is_some() => {
-            let min = option_i64(c.minimum);
-            let max = option_i64(c.maximum);
-            checks.push(when_set(&name, always_set, quote! {
-                    crate::operation_support::check::int_range(#action, &crate::operation_support::ParamPath::Name(#wire), i64::from(*value), #min, #max)?;
-                }));
+            let (min, max) = (option_i64(c.minimum), option_i64(c.maximum));
+            checks.push(on_value(quote! {
+                #check::int_range(#operation, &#path, i64::from(*value), #min, #max)?;
+            }));
         }
         Type::Float if c.minimum.is_some() || c.maximum.is_some() => {
-            let min = option_f64(c.minimum);
-            let max = option_f64(c.maximum);
-            checks.push(when_set(&name, always_set, quote! {
-                    crate::operation_support::check::float_range(#action, &crate::operation_support::ParamPath::Name(#wire), *value, #min, #max)?;
-                }));
+            let (min, max) = (option_f64(c.minimum), option_f64(c.maximum));
+            checks.push(on_value(quote! {
+                #check::float_range(#operation, &#path, *value, #min, #max)?;
+            }));
         }
         Type::String if c.min_length.is_some() || c.max_length.is_some() => {
-            let min = option_u64(c.min_length);
-            let max = option_u64(c.max_length);
-            checks.push(when_set(
-                &name,
-                always_set,
-                quote! {
-                    crate::operation_support::check::length(#action, &crate::operation_support::ParamPath::Name(#wire), value, #min, #max)?;
-                },
-            ));
+            let (min, max) = (option_u64(c.min_length), option_u64(c.max_length));
+            checks.push(on_value(quote! {
+                #check::length(#operation, &#path, value, #min, #max)?;
+            }));
         }
         Type::Array(_) if c.min_items.is_some() || c.max_items.is_some() => {
-            let min = option_u64(c.min_items);
-            let max = option_u64(c.max_items);
+            let (min, max) = (option_u64(c.min_items), option_u64(c.max_items));
             // An empty optional list is not sent, so its limits do not apply.
             checks.push(quote! {
-                if !#name.is_empty() {
-                    crate::operation_support::check::items(#action, &crate::operation_support::ParamPath::Name(#wire), #name.len(), #min, #max)?;
+                if !#stored.is_empty() {
+                    #check::items(#operation, &#path, #stored.len(), #min, #max)?;
                 }
             });
         }
@@ -311,29 +345,25 @@ fn build_check(action: &str, f: &Field, checked: &HashSet<String>) -> TokenStrea
     }
     if !c.enum_values.is_empty() && is_scalar(&f.ty) {
         let values = &c.enum_values;
-        checks.push(when_set(&name, always_set, quote! {
-                    crate::operation_support::check::one_of(#action, &crate::operation_support::ParamPath::Name(#wire), &value.to_string(), &[#(#values),*])?;
-                }));
+        checks.push(on_value(quote! {
+            #check::one_of(#operation, &#path, &value.to_string(), &[#(#values),*])?;
+        }));
     }
     match &f.ty {
         Type::Object(type_name) if checked.contains(type_name) => {
-            checks.push(when_set(
-                &name,
-                always_set,
-                quote! { value.check(#action, &crate::operation_support::ParamPath::Name(#wire))?; },
-            ));
+            checks.push(on_value(quote! { value.check(#operation, &#path)?; }));
         }
         Type::Array(item) if matches!(&**item, Type::Object(t) if checked.contains(t)) => {
             checks.push(quote! {
-                for (index, item) in #name.iter().enumerate() {
-                    let list = crate::operation_support::ParamPath::Name(#wire);
-                    item.check(#action, &crate::operation_support::ParamPath::Item(&list, index + 1))?;
+                for (index, item) in #stored.iter().enumerate() {
+                    let list = #path;
+                    item.check(#operation, &crate::operation_support::ParamPath::Item(&list, index + 1))?;
                 }
             });
         }
         _ => {}
     }
-    quote! { #take #required_list #(#checks)* }
+    checks
 }
 
 /// Nested request types with something to check: a required field, a
@@ -378,67 +408,25 @@ fn nested_check(t: &StructType, checked: &HashSet<String>) -> TokenStream {
     let checks = t.fields.iter().filter(|f| needs_check(f, checked)).map(|f| {
         let name = ident(&f.rust_name);
         let wire = &f.wire_name;
-        let parameter = quote!(&crate::operation_support::ParamPath::Field(path, #wire));
-        let c = &f.constraints;
-        let mut out = Vec::new();
-        if f.required {
-            out.push(if matches!(f.ty, Type::Array(_)) {
-                quote!(crate::operation_support::check::required_list(operation, #parameter, &self.#name)?;)
-            } else {
-                quote!(crate::operation_support::check::present(operation, #parameter, &self.#name)?;)
-            });
-        }
-        let each = |check: TokenStream| quote! { if let Some(value) = &self.#name { #check } };
-        match &f.ty {
-            Type::Int32 | Type::Int64 if c.minimum.is_some() || c.maximum.is_some() => {
-                let (min, max) = (option_i64(c.minimum), option_i64(c.maximum));
-                out.push(each(quote! {
-                    crate::operation_support::check::int_range(operation, #parameter, i64::from(*value), #min, #max)?;
-                }));
+        let path = quote!(crate::operation_support::ParamPath::Field(path, #wire));
+        let required = match (f.required, &f.ty) {
+            (false, _) => quote!(),
+            (true, Type::Array(_)) => {
+                quote!(crate::operation_support::check::required_list(operation, &#path, &self.#name)?;)
             }
-            Type::Float if c.minimum.is_some() || c.maximum.is_some() => {
-                let (min, max) = (option_f64(c.minimum), option_f64(c.maximum));
-                out.push(each(quote! {
-                    crate::operation_support::check::float_range(operation, #parameter, *value, #min, #max)?;
-                }));
+            (true, _) => {
+                quote!(crate::operation_support::check::present(operation, &#path, &self.#name)?;)
             }
-            Type::String if c.min_length.is_some() || c.max_length.is_some() => {
-                let (min, max) = (option_u64(c.min_length), option_u64(c.max_length));
-                out.push(each(quote! {
-                    crate::operation_support::check::length(operation, #parameter, value, #min, #max)?;
-                }));
-            }
-            Type::Array(_) if c.min_items.is_some() || c.max_items.is_some() => {
-                let (min, max) = (option_u64(c.min_items), option_u64(c.max_items));
-                out.push(quote! {
-                    if !self.#name.is_empty() {
-                        crate::operation_support::check::items(operation, #parameter, self.#name.len(), #min, #max)?;
-                    }
-                });
-            }
-            _ => {}
-        }
-        if !c.enum_values.is_empty() && is_scalar(&f.ty) {
-            let values = &c.enum_values;
-            out.push(each(quote! {
-                crate::operation_support::check::one_of(operation, #parameter, &value.to_string(), &[#(#values),*])?;
-            }));
-        }
-        match &f.ty {
-            Type::Object(type_name) if checked.contains(type_name) => {
-                out.push(each(quote! { value.check(operation, #parameter)?; }));
-            }
-            Type::Array(item) if matches!(&**item, Type::Object(t) if checked.contains(t)) => {
-                out.push(quote! {
-                    for (index, item) in self.#name.iter().enumerate() {
-                        let list = crate::operation_support::ParamPath::Field(path, #wire);
-                        item.check(operation, &crate::operation_support::ParamPath::Item(&list, index + 1))?;
-                    }
-                });
-            }
-            _ => {}
-        }
-        quote! { #(#out)* }
+        };
+        let site = CheckSite {
+            operation: quote!(operation),
+            path,
+            value: quote!(self.#name),
+            // Nested fields are `Option`s (lists are plain `Vec`s).
+            always_set: matches!(f.ty, Type::Array(_)),
+        };
+        let limits = limit_checks(f, &site, checked);
+        quote! { #required #(#limits)* }
     });
     let name = format_ident!("{}", t.name);
     quote! {
@@ -454,16 +442,6 @@ fn nested_check(t: &StructType, checked: &HashSet<String>) -> TokenStream {
                 Ok(())
             }
         }
-    }
-}
-
-/// Runs `check` on the field's value: directly when it is always set,
-/// else only when the caller set it.
-fn when_set(name: &proc_macro2::Ident, always_set: bool, check: TokenStream) -> TokenStream {
-    if always_set {
-        quote! { { let value = &#name; #check } }
-    } else {
-        quote! { if let Some(value) = &#name { #check } }
     }
 }
 
