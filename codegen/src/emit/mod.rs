@@ -1,6 +1,7 @@
 //! Stage three: the validated model to Rust token streams, one per output
 //! file. Formatting is the next stage's job ([`crate::format`]).
 
+mod checks;
 pub mod docs;
 mod errors;
 mod request;
