@@ -1,32 +1,45 @@
 //! Trying providers in order.
 
-use super::imds::DISABLED_VAR;
+use super::cli_profile::DISABLED_VAR as CLI_DISABLED_VAR;
+use super::imds::DISABLED_VAR as IMDS_DISABLED_VAR;
 use super::{
-    CliProfileProvider, CredentialsError, EcsRamRoleProvider, Env, EnvironmentProvider,
-    IniFileProvider, ProvideCredentials, ProvideFuture,
+    CliProfileProvider, CredentialsError, CredentialsUriProvider, EcsRamRoleProvider, Env,
+    EnvironmentProvider, IniFileProvider, OidcRoleProvider, ProvideCredentials, ProvideFuture,
 };
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 /// Providers tried in order: the first that yields wins and is kept for
-/// later calls. A provider whose source is absent (no variable, no file)
-/// passes to the next; one whose source is malformed stops the chain with
-/// its error, so a broken file is never silently bypassed. When none
-/// yields, the error lists what each one tried.
+/// later calls. As in the official SDKs, a provider whose source is
+/// absent, broken or unsupported is passed over, with a `tracing` warning
+/// naming it and saying why (never a secret); when none yields, the error
+/// lists what each one tried.
+///
+/// [`stop_at_broken`](Self::stop_at_broken) makes a chain that passes over
+/// only absent sources and stops at the first one that is there but
+/// broken, so a typo in a file is never silently bypassed:
 ///
 /// ```
-/// use ehpc_sdk::credentials::{CredentialsChain, Env, EnvironmentProvider, IniFileProvider};
+/// use ehpc_sdk::credentials::{
+///     CliProfileProvider, CredentialsChain, EcsRamRoleProvider, Env, EnvironmentProvider,
+///     IniFileProvider, OidcRoleProvider,
+/// };
 ///
 /// let env = Env::from_vars([("HOME", "/nonexistent")]);
-/// let chain = CredentialsChain::new()
+/// let strict = CredentialsChain::new()
 ///     .or_else(EnvironmentProvider::new(env.clone()))
-///     .or_else(IniFileProvider::new(env));
-/// # let _ = chain;
+///     .or_else(OidcRoleProvider::with_env(&env))
+///     .or_else(CliProfileProvider::new(env.clone()))
+///     .or_else(IniFileProvider::new(env.clone()))
+///     .or_else(EcsRamRoleProvider::with_env(&env))
+///     .stop_at_broken();
+/// # let _ = strict;
 /// ```
 #[derive(Clone, Default)]
 pub struct CredentialsChain {
     providers: Vec<Arc<dyn ProvideCredentials>>,
     winner: Arc<OnceLock<usize>>,
+    stop_at_broken: bool,
 }
 
 impl CredentialsChain {
@@ -37,6 +50,13 @@ impl CredentialsChain {
     /// Adds `provider`, tried after those already added.
     pub fn or_else(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.providers.push(Arc::new(provider));
+        self
+    }
+
+    /// Stops at the first provider whose source is present but fails
+    /// (malformed file, refused request) instead of passing over it.
+    pub fn stop_at_broken(mut self) -> Self {
+        self.stop_at_broken = true;
         self
     }
 
@@ -52,12 +72,25 @@ impl CredentialsChain {
                     tracing::debug!(provider = ?provider, "credentials provider chosen");
                     return Ok(credentials);
                 }
-                Err(error) if error.is_not_configured() => tried.push(error),
-                Err(error) => return Err(error),
+                Err(error) if error.is_not_configured() => {
+                    tracing::debug!(source = error.provider, reason = %error.message, "credentials source absent");
+                    tried.push(error);
+                }
+                Err(error) if self.stop_at_broken => return Err(error),
+                Err(error) => {
+                    tracing::warn!(
+                        source = error.provider,
+                        reason = %error.message,
+                        "credentials source passed over"
+                    );
+                    tried.push(error);
+                }
             }
         }
-        let mut error =
-            CredentialsError::not_configured("the credentials chain", "no provider is configured");
+        let mut error = CredentialsError::not_configured(
+            "the credentials chain",
+            "no source yielded credentials",
+        );
         error.tried = tried;
         Err(error)
     }
@@ -68,6 +101,7 @@ impl fmt::Debug for CredentialsChain {
         f.debug_struct("CredentialsChain")
             .field("providers", &self.providers)
             .field("winner", &self.winner.get())
+            .field("stop_at_broken", &self.stop_at_broken)
             .finish()
     }
 }
@@ -78,10 +112,30 @@ impl ProvideCredentials for CredentialsChain {
     }
 }
 
-/// The chain of the official SDKs: environment variables, the CLI profile
-/// (`~/.aliyun/config.json`), the INI credentials file
-/// (`~/.alibabacloud/credentials`), then the ECS instance's RAM role (left
-/// out when `ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`).
+/// A source switched off by a variable: reported as absent.
+#[derive(Debug)]
+struct Disabled {
+    provider: &'static str,
+    variable: &'static str,
+}
+
+impl ProvideCredentials for Disabled {
+    fn provide_credentials(&self) -> ProvideFuture<'_> {
+        let error = CredentialsError::not_configured(
+            self.provider,
+            format!("disabled by {}=true", self.variable),
+        );
+        Box::pin(async move { Err(error) })
+    }
+}
+
+/// The chain of the official SDKs, in their order: environment variables,
+/// the OIDC role of an RRSA pod, the CLI profile (`~/.aliyun/config.json`,
+/// off with `ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true`), the INI credentials
+/// file, the ECS instance's RAM role (off with
+/// `ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`), then
+/// `ALIBABA_CLOUD_CREDENTIALS_URI`. Sources that are absent, broken or
+/// unsupported are passed over (see [`CredentialsChain`]).
 #[derive(Debug, Clone)]
 pub struct DefaultChain {
     chain: CredentialsChain,
@@ -92,11 +146,25 @@ impl DefaultChain {
     pub fn new(env: Env) -> Self {
         let mut chain = CredentialsChain::new()
             .or_else(EnvironmentProvider::new(env.clone()))
-            .or_else(CliProfileProvider::new(env.clone()))
-            .or_else(IniFileProvider::new(env.clone()));
-        if !env.is_true(DISABLED_VAR) {
-            chain = chain.or_else(EcsRamRoleProvider::with_env(&env));
-        }
+            .or_else(OidcRoleProvider::with_env(&env));
+        chain = if env.is_true(CLI_DISABLED_VAR) {
+            chain.or_else(Disabled {
+                provider: super::cli_profile::PROVIDER,
+                variable: CLI_DISABLED_VAR,
+            })
+        } else {
+            chain.or_else(CliProfileProvider::new(env.clone()))
+        };
+        chain = chain.or_else(IniFileProvider::new(env.clone()));
+        chain = if env.is_true(IMDS_DISABLED_VAR) {
+            chain.or_else(Disabled {
+                provider: super::imds::PROVIDER,
+                variable: IMDS_DISABLED_VAR,
+            })
+        } else {
+            chain.or_else(EcsRamRoleProvider::with_env(&env))
+        };
+        chain = chain.or_else(CredentialsUriProvider::with_env(&env));
         DefaultChain { chain }
     }
 

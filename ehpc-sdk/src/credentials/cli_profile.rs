@@ -1,30 +1,44 @@
 //! Credentials from a profile of the Alibaba Cloud CLI's `config.json`.
 
-use super::{
-    read_config_file, AssumeRoleProvider, Credentials, CredentialsError, EcsRamRoleProvider, Env,
-    ProvideCredentials, ProvideFuture,
-};
+use super::transport::json_problem;
+use super::{read_config_file, CredentialsError, Env, ProvideCredentials, ProvideFuture};
 use serde::Deserialize;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::OnceCell;
 
 const CONFIG_FILE_VAR: &str = "ALIBABA_CLOUD_CONFIG_FILE";
 pub(crate) const PROFILE_VAR: &str = "ALIBABA_CLOUD_PROFILE";
+/// `true` leaves the CLI profile out of the default chain.
+pub(crate) const DISABLED_VAR: &str = "ALIBABA_CLOUD_CLI_PROFILE_DISABLED";
 const DEFAULT_PATH: &str = ".aliyun/config.json";
-const MODES: &str = "AK, StsToken, RamRoleArn or EcsRamRole";
 
-const PROVIDER: &str = "CLI profile";
+pub(crate) const PROVIDER: &str = "CLI profile";
 
 /// A profile of the CLI's configuration file: `ALIBABA_CLOUD_CONFIG_FILE`,
 /// else `~/.aliyun/config.json`; the profile named by `ALIBABA_CLOUD_PROFILE`,
-/// else the file's `current`. Modes `AK`, `StsToken`, `RamRoleArn` (the
-/// profile's keys assume `ram_role_arn` through STS) and `EcsRamRole` (the
-/// instance's role `ram_role_name`).
+/// else the file's `current`. Every mode `aliyun configure` writes:
+///
+/// - `AK`, `StsToken`: the profile's keys;
+/// - `RamRoleArn`: the profile's keys assume `ram_role_arn` through STS
+///   (with `ram_session_name`, `expired_seconds`, `external_id`, `policy`);
+/// - `ChainableRamRoleArn`: the credentials of `source_profile` (itself any
+///   mode, chains of them allowed, loops refused) assume `ram_role_arn`;
+/// - `EcsRamRole`: the instance's role `ram_role_name`;
+/// - `OIDC`: `ram_role_arn` assumed with the token in `oidc_token_file`
+///   through `oidc_provider_arn`;
+/// - `External`: the keys `process_command` prints;
+/// - `CloudSSO`, `OAuth`: an error saying the profile needs
+///   `aliyun configure` in another mode (their sign-in flows go through a
+///   browser portal).
+///
+/// The role modes call the STS endpoint of `sts_region` (its VPC endpoint
+/// with `enable_vpc`), else of `ALIBABA_CLOUD_STS_REGION`, else the global
+/// one; `ALIBABA_CLOUD_STS_ENDPOINT` overrides them all.
 ///
 /// The file is read when credentials are first asked for; a malformed
-/// file, an unknown profile or a missing field is an error naming the file.
+/// file, an unknown profile or a missing field is an error naming the file
+/// and never quoting its values.
 ///
 /// ```no_run
 /// use ehpc_sdk::credentials::{CliProfileProvider, Env};
@@ -43,26 +57,33 @@ pub struct CliProfileProvider {
 }
 
 #[derive(Debug, Deserialize)]
-struct ConfigFile {
+pub(crate) struct ConfigFile {
     current: Option<String>,
     #[serde(default)]
-    profiles: Vec<Profile>,
+    pub(crate) profiles: Vec<Profile>,
 }
 
 /// The fields of a profile this provider uses; the CLI keeps more.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Default)]
 pub(crate) struct Profile {
-    name: String,
-    mode: Option<String>,
-    access_key_id: Option<String>,
-    access_key_secret: Option<String>,
-    sts_token: Option<String>,
-    region_id: Option<String>,
-    ram_role_arn: Option<String>,
-    ram_session_name: Option<String>,
-    ram_role_name: Option<String>,
-    expired_seconds: Option<u64>,
-    sts_region: Option<String>,
+    pub(crate) name: String,
+    pub(crate) mode: Option<String>,
+    pub(crate) access_key_id: Option<String>,
+    pub(crate) access_key_secret: Option<String>,
+    pub(crate) sts_token: Option<String>,
+    pub(crate) region_id: Option<String>,
+    pub(crate) ram_role_arn: Option<String>,
+    pub(crate) ram_session_name: Option<String>,
+    pub(crate) ram_role_name: Option<String>,
+    pub(crate) expired_seconds: Option<u64>,
+    pub(crate) external_id: Option<String>,
+    pub(crate) policy: Option<String>,
+    pub(crate) source_profile: Option<String>,
+    pub(crate) oidc_provider_arn: Option<String>,
+    pub(crate) oidc_token_file: Option<String>,
+    pub(crate) process_command: Option<String>,
+    pub(crate) sts_region: Option<String>,
+    pub(crate) enable_vpc: Option<bool>,
 }
 
 impl CliProfileProvider {
@@ -97,9 +118,9 @@ impl CliProfileProvider {
     async fn resolve(&self) -> Result<&Arc<dyn ProvideCredentials>, CredentialsError> {
         self.resolved
             .get_or_try_init(|| async {
-                let (path, profile) =
-                    load_profile(&self.env, self.path.clone(), self.profile.clone())?;
-                provider_for(&self.env, &path, profile)
+                let (path, file, name) =
+                    load_file(&self.env, self.path.clone(), self.profile.clone())?;
+                super::cli_modes::provider_for(&self.env, &path, &file, &name)
             })
             .await
     }
@@ -113,15 +134,20 @@ impl ProvideCredentials for CliProfileProvider {
 
 /// The region of the profile `env` selects, when it has one.
 pub(crate) fn profile_region(env: &Env) -> Option<String> {
-    let (_, profile) = load_profile(env, None, None).ok()?;
+    if env.is_true(DISABLED_VAR) {
+        return None;
+    }
+    let (_, file, name) = load_file(env, None, None).ok()?;
+    let profile = file.profiles.into_iter().find(|p| p.name == name)?;
     profile.region_id.filter(|r| !r.is_empty())
 }
 
-fn load_profile(
+/// The file's path, its content and the name of the selected profile.
+fn load_file(
     env: &Env,
     path: Option<PathBuf>,
     name: Option<String>,
-) -> Result<(PathBuf, Profile), CredentialsError> {
+) -> Result<(PathBuf, ConfigFile, String), CredentialsError> {
     let path = path
         .or_else(|| env.file_path(CONFIG_FILE_VAR, DEFAULT_PATH))
         .ok_or_else(|| {
@@ -131,96 +157,15 @@ fn load_profile(
             )
         })?;
     let text = read_config_file(PROVIDER, &path)?;
-    let invalid =
-        |what: String| CredentialsError::invalid(PROVIDER, format!("{}: {what}", path.display()));
-    let file: ConfigFile = serde_json::from_str(&text)
-        .map_err(|e| invalid(format!("not a valid CLI configuration: {e}")))?;
-    let name = name
-        .or_else(|| env.get(PROFILE_VAR))
-        .or(file.current)
-        .unwrap_or_else(|| "default".to_string());
-    let names: Vec<String> = file.profiles.iter().map(|p| p.name.clone()).collect();
-    let profile = file
-        .profiles
-        .into_iter()
-        .find(|p| p.name == name)
-        .ok_or_else(|| {
-            invalid(format!(
-                "no profile `{name}` (profiles in the file: {})",
-                if names.is_empty() {
-                    "none".to_string()
-                } else {
-                    names.join(", ")
-                }
-            ))
-        })?;
-    Ok((path, profile))
-}
-
-fn provider_for(
-    env: &Env,
-    path: &std::path::Path,
-    profile: Profile,
-) -> Result<Arc<dyn ProvideCredentials>, CredentialsError> {
-    let name = profile.name.as_str();
-    let invalid = |what: String| {
+    let file: ConfigFile = serde_json::from_str(&text).map_err(|e| {
         CredentialsError::invalid(
             PROVIDER,
-            format!("{}: profile `{name}` {what}", path.display()),
+            format!("{}: {}", path.display(), json_problem(&e)),
         )
-    };
-    let mode = profile
-        .mode
-        .as_deref()
-        .filter(|m| !m.is_empty())
-        .ok_or_else(|| invalid(format!("has no `mode` (expected {MODES})")))?;
-    let need = |field: &'static str, value: &Option<String>| {
-        value
-            .clone()
-            .filter(|v| !v.is_empty())
-            .ok_or_else(|| invalid(format!("(mode {mode}) lacks `{field}`")))
-    };
-    let access_key = || -> Result<Credentials, CredentialsError> {
-        Ok(Credentials::new(
-            need("access_key_id", &profile.access_key_id)?,
-            need("access_key_secret", &profile.access_key_secret)?,
-        ))
-    };
-    Ok(match mode {
-        "AK" => Arc::new(access_key()?),
-        "StsToken" => {
-            Arc::new(access_key()?.with_security_token(need("sts_token", &profile.sts_token)?))
-        }
-        "RamRoleArn" => {
-            let source = access_key()?;
-            let source = match profile.sts_token.clone().filter(|t| !t.is_empty()) {
-                Some(token) => source.with_security_token(token),
-                None => source,
-            };
-            let mut builder =
-                AssumeRoleProvider::builder(need("ram_role_arn", &profile.ram_role_arn)?, source);
-            if let Some(session) = profile.ram_session_name.clone().filter(|s| !s.is_empty()) {
-                builder = builder.session_name(session);
-            }
-            if let Some(seconds) = profile.expired_seconds.filter(|s| *s > 0) {
-                builder = builder.duration(Duration::from_secs(seconds));
-            }
-            if let Some(region) = profile.sts_region.clone().filter(|r| !r.is_empty()) {
-                builder = builder.endpoint(format!("https://sts.{region}.aliyuncs.com"));
-            }
-            Arc::new(builder.configure_from(env).build())
-        }
-        "EcsRamRole" => {
-            let mut builder = EcsRamRoleProvider::builder().configure_from(env);
-            if let Some(role) = profile.ram_role_name.clone().filter(|r| !r.is_empty()) {
-                builder = builder.role_name(role);
-            }
-            Arc::new(builder.build())
-        }
-        other => {
-            return Err(invalid(format!(
-                "has mode `{other}`, which is not supported (expected {MODES})"
-            )))
-        }
-    })
+    })?;
+    let name = name
+        .or_else(|| env.get(PROFILE_VAR))
+        .or_else(|| file.current.clone().filter(|c| !c.is_empty()))
+        .unwrap_or_else(|| "default".to_string());
+    Ok((path, file, name))
 }

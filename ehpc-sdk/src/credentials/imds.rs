@@ -1,8 +1,9 @@
 //! The RAM role of an ECS instance, from the instance metadata service.
 
 use super::cache::{CredentialsCache, DEFAULT_REFRESH_WINDOW};
+use super::credentials_uri::parse_keys;
+use super::transport::describe;
 use super::{http_client, Credentials, CredentialsError, Env, ProvideCredentials, ProvideFuture};
-use serde::Deserialize;
 use std::time::Duration;
 
 /// Where the metadata service answers on every ECS instance.
@@ -14,6 +15,8 @@ const ENDPOINT_VAR: &str = "ALIBABA_CLOUD_IMDS_ENDPOINT";
 const ROLE_VAR: &str = "ALIBABA_CLOUD_ECS_METADATA";
 /// `true` leaves the metadata service out of the default chain.
 pub(crate) const DISABLED_VAR: &str = "ALIBABA_CLOUD_ECS_METADATA_DISABLED";
+/// `true` forbids the older flow without a session token.
+const V1_DISABLED_VAR: &str = "ALIBABA_CLOUD_IMDSV1_DISABLED";
 
 const TOKEN_PATH: &str = "latest/api/token";
 const ROLE_PATH: &str = "latest/meta-data/ram/security-credentials/";
@@ -24,13 +27,16 @@ const TOKEN_TTL_SECONDS: u32 = 21_600;
 /// The service is local to the instance: answers come fast or not at all.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(1);
 
-const PROVIDER: &str = "ECS RAM role";
+pub(crate) const PROVIDER: &str = "ECS RAM role";
 
 /// Temporary keys of the RAM role attached to the ECS instance, through the
 /// metadata service's token-protected flow: a session token from
 /// `PUT /latest/api/token`, then the role's keys from
-/// `GET /latest/meta-data/ram/security-credentials/<role>`. Keys are cached
-/// and refreshed 180 s before they expire.
+/// `GET /latest/meta-data/ram/security-credentials/<role>`. When the token
+/// request fails, the older flow without a token is used, unless
+/// [`token_less_fallback`](EcsRamRoleProviderBuilder::token_less_fallback)
+/// is off (`ALIBABA_CLOUD_IMDSV1_DISABLED=true`). Keys are cached and
+/// refreshed 180 s before they expire, once for all callers.
 ///
 /// ```no_run
 /// use ehpc_sdk::credentials::EcsRamRoleProvider;
@@ -44,6 +50,7 @@ const PROVIDER: &str = "ECS RAM role";
 pub struct EcsRamRoleProvider {
     setup: Result<Setup, CredentialsError>,
     role_name: Option<String>,
+    token_less_fallback: bool,
     cache: CredentialsCache,
 }
 
@@ -51,6 +58,7 @@ pub struct EcsRamRoleProvider {
 struct Setup {
     base_url: String,
     http: reqwest::Client,
+    timeout: Duration,
 }
 
 /// Configures an [`EcsRamRoleProvider`].
@@ -58,6 +66,7 @@ struct Setup {
 pub struct EcsRamRoleProviderBuilder {
     endpoint: String,
     role_name: Option<String>,
+    token_less_fallback: bool,
     timeout: Duration,
     refresh_window: Duration,
 }
@@ -67,6 +76,7 @@ impl Default for EcsRamRoleProviderBuilder {
         EcsRamRoleProviderBuilder {
             endpoint: DEFAULT_IMDS_ENDPOINT.to_string(),
             role_name: None,
+            token_less_fallback: true,
             timeout: DEFAULT_TIMEOUT,
             refresh_window: DEFAULT_REFRESH_WINDOW,
         }
@@ -87,14 +97,25 @@ impl EcsRamRoleProviderBuilder {
         self
     }
 
-    /// The address and role `env` asks for: `ALIBABA_CLOUD_IMDS_ENDPOINT`
-    /// and `ALIBABA_CLOUD_ECS_METADATA`; unchanged when unset.
+    /// Whether to use the older flow without a session token when the
+    /// token request fails (default on, as in the official SDKs).
+    pub fn token_less_fallback(mut self, allowed: bool) -> Self {
+        self.token_less_fallback = allowed;
+        self
+    }
+
+    /// What `env` asks for: address `ALIBABA_CLOUD_IMDS_ENDPOINT`, role
+    /// `ALIBABA_CLOUD_ECS_METADATA`, no token-less flow with
+    /// `ALIBABA_CLOUD_IMDSV1_DISABLED=true`; unchanged when unset.
     pub fn configure_from(mut self, env: &Env) -> Self {
         if let Some(endpoint) = env.get(ENDPOINT_VAR) {
             self.endpoint = endpoint;
         }
         if let Some(role) = env.get(ROLE_VAR) {
             self.role_name = Some(role);
+        }
+        if env.is_true(V1_DISABLED_VAR) {
+            self.token_less_fallback = false;
         }
         self
     }
@@ -125,11 +146,13 @@ impl EcsRamRoleProviderBuilder {
                 Ok(Setup {
                     base_url,
                     http: http_client(self.timeout, PROVIDER)?,
+                    timeout: self.timeout,
                 })
             });
         EcsRamRoleProvider {
             setup,
             role_name: self.role_name,
+            token_less_fallback: self.token_less_fallback,
             cache: CredentialsCache::new(self.refresh_window),
         }
     }
@@ -153,61 +176,46 @@ impl EcsRamRoleProvider {
 
     async fn fetch(&self) -> Result<Credentials, CredentialsError> {
         let setup = self.setup.as_ref().map_err(Clone::clone)?;
-        let unreachable = |e: reqwest::Error| {
-            CredentialsError::not_configured(
-                PROVIDER,
-                format!(
-                    "the metadata service at {} could not be reached (not on ECS?): {}",
-                    setup.base_url,
-                    e.without_url()
-                ),
-            )
+        let token = match session_token(setup).await {
+            Ok(token) => Some(token),
+            Err(why) if self.token_less_fallback => {
+                tracing::debug!(
+                    endpoint = %setup.base_url,
+                    reason = %why,
+                    "no metadata session token; using the flow without one"
+                );
+                None
+            }
+            Err(why) => {
+                return Err(CredentialsError::new(
+                    PROVIDER,
+                    format!(
+                        "the metadata service at {}: the session token request {why}, \
+                         and the flow without a token is disabled ({V1_DISABLED_VAR})",
+                        setup.base_url
+                    ),
+                ))
+            }
         };
-        let token_answer = setup
-            .http
-            .put(format!("{}{TOKEN_PATH}", setup.base_url))
-            .header(TOKEN_TTL_HEADER, TOKEN_TTL_SECONDS.to_string())
-            .send()
-            .await
-            .map_err(unreachable)?;
-        let token = read_text(token_answer, "the session token").await?;
         let role = match &self.role_name {
             Some(role) => role.clone(),
             None => {
-                let answer = setup
-                    .http
-                    .get(format!("{}{ROLE_PATH}", setup.base_url))
-                    .header(TOKEN_HEADER, &token)
-                    .send()
-                    .await
-                    .map_err(unreachable)?;
-                let listing = read_text(answer, "the role name").await?;
+                let listing = get(setup, ROLE_PATH, token.as_deref(), "the role name").await?;
+                let listing = String::from_utf8_lossy(&listing);
                 listing
                     .lines()
                     .map(str::trim)
                     .find(|line| !line.is_empty())
                     .map(str::to_string)
                     .ok_or_else(|| {
-                        CredentialsError::invalid(
-                            PROVIDER,
-                            "no RAM role is attached to the instance",
-                        )
+                        CredentialsError::new(PROVIDER, "no RAM role is attached to the instance")
                     })?
             }
         };
-        let answer = setup
-            .http
-            .get(format!(
-                "{}{ROLE_PATH}{}",
-                setup.base_url,
-                crate::signing::percent_encode(&role)
-            ))
-            .header(TOKEN_HEADER, &token)
-            .send()
-            .await
-            .map_err(unreachable)?;
-        let body = read_text(answer, &format!("the keys of role `{role}`")).await?;
-        parse_role_credentials(&role, &body)
+        let path = format!("{ROLE_PATH}{}", crate::signing::percent_encode(&role));
+        let what = format!("the keys of role `{role}`");
+        let body = get(setup, &path, token.as_deref(), &what).await?;
+        parse_keys(PROVIDER, &format!("role `{role}`"), &body)
     }
 }
 
@@ -217,88 +225,62 @@ impl ProvideCredentials for EcsRamRoleProvider {
     }
 }
 
-async fn read_text(answer: reqwest::Response, what: &str) -> Result<String, CredentialsError> {
-    let status = answer.status();
-    let text = answer.text().await.map_err(|e| {
+/// A session token, or why there is none (as the end of a sentence).
+async fn session_token(setup: &Setup) -> Result<String, String> {
+    let answer = setup
+        .http
+        .put(format!("{}{TOKEN_PATH}", setup.base_url))
+        .header(TOKEN_TTL_HEADER, TOKEN_TTL_SECONDS.to_string())
+        .send()
+        .await
+        .map_err(|e| describe(&e, setup.timeout))?;
+    let status = answer.status().as_u16();
+    if status != 200 {
+        return Err(format!("was answered HTTP {status}"));
+    }
+    let token = answer
+        .text()
+        .await
+        .map_err(|e| describe(&e, setup.timeout))?;
+    let token = token.trim();
+    if token.is_empty() {
+        return Err("was answered with an empty token".into());
+    }
+    Ok(token.to_string())
+}
+
+async fn get(
+    setup: &Setup,
+    path: &str,
+    token: Option<&str>,
+    what: &str,
+) -> Result<bytes::Bytes, CredentialsError> {
+    let failed = |why: String| {
         CredentialsError::new(
             PROVIDER,
-            format!("reading {what} failed: {}", e.without_url()),
+            format!("the metadata service at {} ({what}): {why}", setup.base_url),
         )
+    };
+    let mut request = setup.http.get(format!("{}{path}", setup.base_url));
+    if let Some(token) = token {
+        request = request.header(TOKEN_HEADER, token);
+    }
+    let answer = request.send().await.map_err(|e| {
+        let mut why = describe(&e, setup.timeout);
+        if e.is_connect() || e.is_timeout() {
+            why.push_str(" (not on an ECS instance?)");
+        }
+        failed(why)
     })?;
-    if !status.is_success() {
-        return Err(CredentialsError::new(
-            PROVIDER,
-            format!(
-                "the metadata service refused {what} (HTTP {})",
-                status.as_u16()
-            ),
-        ));
-    }
-    Ok(text.trim().to_string())
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct RoleCredentials {
-    code: Option<String>,
-    access_key_id: Option<String>,
-    access_key_secret: Option<String>,
-    security_token: Option<String>,
-    expiration: Option<String>,
-}
-
-fn parse_role_credentials(role: &str, body: &str) -> Result<Credentials, CredentialsError> {
-    let failed = |what: String| CredentialsError::new(PROVIDER, format!("role `{role}`: {what}"));
-    let parsed: RoleCredentials = serde_json::from_str(body)
-        .map_err(|e| failed(format!("the answer is not the expected JSON: {e}")))?;
-    if let Some(code) = parsed.code.as_deref().filter(|code| *code != "Success") {
-        return Err(failed(format!(
-            "the metadata service answered code `{code}`"
-        )));
-    }
-    let missing = |field: &str| failed(format!("the answer lacks `{field}`"));
-    let expiration_text = parsed.expiration.ok_or_else(|| missing("Expiration"))?;
-    let expiration = crate::signing::parse_timestamp(&expiration_text).ok_or_else(|| {
+    let status = answer.status().as_u16();
+    let body = answer.bytes().await.map_err(|e| {
         failed(format!(
-            "`Expiration` is not a UTC time: `{expiration_text}`"
+            "reading the answer: {}",
+            describe(&e, setup.timeout)
         ))
     })?;
-    Ok(Credentials::new(
-        parsed.access_key_id.ok_or_else(|| missing("AccessKeyId"))?,
-        parsed
-            .access_key_secret
-            .ok_or_else(|| missing("AccessKeySecret"))?,
-    )
-    .with_security_token(
-        parsed
-            .security_token
-            .ok_or_else(|| missing("SecurityToken"))?,
-    )
-    .with_expiration(expiration))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn role_answers_parse_and_failures_name_the_problem() {
-        let credentials = parse_role_credentials(
-            "role",
-            r#"{"Code":"Success","AccessKeyId":"STS.id","AccessKeySecret":"s","SecurityToken":"t","Expiration":"2030-01-01T00:00:00Z"}"#,
-        )
-        .unwrap();
-        assert_eq!(credentials.security_token(), Some("t"));
-        assert!(credentials.expiration().is_some());
-
-        let failed = parse_role_credentials("role", r#"{"Code":"Failed"}"#).unwrap_err();
-        assert!(failed.message.contains("Failed"), "{failed}");
-        let missing = parse_role_credentials(
-            "role",
-            r#"{"Code":"Success","AccessKeyId":"a","AccessKeySecret":"s","Expiration":"2030-01-01T00:00:00Z"}"#,
-        )
-        .unwrap_err();
-        assert!(missing.message.contains("SecurityToken"), "{missing}");
-        assert!(parse_role_credentials("role", "<html>").is_err());
+    if status != 200 {
+        return Err(failed(format!("answered HTTP {status}")));
     }
+    Ok(body)
 }

@@ -1,24 +1,30 @@
 //! Credentials from the shared INI file `~/.alibabacloud/credentials`.
 
 use super::cli_profile::PROFILE_VAR;
+use super::ini::{self, Section};
 use super::{
     read_config_file, AssumeRoleProvider, Credentials, CredentialsError, EcsRamRoleProvider, Env,
-    ProvideCredentials, ProvideFuture,
+    OidcRoleProvider, ProvideCredentials, ProvideFuture,
 };
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::OnceCell;
 
 const FILE_VAR: &str = "ALIBABA_CLOUD_CREDENTIALS_FILE";
+/// The file's name for the Go and Node SDKs, tried first.
 const DEFAULT_PATH: &str = ".alibabacloud/credentials";
-const TYPES: &str = "access_key, ecs_ram_role or ram_role_arn";
+/// The file's name for the Python SDK, tried when the first is absent.
+const PYTHON_PATH: &str = ".alibabacloud/credentials.ini";
+const TYPES: &str = "access_key, ecs_ram_role, ram_role_arn or oidc_role_arn";
 
 const PROVIDER: &str = "credentials file";
 
 /// A section of the INI credentials file: `ALIBABA_CLOUD_CREDENTIALS_FILE`,
-/// else `~/.alibabacloud/credentials`; the section named by
-/// `ALIBABA_CLOUD_PROFILE`, else `default`.
+/// else `~/.alibabacloud/credentials`, else `~/.alibabacloud/credentials.ini`;
+/// the section named by `ALIBABA_CLOUD_PROFILE`, else `default`. Types
+/// `access_key`, `ecs_ram_role`, `ram_role_arn` and `oidc_role_arn`. Lines
+/// follow the usual INI conventions: `key = value` or `key: value`, `#`
+/// and `;` comments, also after a value, values in quotes.
 ///
 /// ```ini
 /// [default]
@@ -36,6 +42,12 @@ const PROVIDER: &str = "credentials file";
 /// [on-ecs]
 /// type = ecs_ram_role
 /// role_name = EcsRamRoleForHpc
+///
+/// [pod]
+/// type = oidc_role_arn
+/// role_arn = acs:ram::123456789012****:role/hpc-pod
+/// oidc_provider_arn = acs:ram::123456789012****:oidc-provider/ack-rrsa
+/// oidc_token_file_path = /var/run/secrets/tokens/oidc-token
 /// ```
 #[derive(Debug)]
 pub struct IniFileProvider {
@@ -81,21 +93,11 @@ impl IniFileProvider {
     }
 
     fn load(&self) -> Result<Arc<dyn ProvideCredentials>, CredentialsError> {
-        let path = self
-            .path
-            .clone()
-            .or_else(|| self.env.file_path(FILE_VAR, DEFAULT_PATH))
-            .ok_or_else(|| {
-                CredentialsError::not_configured(
-                    PROVIDER,
-                    format!("neither {FILE_VAR} nor a home directory is set"),
-                )
-            })?;
-        let text = read_config_file(PROVIDER, &path)?;
+        let (path, text) = self.read_file()?;
         let invalid =
             |what: String| CredentialsError::invalid(PROVIDER, format!("{}{what}", path.display()));
-        let sections =
-            parse_ini(&text).map_err(|(line, what)| invalid(format!(":{line}: {what}")))?;
+        let sections = ini::parse(&text)
+            .map_err(|error| invalid(format!(":{}: {}", error.line, error.what)))?;
         let name = self
             .section
             .clone()
@@ -117,59 +119,52 @@ impl IniFileProvider {
     }
 }
 
+impl IniFileProvider {
+    /// The file named by the provider or `ALIBABA_CLOUD_CREDENTIALS_FILE`;
+    /// else the first of the two default names that exists.
+    fn read_file(&self) -> Result<(PathBuf, String), CredentialsError> {
+        if let Some(path) = self
+            .path
+            .clone()
+            .or_else(|| self.env.get(FILE_VAR).map(PathBuf::from))
+        {
+            let text = read_config_file(PROVIDER, &path)?;
+            return Ok((path, text));
+        }
+        let home = self.env.home_dir().ok_or_else(|| {
+            CredentialsError::not_configured(
+                PROVIDER,
+                format!("neither {FILE_VAR} nor a home directory is set"),
+            )
+        })?;
+        let first = home.join(DEFAULT_PATH);
+        match read_config_file(PROVIDER, &first) {
+            Err(error) if error.is_not_configured() => {
+                let second = home.join(PYTHON_PATH);
+                match read_config_file(PROVIDER, &second) {
+                    Ok(text) => Ok((second, text)),
+                    Err(error) if error.is_not_configured() => {
+                        Err(CredentialsError::not_configured(
+                            PROVIDER,
+                            format!(
+                                "neither {} nor {} exists",
+                                first.display(),
+                                second.display()
+                            ),
+                        ))
+                    }
+                    Err(error) => Err(error),
+                }
+            }
+            other => other.map(|text| (first, text)),
+        }
+    }
+}
+
 impl ProvideCredentials for IniFileProvider {
     fn provide_credentials(&self) -> ProvideFuture<'_> {
         Box::pin(async move { self.resolve().await?.provide_credentials().await })
     }
-}
-
-type Section = HashMap<String, String>;
-
-/// Sections of `key = value` lines; `#` and `;` start comment lines.
-/// Errors carry the 1-based line number.
-fn parse_ini(text: &str) -> Result<HashMap<String, Section>, (usize, String)> {
-    let mut sections: HashMap<String, Section> = HashMap::new();
-    let mut current: Option<String> = None;
-    for (index, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        let number = index + 1;
-        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
-            continue;
-        }
-        if let Some(rest) = line.strip_prefix('[') {
-            let name = rest
-                .strip_suffix(']')
-                .map(str::trim)
-                .filter(|name| !name.is_empty())
-                .ok_or((
-                    number,
-                    "a section header must look like `[name]`".to_string(),
-                ))?;
-            sections.entry(name.to_string()).or_default();
-            current = Some(name.to_string());
-            continue;
-        }
-        let (key, value) = line
-            .split_once('=')
-            .ok_or((number, "expected `key = value` or `[section]`".to_string()))?;
-        let key = key.trim();
-        if key.is_empty() {
-            return Err((number, "a key is missing before `=`".to_string()));
-        }
-        let section = current
-            .as_ref()
-            .ok_or((number, format!("`{key}` comes before any `[section]`")))?;
-        let value = value.trim();
-        let value = value
-            .strip_prefix('"')
-            .and_then(|v| v.strip_suffix('"'))
-            .unwrap_or(value);
-        sections
-            .entry(section.clone())
-            .or_default()
-            .insert(key.to_string(), value.to_string());
-    }
-    Ok(sections)
 }
 
 fn provider_for(
@@ -204,6 +199,20 @@ fn provider_for(
             }
             Arc::new(builder.configure_from(env).build())
         }
+        "oidc_role_arn" => {
+            let mut builder = OidcRoleProvider::builder(
+                need("role_arn")?,
+                need("oidc_provider_arn")?,
+                need("oidc_token_file_path")?,
+            );
+            if let Some(session) = get("role_session_name") {
+                builder = builder.session_name(session);
+            }
+            if let Some(policy) = get("policy") {
+                builder = builder.policy(policy);
+            }
+            Arc::new(builder.configure_from(env).build())
+        }
         "ecs_ram_role" => {
             let mut builder = EcsRamRoleProvider::builder().configure_from(env);
             if let Some(role) = get("role_name") {
@@ -211,33 +220,10 @@ fn provider_for(
             }
             Arc::new(builder.build())
         }
-        other => {
+        _ => {
             return Err(invalid(format!(
-                "has type `{other}`, which is not supported (expected {TYPES})"
+                "has a `type` this SDK does not know (expected {TYPES})"
             )))
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ini_parses_sections_comments_and_quotes() {
-        let sections = parse_ini(
-            "# keys\n[default]\ntype = access_key\naccess_key_id = \"id\"\n\n; other\n[b]\nx=1\n",
-        )
-        .unwrap();
-        assert_eq!(sections["default"]["access_key_id"], "id");
-        assert_eq!(sections["b"]["x"], "1");
-    }
-
-    #[test]
-    fn ini_errors_name_the_line() {
-        assert_eq!(parse_ini("[default]\njunk\n").unwrap_err().0, 2);
-        assert_eq!(parse_ini("key = 1\n").unwrap_err().0, 1);
-        assert_eq!(parse_ini("[default\n").unwrap_err().0, 1);
-        assert_eq!(parse_ini("[a]\n = 1\n").unwrap_err().0, 2);
-    }
 }

@@ -3,18 +3,23 @@
 //! Each provider works on its own and takes its inputs explicitly (an
 //! [`Env`] to read variables from, paths, endpoints); `from_env`
 //! constructors read the process environment. [`DefaultChain`] tries them
-//! in the order of the official SDKs:
+//! in the order of the official SDKs, passing over a source that is absent,
+//! broken or unsupported (with a `tracing` warning saying why):
 //!
 //! 1. environment variables `ALIBABA_CLOUD_ACCESS_KEY_ID`,
 //!    `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, optional `ALIBABA_CLOUD_SECURITY_TOKEN`
 //!    ([`EnvironmentProvider`]);
-//! 2. the CLI's `~/.aliyun/config.json` ([`CliProfileProvider`]);
-//! 3. the INI file `~/.alibabacloud/credentials` ([`IniFileProvider`]);
-//! 4. the instance's RAM role, from the metadata service ([`EcsRamRoleProvider`]).
+//! 2. the OIDC role of an RRSA pod, when `ALIBABA_CLOUD_ROLE_ARN`,
+//!    `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` and `ALIBABA_CLOUD_OIDC_TOKEN_FILE`
+//!    are set ([`OidcRoleProvider`]);
+//! 3. the CLI's `~/.aliyun/config.json` ([`CliProfileProvider`]);
+//! 4. the INI file `~/.alibabacloud/credentials` ([`IniFileProvider`]);
+//! 5. the instance's RAM role, from the metadata service ([`EcsRamRoleProvider`]);
+//! 6. the URI in `ALIBABA_CLOUD_CREDENTIALS_URI` ([`CredentialsUriProvider`]).
 //!
 //! [`AssumeRoleProvider`] turns any of them into a role's temporary keys
 //! through STS. Providers of temporary keys cache them and refresh shortly
-//! before they expire, one refresh at a time.
+//! before they expire, one refresh at a time for all callers.
 //!
 //! ```no_run
 //! use ehpc_sdk::credentials::{DefaultChain, ProvideCredentials};
@@ -29,22 +34,34 @@
 
 mod cache;
 mod chain;
+mod cli_modes;
 mod cli_profile;
+mod credentials_uri;
 mod env;
 mod environment;
+mod external;
 mod imds;
+mod ini;
 mod ini_file;
+mod oidc;
 mod sts;
+mod sts_endpoint;
+mod transport;
 
 pub use chain::{CredentialsChain, DefaultChain};
 pub use cli_profile::CliProfileProvider;
+pub use credentials_uri::{CredentialsUriProvider, CredentialsUriProviderBuilder};
 pub use env::Env;
 pub use environment::EnvironmentProvider;
+pub use external::ExternalProcessProvider;
 pub use imds::{EcsRamRoleProvider, EcsRamRoleProviderBuilder, DEFAULT_IMDS_ENDPOINT};
 pub use ini_file::IniFileProvider;
-pub use sts::{AssumeRoleProvider, AssumeRoleProviderBuilder, DEFAULT_STS_ENDPOINT};
+pub use oidc::{OidcRoleProvider, OidcRoleProviderBuilder};
+pub use sts::{AssumeRoleProvider, AssumeRoleProviderBuilder};
+pub use sts_endpoint::DEFAULT_STS_ENDPOINT;
 
 pub(crate) use cli_profile::profile_region;
+use transport::http_client;
 
 use std::fmt;
 use std::future::Future;
@@ -220,24 +237,6 @@ impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Box<T> {
     fn provide_credentials(&self) -> ProvideFuture<'_> {
         (**self).provide_credentials()
     }
-}
-
-/// Builds the HTTP client a provider fetches credentials with; a failure is
-/// kept and reported when credentials are asked for.
-fn http_client(
-    timeout: std::time::Duration,
-    provider: &'static str,
-) -> Result<reqwest::Client, CredentialsError> {
-    reqwest::Client::builder()
-        .connect_timeout(timeout)
-        .timeout(timeout)
-        .user_agent(concat!(
-            env!("CARGO_PKG_NAME"),
-            "/",
-            env!("CARGO_PKG_VERSION")
-        ))
-        .build()
-        .map_err(|e| CredentialsError::new(provider, format!("no HTTP client: {e}")))
 }
 
 /// Reads a configuration file; an absent file means the provider is not

@@ -1,26 +1,15 @@
 //! Role assumption through STS `AssumeRole`.
 
 use super::cache::{CredentialsCache, DEFAULT_REFRESH_WINDOW};
+use super::sts_endpoint::{self, StsEndpoint, API_VERSION};
 use super::{
     http_client, redact, Credentials, CredentialsError, Env, ProvideCredentials, ProvideFuture,
 };
 use crate::signing::{self, NonceSource};
-use serde::Deserialize;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// The public STS endpoint.
-pub const DEFAULT_STS_ENDPOINT: &str = "https://sts.aliyuncs.com";
-
-/// Overrides the STS endpoint (e.g. to an emulator).
-const ENDPOINT_VAR: &str = "ALIBABA_CLOUD_STS_ENDPOINT";
-/// Uses the regional STS endpoint `sts.<region>.aliyuncs.com`.
-const REGION_VAR: &str = "ALIBABA_CLOUD_STS_REGION";
-/// With a region: the VPC endpoint `sts-vpc.<region>.aliyuncs.com`.
-const VPC_VAR: &str = "ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED";
-
-const API_VERSION: &str = "2015-04-01";
 /// Lifetime asked for by default; STS accepts 900 s up to the role's maximum.
 const DEFAULT_DURATION: Duration = Duration::from_secs(3600);
 const MIN_DURATION: Duration = Duration::from_secs(900);
@@ -61,6 +50,7 @@ pub struct AssumeRoleProvider {
 struct Setup {
     base_url: String,
     http: reqwest::Client,
+    timeout: Duration,
 }
 
 impl fmt::Debug for AssumeRoleProvider {
@@ -77,8 +67,9 @@ impl fmt::Debug for AssumeRoleProvider {
     }
 }
 
-/// Configures an [`AssumeRoleProvider`].
-#[derive(Debug, Clone)]
+/// Configures an [`AssumeRoleProvider`]. `Debug` shows whether a policy
+/// and an external id are set, never their values.
+#[derive(Clone)]
 pub struct AssumeRoleProviderBuilder {
     source: Arc<dyn ProvideCredentials>,
     role_arn: String,
@@ -86,9 +77,25 @@ pub struct AssumeRoleProviderBuilder {
     duration: Duration,
     policy: Option<String>,
     external_id: Option<String>,
-    endpoint: String,
+    endpoint: StsEndpoint,
     timeout: Duration,
     refresh_window: Duration,
+}
+
+impl fmt::Debug for AssumeRoleProviderBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let set = |value: &Option<String>| value.as_ref().map(|_| "** redacted **");
+        f.debug_struct("AssumeRoleProviderBuilder")
+            .field("role_arn", &self.role_arn)
+            .field("session_name", &self.session_name)
+            .field("duration", &self.duration)
+            .field("policy", &set(&self.policy))
+            .field("external_id", &set(&self.external_id))
+            .field("endpoint", &self.endpoint.resolve())
+            .field("timeout", &self.timeout)
+            .field("source", &self.source)
+            .finish()
+    }
 }
 
 impl AssumeRoleProviderBuilder {
@@ -118,26 +125,30 @@ impl AssumeRoleProviderBuilder {
     }
 
     /// The STS endpoint (default `https://sts.aliyuncs.com`): host or URL.
+    /// Wins over [`sts_region`](Self::sts_region).
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.endpoint = endpoint.into();
+        self.endpoint.endpoint = Some(endpoint.into());
         self
     }
 
-    /// The endpoint `env` asks for: `ALIBABA_CLOUD_STS_ENDPOINT`, else the
-    /// region's from `ALIBABA_CLOUD_STS_REGION` (its VPC endpoint when
-    /// `ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED=true`); unchanged when neither
-    /// is set.
+    /// Uses the regional endpoint `sts.<region>.aliyuncs.com`.
+    pub fn sts_region(mut self, region: impl Into<String>) -> Self {
+        self.endpoint.region = Some(region.into());
+        self
+    }
+
+    /// With a region, uses its VPC endpoint `sts-vpc.<region>.aliyuncs.com`.
+    pub fn vpc(mut self, vpc: bool) -> Self {
+        self.endpoint.vpc = Some(vpc);
+        self
+    }
+
+    /// What `env` asks for: `ALIBABA_CLOUD_STS_ENDPOINT` replaces the
+    /// endpoint; `ALIBABA_CLOUD_STS_REGION` and
+    /// `ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED` apply where
+    /// [`sts_region`](Self::sts_region) and [`vpc`](Self::vpc) were not set.
     pub fn configure_from(mut self, env: &Env) -> Self {
-        if let Some(endpoint) = env.get(ENDPOINT_VAR) {
-            self.endpoint = endpoint;
-        } else if let Some(region) = env.get(REGION_VAR) {
-            let prefix = if env.is_true(VPC_VAR) {
-                "sts-vpc"
-            } else {
-                "sts"
-            };
-            self.endpoint = format!("https://{prefix}.{region}.aliyuncs.com");
-        }
+        self.endpoint.configure_from(env);
         self
     }
 
@@ -156,21 +167,16 @@ impl AssumeRoleProviderBuilder {
     /// Builds the provider; a malformed endpoint is reported when
     /// credentials are first asked for.
     pub fn build(self) -> AssumeRoleProvider {
-        let setup = crate::endpoint::endpoint_url(&self.endpoint)
+        let setup = crate::endpoint::endpoint_url(&self.endpoint.resolve())
             .map_err(|e| CredentialsError::invalid(PROVIDER, e.to_string()))
             .and_then(|base_url| {
                 Ok(Setup {
                     base_url,
                     http: http_client(self.timeout, PROVIDER)?,
+                    timeout: self.timeout,
                 })
             });
-        let session_name = self.session_name.unwrap_or_else(|| {
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0);
-            format!("ehpc-sdk-{now}")
-        });
+        let session_name = self.session_name.unwrap_or_else(default_session_name);
         AssumeRoleProvider {
             source: self.source,
             role_arn: self.role_arn,
@@ -198,7 +204,7 @@ impl AssumeRoleProvider {
             duration: DEFAULT_DURATION,
             policy: None,
             external_id: None,
-            endpoint: DEFAULT_STS_ENDPOINT.to_string(),
+            endpoint: StsEndpoint::default(),
             timeout: DEFAULT_TIMEOUT,
             refresh_window: DEFAULT_REFRESH_WINDOW,
         }
@@ -238,29 +244,12 @@ impl AssumeRoleProvider {
             params.push(("ExternalId", external_id));
         }
         let signed = signing::sign_params("GET", source.access_key_secret(), params);
-        let answer = setup
+        let request = setup
             .http
-            .get(format!("{}?{}", setup.base_url, signed.query))
-            .send()
-            .await
-            .map_err(|e| {
-                CredentialsError::new(
-                    PROVIDER,
-                    format!(
-                        "calling STS at {} failed: {}",
-                        setup.base_url,
-                        e.without_url()
-                    ),
-                )
-            })?;
-        let status = answer.status().as_u16();
-        let body = answer.bytes().await.map_err(|e| {
-            CredentialsError::new(
-                PROVIDER,
-                format!("reading the STS answer failed: {}", e.without_url()),
-            )
-        })?;
-        let result = parse_answer(&self.role_arn, status, &body);
+            .get(format!("{}?{}", setup.base_url, signed.query));
+        let (status, body) =
+            sts_endpoint::send(PROVIDER, request, &setup.base_url, setup.timeout).await?;
+        let result = sts_endpoint::parse_answer(PROVIDER, &self.role_arn, status, &body);
         // An error message may quote the string-to-sign, which holds the
         // source's security token.
         result.map_err(|mut error| {
@@ -278,56 +267,13 @@ impl ProvideCredentials for AssumeRoleProvider {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Answer {
-    credentials: Option<AnswerCredentials>,
-    code: Option<String>,
-    message: Option<String>,
-    request_id: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct AnswerCredentials {
-    access_key_id: String,
-    access_key_secret: String,
-    security_token: String,
-    expiration: String,
-}
-
-fn parse_answer(role_arn: &str, status: u16, body: &[u8]) -> Result<Credentials, CredentialsError> {
-    let failed = |what: String| {
-        CredentialsError::new(PROVIDER, format!("assuming `{role_arn}` failed: {what}"))
-    };
-    let answer: Answer = serde_json::from_slice(body).map_err(|e| {
-        failed(format!(
-            "STS answered HTTP {status} with a body that is not the expected JSON ({e})"
-        ))
-    })?;
-    if !(200..300).contains(&status) {
-        let mut what = format!(
-            "{} (HTTP {status}): {}",
-            answer.code.as_deref().unwrap_or("no error code"),
-            answer.message.as_deref().unwrap_or("")
-        );
-        if let Some(id) = &answer.request_id {
-            what.push_str(&format!(" (request id {id})"));
-        }
-        return Err(failed(what));
-    }
-    let keys = answer
-        .credentials
-        .ok_or_else(|| failed("the answer has no `Credentials`".into()))?;
-    let expiration = signing::parse_timestamp(&keys.expiration).ok_or_else(|| {
-        failed(format!(
-            "`Expiration` is not a UTC time: `{}`",
-            keys.expiration
-        ))
-    })?;
-    Ok(Credentials::new(keys.access_key_id, keys.access_key_secret)
-        .with_security_token(keys.security_token)
-        .with_expiration(expiration))
+/// `ehpc-sdk-<unix time>`, when no session name is given.
+pub(crate) fn default_session_name() -> String {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    format!("ehpc-sdk-{now}")
 }
 
 #[cfg(test)]
@@ -335,39 +281,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn answers_parse_and_errors_carry_code_and_request_id() {
-        let ok = parse_answer(
-            "arn",
-            200,
-            br#"{"RequestId":"r","Credentials":{"AccessKeyId":"STS.a","AccessKeySecret":"s","SecurityToken":"t","Expiration":"2030-01-01T00:00:00Z"}}"#,
-        )
-        .unwrap();
-        assert_eq!(ok.access_key_id(), "STS.a");
-        let refused = parse_answer(
-            "arn",
-            403,
-            br#"{"RequestId":"r-1","Code":"NoPermission","Message":"You are not authorized"}"#,
-        )
-        .unwrap_err();
-        let text = refused.to_string();
-        assert!(
-            text.contains("NoPermission") && text.contains("r-1"),
-            "{text}"
-        );
-        assert!(parse_answer("arn", 502, b"<html>bad gateway</html>").is_err());
-    }
-
-    #[test]
-    fn endpoint_follows_the_environment() {
-        let builder = AssumeRoleProvider::builder("arn", Credentials::new("a", "b"));
-        let regional = builder
-            .clone()
-            .configure_from(&Env::from_vars([(REGION_VAR, "cn-shanghai")]));
-        assert_eq!(regional.endpoint, "https://sts.cn-shanghai.aliyuncs.com");
-        let explicit = builder.configure_from(&Env::from_vars([
-            (REGION_VAR, "cn-shanghai"),
-            (ENDPOINT_VAR, "http://127.0.0.1:9"),
-        ]));
-        assert_eq!(explicit.endpoint, "http://127.0.0.1:9");
+    fn debug_hides_the_policy_and_the_external_id() {
+        let builder = AssumeRoleProvider::builder("arn", Credentials::new("a", "hidden-secret"))
+            .policy("{\"Statement\":\"hidden-policy\"}")
+            .external_id("hidden-external-id");
+        let shown = format!("{builder:?} {builder:#?} {:?}", builder.clone().build());
+        for secret in ["hidden-policy", "hidden-external-id", "hidden-secret"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains("arn"), "{shown}");
     }
 }
