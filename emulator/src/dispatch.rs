@@ -17,13 +17,24 @@ use codegen::model::Operation;
 /// An operation a service will answer.
 pub(crate) enum Call<'a> {
     Ehpc(&'a Operation),
-    Sts,
+    Sts(sts::Action),
+}
+
+impl Call<'_> {
+    /// Whether the gateway checks the signature (STS `AssumeRoleWithOIDC`
+    /// is the one unsigned call).
+    pub(crate) fn is_signed(&self) -> bool {
+        match self {
+            Call::Ehpc(_) => true,
+            Call::Sts(action) => action.is_signed(),
+        }
+    }
 }
 
 /// The operation `request` asks for, or the service's refusal.
 pub(crate) fn admit<'a>(state: &'a State, request: &RpcRequest) -> Result<Call<'a>, Rejection> {
     if request.param("Version") == Some(sts::VERSION) {
-        return sts::admit(request).map(|()| Call::Sts);
+        return sts::admit(request).map(Call::Sts);
     }
     ehpc::admit(state, request).map(Call::Ehpc)
 }
@@ -37,6 +48,6 @@ pub(crate) async fn call(
 ) -> Outcome {
     match call {
         Call::Ehpc(operation) => ehpc::handle(state, operation, request, request_id).await,
-        Call::Sts => sts::handle(state, request, request_id).await,
+        Call::Sts(action) => sts::handle(state, action, request, request_id).await,
     }
 }

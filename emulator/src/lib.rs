@@ -71,11 +71,13 @@ pub use http::control::PREFIX as CONTROL_PREFIX;
 pub use http::rpc::{MAX_BODY_BYTES, MAX_QUERY_BYTES};
 pub use server::{
     Emulator, EmulatorBuilder, StartError, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET,
+    DEFAULT_OIDC_ISSUER,
 };
 pub use services::metadata::ECS_ROLE_NAME;
 pub use spec::{Catalog, SpecError};
 pub use state::{
-    AccessKey, BadBody, Fault, FaultError, MetadataRecord, RequestRecord, Times, MAX_CLOCK_SKEW,
+    AccessKey, BadBody, EndpointFault, Fault, FaultError, MetadataRecord, RequestRecord, Times,
+    MAX_CLOCK_SKEW,
 };
 
 #[cfg(test)]

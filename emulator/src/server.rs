@@ -1,9 +1,10 @@
 //! Starting and stopping the emulator, and the handle tests hold.
 
 use crate::http::router;
+use crate::services::{credentials_uri, sts};
 use crate::spec::{Catalog, SpecError};
 use crate::state::{
-    lock, AccessKey, Fault, FaultError, MetadataRecord, RequestRecord, State, Times,
+    lock, AccessKey, EndpointFault, Fault, FaultError, MetadataRecord, RequestRecord, State, Times,
 };
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -28,12 +29,17 @@ const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// disconnected.
 const HEAD_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The issuer STS `AssumeRoleWithOIDC` accepts tokens from unless
+/// [`EmulatorBuilder::oidc_issuer`] says otherwise.
+pub const DEFAULT_OIDC_ISSUER: &str = "https://oidc-ack.emulator.invalid/clusters/emulator";
+
 /// Configures an [`Emulator`].
 #[derive(Debug, Clone)]
 pub struct EmulatorBuilder {
     listen: SocketAddr,
     keys: Vec<AccessKey>,
     specs_dir: Option<PathBuf>,
+    oidc_issuer: String,
 }
 
 impl Default for EmulatorBuilder {
@@ -42,6 +48,7 @@ impl Default for EmulatorBuilder {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             keys: Vec::new(),
             specs_dir: None,
+            oidc_issuer: DEFAULT_OIDC_ISSUER.to_string(),
         }
     }
 }
@@ -65,6 +72,13 @@ impl EmulatorBuilder {
     /// of those compiled in.
     pub fn specs_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.specs_dir = Some(dir.into());
+        self
+    }
+
+    /// The `iss` an OIDC token must carry for `AssumeRoleWithOIDC`
+    /// (default [`DEFAULT_OIDC_ISSUER`]).
+    pub fn oidc_issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.oidc_issuer = issuer.into();
         self
     }
 
@@ -92,7 +106,7 @@ impl EmulatorBuilder {
             addr: self.listen,
             source,
         })?;
-        let state = Arc::new(State::new(catalog, keys));
+        let state = Arc::new(State::new(catalog, keys, self.oidc_issuer));
         let (shutdown, stopped) = watch::channel(false);
         tokio::spawn(accept(listener, Arc::clone(&state), stopped));
         Ok(Emulator {
@@ -187,6 +201,45 @@ impl Emulator {
     /// Every request the metadata service received, oldest first.
     pub fn metadata_requests(&self) -> Vec<MetadataRecord> {
         lock(&self.state.metadata.log).clone()
+    }
+
+    /// An OIDC token (an unsigned JWT) from the configured issuer for
+    /// `subject`, valid for an hour: what `AssumeRoleWithOIDC` accepts.
+    pub fn oidc_token(&self, subject: &str) -> String {
+        sts::oidc_token(&self.state.oidc_issuer, subject, Duration::from_secs(3600))
+    }
+
+    /// An OIDC token from any `issuer`, valid for `lifetime` (zero for one
+    /// that has expired).
+    pub fn oidc_token_from(issuer: &str, subject: &str, lifetime: Duration) -> String {
+        sts::oidc_token(issuer, subject, lifetime)
+    }
+
+    /// Makes the metadata service fail as `fault` says until called with
+    /// `None`; [`EndpointFault::RefuseToken`] switches to the token-less
+    /// flow.
+    pub fn set_metadata_fault(&self, fault: Option<EndpointFault>) {
+        *lock(&self.state.metadata.fault) = fault;
+    }
+
+    /// The URL of the credentials-URI endpoint, for
+    /// `ALIBABA_CLOUD_CREDENTIALS_URI`.
+    pub fn credentials_uri(&self) -> String {
+        format!("{}{}/role", self.endpoint(), credentials_uri::PREFIX)
+    }
+
+    /// Makes the credentials URI fail as `fault` says until called with
+    /// `None`.
+    pub fn set_credentials_uri_fault(&self, fault: Option<EndpointFault>) {
+        *lock(&self.state.credentials_uri.fault) = fault;
+    }
+
+    /// How many requests the credentials URI received.
+    pub fn credentials_uri_requests(&self) -> usize {
+        self.state
+            .credentials_uri
+            .requests
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Stops accepting connections. Also done on drop.

@@ -10,7 +10,7 @@
 use crate::dispatch;
 use crate::http::control;
 use crate::http::rpc;
-use crate::services::metadata;
+use crate::services::{credentials_uri, metadata};
 use crate::state::{RequestRecord, State};
 use crate::wire::answer::{Body, ConnectionDropped, Outcome};
 use crate::wire::request::RpcRequest;
@@ -30,6 +30,9 @@ pub(crate) async fn route(
     if path.starts_with(metadata::PREFIX) {
         return metadata::handle(&state, request).await;
     }
+    if path.starts_with(credentials_uri::PREFIX) {
+        return credentials_uri::handle(&state, request).await;
+    }
     let rpc = match rpc::read(request).await {
         Ok(rpc) => rpc,
         Err((rpc, rejection)) => {
@@ -40,7 +43,9 @@ pub(crate) async fn route(
     let request_id = state.ids.next();
     let admitted = dispatch::admit(&state, &rpc).and_then(|call| {
         rpc::check_format(&rpc)?;
-        rpc::authenticate(&state, &rpc)?;
+        if call.is_signed() {
+            rpc::authenticate(&state, &rpc)?;
+        }
         Ok(call)
     });
     let outcome = match admitted {

@@ -3,9 +3,13 @@
 //! attached RAM role's name and its temporary keys under
 //! `/latest/meta-data/ram/security-credentials/`. The keys are accepted
 //! for E-HPC calls until they expire.
+//!
+//! With [`EndpointFault::RefuseToken`] set, the token request is refused
+//! and reads without a token are served: the older, token-less flow. The
+//! other faults apply to every request.
 
 use crate::services::sts;
-use crate::state::{lock, MetadataRecord, State};
+use crate::state::{lock, EndpointFault, MetadataRecord, State};
 use crate::wire::answer::{self, Body, ConnectionDropped};
 use crate::wire::timestamp;
 use hyper::body::Incoming;
@@ -40,14 +44,37 @@ pub(crate) async fn handle(
             .map(str::to_string)
     };
     let (ttl, token) = (header(TTL_HEADER), header(TOKEN_HEADER));
-    let (status, content_type, body) = answer(state, &method, &path, ttl, token.as_deref());
+    let fault = lock(&state.metadata.fault).clone();
+    let (status, content_type, body) = match fault {
+        Some(EndpointFault::DropConnection) => {
+            record(state, method, path, token.is_some(), 0);
+            return Err(ConnectionDropped);
+        }
+        Some(EndpointFault::Status(status)) => (
+            status,
+            "text/plain",
+            format!("failing with {status} on request"),
+        ),
+        Some(EndpointFault::Delay { millis }) => {
+            tokio::time::sleep(Duration::from_millis(millis)).await;
+            answer(state, &method, &path, ttl, token.as_deref(), false)
+        }
+        Some(EndpointFault::RefuseToken) => {
+            answer(state, &method, &path, ttl, token.as_deref(), true)
+        }
+        None => answer(state, &method, &path, ttl, token.as_deref(), false),
+    };
+    record(state, method, path, token.is_some(), status);
+    Ok(answer::raw(status, None, content_type, body.into_bytes()))
+}
+
+fn record(state: &State, method: String, path: String, with_token: bool, status: u16) {
     lock(&state.metadata.log).push(MetadataRecord {
         method,
         path,
-        with_token: token.is_some(),
+        with_token,
         status,
     });
-    Ok(answer::raw(status, None, content_type, body.into_bytes()))
 }
 
 fn answer(
@@ -56,10 +83,14 @@ fn answer(
     path: &str,
     ttl: Option<String>,
     token: Option<&str>,
+    token_less: bool,
 ) -> (u16, &'static str, String) {
     const TEXT: &str = "text/plain";
     let book = &state.metadata;
     if path == TOKEN_PATH {
+        if token_less {
+            return (403, TEXT, "session tokens are not issued here".into());
+        }
         if method != "PUT" {
             return (405, TEXT, "the session token is issued by PUT".into());
         }
@@ -88,7 +119,7 @@ fn answer(
     let token_valid = token
         .and_then(|t| lock(&book.tokens).get(t).copied())
         .is_some_and(|expiry| expiry > now);
-    if !token_valid {
+    if !token_valid && !(token_less && token.is_none()) {
         return (401, TEXT, format!("a valid {TOKEN_HEADER} is required"));
     }
     match role {

@@ -1,6 +1,7 @@
 //! What the instance metadata service keeps: the session tokens it handed
 //! out and the log of its requests.
 
+use super::endpoint_book::EndpointFault;
 use super::keys::RandomText;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -23,4 +24,5 @@ pub(crate) struct MetadataBook {
     pub(crate) tokens: Mutex<HashMap<String, SystemTime>>,
     pub(crate) log: Mutex<Vec<MetadataRecord>>,
     pub(crate) random: RandomText,
+    pub(crate) fault: Mutex<Option<EndpointFault>>,
 }
