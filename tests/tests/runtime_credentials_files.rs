@@ -5,7 +5,8 @@
 mod runtime_support;
 
 use ehpc_sdk::credentials::{
-    CliProfileProvider, DefaultChain, Env, EnvironmentProvider, IniFileProvider, ProvideCredentials,
+    CliProfileProvider, CredentialsChain, DefaultChain, Env, EnvironmentProvider, IniFileProvider,
+    ProvideCredentials,
 };
 use ehpc_sdk::{Client, ConfigError, CredentialsError};
 use runtime_support::TempDir;
@@ -54,19 +55,24 @@ async fn environment_variables_come_first() {
 }
 
 #[tokio::test]
-async fn half_set_environment_keys_stop_the_chain() {
+async fn half_set_environment_keys_are_passed_over_and_reported() {
     let home = TempDir::new("env-half");
     home.write(".aliyun/config.json", PROFILES);
     let env = env_with(&home, &[("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAI-env")]);
+    let keys = DefaultChain::new(env).provide_credentials().await.unwrap();
+    assert_eq!(keys.access_key_id(), "LTAI-main");
+
+    let empty = TempDir::new("env-half-alone");
+    let env = env_with(&empty, &[("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAI-env")]);
     let error = DefaultChain::new(env)
         .provide_credentials()
         .await
         .unwrap_err();
-    assert!(error.is_invalid());
+    assert!(error.tried()[0].is_invalid());
     assert!(
         error
             .to_string()
-            .contains("ALIBABA_CLOUD_ACCESS_KEY_SECRET"),
+            .contains("ALIBABA_CLOUD_ACCESS_KEY_SECRET is not"),
         "{error}"
     );
     let alone =
@@ -144,7 +150,19 @@ async fn missing_or_unknown_modes_and_fields_are_named() {
         ),
         (
             r#"{"current":"a","profiles":[{"name":"a","mode":"ChainableRamRoleArn"}]}"#,
-            "mode `ChainableRamRoleArn`",
+            "lacks `source_profile`",
+        ),
+        (
+            r#"{"current":"a","profiles":[{"name":"a","mode":"hidden-secret"}]}"#,
+            "a `mode` this SDK does not know",
+        ),
+        (
+            r#"{"current":"a","profiles":[{"name":"a","mode":"External"}]}"#,
+            "lacks `process_command`",
+        ),
+        (
+            r#"{"current":"a","profiles":[{"name":"a","mode":"OIDC","ram_role_arn":"r"}]}"#,
+            "lacks `oidc_provider_arn`",
         ),
         (
             r#"{"current":"a","profiles":[{"name":"a","mode":"AK","access_key_id":"i"}]}"#,
@@ -198,7 +216,15 @@ async fn ini_problems_name_the_file_and_what_is_wrong() {
         ("[default\n", ":1:"),
         ("[other]\ntype = access_key\n", "no section `[default]`"),
         ("[default]\naccess_key_id = x\n", "has no `type`"),
-        ("[default]\ntype = rsa_key_pair\n", "type `rsa_key_pair`"),
+        (
+            "[default]\ntype = rsa_key_pair\n",
+            "a `type` this SDK does not know",
+        ),
+        ("[default]\nhidden-secret\n", ":2: expected `key = value`"),
+        (
+            "[default]\ntype = oidc_role_arn\nrole_arn = r\n",
+            "lacks `oidc_provider_arn`",
+        ),
         (
             "[default]\ntype = access_key\naccess_key_secret = hidden-secret\n",
             "lacks `access_key_id`",
@@ -231,18 +257,32 @@ async fn ini_problems_name_the_file_and_what_is_wrong() {
 }
 
 #[tokio::test]
-async fn a_broken_profile_is_not_bypassed_for_a_later_provider() {
+async fn a_broken_profile_is_passed_over_unless_the_chain_stops_at_broken() {
     let home = TempDir::new("broken-first");
-    home.write(".aliyun/config.json", "not json");
+    home.write(".aliyun/config.json", "not json with hidden-secret");
     home.write(
         ".alibabacloud/credentials",
         "[default]\ntype = access_key\naccess_key_id = i\naccess_key_secret = s\n",
     );
-    let error = DefaultChain::new(env_with(&home, &[]))
+    let keys = DefaultChain::new(env_with(&home, &[]))
         .provide_credentials()
         .await
-        .unwrap_err();
-    assert!(error.to_string().contains("config.json"), "{error}");
+        .unwrap();
+    assert_eq!(keys.access_key_id(), "i");
+
+    let env = env_with(&home, &[]);
+    let strict = CredentialsChain::new()
+        .or_else(EnvironmentProvider::new(env.clone()))
+        .or_else(CliProfileProvider::new(env.clone()))
+        .or_else(IniFileProvider::new(env))
+        .stop_at_broken();
+    let error = strict.provide_credentials().await.unwrap_err();
+    let text = error.to_string();
+    assert!(
+        text.contains("config.json") && text.contains("line 1"),
+        "{text}"
+    );
+    assert!(!text.contains("hidden-secret"), "{text}");
 }
 
 #[tokio::test]
@@ -255,7 +295,14 @@ async fn when_nothing_yields_the_error_lists_every_attempt() {
     let providers: Vec<&str> = error.tried().iter().map(|e| e.provider).collect();
     assert_eq!(
         providers,
-        ["environment", "CLI profile", "credentials file"]
+        [
+            "environment",
+            "OIDC role",
+            "CLI profile",
+            "credentials file",
+            "ECS RAM role",
+            "credentials URI"
+        ]
     );
     let text = error.to_string();
     assert!(text.contains("ALIBABA_CLOUD_ACCESS_KEY_ID"), "{text}");
@@ -264,7 +311,7 @@ async fn when_nothing_yields_the_error_lists_every_attempt() {
         "{text}"
     );
     assert!(
-        text.contains(".alibabacloud/credentials does not exist"),
+        text.contains(".alibabacloud/credentials.ini exists"),
         "{text}"
     );
 }

@@ -32,7 +32,9 @@ pub(crate) fn describe(error: &reqwest::Error, timeout: Duration) -> String {
         return format!("timed out after {}", seconds(timeout));
     }
     let mut source = error.source();
+    let mut innermost = None;
     while let Some(cause) = source {
+        innermost = Some(cause.to_string());
         if let Some(io) = cause.downcast_ref::<std::io::Error>() {
             use std::io::ErrorKind;
             match io.kind() {
@@ -51,10 +53,20 @@ pub(crate) fn describe(error: &reqwest::Error, timeout: Duration) -> String {
         }
         source = cause.source();
     }
-    if error.is_connect() {
-        return format!("could not connect: {}", error.without_url_ref());
+    let innermost = innermost.unwrap_or_default();
+    if innermost.contains("connection closed before message completed") {
+        return "the connection was closed without an answer".into();
     }
-    error.without_url_ref()
+    let text = error.without_url_ref();
+    let text = if innermost.is_empty() || text.contains(&innermost) {
+        text
+    } else {
+        format!("{text}: {innermost}")
+    };
+    if error.is_connect() {
+        return format!("could not connect: {text}");
+    }
+    text
 }
 
 /// A duration as people write it: `1 s`, `1.5 s`, `250 ms`.
