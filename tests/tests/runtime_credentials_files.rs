@@ -367,3 +367,63 @@ fn the_region_comes_from_the_builder_then_the_variable_then_the_profile() {
         "{missing}"
     );
 }
+
+/// Collects the warnings emitted, as text.
+#[derive(Clone, Default)]
+struct Warnings(std::sync::Arc<std::sync::Mutex<String>>);
+
+struct Fields<'a>(&'a mut String);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        use std::fmt::Write as _;
+        let _ = write!(self.0, " {}={:?}", field.name(), value);
+    }
+}
+
+impl tracing::Subscriber for Warnings {
+    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+        *metadata.level() <= tracing::Level::WARN
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut line = String::new();
+        event.record(&mut Fields(&mut line));
+        let mut text = self.0.lock().unwrap();
+        text.push_str(&line);
+        text.push('\n');
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[tokio::test]
+async fn each_source_passed_over_is_a_warning_without_secrets() {
+    let warnings = Warnings::default();
+    let _guard = tracing::subscriber::set_default(warnings.clone());
+    let home = TempDir::new("warned");
+    home.write(
+        ".aliyun/config.json",
+        r#"{"current":"a","profiles":[{"name":"a","mode":"AK","access_key_id":"i","access_key_secret":"hidden-secret","expired_seconds":"hidden-secret-2"}]}"#,
+    );
+    home.write(
+        ".alibabacloud/credentials",
+        "[default]\ntype = access_key\naccess_key_id = LTAI-ini\naccess_key_secret = hidden-secret-3\n",
+    );
+    let env = env_with(
+        &home,
+        &[("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "hidden-secret-4")],
+    );
+    let keys = DefaultChain::new(env).provide_credentials().await.unwrap();
+    assert_eq!(keys.access_key_id(), "LTAI-ini");
+    let text = warnings.0.lock().unwrap().clone();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.contains("source=\"environment\""), "{text}");
+    assert!(text.contains("source=\"CLI profile\""), "{text}");
+    assert!(text.contains("does not have the expected fields"), "{text}");
+    assert!(!text.contains("hidden-secret"), "{text}");
+}

@@ -119,7 +119,9 @@ fn answer(
     let token_valid = token
         .and_then(|t| lock(&book.tokens).get(t).copied())
         .is_some_and(|expiry| expiry > now);
-    if !token_valid && !(token_less && token.is_none()) {
+    // The token-less flow: no token at all, where the instance allows it.
+    let allowed = token_valid || (token_less && token.is_none());
+    if !allowed {
         return (401, TEXT, format!("a valid {TOKEN_HEADER} is required"));
     }
     match role {
