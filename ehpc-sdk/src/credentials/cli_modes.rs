@@ -185,3 +185,45 @@ fn assume_role(
     }
     Ok(builder.configure_from(env).build())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn provider(profile: serde_json::Value, vars: &[(&str, &str)]) -> String {
+        let file: ConfigFile =
+            serde_json::from_value(serde_json::json!({"profiles": [profile]})).unwrap();
+        let env = Env::from_vars(vars.iter().copied());
+        let built = provider_for(&env, Path::new("config.json"), &file, "p").unwrap();
+        format!("{built:?}")
+    }
+
+    #[test]
+    fn role_profiles_call_the_sts_endpoint_of_their_region() {
+        let role = serde_json::json!({"name": "p", "mode": "RamRoleArn", "access_key_id": "i",
+            "access_key_secret": "s", "ram_role_arn": "arn", "sts_region": "cn-beijing", "enable_vpc": true});
+        let shown = provider(role.clone(), &[("ALIBABA_CLOUD_STS_REGION", "cn-shanghai")]);
+        assert!(
+            shown.contains("https://sts-vpc.cn-beijing.aliyuncs.com/"),
+            "{shown}"
+        );
+        let shown = provider(
+            role,
+            &[("ALIBABA_CLOUD_STS_ENDPOINT", "http://127.0.0.1:9")],
+        );
+        assert!(shown.contains("http://127.0.0.1:9"), "{shown}");
+        let oidc = serde_json::json!({"name": "p", "mode": "OIDC", "ram_role_arn": "arn",
+            "oidc_provider_arn": "provider", "oidc_token_file": "/t"});
+        let shown = provider(
+            oidc,
+            &[
+                ("ALIBABA_CLOUD_STS_REGION", "cn-shanghai"),
+                ("ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED", "true"),
+            ],
+        );
+        assert!(
+            shown.contains("https://sts-vpc.cn-shanghai.aliyuncs.com/"),
+            "{shown}"
+        );
+    }
+}

@@ -146,9 +146,13 @@ impl AssumeRoleProviderBuilder {
     /// What `env` asks for: `ALIBABA_CLOUD_STS_ENDPOINT` replaces the
     /// endpoint; `ALIBABA_CLOUD_STS_REGION` and
     /// `ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED` apply where
-    /// [`sts_region`](Self::sts_region) and [`vpc`](Self::vpc) were not set.
+    /// [`sts_region`](Self::sts_region) and [`vpc`](Self::vpc) were not set,
+    /// and `ALIBABA_CLOUD_ROLE_SESSION_NAME` where no session name was.
     pub fn configure_from(mut self, env: &Env) -> Self {
         self.endpoint.configure_from(env);
+        if self.session_name.is_none() {
+            self.session_name = env.get(super::oidc::SESSION_NAME_VAR);
+        }
         self
     }
 
