@@ -2,9 +2,9 @@
 //! mode of the CLI's `config.json`, each type of the INI file, the
 //! metadata service, the credentials URI, precedence, broken and
 //! unsupported sources, timeouts. Each row runs against a temporary home
-//! and a fresh emulator (STS, metadata service, credentials URI), never the
-//! network, and asserts the credentials found (and which service issued
-//! them) or the error.
+//! and the emulator (STS, metadata service, credentials URI; its faults and
+//! logs reset between rows), never the network, and asserts the
+//! credentials found (and which service issued them) or the error.
 
 mod runtime_support;
 
@@ -300,9 +300,13 @@ fn closed_port() -> String {
     format!("http://{addr}")
 }
 
-/// What went wrong with a row, or `None`.
-async fn run(index: usize) -> (String, Option<String>) {
-    let emulator = Emulator::start().await.unwrap();
+/// Runs row `index` against `emulator`, whose faults and request log it
+/// clears first; what went wrong, or `None`.
+async fn run(emulator: &Emulator, index: usize) -> (String, Option<String>) {
+    emulator.clear_faults();
+    emulator.clear_requests();
+    emulator.set_metadata_fault(None);
+    emulator.set_credentials_uri_fault(None);
     let home = TempDir::new("scenario");
     let ctx = Ctx {
         endpoint: emulator.endpoint(),
@@ -315,7 +319,7 @@ async fn run(index: usize) -> (String, Option<String>) {
     for (path, content) in &row.files {
         home.write(path, content);
     }
-    (row.setup)(&emulator);
+    (row.setup)(emulator);
     let mut vars: Vec<(String, String)> = vec![
         ("HOME".into(), ctx.home.clone()),
         ("ALIBABA_CLOUD_STS_ENDPOINT".into(), ctx.endpoint.clone()),
@@ -326,15 +330,27 @@ async fn run(index: usize) -> (String, Option<String>) {
         vars.retain(|(n, _)| n != name);
         vars.push((name.to_string(), value.clone()));
     }
+    let seen = Seen {
+        metadata: emulator.metadata_requests().len(),
+        uri: emulator.credentials_uri_requests(),
+    };
     let result = DefaultChain::new(Env::from_vars(vars))
         .provide_credentials()
         .await;
-    let problem = check(&emulator, &row.expect, result);
+    let problem = check(emulator, &seen, &row.expect, result);
     (row.name.to_string(), problem)
+}
+
+/// What the metadata service and the credentials URI had received before
+/// a row ran.
+struct Seen {
+    metadata: usize,
+    uri: usize,
 }
 
 fn check(
     emulator: &Emulator,
+    seen: &Seen,
     expect: &Expect,
     result: Result<ehpc_sdk::Credentials, ehpc_sdk::CredentialsError>,
 ) -> Option<String> {
@@ -351,7 +367,8 @@ fn check(
         (_, Err(error)) => return Some(format!("expected credentials, got: {error}")),
         (_, Ok(keys)) => keys,
     };
-    let metadata = emulator.metadata_requests();
+    let metadata = emulator.metadata_requests().split_off(seen.metadata);
+    let uri_requests = emulator.credentials_uri_requests() - seen.uri;
     match expect {
         Expect::Keys(id, token) => {
             if keys.access_key_id() != *id || keys.security_token() != *token {
@@ -394,11 +411,9 @@ fn check(
             }
         }
         Expect::Uri => {
-            if emulator.credentials_uri_requests() != 1 || !keys.access_key_id().starts_with("STS.")
-            {
+            if uri_requests != 1 || !keys.access_key_id().starts_with("STS.") {
                 return Some(format!(
-                    "expected one credentials-URI request, got {}",
-                    emulator.credentials_uri_requests()
+                    "expected one credentials-URI request, got {uri_requests}"
                 ));
             }
         }
@@ -407,8 +422,8 @@ fn check(
     None
 }
 
-// Rows run one after another: the emulator shares the test's runtime, and
-// a row's metadata service must answer within the provider's 1 s timeout.
+// Rows run one after another against one emulator: each row's request
+// counts are its own.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_setup_finds_what_the_official_chain_finds() {
     let count = rows(&Ctx {
@@ -419,9 +434,10 @@ async fn every_setup_finds_what_the_official_chain_finds() {
         closed: String::new(),
     })
     .len();
+    let emulator = Emulator::start().await.unwrap();
     let mut failures = Vec::new();
     for index in 0..count {
-        let (name, problem) = run(index).await;
+        let (name, problem) = run(&emulator, index).await;
         if let Some(problem) = problem {
             failures.push(format!("{name}: {problem}"));
         }
