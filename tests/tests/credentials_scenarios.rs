@@ -449,3 +449,120 @@ async fn every_setup_finds_what_the_official_chain_finds() {
         failures.join("\n")
     );
 }
+
+/// A CloudSSO portal on loopback: answers `POST /cloud-credentials` when
+/// the bearer token and the body are right, 401 otherwise; counts requests.
+async fn sso_portal() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/device/login", listener.local_addr().unwrap());
+    let requests = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&requests);
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let counter = std::sync::Arc::clone(&counter);
+            tokio::spawn(async move {
+                let mut received = Vec::new();
+                let mut buffer = [0u8; 4096];
+                let (head, body) = loop {
+                    let read = stream.read(&mut buffer).await.unwrap_or(0);
+                    if read == 0 {
+                        return;
+                    }
+                    received.extend_from_slice(&buffer[..read]);
+                    let text = String::from_utf8_lossy(&received).to_string();
+                    if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                        let length = head
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                            })
+                            .unwrap_or(0);
+                        if body.len() >= length {
+                            break (head.to_string(), body.to_string());
+                        }
+                    }
+                };
+                counter.fetch_add(1, Ordering::SeqCst);
+                let authorized = head.starts_with("POST /cloud-credentials ")
+                    && head
+                        .lines()
+                        .any(|l| l.eq_ignore_ascii_case("authorization: Bearer sso-access-token"))
+                    && body.contains("\"AccountId\":\"1234567890123456\"")
+                    && body.contains("\"AccessConfigurationId\":\"ac-hpc\"");
+                let (status, answer) = if authorized {
+                    (
+                        "200 OK",
+                        r#"{"CloudCredential":{"AccessKeyId":"STS.sso","AccessKeySecret":"s","SecurityToken":"sso-token","Expiration":"2099-01-01T00:00:00Z"},"RequestId":"r"}"#,
+                    )
+                } else {
+                    ("401 Unauthorized", r#"{"ErrorCode":"InvalidAccessToken"}"#)
+                };
+                let reply = format!("HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}", answer.len());
+                let _ = stream.write_all(reply.as_bytes()).await;
+            });
+        }
+    });
+    (url, requests)
+}
+
+#[tokio::test]
+async fn a_cloud_sso_profile_uses_the_stored_access_token() {
+    let (url, requests) = sso_portal().await;
+    let home = TempDir::new("sso");
+    let in_an_hour = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 3600;
+    let profile = |token: &str, expire: u64| {
+        config(
+            "sso",
+            json!([{"name": "sso", "mode": "CloudSSO", "cloud_sso_sign_in_url": url,
+                "cloud_sso_account_id": "1234567890123456", "cloud_sso_access_config": "ac-hpc",
+                "access_token": token, "cloud_sso_access_token_expire": expire}]),
+        )
+    };
+    let env = Env::from_vars([
+        ("HOME", home.path().display().to_string()),
+        ("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true".to_string()),
+    ]);
+    home.write(
+        ".aliyun/config.json",
+        profile("sso-access-token", in_an_hour),
+    );
+    let keys = DefaultChain::new(env.clone())
+        .provide_credentials()
+        .await
+        .unwrap();
+    assert_eq!(keys.access_key_id(), "STS.sso");
+    assert_eq!(keys.security_token(), Some("sso-token"));
+    assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 1);
+
+    home.write(".aliyun/config.json", profile("wrong-token", in_an_hour));
+    let error = DefaultChain::new(env.clone())
+        .provide_credentials()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("HTTP 401") && error.contains("aliyun configure --mode CloudSSO"),
+        "{error}"
+    );
+    assert!(!error.contains("wrong-token"), "{error}");
+
+    home.write(
+        ".aliyun/config.json",
+        profile("sso-access-token", in_an_hour - 7200),
+    );
+    let error = DefaultChain::new(env)
+        .provide_credentials()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("access token that expired"), "{error}");
+    assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 2);
+}

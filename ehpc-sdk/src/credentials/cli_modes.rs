@@ -119,12 +119,31 @@ fn build(
         "External" => Arc::new(ExternalProcessProvider::new(
             fields.need("process_command", &profile.process_command)?,
         )),
-        "CloudSSO" | "OAuth" => {
-            return Err(invalid(format!(
-                "has mode {mode}, whose sign-in goes through a browser portal that this SDK \
-                 does not run; it needs `aliyun configure` in another mode \
-                 (AK, RamRoleArn, EcsRamRole, OIDC, External), or credentials from another source"
-            )))
+        "CloudSSO" => {
+            let (Some(url), Some(account), Some(config), Some(token), Some(expires)) = (
+                some(&profile.cloud_sso_sign_in_url),
+                some(&profile.cloud_sso_account_id),
+                some(&profile.cloud_sso_access_config),
+                some(&profile.access_token),
+                profile.cloud_sso_access_token_expire,
+            ) else {
+                return Err(invalid(format!(
+                    "(mode CloudSSO) lacks the sign-in the CLI stores; {}",
+                    super::cloud_sso::SIGN_IN_AGAIN
+                )));
+            };
+            Arc::new(
+                super::cloud_sso::CloudSsoProvider::new(&url, account, config, token, expires)
+                    .map_err(&invalid)?,
+            )
+        }
+        "OAuth" => {
+            return Err(invalid(
+                "has mode OAuth, whose token exchange this SDK does not run; it needs \
+                 `aliyun configure` in another mode (AK, RamRoleArn, EcsRamRole, OIDC, External, \
+                 CloudSSO), or credentials from another source"
+                    .to_string(),
+            ))
         }
         _ => {
             return Err(invalid(format!(

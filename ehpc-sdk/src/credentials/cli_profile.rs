@@ -28,9 +28,12 @@ pub(crate) const PROVIDER: &str = "CLI profile";
 /// - `OIDC`: `ram_role_arn` assumed with the token in `oidc_token_file`
 ///   through `oidc_provider_arn`;
 /// - `External`: the keys `process_command` prints;
-/// - `CloudSSO`, `OAuth`: an error saying the profile needs
-///   `aliyun configure` in another mode (their sign-in flows go through a
-///   browser portal).
+/// - `CloudSSO`: the keys of `cloud_sso_access_config` in account
+///   `cloud_sso_account_id`, from the portal of `cloud_sso_sign_in_url`, with
+///   the `access_token` the CLI stored when it signed in; once that token
+///   has expired, an error saying the profile needs `aliyun configure`;
+/// - `OAuth`: an error saying the profile needs `aliyun configure` in
+///   another mode.
 ///
 /// The role modes call the STS endpoint of `sts_region` (its VPC endpoint
 /// with `enable_vpc`), else of `ALIBABA_CLOUD_STS_REGION`, else the global
@@ -84,6 +87,11 @@ pub(crate) struct Profile {
     pub(crate) process_command: Option<String>,
     pub(crate) sts_region: Option<String>,
     pub(crate) enable_vpc: Option<bool>,
+    pub(crate) cloud_sso_sign_in_url: Option<String>,
+    pub(crate) cloud_sso_account_id: Option<String>,
+    pub(crate) cloud_sso_access_config: Option<String>,
+    pub(crate) access_token: Option<String>,
+    pub(crate) cloud_sso_access_token_expire: Option<u64>,
 }
 
 impl CliProfileProvider {

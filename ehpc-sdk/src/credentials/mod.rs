@@ -36,6 +36,7 @@ mod cache;
 mod chain;
 mod cli_modes;
 mod cli_profile;
+mod cloud_sso;
 mod credentials_uri;
 mod env;
 mod environment;
