@@ -178,6 +178,28 @@ impl<T: SensitiveShape> SensitiveShape for Vec<T> {
     }
 }
 
+/// `(name, value)` parameters shown as a `Debug` list, the values of secret
+/// ones replaced and the others passed through [`redact_text`] (a value
+/// may be JSON holding a password).
+pub(crate) struct RedactedPairs<I>(pub(crate) I);
+
+impl<'a, I> fmt::Debug for RedactedPairs<I>
+where
+    I: Iterator<Item = (&'a str, &'a str)> + Clone,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = self.0.clone().map(|(name, value)| {
+            let value = if is_sensitive_name(name) {
+                Cow::Borrowed(REDACTED)
+            } else {
+                redact_text(value)
+            };
+            (name, value)
+        });
+        f.debug_list().entries(shown).finish()
+    }
+}
+
 fn is_name_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'-')
 }
