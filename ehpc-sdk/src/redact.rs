@@ -64,7 +64,11 @@ pub fn redact_text(text: &str) -> Cow<'_, str> {
         if !is_sensitive_name(name) {
             continue;
         }
-        if let Some((from, to)) = secret_value(bytes, i, name.contains('-')) {
+        if let Some(Found { from, to, spaced }) = secret_value(bytes, i, name.contains('-')) {
+            if already_redacted(text, from, to, spaced) {
+                i = from + REDACTED.len();
+                continue;
+            }
             if to > from {
                 let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
                 out.push_str(&text[copied..from]);
@@ -200,6 +204,25 @@ where
     }
 }
 
+/// A secret value's place in the text.
+struct Found {
+    from: usize,
+    to: usize,
+    /// Ends at white space: [`REDACTED`], which holds spaces, was never
+    /// wholly inside such a value.
+    spaced: bool,
+}
+
+/// Whether the value at `from..to` is [`REDACTED`] already, so redacting
+/// twice changes nothing.
+fn already_redacted(text: &str, from: usize, to: usize, spaced: bool) -> bool {
+    if spaced {
+        text[from..].starts_with(REDACTED)
+    } else {
+        &text[from..to] == REDACTED
+    }
+}
+
 fn is_name_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'-')
 }
@@ -216,18 +239,23 @@ fn starts_name(bytes: &[u8], i: usize) -> bool {
     }
 }
 
-/// The byte range of the value that follows a secret name ending at `at`,
-/// if a separator follows it.
-fn secret_value(bytes: &[u8], at: usize, header_like: bool) -> Option<(usize, usize)> {
+/// The value that follows a secret name ending at `at`, if a separator
+/// follows it.
+fn secret_value(bytes: &[u8], at: usize, header_like: bool) -> Option<Found> {
     let rest = &bytes[at..];
+    let spaced = |from| Found {
+        from,
+        to: query_value_end(bytes, from),
+        spaced: true,
+    };
     if rest.first() == Some(&b'=') {
-        return Some((at + 1, query_value_end(bytes, at + 1)));
+        return Some(spaced(at + 1));
     }
     if rest.len() >= 3 && rest[..3].eq_ignore_ascii_case(b"%3D") {
-        return Some((at + 3, query_value_end(bytes, at + 3)));
+        return Some(spaced(at + 3));
     }
-    if let Some(range) = json_value(bytes, at) {
-        return Some(range);
+    if let Some(value) = json_value(bytes, at) {
+        return Some(value);
     }
     if header_like && rest.first() == Some(&b':') {
         let from = skip_spaces(bytes, at + 1);
@@ -235,7 +263,11 @@ fn secret_value(bytes: &[u8], at: usize, header_like: bool) -> Option<(usize, us
             .iter()
             .position(|b| matches!(b, b'\r' | b'\n'))
             .map_or(bytes.len(), |p| from + p);
-        return Some((from, to));
+        return Some(Found {
+            from,
+            to,
+            spaced: false,
+        });
     }
     None
 }
@@ -262,7 +294,7 @@ fn query_value_end(bytes: &[u8], from: usize) -> usize {
 
 /// `"Name": value` after the name (the opening quote of the name is before
 /// `at`); also `\"Name\":\"value\"` inside a JSON string.
-fn json_value(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
+fn json_value(bytes: &[u8], at: usize) -> Option<Found> {
     let mut i = at;
     let escaped = bytes.get(i) == Some(&b'\\');
     if escaped {
@@ -286,21 +318,28 @@ fn json_value(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
         let mut j = from;
         while j < bytes.len() {
             match bytes[j] {
-                b'\\' if escaped && bytes.get(j + 1) == Some(&b'"') => return Some((from, j)),
+                b'\\' if escaped && bytes.get(j + 1) == Some(&b'"') => break,
                 b'\\' if !escaped => j += 2,
-                b'"' => return Some((from, j)),
+                b'"' => break,
                 _ => j += 1,
             }
         }
-        return Some((from, bytes.len()));
+        return Some(Found {
+            from,
+            to: j.min(bytes.len()),
+            spaced: false,
+        });
     }
     // A number, boolean or null: up to the next delimiter.
     let end = bytes[i..]
         .iter()
         .position(|b| matches!(b, b',' | b'}' | b']' | b'\\') || b.is_ascii_whitespace())
         .map_or(bytes.len(), |p| i + p);
-    let value = &bytes[i..end];
-    (value != b"null").then_some((i, end))
+    (&bytes[i..end] != b"null").then_some(Found {
+        from: i,
+        to: end,
+        spaced: true,
+    })
 }
 
 fn skip_spaces(bytes: &[u8], mut i: usize) -> usize {
@@ -385,6 +424,21 @@ mod tests {
             assert!(!redacted.contains(secret), "{redacted}");
         }
         assert!(redacted.ends_with("\r\nHost: x"), "{redacted}");
+    }
+
+    #[test]
+    fn redacting_twice_changes_nothing() {
+        for text in [
+            "a?Signature=x&SecurityToken=y z",
+            r#"{"Password": "p", "Echo": "{\"AccessKeySecret\":\"s\"}"}"#,
+            "x-acs-security-token: t\r\n",
+            "GET&%2F&SecurityToken%3Dt%26",
+            r#"{"Password": 12} "Password": "** redacted **tail""#,
+        ] {
+            let once = redact_text(text).into_owned();
+            assert_ne!(once, text);
+            assert_eq!(redact_text(&once), once);
+        }
     }
 
     #[test]
