@@ -245,11 +245,19 @@ pub struct ResponseError {
     request_id: Option<String>,
     body_prefix: String,
     body_len: usize,
-    /// A redirect's target, without its query.
-    location: Option<String>,
-    /// The limit a body was longer than.
-    body_limit: Option<usize>,
+    kind: ResponseKind,
     source: Option<serde_json::Error>,
+}
+
+/// What was unexpected about an answer.
+#[derive(Debug)]
+enum ResponseKind {
+    /// The body is not the JSON expected.
+    Unparseable,
+    /// A redirect, with its target without the query.
+    Redirect(Option<Box<str>>),
+    /// The body was longer than this limit.
+    TooLarge(usize),
 }
 
 impl ResponseError {
@@ -267,8 +275,7 @@ impl ResponseError {
             request_id,
             body_prefix: redacted_prefix(body),
             body_len: body.len(),
-            location: None,
-            body_limit: None,
+            kind: ResponseKind::Unparseable,
             source,
         }
     }
@@ -283,10 +290,10 @@ impl ResponseError {
         request_id: Option<String>,
     ) -> Self {
         let mut error = ResponseError::new(operation, status, body, request_id, None);
-        error.location = location.map(|l| {
+        error.kind = ResponseKind::Redirect(location.map(|l| {
             let end = l.find(['?', '#']).unwrap_or(l.len());
-            l[..end].to_string()
-        });
+            l[..end].into()
+        }));
         error
     }
 
@@ -300,7 +307,7 @@ impl ResponseError {
     ) -> Self {
         let mut error = ResponseError::new(operation, status, b"", request_id, None);
         error.body_len = read;
-        error.body_limit = Some(limit);
+        error.kind = ResponseKind::TooLarge(limit);
         error
     }
 
@@ -326,18 +333,24 @@ impl ResponseError {
 
     /// Whether the answer was a redirect (3xx), which is never followed.
     pub fn is_redirect(&self) -> bool {
-        (300..400).contains(&self.status)
+        matches!(self.kind, ResponseKind::Redirect(_))
     }
 
     /// A redirect's `Location`, without its query and fragment.
     pub fn location(&self) -> Option<&str> {
-        self.location.as_deref()
+        match &self.kind {
+            ResponseKind::Redirect(location) => location.as_deref(),
+            _ => None,
+        }
     }
 
     /// The client's body limit, when the body was longer than it (see
     /// [`ClientBuilder::max_response_body`](crate::ClientBuilder::max_response_body)).
     pub fn body_limit_exceeded(&self) -> Option<usize> {
-        self.body_limit
+        match self.kind {
+            ResponseKind::TooLarge(limit) => Some(limit),
+            _ => None,
+        }
     }
 }
 
@@ -373,18 +386,21 @@ impl fmt::Display for ResponseError {
         if let Some(id) = &self.request_id {
             write!(f, ", request id {id}")?;
         }
-        if let Some(limit) = self.body_limit {
-            return write!(
-                f,
-                "): the body is longer than the client's limit of {limit} bytes; reading stopped"
-            );
-        }
-        if self.is_redirect() {
-            write!(f, "): a redirect, not followed")?;
-            if let Some(location) = &self.location {
-                write!(f, ", to {location}")?;
+        match &self.kind {
+            ResponseKind::TooLarge(limit) => {
+                return write!(
+                    f,
+                    "): the body is longer than the client's limit of {limit} bytes; reading stopped"
+                );
             }
-            return Ok(());
+            ResponseKind::Redirect(location) => {
+                write!(f, "): a redirect, not followed")?;
+                if let Some(location) = location {
+                    write!(f, ", to {location}")?;
+                }
+                return Ok(());
+            }
+            ResponseKind::Unparseable => {}
         }
         if self.body_len == 0 {
             write!(f, "): empty body")
