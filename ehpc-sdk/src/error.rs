@@ -228,8 +228,14 @@ impl StdError for TransportError {
 /// How much of an unparseable body is kept.
 pub const BODY_PREFIX_LIMIT: usize = 1024;
 
-/// The service (or a proxy in front of it) answered with a body that is
-/// not the JSON expected: HTML, empty, truncated or malformed.
+/// The service (or a proxy in front of it) answered with something other
+/// than the JSON expected: a body that is HTML, empty, truncated or
+/// malformed; a redirect (never followed: an RPC endpoint does not
+/// redirect, and following would hand the signed request to another host);
+/// or a body longer than the client's limit (reading stopped there).
+///
+/// The kept body prefix has the values of secret parameters redacted (see
+/// [`redact`](crate::redact)).
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct ResponseError {
@@ -239,7 +245,19 @@ pub struct ResponseError {
     request_id: Option<String>,
     body_prefix: String,
     body_len: usize,
+    kind: ResponseKind,
     source: Option<serde_json::Error>,
+}
+
+/// What was unexpected about an answer.
+#[derive(Debug)]
+enum ResponseKind {
+    /// The body is not the JSON expected.
+    Unparseable,
+    /// A redirect, with its target without the query.
+    Redirect(Option<Box<str>>),
+    /// The body was longer than this limit.
+    TooLarge(usize),
 }
 
 impl ResponseError {
@@ -250,23 +268,47 @@ impl ResponseError {
         request_id: Option<String>,
         source: Option<serde_json::Error>,
     ) -> Self {
-        let mut end = body.len().min(BODY_PREFIX_LIMIT);
-        // Cutting at the limit may split a character: end the prefix before
-        // it rather than show a replacement character.
-        if let Err(error) = std::str::from_utf8(&body[..end]) {
-            if error.error_len().is_none() {
-                end = error.valid_up_to();
-            }
-        }
         ResponseError {
             operation,
             attempts: 1,
             status,
             request_id,
-            body_prefix: String::from_utf8_lossy(&body[..end]).into_owned(),
+            body_prefix: redacted_prefix(body),
             body_len: body.len(),
+            kind: ResponseKind::Unparseable,
             source,
         }
+    }
+
+    /// A 3xx answer, not followed. `location` is kept without its query
+    /// and fragment, which may hold signed parameters.
+    pub(crate) fn redirect(
+        operation: &'static str,
+        status: u16,
+        location: Option<&str>,
+        body: &[u8],
+        request_id: Option<String>,
+    ) -> Self {
+        let mut error = ResponseError::new(operation, status, body, request_id, None);
+        error.kind = ResponseKind::Redirect(location.map(|l| {
+            let end = l.find(['?', '#']).unwrap_or(l.len());
+            l[..end].into()
+        }));
+        error
+    }
+
+    /// A body longer than `limit`; `read` bytes of it were read.
+    pub(crate) fn too_large(
+        operation: &'static str,
+        status: u16,
+        limit: usize,
+        read: usize,
+        request_id: Option<String>,
+    ) -> Self {
+        let mut error = ResponseError::new(operation, status, b"", request_id, None);
+        error.body_len = read;
+        error.kind = ResponseKind::TooLarge(limit);
+        error
     }
 
     pub fn status(&self) -> u16 {
@@ -278,14 +320,60 @@ impl ResponseError {
         self.request_id.as_deref()
     }
 
-    /// The first [`BODY_PREFIX_LIMIT`] bytes of the body.
+    /// The first [`BODY_PREFIX_LIMIT`] bytes of the body, secrets redacted.
     pub fn body_prefix(&self) -> &str {
         &self.body_prefix
     }
 
+    /// The body's length; for a body over the limit, the bytes read
+    /// before reading stopped.
     pub fn body_len(&self) -> usize {
         self.body_len
     }
+
+    /// Whether the answer was a redirect (3xx), which is never followed.
+    pub fn is_redirect(&self) -> bool {
+        matches!(self.kind, ResponseKind::Redirect(_))
+    }
+
+    /// A redirect's `Location`, without its query and fragment.
+    pub fn location(&self) -> Option<&str> {
+        match &self.kind {
+            ResponseKind::Redirect(location) => location.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The client's body limit, when the body was longer than it (see
+    /// [`ClientBuilder::max_response_body`](crate::ClientBuilder::max_response_body)).
+    pub fn body_limit_exceeded(&self) -> Option<usize> {
+        match self.kind {
+            ResponseKind::TooLarge(limit) => Some(limit),
+            _ => None,
+        }
+    }
+}
+
+/// The start of `body` as text, secrets redacted, at most
+/// [`BODY_PREFIX_LIMIT`] bytes. Redacted before it is cut, so a secret
+/// split by the limit is not half shown.
+fn redacted_prefix(body: &[u8]) -> String {
+    // Room for a secret value that starts before the limit and ends after.
+    let window = &body[..body.len().min(BODY_PREFIX_LIMIT * 4)];
+    let text = String::from_utf8_lossy(window);
+    let redacted = crate::redact::redact_text(&text);
+    let mut end = redacted.len().min(BODY_PREFIX_LIMIT);
+    // Cutting at the limit may split a character: end the prefix before it
+    // rather than show a replacement character.
+    while !redacted.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut prefix = redacted[..end].to_string();
+    // A character the window's end split shows as a replacement character.
+    if end == redacted.len() && window.len() < body.len() && prefix.ends_with('\u{FFFD}') {
+        prefix.pop();
+    }
+    prefix
 }
 
 impl fmt::Display for ResponseError {
@@ -297,6 +385,22 @@ impl fmt::Display for ResponseError {
         )?;
         if let Some(id) = &self.request_id {
             write!(f, ", request id {id}")?;
+        }
+        match &self.kind {
+            ResponseKind::TooLarge(limit) => {
+                return write!(
+                    f,
+                    "): the body is longer than the client's limit of {limit} bytes; reading stopped"
+                );
+            }
+            ResponseKind::Redirect(location) => {
+                write!(f, "): a redirect, not followed")?;
+                if let Some(location) = location {
+                    write!(f, ", to {location}")?;
+                }
+                return Ok(());
+            }
+            ResponseKind::Unparseable => {}
         }
         if self.body_len == 0 {
             write!(f, "): empty body")
@@ -335,12 +439,15 @@ struct ServiceErrorFields {
 pub const THROTTLING_CODES: &[&str] = &["Throttling", "Throttling.User", "Throttling.Api"];
 
 impl ServiceError {
-    /// Reads an error body; `None` when it has no `Code`.
+    /// Reads an error body; `None` when it has no `Code`. The values of
+    /// secret parameters in it are redacted (see [`redact`](crate::redact)):
+    /// a proxy or a signature error may echo the signed request.
     pub(crate) fn from_body(
         operation: &'static str,
         status: u16,
-        body: serde_json::Map<String, serde_json::Value>,
+        mut body: serde_json::Map<String, serde_json::Value>,
     ) -> Option<Self> {
+        crate::redact::redact_json_map(&mut body);
         let text = |key: &str| body.get(key).and_then(|v| v.as_str()).map(str::to_string);
         let code = text("Code")?;
         Some(ServiceError(Box::new(ServiceErrorFields {
@@ -406,7 +513,8 @@ impl ServiceError {
         self.0.recommend.as_deref()
     }
 
-    /// The whole error body, including fields such as `AccessDeniedDetail`.
+    /// The whole error body, including fields such as `AccessDeniedDetail`,
+    /// with the values of secret parameters redacted.
     pub fn body(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.0.body
     }

@@ -43,11 +43,14 @@ mod retry;
 mod generated;
 #[doc(hidden)]
 pub mod operation_support;
+pub mod redact;
 pub mod signing;
 #[doc(hidden)]
 pub mod wire;
 
-pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_READ_TIMEOUT,
+};
 pub use config::CallOptions;
 pub use credentials::{Credentials, CredentialsError, ProvideCredentials, ProvideFuture};
 pub use endpoint::ConfigError;

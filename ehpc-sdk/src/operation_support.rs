@@ -65,11 +65,21 @@ pub trait OperationError: From<ServiceError> + std::error::Error + Send + Sync +
     fn details(&self) -> &ServiceError;
 }
 
-/// Request parameters as wire `(name, value)` pairs.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Request parameters as wire `(name, value)` pairs. `Debug` redacts the
+/// values of secret parameters (see [`crate::redact`]).
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Params {
     /// Names known when the code was written are borrowed, not copied.
     pairs: Vec<(Cow<'static, str>, String)>,
+}
+
+impl std::fmt::Debug for Params {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let pairs = self.pairs.iter().map(|(n, v)| (n.as_ref(), v.as_str()));
+        f.debug_struct("Params")
+            .field("pairs", &crate::redact::RedactedPairs(pairs))
+            .finish()
+    }
 }
 
 /// A scalar parameter value.

@@ -41,6 +41,8 @@ pub mod de {
     }
     lenient_number!(i32 => as_i64, i64 => as_i64);
 
+    /// Only finite values: `"1e400"`, `"inf"` or `"NaN"` in a string would
+    /// decode to a value JSON cannot carry back (it re-encodes as `null`).
     impl Lenient for f64 {
         fn from_json(value: Value) -> Result<Self, String> {
             let parsed = match &value {
@@ -48,7 +50,11 @@ pub mod de {
                 Value::String(s) => s.trim().parse::<f64>().ok(),
                 _ => None,
             };
-            parsed.ok_or_else(|| format!("expected a number, found {value}"))
+            match parsed {
+                Some(number) if number.is_finite() => Ok(number),
+                Some(_) => Err(format!("expected a finite number, found {value}")),
+                None => Err(format!("expected a number, found {value}")),
+            }
         }
     }
 
@@ -66,18 +72,83 @@ pub mod de {
     }
 
     /// An optional scalar; `null` and `""` for non-strings are `None`.
+    ///
+    /// Decoded as the value is read, so a refused value's error points at
+    /// it (line and column), not at the end of the object around it.
     pub fn scalar<'de, D: Deserializer<'de>, T: Lenient + 'static>(
         deserializer: D,
     ) -> Result<Option<T>, D::Error> {
-        match Value::deserialize(deserializer)? {
-            Value::Null => Ok(None),
-            Value::String(s)
-                if s.is_empty()
-                    && std::any::TypeId::of::<T>() != std::any::TypeId::of::<String>() =>
-            {
-                Ok(None)
+        deserializer.deserialize_any(ScalarVisitor(std::marker::PhantomData))
+    }
+
+    struct ScalarVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<T: Lenient + 'static> ScalarVisitor<T> {
+        fn decode<E: de::Error>(value: Value) -> Result<Option<T>, E> {
+            match value {
+                Value::Null => Ok(None),
+                Value::String(s)
+                    if s.is_empty()
+                        && std::any::TypeId::of::<T>() != std::any::TypeId::of::<String>() =>
+                {
+                    Ok(None)
+                }
+                value => T::from_json(value).map(Some).map_err(E::custom),
             }
-            value => T::from_json(value).map(Some).map_err(de::Error::custom),
+        }
+    }
+
+    impl<'de, T: Lenient + 'static> de::Visitor<'de> for ScalarVisitor<T> {
+        type Value = Option<T>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a scalar value")
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Self::decode(Value::Bool(v))
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Self::decode(Value::from(v))
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Self::decode(Value::from(v))
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Self::decode(Value::from(v))
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Self::decode(Value::String(v.to_string()))
+        }
+
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Self::decode(Value::String(v))
+        }
+
+        fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            let value = Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+            Self::decode(value)
+        }
+
+        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            let value = Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
+            Self::decode(value)
         }
     }
 
@@ -198,5 +269,56 @@ mod tests {
         assert!(empty.ids.is_empty());
         assert!(serde_json::from_value::<Sample>(json!({"count": "x"})).is_err());
         assert!(serde_json::from_value::<Sample>(json!({"count": 3_000_000_000u64})).is_err());
+    }
+
+    #[derive(Debug, Deserialize, serde::Serialize)]
+    struct Measure {
+        #[serde(default, deserialize_with = "de::scalar")]
+        value: Option<f64>,
+    }
+
+    #[test]
+    fn floats_survive_their_own_encoding() {
+        let sixty_digits = format!(r#"{{"value": {}}}"#, "123456789".repeat(6) + "123456");
+        let mut texts = vec![
+            sixty_digits,
+            r#"{"value": 0.1}"#.to_string(),
+            r#"{"value": "2.2250738585072014e-308"}"#.to_string(),
+            r#"{"value": 1.7976931348623157e308}"#.to_string(),
+            r#"{"value": 9007199254740993}"#.to_string(),
+        ];
+        // Values spread over the whole range of bit patterns.
+        let mut bits = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..2000 {
+            bits = bits
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let value = f64::from_bits(bits);
+            if value.is_finite() {
+                texts.push(serde_json::to_string(&Measure { value: Some(value) }).unwrap());
+            }
+        }
+        for text in texts {
+            let first: Measure = serde_json::from_str(&text).unwrap();
+            let again: Measure =
+                serde_json::from_str(&serde_json::to_string(&first).unwrap()).unwrap();
+            let (a, b) = (first.value.unwrap(), again.value.unwrap());
+            assert_eq!(a.to_bits(), b.to_bits(), "{text}");
+        }
+    }
+
+    #[test]
+    fn non_finite_numbers_are_refused_where_they_are() {
+        for text in ["1e400", "-1e400", "inf", "-infinity", "NaN", " nan "] {
+            let body = format!("{{\n  \"value\": \"{text}\"\n}}");
+            let error = serde_json::from_str::<Measure>(&body).unwrap_err();
+            assert!(
+                error.to_string().contains("expected a finite number"),
+                "{text}: {error}"
+            );
+            assert_eq!(error.line(), 2, "{text}: {error}");
+        }
+        // A number literal out of range is refused by the JSON parser itself.
+        assert!(serde_json::from_str::<Measure>(r#"{"value": 1e400}"#).is_err());
     }
 }

@@ -1,7 +1,9 @@
 //! Client configuration.
 
 use super::send::{PreparedSigning, SigningKeyCache};
-use super::{Client, Inner, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT};
+use super::{
+    Client, Inner, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_READ_TIMEOUT,
+};
 use crate::credentials::{self, Credentials, DefaultChain, Env, ProvideCredentials};
 use crate::endpoint::{self, ConfigError};
 use crate::retry::{Jitter, RetryBudget, RetryConfig};
@@ -27,6 +29,7 @@ pub struct ClientBuilder {
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
     retry: Option<RetryConfig>,
+    max_response_body: Option<usize>,
     user_agent_suffix: Option<String>,
     env: Option<Env>,
 }
@@ -115,14 +118,16 @@ impl ClientBuilder {
         self
     }
 
-    /// Limit between reads of an answer (default 10 s).
+    /// Limit between reads of an answer (default 10 s); also part of the
+    /// default attempt timeout (see [`attempt_timeout`](Self::attempt_timeout)).
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
         self.read_timeout = Some(timeout);
         self
     }
 
     /// Limit for each attempt, from fetching credentials to the end of the
-    /// answer (default none: the connect and read timeouts bound it).
+    /// answer, headers and body (default: the connect timeout plus the read
+    /// timeout, 15 s, so an answer trickled slowly still ends).
     /// Overridable per call with [`CallOptions`](crate::CallOptions).
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = Some(timeout);
@@ -158,6 +163,17 @@ impl ClientBuilder {
     /// ```
     pub fn retry_config(mut self, retry: RetryConfig) -> Self {
         self.retry = Some(retry);
+        self
+    }
+
+    /// The most bytes of an answer's body the client reads (default
+    /// [`DEFAULT_MAX_RESPONSE_BODY`], 16 MiB). A longer body, announced by
+    /// `Content-Length` or found while reading, ends the attempt with a
+    /// [`ResponseError`](crate::ResponseError) that gives the status and the
+    /// limit ([`body_limit_exceeded`](crate::ResponseError::body_limit_exceeded));
+    /// nothing more is read and the call is not retried.
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = Some(bytes);
         self
     }
 
@@ -202,9 +218,15 @@ impl ClientBuilder {
             user_agent.push(' ');
             user_agent.push_str(suffix);
         }
+        let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+        let read_timeout = self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT);
         let http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-            .read_timeout(self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT))
+            .connect_timeout(connect_timeout)
+            .read_timeout(read_timeout)
+            // An RPC endpoint never redirects; following one would hand the
+            // signed request (and a Referer quoting it) to another host.
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
             .user_agent(user_agent)
             .build()
             .map_err(|e| ConfigError::InvalidEndpoint {
@@ -225,7 +247,11 @@ impl ClientBuilder {
                 signing_keys: SigningKeyCache::default(),
                 nonces: NonceSource::default(),
                 retry: self.retry.unwrap_or_default(),
-                attempt_timeout: self.attempt_timeout,
+                max_response_body: self.max_response_body.unwrap_or(DEFAULT_MAX_RESPONSE_BODY),
+                attempt_timeout: Some(
+                    self.attempt_timeout
+                        .unwrap_or(connect_timeout + read_timeout),
+                ),
                 operation_timeout: self.operation_timeout,
                 retry_budget: RetryBudget::default(),
                 jitter: Jitter::default(),

@@ -11,15 +11,18 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+mod body;
 mod builder;
 mod send;
 
+pub use body::DEFAULT_MAX_RESPONSE_BODY;
 pub use builder::ClientBuilder;
 use send::RawError;
 
 /// Default limit for establishing a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// Default limit between reads of an answer.
+/// Default limit between reads of an answer. With the connect timeout it
+/// also makes the default attempt timeout, which bounds the whole answer.
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// An E-HPC client. Build it once with [`Client::builder`] and clone it
@@ -44,6 +47,8 @@ struct Inner {
     signing_keys: send::SigningKeyCache,
     nonces: NonceSource,
     retry: RetryConfig,
+    /// The most bytes of an answer's body read.
+    max_response_body: usize,
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
     retry_budget: RetryBudget,
@@ -59,6 +64,7 @@ impl fmt::Debug for Client {
             .field("retry", &self.inner.retry)
             .field("attempt_timeout", &self.inner.attempt_timeout)
             .field("operation_timeout", &self.inner.operation_timeout)
+            .field("max_response_body", &self.inner.max_response_body)
             .finish_non_exhaustive()
     }
 }

@@ -1,6 +1,7 @@
 //! Signing, sending, retrying and sorting answers: the non-generic path
 //! every operation shares.
 
+use super::body::{self, BodyError};
 use super::Client;
 use crate::config::CallOptions;
 use crate::credentials::{Credentials, ProvideCredentials};
@@ -45,6 +46,8 @@ impl RawError {
         match self {
             RawError::Credentials(_) => None,
             RawError::Transport(e) => retry::classify_transport(info, e),
+            // A body past the limit would be as long again.
+            RawError::Response(e) if e.body_limit_exceeded().is_some() => None,
             RawError::Response(e) => retry::classify_unparseable(e.status()),
             RawError::Service(e) => retry::classify_service(info, e.status(), e.code()),
         }
@@ -260,8 +263,36 @@ impl Client {
             .get("x-acs-request-id")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let body = response.bytes().await.map_err(transport)?;
-        let mut result = classify(info.action, status, header_request_id, body);
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let limit = inner.max_response_body;
+        let body = match body::read_bounded(response, limit).await {
+            Ok(body) => body,
+            Err(BodyError::Transport(e)) => return Err(transport(e)),
+            Err(BodyError::TooLarge { read }) => {
+                return Err(RawError::Response(ResponseError::too_large(
+                    info.action,
+                    status,
+                    limit,
+                    read,
+                    header_request_id,
+                )))
+            }
+        };
+        let mut result = if (300..400).contains(&status) {
+            Err(RawError::Response(ResponseError::redirect(
+                info.action,
+                status,
+                location.as_deref(),
+                &body,
+                header_request_id,
+            )))
+        } else {
+            classify(info.action, status, header_request_id, body)
+        };
         if let (Err(RawError::Service(error)), Some(token)) =
             (&mut result, credentials.security_token())
         {

@@ -7,13 +7,27 @@ use super::encoding::{encode_twice, sorted, Entry};
 
 /// Parameters encoded once and merged into every signature made with them;
 /// see [`SigningKey::sign_with_fixed_into`](super::SigningKey::sign_with_fixed_into).
-#[derive(Debug, Clone, Default)]
+/// `Debug` shows the names and values, secret ones (a `SecurityToken`)
+/// redacted.
+#[derive(Clone, Default)]
 pub struct FixedParams {
     /// In canonical order.
     entries: Vec<FixedEntry>,
 }
 
-#[derive(Debug, Clone)]
+impl std::fmt::Debug for FixedParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let pairs = self
+            .entries
+            .iter()
+            .map(|entry| (entry.name.as_str(), entry.value.as_str()));
+        f.debug_struct("FixedParams")
+            .field("entries", &crate::redact::RedactedPairs(pairs))
+            .finish()
+    }
+}
+
+#[derive(Clone)]
 pub(super) struct FixedEntry {
     /// The sort key of the raw name, as [`Entry`] computes it.
     prefix: u128,
