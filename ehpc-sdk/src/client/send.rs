@@ -8,7 +8,7 @@ use crate::error::{ResponseError, ServiceError, TransportError};
 use crate::generated::service::API_VERSION;
 use crate::operation_support::{Method, OperationInfo, Params};
 use crate::retry::{self, RetryKind};
-use crate::signing;
+use crate::signing::{self, SignatureVersion};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 use tracing::field::Empty;
@@ -233,8 +233,11 @@ impl Client {
                 (&provided, &provided_signing)
             }
         };
-        let request = match info.method {
-            Method::Get => {
+        let request = match (inner.signature_version, info.method) {
+            (SignatureVersion::V3, _) => {
+                self.request_v3(info, params, credentials, &signing.v3_key)
+            }
+            (SignatureVersion::V1, Method::Get) => {
                 let base = &inner.base_url;
                 let mut url = String::with_capacity(base.len() + 1 + URL_QUERY_ESTIMATE);
                 url.push_str(base);
@@ -242,7 +245,7 @@ impl Client {
                 self.sign_into(&mut url, info, params, signing);
                 inner.http.get(url)
             }
-            Method::Post => {
+            (SignatureVersion::V1, Method::Post) => {
                 let mut body = String::with_capacity(URL_QUERY_ESTIMATE);
                 self.sign_into(&mut body, info, params, signing);
                 inner
@@ -311,6 +314,8 @@ const URL_QUERY_ESTIMATE: usize = 512;
 /// requests, already encoded.
 pub(super) struct PreparedSigning {
     key: signing::SigningKey,
+    /// The same secret's key for `ACS3-HMAC-SHA256`.
+    pub(super) v3_key: signing::v3::SigningKeyV3,
     /// With the client's `RegionId`, if it has a region.
     with_region: signing::FixedParams,
     /// For operations that carry their own `RegionId`.
@@ -337,6 +342,7 @@ impl PreparedSigning {
         };
         PreparedSigning {
             key: signing::SigningKey::new(credentials.access_key_secret()),
+            v3_key: signing::v3::SigningKeyV3::new(credentials.access_key_secret()),
             with_region: common(region),
             without_region: common(None),
         }
