@@ -40,33 +40,108 @@
 //! [`DEFAULT_ACCESS_KEY_ID`] / [`DEFAULT_ACCESS_KEY_SECRET`], or configure
 //! keys with [`EmulatorBuilder::access_key`].
 //!
-//! Handlers are mounted in one place, `router.rs`; its module docs say
-//! how a further service (instance metadata, STS) is added.
+//! # Layers
+//!
+//! Each layer imports only the layers below it:
+//!
+//! 1. [`Emulator`] and its builder (`server.rs`): the listener, the
+//!    connections, the handle tests hold.
+//! 2. `http/`: the HTTP and gateway layer. The router (which handler a
+//!    path goes to), reading RPC parameters, the gateway's checks
+//!    (signature, timestamp, nonce, access key), the control API under
+//!    [`CONTROL_PREFIX`], and the request log.
+//! 3. `dispatch.rs`: which service answers an RPC request, by its
+//!    `Version` and `Action`.
+//! 4. `services/`: E-HPC (`services/ehpc/`), STS, and the ECS instance
+//!    metadata service.
+//! 5. `state/`: what connections share: keys, faults, the request log,
+//!    nonces, metadata-service sessions.
+//! 6. `wire/` and `spec/`: the vocabulary of requests and answers, and the
+//!    specs served; they import nothing of the crate.
 
-mod answer;
-mod body;
-mod catalog;
-mod control;
-mod ehpc;
-mod faults;
-mod log;
-mod metadata;
-mod params;
-mod router;
-mod rpc;
+mod dispatch;
+mod http;
 mod server;
-mod signature;
+mod services;
+mod spec;
 mod state;
-mod sts;
-mod timestamp;
+mod wire;
 
-pub use catalog::{Catalog, SpecError};
-pub use control::PREFIX as CONTROL_PREFIX;
-pub use faults::{BadBody, Fault, FaultError, Times};
-pub use log::RequestRecord;
-pub use metadata::{MetadataRecord, ECS_ROLE_NAME};
-pub use rpc::{MAX_BODY_BYTES, MAX_QUERY_BYTES};
+pub use http::control::PREFIX as CONTROL_PREFIX;
+pub use http::rpc::{MAX_BODY_BYTES, MAX_QUERY_BYTES};
 pub use server::{
     Emulator, EmulatorBuilder, StartError, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET,
 };
-pub use state::{AccessKey, MAX_CLOCK_SKEW};
+pub use services::metadata::ECS_ROLE_NAME;
+pub use spec::{Catalog, SpecError};
+pub use state::{
+    AccessKey, BadBody, Fault, FaultError, MetadataRecord, RequestRecord, Times, MAX_CLOCK_SKEW,
+};
+
+#[cfg(test)]
+mod layering {
+    use std::path::Path;
+
+    /// The layers, top first; a module may use its own layer's modules and
+    /// those of the layers after it.
+    const LAYERS: &[&[&str]] = &[
+        &["server"],
+        &["http"],
+        &["dispatch"],
+        &["services"],
+        &["state"],
+        &["wire", "spec"],
+    ];
+
+    fn rank(module: &str) -> Option<usize> {
+        LAYERS.iter().position(|layer| layer.contains(&module))
+    }
+
+    fn sources(dir: &Path, found: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                found.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn every_module_imports_only_downward() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        sources(&src, &mut files);
+        let mut checked = 0;
+        for file in files {
+            let relative = file.strip_prefix(&src).unwrap();
+            let top = relative.components().next().unwrap().as_os_str();
+            let top = top.to_str().unwrap().trim_end_matches(".rs");
+            let Some(own) = rank(top) else {
+                continue; // lib.rs and main.rs stand above every layer
+            };
+            let text = std::fs::read_to_string(&file).unwrap();
+            // Documentation may point anywhere; code may not.
+            let code = text.lines().filter(|l| !l.trim_start().starts_with("//"));
+            for (line, at) in
+                code.flat_map(|l| l.match_indices("crate::").map(move |(at, _)| (l, at)))
+            {
+                let used: String = line[at + 7..]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                let Some(target) = rank(&used) else {
+                    panic!("{}: `crate::{used}` is in no layer", relative.display());
+                };
+                assert!(
+                    used == top || target > own,
+                    "{} (layer {own}) uses crate::{used} (layer {target}), which is not below it",
+                    relative.display()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 20, "only {checked} imports found");
+    }
+}

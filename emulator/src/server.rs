@@ -1,10 +1,10 @@
 //! Starting and stopping the emulator, and the handle tests hold.
 
-use crate::catalog::{Catalog, SpecError};
-use crate::faults::{Fault, FaultError, Times};
-use crate::log::RequestRecord;
-use crate::router;
-use crate::state::{AccessKey, State};
+use crate::http::router;
+use crate::spec::{Catalog, SpecError};
+use crate::state::{
+    lock, AccessKey, Fault, FaultError, MetadataRecord, RequestRecord, State, Times,
+};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -12,7 +12,7 @@ use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
@@ -175,6 +175,18 @@ impl Emulator {
 
     pub fn clear_requests(&self) {
         self.state.log().clear();
+    }
+
+    /// Makes every temporary key issued so far expire now, as if their
+    /// lifetime had passed: calls signed with them are refused with
+    /// `InvalidSecurityToken.Expired`.
+    pub fn expire_temporary_keys(&self) {
+        self.state.issued.expire_all(SystemTime::now());
+    }
+
+    /// Every request the metadata service received, oldest first.
+    pub fn metadata_requests(&self) -> Vec<MetadataRecord> {
+        lock(&self.state.metadata.log).clone()
     }
 
     /// Stops accepting connections. Also done on drop.

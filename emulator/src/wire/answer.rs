@@ -117,6 +117,18 @@ pub(crate) fn raw(
     response
 }
 
+/// Returned to hyper to close a connection without an answer.
+#[derive(Debug)]
+pub(crate) struct ConnectionDropped;
+
+impl std::fmt::Display for ConnectionDropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped on purpose")
+    }
+}
+
+impl std::error::Error for ConnectionDropped {}
+
 /// How a request was answered, for the connection and for the log.
 pub(crate) enum Outcome {
     Answer {

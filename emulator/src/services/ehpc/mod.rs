@@ -1,30 +1,31 @@
 //! E-HPC itself: every operation its specs define, with the service's
 //! checks, the faults a test asked for, and answers built from the specs.
 
-use crate::answer::{Outcome, Rejection};
-use crate::body;
-use crate::faults::Fault;
-use crate::params;
-use crate::rpc::{self, RpcRequest};
-use crate::state::State;
+mod body;
+mod params;
+
+use crate::state::{Fault, State};
+use crate::wire::answer::{Outcome, Rejection};
+use crate::wire::request::{self as rpc, RpcRequest};
 use codegen::model::Operation;
 use std::time::Duration;
 
-pub(crate) async fn handle(state: &State, request: &RpcRequest) -> Outcome {
-    let request_id = state.ids.next();
-    let reject = |rejection: Rejection| Outcome::rejection(&rejection, &request_id, &request.host);
-    let operation = match admit(state, request) {
-        Ok(operation) => operation,
-        Err(rejection) => return reject(rejection),
-    };
+/// Answers an admitted request that passed the gateway's checks.
+pub(crate) async fn handle(
+    state: &State,
+    operation: &Operation,
+    request: &RpcRequest,
+    request_id: &str,
+) -> Outcome {
+    let reject = |rejection: Rejection| Outcome::rejection(&rejection, request_id, &request.host);
     let fault = state.faults().take(&operation.name);
     match fault {
         None => {}
         Some(Fault::Delay { millis }) => tokio::time::sleep(Duration::from_millis(millis)).await,
         Some(Fault::DropConnection) => return Outcome::Drop,
         Some(Fault::Body { status, body }) => {
-            let (content_type, bytes) = body.content(&request_id);
-            return Outcome::raw(status, &request_id, content_type, bytes);
+            let (content_type, bytes) = body.content(request_id);
+            return Outcome::raw(status, request_id, content_type, bytes);
         }
         Some(Fault::ServiceError { code }) => return reject(documented(operation, &code)),
         Some(Fault::Error {
@@ -57,12 +58,14 @@ pub(crate) async fn handle(state: &State, request: &RpcRequest) -> Outcome {
     if let Err(rejection) = params::check(operation, &request.params) {
         return reject(rejection);
     }
-    Outcome::success(&request_id, &body::success(operation, &request_id))
+    Outcome::success(request_id, &body::success(operation, request_id))
 }
 
-/// The checks before the operation's own parameters: action and version
-/// known, then the gateway's.
-fn admit<'a>(state: &'a State, request: &RpcRequest) -> Result<&'a Operation, Rejection> {
+/// The checks before the gateway's: action and version known.
+pub(crate) fn admit<'a>(
+    state: &'a State,
+    request: &RpcRequest,
+) -> Result<&'a Operation, Rejection> {
     let action = rpc::required(request, "Action")?;
     let version = rpc::required(request, "Version")?;
     let catalog = &state.catalog;
@@ -88,8 +91,6 @@ fn admit<'a>(state: &'a State, request: &RpcRequest) -> Result<&'a Operation, Re
             ),
         )
     })?;
-    rpc::check_format(request)?;
-    rpc::authenticate(state, request)?;
     Ok(operation)
 }
 

@@ -1,59 +1,29 @@
-//! What every connection shares: the specs, the configured keys, and the
-//! books tests read and write (faults, request log, used nonces).
+//! The state layer: what every connection shares. The specs, the
+//! configured and issued keys, and the books tests read and write (faults,
+//! request log, used nonces, metadata-service sessions). Imports only the
+//! wire and the specs.
 
-use crate::answer::RequestIds;
-use crate::catalog::Catalog;
-use crate::faults::{Fault, FaultBook, FaultError, Times};
-use crate::log::RequestRecord;
+mod faults;
+mod keys;
+mod log;
+mod metadata_book;
+
+pub(crate) use faults::FaultBook;
+pub use faults::{BadBody, Fault, FaultError, Times};
+pub use keys::AccessKey;
+pub(crate) use keys::IssuedKeys;
+pub use log::RequestRecord;
+pub(crate) use metadata_book::MetadataBook;
+pub use metadata_book::MetadataRecord;
+
+use crate::spec::Catalog;
+use crate::wire::answer::RequestIds;
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 /// How far a request's `Timestamp` may be from the emulator's clock.
 pub const MAX_CLOCK_SKEW: Duration = Duration::from_secs(15 * 60);
-
-/// An access key the emulator accepts.
-#[derive(Clone, PartialEq, Eq)]
-pub struct AccessKey {
-    pub(crate) id: String,
-    pub(crate) secret: String,
-    /// When set, requests with this key must carry this `SecurityToken`.
-    pub(crate) security_token: Option<String>,
-}
-
-impl AccessKey {
-    pub fn new(id: impl Into<String>, secret: impl Into<String>) -> Self {
-        AccessKey {
-            id: id.into(),
-            secret: secret.into(),
-            security_token: None,
-        }
-    }
-
-    /// Temporary credentials: requests must also carry `token`.
-    pub fn with_security_token(mut self, token: impl Into<String>) -> Self {
-        self.security_token = Some(token.into());
-        self
-    }
-
-    pub fn id(&self) -> &str {
-        &self.id
-    }
-}
-
-impl fmt::Debug for AccessKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AccessKey")
-            .field("id", &self.id)
-            .field("secret", &"<redacted>")
-            .field(
-                "security_token",
-                &self.security_token.as_ref().map(|_| "<redacted>"),
-            )
-            .finish()
-    }
-}
 
 pub(crate) struct State {
     pub(crate) catalog: Catalog,
@@ -62,8 +32,8 @@ pub(crate) struct State {
     nonces: Mutex<NonceBook>,
     faults: Mutex<FaultBook>,
     log: Mutex<Vec<RequestRecord>>,
-    pub(crate) issued: crate::sts::IssuedKeys,
-    pub(crate) metadata: crate::metadata::MetadataBook,
+    pub(crate) issued: IssuedKeys,
+    pub(crate) metadata: MetadataBook,
 }
 
 impl State {
@@ -95,7 +65,7 @@ impl State {
 
 /// A panic elsewhere must not stop the emulator answering: the books stay
 /// usable after one.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())

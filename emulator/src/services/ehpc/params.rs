@@ -1,8 +1,8 @@
 //! Checks an operation's parameters against its spec: presence, type,
 //! bounds, and the structure of `repeatList`, `flat` and `json` values.
 
-use crate::answer::Rejection;
-use crate::catalog::struct_type;
+use crate::spec::struct_type;
+use crate::wire::answer::Rejection;
 use codegen::model::{Bound, Constraints, Operation, Style, Type};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -301,7 +301,7 @@ fn from_json(value: Value) -> Option<Node> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::{embedded_service, Catalog};
+    use crate::spec::{embedded_service, Catalog};
 
     fn shapes() -> Operation {
         let catalog = Catalog::from_texts(
@@ -309,7 +309,7 @@ mod tests {
             embedded_service(),
             [(
                 "DescribeShapes.yaml",
-                include_str!("../tests/fixtures/DescribeShapes.yaml"),
+                include_str!("../../../tests/fixtures/DescribeShapes.yaml"),
             )],
         )
         .unwrap();

@@ -9,9 +9,8 @@
 //!   "times": 3}` (`times` absent or `null`: every call);
 //!   `DELETE /__emulator/faults`: clear them all.
 
-use crate::answer::{self, Body};
-use crate::faults::{Fault, Times};
-use crate::state::State;
+use crate::state::{Fault, State, Times};
+use crate::wire::answer::{self, Body};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response};

@@ -1,6 +1,6 @@
 //! Success bodies built from a spec's response fields and their examples.
 
-use crate::catalog::struct_type;
+use crate::spec::struct_type;
 use codegen::model::{Field, Operation, StructType, Type};
 use serde_json::{Map, Number, Value};
 
@@ -86,7 +86,7 @@ impl Builder<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::{embedded_service, Catalog};
+    use crate::spec::{embedded_service, Catalog};
     use serde_json::json;
 
     #[test]
@@ -96,7 +96,7 @@ mod tests {
             embedded_service(),
             [(
                 "DescribeShapes.yaml",
-                include_str!("../tests/fixtures/DescribeShapes.yaml"),
+                include_str!("../../../tests/fixtures/DescribeShapes.yaml"),
             )],
         )
         .unwrap();

@@ -1,37 +1,22 @@
 //! Which handler answers a request.
 //!
-//! Services are mounted here, each with one line:
-//! - by path, before the RPC catch-all, for services that are not RPC
-//!   (an instance metadata service answers under `/latest/`);
-//! - by the `Version` parameter, for RPC products other than E-HPC (STS
-//!   speaks `2015-04-01`); they call [`crate::rpc::authenticate`] for the
-//!   gateway's checks and return an [`Outcome`], which is logged like any
-//!   other RPC answer.
+//! By path: the control API under `/__emulator/`, services that are not
+//! RPC (an instance metadata service under `/latest/`), then RPC at `/`.
+//! An RPC request is read, admitted by [`crate::dispatch`] (which finds the
+//! service and operation by `Version` and `Action`), checked by the
+//! gateway ([`rpc::check_format`], [`rpc::authenticate`]), answered by its
+//! service, and logged with its answer.
 
-use crate::answer::{Body, Outcome};
-use crate::control;
-use crate::ehpc;
-use crate::log::RequestRecord;
-use crate::metadata;
-use crate::rpc::{self, RpcRequest};
-use crate::state::State;
-use crate::sts;
+use crate::dispatch;
+use crate::http::control;
+use crate::http::rpc;
+use crate::services::metadata;
+use crate::state::{RequestRecord, State};
+use crate::wire::answer::{Body, ConnectionDropped, Outcome};
+use crate::wire::request::RpcRequest;
 use hyper::body::Incoming;
 use hyper::{Request, Response};
-use std::fmt;
 use std::sync::Arc;
-
-/// Returned to hyper to close a connection without an answer.
-#[derive(Debug)]
-pub(crate) struct ConnectionDropped;
-
-impl fmt::Display for ConnectionDropped {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("connection dropped on purpose")
-    }
-}
-
-impl std::error::Error for ConnectionDropped {}
 
 pub(crate) async fn route(
     state: Arc<State>,
@@ -52,11 +37,16 @@ pub(crate) async fn route(
             return finish(&state, &rpc, outcome);
         }
     };
-    // RPC products other than E-HPC, by the version they speak:
-    if rpc.param("Version") == Some(sts::VERSION) {
-        return finish(&state, &rpc, sts::handle(&state, &rpc).await);
-    }
-    let outcome = ehpc::handle(&state, &rpc).await;
+    let request_id = state.ids.next();
+    let admitted = dispatch::admit(&state, &rpc).and_then(|call| {
+        rpc::check_format(&rpc)?;
+        rpc::authenticate(&state, &rpc)?;
+        Ok(call)
+    });
+    let outcome = match admitted {
+        Ok(call) => dispatch::call(&state, call, &rpc, &request_id).await,
+        Err(rejection) => Outcome::rejection(&rejection, &request_id, &rpc.host),
+    };
     finish(&state, &rpc, outcome)
 }
 

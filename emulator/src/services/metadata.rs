@@ -4,15 +4,12 @@
 //! `/latest/meta-data/ram/security-credentials/`. The keys are accepted
 //! for E-HPC calls until they expire.
 
-use crate::answer::{self, Body};
-use crate::router::ConnectionDropped;
-use crate::server::Emulator;
-use crate::state::State;
-use crate::sts;
+use crate::services::sts;
+use crate::state::{lock, MetadataRecord, State};
+use crate::wire::answer::{self, Body, ConnectionDropped};
+use crate::wire::timestamp;
 use hyper::body::Incoming;
 use hyper::{Request, Response};
-use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 /// Path prefix of the metadata service; no RPC request uses it.
@@ -28,29 +25,6 @@ const TOKEN_HEADER: &str = "x-aliyun-ecs-metadata-token";
 const MAX_TOKEN_TTL: u64 = 21_600;
 /// The real service hands out keys valid for about six hours.
 const KEY_LIFETIME: Duration = Duration::from_secs(6 * 3600);
-
-/// One request to the metadata service, for tests to read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct MetadataRecord {
-    pub method: String,
-    pub path: String,
-    /// Whether the request carried a session token header.
-    pub with_token: bool,
-    pub status: u16,
-}
-
-/// Session tokens handed out, and the log.
-#[derive(Default)]
-pub(crate) struct MetadataBook {
-    tokens: Mutex<HashMap<String, SystemTime>>,
-    log: Mutex<Vec<MetadataRecord>>,
-    random: sts::RandomText,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 pub(crate) async fn handle(
     state: &State,
@@ -123,16 +97,9 @@ fn answer(
             let (key, expiration) = state.issued.issue(KEY_LIFETIME);
             let mut body = sts::credentials_json(&key, expiration);
             body["Code"] = "Success".into();
-            body["LastUpdated"] = crate::timestamp::format(now).into();
+            body["LastUpdated"] = timestamp::format(now).into();
             (200, "application/json", body.to_string())
         }
         other => (404, TEXT, format!("no RAM role `{other}` is attached")),
-    }
-}
-
-impl Emulator {
-    /// Every request the metadata service received, oldest first.
-    pub fn metadata_requests(&self) -> Vec<MetadataRecord> {
-        lock(&self.state.metadata.log).clone()
     }
 }

@@ -1,12 +1,14 @@
 //! The RPC protocol, common to every product: reading parameters from the
 //! query or form body, and the gateway's checks of the common parameters
-//! and the signature. Product handlers (E-HPC in [`crate::ehpc`]) call
-//! [`authenticate`] before looking at their own parameters.
+//! and the signature. The router runs [`authenticate`] on a signed request
+//! once the dispatcher has found its operation, before the service's
+//! handler sees it.
 
-use crate::answer::Rejection;
-use crate::signature;
+use crate::http::signature;
 use crate::state::{State, MAX_CLOCK_SKEW};
-use crate::timestamp;
+use crate::wire::answer::Rejection;
+use crate::wire::request::{required, RpcRequest};
+use crate::wire::timestamp;
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::header::{CONTENT_TYPE, HOST};
@@ -18,26 +20,6 @@ use std::time::SystemTime;
 pub const MAX_QUERY_BYTES: usize = 32 * 1024;
 /// Largest form body served; larger ones get 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-
-/// A request in RPC terms.
-#[derive(Debug, Clone)]
-pub(crate) struct RpcRequest {
-    pub(crate) method: String,
-    /// Query and form parameters, decoded, in the order received.
-    pub(crate) params: Vec<(String, String)>,
-    /// The `Host` header, reported back as `HostId`.
-    pub(crate) host: String,
-    pub(crate) received: SystemTime,
-}
-
-impl RpcRequest {
-    pub(crate) fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
 
 /// Reads the parameters of a request to `/`. On failure the request comes
 /// back without parameters, with the reason.
@@ -168,11 +150,6 @@ fn percent_decode(text: &str) -> Result<String, String> {
 
 fn hex_value(digit: u8) -> Option<u8> {
     char::from(digit).to_digit(16).map(|v| v as u8)
-}
-
-/// A parameter every request must carry.
-pub(crate) fn required<'a>(request: &'a RpcRequest, name: &str) -> Result<&'a str, Rejection> {
-    request.param(name).ok_or_else(|| Rejection::missing(name))
 }
 
 /// Only JSON answers are served.
