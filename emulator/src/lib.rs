@@ -75,7 +75,8 @@ pub use server::{
 pub use services::metadata::ECS_ROLE_NAME;
 pub use spec::{Catalog, SpecError};
 pub use state::{
-    AccessKey, BadBody, Fault, FaultError, MetadataRecord, RequestRecord, Times, MAX_CLOCK_SKEW,
+    AccessKey, BadBody, Fault, FaultError, MetadataRecord, RequestRecord, Times,
+    DEFAULT_REQUEST_LOG_CAPACITY, MAX_CLOCK_SKEW,
 };
 
 #[cfg(test)]

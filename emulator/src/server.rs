@@ -4,6 +4,7 @@ use crate::http::router;
 use crate::spec::{Catalog, SpecError};
 use crate::state::{
     lock, AccessKey, Fault, FaultError, MetadataRecord, RequestRecord, State, Times,
+    DEFAULT_REQUEST_LOG_CAPACITY,
 };
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -34,6 +35,7 @@ pub struct EmulatorBuilder {
     listen: SocketAddr,
     keys: Vec<AccessKey>,
     specs_dir: Option<PathBuf>,
+    log_capacity: usize,
 }
 
 impl Default for EmulatorBuilder {
@@ -42,6 +44,7 @@ impl Default for EmulatorBuilder {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             keys: Vec::new(),
             specs_dir: None,
+            log_capacity: DEFAULT_REQUEST_LOG_CAPACITY,
         }
     }
 }
@@ -65,6 +68,14 @@ impl EmulatorBuilder {
     /// of those compiled in.
     pub fn specs_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.specs_dir = Some(dir.into());
+        self
+    }
+
+    /// How many requests the log keeps, the most recent ones
+    /// ([`DEFAULT_REQUEST_LOG_CAPACITY`] unless set; 0 keeps none), so a
+    /// long run keeps its memory flat.
+    pub fn request_log_capacity(mut self, capacity: usize) -> Self {
+        self.log_capacity = capacity;
         self
     }
 
@@ -92,7 +103,7 @@ impl EmulatorBuilder {
             addr: self.listen,
             source,
         })?;
-        let state = Arc::new(State::new(catalog, keys));
+        let state = Arc::new(State::new(catalog, keys, self.log_capacity));
         let (shutdown, stopped) = watch::channel(false);
         tokio::spawn(accept(listener, Arc::clone(&state), stopped));
         Ok(Emulator {
@@ -168,9 +179,17 @@ impl Emulator {
         self.state.faults().clear();
     }
 
-    /// Every RPC request received so far, oldest first.
+    /// The RPC requests received so far, oldest first: the most recent
+    /// ones, up to the log's capacity
+    /// ([`EmulatorBuilder::request_log_capacity`]).
     pub fn requests(&self) -> Vec<RequestRecord> {
-        self.state.log().clone()
+        self.state.log().records()
+    }
+
+    /// Requests the log no longer holds, dropped at its capacity since it
+    /// was last cleared.
+    pub fn requests_dropped(&self) -> u64 {
+        self.state.log().dropped()
     }
 
     pub fn clear_requests(&self) {
