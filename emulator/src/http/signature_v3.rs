@@ -106,9 +106,7 @@ fn parse_authorization<'a>(text: &'a str) -> Result<Authorization<'a>, Rejection
     }
     let present = |value: Option<&'a str>, name: &str| match value {
         Some(value) if !value.is_empty() => Ok(value),
-        _ => Err(incomplete(format_args!(
-            "`Authorization` has no `{name}`"
-        ))),
+        _ => Err(incomplete(format_args!("`Authorization` has no `{name}`"))),
     };
     Ok(Authorization {
         credential: present(credential, "Credential")?,
@@ -129,7 +127,10 @@ pub(crate) fn canonical_request(request: &RpcRequest, signed: &[&str]) -> String
         .iter()
         .map(|(name, value)| format!("{name}={value}"))
         .collect();
-    let mut names: Vec<String> = signed.iter().map(|name| name.to_ascii_lowercase()).collect();
+    let mut names: Vec<String> = signed
+        .iter()
+        .map(|name| name.to_ascii_lowercase())
+        .collect();
     names.sort();
     names.dedup();
     let mut headers = String::new();
@@ -341,7 +342,11 @@ mod tests {
             &signature
         ));
         assert!(!verify("other", &string_to_sign(&canonical), &signature));
-        assert!(!verify("YourAccessKeySecret", &string_to_sign(&canonical), "zz"));
+        assert!(!verify(
+            "YourAccessKeySecret",
+            &string_to_sign(&canonical),
+            "zz"
+        ));
     }
 
     #[test]
@@ -351,7 +356,10 @@ mod tests {
             ("x-acs-test".into(), "https".into()),
             ("x-acs-test".into(), " http ".into()),
         ];
-        request.params = vec![("test".into(), "ok".into()), ("empty".into(), String::new())];
+        request.params = vec![
+            ("test".into(), "ok".into()),
+            ("empty".into(), String::new()),
+        ];
         request.method = String::new();
         request.headers.push((
             "x-acs-content-sha256".into(),
@@ -387,10 +395,11 @@ mod tests {
                 "{text:?}"
             );
         }
-        let parsed =
-            parse_authorization("ACS3-HMAC-SHA256 Credential=a,SignedHeaders=host;x-acs-date,Signature=00")
-                .ok()
-                .unwrap();
+        let parsed = parse_authorization(
+            "ACS3-HMAC-SHA256 Credential=a,SignedHeaders=host;x-acs-date,Signature=00",
+        )
+        .ok()
+        .unwrap();
         assert_eq!(parsed.credential, "a");
         assert_eq!(parsed.signed_headers, ["host", "x-acs-date"]);
         assert_eq!(parsed.signature, "00");

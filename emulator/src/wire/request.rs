@@ -25,10 +25,7 @@ pub(crate) struct RpcRequest {
 
 impl RpcRequest {
     /// The values of a header, by lower-case name.
-    pub(crate) fn header_values<'a>(
-        &'a self,
-        name: &'a str,
-    ) -> impl Iterator<Item = &'a str> + 'a {
+    pub(crate) fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.headers
             .iter()
             .filter(move |(n, _)| n == name)
