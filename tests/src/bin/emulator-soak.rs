@@ -29,9 +29,10 @@ fn main() -> ExitCode {
         .expect("the emulator starts");
     let pid = child.id();
     let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    let mut output = BufReader::new(child.stdout.take().unwrap());
+    output.read_line(&mut first).unwrap();
+    // The emulator writes more; a closed pipe would stop it.
+    std::thread::spawn(move || std::io::copy(&mut output, &mut std::io::sink()));
     let endpoint = first
         .trim()
         .strip_prefix("listening on ")
