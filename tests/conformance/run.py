@@ -388,7 +388,8 @@ def wire_suite(report, client_binary, versions, capture):
             capture.take()
             outcomes = run_ours(
                 client_binary, f"http://{capture.endpoint()}", signature,
-                [{"action": op["action"], "params": op["full"]} for op in operations],
+                [{"version": version, "action": op["action"], "params": op["full"]}
+                 for op in operations],
             )
             captured = capture.take()
             sent = [op for op, outcome in zip(operations, outcomes) if outcome.get("sent")]

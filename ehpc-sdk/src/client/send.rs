@@ -5,8 +5,7 @@ use super::Client;
 use crate::config::CallOptions;
 use crate::credentials::{Credentials, ProvideCredentials};
 use crate::error::{ResponseError, ServiceError, TransportError};
-use crate::generated::service::API_VERSION;
-use crate::operation_support::{Method, OperationInfo, Params};
+use crate::operation_support::{OperationInfo, Params};
 use crate::retry::{self, RetryKind};
 use crate::signing::{self, SignatureVersion};
 use std::sync::Arc;
@@ -233,26 +232,12 @@ impl Client {
                 (&provided, &provided_signing)
             }
         };
-        let request = match (inner.signature_version, info.method) {
-            (SignatureVersion::V3, _) => {
-                self.request_v3(info, params, credentials, &signing.v3_key)
-            }
-            (SignatureVersion::V1, Method::Get) => {
-                let base = &inner.base_url;
-                let mut url = String::with_capacity(base.len() + 1 + URL_QUERY_ESTIMATE);
-                url.push_str(base);
-                url.push('?');
-                self.sign_into(&mut url, info, params, signing);
-                inner.http.get(url)
-            }
-            (SignatureVersion::V1, Method::Post) => {
-                let mut body = String::with_capacity(URL_QUERY_ESTIMATE);
-                self.sign_into(&mut body, info, params, signing);
-                inner
-                    .http
-                    .post(&inner.base_url)
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .body(body)
+        let request = match inner.signature_version {
+            SignatureVersion::V3 => self.request_v3(info, params, credentials, &signing.v3_key),
+            SignatureVersion::V1 => {
+                let mut signed = String::with_capacity(URL_QUERY_ESTIMATE);
+                self.sign_into(&mut signed, info, params, signing);
+                super::placement::request(&inner.http, &inner.base_url, info.method, signed, params)
             }
         };
         let transport = |e| RawError::Transport(TransportError::from_reqwest(info.action, e));
@@ -273,8 +258,9 @@ impl Client {
         result
     }
 
-    /// Appends the signed query (common parameters, a fresh nonce and
-    /// timestamp, the operation's parameters) to `out`.
+    /// Appends the signed query (common parameters, the operation's
+    /// version, a fresh nonce and timestamp, the operation's query and form
+    /// parameters) to `out`.
     fn sign_into(
         &self,
         out: &mut String,
@@ -295,12 +281,14 @@ impl Client {
             ("Action", info.action),
             ("SignatureNonce", nonce.as_str()),
             ("Timestamp", timestamp.as_str()),
+            ("Version", info.version),
         ];
+        let form = params.form_params().into_iter().flat_map(Params::iter);
         signing.key.sign_with_fixed_into(
             out,
             info.method.as_str(),
             fixed,
-            changing.into_iter().chain(params.iter()),
+            changing.into_iter().chain(params.iter()).chain(form),
         );
     }
 }
@@ -311,7 +299,8 @@ const URL_QUERY_ESTIMATE: usize = 512;
 
 /// What signing needs from one set of credentials, prepared once: the
 /// secret's HMAC key and the common parameters that do not change between
-/// requests, already encoded.
+/// requests, already encoded (`Version` is the operation's, so it is not
+/// one of them).
 pub(super) struct PreparedSigning {
     key: signing::SigningKey,
     /// The same secret's key for `ACS3-HMAC-SHA256`.
@@ -330,7 +319,6 @@ impl PreparedSigning {
                 ("Format", "JSON"),
                 ("SignatureMethod", "HMAC-SHA1"),
                 ("SignatureVersion", "1.0"),
-                ("Version", API_VERSION),
             ];
             params.extend(region.map(|region| ("RegionId", region)));
             params.extend(

@@ -7,10 +7,11 @@
 //!   from the specs (see `conformance_values`).
 //! - `ehpc-conformance send --endpoint URL --signature v1|v3 --key-id ID
 //!   --secret SECRET [--token TOKEN]` reads a JSON list of
-//!   `{"action": …, "params": {…}}` on standard input, sends each through
-//!   the SDK in order, one attempt each, and prints a JSON list of outcomes.
+//!   `{"version": …, "action": …, "params": {…}}` on standard input, sends
+//!   each through the SDK (`Client::call_json`) in order, one attempt
+//!   each, and prints a JSON list of outcomes.
 
-use ehpc_sdk::{CallOptions, Client, Credentials, SignatureVersion};
+use ehpc_sdk::{Client, Credentials, RetryConfig, SignatureVersion};
 use ehpc_tests::conformance_values;
 use serde_json::{json, Value};
 use std::io::Read as _;
@@ -21,39 +22,24 @@ const USAGE: &str = "\
 Usage: ehpc-conformance requests
        ehpc-conformance send --endpoint URL --signature v1|v3 --key-id ID --secret SECRET [--token TOKEN]";
 
-/// What became of one request.
-macro_rules! typed_requests {
-    ($( ($action:ident, $module:ident, $request:ident, $response:ident, $error:ident) ),* $(,)?) => {
-        async fn send_one(client: &Client, action: &str, params: &Value) -> Value {
-            let options = CallOptions::new().with_max_attempts(1);
-            match action {
-                $(
-                    stringify!($action) => {
-                        let request: ehpc_sdk::operation::$module::$request =
-                            match serde_json::from_value(params.clone()) {
-                                Ok(request) => request,
-                                Err(error) => return json!({
-                                    "sent": false,
-                                    "error": format!("not a valid request: {error}"),
-                                }),
-                            };
-                        match client.execute_with(&request, &options).await {
-                            Ok(_) => json!({"sent": true, "ok": true}),
-                            Err(error) => json!({
-                                "sent": true,
-                                "ok": false,
-                                "code": error.code(),
-                                "error": format!("{error:#}"),
-                            }),
-                        }
-                    }
-                )*
-                other => json!({"sent": false, "error": format!("no operation `{other}`")}),
-            }
-        }
-    };
+/// Sends one logical request through [`Client::call_json`], the path a
+/// typed call takes.
+async fn send_one(client: &Client, version: &str, action: &str, params: &Value) -> Value {
+    match client.call_json(version, action, params.clone()).await {
+        Ok(_) => json!({"sent": true, "ok": true}),
+        // Refused before sending: not a valid request for the operation.
+        Err(ehpc_sdk::Error::InvalidRequest(error)) => json!({
+            "sent": false,
+            "error": format!("not a valid request: {error}"),
+        }),
+        Err(error) => json!({
+            "sent": true,
+            "ok": false,
+            "code": error.code(),
+            "error": format!("{error:#}"),
+        }),
+    }
 }
-ehpc_sdk::for_each_operation!(typed_requests);
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -118,6 +104,7 @@ fn send(args: &[String]) -> Result<(), String> {
         .region("cn-hangzhou")
         .credentials(credentials)
         .signature_version(signature)
+        .retry_config(RetryConfig::disabled())
         .build()
         .map_err(|e| e.to_string())?;
     let mut input = String::new();
@@ -133,8 +120,9 @@ fn send(args: &[String]) -> Result<(), String> {
     let outcomes: Vec<Value> = runtime.block_on(async {
         let mut outcomes = Vec::with_capacity(requests.len());
         for request in &requests {
+            let version = request["version"].as_str().unwrap_or_default();
             let action = request["action"].as_str().unwrap_or_default();
-            outcomes.push(send_one(&client, action, &request["params"]).await);
+            outcomes.push(send_one(&client, version, action, &request["params"]).await);
         }
         outcomes
     });
