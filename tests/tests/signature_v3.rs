@@ -76,7 +76,10 @@ async fn v3_requests_carry_headers_not_signature_parameters() {
     // A POST operation: its `in: query` parameters in the URL query, no
     // body, so the hash of nothing and no content type.
     assert_eq!(records[1].method, "POST");
-    assert_eq!(records[1].header("x-acs-content-sha256"), Some(v3::EMPTY_PAYLOAD_SHA256));
+    assert_eq!(
+        records[1].header("x-acs-content-sha256"),
+        Some(v3::EMPTY_PAYLOAD_SHA256)
+    );
     assert_eq!(records[1].header("content-type"), None);
 }
 

@@ -36,7 +36,9 @@ impl Client {
             (None, Some(body)) => Some((JSON, serde_json::Value::Object(body.clone()).to_string())),
             (None, None) => None,
         };
-        let body_hash = body.as_ref().map(|(_, body)| v3::hex_sha256(body.as_bytes()));
+        let body_hash = body
+            .as_ref()
+            .map(|(_, body)| v3::hex_sha256(body.as_bytes()));
         let headers = v3::RequestHeaders {
             host: &inner.host,
             content_type: body.as_ref().map(|(content_type, _)| *content_type),
