@@ -90,6 +90,7 @@ pub use error::{
 };
 pub use generated::*;
 pub use retry::{RetryConfig, DEFAULT_BASE_DELAY, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_DELAY};
+pub use signing::SignatureVersion;
 
 /// The README's code samples, compiled as doctests.
 #[cfg(doctest)]

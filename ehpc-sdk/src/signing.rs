@@ -1,5 +1,6 @@
-//! RPC signature version 1.0 (HMAC-SHA1) and the per-request values it
-//! covers: nonce and timestamp.
+//! RPC signature version 1.0 (HMAC-SHA1), signature V3
+//! (`ACS3-HMAC-SHA256`, in [`v3`]), and the per-request values they cover:
+//! nonce and timestamp.
 
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
@@ -7,6 +8,7 @@ use sha1::Sha1;
 
 mod encoding;
 mod fixed;
+pub mod v3;
 mod values;
 
 use encoding::{encode_twice, joined_length, sorted, Entry, Sink};
@@ -14,6 +16,21 @@ pub use encoding::{percent_encode, percent_encode_into};
 pub use fixed::FixedParams;
 pub(crate) use values::timestamp_ascii;
 pub use values::{parse_timestamp, timestamp, NonceSource};
+
+/// Which signature the client puts on its requests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SignatureVersion {
+    /// RPC signature version 1.0 (HMAC-SHA1): the signature and the common
+    /// parameters (`AccessKeyId`, `SignatureNonce`, `Timestamp`, …) travel
+    /// with the operation's parameters. Every RPC endpoint accepts it.
+    #[default]
+    V1,
+    /// `ACS3-HMAC-SHA256`, the official SDKs' default: the action, version,
+    /// date, nonce and token travel in `x-acs-*` headers, signed with the
+    /// body's hash into `Authorization`.
+    V3,
+}
 
 /// The canonical query: every parameter percent-encoded, sorted by encoded
 /// name, joined as `name=value` with `&`.

@@ -77,7 +77,7 @@ pub use services::metadata::ECS_ROLE_NAME;
 pub use spec::{Catalog, SpecError};
 pub use state::{
     AccessKey, BadBody, EndpointFault, Fault, FaultError, MetadataRecord, RequestRecord, Times,
-    MAX_CLOCK_SKEW,
+    DEFAULT_REQUEST_LOG_CAPACITY, MAX_CLOCK_SKEW,
 };
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 Usage: ehpc-emulator [--listen ADDR] [--access-key ID:SECRET[:TOKEN]]... [--specs DIR]
+                     [--request-log-capacity N]
 
 A local E-HPC service for tests. Prints the address it listens on, then
 serves until interrupted.
@@ -17,6 +18,9 @@ serves until interrupted.
                        repeatable (default emulator-key:emulator-secret)
   --specs DIR          serve the specs of DIR (service.yaml, operations/*.yaml)
                        instead of those built in
+  --request-log-capacity N
+                       keep the N most recent requests in the log
+                       (default 4096; 0 keeps none)
   -h, --help           this text";
 
 fn main() -> ExitCode {
@@ -82,6 +86,13 @@ fn parse(
                 keys += 1;
             }
             "--specs" => builder = builder.specs_dir(value("--specs")?),
+            "--request-log-capacity" => {
+                let text = value("--request-log-capacity")?;
+                let capacity: usize = text
+                    .parse()
+                    .map_err(|_| format!("`{text}` is not a number of requests"))?;
+                builder = builder.request_log_capacity(capacity);
+            }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }

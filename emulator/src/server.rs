@@ -5,6 +5,7 @@ use crate::services::{credentials_uri, sts};
 use crate::spec::{Catalog, SpecError};
 use crate::state::{
     lock, AccessKey, EndpointFault, Fault, FaultError, MetadataRecord, RequestRecord, State, Times,
+    DEFAULT_REQUEST_LOG_CAPACITY,
 };
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -40,6 +41,7 @@ pub struct EmulatorBuilder {
     keys: Vec<AccessKey>,
     specs_dir: Option<PathBuf>,
     oidc_issuer: String,
+    log_capacity: usize,
 }
 
 impl Default for EmulatorBuilder {
@@ -49,6 +51,7 @@ impl Default for EmulatorBuilder {
             keys: Vec::new(),
             specs_dir: None,
             oidc_issuer: DEFAULT_OIDC_ISSUER.to_string(),
+            log_capacity: DEFAULT_REQUEST_LOG_CAPACITY,
         }
     }
 }
@@ -82,6 +85,14 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How many requests the log keeps, the most recent ones
+    /// ([`DEFAULT_REQUEST_LOG_CAPACITY`] unless set; 0 keeps none), so a
+    /// long run keeps its memory flat.
+    pub fn request_log_capacity(mut self, capacity: usize) -> Self {
+        self.log_capacity = capacity;
+        self
+    }
+
     /// Loads the specs, binds and starts serving on the current tokio
     /// runtime.
     pub async fn start(self) -> Result<Emulator, StartError> {
@@ -106,7 +117,12 @@ impl EmulatorBuilder {
             addr: self.listen,
             source,
         })?;
-        let state = Arc::new(State::new(catalog, keys, self.oidc_issuer));
+        let state = Arc::new(State::new(
+            catalog,
+            keys,
+            self.oidc_issuer,
+            self.log_capacity,
+        ));
         let (shutdown, stopped) = watch::channel(false);
         tokio::spawn(accept(listener, Arc::clone(&state), stopped));
         Ok(Emulator {
@@ -182,9 +198,17 @@ impl Emulator {
         self.state.faults().clear();
     }
 
-    /// Every RPC request received so far, oldest first.
+    /// The RPC requests received so far, oldest first: the most recent
+    /// ones, up to the log's capacity
+    /// ([`EmulatorBuilder::request_log_capacity`]).
     pub fn requests(&self) -> Vec<RequestRecord> {
-        self.state.log().clone()
+        self.state.log().records()
+    }
+
+    /// Requests the log no longer holds, dropped at its capacity since it
+    /// was last cleared.
+    pub fn requests_dropped(&self) -> u64 {
+        self.state.log().dropped()
     }
 
     pub fn clear_requests(&self) {

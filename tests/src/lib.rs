@@ -1,1 +1,3 @@
 //! Helpers shared by the workspace tests.
+
+pub mod conformance_values;

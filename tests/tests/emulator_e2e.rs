@@ -227,7 +227,12 @@ async fn a_security_token_is_sent_and_signed() {
 async fn ten_thousand_calls_sixty_four_at_a_time_reuse_no_nonce() {
     const CALLS: usize = 10_000;
     const CONCURRENCY: usize = 64;
-    let emulator = Emulator::start().await.unwrap();
+    // The log keeps every call of this test.
+    let emulator = Emulator::builder()
+        .request_log_capacity(CALLS)
+        .start()
+        .await
+        .unwrap();
     let client = client(&emulator, default_credentials());
     let next = Arc::new(AtomicUsize::new(0));
     let mut workers = Vec::new();

@@ -3,9 +3,9 @@
 
 mod runtime_support;
 
-use ehpc_emulator::{Emulator, Fault, Times};
+use ehpc_emulator::{AccessKey, Emulator, Fault, Times};
 use ehpc_sdk::credentials::AssumeRoleProvider;
-use ehpc_sdk::{Client, Credentials, RetryConfig};
+use ehpc_sdk::{Client, Credentials, RetryConfig, SignatureVersion};
 use runtime_support::{calls_of, emulator_key, stop_call};
 use std::fmt::{self, Write as _};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -134,6 +134,64 @@ async fn calls_and_attempts_are_traced_without_secrets() {
         secrets.extend(record.param("Signature").map(str::to_string));
         secrets.extend(record.param("SecurityToken").map(str::to_string));
     }
+    let error_text = format!("{error} {error:#} {error:?}");
+    for secret in &secrets {
+        assert!(!text.contains(secret.as_str()), "the trace shows {secret}");
+        assert!(
+            !error_text.contains(secret.as_str()),
+            "the error shows {secret}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn v3_calls_are_traced_without_secrets() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let token = "v3-token/with+signs=";
+    let emulator = Emulator::builder()
+        .access_key(AccessKey::new("v3-id", "v3-secret").with_security_token(token))
+        .start()
+        .await
+        .unwrap();
+    let client_with = |secret: &str| {
+        Client::builder()
+            .endpoint(emulator.endpoint())
+            .credentials(Credentials::new("v3-id", secret).with_security_token(token))
+            .signature_version(SignatureVersion::V3)
+            .retry_config(RetryConfig::standard().with_base_delay(Duration::from_millis(5)))
+            .build()
+            .unwrap()
+    };
+    emulator
+        .inject(
+            "StopVisualService",
+            Fault::ServiceUnavailable,
+            Times::Next(1),
+        )
+        .unwrap();
+    stop_call(&client_with("v3-secret")).send().await.unwrap();
+    // The error message quotes the canonical request, token included.
+    let error = stop_call(&client_with("wrong-secret"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), Some("SignatureDoesNotMatch"));
+
+    let text = capture.text();
+    assert!(text.contains("attempts=2"), "{text}");
+    assert!(text.contains("code=\"SignatureDoesNotMatch\""), "{text}");
+    let mut secrets = vec![
+        "v3-secret".to_string(),
+        "wrong-secret".to_string(),
+        token.to_string(),
+    ];
+    for record in emulator.requests() {
+        let authorization = record.header("authorization").unwrap();
+        let signature = authorization.rsplit_once("Signature=").unwrap().1;
+        secrets.push(signature.to_string());
+    }
+    assert_eq!(secrets.len(), 6, "three calls signed");
     let error_text = format!("{error} {error:#} {error:?}");
     for secret in &secrets {
         assert!(!text.contains(secret.as_str()), "the trace shows {secret}");

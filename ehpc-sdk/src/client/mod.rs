@@ -6,7 +6,7 @@ use crate::endpoint::ConfigError;
 use crate::error::{Error, ResponseError};
 use crate::operation_support::{Operation, Params};
 use crate::retry::{Jitter, RetryBudget, RetryConfig};
-use crate::signing::NonceSource;
+use crate::signing::{NonceSource, SignatureVersion};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,6 +17,7 @@ mod builder;
 mod call_json;
 mod placement;
 mod send;
+mod sign_v3;
 
 pub use body::DEFAULT_MAX_RESPONSE_BODY;
 pub use builder::ClientBuilder;
@@ -43,6 +44,9 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: String,
+    /// `host[:port]` of `base_url`, as the `host` header carries it.
+    host: String,
+    signature_version: SignatureVersion,
     region: Option<String>,
     credentials: Arc<dyn ProvideCredentials>,
     /// Fixed credentials and their signing state: no provider to ask per
@@ -65,6 +69,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("endpoint", &self.inner.base_url)
             .field("region", &self.inner.region)
+            .field("signature_version", &self.inner.signature_version)
             .field("credentials", &self.inner.credentials)
             .field("retry", &self.inner.retry)
             .field("attempt_timeout", &self.inner.attempt_timeout)

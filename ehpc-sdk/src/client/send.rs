@@ -8,7 +8,7 @@ use crate::credentials::{Credentials, ProvideCredentials};
 use crate::error::{ResponseError, ServiceError, TransportError};
 use crate::operation_support::{OperationInfo, Params};
 use crate::retry::{self, RetryKind};
-use crate::signing;
+use crate::signing::{self, SignatureVersion};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 use tracing::field::Empty;
@@ -235,10 +235,14 @@ impl Client {
                 (&provided, &provided_signing)
             }
         };
-        let mut signed = String::with_capacity(URL_QUERY_ESTIMATE);
-        self.sign_into(&mut signed, info, params, signing);
-        let request =
-            super::placement::request(&inner.http, &inner.base_url, info.method, signed, params);
+        let request = match inner.signature_version {
+            SignatureVersion::V3 => self.request_v3(info, params, credentials, &signing.v3_key),
+            SignatureVersion::V1 => {
+                let mut signed = String::with_capacity(URL_QUERY_ESTIMATE);
+                self.sign_into(&mut signed, info, params, signing);
+                super::placement::request(&inner.http, &inner.base_url, info.method, signed, params)
+            }
+        };
         let transport = |e| RawError::Transport(TransportError::from_reqwest(info.action, e));
         let response = request.send().await.map_err(transport)?;
         let status = response.status().as_u16();
@@ -330,6 +334,8 @@ const URL_QUERY_ESTIMATE: usize = 512;
 /// one of them).
 pub(super) struct PreparedSigning {
     key: signing::SigningKey,
+    /// The same secret's key for `ACS3-HMAC-SHA256`.
+    pub(super) v3_key: signing::v3::SigningKeyV3,
     /// With the client's `RegionId`, if it has a region.
     with_region: signing::FixedParams,
     /// For operations that carry their own `RegionId`.
@@ -355,6 +361,7 @@ impl PreparedSigning {
         };
         PreparedSigning {
             key: signing::SigningKey::new(credentials.access_key_secret()),
+            v3_key: signing::v3::SigningKeyV3::new(credentials.access_key_secret()),
             with_region: common(region),
             without_region: common(None),
         }

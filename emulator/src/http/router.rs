@@ -65,6 +65,14 @@ fn finish(
         method: rpc.method.clone(),
         action: rpc.param("Action").map(str::to_string),
         params: rpc.params.clone(),
+        headers: rpc
+            .headers
+            .iter()
+            .filter(|(name, _)| {
+                name.starts_with("x-acs-") || name == "authorization" || name == "content-type"
+            })
+            .cloned()
+            .collect(),
         received: rpc.received,
         status: None,
         code: None,

@@ -4,8 +4,8 @@
 //! once the dispatcher has found its operation, before the service's
 //! handler sees it.
 
-use crate::http::signature;
-use crate::state::{State, MAX_CLOCK_SKEW};
+use crate::http::{signature, signature_v3};
+use crate::state::{AccessKey, State, MAX_CLOCK_SKEW};
 use crate::wire::answer::Rejection;
 use crate::wire::request::{required, RpcRequest};
 use crate::wire::timestamp;
@@ -36,20 +36,37 @@ pub(crate) async fn read(
             .unwrap_or("localhost")
             .to_string(),
         received: SystemTime::now(),
+        query_len: 0,
+        headers: request
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                (name.as_str().to_string(), value)
+            })
+            .collect(),
+        body_sha256: String::new(),
     };
     match read_params(request, &rpc.method).await {
-        Ok(params) => {
-            rpc.params = params;
+        Ok(read) => {
+            rpc.params = read.params;
+            rpc.query_len = read.query_len;
+            rpc.body_sha256 = read.body_sha256;
+            signature_v3::add_action_and_version(&mut rpc);
             Ok(rpc)
         }
         Err(rejection) => Err((rpc, rejection)),
     }
 }
 
-async fn read_params(
-    request: Request<Incoming>,
-    method: &str,
-) -> Result<Vec<(String, String)>, Rejection> {
+/// The parameters of a request and what signature V3 needs of its body.
+struct ReadParams {
+    params: Vec<(String, String)>,
+    query_len: usize,
+    body_sha256: String,
+}
+
+async fn read_params(request: Request<Incoming>, method: &str) -> Result<ReadParams, Rejection> {
     if request.uri().path() != "/" {
         return Err(Rejection::new(
             404,
@@ -72,6 +89,8 @@ async fn read_params(
         return Err(too_long("query string", query.len(), MAX_QUERY_BYTES));
     }
     let mut params = decode_form(query).map_err(|e| Rejection::invalid("query string", e))?;
+    let query_len = params.len();
+    let mut body_sha256 = signature_v3::hex_sha256(b"");
     if method == "POST" {
         let is_form = request
             .headers()
@@ -83,6 +102,7 @@ async fn read_params(
             .await
             .map_err(|_| too_long("body", MAX_BODY_BYTES + 1, MAX_BODY_BYTES))?
             .to_bytes();
+        body_sha256 = signature_v3::hex_sha256(&body);
         if !body.is_empty() {
             if !is_form {
                 return Err(Rejection::new(
@@ -100,7 +120,11 @@ async fn read_params(
     if let Some((name, _)) = params.iter().find(|(name, _)| !names.insert(name.as_str())) {
         return Err(Rejection::invalid(name, "it is given more than once"));
     }
-    Ok(params)
+    Ok(ReadParams {
+        params,
+        query_len,
+        body_sha256,
+    })
 }
 
 fn too_long(what: &str, length: usize, limit: usize) -> Rejection {
@@ -169,6 +193,9 @@ pub(crate) fn check_format(request: &RpcRequest) -> Result<(), Rejection> {
 /// token matching, signature matching, nonce unused. The nonce is only
 /// consumed by a request that passes every other check.
 pub(crate) fn authenticate(state: &State, request: &RpcRequest) -> Result<(), Rejection> {
+    if request.is_v3() {
+        return signature_v3::authenticate(state, request);
+    }
     for name in ["AccessKeyId", "Signature"] {
         if request.param(name).is_none_or(str::is_empty) {
             return Err(Rejection::new(
@@ -201,52 +228,9 @@ pub(crate) fn authenticate(state: &State, request: &RpcRequest) -> Result<(), Re
             format!("The Timestamp `{stamp}` is not in the format YYYY-MM-DDThh:mm:ssZ (UTC)."),
         ));
     };
-    let now = timestamp::unix(request.received);
-    if sent.abs_diff(now) > MAX_CLOCK_SKEW.as_secs() {
-        return Err(Rejection::new(
-            400,
-            "InvalidTimeStamp.Expired",
-            format!(
-                "The Timestamp {stamp} is more than {} minutes away from the server time {}.",
-                MAX_CLOCK_SKEW.as_secs() / 60,
-                timestamp::format(timestamp::from_unix(now))
-            ),
-        ));
-    }
+    check_freshness(request, stamp, sent)?;
     let id = required(request, "AccessKeyId")?;
-    let issued = state.issued.find(id, request.received)?;
-    let Some(key) = state.keys.get(id).or(issued.as_ref()) else {
-        return Err(Rejection::new(
-            404,
-            "InvalidAccessKeyId.NotFound",
-            format!("The access key id `{id}` does not exist."),
-        ));
-    };
-    match (&key.security_token, request.param("SecurityToken")) {
-        (Some(expected), Some(given)) if expected == given => {}
-        (Some(_), Some(_)) => {
-            return Err(Rejection::new(
-                400,
-                "InvalidSecurityToken",
-                "The security token does not belong to this access key.",
-            ))
-        }
-        (Some(_), None) => {
-            return Err(Rejection::new(
-                400,
-                "InvalidSecurityToken",
-                "This access key is temporary: the request must carry its SecurityToken.",
-            ))
-        }
-        (None, Some(_)) => {
-            return Err(Rejection::new(
-                400,
-                "InvalidSecurityToken",
-                "This access key is permanent and takes no SecurityToken.",
-            ))
-        }
-        (None, None) => {}
-    }
+    let key = access_key(state, request, id, request.param("SecurityToken"))?;
     let string_to_sign = signature::string_to_sign(&request.method, &request.params);
     let given = required(request, "Signature")?;
     if !signature::verify(&key.secret, &string_to_sign, given) {
@@ -259,11 +243,78 @@ pub(crate) fn authenticate(state: &State, request: &RpcRequest) -> Result<(), Re
             ),
         ));
     }
-    if !state.nonces().record(nonce, request.received) {
+    if !state.nonces().record(nonce, sent, request.received) {
         return Err(Rejection::new(
             400,
             "SignatureNonceUsed",
             format!("The SignatureNonce `{nonce}` has been used already."),
+        ));
+    }
+    Ok(())
+}
+
+/// The access key `id`, known and matched by the security token the
+/// request carries (`SecurityToken` under V1, `x-acs-security-token` under
+/// V3).
+pub(crate) fn access_key(
+    state: &State,
+    request: &RpcRequest,
+    id: &str,
+    token: Option<&str>,
+) -> Result<AccessKey, Rejection> {
+    let issued = state.issued.find(id, request.received)?;
+    let Some(key) = state.keys.get(id).or(issued.as_ref()) else {
+        return Err(Rejection::new(
+            404,
+            "InvalidAccessKeyId.NotFound",
+            format!("The access key id `{id}` does not exist."),
+        ));
+    };
+    match (&key.security_token, token) {
+        (Some(expected), Some(given)) if expected == given => {}
+        (Some(_), Some(_)) => {
+            return Err(Rejection::new(
+                400,
+                "InvalidSecurityToken",
+                "The security token does not belong to this access key.",
+            ))
+        }
+        (Some(_), None) => {
+            return Err(Rejection::new(
+                400,
+                "InvalidSecurityToken",
+                "This access key is temporary: the request must carry its security token.",
+            ))
+        }
+        (None, Some(_)) => {
+            return Err(Rejection::new(
+                400,
+                "InvalidSecurityToken",
+                "This access key is permanent and takes no security token.",
+            ))
+        }
+        (None, None) => {}
+    }
+    Ok(key.clone())
+}
+
+/// Whether `sent` (the request's time, Unix seconds) is within the window
+/// around the emulator's clock; `stamp` is the text sent, for the message.
+pub(crate) fn check_freshness(
+    request: &RpcRequest,
+    stamp: &str,
+    sent: i64,
+) -> Result<(), Rejection> {
+    let now = timestamp::unix(request.received);
+    if sent.abs_diff(now) > MAX_CLOCK_SKEW.as_secs() {
+        return Err(Rejection::new(
+            400,
+            "InvalidTimeStamp.Expired",
+            format!(
+                "The timestamp {stamp} is more than {} minutes away from the server time {}.",
+                MAX_CLOCK_SKEW.as_secs() / 60,
+                timestamp::format(timestamp::from_unix(now))
+            ),
         ));
     }
     Ok(())

@@ -15,7 +15,8 @@ pub(crate) use faults::FaultBook;
 pub use faults::{BadBody, Fault, FaultError, Times};
 pub use keys::AccessKey;
 pub(crate) use keys::IssuedKeys;
-pub use log::RequestRecord;
+pub(crate) use log::RequestLog;
+pub use log::{RequestRecord, DEFAULT_REQUEST_LOG_CAPACITY};
 pub(crate) use metadata_book::MetadataBook;
 pub use metadata_book::MetadataRecord;
 
@@ -34,7 +35,7 @@ pub(crate) struct State {
     pub(crate) ids: RequestIds,
     nonces: Mutex<NonceBook>,
     faults: Mutex<FaultBook>,
-    log: Mutex<Vec<RequestRecord>>,
+    log: Mutex<RequestLog>,
     pub(crate) issued: IssuedKeys,
     pub(crate) metadata: MetadataBook,
     pub(crate) credentials_uri: CredentialsUriBook,
@@ -46,14 +47,19 @@ pub(crate) struct State {
 const STS_ACTIONS: &[&str] = &["AssumeRole", "AssumeRoleWithOIDC"];
 
 impl State {
-    pub(crate) fn new(catalog: Catalog, keys: Vec<AccessKey>, oidc_issuer: String) -> Self {
+    pub(crate) fn new(
+        catalog: Catalog,
+        keys: Vec<AccessKey>,
+        oidc_issuer: String,
+        log_capacity: usize,
+    ) -> Self {
         State {
             catalog,
             keys: keys.into_iter().map(|k| (k.id.clone(), k)).collect(),
             ids: RequestIds::default(),
             nonces: Mutex::default(),
             faults: Mutex::default(),
-            log: Mutex::default(),
+            log: Mutex::new(RequestLog::new(log_capacity)),
             issued: Default::default(),
             metadata: Default::default(),
             credentials_uri: Default::default(),
@@ -69,7 +75,7 @@ impl State {
         lock(&self.faults)
     }
 
-    pub(crate) fn log(&self) -> MutexGuard<'_, Vec<RequestRecord>> {
+    pub(crate) fn log(&self) -> MutexGuard<'_, RequestLog> {
         lock(&self.log)
     }
 }
@@ -82,28 +88,51 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Nonces seen within the window a timestamp is accepted in; older ones
-/// cannot be replayed anyway, so they are forgotten.
-#[derive(Default)]
+/// Nonces of requests whose timestamp is still within the window: a
+/// request whose timestamp has left it is refused as expired anyway, so
+/// its nonce is forgotten. Nonces are kept as 64-bit keyed hashes (a false
+/// match is about as likely as one in 10^10 over 100,000 live nonces),
+/// which keeps a busy window small.
 pub(crate) struct NonceBook {
-    seen: HashMap<String, SystemTime>,
-    inserts_since_prune: usize,
+    /// Hash of the nonce and the Unix second its timestamp expires at.
+    seen: HashMap<u64, i64>,
+    hasher: std::collections::hash_map::RandomState,
+    /// The earliest expiry in `seen`, when something may be forgotten.
+    next_prune: i64,
+}
+
+impl Default for NonceBook {
+    fn default() -> Self {
+        NonceBook {
+            seen: HashMap::new(),
+            hasher: Default::default(),
+            next_prune: i64::MAX,
+        }
+    }
 }
 
 impl NonceBook {
-    /// `false` when the nonce was already used.
-    pub(crate) fn record(&mut self, nonce: &str, now: SystemTime) -> bool {
-        self.inserts_since_prune += 1;
-        if self.inserts_since_prune >= 4096 {
-            self.inserts_since_prune = 0;
-            let window = MAX_CLOCK_SKEW * 2;
-            self.seen.retain(|_, at| {
-                now.duration_since(*at)
-                    .map(|age| age <= window)
-                    .unwrap_or(true)
-            });
+    /// Records `nonce` of a request timestamped `sent` (Unix seconds) and
+    /// received at `now`; `false` when it was used already.
+    pub(crate) fn record(&mut self, nonce: &str, sent: i64, now: SystemTime) -> bool {
+        use std::hash::BuildHasher as _;
+        let now = crate::wire::timestamp::unix(now);
+        if now > self.next_prune {
+            self.seen.retain(|_, expires| *expires >= now);
+            self.seen.shrink_to(self.seen.len() * 2);
+            self.next_prune = self.seen.values().copied().min().unwrap_or(i64::MAX);
         }
-        self.seen.insert(nonce.to_string(), now).is_none()
+        let expires = sent.saturating_add(MAX_CLOCK_SKEW.as_secs() as i64);
+        self.next_prune = self.next_prune.min(expires);
+        self.seen
+            .insert(self.hasher.hash_one(nonce), expires)
+            .is_none()
+    }
+
+    /// How many nonces are remembered.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.seen.len()
     }
 }
 
@@ -137,5 +166,32 @@ impl State {
         }
         self.faults().add(action, fault, times);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::UNIX_EPOCH;
+
+    #[test]
+    fn nonces_are_refused_again_until_their_timestamp_expires() {
+        let mut book = NonceBook::default();
+        let start = 1_700_000_000;
+        let at = |seconds: i64| UNIX_EPOCH + Duration::from_secs(seconds as u64);
+        assert!(book.record("a", start, at(start)));
+        assert!(!book.record("a", start, at(start + 60)));
+        assert!(book.record("b", start + 60, at(start + 60)));
+        // Past the window of `a`'s timestamp: `a` is forgotten, `b` kept.
+        let later = start + MAX_CLOCK_SKEW.as_secs() as i64 + 1;
+        assert!(book.record("c", later, at(later)));
+        assert_eq!(book.len(), 2);
+        assert!(!book.record("b", start + 60, at(later)));
+        // Many nonces over a long run: only the live window is remembered.
+        for second in 0..100_000i64 {
+            let time = later + second * 60;
+            assert!(book.record(&format!("n{second}"), time, at(time)));
+        }
+        assert!(book.len() <= 17, "{} nonces remembered", book.len());
     }
 }

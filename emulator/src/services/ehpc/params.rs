@@ -39,7 +39,13 @@ pub(crate) fn check(operation: &Operation, params: &[(String, String)]) -> Resul
                             format_args!("the JSON is not {}", kind(&field.ty)),
                         ));
                     }
-                    from_json(value)
+                    // The official Python SDK sends an optional list it was
+                    // not given as `[]`; the service reads that as absent.
+                    if !field.required && value.as_array().is_some_and(Vec::is_empty) {
+                        None
+                    } else {
+                        from_json(value)
+                    }
                 }
                 None => None,
             },
@@ -154,7 +160,11 @@ fn scalar(path: &str, text: &str, ty: &Type, limits: &Constraints) -> Result<(),
                 format_args!("`{text}` is not {}", kind(ty)),
             ))
         }
-        Type::Boolean if text != "true" && text != "false" => {
+        // Any case, as the service reads them: the official Python SDK
+        // writes `True` and `False`.
+        Type::Boolean
+            if !text.eq_ignore_ascii_case("true") && !text.eq_ignore_ascii_case("false") =>
+        {
             return Err(Rejection::invalid(
                 path,
                 format_args!("`{text}` is not true or false"),
@@ -190,7 +200,11 @@ fn scalar(path: &str, text: &str, ty: &Type, limits: &Constraints) -> Result<(),
             ));
         }
     }
-    if !limits.enum_values.is_empty() && !limits.enum_values.iter().any(|v| v == text) {
+    let listed = |value: &String| match ty {
+        Type::Boolean => value.eq_ignore_ascii_case(text),
+        _ => value == text,
+    };
+    if !limits.enum_values.is_empty() && !limits.enum_values.iter().any(listed) {
         return Err(Rejection::invalid(
             path,
             format_args!("`{text}` is not one of {}", limits.enum_values.join(", ")),
@@ -352,6 +366,15 @@ mod tests {
             ("Spec", r#"{"Image":"centos","Memory":4}"#),
         ])
         .unwrap();
+    }
+
+    #[test]
+    fn booleans_are_read_in_any_case() {
+        for text in ["true", "false", "True", "False", "TRUE"] {
+            run(&[("Enabled", text)]).unwrap();
+        }
+        refused(&[("Enabled", "Truth")], "InvalidParameter", "true or false");
+        refused(&[("Enabled", "1")], "InvalidParameter", "true or false");
     }
 
     #[test]
