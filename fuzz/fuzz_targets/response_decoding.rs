@@ -5,7 +5,7 @@
 
 #![no_main]
 
-use ehpc_sdk::operation as op;
+use ehpc_sdk::v2018_04_12::operation as op;
 use libfuzzer_sys::fuzz_target;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
