@@ -61,6 +61,7 @@
 
 mod dispatch;
 mod http;
+mod model;
 mod server;
 mod services;
 mod spec;
@@ -69,13 +70,15 @@ mod wire;
 
 pub use http::control::PREFIX as CONTROL_PREFIX;
 pub use http::rpc::{MAX_BODY_BYTES, MAX_QUERY_BYTES};
+pub use model::{JobOutcome, Settings};
 pub use server::{
     Emulator, EmulatorBuilder, StartError, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET,
 };
 pub use services::metadata::ECS_ROLE_NAME;
 pub use spec::{Catalog, SpecError};
 pub use state::{
-    AccessKey, BadBody, Fault, FaultError, MetadataRecord, RequestRecord, Times, MAX_CLOCK_SKEW,
+    AccessKey, BadBody, Fault, FaultError, MetadataRecord, RequestRecord, StateError, Times,
+    MAX_CLOCK_SKEW,
 };
 
 #[cfg(test)]
@@ -90,7 +93,7 @@ mod layering {
         &["dispatch"],
         &["services"],
         &["state"],
-        &["wire", "spec"],
+        &["wire", "spec", "model"],
     ];
 
     fn rank(module: &str) -> Option<usize> {

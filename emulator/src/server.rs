@@ -1,9 +1,11 @@
 //! Starting and stopping the emulator, and the handle tests hold.
 
 use crate::http::router;
+use crate::model::Settings;
+use crate::services::ehpc;
 use crate::spec::{Catalog, SpecError};
 use crate::state::{
-    lock, AccessKey, Fault, FaultError, MetadataRecord, RequestRecord, State, Times,
+    lock, AccessKey, Fault, FaultError, MetadataRecord, RequestRecord, State, StateError, Times,
 };
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -34,6 +36,7 @@ pub struct EmulatorBuilder {
     listen: SocketAddr,
     keys: Vec<AccessKey>,
     specs_dir: Option<PathBuf>,
+    settings: Settings,
 }
 
 impl Default for EmulatorBuilder {
@@ -42,6 +45,7 @@ impl Default for EmulatorBuilder {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             keys: Vec::new(),
             specs_dir: None,
+            settings: Settings::default(),
         }
     }
 }
@@ -65,6 +69,12 @@ impl EmulatorBuilder {
     /// of those compiled in.
     pub fn specs_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.specs_dir = Some(dir.into());
+        self
+    }
+
+    /// How long resources take to change phase, and how jobs end.
+    pub fn settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
         self
     }
 
@@ -93,6 +103,7 @@ impl EmulatorBuilder {
             source,
         })?;
         let state = Arc::new(State::new(catalog, keys));
+        state.model().settings = self.settings;
         let (shutdown, stopped) = watch::channel(false);
         tokio::spawn(accept(listener, Arc::clone(&state), stopped));
         Ok(Emulator {
@@ -187,6 +198,51 @@ impl Emulator {
     /// Every request the metadata service received, oldest first.
     pub fn metadata_requests(&self) -> Vec<MetadataRecord> {
         lock(&self.state.metadata.log).clone()
+    }
+
+    /// Moves the emulator's clock on by `by` (whole seconds): resources
+    /// whose phase lasts less than that move on, as if the time had
+    /// passed. The same as `POST /__emulator/clock` with
+    /// `{"advance_seconds": N}`.
+    pub fn advance_clock(&self, by: Duration) {
+        self.state.clock.advance(by.as_secs());
+    }
+
+    /// The emulator's clock, in seconds since the Unix epoch: real time
+    /// plus every advance.
+    pub fn clock_now(&self) -> u64 {
+        self.state.clock.now()
+    }
+
+    /// The actions answered from the resource model rather than from
+    /// their examples, sorted.
+    pub fn stateful_operations() -> Vec<&'static str> {
+        let mut names = ehpc::STATEFUL.to_vec();
+        names.sort_unstable();
+        names
+    }
+
+    /// Every resource, the settings and the clock's advance, as JSON; what
+    /// [`Emulator::load_state`] and `--state FILE` read.
+    pub fn dump_state(&self) -> String {
+        self.state.dump()
+    }
+
+    /// Replaces every resource, the settings and the clock's advance with
+    /// those of `json`. A document that does not parse changes nothing;
+    /// the error gives its line and column.
+    pub fn load_state(&self, json: &str) -> Result<(), StateError> {
+        self.state.load(json)
+    }
+
+    /// How long resources take to change phase, and how jobs end.
+    pub fn settings(&self) -> Settings {
+        self.state.model().settings
+    }
+
+    /// Changes the settings; phases already entered keep their start.
+    pub fn set_settings(&self, settings: Settings) {
+        self.state.model().settings = settings;
     }
 
     /// Stops accepting connections. Also done on drop.

@@ -3,6 +3,7 @@
 //! request log, used nonces, metadata-service sessions). Imports only the
 //! wire and the specs.
 
+mod clock;
 mod faults;
 mod keys;
 mod log;
@@ -16,6 +17,9 @@ pub use log::RequestRecord;
 pub(crate) use metadata_book::MetadataBook;
 pub use metadata_book::MetadataRecord;
 
+pub(crate) use clock::Clock;
+
+use crate::model::Model;
 use crate::spec::Catalog;
 use crate::wire::answer::RequestIds;
 use std::collections::HashMap;
@@ -34,6 +38,9 @@ pub(crate) struct State {
     log: Mutex<Vec<RequestRecord>>,
     pub(crate) issued: IssuedKeys,
     pub(crate) metadata: MetadataBook,
+    /// The resources stateful operations act on.
+    model: Mutex<Model>,
+    pub(crate) clock: Clock,
 }
 
 impl State {
@@ -47,6 +54,8 @@ impl State {
             log: Mutex::default(),
             issued: Default::default(),
             metadata: Default::default(),
+            model: Mutex::default(),
+            clock: Clock::default(),
         }
     }
 
@@ -56,6 +65,10 @@ impl State {
 
     pub(crate) fn faults(&self) -> MutexGuard<'_, FaultBook> {
         lock(&self.faults)
+    }
+
+    pub(crate) fn model(&self) -> MutexGuard<'_, Model> {
+        lock(&self.model)
     }
 
     pub(crate) fn log(&self) -> MutexGuard<'_, Vec<RequestRecord>> {
@@ -126,3 +139,57 @@ impl State {
         Ok(())
     }
 }
+
+/// The state as a file holds it: the resources, the settings, and how far
+/// the clock was advanced.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Dump {
+    #[serde(default)]
+    clock_advanced_seconds: u64,
+    #[serde(default)]
+    model: Model,
+}
+
+impl State {
+    /// The resources, settings and clock as pretty-printed JSON.
+    pub(crate) fn dump(&self) -> String {
+        let dump = Dump {
+            clock_advanced_seconds: self.clock.advanced(),
+            model: self.model().clone(),
+        };
+        serde_json::to_string_pretty(&dump).expect("the model is plain data")
+    }
+
+    /// Replaces the resources, settings and clock with those of `text`;
+    /// on error nothing changes.
+    pub(crate) fn load(&self, text: &str) -> Result<(), StateError> {
+        let dump: Dump = serde_json::from_str(text).map_err(|e| StateError {
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })?;
+        let mut model = self.model();
+        *model = dump.model;
+        self.clock.set_advanced(dump.clock_advanced_seconds);
+        Ok(())
+    }
+}
+
+/// A state document that cannot be loaded, with where it went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateError {
+    /// 1-based line of the problem.
+    pub line: usize,
+    /// 1-based column of the problem.
+    pub column: usize,
+    message: String,
+}
+
+impl std::fmt::Display for StateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "not an emulator state: {}", self.message)
+    }
+}
+
+impl std::error::Error for StateError {}
