@@ -2,7 +2,7 @@
 //! plus the comparison with the committed files, as `cargo xtask codegen
 //! --check` does it, without building xtask), then each stage alone.
 //!
-//! `cargo bench -p codegen --bench codegen`
+//! `cargo bench -p ehpc-codegen --bench codegen`
 
 use codegen::output::{self, Mode};
 use codegen::{emit, format, validate};
