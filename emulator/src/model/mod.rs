@@ -153,16 +153,18 @@ impl Model {
     /// `length` characters of `alphabet`, different for every call.
     fn random(&mut self, alphabet: &[u8], length: usize) -> String {
         self.next_id += 1;
-        // splitmix64: consecutive seeds give unrelated-looking text.
-        let mut state = self.next_id.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        // splitmix64, started from the mixed seed, so that consecutive
+        // seeds give unrelated text.
+        fn mix(mut z: u64) -> u64 {
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+        let mut state = mix(self.next_id);
         (0..length)
             .map(|_| {
                 state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-                let mut z = state;
-                z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-                z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-                z ^= z >> 31;
-                alphabet[(z % alphabet.len() as u64) as usize] as char
+                alphabet[(mix(state) % alphabet.len() as u64) as usize] as char
             })
             .collect()
     }
