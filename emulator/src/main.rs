@@ -57,11 +57,25 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         }
-        println!("listening on {}", emulator.endpoint());
-        println!("operations: {}", emulator.operations().join(", "));
+        // Listen for Ctrl-C before telling anyone the address, so an
+        // interrupt sent as soon as it is printed still saves the state.
+        let interrupted = tokio::signal::ctrl_c();
+        tokio::pin!(interrupted);
+        let early = tokio::select! {
+            biased;
+            result = &mut interrupted => Some(result),
+            () = std::future::ready(()) => None,
+        };
+        // A reader that went away must not stop the emulator.
+        let mut stdout = std::io::stdout();
+        let _ = writeln!(stdout, "listening on {}", emulator.endpoint());
+        let _ = writeln!(stdout, "operations: {}", emulator.operations().join(", "));
         // Scripts wait for the address line; do not leave it buffered.
-        let _ = std::io::stdout().flush();
-        let waited = tokio::signal::ctrl_c().await;
+        let _ = stdout.flush();
+        let waited = match early {
+            Some(result) => result,
+            None => interrupted.await,
+        };
         emulator.shutdown();
         if let Some(path) = &state_file {
             if let Err(message) = save_state(&emulator, path) {
