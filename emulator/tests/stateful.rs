@@ -185,6 +185,17 @@ const OPERATIONS: &[(&str, &[(&str, &str)])] = &[
     ("StopJobs", &[("Jobs", "[{\"Id\":\"{queued}\"}]")]),
     ("DeleteJobs", &[("Jobs", "[{\"Id\":\"{finished}\"}]")]),
     ("GetJobLog", &[("JobId", "{finished}")]),
+    (
+        "ModifyUserGroups",
+        &[("User.1.Name", "alice"), ("User.1.Group", "admins")],
+    ),
+    (
+        "UpdateQueueConfig",
+        &[("QueueName", "workq"), ("ResourceGroupId", "rg-1")],
+    ),
+    ("InstallSoftware", &[("Application", "ABYSS_2.1.5")]),
+    ("ListInstalledSoftware", &[]),
+    ("UninstallSoftware", &[("Application", "ABYSS_2.1.5")]),
 ];
 
 /// The code a cluster still being created gets, where the operation
@@ -193,7 +204,8 @@ fn creating_code(action: &str) -> Option<&'static str> {
     match action {
         "DeleteCluster" => Some("ConflictOpt"),
         "AddNodes" | "DeleteNodes" | "AddUsers" | "ListUsers" | "DeleteUsers" | "SubmitJob"
-        | "ListJobs" | "StopJobs" | "DeleteJobs" => Some("InvalidClusterStatus"),
+        | "ListJobs" | "StopJobs" | "DeleteJobs" | "ModifyUserGroups" | "UpdateQueueConfig"
+        | "InstallSoftware" | "UninstallSoftware" => Some("InvalidClusterStatus"),
         // A cluster being created has no jobs yet.
         "GetJobLog" => Some("InvalidParams"),
         _ => None,
@@ -234,6 +246,13 @@ async fn every_stateful_operation_succeeds_is_not_found_and_refuses_the_wrong_st
                 )
                 .await;
             }
+        }
+        if *action == "UninstallSoftware" {
+            let install = [
+                ("ClusterId", fixture.running.as_str()),
+                ("Application", "ABYSS_2.1.5"),
+            ];
+            ok(addr, "InstallSoftware", &install).await;
         }
         let answer = run(addr, action, &fixture.running, &fixture).await;
         assert_eq!(
@@ -376,6 +395,89 @@ async fn every_stateful_operation_succeeds_is_not_found_and_refuses_the_wrong_st
         )
         .1,
         "InvalidParams"
+    );
+}
+
+#[tokio::test]
+async fn changes_to_users_queues_and_software_show_in_the_lists() {
+    let emulator = Emulator::start().await.unwrap();
+    let addr = emulator.addr();
+    let fixture = fixture(&emulator).await;
+    let cluster = fixture.running.as_str();
+    ok(
+        addr,
+        "ModifyUserGroups",
+        &[
+            ("ClusterId", cluster),
+            ("User.1.Name", "alice"),
+            ("User.1.Group", "admins"),
+        ],
+    )
+    .await;
+    let users = ok(addr, "ListUsers", &[("ClusterId", cluster)]).await;
+    assert_eq!(strings(&users["Users"]["UserInfo"], "Group"), ["admins"]);
+    let missing = call(
+        addr,
+        "ModifyUserGroups",
+        &[
+            ("ClusterId", cluster),
+            ("User.1.Name", "nobody"),
+            ("User.1.Group", "g"),
+        ],
+    )
+    .await;
+    assert_eq!(missing.code(), "AgentError.Account.UserNotExist");
+
+    ok(
+        addr,
+        "UpdateQueueConfig",
+        &[
+            ("ClusterId", cluster),
+            ("QueueName", "workq"),
+            ("ResourceGroupId", "rg-7"),
+        ],
+    )
+    .await;
+    let queues = ok(addr, "ListQueues", &[("ClusterId", cluster)]).await;
+    assert_eq!(
+        strings(&queues["Queues"]["QueueInfo"], "ResourceGroupId"),
+        ["rg-7"]
+    );
+    let missing = call(
+        addr,
+        "UpdateQueueConfig",
+        &[("ClusterId", cluster), ("QueueName", "none")],
+    )
+    .await;
+    assert_eq!(missing.code(), "InvalidParams");
+
+    ok(
+        addr,
+        "InstallSoftware",
+        &[("ClusterId", cluster), ("Application", "MPICH_3.2")],
+    )
+    .await;
+    let installed = ok(addr, "ListInstalledSoftware", &[("ClusterId", cluster)]).await;
+    let list = &installed["SoftwareList"]["SoftwareList"];
+    assert_eq!(strings(list, "SoftwareId"), ["MPICH_3.2"]);
+    assert_eq!(strings(list, "SoftwareVersion"), ["3.2"]);
+    ok(
+        addr,
+        "UninstallSoftware",
+        &[("ClusterId", cluster), ("Application", "MPICH_3.2")],
+    )
+    .await;
+    let again = call(
+        addr,
+        "UninstallSoftware",
+        &[("ClusterId", cluster), ("Application", "MPICH_3.2")],
+    )
+    .await;
+    assert_eq!(again.code(), "InvalidParams");
+    let installed = ok(addr, "ListInstalledSoftware", &[("ClusterId", cluster)]).await;
+    assert_eq!(
+        installed["SoftwareList"]["SoftwareList"],
+        Value::Array(vec![])
     );
 }
 

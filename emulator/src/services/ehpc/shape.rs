@@ -12,12 +12,12 @@ pub(crate) fn set(target: &mut Value, name: &str, value: impl Into<Value>) {
     }
 }
 
-/// Sets each attribute whose name the answer has.
+/// Sets each attribute the answer has as a string field.
 pub(crate) fn overlay(target: &mut Value, attributes: &BTreeMap<String, String>) {
     if let Value::Object(map) = target {
         for (name, value) in attributes {
-            if map.contains_key(name) {
-                map.insert(name.clone(), Value::String(value.clone()));
+            if let Some(slot @ Value::String(_)) = map.get_mut(name) {
+                *slot = Value::String(value.clone());
             }
         }
     }

@@ -40,6 +40,18 @@ pub(crate) const STATEFUL: &[&str] = &[
     "StopJobs",
     "DeleteJobs",
     "GetJobLog",
+    "ModifyUserGroups",
+    "UpdateQueueConfig",
+    "InstallSoftware",
+    "ListInstalledSoftware",
+    "UninstallSoftware",
+];
+
+/// Queue fields `UpdateQueueConfig` sets and `ListQueues` echoes.
+const QUEUE_FIELDS: &[&str] = &[
+    "ResourceGroupId",
+    "DeploymentSetId",
+    "NetworkInterfaceTrafficMode",
 ];
 
 /// Region of requests that name none.
@@ -266,9 +278,13 @@ pub(crate) fn answer(
             )
             .map(|_| ()),
         "ListQueues" => model.queues(scope, &cluster_id, now).map(|queues| {
-            let items = queues
-                .iter()
-                .map(|q| json!({"QueueName": q.name, "Type": "Execution"}));
+            let items = queues.iter().map(|queue| {
+                let mut item = json!({"QueueName": queue.name, "Type": "Execution"});
+                for (name, value) in &queue.attributes {
+                    item[name] = value.clone().into();
+                }
+                item
+            });
             shape::list(&mut body, &["Queues", "QueueInfo"], items.collect());
         }),
         "DeleteQueue" => model.delete_queue(scope, &cluster_id, &call.text("QueueName"), now),
@@ -339,6 +355,50 @@ pub(crate) fn answer(
                 body["OutputLog"] = STANDARD.encode(out).into();
                 body["ErrorLog"] = STANDARD.encode(err).into();
             }),
+        "ModifyUserGroups" => {
+            let names = shape::repeated(&call.request.params, "User", "Name");
+            let groups = shape::repeated(&call.request.params, "User", "Group");
+            names.into_iter().zip(groups).try_for_each(|(name, group)| {
+                model
+                    .update_user(scope, &cluster_id, &name, Some(group), now)
+                    .map(|_| ())
+            })
+        }
+        "UpdateQueueConfig" => {
+            let attributes = QUEUE_FIELDS
+                .iter()
+                .filter_map(|name| Some((name.to_string(), call.param(name)?.to_string())))
+                .collect();
+            model
+                .update_queue(scope, &cluster_id, &call.text("QueueName"), attributes, now)
+                .map(|_| ())
+        }
+        "InstallSoftware" => {
+            let application = call.text("Application");
+            let version = application
+                .rsplit_once('_')
+                .map_or("", |(_, v)| v)
+                .to_string();
+            model.install_software(scope, &cluster_id, &application, &version, now)
+        }
+        "UninstallSoftware" => {
+            model.uninstall_software(scope, &cluster_id, &call.text("Application"), now)
+        }
+        "ListInstalledSoftware" => model.software(scope, &cluster_id, now).map(|installed| {
+            let items = installed.iter().map(|software| {
+                let name = software.name.split('_').next().unwrap_or_default();
+                json!({
+                    "SoftwareId": software.name,
+                    "SoftwareName": name.to_ascii_lowercase(),
+                    "SoftwareVersion": software.version,
+                })
+            });
+            shape::list(
+                &mut body,
+                &["SoftwareList", "SoftwareList"],
+                items.collect(),
+            );
+        }),
         _ => return None,
     };
     Some(result.map(|()| body))
