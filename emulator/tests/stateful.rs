@@ -77,7 +77,7 @@ async fn a_cluster_is_created_runs_changes_and_is_deleted() {
     .await;
     let listed = ok(addr, "ListClusters", &[]).await;
     let clusters = &listed["Clusters"]["ClusterInfoSimple"];
-    assert_eq!(strings(clusters, "Id"), [id.clone()]);
+    assert_eq!(strings(clusters, "Id"), [id.as_str()]);
     assert_eq!(strings(clusters, "Name"), ["renamed"]);
     assert_eq!(strings(clusters, "Status"), ["running"]);
     assert_eq!(listed["TotalCount"], 1);
@@ -502,7 +502,7 @@ async fn jobs_go_from_queued_to_running_to_their_configured_end() {
     .await;
     assert_eq!(
         strings(&queued["Jobs"]["JobInfo"], "Id"),
-        [fixture.queued_job.clone()]
+        [fixture.queued_job.as_str()]
     );
     assert_eq!(queued["TotalCount"], 1);
 
