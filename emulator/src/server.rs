@@ -5,7 +5,8 @@ use crate::model::Settings;
 use crate::services::ehpc;
 use crate::spec::{Catalog, SpecError};
 use crate::state::{
-    lock, AccessKey, Fault, FaultError, MetadataRecord, RequestRecord, State, StateError, Times,
+    lock, AccessKey, Fault, FaultError, Limits, MetadataRecord, RequestRecord, State, StateError,
+    Times,
 };
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -16,7 +17,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 
 /// Access key id accepted when none is configured.
 pub const DEFAULT_ACCESS_KEY_ID: &str = "emulator-key";
@@ -29,6 +30,9 @@ const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// A client that does not finish its request head in this time is
 /// disconnected.
 const HEAD_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// What a connection over the cap gets, without its request being read.
+const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\n\
+content-length: 33\r\nconnection: close\r\n\r\ntoo many connections; retry later\n";
 
 /// Configures an [`Emulator`].
 #[derive(Debug, Clone)]
@@ -37,6 +41,7 @@ pub struct EmulatorBuilder {
     keys: Vec<AccessKey>,
     specs_dir: Option<PathBuf>,
     settings: Settings,
+    limits: Limits,
 }
 
 impl Default for EmulatorBuilder {
@@ -46,6 +51,7 @@ impl Default for EmulatorBuilder {
             keys: Vec::new(),
             specs_dir: None,
             settings: Settings::default(),
+            limits: Limits::default(),
         }
     }
 }
@@ -69,6 +75,21 @@ impl EmulatorBuilder {
     /// of those compiled in.
     pub fn specs_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.specs_dir = Some(dir.into());
+        self
+    }
+
+    /// Connections served at once ([`DEFAULT_MAX_CONNECTIONS`] unless
+    /// set); a connection over the cap is answered 503 and closed.
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.limits.max_connections = max.max(1);
+        self
+    }
+
+    /// Time a client has to send a whole request body
+    /// ([`DEFAULT_BODY_READ_TIMEOUT`] unless set); a slower one is answered
+    /// 408 and disconnected.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.body_read_timeout = timeout;
         self
     }
 
@@ -102,7 +123,7 @@ impl EmulatorBuilder {
             addr: self.listen,
             source,
         })?;
-        let state = Arc::new(State::new(catalog, keys));
+        let state = Arc::new(State::new(catalog, keys, self.limits));
         state.model().settings = self.settings;
         let (shutdown, stopped) = watch::channel(false);
         tokio::spawn(accept(listener, Arc::clone(&state), stopped));
@@ -296,12 +317,19 @@ impl From<SpecError> for StartError {
 }
 
 async fn accept(listener: TcpListener, state: Arc<State>, mut stopped: watch::Receiver<bool>) {
+    let slots = Arc::new(Semaphore::new(state.limits.max_connections));
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
-                    tokio::spawn(serve(stream, Arc::clone(&state), stopped.clone()));
-                }
+                Ok((stream, _)) => match Arc::clone(&slots).try_acquire_owned() {
+                    Ok(slot) => {
+                        tokio::spawn(serve(stream, Arc::clone(&state), stopped.clone(), slot));
+                    }
+                    // Full: say so if the socket takes it now, and close.
+                    Err(_) => {
+                        let _ = stream.try_write(BUSY);
+                    }
+                },
                 // Out of file descriptors and the like: pause rather than spin.
                 Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
             },
@@ -310,7 +338,14 @@ async fn accept(listener: TcpListener, state: Arc<State>, mut stopped: watch::Re
     }
 }
 
-async fn serve(stream: TcpStream, state: Arc<State>, mut stopped: watch::Receiver<bool>) {
+/// Serves one connection; `_slot` is its place under the connection cap,
+/// given back when it ends.
+async fn serve(
+    stream: TcpStream,
+    state: Arc<State>,
+    mut stopped: watch::Receiver<bool>,
+    _slot: OwnedSemaphorePermit,
+) {
     let _ = stream.set_nodelay(true);
     let service = service_fn(move |request| router::route(Arc::clone(&state), request));
     let connection = http1::Builder::new()

@@ -66,7 +66,7 @@ pub(crate) async fn handle(state: &State, request: Request<Incoming>) -> Respons
             ok(json!({}))
         }
         (Method::POST, "clock") => {
-            let body = match read_body(request, MAX_CONTROL_BODY).await {
+            let body = match read_body(state, request, MAX_CONTROL_BODY).await {
                 Ok(body) => body,
                 Err(response) => return response,
             };
@@ -85,7 +85,7 @@ pub(crate) async fn handle(state: &State, request: Request<Incoming>) -> Respons
             state.dump().into_bytes(),
         ),
         (Method::PUT, "state") => {
-            let body = match read_body(request, MAX_STATE_BODY).await {
+            let body = match read_body(state, request, MAX_STATE_BODY).await {
                 Ok(body) => body,
                 Err(response) => return response,
             };
@@ -104,7 +104,7 @@ pub(crate) async fn handle(state: &State, request: Request<Incoming>) -> Respons
         }
         (Method::GET, "settings") => ok(json!(state.model().settings)),
         (Method::PUT, "settings") => {
-            let body = match read_body(request, MAX_CONTROL_BODY).await {
+            let body = match read_body(state, request, MAX_CONTROL_BODY).await {
                 Ok(body) => body,
                 Err(response) => return response,
             };
@@ -117,7 +117,7 @@ pub(crate) async fn handle(state: &State, request: Request<Incoming>) -> Respons
             }
         }
         (Method::POST, "faults") => {
-            let body = match read_body(request, MAX_CONTROL_BODY).await {
+            let body = match read_body(state, request, MAX_CONTROL_BODY).await {
                 Ok(body) => body,
                 Err(response) => return response,
             };
@@ -139,12 +139,19 @@ pub(crate) async fn handle(state: &State, request: Request<Incoming>) -> Respons
 }
 
 async fn read_body(
+    state: &State,
     request: Request<Incoming>,
     limit: usize,
 ) -> Result<bytes::Bytes, Response<Body>> {
-    match Limited::new(request.into_body(), limit).collect().await {
-        Ok(body) => Ok(body.to_bytes()),
-        Err(_) => Err(problem(413, "the body is too large".into())),
+    let deadline = state.limits.body_read_timeout;
+    let reading = Limited::new(request.into_body(), limit).collect();
+    match tokio::time::timeout(deadline, reading).await {
+        Ok(Ok(body)) => Ok(body.to_bytes()),
+        Ok(Err(_)) => Err(problem(413, "the body is too large".into())),
+        Err(_) => Err(problem(
+            408,
+            format!("the body did not arrive within {} ms", deadline.as_millis()),
+        )),
     }
 }
 

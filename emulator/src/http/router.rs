@@ -30,7 +30,7 @@ pub(crate) async fn route(
     if path.starts_with(metadata::PREFIX) {
         return metadata::handle(&state, request).await;
     }
-    let rpc = match rpc::read(request).await {
+    let rpc = match rpc::read(request, state.limits.body_read_timeout).await {
         Ok(rpc) => rpc,
         Err((rpc, rejection)) => {
             let outcome = Outcome::rejection(&rejection, &state.ids.next(), &rpc.host);

@@ -139,7 +139,8 @@ pub enum FaultError {
     UnknownAction(String),
     /// The operation's spec does not document the code.
     UndocumentedCode { action: String, code: String },
-    /// Not a status an HTTP answer can have.
+    /// Not a status a final HTTP answer can have: 200 to 599 (1xx
+    /// statuses are interim and cannot carry an answer).
     InvalidStatus(u16),
 }
 
@@ -154,7 +155,10 @@ impl fmt::Display for FaultError {
                 "`{code}` is not a documented error of `{action}`; use Fault::error for other codes"
             ),
             FaultError::InvalidStatus(status) => {
-                write!(f, "{status} is not an HTTP status (100 to 599)")
+                write!(
+                    f,
+                    "{status} is not the status of a final HTTP answer (200 to 599)"
+                )
             }
         }
     }

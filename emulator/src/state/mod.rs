@@ -29,8 +29,31 @@ use std::time::{Duration, SystemTime};
 /// How far a request's `Timestamp` may be from the emulator's clock.
 pub const MAX_CLOCK_SKEW: Duration = Duration::from_secs(15 * 60);
 
+/// Connections served at once unless configured; more are answered 503
+/// and closed at once.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+/// Time a client has to send a request body unless configured.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Bounds on what a client can make the emulator hold or wait for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub(crate) max_connections: usize,
+    pub(crate) body_read_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+        }
+    }
+}
+
 pub(crate) struct State {
     pub(crate) catalog: Catalog,
+    pub(crate) limits: Limits,
     pub(crate) keys: HashMap<String, AccessKey>,
     pub(crate) ids: RequestIds,
     nonces: Mutex<NonceBook>,
@@ -44,9 +67,10 @@ pub(crate) struct State {
 }
 
 impl State {
-    pub(crate) fn new(catalog: Catalog, keys: Vec<AccessKey>) -> Self {
+    pub(crate) fn new(catalog: Catalog, keys: Vec<AccessKey>, limits: Limits) -> Self {
         State {
             catalog,
+            limits,
             keys: keys.into_iter().map(|k| (k.id.clone(), k)).collect(),
             ids: RequestIds::default(),
             nonces: Mutex::default(),
@@ -129,7 +153,7 @@ impl State {
                 })
             }
             Fault::Error { status, .. } | Fault::Body { status, .. }
-                if !(100..=599).contains(status) =>
+                if !(200..=599).contains(status) =>
             {
                 return Err(FaultError::InvalidStatus(*status))
             }
