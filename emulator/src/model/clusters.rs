@@ -7,13 +7,21 @@ use super::{
 use std::collections::BTreeMap;
 
 impl Model {
-    pub fn create_cluster(&mut self, scope: &Scope, new: NewCluster, now: u64) -> Cluster {
+    pub fn create_cluster(
+        &mut self,
+        scope: &Scope,
+        new: NewCluster,
+        now: u64,
+    ) -> Result<Cluster, ModelError> {
+        self.make_room(1 + new.queues.len(), |reason| ModelError::TooManyClusters {
+            reason,
+        })?;
         let id = format!(
             "ehpc-{}-{}",
             region_code(scope.region),
             self.random(ALPHANUMERIC, 10)
         );
-        let backend = self.settle(scope, now);
+        let backend = self.backend_mut(scope);
         backend.last_sequence += 1;
         let mut cluster = Cluster {
             id: id.clone(),
@@ -48,7 +56,7 @@ impl Model {
             );
         }
         backend.clusters.insert(id, cluster.clone());
-        cluster
+        Ok(cluster)
     }
 
     pub fn cluster(&mut self, scope: &Scope, id: &str, now: u64) -> Result<Cluster, ModelError> {
@@ -57,7 +65,10 @@ impl Model {
 
     /// Every cluster of the scope, oldest first.
     pub fn clusters(&mut self, scope: &Scope, now: u64) -> Vec<Cluster> {
-        let mut all: Vec<Cluster> = self.settle(scope, now).clusters.values().cloned().collect();
+        let mut all: Vec<Cluster> = self
+            .settle(scope, now)
+            .map(|backend| backend.clusters.values().cloned().collect())
+            .unwrap_or_default();
         all.sort_by_key(|c| c.sequence);
         all
     }
@@ -89,6 +100,7 @@ impl Model {
             });
         }
         self.backend_mut(scope).clusters.remove(id);
+        self.prune(scope);
         Ok(())
     }
 
@@ -99,6 +111,9 @@ impl Model {
         new: NewNodes,
         now: u64,
     ) -> Result<Vec<String>, ModelError> {
+        self.make_room(new.count as usize, |reason| ModelError::TooManyComputes {
+            reason,
+        })?;
         let ids: Vec<String> = (0..new.count)
             .map(|_| format!("i-{}", self.random(LOWER_ALPHANUMERIC, 20)))
             .collect();

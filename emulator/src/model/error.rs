@@ -15,6 +15,10 @@ pub enum ModelError {
     /// Another operation on the resource is under way, or the resource is
     /// past the point where the operation means anything.
     ConflictOpt { what: String },
+    /// No more clusters can be created.
+    TooManyClusters { reason: String },
+    /// No more nodes can be added.
+    TooManyComputes { reason: String },
     /// No compute node with this id in the cluster.
     ComputeNotFound { node: String },
     /// The node is not in a state that allows the operation.
@@ -38,6 +42,8 @@ impl ModelError {
             ModelError::ClusterNotFound { .. } => "ClusterNotFound",
             ModelError::InvalidClusterStatus { .. } => "InvalidClusterStatus",
             ModelError::ConflictOpt { .. } => "ConflictOpt",
+            ModelError::TooManyClusters { .. } => "TooManyClusters",
+            ModelError::TooManyComputes { .. } => "TooManyComputes",
             ModelError::ComputeNotFound { .. } => "ComputeNotFound",
             ModelError::InvalidNodeStatus { .. } => "InvalidNodeStatus",
             ModelError::UserAlreadyExist { .. } => "AgentError.Account.UserAlreadyExist",
@@ -67,7 +73,10 @@ impl fmt::Display for ModelError {
             }
             ModelError::UserAlreadyExist { user } => write!(f, "the user {user} exists already"),
             ModelError::UserNotExist { user } => write!(f, "the user {user} does not exist"),
-            ModelError::ExecFail { reason } | ModelError::InvalidParams { reason } => {
+            ModelError::TooManyClusters { reason }
+            | ModelError::TooManyComputes { reason }
+            | ModelError::ExecFail { reason }
+            | ModelError::InvalidParams { reason } => {
                 write!(f, "{reason}")
             }
         }

@@ -24,6 +24,10 @@ pub use resources::{
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// Resources of every kind the model holds at most, so that requests
+/// cannot make it grow without end; creating more is refused.
+pub const MAX_RESOURCES: usize = 100_000;
+
 /// How long each phase lasts, in emulator-clock seconds, and how jobs end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -180,14 +184,66 @@ impl Model {
             .or_default()
     }
 
-    /// Moves every resource of the scope on as far as `now` allows.
-    fn settle(&mut self, scope: &Scope, now: u64) -> &mut Backend {
+    /// The scope's resources, moved on as far as `now` allows; `None`
+    /// when it has none (reads never make an empty one).
+    fn settle(&mut self, scope: &Scope, now: u64) -> Option<&mut Backend> {
         let settings = self.settings;
-        let backend = self.backend_mut(scope);
+        let backend = self
+            .accounts
+            .get_mut(scope.account)?
+            .get_mut(scope.region)?;
         for cluster in backend.clusters.values_mut() {
             settle_cluster(cluster, &settings, now);
         }
-        backend
+        Some(backend)
+    }
+
+    /// Forgets the scope when it holds nothing any more.
+    fn prune(&mut self, scope: &Scope) {
+        if let Some(regions) = self.accounts.get_mut(scope.account) {
+            if regions
+                .get(scope.region)
+                .is_some_and(|b| b.clusters.is_empty())
+            {
+                regions.remove(scope.region);
+            }
+            if regions.is_empty() {
+                self.accounts.remove(scope.account);
+            }
+        }
+    }
+
+    /// Resources of every kind held, in every account and region.
+    pub fn resource_count(&self) -> usize {
+        self.accounts
+            .values()
+            .flat_map(|regions| regions.values())
+            .flat_map(|backend| backend.clusters.values())
+            .map(|c| {
+                1 + c.nodes.len()
+                    + c.queues.len()
+                    + c.users.len()
+                    + c.jobs.len()
+                    + c.storages.len()
+                    + c.addons.len()
+                    + c.software.len()
+            })
+            .sum()
+    }
+
+    /// Refuses with `refusal` when `adding` more resources would pass
+    /// [`MAX_RESOURCES`].
+    fn make_room(
+        &self,
+        adding: usize,
+        refusal: impl FnOnce(String) -> ModelError,
+    ) -> Result<(), ModelError> {
+        if self.resource_count().saturating_add(adding) > MAX_RESOURCES {
+            return Err(refusal(format!(
+                "the emulator holds at most {MAX_RESOURCES} resources in all"
+            )));
+        }
+        Ok(())
     }
 
     fn cluster_mut(
@@ -197,8 +253,7 @@ impl Model {
         now: u64,
     ) -> Result<&mut Cluster, ModelError> {
         self.settle(scope, now)
-            .clusters
-            .get_mut(id)
+            .and_then(|backend| backend.clusters.get_mut(id))
             .ok_or_else(|| ModelError::ClusterNotFound {
                 cluster: id.to_string(),
             })

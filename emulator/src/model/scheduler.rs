@@ -12,6 +12,7 @@ impl Model {
         attributes: BTreeMap<String, String>,
         now: u64,
     ) -> Result<Queue, ModelError> {
+        self.make_room(1, |reason| ModelError::ExecFail { reason })?;
         let cluster = self.cluster_mut(scope, cluster_id, now)?;
         if cluster.queues.contains_key(name) {
             return Err(ModelError::ExecFail {
@@ -89,6 +90,7 @@ impl Model {
         users: &[(String, String)],
         now: u64,
     ) -> Result<(), ModelError> {
+        self.make_room(users.len(), |reason| ModelError::InvalidParams { reason })?;
         let cluster = self.running_cluster(scope, cluster_id, now)?;
         for (name, _) in users {
             if cluster.users.contains_key(name)
@@ -172,6 +174,7 @@ impl Model {
         new: NewJob,
         now: u64,
     ) -> Result<Job, ModelError> {
+        self.make_room(1, |reason| ModelError::InvalidParams { reason })?;
         let outcome = match self.settings.job_outcome {
             JobOutcome::Succeeded => JobPhase::Succeeded,
             JobOutcome::Failed => JobPhase::Failed,

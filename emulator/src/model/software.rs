@@ -16,6 +16,7 @@ impl Model {
         mount_directory: &str,
         now: u64,
     ) -> Result<(), ModelError> {
+        self.make_room(1, |reason| ModelError::InvalidParams { reason })?;
         let cluster = self.running_cluster(scope, cluster_id, now)?;
         if cluster.storages.contains_key(file_system_id) {
             return Err(ModelError::ConflictOpt {
@@ -72,6 +73,7 @@ impl Model {
         version: &str,
         now: u64,
     ) -> Result<Addon, ModelError> {
+        self.make_room(1, |reason| ModelError::InvalidParams { reason })?;
         let id = format!("{name}-{version}-{}", self.random(ALPHANUMERIC, 7));
         let cluster = self.running_cluster(scope, cluster_id, now)?;
         let sequence = cluster.next_sequence();
@@ -125,6 +127,7 @@ impl Model {
         version: &str,
         now: u64,
     ) -> Result<(), ModelError> {
+        self.make_room(1, |reason| ModelError::InvalidParams { reason })?;
         let cluster = self.running_cluster(scope, cluster_id, now)?;
         let sequence = cluster.next_sequence();
         cluster.software.insert(

@@ -6,7 +6,9 @@ const SCOPE: Scope<'static> = Scope {
 };
 
 fn running_cluster(model: &mut Model) -> String {
-    let cluster = model.create_cluster(&SCOPE, NewCluster::default(), 0);
+    let cluster = model
+        .create_cluster(&SCOPE, NewCluster::default(), 0)
+        .unwrap();
     let ready =
         model.settings.cluster_creating_seconds + model.settings.cluster_initializing_seconds;
     assert_eq!(
@@ -25,7 +27,10 @@ fn ids_have_the_service_shapes_and_never_repeat() {
     let mut model = Model::default();
     let mut seen = std::collections::HashSet::new();
     for _ in 0..200 {
-        let id = model.create_cluster(&SCOPE, NewCluster::default(), 0).id;
+        let id = model
+            .create_cluster(&SCOPE, NewCluster::default(), 0)
+            .unwrap()
+            .id;
         let suffix = id.strip_prefix("ehpc-hz-").unwrap();
         assert_eq!(suffix.len(), 10);
         assert!(suffix.bytes().all(|b| b.is_ascii_alphanumeric()));
@@ -54,7 +59,10 @@ fn ids_have_the_service_shapes_and_never_repeat() {
 #[test]
 fn clusters_go_through_their_phases_by_the_clock() {
     let mut model = Model::default();
-    let id = model.create_cluster(&SCOPE, NewCluster::default(), 100).id;
+    let id = model
+        .create_cluster(&SCOPE, NewCluster::default(), 100)
+        .unwrap()
+        .id;
     let creating = model.settings.cluster_creating_seconds;
     let phase = |model: &mut Model, at| model.cluster(&SCOPE, &id, at).unwrap().phase;
     assert_eq!(phase(&mut model, 100), ClusterPhase::Creating);
@@ -73,7 +81,10 @@ fn clusters_go_through_their_phases_by_the_clock() {
 #[test]
 fn wrong_state_operations_are_refused() {
     let mut model = Model::default();
-    let id = model.create_cluster(&SCOPE, NewCluster::default(), 0).id;
+    let id = model
+        .create_cluster(&SCOPE, NewCluster::default(), 0)
+        .unwrap()
+        .id;
     let err = model
         .add_nodes(
             &SCOPE,
@@ -279,4 +290,40 @@ fn a_dump_loads_back_equal() {
     assert_eq!(back, model);
     let error = serde_json::from_str::<Model>("{\"accounts\": {\"k\": 3}}").unwrap_err();
     assert_eq!((error.line(), error.column() > 0), (1, true));
+}
+
+#[test]
+fn reads_leave_no_trace_and_the_model_stops_growing_at_its_bound() {
+    let mut model = Model::default();
+    assert!(model.clusters(&SCOPE, 0).is_empty());
+    assert!(model.cluster(&SCOPE, "ehpc-hz-x", 0).is_err());
+    assert_eq!(model, Model::default(), "reads created nothing");
+
+    let id = running_cluster(&mut model);
+    let now = ready(&model);
+    let room = MAX_RESOURCES - model.resource_count();
+    let nodes = |count| NewNodes {
+        count,
+        ..NewNodes::default()
+    };
+    let err = model
+        .add_nodes(&SCOPE, &id, nodes(room as u32 + 1), now)
+        .unwrap_err();
+    assert_eq!(err.code(), "TooManyComputes");
+    model
+        .add_nodes(&SCOPE, &id, nodes(room as u32), now)
+        .unwrap();
+    assert_eq!(model.resource_count(), MAX_RESOURCES);
+    let err = model
+        .create_cluster(&SCOPE, NewCluster::default(), now)
+        .unwrap_err();
+    assert_eq!(err.code(), "TooManyClusters");
+    let err = model
+        .submit_job(&SCOPE, &id, NewJob::default(), now)
+        .unwrap_err();
+    assert_eq!(err.code(), "InvalidParams");
+
+    model.delete_cluster(&SCOPE, &id, now).unwrap();
+    assert_eq!(model.resource_count(), 0);
+    assert!(model.accounts.is_empty(), "an emptied scope is forgotten");
 }

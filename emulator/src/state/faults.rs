@@ -173,6 +173,9 @@ struct Rule {
     remaining: Option<u32>,
 }
 
+/// Faults kept; setting one more forgets the oldest.
+pub const MAX_FAULTS: usize = 1_000;
+
 /// Faults in the order they were set; the first that matches an action is
 /// used.
 #[derive(Default)]
@@ -187,6 +190,9 @@ impl FaultBook {
             Times::Next(n) => Some(n),
             Times::Always => None,
         };
+        if self.rules.len() >= MAX_FAULTS {
+            self.rules.pop_front();
+        }
         self.rules.push_back(Rule {
             action: action.to_string(),
             fault,
@@ -230,6 +236,18 @@ mod tests {
         assert_eq!(book.take("B"), None);
         book.clear();
         assert_eq!(book.take("A"), None);
+    }
+
+    #[test]
+    fn the_oldest_fault_goes_when_the_book_is_full() {
+        let mut book = FaultBook::default();
+        book.add("First", Fault::Throttling, Times::Always);
+        for _ in 0..MAX_FAULTS {
+            book.add("Other", Fault::InternalError, Times::Always);
+        }
+        assert_eq!(book.rules.len(), MAX_FAULTS);
+        assert_eq!(book.take("First"), None);
+        assert_eq!(book.take("Other"), Some(Fault::InternalError));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! request log, used nonces, metadata-service sessions). Imports only the
 //! wire and the specs.
 
+mod bounded;
 mod clock;
 mod faults;
 mod keys;
@@ -10,12 +11,12 @@ mod log;
 mod metadata_book;
 
 pub(crate) use faults::FaultBook;
-pub use faults::{BadBody, Fault, FaultError, Times};
-pub use keys::AccessKey;
+pub use faults::{BadBody, Fault, FaultError, Times, MAX_FAULTS};
 pub(crate) use keys::IssuedKeys;
+pub use keys::{AccessKey, MAX_ISSUED_KEYS};
 pub use log::RequestRecord;
 pub(crate) use metadata_book::MetadataBook;
-pub use metadata_book::MetadataRecord;
+pub use metadata_book::{MetadataRecord, MAX_METADATA_TOKENS};
 
 pub(crate) use clock::Clock;
 
@@ -159,6 +160,18 @@ impl State {
             }
             _ => {}
         }
+        let fault = match fault {
+            Fault::Error {
+                status,
+                code,
+                message,
+            } => Fault::Error {
+                status,
+                code: truncate(code, MAX_FAULT_TEXT),
+                message: truncate(message, MAX_FAULT_TEXT),
+            },
+            other => other,
+        };
         self.faults().add(action, fault, times);
         Ok(())
     }
@@ -217,3 +230,18 @@ impl std::fmt::Display for StateError {
 }
 
 impl std::error::Error for StateError {}
+
+/// Longest code or message a fault keeps; the rest is cut off.
+pub const MAX_FAULT_TEXT: usize = 4096;
+
+/// `text` cut to at most `limit` bytes, at a character boundary.
+fn truncate(mut text: String, limit: usize) -> String {
+    if text.len() > limit {
+        let mut end = limit;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+    text
+}

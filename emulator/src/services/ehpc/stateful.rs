@@ -151,20 +151,17 @@ pub(crate) fn answer(
                 .filter_map(|name| Some((name.to_string(), call.param(name)?.to_string())))
                 .collect();
             let queue = call.param("JobQueue").unwrap_or("workq").to_string();
-            let cluster = model.create_cluster(
-                scope,
-                NewCluster {
-                    name: call.text("Name"),
-                    description: call.text("Description"),
-                    job_id_style: Some(JobIdStyle::Pbs),
-                    attributes,
-                    queues: vec![queue],
-                },
-                now,
-            );
-            body["ClusterId"] = cluster.id.into();
-            body["TaskId"] = call.task_id.clone().into();
-            Ok(())
+            let new = NewCluster {
+                name: call.text("Name"),
+                description: call.text("Description"),
+                job_id_style: Some(JobIdStyle::Pbs),
+                attributes,
+                queues: vec![queue],
+            };
+            model.create_cluster(scope, new, now).map(|cluster| {
+                body["ClusterId"] = cluster.id.into();
+                body["TaskId"] = call.task_id.clone().into();
+            })
         }
         "DescribeCluster" => model.cluster(scope, &cluster_id, now).map(|cluster| {
             let info = &mut body["ClusterInfo"];
