@@ -1,6 +1,6 @@
 //! Starting and stopping the emulator, and the handle tests hold.
 
-use crate::http::router;
+use crate::http::router::{self, MAX_HEAD_BYTES};
 use crate::model::Settings;
 use crate::services::ehpc;
 use crate::spec::{Catalog, SpecError};
@@ -24,9 +24,6 @@ pub const DEFAULT_ACCESS_KEY_ID: &str = "emulator-key";
 /// Secret of [`DEFAULT_ACCESS_KEY_ID`].
 pub const DEFAULT_ACCESS_KEY_SECRET: &str = "emulator-secret";
 
-/// Largest request head (request line and headers) read; hyper answers a
-/// larger one with 431 and closes the connection.
-const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// A client that does not finish its request head in this time is
 /// disconnected.
 const HEAD_READ_TIMEOUT: Duration = Duration::from_secs(30);

@@ -194,3 +194,28 @@ async fn connections_over_the_cap_are_turned_away_and_slots_come_back() {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
 }
+
+#[tokio::test]
+async fn request_heads_over_64_kib_get_431() {
+    let emulator = Emulator::start().await.unwrap();
+    let addr = emulator.addr();
+    let head = |padding: usize| {
+        format!(
+            "GET /__emulator/operations HTTP/1.1\r\nHost: x\r\nX-Pad: {}\r\n\
+             Connection: close\r\n\r\n",
+            "a".repeat(padding)
+        )
+    };
+    // Exactly at the limit, and one byte over.
+    let fixed = head(0).len();
+    let at_limit = head(64 * 1024 - fixed);
+    assert_eq!(at_limit.len(), 64 * 1024);
+    assert_eq!(status_of(addr, at_limit.as_bytes()).await, Some(200));
+    let over = head(64 * 1024 - fixed + 1);
+    assert_eq!(status_of(addr, over.as_bytes()).await, Some(431));
+    for size in [100 * 1024, 200 * 1024] {
+        let status = status_of(addr, head(size).as_bytes()).await;
+        assert!(status.is_none_or(|s| s == 431), "{size}: {status:?}");
+    }
+    still_serves(addr).await;
+}
