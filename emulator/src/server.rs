@@ -75,16 +75,16 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Connections served at once ([`DEFAULT_MAX_CONNECTIONS`] unless
-    /// set); a connection over the cap is answered 503 and closed.
+    /// Connections served at once, [`crate::DEFAULT_MAX_CONNECTIONS`]
+    /// unless set; a connection over the cap is answered 503 and closed.
     pub fn max_connections(mut self, max: usize) -> Self {
         self.limits.max_connections = max.max(1);
         self
     }
 
-    /// Time a client has to send a whole request body
-    /// ([`DEFAULT_BODY_READ_TIMEOUT`] unless set); a slower one is answered
-    /// 408 and disconnected.
+    /// Time a client has to send a whole request body,
+    /// [`crate::DEFAULT_BODY_READ_TIMEOUT`] unless set; a slower one is
+    /// answered 408 and disconnected.
     pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
         self.limits.body_read_timeout = timeout;
         self
