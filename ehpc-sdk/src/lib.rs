@@ -38,12 +38,14 @@ mod config;
 pub mod credentials;
 mod endpoint;
 mod error;
+pub mod paginate;
 mod retry;
 #[rustfmt::skip]
 mod generated;
 #[doc(hidden)]
 pub mod operation_support;
 pub mod signing;
+pub mod wait;
 #[doc(hidden)]
 pub mod wire;
 
