@@ -36,9 +36,9 @@ fn waiter(w: &Waiter) -> TokenStream {
     let setters = w.parameters.iter().map(|(wire, rust, ty)| {
         let setter = ident(rust);
         let (argument, _) = setter_argument(ty);
-        let doc = format!("`{wire}` of the polled `{}`.", w.operation);
+        let doc = docs::attrs(&format!("`{wire}` of the polled `{}`.", w.operation));
         quote! {
-            #[doc = #doc]
+            #doc
             pub fn #setter(mut self, value: #argument) -> Self {
                 self.call = self.call.#setter(value);
                 self
@@ -59,38 +59,46 @@ fn waiter(w: &Waiter) -> TokenStream {
         (
             quote!(Option<super::operation::#op_module::#output>),
             quote!(until_gone),
-            "`None` when the poll answered with one of the codes that mean success \
-             (the resource is gone), else the final answer.",
+            docs::attrs(
+                "`None` when the poll answered with one of the codes that mean success \
+                 (the resource is gone), else the final answer.",
+            ),
         )
     } else {
         (
             quote!(super::operation::#op_module::#output),
             quote!(until_answer),
-            "The final answer.",
+            docs::attrs("The final answer."),
         )
     };
+    let mut ends = Vec::new();
+    if !w.success.is_empty() {
+        ends.push(format!("`{}` is {}", w.state, list(&w.success)));
+    }
+    if !w.success_errors.is_empty() {
+        ends.push(format!("it answers with {}", list(&w.success_errors)));
+    }
+    let failing = if w.failure.is_empty() {
+        String::new()
+    } else {
+        format!(", failing when it is {}", list(&w.failure))
+    };
     let method_doc = docs::attrs(&format!(
-        "{}\n\nPolls `{}` until `{}` is {}{}; waits at most {} seconds unless \
+        "{}\n\nPolls `{}` until {}{failing}; waits at most {} seconds unless \
          [`max_wait`]({}::max_wait) says otherwise.",
         docs::escape(&w.summary),
         w.operation,
-        w.state,
-        list(&w.success),
-        if w.failure.is_empty() {
-            String::new()
-        } else {
-            format!(" (failing on {})", list(&w.failure))
-        },
+        ends.join(" or "),
         w.max_wait,
         builder,
     ));
-    let builder_doc = format!(
+    let builder_doc = docs::attrs(&format!(
         "Waits until {}: set the parameters, then [`wait`](Self::wait). \
          Returned by [`Client::{}`](super::Client::{}).",
         w.name.replace('_', " "),
         method,
         method
-    );
+    ));
     quote! {
         impl super::Client {
             #method_doc
@@ -102,7 +110,7 @@ fn waiter(w: &Waiter) -> TokenStream {
             }
         }
 
-        #[doc = #builder_doc]
+        #builder_doc
         #[derive(Clone, Debug)]
         pub struct #builder {
             call: super::operation::#op_module::#call,
@@ -124,7 +132,7 @@ fn waiter(w: &Waiter) -> TokenStream {
                 self
             }
 
-            #[doc = #returns_doc]
+            #returns_doc
             pub async fn wait(
                 self,
             ) -> Result<#returns, crate::wait::WaitError<super::operation::#op_module::#output, super::operation::#op_module::#error>> {

@@ -5,7 +5,7 @@
 impl super::Client {
     /// Waits until a deleted cluster is gone.
     ///
-    /// Polls `DescribeCluster` until `ClusterInfo.Status` is ; waits at most 1800 seconds unless [`max_wait`](ClusterDeletedWaiter::max_wait) says otherwise.
+    /// Polls `DescribeCluster` until it answers with `ClusterNotFound`; waits at most 1800 seconds unless [`max_wait`](ClusterDeletedWaiter::max_wait) says otherwise.
     pub fn wait_until_cluster_deleted(&self) -> ClusterDeletedWaiter {
         ClusterDeletedWaiter {
             call: self.describe_cluster(),
@@ -15,14 +15,14 @@ impl super::Client {
         }
     }
 }
-///Waits until cluster deleted: set the parameters, then [`wait`](Self::wait). Returned by [`Client::wait_until_cluster_deleted`](super::Client::wait_until_cluster_deleted).
+/// Waits until cluster deleted: set the parameters, then [`wait`](Self::wait). Returned by [`Client::wait_until_cluster_deleted`](super::Client::wait_until_cluster_deleted).
 #[derive(Clone, Debug)]
 pub struct ClusterDeletedWaiter {
     call: super::operation::describe_cluster::DescribeClusterCall,
     options: crate::wait::WaitOptions,
 }
 impl ClusterDeletedWaiter {
-    ///`ClusterId` of the polled `DescribeCluster`.
+    /// `ClusterId` of the polled `DescribeCluster`.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.cluster_id(value);
         self
@@ -37,7 +37,7 @@ impl ClusterDeletedWaiter {
         self.options = self.options.clock(clock);
         self
     }
-    ///`None` when the poll answered with one of the codes that mean success (the resource is gone), else the final answer.
+    /// `None` when the poll answered with one of the codes that mean success (the resource is gone), else the final answer.
     pub async fn wait(
         self,
     ) -> Result<
@@ -77,7 +77,7 @@ fn cluster_deleted_states(
 impl super::Client {
     /// Waits until a new cluster runs.
     ///
-    /// Polls `DescribeCluster` until `ClusterInfo.Status` is `running` (failing on `exception`); waits at most 1800 seconds unless [`max_wait`](ClusterRunningWaiter::max_wait) says otherwise.
+    /// Polls `DescribeCluster` until `ClusterInfo.Status` is `running`, failing when it is `exception`; waits at most 1800 seconds unless [`max_wait`](ClusterRunningWaiter::max_wait) says otherwise.
     pub fn wait_until_cluster_running(&self) -> ClusterRunningWaiter {
         ClusterRunningWaiter {
             call: self.describe_cluster(),
@@ -87,14 +87,14 @@ impl super::Client {
         }
     }
 }
-///Waits until cluster running: set the parameters, then [`wait`](Self::wait). Returned by [`Client::wait_until_cluster_running`](super::Client::wait_until_cluster_running).
+/// Waits until cluster running: set the parameters, then [`wait`](Self::wait). Returned by [`Client::wait_until_cluster_running`](super::Client::wait_until_cluster_running).
 #[derive(Clone, Debug)]
 pub struct ClusterRunningWaiter {
     call: super::operation::describe_cluster::DescribeClusterCall,
     options: crate::wait::WaitOptions,
 }
 impl ClusterRunningWaiter {
-    ///`ClusterId` of the polled `DescribeCluster`.
+    /// `ClusterId` of the polled `DescribeCluster`.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.cluster_id(value);
         self
@@ -109,7 +109,7 @@ impl ClusterRunningWaiter {
         self.options = self.options.clock(clock);
         self
     }
-    ///The final answer.
+    /// The final answer.
     pub async fn wait(
         self,
     ) -> Result<
@@ -149,7 +149,7 @@ fn cluster_running_states(
 impl super::Client {
     /// Waits until every node of a cluster (or those picked by host name) runs.
     ///
-    /// Polls `ListNodes` until `Nodes[].Status` is `running` (failing on `exception`); waits at most 1800 seconds unless [`max_wait`](NodesRunningWaiter::max_wait) says otherwise.
+    /// Polls `ListNodes` until `Nodes[].Status` is `running`, failing when it is `exception`; waits at most 1800 seconds unless [`max_wait`](NodesRunningWaiter::max_wait) says otherwise.
     pub fn wait_until_nodes_running(&self) -> NodesRunningWaiter {
         NodesRunningWaiter {
             call: self.list_nodes(),
@@ -159,24 +159,24 @@ impl super::Client {
         }
     }
 }
-///Waits until nodes running: set the parameters, then [`wait`](Self::wait). Returned by [`Client::wait_until_nodes_running`](super::Client::wait_until_nodes_running).
+/// Waits until nodes running: set the parameters, then [`wait`](Self::wait). Returned by [`Client::wait_until_nodes_running`](super::Client::wait_until_nodes_running).
 #[derive(Clone, Debug)]
 pub struct NodesRunningWaiter {
     call: super::operation::list_nodes::ListNodesCall,
     options: crate::wait::WaitOptions,
 }
 impl NodesRunningWaiter {
-    ///`ClusterId` of the polled `ListNodes`.
+    /// `ClusterId` of the polled `ListNodes`.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.cluster_id(value);
         self
     }
-    ///`HostName` of the polled `ListNodes`.
+    /// `HostName` of the polled `ListNodes`.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.host_name(value);
         self
     }
-    ///`HostNamePrefix` of the polled `ListNodes`.
+    /// `HostNamePrefix` of the polled `ListNodes`.
     pub fn host_name_prefix(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.host_name_prefix(value);
         self
@@ -191,7 +191,7 @@ impl NodesRunningWaiter {
         self.options = self.options.clock(clock);
         self
     }
-    ///The final answer.
+    /// The final answer.
     pub async fn wait(
         self,
     ) -> Result<

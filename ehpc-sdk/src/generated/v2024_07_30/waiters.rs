@@ -5,7 +5,7 @@
 impl super::Client {
     /// Waits until a deleted cluster is gone.
     ///
-    /// Polls `GetCluster` until `ClusterStatus` is ; waits at most 1800 seconds unless [`max_wait`](ClusterDeletedWaiter::max_wait) says otherwise.
+    /// Polls `GetCluster` until it answers with `ClusterNotFound`; waits at most 1800 seconds unless [`max_wait`](ClusterDeletedWaiter::max_wait) says otherwise.
     pub fn wait_until_cluster_deleted(&self) -> ClusterDeletedWaiter {
         ClusterDeletedWaiter {
             call: self.get_cluster(),
@@ -15,14 +15,14 @@ impl super::Client {
         }
     }
 }
-///Waits until cluster deleted: set the parameters, then [`wait`](Self::wait). Returned by [`Client::wait_until_cluster_deleted`](super::Client::wait_until_cluster_deleted).
+/// Waits until cluster deleted: set the parameters, then [`wait`](Self::wait). Returned by [`Client::wait_until_cluster_deleted`](super::Client::wait_until_cluster_deleted).
 #[derive(Clone, Debug)]
 pub struct ClusterDeletedWaiter {
     call: super::operation::get_cluster::GetClusterCall,
     options: crate::wait::WaitOptions,
 }
 impl ClusterDeletedWaiter {
-    ///`ClusterId` of the polled `GetCluster`.
+    /// `ClusterId` of the polled `GetCluster`.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.cluster_id(value);
         self
@@ -37,7 +37,7 @@ impl ClusterDeletedWaiter {
         self.options = self.options.clock(clock);
         self
     }
-    ///`None` when the poll answered with one of the codes that mean success (the resource is gone), else the final answer.
+    /// `None` when the poll answered with one of the codes that mean success (the resource is gone), else the final answer.
     pub async fn wait(
         self,
     ) -> Result<
@@ -76,7 +76,7 @@ fn cluster_deleted_states(
 impl super::Client {
     /// Waits until a new cluster runs.
     ///
-    /// Polls `GetCluster` until `ClusterStatus` is `running` (failing on `exception`); waits at most 1800 seconds unless [`max_wait`](ClusterRunningWaiter::max_wait) says otherwise.
+    /// Polls `GetCluster` until `ClusterStatus` is `running`, failing when it is `exception`; waits at most 1800 seconds unless [`max_wait`](ClusterRunningWaiter::max_wait) says otherwise.
     pub fn wait_until_cluster_running(&self) -> ClusterRunningWaiter {
         ClusterRunningWaiter {
             call: self.get_cluster(),
@@ -86,14 +86,14 @@ impl super::Client {
         }
     }
 }
-///Waits until cluster running: set the parameters, then [`wait`](Self::wait). Returned by [`Client::wait_until_cluster_running`](super::Client::wait_until_cluster_running).
+/// Waits until cluster running: set the parameters, then [`wait`](Self::wait). Returned by [`Client::wait_until_cluster_running`](super::Client::wait_until_cluster_running).
 #[derive(Clone, Debug)]
 pub struct ClusterRunningWaiter {
     call: super::operation::get_cluster::GetClusterCall,
     options: crate::wait::WaitOptions,
 }
 impl ClusterRunningWaiter {
-    ///`ClusterId` of the polled `GetCluster`.
+    /// `ClusterId` of the polled `GetCluster`.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.cluster_id(value);
         self
@@ -108,7 +108,7 @@ impl ClusterRunningWaiter {
         self.options = self.options.clock(clock);
         self
     }
-    ///The final answer.
+    /// The final answer.
     pub async fn wait(
         self,
     ) -> Result<
@@ -147,7 +147,7 @@ fn cluster_running_states(
 impl super::Client {
     /// Waits until a job has finished, failing when it failed.
     ///
-    /// Polls `GetJob` until `JobInfo.State` is `Succeeded` or `Completed` (failing on `Failed` or `Canceled`); waits at most 86400 seconds unless [`max_wait`](JobFinishedWaiter::max_wait) says otherwise.
+    /// Polls `GetJob` until `JobInfo.State` is `Succeeded` or `Completed`, failing when it is `Failed` or `Canceled`; waits at most 86400 seconds unless [`max_wait`](JobFinishedWaiter::max_wait) says otherwise.
     pub fn wait_until_job_finished(&self) -> JobFinishedWaiter {
         JobFinishedWaiter {
             call: self.get_job(),
@@ -157,19 +157,19 @@ impl super::Client {
         }
     }
 }
-///Waits until job finished: set the parameters, then [`wait`](Self::wait). Returned by [`Client::wait_until_job_finished`](super::Client::wait_until_job_finished).
+/// Waits until job finished: set the parameters, then [`wait`](Self::wait). Returned by [`Client::wait_until_job_finished`](super::Client::wait_until_job_finished).
 #[derive(Clone, Debug)]
 pub struct JobFinishedWaiter {
     call: super::operation::get_job::GetJobCall,
     options: crate::wait::WaitOptions,
 }
 impl JobFinishedWaiter {
-    ///`ClusterId` of the polled `GetJob`.
+    /// `ClusterId` of the polled `GetJob`.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.cluster_id(value);
         self
     }
-    ///`JobId` of the polled `GetJob`.
+    /// `JobId` of the polled `GetJob`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.job_id(value);
         self
@@ -184,7 +184,7 @@ impl JobFinishedWaiter {
         self.options = self.options.clock(clock);
         self
     }
-    ///The final answer.
+    /// The final answer.
     pub async fn wait(
         self,
     ) -> Result<
@@ -224,7 +224,7 @@ fn job_finished_states(
 impl super::Client {
     /// Waits until every node of a cluster (or those picked by host name) runs.
     ///
-    /// Polls `ListNodes` until `Nodes[].Status` is `running` (failing on `exception`); waits at most 1800 seconds unless [`max_wait`](NodesRunningWaiter::max_wait) says otherwise.
+    /// Polls `ListNodes` until `Nodes[].Status` is `running`, failing when it is `exception`; waits at most 1800 seconds unless [`max_wait`](NodesRunningWaiter::max_wait) says otherwise.
     pub fn wait_until_nodes_running(&self) -> NodesRunningWaiter {
         NodesRunningWaiter {
             call: self.list_nodes(),
@@ -234,19 +234,19 @@ impl super::Client {
         }
     }
 }
-///Waits until nodes running: set the parameters, then [`wait`](Self::wait). Returned by [`Client::wait_until_nodes_running`](super::Client::wait_until_nodes_running).
+/// Waits until nodes running: set the parameters, then [`wait`](Self::wait). Returned by [`Client::wait_until_nodes_running`](super::Client::wait_until_nodes_running).
 #[derive(Clone, Debug)]
 pub struct NodesRunningWaiter {
     call: super::operation::list_nodes::ListNodesCall,
     options: crate::wait::WaitOptions,
 }
 impl NodesRunningWaiter {
-    ///`ClusterId` of the polled `ListNodes`.
+    /// `ClusterId` of the polled `ListNodes`.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.cluster_id(value);
         self
     }
-    ///`Hostnames` of the polled `ListNodes`.
+    /// `Hostnames` of the polled `ListNodes`.
     pub fn hostnames(mut self, value: Vec<String>) -> Self {
         self.call = self.call.hostnames(value);
         self
@@ -261,7 +261,7 @@ impl NodesRunningWaiter {
         self.options = self.options.clock(clock);
         self
     }
-    ///The final answer.
+    /// The final answer.
     pub async fn wait(
         self,
     ) -> Result<
