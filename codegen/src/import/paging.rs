@@ -31,3 +31,41 @@ pub fn infer(parameters: &[FieldSpec], response: &[FieldSpec]) -> Option<Paginat
         items,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(name: &str, ty: &str) -> FieldSpec {
+        FieldSpec {
+            name: Some(name.to_string()),
+            ty: ty.to_string(),
+            ..FieldSpec::default()
+        }
+    }
+
+    #[test]
+    fn page_number_and_token_styles_are_told_apart() {
+        let page = [field("ClusterId", "string"), field("PageNumber", "integer")];
+        let answer = [field("TotalCount", "integer"), field("Jobs", "array")];
+        let inferred = infer(&page, &answer).unwrap();
+        assert_eq!((inferred.style.as_str(), inferred.items.as_str()), ("page_number", "Jobs"));
+
+        let token = [field("NextToken", "string"), field("MaxResults", "integer")];
+        let answer = [field("NextToken", "string"), field("Regions", "array")];
+        let inferred = infer(&token, &answer).unwrap();
+        assert_eq!((inferred.style.as_str(), inferred.items.as_str()), ("token", "Regions"));
+    }
+
+    #[test]
+    fn nothing_is_inferred_without_paging_or_with_several_lists() {
+        let answer = [field("TotalCount", "integer"), field("Jobs", "array")];
+        assert!(infer(&[field("ClusterId", "string")], &answer).is_none());
+        let two = [
+            field("TotalCount", "integer"),
+            field("Jobs", "array"),
+            field("Nodes", "array"),
+        ];
+        assert!(infer(&[field("PageNumber", "integer")], &two).is_none());
+    }
+}
