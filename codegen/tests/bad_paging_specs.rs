@@ -153,8 +153,7 @@ fn an_array_followed_without_brackets() {
 
 #[test]
 fn an_unknown_operation_or_parameter() {
-    let text = WAITER
-        .replace("operation: ListThings", "operation: ListWidgets");
+    let text = WAITER.replace("operation: ListThings", "operation: ListWidgets");
     let dir = with_waiters(
         SpecDir::new("waiter_unknown_operation").operation("ListThings.yaml", LIST),
         &text,

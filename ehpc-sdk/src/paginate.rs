@@ -174,7 +174,10 @@ impl<C: Paged> PageStream<C> {
         call.send_page()
     }
 
-    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<C::Output, Error<C::Error>>>> {
+    fn poll_page(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<C::Output, Error<C::Error>>>> {
         if let State::Ready = self.state {
             self.state = State::InFlight(self.request());
         }
@@ -200,10 +203,13 @@ impl<C: Paged> PageStream<C> {
                 self.largest_page = self.largest_page.max(count);
                 let total = C::total_count(&answer);
                 if let Some(total) = total.filter(|total| count > 0 && before >= *total) {
-                    return Err(self.fail(PagingProblem::PastTotalCount {
-                        page: self.page,
-                        total,
-                    }, &answer));
+                    return Err(self.fail(
+                        PagingProblem::PastTotalCount {
+                            page: self.page,
+                            total,
+                        },
+                        &answer,
+                    ));
                 }
                 let size = self.page_size.map(u64::from).unwrap_or(self.largest_page);
                 let short = count < size;
@@ -268,7 +274,10 @@ impl<C: Paged> ItemStream<C> {
         poll_fn(|cx| self.poll_item(cx)).await
     }
 
-    fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<C::Item, Error<C::Error>>>> {
+    fn poll_item(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<C::Item, Error<C::Error>>>> {
         loop {
             if let Some(item) = self.buffer.next() {
                 return Poll::Ready(Some(Ok(item)));
@@ -353,3 +362,84 @@ impl fmt::Display for PagingError {
 }
 
 impl std::error::Error for PagingError {}
+
+#[cfg(all(test, feature = "v2018-04-12"))]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    type AnyError = crate::operation::stop_visual_service::StopVisualServiceError;
+
+    /// A service answering page `n` with `pages[n - 1]`: (items, TotalCount).
+    #[derive(Clone, Debug)]
+    struct Scripted {
+        pages: Arc<Vec<(Vec<u32>, Option<u64>)>>,
+        page: u32,
+    }
+
+    impl Paged for Scripted {
+        type Output = (Vec<u32>, Option<u64>);
+        type Error = AnyError;
+        type Item = u32;
+        const ACTION: &'static str = "ListScripted";
+        const STYLE: PagingStyle = PagingStyle::PageNumber;
+        fn with_page_number(mut self, number: u32) -> Self {
+            self.page = number;
+            self
+        }
+        fn with_page_size(self, _size: u32) -> Self {
+            self
+        }
+        fn send_page(self) -> PageFuture<Self> {
+            let answer = self.pages.get(self.page as usize - 1).cloned();
+            Box::pin(async move { Ok(answer.unwrap_or_default()) })
+        }
+        fn total_count(answer: &Self::Output) -> Option<u64> {
+            answer.1
+        }
+        fn request_id(_answer: &Self::Output) -> &str {
+            "REQ"
+        }
+        fn item_count(answer: &Self::Output) -> usize {
+            answer.0.len()
+        }
+        fn into_items(answer: Self::Output) -> Vec<u32> {
+            answer.0
+        }
+    }
+
+    fn scripted(pages: Vec<(Vec<u32>, Option<u64>)>) -> Paginator<Scripted> {
+        Paginator::new(Scripted {
+            pages: Arc::new(pages),
+            page: 0,
+        })
+    }
+
+    #[tokio::test]
+    async fn a_page_past_the_total_count_ends_with_an_error() {
+        // The total shrinks from 4 to 2 while page 2 still holds items.
+        let mut items = scripted(vec![(vec![1, 2], Some(4)), (vec![3, 4], Some(2))])
+            .page_size(2)
+            .items();
+        assert_eq!(items.next().await.unwrap().unwrap(), 1);
+        assert_eq!(items.next().await.unwrap().unwrap(), 2);
+        let error = items.next().await.unwrap().unwrap_err();
+        let Error::Paging(paging) = &error else {
+            panic!("{error:?}");
+        };
+        assert!(paging.is_past_total_count());
+        assert_eq!(paging.request_id(), Some("REQ"));
+        assert!(error.to_string().contains("page 2"), "{error}");
+        assert!(items.next().await.is_none());
+    }
+
+    #[tokio::test]
+    async fn without_a_total_count_a_short_page_is_the_last() {
+        let mut pages = scripted(vec![(vec![1, 2], None), (vec![3], None), (vec![9], None)])
+            .page_size(2)
+            .pages();
+        assert_eq!(pages.next().await.unwrap().unwrap().0, [1, 2]);
+        assert_eq!(pages.next().await.unwrap().unwrap().0, [3]);
+        assert!(pages.next().await.is_none());
+    }
+}

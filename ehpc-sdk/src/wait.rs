@@ -144,7 +144,10 @@ impl<O, E: fmt::Display + StdError + 'static> fmt::Display for WaitError<O, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WaitError::Failed { waiter, state, .. } => {
-                write!(f, "waiting until {waiter}: the state became `{state}`, a failure")
+                write!(
+                    f,
+                    "waiting until {waiter}: the state became `{state}`, a failure"
+                )
             }
             WaitError::TimedOut {
                 waiter,
@@ -249,7 +252,11 @@ async fn until<O, E: OperationError>(
                 }
                 last_state = found.first().cloned().or(last_state);
             }
-            Err(error) if error.code().is_some_and(|c| def.success_errors.contains(&c)) => {
+            Err(error)
+                if error
+                    .code()
+                    .is_some_and(|c| def.success_errors.contains(&c)) =>
+            {
                 return Ok(Reached::Gone(error));
             }
             Err(error) if worth_polling_again(&error) => {}
@@ -318,5 +325,87 @@ mod tests {
             assert!(delay(&DEF, attempt, 0.999_999) <= DEF.max_delay);
             assert!(delay(&DEF, attempt, 0.0) >= DEF.min_delay);
         }
+    }
+
+    /// Time that passes only when the waiter sleeps.
+    #[derive(Debug, Default)]
+    struct SteppedClock(std::sync::Mutex<Duration>);
+
+    impl WaitClock for SteppedClock {
+        fn now(&self) -> Duration {
+            *self.0.lock().unwrap()
+        }
+        fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+            *self.0.lock().unwrap() += duration;
+            Box::pin(async {})
+        }
+    }
+
+    const JOB: WaiterDef = WaiterDef {
+        name: "job finished",
+        success: &["Succeeded"],
+        failure: &["Failed"],
+        success_errors: &[],
+        min_delay: Duration::from_secs(1),
+        max_delay: Duration::from_secs(4),
+    };
+
+    #[cfg(feature = "v2018-04-12")]
+    type AnyError = crate::operation::stop_visual_service::StopVisualServiceError;
+
+    /// Answers each poll with the next of `states`.
+    #[cfg(feature = "v2018-04-12")]
+    async fn run(
+        states: &[&'static str],
+        max_wait: Duration,
+    ) -> Result<String, WaitError<String, AnyError>> {
+        let clock = Arc::new(SteppedClock::default());
+        let options = WaitOptions::new(max_wait).clock(clock);
+        let mut answers = states
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .into_iter();
+        until_answer(
+            &JOB,
+            |s: &String| vec![s.clone()],
+            &options,
+            move || {
+                let next = answers.next().unwrap_or_else(|| "Running".into());
+                Box::pin(async move { Ok(next) })
+            },
+        )
+        .await
+    }
+
+    #[cfg(feature = "v2018-04-12")]
+    #[tokio::test]
+    async fn a_failure_state_ends_the_wait_with_the_answer() {
+        let error = run(&["Queued", "Running", "Failed"], Duration::from_secs(60))
+            .await
+            .unwrap_err();
+        let WaitError::Failed { state, answer, .. } = &error else {
+            panic!("{error:?}");
+        };
+        assert_eq!(state, "Failed");
+        assert_eq!(answer.as_str(), "Failed");
+        assert_eq!(error.last_state(), Some("Failed"));
+        assert!(error.to_string().contains("`Failed`, a failure"), "{error}");
+    }
+
+    #[cfg(feature = "v2018-04-12")]
+    #[tokio::test]
+    async fn success_returns_the_answer_and_the_deadline_the_last_state() {
+        let answer = run(&["Queued", "Running", "Succeeded"], Duration::from_secs(60)).await;
+        assert_eq!(answer.unwrap(), "Succeeded");
+        let error = run(&["Queued"], Duration::from_secs(10)).await.unwrap_err();
+        let WaitError::TimedOut {
+            waited, last_state, ..
+        } = &error
+        else {
+            panic!("{error:?}");
+        };
+        assert_eq!(*waited, Duration::from_secs(10));
+        assert_eq!(last_state.as_deref(), Some("Running"));
     }
 }

@@ -79,9 +79,8 @@ pub use services::metadata::ECS_ROLE_NAME;
 pub use spec::{Catalog, SpecError};
 pub use state::{
     AccessKey, BadBody, EndpointFault, Fault, FaultError, MetadataRecord, RequestRecord,
-    StateError, Times,
-    DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, MAX_CLOCK_SKEW, MAX_FAULTS, MAX_FAULT_TEXT,
-    MAX_ISSUED_KEYS, MAX_METADATA_TOKENS,
+    StateError, Times, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, MAX_CLOCK_SKEW,
+    MAX_FAULTS, MAX_FAULT_TEXT, MAX_ISSUED_KEYS, MAX_METADATA_TOKENS,
 };
 
 #[cfg(test)]

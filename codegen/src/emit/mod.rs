@@ -182,7 +182,9 @@ fn version_module(api: &Api) -> TokenStream {
     let waiters = if api.waiters.is_empty() {
         quote!()
     } else {
-        quote!(pub mod waiters;)
+        quote!(
+            pub mod waiters;
+        )
     };
     quote! {
         #(#doc)*

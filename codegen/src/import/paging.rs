@@ -49,12 +49,18 @@ mod tests {
         let page = [field("ClusterId", "string"), field("PageNumber", "integer")];
         let answer = [field("TotalCount", "integer"), field("Jobs", "array")];
         let inferred = infer(&page, &answer).unwrap();
-        assert_eq!((inferred.style.as_str(), inferred.items.as_str()), ("page_number", "Jobs"));
+        assert_eq!(
+            (inferred.style.as_str(), inferred.items.as_str()),
+            ("page_number", "Jobs")
+        );
 
         let token = [field("NextToken", "string"), field("MaxResults", "integer")];
         let answer = [field("NextToken", "string"), field("Regions", "array")];
         let inferred = infer(&token, &answer).unwrap();
-        assert_eq!((inferred.style.as_str(), inferred.items.as_str()), ("token", "Regions"));
+        assert_eq!(
+            (inferred.style.as_str(), inferred.items.as_str()),
+            ("token", "Regions")
+        );
     }
 
     #[test]

@@ -174,11 +174,10 @@ fn writes_facts_and_no_prose() {
 fn infers_the_paginator_from_the_paging_parameter_and_the_list() {
     let scratch = Scratch::new("paging");
     let mut paged = list_things();
-    paged["parameters"]
-        .as_array_mut()
-        .unwrap()
-        .push(serde_json::json!({"name": "PageNumber", "in": "query", "schema": {
-            "type": "integer", "format": "int32", "required": false}}));
+    paged["parameters"].as_array_mut().unwrap().push(
+        serde_json::json!({"name": "PageNumber", "in": "query", "schema": {
+            "type": "integer", "format": "int32", "required": false}}),
+    );
     let path = scratch.metadata(&metadata(serde_json::json!({"ListThings": paged})));
     import(&scratch.options(path)).unwrap();
     let spec: OperationSpec = serde_yaml::from_str(&scratch.spec("ListThings")).unwrap();

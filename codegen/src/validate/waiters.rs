@@ -124,7 +124,10 @@ impl Checker<'_, WaitersSpec> {
             let Some(field) = fields.iter().find(|f| f.wire_name == wire) else {
                 self.error(
                     at,
-                    format!("`{state}`: the answer of `{}` has no field `{wire}` there", op.name),
+                    format!(
+                        "`{state}`: the answer of `{}` has no field `{wire}` there",
+                        op.name
+                    ),
                 );
                 return None;
             };
@@ -132,7 +135,10 @@ impl Checker<'_, WaitersSpec> {
             let ty = match (&field.ty, array) {
                 (Type::Array(item), true) => item.as_ref(),
                 (Type::Array(_), false) => {
-                    self.error(at, format!("`{state}`: `{wire}` is an array: write `{wire}[]`"));
+                    self.error(
+                        at,
+                        format!("`{state}`: `{wire}` is an array: write `{wire}[]`"),
+                    );
                     return None;
                 }
                 (_, true) => {

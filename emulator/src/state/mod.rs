@@ -3,9 +3,9 @@
 //! request log, used nonces, metadata-service sessions). Imports only the
 //! wire and the specs.
 
-mod endpoint_book;
 mod bounded;
 mod clock;
+mod endpoint_book;
 mod faults;
 mod keys;
 mod log;
