@@ -34,7 +34,7 @@ response:
 ";
 
 fn only_diagnostic(dir: &SpecDir) -> Diagnostic {
-    let diagnostics = dir.generate().err().expect("expected a diagnostic");
+    let diagnostics = dir.generate().expect_err("expected a diagnostic");
     assert_eq!(diagnostics.0.len(), 1, "{diagnostics}");
     diagnostics.0.into_iter().next().unwrap()
 }
@@ -71,7 +71,7 @@ fn items_that_are_not_an_array() {
 fn token_style_without_a_token() {
     let spec = format!("{LIST}paginator:\n  style: token\n  items: Things\n");
     let dir = SpecDir::new("paging_no_token").operation("ListThings.yaml", &spec);
-    let diagnostics = dir.generate().err().expect("expected diagnostics");
+    let diagnostics = dir.generate().expect_err("expected diagnostics");
     let messages: Vec<&str> = diagnostics.0.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(
         messages,

@@ -42,6 +42,11 @@ pub type PageFuture<C> = Pin<
     >,
 >;
 
+/// One page as the stream yields it.
+pub type PageResult<C> = Result<<C as Paged>::Output, Error<<C as Paged>::Error>>;
+/// One item as the stream yields it.
+pub type ItemResult<C> = Result<<C as Paged>::Item, Error<<C as Paged>::Error>>;
+
 /// Implemented by the generated call of each paging operation: how to ask
 /// for a page and what the answer says. Not meant to be implemented by hand.
 #[doc(hidden)]
@@ -177,7 +182,7 @@ impl<C: Paged> PageStream<C> {
     fn poll_page(
         &mut self,
         cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<C::Output, Error<C::Error>>>> {
+    ) -> Poll<Option<PageResult<C>>> {
         if let State::Ready = self.state {
             self.state = State::InFlight(self.request());
         }
@@ -277,7 +282,7 @@ impl<C: Paged> ItemStream<C> {
     fn poll_item(
         &mut self,
         cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<C::Item, Error<C::Error>>>> {
+    ) -> Poll<Option<ItemResult<C>>> {
         loop {
             if let Some(item) = self.buffer.next() {
                 return Poll::Ready(Some(Ok(item)));
