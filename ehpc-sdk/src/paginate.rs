@@ -13,7 +13,7 @@
 //! call (signing, retries, timeouts); an error ends the stream after it is
 //! yielded. A service that sends the same `NextToken` twice, or a page that
 //! starts past its own `TotalCount`, ends the stream with
-//! [`Error::Paging`](crate::Error::Paging) instead of looping.
+//! [`crate::Error::Paging`] instead of looping.
 
 use crate::operation_support::OperationError;
 use crate::Error;
@@ -179,10 +179,7 @@ impl<C: Paged> PageStream<C> {
         call.send_page()
     }
 
-    fn poll_page(
-        &mut self,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<PageResult<C>>> {
+    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<PageResult<C>>> {
         if let State::Ready = self.state {
             self.state = State::InFlight(self.request());
         }
@@ -279,10 +276,7 @@ impl<C: Paged> ItemStream<C> {
         poll_fn(|cx| self.poll_item(cx)).await
     }
 
-    fn poll_item(
-        &mut self,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<ItemResult<C>>> {
+    fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<ItemResult<C>>> {
         loop {
             if let Some(item) = self.buffer.next() {
                 return Poll::Ready(Some(Ok(item)));
