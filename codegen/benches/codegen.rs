@@ -3,7 +3,7 @@
 //! --check` does it, without building xtask, for every API version), then
 //! each stage alone over the 2018-04-12 specs (the largest version).
 //!
-//! `cargo bench -p codegen --bench codegen`
+//! `cargo bench -p ehpc-codegen --bench codegen`
 
 use codegen::output::{self, Mode};
 use codegen::{emit, format, validate};

@@ -137,7 +137,7 @@ pub fn validate_all(specs_root: &Path) -> Result<Vec<model::Api>, Diagnostics> {
             diagnostic.location = service.locations.find("version");
             diagnostics.push(diagnostic);
         }
-        match validate::validate(&service, &operations) {
+        match validate::validate(&service, &operations).and_then(|api| with_waiters(dir, api)) {
             Ok(api) => apis.push((service, api)),
             Err(found) => diagnostics.0.extend(found.0),
         }
@@ -150,6 +150,23 @@ pub fn validate_all(specs_root: &Path) -> Result<Vec<model::Api>, Diagnostics> {
         Err(diagnostics)
     }
 }
+
+/// The version's `waiters.yaml`, when it has one, checked against its
+/// operations.
+fn with_waiters(dir: &Path, mut api: model::Api) -> Result<model::Api, Diagnostics> {
+    let path = dir.join(WAITERS_FILE);
+    if !path.is_file() {
+        return Ok(api);
+    }
+    let parsed = read(&path)
+        .and_then(|text| parse::parse_waiters(&path, &text))
+        .map_err(|d| Diagnostics(vec![d]))?;
+    api.waiters = validate::waiters::validate(&parsed, &api)?;
+    Ok(api)
+}
+
+/// The waiters of a version, next to its `operations/`.
+pub const WAITERS_FILE: &str = "waiters.yaml";
 
 /// The whole pipeline up to formatted files, for every API version under
 /// `specs_root`, in memory: nothing is written.

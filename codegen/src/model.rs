@@ -8,6 +8,61 @@ pub struct Api {
     pub service: Service,
     /// Sorted by name.
     pub operations: Vec<Operation>,
+    /// Sorted by name.
+    pub waiters: Vec<Waiter>,
+}
+
+/// How an operation pages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paginator {
+    pub style: PagingStyle,
+    /// Rust name of the top-level response array of items, and its item type.
+    pub items_field: String,
+    pub item_type: Type,
+    /// Rust names and types of the paging parameters and response fields;
+    /// `page_param` is the one that picks the page (`PageNumber` or
+    /// `NextToken`), `page_size` the one that sizes it (`PageSize` or
+    /// `MaxResults`).
+    pub page_param: Option<(String, Type)>,
+    pub page_size: Option<(String, Type)>,
+    pub total_count: Option<(String, Type)>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PagingStyle {
+    PageNumber,
+    Token,
+}
+
+/// A waiter, checked against the operation it polls.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiter {
+    /// snake_case name.
+    pub name: String,
+    pub summary: String,
+    /// The operation polled (its `Action`) and its snake_case name.
+    pub operation: String,
+    pub operation_snake: String,
+    /// (wire name, Rust setter name, type) of each parameter taken.
+    pub parameters: Vec<(String, String, Type)>,
+    /// The state path as written and as Rust field steps.
+    pub state: String,
+    pub state_steps: Vec<StateStep>,
+    pub success: Vec<String>,
+    pub failure: Vec<String>,
+    pub success_errors: Vec<String>,
+    pub min_delay: u64,
+    pub max_delay: u64,
+    pub max_wait: u64,
+}
+
+/// One step of a state path: a field (Rust name), and whether it is an
+/// array whose every item is followed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateStep {
+    pub field: String,
+    pub array: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -88,6 +143,7 @@ pub struct Operation {
     pub request_types: Vec<StructType>,
     pub response_types: Vec<StructType>,
     pub errors: Vec<ErrorCase>,
+    pub paginator: Option<Paginator>,
 }
 
 impl Operation {

@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::locate::Locations;
-use crate::spec::{OperationSpec, ServiceSpec};
+use crate::spec::{OperationSpec, ServiceSpec, WaitersSpec};
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 
@@ -20,6 +20,10 @@ pub fn parse_service(file: &Path, text: &str) -> Result<Parsed<ServiceSpec>, Dia
 }
 
 pub fn parse_operation(file: &Path, text: &str) -> Result<Parsed<OperationSpec>, Diagnostic> {
+    parse(file, text)
+}
+
+pub fn parse_waiters(file: &Path, text: &str) -> Result<Parsed<WaitersSpec>, Diagnostic> {
     parse(file, text)
 }
 

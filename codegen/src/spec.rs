@@ -82,6 +82,60 @@ pub struct OperationSpec {
     /// API; tests decode it with the generated response type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_example: Option<Value>,
+    /// How the operation pages through a list, when it does; inferred by
+    /// `cargo xtask import`, kept when set by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paginator: Option<PaginatorSpec>,
+}
+
+/// The `paginator` key of an operation.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaginatorSpec {
+    /// `page_number` (`PageNumber`, `PageSize`, `TotalCount`) or `token`
+    /// (`NextToken`, `MaxResults`).
+    pub style: String,
+    /// Wire name of the top-level response array holding the items.
+    pub items: String,
+}
+
+/// `specs/<version>/waiters.yaml`: the waiters of one version.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaitersSpec {
+    #[serde(default)]
+    pub waiters: Vec<WaiterSpec>,
+}
+
+/// One waiter: an operation polled until a state is reached.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaiterSpec {
+    /// snake_case; the client method is `wait_until_<name>`.
+    pub name: String,
+    /// One sentence: what the waiter waits for.
+    pub summary: String,
+    /// The operation polled.
+    pub operation: String,
+    /// Wire names of the operation's parameters the waiter takes.
+    #[serde(default)]
+    pub parameters: Vec<String>,
+    /// Field path of the state in the answer: wire names joined by `.`,
+    /// `[]` after an array (`Nodes[].Status`: every node's status).
+    pub state: String,
+    /// States meaning success (every state found must be one).
+    pub success: Vec<String>,
+    /// States meaning failure (any state found being one).
+    #[serde(default)]
+    pub failure: Vec<String>,
+    /// Error codes meaning success (a not-found for a "deleted" waiter).
+    #[serde(default)]
+    pub success_errors: Vec<String>,
+    /// Shortest and longest pause between polls, in seconds.
+    pub min_delay: u64,
+    pub max_delay: u64,
+    /// Default bound on the whole wait, in seconds.
+    pub max_wait: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

@@ -3,13 +3,13 @@
 //! `tests/snapshots/<generated path>.snap`. A change to the generator shows
 //! up in review as a diff of those files.
 //!
-//! To accept new output: `UPDATE_SNAPSHOTS=1 cargo test -p codegen --test snapshots`.
+//! To accept new output: `UPDATE_SNAPSHOTS=1 cargo test -p ehpc-codegen --test snapshots`.
 
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const UPDATE_COMMAND: &str = "UPDATE_SNAPSHOTS=1 cargo test -p codegen --test snapshots";
+const UPDATE_COMMAND: &str = "UPDATE_SNAPSHOTS=1 cargo test -p ehpc-codegen --test snapshots";
 /// Lines of unchanged text shown around a change.
 const CONTEXT: usize = 3;
 /// Longest diff printed per file.

@@ -112,6 +112,7 @@ fn operation(name: &str) -> OperationSpec {
         response: Vec::new(),
         errors: Vec::new(),
         response_example: None,
+        paginator: None,
     }
 }
 

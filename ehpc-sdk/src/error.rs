@@ -23,6 +23,9 @@ pub enum Error<E> {
     Response(ResponseError),
     /// The service answered with an error code.
     Service(E),
+    /// A paginator stopped: the service's answers would have made it loop
+    /// (the same token twice, a page past `TotalCount`).
+    Paging(crate::paginate::PagingError),
 }
 
 impl<E: crate::operation_support::OperationError> Error<E> {
@@ -44,6 +47,7 @@ impl<E: crate::operation_support::OperationError> Error<E> {
         match self {
             Error::Service(error) => error.details().request_id(),
             Error::Response(error) => error.request_id(),
+            Error::Paging(error) => error.request_id(),
             _ => None,
         }
     }
@@ -70,7 +74,7 @@ impl<E: crate::operation_support::OperationError> Error<E> {
     /// How many attempts were made (0 when nothing was sent).
     pub fn attempts(&self) -> u32 {
         match self {
-            Error::InvalidRequest(_) | Error::Credentials(_) => 0,
+            Error::InvalidRequest(_) | Error::Credentials(_) | Error::Paging(_) => 0,
             Error::Transport(error) => error.attempts,
             Error::Response(error) => error.attempts,
             Error::Service(error) => error.details().attempts(),
@@ -86,6 +90,7 @@ impl<E: fmt::Display + StdError + 'static> fmt::Display for Error<E> {
             Error::Transport(e) => e,
             Error::Response(e) => e,
             Error::Service(e) => e,
+            Error::Paging(e) => e,
         };
         write!(f, "{inner}")?;
         if f.alternate() {
@@ -107,6 +112,7 @@ impl<E: StdError + 'static> StdError for Error<E> {
             Error::Transport(e) => e.source(),
             Error::Response(e) => e.source(),
             Error::Service(e) => e.source(),
+            Error::Paging(e) => e.source(),
         }
     }
 }

@@ -68,6 +68,7 @@ mod config;
 pub mod credentials;
 mod endpoint;
 mod error;
+pub mod paginate;
 mod retry;
 #[rustfmt::skip]
 mod generated;
@@ -75,6 +76,7 @@ mod generated;
 pub mod operation_support;
 pub mod redact;
 pub mod signing;
+pub mod wait;
 #[doc(hidden)]
 pub mod wire;
 

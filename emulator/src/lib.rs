@@ -61,6 +61,7 @@
 
 mod dispatch;
 mod http;
+mod model;
 mod server;
 mod services;
 mod spec;
@@ -69,6 +70,7 @@ mod wire;
 
 pub use http::control::PREFIX as CONTROL_PREFIX;
 pub use http::rpc::{MAX_BODY_BYTES, MAX_QUERY_BYTES};
+pub use model::{JobOutcome, Settings};
 pub use server::{
     Emulator, EmulatorBuilder, StartError, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET,
     DEFAULT_OIDC_ISSUER,
@@ -76,8 +78,10 @@ pub use server::{
 pub use services::metadata::ECS_ROLE_NAME;
 pub use spec::{Catalog, SpecError};
 pub use state::{
-    AccessKey, BadBody, EndpointFault, Fault, FaultError, MetadataRecord, RequestRecord, Times,
-    DEFAULT_REQUEST_LOG_CAPACITY, MAX_CLOCK_SKEW,
+    AccessKey, BadBody, EndpointFault, Fault, FaultError, MetadataRecord, RequestRecord,
+    StateError, Times, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_REQUEST_LOG_CAPACITY, MAX_CLOCK_SKEW, MAX_FAULTS, MAX_FAULT_TEXT, MAX_ISSUED_KEYS,
+    MAX_METADATA_TOKENS,
 };
 
 #[cfg(test)]
@@ -92,7 +96,7 @@ mod layering {
         &["dispatch"],
         &["services"],
         &["state"],
-        &["wire", "spec"],
+        &["wire", "spec", "model"],
     ];
 
     fn rank(module: &str) -> Option<usize> {

@@ -3,11 +3,13 @@
 use ehpc_emulator::{AccessKey, Emulator, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
 use std::io::Write as _;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 Usage: ehpc-emulator [--listen ADDR] [--access-key ID:SECRET[:TOKEN]]... [--specs DIR]
                      [--request-log-capacity N]
+                     [--state FILE]
 
 A local E-HPC service for tests. Prints the address it listens on, then
 serves until interrupted.
@@ -21,11 +23,14 @@ serves until interrupted.
   --request-log-capacity N
                        keep the N most recent requests in the log
                        (default 4096; 0 keeps none)
+  --state FILE         start from the resources in FILE (JSON, as
+                       GET /__emulator/state gives), if it exists, and
+                       write them back to it on shutdown
   -h, --help           this text";
 
 fn main() -> ExitCode {
-    let builder = match parse(std::env::args().skip(1)) {
-        Ok(Some(builder)) => builder,
+    let (builder, state_file) = match parse(std::env::args().skip(1)) {
+        Ok(Some(parsed)) => parsed,
         Ok(None) => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -50,11 +55,39 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        println!("listening on {}", emulator.endpoint());
-        println!("operations: {}", emulator.operations().join(", "));
+        if let Some(path) = &state_file {
+            if let Err(message) = load_state(&emulator, path) {
+                eprintln!("error: {message}");
+                return ExitCode::FAILURE;
+            }
+        }
+        // Listen for Ctrl-C before telling anyone the address, so an
+        // interrupt sent as soon as it is printed still saves the state.
+        let interrupted = tokio::signal::ctrl_c();
+        tokio::pin!(interrupted);
+        let early = tokio::select! {
+            biased;
+            result = &mut interrupted => Some(result),
+            () = std::future::ready(()) => None,
+        };
+        // A reader that went away must not stop the emulator.
+        let mut stdout = std::io::stdout();
+        let _ = writeln!(stdout, "listening on {}", emulator.endpoint());
+        let _ = writeln!(stdout, "operations: {}", emulator.operations().join(", "));
         // Scripts wait for the address line; do not leave it buffered.
-        let _ = std::io::stdout().flush();
-        match tokio::signal::ctrl_c().await {
+        let _ = stdout.flush();
+        let waited = match early {
+            Some(result) => result,
+            None => interrupted.await,
+        };
+        emulator.shutdown();
+        if let Some(path) = &state_file {
+            if let Err(message) = save_state(&emulator, path) {
+                eprintln!("error: {message}");
+                return ExitCode::FAILURE;
+            }
+        }
+        match waited {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: cannot wait for Ctrl-C: {e}");
@@ -64,11 +97,47 @@ fn main() -> ExitCode {
     })
 }
 
-/// The builder the arguments describe; `None` for `--help`.
+/// The state file's resources, when it exists; a file that is not a state
+/// is refused and left as it is.
+fn load_state(emulator: &Emulator, path: &Path) -> Result<(), String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => {
+            return Err(format!(
+                "cannot read the state file {}: {e}",
+                path.display()
+            ))
+        }
+    };
+    emulator.load_state(&text).map_err(|e| {
+        format!(
+            "{}:{}:{}: {e}; the file is left as it is",
+            path.display(),
+            e.line,
+            e.column
+        )
+    })
+}
+
+/// Writes the state next to `path`, then renames it over, so a failed
+/// write never leaves half a file.
+fn save_state(emulator: &Emulator, path: &Path) -> Result<(), String> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    std::fs::write(&partial, emulator.dump_state())
+        .and_then(|()| std::fs::rename(&partial, path))
+        .map_err(|e| format!("cannot write the state file {}: {e}", path.display()))
+}
+
+/// The builder the arguments describe and the state file; `None` for
+/// `--help`.
 fn parse(
     mut args: impl Iterator<Item = String>,
-) -> Result<Option<ehpc_emulator::EmulatorBuilder>, String> {
+) -> Result<Option<(ehpc_emulator::EmulatorBuilder, Option<PathBuf>)>, String> {
     let mut builder = Emulator::builder();
+    let mut state_file = None;
     let mut keys = 0;
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
@@ -93,13 +162,14 @@ fn parse(
                     .map_err(|_| format!("`{text}` is not a number of requests"))?;
                 builder = builder.request_log_capacity(capacity);
             }
+            "--state" => state_file = Some(PathBuf::from(value("--state")?)),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
     if keys == 0 {
         eprintln!("accepting the default access key {DEFAULT_ACCESS_KEY_ID} (secret {DEFAULT_ACCESS_KEY_SECRET})");
     }
-    Ok(Some(builder))
+    Ok(Some((builder, state_file)))
 }
 
 fn access_key(text: &str) -> Result<AccessKey, String> {

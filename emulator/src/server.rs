@@ -1,11 +1,12 @@
 //! Starting and stopping the emulator, and the handle tests hold.
 
-use crate::http::router;
-use crate::services::{credentials_uri, sts};
+use crate::http::router::{self, MAX_HEAD_BYTES};
+use crate::model::Settings;
+use crate::services::{credentials_uri, ehpc, sts};
 use crate::spec::{Catalog, SpecError};
 use crate::state::{
-    lock, AccessKey, EndpointFault, Fault, FaultError, MetadataRecord, RequestRecord, State, Times,
-    DEFAULT_REQUEST_LOG_CAPACITY,
+    lock, AccessKey, EndpointFault, Fault, FaultError, Limits, MetadataRecord, RequestRecord,
+    State, StateError, Times, DEFAULT_REQUEST_LOG_CAPACITY,
 };
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -16,19 +17,19 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 
 /// Access key id accepted when none is configured.
 pub const DEFAULT_ACCESS_KEY_ID: &str = "emulator-key";
 /// Secret of [`DEFAULT_ACCESS_KEY_ID`].
 pub const DEFAULT_ACCESS_KEY_SECRET: &str = "emulator-secret";
 
-/// Largest request head (request line and headers) read; hyper answers a
-/// larger one with 431 and closes the connection.
-const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// A client that does not finish its request head in this time is
 /// disconnected.
 const HEAD_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// What a connection over the cap gets, without its request being read.
+const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\n\
+content-length: 33\r\nconnection: close\r\n\r\ntoo many connections; retry later\n";
 
 /// The issuer STS `AssumeRoleWithOIDC` accepts tokens from unless
 /// [`EmulatorBuilder::oidc_issuer`] says otherwise.
@@ -42,6 +43,8 @@ pub struct EmulatorBuilder {
     specs_dir: Option<PathBuf>,
     oidc_issuer: String,
     log_capacity: usize,
+    settings: Settings,
+    limits: Limits,
 }
 
 impl Default for EmulatorBuilder {
@@ -52,6 +55,8 @@ impl Default for EmulatorBuilder {
             specs_dir: None,
             oidc_issuer: DEFAULT_OIDC_ISSUER.to_string(),
             log_capacity: DEFAULT_REQUEST_LOG_CAPACITY,
+            settings: Settings::default(),
+            limits: Limits::default(),
         }
     }
 }
@@ -93,6 +98,27 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Connections served at once, [`crate::DEFAULT_MAX_CONNECTIONS`]
+    /// unless set; a connection over the cap is answered 503 and closed.
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.limits.max_connections = max.max(1);
+        self
+    }
+
+    /// Time a client has to send a whole request body,
+    /// [`crate::DEFAULT_BODY_READ_TIMEOUT`] unless set; a slower one is
+    /// answered 408 and disconnected.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.body_read_timeout = timeout;
+        self
+    }
+
+    /// How long resources take to change phase, and how jobs end.
+    pub fn settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        self
+    }
+
     /// Loads the specs, binds and starts serving on the current tokio
     /// runtime.
     pub async fn start(self) -> Result<Emulator, StartError> {
@@ -122,7 +148,9 @@ impl EmulatorBuilder {
             keys,
             self.oidc_issuer,
             self.log_capacity,
+            self.limits,
         ));
+        state.model().settings = self.settings;
         let (shutdown, stopped) = watch::channel(false);
         tokio::spawn(accept(listener, Arc::clone(&state), stopped));
         Ok(Emulator {
@@ -266,6 +294,51 @@ impl Emulator {
             .load(std::sync::atomic::Ordering::SeqCst)
     }
 
+    /// Moves the emulator's clock on by `by` (whole seconds): resources
+    /// whose phase lasts less than that move on, as if the time had
+    /// passed. The same as `POST /__emulator/clock` with
+    /// `{"advance_seconds": N}`.
+    pub fn advance_clock(&self, by: Duration) {
+        self.state.clock.advance(by.as_secs());
+    }
+
+    /// The emulator's clock, in seconds since the Unix epoch: real time
+    /// plus every advance.
+    pub fn clock_now(&self) -> u64 {
+        self.state.clock.now()
+    }
+
+    /// The actions answered from the resource model rather than from
+    /// their examples, sorted.
+    pub fn stateful_operations() -> Vec<&'static str> {
+        let mut names = ehpc::STATEFUL.to_vec();
+        names.sort_unstable();
+        names
+    }
+
+    /// Every resource, the settings and the clock's advance, as JSON; what
+    /// [`Emulator::load_state`] and `--state FILE` read.
+    pub fn dump_state(&self) -> String {
+        self.state.dump()
+    }
+
+    /// Replaces every resource, the settings and the clock's advance with
+    /// those of `json`. A document that does not parse changes nothing;
+    /// the error gives its line and column.
+    pub fn load_state(&self, json: &str) -> Result<(), StateError> {
+        self.state.load(json)
+    }
+
+    /// How long resources take to change phase, and how jobs end.
+    pub fn settings(&self) -> Settings {
+        self.state.model().settings
+    }
+
+    /// Changes the settings; phases already entered keep their start.
+    pub fn set_settings(&self, settings: Settings) {
+        self.state.model().settings = settings;
+    }
+
     /// Stops accepting connections. Also done on drop.
     pub fn shutdown(&self) {
         // No receiver left means everything has stopped already.
@@ -317,12 +390,19 @@ impl From<SpecError> for StartError {
 }
 
 async fn accept(listener: TcpListener, state: Arc<State>, mut stopped: watch::Receiver<bool>) {
+    let slots = Arc::new(Semaphore::new(state.limits.max_connections));
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
-                    tokio::spawn(serve(stream, Arc::clone(&state), stopped.clone()));
-                }
+                Ok((stream, _)) => match Arc::clone(&slots).try_acquire_owned() {
+                    Ok(slot) => {
+                        tokio::spawn(serve(stream, Arc::clone(&state), stopped.clone(), slot));
+                    }
+                    // Full: say so if the socket takes it now, and close.
+                    Err(_) => {
+                        let _ = stream.try_write(BUSY);
+                    }
+                },
                 // Out of file descriptors and the like: pause rather than spin.
                 Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
             },
@@ -331,7 +411,14 @@ async fn accept(listener: TcpListener, state: Arc<State>, mut stopped: watch::Re
     }
 }
 
-async fn serve(stream: TcpStream, state: Arc<State>, mut stopped: watch::Receiver<bool>) {
+/// Serves one connection; `_slot` is its place under the connection cap,
+/// given back when it ends.
+async fn serve(
+    stream: TcpStream,
+    state: Arc<State>,
+    mut stopped: watch::Receiver<bool>,
+    _slot: OwnedSemaphorePermit,
+) {
     let _ = stream.set_nodelay(true);
     let service = service_fn(move |request| router::route(Arc::clone(&state), request));
     let connection = http1::Builder::new()

@@ -139,3 +139,81 @@ fn the_binary_refuses_bad_arguments() {
         assert!(String::from_utf8_lossy(&output.stderr).starts_with("error: "));
     }
 }
+
+/// Starts the binary with `args`, returning it and its address.
+async fn start_binary(args: &[&str]) -> (Running, SocketAddr) {
+    let child = Command::new(env!("CARGO_BIN_EXE_ehpc-emulator"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut running = Running(child);
+    let stdout = running.0.stdout.take().unwrap();
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        line
+    })
+    .await
+    .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line `{line}`"))
+        .parse()
+        .unwrap();
+    (running, addr)
+}
+
+#[cfg(unix)]
+fn interrupt(running: &mut Running) {
+    let status = Command::new("kill")
+        .args(["-INT", &running.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(running.0.wait().unwrap().success());
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_binary_keeps_its_resources_in_the_state_file() {
+    let dir = std::env::temp_dir().join(format!("ehpc-emulator-state-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("state.json");
+    let _ = std::fs::remove_file(&file);
+    let path = file.to_str().unwrap();
+
+    let (mut running, addr) = start_binary(&["--state", path]).await;
+    let mut params = common("CreateCluster");
+    params.push(("Name".into(), "kept".into()));
+    let created = get(addr, &signed("GET", SECRET, params)).await.json();
+    let id = created["ClusterId"].as_str().unwrap().to_string();
+    interrupt(&mut running);
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(saved.contains(&id), "{saved}");
+
+    // A second run starts from the file.
+    let (mut running, addr) = start_binary(&["--state", path]).await;
+    let mut params = common("DescribeCluster");
+    params.push(("ClusterId".into(), id.clone()));
+    let described = get(addr, &signed("GET", SECRET, params)).await.json();
+    assert_eq!(described["ClusterInfo"]["Name"], "kept");
+    interrupt(&mut running);
+
+    // A broken file is refused with its place, and left as it is.
+    std::fs::write(&file, "{\n  \"model\": 7\n}\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_ehpc-emulator"))
+        .args(["--state", path])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&format!("{path}:2:")), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "{\n  \"model\": 7\n}\n"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

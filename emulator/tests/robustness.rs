@@ -135,3 +135,87 @@ async fn clients_that_stop_halfway_do_not_block_others() {
     drop(idle);
     still_serves(emulator.addr()).await;
 }
+
+/// Writes the head of a request whose body never comes in full.
+async fn trickle(addr: SocketAddr) -> TcpStream {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+              Content-Length: 100000\r\n\r\nA",
+        )
+        .await
+        .unwrap();
+    stream
+}
+
+#[tokio::test]
+async fn a_body_that_never_arrives_is_cut_off_at_the_deadline() {
+    let emulator = Emulator::builder()
+        .body_read_timeout(std::time::Duration::from_millis(200))
+        .start()
+        .await
+        .unwrap();
+    let addr = emulator.addr();
+    let mut stream = trickle(addr).await;
+    let mut answer = Vec::new();
+    tokio::io::AsyncReadExt::read_to_end(&mut stream, &mut answer)
+        .await
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408 "), "{answer}");
+    assert!(answer.contains("RequestTimeout"), "{answer}");
+    still_serves(addr).await;
+}
+
+#[tokio::test]
+async fn connections_over_the_cap_are_turned_away_and_slots_come_back() {
+    let emulator = Emulator::builder()
+        .max_connections(4)
+        .start()
+        .await
+        .unwrap();
+    let addr = emulator.addr();
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(trickle(addr).await);
+    }
+    // The four are being read; a fifth is answered at once.
+    let turned_away = status_of(addr, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").await;
+    assert_eq!(turned_away, Some(503));
+    drop(held);
+    // Closed connections give their slots back as the server notices.
+    for attempt in 0.. {
+        let answer = get(addr, &signed("GET", SECRET, stop_visual_service())).await;
+        if answer.status == 200 {
+            break;
+        }
+        assert!(attempt < 200, "the slots never came back");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test]
+async fn request_heads_over_64_kib_get_431() {
+    let emulator = Emulator::start().await.unwrap();
+    let addr = emulator.addr();
+    let head = |padding: usize| {
+        format!(
+            "GET /__emulator/operations HTTP/1.1\r\nHost: x\r\nX-Pad: {}\r\n\
+             Connection: close\r\n\r\n",
+            "a".repeat(padding)
+        )
+    };
+    // Exactly at the limit, and one byte over.
+    let fixed = head(0).len();
+    let at_limit = head(64 * 1024 - fixed);
+    assert_eq!(at_limit.len(), 64 * 1024);
+    assert_eq!(status_of(addr, at_limit.as_bytes()).await, Some(200));
+    let over = head(64 * 1024 - fixed + 1);
+    assert_eq!(status_of(addr, over.as_bytes()).await, Some(431));
+    for size in [100 * 1024, 200 * 1024] {
+        let status = status_of(addr, head(size).as_bytes()).await;
+        assert!(status.is_none_or(|s| s == 431), "{size}: {status:?}");
+    }
+    still_serves(addr).await;
+}

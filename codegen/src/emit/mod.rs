@@ -5,9 +5,11 @@ mod call_json;
 mod checks;
 pub mod docs;
 mod errors;
+mod paginate;
 mod request;
 mod response;
 mod types;
+mod waiters;
 
 use crate::model::{Api, Operation};
 use proc_macro2::TokenStream;
@@ -55,6 +57,13 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
             tokens: operation_index(api),
         },
     ];
+    if !api.waiters.is_empty() {
+        files.push(EmittedFile {
+            path: module.join("waiters.rs"),
+            source: format!("{specs}/waiters.yaml"),
+            tokens: waiters::emit(api),
+        });
+    }
     for op in &api.operations {
         files.push(EmittedFile {
             path: module.join("operation").join(format!("{}.rs", op.snake)),
@@ -174,10 +183,18 @@ fn version_module(api: &Api) -> TokenStream {
         };
         quote!(#![doc = #line])
     });
+    let waiters = if api.waiters.is_empty() {
+        quote!()
+    } else {
+        quote!(
+            pub mod waiters;
+        )
+    };
     quote! {
         #(#doc)*
         pub mod operation;
         pub mod service;
+        #waiters
         mod client;
         #[cfg(feature = "serde-requests")]
         pub(crate) mod call_json;
@@ -384,10 +401,12 @@ fn operation(op: &Operation) -> TokenStream {
     let request = request::emit(op);
     let response = response::emit(op);
     let errors = errors::emit(op);
+    let paginator = paginate::emit(op);
     quote! {
         #(#doc)*
         #request
         #response
         #errors
+        #paginator
     }
 }

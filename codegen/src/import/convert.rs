@@ -89,6 +89,7 @@ pub fn operation(
         Some(node) => response_example(&node)?,
         None => None,
     };
+    let paginator = super::paging::infer(&parameters, &response);
     Ok(OperationSpec {
         name: name.to_string(),
         summary: summary(name),
@@ -106,6 +107,7 @@ pub fn operation(
         response,
         errors,
         response_example,
+        paginator,
     })
 }
 

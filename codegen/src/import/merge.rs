@@ -6,7 +6,7 @@
 //! message of its error rows, access level, deprecation); the spec on disk
 //! keeps everything the metadata does not state or that is ours to write
 //! (summary, description, descriptions of parameters, fields and errors,
-//! examples, `retryable`, `idempotent`, `type_name`, the RAM action, the
+//! examples, `retryable`, `idempotent`, `paginator`, `type_name`, the RAM action, the
 //! reference link, error rows the metadata does not list, and the order of
 //! parameters, fields and methods). The response example is the service's:
 //! the metadata's replaces the one on disk.
@@ -45,6 +45,8 @@ pub fn operation(imported: OperationSpec, existing: Option<&OperationSpec>) -> O
         response_example: imported
             .response_example
             .or_else(|| old.response_example.clone()),
+        // Set by hand or inferred before: the one on disk wins.
+        paginator: old.paginator.clone().or(imported.paginator),
     }
 }
 

@@ -12,6 +12,7 @@
 mod convert;
 mod merge;
 mod metadata;
+mod paging;
 #[cfg(test)]
 mod tests;
 

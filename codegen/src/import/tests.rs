@@ -171,6 +171,41 @@ fn writes_facts_and_no_prose() {
 }
 
 #[test]
+fn infers_the_paginator_from_the_paging_parameter_and_the_list() {
+    let scratch = Scratch::new("paging");
+    let mut paged = list_things();
+    paged["parameters"].as_array_mut().unwrap().push(
+        serde_json::json!({"name": "PageNumber", "in": "query", "schema": {
+            "type": "integer", "format": "int32", "required": false}}),
+    );
+    let path = scratch.metadata(&metadata(serde_json::json!({"ListThings": paged})));
+    import(&scratch.options(path)).unwrap();
+    let spec: OperationSpec = serde_yaml::from_str(&scratch.spec("ListThings")).unwrap();
+    let paginator = spec.paginator.unwrap();
+    assert_eq!(paginator.style, "page_number");
+    assert_eq!(paginator.items, "Things");
+
+    // A paginator on disk (set by hand) wins over the inferred one.
+    let mut on_disk = spec_with_paginator("token", "Others");
+    on_disk.name = "ListThings".into();
+    let imported = spec_with_paginator("page_number", "Things");
+    let merged = merge::operation(imported, Some(&on_disk));
+    assert_eq!(merged.paginator, on_disk.paginator);
+}
+
+fn spec_with_paginator(style: &str, items: &str) -> OperationSpec {
+    let mut spec: OperationSpec = serde_yaml::from_str(
+        "name: ListThings\nsummary: Lists.\nmethods: [GET]\nram: {action: \"ehpc:ListThings\", access_level: read}\n",
+    )
+    .unwrap();
+    spec.paginator = Some(crate::spec::PaginatorSpec {
+        style: style.into(),
+        items: items.into(),
+    });
+    spec
+}
+
+#[test]
 fn a_second_run_changes_nothing() {
     let scratch = Scratch::new("rerun");
     let path = scratch.metadata(&metadata(serde_json::json!({"ListThings": list_things()})));
@@ -192,6 +227,7 @@ fn keeps_hand_written_content_and_takes_new_facts() {
     spec.description = Some("Hand-written.".into());
     spec.idempotent = true;
     spec.ram.access_level = "list".into();
+
     spec.parameters[0].description = Some("Items per page.".into());
     spec.parameters[0].example = Some(serde_yaml::Value::from(20));
     spec.errors[1].retryable = true;

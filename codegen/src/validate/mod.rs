@@ -11,7 +11,9 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 mod fields;
+mod paging;
 mod rules;
+pub mod waiters;
 
 pub use rules::is_api_version;
 use rules::*;
@@ -57,6 +59,7 @@ pub fn validate(
         Ok(Api {
             service,
             operations,
+            waiters: Vec::new(),
         })
     } else {
         Err(diagnostics)
@@ -261,6 +264,10 @@ impl<'a, T> Checker<'a, T> {
             }
         }
         let errors = self.errors(&spec.errors);
+        let paginator = spec
+            .paginator
+            .as_ref()
+            .and_then(|p| self.paginator(p, &parameters, &response));
         if spec
             .response_example
             .as_ref()
@@ -301,6 +308,7 @@ impl<'a, T> Checker<'a, T> {
             request_types: request_types.types,
             response_types: response_types.types,
             errors,
+            paginator,
         })
     }
 

@@ -48,6 +48,7 @@ where
         Err(Error::Credentials(e)) => Err(Error::Credentials(e)),
         Err(Error::Transport(e)) => Err(Error::Transport(e)),
         Err(Error::Response(e)) => Err(Error::Response(e)),
+        Err(Error::Paging(e)) => Err(Error::Paging(e)),
     }
 }
 

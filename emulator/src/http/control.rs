@@ -8,7 +8,14 @@
 //! - `POST /__emulator/faults` with `{"action": "...", "fault": {...},
 //!   "times": 3}` (`times` absent or `null`: every call);
 //!   `DELETE /__emulator/faults`: clear them all.
+//! - `POST /__emulator/clock` with `{"advance_seconds": N}`: moves the
+//!   emulator's clock on; answers `{"now": ..., "advanced_seconds": ...}`.
+//! - `GET /__emulator/state`, `PUT /__emulator/state`: every resource,
+//!   the settings and the clock's advance, as JSON.
+//! - `GET /__emulator/settings`, `PUT /__emulator/settings`: how long
+//!   phases last and how jobs end.
 
+use crate::model::Settings;
 use crate::state::{Fault, State, Times};
 use crate::wire::answer::{self, Body};
 use http_body_util::{BodyExt, Limited};
@@ -21,6 +28,14 @@ use serde_json::{json, Value};
 pub const PREFIX: &str = "/__emulator/";
 
 const MAX_CONTROL_BODY: usize = 64 * 1024;
+/// State documents are larger than the other control bodies.
+const MAX_STATE_BODY: usize = 64 * 1024 * 1024;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClockRequest {
+    advance_seconds: u64,
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,13 +65,61 @@ pub(crate) async fn handle(state: &State, request: Request<Incoming>) -> Respons
             state.faults().clear();
             ok(json!({}))
         }
+        (Method::POST, "clock") => {
+            let body = match read_body(state, request, MAX_CONTROL_BODY).await {
+                Ok(body) => body,
+                Err(response) => return response,
+            };
+            let wanted: ClockRequest = match serde_json::from_slice(&body) {
+                Ok(wanted) => wanted,
+                Err(e) => return problem(400, format!("not a clock request: {e}")),
+            };
+            state.clock.advance(wanted.advance_seconds);
+            ok(clock(state))
+        }
+        (Method::GET, "clock") => ok(clock(state)),
+        (Method::GET, "state") => answer::raw(
+            200,
+            None,
+            "application/json;charset=utf-8",
+            state.dump().into_bytes(),
+        ),
+        (Method::PUT, "state") => {
+            let body = match read_body(state, request, MAX_STATE_BODY).await {
+                Ok(body) => body,
+                Err(response) => return response,
+            };
+            let text = match std::str::from_utf8(&body) {
+                Ok(text) => text,
+                Err(_) => return problem(400, "the state is not UTF-8".into()),
+            };
+            match state.load(text) {
+                Ok(()) => ok(json!({})),
+                Err(e) => answer::json(
+                    400,
+                    None,
+                    &json!({"error": e.to_string(), "line": e.line, "column": e.column}),
+                ),
+            }
+        }
+        (Method::GET, "settings") => ok(json!(state.model().settings)),
+        (Method::PUT, "settings") => {
+            let body = match read_body(state, request, MAX_CONTROL_BODY).await {
+                Ok(body) => body,
+                Err(response) => return response,
+            };
+            match serde_json::from_slice::<Settings>(&body) {
+                Ok(settings) => {
+                    state.model().settings = settings;
+                    ok(json!(settings))
+                }
+                Err(e) => problem(400, format!("not emulator settings: {e}")),
+            }
+        }
         (Method::POST, "faults") => {
-            let body = match Limited::new(request.into_body(), MAX_CONTROL_BODY)
-                .collect()
-                .await
-            {
-                Ok(body) => body.to_bytes(),
-                Err(_) => return problem(413, "the body is too large".into()),
+            let body = match read_body(state, request, MAX_CONTROL_BODY).await {
+                Ok(body) => body,
+                Err(response) => return response,
             };
             let wanted: FaultRequest = match serde_json::from_slice(&body) {
                 Ok(wanted) => wanted,
@@ -73,6 +136,27 @@ pub(crate) async fn handle(state: &State, request: Request<Incoming>) -> Respons
             format!("no control resource {method} {PREFIX}{resource}"),
         ),
     }
+}
+
+async fn read_body(
+    state: &State,
+    request: Request<Incoming>,
+    limit: usize,
+) -> Result<bytes::Bytes, Response<Body>> {
+    let deadline = state.limits.body_read_timeout;
+    let reading = Limited::new(request.into_body(), limit).collect();
+    match tokio::time::timeout(deadline, reading).await {
+        Ok(Ok(body)) => Ok(body.to_bytes()),
+        Ok(Err(_)) => Err(problem(413, "the body is too large".into())),
+        Err(_) => Err(problem(
+            408,
+            format!("the body did not arrive within {} ms", deadline.as_millis()),
+        )),
+    }
+}
+
+fn clock(state: &State) -> Value {
+    json!({"now": state.clock.now(), "advanced_seconds": state.clock.advanced()})
 }
 
 fn ok(body: Value) -> Response<Body> {

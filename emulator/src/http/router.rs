@@ -12,16 +12,52 @@ use crate::http::control;
 use crate::http::rpc;
 use crate::services::{credentials_uri, metadata};
 use crate::state::{RequestRecord, State};
-use crate::wire::answer::{Body, ConnectionDropped, Outcome};
+use crate::wire::answer::{self, Body, ConnectionDropped, Outcome};
 use crate::wire::request::RpcRequest;
 use hyper::body::Incoming;
+use hyper::header::{HeaderValue, CONNECTION};
 use hyper::{Request, Response};
 use std::sync::Arc;
+
+/// Largest request head (request line and headers) served; a larger one
+/// gets 431 and the connection is closed. hyper's own buffer limit is set
+/// to this too, but it may read somewhat more before refusing, so the size
+/// is also checked here, exactly.
+pub(crate) const MAX_HEAD_BYTES: usize = 64 * 1024;
+
+/// The size of the head as sent: request line, header lines, blank line.
+fn head_size<B>(request: &Request<B>) -> usize {
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or(1, |p| p.as_str().len());
+    let line = request.method().as_str().len() + 1 + target + " HTTP/1.1\r\n".len();
+    let headers: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + ": ".len() + value.len() + 2)
+        .sum();
+    line + headers + 2
+}
 
 pub(crate) async fn route(
     state: Arc<State>,
     request: Request<Incoming>,
 ) -> Result<Response<Body>, ConnectionDropped> {
+    let size = head_size(&request);
+    if size > MAX_HEAD_BYTES {
+        let mut response = answer::raw(
+            431,
+            None,
+            "text/plain",
+            format!("the request head is {size} bytes; at most {MAX_HEAD_BYTES} are served\n")
+                .into_bytes(),
+        );
+        response
+            .headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+        return Ok(response);
+    }
     let path = request.uri().path();
     if path.starts_with(control::PREFIX) {
         return Ok(control::handle(&state, request).await);
@@ -33,7 +69,7 @@ pub(crate) async fn route(
     if path.starts_with(credentials_uri::PREFIX) {
         return credentials_uri::handle(&state, request).await;
     }
-    let rpc = match rpc::read(request).await {
+    let rpc = match rpc::read(request, state.limits.body_read_timeout).await {
         Ok(rpc) => rpc,
         Err((rpc, rejection)) => {
             let outcome = Outcome::rejection(&rejection, &state.ids.next(), &rpc.host);

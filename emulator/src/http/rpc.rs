@@ -14,7 +14,7 @@ use hyper::body::Incoming;
 use hyper::header::{CONTENT_TYPE, HOST};
 use hyper::Request;
 use std::collections::HashSet;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 /// Longest query string served; longer ones get 414.
 pub const MAX_QUERY_BYTES: usize = 32 * 1024;
@@ -25,6 +25,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// back without parameters, with the reason.
 pub(crate) async fn read(
     request: Request<Incoming>,
+    body_deadline: Duration,
 ) -> Result<RpcRequest, (RpcRequest, Rejection)> {
     let mut rpc = RpcRequest {
         method: request.method().as_str().to_string(),
@@ -47,7 +48,7 @@ pub(crate) async fn read(
             .collect(),
         body_sha256: String::new(),
     };
-    match read_params(request, &rpc.method).await {
+    match read_params(request, &rpc.method, body_deadline).await {
         Ok(read) => {
             rpc.params = read.params;
             rpc.query_len = read.query_len;
@@ -66,7 +67,11 @@ struct ReadParams {
     body_sha256: String,
 }
 
-async fn read_params(request: Request<Incoming>, method: &str) -> Result<ReadParams, Rejection> {
+async fn read_params(
+    request: Request<Incoming>,
+    method: &str,
+    body_deadline: Duration,
+) -> Result<ReadParams, Rejection> {
     if request.uri().path() != "/" {
         return Err(Rejection::new(
             404,
@@ -97,9 +102,10 @@ async fn read_params(request: Request<Incoming>, method: &str) -> Result<ReadPar
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        let body = Limited::new(request.into_body(), MAX_BODY_BYTES)
-            .collect()
+        let reading = Limited::new(request.into_body(), MAX_BODY_BYTES).collect();
+        let body = tokio::time::timeout(body_deadline, reading)
             .await
+            .map_err(|_| too_slow(body_deadline))?
             .map_err(|_| too_long("body", MAX_BODY_BYTES + 1, MAX_BODY_BYTES))?
             .to_bytes();
         body_sha256 = signature_v3::hex_sha256(&body);
@@ -125,6 +131,17 @@ async fn read_params(request: Request<Incoming>, method: &str) -> Result<ReadPar
         query_len,
         body_sha256,
     })
+}
+
+pub(crate) fn too_slow(deadline: Duration) -> Rejection {
+    Rejection::new(
+        408,
+        "RequestTimeout",
+        format!(
+            "The request body did not arrive within {} ms.",
+            deadline.as_millis()
+        ),
+    )
 }
 
 fn too_long(what: &str, length: usize, limit: usize) -> Rejection {

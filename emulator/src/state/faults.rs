@@ -139,7 +139,8 @@ pub enum FaultError {
     UnknownAction(String),
     /// The operation's spec does not document the code.
     UndocumentedCode { action: String, code: String },
-    /// Not a status an HTTP answer can have.
+    /// Not a status a final HTTP answer can have: 200 to 599 (1xx
+    /// statuses are interim and cannot carry an answer).
     InvalidStatus(u16),
 }
 
@@ -154,7 +155,10 @@ impl fmt::Display for FaultError {
                 "`{code}` is not a documented error of `{action}`; use Fault::error for other codes"
             ),
             FaultError::InvalidStatus(status) => {
-                write!(f, "{status} is not an HTTP status (100 to 599)")
+                write!(
+                    f,
+                    "{status} is not the status of a final HTTP answer (200 to 599)"
+                )
             }
         }
     }
@@ -168,6 +172,9 @@ struct Rule {
     /// `None`: always.
     remaining: Option<u32>,
 }
+
+/// Faults kept; setting one more forgets the oldest.
+pub const MAX_FAULTS: usize = 1_000;
 
 /// Faults in the order they were set; the first that matches an action is
 /// used.
@@ -183,6 +190,9 @@ impl FaultBook {
             Times::Next(n) => Some(n),
             Times::Always => None,
         };
+        if self.rules.len() >= MAX_FAULTS {
+            self.rules.pop_front();
+        }
         self.rules.push_back(Rule {
             action: action.to_string(),
             fault,
@@ -226,6 +236,18 @@ mod tests {
         assert_eq!(book.take("B"), None);
         book.clear();
         assert_eq!(book.take("A"), None);
+    }
+
+    #[test]
+    fn the_oldest_fault_goes_when_the_book_is_full() {
+        let mut book = FaultBook::default();
+        book.add("First", Fault::Throttling, Times::Always);
+        for _ in 0..MAX_FAULTS {
+            book.add("Other", Fault::InternalError, Times::Always);
+        }
+        assert_eq!(book.rules.len(), MAX_FAULTS);
+        assert_eq!(book.take("First"), None);
+        assert_eq!(book.take("Other"), Some(Fault::InternalError));
     }
 
     #[test]

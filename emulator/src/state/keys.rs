@@ -1,10 +1,10 @@
 //! Access keys: those configured at start and the temporary ones STS and
 //! the metadata service hand out.
 
+use super::bounded::Bounded;
 use crate::wire::answer::Rejection;
 use crate::wire::timestamp;
 use std::collections::hash_map::RandomState;
-use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -53,11 +53,23 @@ impl fmt::Debug for AccessKey {
     }
 }
 
+/// Temporary keys kept; the oldest are forgotten first (and then refused
+/// as unknown).
+pub const MAX_ISSUED_KEYS: usize = 10_000;
+
 /// Temporary keys handed out, accepted until they expire.
-#[derive(Default)]
 pub(crate) struct IssuedKeys {
-    keys: Mutex<HashMap<String, (AccessKey, SystemTime)>>,
+    keys: Mutex<Bounded<(AccessKey, SystemTime)>>,
     random: RandomText,
+}
+
+impl Default for IssuedKeys {
+    fn default() -> Self {
+        IssuedKeys {
+            keys: Mutex::new(Bounded::new(MAX_ISSUED_KEYS)),
+            random: RandomText::default(),
+        }
+    }
 }
 
 impl IssuedKeys {
@@ -98,7 +110,7 @@ impl IssuedKeys {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (AccessKey, SystemTime)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Bounded<(AccessKey, SystemTime)>> {
         self.keys.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

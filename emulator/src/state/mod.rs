@@ -3,6 +3,8 @@
 //! request log, used nonces, metadata-service sessions). Imports only the
 //! wire and the specs.
 
+mod bounded;
+mod clock;
 mod endpoint_book;
 mod faults;
 mod keys;
@@ -12,14 +14,17 @@ mod metadata_book;
 pub(crate) use endpoint_book::CredentialsUriBook;
 pub use endpoint_book::EndpointFault;
 pub(crate) use faults::FaultBook;
-pub use faults::{BadBody, Fault, FaultError, Times};
-pub use keys::AccessKey;
+pub use faults::{BadBody, Fault, FaultError, Times, MAX_FAULTS};
 pub(crate) use keys::IssuedKeys;
+pub use keys::{AccessKey, MAX_ISSUED_KEYS};
 pub(crate) use log::RequestLog;
 pub use log::{RequestRecord, DEFAULT_REQUEST_LOG_CAPACITY};
 pub(crate) use metadata_book::MetadataBook;
-pub use metadata_book::MetadataRecord;
+pub use metadata_book::{MetadataRecord, MAX_METADATA_TOKENS};
 
+pub(crate) use clock::Clock;
+
+use crate::model::Model;
 use crate::spec::Catalog;
 use crate::wire::answer::RequestIds;
 use std::collections::HashMap;
@@ -29,8 +34,31 @@ use std::time::{Duration, SystemTime};
 /// How far a request's `Timestamp` may be from the emulator's clock.
 pub const MAX_CLOCK_SKEW: Duration = Duration::from_secs(15 * 60);
 
+/// Connections served at once unless configured; more are answered 503
+/// and closed at once.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+/// Time a client has to send a request body unless configured.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Bounds on what a client can make the emulator hold or wait for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub(crate) max_connections: usize,
+    pub(crate) body_read_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+        }
+    }
+}
+
 pub(crate) struct State {
     pub(crate) catalog: Catalog,
+    pub(crate) limits: Limits,
     pub(crate) keys: HashMap<String, AccessKey>,
     pub(crate) ids: RequestIds,
     nonces: Mutex<NonceBook>,
@@ -41,6 +69,9 @@ pub(crate) struct State {
     pub(crate) credentials_uri: CredentialsUriBook,
     /// The issuer `AssumeRoleWithOIDC` accepts tokens from.
     pub(crate) oidc_issuer: String,
+    /// The resources stateful operations act on.
+    model: Mutex<Model>,
+    pub(crate) clock: Clock,
 }
 
 /// STS actions faults can be set for (STS has no spec to check codes by).
@@ -52,9 +83,11 @@ impl State {
         keys: Vec<AccessKey>,
         oidc_issuer: String,
         log_capacity: usize,
+        limits: Limits,
     ) -> Self {
         State {
             catalog,
+            limits,
             keys: keys.into_iter().map(|k| (k.id.clone(), k)).collect(),
             ids: RequestIds::default(),
             nonces: Mutex::default(),
@@ -64,6 +97,8 @@ impl State {
             metadata: Default::default(),
             credentials_uri: Default::default(),
             oidc_issuer,
+            model: Mutex::default(),
+            clock: Clock::default(),
         }
     }
 
@@ -73,6 +108,10 @@ impl State {
 
     pub(crate) fn faults(&self) -> MutexGuard<'_, FaultBook> {
         lock(&self.faults)
+    }
+
+    pub(crate) fn model(&self) -> MutexGuard<'_, Model> {
+        lock(&self.model)
     }
 
     pub(crate) fn log(&self) -> MutexGuard<'_, RequestLog> {
@@ -158,15 +197,96 @@ impl State {
                 })
             }
             Fault::Error { status, .. } | Fault::Body { status, .. }
-                if !(100..=599).contains(status) =>
+                if !(200..=599).contains(status) =>
             {
                 return Err(FaultError::InvalidStatus(*status))
             }
             _ => {}
         }
+        let fault = match fault {
+            Fault::Error {
+                status,
+                code,
+                message,
+            } => Fault::Error {
+                status,
+                code: truncate(code, MAX_FAULT_TEXT),
+                message: truncate(message, MAX_FAULT_TEXT),
+            },
+            other => other,
+        };
         self.faults().add(action, fault, times);
         Ok(())
     }
+}
+
+/// The state as a file holds it: the resources, the settings, and how far
+/// the clock was advanced.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Dump {
+    #[serde(default)]
+    clock_advanced_seconds: u64,
+    #[serde(default)]
+    model: Model,
+}
+
+impl State {
+    /// The resources, settings and clock as pretty-printed JSON.
+    pub(crate) fn dump(&self) -> String {
+        let dump = Dump {
+            clock_advanced_seconds: self.clock.advanced(),
+            model: self.model().clone(),
+        };
+        serde_json::to_string_pretty(&dump).expect("the model is plain data")
+    }
+
+    /// Replaces the resources, settings and clock with those of `text`;
+    /// on error nothing changes.
+    pub(crate) fn load(&self, text: &str) -> Result<(), StateError> {
+        let dump: Dump = serde_json::from_str(text).map_err(|e| StateError {
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })?;
+        let mut model = self.model();
+        *model = dump.model;
+        self.clock.set_advanced(dump.clock_advanced_seconds);
+        Ok(())
+    }
+}
+
+/// A state document that cannot be loaded, with where it went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateError {
+    /// 1-based line of the problem.
+    pub line: usize,
+    /// 1-based column of the problem.
+    pub column: usize,
+    message: String,
+}
+
+impl std::fmt::Display for StateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "not an emulator state: {}", self.message)
+    }
+}
+
+impl std::error::Error for StateError {}
+
+/// Longest code or message a fault keeps; the rest is cut off.
+pub const MAX_FAULT_TEXT: usize = 4096;
+
+/// `text` cut to at most `limit` bytes, at a character boundary.
+fn truncate(mut text: String, limit: usize) -> String {
+    if text.len() > limit {
+        let mut end = limit;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+    text
 }
 
 #[cfg(test)]

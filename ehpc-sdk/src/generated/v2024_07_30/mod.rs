@@ -6,6 +6,7 @@
 //! Get the [`Client`](crate::v2024_07_30::Client) handle of this version from the shared [`crate::Client`] with [`crate::Client::v2024_07_30`]; each operation is a method on it and a module of [`operation`](crate::v2024_07_30::operation). Every request of this module is sent with `Version=2024-07-30`.
 pub mod operation;
 pub mod service;
+pub mod waiters;
 mod client;
 #[cfg(feature = "serde-requests")]
 pub(crate) mod call_json;

@@ -3,6 +3,10 @@
 
 mod body;
 mod params;
+mod shape;
+mod stateful;
+
+pub(crate) use stateful::STATEFUL;
 
 use crate::state::{Fault, State};
 use crate::wire::answer::{Outcome, Rejection};
@@ -58,7 +62,26 @@ pub(crate) async fn handle(
     if let Err(rejection) = params::check(operation, &request.params) {
         return reject(rejection);
     }
-    Outcome::success(request_id, &body::success(operation, request_id))
+    let example = body::success(operation, request_id);
+    if operation.version != stateful::VERSION {
+        return Outcome::success(request_id, &example);
+    }
+    let call = stateful::Call {
+        request,
+        example,
+        now: state.clock.now(),
+        task_id: state.ids.next(),
+    };
+    let example = call.example.clone();
+    match stateful::answer(&mut state.model(), &operation.name, call) {
+        None => Outcome::success(request_id, &example),
+        Some(Ok(body)) => Outcome::success(request_id, &body),
+        Some(Err(error)) => {
+            let mut rejection = documented(operation, error.code());
+            rejection.message = format!("{} ({error})", rejection.message);
+            reject(rejection)
+        }
+    }
 }
 
 /// The checks before the gateway's: action and version known.

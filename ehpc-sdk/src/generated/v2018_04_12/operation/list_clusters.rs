@@ -927,3 +927,37 @@ impl crate::operation_support::OperationError for ListClustersError {
         self.details()
     }
 }
+impl ListClustersCall {
+    ///Pages through `ListClusters`: [`pages`](crate::paginate::Paginator::pages) gives every answer, [`items`](crate::paginate::Paginator::items) every item of `clusters`.
+    pub fn into_paginator(self) -> crate::paginate::Paginator<Self> {
+        crate::paginate::Paginator::new(self)
+    }
+}
+impl crate::paginate::Paged for ListClustersCall {
+    type Output = ListClustersResponse;
+    type Error = ListClustersError;
+    type Item = ClusterInfoSimple;
+    const ACTION: &'static str = "ListClusters";
+    const STYLE: crate::paginate::PagingStyle = crate::paginate::PagingStyle::PageNumber;
+    fn with_page_number(self, number: u32) -> Self {
+        self.page_number(i32::try_from(number).unwrap_or(i32::MAX))
+    }
+    fn total_count(answer: &Self::Output) -> Option<u64> {
+        answer.total_count.and_then(|v| u64::try_from(v).ok())
+    }
+    fn with_page_size(self, size: u32) -> Self {
+        self.page_size(i32::try_from(size).unwrap_or(i32::MAX))
+    }
+    fn send_page(self) -> crate::paginate::PageFuture<Self> {
+        Box::pin(self.send())
+    }
+    fn request_id(answer: &ListClustersResponse) -> &str {
+        &answer.request_id
+    }
+    fn item_count(answer: &ListClustersResponse) -> usize {
+        answer.clusters.len()
+    }
+    fn into_items(answer: ListClustersResponse) -> Vec<ClusterInfoSimple> {
+        answer.clusters
+    }
+}

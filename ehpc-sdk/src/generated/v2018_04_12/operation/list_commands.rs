@@ -549,3 +549,37 @@ impl crate::operation_support::OperationError for ListCommandsError {
         self.details()
     }
 }
+impl ListCommandsCall {
+    ///Pages through `ListCommands`: [`pages`](crate::paginate::Paginator::pages) gives every answer, [`items`](crate::paginate::Paginator::items) every item of `commands`.
+    pub fn into_paginator(self) -> crate::paginate::Paginator<Self> {
+        crate::paginate::Paginator::new(self)
+    }
+}
+impl crate::paginate::Paged for ListCommandsCall {
+    type Output = ListCommandsResponse;
+    type Error = ListCommandsError;
+    type Item = Command;
+    const ACTION: &'static str = "ListCommands";
+    const STYLE: crate::paginate::PagingStyle = crate::paginate::PagingStyle::PageNumber;
+    fn with_page_number(self, number: u32) -> Self {
+        self.page_number(i32::try_from(number).unwrap_or(i32::MAX))
+    }
+    fn total_count(answer: &Self::Output) -> Option<u64> {
+        answer.total_count.and_then(|v| u64::try_from(v).ok())
+    }
+    fn with_page_size(self, size: u32) -> Self {
+        self.page_size(i32::try_from(size).unwrap_or(i32::MAX))
+    }
+    fn send_page(self) -> crate::paginate::PageFuture<Self> {
+        Box::pin(self.send())
+    }
+    fn request_id(answer: &ListCommandsResponse) -> &str {
+        &answer.request_id
+    }
+    fn item_count(answer: &ListCommandsResponse) -> usize {
+        answer.commands.len()
+    }
+    fn into_items(answer: ListCommandsResponse) -> Vec<Command> {
+        answer.commands
+    }
+}

@@ -619,3 +619,37 @@ impl crate::operation_support::OperationError for ListJobTemplatesError {
         self.details()
     }
 }
+impl ListJobTemplatesCall {
+    ///Pages through `ListJobTemplates`: [`pages`](crate::paginate::Paginator::pages) gives every answer, [`items`](crate::paginate::Paginator::items) every item of `templates`.
+    pub fn into_paginator(self) -> crate::paginate::Paginator<Self> {
+        crate::paginate::Paginator::new(self)
+    }
+}
+impl crate::paginate::Paged for ListJobTemplatesCall {
+    type Output = ListJobTemplatesResponse;
+    type Error = ListJobTemplatesError;
+    type Item = JobTemplates;
+    const ACTION: &'static str = "ListJobTemplates";
+    const STYLE: crate::paginate::PagingStyle = crate::paginate::PagingStyle::PageNumber;
+    fn with_page_number(self, number: u32) -> Self {
+        self.page_number(i32::try_from(number).unwrap_or(i32::MAX))
+    }
+    fn total_count(answer: &Self::Output) -> Option<u64> {
+        answer.total_count.and_then(|v| u64::try_from(v).ok())
+    }
+    fn with_page_size(self, size: u32) -> Self {
+        self.page_size(i32::try_from(size).unwrap_or(i32::MAX))
+    }
+    fn send_page(self) -> crate::paginate::PageFuture<Self> {
+        Box::pin(self.send())
+    }
+    fn request_id(answer: &ListJobTemplatesResponse) -> &str {
+        &answer.request_id
+    }
+    fn item_count(answer: &ListJobTemplatesResponse) -> usize {
+        answer.templates.len()
+    }
+    fn into_items(answer: ListJobTemplatesResponse) -> Vec<JobTemplates> {
+        answer.templates
+    }
+}

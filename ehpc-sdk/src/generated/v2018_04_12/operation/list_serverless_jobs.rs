@@ -844,3 +844,37 @@ impl crate::operation_support::OperationError for ListServerlessJobsError {
         self.details()
     }
 }
+impl ListServerlessJobsCall {
+    ///Pages through `ListServerlessJobs`: [`pages`](crate::paginate::Paginator::pages) gives every answer, [`items`](crate::paginate::Paginator::items) every item of `jobs`.
+    pub fn into_paginator(self) -> crate::paginate::Paginator<Self> {
+        crate::paginate::Paginator::new(self)
+    }
+}
+impl crate::paginate::Paged for ListServerlessJobsCall {
+    type Output = ListServerlessJobsResponse;
+    type Error = ListServerlessJobsError;
+    type Item = JobsItem;
+    const ACTION: &'static str = "ListServerlessJobs";
+    const STYLE: crate::paginate::PagingStyle = crate::paginate::PagingStyle::PageNumber;
+    fn with_page_number(self, number: u32) -> Self {
+        self.page_number(i64::from(number))
+    }
+    fn total_count(answer: &Self::Output) -> Option<u64> {
+        answer.total_count.and_then(|v| u64::try_from(v).ok())
+    }
+    fn with_page_size(self, size: u32) -> Self {
+        self.page_size(i64::from(size))
+    }
+    fn send_page(self) -> crate::paginate::PageFuture<Self> {
+        Box::pin(self.send())
+    }
+    fn request_id(answer: &ListServerlessJobsResponse) -> &str {
+        &answer.request_id
+    }
+    fn item_count(answer: &ListServerlessJobsResponse) -> usize {
+        answer.jobs.len()
+    }
+    fn into_items(answer: ListServerlessJobsResponse) -> Vec<JobsItem> {
+        answer.jobs
+    }
+}

@@ -527,3 +527,37 @@ impl crate::operation_support::OperationError for ListTagResourcesError {
         self.details()
     }
 }
+impl ListTagResourcesCall {
+    ///Pages through `ListTagResources`: [`pages`](crate::paginate::Paginator::pages) gives every answer, [`items`](crate::paginate::Paginator::items) every item of `tag_resources`.
+    pub fn into_paginator(self) -> crate::paginate::Paginator<Self> {
+        crate::paginate::Paginator::new(self)
+    }
+}
+impl crate::paginate::Paged for ListTagResourcesCall {
+    type Output = ListTagResourcesResponse;
+    type Error = ListTagResourcesError;
+    type Item = TagResource;
+    const ACTION: &'static str = "ListTagResources";
+    const STYLE: crate::paginate::PagingStyle = crate::paginate::PagingStyle::Token;
+    fn with_token(self, token: String) -> Self {
+        self.next_token(token)
+    }
+    fn next_token(answer: &Self::Output) -> Option<&str> {
+        answer.next_token.as_deref()
+    }
+    fn with_page_size(self, _size: u32) -> Self {
+        self
+    }
+    fn send_page(self) -> crate::paginate::PageFuture<Self> {
+        Box::pin(self.send())
+    }
+    fn request_id(answer: &ListTagResourcesResponse) -> &str {
+        &answer.request_id
+    }
+    fn item_count(answer: &ListTagResourcesResponse) -> usize {
+        answer.tag_resources.len()
+    }
+    fn into_items(answer: ListTagResourcesResponse) -> Vec<TagResource> {
+        answer.tag_resources
+    }
+}

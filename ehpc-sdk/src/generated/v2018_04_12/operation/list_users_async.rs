@@ -565,3 +565,37 @@ impl crate::operation_support::OperationError for ListUsersAsyncError {
         self.details()
     }
 }
+impl ListUsersAsyncCall {
+    ///Pages through `ListUsersAsync`: [`pages`](crate::paginate::Paginator::pages) gives every answer, [`items`](crate::paginate::Paginator::items) every item of `users`.
+    pub fn into_paginator(self) -> crate::paginate::Paginator<Self> {
+        crate::paginate::Paginator::new(self)
+    }
+}
+impl crate::paginate::Paged for ListUsersAsyncCall {
+    type Output = ListUsersAsyncResponse;
+    type Error = ListUsersAsyncError;
+    type Item = UserInfo;
+    const ACTION: &'static str = "ListUsersAsync";
+    const STYLE: crate::paginate::PagingStyle = crate::paginate::PagingStyle::PageNumber;
+    fn with_page_number(self, number: u32) -> Self {
+        self.page_number(i32::try_from(number).unwrap_or(i32::MAX))
+    }
+    fn total_count(answer: &Self::Output) -> Option<u64> {
+        answer.total_count.and_then(|v| u64::try_from(v).ok())
+    }
+    fn with_page_size(self, size: u32) -> Self {
+        self.page_size(i32::try_from(size).unwrap_or(i32::MAX))
+    }
+    fn send_page(self) -> crate::paginate::PageFuture<Self> {
+        Box::pin(self.send())
+    }
+    fn request_id(answer: &ListUsersAsyncResponse) -> &str {
+        &answer.request_id
+    }
+    fn item_count(answer: &ListUsersAsyncResponse) -> usize {
+        answer.users.len()
+    }
+    fn into_items(answer: ListUsersAsyncResponse) -> Vec<UserInfo> {
+        answer.users
+    }
+}

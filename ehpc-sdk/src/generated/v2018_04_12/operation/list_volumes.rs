@@ -547,3 +547,37 @@ impl crate::operation_support::OperationError for ListVolumesError {
         self.details()
     }
 }
+impl ListVolumesCall {
+    ///Pages through `ListVolumes`: [`pages`](crate::paginate::Paginator::pages) gives every answer, [`items`](crate::paginate::Paginator::items) every item of `volumes`.
+    pub fn into_paginator(self) -> crate::paginate::Paginator<Self> {
+        crate::paginate::Paginator::new(self)
+    }
+}
+impl crate::paginate::Paged for ListVolumesCall {
+    type Output = ListVolumesResponse;
+    type Error = ListVolumesError;
+    type Item = VolumeInfo2;
+    const ACTION: &'static str = "ListVolumes";
+    const STYLE: crate::paginate::PagingStyle = crate::paginate::PagingStyle::PageNumber;
+    fn with_page_number(self, number: u32) -> Self {
+        self.page_number(i32::try_from(number).unwrap_or(i32::MAX))
+    }
+    fn total_count(answer: &Self::Output) -> Option<u64> {
+        answer.total_count.and_then(|v| u64::try_from(v).ok())
+    }
+    fn with_page_size(self, size: u32) -> Self {
+        self.page_size(i32::try_from(size).unwrap_or(i32::MAX))
+    }
+    fn send_page(self) -> crate::paginate::PageFuture<Self> {
+        Box::pin(self.send())
+    }
+    fn request_id(answer: &ListVolumesResponse) -> &str {
+        &answer.request_id
+    }
+    fn item_count(answer: &ListVolumesResponse) -> usize {
+        answer.volumes.len()
+    }
+    fn into_items(answer: ListVolumesResponse) -> Vec<VolumeInfo2> {
+        answer.volumes
+    }
+}

@@ -422,3 +422,37 @@ impl crate::operation_support::OperationError for ListAddonTemplatesError {
         self.details()
     }
 }
+impl ListAddonTemplatesCall {
+    ///Pages through `ListAddonTemplates`: [`pages`](crate::paginate::Paginator::pages) gives every answer, [`items`](crate::paginate::Paginator::items) every item of `addons`.
+    pub fn into_paginator(self) -> crate::paginate::Paginator<Self> {
+        crate::paginate::Paginator::new(self)
+    }
+}
+impl crate::paginate::Paged for ListAddonTemplatesCall {
+    type Output = ListAddonTemplatesResponse;
+    type Error = ListAddonTemplatesError;
+    type Item = AddonsItem;
+    const ACTION: &'static str = "ListAddonTemplates";
+    const STYLE: crate::paginate::PagingStyle = crate::paginate::PagingStyle::PageNumber;
+    fn with_page_number(self, number: u32) -> Self {
+        self.page_number(i64::from(number))
+    }
+    fn total_count(answer: &Self::Output) -> Option<u64> {
+        answer.total_count.and_then(|v| u64::try_from(v).ok())
+    }
+    fn with_page_size(self, size: u32) -> Self {
+        self.page_size(i64::from(size))
+    }
+    fn send_page(self) -> crate::paginate::PageFuture<Self> {
+        Box::pin(self.send())
+    }
+    fn request_id(answer: &ListAddonTemplatesResponse) -> &str {
+        &answer.request_id
+    }
+    fn item_count(answer: &ListAddonTemplatesResponse) -> usize {
+        answer.addons.len()
+    }
+    fn into_items(answer: ListAddonTemplatesResponse) -> Vec<AddonsItem> {
+        answer.addons
+    }
+}

@@ -430,3 +430,37 @@ impl crate::operation_support::OperationError for ListAvailableFileSystemsError 
         self.details()
     }
 }
+impl ListAvailableFileSystemsCall {
+    ///Pages through `ListAvailableFileSystems`: [`pages`](crate::paginate::Paginator::pages) gives every answer, [`items`](crate::paginate::Paginator::items) every item of `file_system_list`.
+    pub fn into_paginator(self) -> crate::paginate::Paginator<Self> {
+        crate::paginate::Paginator::new(self)
+    }
+}
+impl crate::paginate::Paged for ListAvailableFileSystemsCall {
+    type Output = ListAvailableFileSystemsResponse;
+    type Error = ListAvailableFileSystemsError;
+    type Item = FileSystemListItem;
+    const ACTION: &'static str = "ListAvailableFileSystems";
+    const STYLE: crate::paginate::PagingStyle = crate::paginate::PagingStyle::PageNumber;
+    fn with_page_number(self, number: u32) -> Self {
+        self.page_number(i32::try_from(number).unwrap_or(i32::MAX))
+    }
+    fn total_count(answer: &Self::Output) -> Option<u64> {
+        answer.total_count.and_then(|v| u64::try_from(v).ok())
+    }
+    fn with_page_size(self, size: u32) -> Self {
+        self.page_size(i32::try_from(size).unwrap_or(i32::MAX))
+    }
+    fn send_page(self) -> crate::paginate::PageFuture<Self> {
+        Box::pin(self.send())
+    }
+    fn request_id(answer: &ListAvailableFileSystemsResponse) -> &str {
+        &answer.request_id
+    }
+    fn item_count(answer: &ListAvailableFileSystemsResponse) -> usize {
+        answer.file_system_list.len()
+    }
+    fn into_items(answer: ListAvailableFileSystemsResponse) -> Vec<FileSystemListItem> {
+        answer.file_system_list
+    }
+}

@@ -704,3 +704,37 @@ impl crate::operation_support::OperationError for ListAvailableImagesError {
         self.details()
     }
 }
+impl ListAvailableImagesCall {
+    ///Pages through `ListAvailableImages`: [`pages`](crate::paginate::Paginator::pages) gives every answer, [`items`](crate::paginate::Paginator::items) every item of `images`.
+    pub fn into_paginator(self) -> crate::paginate::Paginator<Self> {
+        crate::paginate::Paginator::new(self)
+    }
+}
+impl crate::paginate::Paged for ListAvailableImagesCall {
+    type Output = ListAvailableImagesResponse;
+    type Error = ListAvailableImagesError;
+    type Item = ImagesItem;
+    const ACTION: &'static str = "ListAvailableImages";
+    const STYLE: crate::paginate::PagingStyle = crate::paginate::PagingStyle::PageNumber;
+    fn with_page_number(self, number: u32) -> Self {
+        self.page_number(i32::try_from(number).unwrap_or(i32::MAX))
+    }
+    fn total_count(answer: &Self::Output) -> Option<u64> {
+        answer.total_count.as_deref().and_then(|v| v.parse().ok())
+    }
+    fn with_page_size(self, size: u32) -> Self {
+        self.page_size(i32::try_from(size).unwrap_or(i32::MAX))
+    }
+    fn send_page(self) -> crate::paginate::PageFuture<Self> {
+        Box::pin(self.send())
+    }
+    fn request_id(answer: &ListAvailableImagesResponse) -> &str {
+        &answer.request_id
+    }
+    fn item_count(answer: &ListAvailableImagesResponse) -> usize {
+        answer.images.len()
+    }
+    fn into_items(answer: ListAvailableImagesResponse) -> Vec<ImagesItem> {
+        answer.images
+    }
+}

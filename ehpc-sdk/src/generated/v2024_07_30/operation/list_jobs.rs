@@ -855,3 +855,37 @@ impl crate::operation_support::OperationError for ListJobsError {
         self.details()
     }
 }
+impl ListJobsCall {
+    ///Pages through `ListJobs`: [`pages`](crate::paginate::Paginator::pages) gives every answer, [`items`](crate::paginate::Paginator::items) every item of `jobs`.
+    pub fn into_paginator(self) -> crate::paginate::Paginator<Self> {
+        crate::paginate::Paginator::new(self)
+    }
+}
+impl crate::paginate::Paged for ListJobsCall {
+    type Output = ListJobsResponse;
+    type Error = ListJobsError;
+    type Item = JobsItem;
+    const ACTION: &'static str = "ListJobs";
+    const STYLE: crate::paginate::PagingStyle = crate::paginate::PagingStyle::PageNumber;
+    fn with_page_number(self, number: u32) -> Self {
+        self.page_number(number.to_string())
+    }
+    fn total_count(answer: &Self::Output) -> Option<u64> {
+        answer.total_count.and_then(|v| u64::try_from(v).ok())
+    }
+    fn with_page_size(self, size: u32) -> Self {
+        self.page_size(size.to_string())
+    }
+    fn send_page(self) -> crate::paginate::PageFuture<Self> {
+        Box::pin(self.send())
+    }
+    fn request_id(answer: &ListJobsResponse) -> &str {
+        &answer.request_id
+    }
+    fn item_count(answer: &ListJobsResponse) -> usize {
+        answer.jobs.len()
+    }
+    fn into_items(answer: ListJobsResponse) -> Vec<JobsItem> {
+        answer.jobs
+    }
+}

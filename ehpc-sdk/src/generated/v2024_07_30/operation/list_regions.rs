@@ -368,3 +368,37 @@ impl crate::operation_support::OperationError for ListRegionsError {
         self.details()
     }
 }
+impl ListRegionsCall {
+    ///Pages through `ListRegions`: [`pages`](crate::paginate::Paginator::pages) gives every answer, [`items`](crate::paginate::Paginator::items) every item of `regions`.
+    pub fn into_paginator(self) -> crate::paginate::Paginator<Self> {
+        crate::paginate::Paginator::new(self)
+    }
+}
+impl crate::paginate::Paged for ListRegionsCall {
+    type Output = ListRegionsResponse;
+    type Error = ListRegionsError;
+    type Item = RegionsItem;
+    const ACTION: &'static str = "ListRegions";
+    const STYLE: crate::paginate::PagingStyle = crate::paginate::PagingStyle::Token;
+    fn with_token(self, token: String) -> Self {
+        self.next_token(token)
+    }
+    fn next_token(answer: &Self::Output) -> Option<&str> {
+        answer.next_token.as_deref()
+    }
+    fn with_page_size(self, size: u32) -> Self {
+        self.max_results(i32::try_from(size).unwrap_or(i32::MAX))
+    }
+    fn send_page(self) -> crate::paginate::PageFuture<Self> {
+        Box::pin(self.send())
+    }
+    fn request_id(answer: &ListRegionsResponse) -> &str {
+        &answer.request_id
+    }
+    fn item_count(answer: &ListRegionsResponse) -> usize {
+        answer.regions.len()
+    }
+    fn into_items(answer: ListRegionsResponse) -> Vec<RegionsItem> {
+        answer.regions
+    }
+}

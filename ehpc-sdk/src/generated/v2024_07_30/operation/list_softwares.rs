@@ -583,3 +583,37 @@ impl crate::operation_support::OperationError for ListSoftwaresError {
         self.details()
     }
 }
+impl ListSoftwaresCall {
+    ///Pages through `ListSoftwares`: [`pages`](crate::paginate::Paginator::pages) gives every answer, [`items`](crate::paginate::Paginator::items) every item of `additional_packages`.
+    pub fn into_paginator(self) -> crate::paginate::Paginator<Self> {
+        crate::paginate::Paginator::new(self)
+    }
+}
+impl crate::paginate::Paged for ListSoftwaresCall {
+    type Output = ListSoftwaresResponse;
+    type Error = ListSoftwaresError;
+    type Item = AdditionalPackageInfos;
+    const ACTION: &'static str = "ListSoftwares";
+    const STYLE: crate::paginate::PagingStyle = crate::paginate::PagingStyle::PageNumber;
+    fn with_page_number(self, number: u32) -> Self {
+        self.page_number(number.to_string())
+    }
+    fn total_count(answer: &Self::Output) -> Option<u64> {
+        answer.total_count.as_deref().and_then(|v| v.parse().ok())
+    }
+    fn with_page_size(self, size: u32) -> Self {
+        self.page_size(size.to_string())
+    }
+    fn send_page(self) -> crate::paginate::PageFuture<Self> {
+        Box::pin(self.send())
+    }
+    fn request_id(answer: &ListSoftwaresResponse) -> &str {
+        &answer.request_id
+    }
+    fn item_count(answer: &ListSoftwaresResponse) -> usize {
+        answer.additional_packages.len()
+    }
+    fn into_items(answer: ListSoftwaresResponse) -> Vec<AdditionalPackageInfos> {
+        answer.additional_packages
+    }
+}

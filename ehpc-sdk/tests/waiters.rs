@@ -1,0 +1,251 @@
+//! Waiters against the stateful emulator (API version 2018-04-12). The
+//! waiters take their time from a clock that, instead of sleeping, moves
+//! the emulator's clock on by the waiter's delay: a half-hour wait takes
+//! milliseconds, and the delays the waiter chose are recorded.
+
+use ehpc_emulator::{Emulator, Fault, Times, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
+use ehpc_sdk::wait::{WaitClock, WaitError};
+use ehpc_sdk::{Client, Credentials, RetryConfig};
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Sleeping advances the emulator's clock (whole seconds) instead.
+struct EmulatorClock {
+    emulator: Arc<Emulator>,
+    elapsed: Mutex<Duration>,
+    sleeps: Mutex<Vec<Duration>>,
+}
+
+impl EmulatorClock {
+    fn new(emulator: &Arc<Emulator>) -> Arc<Self> {
+        Arc::new(EmulatorClock {
+            emulator: emulator.clone(),
+            elapsed: Mutex::new(Duration::ZERO),
+            sleeps: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn sleeps(&self) -> Vec<Duration> {
+        self.sleeps.lock().unwrap().clone()
+    }
+}
+
+impl fmt::Debug for EmulatorClock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmulatorClock")
+            .field("elapsed", &self.elapsed)
+            .finish()
+    }
+}
+
+impl WaitClock for EmulatorClock {
+    fn now(&self) -> Duration {
+        *self.elapsed.lock().unwrap()
+    }
+
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        let mut elapsed = self.elapsed.lock().unwrap();
+        let before = elapsed.as_secs();
+        *elapsed += duration;
+        self.emulator
+            .advance_clock(Duration::from_secs(elapsed.as_secs() - before));
+        self.sleeps.lock().unwrap().push(duration);
+        Box::pin(async {})
+    }
+}
+
+async fn start() -> (Arc<Emulator>, Client) {
+    let emulator = Arc::new(Emulator::start().await.unwrap());
+    let client = Client::builder()
+        .endpoint(emulator.endpoint())
+        .region("cn-hangzhou")
+        .credentials(Credentials::new(
+            DEFAULT_ACCESS_KEY_ID,
+            DEFAULT_ACCESS_KEY_SECRET,
+        ))
+        .retry_config(
+            RetryConfig::standard()
+                .with_base_delay(Duration::from_millis(1))
+                .with_max_delay(Duration::from_millis(2)),
+        )
+        .build()
+        .unwrap();
+    (emulator, client)
+}
+
+async fn create_cluster(client: &Client) -> String {
+    client
+        .create_cluster()
+        .name("waiting")
+        .send()
+        .await
+        .unwrap()
+        .cluster_id
+        .unwrap()
+}
+
+#[tokio::test]
+async fn cluster_running_waits_through_the_creating_states() {
+    let (emulator, client) = start().await;
+    let cluster = create_cluster(&client).await;
+    let clock = EmulatorClock::new(&emulator);
+    let answer = client
+        .v2018_04_12()
+        .wait_until_cluster_running()
+        .cluster_id(&cluster)
+        .clock(clock.clone())
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(
+        answer.cluster_info.unwrap().status.as_deref(),
+        Some("running")
+    );
+    let sleeps = clock.sleeps();
+    // The emulator's cluster takes 180 s to run; each pause lies between
+    // the spec's 5 s and 60 s, and they grow.
+    assert!(sleeps.len() >= 3, "{sleeps:?}");
+    assert!(sleeps.iter().sum::<Duration>() >= Duration::from_secs(180));
+    for pause in &sleeps {
+        assert!(*pause >= Duration::from_secs(5) && *pause <= Duration::from_secs(60));
+    }
+    assert!(sleeps.last() > sleeps.first(), "{sleeps:?}");
+}
+
+#[tokio::test]
+async fn cluster_running_gives_up_at_max_wait_with_the_last_state() {
+    let (emulator, client) = start().await;
+    let cluster = create_cluster(&client).await;
+    let clock = EmulatorClock::new(&emulator);
+    let error = client
+        .v2018_04_12()
+        .wait_until_cluster_running()
+        .cluster_id(&cluster)
+        .max_wait(Duration::from_secs(30))
+        .clock(clock.clone())
+        .wait()
+        .await
+        .unwrap_err();
+    assert!(error.is_timed_out(), "{error}");
+    assert_eq!(error.last_state(), Some("creating"));
+    assert!(error.to_string().contains("`creating`"), "{error}");
+    // The last pause is cut to what is left of max_wait.
+    assert_eq!(
+        clock.sleeps().iter().sum::<Duration>(),
+        Duration::from_secs(30)
+    );
+}
+
+#[tokio::test]
+async fn a_service_error_ends_the_wait_unless_it_is_worth_polling_again() {
+    let (emulator, client) = start().await;
+    let cluster = create_cluster(&client).await;
+    let clock = EmulatorClock::new(&emulator);
+    // Unavailable for longer than one call's retries: the waiter polls on.
+    emulator
+        .inject("DescribeCluster", Fault::ServiceUnavailable, Times::Next(4))
+        .unwrap();
+    client
+        .v2018_04_12()
+        .wait_until_cluster_running()
+        .cluster_id(&cluster)
+        .clock(clock.clone())
+        .wait()
+        .await
+        .unwrap();
+
+    let clock = EmulatorClock::new(&emulator);
+    let error = client
+        .v2018_04_12()
+        .wait_until_cluster_running()
+        .cluster_id("ehpc-hz-missing")
+        .clock(clock.clone())
+        .wait()
+        .await
+        .unwrap_err();
+    let WaitError::Call { source, .. } = &error else {
+        panic!("expected the call's error, got {error:?}");
+    };
+    assert_eq!(source.code(), Some("ClusterNotFound"));
+    assert!(clock.sleeps().is_empty());
+}
+
+#[tokio::test]
+async fn cluster_deleted_succeeds_on_not_found_and_times_out_while_it_exists() {
+    let (emulator, client) = start().await;
+    let cluster = create_cluster(&client).await;
+    emulator.advance_clock(Duration::from_secs(3600));
+
+    let clock = EmulatorClock::new(&emulator);
+    let error = client
+        .v2018_04_12()
+        .wait_until_cluster_deleted()
+        .cluster_id(&cluster)
+        .max_wait(Duration::from_secs(120))
+        .clock(clock)
+        .wait()
+        .await
+        .unwrap_err();
+    assert!(error.is_timed_out());
+    assert_eq!(error.last_state(), Some("running"));
+
+    client
+        .delete_cluster()
+        .cluster_id(&cluster)
+        .send()
+        .await
+        .unwrap();
+    let gone = client
+        .v2018_04_12()
+        .wait_until_cluster_deleted()
+        .cluster_id(&cluster)
+        .clock(EmulatorClock::new(&emulator))
+        .wait()
+        .await
+        .unwrap();
+    assert!(gone.is_none());
+}
+
+#[tokio::test]
+async fn nodes_running_waits_for_every_node_and_times_out_with_the_last_state() {
+    let (emulator, client) = start().await;
+    let cluster = create_cluster(&client).await;
+    emulator.advance_clock(Duration::from_secs(3600));
+    client
+        .add_nodes()
+        .cluster_id(&cluster)
+        .count(3)
+        .instance_type("ecs.c7.large")
+        .send()
+        .await
+        .unwrap();
+
+    let error = client
+        .v2018_04_12()
+        .wait_until_nodes_running()
+        .cluster_id(&cluster)
+        .max_wait(Duration::from_secs(10))
+        .clock(EmulatorClock::new(&emulator))
+        .wait()
+        .await
+        .unwrap_err();
+    assert!(error.is_timed_out());
+    assert_eq!(error.last_state(), Some("uninit"));
+
+    let answer = client
+        .v2018_04_12()
+        .wait_until_nodes_running()
+        .cluster_id(&cluster)
+        .clock(EmulatorClock::new(&emulator))
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(answer.nodes.len(), 3);
+    assert!(answer
+        .nodes
+        .iter()
+        .all(|n| n.status.as_deref() == Some("running")));
+}
