@@ -84,7 +84,8 @@ fn assume_role(state: &State, request: &RpcRequest) -> Result<Value, Rejection> 
                 )
             })?,
     };
-    let (key, expiration) = state.issued.issue(Duration::from_secs(duration));
+    let caller = rpc::required(request, "AccessKeyId")?;
+    let (key, expiration) = state.issued.issue(caller, Duration::from_secs(duration));
     Ok(json!({
         "AssumedRoleUser": {
             "Arn": format!("{role_arn}/{session}"),

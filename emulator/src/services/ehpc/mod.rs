@@ -66,7 +66,14 @@ pub(crate) async fn handle(
     if state.catalog.version() != stateful::VERSION {
         return Outcome::success(request_id, &example);
     }
+    // Temporary keys reach the resources of the account they act for.
+    let key = request.param("AccessKeyId").unwrap_or_default();
+    let account = state
+        .issued
+        .account_of(key)
+        .unwrap_or_else(|| key.to_string());
     let call = stateful::Call {
+        account,
         request,
         example,
         now: state.clock.now(),
