@@ -1,6 +1,7 @@
 //! Embeds the spec files so the emulator serves every specified operation
-//! without being told where `specs/` is. Adding or removing a spec file
-//! reruns this script, so the embedded list follows the directory.
+//! of every API version without being told where `specs/` is. Adding or
+//! removing a spec file reruns this script, so the embedded list follows
+//! the directory.
 
 use std::env;
 use std::fmt::Write as _;
@@ -10,31 +11,40 @@ use std::path::{Path, PathBuf};
 fn main() {
     let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let specs = specs_dir(&manifest_dir);
-    let operations = specs.join("operations");
     println!("cargo:rerun-if-changed={}", specs.display());
-    println!("cargo:rerun-if-changed={}", operations.display());
-
-    let service = specs.join("service.yaml");
-    println!("cargo:rerun-if-changed={}", service.display());
-    let mut files: Vec<PathBuf> = fs::read_dir(&operations)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", operations.display()))
+    let mut versions: Vec<PathBuf> = fs::read_dir(&specs)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", specs.display()))
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+        .filter(|path| path.join("service.yaml").is_file())
         .collect();
-    files.sort();
+    versions.sort();
 
     let mut code = String::new();
     code.push_str("// Written by build.rs from the spec files.\n");
-    writeln!(
-        code,
-        "pub(crate) static SERVICE: EmbeddedSpec = {};",
-        entry(&specs, &service)
-    )
-    .unwrap();
-    code.push_str("pub(crate) static OPERATIONS: &[EmbeddedSpec] = &[\n");
-    for file in &files {
-        println!("cargo:rerun-if-changed={}", file.display());
-        writeln!(code, "    {},", entry(&specs, file)).unwrap();
+    code.push_str("pub(crate) static VERSIONS: &[EmbeddedVersion] = &[\n");
+    for version in &versions {
+        let operations = version.join("operations");
+        let service = version.join("service.yaml");
+        println!("cargo:rerun-if-changed={}", version.display());
+        println!("cargo:rerun-if-changed={}", operations.display());
+        println!("cargo:rerun-if-changed={}", service.display());
+        let mut files: Vec<PathBuf> = fs::read_dir(&operations)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", operations.display()))
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|path| path.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+            .collect();
+        files.sort();
+        writeln!(
+            code,
+            "    EmbeddedVersion {{ service: {}, operations: &[",
+            entry(&specs, &service)
+        )
+        .unwrap();
+        for file in &files {
+            println!("cargo:rerun-if-changed={}", file.display());
+            writeln!(code, "        {},", entry(&specs, file)).unwrap();
+        }
+        code.push_str("    ] },\n");
     }
     code.push_str("];\n");
     let out =
@@ -46,7 +56,7 @@ fn main() {
 /// workspace's.
 fn specs_dir(manifest_dir: &Path) -> PathBuf {
     let own = manifest_dir.join("specs");
-    if own.join("service.yaml").is_file() {
+    if own.is_dir() {
         own
     } else {
         manifest_dir.join("..").join("specs")

@@ -26,11 +26,12 @@ use std::path::{Path, PathBuf};
 
 /// Where the generated code lives, relative to the workspace root.
 pub const GENERATED_DIR: &str = "ehpc-sdk/src/generated";
-/// Where the specs live, relative to the workspace root.
+/// Where the specs live, relative to the workspace root: one directory per
+/// API version.
 pub const SPECS_DIR: &str = "specs";
 
-/// Every spec file, read and parsed; all parse problems are reported
-/// together.
+/// Every spec file of one version directory, read and parsed; all parse
+/// problems are reported together.
 pub fn load(
     specs_dir: &Path,
 ) -> Result<(Parsed<ServiceSpec>, Vec<Parsed<OperationSpec>>), Diagnostics> {
@@ -87,26 +88,84 @@ fn read(path: &Path) -> Result<String, Diagnostic> {
     fs::read_to_string(path).map_err(|e| Diagnostic::new(path, "", format!("cannot read: {e}")))
 }
 
-/// The whole pipeline up to formatted files, in memory: nothing is written.
+/// The version directories of `specs_root` (each holding `service.yaml`
+/// and `operations/`), sorted by name; `specs_root` alone when it holds one
+/// version's specs directly.
+pub fn version_dirs(specs_root: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    if specs_root.join("service.yaml").is_file() {
+        return Ok(vec![specs_root.to_path_buf()]);
+    }
+    let entries = fs::read_dir(specs_root)
+        .map_err(|e| Diagnostic::new(specs_root, "", format!("cannot read the directory: {e}")))?;
+    let mut dirs: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.join("service.yaml").is_file())
+        .collect();
+    dirs.sort();
+    if dirs.is_empty() {
+        return Err(Diagnostic::new(
+            specs_root,
+            "",
+            "no API version found: expected `<version>/service.yaml` directories",
+        ));
+    }
+    Ok(dirs)
+}
+
+/// Every version under `specs_root`, validated; all problems of all
+/// versions are reported together.
+pub fn validate_all(specs_root: &Path) -> Result<Vec<model::Api>, Diagnostics> {
+    let dirs = version_dirs(specs_root).map_err(|d| Diagnostics(vec![d]))?;
+    let mut diagnostics = Diagnostics::default();
+    let mut apis = Vec::new();
+    for dir in &dirs {
+        let (service, operations, found) = load_partially(dir);
+        diagnostics.0.extend(found.0);
+        let Some(service) = service else {
+            continue;
+        };
+        let expected = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if dir != specs_root && service.spec.version != expected {
+            let mut diagnostic = Diagnostic::new(
+                &service.file,
+                "version",
+                format!(
+                    "version `{}` must match its directory, `{expected}`",
+                    service.spec.version
+                ),
+            );
+            diagnostic.location = service.locations.find("version");
+            diagnostics.push(diagnostic);
+        }
+        match validate::validate(&service, &operations) {
+            Ok(api) => apis.push((service, api)),
+            Err(found) => diagnostics.0.extend(found.0),
+        }
+    }
+    diagnostics.0.extend(validate::across_versions(&apis).0);
+    if diagnostics.is_empty() {
+        Ok(apis.into_iter().map(|(_, api)| api).collect())
+    } else {
+        diagnostics.0.sort_by(|a, b| a.file.cmp(&b.file));
+        Err(diagnostics)
+    }
+}
+
+/// The whole pipeline up to formatted files, for every API version under
+/// `specs_root`, in memory: nothing is written.
 ///
 /// Files that parse are validated even when others do not, so one run
 /// reports every problem it can find.
-pub fn generate(specs_dir: &Path) -> Result<Vec<OutputFile>, Diagnostics> {
-    let (service, operations, mut diagnostics) = load_partially(specs_dir);
-    let Some(service) = service else {
-        return Err(diagnostics);
-    };
-    match validate::validate(&service, &operations) {
-        Ok(api) if diagnostics.is_empty() => {
-            Ok(emit::emit(&api).into_iter().map(format::format).collect())
-        }
-        Ok(_) => Err(diagnostics),
-        Err(found) => {
-            diagnostics.0.extend(found.0);
-            diagnostics.0.sort_by(|a, b| a.file.cmp(&b.file));
-            Err(diagnostics)
-        }
+pub fn generate(specs_root: &Path) -> Result<Vec<OutputFile>, Diagnostics> {
+    let apis = validate_all(specs_root)?;
+    let mut files: Vec<OutputFile> = emit::emit_root(&apis)
+        .into_iter()
+        .map(format::format)
+        .collect();
+    for api in &apis {
+        files.extend(emit::emit(api).into_iter().map(format::format));
     }
+    Ok(files)
 }
 
 /// Spec paths in diagnostics relative to `root`, as a maintainer types them.

@@ -14,6 +14,12 @@ pub struct Api {
 pub struct Service {
     pub product: String,
     pub version: String,
+    /// The Rust module of this version, `v2018_04_12`.
+    pub module: String,
+    /// The Cargo feature that compiles this version, `v2018-04-12`.
+    pub feature: String,
+    /// Its operations are also reachable from the crate root.
+    pub crate_root: bool,
     pub endpoint_rule: String,
     pub vpc_rule: String,
     /// (region, host), sorted by region.
@@ -61,8 +67,16 @@ pub struct Operation {
     pub snake: String,
     pub summary: String,
     pub description: Option<String>,
-    /// The first is the one the SDK sends.
+    /// As the spec lists them.
     pub methods: Vec<HttpMethod>,
+    /// The one the SDK sends: POST when the service accepts it, as the
+    /// official SDKs do.
+    pub method: HttpMethod,
+    /// The API version sent as `Version`.
+    pub version: String,
+    /// Path of the version's module from the crate root, `crate::v2018_04_12`.
+    pub module_path: String,
+    pub https_only: bool,
     pub ram_action: String,
     pub access_level: AccessLevel,
     pub idempotent: bool,
@@ -92,6 +106,17 @@ pub enum Style {
     Flat,
     /// One JSON-encoded value.
     Json,
+}
+
+/// Where a request parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// The URL query, whatever the method.
+    Query,
+    /// A form body (`application/x-www-form-urlencoded`).
+    Form,
+    /// A JSON body.
+    Body,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -133,6 +158,8 @@ pub struct Field {
     pub ty: Type,
     pub required: bool,
     pub style: Style,
+    /// Request parameters: where it travels; `Query` elsewhere.
+    pub placement: Placement,
     pub description: Option<String>,
     /// Example as it would go on the wire.
     pub example: Option<String>,

@@ -8,6 +8,16 @@ pub fn snake(name: &str) -> String {
     name.to_snake_case()
 }
 
+/// The Rust module of an API version: `2018-04-12` → `v2018_04_12`.
+pub fn version_module(version: &str) -> String {
+    format!("v{}", version.replace('-', "_"))
+}
+
+/// The Cargo feature that compiles an API version: `2018-04-12` → `v2018-04-12`.
+pub fn version_feature(version: &str) -> String {
+    format!("v{version}")
+}
+
 /// A field or setter name; dots in wire names (`EcsOrder.Manager.Count`)
 /// become underscores.
 pub fn field(wire_name: &str) -> String {

@@ -17,6 +17,11 @@ pub struct ServiceSpec {
     pub version: String,
     /// API style; only `RPC` is supported.
     pub style: String,
+    /// This version's operations are also reachable from the crate root
+    /// (`ehpc_sdk::operation`, `Client::<action>()`), as they were when the
+    /// crate spoke one version. At most one version sets it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub crate_root: bool,
     /// Endpoint rules and the table of regional endpoints.
     pub endpoints: EndpointsSpec,
 }
@@ -54,6 +59,10 @@ pub struct OperationSpec {
     pub methods: Vec<String>,
     /// RAM authorization.
     pub ram: RamSpec,
+    /// The service accepts the operation over HTTPS only (plain HTTP is
+    /// refused by the service).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub https_only: bool,
     /// Safe to send twice: timeouts after sending may be retried.
     #[serde(default, skip_serializing_if = "is_false")]
     pub idempotent: bool,
@@ -104,6 +113,10 @@ pub struct FieldSpec {
     /// Request parameters only: `repeatList`, `flat` or `json`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style: Option<String>,
+    /// Request parameters only: where the parameter travels, `query`
+    /// (the default), `formData` (a form body) or `body` (a JSON body).
+    #[serde(default, rename = "in", skip_serializing_if = "Option::is_none")]
+    pub placement: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -469,7 +469,7 @@ parameters:
     let files = dir.generate().unwrap_or_else(|d| panic!("{d}"));
     let op = files
         .iter()
-        .find(|f| f.path == Path::new("operation/x.rs"))
+        .find(|f| f.path == Path::new("v2018_04_12/operation/x.rs"))
         .unwrap();
     assert!(
         op.contents.contains("Some(3000000000i64)"),

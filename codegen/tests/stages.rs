@@ -104,6 +104,7 @@ fn operation(name: &str) -> OperationSpec {
             action: format!("ehpc:{name}"),
             access_level: "write".into(),
         },
+        https_only: false,
         idempotent: false,
         deprecated: false,
         reference: None,
@@ -262,12 +263,13 @@ fn emitted_files_are_headed_parseable_rust_with_unique_names() {
     assert_eq!(
         paths,
         [
-            Path::new("mod.rs"),
-            Path::new("service.rs"),
-            Path::new("client.rs"),
-            Path::new("operation/mod.rs"),
-            Path::new("operation/describe_widgets.rs"),
-            Path::new("operation/stop_widget.rs"),
+            Path::new("v2018_04_12/mod.rs"),
+            Path::new("v2018_04_12/service.rs"),
+            Path::new("v2018_04_12/client.rs"),
+            Path::new("v2018_04_12/call_json.rs"),
+            Path::new("v2018_04_12/operation/mod.rs"),
+            Path::new("v2018_04_12/operation/describe_widgets.rs"),
+            Path::new("v2018_04_12/operation/stop_widget.rs"),
         ]
     );
     for file in &files {
@@ -320,7 +322,7 @@ response:
     let files = emit_and_format(&dir.root);
     let op = files
         .iter()
-        .find(|f| f.path == Path::new("operation/x.rs"))
+        .find(|f| f.path == Path::new("v2018_04_12/operation/x.rs"))
         .unwrap();
     let names = top_level_names(&syn::parse_file(&op.contents).unwrap());
     let structs: Vec<&String> = names.iter().filter(|n| n.starts_with("Filter")).collect();
@@ -365,7 +367,7 @@ response:
     let files = emit_and_format(&dir.root);
     let op = files
         .iter()
-        .find(|f| f.path == Path::new("operation/x.rs"))
+        .find(|f| f.path == Path::new("v2018_04_12/operation/x.rs"))
         .unwrap();
     let names = top_level_names(&syn::parse_file(&op.contents).unwrap());
     let states: Vec<&String> = names.iter().filter(|n| n.starts_with("State")).collect();

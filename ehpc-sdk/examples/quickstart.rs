@@ -1,6 +1,7 @@
-//! Calls `StopVisualService` end to end without a cloud account: starts
-//! the local E-HPC emulator in this process, calls it with the real client,
-//! and prints what was sent and what came back.
+//! One call of each API version end to end without a cloud account:
+//! starts the local E-HPC emulator in this process, calls 2018-04-12
+//! `StopVisualService` and 2024-07-30 `ListClusters` with one client, and
+//! prints what was sent and what came back.
 //!
 //! ```text
 //! cargo run -p ehpc-sdk --example quickstart
@@ -36,11 +37,20 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             DEFAULT_ACCESS_KEY_SECRET,
         ))
         .build()?;
-    let result = client
+    // E-HPC 1.0 clusters: API version 2018-04-12.
+    let stopped = client
+        .v2018_04_12()
         .stop_visual_service()
         .cluster_id("ehpc-hz-jeJki6****")
         .cidr_ip("192.168.0.0/24")
         .port(12016)
+        .send()
+        .await;
+    // E-HPC 2.0 clusters: API version 2024-07-30, through the same client.
+    let listed = client
+        .v2024_07_30()
+        .list_clusters()
+        .page_size(10)
         .send()
         .await;
 
@@ -56,9 +66,19 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     }
-    let answer = result?;
-    println!("\nreceived: StopVisualService succeeded");
-    println!("  Message   = {}", answer.message.as_deref().unwrap_or(""));
-    println!("  RequestId = {}", answer.request_id());
+    let stopped = stopped?;
+    println!("\nreceived: StopVisualService (2018-04-12) succeeded");
+    println!("  Message   = {}", stopped.message.as_deref().unwrap_or(""));
+    println!("  RequestId = {}", stopped.request_id());
+    let listed = listed?;
+    println!("\nreceived: ListClusters (2024-07-30) succeeded");
+    for cluster in &listed.clusters {
+        println!(
+            "  cluster   = {} ({})",
+            cluster.cluster_id.as_deref().unwrap_or(""),
+            cluster.cluster_name.as_deref().unwrap_or("")
+        );
+    }
+    println!("  RequestId = {}", listed.request_id());
     Ok(())
 }

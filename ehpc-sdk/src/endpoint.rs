@@ -1,6 +1,6 @@
 //! Choosing the endpoint: an explicit one, else the region's.
 
-use crate::generated::service::{ENDPOINT_RULE, REGIONAL_ENDPOINTS, VPC_ENDPOINT_RULE};
+use crate::generated::endpoints::{ENDPOINT_RULE, REGIONAL_ENDPOINTS, VPC_ENDPOINT_RULE};
 use std::fmt;
 
 /// Why a client could not be configured.

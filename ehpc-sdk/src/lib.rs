@@ -55,7 +55,7 @@ pub use error::{
     Error, InvalidRequest, ResponseError, ServiceError, TransportError, BODY_PREFIX_LIMIT,
     THROTTLING_CODES,
 };
-pub use generated::{operation, service};
+pub use generated::*;
 pub use retry::{RetryConfig, DEFAULT_BASE_DELAY, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_DELAY};
 
 /// The README's code samples, compiled as doctests.

@@ -7,8 +7,16 @@ use serde::Serialize;
 use serde_json::Value;
 use std::borrow::Cow;
 
-/// HTTP method an operation is sent with. POST sends the signed parameters
-/// as a form body instead of the query.
+#[cfg(feature = "serde-requests")]
+mod by_name;
+#[cfg(feature = "serde-requests")]
+pub(crate) use by_name::unknown_call;
+#[cfg(feature = "serde-requests")]
+pub use by_name::{call_json, CheckedRequest};
+
+/// HTTP method an operation is sent with. The method does not move
+/// parameters: each travels where its spec places it (query, form body or
+/// JSON body), as the official SDKs send them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     Get,
@@ -39,6 +47,8 @@ pub enum Style {
 #[derive(Debug, Clone, Copy)]
 pub struct OperationInfo {
     pub action: &'static str,
+    /// The API version the operation belongs to, sent as `Version`.
+    pub version: &'static str,
     pub method: Method,
     /// Read or list access level: safe to retry after a timeout.
     pub read_only: bool,
@@ -65,11 +75,17 @@ pub trait OperationError: From<ServiceError> + std::error::Error + Send + Sync +
     fn details(&self) -> &ServiceError;
 }
 
-/// Request parameters as wire `(name, value)` pairs.
+/// Request parameters as wire `(name, value)` pairs: those of the URL
+/// query, and apart from them those of a form body and of a JSON body, for
+/// the parameters the spec places there.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Params {
     /// Names known when the code was written are borrowed, not copied.
     pairs: Vec<(Cow<'static, str>, String)>,
+    /// `in: formData` parameters, encoded the same way.
+    form: Option<Box<Params>>,
+    /// `in: body` parameters, as JSON.
+    body: Option<serde_json::Map<String, Value>>,
 }
 
 /// A scalar parameter value.
@@ -98,7 +114,19 @@ macro_rules! display_param {
         }
     )*};
 }
-display_param!(i32, i64, f64, bool);
+display_param!(i32, i64, bool);
+
+/// Numbers are written as JSON writes them, at the top level and inside
+/// lists and objects alike: a whole-valued float keeps its `.0` (`3.0`), as
+/// the official SDKs write it.
+impl ParamValue for f64 {
+    fn to_param(&self) -> String {
+        match serde_json::Number::from_f64(*self) {
+            Some(number) => number.to_string(),
+            None => self.to_string(),
+        }
+    }
+}
 
 impl Params {
     pub fn new() -> Self {
@@ -154,6 +182,34 @@ impl Params {
         }
     }
 
+    /// The form body's parameters, to add `in: formData` ones to.
+    pub fn form(&mut self) -> &mut Params {
+        self.form.get_or_insert_with(Default::default)
+    }
+
+    /// The `in: formData` parameters, if any were added.
+    pub fn form_params(&self) -> Option<&Params> {
+        self.form.as_deref().filter(|form| !form.is_empty())
+    }
+
+    /// Adds an `in: body` parameter to the JSON body.
+    pub fn put_body<V: Serialize + ?Sized>(&mut self, name: &str, value: &V) {
+        match serde_json::to_value(value) {
+            Ok(value) => {
+                self.body
+                    .get_or_insert_with(Default::default)
+                    .insert(name.to_string(), value);
+            }
+            Err(error) => unreachable!("request types always serialize: {error}"),
+        }
+    }
+
+    /// The JSON body of the `in: body` parameters, if any were added.
+    pub fn body(&self) -> Option<&serde_json::Map<String, Value>> {
+        self.body.as_ref()
+    }
+
+    /// The query's parameters (not those of a body).
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.pairs.iter().map(|(n, v)| (n.as_ref(), v.as_str()))
     }

@@ -166,13 +166,14 @@ async fn actions_and_versions_must_exist() {
     );
 
     let mut params = stop_visual_service();
-    set(&mut params, "Version", "2024-07-30");
+    set(&mut params, "Version", "2019-01-01");
     let answer = get(emulator.addr(), &signed("GET", SECRET, params)).await;
     assert_eq!(
         (answer.status, answer.code().as_str()),
         (400, "InvalidVersion")
     );
     assert!(answer.message().contains("2018-04-12"));
+    assert!(answer.message().contains("2024-07-30"));
 }
 
 #[tokio::test]

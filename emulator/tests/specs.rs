@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use support::*;
 
 const WORKSPACE_SPECS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../specs");
+/// The version directory the copies are made from.
+const VERSION: &str = "2018-04-12";
 const SHAPES: &str = include_str!("fixtures/DescribeShapes.yaml");
 
 /// Action names of the spec files in `dir/operations`, from their names.
@@ -34,7 +36,8 @@ fn copy_of_specs() -> PathBuf {
     ));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(dir.join("operations")).unwrap();
-    let source = Path::new(WORKSPACE_SPECS);
+    let source = Path::new(WORKSPACE_SPECS).join(VERSION);
+    let source = source.as_path();
     fs::copy(source.join("service.yaml"), dir.join("service.yaml")).unwrap();
     for name in spec_files(source) {
         let file = format!("operations/{name}.yaml");
@@ -47,12 +50,44 @@ fn names(catalog: &Catalog) -> Vec<String> {
     catalog.operation_names().map(str::to_string).collect()
 }
 
+/// Action names of every version's spec files, each once.
+fn all_spec_files() -> Vec<String> {
+    let mut names: Vec<String> = versions()
+        .iter()
+        .flat_map(|v| spec_files(&Path::new(WORKSPACE_SPECS).join(v)))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn versions() -> Vec<String> {
+    let mut versions: Vec<String> = fs::read_dir(WORKSPACE_SPECS)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("service.yaml").is_file())
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    versions.sort();
+    versions
+}
+
 #[test]
 fn the_embedded_specs_are_the_workspace_specs() {
     let embedded = Catalog::embedded().unwrap();
-    assert_eq!(names(&embedded), spec_files(Path::new(WORKSPACE_SPECS)));
+    assert_eq!(names(&embedded), all_spec_files());
     assert!(names(&embedded).contains(&"StopVisualService".to_string()));
-    assert_eq!(embedded.version(), "2018-04-12");
+    assert_eq!(embedded.versions().collect::<Vec<_>>(), versions());
+    for version in versions() {
+        assert_eq!(
+            embedded
+                .operation_names_in(&version)
+                .map(str::to_string)
+                .collect::<Vec<_>>(),
+            spec_files(&Path::new(WORKSPACE_SPECS).join(&version)),
+            "{version}"
+        );
+    }
     assert_eq!(
         names(&Catalog::from_dir(WORKSPACE_SPECS).unwrap()),
         names(&embedded)
@@ -138,36 +173,85 @@ async fn a_bad_spec_stops_the_start_and_is_named() {
 }
 
 #[tokio::test]
-async fn every_specified_operation_is_served() {
+async fn every_specified_operation_of_every_version_is_served() {
     let emulator = Emulator::start().await.unwrap();
     let catalog = emulator.catalog().clone();
-    assert_eq!(
-        emulator.operations(),
-        spec_files(Path::new(WORKSPACE_SPECS))
-    );
-    for name in catalog.operation_names() {
-        let operation = catalog.operation(name).unwrap();
-        let answer = get(emulator.addr(), &signed("GET", SECRET, common(name))).await;
-        match operation.parameters.iter().find(|p| p.required) {
-            Some(required) => {
-                assert_eq!(
-                    (answer.status, answer.code().as_str()),
-                    (400, "MissingParameter"),
-                    "{name}"
-                );
-                assert!(answer.message().contains(&required.wire_name), "{name}");
-            }
-            None => {
-                assert_eq!(answer.status, 200, "{name}");
-                let body = answer.json();
-                for field in &operation.response {
-                    assert!(
-                        body.get(&field.wire_name).is_some(),
-                        "{name} lacks {}",
-                        field.wire_name
+    assert_eq!(emulator.operations(), all_spec_files());
+    for version in versions() {
+        for name in catalog.operation_names_in(&version) {
+            let operation = catalog.operation_in(&version, name).unwrap();
+            let mut params = common(name);
+            set(&mut params, "Version", &version);
+            let answer = get(emulator.addr(), &signed("GET", SECRET, params)).await;
+            match operation.parameters.iter().find(|p| p.required) {
+                Some(required) => {
+                    assert_eq!(
+                        (answer.status, answer.code().as_str()),
+                        (400, "MissingParameter"),
+                        "{version} {name}"
                     );
+                    assert!(answer.message().contains(&required.wire_name), "{name}");
+                }
+                None => {
+                    assert_eq!(answer.status, 200, "{version} {name}");
+                    let body = answer.json();
+                    for field in &operation.response {
+                        assert!(
+                            body.get(&field.wire_name).is_some(),
+                            "{version} {name} lacks {}",
+                            field.wire_name
+                        );
+                    }
                 }
             }
         }
     }
+}
+
+#[tokio::test]
+async fn an_action_of_one_version_is_not_found_in_the_other() {
+    let emulator = Emulator::start().await.unwrap();
+    // StopVisualService exists in 2018-04-12 only, ListAddonTemplates in
+    // 2024-07-30 only.
+    let mut params = stop_visual_service();
+    set(&mut params, "Version", "2024-07-30");
+    let answer = get(emulator.addr(), &signed("GET", SECRET, params)).await;
+    assert_eq!(
+        (answer.status, answer.code().as_str()),
+        (404, "InvalidAction.NotFound")
+    );
+    assert!(
+        answer.message().contains("2018-04-12"),
+        "{}",
+        answer.message()
+    );
+
+    let mut params = common("ListAddonTemplates");
+    set(&mut params, "Version", "2024-07-30");
+    let answer = get(emulator.addr(), &signed("GET", SECRET, params.clone())).await;
+    assert_eq!(
+        answer.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    set(&mut params, "Version", "2018-04-12");
+    set(
+        &mut params,
+        "SignatureNonce",
+        "another-nonce-for-the-old-version",
+    );
+    let answer = get(emulator.addr(), &signed("GET", SECRET, params)).await;
+    assert_eq!(
+        (answer.status, answer.code().as_str()),
+        (404, "InvalidAction.NotFound")
+    );
+
+    let mut params = common("ListRegions");
+    set(&mut params, "Version", "2020-01-01");
+    let answer = get(emulator.addr(), &signed("GET", SECRET, params)).await;
+    assert_eq!(
+        (answer.status, answer.code().as_str()),
+        (400, "InvalidVersion")
+    );
 }

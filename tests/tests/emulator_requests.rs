@@ -46,14 +46,14 @@ struct Refusal {
 
 macro_rules! typed_requests {
     ($( ($action:ident, $module:ident, $request:ident, $response:ident, $error:ident) ),* $(,)?) => {
-        const ACTIONS: &[&str] = &[$(stringify!($action)),*];
+        pub const ACTIONS: &[&str] = &[$(stringify!($action)),*];
 
         /// `params` as the action's generated request, sent with `client`.
-        async fn deserialize_and_send(client: &Client, action: &str, params: &Value) -> Outcome {
+        pub async fn deserialize_and_send(client: &Client, action: &str, params: &Value) -> Outcome {
             match action {
                 $(
                     stringify!($action) => {
-                        let request: ehpc_sdk::operation::$module::$request =
+                        let request: operation::$module::$request =
                             match serde_json::from_value(params.clone()) {
                                 Ok(request) => request,
                                 Err(error) => return Outcome::NotDeserialized(error.to_string()),
@@ -74,12 +74,65 @@ macro_rules! typed_requests {
         }
     };
 }
-ehpc_sdk::for_each_operation!(typed_requests);
 
-/// The validated model of the committed specs, which the SDK is generated
-/// from and the emulator serves.
-fn api() -> Api {
+mod v2018_04_12 {
+    use super::{Outcome, Refusal};
+    use ehpc_sdk::v2018_04_12::operation;
+    use ehpc_sdk::Client;
+    use serde_json::Value;
+    ehpc_sdk::for_each_v2018_04_12_operation!(typed_requests);
+}
+
+mod v2024_07_30 {
+    use super::{Outcome, Refusal};
+    use ehpc_sdk::v2024_07_30::operation;
+    use ehpc_sdk::Client;
+    use serde_json::Value;
+    ehpc_sdk::for_each_v2024_07_30_operation!(typed_requests);
+}
+
+/// `params` as the generated request of `action` in `version`.
+async fn deserialize_and_send(
+    client: &Client,
+    version: &str,
+    action: &str,
+    params: &Value,
+) -> Outcome {
+    match version {
+        "2018-04-12" => v2018_04_12::deserialize_and_send(client, action, params).await,
+        "2024-07-30" => v2024_07_30::deserialize_and_send(client, action, params).await,
+        other => panic!("no generated version `{other}`"),
+    }
+}
+
+fn actions(version: &str) -> &'static [&'static str] {
+    match version {
+        "2018-04-12" => v2018_04_12::ACTIONS,
+        "2024-07-30" => v2024_07_30::ACTIONS,
+        other => panic!("no generated version `{other}`"),
+    }
+}
+
+/// The validated model of the committed specs of every version, which the
+/// SDK is generated from and the emulator serves: each operation with its
+/// version.
+fn operations() -> Vec<(String, codegen::model::Operation)> {
     let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    let apis = codegen::validate_all(&specs).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(apis.len(), 2, "both versions");
+    apis.into_iter()
+        .flat_map(|api| {
+            let version = api.service.version.clone();
+            api.operations
+                .into_iter()
+                .map(move |op| (version.clone(), op))
+        })
+        .collect()
+}
+
+/// The validated model of one version.
+fn api() -> Api {
+    let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/2018-04-12");
     let (service, operations) = codegen::load(&specs).unwrap_or_else(|d| panic!("{d}"));
     codegen::validate::validate(&service, &operations).unwrap_or_else(|d| panic!("{d}"))
 }
@@ -115,22 +168,35 @@ fn received(params: &[(String, String)], field: &Field) -> bool {
 }
 
 #[tokio::test]
-async fn every_operation_accepts_every_valid_request() {
-    let api = api();
-    let actions: Vec<&str> = api.operations.iter().map(|op| op.name.as_str()).collect();
-    assert_eq!(actions, ACTIONS, "one generated request type per spec");
+async fn every_operation_of_every_version_accepts_every_valid_request() {
+    let operations = operations();
+    for version in ["2018-04-12", "2024-07-30"] {
+        let specified: Vec<&str> = operations
+            .iter()
+            .filter(|(v, _)| v == version)
+            .map(|(_, op)| op.name.as_str())
+            .collect();
+        assert_eq!(
+            specified,
+            actions(version),
+            "one generated request type per spec"
+        );
+    }
     // Requests about resources that do not exist: answered from the
     // examples, so that only the parameter checks can refuse them.
     let emulator = Emulator::builder().examples_only().start().await.unwrap();
     let client = client(&emulator);
 
     let mut sent = Vec::new();
-    for (index, operation) in api.operations.iter().enumerate() {
+    for (index, (version, operation)) in operations.iter().enumerate() {
         for round in 0..ROUNDS {
             let seed = seed(index, round);
             let params = Value::Object(Values::new(operation, seed).parameters());
-            let context = format!("{}, seed {seed}, parameters {params}", operation.name);
-            match deserialize_and_send(&client, &operation.name, &params).await {
+            let context = format!(
+                "{version} {}, seed {seed}, parameters {params}",
+                operation.name
+            );
+            match deserialize_and_send(&client, version, &operation.name, &params).await {
                 Outcome::NotDeserialized(error) => {
                     panic!("{context}: not a valid request value: {error}")
                 }
@@ -141,14 +207,21 @@ async fn every_operation_accepts_every_valid_request() {
                     }
                 }
             }
-            sent.push((operation, params));
+            sent.push((version, operation, params));
         }
     }
 
     let records = emulator.requests();
     assert_eq!(records.len(), sent.len(), "one request per call");
-    for (record, (operation, params)) in records.iter().zip(&sent) {
+    for (record, (version, operation, params)) in records.iter().zip(&sent) {
         assert_eq!(record.action.as_deref(), Some(operation.name.as_str()));
+        let sent_version = record.params.iter().find(|(n, _)| n == "Version");
+        assert_eq!(
+            sent_version.map(|(_, v)| v.as_str()),
+            Some(version.as_str()),
+            "{}",
+            operation.name
+        );
         assert_eq!(record.status, Some(200), "{}: {record:?}", operation.name);
         for field in &operation.parameters {
             assert_eq!(
@@ -165,19 +238,20 @@ async fn every_operation_accepts_every_valid_request() {
 
 #[tokio::test]
 async fn a_missing_required_parameter_or_an_unknown_name_does_not_deserialize() {
-    let api = api();
+    let operations = operations();
     // Requests about resources that do not exist: answered from the
     // examples, so that only the parameter checks can refuse them.
     let emulator = Emulator::builder().examples_only().start().await.unwrap();
     let client = client(&emulator);
     let mut required = 0;
-    for (index, operation) in api.operations.iter().enumerate() {
+    for (index, (version, operation)) in operations.iter().enumerate() {
         let valid = Values::new(operation, seed(index, ROUNDS)).parameters();
         for field in operation.parameters.iter().filter(|f| f.required) {
             required += 1;
             let mut params = valid.clone();
             params.remove(&field.wire_name);
-            let outcome = deserialize_and_send(&client, &operation.name, &params.into()).await;
+            let outcome =
+                deserialize_and_send(&client, version, &operation.name, &params.into()).await;
             let missing = format!("missing field `{}`", field.wire_name);
             assert!(
                 matches!(&outcome, Outcome::NotDeserialized(e) if e.contains(&missing)),
@@ -189,7 +263,7 @@ async fn a_missing_required_parameter_or_an_unknown_name_does_not_deserialize() 
 
         let mut params = valid.clone();
         params.insert("NoSuchParameter".into(), Value::from("x"));
-        let outcome = deserialize_and_send(&client, &operation.name, &params.into()).await;
+        let outcome = deserialize_and_send(&client, version, &operation.name, &params.into()).await;
         assert!(
             matches!(&outcome, Outcome::NotDeserialized(e) if e.contains("unknown field `NoSuchParameter`")),
             "{}: {outcome:?}",
@@ -202,13 +276,13 @@ async fn a_missing_required_parameter_or_an_unknown_name_does_not_deserialize() 
 
 #[tokio::test]
 async fn every_broken_limit_is_refused_by_the_emulator() {
-    let api = api();
+    let operations = operations();
     // Requests about resources that do not exist: answered from the
     // examples, so that only the parameter checks can refuse them.
     let emulator = Emulator::builder().examples_only().start().await.unwrap();
     let client = client(&emulator);
     let mut broken = 0;
-    for (index, operation) in api.operations.iter().enumerate() {
+    for (index, (version, operation)) in operations.iter().enumerate() {
         let mut values = Values::new(operation, seed(index, ROUNDS + 1));
         let valid = values.parameters();
         for field in &operation.parameters {
@@ -224,7 +298,7 @@ async fn every_broken_limit_is_refused_by_the_emulator() {
                 // Limits are the builder's and the service's business,
                 // not the deserializer's.
                 let Outcome::Sent { answer, .. } =
-                    deserialize_and_send(&client, &operation.name, &params).await
+                    deserialize_and_send(&client, version, &operation.name, &params).await
                 else {
                     panic!("{context}: not deserialized");
                 };

@@ -72,16 +72,16 @@ fn copy_tree(from: &Path, to: &Path) {
 fn an_edited_spec_makes_the_generated_code_stale() {
     let scratch = Scratch::new("spec-edit");
     assert_eq!(scratch.check(), vec![], "the copy starts fresh");
-    let spec = scratch.dir.join("specs/operations/StopVisualService.yaml");
+    let spec = scratch
+        .dir
+        .join("specs/2018-04-12/operations/StopVisualService.yaml");
     let text = fs::read_to_string(&spec).unwrap();
     fs::write(&spec, text.replace("maximum: 65535", "maximum: 65000")).unwrap();
     assert_eq!(
         scratch.check(),
-        vec![Change::Stale(
-            scratch
-                .dir
-                .join("generated/operation/stop_visual_service.rs")
-        )]
+        vec![Change::Stale(scratch.dir.join(
+            "generated/v2018_04_12/operation/stop_visual_service.rs"
+        ))]
     );
 }
 
@@ -89,13 +89,13 @@ fn an_edited_spec_makes_the_generated_code_stale() {
 fn a_deleted_or_hand_edited_generated_file_is_reported() {
     let scratch = Scratch::new("deleted");
     let generated = scratch.dir.join("generated");
-    fs::remove_file(generated.join("client.rs")).unwrap();
-    let module = generated.join("operation/stop_visual_service.rs");
+    fs::remove_file(generated.join("v2024_07_30/client.rs")).unwrap();
+    let module = generated.join("v2018_04_12/operation/stop_visual_service.rs");
     let text = fs::read_to_string(&module).unwrap();
     fs::write(&module, text.replace("pub port: i32", "pub port: i64")).unwrap();
     let changes = scratch.check();
     assert!(
-        changes.contains(&Change::Missing(generated.join("client.rs"))),
+        changes.contains(&Change::Missing(generated.join("v2024_07_30/client.rs"))),
         "{changes:?}"
     );
     assert!(changes.contains(&Change::Stale(module)), "{changes:?}");
@@ -105,8 +105,8 @@ fn a_deleted_or_hand_edited_generated_file_is_reported() {
 fn writing_brings_the_files_back_and_removes_orphans() {
     let scratch = Scratch::new("write");
     let generated = scratch.dir.join("generated");
-    fs::remove_file(generated.join("service.rs")).unwrap();
-    let orphan = generated.join("operation/retired_operation.rs");
+    fs::remove_file(generated.join("v2024_07_30/service.rs")).unwrap();
+    let orphan = generated.join("v2018_04_12/operation/retired_operation.rs");
     fs::write(
         &orphan,
         format!("{} from nowhere.\n", codegen::format::HEADER_PREFIX),
@@ -120,15 +120,55 @@ fn writing_brings_the_files_back_and_removes_orphans() {
     assert_eq!(
         changes,
         vec![
-            Change::Missing(generated.join("service.rs")),
+            Change::Missing(generated.join("v2024_07_30/service.rs")),
             Change::Orphan(orphan.clone())
         ]
     );
-    assert!(generated.join("service.rs").exists());
+    assert!(generated.join("v2024_07_30/service.rs").exists());
     assert!(!orphan.exists(), "orphaned generated file removed");
     assert!(
         hand_written.exists(),
         "a file without the header is never removed"
     );
     assert_eq!(scratch.check(), vec![]);
+}
+
+#[test]
+fn an_edited_spec_of_one_version_makes_only_its_files_stale() {
+    let scratch = Scratch::new("version-edit");
+    let spec = scratch
+        .dir
+        .join("specs/2024-07-30/operations/ListClusters.yaml");
+    let text = fs::read_to_string(&spec).unwrap();
+    fs::write(
+        &spec,
+        text.replace("summary: Lists clusters.", "summary: Lists the clusters."),
+    )
+    .unwrap();
+    let changes = scratch.check();
+    assert!(!changes.is_empty());
+    for change in &changes {
+        let (Change::Stale(path) | Change::Missing(path) | Change::Orphan(path)) = change;
+        assert!(
+            path.starts_with(scratch.dir.join("generated/v2024_07_30")),
+            "{change}"
+        );
+    }
+}
+
+#[test]
+fn a_removed_version_leaves_orphans_and_a_new_one_missing_files() {
+    let scratch = Scratch::new("version-removed");
+    fs::rename(
+        scratch.dir.join("specs/2024-07-30"),
+        scratch.dir.join("2024-07-30-aside"),
+    )
+    .unwrap();
+    let changes = scratch.check();
+    assert!(changes.contains(&Change::Orphan(
+        scratch
+            .dir
+            .join("generated/v2024_07_30/operation/list_clusters.rs")
+    )));
+    assert!(changes.contains(&Change::Stale(scratch.dir.join("generated/mod.rs"))));
 }

@@ -19,6 +19,14 @@ const PACKAGE: &str = "ehpc-sdk";
 /// wall time of such a run measures the wait, not the compiler.
 const LOCK_WAIT: &str = "Blocking waiting for file lock";
 
+/// What is measured: both API versions (the default features), then each
+/// alone; `None` builds with the default features.
+const FEATURE_SETS: &[(&str, Option<&str>)] = &[
+    ("both", None),
+    ("2018-04-12 alone", Some("rustls,v2018-04-12")),
+    ("2024-07-30 alone", Some("rustls,v2024-07-30")),
+];
+
 /// One measured build.
 struct Sample {
     wall: Duration,
@@ -42,18 +50,21 @@ pub fn run(root: &Path, args: &[&str]) -> ExitCode {
     print_machine();
     println!("runs per profile: {runs}; each after touching {PACKAGE}/src/lib.rs\n");
     println!(
-        "| profile | wall median (min–max) | CPU user+sys median | peak RSS median (min–max) |"
+        "| API versions | profile | wall median (min–max) | CPU user+sys median | peak RSS median (min–max) |"
     );
-    println!("|---|---|---|---|");
-    for release in [false, true] {
-        match profile(root, release, runs) {
-            Ok(samples) => print_row(if release { "release" } else { "debug" }, samples),
-            Err(message) => {
-                eprintln!("error: {message}");
-                return ExitCode::FAILURE;
+    println!("|---|---|---|---|---|");
+    for (label, features) in FEATURE_SETS {
+        for release in [false, true] {
+            match profile(root, features, release, runs) {
+                Ok(samples) => print_row(label, if release { "release" } else { "debug" }, samples),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return ExitCode::FAILURE;
+                }
             }
         }
     }
+    print_load("load after");
     ExitCode::SUCCESS
 }
 
@@ -79,12 +90,17 @@ fn check_gnu_time() -> Result<(), String> {
 
 /// Builds once so the dependencies are in place, then measures `runs`
 /// rebuilds of the crate alone.
-fn profile(root: &Path, release: bool, runs: usize) -> Result<Vec<Sample>, String> {
-    build(root, release).map_err(|e| format!("preparing the build: {e}"))?;
+fn profile(
+    root: &Path,
+    features: &Option<&str>,
+    release: bool,
+    runs: usize,
+) -> Result<Vec<Sample>, String> {
+    build(root, features, release).map_err(|e| format!("preparing the build: {e}"))?;
     let mut samples = Vec::with_capacity(runs);
     while samples.len() < runs {
         touch(&root.join(PACKAGE).join("src/lib.rs"))?;
-        match build(root, release)? {
+        match build(root, features, release)? {
             Some(sample) => samples.push(sample),
             None => eprintln!("(a run waited for another build's lock; measuring it again)"),
         }
@@ -102,7 +118,7 @@ fn touch(path: &Path) -> Result<(), String> {
 
 /// One `cargo build -p ehpc-sdk` under GNU time; `None` when cargo had
 /// to wait for another build.
-fn build(root: &Path, release: bool) -> Result<Option<Sample>, String> {
+fn build(root: &Path, features: &Option<&str>, release: bool) -> Result<Option<Sample>, String> {
     let report = std::env::temp_dir().join(format!("bench-compile-{}.txt", std::process::id()));
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(GNU_TIME);
@@ -116,6 +132,9 @@ fn build(root: &Path, release: bool) -> Result<Option<Sample>, String> {
         .env("CARGO_TERM_COLOR", "never");
     if release {
         command.arg("--release");
+    }
+    if let Some(features) = features {
+        command.args(["--no-default-features", "--features", features]);
     }
     let started = Instant::now();
     let output = command
@@ -146,7 +165,7 @@ fn build(root: &Path, release: bool) -> Result<Option<Sample>, String> {
     }))
 }
 
-fn print_row(profile: &str, samples: Vec<Sample>) {
+fn print_row(versions: &str, profile: &str, samples: Vec<Sample>) {
     let mut wall: Vec<f64> = samples.iter().map(|s| s.wall.as_secs_f64()).collect();
     let mut cpu: Vec<f64> = samples.iter().map(|s| s.cpu.as_secs_f64()).collect();
     let mut peak: Vec<f64> = samples.iter().map(|s| s.peak_kib as f64 / 1024.0).collect();
@@ -154,7 +173,7 @@ fn print_row(profile: &str, samples: Vec<Sample>) {
     let (cpu_median, _, _) = median_min_max(&mut cpu);
     let (peak_median, peak_min, peak_max) = median_min_max(&mut peak);
     println!(
-        "| {profile} | {wall_median:.2} s ({wall_min:.2}–{wall_max:.2}) | {cpu_median:.2} s \
+        "| {versions} | {profile} | {wall_median:.2} s ({wall_min:.2}–{wall_max:.2}) | {cpu_median:.2} s \
          | {peak_median:.0} MiB ({peak_min:.0}–{peak_max:.0}) |"
     );
 }
@@ -185,6 +204,14 @@ fn print_machine() {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default();
     println!("machine: {cores} cores, {model}, {memory} memory; {rustc}");
+    print_load("load before");
+}
+
+/// The load average: the machine may be shared with other builds.
+fn print_load(when: &str) {
+    let load = fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let averages: Vec<&str> = load.split_whitespace().take(3).collect();
+    println!("{when}: load average {} (1, 5, 15 min)", averages.join(" "));
 }
 
 fn proc_field<'a>(text: &'a str, name: &str) -> Option<&'a str> {

@@ -9,14 +9,16 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask codegen [--check]
 
-  codegen           generate ehpc-sdk/src/generated from specs/
+  codegen           generate ehpc-sdk/src/generated from specs/<version>/
   codegen --check   change nothing; fail if generated code is stale
   import <api-docs.json> [--only Name,Name] [--check]
-                    write specs/ from Alibaba Cloud's OpenAPI metadata;
+                    write specs/<version>/ from Alibaba Cloud's OpenAPI
+                    metadata (the version is the metadata's info.version);
                     --check changes nothing and fails if specs would change
   bench-compile [--runs N]
                     time `cargo build -p ehpc-sdk` with dependencies built,
-                    debug and release (needs GNU time at /usr/bin/time)";
+                    debug and release, both API versions and each alone
+                    (needs GNU time at /usr/bin/time)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

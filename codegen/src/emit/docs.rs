@@ -39,12 +39,12 @@ pub fn type_word(ty: &Type) -> String {
 }
 
 /// [`type_word`] for docs outside the operation's module: links to
-/// generated types go through `crate::operation::<module>`.
+/// generated types go through `<module>` (`crate::v2018_04_12::operation::<op>`).
 fn type_word_in(ty: &Type, module: Option<&str>) -> String {
     match ty {
         Type::Array(item) => format!("array of {}", type_word_in(item, module)),
         Type::Object(name) => match module {
-            Some(module) => format!("object [`{name}`](crate::operation::{module}::{name})"),
+            Some(module) => format!("object [`{name}`]({module}::{name})"),
             None => format!("object [`{name}`]"),
         },
         other => scalar_word(other),
@@ -138,12 +138,16 @@ pub fn operation(op: &Operation) -> String {
         text.push('\n');
     }
     text.push_str(&format!(
-        "\nAction `{}`, sent as {}. RAM action `{}`, access level {}.\n",
+        "\nAction `{}` of API version {}, sent as {}. RAM action `{}`, access level {}.\n",
         op.name,
-        op.methods[0].as_str(),
+        op.version,
+        op.method.as_str(),
         op.ram_action,
         op.access_level.as_str()
     ));
+    if op.https_only {
+        text.push_str("\nThe service accepts this operation over HTTPS only.\n");
+    }
     if let Some(reference) = &op.reference {
         text.push_str(&format!("\nOfficial reference: <{reference}>\n"));
     }
@@ -154,7 +158,7 @@ pub fn operation(op: &Operation) -> String {
             text.push_str(&format!(
                 "- `{}` ({}, {required})\n",
                 p.wire_name,
-                type_word_in(&p.ty, Some(&op.snake))
+                type_word_in(&p.ty, Some(&operation_module(op)))
             ));
         }
     }
@@ -183,4 +187,9 @@ fn plural(count: u64, word: &str) -> String {
     } else {
         format!("{word}s")
     }
+}
+
+/// The operation's module from the crate root, for links from outside it.
+pub fn operation_module(op: &Operation) -> String {
+    format!("{}::operation::{}", op.module_path, op.snake)
 }

@@ -33,6 +33,17 @@ pub fn emit(op: &Operation) -> TokenStream {
         .map(|e| format_ident!("{}", e.variant))
         .collect();
     let codes: Vec<_> = op.errors.iter().map(|e| &e.code).collect();
+    // Without documented codes every code is unhandled.
+    let from_body = if op.errors.is_empty() {
+        quote!(Self::Unhandled(details))
+    } else {
+        quote! {
+            match details.code() {
+                #(#codes => Self::#names(details),)*
+                _ => Self::Unhandled(details),
+            }
+        }
+    };
     let predicates = op.errors.iter().map(|e| {
         let variant = format_ident!("{}", e.variant);
         let predicate = format_ident!("is_{}", e.snake);
@@ -94,10 +105,7 @@ pub fn emit(op: &Operation) -> TokenStream {
 
         impl From<crate::ServiceError> for #error {
             fn from(details: crate::ServiceError) -> Self {
-                match details.code() {
-                    #(#codes => Self::#names(details),)*
-                    _ => Self::Unhandled(details),
-                }
+                #from_body
             }
         }
 

@@ -1,6 +1,7 @@
 //! Stage three: the validated model to Rust token streams, one per output
 //! file. Formatting is the next stage's job ([`crate::format`]).
 
+mod call_json;
 mod checks;
 pub mod docs;
 mod errors;
@@ -22,44 +23,161 @@ pub struct EmittedFile {
     pub tokens: TokenStream,
 }
 
+/// The files of one API version, under its module directory
+/// (`v2018_04_12/...`).
 pub fn emit(api: &Api) -> Vec<EmittedFile> {
+    let module = PathBuf::from(&api.service.module);
+    let specs = format!("specs/{}", api.service.version);
     let mut files = vec![
         EmittedFile {
-            path: "mod.rs".into(),
-            source: "specs/".into(),
-            tokens: root_module(),
+            path: module.join("mod.rs"),
+            source: format!("{specs}/"),
+            tokens: version_module(api),
         },
         EmittedFile {
-            path: "service.rs".into(),
-            source: "specs/service.yaml".into(),
+            path: module.join("service.rs"),
+            source: format!("{specs}/service.yaml"),
             tokens: service(api),
         },
         EmittedFile {
-            path: "client.rs".into(),
-            source: "specs/operations/".into(),
+            path: module.join("client.rs"),
+            source: format!("{specs}/operations/"),
             tokens: client(api),
         },
         EmittedFile {
-            path: "operation/mod.rs".into(),
-            source: "specs/operations/".into(),
+            path: module.join("call_json.rs"),
+            source: format!("{specs}/operations/"),
+            tokens: call_json::version(api),
+        },
+        EmittedFile {
+            path: module.join("operation/mod.rs"),
+            source: format!("{specs}/operations/"),
             tokens: operation_index(api),
         },
     ];
     for op in &api.operations {
         files.push(EmittedFile {
-            path: PathBuf::from("operation").join(format!("{}.rs", op.snake)),
-            source: format!("specs/operations/{}.yaml", op.name),
+            path: module.join("operation").join(format!("{}.rs", op.snake)),
+            source: format!("{specs}/operations/{}.yaml", op.name),
             tokens: operation(op),
         });
     }
     files
 }
 
-fn root_module() -> TokenStream {
+/// The files shared by every version: the root module, which compiles each
+/// version under its Cargo feature, and the product's endpoint table.
+pub fn emit_root(apis: &[Api]) -> Vec<EmittedFile> {
+    vec![
+        EmittedFile {
+            path: "mod.rs".into(),
+            source: "specs/".into(),
+            tokens: root_module(apis),
+        },
+        EmittedFile {
+            path: "endpoints.rs".into(),
+            source: "specs/*/service.yaml".into(),
+            tokens: endpoints(apis),
+        },
+        EmittedFile {
+            path: "call_json.rs".into(),
+            source: "specs/".into(),
+            tokens: call_json::root(apis),
+        },
+    ]
+}
+
+fn root_module(apis: &[Api]) -> TokenStream {
+    let versions = apis.iter().map(|api| {
+        let module = format_ident!("{}", api.service.module);
+        let feature = &api.service.feature;
+        let doc = docs::attrs(&format!(
+            "API version {} of {}: its operations, service facts and [`Client`]({}::Client) handle.",
+            api.service.version, api.service.product, api.service.module
+        ));
+        let root = if api.service.crate_root {
+            quote! {
+                /// The operations of the version reachable from the crate root.
+                #[cfg(feature = #feature)]
+                pub use self::#module::{operation, service};
+            }
+        } else {
+            quote!()
+        };
+        quote! {
+            #doc
+            #[cfg(feature = #feature)]
+            pub mod #module;
+            #root
+        }
+    });
     quote! {
+        pub(crate) mod endpoints;
+        #[cfg(feature = "serde-requests")]
+        pub(crate) mod call_json;
+        #(#versions)*
+    }
+}
+
+/// One endpoint table for the product: the versions share one host per
+/// region (validation makes sure they agree).
+fn endpoints(apis: &[Api]) -> TokenStream {
+    let mut regional: Vec<(String, String)> = Vec::new();
+    for api in apis {
+        for (region, host) in &api.service.regional {
+            if !regional.iter().any(|(r, _)| r == region) {
+                regional.push((region.clone(), host.clone()));
+            }
+        }
+    }
+    regional.sort();
+    let (rule, vpc_rule) = apis
+        .first()
+        .map(|api| {
+            (
+                api.service.endpoint_rule.as_str(),
+                api.service.vpc_rule.as_str(),
+            )
+        })
+        .unwrap_or(("", ""));
+    let regions = regional.iter().map(|(r, _)| r);
+    let hosts = regional.iter().map(|(_, h)| h);
+    quote! {
+        //! Endpoints of the product, shared by every API version.
+
+        /// Host for a region missing from [`REGIONAL_ENDPOINTS`]; `{region}` is replaced.
+        pub const ENDPOINT_RULE: &str = #rule;
+        /// Host inside a VPC; `{region}` is replaced.
+        pub const VPC_ENDPOINT_RULE: &str = #vpc_rule;
+        /// Public endpoints by region, sorted by region: every version's.
+        pub const REGIONAL_ENDPOINTS: &[(&str, &str)] = &[#((#regions, #hosts)),*];
+    }
+}
+
+fn version_module(api: &Api) -> TokenStream {
+    let s = &api.service;
+    let doc = format!(
+        "API version {} of {}.\n\nGet the [`Client`] handle of this version from the shared \
+         [`crate::Client`] with [`crate::Client::{}`]; each operation is a method on it and a \
+         module of [`operation`]. Every request of this module is sent with `Version={}`.",
+        s.version, s.product, s.module, s.version
+    );
+    let doc = doc.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#![doc = #line])
+    });
+    quote! {
+        #(#doc)*
         pub mod operation;
         pub mod service;
         mod client;
+        #[cfg(feature = "serde-requests")]
+        pub(crate) mod call_json;
+        pub use client::Client;
     }
 }
 
@@ -88,37 +206,99 @@ fn service(api: &Api) -> TokenStream {
 }
 
 fn client(api: &Api) -> TokenStream {
+    let s = &api.service;
+    let handle = format_ident!("{}", s.module);
     let methods = api.operations.iter().map(|op| {
         let method = format_ident!("{}", op.snake);
         let module = format_ident!("{}", op.snake);
         let call = format_ident!("{}Call", op.name);
         let doc = docs::attrs(&format!(
-            "{}\n\nSet parameters on the returned [`{}Call`](crate::operation::{}::{}Call), \
+            "{}\n\nSet parameters on the returned [`{}Call`]({}::{}Call), \
              then `.send().await`.",
             docs::operation(op),
             op.name,
-            op.snake,
+            docs::operation_module(op),
             op.name
         ));
-        let deprecated = if op.deprecated {
-            quote!(#[deprecated(note = "deprecated by the service")])
-        } else {
-            quote!()
-        };
+        let deprecated = deprecated(op);
         quote! {
             #doc
             #deprecated
-            pub fn #method(&self) -> crate::operation::#module::#call {
-                crate::operation::#module::#call::new(self.clone())
+            pub fn #method(&self) -> super::operation::#module::#call {
+                super::operation::#module::#call::new(self.client.clone())
             }
         }
     });
+    let root_methods = api.operations.iter().filter(|_| s.crate_root).map(|op| {
+        let method = format_ident!("{}", op.snake);
+        let module = format_ident!("{}", op.snake);
+        let call = format_ident!("{}Call", op.name);
+        let doc = docs::attrs(&format!(
+            "{}\n\nThe same as [`{}::Client::{}`]({}::Client::{}).",
+            docs::escape(&op.summary),
+            s.module,
+            op.snake,
+            op.module_path,
+            op.snake
+        ));
+        let deprecated = deprecated(op);
+        quote! {
+            #doc
+            #deprecated
+            pub fn #method(&self) -> super::operation::#module::#call {
+                super::operation::#module::#call::new(self.clone())
+            }
+        }
+    });
+    let handle_doc = docs::attrs(&format!(
+        "The operations of API version {}: a cheap handle on the shared [`crate::Client`] \
+         (its configuration, connection pool, credentials and retry budget), obtained with \
+         [`crate::Client::{}`] and as cheap to clone.",
+        s.version, s.module
+    ));
+    let accessor_doc = docs::attrs(&format!(
+        "The operations of API version {}, e.g. `client.{}().{}()`.",
+        s.version,
+        s.module,
+        api.operations
+            .first()
+            .map(|op| op.snake.as_str())
+            .unwrap_or_default()
+    ));
     quote! {
-        //! One method per operation on [`Client`](crate::Client).
+        //! The client handle of this version: one method per operation.
 
-        impl crate::Client {
+        #handle_doc
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            client: crate::Client,
+        }
+
+        impl Client {
+            /// The shared client this handle sends through.
+            pub fn client(&self) -> &crate::Client {
+                &self.client
+            }
+
             #(#methods)*
         }
+
+        impl crate::Client {
+            #accessor_doc
+            pub fn #handle(&self) -> Client {
+                Client { client: self.clone() }
+            }
+
+            #(#root_methods)*
+        }
+    }
+}
+
+fn deprecated(op: &Operation) -> TokenStream {
+    if op.deprecated {
+        quote!(#[deprecated(note = "deprecated by the service")])
+    } else {
+        quote!()
     }
 }
 
@@ -159,6 +339,8 @@ fn operation_index(api: &Api) -> TokenStream {
 /// must cover the whole API (tests, tools) stays in step with the specs
 /// without listing operations, and costs the SDK nothing when unused.
 fn for_each_operation(api: &Api) -> TokenStream {
+    let name = format_ident!("for_each_{}_operation", api.service.module);
+    let module = &api.service.module;
     let entries = api.operations.iter().map(|op| {
         let action = format_ident!("{}", op.name);
         let module = format_ident!("{}", op.snake);
@@ -167,13 +349,17 @@ fn for_each_operation(api: &Api) -> TokenStream {
         let error = format_ident!("{}Error", op.name);
         quote!((#action, #module, #request, #response, #error))
     });
+    let doc = docs::attrs(&format!(
+        "Invokes `$callback!` once with one `(Action, module, Request, Response, Error)` \
+         tuple per operation of API version {}, separated by commas; the types live in \
+         `ehpc_sdk::{module}::operation::<module>`.",
+        api.service.version
+    ));
     quote! {
-        /// Invokes `$callback!` once with one `(Action, module, Request, Response, Error)`
-        /// tuple per operation, separated by commas; the types live in
-        /// `ehpc_sdk::operation::<module>`.
+        #doc
         #[doc(hidden)]
         #[macro_export]
-        macro_rules! for_each_operation {
+        macro_rules! #name {
             ($callback:ident) => {
                 $callback! { #(#entries),* }
             };

@@ -4,7 +4,7 @@
 use super::checks::{build_check, checked_types, nested_check};
 use super::docs;
 use super::types::{field_type, ident, setter_argument};
-use crate::model::{Field, Operation, Style, Type};
+use crate::model::{Field, Operation, Placement, Style, Type};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -63,6 +63,19 @@ pub fn emit(op: &Operation) -> TokenStream {
         .iter()
         .map(|f| build_check(action, f, &checked));
     let field_names = op.parameters.iter().map(|f| ident(&f.rust_name));
+    let unbuilt = op.parameters.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        if f.required && !matches!(f.ty, Type::Array(_)) {
+            quote!(#name: Some(request.#name))
+        } else {
+            quote!(#name: request.#name)
+        }
+    });
+    let request_arg = if op.parameters.is_empty() {
+        format_ident!("_request")
+    } else {
+        format_ident!("request")
+    };
     let encodes = op.parameters.iter().map(encode);
     let params_arg = if op.parameters.is_empty() {
         format_ident!("_params")
@@ -129,27 +142,29 @@ pub fn emit(op: &Operation) -> TokenStream {
         }
     });
 
-    let method = match op.methods[0] {
+    let method = match op.method {
         crate::model::HttpMethod::Get => quote!(crate::operation_support::Method::Get),
         crate::model::HttpMethod::Post => quote!(crate::operation_support::Method::Post),
     };
+    let version = &op.version;
     let read_only = op.read_only();
     let idempotent = op.idempotent;
     let retryable = op.errors.iter().filter(|e| e.retryable).map(|e| &e.code);
     let request_doc = docs::attrs(&format!(
         "Parameters of `{action}`. Build one with [`{request}::builder`] and send it with \
          [`Client::execute`](crate::Client::execute), or use \
-         [`Client::{}`](crate::Client::{}).",
-        op.snake, op.snake
+         [`Client::{}`]({}::Client::{}).",
+        op.snake, op.module_path, op.snake
     ));
     let builder_doc = docs::attrs(&format!(
         "Builder for [`{request}`]; [`build`](Self::build) checks required parameters and limits."
     ));
     let call_doc = docs::attrs(&format!(
         "{}\n\nA call in preparation: set parameters, then [`send`](Self::send) it. \
-         Returned by [`Client::{}`](crate::Client::{}).",
+         Returned by [`Client::{}`]({}::Client::{}).",
         docs::operation(op),
         op.snake,
+        op.module_path,
         op.snake
     ));
 
@@ -182,12 +197,29 @@ pub fn emit(op: &Operation) -> TokenStream {
             }
         }
 
+        /// The builder holding a request's values, so a request read from
+        /// JSON is checked by [`build`](#builder::build) like any other.
+        #[cfg(feature = "serde-requests")]
+        impl From<#request> for #builder {
+            fn from(#request_arg: #request) -> Self {
+                #builder { #(#unbuilt,)* }
+            }
+        }
+
+        #[cfg(feature = "serde-requests")]
+        impl crate::operation_support::CheckedRequest for #request {
+            fn checked(self) -> Result<Self, crate::InvalidRequest> {
+                <#builder as From<#request>>::from(self).build()
+            }
+        }
+
         impl crate::operation_support::Operation for #request {
             type Output = #response;
             type Error = #error;
             const INFO: crate::operation_support::OperationInfo =
                 crate::operation_support::OperationInfo {
                     action: #action,
+                    version: #version,
                     method: #method,
                     read_only: #read_only,
                     idempotent: #idempotent,
@@ -257,15 +289,22 @@ fn skip_when_absent(ty: &Type) -> TokenStream {
 fn encode(f: &Field) -> TokenStream {
     let name = ident(&f.rust_name);
     let wire = &f.wire_name;
+    // Query parameters are the rule; the others go through the part of
+    // the request they travel in.
+    let params = match f.placement {
+        Placement::Query | Placement::Body => quote!(params),
+        Placement::Form => quote!(params.form()),
+    };
     let put = match f.style {
-        Style::Plain => quote!(params.put_static(#wire, value)),
+        _ if f.placement == Placement::Body => quote!(params.put_body(#wire, value)),
+        Style::Plain => quote!(#params.put_static(#wire, value)),
         style => {
             let style = match style {
                 Style::RepeatList => quote!(RepeatList),
                 Style::Flat => quote!(Flat),
                 _ => quote!(Json),
             };
-            quote!(params.put_structured(#wire, crate::operation_support::Style::#style, value))
+            quote!(#params.put_structured(#wire, crate::operation_support::Style::#style, value))
         }
     };
     if matches!(f.ty, Type::Array(_)) {

@@ -122,7 +122,7 @@ fn field(op: &Operation, f: &Field) -> TokenStream {
 }
 
 fn wrapper_module(op: &Operation) -> String {
-    format!("crate::operation::{}::wrappers", op.snake)
+    format!("{}::wrappers", docs::operation_module(op))
 }
 
 /// Serializers that put wrapped lists back in their wrapper object, so a

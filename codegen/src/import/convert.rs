@@ -7,8 +7,9 @@ use crate::spec::{ErrorSpec, FieldSpec, OperationSpec, RamSpec};
 use heck::ToSnakeCase;
 use serde_yaml::{Number, Value};
 
-/// Where the official API reference pages live; the operation name is appended.
-pub const REFERENCE_BASE: &str = "https://api.aliyun.com/document/EHPC/2018-04-12/";
+/// Where the official API reference pages live; the version and the
+/// operation name are appended.
+pub const REFERENCE_BASE: &str = "https://api.aliyun.com/document/EHPC/";
 
 /// Schema keys that hold prose or documentation-only flags: read past.
 const IGNORED_SCHEMA_KEYS: &[&str] = &[
@@ -50,10 +51,15 @@ enum Side {
 /// The spec of one operation; `notes` collects what was left out and why.
 pub fn operation(
     name: &str,
+    version: &str,
     api: &Node<'_>,
     notes: &mut Vec<String>,
 ) -> Result<OperationSpec, MetadataError> {
     let methods = methods(&api.require("methods")?)?;
+    let https_only = match api.get("schemes")? {
+        Some(schemes) => https_only(&schemes)?,
+        None => false,
+    };
     let access_level = access_level(api)?;
     let deprecated = match api.get("deprecated")? {
         Some(node) => node.bool()?,
@@ -92,9 +98,10 @@ pub fn operation(
             action: format!("ehpc:{name}"),
             access_level: access_level.to_string(),
         },
+        https_only,
         idempotent: false,
         deprecated,
-        reference: Some(format!("{REFERENCE_BASE}{name}")),
+        reference: Some(format!("{REFERENCE_BASE}{version}/{name}")),
         parameters,
         response,
         errors,
@@ -127,6 +134,25 @@ fn response_example(node: &Node<'_>) -> Result<Option<Value>, MetadataError> {
     serde_yaml::to_value(&example)
         .map(Some)
         .map_err(|e| node.error(format!("cannot carry the JSON example: {e}")))
+}
+
+/// `schemes` listing `https` alone.
+fn https_only(node: &Node<'_>) -> Result<bool, MetadataError> {
+    let mut schemes = Vec::new();
+    for item in node.items()? {
+        match item.str()? {
+            scheme @ ("http" | "https") => schemes.push(scheme),
+            other => {
+                return Err(item.error(format!(
+                    "unsupported scheme `{other}`: expected http or https"
+                )))
+            }
+        }
+    }
+    if schemes.is_empty() {
+        return Err(node.error("no scheme listed"));
+    }
+    Ok(!schemes.contains(&"http"))
 }
 
 /// `get`/`post` in the metadata's order: the first is the one the SDK
@@ -180,19 +206,21 @@ fn access_level(api: &Node<'_>) -> Result<&'static str, MetadataError> {
 fn parameter(node: &Node<'_>, notes: &mut Vec<String>) -> Result<FieldSpec, MetadataError> {
     let name = node.require("name")?;
     let name = name.str()?;
-    if let Some(location) = node.get("in")? {
-        match location.str()? {
-            "query" | "formData" => {}
+    let placement = match node.get("in")? {
+        Some(location) => match location.str()? {
+            text @ ("query" | "formData" | "body") => text,
             other => {
                 return Err(location.error(format!(
-                    "parameter location `{other}` is not supported: RPC parameters go in the query or form"
-                )))
+                "parameter location `{other}` is not supported: expected query, formData or body"
+            )))
             }
-        }
-    }
+        },
+        None => "query",
+    };
     let schema = node.require("schema")?.resolve()?;
     let mut field = schema_field(&schema, Side::Request, notes)?;
     field.name = Some(name.to_string());
+    field.placement = Some(placement.to_string());
     if let Some(style) = node.get("style")? {
         let text = style.str()?;
         match text {

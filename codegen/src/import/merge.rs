@@ -35,6 +35,7 @@ pub fn operation(imported: OperationSpec, existing: Option<&OperationSpec>) -> O
             imported.methods
         },
         ram,
+        https_only: imported.https_only,
         idempotent: old.idempotent,
         deprecated: imported.deprecated,
         reference: old.reference.clone().or(imported.reference),

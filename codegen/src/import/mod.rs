@@ -38,7 +38,8 @@ pub const SPEC_HEADER: &str = "\
 pub struct ImportOptions {
     /// The `api-docs.json` file.
     pub metadata: PathBuf,
-    /// The `specs/` directory (holding `service.yaml` and `operations/`).
+    /// The `specs/` directory; the metadata's version is written into
+    /// `<specs_dir>/<version>/` (`service.yaml` and `operations/`).
     pub specs_dir: PathBuf,
     /// Only these operations; all when `None`.
     pub only: Option<Vec<String>>,
@@ -151,8 +152,23 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, ImportError> {
             path: options.metadata.clone(),
             source,
         })?;
-    let (service, existing) = crate::load(&options.specs_dir).map_err(ImportError::Invalid)?;
     let root = Node::root(&root);
+    let version = root.require("info")?.require("version")?;
+    let version_text = version.str()?;
+    if !crate::validate::is_api_version(version_text) {
+        return Err(version
+            .error(format!(
+                "version `{version_text}` is not a date, YYYY-MM-DD"
+            ))
+            .into());
+    }
+    let version_dir = options.specs_dir.join(version_text);
+    let (service, existing, new_version) = if version_dir.join("service.yaml").is_file() {
+        let (service, existing) = crate::load(&version_dir).map_err(ImportError::Invalid)?;
+        (service, existing, false)
+    } else {
+        (first_service(&root, &version_dir)?, Vec::new(), true)
+    };
     let apis = root.require("apis")?;
     let available: Vec<&str> = apis.members()?.into_iter().map(|(name, _)| name).collect();
     let selected: Vec<&str> = match &options.only {
@@ -177,21 +193,21 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, ImportError> {
     let mut report = ImportReport::default();
     let mut planned = Vec::new();
     let new_service = service_spec(&root, &service.spec)?;
-    if new_service != service.spec {
+    if new_service != service.spec || new_version {
         planned.push(Planned {
             path: service.file.clone(),
             text: service_yaml(&new_service),
-            created: false,
+            created: new_version,
         });
     }
 
-    let operations_dir = options.specs_dir.join("operations");
+    let operations_dir = version_dir.join("operations");
     let existing_by_name: BTreeMap<&str, &Parsed<OperationSpec>> =
         existing.iter().map(|p| (p.spec.name.as_str(), p)).collect();
     let mut replaced = Vec::new();
     for name in &selected {
         let node = apis.require(name)?.in_operation(name);
-        let imported = convert::operation(name, &node, &mut report.notes)?;
+        let imported = convert::operation(name, version_text, &node, &mut report.notes)?;
         let old = existing_by_name.get(name).map(|p| &p.spec);
         if let Some(old) = old {
             note_dropped(
@@ -336,6 +352,58 @@ fn note_dropped(
             ));
         }
     }
+}
+
+/// The service of a version not on disk yet: the metadata's facts, and
+/// endpoint rules read off its regional table (`ehpc.<region>.aliyuncs.com`
+/// gives `ehpc.{region}.aliyuncs.com`, and `ehpc-vpc.{region}...` inside a
+/// VPC, the platform's rule).
+fn first_service(
+    root: &Node<'_>,
+    version_dir: &std::path::Path,
+) -> Result<Parsed<ServiceSpec>, MetadataError> {
+    let endpoints = root.require("endpoints")?;
+    let mut rule: Option<String> = None;
+    for entry in endpoints.items()? {
+        let region = entry.require("regionId")?.str()?;
+        let host = entry.require("endpoint")?;
+        let text = host.str()?;
+        let Some((prefix, suffix)) = text.split_once(&format!(".{region}.")) else {
+            return Err(host.error(format!(
+                "endpoint `{text}` does not follow `<product>.<region>.<domain>`; write service.yaml by hand"
+            )));
+        };
+        let this = format!("{prefix}.{{region}}.{suffix}");
+        match &rule {
+            Some(rule) if *rule != this => {
+                return Err(host.error(format!(
+                    "endpoint `{text}` does not follow `{rule}` as the others do; write service.yaml by hand"
+                )))
+            }
+            _ => rule = Some(this),
+        }
+    }
+    let rule = rule.ok_or_else(|| endpoints.error("no endpoint listed"))?;
+    let vpc_rule = match rule.split_once('.') {
+        Some((product, rest)) => format!("{product}-vpc.{rest}"),
+        None => rule.clone(),
+    };
+    let spec = ServiceSpec {
+        product: String::new(),
+        version: String::new(),
+        style: String::new(),
+        crate_root: false,
+        endpoints: crate::spec::EndpointsSpec {
+            rule,
+            vpc_rule,
+            regional: Vec::new(),
+        },
+    };
+    Ok(Parsed {
+        file: version_dir.join("service.yaml"),
+        spec,
+        locations: Default::default(),
+    })
 }
 
 /// `service.yaml` with the metadata's product, version, style and regional

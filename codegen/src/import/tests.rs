@@ -5,7 +5,7 @@ use std::fs;
 
 const SERVICE: &str = "product: EHPC\nversion: \"2018-04-12\"\nstyle: RPC\nendpoints:\n  rule: \"ehpc.{region}.aliyuncs.com\"\n  vpc_rule: \"ehpc-vpc.{region}.aliyuncs.com\"\n";
 
-/// A scratch directory with `specs/service.yaml` and `specs/operations/`.
+/// A scratch directory with `specs/service.yaml` and `specs/2018-04-12/operations/`.
 struct Scratch {
     root: PathBuf,
 }
@@ -20,8 +20,8 @@ impl Scratch {
             std::process::id()
         ));
         let _ = fs::remove_dir_all(&root);
-        fs::create_dir_all(root.join("specs/operations")).unwrap();
-        fs::write(root.join("specs/service.yaml"), SERVICE).unwrap();
+        fs::create_dir_all(root.join("specs/2018-04-12/operations")).unwrap();
+        fs::write(root.join("specs/2018-04-12/service.yaml"), SERVICE).unwrap();
         Scratch { root }
     }
 
@@ -41,11 +41,15 @@ impl Scratch {
     }
 
     fn spec(&self, name: &str) -> String {
-        fs::read_to_string(self.root.join(format!("specs/operations/{name}.yaml"))).unwrap()
+        fs::read_to_string(
+            self.root
+                .join(format!("specs/2018-04-12/operations/{name}.yaml")),
+        )
+        .unwrap()
     }
 
     fn files(&self) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(self.root.join("specs/operations"))
+        let mut names: Vec<String> = fs::read_dir(self.root.join("specs/2018-04-12/operations"))
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
@@ -158,7 +162,7 @@ fn writes_facts_and_no_prose() {
         .map(|e| (e.status, e.code.as_str()))
         .collect();
     assert_eq!(codes, [(404, "ThingNotFound"), (503, "ServiceUnavailable")]);
-    let service = fs::read_to_string(scratch.root.join("specs/service.yaml")).unwrap();
+    let service = fs::read_to_string(scratch.root.join("specs/2018-04-12/service.yaml")).unwrap();
     let beijing = service.find("cn-beijing").unwrap();
     assert!(
         beijing < service.find("cn-shanghai").unwrap(),
@@ -201,7 +205,9 @@ fn keeps_hand_written_content_and_takes_new_facts() {
     });
     let hand_written = operation_yaml(&spec);
     fs::write(
-        scratch.root.join("specs/operations/ListThings.yaml"),
+        scratch
+            .root
+            .join("specs/2018-04-12/operations/ListThings.yaml"),
         &hand_written,
     )
     .unwrap();
@@ -263,7 +269,7 @@ fn assert_rejected(apis: serde_json::Value, expected: &str) {
     assert_eq!(error.to_string(), expected);
     assert!(scratch.files().is_empty());
     assert_eq!(
-        fs::read_to_string(scratch.root.join("specs/service.yaml")).unwrap(),
+        fs::read_to_string(scratch.root.join("specs/2018-04-12/service.yaml")).unwrap(),
         SERVICE
     );
 }
@@ -345,4 +351,71 @@ fn rejects_specs_the_generator_would_refuse() {
         "{text}"
     );
     assert!(scratch.files().is_empty());
+}
+
+#[test]
+fn a_new_version_gets_its_own_tree_with_placement_and_schemes() {
+    let scratch = Scratch::new("new-version");
+    let mut list = list_things();
+    list["methods"] = serde_json::json!(["post"]);
+    list["schemes"] = serde_json::json!(["https"]);
+    list["parameters"][0]["in"] = serde_json::json!("formData");
+    list["parameters"][1]["in"] = serde_json::json!("body");
+    let mut json = metadata(serde_json::json!({"ListThings": list}));
+    json["info"]["version"] = serde_json::json!("2024-07-30");
+    let path = scratch.metadata(&json);
+    let report = import(&scratch.options(path.clone())).unwrap();
+    let version_dir = scratch.root.join("specs/2024-07-30");
+    assert_eq!(
+        report.created,
+        [
+            version_dir.join("service.yaml"),
+            version_dir.join("operations/ListThings.yaml")
+        ]
+    );
+    assert_eq!(
+        scratch.files(),
+        Vec::<String>::new(),
+        "2018-04-12 untouched"
+    );
+    let service: ServiceSpec =
+        serde_yaml::from_str(&fs::read_to_string(version_dir.join("service.yaml")).unwrap())
+            .unwrap();
+    assert_eq!(service.version, "2024-07-30");
+    assert_eq!(service.endpoints.rule, "ehpc.{region}.aliyuncs.com");
+    assert_eq!(service.endpoints.vpc_rule, "ehpc-vpc.{region}.aliyuncs.com");
+    let text = fs::read_to_string(version_dir.join("operations/ListThings.yaml")).unwrap();
+    let spec: OperationSpec = serde_yaml::from_str(&text).unwrap();
+    assert_eq!(spec.methods, ["POST"]);
+    assert!(spec.https_only);
+    assert_eq!(
+        spec.reference.as_deref(),
+        Some("https://api.aliyun.com/document/EHPC/2024-07-30/ListThings")
+    );
+    let placements: Vec<Option<&str>> = spec
+        .parameters
+        .iter()
+        .map(|p| p.placement.as_deref())
+        .collect();
+    assert_eq!(placements, [Some("formData"), Some("body"), Some("query")]);
+
+    // A second run changes nothing; a hand edit survives it.
+    let edited = text.replace("summary: Lists things.", "summary: Lists the things.");
+    fs::write(version_dir.join("operations/ListThings.yaml"), &edited).unwrap();
+    let again = import(&scratch.options(path)).unwrap();
+    assert!(again.is_unchanged(), "{again:?}");
+    assert_eq!(
+        fs::read_to_string(version_dir.join("operations/ListThings.yaml")).unwrap(),
+        edited
+    );
+}
+
+#[test]
+fn a_version_that_is_not_a_date_is_refused() {
+    let scratch = Scratch::new("bad-version");
+    let mut json = metadata(serde_json::json!({"ListThings": list_things()}));
+    json["info"]["version"] = serde_json::json!("../../etc");
+    let error = import(&scratch.options(scratch.metadata(&json))).unwrap_err();
+    assert!(error.to_string().contains("info.version"), "{error}");
+    assert!(!scratch.root.join("etc").exists());
 }

@@ -77,6 +77,7 @@ impl<T> Checker<'_, T> {
         let start = self.diagnostics.len();
         let ty = self.shape(path, name, spec, place, types)?;
         let style = self.style(path, spec, &ty, place);
+        let placement = self.placement(path, spec, place);
         if place != Place::Response && spec.wrapper.is_some() {
             self.error(
                 &format!("{path}.wrapper"),
@@ -125,6 +126,7 @@ impl<T> Checker<'_, T> {
             ty,
             required: spec.required,
             style,
+            placement,
             description: spec.description.clone(),
             example,
             default,
@@ -164,6 +166,12 @@ impl<T> Checker<'_, T> {
                     self.error(
                         &format!("{items_path}.style"),
                         "`style` applies to parameters only",
+                    );
+                }
+                if items.placement.is_some() {
+                    self.error(
+                        &format!("{items_path}.in"),
+                        "`in` applies to top-level request parameters only",
                     );
                 }
                 let item_name = spec
@@ -245,6 +253,32 @@ impl<T> Checker<'_, T> {
             );
         }
         Some(ty)
+    }
+
+    /// `in`: where a top-level parameter travels.
+    fn placement(&mut self, path: &str, spec: &FieldSpec, place: Place) -> Placement {
+        let Some(placement) = spec.placement.as_deref() else {
+            return Placement::Query;
+        };
+        if place != Place::Parameter {
+            self.error(
+                &format!("{path}.in"),
+                "`in` applies to top-level request parameters only",
+            );
+            return Placement::Query;
+        }
+        match placement {
+            "query" => Placement::Query,
+            "formData" => Placement::Form,
+            "body" => Placement::Body,
+            other => {
+                self.error(
+                    &format!("{path}.in"),
+                    format!("unknown placement `{other}`: expected query, formData or body"),
+                );
+                Placement::Query
+            }
+        }
     }
 
     fn style(&mut self, path: &str, spec: &FieldSpec, ty: &Type, place: Place) -> Style {

@@ -13,6 +13,7 @@ use std::path::Path;
 mod fields;
 mod rules;
 
+pub use rules::is_api_version;
 use rules::*;
 
 /// Validates the service file and every operation file together.
@@ -46,10 +47,15 @@ pub fn validate(
         models.push(model);
     }
     if diagnostics.is_empty() {
+        let service = service_model.expect("a service with no diagnostics has a model");
         let mut operations: Vec<Operation> = models.into_iter().flatten().collect();
         operations.sort_by(|a, b| a.name.cmp(&b.name));
+        for operation in &mut operations {
+            operation.version = service.version.clone();
+            operation.module_path = format!("crate::{}", service.module);
+        }
         Ok(Api {
-            service: service_model.expect("a service with no diagnostics has a model"),
+            service,
             operations,
         })
     } else {
@@ -154,6 +160,9 @@ impl<'a, T> Checker<'a, T> {
         Some(Service {
             product: spec.product.clone(),
             version: spec.version.clone(),
+            module: naming::version_module(&spec.version),
+            feature: naming::version_feature(&spec.version),
+            crate_root: spec.crate_root,
             endpoint_rule: spec.endpoints.rule.clone(),
             vpc_rule: spec.endpoints.vpc_rule.clone(),
             regional,
@@ -272,7 +281,16 @@ impl<'a, T> Checker<'a, T> {
             snake: naming::snake(&spec.name),
             summary: spec.summary.trim().to_string(),
             description: spec.description.clone(),
+            method: if methods.contains(&HttpMethod::Post) {
+                HttpMethod::Post
+            } else {
+                HttpMethod::Get
+            },
             methods,
+            // Filled in once the service is known.
+            version: String::new(),
+            module_path: String::new(),
+            https_only: spec.https_only,
             ram_action: spec.ram.action.clone(),
             access_level: access_level?,
             idempotent: spec.idempotent,
@@ -369,4 +387,98 @@ impl<'a, T> Checker<'a, T> {
         }
         out
     }
+}
+
+/// Rules between versions of one product: one product, one version per
+/// directory, at most one version at the crate root, and the same host for
+/// a region (the client resolves its endpoint once for every version).
+pub fn across_versions(apis: &[(Parsed<ServiceSpec>, Api)]) -> Diagnostics {
+    let mut diagnostics = Diagnostics::default();
+    let mut error = |parsed: &Parsed<ServiceSpec>, path: &str, message: String| {
+        let mut diagnostic = Diagnostic::new(&parsed.file, path, message);
+        diagnostic.location = parsed.locations.find(path);
+        diagnostics.push(diagnostic);
+    };
+    let Some((first_parsed, first)) = apis.first() else {
+        return diagnostics;
+    };
+    let mut root: Option<&Path> = None;
+    for (parsed, api) in apis {
+        if api.service.product != first.service.product {
+            error(
+                parsed,
+                "product",
+                format!(
+                    "product `{}` differs from `{}` in {}",
+                    api.service.product,
+                    first.service.product,
+                    first_parsed.file.display()
+                ),
+            );
+        }
+        for (key, mine, theirs) in [
+            (
+                "endpoints.rule",
+                &api.service.endpoint_rule,
+                &first.service.endpoint_rule,
+            ),
+            (
+                "endpoints.vpc_rule",
+                &api.service.vpc_rule,
+                &first.service.vpc_rule,
+            ),
+        ] {
+            if mine != theirs {
+                error(
+                    parsed,
+                    key,
+                    format!(
+                        "`{mine}` differs from `{theirs}` in {}: the versions share one endpoint",
+                        first_parsed.file.display()
+                    ),
+                );
+            }
+        }
+        for (index, (region, host)) in api.service.regional.iter().enumerate() {
+            let other = apis.iter().find_map(|(other_parsed, other)| {
+                other
+                    .service
+                    .regional
+                    .iter()
+                    .find(|(r, h)| r == region && h != host)
+                    .map(|(_, h)| (other_parsed, h))
+            });
+            if let Some((other_parsed, other_host)) = other {
+                let position = parsed
+                    .spec
+                    .endpoints
+                    .regional
+                    .iter()
+                    .position(|e| &e.region == region)
+                    .unwrap_or(index);
+                error(
+                    parsed,
+                    &format!("endpoints.regional[{position}].endpoint"),
+                    format!(
+                        "region `{region}` is `{host}` here but `{other_host}` in {}",
+                        other_parsed.file.display()
+                    ),
+                );
+            }
+        }
+        if api.service.crate_root {
+            match root {
+                Some(first_root) => error(
+                    parsed,
+                    "crate_root",
+                    format!(
+                        "only one version may be at the crate root; {} already is",
+                        first_root.display()
+                    ),
+                ),
+                None => root = Some(&parsed.file),
+            }
+        }
+    }
+    diagnostics
 }

@@ -146,7 +146,7 @@ pub(super) fn is_ram_action(action: &str) -> bool {
     }
 }
 
-pub(super) fn is_api_version(version: &str) -> bool {
+pub fn is_api_version(version: &str) -> bool {
     let bytes = version.as_bytes();
     bytes.len() == 10
         && bytes.iter().enumerate().all(|(i, b)| match i {

@@ -12,6 +12,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod builder;
+#[cfg(feature = "serde-requests")]
+mod call_json;
+mod placement;
 mod send;
 
 pub use builder::ClientBuilder;

@@ -5,8 +5,7 @@ use super::Client;
 use crate::config::CallOptions;
 use crate::credentials::{Credentials, ProvideCredentials};
 use crate::error::{ResponseError, ServiceError, TransportError};
-use crate::generated::service::API_VERSION;
-use crate::operation_support::{Method, OperationInfo, Params};
+use crate::operation_support::{OperationInfo, Params};
 use crate::retry::{self, RetryKind};
 use crate::signing;
 use std::sync::Arc;
@@ -233,25 +232,10 @@ impl Client {
                 (&provided, &provided_signing)
             }
         };
-        let request = match info.method {
-            Method::Get => {
-                let base = &inner.base_url;
-                let mut url = String::with_capacity(base.len() + 1 + URL_QUERY_ESTIMATE);
-                url.push_str(base);
-                url.push('?');
-                self.sign_into(&mut url, info, params, signing);
-                inner.http.get(url)
-            }
-            Method::Post => {
-                let mut body = String::with_capacity(URL_QUERY_ESTIMATE);
-                self.sign_into(&mut body, info, params, signing);
-                inner
-                    .http
-                    .post(&inner.base_url)
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .body(body)
-            }
-        };
+        let mut signed = String::with_capacity(URL_QUERY_ESTIMATE);
+        self.sign_into(&mut signed, info, params, signing);
+        let request =
+            super::placement::request(&inner.http, &inner.base_url, info.method, signed, params);
         let transport = |e| RawError::Transport(TransportError::from_reqwest(info.action, e));
         let response = request.send().await.map_err(transport)?;
         let status = response.status().as_u16();
@@ -270,8 +254,9 @@ impl Client {
         result
     }
 
-    /// Appends the signed query (common parameters, a fresh nonce and
-    /// timestamp, the operation's parameters) to `out`.
+    /// Appends the signed query (common parameters, the operation's
+    /// version, a fresh nonce and timestamp, the operation's query and form
+    /// parameters) to `out`.
     fn sign_into(
         &self,
         out: &mut String,
@@ -292,12 +277,14 @@ impl Client {
             ("Action", info.action),
             ("SignatureNonce", nonce.as_str()),
             ("Timestamp", timestamp.as_str()),
+            ("Version", info.version),
         ];
+        let form = params.form_params().into_iter().flat_map(Params::iter);
         signing.key.sign_with_fixed_into(
             out,
             info.method.as_str(),
             fixed,
-            changing.into_iter().chain(params.iter()),
+            changing.into_iter().chain(params.iter()).chain(form),
         );
     }
 }
@@ -308,7 +295,8 @@ const URL_QUERY_ESTIMATE: usize = 512;
 
 /// What signing needs from one set of credentials, prepared once: the
 /// secret's HMAC key and the common parameters that do not change between
-/// requests, already encoded.
+/// requests, already encoded (`Version` is the operation's, so it is not
+/// one of them).
 pub(super) struct PreparedSigning {
     key: signing::SigningKey,
     /// With the client's `RegionId`, if it has a region.
@@ -325,7 +313,6 @@ impl PreparedSigning {
                 ("Format", "JSON"),
                 ("SignatureMethod", "HMAC-SHA1"),
                 ("SignatureVersion", "1.0"),
-                ("Version", API_VERSION),
             ];
             params.extend(region.map(|region| ("RegionId", region)));
             params.extend(

@@ -7,6 +7,12 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// One API version's spec files compiled into the emulator.
+pub(crate) struct EmbeddedVersion {
+    pub(crate) service: EmbeddedSpec,
+    pub(crate) operations: &'static [EmbeddedSpec],
+}
+
 /// A spec file compiled into the emulator.
 pub(crate) struct EmbeddedSpec {
     pub(crate) path: &'static str,
@@ -14,80 +20,88 @@ pub(crate) struct EmbeddedSpec {
 }
 
 mod embedded {
-    use super::EmbeddedSpec;
+    use super::{EmbeddedSpec, EmbeddedVersion};
     include!(concat!(env!("OUT_DIR"), "/embedded_specs.rs"));
 }
 
-/// The validated specs: the service's version and every operation, by
-/// action name.
+/// The validated specs: every API version served, each with its
+/// operations by action name.
 #[derive(Debug, Clone)]
 pub struct Catalog {
     product: String,
-    version: String,
-    operations: BTreeMap<String, Operation>,
+    /// By version, then by action.
+    versions: BTreeMap<String, BTreeMap<String, Operation>>,
 }
 
 impl Catalog {
     /// The specs compiled into the emulator (the workspace's `specs/` at
-    /// build time).
+    /// build time, every version).
     pub fn embedded() -> Result<Catalog, SpecError> {
-        Catalog::from_texts(
-            "the embedded specs",
-            (embedded::SERVICE.path, embedded::SERVICE.text),
-            embedded::OPERATIONS
-                .iter()
-                .map(|spec| (spec.path, spec.text)),
-        )
+        let origin = "the embedded specs";
+        let mut diagnostics = Diagnostics::default();
+        let mut apis = Vec::new();
+        for version in embedded::VERSIONS {
+            match parse_version(
+                (version.service.path, version.service.text),
+                version.operations.iter().map(|spec| (spec.path, spec.text)),
+            ) {
+                Ok(api) => apis.push(api),
+                Err(found) => diagnostics.0.extend(found.0),
+            }
+        }
+        if !diagnostics.is_empty() {
+            return Err(SpecError::new(origin, diagnostics));
+        }
+        Ok(Catalog::from_apis(apis))
     }
 
-    /// Specs given as `(path, text)`: the service file and operation files.
+    /// Specs of one version given as `(path, text)`: the service file and
+    /// operation files.
+    #[cfg(test)]
     pub(crate) fn from_texts<'a>(
         origin: &str,
         service: (&str, &str),
         operations: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Catalog, SpecError> {
-        let mut diagnostics = Diagnostics::default();
-        let service = codegen::parse::parse_service(Path::new(service.0), service.1)
-            .map_err(|d| diagnostics.push(d))
-            .ok();
-        let mut parsed = Vec::new();
-        for (path, text) in operations {
-            match codegen::parse::parse_operation(Path::new(path), text) {
-                Ok(operation) => parsed.push(operation),
-                Err(diagnostic) => diagnostics.push(diagnostic),
-            }
-        }
-        match service {
-            Some(service) if diagnostics.is_empty() => {
-                let api = codegen::validate::validate(&service, &parsed)
-                    .map_err(|d| SpecError::new(origin, d))?;
-                Ok(Catalog::from_api(api))
-            }
-            _ => Err(SpecError::new(origin, diagnostics)),
-        }
+        parse_version(service, operations)
+            .map(|api| Catalog::from_apis(vec![api]))
+            .map_err(|d| SpecError::new(origin, d))
     }
 
-    /// The specs of a directory laid out like `specs/` (`service.yaml` and
-    /// `operations/*.yaml`), read now.
+    /// The specs of a directory, read now: laid out like `specs/` (one
+    /// `<version>/` directory each with `service.yaml` and
+    /// `operations/*.yaml`), or one version's directory alone.
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<Catalog, SpecError> {
         let dir = dir.as_ref();
         let origin = dir.display().to_string();
-        let (service, operations) = codegen::load(dir).map_err(|d| SpecError::new(&origin, d))?;
-        let api = codegen::validate::validate(&service, &operations)
-            .map_err(|d| SpecError::new(&origin, d))?;
-        Ok(Catalog::from_api(api))
+        if dir.join("service.yaml").is_file() {
+            let (service, operations) =
+                codegen::load(dir).map_err(|d| SpecError::new(&origin, d))?;
+            let api = codegen::validate::validate(&service, &operations)
+                .map_err(|d| SpecError::new(&origin, d))?;
+            return Ok(Catalog::from_apis(vec![api]));
+        }
+        let apis = codegen::validate_all(dir).map_err(|d| SpecError::new(&origin, d))?;
+        Ok(Catalog::from_apis(apis))
     }
 
-    fn from_api(api: Api) -> Catalog {
-        Catalog {
-            product: api.service.product,
-            version: api.service.version,
-            operations: api
-                .operations
-                .into_iter()
-                .map(|operation| (operation.name.clone(), operation))
-                .collect(),
-        }
+    fn from_apis(apis: Vec<Api>) -> Catalog {
+        let product = apis
+            .first()
+            .map(|api| api.service.product.clone())
+            .unwrap_or_default();
+        let versions = apis
+            .into_iter()
+            .map(|api| {
+                let operations = api
+                    .operations
+                    .into_iter()
+                    .map(|operation| (operation.name.clone(), operation))
+                    .collect();
+                (api.service.version, operations)
+            })
+            .collect();
+        Catalog { product, versions }
     }
 
     /// The product code, e.g. `EHPC`.
@@ -95,19 +109,62 @@ impl Catalog {
         &self.product
     }
 
-    /// The API version requests must carry, e.g. `2018-04-12`.
-    pub fn version(&self) -> &str {
-        &self.version
+    /// The API versions served, sorted (`2018-04-12`, `2024-07-30`).
+    pub fn versions(&self) -> impl Iterator<Item = &str> {
+        self.versions.keys().map(String::as_str)
     }
 
-    /// Every served action, sorted.
+    /// Every served action of every version, sorted, each once.
     pub fn operation_names(&self) -> impl Iterator<Item = &str> {
-        self.operations.keys().map(String::as_str)
+        let names: std::collections::BTreeSet<&str> = self
+            .versions
+            .values()
+            .flat_map(|operations| operations.keys().map(String::as_str))
+            .collect();
+        names.into_iter()
     }
 
-    /// The validated spec of one action.
+    /// The actions of one version, sorted.
+    pub fn operation_names_in<'a>(&'a self, version: &str) -> impl Iterator<Item = &'a str> {
+        self.versions
+            .get(version)
+            .into_iter()
+            .flat_map(|operations| operations.keys().map(String::as_str))
+    }
+
+    /// The validated spec of one action in the oldest version that has it;
+    /// [`operation_in`](Self::operation_in) picks the version.
     pub fn operation(&self, action: &str) -> Option<&Operation> {
-        self.operations.get(action)
+        self.versions
+            .values()
+            .find_map(|operations| operations.get(action))
+    }
+
+    /// The validated spec of one action of one version.
+    pub fn operation_in(&self, version: &str, action: &str) -> Option<&Operation> {
+        self.versions.get(version)?.get(action)
+    }
+}
+
+/// One version's spec texts, parsed and validated.
+fn parse_version<'a>(
+    service: (&str, &str),
+    operations: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<Api, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let service = codegen::parse::parse_service(Path::new(service.0), service.1)
+        .map_err(|d| diagnostics.push(d))
+        .ok();
+    let mut parsed = Vec::new();
+    for (path, text) in operations {
+        match codegen::parse::parse_operation(Path::new(path), text) {
+            Ok(operation) => parsed.push(operation),
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    match service {
+        Some(service) if diagnostics.is_empty() => codegen::validate::validate(&service, &parsed),
+        _ => Err(diagnostics),
     }
 }
 
@@ -115,7 +172,8 @@ impl Catalog {
 /// operations.
 #[cfg(test)]
 pub(crate) fn embedded_service() -> (&'static str, &'static str) {
-    (embedded::SERVICE.path, embedded::SERVICE.text)
+    let first = &embedded::VERSIONS[0].service;
+    (first.path, first.text)
 }
 
 /// The object type `name` of an operation, request or response side.

@@ -63,7 +63,7 @@ pub(crate) async fn handle(
         return reject(rejection);
     }
     let example = body::success(operation, request_id);
-    if !state.limits.stateful || state.catalog.version() != stateful::VERSION {
+    if !state.limits.stateful || request.param("Version") != Some(stateful::VERSION) {
         return Outcome::success(request_id, &example);
     }
     // Temporary keys reach the resources of the account they act for.
@@ -99,25 +99,34 @@ pub(crate) fn admit<'a>(
     let action = rpc::required(request, "Action")?;
     let version = rpc::required(request, "Version")?;
     let catalog = &state.catalog;
-    if version != catalog.version() {
+    let served = || catalog.versions().collect::<Vec<_>>().join(", ");
+    if catalog.versions().all(|v| v != version) {
         return Err(Rejection::new(
             400,
             "InvalidVersion",
             format!(
-                "The Version `{version}` is not served for {}; use {}.",
+                "The Version `{version}` is not served for {}; use one of {}.",
                 catalog.product(),
-                catalog.version()
+                served()
             ),
         ));
     }
-    let operation = catalog.operation(action).ok_or_else(|| {
+    let operation = catalog.operation_in(version, action).ok_or_else(|| {
+        let elsewhere: Vec<&str> = catalog
+            .versions()
+            .filter(|v| catalog.operation_in(v, action).is_some())
+            .collect();
+        let hint = if elsewhere.is_empty() {
+            String::new()
+        } else {
+            format!(" It exists in {}.", elsewhere.join(", "))
+        };
         Rejection::new(
             404,
             "InvalidAction.NotFound",
             format!(
-                "The action `{action}` does not exist in {} {}.",
+                "The action `{action}` does not exist in {} {version}.{hint}",
                 catalog.product(),
-                catalog.version()
             ),
         )
     })?;

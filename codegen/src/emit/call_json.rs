@@ -1,0 +1,86 @@
+//! Generic calls by version and action name (`Client::call_json`, feature
+//! `serde-requests`): one dispatch table per version and one over the
+//! versions compiled in.
+
+use crate::model::Api;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// `<version>/call_json.rs`: the version's actions and their dispatch.
+pub fn version(api: &Api) -> TokenStream {
+    let actions = api.operations.iter().map(|op| &op.name);
+    let arms = api.operations.iter().map(|op| {
+        let action = &op.name;
+        let module = format_ident!("{}", op.snake);
+        let request = format_ident!("{}Request", op.name);
+        quote! {
+            #action => crate::operation_support::call_json::<super::operation::#module::#request>(client, params).await,
+        }
+    });
+    quote! {
+        //! Calls of this version by action name, for `Client::call_json`.
+
+        /// Every action of this version, sorted.
+        pub(crate) const ACTIONS: &[&str] = &[#(#actions),*];
+
+        /// `params` (wire names) as `action`'s request, checked and sent;
+        /// `None` for an action this version does not have.
+        pub(crate) async fn call(
+            client: &crate::Client,
+            action: &str,
+            params: serde_json::Value,
+        ) -> Option<Result<serde_json::Value, crate::Error<crate::ServiceError>>> {
+            Some(match action {
+                #(#arms)*
+                _ => return None,
+            })
+        }
+    }
+}
+
+/// `call_json.rs`: the versions compiled in, each under its feature.
+pub fn root(apis: &[Api]) -> TokenStream {
+    let entries = apis.iter().map(|api| {
+        let version = &api.service.version;
+        let feature = &api.service.feature;
+        let module = format_ident!("{}", api.service.module);
+        quote! {
+            #[cfg(feature = #feature)]
+            (#version, crate::#module::call_json::ACTIONS),
+        }
+    });
+    let arms = apis.iter().map(|api| {
+        let version = &api.service.version;
+        let feature = &api.service.feature;
+        let module = format_ident!("{}", api.service.module);
+        quote! {
+            #[cfg(feature = #feature)]
+            #version => crate::#module::call_json::call(client, action, params).await,
+        }
+    });
+    quote! {
+        //! `Client::call_json`: a call by version and action name.
+
+        /// The API versions compiled in, with their actions.
+        pub(crate) const VERSIONS: &[(&str, &[&str])] = &[#(#entries)*];
+
+        /// Dispatches to the version's table; an unknown version or action
+        /// is an invalid request naming what exists.
+        pub(crate) async fn call(
+            client: &crate::Client,
+            version: &str,
+            action: &str,
+            params: serde_json::Value,
+        ) -> Result<serde_json::Value, crate::Error<crate::ServiceError>> {
+            let answer = match version {
+                #(#arms)*
+                _ => None,
+            };
+            answer.unwrap_or_else(|| {
+                Err(crate::Error::InvalidRequest(
+                    crate::operation_support::unknown_call(VERSIONS, version, action),
+                ))
+            })
+        }
+    }
+}
