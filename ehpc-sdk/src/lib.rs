@@ -1,10 +1,37 @@
 //! Async Rust SDK for Alibaba Cloud E-HPC (Elastic High Performance
-//! Computing), API version 2018-04-12.
+//! Computing), API versions 2018-04-12 (E-HPC 1.0 clusters) and 2024-07-30
+//! (E-HPC 2.0 clusters).
+//!
+//! One [`Client`] holds the configuration, connection pool, credentials and
+//! retry policy for both versions; each version is a module
+//! (`ehpc_sdk::v2018_04_12`, `ehpc_sdk::v2024_07_30`, each under the Cargo
+//! feature of the same name, `v2018-04-12` and `v2024-07-30`, both default)
+//! with its operations, and a cheap per-version handle from the client:
 //!
 //! ```no_run
+//! # #[cfg(feature = "v2024-07-30")]
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use ehpc_sdk::{Client, Credentials};
 //!
+//! let client = Client::builder()
+//!     .region("cn-hangzhou")
+//!     .credentials(Credentials::new("<access key id>", "<access key secret>"))
+//!     .build()?;
+//! let clusters = client.v2024_07_30().list_clusters().send().await?;
+//! println!("{} clusters", clusters.clusters.len());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! A request of one version always carries that version's `Version`. The
+//! 2018-04-12 operations are also reachable from the crate root, as they
+//! were before the crate spoke two versions:
+//!
+//! ```no_run
+//! # #[cfg(feature = "v2018-04-12")]
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use ehpc_sdk::{Client, Credentials};
+//!
 //! let client = Client::builder()
 //!     .region("cn-hangzhou")
 //!     .credentials(Credentials::new("<access key id>", "<access key secret>"))
@@ -21,17 +48,20 @@
 //! # }
 //! ```
 //!
-//! Operations live in [`operation`], one module each with the request and
-//! its builder, the response, the error enum and the call. The runtime
-//! around them (signing, credentials, endpoints, errors) is hand-written;
-//! everything under `operation` is generated from `specs/`.
+//! Operations live in each version's `operation` module, one module each
+//! with the request and its builder, the response, the error enum and the
+//! call. The runtime around them (signing, credentials, endpoints, errors)
+//! is hand-written and shared; everything under the version modules is
+//! generated from `specs/<version>/`.
 //!
 //! With the `serde-requests` feature (off by default), every request type
 //! and the parameter types inside it implement `serde::Deserialize` and
 //! `serde::Serialize` using the parameters' wire names (`ClusterId`, …):
 //! a request can be read from JSON, where a missing required parameter or
 //! an unknown name is an error and absent optional ones are unset.
-//! Deserializing does not check limits (bounds, item counts, enums).
+//! Deserializing does not check limits (bounds, item counts, enums);
+//! `Client::call_json` (same feature) calls an operation by version and
+//! action name with such JSON, checked as the builders check.
 
 mod client;
 mod config;

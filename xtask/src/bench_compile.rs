@@ -35,14 +35,19 @@ struct Sample {
 }
 
 pub fn run(root: &Path, args: &[&str]) -> ExitCode {
-    let runs = match args {
-        [] => 5,
-        ["--runs", n] => match n.parse::<usize>() {
-            Ok(n) if n > 0 => n,
-            _ => return usage_error(&format!("--runs takes a positive number, not `{n}`")),
-        },
-        _ => return usage_error("unknown arguments"),
-    };
+    let mut runs = 5;
+    let mut profiles = vec![false, true];
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match *arg {
+            "--runs" => match args.next().map(|n| n.parse::<usize>()) {
+                Some(Ok(n)) if n > 0 => runs = n,
+                _ => return usage_error("--runs takes a positive number"),
+            },
+            "--debug-only" => profiles = vec![false],
+            other => return usage_error(&format!("unknown argument `{other}`")),
+        }
+    }
     if let Err(message) = check_gnu_time() {
         eprintln!("error: {message}");
         return ExitCode::FAILURE;
@@ -54,7 +59,7 @@ pub fn run(root: &Path, args: &[&str]) -> ExitCode {
     );
     println!("|---|---|---|---|---|");
     for (label, features) in FEATURE_SETS {
-        for release in [false, true] {
+        for &release in &profiles {
             match profile(root, features, release, runs) {
                 Ok(samples) => print_row(label, if release { "release" } else { "debug" }, samples),
                 Err(message) => {
@@ -69,7 +74,7 @@ pub fn run(root: &Path, args: &[&str]) -> ExitCode {
 }
 
 fn usage_error(message: &str) -> ExitCode {
-    eprintln!("error: {message}\nusage: cargo xtask bench-compile [--runs N]");
+    eprintln!("error: {message}\nusage: cargo xtask bench-compile [--runs N] [--debug-only]");
     ExitCode::from(2)
 }
 

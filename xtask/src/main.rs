@@ -15,7 +15,7 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]
                     write specs/<version>/ from Alibaba Cloud's OpenAPI
                     metadata (the version is the metadata's info.version);
                     --check changes nothing and fails if specs would change
-  bench-compile [--runs N]
+  bench-compile [--runs N] [--debug-only]
                     time `cargo build -p ehpc-sdk` with dependencies built,
                     debug and release, both API versions and each alone
                     (needs GNU time at /usr/bin/time)";

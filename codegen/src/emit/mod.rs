@@ -157,10 +157,14 @@ fn endpoints(apis: &[Api]) -> TokenStream {
 fn version_module(api: &Api) -> TokenStream {
     let s = &api.service;
     let doc = format!(
-        "API version {} of {}.\n\nGet the [`Client`] handle of this version from the shared \
-         [`crate::Client`] with [`crate::Client::{}`]; each operation is a method on it and a \
-         module of [`operation`]. Every request of this module is sent with `Version={}`.",
-        s.version, s.product, s.module, s.version
+        "API version {} of {}.\n\nGet the [`Client`](crate::{m}::Client) handle of this version \
+         from the shared [`crate::Client`] with [`crate::Client::{m}`]; each operation is a \
+         method on it and a module of [`operation`](crate::{m}::operation). Every request of \
+         this module is sent with `Version={}`.",
+        s.version,
+        s.product,
+        s.version,
+        m = s.module
     );
     let doc = doc.lines().map(|line| {
         let line = if line.is_empty() {

@@ -181,18 +181,12 @@ fn methods(node: &Node<'_>) -> Result<Vec<String>, MetadataError> {
 
 /// `operationType` to the RAM access level: `read` is read, `write` and
 /// `readAndWrite` are write (the call may change state, so it is never
-/// treated as safe to repeat). When it is missing, `systemTags.operationType`
-/// `get` means read and anything else write.
+/// treated as safe to repeat). A `read` whose `systemTags.operationType`
+/// says the call creates, updates or deletes (`StopServerlessJobs`,
+/// `SyncUsers`) is write: the two facts disagree and the safe reading wins.
+/// When `operationType` is missing, `systemTags.operationType` `get` or
+/// `list` means read and anything else write.
 fn access_level(api: &Node<'_>) -> Result<&'static str, MetadataError> {
-    if let Some(node) = api.get("operationType")? {
-        return match node.str()? {
-            "read" => Ok("read"),
-            "write" | "readAndWrite" => Ok("write"),
-            other => Err(node.error(format!(
-                "unknown operationType `{other}`: expected read, write or readAndWrite"
-            ))),
-        };
-    }
     let tag = match api.get("systemTags")? {
         Some(tags) => match tags.get("operationType")? {
             Some(node) => Some(node.str()?),
@@ -200,7 +194,21 @@ fn access_level(api: &Node<'_>) -> Result<&'static str, MetadataError> {
         },
         None => None,
     };
-    Ok(if tag == Some("get") { "read" } else { "write" })
+    let tag_reads = matches!(tag, None | Some("get" | "list"));
+    if let Some(node) = api.get("operationType")? {
+        return match node.str()? {
+            "read" if tag_reads => Ok("read"),
+            "read" | "write" | "readAndWrite" => Ok("write"),
+            other => Err(node.error(format!(
+                "unknown operationType `{other}`: expected read, write or readAndWrite"
+            ))),
+        };
+    }
+    Ok(if tag.is_some() && tag_reads {
+        "read"
+    } else {
+        "write"
+    })
 }
 
 fn parameter(node: &Node<'_>, notes: &mut Vec<String>) -> Result<FieldSpec, MetadataError> {

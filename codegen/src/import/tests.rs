@@ -419,3 +419,24 @@ fn a_version_that_is_not_a_date_is_refused() {
     assert!(error.to_string().contains("info.version"), "{error}");
     assert!(!scratch.root.join("etc").exists());
 }
+
+#[test]
+fn a_read_that_deletes_or_updates_is_imported_as_write() {
+    let scratch = Scratch::new("read-that-writes");
+    let mut stop = list_things();
+    stop["systemTags"] = serde_json::json!({"operationType": "delete"});
+    let mut get = list_things();
+    get["systemTags"] = serde_json::json!({"operationType": "get"});
+    let path = scratch.metadata(&metadata(
+        serde_json::json!({"StopThings": stop, "GetThings": get}),
+    ));
+    import(&scratch.options(path)).unwrap();
+    let level = |name: &str| {
+        serde_yaml::from_str::<OperationSpec>(&scratch.spec(name))
+            .unwrap()
+            .ram
+            .access_level
+    };
+    assert_eq!(level("StopThings"), "write");
+    assert_eq!(level("GetThings"), "read");
+}

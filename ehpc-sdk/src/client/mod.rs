@@ -28,8 +28,10 @@ pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// An E-HPC client. Build it once with [`Client::builder`] and clone it
 /// freely: clones share one connection pool and configuration.
 ///
-/// Each operation has a method returning a call to fill in and send, e.g.
-/// [`Client::stop_visual_service`].
+/// Each API version's operations are methods of its handle, e.g.
+/// `client.v2024_07_30().list_clusters()` (and, for 2018-04-12, of the
+/// client itself: `client.stop_visual_service()`), returning a call to fill
+/// in and send.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,

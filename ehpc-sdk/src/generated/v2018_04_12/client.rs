@@ -3551,7 +3551,7 @@ impl Client {
     }
     /// Stops serverless jobs.
     ///
-    /// Action `StopServerlessJobs` of API version 2018-04-12, sent as POST. RAM action `ehpc:StopServerlessJobs`, access level read.
+    /// Action `StopServerlessJobs` of API version 2018-04-12, sent as POST. RAM action `ehpc:StopServerlessJobs`, access level write.
     ///
     /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/StopServerlessJobs>
     ///
@@ -3751,7 +3751,7 @@ impl Client {
     }
     /// Syncs users.
     ///
-    /// Action `SyncUsers` of API version 2018-04-12, sent as GET. RAM action `ehpc:SyncUsers`, access level read.
+    /// Action `SyncUsers` of API version 2018-04-12, sent as GET. RAM action `ehpc:SyncUsers`, access level write.
     ///
     /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/SyncUsers>
     ///

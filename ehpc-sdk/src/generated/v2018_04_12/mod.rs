@@ -3,7 +3,7 @@
 
 //! API version 2018-04-12 of EHPC.
 //!
-//! Get the [`Client`] handle of this version from the shared [`crate::Client`] with [`crate::Client::v2018_04_12`]; each operation is a method on it and a module of [`operation`]. Every request of this module is sent with `Version=2018-04-12`.
+//! Get the [`Client`](crate::v2018_04_12::Client) handle of this version from the shared [`crate::Client`] with [`crate::Client::v2018_04_12`]; each operation is a method on it and a module of [`operation`](crate::v2018_04_12::operation). Every request of this module is sent with `Version=2018-04-12`.
 pub mod operation;
 pub mod service;
 mod client;

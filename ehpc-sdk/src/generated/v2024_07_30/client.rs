@@ -249,7 +249,7 @@ impl Client {
     }
     /// Deletes nodes.
     ///
-    /// Action `DeleteNodes` of API version 2024-07-30, sent as POST. RAM action `ehpc:DeleteNodes`, access level read.
+    /// Action `DeleteNodes` of API version 2024-07-30, sent as POST. RAM action `ehpc:DeleteNodes`, access level write.
     ///
     /// The service accepts this operation over HTTPS only.
     ///
@@ -933,7 +933,7 @@ impl Client {
     }
     /// Uninstalls softwares.
     ///
-    /// Action `UninstallSoftwares` of API version 2024-07-30, sent as GET. RAM action `ehpc:UninstallSoftwares`, access level read.
+    /// Action `UninstallSoftwares` of API version 2024-07-30, sent as GET. RAM action `ehpc:UninstallSoftwares`, access level write.
     ///
     /// Official reference: <https://api.aliyun.com/document/EHPC/2024-07-30/UninstallSoftwares>
     ///
@@ -983,7 +983,7 @@ impl Client {
     }
     /// Updates nodes.
     ///
-    /// Action `UpdateNodes` of API version 2024-07-30, sent as POST. RAM action `ehpc:UpdateNodes`, access level read.
+    /// Action `UpdateNodes` of API version 2024-07-30, sent as POST. RAM action `ehpc:UpdateNodes`, access level write.
     ///
     /// The service accepts this operation over HTTPS only.
     ///

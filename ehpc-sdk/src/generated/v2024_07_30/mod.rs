@@ -3,7 +3,7 @@
 
 //! API version 2024-07-30 of EHPC.
 //!
-//! Get the [`Client`] handle of this version from the shared [`crate::Client`] with [`crate::Client::v2024_07_30`]; each operation is a method on it and a module of [`operation`]. Every request of this module is sent with `Version=2024-07-30`.
+//! Get the [`Client`](crate::v2024_07_30::Client) handle of this version from the shared [`crate::Client`] with [`crate::Client::v2024_07_30`]; each operation is a method on it and a module of [`operation`](crate::v2024_07_30::operation). Every request of this module is sent with `Version=2024-07-30`.
 pub mod operation;
 pub mod service;
 mod client;

@@ -3,7 +3,7 @@
 
 //! Stops serverless jobs.
 //!
-//! Action `StopServerlessJobs` of API version 2018-04-12, sent as POST. RAM action `ehpc:StopServerlessJobs`, access level read.
+//! Action `StopServerlessJobs` of API version 2018-04-12, sent as POST. RAM action `ehpc:StopServerlessJobs`, access level write.
 //!
 //! Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/StopServerlessJobs>
 //!
@@ -125,7 +125,7 @@ impl crate::operation_support::Operation for StopServerlessJobsRequest {
         action: "StopServerlessJobs",
         version: "2018-04-12",
         method: crate::operation_support::Method::Post,
-        read_only: true,
+        read_only: false,
         idempotent: false,
         retryable_codes: &[],
     };
@@ -141,7 +141,7 @@ impl crate::operation_support::Operation for StopServerlessJobsRequest {
 }
 /// Stops serverless jobs.
 ///
-/// Action `StopServerlessJobs` of API version 2018-04-12, sent as POST. RAM action `ehpc:StopServerlessJobs`, access level read.
+/// Action `StopServerlessJobs` of API version 2018-04-12, sent as POST. RAM action `ehpc:StopServerlessJobs`, access level write.
 ///
 /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/StopServerlessJobs>
 ///

@@ -3,7 +3,7 @@
 
 //! Syncs users.
 //!
-//! Action `SyncUsers` of API version 2018-04-12, sent as GET. RAM action `ehpc:SyncUsers`, access level read.
+//! Action `SyncUsers` of API version 2018-04-12, sent as GET. RAM action `ehpc:SyncUsers`, access level write.
 //!
 //! Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/SyncUsers>
 //!
@@ -111,7 +111,7 @@ impl crate::operation_support::Operation for SyncUsersRequest {
         action: "SyncUsers",
         version: "2018-04-12",
         method: crate::operation_support::Method::Get,
-        read_only: true,
+        read_only: false,
         idempotent: false,
         retryable_codes: &[],
     };
@@ -124,7 +124,7 @@ impl crate::operation_support::Operation for SyncUsersRequest {
 }
 /// Syncs users.
 ///
-/// Action `SyncUsers` of API version 2018-04-12, sent as GET. RAM action `ehpc:SyncUsers`, access level read.
+/// Action `SyncUsers` of API version 2018-04-12, sent as GET. RAM action `ehpc:SyncUsers`, access level write.
 ///
 /// Official reference: <https://api.aliyun.com/document/EHPC/2018-04-12/SyncUsers>
 ///

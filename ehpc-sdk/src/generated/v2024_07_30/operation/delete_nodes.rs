@@ -3,7 +3,7 @@
 
 //! Deletes nodes.
 //!
-//! Action `DeleteNodes` of API version 2024-07-30, sent as POST. RAM action `ehpc:DeleteNodes`, access level read.
+//! Action `DeleteNodes` of API version 2024-07-30, sent as POST. RAM action `ehpc:DeleteNodes`, access level write.
 //!
 //! The service accepts this operation over HTTPS only.
 //!
@@ -97,7 +97,7 @@ impl crate::operation_support::Operation for DeleteNodesRequest {
         action: "DeleteNodes",
         version: "2024-07-30",
         method: crate::operation_support::Method::Post,
-        read_only: true,
+        read_only: false,
         idempotent: false,
         retryable_codes: &[],
     };
@@ -118,7 +118,7 @@ impl crate::operation_support::Operation for DeleteNodesRequest {
 }
 /// Deletes nodes.
 ///
-/// Action `DeleteNodes` of API version 2024-07-30, sent as POST. RAM action `ehpc:DeleteNodes`, access level read.
+/// Action `DeleteNodes` of API version 2024-07-30, sent as POST. RAM action `ehpc:DeleteNodes`, access level write.
 ///
 /// The service accepts this operation over HTTPS only.
 ///

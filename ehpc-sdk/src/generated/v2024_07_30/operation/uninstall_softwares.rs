@@ -3,7 +3,7 @@
 
 //! Uninstalls softwares.
 //!
-//! Action `UninstallSoftwares` of API version 2024-07-30, sent as GET. RAM action `ehpc:UninstallSoftwares`, access level read.
+//! Action `UninstallSoftwares` of API version 2024-07-30, sent as GET. RAM action `ehpc:UninstallSoftwares`, access level write.
 //!
 //! Official reference: <https://api.aliyun.com/document/EHPC/2024-07-30/UninstallSoftwares>
 //!
@@ -100,7 +100,7 @@ impl crate::operation_support::Operation for UninstallSoftwaresRequest {
         action: "UninstallSoftwares",
         version: "2024-07-30",
         method: crate::operation_support::Method::Get,
-        read_only: true,
+        read_only: false,
         idempotent: false,
         retryable_codes: &[],
     };
@@ -156,7 +156,7 @@ impl AdditionalPackagesItem {
 }
 /// Uninstalls softwares.
 ///
-/// Action `UninstallSoftwares` of API version 2024-07-30, sent as GET. RAM action `ehpc:UninstallSoftwares`, access level read.
+/// Action `UninstallSoftwares` of API version 2024-07-30, sent as GET. RAM action `ehpc:UninstallSoftwares`, access level write.
 ///
 /// Official reference: <https://api.aliyun.com/document/EHPC/2024-07-30/UninstallSoftwares>
 ///

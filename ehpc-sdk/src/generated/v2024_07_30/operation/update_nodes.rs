@@ -3,7 +3,7 @@
 
 //! Updates nodes.
 //!
-//! Action `UpdateNodes` of API version 2024-07-30, sent as POST. RAM action `ehpc:UpdateNodes`, access level read.
+//! Action `UpdateNodes` of API version 2024-07-30, sent as POST. RAM action `ehpc:UpdateNodes`, access level write.
 //!
 //! The service accepts this operation over HTTPS only.
 //!
@@ -97,7 +97,7 @@ impl crate::operation_support::Operation for UpdateNodesRequest {
         action: "UpdateNodes",
         version: "2024-07-30",
         method: crate::operation_support::Method::Post,
-        read_only: true,
+        read_only: false,
         idempotent: false,
         retryable_codes: &[],
     };
@@ -153,7 +153,7 @@ impl InstancesItem {
 }
 /// Updates nodes.
 ///
-/// Action `UpdateNodes` of API version 2024-07-30, sent as POST. RAM action `ehpc:UpdateNodes`, access level read.
+/// Action `UpdateNodes` of API version 2024-07-30, sent as POST. RAM action `ehpc:UpdateNodes`, access level write.
 ///
 /// The service accepts this operation over HTTPS only.
 ///
