@@ -113,6 +113,14 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Answers every operation from its spec's examples, the stateful
+    /// ones too, as for a test of parameters and encodings that sends
+    /// requests about resources that do not exist.
+    pub fn examples_only(mut self) -> Self {
+        self.limits.stateful = false;
+        self
+    }
+
     /// How long resources take to change phase, and how jobs end.
     pub fn settings(mut self, settings: Settings) -> Self {
         self.settings = settings;

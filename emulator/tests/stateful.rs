@@ -756,3 +756,31 @@ fn the_readme_lists_the_stateful_operations() {
         );
     }
 }
+
+#[tokio::test]
+async fn temporary_keys_reach_the_resources_of_the_account_they_act_for() {
+    let emulator = Emulator::start().await.unwrap();
+    let addr = emulator.addr();
+    let mut params = common("AssumeRole");
+    set(&mut params, "Version", "2015-04-01");
+    set(&mut params, "RoleArn", "acs:ram::1234567890:role/ehpc");
+    set(&mut params, "RoleSessionName", "tests");
+    let assumed = get(addr, &signed("GET", SECRET, params)).await.json();
+    let credentials = &assumed["Credentials"];
+    let (id, secret, token) = (
+        credentials["AccessKeyId"].as_str().unwrap(),
+        credentials["AccessKeySecret"].as_str().unwrap(),
+        credentials["SecurityToken"].as_str().unwrap(),
+    );
+    let mut params = common("CreateCluster");
+    set(&mut params, "AccessKeyId", id);
+    set(&mut params, "SecurityToken", token);
+    set(&mut params, "Name", "by-a-role");
+    let created = get(addr, &signed("GET", secret, params)).await.json();
+    let cluster = created["ClusterId"].as_str().unwrap();
+    let listed = ok(addr, "ListClusters", &[]).await;
+    assert_eq!(
+        strings(&listed["Clusters"]["ClusterInfoSimple"], "Id"),
+        [cluster]
+    );
+}

@@ -35,7 +35,7 @@ fn describe_call(client: &Client) -> DescribeClusterCall {
 
 #[tokio::test]
 async fn a_503_then_success_succeeds_in_two_attempts_each_signed_afresh() {
-    let emulator = Emulator::start().await.unwrap();
+    let emulator = examples_only().await;
     emulator
         .inject(ACTION, Fault::ServiceUnavailable, Times::Next(1))
         .unwrap();
@@ -59,7 +59,7 @@ async fn a_503_then_success_succeeds_in_two_attempts_each_signed_afresh() {
 
 #[tokio::test]
 async fn three_throttling_answers_exhaust_the_policy_and_return_the_last_error() {
-    let emulator = Emulator::start().await.unwrap();
+    let emulator = examples_only().await;
     emulator
         .inject(ACTION, Fault::Throttling, Times::Next(3))
         .unwrap();
@@ -76,7 +76,7 @@ async fn three_throttling_answers_exhaust_the_policy_and_return_the_last_error()
 
 #[tokio::test]
 async fn non_retryable_codes_are_answered_after_one_attempt() {
-    let emulator = Emulator::start().await.unwrap();
+    let emulator = examples_only().await;
     let client = client(&emulator);
     emulator
         .inject(
@@ -105,7 +105,7 @@ async fn non_retryable_codes_are_answered_after_one_attempt() {
 
 #[tokio::test]
 async fn codes_the_spec_marks_retryable_are_retried() {
-    let emulator = Emulator::start().await.unwrap();
+    let emulator = examples_only().await;
     // ConflictOpt (HTTP 403) is retryable in StopVisualService's spec.
     emulator
         .inject(ACTION, Fault::service_error("ConflictOpt"), Times::Next(1))
@@ -116,7 +116,7 @@ async fn codes_the_spec_marks_retryable_are_retried() {
 
 #[tokio::test]
 async fn a_5xx_proxy_page_is_retried() {
-    let emulator = Emulator::start().await.unwrap();
+    let emulator = examples_only().await;
     emulator
         .inject(ACTION, Fault::html(502), Times::Next(1))
         .unwrap();
@@ -126,7 +126,7 @@ async fn a_5xx_proxy_page_is_retried() {
 
 #[tokio::test]
 async fn one_attempt_per_call_turns_retries_off() {
-    let emulator = Emulator::start().await.unwrap();
+    let emulator = examples_only().await;
     emulator
         .inject(ACTION, Fault::ServiceUnavailable, Times::Next(1))
         .unwrap();
@@ -142,7 +142,7 @@ async fn one_attempt_per_call_turns_retries_off() {
 
 #[tokio::test]
 async fn a_slow_answer_hits_the_attempt_timeout_and_a_write_is_not_repeated() {
-    let emulator = Emulator::start().await.unwrap();
+    let emulator = examples_only().await;
     emulator
         .inject(ACTION, Fault::delay(Duration::from_secs(3)), Times::Always)
         .unwrap();
@@ -162,7 +162,7 @@ async fn a_slow_answer_hits_the_attempt_timeout_and_a_write_is_not_repeated() {
 
 #[tokio::test]
 async fn a_read_only_operation_is_retried_after_a_timeout() {
-    let emulator = Emulator::start().await.unwrap();
+    let emulator = examples_only().await;
     emulator
         .inject(
             READ_ONLY,
@@ -183,7 +183,7 @@ async fn a_read_only_operation_is_retried_after_a_timeout() {
 
 #[tokio::test]
 async fn a_broken_connection_is_retried_only_for_read_only_operations() {
-    let emulator = Emulator::start().await.unwrap();
+    let emulator = examples_only().await;
     let client = client(&emulator);
     emulator
         .inject(READ_ONLY, Fault::DropConnection, Times::Next(1))
@@ -201,7 +201,7 @@ async fn a_broken_connection_is_retried_only_for_read_only_operations() {
 
 #[tokio::test]
 async fn an_operation_timeout_stops_retries() {
-    let emulator = Emulator::start().await.unwrap();
+    let emulator = examples_only().await;
     emulator
         .inject(
             READ_ONLY,
@@ -246,4 +246,10 @@ async fn a_refused_connection_is_retried_up_to_the_limit() {
         other => panic!("expected a connection failure, got {other}"),
     }
     assert_eq!(error.attempts(), 3);
+}
+
+/// The calls here name a cluster that does not exist; they are about
+/// retries, so every operation answers from its examples.
+async fn examples_only() -> Emulator {
+    Emulator::builder().examples_only().start().await.unwrap()
 }

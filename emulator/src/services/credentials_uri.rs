@@ -17,6 +17,9 @@ pub(crate) const PREFIX: &str = "/credentials-uri";
 
 /// Lifetime of the keys handed out.
 const KEY_LIFETIME: Duration = Duration::from_secs(3600);
+/// The account the keys handed out act for: every key from the URI reaches
+/// the same resources.
+const URI_ACCOUNT: &str = "credentials-uri";
 
 pub(crate) async fn handle(
     state: &State,
@@ -49,7 +52,7 @@ pub(crate) async fn handle(
             b"credentials are read with GET".to_vec(),
         ));
     }
-    let (key, expiration) = state.issued.issue(KEY_LIFETIME);
+    let (key, expiration) = state.issued.issue(URI_ACCOUNT, KEY_LIFETIME);
     let mut body = sts::credentials_json(&key, expiration);
     body["Code"] = "Success".into();
     body["LastUpdated"] = timestamp::format(SystemTime::now()).into();

@@ -27,6 +27,9 @@ const ROLE_PATH: &str = "/latest/meta-data/ram/security-credentials/";
 const TTL_HEADER: &str = "x-aliyun-ecs-metadata-token-ttl-seconds";
 const TOKEN_HEADER: &str = "x-aliyun-ecs-metadata-token";
 const MAX_TOKEN_TTL: u64 = 21_600;
+/// The account the instance's keys act for: every key the metadata service
+/// hands out reaches the same resources.
+const INSTANCE_ACCOUNT: &str = "ecs-instance";
 /// The real service hands out keys valid for about six hours.
 const KEY_LIFETIME: Duration = Duration::from_secs(6 * 3600);
 
@@ -127,7 +130,7 @@ fn answer(
     match role {
         "" => (200, TEXT, ECS_ROLE_NAME.to_string()),
         ECS_ROLE_NAME => {
-            let (key, expiration) = state.issued.issue(KEY_LIFETIME);
+            let (key, expiration) = state.issued.issue(INSTANCE_ACCOUNT, KEY_LIFETIME);
             let mut body = sts::credentials_json(&key, expiration);
             body["Code"] = "Success".into();
             body["LastUpdated"] = timestamp::format(now).into();

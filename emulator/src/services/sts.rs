@@ -118,7 +118,8 @@ fn assume_role(state: &State, request: &RpcRequest) -> Result<Value, Rejection> 
     let role_name = role_name(role_arn)?;
     let session = session_name(request)?;
     let duration = duration(request)?;
-    let (key, expiration) = state.issued.issue(Duration::from_secs(duration));
+    let caller = rpc::required(request, "AccessKeyId")?;
+    let (key, expiration) = state.issued.issue(caller, Duration::from_secs(duration));
     Ok(json!({
         "AssumedRoleUser": {
             "Arn": format!("{role_arn}/{session}"),
@@ -182,7 +183,9 @@ fn assume_role_with_oidc(state: &State, request: &RpcRequest) -> Result<Value, R
     let subject = claims.get("sub").and_then(Value::as_str).unwrap_or("");
     let session = session_name(request)?;
     let duration = duration(request)?;
-    let (key, expiration) = state.issued.issue(Duration::from_secs(duration));
+    // The role's keys act for the role: every pod assuming it reaches the
+    // same resources.
+    let (key, expiration) = state.issued.issue(role_arn, Duration::from_secs(duration));
     Ok(json!({
         "AssumedRoleUser": {
             "Arn": format!("{role_arn}/{session}"),

@@ -57,9 +57,13 @@ impl fmt::Debug for AccessKey {
 /// as unknown).
 pub const MAX_ISSUED_KEYS: usize = 10_000;
 
+/// A temporary key, when it expires, and the account whose resources it
+/// reaches.
+type Issued = (AccessKey, SystemTime, String);
+
 /// Temporary keys handed out, accepted until they expire.
 pub(crate) struct IssuedKeys {
-    keys: Mutex<Bounded<(AccessKey, SystemTime)>>,
+    keys: Mutex<Bounded<Issued>>,
     random: RandomText,
 }
 
@@ -73,17 +77,27 @@ impl Default for IssuedKeys {
 }
 
 impl IssuedKeys {
-    /// A new temporary key pair with its security token.
-    pub(crate) fn issue(&self, lifetime: Duration) -> (AccessKey, SystemTime) {
+    /// A new temporary key pair with its security token, acting for
+    /// `account` (the resources it reaches are that account's).
+    pub(crate) fn issue(&self, account: &str, lifetime: Duration) -> (AccessKey, SystemTime) {
         let key = AccessKey::new(
             format!("STS.{}", self.random.next(24)),
             self.random.next(32),
         )
         .with_security_token(format!("CAIS{}", self.random.next(96)));
         let expiration = SystemTime::now() + lifetime;
+        // A key issued to a temporary key acts for that key's account.
+        let account = self
+            .account_of(account)
+            .unwrap_or_else(|| account.to_string());
         self.lock()
-            .insert(key.id.clone(), (key.clone(), expiration));
+            .insert(key.id.clone(), (key.clone(), expiration, account));
         (key, expiration)
+    }
+
+    /// The account an issued key acts for; `None` for other keys.
+    pub(crate) fn account_of(&self, id: &str) -> Option<String> {
+        self.lock().get(id).map(|(_, _, account)| account.clone())
     }
 
     /// The issued key `id` when it is still valid; `Ok(None)` when it was
@@ -91,7 +105,7 @@ impl IssuedKeys {
     pub(crate) fn find(&self, id: &str, now: SystemTime) -> Result<Option<AccessKey>, Rejection> {
         match self.lock().get(id) {
             None => Ok(None),
-            Some((_, expiration)) if *expiration <= now => Err(Rejection::new(
+            Some((_, expiration, _)) if *expiration <= now => Err(Rejection::new(
                 400,
                 "InvalidSecurityToken.Expired",
                 format!(
@@ -99,18 +113,18 @@ impl IssuedKeys {
                     timestamp::format(*expiration)
                 ),
             )),
-            Some((key, _)) => Ok(Some(key.clone())),
+            Some((key, _, _)) => Ok(Some(key.clone())),
         }
     }
 
     /// Makes every key issued so far expire at `now`.
     pub(crate) fn expire_all(&self, now: SystemTime) {
-        for (_, expiration) in self.lock().values_mut() {
+        for (_, expiration, _) in self.lock().values_mut() {
             *expiration = now;
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Bounded<(AccessKey, SystemTime)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Bounded<Issued>> {
         self.keys.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

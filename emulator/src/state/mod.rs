@@ -45,6 +45,9 @@ pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 pub(crate) struct Limits {
     pub(crate) max_connections: usize,
     pub(crate) body_read_timeout: Duration,
+    /// Whether the stateful operations act on the model; when not, every
+    /// operation answers from its examples.
+    pub(crate) stateful: bool,
 }
 
 impl Default for Limits {
@@ -52,6 +55,7 @@ impl Default for Limits {
         Limits {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+            stateful: true,
         }
     }
 }

@@ -63,10 +63,17 @@ pub(crate) async fn handle(
         return reject(rejection);
     }
     let example = body::success(operation, request_id);
-    if operation.version != stateful::VERSION {
+    if !state.limits.stateful || operation.version != stateful::VERSION {
         return Outcome::success(request_id, &example);
     }
+    // Temporary keys reach the resources of the account they act for.
+    let key = request.param("AccessKeyId").unwrap_or_default();
+    let account = state
+        .issued
+        .account_of(key)
+        .unwrap_or_else(|| key.to_string());
     let call = stateful::Call {
+        account,
         request,
         example,
         now: state.clock.now(),

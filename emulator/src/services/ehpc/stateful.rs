@@ -109,6 +109,9 @@ fn time(seconds: u64) -> String {
 
 /// What a stateful call needs besides the model.
 pub(crate) struct Call<'a> {
+    /// Whose resources: the access key, or the account a temporary key
+    /// acts for.
+    pub(crate) account: String,
     pub(crate) request: &'a RpcRequest,
     /// The example answer, with the fresh `RequestId`.
     pub(crate) example: Value,
@@ -134,7 +137,7 @@ pub(crate) fn answer(
     action: &str,
     call: Call<'_>,
 ) -> Option<Result<Value, ModelError>> {
-    let account = call.param("AccessKeyId").unwrap_or_default().to_string();
+    let account = call.account.clone();
     let region = call.param("RegionId").unwrap_or(DEFAULT_REGION).to_string();
     let scope = Scope {
         account: &account,
