@@ -9,7 +9,7 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 Usage: ehpc-emulator [--listen ADDR] [--access-key ID:SECRET[:TOKEN]]... [--specs DIR]
                      [--request-log-capacity N]
-                     [--state FILE]
+                     [--state FILE] [--examples-only]
 
 A local E-HPC service for tests. Prints the address it listens on, then
 serves until interrupted.
@@ -26,6 +26,8 @@ serves until interrupted.
   --state FILE         start from the resources in FILE (JSON, as
                        GET /__emulator/state gives), if it exists, and
                        write them back to it on shutdown
+  --examples-only      answer every operation from its spec's examples,
+                       without the resource model
   -h, --help           this text";
 
 fn main() -> ExitCode {
@@ -163,6 +165,7 @@ fn parse(
                 builder = builder.request_log_capacity(capacity);
             }
             "--state" => state_file = Some(PathBuf::from(value("--state")?)),
+            "--examples-only" => builder = builder.examples_only(),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
