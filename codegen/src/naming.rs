@@ -35,6 +35,33 @@ pub fn variant(code: &str) -> String {
     code.replace(['.', '-'], "_").to_upper_camel_case()
 }
 
+/// Method names the generator itself gives the types holding request
+/// parameters (call, builder, nested parameter types), and trait methods
+/// it calls on them by path: a setter of that name would clash.
+pub const RESERVED_PARAMETER_NAMES: &[&str] = &[
+    "build",
+    "send",
+    "with_options",
+    "new",
+    "into_paginator",
+    "default",
+    "clone",
+];
+
+/// Field names the generator itself adds to response types.
+pub const RESERVED_RESPONSE_NAMES: &[&str] = &["unknown_fields", "request_id"];
+
+/// A field name that does not clash with what the generator emits beside
+/// it: a reserved name gets a trailing underscore (`send` → `send_`), as
+/// `self` does. `RequestId` keeps `request_id`: it is that field.
+pub fn unreserved(rust_name: String, wire_name: &str, reserved: &[&str]) -> String {
+    if reserved.contains(&rust_name.as_str()) && wire_name != "RequestId" {
+        format!("{rust_name}_")
+    } else {
+        rust_name
+    }
+}
+
 const STRICT_KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
     "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
@@ -74,5 +101,9 @@ mod tests {
         assert_eq!(ident("type").to_string(), "r#type");
         assert_eq!(ident("self").to_string(), "self_");
         assert_eq!(ident("cluster_id").to_string(), "cluster_id");
+        let send = unreserved(field("Send"), "Send", RESERVED_PARAMETER_NAMES);
+        assert_eq!(send, "send_");
+        let id = unreserved(field("RequestId"), "RequestId", RESERVED_RESPONSE_NAMES);
+        assert_eq!(id, "request_id");
     }
 }

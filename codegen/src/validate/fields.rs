@@ -50,7 +50,11 @@ impl<T> Checker<'_, T> {
             }
             // Names that collide after case conversion get a numeric suffix,
             // in spec order, so both stay reachable.
-            let base = naming::field(name);
+            let reserved = match place {
+                Place::Parameter | Place::RequestNested => naming::RESERVED_PARAMETER_NAMES,
+                Place::Response => naming::RESERVED_RESPONSE_NAMES,
+            };
+            let base = naming::unreserved(naming::field(name), name, reserved);
             let mut rust_name = base.clone();
             let mut counter = 2;
             while !rust_names.insert(rust_name.clone()) {
