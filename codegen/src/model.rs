@@ -225,6 +225,8 @@ pub struct Field {
     /// Response arrays wrapped in `{"<wrapper>": [...]}` on the wire.
     pub wrapper: Option<String>,
     pub deprecated: bool,
+    /// Request parameters only: a secret, redacted by the generated `Debug`.
+    pub sensitive: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -171,6 +171,11 @@ pub struct FieldSpec {
     /// (the default), `formData` (a form body) or `body` (a JSON body).
     #[serde(default, rename = "in", skip_serializing_if = "Option::is_none")]
     pub placement: Option<String>,
+    /// Request parameters only: the value is a secret (a password) and
+    /// the generated `Debug` prints it redacted. The importer sets it from
+    /// the name; `false` written by hand keeps it off across re-imports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitive: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -66,3 +66,107 @@ fn parameters_debug_hides_token_signature_and_passwords() {
     let params = format!("{params:?}");
     assert!(params.contains("ehpc-hz-visible") && params.contains("visible-pair"));
 }
+
+/// A client that is never sent through: calls are only printed.
+fn offline_client() -> Client {
+    Client::builder()
+        .region("cn-hangzhou")
+        .credentials(Credentials::new("LTAI-visible-id", "hidden-secret-1234"))
+        .build()
+        .unwrap()
+}
+
+/// Every form of the value shows the visible parameter and never the
+/// password, but says a redacted value is there.
+fn assert_redacted(shown: &[String], visible: &str, password: &str) {
+    for shown in shown {
+        assert!(shown.contains(visible), "{shown}");
+        assert!(!shown.contains(password), "{shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+}
+
+#[test]
+fn create_cluster_2018_debug_hides_the_password() {
+    use ehpc_sdk::operation::create_cluster::CreateClusterRequest;
+
+    let builder = CreateClusterRequest::builder()
+        .name("visible-cluster")
+        .password("hidden-password-2018");
+    let request = builder.clone().build().unwrap();
+    let call = offline_client()
+        .create_cluster()
+        .name("visible-cluster")
+        .password("hidden-password-2018");
+    assert_redacted(
+        &[
+            format!("{request:?}"),
+            format!("{request:#?}"),
+            format!("{builder:?}"),
+            format!("{call:?}"),
+        ],
+        "visible-cluster",
+        "hidden-password-2018",
+    );
+}
+
+#[test]
+fn create_cluster_2024_debug_hides_the_nested_password() {
+    use ehpc_sdk::v2024_07_30::operation::create_cluster::{
+        ClusterCredentials, CreateClusterRequest,
+    };
+
+    let credentials = ClusterCredentials::new()
+        .key_pair_name("visible-pair")
+        .password("hidden-password-2024");
+    let builder = CreateClusterRequest::builder()
+        .cluster_name("visible-cluster")
+        .cluster_credentials(credentials.clone());
+    let request = builder.clone().build().unwrap();
+    let call = offline_client()
+        .v2024_07_30()
+        .create_cluster()
+        .cluster_credentials(credentials.clone());
+    assert_redacted(
+        &[
+            format!("{credentials:?}"),
+            format!("{request:?}"),
+            format!("{builder:#?}"),
+            format!("{call:?}"),
+        ],
+        "visible-pair",
+        "hidden-password-2024",
+    );
+}
+
+#[test]
+fn add_users_debug_hides_every_user_password() {
+    use ehpc_sdk::operation::add_users::{AddUsersRequest, UserItem};
+
+    let users = vec![
+        UserItem::new()
+            .name("visible-user-1")
+            .group("users")
+            .password("hidden-password-a"),
+        UserItem::new()
+            .name("visible-user-2")
+            .group("users")
+            .password("hidden-password-b"),
+    ];
+    let builder = AddUsersRequest::builder()
+        .cluster_id("ehpc-hz-visible")
+        .user(users.clone());
+    let request = builder.clone().build().unwrap();
+    let call = offline_client()
+        .add_users()
+        .cluster_id("ehpc-hz-visible")
+        .user(users);
+    let shown = [
+        format!("{request:?}"),
+        format!("{builder:?}"),
+        format!("{call:?}"),
+    ];
+    for password in ["hidden-password-a", "hidden-password-b"] {
+        assert_redacted(&shown, "visible-user-2", password);
+    }
+}

@@ -3,6 +3,7 @@
 
 mod call_json;
 mod checks;
+mod debug;
 pub mod docs;
 mod errors;
 mod paginate;

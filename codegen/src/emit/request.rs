@@ -2,6 +2,7 @@
 //! encoding, nested parameter types and the fluent call.
 
 use super::checks::{build_check, checked_types, nested_check};
+use super::debug;
 use super::docs;
 use super::types::{field_type, ident, setter_argument};
 use crate::model::{Field, Operation, Placement, Style, Type};
@@ -117,6 +118,8 @@ pub fn emit(op: &Operation) -> TokenStream {
                 }
             }
         });
+        let derive_debug = debug::derive_debug(&t.fields);
+        let redacting_debug = debug::redacting_impl(&name, &t.fields);
         let check = if checked.contains(&t.name) {
             nested_check(t, &checked)
         } else {
@@ -124,7 +127,7 @@ pub fn emit(op: &Operation) -> TokenStream {
         };
         quote! {
             #doc
-            #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+            #[derive(Clone, #derive_debug Default, PartialEq, serde::Serialize)]
             #[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
             #[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
             #[non_exhaustive]
@@ -138,6 +141,7 @@ pub fn emit(op: &Operation) -> TokenStream {
                 #(#setters)*
             }
 
+            #redacting_debug
             #check
         }
     });
@@ -168,9 +172,13 @@ pub fn emit(op: &Operation) -> TokenStream {
         op.snake
     ));
 
+    let derive_debug = debug::derive_debug(&op.parameters);
+    let request_debug = debug::redacting_impl(&request, &op.parameters);
+    let builder_debug = debug::redacting_impl(&builder, &op.parameters);
+
     quote! {
         #request_doc
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, #derive_debug PartialEq)]
         #[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
         #[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
         #[non_exhaustive]
@@ -183,9 +191,13 @@ pub fn emit(op: &Operation) -> TokenStream {
             }
         }
 
+        #request_debug
+
         #builder_doc
-        #[derive(Clone, Debug, Default)]
+        #[derive(Clone, #derive_debug Default)]
         pub struct #builder { #(#builder_fields)* }
+
+        #builder_debug
 
         impl #builder {
             #(#setters)*

@@ -71,6 +71,9 @@ pub fn operation(
             parameters.push(parameter(&node, notes)?);
         }
     }
+    for parameter in &mut parameters {
+        super::sensitive::mark(parameter);
+    }
     let responses = api.require("responses")?;
     let success = responses.require("200")?;
     let response = match success.get("schema")? {

@@ -6,7 +6,7 @@
 //! message of its error rows, access level, deprecation); the spec on disk
 //! keeps everything the metadata does not state or that is ours to write
 //! (summary, description, descriptions of parameters, fields and errors,
-//! examples, `retryable`, `idempotent`, `paginator`, `type_name`, the RAM action, the
+//! examples, `retryable`, `idempotent`, `paginator`, `type_name`, `sensitive`, the RAM action, the
 //! reference link, error rows the metadata does not list, and the order of
 //! parameters, fields and methods). The response example is the service's:
 //! the metadata's replaces the one on disk.
@@ -94,6 +94,8 @@ fn field(new: FieldSpec, old: Option<&FieldSpec>) -> FieldSpec {
             None
         },
         deprecated: new.deprecated || old.deprecated,
+        // Set on disk (by hand, or by an earlier import): the disk wins.
+        sensitive: old.sensitive.or(new.sensitive).filter(|_| same_shape),
         items: new.items.map(|items| {
             let old_items = old.items.as_deref().filter(|_| same_shape);
             Box::new(field(*items, old_items))

@@ -13,6 +13,7 @@ mod convert;
 mod merge;
 mod metadata;
 mod paging;
+mod sensitive;
 #[cfg(test)]
 mod tests;
 

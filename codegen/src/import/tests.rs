@@ -476,3 +476,57 @@ fn a_read_that_deletes_or_updates_is_imported_as_write() {
     assert_eq!(level("StopThings"), "write");
     assert_eq!(level("GetThings"), "read");
 }
+
+#[test]
+fn password_parameters_are_imported_as_sensitive_and_hand_edits_survive() {
+    let scratch = Scratch::new("sensitive");
+    let mut add = list_things();
+    add["operationType"] = "write".into();
+    add["parameters"] = serde_json::json!([
+        {"name": "Password", "in": "query", "schema": {"type": "string"}},
+        {"name": "PasswordLength", "in": "query", "schema": {"type": "integer", "format": "int32"}},
+        {"name": "Note", "in": "query", "schema": {"type": "string"}},
+        {"name": "User", "in": "query", "style": "repeatList", "schema": {
+            "type": "array", "items": {"type": "object", "properties": {
+                "Name": {"type": "string"},
+                "AdUserPasswd": {"type": "string"}
+            }}}}
+    ]);
+    let path = scratch.metadata(&metadata(serde_json::json!({"AddThings": add})));
+    import(&scratch.options(path.clone())).unwrap();
+    let read = || serde_yaml::from_str::<OperationSpec>(&scratch.spec("AddThings")).unwrap();
+    let spec = read();
+    let sensitive = |spec: &OperationSpec| -> Vec<Option<bool>> {
+        let user = spec.parameters[3].items.as_deref().unwrap();
+        let properties = user.properties.as_deref().unwrap();
+        spec.parameters
+            .iter()
+            .chain(properties)
+            .map(|f| f.sensitive)
+            .collect()
+    };
+    // Password, PasswordLength, Note, User, then User[].AdUserPasswd and
+    // User[].Name (properties come sorted).
+    assert_eq!(
+        sensitive(&spec),
+        [Some(true), None, None, None, Some(true), None]
+    );
+
+    // Turned off by hand on one, on by hand on another: both survive.
+    let mut edited = spec;
+    edited.parameters[0].sensitive = Some(false);
+    edited.parameters[2].sensitive = Some(true);
+    fs::write(
+        scratch
+            .root
+            .join("specs/2018-04-12/operations/AddThings.yaml"),
+        operation_yaml(&edited),
+    )
+    .unwrap();
+    let report = import(&scratch.options(path)).unwrap();
+    assert!(report.is_unchanged(), "{report:?}");
+    assert_eq!(
+        sensitive(&read()),
+        [Some(false), None, Some(true), None, Some(true), None]
+    );
+}

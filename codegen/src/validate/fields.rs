@@ -101,6 +101,18 @@ impl<T> Checker<'_, T> {
                 );
             }
         }
+        let sensitive = spec.sensitive.unwrap_or(false);
+        if sensitive && place == Place::Response {
+            self.error(
+                &format!("{path}.sensitive"),
+                "`sensitive` applies to request parameters only",
+            );
+        } else if sensitive && !is_text(&ty) {
+            self.error(
+                &format!("{path}.sensitive"),
+                "`sensitive` applies to strings and arrays of strings only",
+            );
+        }
         if place == Place::Response && spec.default.is_some() {
             self.error(
                 &format!("{path}.default"),
@@ -137,6 +149,7 @@ impl<T> Checker<'_, T> {
             constraints,
             wrapper: spec.wrapper.clone(),
             deprecated: spec.deprecated,
+            sensitive,
         })
     }
 

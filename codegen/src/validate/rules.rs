@@ -109,7 +109,17 @@ fn same_shape(a: &[Field], b: &[Field]) -> bool {
                 && a.style == b.style
                 && a.constraints == b.constraints
                 && a.wrapper == b.wrapper
+                && a.sensitive == b.sensitive
         })
+}
+
+/// A string, or an array of strings: what a secret can be.
+pub(super) fn is_text(ty: &Type) -> bool {
+    match ty {
+        Type::String => true,
+        Type::Array(item) => **item == Type::String,
+        _ => false,
+    }
 }
 
 pub(super) fn is_upper_camel(name: &str) -> bool {

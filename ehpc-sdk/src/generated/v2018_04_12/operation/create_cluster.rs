@@ -118,7 +118,7 @@
 //! - `UnknownError` (HTTP 500): An unknown error occurred.
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `CreateCluster`. Build one with [`CreateClusterRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::create_cluster`](crate::v2018_04_12::Client::create_cluster).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
@@ -743,8 +743,86 @@ impl CreateClusterRequest {
         CreateClusterRequestBuilder::default()
     }
 }
+impl std::fmt::Debug for CreateClusterRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateClusterRequest")
+            .field("zone_id", &self.zone_id)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("ehpc_version", &self.ehpc_version)
+            .field("client_version", &self.client_version)
+            .field("os_tag", &self.os_tag)
+            .field("account_type", &self.account_type)
+            .field("domain", &self.domain)
+            .field("scheduler_type", &self.scheduler_type)
+            .field("security_group_id", &self.security_group_id)
+            .field("security_group_name", &self.security_group_name)
+            .field("vpc_id", &self.vpc_id)
+            .field("v_switch_id", &self.v_switch_id)
+            .field("volume_type", &self.volume_type)
+            .field("volume_id", &self.volume_id)
+            .field("volume_protocol", &self.volume_protocol)
+            .field("volume_mountpoint", &self.volume_mountpoint)
+            .field("volume_mount_option", &self.volume_mount_option)
+            .field("remote_directory", &self.remote_directory)
+            .field("deploy_mode", &self.deploy_mode)
+            .field("ha_enable", &self.ha_enable)
+            .field("ecs_charge_type", &self.ecs_charge_type)
+            .field("password", &crate::redact::Sensitive(&self.password))
+            .field("key_pair_name", &self.key_pair_name)
+            .field("image_owner_alias", &self.image_owner_alias)
+            .field("image_id", &self.image_id)
+            .field("ecs_order_manager_count", &self.ecs_order_manager_count)
+            .field(
+                "ecs_order_manager_instance_type",
+                &self.ecs_order_manager_instance_type,
+            )
+            .field("ecs_order_compute_count", &self.ecs_order_compute_count)
+            .field(
+                "ecs_order_compute_instance_type",
+                &self.ecs_order_compute_instance_type,
+            )
+            .field("ecs_order_login_count", &self.ecs_order_login_count)
+            .field("ecs_order_login_instance_type", &self.ecs_order_login_instance_type)
+            .field("scc_cluster_id", &self.scc_cluster_id)
+            .field("compute_spot_strategy", &self.compute_spot_strategy)
+            .field("compute_spot_price_limit", &self.compute_spot_price_limit)
+            .field("compute_enable_ht", &self.compute_enable_ht)
+            .field("period", &self.period)
+            .field("period_unit", &self.period_unit)
+            .field("auto_renew", &self.auto_renew)
+            .field("auto_renew_period", &self.auto_renew_period)
+            .field("input_file_url", &self.input_file_url)
+            .field("job_queue", &self.job_queue)
+            .field("system_disk_type", &self.system_disk_type)
+            .field("system_disk_size", &self.system_disk_size)
+            .field("remote_vis_enable", &self.remote_vis_enable)
+            .field("resource_group_id", &self.resource_group_id)
+            .field("client_token", &self.client_token)
+            .field("without_elastic_ip", &self.without_elastic_ip)
+            .field("system_disk_level", &self.system_disk_level)
+            .field("is_compute_ess", &self.is_compute_ess)
+            .field("cluster_version", &self.cluster_version)
+            .field("application", &self.application)
+            .field("additional_volumes", &self.additional_volumes)
+            .field("post_install_script", &self.post_install_script)
+            .field("plugin", &self.plugin)
+            .field("without_agent", &self.without_agent)
+            .field("without_nas", &self.without_nas)
+            .field("ram_role_name", &self.ram_role_name)
+            .field(
+                "network_interface_traffic_mode",
+                &self.network_interface_traffic_mode,
+            )
+            .field("deployment_set_id", &self.deployment_set_id)
+            .field("ram_node_types", &self.ram_node_types)
+            .field("tag", &self.tag)
+            .field("add_ons", &self.add_ons)
+            .finish()
+    }
+}
 /// Builder for [`CreateClusterRequest`]; [`build`](Self::build) checks required parameters and limits.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct CreateClusterRequestBuilder {
     zone_id: Option<String>,
     name: Option<String>,
@@ -809,6 +887,84 @@ pub struct CreateClusterRequestBuilder {
     ram_node_types: Vec<String>,
     tag: Vec<TagItem>,
     add_ons: Vec<AddOnsItem>,
+}
+impl std::fmt::Debug for CreateClusterRequestBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateClusterRequestBuilder")
+            .field("zone_id", &self.zone_id)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("ehpc_version", &self.ehpc_version)
+            .field("client_version", &self.client_version)
+            .field("os_tag", &self.os_tag)
+            .field("account_type", &self.account_type)
+            .field("domain", &self.domain)
+            .field("scheduler_type", &self.scheduler_type)
+            .field("security_group_id", &self.security_group_id)
+            .field("security_group_name", &self.security_group_name)
+            .field("vpc_id", &self.vpc_id)
+            .field("v_switch_id", &self.v_switch_id)
+            .field("volume_type", &self.volume_type)
+            .field("volume_id", &self.volume_id)
+            .field("volume_protocol", &self.volume_protocol)
+            .field("volume_mountpoint", &self.volume_mountpoint)
+            .field("volume_mount_option", &self.volume_mount_option)
+            .field("remote_directory", &self.remote_directory)
+            .field("deploy_mode", &self.deploy_mode)
+            .field("ha_enable", &self.ha_enable)
+            .field("ecs_charge_type", &self.ecs_charge_type)
+            .field("password", &crate::redact::Sensitive(&self.password))
+            .field("key_pair_name", &self.key_pair_name)
+            .field("image_owner_alias", &self.image_owner_alias)
+            .field("image_id", &self.image_id)
+            .field("ecs_order_manager_count", &self.ecs_order_manager_count)
+            .field(
+                "ecs_order_manager_instance_type",
+                &self.ecs_order_manager_instance_type,
+            )
+            .field("ecs_order_compute_count", &self.ecs_order_compute_count)
+            .field(
+                "ecs_order_compute_instance_type",
+                &self.ecs_order_compute_instance_type,
+            )
+            .field("ecs_order_login_count", &self.ecs_order_login_count)
+            .field("ecs_order_login_instance_type", &self.ecs_order_login_instance_type)
+            .field("scc_cluster_id", &self.scc_cluster_id)
+            .field("compute_spot_strategy", &self.compute_spot_strategy)
+            .field("compute_spot_price_limit", &self.compute_spot_price_limit)
+            .field("compute_enable_ht", &self.compute_enable_ht)
+            .field("period", &self.period)
+            .field("period_unit", &self.period_unit)
+            .field("auto_renew", &self.auto_renew)
+            .field("auto_renew_period", &self.auto_renew_period)
+            .field("input_file_url", &self.input_file_url)
+            .field("job_queue", &self.job_queue)
+            .field("system_disk_type", &self.system_disk_type)
+            .field("system_disk_size", &self.system_disk_size)
+            .field("remote_vis_enable", &self.remote_vis_enable)
+            .field("resource_group_id", &self.resource_group_id)
+            .field("client_token", &self.client_token)
+            .field("without_elastic_ip", &self.without_elastic_ip)
+            .field("system_disk_level", &self.system_disk_level)
+            .field("is_compute_ess", &self.is_compute_ess)
+            .field("cluster_version", &self.cluster_version)
+            .field("application", &self.application)
+            .field("additional_volumes", &self.additional_volumes)
+            .field("post_install_script", &self.post_install_script)
+            .field("plugin", &self.plugin)
+            .field("without_agent", &self.without_agent)
+            .field("without_nas", &self.without_nas)
+            .field("ram_role_name", &self.ram_role_name)
+            .field(
+                "network_interface_traffic_mode",
+                &self.network_interface_traffic_mode,
+            )
+            .field("deployment_set_id", &self.deployment_set_id)
+            .field("ram_node_types", &self.ram_node_types)
+            .field("tag", &self.tag)
+            .field("add_ons", &self.add_ons)
+            .finish()
+    }
 }
 impl CreateClusterRequestBuilder {
     /// `ZoneId`.

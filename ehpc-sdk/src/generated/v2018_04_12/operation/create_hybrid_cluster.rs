@@ -93,7 +93,7 @@
 //! - `UnknownError` (HTTP 500): An unknown error occurred.
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `CreateHybridCluster`. Build one with [`CreateHybridClusterRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::create_hybrid_cluster`](crate::v2018_04_12::Client::create_hybrid_cluster).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
@@ -489,8 +489,61 @@ impl CreateHybridClusterRequest {
         CreateHybridClusterRequestBuilder::default()
     }
 }
+impl std::fmt::Debug for CreateHybridClusterRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateHybridClusterRequest")
+            .field("zone_id", &self.zone_id)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("ehpc_version", &self.ehpc_version)
+            .field("client_version", &self.client_version)
+            .field("os_tag", &self.os_tag)
+            .field("domain", &self.domain)
+            .field("location", &self.location)
+            .field("security_group_id", &self.security_group_id)
+            .field("security_group_name", &self.security_group_name)
+            .field("vpc_id", &self.vpc_id)
+            .field("v_switch_id", &self.v_switch_id)
+            .field(
+                "ecs_order_manager_instance_type",
+                &self.ecs_order_manager_instance_type,
+            )
+            .field(
+                "ecs_order_compute_instance_type",
+                &self.ecs_order_compute_instance_type,
+            )
+            .field("volume_type", &self.volume_type)
+            .field("volume_id", &self.volume_id)
+            .field("volume_protocol", &self.volume_protocol)
+            .field("volume_mountpoint", &self.volume_mountpoint)
+            .field("remote_directory", &self.remote_directory)
+            .field("on_premise_volume_protocol", &self.on_premise_volume_protocol)
+            .field("on_premise_volume_mount_point", &self.on_premise_volume_mount_point)
+            .field("on_premise_volume_remote_path", &self.on_premise_volume_remote_path)
+            .field("on_premise_volume_local_path", &self.on_premise_volume_local_path)
+            .field("password", &crate::redact::Sensitive(&self.password))
+            .field("key_pair_name", &self.key_pair_name)
+            .field("job_queue", &self.job_queue)
+            .field("resource_group_id", &self.resource_group_id)
+            .field("hybrid_cluster_op_mode", &self.hybrid_cluster_op_mode)
+            .field("scheduler_pre_install", &self.scheduler_pre_install)
+            .field("compute_spot_strategy", &self.compute_spot_strategy)
+            .field("compute_spot_price_limit", &self.compute_spot_price_limit)
+            .field("image_owner_alias", &self.image_owner_alias)
+            .field("image_id", &self.image_id)
+            .field("client_token", &self.client_token)
+            .field("multi_os", &self.multi_os)
+            .field("nodes", &self.nodes)
+            .field("application", &self.application)
+            .field("post_install_script", &self.post_install_script)
+            .field("plugin", &self.plugin)
+            .field("openldap_par", &self.openldap_par)
+            .field("win_ad_par", &self.win_ad_par)
+            .finish()
+    }
+}
 /// Builder for [`CreateHybridClusterRequest`]; [`build`](Self::build) checks required parameters and limits.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct CreateHybridClusterRequestBuilder {
     zone_id: Option<String>,
     name: Option<String>,
@@ -533,6 +586,59 @@ pub struct CreateHybridClusterRequestBuilder {
     plugin: Option<String>,
     openldap_par: Option<OpenldapPar>,
     win_ad_par: Option<WinAdPar>,
+}
+impl std::fmt::Debug for CreateHybridClusterRequestBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateHybridClusterRequestBuilder")
+            .field("zone_id", &self.zone_id)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("ehpc_version", &self.ehpc_version)
+            .field("client_version", &self.client_version)
+            .field("os_tag", &self.os_tag)
+            .field("domain", &self.domain)
+            .field("location", &self.location)
+            .field("security_group_id", &self.security_group_id)
+            .field("security_group_name", &self.security_group_name)
+            .field("vpc_id", &self.vpc_id)
+            .field("v_switch_id", &self.v_switch_id)
+            .field(
+                "ecs_order_manager_instance_type",
+                &self.ecs_order_manager_instance_type,
+            )
+            .field(
+                "ecs_order_compute_instance_type",
+                &self.ecs_order_compute_instance_type,
+            )
+            .field("volume_type", &self.volume_type)
+            .field("volume_id", &self.volume_id)
+            .field("volume_protocol", &self.volume_protocol)
+            .field("volume_mountpoint", &self.volume_mountpoint)
+            .field("remote_directory", &self.remote_directory)
+            .field("on_premise_volume_protocol", &self.on_premise_volume_protocol)
+            .field("on_premise_volume_mount_point", &self.on_premise_volume_mount_point)
+            .field("on_premise_volume_remote_path", &self.on_premise_volume_remote_path)
+            .field("on_premise_volume_local_path", &self.on_premise_volume_local_path)
+            .field("password", &crate::redact::Sensitive(&self.password))
+            .field("key_pair_name", &self.key_pair_name)
+            .field("job_queue", &self.job_queue)
+            .field("resource_group_id", &self.resource_group_id)
+            .field("hybrid_cluster_op_mode", &self.hybrid_cluster_op_mode)
+            .field("scheduler_pre_install", &self.scheduler_pre_install)
+            .field("compute_spot_strategy", &self.compute_spot_strategy)
+            .field("compute_spot_price_limit", &self.compute_spot_price_limit)
+            .field("image_owner_alias", &self.image_owner_alias)
+            .field("image_id", &self.image_id)
+            .field("client_token", &self.client_token)
+            .field("multi_os", &self.multi_os)
+            .field("nodes", &self.nodes)
+            .field("application", &self.application)
+            .field("post_install_script", &self.post_install_script)
+            .field("plugin", &self.plugin)
+            .field("openldap_par", &self.openldap_par)
+            .field("win_ad_par", &self.win_ad_par)
+            .finish()
+    }
 }
 impl CreateHybridClusterRequestBuilder {
     /// `ZoneId`.
@@ -1365,7 +1471,7 @@ impl OpenldapPar {
 /// `WinAdPar` parameter value.
 ///
 /// Part of the [`CreateHybridClusterRequest`] parameters (`WinAdPar`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
@@ -1415,6 +1521,16 @@ impl WinAdPar {
     pub fn ad_user_passwd(mut self, value: impl Into<String>) -> Self {
         self.ad_user_passwd = Some(value.into());
         self
+    }
+}
+impl std::fmt::Debug for WinAdPar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WinAdPar")
+            .field("ad_dc", &self.ad_dc)
+            .field("ad_ip", &self.ad_ip)
+            .field("ad_user", &self.ad_user)
+            .field("ad_user_passwd", &crate::redact::Sensitive(&self.ad_user_passwd))
+            .finish()
     }
 }
 /// Creates hybrid cluster.

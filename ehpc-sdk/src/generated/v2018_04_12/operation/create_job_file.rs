@@ -38,7 +38,7 @@
 //! - `UnknownError` (HTTP 500): An unknown error occurred.
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `CreateJobFile`. Build one with [`CreateJobFileRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::create_job_file`](crate::v2018_04_12::Client::create_job_file).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
@@ -90,8 +90,23 @@ impl CreateJobFileRequest {
         CreateJobFileRequestBuilder::default()
     }
 }
+impl std::fmt::Debug for CreateJobFileRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateJobFileRequest")
+            .field("cluster_id", &self.cluster_id)
+            .field("runas_user", &self.runas_user)
+            .field(
+                "runas_user_password",
+                &crate::redact::Sensitive(&self.runas_user_password),
+            )
+            .field("content", &self.content)
+            .field("target_file", &self.target_file)
+            .field("async", &self.r#async)
+            .finish()
+    }
+}
 /// Builder for [`CreateJobFileRequest`]; [`build`](Self::build) checks required parameters and limits.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct CreateJobFileRequestBuilder {
     cluster_id: Option<String>,
     runas_user: Option<String>,
@@ -99,6 +114,21 @@ pub struct CreateJobFileRequestBuilder {
     content: Option<String>,
     target_file: Option<String>,
     r#async: Option<bool>,
+}
+impl std::fmt::Debug for CreateJobFileRequestBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateJobFileRequestBuilder")
+            .field("cluster_id", &self.cluster_id)
+            .field("runas_user", &self.runas_user)
+            .field(
+                "runas_user_password",
+                &crate::redact::Sensitive(&self.runas_user_password),
+            )
+            .field("content", &self.content)
+            .field("target_file", &self.target_file)
+            .field("async", &self.r#async)
+            .finish()
+    }
 }
 impl CreateJobFileRequestBuilder {
     /// `ClusterId`.

@@ -292,7 +292,7 @@ impl crate::operation_support::Operation for ModifyClusterAttributesRequest {
 /// `WinAdPar` parameter value.
 ///
 /// Part of the [`ModifyClusterAttributesRequest`] parameters (`WinAdPar`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
@@ -356,6 +356,17 @@ impl WinAdPar {
     pub fn fallback_home_dir(mut self, value: impl Into<String>) -> Self {
         self.fallback_home_dir = Some(value.into());
         self
+    }
+}
+impl std::fmt::Debug for WinAdPar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WinAdPar")
+            .field("ad_dc", &self.ad_dc)
+            .field("ad_ip", &self.ad_ip)
+            .field("ad_user", &self.ad_user)
+            .field("ad_user_passwd", &crate::redact::Sensitive(&self.ad_user_passwd))
+            .field("fallback_home_dir", &self.fallback_home_dir)
+            .finish()
     }
 }
 /// Modifies cluster attributes.

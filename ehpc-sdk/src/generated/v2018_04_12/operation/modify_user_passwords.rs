@@ -182,7 +182,7 @@ impl crate::operation_support::Operation for ModifyUserPasswordsRequest {
 /// `UserItem` parameter value.
 ///
 /// Part of the [`ModifyUserPasswordsRequest`] parameters (`User[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
@@ -212,6 +212,14 @@ impl UserItem {
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
+    }
+}
+impl std::fmt::Debug for UserItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserItem")
+            .field("name", &self.name)
+            .field("password", &crate::redact::Sensitive(&self.password))
+            .finish()
     }
 }
 impl UserItem {

@@ -33,7 +33,7 @@
 //! - `UnknownError` (HTTP 500): An unknown error occurred.
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `ModifyVisualServicePasswd`. Build one with [`ModifyVisualServicePasswdRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::modify_visual_service_passwd`](crate::v2018_04_12::Client::modify_visual_service_passwd).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
@@ -65,13 +65,39 @@ impl ModifyVisualServicePasswdRequest {
         ModifyVisualServicePasswdRequestBuilder::default()
     }
 }
+impl std::fmt::Debug for ModifyVisualServicePasswdRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModifyVisualServicePasswdRequest")
+            .field("cluster_id", &self.cluster_id)
+            .field("runas_user", &self.runas_user)
+            .field(
+                "runas_user_password",
+                &crate::redact::Sensitive(&self.runas_user_password),
+            )
+            .field("passwd", &crate::redact::Sensitive(&self.passwd))
+            .finish()
+    }
+}
 /// Builder for [`ModifyVisualServicePasswdRequest`]; [`build`](Self::build) checks required parameters and limits.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct ModifyVisualServicePasswdRequestBuilder {
     cluster_id: Option<String>,
     runas_user: Option<String>,
     runas_user_password: Option<String>,
     passwd: Option<String>,
+}
+impl std::fmt::Debug for ModifyVisualServicePasswdRequestBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModifyVisualServicePasswdRequestBuilder")
+            .field("cluster_id", &self.cluster_id)
+            .field("runas_user", &self.runas_user)
+            .field(
+                "runas_user_password",
+                &crate::redact::Sensitive(&self.runas_user_password),
+            )
+            .field("passwd", &crate::redact::Sensitive(&self.passwd))
+            .finish()
+    }
 }
 impl ModifyVisualServicePasswdRequestBuilder {
     /// `ClusterId`.

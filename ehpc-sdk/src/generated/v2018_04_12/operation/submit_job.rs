@@ -63,7 +63,7 @@
 //! - `UnknownError` (HTTP 500): An unknown error occurred.
 //! - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
 /// Parameters of `SubmitJob`. Build one with [`SubmitJobRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::submit_job`](crate::v2018_04_12::Client::submit_job).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
@@ -306,8 +306,44 @@ impl SubmitJobRequest {
         SubmitJobRequestBuilder::default()
     }
 }
+impl std::fmt::Debug for SubmitJobRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SubmitJobRequest")
+            .field("cluster_id", &self.cluster_id)
+            .field("command_line", &self.command_line)
+            .field("runas_user", &self.runas_user)
+            .field(
+                "runas_user_password",
+                &crate::redact::Sensitive(&self.runas_user_password),
+            )
+            .field("name", &self.name)
+            .field("priority", &self.priority)
+            .field("package_path", &self.package_path)
+            .field("stdout_redirect_path", &self.stdout_redirect_path)
+            .field("stderr_redirect_path", &self.stderr_redirect_path)
+            .field("re_runable", &self.re_runable)
+            .field("array_request", &self.array_request)
+            .field("variables", &self.variables)
+            .field("input_file_url", &self.input_file_url)
+            .field("unzip_cmd", &self.unzip_cmd)
+            .field("post_cmd_line", &self.post_cmd_line)
+            .field("job_queue", &self.job_queue)
+            .field("node", &self.node)
+            .field("cpu", &self.cpu)
+            .field("task", &self.task)
+            .field("thread", &self.thread)
+            .field("mem", &self.mem)
+            .field("gpu", &self.gpu)
+            .field("clock_time", &self.clock_time)
+            .field("job_retry_count", &self.job_retry_count)
+            .field("job_retry_priority", &self.job_retry_priority)
+            .field("job_retry_on_exit_code", &self.job_retry_on_exit_code)
+            .field("async", &self.r#async)
+            .finish()
+    }
+}
 /// Builder for [`SubmitJobRequest`]; [`build`](Self::build) checks required parameters and limits.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct SubmitJobRequestBuilder {
     cluster_id: Option<String>,
     command_line: Option<String>,
@@ -336,6 +372,42 @@ pub struct SubmitJobRequestBuilder {
     job_retry_priority: Option<i32>,
     job_retry_on_exit_code: Option<i32>,
     r#async: Option<bool>,
+}
+impl std::fmt::Debug for SubmitJobRequestBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SubmitJobRequestBuilder")
+            .field("cluster_id", &self.cluster_id)
+            .field("command_line", &self.command_line)
+            .field("runas_user", &self.runas_user)
+            .field(
+                "runas_user_password",
+                &crate::redact::Sensitive(&self.runas_user_password),
+            )
+            .field("name", &self.name)
+            .field("priority", &self.priority)
+            .field("package_path", &self.package_path)
+            .field("stdout_redirect_path", &self.stdout_redirect_path)
+            .field("stderr_redirect_path", &self.stderr_redirect_path)
+            .field("re_runable", &self.re_runable)
+            .field("array_request", &self.array_request)
+            .field("variables", &self.variables)
+            .field("input_file_url", &self.input_file_url)
+            .field("unzip_cmd", &self.unzip_cmd)
+            .field("post_cmd_line", &self.post_cmd_line)
+            .field("job_queue", &self.job_queue)
+            .field("node", &self.node)
+            .field("cpu", &self.cpu)
+            .field("task", &self.task)
+            .field("thread", &self.thread)
+            .field("mem", &self.mem)
+            .field("gpu", &self.gpu)
+            .field("clock_time", &self.clock_time)
+            .field("job_retry_count", &self.job_retry_count)
+            .field("job_retry_priority", &self.job_retry_priority)
+            .field("job_retry_on_exit_code", &self.job_retry_on_exit_code)
+            .field("async", &self.r#async)
+            .finish()
+    }
 }
 impl SubmitJobRequestBuilder {
     /// `ClusterId`.

@@ -716,7 +716,7 @@ impl ClusterCustomConfiguration {
 /// `ClusterCredentials` parameter value.
 ///
 /// Part of the [`CreateClusterRequest`] parameters (`ClusterCredentials`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
@@ -746,6 +746,14 @@ impl ClusterCredentials {
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
+    }
+}
+impl std::fmt::Debug for ClusterCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClusterCredentials")
+            .field("key_pair_name", &self.key_pair_name)
+            .field("password", &crate::redact::Sensitive(&self.password))
+            .finish()
     }
 }
 /// `TagsItem` parameter value.

@@ -199,7 +199,7 @@ impl Resources {
 /// `JobSpec` parameter value.
 ///
 /// Part of the [`CreateJobRequest`] parameters (`JobSpec`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
@@ -333,6 +333,27 @@ impl JobSpec {
     pub fn wall_time(mut self, value: impl Into<String>) -> Self {
         self.wall_time = Some(value.into());
         self
+    }
+}
+impl std::fmt::Debug for JobSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JobSpec")
+            .field("array_request", &self.array_request)
+            .field("command_line", &self.command_line)
+            .field("job_queue", &self.job_queue)
+            .field("post_cmd_line", &self.post_cmd_line)
+            .field("priority", &self.priority)
+            .field("resources", &self.resources)
+            .field("runas_user", &self.runas_user)
+            .field(
+                "runas_user_password",
+                &crate::redact::Sensitive(&self.runas_user_password),
+            )
+            .field("stderr_path", &self.stderr_path)
+            .field("stdout_path", &self.stdout_path)
+            .field("variables", &self.variables)
+            .field("wall_time", &self.wall_time)
+            .finish()
     }
 }
 impl JobSpec {

@@ -121,7 +121,7 @@ impl crate::operation_support::Operation for CreateUsersRequest {
 /// `UserItem` parameter value.
 ///
 /// Part of the [`CreateUsersRequest`] parameters (`User[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "serde-requests", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
@@ -171,6 +171,16 @@ impl UserItem {
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
+    }
+}
+impl std::fmt::Debug for UserItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserItem")
+            .field("auth_key", &self.auth_key)
+            .field("group", &self.group)
+            .field("password", &crate::redact::Sensitive(&self.password))
+            .field("user_name", &self.user_name)
+            .finish()
     }
 }
 /// Creates users.

@@ -27,7 +27,7 @@
 //! - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
 //! - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
 /// Parameters of `UpdateUser`. Build one with [`UpdateUserRequest::builder`] and send it with [`Client::execute`](crate::Client::execute), or use [`Client::update_user`](crate::v2024_07_30::Client::update_user).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[cfg_attr(feature = "serde-requests", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde-requests", serde(deny_unknown_fields))]
 #[non_exhaustive]
@@ -65,13 +65,33 @@ impl UpdateUserRequest {
         UpdateUserRequestBuilder::default()
     }
 }
+impl std::fmt::Debug for UpdateUserRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateUserRequest")
+            .field("cluster_id", &self.cluster_id)
+            .field("user_name", &self.user_name)
+            .field("group", &self.group)
+            .field("password", &crate::redact::Sensitive(&self.password))
+            .finish()
+    }
+}
 /// Builder for [`UpdateUserRequest`]; [`build`](Self::build) checks required parameters and limits.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct UpdateUserRequestBuilder {
     cluster_id: Option<String>,
     user_name: Option<String>,
     group: Option<String>,
     password: Option<String>,
+}
+impl std::fmt::Debug for UpdateUserRequestBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateUserRequestBuilder")
+            .field("cluster_id", &self.cluster_id)
+            .field("user_name", &self.user_name)
+            .field("group", &self.group)
+            .field("password", &crate::redact::Sensitive(&self.password))
+            .finish()
+    }
 }
 impl UpdateUserRequestBuilder {
     /// `ClusterId`.
