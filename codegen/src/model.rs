@@ -135,6 +135,7 @@ pub struct Operation {
     pub ram_action: String,
     pub access_level: AccessLevel,
     pub idempotent: bool,
+    pub read_only: bool,
     pub deprecated: bool,
     pub reference: Option<String>,
     pub parameters: Vec<Field>,
@@ -147,8 +148,10 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// Safe to retry after sending because it only reads: set in the spec,
+    /// and only on a `read` or `list` operation.
     pub fn read_only(&self) -> bool {
-        matches!(self.access_level, AccessLevel::Read | AccessLevel::List)
+        self.read_only
     }
 }
 

@@ -66,6 +66,11 @@ pub struct OperationSpec {
     /// Safe to send twice: timeouts after sending may be retried.
     #[serde(default, skip_serializing_if = "is_false")]
     pub idempotent: bool,
+    /// Only reads, so a timeout after sending may be retried. The importer
+    /// sets it for `read` operations sent as GET; on one sent as POST only
+    /// a maintainer sets it, deliberately, and re-imports keep it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub read_only: bool,
     #[serde(default, skip_serializing_if = "is_false")]
     pub deprecated: bool,
     /// Link to the official API reference page.

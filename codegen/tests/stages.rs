@@ -106,6 +106,7 @@ fn operation(name: &str) -> OperationSpec {
         },
         https_only: false,
         idempotent: false,
+        read_only: false,
         deprecated: false,
         reference: None,
         parameters: Vec::new(),

@@ -93,6 +93,7 @@ pub fn operation(
         None => None,
     };
     let paginator = super::paging::infer(&parameters, &response);
+    let read_only = read_only(access_level, &methods);
     Ok(OperationSpec {
         name: name.to_string(),
         summary: summary(name),
@@ -104,6 +105,7 @@ pub fn operation(
         },
         https_only,
         idempotent: false,
+        read_only,
         deprecated,
         reference: Some(format!("{REFERENCE_BASE}{version}/{name}")),
         parameters,
@@ -214,6 +216,14 @@ fn access_level(api: &Node<'_>) -> Result<&'static str, MetadataError> {
     } else {
         "write"
     })
+}
+
+/// Read-only (retried after a timeout once sent) when the metadata says
+/// it reads and the SDK sends it as GET. A read the SDK sends as POST (it
+/// does whenever the service accepts POST) is not: the method does not
+/// promise it, so only a spec key set by hand can.
+pub(super) fn read_only(access_level: &str, methods: &[String]) -> bool {
+    access_level == "read" && !methods.iter().any(|m| m == "POST")
 }
 
 fn parameter(node: &Node<'_>, notes: &mut Vec<String>) -> Result<FieldSpec, MetadataError> {

@@ -6,7 +6,7 @@
 //! message of its error rows, access level, deprecation); the spec on disk
 //! keeps everything the metadata does not state or that is ours to write
 //! (summary, description, descriptions of parameters, fields and errors,
-//! examples, `retryable`, `idempotent`, `paginator`, `type_name`, `sensitive`, the RAM action, the
+//! examples, `retryable`, `idempotent`, `read_only` on a read sent as POST, `paginator`, `type_name`, `sensitive`, the RAM action, the
 //! reference link, error rows the metadata does not list, and the order of
 //! parameters, fields and methods). The response example is the service's:
 //! the metadata's replaces the one on disk.
@@ -25,6 +25,9 @@ pub fn operation(imported: OperationSpec, existing: Option<&OperationSpec>) -> O
     if ram.access_level == "read" && old.ram.access_level == "list" {
         ram.access_level = old.ram.access_level.clone();
     }
+    // The metadata's reading wins, except a read sent as POST that a
+    // maintainer declared read-only; a write never is.
+    let declared_read_only = old.read_only && ram_reads(&ram.access_level);
     OperationSpec {
         name: imported.name,
         summary: old.summary.clone(),
@@ -37,6 +40,7 @@ pub fn operation(imported: OperationSpec, existing: Option<&OperationSpec>) -> O
         ram,
         https_only: imported.https_only,
         idempotent: old.idempotent,
+        read_only: imported.read_only || declared_read_only,
         deprecated: imported.deprecated,
         reference: old.reference.clone().or(imported.reference),
         parameters: fields(imported.parameters, &old.parameters),
@@ -48,6 +52,10 @@ pub fn operation(imported: OperationSpec, existing: Option<&OperationSpec>) -> O
         // Set by hand or inferred before: the one on disk wins.
         paginator: old.paginator.clone().or(imported.paginator),
     }
+}
+
+fn ram_reads(access_level: &str) -> bool {
+    matches!(access_level, "read" | "list")
 }
 
 /// Fields the metadata lists, in the order on disk first, then new ones in

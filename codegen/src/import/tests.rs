@@ -530,3 +530,48 @@ fn password_parameters_are_imported_as_sensitive_and_hand_edits_survive() {
         [Some(false), None, Some(true), None, Some(true), None]
     );
 }
+
+#[test]
+fn only_a_read_sent_as_get_is_imported_as_read_only_and_a_declared_one_survives() {
+    let scratch = Scratch::new("read-only");
+    // `list_things` accepts POST and GET: the SDK sends POST.
+    let post_read = list_things();
+    let mut get_read = list_things();
+    get_read["methods"] = serde_json::json!(["get"]);
+    let mut get_write = list_things();
+    get_write["methods"] = serde_json::json!(["get"]);
+    get_write["operationType"] = "write".into();
+    let apis = serde_json::json!({
+        "ListThings": post_read, "GetThing": get_read, "AddThing": get_write
+    });
+    let path = scratch.metadata(&metadata(apis.clone()));
+    import(&scratch.options(path.clone())).unwrap();
+    let read = |name: &str| serde_yaml::from_str::<OperationSpec>(&scratch.spec(name)).unwrap();
+    let read_only = |name: &str| read(name).read_only;
+    assert!(!read_only("ListThings"), "a read sent as POST");
+    assert!(read_only("GetThing"));
+    assert!(!read_only("AddThing"));
+
+    // Declared read-only by hand: it survives, on the read only.
+    for name in ["ListThings", "AddThing"] {
+        let mut spec = read(name);
+        spec.read_only = true;
+        fs::write(
+            scratch
+                .root
+                .join(format!("specs/2018-04-12/operations/{name}.yaml")),
+            operation_yaml(&spec),
+        )
+        .unwrap();
+    }
+    import(&scratch.options(path)).unwrap();
+    assert!(read_only("ListThings"));
+    assert!(!read_only("AddThing"));
+
+    // The metadata turns it into a write: the declaration goes.
+    let mut apis = apis;
+    apis["ListThings"]["operationType"] = "write".into();
+    let path = scratch.metadata(&metadata(apis));
+    import(&scratch.options(path)).unwrap();
+    assert!(!read_only("ListThings"));
+}

@@ -215,6 +215,12 @@ impl<'a, T> Checker<'a, T> {
                 None
             }
         };
+        if spec.read_only && access_level == Some(AccessLevel::Write) {
+            self.error(
+                "read_only",
+                "a `write` operation cannot be `read_only`: the access level says it changes state",
+            );
+        }
         if !is_ram_action(&spec.ram.action) {
             self.error(
                 "ram.action",
@@ -301,6 +307,7 @@ impl<'a, T> Checker<'a, T> {
             ram_action: spec.ram.action.clone(),
             access_level: access_level?,
             idempotent: spec.idempotent,
+            read_only: spec.read_only,
             deprecated: spec.deprecated,
             reference: spec.reference.clone(),
             parameters,

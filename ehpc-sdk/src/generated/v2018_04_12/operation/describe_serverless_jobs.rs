@@ -127,7 +127,7 @@ impl crate::operation_support::Operation for DescribeServerlessJobsRequest {
         action: "DescribeServerlessJobs",
         version: "2018-04-12",
         method: crate::operation_support::Method::Post,
-        read_only: true,
+        read_only: false,
         idempotent: false,
         retryable_codes: &[],
     };

@@ -97,7 +97,7 @@ impl crate::operation_support::Operation for ListQueuesRequest {
         action: "ListQueues",
         version: "2024-07-30",
         method: crate::operation_support::Method::Post,
-        read_only: true,
+        read_only: false,
         idempotent: false,
         retryable_codes: &[],
     };
