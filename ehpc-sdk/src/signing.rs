@@ -252,13 +252,25 @@ pub fn hmac_sha1_base64(key: &[u8], message: &[u8]) -> String {
 }
 
 /// A signed request: the canonical query with `Signature` appended, ready
-/// to be a URL query or a form body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// to be a URL query or a form body. Its `Debug` hides the signature and
+/// any security token or password in the texts.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Signed {
     pub string_to_sign: String,
     pub signature: String,
     /// `canonical_query&Signature=…`.
     pub query: String,
+}
+
+impl std::fmt::Debug for Signed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::redact::{redact_text, REDACTED};
+        f.debug_struct("Signed")
+            .field("string_to_sign", &redact_text(&self.string_to_sign))
+            .field("signature", &REDACTED)
+            .field("query", &redact_text(&self.query))
+            .finish()
+    }
 }
 
 /// Signs `params` (operation and common parameters, without `Signature`),

@@ -170,3 +170,39 @@ fn add_users_debug_hides_every_user_password() {
         assert_redacted(&shown, "visible-user-2", password);
     }
 }
+
+#[test]
+fn signed_requests_debug_hides_the_signature_and_the_token() {
+    use ehpc_sdk::signing::{sign_params, v3::sign_v3};
+
+    let params = [
+        ("AccessKeyId", "LTAI-visible-id"),
+        ("Action", "AddUsers"),
+        ("SecurityToken", "hidden-token-5678"),
+        ("User.1.Password", "hidden-password-9"),
+    ];
+    let v1 = sign_params("GET", "hidden-secret-1234", params);
+    let v3 = sign_v3(
+        "POST",
+        "LTAI-visible-id",
+        "hidden-secret-1234",
+        params,
+        [
+            ("x-acs-action", "AddUsers"),
+            ("x-acs-security-token", "hidden-token-5678"),
+        ],
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    );
+    for (shown, signature) in [
+        (format!("{v1:?}"), &v1.signature),
+        (format!("{v1:#?}"), &v1.signature),
+        (format!("{v3:?}"), &v3.signature),
+    ] {
+        assert!(shown.contains("LTAI-visible-id"), "{shown}");
+        assert!(shown.contains("AddUsers"), "{shown}");
+        assert!(!shown.contains(signature.as_str()), "{shown}");
+        assert!(!shown.contains("hidden-token-5678"), "{shown}");
+        assert!(!shown.contains("hidden-password-9"), "{shown}");
+        assert!(!shown.contains("hidden-secret-1234"), "{shown}");
+    }
+}

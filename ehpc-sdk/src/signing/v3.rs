@@ -96,14 +96,28 @@ pub fn hex_sha256(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes)).as_str().to_string()
 }
 
-/// Every step of a V3 signature, kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Every step of a V3 signature, kept. Its `Debug` hides the signature
+/// (also inside `authorization`) and any token or password in the texts.
+#[derive(Clone, PartialEq, Eq)]
 pub struct SignedV3 {
     pub canonical_query: String,
     pub canonical_request: String,
     pub string_to_sign: String,
     pub signature: String,
     pub authorization: String,
+}
+
+impl std::fmt::Debug for SignedV3 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::redact::{redact_text, REDACTED};
+        f.debug_struct("SignedV3")
+            .field("canonical_query", &redact_text(&self.canonical_query))
+            .field("canonical_request", &redact_text(&self.canonical_request))
+            .field("string_to_sign", &redact_text(&self.string_to_sign))
+            .field("signature", &REDACTED)
+            .field("authorization", &redact_text(&self.authorization))
+            .finish()
+    }
 }
 
 /// Signs a request step by step: `params` are the query parameters,

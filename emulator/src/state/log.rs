@@ -58,8 +58,9 @@ impl RequestLog {
     }
 }
 
-/// One request as the emulator saw it, and how it answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One request as the emulator saw it, and how it answered. Its `Debug`
+/// hides secret values (signature, tokens, passwords); the fields keep them.
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RequestRecord {
     /// `GET` or `POST` (or whatever else was sent).
@@ -82,6 +83,69 @@ pub struct RequestRecord {
     pub code: Option<String>,
     /// `RequestId` answered, if any.
     pub request_id: Option<String>,
+}
+
+/// What a secret value is shown as in `Debug`.
+const REDACTED: &str = "** redacted **";
+
+/// Whether a parameter or header named `name` holds a secret: `Signature`,
+/// `SecurityToken` (`x-acs-security-token`), `AccessKeySecret` and other
+/// `…Secret` names, names holding `Password` or `Passwd`, and the V3
+/// `authorization` header (it carries the signature). For `User.1.Password`
+/// the last segment decides; case, `-` and `_` are ignored.
+pub(crate) fn is_secret_name(name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    let normalized: String = last
+        .chars()
+        .filter(|c| *c != '-' && *c != '_')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    normalized == "signature"
+        || normalized == "authorization"
+        || normalized.ends_with("securitytoken")
+        || normalized.ends_with("secret")
+        || normalized.contains("password")
+        || normalized.contains("passwd")
+}
+
+/// A value shown in `Debug`: hidden under a secret name, and hidden whole
+/// when it mentions a password (a JSON-style parameter holding one).
+fn shown<'a>(name: &str, value: &'a str) -> &'a str {
+    let lower = value.to_ascii_lowercase();
+    if is_secret_name(name) || lower.contains("password") || lower.contains("passwd") {
+        REDACTED
+    } else {
+        value
+    }
+}
+
+struct Pairs<'a>(&'a [(String, String)]);
+
+impl std::fmt::Debug for Pairs<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(
+                self.0
+                    .iter()
+                    .map(|(name, value)| (name, shown(name, value))),
+            )
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for RequestRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestRecord")
+            .field("method", &self.method)
+            .field("action", &self.action)
+            .field("params", &Pairs(&self.params))
+            .field("headers", &Pairs(&self.headers))
+            .field("received", &self.received)
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 impl RequestRecord {
@@ -146,6 +210,43 @@ mod tests {
             code: None,
             request_id: None,
         }
+    }
+
+    #[test]
+    fn debug_hides_signatures_tokens_and_passwords() {
+        let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect()
+        };
+        let mut r = record(1);
+        r.params = pairs(&[
+            ("AccessKeyId", "LTAI-visible-id"),
+            ("ClusterId", "ehpc-hz-visible"),
+            ("Signature", "hidden-signature-1"),
+            ("SecurityToken", "hidden-token-2"),
+            ("User.1.Password", "hidden-password-3"),
+            ("RunasUserPassword", "hidden-password-4"),
+            ("ClusterCredentials", r#"{"Password":"hidden-password-5"}"#),
+            ("AccessKeySecret", "hidden-secret-6"),
+        ]);
+        r.headers = pairs(&[
+            (
+                "authorization",
+                "ACS3-HMAC-SHA256 Signature=hidden-signature-7",
+            ),
+            ("x-acs-security-token", "hidden-token-8"),
+            ("x-acs-action", "AddUsers"),
+        ]);
+        for shown in [format!("{r:?}"), format!("{r:#?}")] {
+            for visible in ["LTAI-visible-id", "ehpc-hz-visible", "AddUsers", REDACTED] {
+                assert!(shown.contains(visible), "{shown}");
+            }
+            assert!(!shown.contains("hidden-"), "{shown}");
+        }
+        // The record itself keeps what was sent.
+        assert_eq!(r.params[2].1, "hidden-signature-1");
+        assert!(!is_secret_name("SignatureNonce") && !is_secret_name("NextToken"));
     }
 
     #[test]
