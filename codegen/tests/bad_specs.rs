@@ -1040,3 +1040,72 @@ fn missing_operations_directory_is_reported() {
     assert_eq!(d.file, root.join("operations"));
     assert!(d.message.starts_with("cannot read the directory: "), "{d}");
 }
+
+#[test]
+fn sensitive_on_a_response_field() {
+    let dir = SpecDir::new("sensitive_on_response").operation(
+        "X.yaml",
+        "\
+name: X
+summary: Does X.
+methods: [GET]
+ram: {action: \"ehpc:X\", access_level: read}
+response:
+  - name: Password
+    type: string
+    sensitive: true
+",
+    );
+    assert_operation_problem(
+        dir,
+        "X.yaml",
+        "response[0].sensitive",
+        (8, 5),
+        "`sensitive` applies to request parameters only",
+    );
+}
+
+#[test]
+fn sensitive_on_a_number() {
+    let dir = SpecDir::new("sensitive_on_number").operation(
+        "X.yaml",
+        "\
+name: X
+summary: Does X.
+methods: [GET]
+ram: {action: \"ehpc:X\", access_level: write}
+parameters:
+  - name: Pin
+    type: integer
+    sensitive: true
+",
+    );
+    assert_operation_problem(
+        dir,
+        "X.yaml",
+        "parameters[0].sensitive",
+        (8, 5),
+        "`sensitive` applies to strings and arrays of strings only",
+    );
+}
+
+#[test]
+fn read_only_on_a_write_operation() {
+    let dir = SpecDir::new("read_only_write").operation(
+        "X.yaml",
+        "\
+name: X
+summary: Does X.
+methods: [POST]
+ram: {action: \"ehpc:X\", access_level: write}
+read_only: true
+",
+    );
+    assert_operation_problem(
+        dir,
+        "X.yaml",
+        "read_only",
+        (5, 1),
+        "a `write` operation cannot be `read_only`: the access level says it changes state",
+    );
+}
