@@ -81,7 +81,7 @@ pub use state::{
     AccessKey, BadBody, EndpointFault, Fault, FaultError, MetadataRecord, RequestRecord,
     StateError, Times, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
     DEFAULT_REQUEST_LOG_CAPACITY, MAX_CLOCK_SKEW, MAX_FAULTS, MAX_FAULT_TEXT, MAX_ISSUED_KEYS,
-    MAX_METADATA_TOKENS,
+    MAX_LOGGED_BYTES, MAX_LOGGED_VALUE, MAX_METADATA_TOKENS,
 };
 
 #[cfg(test)]

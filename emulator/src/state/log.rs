@@ -9,6 +9,14 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// ([`EmulatorBuilder::request_log_capacity`](crate::EmulatorBuilder::request_log_capacity)).
 pub const DEFAULT_REQUEST_LOG_CAPACITY: usize = 4096;
 
+/// Longest parameter or header value a record keeps; the rest is cut off,
+/// so a full log of oversized requests stays small.
+pub const MAX_LOGGED_VALUE: usize = 4096;
+
+/// Most bytes of names and values a record keeps in all; parameters past
+/// that are left out of it.
+pub const MAX_LOGGED_BYTES: usize = 64 * 1024;
+
 /// The most recent requests, oldest first; the oldest is dropped when a
 /// request arrives at capacity.
 pub(crate) struct RequestLog {
@@ -27,7 +35,9 @@ impl RequestLog {
         }
     }
 
-    pub(crate) fn push(&mut self, record: RequestRecord) {
+    pub(crate) fn push(&mut self, mut record: RequestRecord) {
+        bound(&mut record.params);
+        bound(&mut record.headers);
         if self.capacity == 0 {
             self.dropped += 1;
             return;
@@ -58,6 +68,35 @@ impl RequestLog {
     }
 }
 
+/// Cuts each value to [`MAX_LOGGED_VALUE`] bytes and leaves out the pairs
+/// past [`MAX_LOGGED_BYTES`].
+fn bound(pairs: &mut Vec<(String, String)>) {
+    let mut total = 0;
+    let mut kept = 0;
+    for (name, value) in pairs.iter_mut() {
+        cut(value, MAX_LOGGED_VALUE);
+        total += name.len() + value.len();
+        if total > MAX_LOGGED_BYTES {
+            break;
+        }
+        kept += 1;
+    }
+    pairs.truncate(kept);
+    pairs.shrink_to_fit();
+}
+
+/// `text` cut to at most `limit` bytes, at a character boundary.
+fn cut(text: &mut String, limit: usize) {
+    if text.len() > limit {
+        let mut end = limit;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.shrink_to_fit();
+    }
+}
+
 /// One request as the emulator saw it, and how it answered. Its `Debug`
 /// hides secret values (signature, tokens, passwords); the fields keep them.
 #[derive(Clone, PartialEq, Eq)]
@@ -68,7 +107,8 @@ pub struct RequestRecord {
     /// The `Action` parameter, when there was one.
     pub action: Option<String>,
     /// Every parameter, query and form body together, decoded, in the
-    /// order received. `Signature` and `SecurityToken` are included, as
+    /// order received; each value cut to [`MAX_LOGGED_VALUE`] bytes, and
+    /// the parameters past [`MAX_LOGGED_BYTES`] left out. `Signature` and `SecurityToken` are included, as
     /// sent; access key secrets never travel and so never appear. A
     /// request signed with V3 has its `Action` and `Version` here too,
     /// taken from `x-acs-action` and `x-acs-version`.
@@ -266,5 +306,27 @@ mod tests {
         off.push(record(0));
         assert_eq!(off.records(), []);
         assert_eq!(off.dropped(), 1);
+    }
+
+    #[test]
+    fn a_record_keeps_values_and_parameters_up_to_their_limits() {
+        let mut log = RequestLog::new(2);
+        let mut big = record(0);
+        // A multi-byte character straddles the value limit.
+        let long = format!("{}中{}", "a".repeat(MAX_LOGGED_VALUE - 1), "b".repeat(100));
+        big.params = vec![("Long".to_string(), long)];
+        big.params
+            .extend((0..100).map(|n| (format!("P{n}"), "v".repeat(1000))));
+        big.headers = vec![("x-acs-long".to_string(), "h".repeat(MAX_LOGGED_VALUE * 2))];
+        log.push(big);
+        let kept = &log.records()[0];
+        assert_eq!(kept.params[0].1, "a".repeat(MAX_LOGGED_VALUE - 1));
+        let bytes: usize = kept.params.iter().map(|(n, v)| n.len() + v.len()).sum();
+        assert!(bytes <= MAX_LOGGED_BYTES, "{bytes} bytes kept");
+        assert!(kept.params.len() > 50 && kept.params.len() < 101);
+        assert_eq!(kept.headers[0].1.len(), MAX_LOGGED_VALUE);
+        // Small requests are kept whole.
+        log.push(record(1));
+        assert_eq!(log.records()[1], record(1));
     }
 }

@@ -18,7 +18,7 @@ pub use faults::{BadBody, Fault, FaultError, Times, MAX_FAULTS};
 pub(crate) use keys::IssuedKeys;
 pub use keys::{AccessKey, MAX_ISSUED_KEYS};
 pub(crate) use log::RequestLog;
-pub use log::{RequestRecord, DEFAULT_REQUEST_LOG_CAPACITY};
+pub use log::{RequestRecord, DEFAULT_REQUEST_LOG_CAPACITY, MAX_LOGGED_BYTES, MAX_LOGGED_VALUE};
 pub(crate) use metadata_book::MetadataBook;
 pub use metadata_book::{MetadataRecord, MAX_METADATA_TOKENS};
 
