@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use serde_yaml::{Number, Value};
 
-/// `specs/service.yaml`: facts shared by every operation of the API.
+/// `specs/<version>/service.yaml`: facts shared by every operation of one API version.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceSpec {
@@ -45,7 +45,7 @@ pub struct RegionalEndpoint {
     pub endpoint: String,
 }
 
-/// One file under `specs/operations/`.
+/// One file under `specs/<version>/operations/`.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OperationSpec {
