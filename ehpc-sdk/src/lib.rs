@@ -66,6 +66,8 @@
 mod client;
 mod config;
 pub mod credentials;
+#[doc(hidden)]
+pub mod decode;
 mod endpoint;
 mod error;
 pub mod paginate;

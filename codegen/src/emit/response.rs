@@ -16,10 +16,11 @@ pub fn emit(op: &Operation) -> TokenStream {
     } else {
         quote! {
             /// Id of the request, for support and log correlation.
-            #[serde(rename = "RequestId", default)]
+            #[serde(rename = "RequestId")]
             pub request_id: String,
         }
     };
+    let decode = decode_impl(&response, &op.response, !has_request_id);
     let doc = docs::attrs(&format!(
         "The answer to `{}`. Fields the service did not send are `None` (or empty); \
          fields it sent that the spec does not know are kept in `unknown_fields`.",
@@ -29,7 +30,7 @@ pub fn emit(op: &Operation) -> TokenStream {
     let wrappers = wrapper_fns(op);
     quote! {
         #doc
-        #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
         #[non_exhaustive]
         pub struct #response {
             #(#fields)*
@@ -46,6 +47,7 @@ pub fn emit(op: &Operation) -> TokenStream {
             }
         }
 
+        #decode
         #(#nested)*
         #wrappers
     }
@@ -63,15 +65,72 @@ fn nested(op: &Operation, t: &StructType) -> TokenStream {
         t.origin
     ));
     let fields = t.fields.iter().map(|f| field(op, f));
+    let decode = decode_impl(&name, &t.fields, false);
     quote! {
         #doc
-        #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             /// Fields the service sent that the spec does not describe.
             #[serde(flatten)]
             pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+        }
+        #decode
+    }
+}
+
+/// `FromJson`, one non-generic function taking each field out by wire name,
+/// and a `Deserialize` that reads a JSON value and hands it over, so the
+/// generic code per type is one call.
+/// `add_request_id` reads the `RequestId` a response's spec does not list.
+fn decode_impl(name: &proc_macro2::Ident, fields: &[Field], add_request_id: bool) -> TokenStream {
+    let request_id = add_request_id.then(|| quote!(request_id: fields.request_id()?,));
+    // A type with no known field only keeps what it is sent.
+    let binding = if fields.is_empty() && !add_request_id {
+        quote!(fields)
+    } else {
+        quote!(mut fields)
+    };
+    let reads = fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        let read = if f.wire_name == "RequestId" {
+            quote!(request_id())
+        } else {
+            let method = match &f.ty {
+                Type::Array(item) => match (f.wrapper.is_some(), is_scalar(item)) {
+                    (false, false) => "list",
+                    (false, true) => "scalar_list",
+                    (true, false) => "wrapped_list",
+                    (true, true) => "wrapped_scalar_list",
+                },
+                Type::Object(_) => "object",
+                _ => "scalar",
+            };
+            let method = format_ident!("{}", method);
+            quote!(#method(#wire))
+        };
+        quote!(#field: fields.#read?,)
+    });
+    quote! {
+        impl crate::decode::FromJson for #name {
+            fn from_json(
+                value: serde_json::Value,
+                path: &crate::decode::Path<'_>,
+            ) -> Result<Self, String> {
+                let #binding = crate::decode::Fields::new(value, path)?;
+                Ok(#name {
+                    #(#reads)*
+                    #request_id
+                    unknown_fields: fields.into_rest(),
+                })
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::decode::deserialize(deserializer)
+            }
         }
     }
 }
@@ -83,40 +142,26 @@ fn field(op: &Operation, f: &Field) -> TokenStream {
     if f.wire_name == "RequestId" {
         return quote! {
             #doc
-            #[serde(rename = "RequestId", default)]
+            #[serde(rename = "RequestId")]
             pub request_id: String,
         };
     }
     let ty = field_type(&f.ty, false);
-    let with = match &f.ty {
-        Type::Array(item) => {
-            let de = match (f.wrapper.is_some(), is_scalar(item)) {
-                (false, false) => "crate::wire::de::list",
-                (false, true) => "crate::wire::de::scalar_list",
-                (true, false) => "crate::wire::de::wrapped_list",
-                (true, true) => "crate::wire::de::wrapped_scalar_list",
-            };
-            match &f.wrapper {
-                Some(wrapper) => {
-                    let ser = format!(
-                        "{}::serialize_{}",
-                        wrapper_module(op),
-                        crate::naming::snake(wrapper)
-                    );
-                    quote!(deserialize_with = #de, serialize_with = #ser)
-                }
-                None => quote!(deserialize_with = #de, skip_serializing_if = "Vec::is_empty"),
-            }
+    let with = match (&f.ty, &f.wrapper) {
+        (Type::Array(_), Some(wrapper)) => {
+            let ser = format!(
+                "{}::serialize_{}",
+                wrapper_module(op),
+                crate::naming::snake(wrapper)
+            );
+            quote!(serialize_with = #ser)
         }
-        Type::Object(_) => quote!(skip_serializing_if = "Option::is_none"),
-        _ => quote!(
-            deserialize_with = "crate::wire::de::scalar",
-            skip_serializing_if = "Option::is_none"
-        ),
+        (Type::Array(_), None) => quote!(skip_serializing_if = "Vec::is_empty"),
+        _ => quote!(skip_serializing_if = "Option::is_none"),
     };
     quote! {
         #doc
-        #[serde(rename = #wire, default, #with)]
+        #[serde(rename = #wire, #with)]
         pub #name: #ty,
     }
 }

@@ -234,7 +234,7 @@ impl AddLocalNodesCall {
     }
 }
 /// The answer to `AddLocalNodes`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddLocalNodesResponse {
     /// `InstanceIds`.
@@ -242,15 +242,13 @@ pub struct AddLocalNodesResponse {
     /// Wire name: `InstanceIds`; type: array of string.
     #[serde(
         rename = "InstanceIds",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_scalar_list",
         serialize_with = "crate::v2018_04_12::operation::add_local_nodes::wrappers::serialize_instance_id"
     )]
     pub instance_ids: Vec<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -260,6 +258,26 @@ impl AddLocalNodesResponse {
     /// Id of the request, for support and log correlation.
     pub fn request_id(&self) -> &str {
         &self.request_id
+    }
+}
+impl crate::decode::FromJson for AddLocalNodesResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(AddLocalNodesResponse {
+            instance_ids: fields.wrapped_scalar_list("InstanceIds")?,
+            request_id: fields.request_id()?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AddLocalNodesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
     }
 }
 pub(crate) mod wrappers {

@@ -160,163 +160,88 @@ impl DescribeAutoScaleConfigCall {
     }
 }
 /// The answer to `DescribeAutoScaleConfig`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeAutoScaleConfigResponse {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string. Example: `ehpc-hz-FYUr32****`.
-    #[serde(
-        rename = "ClusterId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `ClusterType`.
     ///
     /// Wire name: `ClusterType`; type: string. Example: `slurm`.
-    #[serde(
-        rename = "ClusterType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterType", skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
     /// `EnableAutoGrow`.
     ///
     /// Wire name: `EnableAutoGrow`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "EnableAutoGrow",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableAutoGrow", skip_serializing_if = "Option::is_none")]
     pub enable_auto_grow: Option<bool>,
     /// `EnableAutoShrink`.
     ///
     /// Wire name: `EnableAutoShrink`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "EnableAutoShrink",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableAutoShrink", skip_serializing_if = "Option::is_none")]
     pub enable_auto_shrink: Option<bool>,
     /// `ExcludeNodes`.
     ///
     /// Wire name: `ExcludeNodes`; type: string. Example: `i-bp19lgqwxb4206t5****,i-bp1g4hvzs9pywrhb****`.
-    #[serde(
-        rename = "ExcludeNodes",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExcludeNodes", skip_serializing_if = "Option::is_none")]
     pub exclude_nodes: Option<String>,
     /// `ExtraNodesGrowRatio`.
     ///
     /// Wire name: `ExtraNodesGrowRatio`; type: integer (int32). Example: `0`.
-    #[serde(
-        rename = "ExtraNodesGrowRatio",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExtraNodesGrowRatio", skip_serializing_if = "Option::is_none")]
     pub extra_nodes_grow_ratio: Option<i32>,
     /// `GrowIntervalInMinutes`.
     ///
     /// Wire name: `GrowIntervalInMinutes`; type: integer (int32). Example: `10`.
-    #[serde(
-        rename = "GrowIntervalInMinutes",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GrowIntervalInMinutes", skip_serializing_if = "Option::is_none")]
     pub grow_interval_in_minutes: Option<i32>,
     /// `GrowRatio`.
     ///
     /// Wire name: `GrowRatio`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "GrowRatio",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GrowRatio", skip_serializing_if = "Option::is_none")]
     pub grow_ratio: Option<i32>,
     /// `GrowTimeoutInMinutes`.
     ///
     /// Wire name: `GrowTimeoutInMinutes`; type: integer (int32). Example: `20`.
-    #[serde(
-        rename = "GrowTimeoutInMinutes",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GrowTimeoutInMinutes", skip_serializing_if = "Option::is_none")]
     pub grow_timeout_in_minutes: Option<i32>,
     /// `MaxNodesInCluster`.
     ///
     /// Wire name: `MaxNodesInCluster`; type: integer (int32). Example: `100`.
-    #[serde(
-        rename = "MaxNodesInCluster",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxNodesInCluster", skip_serializing_if = "Option::is_none")]
     pub max_nodes_in_cluster: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `ShrinkIdleTimes`.
     ///
     /// Wire name: `ShrinkIdleTimes`; type: integer (int32). Example: `3`.
-    #[serde(
-        rename = "ShrinkIdleTimes",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ShrinkIdleTimes", skip_serializing_if = "Option::is_none")]
     pub shrink_idle_times: Option<i32>,
     /// `ShrinkIntervalInMinutes`.
     ///
     /// Wire name: `ShrinkIntervalInMinutes`; type: integer (int32). Example: `2`.
-    #[serde(
-        rename = "ShrinkIntervalInMinutes",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ShrinkIntervalInMinutes", skip_serializing_if = "Option::is_none")]
     pub shrink_interval_in_minutes: Option<i32>,
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: string. Example: `0.062`.
-    #[serde(
-        rename = "SpotPriceLimit",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SpotPriceLimit", skip_serializing_if = "Option::is_none")]
     pub spot_price_limit: Option<String>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(
-        rename = "SpotStrategy",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
     /// `Uid`.
     ///
     /// Wire name: `Uid`; type: string. Example: `testu****`.
-    #[serde(
-        rename = "Uid",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Uid", skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -326,6 +251,40 @@ impl DescribeAutoScaleConfigResponse {
     /// Id of the request, for support and log correlation.
     pub fn request_id(&self) -> &str {
         &self.request_id
+    }
+}
+impl crate::decode::FromJson for DescribeAutoScaleConfigResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(DescribeAutoScaleConfigResponse {
+            cluster_id: fields.scalar("ClusterId")?,
+            cluster_type: fields.scalar("ClusterType")?,
+            enable_auto_grow: fields.scalar("EnableAutoGrow")?,
+            enable_auto_shrink: fields.scalar("EnableAutoShrink")?,
+            exclude_nodes: fields.scalar("ExcludeNodes")?,
+            extra_nodes_grow_ratio: fields.scalar("ExtraNodesGrowRatio")?,
+            grow_interval_in_minutes: fields.scalar("GrowIntervalInMinutes")?,
+            grow_ratio: fields.scalar("GrowRatio")?,
+            grow_timeout_in_minutes: fields.scalar("GrowTimeoutInMinutes")?,
+            max_nodes_in_cluster: fields.scalar("MaxNodesInCluster")?,
+            request_id: fields.request_id()?,
+            shrink_idle_times: fields.scalar("ShrinkIdleTimes")?,
+            shrink_interval_in_minutes: fields.scalar("ShrinkIntervalInMinutes")?,
+            spot_price_limit: fields.scalar("SpotPriceLimit")?,
+            spot_strategy: fields.scalar("SpotStrategy")?,
+            uid: fields.scalar("Uid")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DescribeAutoScaleConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
     }
 }
 /// Errors the service documents for `DescribeAutoScaleConfig`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -167,18 +167,18 @@ impl DescribeClusterCall {
     }
 }
 /// The answer to `DescribeCluster`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeClusterResponse {
     /// `ClusterInfo`.
     ///
     /// Wire name: `ClusterInfo`; type: object [`ClusterInfo`].
-    #[serde(rename = "ClusterInfo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ClusterInfo", skip_serializing_if = "Option::is_none")]
     pub cluster_info: Option<ClusterInfo>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -190,459 +190,554 @@ impl DescribeClusterResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for DescribeClusterResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(DescribeClusterResponse {
+            cluster_info: fields.object("ClusterInfo")?,
+            request_id: fields.request_id()?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DescribeClusterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `AddOnsInfo` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo.AddOnsInfo[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddOnsInfo {
     /// `DeployMode`.
     ///
     /// Wire name: `DeployMode`; type: string. Example: `local`.
-    #[serde(
-        rename = "DeployMode",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DeployMode", skip_serializing_if = "Option::is_none")]
     pub deploy_mode: Option<String>,
     /// `Port`.
     ///
     /// Wire name: `Port`; type: integer (int32). Example: `10000`.
-    #[serde(
-        rename = "Port",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Port", skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
     /// `SoftwareId`.
     ///
     /// Wire name: `SoftwareId`; type: string. Example: `CROMWELL_85`.
-    #[serde(
-        rename = "SoftwareId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SoftwareId", skip_serializing_if = "Option::is_none")]
     pub software_id: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `running`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `URL`.
     ///
     /// Wire name: `URL`; type: string. Example: `http://172.16.10.12:10000/`.
-    #[serde(
-        rename = "URL",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "URL", skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for AddOnsInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(AddOnsInfo {
+            deploy_mode: fields.scalar("DeployMode")?,
+            port: fields.scalar("Port")?,
+            software_id: fields.scalar("SoftwareId")?,
+            status: fields.scalar("Status")?,
+            url: fields.scalar("URL")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AddOnsInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ApplicationInfo` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo.Applications[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApplicationInfo {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `openmpi`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Tag`.
     ///
     /// Wire name: `Tag`; type: string. Example: `OpenMPI_1.8.7`.
-    #[serde(
-        rename = "Tag",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Tag", skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `1.10`.
-    #[serde(
-        rename = "Version",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for ApplicationInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ApplicationInfo {
+            name: fields.scalar("Name")?,
+            tag: fields.scalar("Tag")?,
+            version: fields.scalar("Version")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApplicationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `Compute` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo.EcsInfo.Compute`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Compute {
     /// `Count`.
     ///
     /// Wire name: `Count`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "Count",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Count", skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.n1.tiny`.
-    #[serde(
-        rename = "InstanceType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for Compute {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(Compute {
+            count: fields.scalar("Count")?,
+            instance_type: fields.scalar("InstanceType")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Compute {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `Login` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo.EcsInfo.Login`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Login {
     /// `Count`.
     ///
     /// Wire name: `Count`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "Count",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Count", skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.n1.tiny`.
-    #[serde(
-        rename = "InstanceType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for Login {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(Login {
+            count: fields.scalar("Count")?,
+            instance_type: fields.scalar("InstanceType")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Login {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `Manager` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo.EcsInfo.Manager`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Manager {
     /// `Count`.
     ///
     /// Wire name: `Count`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "Count",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Count", skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.n1.tiny`.
-    #[serde(
-        rename = "InstanceType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for Manager {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(Manager {
+            count: fields.scalar("Count")?,
+            instance_type: fields.scalar("InstanceType")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Manager {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ProxyMgr` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo.EcsInfo.ProxyMgr`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ProxyMgr {
     /// `Count`.
     ///
     /// Wire name: `Count`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "Count",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Count", skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.n1.tiny`.
-    #[serde(
-        rename = "InstanceType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for ProxyMgr {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ProxyMgr {
+            count: fields.scalar("Count")?,
+            instance_type: fields.scalar("InstanceType")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ProxyMgr {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `EcsInfo` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo.EcsInfo`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EcsInfo {
     /// `Compute`.
     ///
     /// Wire name: `Compute`; type: object [`Compute`].
-    #[serde(rename = "Compute", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Compute", skip_serializing_if = "Option::is_none")]
     pub compute: Option<Compute>,
     /// `Login`.
     ///
     /// Wire name: `Login`; type: object [`Login`].
-    #[serde(rename = "Login", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Login", skip_serializing_if = "Option::is_none")]
     pub login: Option<Login>,
     /// `Manager`.
     ///
     /// Wire name: `Manager`; type: object [`Manager`].
-    #[serde(rename = "Manager", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Manager", skip_serializing_if = "Option::is_none")]
     pub manager: Option<Manager>,
     /// `ProxyMgr`.
     ///
     /// Wire name: `ProxyMgr`; type: object [`ProxyMgr`].
-    #[serde(rename = "ProxyMgr", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ProxyMgr", skip_serializing_if = "Option::is_none")]
     pub proxy_mgr: Option<ProxyMgr>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for EcsInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(EcsInfo {
+            compute: fields.object("Compute")?,
+            login: fields.object("Login")?,
+            manager: fields.object("Manager")?,
+            proxy_mgr: fields.object("ProxyMgr")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for EcsInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `InitialImage` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo.InitialImage`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InitialImage {
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `centos_7_6_x64_20G_alibase_20211130.vhd`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string. Example: `system`.
-    #[serde(
-        rename = "ImageOwnerAlias",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageOwnerAlias", skip_serializing_if = "Option::is_none")]
     pub image_owner_alias: Option<String>,
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string. Example: `CentOS_7.6_64`.
-    #[serde(
-        rename = "OsTag",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OsTag", skip_serializing_if = "Option::is_none")]
     pub os_tag: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for InitialImage {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(InitialImage {
+            image_id: fields.scalar("ImageId")?,
+            image_owner_alias: fields.scalar("ImageOwnerAlias")?,
+            os_tag: fields.scalar("OsTag")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for InitialImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `NodesInfo` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo.Nodes[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NodesInfo {
     /// `AccountType`.
     ///
     /// Wire name: `AccountType`; type: string. Example: `nis`.
-    #[serde(
-        rename = "AccountType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AccountType", skip_serializing_if = "Option::is_none")]
     pub account_type: Option<String>,
     /// `Dir`.
     ///
     /// Wire name: `Dir`; type: string. Example: `/opt/sge/default/`.
-    #[serde(
-        rename = "Dir",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Dir", skip_serializing_if = "Option::is_none")]
     pub dir: Option<String>,
     /// `HostName`.
     ///
     /// Wire name: `HostName`; type: string. Example: `compute000`.
-    #[serde(
-        rename = "HostName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// `IpAddress`.
     ///
     /// Wire name: `IpAddress`; type: string. Example: `192.168.XX.XX`.
-    #[serde(
-        rename = "IpAddress",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpAddress", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// `Role`.
     ///
     /// Wire name: `Role`; type: string. Example: `Compute`.
-    #[serde(
-        rename = "Role",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Role", skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// `SchedulerType`.
     ///
     /// Wire name: `SchedulerType`; type: string. Example: `pbs`.
-    #[serde(
-        rename = "SchedulerType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SchedulerType", skip_serializing_if = "Option::is_none")]
     pub scheduler_type: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for NodesInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(NodesInfo {
+            account_type: fields.scalar("AccountType")?,
+            dir: fields.scalar("Dir")?,
+            host_name: fields.scalar("HostName")?,
+            ip_address: fields.scalar("IpAddress")?,
+            role: fields.scalar("Role")?,
+            scheduler_type: fields.scalar("SchedulerType")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NodesInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `OnPremiseInfo` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo.OnPremiseInfo[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OnPremiseInfo {
     /// `HostName`.
     ///
     /// Wire name: `HostName`; type: string. Example: `testecs`.
-    #[serde(
-        rename = "HostName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// `IP`.
     ///
     /// Wire name: `IP`; type: string. Example: `192.168.*.*`.
-    #[serde(
-        rename = "IP",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IP", skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `scheduler`.
-    #[serde(
-        rename = "Type",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for OnPremiseInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(OnPremiseInfo {
+            host_name: fields.scalar("HostName")?,
+            ip: fields.scalar("IP")?,
+            r#type: fields.scalar("Type")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for OnPremiseInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `PostInstallScriptInfo` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo.PostInstallScripts[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostInstallScriptInfo {
     /// `Args`.
     ///
     /// Wire name: `Args`; type: string. Example: `bash file.sh`.
-    #[serde(
-        rename = "Args",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Args", skip_serializing_if = "Option::is_none")]
     pub args: Option<String>,
     /// `Url`.
     ///
     /// Wire name: `Url`; type: string. Example: `example.com`.
-    #[serde(
-        rename = "Url",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Url", skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for PostInstallScriptInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(PostInstallScriptInfo {
+            args: fields.scalar("Args")?,
+            url: fields.scalar("Url")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PostInstallScriptInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ClusterInfo` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterInfo {
     /// `AccountType`.
     ///
     /// Wire name: `AccountType`; type: string. Example: `nis`.
-    #[serde(
-        rename = "AccountType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AccountType", skip_serializing_if = "Option::is_none")]
     pub account_type: Option<String>,
     /// `AddOnsInfo`.
     ///
     /// Wire name: `AddOnsInfo`; type: array of object [`AddOnsInfo`].
     #[serde(
         rename = "AddOnsInfo",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::describe_cluster::wrappers::serialize_add_ons_info"
     )]
     pub add_ons_info: Vec<AddOnsInfo>,
@@ -651,228 +746,124 @@ pub struct ClusterInfo {
     /// Wire name: `Applications`; type: array of object [`ApplicationInfo`].
     #[serde(
         rename = "Applications",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::describe_cluster::wrappers::serialize_application_info"
     )]
     pub applications: Vec<ApplicationInfo>,
     /// `AutoRenew`.
     ///
     /// Wire name: `AutoRenew`; type: string. Example: `false`.
-    #[serde(
-        rename = "AutoRenew",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<String>,
     /// `AutoRenewPeriod`.
     ///
     /// Wire name: `AutoRenewPeriod`; type: string. Example: `1`.
-    #[serde(
-        rename = "AutoRenewPeriod",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AutoRenewPeriod", skip_serializing_if = "Option::is_none")]
     pub auto_renew_period: Option<String>,
     /// `BaseOsTag`.
     ///
     /// Wire name: `BaseOsTag`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(
-        rename = "BaseOsTag",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BaseOsTag", skip_serializing_if = "Option::is_none")]
     pub base_os_tag: Option<String>,
     /// `ClientVersion`.
     ///
     /// Wire name: `ClientVersion`; type: string. Example: `1.0.1`.
-    #[serde(
-        rename = "ClientVersion",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientVersion", skip_serializing_if = "Option::is_none")]
     pub client_version: Option<String>,
     /// `ClusterVersion`.
     ///
     /// Wire name: `ClusterVersion`; type: string. Example: `1.0`.
-    #[serde(
-        rename = "ClusterVersion",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterVersion", skip_serializing_if = "Option::is_none")]
     pub cluster_version: Option<String>,
     /// `ComputeSpotPriceLimit`.
     ///
     /// Wire name: `ComputeSpotPriceLimit`; type: string. Example: `0.56`.
-    #[serde(
-        rename = "ComputeSpotPriceLimit",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ComputeSpotPriceLimit", skip_serializing_if = "Option::is_none")]
     pub compute_spot_price_limit: Option<String>,
     /// `ComputeSpotStrategy`.
     ///
     /// Wire name: `ComputeSpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(
-        rename = "ComputeSpotStrategy",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ComputeSpotStrategy", skip_serializing_if = "Option::is_none")]
     pub compute_spot_strategy: Option<String>,
     /// `CreateTime`.
     ///
     /// Wire name: `CreateTime`; type: string. Example: `2020-12-24T03:18:23.000Z`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// `DeployMode`.
     ///
     /// Wire name: `DeployMode`; type: string. Example: `Simple`.
-    #[serde(
-        rename = "DeployMode",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DeployMode", skip_serializing_if = "Option::is_none")]
     pub deploy_mode: Option<String>,
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string. Example: `cluster`.
-    #[serde(
-        rename = "Description",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `Domain`.
     ///
     /// Wire name: `Domain`; type: string. Example: `ldap`.
-    #[serde(
-        rename = "Domain",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Domain", skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// `EcsChargeType`.
     ///
     /// Wire name: `EcsChargeType`; type: string. Example: `PostPaid`.
-    #[serde(
-        rename = "EcsChargeType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EcsChargeType", skip_serializing_if = "Option::is_none")]
     pub ecs_charge_type: Option<String>,
     /// `EcsInfo`.
     ///
     /// Wire name: `EcsInfo`; type: object [`EcsInfo`].
-    #[serde(rename = "EcsInfo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EcsInfo", skip_serializing_if = "Option::is_none")]
     pub ecs_info: Option<EcsInfo>,
     /// `HaEnable`.
     ///
     /// Wire name: `HaEnable`; type: boolean. Example: `false`.
-    #[serde(
-        rename = "HaEnable",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HaEnable", skip_serializing_if = "Option::is_none")]
     pub ha_enable: Option<bool>,
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string. Example: `i-bp15de54eet1c43f****`.
-    #[serde(
-        rename = "Id",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `centos_7_02_64_20G_alibase_20170818****`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `ImageName`.
     ///
     /// Wire name: `ImageName`; type: string. Example: `test_for_Image`.
-    #[serde(
-        rename = "ImageName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageName", skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string. Example: `system`.
-    #[serde(
-        rename = "ImageOwnerAlias",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageOwnerAlias", skip_serializing_if = "Option::is_none")]
     pub image_owner_alias: Option<String>,
     /// `InitialImage`.
     ///
     /// Wire name: `InitialImage`; type: object [`InitialImage`].
-    #[serde(rename = "InitialImage", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InitialImage", skip_serializing_if = "Option::is_none")]
     pub initial_image: Option<InitialImage>,
     /// `KeyPairName`.
     ///
     /// Wire name: `KeyPairName`; type: string. Example: `test`.
-    #[serde(
-        rename = "KeyPairName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "KeyPairName", skip_serializing_if = "Option::is_none")]
     pub key_pair_name: Option<String>,
     /// `Location`.
     ///
     /// Wire name: `Location`; type: string. Example: `PublicCloud`.
-    #[serde(
-        rename = "Location",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Location", skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `cluster`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: array of object [`NodesInfo`].
     #[serde(
         rename = "Nodes",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::describe_cluster::wrappers::serialize_nodes_info"
     )]
     pub nodes: Vec<NodesInfo>,
@@ -881,274 +872,216 @@ pub struct ClusterInfo {
     /// Wire name: `OnPremiseInfo`; type: array of object [`OnPremiseInfo`].
     #[serde(
         rename = "OnPremiseInfo",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::describe_cluster::wrappers::serialize_on_premise_info"
     )]
     pub on_premise_info: Vec<OnPremiseInfo>,
     /// `OpenldapPar`.
     ///
     /// Wire name: `OpenldapPar`; type: string. Example: `{ "LdapServerIp": "192.168.XX.XX", "BaseDn": "ehpctest", "FallbackHomeDir": "/home" }`.
-    #[serde(
-        rename = "OpenldapPar",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OpenldapPar", skip_serializing_if = "Option::is_none")]
     pub openldap_par: Option<String>,
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(
-        rename = "OsTag",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OsTag", skip_serializing_if = "Option::is_none")]
     pub os_tag: Option<String>,
     /// `Period`.
     ///
     /// Wire name: `Period`; type: string. Example: `1`.
-    #[serde(
-        rename = "Period",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
     /// `PeriodUnit`.
     ///
     /// Wire name: `PeriodUnit`; type: string. Example: `Month`.
-    #[serde(
-        rename = "PeriodUnit",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PeriodUnit", skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<String>,
     /// `Plugin`.
     ///
     /// Wire name: `Plugin`; type: string. Example: `{\"pluginMod\":\"image\",\"pluginLocalPath\":\"/opt/plugin\"}`.
-    #[serde(
-        rename = "Plugin",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Plugin", skip_serializing_if = "Option::is_none")]
     pub plugin: Option<String>,
     /// `PostInstallScripts`.
     ///
     /// Wire name: `PostInstallScripts`; type: array of object [`PostInstallScriptInfo`].
     #[serde(
         rename = "PostInstallScripts",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::describe_cluster::wrappers::serialize_post_install_script_info"
     )]
     pub post_install_scripts: Vec<PostInstallScriptInfo>,
     /// `RamNodeTypes`.
     ///
     /// Wire name: `RamNodeTypes`; type: string. Example: `["manager", "compute"]`.
-    #[serde(
-        rename = "RamNodeTypes",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RamNodeTypes", skip_serializing_if = "Option::is_none")]
     pub ram_node_types: Option<String>,
     /// `RamRoleName`.
     ///
     /// Wire name: `RamRoleName`; type: string. Example: `AliyunEHPCFullAccess`.
-    #[serde(
-        rename = "RamRoleName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RamRoleName", skip_serializing_if = "Option::is_none")]
     pub ram_role_name: Option<String>,
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string. Example: `cn-hangzhou`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// `RemoteDirectory`.
     ///
     /// Wire name: `RemoteDirectory`; type: string. Example: `NasMountpoint:/RemoteDirectory`.
-    #[serde(
-        rename = "RemoteDirectory",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RemoteDirectory", skip_serializing_if = "Option::is_none")]
     pub remote_directory: Option<String>,
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string. Example: `rg-aek23szz5i2****`.
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// `SccClusterId`.
     ///
     /// Wire name: `SccClusterId`; type: string. Example: `00b648b****`.
-    #[serde(
-        rename = "SccClusterId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SccClusterId", skip_serializing_if = "Option::is_none")]
     pub scc_cluster_id: Option<String>,
     /// `SchedulerPreInstall`.
     ///
     /// Wire name: `SchedulerPreInstall`; type: integer (int32).
-    #[serde(
-        rename = "SchedulerPreInstall",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SchedulerPreInstall", skip_serializing_if = "Option::is_none")]
     pub scheduler_pre_install: Option<i32>,
     /// `SchedulerType`.
     ///
     /// Wire name: `SchedulerType`; type: string. Example: `pbs`.
-    #[serde(
-        rename = "SchedulerType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SchedulerType", skip_serializing_if = "Option::is_none")]
     pub scheduler_type: Option<String>,
     /// `SchedulerVersion`.
     ///
     /// Wire name: `SchedulerVersion`; type: string. Example: `18.1.1`.
-    #[serde(
-        rename = "SchedulerVersion",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SchedulerVersion", skip_serializing_if = "Option::is_none")]
     pub scheduler_version: Option<String>,
     /// `SecurityGroupId`.
     ///
     /// Wire name: `SecurityGroupId`; type: string. Example: `sg-bp1asugr34gzn****`.
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `creating`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string. Example: `vsw-bp1e47optm9g58zcu****`.
-    #[serde(
-        rename = "VSwitchId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")]
     pub v_switch_id: Option<String>,
     /// `VolumeId`.
     ///
     /// Wire name: `VolumeId`; type: string. Example: `008b64****`.
-    #[serde(
-        rename = "VolumeId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VolumeId", skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<String>,
     /// `VolumeMountpoint`.
     ///
     /// Wire name: `VolumeMountpoint`; type: string. Example: `008b648bcb-s****.cn-hangzhou.nas.aliyuncs.com`.
-    #[serde(
-        rename = "VolumeMountpoint",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VolumeMountpoint", skip_serializing_if = "Option::is_none")]
     pub volume_mountpoint: Option<String>,
     /// `VolumeProtocol`.
     ///
     /// Wire name: `VolumeProtocol`; type: string. Example: `nfs`.
-    #[serde(
-        rename = "VolumeProtocol",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VolumeProtocol", skip_serializing_if = "Option::is_none")]
     pub volume_protocol: Option<String>,
     /// `VolumeType`.
     ///
     /// Wire name: `VolumeType`; type: string. Example: `NAS`.
-    #[serde(
-        rename = "VolumeType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VolumeType", skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string. Example: `vpc-bp1pxkcvmmz53ki89****`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// `WinAdPar`.
     ///
     /// Wire name: `WinAdPar`; type: string. Example: `{ "AdUser": "Administrator", "AdUserPasswd": "xxxxxx", "AdDc": "ad-hybrid001.ehpcad.com", "AdIp": "192.168.XX.XX"}`.
-    #[serde(
-        rename = "WinAdPar",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "WinAdPar", skip_serializing_if = "Option::is_none")]
     pub win_ad_par: Option<String>,
     /// `WithoutAgent`.
     ///
     /// Wire name: `WithoutAgent`; type: integer (int32).
-    #[serde(
-        rename = "WithoutAgent",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "WithoutAgent", skip_serializing_if = "Option::is_none")]
     pub without_agent: Option<i32>,
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string. Example: `cn-hangzhou-k`.
-    #[serde(
-        rename = "ZoneId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for ClusterInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ClusterInfo {
+            account_type: fields.scalar("AccountType")?,
+            add_ons_info: fields.wrapped_list("AddOnsInfo")?,
+            applications: fields.wrapped_list("Applications")?,
+            auto_renew: fields.scalar("AutoRenew")?,
+            auto_renew_period: fields.scalar("AutoRenewPeriod")?,
+            base_os_tag: fields.scalar("BaseOsTag")?,
+            client_version: fields.scalar("ClientVersion")?,
+            cluster_version: fields.scalar("ClusterVersion")?,
+            compute_spot_price_limit: fields.scalar("ComputeSpotPriceLimit")?,
+            compute_spot_strategy: fields.scalar("ComputeSpotStrategy")?,
+            create_time: fields.scalar("CreateTime")?,
+            deploy_mode: fields.scalar("DeployMode")?,
+            description: fields.scalar("Description")?,
+            domain: fields.scalar("Domain")?,
+            ecs_charge_type: fields.scalar("EcsChargeType")?,
+            ecs_info: fields.object("EcsInfo")?,
+            ha_enable: fields.scalar("HaEnable")?,
+            id: fields.scalar("Id")?,
+            image_id: fields.scalar("ImageId")?,
+            image_name: fields.scalar("ImageName")?,
+            image_owner_alias: fields.scalar("ImageOwnerAlias")?,
+            initial_image: fields.object("InitialImage")?,
+            key_pair_name: fields.scalar("KeyPairName")?,
+            location: fields.scalar("Location")?,
+            name: fields.scalar("Name")?,
+            nodes: fields.wrapped_list("Nodes")?,
+            on_premise_info: fields.wrapped_list("OnPremiseInfo")?,
+            openldap_par: fields.scalar("OpenldapPar")?,
+            os_tag: fields.scalar("OsTag")?,
+            period: fields.scalar("Period")?,
+            period_unit: fields.scalar("PeriodUnit")?,
+            plugin: fields.scalar("Plugin")?,
+            post_install_scripts: fields.wrapped_list("PostInstallScripts")?,
+            ram_node_types: fields.scalar("RamNodeTypes")?,
+            ram_role_name: fields.scalar("RamRoleName")?,
+            region_id: fields.scalar("RegionId")?,
+            remote_directory: fields.scalar("RemoteDirectory")?,
+            resource_group_id: fields.scalar("ResourceGroupId")?,
+            scc_cluster_id: fields.scalar("SccClusterId")?,
+            scheduler_pre_install: fields.scalar("SchedulerPreInstall")?,
+            scheduler_type: fields.scalar("SchedulerType")?,
+            scheduler_version: fields.scalar("SchedulerVersion")?,
+            security_group_id: fields.scalar("SecurityGroupId")?,
+            status: fields.scalar("Status")?,
+            v_switch_id: fields.scalar("VSwitchId")?,
+            volume_id: fields.scalar("VolumeId")?,
+            volume_mountpoint: fields.scalar("VolumeMountpoint")?,
+            volume_protocol: fields.scalar("VolumeProtocol")?,
+            volume_type: fields.scalar("VolumeType")?,
+            vpc_id: fields.scalar("VpcId")?,
+            win_ad_par: fields.scalar("WinAdPar")?,
+            without_agent: fields.scalar("WithoutAgent")?,
+            zone_id: fields.scalar("ZoneId")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_add_ons_info<T: serde::Serialize, S: serde::Serializer>(

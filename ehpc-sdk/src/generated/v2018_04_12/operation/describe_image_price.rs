@@ -314,63 +314,38 @@ impl DescribeImagePriceCall {
     }
 }
 /// The answer to `DescribeImagePrice`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeImagePriceResponse {
     /// `Amount`.
     ///
     /// Wire name: `Amount`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "Amount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Amount", skip_serializing_if = "Option::is_none")]
     pub amount: Option<i32>,
     /// `DiscountPrice`.
     ///
     /// Wire name: `DiscountPrice`; type: number. Example: `0.0`.
-    #[serde(
-        rename = "DiscountPrice",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DiscountPrice", skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<f64>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `m-bp198jigq7l1ga11****`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `OriginalPrice`.
     ///
     /// Wire name: `OriginalPrice`; type: number. Example: `0.8`.
-    #[serde(
-        rename = "OriginalPrice",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OriginalPrice", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `47ca3ac4-2a03-48f1-8bf2-ba6de0f3****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TradePrice`.
     ///
     /// Wire name: `TradePrice`; type: number. Example: `0.8`.
-    #[serde(
-        rename = "TradePrice",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TradePrice", skip_serializing_if = "Option::is_none")]
     pub trade_price: Option<f64>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -380,6 +355,30 @@ impl DescribeImagePriceResponse {
     /// Id of the request, for support and log correlation.
     pub fn request_id(&self) -> &str {
         &self.request_id
+    }
+}
+impl crate::decode::FromJson for DescribeImagePriceResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(DescribeImagePriceResponse {
+            amount: fields.scalar("Amount")?,
+            discount_price: fields.scalar("DiscountPrice")?,
+            image_id: fields.scalar("ImageId")?,
+            original_price: fields.scalar("OriginalPrice")?,
+            request_id: fields.request_id()?,
+            trade_price: fields.scalar("TradePrice")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DescribeImagePriceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
     }
 }
 /// Errors the service documents for `DescribeImagePrice`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -531,7 +531,7 @@ impl DescribePriceCall {
     }
 }
 /// The answer to `DescribePrice`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribePriceResponse {
     /// `Prices`.
@@ -539,25 +539,18 @@ pub struct DescribePriceResponse {
     /// Wire name: `Prices`; type: array of object [`PriceInfo`].
     #[serde(
         rename = "Prices",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::describe_price::wrappers::serialize_price_info"
     )]
     pub prices: Vec<PriceInfo>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `54FF9025-2C2F-42EB-870D-0DF5B0ACF24E`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalTradePrice`.
     ///
     /// Wire name: `TotalTradePrice`; type: number. Example: `1258.0`.
-    #[serde(
-        rename = "TotalTradePrice",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalTradePrice", skip_serializing_if = "Option::is_none")]
     pub total_trade_price: Option<f64>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -569,55 +562,78 @@ impl DescribePriceResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for DescribePriceResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(DescribePriceResponse {
+            prices: fields.wrapped_list("Prices")?,
+            request_id: fields.request_id()?,
+            total_trade_price: fields.scalar("TotalTradePrice")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DescribePriceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `PriceInfo` value.
 ///
 /// Part of the [`DescribePriceResponse`] (`Prices[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PriceInfo {
     /// `Currency`.
     ///
     /// Wire name: `Currency`; type: string. Example: `<props="china">CNY</props> <props="intl">USD</props>`.
-    #[serde(
-        rename = "Currency",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Currency", skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// `NodeType`.
     ///
     /// Wire name: `NodeType`; type: string. Example: `Compute`.
-    #[serde(
-        rename = "NodeType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NodeType", skip_serializing_if = "Option::is_none")]
     pub node_type: Option<String>,
     /// `OriginalPrice`.
     ///
     /// Wire name: `OriginalPrice`; type: number. Example: `1258.0`.
-    #[serde(
-        rename = "OriginalPrice",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OriginalPrice", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
     /// `TradePrice`.
     ///
     /// Wire name: `TradePrice`; type: number. Example: `1258.0`.
-    #[serde(
-        rename = "TradePrice",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TradePrice", skip_serializing_if = "Option::is_none")]
     pub trade_price: Option<f64>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for PriceInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(PriceInfo {
+            currency: fields.scalar("Currency")?,
+            node_type: fields.scalar("NodeType")?,
+            original_price: fields.scalar("OriginalPrice")?,
+            trade_price: fields.scalar("TradePrice")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PriceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_price_info<T: serde::Serialize, S: serde::Serializer>(

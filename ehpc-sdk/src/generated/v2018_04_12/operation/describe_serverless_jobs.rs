@@ -216,33 +216,23 @@ impl DescribeServerlessJobsCall {
     }
 }
 /// The answer to `DescribeServerlessJobs`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeServerlessJobsResponse {
     /// `JobInfos`.
     ///
     /// Wire name: `JobInfos`; type: array of object [`JobInfosItem`].
-    #[serde(
-        rename = "JobInfos",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "JobInfos", skip_serializing_if = "Vec::is_empty")]
     pub job_infos: Vec<JobInfosItem>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -254,560 +244,621 @@ impl DescribeServerlessJobsResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for DescribeServerlessJobsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(DescribeServerlessJobsResponse {
+            job_infos: fields.list("JobInfos")?,
+            request_id: fields.request_id()?,
+            total_count: fields.scalar("TotalCount")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DescribeServerlessJobsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ArrayProperties` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ArrayProperties`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ArrayProperties {
     /// `IndexEnd`.
     ///
     /// Wire name: `IndexEnd`; type: integer (int64). Example: `5`.
-    #[serde(
-        rename = "IndexEnd",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IndexEnd", skip_serializing_if = "Option::is_none")]
     pub index_end: Option<i64>,
     /// `IndexStart`.
     ///
     /// Wire name: `IndexStart`; type: integer (int64). Example: `1`.
-    #[serde(
-        rename = "IndexStart",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IndexStart", skip_serializing_if = "Option::is_none")]
     pub index_start: Option<i64>,
     /// `IndexStep`.
     ///
     /// Wire name: `IndexStep`; type: integer (int64). Example: `2`.
-    #[serde(
-        rename = "IndexStep",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IndexStep", skip_serializing_if = "Option::is_none")]
     pub index_step: Option<i64>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for ArrayProperties {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ArrayProperties {
+            index_end: fields.scalar("IndexEnd")?,
+            index_start: fields.scalar("IndexStart")?,
+            index_step: fields.scalar("IndexStep")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ArrayProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `CurrentState` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].CurrentState`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CurrentState {
     /// `DetailStatus`.
     ///
     /// Wire name: `DetailStatus`; type: string. Example: `working`.
-    #[serde(
-        rename = "DetailStatus",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DetailStatus", skip_serializing_if = "Option::is_none")]
     pub detail_status: Option<String>,
     /// `ExitCode`.
     ///
     /// Wire name: `ExitCode`; type: integer (int64). Example: `0`.
-    #[serde(
-        rename = "ExitCode",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExitCode", skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i64>,
     /// `FinishTime`.
     ///
     /// Wire name: `FinishTime`; type: string. Example: `2018-08-02T15:00:00Z`.
-    #[serde(
-        rename = "FinishTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FinishTime", skip_serializing_if = "Option::is_none")]
     pub finish_time: Option<String>,
     /// `Message`.
     ///
     /// Wire name: `Message`; type: string. Example: `Back-off 5m0s restarting failed container=test pod=test_eci-xxx(xxx)`.
-    #[serde(
-        rename = "Message",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `Reason`.
     ///
     /// Wire name: `Reason`; type: string. Example: `Started`.
-    #[serde(
-        rename = "Reason",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Reason", skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// `Signal`.
     ///
     /// Wire name: `Signal`; type: integer (int64). Example: `1`.
-    #[serde(
-        rename = "Signal",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Signal", skip_serializing_if = "Option::is_none")]
     pub signal: Option<i64>,
     /// `StartTime`.
     ///
     /// Wire name: `StartTime`; type: string. Example: `2019-12-19T12:05:02Z`.
-    #[serde(
-        rename = "StartTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// `State`.
     ///
     /// Wire name: `State`; type: string. Example: `Terminated`.
-    #[serde(
-        rename = "State",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "State", skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for CurrentState {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(CurrentState {
+            detail_status: fields.scalar("DetailStatus")?,
+            exit_code: fields.scalar("ExitCode")?,
+            finish_time: fields.scalar("FinishTime")?,
+            message: fields.scalar("Message")?,
+            reason: fields.scalar("Reason")?,
+            signal: fields.scalar("Signal")?,
+            start_time: fields.scalar("StartTime")?,
+            state: fields.scalar("State")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CurrentState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `FieldRef` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].EnvironmentVars[].ValueFrom.FieldRef`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FieldRef {
     /// `FieldPath`.
     ///
     /// Wire name: `FieldPath`; type: string. Example: `status.podIP`.
-    #[serde(
-        rename = "FieldPath",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FieldPath", skip_serializing_if = "Option::is_none")]
     pub field_path: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for FieldRef {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(FieldRef {
+            field_path: fields.scalar("FieldPath")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for FieldRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ValueFrom` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].EnvironmentVars[].ValueFrom`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ValueFrom {
     /// `FieldRef`.
     ///
     /// Wire name: `FieldRef`; type: object [`FieldRef`].
-    #[serde(rename = "FieldRef", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FieldRef", skip_serializing_if = "Option::is_none")]
     pub field_ref: Option<FieldRef>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for ValueFrom {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ValueFrom {
+            field_ref: fields.object("FieldRef")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ValueFrom {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `EnvironmentVarsItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].EnvironmentVars[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EnvironmentVarsItem {
     /// `Key`.
     ///
     /// Wire name: `Key`; type: string. Example: `PATH`.
-    #[serde(
-        rename = "Key",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `Value`.
     ///
     /// Wire name: `Value`; type: string. Example: `/usr/bin/`.
-    #[serde(
-        rename = "Value",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// `ValueFrom`.
     ///
     /// Wire name: `ValueFrom`; type: object [`ValueFrom`].
-    #[serde(rename = "ValueFrom", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ValueFrom", skip_serializing_if = "Option::is_none")]
     pub value_from: Option<ValueFrom>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for EnvironmentVarsItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(EnvironmentVarsItem {
+            key: fields.scalar("Key")?,
+            value: fields.scalar("Value")?,
+            value_from: fields.object("ValueFrom")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for EnvironmentVarsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `HttpGet` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].LivenessProbe.HttpGet`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct HttpGet {
     /// `Path`.
     ///
     /// Wire name: `Path`; type: string. Example: `/usr/nginx/`.
-    #[serde(
-        rename = "Path",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Path", skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// `Port`.
     ///
     /// Wire name: `Port`; type: integer (int64). Example: `80`.
-    #[serde(
-        rename = "Port",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Port", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// `Scheme`.
     ///
     /// Wire name: `Scheme`; type: string. Example: `HTTP`.
-    #[serde(
-        rename = "Scheme",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Scheme", skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for HttpGet {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(HttpGet {
+            path: fields.scalar("Path")?,
+            port: fields.scalar("Port")?,
+            scheme: fields.scalar("Scheme")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for HttpGet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `TcpSocket` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].LivenessProbe.TcpSocket`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TcpSocket {
     /// `Host`.
     ///
     /// Wire name: `Host`; type: string. Example: `1.2.3.4`.
-    #[serde(
-        rename = "Host",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Host", skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// `Port`.
     ///
     /// Wire name: `Port`; type: integer (int64). Example: `80`.
-    #[serde(
-        rename = "Port",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Port", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for TcpSocket {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(TcpSocket {
+            host: fields.scalar("Host")?,
+            port: fields.scalar("Port")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for TcpSocket {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `LivenessProbe` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].LivenessProbe`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LivenessProbe {
     /// `Execs`.
     ///
     /// Wire name: `Execs`; type: array of string.
-    #[serde(
-        rename = "Execs",
-        default,
-        deserialize_with = "crate::wire::de::scalar_list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Execs", skip_serializing_if = "Vec::is_empty")]
     pub execs: Vec<String>,
     /// `FailureThreshold`.
     ///
     /// Wire name: `FailureThreshold`; type: integer (int64). Example: `3`.
-    #[serde(
-        rename = "FailureThreshold",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FailureThreshold", skip_serializing_if = "Option::is_none")]
     pub failure_threshold: Option<i64>,
     /// `HttpGet`.
     ///
     /// Wire name: `HttpGet`; type: object [`HttpGet`].
-    #[serde(rename = "HttpGet", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "HttpGet", skip_serializing_if = "Option::is_none")]
     pub http_get: Option<HttpGet>,
     /// `InitialDelaySeconds`.
     ///
     /// Wire name: `InitialDelaySeconds`; type: integer (int64). Example: `10`.
-    #[serde(
-        rename = "InitialDelaySeconds",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InitialDelaySeconds", skip_serializing_if = "Option::is_none")]
     pub initial_delay_seconds: Option<i64>,
     /// `PeriodSeconds`.
     ///
     /// Wire name: `PeriodSeconds`; type: integer (int64). Example: `5`.
-    #[serde(
-        rename = "PeriodSeconds",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PeriodSeconds", skip_serializing_if = "Option::is_none")]
     pub period_seconds: Option<i64>,
     /// `SuccessThreshold`.
     ///
     /// Wire name: `SuccessThreshold`; type: integer (int64). Example: `1`.
-    #[serde(
-        rename = "SuccessThreshold",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SuccessThreshold", skip_serializing_if = "Option::is_none")]
     pub success_threshold: Option<i64>,
     /// `TcpSocket`.
     ///
     /// Wire name: `TcpSocket`; type: object [`TcpSocket`].
-    #[serde(rename = "TcpSocket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TcpSocket", skip_serializing_if = "Option::is_none")]
     pub tcp_socket: Option<TcpSocket>,
     /// `TimeoutSeconds`.
     ///
     /// Wire name: `TimeoutSeconds`; type: integer (int64). Example: `10`.
-    #[serde(
-        rename = "TimeoutSeconds",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TimeoutSeconds", skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<i64>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for LivenessProbe {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(LivenessProbe {
+            execs: fields.scalar_list("Execs")?,
+            failure_threshold: fields.scalar("FailureThreshold")?,
+            http_get: fields.object("HttpGet")?,
+            initial_delay_seconds: fields.scalar("InitialDelaySeconds")?,
+            period_seconds: fields.scalar("PeriodSeconds")?,
+            success_threshold: fields.scalar("SuccessThreshold")?,
+            tcp_socket: fields.object("TcpSocket")?,
+            timeout_seconds: fields.scalar("TimeoutSeconds")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LivenessProbe {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `PortsItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].Ports[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PortsItem {
     /// `Port`.
     ///
     /// Wire name: `Port`; type: integer (int64). Example: `8080`.
-    #[serde(
-        rename = "Port",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Port", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// `Protocol`.
     ///
     /// Wire name: `Protocol`; type: string. Example: `TCP`.
-    #[serde(
-        rename = "Protocol",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Protocol", skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for PortsItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(PortsItem {
+            port: fields.scalar("Port")?,
+            protocol: fields.scalar("Protocol")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `PreviousState` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].PreviousState`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PreviousState {
     /// `DetailStatus`.
     ///
     /// Wire name: `DetailStatus`; type: string. Example: `working`.
-    #[serde(
-        rename = "DetailStatus",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DetailStatus", skip_serializing_if = "Option::is_none")]
     pub detail_status: Option<String>,
     /// `ExitCode`.
     ///
     /// Wire name: `ExitCode`; type: integer (int64). Example: `0`.
-    #[serde(
-        rename = "ExitCode",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExitCode", skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i64>,
     /// `FinishTime`.
     ///
     /// Wire name: `FinishTime`; type: string. Example: `2018-08-02T15:00:00Z`.
-    #[serde(
-        rename = "FinishTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FinishTime", skip_serializing_if = "Option::is_none")]
     pub finish_time: Option<String>,
     /// `Message`.
     ///
     /// Wire name: `Message`; type: string. Example: `Back-off 5m0s restarting failed container=test pod=test_eci-xxx(xxx)`.
-    #[serde(
-        rename = "Message",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `Reason`.
     ///
     /// Wire name: `Reason`; type: string. Example: `Completed`.
-    #[serde(
-        rename = "Reason",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Reason", skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// `Signal`.
     ///
     /// Wire name: `Signal`; type: integer (int64). Example: `1`.
-    #[serde(
-        rename = "Signal",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Signal", skip_serializing_if = "Option::is_none")]
     pub signal: Option<i64>,
     /// `StartTime`.
     ///
     /// Wire name: `StartTime`; type: string. Example: `2018-08-02T15:00:00Z`.
-    #[serde(
-        rename = "StartTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// `State`.
     ///
     /// Wire name: `State`; type: string. Example: `Terminated`.
-    #[serde(
-        rename = "State",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "State", skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for PreviousState {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(PreviousState {
+            detail_status: fields.scalar("DetailStatus")?,
+            exit_code: fields.scalar("ExitCode")?,
+            finish_time: fields.scalar("FinishTime")?,
+            message: fields.scalar("Message")?,
+            reason: fields.scalar("Reason")?,
+            signal: fields.scalar("Signal")?,
+            start_time: fields.scalar("StartTime")?,
+            state: fields.scalar("State")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PreviousState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ReadinessProbe` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].ReadinessProbe`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReadinessProbe {
     /// `Execs`.
     ///
     /// Wire name: `Execs`; type: array of string.
-    #[serde(
-        rename = "Execs",
-        default,
-        deserialize_with = "crate::wire::de::scalar_list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Execs", skip_serializing_if = "Vec::is_empty")]
     pub execs: Vec<String>,
     /// `FailureThreshold`.
     ///
     /// Wire name: `FailureThreshold`; type: integer (int64). Example: `3`.
-    #[serde(
-        rename = "FailureThreshold",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FailureThreshold", skip_serializing_if = "Option::is_none")]
     pub failure_threshold: Option<i64>,
     /// `HttpGet`.
     ///
     /// Wire name: `HttpGet`; type: object [`HttpGet`].
-    #[serde(rename = "HttpGet", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "HttpGet", skip_serializing_if = "Option::is_none")]
     pub http_get: Option<HttpGet>,
     /// `InitialDelaySeconds`.
     ///
     /// Wire name: `InitialDelaySeconds`; type: integer (int64). Example: `10`.
-    #[serde(
-        rename = "InitialDelaySeconds",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InitialDelaySeconds", skip_serializing_if = "Option::is_none")]
     pub initial_delay_seconds: Option<i64>,
     /// `PeriodSeconds`.
     ///
     /// Wire name: `PeriodSeconds`; type: integer (int64). Example: `5`.
-    #[serde(
-        rename = "PeriodSeconds",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PeriodSeconds", skip_serializing_if = "Option::is_none")]
     pub period_seconds: Option<i64>,
     /// `SuccessThreshold`.
     ///
     /// Wire name: `SuccessThreshold`; type: integer (int64). Example: `1`.
-    #[serde(
-        rename = "SuccessThreshold",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SuccessThreshold", skip_serializing_if = "Option::is_none")]
     pub success_threshold: Option<i64>,
     /// `TcpSocket`.
     ///
     /// Wire name: `TcpSocket`; type: object [`TcpSocket`].
-    #[serde(rename = "TcpSocket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TcpSocket", skip_serializing_if = "Option::is_none")]
     pub tcp_socket: Option<TcpSocket>,
     /// `TimeoutSeconds`.
     ///
     /// Wire name: `TimeoutSeconds`; type: integer (int64). Example: `1`.
-    #[serde(
-        rename = "TimeoutSeconds",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TimeoutSeconds", skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<i64>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for ReadinessProbe {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ReadinessProbe {
+            execs: fields.scalar_list("Execs")?,
+            failure_threshold: fields.scalar("FailureThreshold")?,
+            http_get: fields.object("HttpGet")?,
+            initial_delay_seconds: fields.scalar("InitialDelaySeconds")?,
+            period_seconds: fields.scalar("PeriodSeconds")?,
+            success_threshold: fields.scalar("SuccessThreshold")?,
+            tcp_socket: fields.object("TcpSocket")?,
+            timeout_seconds: fields.scalar("TimeoutSeconds")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReadinessProbe {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `SecurityContext` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].SecurityContext`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SecurityContext {
     /// `Capability`.
@@ -815,797 +866,764 @@ pub struct SecurityContext {
     /// Wire name: `Capability`; type: array of string.
     #[serde(
         rename = "Capability",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_scalar_list",
         serialize_with = "crate::v2018_04_12::operation::describe_serverless_jobs::wrappers::serialize_adds"
     )]
     pub capability: Vec<String>,
     /// `ReadOnlyRootFilesystem`.
     ///
     /// Wire name: `ReadOnlyRootFilesystem`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "ReadOnlyRootFilesystem",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ReadOnlyRootFilesystem", skip_serializing_if = "Option::is_none")]
     pub read_only_root_filesystem: Option<bool>,
     /// `RunAsUser`.
     ///
     /// Wire name: `RunAsUser`; type: integer (int64). Example: `1558`.
-    #[serde(
-        rename = "RunAsUser",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RunAsUser", skip_serializing_if = "Option::is_none")]
     pub run_as_user: Option<i64>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for SecurityContext {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(SecurityContext {
+            capability: fields.wrapped_scalar_list("Capability")?,
+            read_only_root_filesystem: fields.scalar("ReadOnlyRootFilesystem")?,
+            run_as_user: fields.scalar("RunAsUser")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for SecurityContext {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `VolumeMountsItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].VolumeMounts[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VolumeMountsItem {
     /// `MountPath`.
     ///
     /// Wire name: `MountPath`; type: string. Example: `/usr/share/`.
-    #[serde(
-        rename = "MountPath",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MountPath", skip_serializing_if = "Option::is_none")]
     pub mount_path: Option<String>,
     /// `MountPropagation`.
     ///
     /// Wire name: `MountPropagation`; type: string. Example: `None`.
-    #[serde(
-        rename = "MountPropagation",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MountPropagation", skip_serializing_if = "Option::is_none")]
     pub mount_propagation: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `test-empty`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `ReadOnly`.
     ///
     /// Wire name: `ReadOnly`; type: boolean. Example: `false`.
-    #[serde(
-        rename = "ReadOnly",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ReadOnly", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// `SubPath`.
     ///
     /// Wire name: `SubPath`; type: string. Example: `/usr/sub`.
-    #[serde(
-        rename = "SubPath",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SubPath", skip_serializing_if = "Option::is_none")]
     pub sub_path: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for VolumeMountsItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(VolumeMountsItem {
+            mount_path: fields.scalar("MountPath")?,
+            mount_propagation: fields.scalar("MountPropagation")?,
+            name: fields.scalar("Name")?,
+            read_only: fields.scalar("ReadOnly")?,
+            sub_path: fields.scalar("SubPath")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for VolumeMountsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ContainersItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContainersItem {
     /// `Args`.
     ///
     /// Wire name: `Args`; type: array of string.
-    #[serde(
-        rename = "Args",
-        default,
-        deserialize_with = "crate::wire::de::scalar_list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Args", skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<String>,
     /// `Commands`.
     ///
     /// Wire name: `Commands`; type: array of string.
-    #[serde(
-        rename = "Commands",
-        default,
-        deserialize_with = "crate::wire::de::scalar_list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Commands", skip_serializing_if = "Vec::is_empty")]
     pub commands: Vec<String>,
     /// `Cpu`.
     ///
     /// Wire name: `Cpu`; type: number. Example: `2.0`.
-    #[serde(
-        rename = "Cpu",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<f64>,
     /// `CurrentState`.
     ///
     /// Wire name: `CurrentState`; type: object [`CurrentState`].
-    #[serde(rename = "CurrentState", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "CurrentState", skip_serializing_if = "Option::is_none")]
     pub current_state: Option<CurrentState>,
     /// `EnvironmentVars`.
     ///
     /// Wire name: `EnvironmentVars`; type: array of object [`EnvironmentVarsItem`].
-    #[serde(
-        rename = "EnvironmentVars",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "EnvironmentVars", skip_serializing_if = "Vec::is_empty")]
     pub environment_vars: Vec<EnvironmentVarsItem>,
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "Gpu",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Gpu", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i32>,
     /// `Image`.
     ///
     /// Wire name: `Image`; type: string. Example: `HPL`.
-    #[serde(
-        rename = "Image",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Image", skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// `ImagePullPolicy`.
     ///
     /// Wire name: `ImagePullPolicy`; type: string. Example: `Always`.
-    #[serde(
-        rename = "ImagePullPolicy",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImagePullPolicy", skip_serializing_if = "Option::is_none")]
     pub image_pull_policy: Option<String>,
     /// `LivenessProbe`.
     ///
     /// Wire name: `LivenessProbe`; type: object [`LivenessProbe`].
-    #[serde(rename = "LivenessProbe", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "LivenessProbe", skip_serializing_if = "Option::is_none")]
     pub liveness_probe: Option<LivenessProbe>,
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: number. Example: `4.0`.
-    #[serde(
-        rename = "Memory",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<f64>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `HPL`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Ports`.
     ///
     /// Wire name: `Ports`; type: array of object [`PortsItem`].
-    #[serde(
-        rename = "Ports",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Ports", skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<PortsItem>,
     /// `PreviousState`.
     ///
     /// Wire name: `PreviousState`; type: object [`PreviousState`].
-    #[serde(rename = "PreviousState", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PreviousState", skip_serializing_if = "Option::is_none")]
     pub previous_state: Option<PreviousState>,
     /// `ReadinessProbe`.
     ///
     /// Wire name: `ReadinessProbe`; type: object [`ReadinessProbe`].
-    #[serde(rename = "ReadinessProbe", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ReadinessProbe", skip_serializing_if = "Option::is_none")]
     pub readiness_probe: Option<ReadinessProbe>,
     /// `Ready`.
     ///
     /// Wire name: `Ready`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "Ready",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Ready", skip_serializing_if = "Option::is_none")]
     pub ready: Option<bool>,
     /// `RestartCount`.
     ///
     /// Wire name: `RestartCount`; type: integer (int32). Example: `5`.
-    #[serde(
-        rename = "RestartCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RestartCount", skip_serializing_if = "Option::is_none")]
     pub restart_count: Option<i32>,
     /// `SecurityContext`.
     ///
     /// Wire name: `SecurityContext`; type: object [`SecurityContext`].
-    #[serde(
-        rename = "SecurityContext",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SecurityContext", skip_serializing_if = "Option::is_none")]
     pub security_context: Option<SecurityContext>,
     /// `Stdin`.
     ///
     /// Wire name: `Stdin`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "Stdin",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Stdin", skip_serializing_if = "Option::is_none")]
     pub stdin: Option<bool>,
     /// `StdinOnce`.
     ///
     /// Wire name: `StdinOnce`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "StdinOnce",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StdinOnce", skip_serializing_if = "Option::is_none")]
     pub stdin_once: Option<bool>,
     /// `Tty`.
     ///
     /// Wire name: `Tty`; type: boolean. Example: `false`.
-    #[serde(
-        rename = "Tty",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Tty", skip_serializing_if = "Option::is_none")]
     pub tty: Option<bool>,
     /// `VolumeMounts`.
     ///
     /// Wire name: `VolumeMounts`; type: array of object [`VolumeMountsItem`].
-    #[serde(
-        rename = "VolumeMounts",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "VolumeMounts", skip_serializing_if = "Vec::is_empty")]
     pub volume_mounts: Vec<VolumeMountsItem>,
     /// `WorkingDir`.
     ///
     /// Wire name: `WorkingDir`; type: string. Example: `/usr/local/nginx`.
-    #[serde(
-        rename = "WorkingDir",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "WorkingDir", skip_serializing_if = "Option::is_none")]
     pub working_dir: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for ContainersItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ContainersItem {
+            args: fields.scalar_list("Args")?,
+            commands: fields.scalar_list("Commands")?,
+            cpu: fields.scalar("Cpu")?,
+            current_state: fields.object("CurrentState")?,
+            environment_vars: fields.list("EnvironmentVars")?,
+            gpu: fields.scalar("Gpu")?,
+            image: fields.scalar("Image")?,
+            image_pull_policy: fields.scalar("ImagePullPolicy")?,
+            liveness_probe: fields.object("LivenessProbe")?,
+            memory: fields.scalar("Memory")?,
+            name: fields.scalar("Name")?,
+            ports: fields.list("Ports")?,
+            previous_state: fields.object("PreviousState")?,
+            readiness_probe: fields.object("ReadinessProbe")?,
+            ready: fields.scalar("Ready")?,
+            restart_count: fields.scalar("RestartCount")?,
+            security_context: fields.object("SecurityContext")?,
+            stdin: fields.scalar("Stdin")?,
+            stdin_once: fields.scalar("StdinOnce")?,
+            tty: fields.scalar("Tty")?,
+            volume_mounts: fields.list("VolumeMounts")?,
+            working_dir: fields.scalar("WorkingDir")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainersItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `OptionsItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].DnsConfig.Options[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OptionsItem {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `name`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Value`.
     ///
     /// Wire name: `Value`; type: string. Example: `value`.
-    #[serde(
-        rename = "Value",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for OptionsItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(OptionsItem {
+            name: fields.scalar("Name")?,
+            value: fields.scalar("Value")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for OptionsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `DnsConfig` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].DnsConfig`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsConfig {
     /// `NameServers`.
     ///
     /// Wire name: `NameServers`; type: array of string.
-    #[serde(
-        rename = "NameServers",
-        default,
-        deserialize_with = "crate::wire::de::scalar_list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "NameServers", skip_serializing_if = "Vec::is_empty")]
     pub name_servers: Vec<String>,
     /// `Options`.
     ///
     /// Wire name: `Options`; type: array of object [`OptionsItem`].
-    #[serde(
-        rename = "Options",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Options", skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<OptionsItem>,
     /// `Searches`.
     ///
     /// Wire name: `Searches`; type: array of string.
-    #[serde(
-        rename = "Searches",
-        default,
-        deserialize_with = "crate::wire::de::scalar_list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Searches", skip_serializing_if = "Vec::is_empty")]
     pub searches: Vec<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for DnsConfig {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(DnsConfig {
+            name_servers: fields.scalar_list("NameServers")?,
+            options: fields.list("Options")?,
+            searches: fields.scalar_list("Searches")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DnsConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `Sysctls` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].EciSecurityContext[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Sysctls {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `kernel.msgmax`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Value`.
     ///
     /// Wire name: `Value`; type: string. Example: `65536`.
-    #[serde(
-        rename = "Value",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for Sysctls {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(Sysctls {
+            name: fields.scalar("Name")?,
+            value: fields.scalar("Value")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Sysctls {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `EventsItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Events[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EventsItem {
     /// `Count`.
     ///
     /// Wire name: `Count`; type: integer (int32). Example: `20`.
-    #[serde(
-        rename = "Count",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Count", skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// `FirstTimestamp`.
     ///
     /// Wire name: `FirstTimestamp`; type: string. Example: `2018-08-02T15:00:00Z`.
-    #[serde(
-        rename = "FirstTimestamp",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FirstTimestamp", skip_serializing_if = "Option::is_none")]
     pub first_timestamp: Option<String>,
     /// `LastTimestamp`.
     ///
     /// Wire name: `LastTimestamp`; type: string. Example: `2018-08-02T15:00:00Z`.
-    #[serde(
-        rename = "LastTimestamp",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LastTimestamp", skip_serializing_if = "Option::is_none")]
     pub last_timestamp: Option<String>,
     /// `Message`.
     ///
     /// Wire name: `Message`; type: string. Example: `Started container`.
-    #[serde(
-        rename = "Message",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `test-xxx`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Reason`.
     ///
     /// Wire name: `Reason`; type: string. Example: `Created`.
-    #[serde(
-        rename = "Reason",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Reason", skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `Normal`.
-    #[serde(
-        rename = "Type",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for EventsItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(EventsItem {
+            count: fields.scalar("Count")?,
+            first_timestamp: fields.scalar("FirstTimestamp")?,
+            last_timestamp: fields.scalar("LastTimestamp")?,
+            message: fields.scalar("Message")?,
+            name: fields.scalar("Name")?,
+            reason: fields.scalar("Reason")?,
+            r#type: fields.scalar("Type")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for EventsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `HostAliasesItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].HostAliases[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct HostAliasesItem {
     /// `Hostnames`.
     ///
     /// Wire name: `Hostnames`; type: array of string.
-    #[serde(
-        rename = "Hostnames",
-        default,
-        deserialize_with = "crate::wire::de::scalar_list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Hostnames", skip_serializing_if = "Vec::is_empty")]
     pub hostnames: Vec<String>,
     /// `Ip`.
     ///
     /// Wire name: `Ip`; type: string. Example: `192.0.XX.XX`.
-    #[serde(
-        rename = "Ip",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Ip", skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for HostAliasesItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(HostAliasesItem {
+            hostnames: fields.scalar_list("Hostnames")?,
+            ip: fields.scalar("Ip")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for HostAliasesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `VolumeMountsItem2` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].InitContainers[].VolumeMounts[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VolumeMountsItem2 {
     /// `MountPath`.
     ///
     /// Wire name: `MountPath`; type: string. Example: `/usr/share/`.
-    #[serde(
-        rename = "MountPath",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MountPath", skip_serializing_if = "Option::is_none")]
     pub mount_path: Option<String>,
     /// `MountPropagation`.
     ///
     /// Wire name: `MountPropagation`; type: string. Example: `None`.
-    #[serde(
-        rename = "MountPropagation",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MountPropagation", skip_serializing_if = "Option::is_none")]
     pub mount_propagation: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `test-empty`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `ReadOnly`.
     ///
     /// Wire name: `ReadOnly`; type: boolean. Example: `false`.
-    #[serde(
-        rename = "ReadOnly",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ReadOnly", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for VolumeMountsItem2 {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(VolumeMountsItem2 {
+            mount_path: fields.scalar("MountPath")?,
+            mount_propagation: fields.scalar("MountPropagation")?,
+            name: fields.scalar("Name")?,
+            read_only: fields.scalar("ReadOnly")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for VolumeMountsItem2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `InitContainersItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].InitContainers[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InitContainersItem {
     /// `Args`.
     ///
     /// Wire name: `Args`; type: array of string.
-    #[serde(
-        rename = "Args",
-        default,
-        deserialize_with = "crate::wire::de::scalar_list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Args", skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<String>,
     /// `Command`.
     ///
     /// Wire name: `Command`; type: array of string.
-    #[serde(
-        rename = "Command",
-        default,
-        deserialize_with = "crate::wire::de::scalar_list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Command", skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
     /// `Cpu`.
     ///
     /// Wire name: `Cpu`; type: integer (int64). Example: `1`.
-    #[serde(
-        rename = "Cpu",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// `CurrentState`.
     ///
     /// Wire name: `CurrentState`; type: object [`CurrentState`].
-    #[serde(rename = "CurrentState", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "CurrentState", skip_serializing_if = "Option::is_none")]
     pub current_state: Option<CurrentState>,
     /// `EnvironmentVars`.
     ///
     /// Wire name: `EnvironmentVars`; type: array of object [`EnvironmentVarsItem`].
-    #[serde(
-        rename = "EnvironmentVars",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "EnvironmentVars", skip_serializing_if = "Vec::is_empty")]
     pub environment_vars: Vec<EnvironmentVarsItem>,
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int64). Example: `1`.
-    #[serde(
-        rename = "Gpu",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Gpu", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
     /// `Image`.
     ///
     /// Wire name: `Image`; type: string. Example: `nginx`.
-    #[serde(
-        rename = "Image",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Image", skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// `ImagePullPolicy`.
     ///
     /// Wire name: `ImagePullPolicy`; type: string. Example: `Always`.
-    #[serde(
-        rename = "ImagePullPolicy",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImagePullPolicy", skip_serializing_if = "Option::is_none")]
     pub image_pull_policy: Option<String>,
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: integer (int64). Example: `2`.
-    #[serde(
-        rename = "Memory",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `Init-xxx`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Ports`.
     ///
     /// Wire name: `Ports`; type: array of object [`PortsItem`].
-    #[serde(
-        rename = "Ports",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Ports", skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<PortsItem>,
     /// `PreviousState`.
     ///
     /// Wire name: `PreviousState`; type: object [`PreviousState`].
-    #[serde(rename = "PreviousState", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PreviousState", skip_serializing_if = "Option::is_none")]
     pub previous_state: Option<PreviousState>,
     /// `Ready`.
     ///
     /// Wire name: `Ready`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "Ready",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Ready", skip_serializing_if = "Option::is_none")]
     pub ready: Option<bool>,
     /// `RestartCount`.
     ///
     /// Wire name: `RestartCount`; type: integer (int64). Example: `5`.
-    #[serde(
-        rename = "RestartCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RestartCount", skip_serializing_if = "Option::is_none")]
     pub restart_count: Option<i64>,
     /// `SecurityContext`.
     ///
     /// Wire name: `SecurityContext`; type: object [`SecurityContext`].
-    #[serde(
-        rename = "SecurityContext",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SecurityContext", skip_serializing_if = "Option::is_none")]
     pub security_context: Option<SecurityContext>,
     /// `VolumeMounts`.
     ///
     /// Wire name: `VolumeMounts`; type: array of object [`VolumeMountsItem2`].
-    #[serde(
-        rename = "VolumeMounts",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "VolumeMounts", skip_serializing_if = "Vec::is_empty")]
     pub volume_mounts: Vec<VolumeMountsItem2>,
     /// `WorkingDir`.
     ///
     /// Wire name: `WorkingDir`; type: string. Example: `/usr/test`.
-    #[serde(
-        rename = "WorkingDir",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "WorkingDir", skip_serializing_if = "Option::is_none")]
     pub working_dir: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for InitContainersItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(InitContainersItem {
+            args: fields.scalar_list("Args")?,
+            command: fields.scalar_list("Command")?,
+            cpu: fields.scalar("Cpu")?,
+            current_state: fields.object("CurrentState")?,
+            environment_vars: fields.list("EnvironmentVars")?,
+            gpu: fields.scalar("Gpu")?,
+            image: fields.scalar("Image")?,
+            image_pull_policy: fields.scalar("ImagePullPolicy")?,
+            memory: fields.scalar("Memory")?,
+            name: fields.scalar("Name")?,
+            ports: fields.list("Ports")?,
+            previous_state: fields.object("PreviousState")?,
+            ready: fields.scalar("Ready")?,
+            restart_count: fields.scalar("RestartCount")?,
+            security_context: fields.object("SecurityContext")?,
+            volume_mounts: fields.list("VolumeMounts")?,
+            working_dir: fields.scalar("WorkingDir")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for InitContainersItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `TagsItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Tags[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TagsItem {
     /// `Key`.
     ///
     /// Wire name: `Key`; type: string. Example: `name`.
-    #[serde(
-        rename = "Key",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `Value`.
     ///
     /// Wire name: `Value`; type: string. Example: `test-xh`.
-    #[serde(
-        rename = "Value",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for TagsItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(TagsItem {
+            key: fields.scalar("Key")?,
+            value: fields.scalar("Value")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for TagsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ConfigFileVolumeConfigFileToPathsItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Volumes[].ConfigFileVolumeConfigFileToPaths[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ConfigFileVolumeConfigFileToPathsItem {
     /// `Content`.
     ///
     /// Wire name: `Content`; type: string. Example: `hello world`.
-    #[serde(
-        rename = "Content",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Content", skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// `Path`.
     ///
     /// Wire name: `Path`; type: string. Example: `/usr/bin/`.
-    #[serde(
-        rename = "Path",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Path", skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for ConfigFileVolumeConfigFileToPathsItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ConfigFileVolumeConfigFileToPathsItem {
+            content: fields.scalar("Content")?,
+            path: fields.scalar("Path")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConfigFileVolumeConfigFileToPathsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `VolumesItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Volumes[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VolumesItem {
     /// `ConfigFileVolumeConfigFileToPaths`.
@@ -1613,8 +1631,6 @@ pub struct VolumesItem {
     /// Wire name: `ConfigFileVolumeConfigFileToPaths`; type: array of object [`ConfigFileVolumeConfigFileToPathsItem`].
     #[serde(
         rename = "ConfigFileVolumeConfigFileToPaths",
-        default,
-        deserialize_with = "crate::wire::de::list",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub config_file_volume_config_file_to_paths: Vec<
@@ -1623,650 +1639,463 @@ pub struct VolumesItem {
     /// `DiskVolumeDiskId`.
     ///
     /// Wire name: `DiskVolumeDiskId`; type: string. Example: `d-xxxx`.
-    #[serde(
-        rename = "DiskVolumeDiskId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DiskVolumeDiskId", skip_serializing_if = "Option::is_none")]
     pub disk_volume_disk_id: Option<String>,
     /// `DiskVolumeFsType`.
     ///
     /// Wire name: `DiskVolumeFsType`; type: string. Example: `xfs`.
-    #[serde(
-        rename = "DiskVolumeFsType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DiskVolumeFsType", skip_serializing_if = "Option::is_none")]
     pub disk_volume_fs_type: Option<String>,
     /// `EmptyDirVolumeMedium`.
     ///
     /// Wire name: `EmptyDirVolumeMedium`; type: string. Example: `Memory`.
-    #[serde(
-        rename = "EmptyDirVolumeMedium",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EmptyDirVolumeMedium", skip_serializing_if = "Option::is_none")]
     pub empty_dir_volume_medium: Option<String>,
     /// `EmptyDirVolumeSizeLimit`.
     ///
     /// Wire name: `EmptyDirVolumeSizeLimit`; type: string. Example: `256Mi`.
-    #[serde(
-        rename = "EmptyDirVolumeSizeLimit",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EmptyDirVolumeSizeLimit", skip_serializing_if = "Option::is_none")]
     pub empty_dir_volume_size_limit: Option<String>,
     /// `FlexVolumeDriver`.
     ///
     /// Wire name: `FlexVolumeDriver`; type: string. Example: `flexvolume`.
-    #[serde(
-        rename = "FlexVolumeDriver",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FlexVolumeDriver", skip_serializing_if = "Option::is_none")]
     pub flex_volume_driver: Option<String>,
     /// `FlexVolumeFsType`.
     ///
     /// Wire name: `FlexVolumeFsType`; type: string. Example: `ntfs`.
-    #[serde(
-        rename = "FlexVolumeFsType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FlexVolumeFsType", skip_serializing_if = "Option::is_none")]
     pub flex_volume_fs_type: Option<String>,
     /// `FlexVolumeOptions`.
     ///
     /// Wire name: `FlexVolumeOptions`; type: string. Example: `[nolock,tcp,noresvport]`.
-    #[serde(
-        rename = "FlexVolumeOptions",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FlexVolumeOptions", skip_serializing_if = "Option::is_none")]
     pub flex_volume_options: Option<String>,
     /// `NFSVolumePath`.
     ///
     /// Wire name: `NFSVolumePath`; type: string. Example: `/eci`.
-    #[serde(
-        rename = "NFSVolumePath",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NFSVolumePath", skip_serializing_if = "Option::is_none")]
     pub nfs_volume_path: Option<String>,
     /// `NFSVolumeReadOnly`.
     ///
     /// Wire name: `NFSVolumeReadOnly`; type: boolean. Example: `false`.
-    #[serde(
-        rename = "NFSVolumeReadOnly",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NFSVolumeReadOnly", skip_serializing_if = "Option::is_none")]
     pub nfs_volume_read_only: Option<bool>,
     /// `NFSVolumeServer`.
     ///
     /// Wire name: `NFSVolumeServer`; type: string. Example: `0eafxxxxx-xxxxx.cn-hangzhou.nas.aliyuncs.com`.
-    #[serde(
-        rename = "NFSVolumeServer",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NFSVolumeServer", skip_serializing_if = "Option::is_none")]
     pub nfs_volume_server: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `test-empty`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `EmptyDirVolume`.
-    #[serde(
-        rename = "Type",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for VolumesItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(VolumesItem {
+            config_file_volume_config_file_to_paths: fields
+                .list("ConfigFileVolumeConfigFileToPaths")?,
+            disk_volume_disk_id: fields.scalar("DiskVolumeDiskId")?,
+            disk_volume_fs_type: fields.scalar("DiskVolumeFsType")?,
+            empty_dir_volume_medium: fields.scalar("EmptyDirVolumeMedium")?,
+            empty_dir_volume_size_limit: fields.scalar("EmptyDirVolumeSizeLimit")?,
+            flex_volume_driver: fields.scalar("FlexVolumeDriver")?,
+            flex_volume_fs_type: fields.scalar("FlexVolumeFsType")?,
+            flex_volume_options: fields.scalar("FlexVolumeOptions")?,
+            nfs_volume_path: fields.scalar("NFSVolumePath")?,
+            nfs_volume_read_only: fields.scalar("NFSVolumeReadOnly")?,
+            nfs_volume_server: fields.scalar("NFSVolumeServer")?,
+            name: fields.scalar("Name")?,
+            r#type: fields.scalar("Type")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for VolumesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ContainerGroupsItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContainerGroupsItem {
     /// `ContainerGroupId`.
     ///
     /// Wire name: `ContainerGroupId`; type: string. Example: `eci-bp1jrgfqqy54kg5hc****`.
-    #[serde(
-        rename = "ContainerGroupId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContainerGroupId", skip_serializing_if = "Option::is_none")]
     pub container_group_id: Option<String>,
     /// `ContainerGroupName`.
     ///
     /// Wire name: `ContainerGroupName`; type: string. Example: `test`.
-    #[serde(
-        rename = "ContainerGroupName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContainerGroupName", skip_serializing_if = "Option::is_none")]
     pub container_group_name: Option<String>,
     /// `Containers`.
     ///
     /// Wire name: `Containers`; type: array of object [`ContainersItem`].
-    #[serde(
-        rename = "Containers",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Containers", skip_serializing_if = "Vec::is_empty")]
     pub containers: Vec<ContainersItem>,
     /// `Cpu`.
     ///
     /// Wire name: `Cpu`; type: number. Example: `2.0`.
-    #[serde(
-        rename = "Cpu",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<f64>,
     /// `CreationTime`.
     ///
     /// Wire name: `CreationTime`; type: string. Example: `2018-08-02T15:00:00Z`.
-    #[serde(
-        rename = "CreationTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<String>,
     /// `Discount`.
     ///
     /// Wire name: `Discount`; type: integer (int64). Example: `9`.
-    #[serde(
-        rename = "Discount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Discount", skip_serializing_if = "Option::is_none")]
     pub discount: Option<i64>,
     /// `DnsConfig`.
     ///
     /// Wire name: `DnsConfig`; type: object [`DnsConfig`].
-    #[serde(rename = "DnsConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DnsConfig", skip_serializing_if = "Option::is_none")]
     pub dns_config: Option<DnsConfig>,
     /// `EciSecurityContext`.
     ///
     /// Wire name: `EciSecurityContext`; type: array of object [`Sysctls`].
     #[serde(
         rename = "EciSecurityContext",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::describe_serverless_jobs::wrappers::serialize_sysctls"
     )]
     pub eci_security_context: Vec<Sysctls>,
     /// `EniInstanceId`.
     ///
     /// Wire name: `EniInstanceId`; type: string. Example: `eni-bp14rzqi6fd8satm****`.
-    #[serde(
-        rename = "EniInstanceId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EniInstanceId", skip_serializing_if = "Option::is_none")]
     pub eni_instance_id: Option<String>,
     /// `EphemeralStorage`.
     ///
     /// Wire name: `EphemeralStorage`; type: integer (int64). Example: `20`.
-    #[serde(
-        rename = "EphemeralStorage",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EphemeralStorage", skip_serializing_if = "Option::is_none")]
     pub ephemeral_storage: Option<i64>,
     /// `Events`.
     ///
     /// Wire name: `Events`; type: array of object [`EventsItem`].
-    #[serde(
-        rename = "Events",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Events", skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<EventsItem>,
     /// `ExpiredTime`.
     ///
     /// Wire name: `ExpiredTime`; type: string. Example: `2018-08-02T15:00:00Z`.
-    #[serde(
-        rename = "ExpiredTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExpiredTime", skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
     /// `FailedTime`.
     ///
     /// Wire name: `FailedTime`; type: string. Example: `2018-08-02T15:00:00Z`.
-    #[serde(
-        rename = "FailedTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FailedTime", skip_serializing_if = "Option::is_none")]
     pub failed_time: Option<String>,
     /// `HostAliases`.
     ///
     /// Wire name: `HostAliases`; type: array of object [`HostAliasesItem`].
-    #[serde(
-        rename = "HostAliases",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "HostAliases", skip_serializing_if = "Vec::is_empty")]
     pub host_aliases: Vec<HostAliasesItem>,
     /// `InitContainers`.
     ///
     /// Wire name: `InitContainers`; type: array of object [`InitContainersItem`].
-    #[serde(
-        rename = "InitContainers",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "InitContainers", skip_serializing_if = "Vec::is_empty")]
     pub init_containers: Vec<InitContainersItem>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.g5.large`.
-    #[serde(
-        rename = "InstanceType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `InternetIp`.
     ///
     /// Wire name: `InternetIp`; type: string. Example: `192.0.XX.XX`.
-    #[serde(
-        rename = "InternetIp",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InternetIp", skip_serializing_if = "Option::is_none")]
     pub internet_ip: Option<String>,
     /// `IntranetIp`.
     ///
     /// Wire name: `IntranetIp`; type: string. Example: `172.16.XX.XX`.
-    #[serde(
-        rename = "IntranetIp",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IntranetIp", skip_serializing_if = "Option::is_none")]
     pub intranet_ip: Option<String>,
     /// `Ipv6Address`.
     ///
     /// Wire name: `Ipv6Address`; type: string. Example: `2001:XXXX:4:4:4:4:4:4`.
-    #[serde(
-        rename = "Ipv6Address",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Ipv6Address", skip_serializing_if = "Option::is_none")]
     pub ipv6_address: Option<String>,
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: number. Example: `4.0`.
-    #[serde(
-        rename = "Memory",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<f64>,
     /// `RamRoleName`.
     ///
     /// Wire name: `RamRoleName`; type: string. Example: `ram:PassRole`.
-    #[serde(
-        rename = "RamRoleName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RamRoleName", skip_serializing_if = "Option::is_none")]
     pub ram_role_name: Option<String>,
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string. Example: `cn-hangzhou`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string. Example: `rg-aekzh43v*****`.
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// `RestartPolicy`.
     ///
     /// Wire name: `RestartPolicy`; type: string. Example: `Never`.
-    #[serde(
-        rename = "RestartPolicy",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RestartPolicy", skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<String>,
     /// `SecurityGroupId`.
     ///
     /// Wire name: `SecurityGroupId`; type: string. Example: `sg-bp12ujq5zpxuyjfo3o8r`.
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number. Example: `0.025`.
-    #[serde(
-        rename = "SpotPriceLimit",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SpotPriceLimit", skip_serializing_if = "Option::is_none")]
     pub spot_price_limit: Option<f64>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(
-        rename = "SpotStrategy",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Running`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `SucceededTime`.
     ///
     /// Wire name: `SucceededTime`; type: string. Example: `2019-12-11T04:33:42Z`.
-    #[serde(
-        rename = "SucceededTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SucceededTime", skip_serializing_if = "Option::is_none")]
     pub succeeded_time: Option<String>,
     /// `Tags`.
     ///
     /// Wire name: `Tags`; type: array of object [`TagsItem`].
-    #[serde(
-        rename = "Tags",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Tags", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<TagsItem>,
     /// `TenantEniInstanceId`.
     ///
     /// Wire name: `TenantEniInstanceId`; type: string. Example: `i-xxx`.
-    #[serde(
-        rename = "TenantEniInstanceId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TenantEniInstanceId", skip_serializing_if = "Option::is_none")]
     pub tenant_eni_instance_id: Option<String>,
     /// `TenantEniIp`.
     ///
     /// Wire name: `TenantEniIp`; type: string. Example: `10.10.XX.XX`.
-    #[serde(
-        rename = "TenantEniIp",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TenantEniIp", skip_serializing_if = "Option::is_none")]
     pub tenant_eni_ip: Option<String>,
     /// `TenantSecurityGroupId`.
     ///
     /// Wire name: `TenantSecurityGroupId`; type: string. Example: `sg-xxx`.
-    #[serde(
-        rename = "TenantSecurityGroupId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TenantSecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub tenant_security_group_id: Option<String>,
     /// `TenantVSwitchId`.
     ///
     /// Wire name: `TenantVSwitchId`; type: string. Example: `vsw-xxx`.
-    #[serde(
-        rename = "TenantVSwitchId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TenantVSwitchId", skip_serializing_if = "Option::is_none")]
     pub tenant_v_switch_id: Option<String>,
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string. Example: `vsw-bp1vzjjflab6wvjox****`.
-    #[serde(
-        rename = "VSwitchId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")]
     pub v_switch_id: Option<String>,
     /// `Volumes`.
     ///
     /// Wire name: `Volumes`; type: array of object [`VolumesItem`].
-    #[serde(
-        rename = "Volumes",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Volumes", skip_serializing_if = "Vec::is_empty")]
     pub volumes: Vec<VolumesItem>,
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string. Example: `vpc-1vzjjflab6wvjox****`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string. Example: `cn-hangzhou-h`.
-    #[serde(
-        rename = "ZoneId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for ContainerGroupsItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ContainerGroupsItem {
+            container_group_id: fields.scalar("ContainerGroupId")?,
+            container_group_name: fields.scalar("ContainerGroupName")?,
+            containers: fields.list("Containers")?,
+            cpu: fields.scalar("Cpu")?,
+            creation_time: fields.scalar("CreationTime")?,
+            discount: fields.scalar("Discount")?,
+            dns_config: fields.object("DnsConfig")?,
+            eci_security_context: fields.wrapped_list("EciSecurityContext")?,
+            eni_instance_id: fields.scalar("EniInstanceId")?,
+            ephemeral_storage: fields.scalar("EphemeralStorage")?,
+            events: fields.list("Events")?,
+            expired_time: fields.scalar("ExpiredTime")?,
+            failed_time: fields.scalar("FailedTime")?,
+            host_aliases: fields.list("HostAliases")?,
+            init_containers: fields.list("InitContainers")?,
+            instance_type: fields.scalar("InstanceType")?,
+            internet_ip: fields.scalar("InternetIp")?,
+            intranet_ip: fields.scalar("IntranetIp")?,
+            ipv6_address: fields.scalar("Ipv6Address")?,
+            memory: fields.scalar("Memory")?,
+            ram_role_name: fields.scalar("RamRoleName")?,
+            region_id: fields.scalar("RegionId")?,
+            resource_group_id: fields.scalar("ResourceGroupId")?,
+            restart_policy: fields.scalar("RestartPolicy")?,
+            security_group_id: fields.scalar("SecurityGroupId")?,
+            spot_price_limit: fields.scalar("SpotPriceLimit")?,
+            spot_strategy: fields.scalar("SpotStrategy")?,
+            status: fields.scalar("Status")?,
+            succeeded_time: fields.scalar("SucceededTime")?,
+            tags: fields.list("Tags")?,
+            tenant_eni_instance_id: fields.scalar("TenantEniInstanceId")?,
+            tenant_eni_ip: fields.scalar("TenantEniIp")?,
+            tenant_security_group_id: fields.scalar("TenantSecurityGroupId")?,
+            tenant_v_switch_id: fields.scalar("TenantVSwitchId")?,
+            v_switch_id: fields.scalar("VSwitchId")?,
+            volumes: fields.list("Volumes")?,
+            vpc_id: fields.scalar("VpcId")?,
+            zone_id: fields.scalar("ZoneId")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerGroupsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `JobInfosItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct JobInfosItem {
     /// `ArrayProperties`.
     ///
     /// Wire name: `ArrayProperties`; type: object [`ArrayProperties`].
-    #[serde(
-        rename = "ArrayProperties",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ArrayProperties", skip_serializing_if = "Option::is_none")]
     pub array_properties: Option<ArrayProperties>,
     /// `ContainerGroups`.
     ///
     /// Wire name: `ContainerGroups`; type: array of object [`ContainerGroupsItem`].
-    #[serde(
-        rename = "ContainerGroups",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "ContainerGroups", skip_serializing_if = "Vec::is_empty")]
     pub container_groups: Vec<ContainerGroupsItem>,
     /// `EndTime`.
     ///
     /// Wire name: `EndTime`; type: integer (int64). Example: `1662016121`.
-    #[serde(
-        rename = "EndTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// `IsArrayJob`.
     ///
     /// Wire name: `IsArrayJob`; type: boolean. Example: `false`.
-    #[serde(
-        rename = "IsArrayJob",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IsArrayJob", skip_serializing_if = "Option::is_none")]
     pub is_array_job: Option<bool>,
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string. Example: `5`.
-    #[serde(
-        rename = "JobId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "JobId", skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// `JobName`.
     ///
     /// Wire name: `JobName`; type: string. Example: `testjob`.
-    #[serde(
-        rename = "JobName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "JobName", skip_serializing_if = "Option::is_none")]
     pub job_name: Option<String>,
     /// `LastModifyTime`.
     ///
     /// Wire name: `LastModifyTime`; type: integer (int64). Example: `1663831441000`.
-    #[serde(
-        rename = "LastModifyTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LastModifyTime", skip_serializing_if = "Option::is_none")]
     pub last_modify_time: Option<i64>,
     /// `Priority`.
     ///
     /// Wire name: `Priority`; type: integer (int64). Example: `9`.
-    #[serde(
-        rename = "Priority",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Priority", skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// `Queue`.
     ///
     /// Wire name: `Queue`; type: string. Example: `comp`.
-    #[serde(
-        rename = "Queue",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Queue", skip_serializing_if = "Option::is_none")]
     pub queue: Option<String>,
     /// `StartTime`.
     ///
     /// Wire name: `StartTime`; type: integer (int64). Example: `1647427667`.
-    #[serde(
-        rename = "StartTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     /// `State`.
     ///
     /// Wire name: `State`; type: string. Example: `Running`.
-    #[serde(
-        rename = "State",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "State", skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// `SubmitTime`.
     ///
     /// Wire name: `SubmitTime`; type: integer (int64). Example: `1647423718`.
-    #[serde(
-        rename = "SubmitTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SubmitTime", skip_serializing_if = "Option::is_none")]
     pub submit_time: Option<i64>,
     /// `User`.
     ///
     /// Wire name: `User`; type: string. Example: `testuser`.
-    #[serde(
-        rename = "User",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "User", skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for JobInfosItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(JobInfosItem {
+            array_properties: fields.object("ArrayProperties")?,
+            container_groups: fields.list("ContainerGroups")?,
+            end_time: fields.scalar("EndTime")?,
+            is_array_job: fields.scalar("IsArrayJob")?,
+            job_id: fields.scalar("JobId")?,
+            job_name: fields.scalar("JobName")?,
+            last_modify_time: fields.scalar("LastModifyTime")?,
+            priority: fields.scalar("Priority")?,
+            queue: fields.scalar("Queue")?,
+            start_time: fields.scalar("StartTime")?,
+            state: fields.scalar("State")?,
+            submit_time: fields.scalar("SubmitTime")?,
+            user: fields.scalar("User")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for JobInfosItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_adds<T: serde::Serialize, S: serde::Serializer>(

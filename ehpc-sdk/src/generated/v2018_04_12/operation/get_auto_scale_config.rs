@@ -155,203 +155,111 @@ impl GetAutoScaleConfigCall {
     }
 }
 /// The answer to `GetAutoScaleConfig`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetAutoScaleConfigResponse {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string. Example: `ehpc-hz-FYUr32****`.
-    #[serde(
-        rename = "ClusterId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `ClusterType`.
     ///
     /// Wire name: `ClusterType`; type: string. Example: `pbs`.
-    #[serde(
-        rename = "ClusterType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterType", skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
     /// `ComputeEnableHt`.
     ///
     /// Wire name: `ComputeEnableHt`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "ComputeEnableHt",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ComputeEnableHt", skip_serializing_if = "Option::is_none")]
     pub compute_enable_ht: Option<bool>,
     /// `DnsConfig`.
     ///
     /// Wire name: `DnsConfig`; type: string. Example: `"{\"DnsType\":\"PrivateZone\",\"DnsName\":\"xxxxx\"}"`.
-    #[serde(
-        rename = "DnsConfig",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DnsConfig", skip_serializing_if = "Option::is_none")]
     pub dns_config: Option<String>,
     /// `EnableAutoGrow`.
     ///
     /// Wire name: `EnableAutoGrow`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "EnableAutoGrow",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableAutoGrow", skip_serializing_if = "Option::is_none")]
     pub enable_auto_grow: Option<bool>,
     /// `EnableAutoShrink`.
     ///
     /// Wire name: `EnableAutoShrink`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "EnableAutoShrink",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableAutoShrink", skip_serializing_if = "Option::is_none")]
     pub enable_auto_shrink: Option<bool>,
     /// `ExcludeNodes`.
     ///
     /// Wire name: `ExcludeNodes`; type: string. Example: `i-bp19lgqwxb4206t5****,i-bp1g4hvzs9pywrhb****`.
-    #[serde(
-        rename = "ExcludeNodes",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExcludeNodes", skip_serializing_if = "Option::is_none")]
     pub exclude_nodes: Option<String>,
     /// `ExtraNodesGrowRatio`.
     ///
     /// Wire name: `ExtraNodesGrowRatio`; type: integer (int32). Example: `2`.
-    #[serde(
-        rename = "ExtraNodesGrowRatio",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExtraNodesGrowRatio", skip_serializing_if = "Option::is_none")]
     pub extra_nodes_grow_ratio: Option<i32>,
     /// `GrowIntervalInMinutes`.
     ///
     /// Wire name: `GrowIntervalInMinutes`; type: integer (int32). Example: `2`.
-    #[serde(
-        rename = "GrowIntervalInMinutes",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GrowIntervalInMinutes", skip_serializing_if = "Option::is_none")]
     pub grow_interval_in_minutes: Option<i32>,
     /// `GrowRatio`.
     ///
     /// Wire name: `GrowRatio`; type: integer (int32). Example: `100`.
-    #[serde(
-        rename = "GrowRatio",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GrowRatio", skip_serializing_if = "Option::is_none")]
     pub grow_ratio: Option<i32>,
     /// `GrowTimeoutInMinutes`.
     ///
     /// Wire name: `GrowTimeoutInMinutes`; type: integer (int32). Example: `20`.
-    #[serde(
-        rename = "GrowTimeoutInMinutes",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GrowTimeoutInMinutes", skip_serializing_if = "Option::is_none")]
     pub grow_timeout_in_minutes: Option<i32>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `m-bp10txryr4mhrrt1****`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `MaxNodesInCluster`.
     ///
     /// Wire name: `MaxNodesInCluster`; type: integer (int32). Example: `300`.
-    #[serde(
-        rename = "MaxNodesInCluster",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxNodesInCluster", skip_serializing_if = "Option::is_none")]
     pub max_nodes_in_cluster: Option<i32>,
     /// `Queues`.
     ///
     /// Wire name: `Queues`; type: array of object [`QueueInfo`].
     #[serde(
         rename = "Queues",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::get_auto_scale_config::wrappers::serialize_queue_info"
     )]
     pub queues: Vec<QueueInfo>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `ShrinkIdleTimes`.
     ///
     /// Wire name: `ShrinkIdleTimes`; type: integer (int32). Example: `3`.
-    #[serde(
-        rename = "ShrinkIdleTimes",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ShrinkIdleTimes", skip_serializing_if = "Option::is_none")]
     pub shrink_idle_times: Option<i32>,
     /// `ShrinkIntervalInMinutes`.
     ///
     /// Wire name: `ShrinkIntervalInMinutes`; type: integer (int32). Example: `2`.
-    #[serde(
-        rename = "ShrinkIntervalInMinutes",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ShrinkIntervalInMinutes", skip_serializing_if = "Option::is_none")]
     pub shrink_interval_in_minutes: Option<i32>,
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number. Example: `0.062`.
-    #[serde(
-        rename = "SpotPriceLimit",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SpotPriceLimit", skip_serializing_if = "Option::is_none")]
     pub spot_price_limit: Option<f64>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string. Example: `SpotWithPriceLimit`.
-    #[serde(
-        rename = "SpotStrategy",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
     /// `Uid`.
     ///
     /// Wire name: `Uid`; type: string. Example: `129845258050****`.
-    #[serde(
-        rename = "Uid",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Uid", skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -363,385 +271,352 @@ impl GetAutoScaleConfigResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for GetAutoScaleConfigResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(GetAutoScaleConfigResponse {
+            cluster_id: fields.scalar("ClusterId")?,
+            cluster_type: fields.scalar("ClusterType")?,
+            compute_enable_ht: fields.scalar("ComputeEnableHt")?,
+            dns_config: fields.scalar("DnsConfig")?,
+            enable_auto_grow: fields.scalar("EnableAutoGrow")?,
+            enable_auto_shrink: fields.scalar("EnableAutoShrink")?,
+            exclude_nodes: fields.scalar("ExcludeNodes")?,
+            extra_nodes_grow_ratio: fields.scalar("ExtraNodesGrowRatio")?,
+            grow_interval_in_minutes: fields.scalar("GrowIntervalInMinutes")?,
+            grow_ratio: fields.scalar("GrowRatio")?,
+            grow_timeout_in_minutes: fields.scalar("GrowTimeoutInMinutes")?,
+            image_id: fields.scalar("ImageId")?,
+            max_nodes_in_cluster: fields.scalar("MaxNodesInCluster")?,
+            queues: fields.wrapped_list("Queues")?,
+            request_id: fields.request_id()?,
+            shrink_idle_times: fields.scalar("ShrinkIdleTimes")?,
+            shrink_interval_in_minutes: fields.scalar("ShrinkIntervalInMinutes")?,
+            spot_price_limit: fields.scalar("SpotPriceLimit")?,
+            spot_strategy: fields.scalar("SpotStrategy")?,
+            uid: fields.scalar("Uid")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetAutoScaleConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `DataDisksInfo` value.
 ///
 /// Part of the [`GetAutoScaleConfigResponse`] (`Queues[].DataDisks[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DataDisksInfo {
     /// `DataDiskCategory`.
     ///
     /// Wire name: `DataDiskCategory`; type: string. Example: `cloud_efficiency`.
-    #[serde(
-        rename = "DataDiskCategory",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DataDiskCategory", skip_serializing_if = "Option::is_none")]
     pub data_disk_category: Option<String>,
     /// `DataDiskDeleteWithInstance`.
     ///
     /// Wire name: `DataDiskDeleteWithInstance`; type: boolean. Example: `true`.
     #[serde(
         rename = "DataDiskDeleteWithInstance",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
         skip_serializing_if = "Option::is_none"
     )]
     pub data_disk_delete_with_instance: Option<bool>,
     /// `DataDiskEncrypted`.
     ///
     /// Wire name: `DataDiskEncrypted`; type: boolean. Example: `false`.
-    #[serde(
-        rename = "DataDiskEncrypted",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DataDiskEncrypted", skip_serializing_if = "Option::is_none")]
     pub data_disk_encrypted: Option<bool>,
     /// `DataDiskKMSKeyId`.
     ///
     /// Wire name: `DataDiskKMSKeyId`; type: string. Example: `0e478b7a-4262-4802-b8cb-00d3fb40826X`.
-    #[serde(
-        rename = "DataDiskKMSKeyId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DataDiskKMSKeyId", skip_serializing_if = "Option::is_none")]
     pub data_disk_kms_key_id: Option<String>,
     /// `DataDiskPerformanceLevel`.
     ///
     /// Wire name: `DataDiskPerformanceLevel`; type: string. Example: `PL1`.
     #[serde(
         rename = "DataDiskPerformanceLevel",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
         skip_serializing_if = "Option::is_none"
     )]
     pub data_disk_performance_level: Option<String>,
     /// `DataDiskSize`.
     ///
     /// Wire name: `DataDiskSize`; type: integer (int32). Example: `40`.
-    #[serde(
-        rename = "DataDiskSize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DataDiskSize", skip_serializing_if = "Option::is_none")]
     pub data_disk_size: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for DataDisksInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(DataDisksInfo {
+            data_disk_category: fields.scalar("DataDiskCategory")?,
+            data_disk_delete_with_instance: fields.scalar("DataDiskDeleteWithInstance")?,
+            data_disk_encrypted: fields.scalar("DataDiskEncrypted")?,
+            data_disk_kms_key_id: fields.scalar("DataDiskKMSKeyId")?,
+            data_disk_performance_level: fields.scalar("DataDiskPerformanceLevel")?,
+            data_disk_size: fields.scalar("DataDiskSize")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DataDisksInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `InstanceTypeInfo` value.
 ///
 /// Part of the [`GetAutoScaleConfigResponse`] (`Queues[].InstanceTypes[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InstanceTypeInfo {
     /// `HostNamePrefix`.
     ///
     /// Wire name: `HostNamePrefix`; type: string. Example: `compute`.
-    #[serde(
-        rename = "HostNamePrefix",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HostNamePrefix", skip_serializing_if = "Option::is_none")]
     pub host_name_prefix: Option<String>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.sn1ne.large`.
-    #[serde(
-        rename = "InstanceType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `SpotDuration`.
     ///
     /// Wire name: `SpotDuration`; type: integer (int32). Example: `0`.
-    #[serde(
-        rename = "SpotDuration",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SpotDuration", skip_serializing_if = "Option::is_none")]
     pub spot_duration: Option<i32>,
     /// `SpotInterruptionBehavior`.
     ///
     /// Wire name: `SpotInterruptionBehavior`; type: string. Example: `Terminate`.
     #[serde(
         rename = "SpotInterruptionBehavior",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
         skip_serializing_if = "Option::is_none"
     )]
     pub spot_interruption_behavior: Option<String>,
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number. Example: `0.062`.
-    #[serde(
-        rename = "SpotPriceLimit",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SpotPriceLimit", skip_serializing_if = "Option::is_none")]
     pub spot_price_limit: Option<f64>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(
-        rename = "SpotStrategy",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string. Example: `vsw-bp1lfcjbfb099rrjn****`.
-    #[serde(
-        rename = "VSwitchId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")]
     pub v_switch_id: Option<String>,
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string. Example: `cn-hangzhou-b`.
-    #[serde(
-        rename = "ZoneId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for InstanceTypeInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(InstanceTypeInfo {
+            host_name_prefix: fields.scalar("HostNamePrefix")?,
+            instance_type: fields.scalar("InstanceType")?,
+            spot_duration: fields.scalar("SpotDuration")?,
+            spot_interruption_behavior: fields.scalar("SpotInterruptionBehavior")?,
+            spot_price_limit: fields.scalar("SpotPriceLimit")?,
+            spot_strategy: fields.scalar("SpotStrategy")?,
+            v_switch_id: fields.scalar("VSwitchId")?,
+            zone_id: fields.scalar("ZoneId")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for InstanceTypeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `QueueInfo` value.
 ///
 /// Part of the [`GetAutoScaleConfigResponse`] (`Queues[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueueInfo {
     /// `AutoMinNodesPerCycle`.
     ///
     /// Wire name: `AutoMinNodesPerCycle`; type: boolean. Example: `false`.
-    #[serde(
-        rename = "AutoMinNodesPerCycle",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AutoMinNodesPerCycle", skip_serializing_if = "Option::is_none")]
     pub auto_min_nodes_per_cycle: Option<bool>,
     /// `DataDisks`.
     ///
     /// Wire name: `DataDisks`; type: array of object [`DataDisksInfo`].
     #[serde(
         rename = "DataDisks",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::get_auto_scale_config::wrappers::serialize_data_disks_info"
     )]
     pub data_disks: Vec<DataDisksInfo>,
     /// `EnableAutoGrow`.
     ///
     /// Wire name: `EnableAutoGrow`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "EnableAutoGrow",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableAutoGrow", skip_serializing_if = "Option::is_none")]
     pub enable_auto_grow: Option<bool>,
     /// `EnableAutoShrink`.
     ///
     /// Wire name: `EnableAutoShrink`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "EnableAutoShrink",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableAutoShrink", skip_serializing_if = "Option::is_none")]
     pub enable_auto_shrink: Option<bool>,
     /// `HostNamePrefix`.
     ///
     /// Wire name: `HostNamePrefix`; type: string. Example: `compute`.
-    #[serde(
-        rename = "HostNamePrefix",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HostNamePrefix", skip_serializing_if = "Option::is_none")]
     pub host_name_prefix: Option<String>,
     /// `HostNameSuffix`.
     ///
     /// Wire name: `HostNameSuffix`; type: string. Example: `000`.
-    #[serde(
-        rename = "HostNameSuffix",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HostNameSuffix", skip_serializing_if = "Option::is_none")]
     pub host_name_suffix: Option<String>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.sn1ne.large`.
-    #[serde(
-        rename = "InstanceType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `InstanceTypes`.
     ///
     /// Wire name: `InstanceTypes`; type: array of object [`InstanceTypeInfo`].
     #[serde(
         rename = "InstanceTypes",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::get_auto_scale_config::wrappers::serialize_instance_type_info"
     )]
     pub instance_types: Vec<InstanceTypeInfo>,
     /// `MaxNodesInQueue`.
     ///
     /// Wire name: `MaxNodesInQueue`; type: integer (int32). Example: `100`.
-    #[serde(
-        rename = "MaxNodesInQueue",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxNodesInQueue", skip_serializing_if = "Option::is_none")]
     pub max_nodes_in_queue: Option<i32>,
     /// `MaxNodesPerCycle`.
     ///
     /// Wire name: `MaxNodesPerCycle`; type: integer (int64). Example: `20`.
-    #[serde(
-        rename = "MaxNodesPerCycle",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxNodesPerCycle", skip_serializing_if = "Option::is_none")]
     pub max_nodes_per_cycle: Option<i64>,
     /// `MinNodesInQueue`.
     ///
     /// Wire name: `MinNodesInQueue`; type: integer (int32). Example: `10`.
-    #[serde(
-        rename = "MinNodesInQueue",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MinNodesInQueue", skip_serializing_if = "Option::is_none")]
     pub min_nodes_in_queue: Option<i32>,
     /// `MinNodesPerCycle`.
     ///
     /// Wire name: `MinNodesPerCycle`; type: integer (int64). Example: `5`.
-    #[serde(
-        rename = "MinNodesPerCycle",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MinNodesPerCycle", skip_serializing_if = "Option::is_none")]
     pub min_nodes_per_cycle: Option<i64>,
     /// `QueueImageId`.
     ///
     /// Wire name: `QueueImageId`; type: string. Example: `centos_7_06_64_20G_alibase_2019071****`.
-    #[serde(
-        rename = "QueueImageId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "QueueImageId", skip_serializing_if = "Option::is_none")]
     pub queue_image_id: Option<String>,
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string. Example: `workq`.
-    #[serde(
-        rename = "QueueName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "QueueName", skip_serializing_if = "Option::is_none")]
     pub queue_name: Option<String>,
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string. Example: `rg-acfmxp7uc24****`.
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// `SortedByInventory`.
     ///
     /// Wire name: `SortedByInventory`; type: boolean. Example: `false`.
-    #[serde(
-        rename = "SortedByInventory",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SortedByInventory", skip_serializing_if = "Option::is_none")]
     pub sorted_by_inventory: Option<bool>,
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number. Example: `0.062`.
-    #[serde(
-        rename = "SpotPriceLimit",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SpotPriceLimit", skip_serializing_if = "Option::is_none")]
     pub spot_price_limit: Option<f64>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(
-        rename = "SpotStrategy",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
     /// `SystemDiskCategory`.
     ///
     /// Wire name: `SystemDiskCategory`; type: string. Example: `cloud_efficiency`.
-    #[serde(
-        rename = "SystemDiskCategory",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SystemDiskCategory", skip_serializing_if = "Option::is_none")]
     pub system_disk_category: Option<String>,
     /// `SystemDiskLevel`.
     ///
     /// Wire name: `SystemDiskLevel`; type: string. Example: `PL1`.
-    #[serde(
-        rename = "SystemDiskLevel",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SystemDiskLevel", skip_serializing_if = "Option::is_none")]
     pub system_disk_level: Option<String>,
     /// `SystemDiskSize`.
     ///
     /// Wire name: `SystemDiskSize`; type: integer (int32). Example: `40`.
-    #[serde(
-        rename = "SystemDiskSize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SystemDiskSize", skip_serializing_if = "Option::is_none")]
     pub system_disk_size: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for QueueInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(QueueInfo {
+            auto_min_nodes_per_cycle: fields.scalar("AutoMinNodesPerCycle")?,
+            data_disks: fields.wrapped_list("DataDisks")?,
+            enable_auto_grow: fields.scalar("EnableAutoGrow")?,
+            enable_auto_shrink: fields.scalar("EnableAutoShrink")?,
+            host_name_prefix: fields.scalar("HostNamePrefix")?,
+            host_name_suffix: fields.scalar("HostNameSuffix")?,
+            instance_type: fields.scalar("InstanceType")?,
+            instance_types: fields.wrapped_list("InstanceTypes")?,
+            max_nodes_in_queue: fields.scalar("MaxNodesInQueue")?,
+            max_nodes_per_cycle: fields.scalar("MaxNodesPerCycle")?,
+            min_nodes_in_queue: fields.scalar("MinNodesInQueue")?,
+            min_nodes_per_cycle: fields.scalar("MinNodesPerCycle")?,
+            queue_image_id: fields.scalar("QueueImageId")?,
+            queue_name: fields.scalar("QueueName")?,
+            resource_group_id: fields.scalar("ResourceGroupId")?,
+            sorted_by_inventory: fields.scalar("SortedByInventory")?,
+            spot_price_limit: fields.scalar("SpotPriceLimit")?,
+            spot_strategy: fields.scalar("SpotStrategy")?,
+            system_disk_category: fields.scalar("SystemDiskCategory")?,
+            system_disk_level: fields.scalar("SystemDiskLevel")?,
+            system_disk_size: fields.scalar("SystemDiskSize")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueueInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_queue_info<T: serde::Serialize, S: serde::Serializer>(

@@ -431,7 +431,7 @@ impl GetCloudMetricLogsCall {
     }
 }
 /// The answer to `GetCloudMetricLogs`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetCloudMetricLogsResponse {
     /// `MetricLogs`.
@@ -439,15 +439,13 @@ pub struct GetCloudMetricLogsResponse {
     /// Wire name: `MetricLogs`; type: array of object [`MetricLog`].
     #[serde(
         rename = "MetricLogs",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::get_cloud_metric_logs::wrappers::serialize_metric_log"
     )]
     pub metric_logs: Vec<MetricLog>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `015C2C4D-1884-4EB7-BCD3-C5BB8D7E56DB`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -459,75 +457,89 @@ impl GetCloudMetricLogsResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for GetCloudMetricLogsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(GetCloudMetricLogsResponse {
+            metric_logs: fields.wrapped_list("MetricLogs")?,
+            request_id: fields.request_id()?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetCloudMetricLogsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `MetricLog` value.
 ///
 /// Part of the [`GetCloudMetricLogsResponse`] (`MetricLogs[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MetricLog {
     /// `DiskDevice`.
     ///
     /// Wire name: `DiskDevice`; type: string. Example: `vda1`.
-    #[serde(
-        rename = "DiskDevice",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DiskDevice", skip_serializing_if = "Option::is_none")]
     pub disk_device: Option<String>,
     /// `Hostname`.
     ///
     /// Wire name: `Hostname`; type: string. Example: `compute000`.
-    #[serde(
-        rename = "Hostname",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Hostname", skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// `InstanceId`.
     ///
     /// Wire name: `InstanceId`; type: string. Example: `i-bp132g97g7zwnvta****`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// `MetricData`.
     ///
     /// Wire name: `MetricData`; type: string. Example: `{\"process|cpusage\":0,\"process|cpuser\":0,\"process|cpusys\":0,******}`.
-    #[serde(
-        rename = "MetricData",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MetricData", skip_serializing_if = "Option::is_none")]
     pub metric_data: Option<String>,
     /// `NetworkInterface`.
     ///
     /// Wire name: `NetworkInterface`; type: string. Example: `eth1`.
-    #[serde(
-        rename = "NetworkInterface",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NetworkInterface", skip_serializing_if = "Option::is_none")]
     pub network_interface: Option<String>,
     /// `Time`.
     ///
     /// Wire name: `Time`; type: integer (int32). Example: `1583907780`.
-    #[serde(
-        rename = "Time",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Time", skip_serializing_if = "Option::is_none")]
     pub time: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for MetricLog {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(MetricLog {
+            disk_device: fields.scalar("DiskDevice")?,
+            hostname: fields.scalar("Hostname")?,
+            instance_id: fields.scalar("InstanceId")?,
+            metric_data: fields.scalar("MetricData")?,
+            network_interface: fields.scalar("NetworkInterface")?,
+            time: fields.scalar("Time")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MetricLog {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_metric_log<T: serde::Serialize, S: serde::Serializer>(

@@ -230,21 +230,19 @@ impl GetCloudMetricProfilingCall {
     }
 }
 /// The answer to `GetCloudMetricProfiling`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetCloudMetricProfilingResponse {
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `0DD6F715-85EE-4EA6-BDC4-48A75B719068`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `SvgUrls`.
     ///
     /// Wire name: `SvgUrls`; type: array of object [`SvgInfo`].
     #[serde(
         rename = "SvgUrls",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::get_cloud_metric_profiling::wrappers::serialize_svg_info"
     )]
     pub svg_urls: Vec<SvgInfo>,
@@ -258,55 +256,77 @@ impl GetCloudMetricProfilingResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for GetCloudMetricProfilingResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(GetCloudMetricProfilingResponse {
+            request_id: fields.request_id()?,
+            svg_urls: fields.wrapped_list("SvgUrls")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetCloudMetricProfilingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `SvgInfo` value.
 ///
 /// Part of the [`GetCloudMetricProfilingResponse`] (`SvgUrls[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SvgInfo {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `ehpc-hz-faRavbPf6b_i-bdrftgyh890654****_21687_2019-09-09-02-37-40.bottomup.svg`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Size`.
     ///
     /// Wire name: `Size`; type: integer (int32). Example: `648`.
-    #[serde(
-        rename = "Size",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `file`.
-    #[serde(
-        rename = "Type",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `Url`.
     ///
     /// Wire name: `Url`; type: string. Example: `https://cloudmetrics-****-hz.oss-cn-hangzhou.aliyuncs.com/112****/ehpc-hz-faRavb****njuik%Oxlftyhujmi0Y****`.
-    #[serde(
-        rename = "Url",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Url", skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for SvgInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(SvgInfo {
+            name: fields.scalar("Name")?,
+            size: fields.scalar("Size")?,
+            r#type: fields.scalar("Type")?,
+            url: fields.scalar("Url")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for SvgInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_svg_info<T: serde::Serialize, S: serde::Serializer>(

@@ -159,31 +159,24 @@ impl GetClusterVolumesCall {
     }
 }
 /// The answer to `GetClusterVolumes`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetClusterVolumesResponse {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string. Example: `cn-hangzhou`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `8BCFD52E-0336-4490-AE7D-F560F106****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Volumes`.
     ///
     /// Wire name: `Volumes`; type: array of object [`VolumeInfo`].
     #[serde(
         rename = "Volumes",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::get_cluster_volumes::wrappers::serialize_volume_info"
     )]
     pub volumes: Vec<VolumeInfo>,
@@ -197,135 +190,151 @@ impl GetClusterVolumesResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for GetClusterVolumesResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(GetClusterVolumesResponse {
+            region_id: fields.scalar("RegionId")?,
+            request_id: fields.request_id()?,
+            volumes: fields.wrapped_list("Volumes")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetClusterVolumesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `RoleInfo` value.
 ///
 /// Part of the [`GetClusterVolumesResponse`] (`Volumes[].Roles[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RoleInfo {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `Compute`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for RoleInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(RoleInfo {
+            name: fields.scalar("Name")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for RoleInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `VolumeInfo` value.
 ///
 /// Part of the [`GetClusterVolumesResponse`] (`Volumes[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VolumeInfo {
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string. Example: `workq`.
-    #[serde(
-        rename = "JobQueue",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "JobQueue", skip_serializing_if = "Option::is_none")]
     pub job_queue: Option<String>,
     /// `LocalDirectory`.
     ///
     /// Wire name: `LocalDirectory`; type: string. Example: `/ehpcdata`.
-    #[serde(
-        rename = "LocalDirectory",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalDirectory", skip_serializing_if = "Option::is_none")]
     pub local_directory: Option<String>,
     /// `Location`.
     ///
     /// Wire name: `Location`; type: string. Example: `PublicCloud`.
-    #[serde(
-        rename = "Location",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Location", skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// `MustKeep`.
     ///
     /// Wire name: `MustKeep`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "MustKeep",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MustKeep", skip_serializing_if = "Option::is_none")]
     pub must_keep: Option<bool>,
     /// `RemoteDirectory`.
     ///
     /// Wire name: `RemoteDirectory`; type: string. Example: `/test`.
-    #[serde(
-        rename = "RemoteDirectory",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RemoteDirectory", skip_serializing_if = "Option::is_none")]
     pub remote_directory: Option<String>,
     /// `Roles`.
     ///
     /// Wire name: `Roles`; type: array of object [`RoleInfo`].
     #[serde(
         rename = "Roles",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::get_cluster_volumes::wrappers::serialize_role_info"
     )]
     pub roles: Vec<RoleInfo>,
     /// `VolumeId`.
     ///
     /// Wire name: `VolumeId`; type: string. Example: `0e754****`.
-    #[serde(
-        rename = "VolumeId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VolumeId", skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<String>,
     /// `VolumeMountpoint`.
     ///
     /// Wire name: `VolumeMountpoint`; type: string. Example: `0e754****-kal90.cn-hangzhou.nas.aliyuncs.com`.
-    #[serde(
-        rename = "VolumeMountpoint",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VolumeMountpoint", skip_serializing_if = "Option::is_none")]
     pub volume_mountpoint: Option<String>,
     /// `VolumeProtocol`.
     ///
     /// Wire name: `VolumeProtocol`; type: string. Example: `NFS`.
-    #[serde(
-        rename = "VolumeProtocol",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VolumeProtocol", skip_serializing_if = "Option::is_none")]
     pub volume_protocol: Option<String>,
     /// `VolumeType`.
     ///
     /// Wire name: `VolumeType`; type: string. Example: `NAS`.
-    #[serde(
-        rename = "VolumeType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VolumeType", skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for VolumeInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(VolumeInfo {
+            job_queue: fields.scalar("JobQueue")?,
+            local_directory: fields.scalar("LocalDirectory")?,
+            location: fields.scalar("Location")?,
+            must_keep: fields.scalar("MustKeep")?,
+            remote_directory: fields.scalar("RemoteDirectory")?,
+            roles: fields.wrapped_list("Roles")?,
+            volume_id: fields.scalar("VolumeId")?,
+            volume_mountpoint: fields.scalar("VolumeMountpoint")?,
+            volume_protocol: fields.scalar("VolumeProtocol")?,
+            volume_type: fields.scalar("VolumeType")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for VolumeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_volume_info<T: serde::Serialize, S: serde::Serializer>(

@@ -161,43 +161,28 @@ impl GetIfEcsTypeSupportHtConfigCall {
     }
 }
 /// The answer to `GetIfEcsTypeSupportHtConfig`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetIfEcsTypeSupportHtConfigResponse {
     /// `DefaultHtEnabled`.
     ///
     /// Wire name: `DefaultHtEnabled`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "DefaultHtEnabled",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DefaultHtEnabled", skip_serializing_if = "Option::is_none")]
     pub default_ht_enabled: Option<bool>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.g6.large`.
-    #[serde(
-        rename = "InstanceType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `80CA7A93-7291-4402-B63D-86DF334E0A1F`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `SupportHtConfig`.
     ///
     /// Wire name: `SupportHtConfig`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "SupportHtConfig",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SupportHtConfig", skip_serializing_if = "Option::is_none")]
     pub support_ht_config: Option<bool>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -207,6 +192,28 @@ impl GetIfEcsTypeSupportHtConfigResponse {
     /// Id of the request, for support and log correlation.
     pub fn request_id(&self) -> &str {
         &self.request_id
+    }
+}
+impl crate::decode::FromJson for GetIfEcsTypeSupportHtConfigResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(GetIfEcsTypeSupportHtConfigResponse {
+            default_ht_enabled: fields.scalar("DefaultHtEnabled")?,
+            instance_type: fields.scalar("InstanceType")?,
+            request_id: fields.request_id()?,
+            support_ht_config: fields.scalar("SupportHtConfig")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetIfEcsTypeSupportHtConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
     }
 }
 /// Errors the service documents for `GetIfEcsTypeSupportHtConfig`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

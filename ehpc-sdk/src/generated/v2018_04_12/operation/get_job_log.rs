@@ -286,43 +286,28 @@ impl GetJobLogCall {
     }
 }
 /// The answer to `GetJobLog`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetJobLogResponse {
     /// `ErrorLog`.
     ///
     /// Wire name: `ErrorLog`; type: string. Example: `c2xlZXAgMzA=`.
-    #[serde(
-        rename = "ErrorLog",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ErrorLog", skip_serializing_if = "Option::is_none")]
     pub error_log: Option<String>,
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string. Example: `1.scheduler****`.
-    #[serde(
-        rename = "JobId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "JobId", skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// `OutputLog`.
     ///
     /// Wire name: `OutputLog`; type: string. Example: `c2xlZXAgMzA=`.
-    #[serde(
-        rename = "OutputLog",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OutputLog", skip_serializing_if = "Option::is_none")]
     pub output_log: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `B745C159-3155-4B94-95D0-4B73D4D2****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -332,6 +317,28 @@ impl GetJobLogResponse {
     /// Id of the request, for support and log correlation.
     pub fn request_id(&self) -> &str {
         &self.request_id
+    }
+}
+impl crate::decode::FromJson for GetJobLogResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(GetJobLogResponse {
+            error_log: fields.scalar("ErrorLog")?,
+            job_id: fields.scalar("JobId")?,
+            output_log: fields.scalar("OutputLog")?,
+            request_id: fields.request_id()?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetJobLogResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
     }
 }
 /// Errors the service documents for `GetJobLog`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

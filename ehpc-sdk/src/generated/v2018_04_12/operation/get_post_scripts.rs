@@ -181,23 +181,18 @@ impl GetPostScriptsCall {
     }
 }
 /// The answer to `GetPostScripts`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetPostScriptsResponse {
     /// `PostInstallScripts`.
     ///
     /// Wire name: `PostInstallScripts`; type: array of object [`PostInstallScriptsItem`].
-    #[serde(
-        rename = "PostInstallScripts",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "PostInstallScripts", skip_serializing_if = "Vec::is_empty")]
     pub post_install_scripts: Vec<PostInstallScriptsItem>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `B745C159-3155-4B94-95D0-4B73D4D2****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -209,35 +204,65 @@ impl GetPostScriptsResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for GetPostScriptsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(GetPostScriptsResponse {
+            post_install_scripts: fields.list("PostInstallScripts")?,
+            request_id: fields.request_id()?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetPostScriptsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `PostInstallScriptsItem` value.
 ///
 /// Part of the [`GetPostScriptsResponse`] (`PostInstallScripts[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostInstallScriptsItem {
     /// `Args`.
     ///
     /// Wire name: `Args`; type: string. Example: `-h`.
-    #[serde(
-        rename = "Args",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Args", skip_serializing_if = "Option::is_none")]
     pub args: Option<String>,
     /// `Url`.
     ///
     /// Wire name: `Url`; type: string. Example: `https://bucket.oss-cn-shanghai.aliyuncs.com/postscript_examples.sh`.
-    #[serde(
-        rename = "Url",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Url", skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for PostInstallScriptsItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(PostInstallScriptsItem {
+            args: fields.scalar("Args")?,
+            url: fields.scalar("Url")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PostInstallScriptsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 /// Errors the service documents for `GetPostScripts`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.
 #[derive(Clone, Debug)]

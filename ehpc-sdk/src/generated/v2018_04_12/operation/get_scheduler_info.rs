@@ -265,23 +265,18 @@ impl GetSchedulerInfoCall {
     }
 }
 /// The answer to `GetSchedulerInfo`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetSchedulerInfoResponse {
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `BBC2F93D-003A-49C4-850C-B826EECF****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `SchedInfo`.
     ///
     /// Wire name: `SchedInfo`; type: array of object [`SchedInfoItem`].
-    #[serde(
-        rename = "SchedInfo",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "SchedInfo", skip_serializing_if = "Vec::is_empty")]
     pub sched_info: Vec<SchedInfoItem>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -293,35 +288,65 @@ impl GetSchedulerInfoResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for GetSchedulerInfoResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(GetSchedulerInfoResponse {
+            request_id: fields.request_id()?,
+            sched_info: fields.list("SchedInfo")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetSchedulerInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `SchedInfoItem` value.
 ///
 /// Part of the [`GetSchedulerInfoResponse`] (`SchedInfo[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SchedInfoItem {
     /// `Configuration`.
     ///
     /// Wire name: `Configuration`; type: string. Example: `{"AclInfo":[{"AclEnable":false,"UntrackUser":[],"User":[],"QueueName":"workq"}],"JobHistory":"","SchedIteration":"60","QueueResource":[{"UntrackUser":[],"User":[],"QueueName":"workq"}]}`.
-    #[serde(
-        rename = "Configuration",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Configuration", skip_serializing_if = "Option::is_none")]
     pub configuration: Option<String>,
     /// `SchedName`.
     ///
     /// Wire name: `SchedName`; type: string. Example: `pbs`.
-    #[serde(
-        rename = "SchedName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SchedName", skip_serializing_if = "Option::is_none")]
     pub sched_name: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for SchedInfoItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(SchedInfoItem {
+            configuration: fields.scalar("Configuration")?,
+            sched_name: fields.scalar("SchedName")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for SchedInfoItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 /// Errors the service documents for `GetSchedulerInfo`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.
 #[derive(Clone, Debug)]

@@ -335,33 +335,26 @@ impl InvokeShellCommandCall {
     }
 }
 /// The answer to `InvokeShellCommand`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InvokeShellCommandResponse {
     /// `CommandId`.
     ///
     /// Wire name: `CommandId`; type: string. Example: `c-hz01v8vudql****`.
-    #[serde(
-        rename = "CommandId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CommandId", skip_serializing_if = "Option::is_none")]
     pub command_id: Option<String>,
     /// `InstanceIds`.
     ///
     /// Wire name: `InstanceIds`; type: array of string.
     #[serde(
         rename = "InstanceIds",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_scalar_list",
         serialize_with = "crate::v2018_04_12::operation::invoke_shell_command::wrappers::serialize_instance_id"
     )]
     pub instance_ids: Vec<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -371,6 +364,27 @@ impl InvokeShellCommandResponse {
     /// Id of the request, for support and log correlation.
     pub fn request_id(&self) -> &str {
         &self.request_id
+    }
+}
+impl crate::decode::FromJson for InvokeShellCommandResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(InvokeShellCommandResponse {
+            command_id: fields.scalar("CommandId")?,
+            instance_ids: fields.wrapped_scalar_list("InstanceIds")?,
+            request_id: fields.request_id()?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for InvokeShellCommandResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
     }
 }
 pub(crate) mod wrappers {

@@ -255,7 +255,7 @@ impl ListAvailableEcsTypesCall {
     }
 }
 /// The answer to `ListAvailableEcsTypes`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListAvailableEcsTypesResponse {
     /// `InstanceTypeFamilies`.
@@ -263,25 +263,18 @@ pub struct ListAvailableEcsTypesResponse {
     /// Wire name: `InstanceTypeFamilies`; type: array of object [`InstanceTypeFamilyInfo`].
     #[serde(
         rename = "InstanceTypeFamilies",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_available_ecs_types::wrappers::serialize_instance_type_family_info"
     )]
     pub instance_type_families: Vec<InstanceTypeFamilyInfo>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `D9DD3AF8-1F91-4075-8669-55D10E45****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `SupportSpotInstance`.
     ///
     /// Wire name: `SupportSpotInstance`; type: boolean. Example: `false`.
-    #[serde(
-        rename = "SupportSpotInstance",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SupportSpotInstance", skip_serializing_if = "Option::is_none")]
     pub support_spot_instance: Option<bool>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -293,129 +286,93 @@ impl ListAvailableEcsTypesResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListAvailableEcsTypesResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListAvailableEcsTypesResponse {
+            instance_type_families: fields.wrapped_list("InstanceTypeFamilies")?,
+            request_id: fields.request_id()?,
+            support_spot_instance: fields.scalar("SupportSpotInstance")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListAvailableEcsTypesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `TypesInfo` value.
 ///
 /// Part of the [`ListAvailableEcsTypesResponse`] (`InstanceTypeFamilies[].Types[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TypesInfo {
     /// `CpuCoreCount`.
     ///
     /// Wire name: `CpuCoreCount`; type: integer (int32). Example: `4`.
-    #[serde(
-        rename = "CpuCoreCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CpuCoreCount", skip_serializing_if = "Option::is_none")]
     pub cpu_core_count: Option<i32>,
     /// `EniQuantity`.
     ///
     /// Wire name: `EniQuantity`; type: integer (int32). Example: `2`.
-    #[serde(
-        rename = "EniQuantity",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EniQuantity", skip_serializing_if = "Option::is_none")]
     pub eni_quantity: Option<i32>,
     /// `GPUAmount`.
     ///
     /// Wire name: `GPUAmount`; type: integer (int32). Example: `2`.
-    #[serde(
-        rename = "GPUAmount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GPUAmount", skip_serializing_if = "Option::is_none")]
     pub gpu_amount: Option<i32>,
     /// `GPUSpec`.
     ///
     /// Wire name: `GPUSpec`; type: string. Example: `NVIDIA V100`.
-    #[serde(
-        rename = "GPUSpec",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GPUSpec", skip_serializing_if = "Option::is_none")]
     pub gpu_spec: Option<String>,
     /// `InstanceBandwidthRx`.
     ///
     /// Wire name: `InstanceBandwidthRx`; type: integer (int32). Example: `10240000`.
-    #[serde(
-        rename = "InstanceBandwidthRx",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceBandwidthRx", skip_serializing_if = "Option::is_none")]
     pub instance_bandwidth_rx: Option<i32>,
     /// `InstanceBandwidthTx`.
     ///
     /// Wire name: `InstanceBandwidthTx`; type: integer (int32). Example: `10240000`.
-    #[serde(
-        rename = "InstanceBandwidthTx",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceBandwidthTx", skip_serializing_if = "Option::is_none")]
     pub instance_bandwidth_tx: Option<i32>,
     /// `InstancePpsRx`.
     ///
     /// Wire name: `InstancePpsRx`; type: integer (int32). Example: `9000000`.
-    #[serde(
-        rename = "InstancePpsRx",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstancePpsRx", skip_serializing_if = "Option::is_none")]
     pub instance_pps_rx: Option<i32>,
     /// `InstancePpsTx`.
     ///
     /// Wire name: `InstancePpsTx`; type: integer (int32). Example: `9000000`.
-    #[serde(
-        rename = "InstancePpsTx",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstancePpsTx", skip_serializing_if = "Option::is_none")]
     pub instance_pps_tx: Option<i32>,
     /// `InstanceTypeId`.
     ///
     /// Wire name: `InstanceTypeId`; type: string. Example: `ecs.n4.xlarge`.
-    #[serde(
-        rename = "InstanceTypeId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceTypeId", skip_serializing_if = "Option::is_none")]
     pub instance_type_id: Option<String>,
     /// `MemorySize`.
     ///
     /// Wire name: `MemorySize`; type: integer (int32). Example: `8`.
-    #[serde(
-        rename = "MemorySize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MemorySize", skip_serializing_if = "Option::is_none")]
     pub memory_size: Option<i32>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Available`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `ZoneIds`.
     ///
     /// Wire name: `ZoneIds`; type: array of string.
     #[serde(
         rename = "ZoneIds",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_scalar_list",
         serialize_with = "crate::v2018_04_12::operation::list_available_ecs_types::wrappers::serialize_zone_id"
     )]
     pub zone_ids: Vec<String>,
@@ -423,45 +380,84 @@ pub struct TypesInfo {
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for TypesInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(TypesInfo {
+            cpu_core_count: fields.scalar("CpuCoreCount")?,
+            eni_quantity: fields.scalar("EniQuantity")?,
+            gpu_amount: fields.scalar("GPUAmount")?,
+            gpu_spec: fields.scalar("GPUSpec")?,
+            instance_bandwidth_rx: fields.scalar("InstanceBandwidthRx")?,
+            instance_bandwidth_tx: fields.scalar("InstanceBandwidthTx")?,
+            instance_pps_rx: fields.scalar("InstancePpsRx")?,
+            instance_pps_tx: fields.scalar("InstancePpsTx")?,
+            instance_type_id: fields.scalar("InstanceTypeId")?,
+            memory_size: fields.scalar("MemorySize")?,
+            status: fields.scalar("Status")?,
+            zone_ids: fields.wrapped_scalar_list("ZoneIds")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for TypesInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `InstanceTypeFamilyInfo` value.
 ///
 /// Part of the [`ListAvailableEcsTypesResponse`] (`InstanceTypeFamilies[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InstanceTypeFamilyInfo {
     /// `Generation`.
     ///
     /// Wire name: `Generation`; type: string. Example: `ecs-3`.
-    #[serde(
-        rename = "Generation",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Generation", skip_serializing_if = "Option::is_none")]
     pub generation: Option<String>,
     /// `InstanceTypeFamilyId`.
     ///
     /// Wire name: `InstanceTypeFamilyId`; type: string. Example: `ecs.n4`.
-    #[serde(
-        rename = "InstanceTypeFamilyId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceTypeFamilyId", skip_serializing_if = "Option::is_none")]
     pub instance_type_family_id: Option<String>,
     /// `Types`.
     ///
     /// Wire name: `Types`; type: array of object [`TypesInfo`].
     #[serde(
         rename = "Types",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_available_ecs_types::wrappers::serialize_types_info"
     )]
     pub types: Vec<TypesInfo>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for InstanceTypeFamilyInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(InstanceTypeFamilyInfo {
+            generation: fields.scalar("Generation")?,
+            instance_type_family_id: fields.scalar("InstanceTypeFamilyId")?,
+            types: fields.wrapped_list("Types")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for InstanceTypeFamilyInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_instance_type_family_info<

@@ -272,53 +272,36 @@ impl ListCloudMetricProfilingsCall {
     }
 }
 /// The answer to `ListCloudMetricProfilings`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListCloudMetricProfilingsResponse {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `Profilings`.
     ///
     /// Wire name: `Profilings`; type: array of object [`ProfilingInfo`].
     #[serde(
         rename = "Profilings",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_cloud_metric_profilings::wrappers::serialize_profiling_info"
     )]
     pub profilings: Vec<ProfilingInfo>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `9A05F620-ED46-4A57-95F1-C67D6D3C5DD2`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -330,85 +313,98 @@ impl ListCloudMetricProfilingsResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListCloudMetricProfilingsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListCloudMetricProfilingsResponse {
+            page_number: fields.scalar("PageNumber")?,
+            page_size: fields.scalar("PageSize")?,
+            profilings: fields.wrapped_list("Profilings")?,
+            request_id: fields.request_id()?,
+            total_count: fields.scalar("TotalCount")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListCloudMetricProfilingsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ProfilingInfo` value.
 ///
 /// Part of the [`ListCloudMetricProfilingsResponse`] (`Profilings[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ProfilingInfo {
     /// `Duration`.
     ///
     /// Wire name: `Duration`; type: integer (int32). Example: `30`.
-    #[serde(
-        rename = "Duration",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<i32>,
     /// `Freq`.
     ///
     /// Wire name: `Freq`; type: integer (int32). Example: `2000`.
-    #[serde(
-        rename = "Freq",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Freq", skip_serializing_if = "Option::is_none")]
     pub freq: Option<i32>,
     /// `HostName`.
     ///
     /// Wire name: `HostName`; type: string. Example: `compute5`.
-    #[serde(
-        rename = "HostName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// `InstanceId`.
     ///
     /// Wire name: `InstanceId`; type: string. Example: `i-bp1j76z8dlukzqgl0****`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// `Pid`.
     ///
     /// Wire name: `Pid`; type: integer (int32). Example: `21687`.
-    #[serde(
-        rename = "Pid",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Pid", skip_serializing_if = "Option::is_none")]
     pub pid: Option<i32>,
     /// `ProfilingId`.
     ///
     /// Wire name: `ProfilingId`; type: string. Example: `ehpc-hz-i-bplukzqgl****_21687_2019-09-09-02-37-40`.
-    #[serde(
-        rename = "ProfilingId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ProfilingId", skip_serializing_if = "Option::is_none")]
     pub profiling_id: Option<String>,
     /// `TriggerTime`.
     ///
     /// Wire name: `TriggerTime`; type: string. Example: `2019-09-09 02:37:40`.
-    #[serde(
-        rename = "TriggerTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TriggerTime", skip_serializing_if = "Option::is_none")]
     pub trigger_time: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for ProfilingInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ProfilingInfo {
+            duration: fields.scalar("Duration")?,
+            freq: fields.scalar("Freq")?,
+            host_name: fields.scalar("HostName")?,
+            instance_id: fields.scalar("InstanceId")?,
+            pid: fields.scalar("Pid")?,
+            profiling_id: fields.scalar("ProfilingId")?,
+            trigger_time: fields.scalar("TriggerTime")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ProfilingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_profiling_info<T: serde::Serialize, S: serde::Serializer>(

@@ -202,7 +202,7 @@ impl ListClustersCall {
     }
 }
 /// The answer to `ListClusters`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListClustersResponse {
     /// `Clusters`.
@@ -210,45 +210,28 @@ pub struct ListClustersResponse {
     /// Wire name: `Clusters`; type: array of object [`ClusterInfoSimple`].
     #[serde(
         rename = "Clusters",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_clusters::wrappers::serialize_cluster_info_simple"
     )]
     pub clusters: Vec<ClusterInfoSimple>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -260,535 +243,468 @@ impl ListClustersResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListClustersResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListClustersResponse {
+            clusters: fields.wrapped_list("Clusters")?,
+            page_number: fields.scalar("PageNumber")?,
+            page_size: fields.scalar("PageSize")?,
+            request_id: fields.request_id()?,
+            total_count: fields.scalar("TotalCount")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListClustersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `Computes` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].Computes`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Computes {
     /// `ExceptionCount`.
     ///
     /// Wire name: `ExceptionCount`; type: integer (int32). Example: `0`.
-    #[serde(
-        rename = "ExceptionCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExceptionCount", skip_serializing_if = "Option::is_none")]
     pub exception_count: Option<i32>,
     /// `NormalCount`.
     ///
     /// Wire name: `NormalCount`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "NormalCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NormalCount", skip_serializing_if = "Option::is_none")]
     pub normal_count: Option<i32>,
     /// `OperatingCount`.
     ///
     /// Wire name: `OperatingCount`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "OperatingCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OperatingCount", skip_serializing_if = "Option::is_none")]
     pub operating_count: Option<i32>,
     /// `StoppedCount`.
     ///
     /// Wire name: `StoppedCount`; type: integer (int32). Example: `0`.
-    #[serde(
-        rename = "StoppedCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StoppedCount", skip_serializing_if = "Option::is_none")]
     pub stopped_count: Option<i32>,
     /// `Total`.
     ///
     /// Wire name: `Total`; type: integer (int32). Example: `2`.
-    #[serde(
-        rename = "Total",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Total", skip_serializing_if = "Option::is_none")]
     pub total: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for Computes {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(Computes {
+            exception_count: fields.scalar("ExceptionCount")?,
+            normal_count: fields.scalar("NormalCount")?,
+            operating_count: fields.scalar("OperatingCount")?,
+            stopped_count: fields.scalar("StoppedCount")?,
+            total: fields.scalar("Total")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Computes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `Managers` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].Managers`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Managers {
     /// `ExceptionCount`.
     ///
     /// Wire name: `ExceptionCount`; type: integer (int32). Example: `0`.
-    #[serde(
-        rename = "ExceptionCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExceptionCount", skip_serializing_if = "Option::is_none")]
     pub exception_count: Option<i32>,
     /// `NormalCount`.
     ///
     /// Wire name: `NormalCount`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "NormalCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NormalCount", skip_serializing_if = "Option::is_none")]
     pub normal_count: Option<i32>,
     /// `OperatingCount`.
     ///
     /// Wire name: `OperatingCount`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "OperatingCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OperatingCount", skip_serializing_if = "Option::is_none")]
     pub operating_count: Option<i32>,
     /// `StoppedCount`.
     ///
     /// Wire name: `StoppedCount`; type: integer (int32). Example: `0`.
-    #[serde(
-        rename = "StoppedCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StoppedCount", skip_serializing_if = "Option::is_none")]
     pub stopped_count: Option<i32>,
     /// `Total`.
     ///
     /// Wire name: `Total`; type: integer (int32). Example: `2`.
-    #[serde(
-        rename = "Total",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Total", skip_serializing_if = "Option::is_none")]
     pub total: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for Managers {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(Managers {
+            exception_count: fields.scalar("ExceptionCount")?,
+            normal_count: fields.scalar("NormalCount")?,
+            operating_count: fields.scalar("OperatingCount")?,
+            stopped_count: fields.scalar("StoppedCount")?,
+            total: fields.scalar("Total")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Managers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `TotalResources` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].TotalResources`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TotalResources {
     /// `Cpu`.
     ///
     /// Wire name: `Cpu`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "Cpu",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i32>,
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int32). Example: `0`.
-    #[serde(
-        rename = "Gpu",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Gpu", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i32>,
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: integer (int32). Example: `1024`.
-    #[serde(
-        rename = "Memory",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for TotalResources {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(TotalResources {
+            cpu: fields.scalar("Cpu")?,
+            gpu: fields.scalar("Gpu")?,
+            memory: fields.scalar("Memory")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for TotalResources {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `UsedResources` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].UsedResources`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UsedResources {
     /// `Cpu`.
     ///
     /// Wire name: `Cpu`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "Cpu",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i32>,
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int32). Example: `0`.
-    #[serde(
-        rename = "Gpu",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Gpu", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i32>,
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: integer (int32). Example: `1024`.
-    #[serde(
-        rename = "Memory",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for UsedResources {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(UsedResources {
+            cpu: fields.scalar("Cpu")?,
+            gpu: fields.scalar("Gpu")?,
+            memory: fields.scalar("Memory")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for UsedResources {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ClusterInfoSimple` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterInfoSimple {
     /// `AccountType`.
     ///
     /// Wire name: `AccountType`; type: string. Example: `nis`.
-    #[serde(
-        rename = "AccountType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AccountType", skip_serializing_if = "Option::is_none")]
     pub account_type: Option<String>,
     /// `BaseOsTag`.
     ///
     /// Wire name: `BaseOsTag`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(
-        rename = "BaseOsTag",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BaseOsTag", skip_serializing_if = "Option::is_none")]
     pub base_os_tag: Option<String>,
     /// `ClientVersion`.
     ///
     /// Wire name: `ClientVersion`; type: string. Example: `1.0.64`.
-    #[serde(
-        rename = "ClientVersion",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientVersion", skip_serializing_if = "Option::is_none")]
     pub client_version: Option<String>,
     /// `ComputeSpotPriceLimit`.
     ///
     /// Wire name: `ComputeSpotPriceLimit`; type: number. Example: `0.034`.
-    #[serde(
-        rename = "ComputeSpotPriceLimit",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ComputeSpotPriceLimit", skip_serializing_if = "Option::is_none")]
     pub compute_spot_price_limit: Option<f64>,
     /// `ComputeSpotStrategy`.
     ///
     /// Wire name: `ComputeSpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(
-        rename = "ComputeSpotStrategy",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ComputeSpotStrategy", skip_serializing_if = "Option::is_none")]
     pub compute_spot_strategy: Option<String>,
     /// `Computes`.
     ///
     /// Wire name: `Computes`; type: object [`Computes`].
-    #[serde(rename = "Computes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Computes", skip_serializing_if = "Option::is_none")]
     pub computes: Option<Computes>,
     /// `Count`.
     ///
     /// Wire name: `Count`; type: integer (int32). Example: `3`.
-    #[serde(
-        rename = "Count",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Count", skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// `CreateTime`.
     ///
     /// Wire name: `CreateTime`; type: string. Example: `2020-10-30T07:39:20.000Z`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// `DeployMode`.
     ///
     /// Wire name: `DeployMode`; type: string. Example: `Standard`.
-    #[serde(
-        rename = "DeployMode",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DeployMode", skip_serializing_if = "Option::is_none")]
     pub deploy_mode: Option<String>,
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string. Example: `clusterdescription`.
-    #[serde(
-        rename = "Description",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `EhpcVersion`.
     ///
     /// Wire name: `EhpcVersion`; type: string. Example: `1.0.0`.
-    #[serde(
-        rename = "EhpcVersion",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EhpcVersion", skip_serializing_if = "Option::is_none")]
     pub ehpc_version: Option<String>,
     /// `HasPlugin`.
     ///
     /// Wire name: `HasPlugin`; type: boolean. Example: `false`.
-    #[serde(
-        rename = "HasPlugin",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HasPlugin", skip_serializing_if = "Option::is_none")]
     pub has_plugin: Option<bool>,
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string. Example: `ehpc-hz-jeJki6****`.
-    #[serde(
-        rename = "Id",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `wi_1607_x64_dtc_zh_40G_alibase****`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string. Example: `system`.
-    #[serde(
-        rename = "ImageOwnerAlias",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageOwnerAlias", skip_serializing_if = "Option::is_none")]
     pub image_owner_alias: Option<String>,
     /// `InstanceChargeType`.
     ///
     /// Wire name: `InstanceChargeType`; type: string. Example: `PostPaid`.
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.n1.tiny`.
-    #[serde(
-        rename = "InstanceType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `IsComputeEss`.
     ///
     /// Wire name: `IsComputeEss`; type: boolean. Example: `false`.
-    #[serde(
-        rename = "IsComputeEss",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IsComputeEss", skip_serializing_if = "Option::is_none")]
     pub is_compute_ess: Option<bool>,
     /// `Location`.
     ///
     /// Wire name: `Location`; type: string. Example: `PublicCloud`.
-    #[serde(
-        rename = "Location",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Location", skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// `LoginNodes`.
     ///
     /// Wire name: `LoginNodes`; type: string. Example: `{"Id": "i-bp13x4is8pvdhws7e****"}`.
-    #[serde(
-        rename = "LoginNodes",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LoginNodes", skip_serializing_if = "Option::is_none")]
     pub login_nodes: Option<String>,
     /// `Managers`.
     ///
     /// Wire name: `Managers`; type: object [`Managers`].
-    #[serde(rename = "Managers", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Managers", skip_serializing_if = "Option::is_none")]
     pub managers: Option<Managers>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `test`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `NodePrefix`.
     ///
     /// Wire name: `NodePrefix`; type: string. Example: `test`.
-    #[serde(
-        rename = "NodePrefix",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NodePrefix", skip_serializing_if = "Option::is_none")]
     pub node_prefix: Option<String>,
     /// `NodeSuffix`.
     ///
     /// Wire name: `NodeSuffix`; type: string. Example: `name`.
-    #[serde(
-        rename = "NodeSuffix",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NodeSuffix", skip_serializing_if = "Option::is_none")]
     pub node_suffix: Option<String>,
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(
-        rename = "OsTag",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OsTag", skip_serializing_if = "Option::is_none")]
     pub os_tag: Option<String>,
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string. Example: `cn-hangzhou`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string. Example: `rg-acfmxazb4ph****`.
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// `SchedulerType`.
     ///
     /// Wire name: `SchedulerType`; type: string. Example: `pbs`.
-    #[serde(
-        rename = "SchedulerType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SchedulerType", skip_serializing_if = "Option::is_none")]
     pub scheduler_type: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `running`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `TotalResources`.
     ///
     /// Wire name: `TotalResources`; type: object [`TotalResources`].
-    #[serde(rename = "TotalResources", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TotalResources", skip_serializing_if = "Option::is_none")]
     pub total_resources: Option<TotalResources>,
     /// `UsedResources`.
     ///
     /// Wire name: `UsedResources`; type: object [`UsedResources`].
-    #[serde(rename = "UsedResources", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "UsedResources", skip_serializing_if = "Option::is_none")]
     pub used_resources: Option<UsedResources>,
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string. Example: `vsw-bp1lfcjbfb099rrjn****`.
-    #[serde(
-        rename = "VSwitchId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")]
     pub v_switch_id: Option<String>,
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string. Example: `vpc-b3f3edefefeep0760yju****`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string. Example: `cn-hangzhou-c`.
-    #[serde(
-        rename = "ZoneId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for ClusterInfoSimple {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ClusterInfoSimple {
+            account_type: fields.scalar("AccountType")?,
+            base_os_tag: fields.scalar("BaseOsTag")?,
+            client_version: fields.scalar("ClientVersion")?,
+            compute_spot_price_limit: fields.scalar("ComputeSpotPriceLimit")?,
+            compute_spot_strategy: fields.scalar("ComputeSpotStrategy")?,
+            computes: fields.object("Computes")?,
+            count: fields.scalar("Count")?,
+            create_time: fields.scalar("CreateTime")?,
+            deploy_mode: fields.scalar("DeployMode")?,
+            description: fields.scalar("Description")?,
+            ehpc_version: fields.scalar("EhpcVersion")?,
+            has_plugin: fields.scalar("HasPlugin")?,
+            id: fields.scalar("Id")?,
+            image_id: fields.scalar("ImageId")?,
+            image_owner_alias: fields.scalar("ImageOwnerAlias")?,
+            instance_charge_type: fields.scalar("InstanceChargeType")?,
+            instance_type: fields.scalar("InstanceType")?,
+            is_compute_ess: fields.scalar("IsComputeEss")?,
+            location: fields.scalar("Location")?,
+            login_nodes: fields.scalar("LoginNodes")?,
+            managers: fields.object("Managers")?,
+            name: fields.scalar("Name")?,
+            node_prefix: fields.scalar("NodePrefix")?,
+            node_suffix: fields.scalar("NodeSuffix")?,
+            os_tag: fields.scalar("OsTag")?,
+            region_id: fields.scalar("RegionId")?,
+            resource_group_id: fields.scalar("ResourceGroupId")?,
+            scheduler_type: fields.scalar("SchedulerType")?,
+            status: fields.scalar("Status")?,
+            total_resources: fields.object("TotalResources")?,
+            used_resources: fields.object("UsedResources")?,
+            v_switch_id: fields.scalar("VSwitchId")?,
+            vpc_id: fields.scalar("VpcId")?,
+            zone_id: fields.scalar("ZoneId")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterInfoSimple {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_cluster_info_simple<

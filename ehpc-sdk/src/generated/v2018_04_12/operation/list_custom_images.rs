@@ -252,7 +252,7 @@ impl ListCustomImagesCall {
     }
 }
 /// The answer to `ListCustomImages`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListCustomImagesResponse {
     /// `Images`.
@@ -260,15 +260,13 @@ pub struct ListCustomImagesResponse {
     /// Wire name: `Images`; type: array of object [`ImageInfo`].
     #[serde(
         rename = "Images",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_custom_images::wrappers::serialize_image_info"
     )]
     pub images: Vec<ImageInfo>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -280,245 +278,241 @@ impl ListCustomImagesResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListCustomImagesResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListCustomImagesResponse {
+            images: fields.wrapped_list("Images")?,
+            request_id: fields.request_id()?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListCustomImagesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `BaseOsTag` value.
 ///
 /// Part of the [`ListCustomImagesResponse`] (`Images[].BaseOsTag`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BaseOsTag {
     /// `Architecture`.
     ///
     /// Wire name: `Architecture`; type: string. Example: `i386`.
-    #[serde(
-        rename = "Architecture",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Architecture", skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(
-        rename = "OsTag",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OsTag", skip_serializing_if = "Option::is_none")]
     pub os_tag: Option<String>,
     /// `Platform`.
     ///
     /// Wire name: `Platform`; type: string. Example: `CentOS`.
-    #[serde(
-        rename = "Platform",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Platform", skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `7.2`.
-    #[serde(
-        rename = "Version",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for BaseOsTag {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(BaseOsTag {
+            architecture: fields.scalar("Architecture")?,
+            os_tag: fields.scalar("OsTag")?,
+            platform: fields.scalar("Platform")?,
+            version: fields.scalar("Version")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for BaseOsTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `OsTag` value.
 ///
 /// Part of the [`ListCustomImagesResponse`] (`Images[].OsTag`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OsTag {
     /// `Architecture`.
     ///
     /// Wire name: `Architecture`; type: string. Example: `x86_64`.
-    #[serde(
-        rename = "Architecture",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Architecture", skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
     /// `BaseOsTag`.
     ///
     /// Wire name: `BaseOsTag`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(
-        rename = "BaseOsTag",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BaseOsTag", skip_serializing_if = "Option::is_none")]
     pub base_os_tag: Option<String>,
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(
-        rename = "OsTag",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OsTag", skip_serializing_if = "Option::is_none")]
     pub os_tag: Option<String>,
     /// `Platform`.
     ///
     /// Wire name: `Platform`; type: string. Example: `CentOS`.
-    #[serde(
-        rename = "Platform",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Platform", skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `7.2`.
-    #[serde(
-        rename = "Version",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for OsTag {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(OsTag {
+            architecture: fields.scalar("Architecture")?,
+            base_os_tag: fields.scalar("BaseOsTag")?,
+            os_tag: fields.scalar("OsTag")?,
+            platform: fields.scalar("Platform")?,
+            version: fields.scalar("Version")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for OsTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ImageInfo` value.
 ///
 /// Part of the [`ListCustomImagesResponse`] (`Images[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ImageInfo {
     /// `BaseOsTag`.
     ///
     /// Wire name: `BaseOsTag`; type: object [`BaseOsTag`].
-    #[serde(rename = "BaseOsTag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BaseOsTag", skip_serializing_if = "Option::is_none")]
     pub base_os_tag: Option<BaseOsTag>,
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string. Example: `ExampleDescription`.
-    #[serde(
-        rename = "Description",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `m-bp181x855551ww5yq****`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `ImageName`.
     ///
     /// Wire name: `ImageName`; type: string. Example: `CHESS5V5.0.27`.
-    #[serde(
-        rename = "ImageName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageName", skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string. Example: `self`.
-    #[serde(
-        rename = "ImageOwnerAlias",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageOwnerAlias", skip_serializing_if = "Option::is_none")]
     pub image_owner_alias: Option<String>,
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: object [`OsTag`].
-    #[serde(rename = "OsTag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "OsTag", skip_serializing_if = "Option::is_none")]
     pub os_tag: Option<OsTag>,
     /// `PostInstallScript`.
     ///
     /// Wire name: `PostInstallScript`; type: string. Example: `example.sh`.
-    #[serde(
-        rename = "PostInstallScript",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PostInstallScript", skip_serializing_if = "Option::is_none")]
     pub post_install_script: Option<String>,
     /// `PricingCycle`.
     ///
     /// Wire name: `PricingCycle`; type: string. Example: `Month`.
-    #[serde(
-        rename = "PricingCycle",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PricingCycle", skip_serializing_if = "Option::is_none")]
     pub pricing_cycle: Option<String>,
     /// `ProductCode`.
     ///
     /// Wire name: `ProductCode`; type: string. Example: `cmjj028279`.
-    #[serde(
-        rename = "ProductCode",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ProductCode", skip_serializing_if = "Option::is_none")]
     pub product_code: Option<String>,
     /// `Size`.
     ///
     /// Wire name: `Size`; type: integer (int32). Example: `40`.
-    #[serde(
-        rename = "Size",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
     /// `SkuCode`.
     ///
     /// Wire name: `SkuCode`; type: string. Example: `ECS`.
-    #[serde(
-        rename = "SkuCode",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SkuCode", skip_serializing_if = "Option::is_none")]
     pub sku_code: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Available`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `Uid`.
     ///
     /// Wire name: `Uid`; type: string. Example: `127****`.
-    #[serde(
-        rename = "Uid",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Uid", skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for ImageInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ImageInfo {
+            base_os_tag: fields.object("BaseOsTag")?,
+            description: fields.scalar("Description")?,
+            image_id: fields.scalar("ImageId")?,
+            image_name: fields.scalar("ImageName")?,
+            image_owner_alias: fields.scalar("ImageOwnerAlias")?,
+            os_tag: fields.object("OsTag")?,
+            post_install_script: fields.scalar("PostInstallScript")?,
+            pricing_cycle: fields.scalar("PricingCycle")?,
+            product_code: fields.scalar("ProductCode")?,
+            size: fields.scalar("Size")?,
+            sku_code: fields.scalar("SkuCode")?,
+            status: fields.scalar("Status")?,
+            uid: fields.scalar("Uid")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_image_info<T: serde::Serialize, S: serde::Serializer>(

@@ -203,7 +203,7 @@ impl ListFileSystemWithMountTargetsCall {
     }
 }
 /// The answer to `ListFileSystemWithMountTargets`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListFileSystemWithMountTargetsResponse {
     /// `FileSystemList`.
@@ -211,45 +211,28 @@ pub struct ListFileSystemWithMountTargetsResponse {
     /// Wire name: `FileSystemList`; type: array of object [`FileSystems`].
     #[serde(
         rename = "FileSystemList",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_file_system_with_mount_targets::wrappers::serialize_file_systems"
     )]
     pub file_system_list: Vec<FileSystems>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `10`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `25638B77-2F19-5DC5-B578-7790CE92052B`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -261,189 +244,178 @@ impl ListFileSystemWithMountTargetsResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListFileSystemWithMountTargetsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListFileSystemWithMountTargetsResponse {
+            file_system_list: fields.wrapped_list("FileSystemList")?,
+            page_number: fields.scalar("PageNumber")?,
+            page_size: fields.scalar("PageSize")?,
+            request_id: fields.request_id()?,
+            total_count: fields.scalar("TotalCount")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListFileSystemWithMountTargetsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `MountTargets` value.
 ///
 /// Part of the [`ListFileSystemWithMountTargetsResponse`] (`FileSystemList[].MountTargetList[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MountTargets {
     /// `AccessGroup`.
     ///
     /// Wire name: `AccessGroup`; type: string. Example: `DEFAULT_VPC_GROUP_NAME`.
-    #[serde(
-        rename = "AccessGroup",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AccessGroup", skip_serializing_if = "Option::is_none")]
     pub access_group: Option<String>,
     /// `MountTargetDomain`.
     ///
     /// Wire name: `MountTargetDomain`; type: string. Example: `088b****-lj2.cn-hangzhou.nas.aliyuncs.com`.
-    #[serde(
-        rename = "MountTargetDomain",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MountTargetDomain", skip_serializing_if = "Option::is_none")]
     pub mount_target_domain: Option<String>,
     /// `NetworkType`.
     ///
     /// Wire name: `NetworkType`; type: string. Example: `vpc`.
-    #[serde(
-        rename = "NetworkType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NetworkType", skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Active`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string. Example: `vpc-8vbvb34rtyh6xb3zrehs1****`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// `VswId`.
     ///
     /// Wire name: `VswId`; type: string. Example: `vsw-8vb34rtyh6xb3zrehs1****`.
-    #[serde(
-        rename = "VswId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VswId", skip_serializing_if = "Option::is_none")]
     pub vsw_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for MountTargets {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(MountTargets {
+            access_group: fields.scalar("AccessGroup")?,
+            mount_target_domain: fields.scalar("MountTargetDomain")?,
+            network_type: fields.scalar("NetworkType")?,
+            status: fields.scalar("Status")?,
+            vpc_id: fields.scalar("VpcId")?,
+            vsw_id: fields.scalar("VswId")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MountTargets {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `Packages` value.
 ///
 /// Part of the [`ListFileSystemWithMountTargetsResponse`] (`FileSystemList[].PackageList[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Packages {
     /// `PackageId`.
     ///
     /// Wire name: `PackageId`; type: string. Example: `naspackage-0be9c4b624-37****`.
-    #[serde(
-        rename = "PackageId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PackageId", skip_serializing_if = "Option::is_none")]
     pub package_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for Packages {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(Packages {
+            package_id: fields.scalar("PackageId")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Packages {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `FileSystems` value.
 ///
 /// Part of the [`ListFileSystemWithMountTargetsResponse`] (`FileSystemList[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FileSystems {
     /// `BandWidth`.
     ///
     /// Wire name: `BandWidth`; type: integer (int32). Example: `150`.
-    #[serde(
-        rename = "BandWidth",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BandWidth", skip_serializing_if = "Option::is_none")]
     pub band_width: Option<i32>,
     /// `Capacity`.
     ///
     /// Wire name: `Capacity`; type: integer (int32). Example: `5120`.
-    #[serde(
-        rename = "Capacity",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Capacity", skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i32>,
     /// `CreateTime`.
     ///
     /// Wire name: `CreateTime`; type: string. Example: `2018-07-26 16:36:27`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// `Destription`.
     ///
     /// Wire name: `Destription`; type: string. Example: `FilesDescription`.
-    #[serde(
-        rename = "Destription",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Destription", skip_serializing_if = "Option::is_none")]
     pub destription: Option<String>,
     /// `EncryptType`.
     ///
     /// Wire name: `EncryptType`; type: integer (int32). Example: `0`.
-    #[serde(
-        rename = "EncryptType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EncryptType", skip_serializing_if = "Option::is_none")]
     pub encrypt_type: Option<i32>,
     /// `FileSystemId`.
     ///
     /// Wire name: `FileSystemId`; type: string. Example: `088b****`.
-    #[serde(
-        rename = "FileSystemId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FileSystemId", skip_serializing_if = "Option::is_none")]
     pub file_system_id: Option<String>,
     /// `FileSystemType`.
     ///
     /// Wire name: `FileSystemType`; type: string. Example: `standard`.
-    #[serde(
-        rename = "FileSystemType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FileSystemType", skip_serializing_if = "Option::is_none")]
     pub file_system_type: Option<String>,
     /// `MeteredSize`.
     ///
     /// Wire name: `MeteredSize`; type: integer (int32). Example: `1216816455`.
-    #[serde(
-        rename = "MeteredSize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MeteredSize", skip_serializing_if = "Option::is_none")]
     pub metered_size: Option<i32>,
     /// `MountTargetList`.
     ///
     /// Wire name: `MountTargetList`; type: array of object [`MountTargets`].
     #[serde(
         rename = "MountTargetList",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_file_system_with_mount_targets::wrappers::serialize_mount_targets"
     )]
     pub mount_target_list: Vec<MountTargets>,
@@ -452,64 +424,70 @@ pub struct FileSystems {
     /// Wire name: `PackageList`; type: array of object [`Packages`].
     #[serde(
         rename = "PackageList",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_file_system_with_mount_targets::wrappers::serialize_packages"
     )]
     pub package_list: Vec<Packages>,
     /// `ProtocolType`.
     ///
     /// Wire name: `ProtocolType`; type: string. Example: `NFS`.
-    #[serde(
-        rename = "ProtocolType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ProtocolType", skip_serializing_if = "Option::is_none")]
     pub protocol_type: Option<String>,
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string. Example: `cn-hangzhou`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Running`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `StorageType`.
     ///
     /// Wire name: `StorageType`; type: string. Example: `Performance`.
-    #[serde(
-        rename = "StorageType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StorageType", skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<String>,
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string. Example: `vpc-bp132kgui8n0targbn1cm`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for FileSystems {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(FileSystems {
+            band_width: fields.scalar("BandWidth")?,
+            capacity: fields.scalar("Capacity")?,
+            create_time: fields.scalar("CreateTime")?,
+            destription: fields.scalar("Destription")?,
+            encrypt_type: fields.scalar("EncryptType")?,
+            file_system_id: fields.scalar("FileSystemId")?,
+            file_system_type: fields.scalar("FileSystemType")?,
+            metered_size: fields.scalar("MeteredSize")?,
+            mount_target_list: fields.wrapped_list("MountTargetList")?,
+            package_list: fields.wrapped_list("PackageList")?,
+            protocol_type: fields.scalar("ProtocolType")?,
+            region_id: fields.scalar("RegionId")?,
+            status: fields.scalar("Status")?,
+            storage_type: fields.scalar("StorageType")?,
+            vpc_id: fields.scalar("VpcId")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for FileSystems {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_file_systems<T: serde::Serialize, S: serde::Serializer>(

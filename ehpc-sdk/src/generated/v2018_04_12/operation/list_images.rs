@@ -185,7 +185,7 @@ impl ListImagesCall {
     }
 }
 /// The answer to `ListImages`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListImagesResponse {
     /// `OsTags`.
@@ -193,15 +193,13 @@ pub struct ListImagesResponse {
     /// Wire name: `OsTags`; type: array of object [`OsInfo`].
     #[serde(
         rename = "OsTags",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_images::wrappers::serialize_os_info"
     )]
     pub os_tags: Vec<OsInfo>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -213,95 +211,101 @@ impl ListImagesResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListImagesResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListImagesResponse {
+            os_tags: fields.wrapped_list("OsTags")?,
+            request_id: fields.request_id()?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListImagesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `OsInfo` value.
 ///
 /// Part of the [`ListImagesResponse`] (`OsTags[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OsInfo {
     /// `Architecture`.
     ///
     /// Wire name: `Architecture`; type: string. Example: `i386`.
-    #[serde(
-        rename = "Architecture",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Architecture", skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
     /// `BaseOsTag`.
     ///
     /// Wire name: `BaseOsTag`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(
-        rename = "BaseOsTag",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BaseOsTag", skip_serializing_if = "Option::is_none")]
     pub base_os_tag: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `m-bp1h8aoe73p71iow****`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `OSName`.
     ///
     /// Wire name: `OSName`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(
-        rename = "OSName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OSName", skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
     /// `OSNameEn`.
     ///
     /// Wire name: `OSNameEn`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(
-        rename = "OSNameEn",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OSNameEn", skip_serializing_if = "Option::is_none")]
     pub os_name_en: Option<String>,
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(
-        rename = "OsTag",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OsTag", skip_serializing_if = "Option::is_none")]
     pub os_tag: Option<String>,
     /// `Platform`.
     ///
     /// Wire name: `Platform`; type: string. Example: `CentOS`.
-    #[serde(
-        rename = "Platform",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Platform", skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `7.2`.
-    #[serde(
-        rename = "Version",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for OsInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(OsInfo {
+            architecture: fields.scalar("Architecture")?,
+            base_os_tag: fields.scalar("BaseOsTag")?,
+            image_id: fields.scalar("ImageId")?,
+            os_name: fields.scalar("OSName")?,
+            os_name_en: fields.scalar("OSNameEn")?,
+            os_tag: fields.scalar("OsTag")?,
+            platform: fields.scalar("Platform")?,
+            version: fields.scalar("Version")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for OsInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_os_info<T: serde::Serialize, S: serde::Serializer>(

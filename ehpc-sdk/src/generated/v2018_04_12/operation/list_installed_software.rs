@@ -162,21 +162,19 @@ impl ListInstalledSoftwareCall {
     }
 }
 /// The answer to `ListInstalledSoftware`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListInstalledSoftwareResponse {
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `DDCA0E7B-03E7-430D-810C-0D508539****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `SoftwareList`.
     ///
     /// Wire name: `SoftwareList`; type: array of object [`SoftwareList`].
     #[serde(
         rename = "SoftwareList",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_installed_software::wrappers::serialize_software_list"
     )]
     pub software_list: Vec<SoftwareList>,
@@ -190,55 +188,77 @@ impl ListInstalledSoftwareResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListInstalledSoftwareResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListInstalledSoftwareResponse {
+            request_id: fields.request_id()?,
+            software_list: fields.wrapped_list("SoftwareList")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListInstalledSoftwareResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `SoftwareList` value.
 ///
 /// Part of the [`ListInstalledSoftwareResponse`] (`SoftwareList[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SoftwareList {
     /// `SoftwareId`.
     ///
     /// Wire name: `SoftwareId`; type: string. Example: `MPICH_3.2`.
-    #[serde(
-        rename = "SoftwareId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SoftwareId", skip_serializing_if = "Option::is_none")]
     pub software_id: Option<String>,
     /// `SoftwareName`.
     ///
     /// Wire name: `SoftwareName`; type: string. Example: `mpich`.
-    #[serde(
-        rename = "SoftwareName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SoftwareName", skip_serializing_if = "Option::is_none")]
     pub software_name: Option<String>,
     /// `SoftwareStatus`.
     ///
     /// Wire name: `SoftwareStatus`; type: string. Example: `Installing`.
-    #[serde(
-        rename = "SoftwareStatus",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SoftwareStatus", skip_serializing_if = "Option::is_none")]
     pub software_status: Option<String>,
     /// `SoftwareVersion`.
     ///
     /// Wire name: `SoftwareVersion`; type: string. Example: `3.2`.
-    #[serde(
-        rename = "SoftwareVersion",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SoftwareVersion", skip_serializing_if = "Option::is_none")]
     pub software_version: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for SoftwareList {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(SoftwareList {
+            software_id: fields.scalar("SoftwareId")?,
+            software_name: fields.scalar("SoftwareName")?,
+            software_status: fields.scalar("SoftwareStatus")?,
+            software_version: fields.scalar("SoftwareVersion")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for SoftwareList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_software_list<T: serde::Serialize, S: serde::Serializer>(

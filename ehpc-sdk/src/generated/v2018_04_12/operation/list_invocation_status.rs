@@ -204,43 +204,31 @@ impl ListInvocationStatusCall {
     }
 }
 /// The answer to `ListInvocationStatus`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListInvocationStatusResponse {
     /// `CommandId`.
     ///
     /// Wire name: `CommandId`; type: string. Example: `c-hz01v8x80o3****`.
-    #[serde(
-        rename = "CommandId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CommandId", skip_serializing_if = "Option::is_none")]
     pub command_id: Option<String>,
     /// `InvokeInstances`.
     ///
     /// Wire name: `InvokeInstances`; type: array of object [`InvokeInstance`].
     #[serde(
         rename = "InvokeInstances",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_invocation_status::wrappers::serialize_invoke_instance"
     )]
     pub invoke_instances: Vec<InvokeInstance>,
     /// `InvokeStatus`.
     ///
     /// Wire name: `InvokeStatus`; type: string. Example: `Finished`.
-    #[serde(
-        rename = "InvokeStatus",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InvokeStatus", skip_serializing_if = "Option::is_none")]
     pub invoke_status: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -252,35 +240,67 @@ impl ListInvocationStatusResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListInvocationStatusResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListInvocationStatusResponse {
+            command_id: fields.scalar("CommandId")?,
+            invoke_instances: fields.wrapped_list("InvokeInstances")?,
+            invoke_status: fields.scalar("InvokeStatus")?,
+            request_id: fields.request_id()?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListInvocationStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `InvokeInstance` value.
 ///
 /// Part of the [`ListInvocationStatusResponse`] (`InvokeInstances[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InvokeInstance {
     /// `InstanceId`.
     ///
     /// Wire name: `InstanceId`; type: string. Example: `i-uf6abz34m2714bp4****`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// `InstanceInvokeStatus`.
     ///
     /// Wire name: `InstanceInvokeStatus`; type: string. Example: `Finished`.
-    #[serde(
-        rename = "InstanceInvokeStatus",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceInvokeStatus", skip_serializing_if = "Option::is_none")]
     pub instance_invoke_status: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for InvokeInstance {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(InvokeInstance {
+            instance_id: fields.scalar("InstanceId")?,
+            instance_invoke_status: fields.scalar("InstanceInvokeStatus")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for InvokeInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_invoke_instance<T: serde::Serialize, S: serde::Serializer>(

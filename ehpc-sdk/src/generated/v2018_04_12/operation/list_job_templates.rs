@@ -228,53 +228,36 @@ impl ListJobTemplatesCall {
     }
 }
 /// The answer to `ListJobTemplates`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListJobTemplatesResponse {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Templates`.
     ///
     /// Wire name: `Templates`; type: array of object [`JobTemplates`].
     #[serde(
         rename = "Templates",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_job_templates::wrappers::serialize_job_templates"
     )]
     pub templates: Vec<JobTemplates>,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -286,225 +269,182 @@ impl ListJobTemplatesResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListJobTemplatesResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListJobTemplatesResponse {
+            page_number: fields.scalar("PageNumber")?,
+            page_size: fields.scalar("PageSize")?,
+            request_id: fields.request_id()?,
+            templates: fields.wrapped_list("Templates")?,
+            total_count: fields.scalar("TotalCount")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListJobTemplatesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `JobTemplates` value.
 ///
 /// Part of the [`ListJobTemplatesResponse`] (`Templates[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct JobTemplates {
     /// `ArrayRequest`.
     ///
     /// Wire name: `ArrayRequest`; type: string. Example: `2-7:2`.
-    #[serde(
-        rename = "ArrayRequest",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ArrayRequest", skip_serializing_if = "Option::is_none")]
     pub array_request: Option<String>,
     /// `ClockTime`.
     ///
     /// Wire name: `ClockTime`; type: string. Example: `12:00:00`.
-    #[serde(
-        rename = "ClockTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClockTime", skip_serializing_if = "Option::is_none")]
     pub clock_time: Option<String>,
     /// `CommandLine`.
     ///
     /// Wire name: `CommandLine`; type: string. Example: `./LammpsTest/lammps.pbs`.
-    #[serde(
-        rename = "CommandLine",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CommandLine", skip_serializing_if = "Option::is_none")]
     pub command_line: Option<String>,
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "Gpu",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Gpu", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i32>,
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string. Example: `ehpc-job-tmpl-6RxO5y****`.
-    #[serde(
-        rename = "Id",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `InputFileUrl`.
     ///
     /// Wire name: `InputFileUrl`; type: string. Example: `https://test.oss-cn-beijing.aliyuncs.com/test.py`.
-    #[serde(
-        rename = "InputFileUrl",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InputFileUrl", skip_serializing_if = "Option::is_none")]
     pub input_file_url: Option<String>,
     /// `Mem`.
     ///
     /// Wire name: `Mem`; type: string. Example: `1GB`.
-    #[serde(
-        rename = "Mem",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Mem", skip_serializing_if = "Option::is_none")]
     pub mem: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `job1`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Node`.
     ///
     /// Wire name: `Node`; type: integer (int32). Example: `2`.
-    #[serde(
-        rename = "Node",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Node", skip_serializing_if = "Option::is_none")]
     pub node: Option<i32>,
     /// `PackagePath`.
     ///
     /// Wire name: `PackagePath`; type: string. Example: `./jobfolder`.
-    #[serde(
-        rename = "PackagePath",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PackagePath", skip_serializing_if = "Option::is_none")]
     pub package_path: Option<String>,
     /// `Priority`.
     ///
     /// Wire name: `Priority`; type: integer (int32). Example: `0`.
-    #[serde(
-        rename = "Priority",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Priority", skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     /// `Queue`.
     ///
     /// Wire name: `Queue`; type: string. Example: `workq`.
-    #[serde(
-        rename = "Queue",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Queue", skip_serializing_if = "Option::is_none")]
     pub queue: Option<String>,
     /// `ReRunable`.
     ///
     /// Wire name: `ReRunable`; type: boolean. Example: `false`.
-    #[serde(
-        rename = "ReRunable",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ReRunable", skip_serializing_if = "Option::is_none")]
     pub re_runable: Option<bool>,
     /// `RunasUser`.
     ///
     /// Wire name: `RunasUser`; type: string. Example: `user1`.
-    #[serde(
-        rename = "RunasUser",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RunasUser", skip_serializing_if = "Option::is_none")]
     pub runas_user: Option<String>,
     /// `StderrRedirectPath`.
     ///
     /// Wire name: `StderrRedirectPath`; type: string. Example: `./LammpsTest`.
-    #[serde(
-        rename = "StderrRedirectPath",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StderrRedirectPath", skip_serializing_if = "Option::is_none")]
     pub stderr_redirect_path: Option<String>,
     /// `StdoutRedirectPath`.
     ///
     /// Wire name: `StdoutRedirectPath`; type: string. Example: `./Lammps`.
-    #[serde(
-        rename = "StdoutRedirectPath",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StdoutRedirectPath", skip_serializing_if = "Option::is_none")]
     pub stdout_redirect_path: Option<String>,
     /// `Task`.
     ///
     /// Wire name: `Task`; type: integer (int32). Example: `2`.
-    #[serde(
-        rename = "Task",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Task", skip_serializing_if = "Option::is_none")]
     pub task: Option<i32>,
     /// `Thread`.
     ///
     /// Wire name: `Thread`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "Thread",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Thread", skip_serializing_if = "Option::is_none")]
     pub thread: Option<i32>,
     /// `UnzipCmd`.
     ///
     /// Wire name: `UnzipCmd`; type: string. Example: `tar xzf`.
-    #[serde(
-        rename = "UnzipCmd",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UnzipCmd", skip_serializing_if = "Option::is_none")]
     pub unzip_cmd: Option<String>,
     /// `Variables`.
     ///
     /// Wire name: `Variables`; type: string. Example: `[{Name:,Value:},{Name:,Value:}]`.
-    #[serde(
-        rename = "Variables",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Variables", skip_serializing_if = "Option::is_none")]
     pub variables: Option<String>,
     /// `WithUnzipCmd`.
     ///
     /// Wire name: `WithUnzipCmd`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "WithUnzipCmd",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "WithUnzipCmd", skip_serializing_if = "Option::is_none")]
     pub with_unzip_cmd: Option<bool>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for JobTemplates {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(JobTemplates {
+            array_request: fields.scalar("ArrayRequest")?,
+            clock_time: fields.scalar("ClockTime")?,
+            command_line: fields.scalar("CommandLine")?,
+            gpu: fields.scalar("Gpu")?,
+            id: fields.scalar("Id")?,
+            input_file_url: fields.scalar("InputFileUrl")?,
+            mem: fields.scalar("Mem")?,
+            name: fields.scalar("Name")?,
+            node: fields.scalar("Node")?,
+            package_path: fields.scalar("PackagePath")?,
+            priority: fields.scalar("Priority")?,
+            queue: fields.scalar("Queue")?,
+            re_runable: fields.scalar("ReRunable")?,
+            runas_user: fields.scalar("RunasUser")?,
+            stderr_redirect_path: fields.scalar("StderrRedirectPath")?,
+            stdout_redirect_path: fields.scalar("StdoutRedirectPath")?,
+            task: fields.scalar("Task")?,
+            thread: fields.scalar("Thread")?,
+            unzip_cmd: fields.scalar("UnzipCmd")?,
+            variables: fields.scalar("Variables")?,
+            with_unzip_cmd: fields.scalar("WithUnzipCmd")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for JobTemplates {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_job_templates<T: serde::Serialize, S: serde::Serializer>(

@@ -622,63 +622,38 @@ impl ListJobsWithFiltersCall {
     }
 }
 /// The answer to `ListJobsWithFilters`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListJobsWithFiltersResponse {
     /// `Jobs`.
     ///
     /// Wire name: `Jobs`; type: array of object [`JobsItem`].
-    #[serde(
-        rename = "Jobs",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Jobs", skip_serializing_if = "Vec::is_empty")]
     pub jobs: Vec<JobsItem>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int64). Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int64). Example: `10`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Success`.
     ///
     /// Wire name: `Success`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "Success",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -690,220 +665,205 @@ impl ListJobsWithFiltersResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListJobsWithFiltersResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListJobsWithFiltersResponse {
+            jobs: fields.list("Jobs")?,
+            page_number: fields.scalar("PageNumber")?,
+            page_size: fields.scalar("PageSize")?,
+            request_id: fields.request_id()?,
+            success: fields.scalar("Success")?,
+            total_count: fields.scalar("TotalCount")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListJobsWithFiltersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `Resources` value.
 ///
 /// Part of the [`ListJobsWithFiltersResponse`] (`Jobs[].Resources`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Resources {
     /// `Cores`.
     ///
     /// Wire name: `Cores`; type: integer (int64). Example: `2`.
-    #[serde(
-        rename = "Cores",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Cores", skip_serializing_if = "Option::is_none")]
     pub cores: Option<i64>,
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: integer (int64). Example: `0`.
-    #[serde(
-        rename = "Nodes",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Nodes", skip_serializing_if = "Option::is_none")]
     pub nodes: Option<i64>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for Resources {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(Resources {
+            cores: fields.scalar("Cores")?,
+            nodes: fields.scalar("Nodes")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Resources {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `JobsItem` value.
 ///
 /// Part of the [`ListJobsWithFiltersResponse`] (`Jobs[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct JobsItem {
     /// `ArrayRequest`.
     ///
     /// Wire name: `ArrayRequest`; type: string. Example: `1-10:2`.
-    #[serde(
-        rename = "ArrayRequest",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ArrayRequest", skip_serializing_if = "Option::is_none")]
     pub array_request: Option<String>,
     /// `Comment`.
     ///
     /// Wire name: `Comment`; type: string. Example: `jobDescription`.
-    #[serde(
-        rename = "Comment",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Comment", skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string. Example: `8.scheduler`.
-    #[serde(
-        rename = "Id",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `LastModifyTime`.
     ///
     /// Wire name: `LastModifyTime`; type: string. Example: `1647428667`.
-    #[serde(
-        rename = "LastModifyTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LastModifyTime", skip_serializing_if = "Option::is_none")]
     pub last_modify_time: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `job1`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `NodeList`.
     ///
     /// Wire name: `NodeList`; type: string. Example: `['compute2', 'compute3']`.
-    #[serde(
-        rename = "NodeList",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NodeList", skip_serializing_if = "Option::is_none")]
     pub node_list: Option<String>,
     /// `Owner`.
     ///
     /// Wire name: `Owner`; type: string. Example: `test2@scheduler`.
-    #[serde(
-        rename = "Owner",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Owner", skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// `Priority`.
     ///
     /// Wire name: `Priority`; type: string. Example: `0`.
-    #[serde(
-        rename = "Priority",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Priority", skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
     /// `Queue`.
     ///
     /// Wire name: `Queue`; type: string. Example: `2`.
-    #[serde(
-        rename = "Queue",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Queue", skip_serializing_if = "Option::is_none")]
     pub queue: Option<String>,
     /// `Rerunable`.
     ///
     /// Wire name: `Rerunable`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "Rerunable",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Rerunable", skip_serializing_if = "Option::is_none")]
     pub rerunable: Option<bool>,
     /// `Resources`.
     ///
     /// Wire name: `Resources`; type: object [`Resources`].
-    #[serde(rename = "Resources", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Resources", skip_serializing_if = "Option::is_none")]
     pub resources: Option<Resources>,
     /// `ShellPath`.
     ///
     /// Wire name: `ShellPath`; type: string. Example: `./Temp`.
-    #[serde(
-        rename = "ShellPath",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ShellPath", skip_serializing_if = "Option::is_none")]
     pub shell_path: Option<String>,
     /// `StartTime`.
     ///
     /// Wire name: `StartTime`; type: string. Example: `1647427667`.
-    #[serde(
-        rename = "StartTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// `State`.
     ///
     /// Wire name: `State`; type: string. Example: `FINISHED`.
-    #[serde(
-        rename = "State",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "State", skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// `Stderr`.
     ///
     /// Wire name: `Stderr`; type: string. Example: `./Temp`.
-    #[serde(
-        rename = "Stderr",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Stderr", skip_serializing_if = "Option::is_none")]
     pub stderr: Option<String>,
     /// `Stdout`.
     ///
     /// Wire name: `Stdout`; type: string. Example: `./Temp`.
-    #[serde(
-        rename = "Stdout",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Stdout", skip_serializing_if = "Option::is_none")]
     pub stdout: Option<String>,
     /// `SubmitTime`.
     ///
     /// Wire name: `SubmitTime`; type: string. Example: `1647423718`.
-    #[serde(
-        rename = "SubmitTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SubmitTime", skip_serializing_if = "Option::is_none")]
     pub submit_time: Option<String>,
     /// `VariableList`.
     ///
     /// Wire name: `VariableList`; type: string. Example: `{"PBS_O_SHELL":"/bin/bash", "PBS_O_HOST":"manager", "PBS_O_SYSTEM":"Linux", "PBS_O_LANG":"en_US.UTF-8", "PBS_O_QUEUE":"workq"}`.
-    #[serde(
-        rename = "VariableList",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VariableList", skip_serializing_if = "Option::is_none")]
     pub variable_list: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for JobsItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(JobsItem {
+            array_request: fields.scalar("ArrayRequest")?,
+            comment: fields.scalar("Comment")?,
+            id: fields.scalar("Id")?,
+            last_modify_time: fields.scalar("LastModifyTime")?,
+            name: fields.scalar("Name")?,
+            node_list: fields.scalar("NodeList")?,
+            owner: fields.scalar("Owner")?,
+            priority: fields.scalar("Priority")?,
+            queue: fields.scalar("Queue")?,
+            rerunable: fields.scalar("Rerunable")?,
+            resources: fields.object("Resources")?,
+            shell_path: fields.scalar("ShellPath")?,
+            start_time: fields.scalar("StartTime")?,
+            state: fields.scalar("State")?,
+            stderr: fields.scalar("Stderr")?,
+            stdout: fields.scalar("Stdout")?,
+            submit_time: fields.scalar("SubmitTime")?,
+            variable_list: fields.scalar("VariableList")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for JobsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 /// Errors the service documents for `ListJobsWithFilters`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.
 #[derive(Clone, Debug)]

@@ -495,7 +495,7 @@ impl ListNodesCall {
     }
 }
 /// The answer to `ListNodes`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListNodesResponse {
     /// `Nodes`.
@@ -503,45 +503,28 @@ pub struct ListNodesResponse {
     /// Wire name: `Nodes`; type: array of object [`NodeInfo`].
     #[serde(
         rename = "Nodes",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_nodes::wrappers::serialize_node_info"
     )]
     pub nodes: Vec<NodeInfo>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `89A1AC0F-4A6C-4F3D-98F9-BEF9A823****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -553,345 +536,307 @@ impl ListNodesResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListNodesResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListNodesResponse {
+            nodes: fields.wrapped_list("Nodes")?,
+            page_number: fields.scalar("PageNumber")?,
+            page_size: fields.scalar("PageSize")?,
+            request_id: fields.request_id()?,
+            total_count: fields.scalar("TotalCount")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListNodesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `TotalResources` value.
 ///
 /// Part of the [`ListNodesResponse`] (`Nodes[].TotalResources`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TotalResources {
     /// `Cpu`.
     ///
     /// Wire name: `Cpu`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "Cpu",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i32>,
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int32). Example: `0`.
-    #[serde(
-        rename = "Gpu",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Gpu", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i32>,
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: integer (int32). Example: `1024`.
-    #[serde(
-        rename = "Memory",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for TotalResources {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(TotalResources {
+            cpu: fields.scalar("Cpu")?,
+            gpu: fields.scalar("Gpu")?,
+            memory: fields.scalar("Memory")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for TotalResources {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `UsedResources` value.
 ///
 /// Part of the [`ListNodesResponse`] (`Nodes[].UsedResources`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UsedResources {
     /// `Cpu`.
     ///
     /// Wire name: `Cpu`; type: integer (int32). Example: `0`.
-    #[serde(
-        rename = "Cpu",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i32>,
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int32). Example: `0`.
-    #[serde(
-        rename = "Gpu",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Gpu", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i32>,
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: integer (int32). Example: `0`.
-    #[serde(
-        rename = "Memory",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for UsedResources {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(UsedResources {
+            cpu: fields.scalar("Cpu")?,
+            gpu: fields.scalar("Gpu")?,
+            memory: fields.scalar("Memory")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for UsedResources {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `NodeInfo` value.
 ///
 /// Part of the [`ListNodesResponse`] (`Nodes[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NodeInfo {
     /// `AddTime`.
     ///
     /// Wire name: `AddTime`; type: string. Example: `2020-06-09T06:22:02.000Z`.
-    #[serde(
-        rename = "AddTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AddTime", skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
     /// `CreateMode`.
     ///
     /// Wire name: `CreateMode`; type: string. Example: `manual`.
-    #[serde(
-        rename = "CreateMode",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateMode", skip_serializing_if = "Option::is_none")]
     pub create_mode: Option<String>,
     /// `CreatedByEhpc`.
     ///
     /// Wire name: `CreatedByEhpc`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "CreatedByEhpc",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreatedByEhpc", skip_serializing_if = "Option::is_none")]
     pub created_by_ehpc: Option<bool>,
     /// `Expired`.
     ///
     /// Wire name: `Expired`; type: boolean. Example: `false`.
-    #[serde(
-        rename = "Expired",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Expired", skip_serializing_if = "Option::is_none")]
     pub expired: Option<bool>,
     /// `ExpiredTime`.
     ///
     /// Wire name: `ExpiredTime`; type: string. Example: `2020-06-09T06:22:02.000Z`.
-    #[serde(
-        rename = "ExpiredTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExpiredTime", skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
     /// `HostName`.
     ///
     /// Wire name: `HostName`; type: string. Example: `test-HostName`.
-    #[serde(
-        rename = "HostName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// `HtEnabled`.
     ///
     /// Wire name: `HtEnabled`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "HtEnabled",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HtEnabled", skip_serializing_if = "Option::is_none")]
     pub ht_enabled: Option<bool>,
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string. Example: `i-bp15707mys2rsy0j****`.
-    #[serde(
-        rename = "Id",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `centos_7_06_64_20G_alibase_20190711.vhd`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string. Example: `system`.
-    #[serde(
-        rename = "ImageOwnerAlias",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageOwnerAlias", skip_serializing_if = "Option::is_none")]
     pub image_owner_alias: Option<String>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.c5.large`.
-    #[serde(
-        rename = "InstanceType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `IpAddress`.
     ///
     /// Wire name: `IpAddress`; type: string. Example: `172.16.**.**`.
-    #[serde(
-        rename = "IpAddress",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpAddress", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// `Location`.
     ///
     /// Wire name: `Location`; type: string. Example: `PublicCloud`.
-    #[serde(
-        rename = "Location",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Location", skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// `LockReason`.
     ///
     /// Wire name: `LockReason`; type: string. Example: `financial`.
-    #[serde(
-        rename = "LockReason",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LockReason", skip_serializing_if = "Option::is_none")]
     pub lock_reason: Option<String>,
     /// `PublicIpAddress`.
     ///
     /// Wire name: `PublicIpAddress`; type: string. Example: `172.16.**.**`.
-    #[serde(
-        rename = "PublicIpAddress",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PublicIpAddress", skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string. Example: `cn-hangzhou`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// `Roles`.
     ///
     /// Wire name: `Roles`; type: array of string.
     #[serde(
         rename = "Roles",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_scalar_list",
         serialize_with = "crate::v2018_04_12::operation::list_nodes::wrappers::serialize_role"
     )]
     pub roles: Vec<String>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(
-        rename = "SpotStrategy",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
     /// `StateInSched`.
     ///
     /// Wire name: `StateInSched`; type: string. Example: `active`.
-    #[serde(
-        rename = "StateInSched",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StateInSched", skip_serializing_if = "Option::is_none")]
     pub state_in_sched: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `running`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `TotalResources`.
     ///
     /// Wire name: `TotalResources`; type: object [`TotalResources`].
-    #[serde(rename = "TotalResources", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TotalResources", skip_serializing_if = "Option::is_none")]
     pub total_resources: Option<TotalResources>,
     /// `UsedResources`.
     ///
     /// Wire name: `UsedResources`; type: object [`UsedResources`].
-    #[serde(rename = "UsedResources", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "UsedResources", skip_serializing_if = "Option::is_none")]
     pub used_resources: Option<UsedResources>,
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string. Example: `vsw-bp1e47optm9g58zcu****`.
-    #[serde(
-        rename = "VSwitchId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")]
     pub v_switch_id: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `1.0.78`.
-    #[serde(
-        rename = "Version",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string. Example: `vpc-bp1gnu8br4ay7beb2w****`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string. Example: `cn-hangzhou-b`.
-    #[serde(
-        rename = "ZoneId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for NodeInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(NodeInfo {
+            add_time: fields.scalar("AddTime")?,
+            create_mode: fields.scalar("CreateMode")?,
+            created_by_ehpc: fields.scalar("CreatedByEhpc")?,
+            expired: fields.scalar("Expired")?,
+            expired_time: fields.scalar("ExpiredTime")?,
+            host_name: fields.scalar("HostName")?,
+            ht_enabled: fields.scalar("HtEnabled")?,
+            id: fields.scalar("Id")?,
+            image_id: fields.scalar("ImageId")?,
+            image_owner_alias: fields.scalar("ImageOwnerAlias")?,
+            instance_type: fields.scalar("InstanceType")?,
+            ip_address: fields.scalar("IpAddress")?,
+            location: fields.scalar("Location")?,
+            lock_reason: fields.scalar("LockReason")?,
+            public_ip_address: fields.scalar("PublicIpAddress")?,
+            region_id: fields.scalar("RegionId")?,
+            roles: fields.wrapped_scalar_list("Roles")?,
+            spot_strategy: fields.scalar("SpotStrategy")?,
+            state_in_sched: fields.scalar("StateInSched")?,
+            status: fields.scalar("Status")?,
+            total_resources: fields.object("TotalResources")?,
+            used_resources: fields.object("UsedResources")?,
+            v_switch_id: fields.scalar("VSwitchId")?,
+            version: fields.scalar("Version")?,
+            vpc_id: fields.scalar("VpcId")?,
+            zone_id: fields.scalar("ZoneId")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NodeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_node_info<T: serde::Serialize, S: serde::Serializer>(

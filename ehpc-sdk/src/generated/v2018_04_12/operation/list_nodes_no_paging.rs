@@ -260,7 +260,7 @@ impl ListNodesNoPagingCall {
     }
 }
 /// The answer to `ListNodesNoPaging`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListNodesNoPagingResponse {
     /// `Nodes`.
@@ -268,15 +268,13 @@ pub struct ListNodesNoPagingResponse {
     /// Wire name: `Nodes`; type: array of object [`NodeInfo`].
     #[serde(
         rename = "Nodes",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_nodes_no_paging::wrappers::serialize_node_info"
     )]
     pub nodes: Vec<NodeInfo>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -288,80 +286,117 @@ impl ListNodesNoPagingResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListNodesNoPagingResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListNodesNoPagingResponse {
+            nodes: fields.wrapped_list("Nodes")?,
+            request_id: fields.request_id()?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListNodesNoPagingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `Roles` value.
 ///
 /// Part of the [`ListNodesNoPagingResponse`] (`Nodes[].Roles`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Roles {
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for Roles {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let fields = crate::decode::Fields::new(value, path)?;
+        Ok(Roles {
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Roles {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `NodeInfo` value.
 ///
 /// Part of the [`ListNodesNoPagingResponse`] (`Nodes[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NodeInfo {
     /// `HostName`.
     ///
     /// Wire name: `HostName`; type: string. Example: `compute0`.
-    #[serde(
-        rename = "HostName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string. Example: `i-bp13p7vlcb1uihfv****`.
-    #[serde(
-        rename = "Id",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `centos_7_02_64_20G_alibase_20170818****`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.n1.tiny`.
-    #[serde(
-        rename = "InstanceType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `Roles`.
     ///
     /// Wire name: `Roles`; type: object [`Roles`].
-    #[serde(rename = "Roles", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Roles", skip_serializing_if = "Option::is_none")]
     pub roles: Option<Roles>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `untracking`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for NodeInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(NodeInfo {
+            host_name: fields.scalar("HostName")?,
+            id: fields.scalar("Id")?,
+            image_id: fields.scalar("ImageId")?,
+            instance_type: fields.scalar("InstanceType")?,
+            roles: fields.object("Roles")?,
+            status: fields.scalar("Status")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NodeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_node_info<T: serde::Serialize, S: serde::Serializer>(

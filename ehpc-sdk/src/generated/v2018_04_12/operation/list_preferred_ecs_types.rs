@@ -226,33 +226,26 @@ impl ListPreferredEcsTypesCall {
     }
 }
 /// The answer to `ListPreferredEcsTypes`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListPreferredEcsTypesResponse {
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Series`.
     ///
     /// Wire name: `Series`; type: array of object [`SeriesInfo`].
     #[serde(
         rename = "Series",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_preferred_ecs_types::wrappers::serialize_series_info"
     )]
     pub series: Vec<SeriesInfo>,
     /// `SupportSpotInstance`.
     ///
     /// Wire name: `SupportSpotInstance`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "SupportSpotInstance",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SupportSpotInstance", skip_serializing_if = "Option::is_none")]
     pub support_spot_instance: Option<bool>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -264,10 +257,31 @@ impl ListPreferredEcsTypesResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListPreferredEcsTypesResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListPreferredEcsTypesResponse {
+            request_id: fields.request_id()?,
+            series: fields.wrapped_list("Series")?,
+            support_spot_instance: fields.scalar("SupportSpotInstance")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListPreferredEcsTypesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `Roles` value.
 ///
 /// Part of the [`ListPreferredEcsTypesResponse`] (`Series[].Roles`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Roles {
     /// `Compute`.
@@ -275,8 +289,6 @@ pub struct Roles {
     /// Wire name: `Compute`; type: array of string.
     #[serde(
         rename = "Compute",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_scalar_list",
         serialize_with = "crate::v2018_04_12::operation::list_preferred_ecs_types::wrappers::serialize_instance_type_id"
     )]
     pub compute: Vec<String>,
@@ -285,8 +297,6 @@ pub struct Roles {
     /// Wire name: `Login`; type: array of string.
     #[serde(
         rename = "Login",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_scalar_list",
         serialize_with = "crate::v2018_04_12::operation::list_preferred_ecs_types::wrappers::serialize_instance_type_id"
     )]
     pub login: Vec<String>,
@@ -295,8 +305,6 @@ pub struct Roles {
     /// Wire name: `Manager`; type: array of string.
     #[serde(
         rename = "Manager",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_scalar_list",
         serialize_with = "crate::v2018_04_12::operation::list_preferred_ecs_types::wrappers::serialize_instance_type_id"
     )]
     pub manager: Vec<String>,
@@ -304,40 +312,72 @@ pub struct Roles {
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for Roles {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(Roles {
+            compute: fields.wrapped_scalar_list("Compute")?,
+            login: fields.wrapped_scalar_list("Login")?,
+            manager: fields.wrapped_scalar_list("Manager")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Roles {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `SeriesInfo` value.
 ///
 /// Part of the [`ListPreferredEcsTypesResponse`] (`Series[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SeriesInfo {
     /// `Roles`.
     ///
     /// Wire name: `Roles`; type: object [`Roles`].
-    #[serde(rename = "Roles", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Roles", skip_serializing_if = "Option::is_none")]
     pub roles: Option<Roles>,
     /// `SeriesId`.
     ///
     /// Wire name: `SeriesId`; type: string. Example: `All`.
-    #[serde(
-        rename = "SeriesId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SeriesId", skip_serializing_if = "Option::is_none")]
     pub series_id: Option<String>,
     /// `SeriesName`.
     ///
     /// Wire name: `SeriesName`; type: string. Example: `SeriesAll`.
-    #[serde(
-        rename = "SeriesName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SeriesName", skip_serializing_if = "Option::is_none")]
     pub series_name: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for SeriesInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(SeriesInfo {
+            roles: fields.object("Roles")?,
+            series_id: fields.scalar("SeriesId")?,
+            series_name: fields.scalar("SeriesName")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for SeriesInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_series_info<T: serde::Serialize, S: serde::Serializer>(

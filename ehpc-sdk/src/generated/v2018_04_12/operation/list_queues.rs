@@ -199,7 +199,7 @@ impl ListQueuesCall {
     }
 }
 /// The answer to `ListQueues`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListQueuesResponse {
     /// `Queues`.
@@ -207,15 +207,13 @@ pub struct ListQueuesResponse {
     /// Wire name: `Queues`; type: array of object [`QueueInfo`].
     #[serde(
         rename = "Queues",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_queues::wrappers::serialize_queue_info"
     )]
     pub queues: Vec<QueueInfo>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `C6E5005C-00B0-4F27-98BB-95AB88016C22`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -227,40 +225,70 @@ impl ListQueuesResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListQueuesResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListQueuesResponse {
+            queues: fields.wrapped_list("Queues")?,
+            request_id: fields.request_id()?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListQueuesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `Instance` value.
 ///
 /// Part of the [`ListQueuesResponse`] (`Queues[].SpotInstanceTypes[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Instance {
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.n1.tiny`.
-    #[serde(
-        rename = "InstanceType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number. Example: `0.062`.
-    #[serde(
-        rename = "SpotPriceLimit",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SpotPriceLimit", skip_serializing_if = "Option::is_none")]
     pub spot_price_limit: Option<f64>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for Instance {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(Instance {
+            instance_type: fields.scalar("InstanceType")?,
+            spot_price_limit: fields.scalar("SpotPriceLimit")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Instance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `QueueInfo` value.
 ///
 /// Part of the [`ListQueuesResponse`] (`Queues[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueueInfo {
     /// `ComputeInstanceType`.
@@ -268,134 +296,110 @@ pub struct QueueInfo {
     /// Wire name: `ComputeInstanceType`; type: array of string.
     #[serde(
         rename = "ComputeInstanceType",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_scalar_list",
         serialize_with = "crate::v2018_04_12::operation::list_queues::wrappers::serialize_instance_type"
     )]
     pub compute_instance_type: Vec<String>,
     /// `DeploymentSetId`.
     ///
     /// Wire name: `DeploymentSetId`; type: string. Example: `ds-bp1frxuzdg87zh4pzq****`.
-    #[serde(
-        rename = "DeploymentSetId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DeploymentSetId", skip_serializing_if = "Option::is_none")]
     pub deployment_set_id: Option<String>,
     /// `EnableAutoGrow`.
     ///
     /// Wire name: `EnableAutoGrow`; type: boolean. Example: `false`.
-    #[serde(
-        rename = "EnableAutoGrow",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableAutoGrow", skip_serializing_if = "Option::is_none")]
     pub enable_auto_grow: Option<bool>,
     /// `HostNamePrefix`.
     ///
     /// Wire name: `HostNamePrefix`; type: string. Example: `compute`.
-    #[serde(
-        rename = "HostNamePrefix",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HostNamePrefix", skip_serializing_if = "Option::is_none")]
     pub host_name_prefix: Option<String>,
     /// `HostNameSuffix`.
     ///
     /// Wire name: `HostNameSuffix`; type: string. Example: `01`.
-    #[serde(
-        rename = "HostNameSuffix",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HostNameSuffix", skip_serializing_if = "Option::is_none")]
     pub host_name_suffix: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `centos_7_06_64_20G_alibase_20****.vhd`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `NetworkInterfaceTrafficMode`.
     ///
     /// Wire name: `NetworkInterfaceTrafficMode`; type: string. Example: `Standard`.
     #[serde(
         rename = "NetworkInterfaceTrafficMode",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
         skip_serializing_if = "Option::is_none"
     )]
     pub network_interface_traffic_mode: Option<String>,
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string. Example: `workq`.
-    #[serde(
-        rename = "QueueName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "QueueName", skip_serializing_if = "Option::is_none")]
     pub queue_name: Option<String>,
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string. Example: `rg-acfmxp7uc24****`.
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// `SpotInstanceTypes`.
     ///
     /// Wire name: `SpotInstanceTypes`; type: array of object [`Instance`].
     #[serde(
         rename = "SpotInstanceTypes",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_queues::wrappers::serialize_instance"
     )]
     pub spot_instance_types: Vec<Instance>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(
-        rename = "SpotStrategy",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `Execution`.
-    #[serde(
-        rename = "Type",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `UseESS`.
     ///
     /// Wire name: `UseESS`; type: boolean. Example: `false`.
-    #[serde(
-        rename = "UseESS",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UseESS", skip_serializing_if = "Option::is_none")]
     pub use_ess: Option<bool>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for QueueInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(QueueInfo {
+            compute_instance_type: fields.wrapped_scalar_list("ComputeInstanceType")?,
+            deployment_set_id: fields.scalar("DeploymentSetId")?,
+            enable_auto_grow: fields.scalar("EnableAutoGrow")?,
+            host_name_prefix: fields.scalar("HostNamePrefix")?,
+            host_name_suffix: fields.scalar("HostNameSuffix")?,
+            image_id: fields.scalar("ImageId")?,
+            network_interface_traffic_mode: fields
+                .scalar("NetworkInterfaceTrafficMode")?,
+            queue_name: fields.scalar("QueueName")?,
+            resource_group_id: fields.scalar("ResourceGroupId")?,
+            spot_instance_types: fields.wrapped_list("SpotInstanceTypes")?,
+            spot_strategy: fields.scalar("SpotStrategy")?,
+            r#type: fields.scalar("Type")?,
+            use_ess: fields.scalar("UseESS")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueueInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_queue_info<T: serde::Serialize, S: serde::Serializer>(

@@ -159,33 +159,26 @@ impl ListSecurityGroupsCall {
     }
 }
 /// The answer to `ListSecurityGroups`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListSecurityGroupsResponse {
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `6D9A3378-61CA-4415-BEB0-1168C2A15975`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `SecurityGroups`.
     ///
     /// Wire name: `SecurityGroups`; type: array of string.
     #[serde(
         rename = "SecurityGroups",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_scalar_list",
         serialize_with = "crate::v2018_04_12::operation::list_security_groups::wrappers::serialize_security_group"
     )]
     pub security_groups: Vec<String>,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -195,6 +188,27 @@ impl ListSecurityGroupsResponse {
     /// Id of the request, for support and log correlation.
     pub fn request_id(&self) -> &str {
         &self.request_id
+    }
+}
+impl crate::decode::FromJson for ListSecurityGroupsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListSecurityGroupsResponse {
+            request_id: fields.request_id()?,
+            security_groups: fields.wrapped_scalar_list("SecurityGroups")?,
+            total_count: fields.scalar("TotalCount")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListSecurityGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
     }
 }
 pub(crate) mod wrappers {

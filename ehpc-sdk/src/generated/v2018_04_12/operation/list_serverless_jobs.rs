@@ -531,53 +531,33 @@ impl ListServerlessJobsCall {
     }
 }
 /// The answer to `ListServerlessJobs`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListServerlessJobsResponse {
     /// `Jobs`.
     ///
     /// Wire name: `Jobs`; type: array of object [`JobsItem`].
-    #[serde(
-        rename = "Jobs",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Jobs", skip_serializing_if = "Vec::is_empty")]
     pub jobs: Vec<JobsItem>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int64). Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int64). Example: `20`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -589,115 +569,116 @@ impl ListServerlessJobsResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListServerlessJobsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListServerlessJobsResponse {
+            jobs: fields.list("Jobs")?,
+            page_number: fields.scalar("PageNumber")?,
+            page_size: fields.scalar("PageSize")?,
+            request_id: fields.request_id()?,
+            total_count: fields.scalar("TotalCount")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListServerlessJobsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `JobsItem` value.
 ///
 /// Part of the [`ListServerlessJobsResponse`] (`Jobs[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct JobsItem {
     /// `EndTime`.
     ///
     /// Wire name: `EndTime`; type: string. Example: `1682128871`.
-    #[serde(
-        rename = "EndTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// `IsArrayJob`.
     ///
     /// Wire name: `IsArrayJob`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "IsArrayJob",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IsArrayJob", skip_serializing_if = "Option::is_none")]
     pub is_array_job: Option<bool>,
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string. Example: `5`.
-    #[serde(
-        rename = "JobId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "JobId", skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// `JobName`.
     ///
     /// Wire name: `JobName`; type: string. Example: `testjob`.
-    #[serde(
-        rename = "JobName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "JobName", skip_serializing_if = "Option::is_none")]
     pub job_name: Option<String>,
     /// `Priority`.
     ///
     /// Wire name: `Priority`; type: string. Example: `9`.
-    #[serde(
-        rename = "Priority",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Priority", skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
     /// `Queue`.
     ///
     /// Wire name: `Queue`; type: string. Example: `comp`.
-    #[serde(
-        rename = "Queue",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Queue", skip_serializing_if = "Option::is_none")]
     pub queue: Option<String>,
     /// `StartTime`.
     ///
     /// Wire name: `StartTime`; type: string. Example: `1647427667`.
-    #[serde(
-        rename = "StartTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// `State`.
     ///
     /// Wire name: `State`; type: string. Example: `Running`.
-    #[serde(
-        rename = "State",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "State", skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// `SubmitTime`.
     ///
     /// Wire name: `SubmitTime`; type: string. Example: `1647423718`.
-    #[serde(
-        rename = "SubmitTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SubmitTime", skip_serializing_if = "Option::is_none")]
     pub submit_time: Option<String>,
     /// `User`.
     ///
     /// Wire name: `User`; type: string. Example: `testuser`.
-    #[serde(
-        rename = "User",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "User", skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for JobsItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(JobsItem {
+            end_time: fields.scalar("EndTime")?,
+            is_array_job: fields.scalar("IsArrayJob")?,
+            job_id: fields.scalar("JobId")?,
+            job_name: fields.scalar("JobName")?,
+            priority: fields.scalar("Priority")?,
+            queue: fields.scalar("Queue")?,
+            start_time: fields.scalar("StartTime")?,
+            state: fields.scalar("State")?,
+            submit_time: fields.scalar("SubmitTime")?,
+            user: fields.scalar("User")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for JobsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 /// Errors the service documents for `ListServerlessJobs`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.
 #[derive(Clone, Debug)]

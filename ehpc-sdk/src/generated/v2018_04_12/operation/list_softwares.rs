@@ -183,21 +183,19 @@ impl ListSoftwaresCall {
     }
 }
 /// The answer to `ListSoftwares`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListSoftwaresResponse {
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Softwares`.
     ///
     /// Wire name: `Softwares`; type: array of object [`SoftwareInfo`].
     #[serde(
         rename = "Softwares",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_softwares::wrappers::serialize_software_info"
     )]
     pub softwares: Vec<SoftwareInfo>,
@@ -211,135 +209,150 @@ impl ListSoftwaresResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListSoftwaresResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListSoftwaresResponse {
+            request_id: fields.request_id()?,
+            softwares: fields.wrapped_list("Softwares")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListSoftwaresResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ApplicationInfo` value.
 ///
 /// Part of the [`ListSoftwaresResponse`] (`Softwares[].Applications[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApplicationInfo {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `cudnnt`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Required`.
     ///
     /// Wire name: `Required`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "Required",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Required", skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
     /// `Tag`.
     ///
     /// Wire name: `Tag`; type: string. Example: `CUDNN_9.0`.
-    #[serde(
-        rename = "Tag",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Tag", skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `9.0`.
-    #[serde(
-        rename = "Version",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for ApplicationInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ApplicationInfo {
+            name: fields.scalar("Name")?,
+            required: fields.scalar("Required")?,
+            tag: fields.scalar("Tag")?,
+            version: fields.scalar("Version")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApplicationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `SoftwareInfo` value.
 ///
 /// Part of the [`ListSoftwaresResponse`] (`Softwares[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SoftwareInfo {
     /// `AccountType`.
     ///
     /// Wire name: `AccountType`; type: string. Example: `nis`.
-    #[serde(
-        rename = "AccountType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AccountType", skip_serializing_if = "Option::is_none")]
     pub account_type: Option<String>,
     /// `AccountVersion`.
     ///
     /// Wire name: `AccountVersion`; type: string. Example: `2.31`.
-    #[serde(
-        rename = "AccountVersion",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AccountVersion", skip_serializing_if = "Option::is_none")]
     pub account_version: Option<String>,
     /// `Applications`.
     ///
     /// Wire name: `Applications`; type: array of object [`ApplicationInfo`].
     #[serde(
         rename = "Applications",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_softwares::wrappers::serialize_application_info"
     )]
     pub applications: Vec<ApplicationInfo>,
     /// `EhpcVersion`.
     ///
     /// Wire name: `EhpcVersion`; type: string. Example: `1.0.0`.
-    #[serde(
-        rename = "EhpcVersion",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EhpcVersion", skip_serializing_if = "Option::is_none")]
     pub ehpc_version: Option<String>,
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(
-        rename = "OsTag",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OsTag", skip_serializing_if = "Option::is_none")]
     pub os_tag: Option<String>,
     /// `SchedulerType`.
     ///
     /// Wire name: `SchedulerType`; type: string. Example: `pbs`.
-    #[serde(
-        rename = "SchedulerType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SchedulerType", skip_serializing_if = "Option::is_none")]
     pub scheduler_type: Option<String>,
     /// `SchedulerVersion`.
     ///
     /// Wire name: `SchedulerVersion`; type: string. Example: `18.1.1`.
-    #[serde(
-        rename = "SchedulerVersion",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SchedulerVersion", skip_serializing_if = "Option::is_none")]
     pub scheduler_version: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for SoftwareInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(SoftwareInfo {
+            account_type: fields.scalar("AccountType")?,
+            account_version: fields.scalar("AccountVersion")?,
+            applications: fields.wrapped_list("Applications")?,
+            ehpc_version: fields.scalar("EhpcVersion")?,
+            os_tag: fields.scalar("OsTag")?,
+            scheduler_type: fields.scalar("SchedulerType")?,
+            scheduler_version: fields.scalar("SchedulerVersion")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for SoftwareInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_software_info<T: serde::Serialize, S: serde::Serializer>(

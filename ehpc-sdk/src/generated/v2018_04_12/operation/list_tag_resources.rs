@@ -342,31 +342,24 @@ impl ListTagResourcesCall {
     }
 }
 /// The answer to `ListTagResources`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListTagResourcesResponse {
     /// `NextToken`.
     ///
     /// Wire name: `NextToken`; type: string. Example: `caeba0bbb2be03f84eb48b699f0axxxx`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `484256DA-D816-44D2-9D86-B6EE4D5BA78C`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TagResources`.
     ///
     /// Wire name: `TagResources`; type: array of object [`TagResource`].
     #[serde(
         rename = "TagResources",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_tag_resources::wrappers::serialize_tag_resource"
     )]
     pub tag_resources: Vec<TagResource>,
@@ -380,55 +373,78 @@ impl ListTagResourcesResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListTagResourcesResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListTagResourcesResponse {
+            next_token: fields.scalar("NextToken")?,
+            request_id: fields.request_id()?,
+            tag_resources: fields.wrapped_list("TagResources")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListTagResourcesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `TagResource` value.
 ///
 /// Part of the [`ListTagResourcesResponse`] (`TagResources[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TagResource {
     /// `ResourceId`.
     ///
     /// Wire name: `ResourceId`; type: string. Example: `ehpc-hz-xxxx`.
-    #[serde(
-        rename = "ResourceId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceId", skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// `ResourceType`.
     ///
     /// Wire name: `ResourceType`; type: string. Example: `cluster`.
-    #[serde(
-        rename = "ResourceType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceType", skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// `TagKey`.
     ///
     /// Wire name: `TagKey`; type: string. Example: `TestKey`.
-    #[serde(
-        rename = "TagKey",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TagKey", skip_serializing_if = "Option::is_none")]
     pub tag_key: Option<String>,
     /// `TagValue`.
     ///
     /// Wire name: `TagValue`; type: string. Example: `TestValue`.
-    #[serde(
-        rename = "TagValue",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TagValue", skip_serializing_if = "Option::is_none")]
     pub tag_value: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for TagResource {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(TagResource {
+            resource_id: fields.scalar("ResourceId")?,
+            resource_type: fields.scalar("ResourceType")?,
+            tag_key: fields.scalar("TagKey")?,
+            tag_value: fields.scalar("TagValue")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for TagResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_tag_resource<T: serde::Serialize, S: serde::Serializer>(

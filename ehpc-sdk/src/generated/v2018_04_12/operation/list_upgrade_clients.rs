@@ -184,43 +184,28 @@ impl ListUpgradeClientsCall {
     }
 }
 /// The answer to `ListUpgradeClients`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListUpgradeClientsResponse {
     /// `ClientRecords`.
     ///
     /// Wire name: `ClientRecords`; type: array of object [`ClientRecordsItem`].
-    #[serde(
-        rename = "ClientRecords",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "ClientRecords", skip_serializing_if = "Vec::is_empty")]
     pub client_records: Vec<ClientRecordsItem>,
     /// `CurrentVersion`.
     ///
     /// Wire name: `CurrentVersion`; type: string. Example: `1.2.21`.
-    #[serde(
-        rename = "CurrentVersion",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CurrentVersion", skip_serializing_if = "Option::is_none")]
     pub current_version: Option<String>,
     /// `LatestVersion`.
     ///
     /// Wire name: `LatestVersion`; type: string. Example: `1.2.22`.
-    #[serde(
-        rename = "LatestVersion",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LatestVersion", skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `89A1AC0F-4A6C-4F3D-98F9-BEF9A823****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -232,55 +217,79 @@ impl ListUpgradeClientsResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListUpgradeClientsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListUpgradeClientsResponse {
+            client_records: fields.list("ClientRecords")?,
+            current_version: fields.scalar("CurrentVersion")?,
+            latest_version: fields.scalar("LatestVersion")?,
+            request_id: fields.request_id()?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListUpgradeClientsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ClientRecordsItem` value.
 ///
 /// Part of the [`ListUpgradeClientsResponse`] (`ClientRecords[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClientRecordsItem {
     /// `NewVersion`.
     ///
     /// Wire name: `NewVersion`; type: string. Example: `1.2.21`.
-    #[serde(
-        rename = "NewVersion",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NewVersion", skip_serializing_if = "Option::is_none")]
     pub new_version: Option<String>,
     /// `OldVersion`.
     ///
     /// Wire name: `OldVersion`; type: string. Example: `1.2.16`.
-    #[serde(
-        rename = "OldVersion",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OldVersion", skip_serializing_if = "Option::is_none")]
     pub old_version: Option<String>,
     /// `SubUid`.
     ///
     /// Wire name: `SubUid`; type: string. Example: `129******84`.
-    #[serde(
-        rename = "SubUid",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SubUid", skip_serializing_if = "Option::is_none")]
     pub sub_uid: Option<String>,
     /// `UpdateTime`.
     ///
     /// Wire name: `UpdateTime`; type: string. Example: `2022-08-26T06:26:57.000Z`.
-    #[serde(
-        rename = "UpdateTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UpdateTime", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for ClientRecordsItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ClientRecordsItem {
+            new_version: fields.scalar("NewVersion")?,
+            old_version: fields.scalar("OldVersion")?,
+            sub_uid: fields.scalar("SubUid")?,
+            update_time: fields.scalar("UpdateTime")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClientRecordsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 /// Errors the service documents for `ListUpgradeClients`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.
 #[derive(Clone, Debug)]

@@ -233,51 +233,34 @@ impl ListUsersCall {
     }
 }
 /// The answer to `ListUsers`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListUsersResponse {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// `Users`.
     ///
     /// Wire name: `Users`; type: array of object [`UserInfo`].
     #[serde(
         rename = "Users",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_users::wrappers::serialize_user_info"
     )]
     pub users: Vec<UserInfo>,
@@ -291,45 +274,74 @@ impl ListUsersResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListUsersResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListUsersResponse {
+            page_number: fields.scalar("PageNumber")?,
+            page_size: fields.scalar("PageSize")?,
+            request_id: fields.request_id()?,
+            total_count: fields.scalar("TotalCount")?,
+            users: fields.wrapped_list("Users")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListUsersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `UserInfo` value.
 ///
 /// Part of the [`ListUsersResponse`] (`Users[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UserInfo {
     /// `AddTime`.
     ///
     /// Wire name: `AddTime`; type: string. Example: `2018-07-18T17:46:47`.
-    #[serde(
-        rename = "AddTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AddTime", skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
     /// `Group`.
     ///
     /// Wire name: `Group`; type: string. Example: `wheel`.
-    #[serde(
-        rename = "Group",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Group", skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `user1`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for UserInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(UserInfo {
+            add_time: fields.scalar("AddTime")?,
+            group: fields.scalar("Group")?,
+            name: fields.scalar("Name")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for UserInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_user_info<T: serde::Serialize, S: serde::Serializer>(

@@ -268,71 +268,44 @@ impl ListUsersAsyncCall {
     }
 }
 /// The answer to `ListUsersAsync`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListUsersAsyncResponse {
     /// `AsyncId`.
     ///
     /// Wire name: `AsyncId`; type: string. Example: `t-sh03egi3mls****`.
-    #[serde(
-        rename = "AsyncId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AsyncId", skip_serializing_if = "Option::is_none")]
     pub async_id: Option<String>,
     /// `AsyncStatus`.
     ///
     /// Wire name: `AsyncStatus`; type: string. Example: `Success`.
-    #[serde(
-        rename = "AsyncStatus",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AsyncStatus", skip_serializing_if = "Option::is_none")]
     pub async_status: Option<String>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `10`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `9A05F620-ED46-4A57-95F1-C67D6D3C5DD2`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// `Users`.
     ///
     /// Wire name: `Users`; type: array of object [`UserInfo`].
     #[serde(
         rename = "Users",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_users_async::wrappers::serialize_user_info"
     )]
     pub users: Vec<UserInfo>,
@@ -346,65 +319,88 @@ impl ListUsersAsyncResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListUsersAsyncResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListUsersAsyncResponse {
+            async_id: fields.scalar("AsyncId")?,
+            async_status: fields.scalar("AsyncStatus")?,
+            page_number: fields.scalar("PageNumber")?,
+            page_size: fields.scalar("PageSize")?,
+            request_id: fields.request_id()?,
+            total_count: fields.scalar("TotalCount")?,
+            users: fields.wrapped_list("Users")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListUsersAsyncResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `UserInfo` value.
 ///
 /// Part of the [`ListUsersAsyncResponse`] (`Users[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UserInfo {
     /// `AddTime`.
     ///
     /// Wire name: `AddTime`; type: string. Example: `2022-09-28T09:05:26.000Z`.
-    #[serde(
-        rename = "AddTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AddTime", skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
     /// `Group`.
     ///
     /// Wire name: `Group`; type: string. Example: `wheel`.
-    #[serde(
-        rename = "Group",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Group", skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// `GroupId`.
     ///
     /// Wire name: `GroupId`; type: string. Example: `10`.
-    #[serde(
-        rename = "GroupId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GroupId", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `testuser`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `UserId`.
     ///
     /// Wire name: `UserId`; type: string. Example: `1000`.
-    #[serde(
-        rename = "UserId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserId", skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for UserInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(UserInfo {
+            add_time: fields.scalar("AddTime")?,
+            group: fields.scalar("Group")?,
+            group_id: fields.scalar("GroupId")?,
+            name: fields.scalar("Name")?,
+            user_id: fields.scalar("UserId")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for UserInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_user_info<T: serde::Serialize, S: serde::Serializer>(

@@ -192,51 +192,34 @@ impl ListVolumesCall {
     }
 }
 /// The answer to `ListVolumes`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListVolumesResponse {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// `Volumes`.
     ///
     /// Wire name: `Volumes`; type: array of object [`VolumeInfo2`].
     #[serde(
         rename = "Volumes",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_volumes::wrappers::serialize_volume_info"
     )]
     pub volumes: Vec<VolumeInfo2>,
@@ -250,110 +233,115 @@ impl ListVolumesResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListVolumesResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListVolumesResponse {
+            page_number: fields.scalar("PageNumber")?,
+            page_size: fields.scalar("PageSize")?,
+            request_id: fields.request_id()?,
+            total_count: fields.scalar("TotalCount")?,
+            volumes: fields.wrapped_list("Volumes")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListVolumesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `VolumeInfo` value.
 ///
 /// Part of the [`ListVolumesResponse`] (`Volumes[].AdditionalVolumes[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VolumeInfo {
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string. Example: `all.q`.
-    #[serde(
-        rename = "JobQueue",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "JobQueue", skip_serializing_if = "Option::is_none")]
     pub job_queue: Option<String>,
     /// `LocalDirectory`.
     ///
     /// Wire name: `LocalDirectory`; type: string. Example: `/testopt`.
-    #[serde(
-        rename = "LocalDirectory",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalDirectory", skip_serializing_if = "Option::is_none")]
     pub local_directory: Option<String>,
     /// `Location`.
     ///
     /// Wire name: `Location`; type: string. Example: `PublicCloud`.
-    #[serde(
-        rename = "Location",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Location", skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// `RemoteDirectory`.
     ///
     /// Wire name: `RemoteDirectory`; type: string. Example: `/test`.
-    #[serde(
-        rename = "RemoteDirectory",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RemoteDirectory", skip_serializing_if = "Option::is_none")]
     pub remote_directory: Option<String>,
     /// `Role`.
     ///
     /// Wire name: `Role`; type: string. Example: `Compute`.
-    #[serde(
-        rename = "Role",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Role", skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// `VolumeId`.
     ///
     /// Wire name: `VolumeId`; type: string. Example: `86y3****`.
-    #[serde(
-        rename = "VolumeId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VolumeId", skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<String>,
     /// `VolumeMountpoint`.
     ///
     /// Wire name: `VolumeMountpoint`; type: string. Example: `86y3****-rgd51.cn-hangzhou.nas.aliyuncs.com`.
-    #[serde(
-        rename = "VolumeMountpoint",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VolumeMountpoint", skip_serializing_if = "Option::is_none")]
     pub volume_mountpoint: Option<String>,
     /// `VolumeProtocol`.
     ///
     /// Wire name: `VolumeProtocol`; type: string. Example: `NFS`.
-    #[serde(
-        rename = "VolumeProtocol",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VolumeProtocol", skip_serializing_if = "Option::is_none")]
     pub volume_protocol: Option<String>,
     /// `VolumeType`.
     ///
     /// Wire name: `VolumeType`; type: string. Example: `NAS`.
-    #[serde(
-        rename = "VolumeType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VolumeType", skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for VolumeInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(VolumeInfo {
+            job_queue: fields.scalar("JobQueue")?,
+            local_directory: fields.scalar("LocalDirectory")?,
+            location: fields.scalar("Location")?,
+            remote_directory: fields.scalar("RemoteDirectory")?,
+            role: fields.scalar("Role")?,
+            volume_id: fields.scalar("VolumeId")?,
+            volume_mountpoint: fields.scalar("VolumeMountpoint")?,
+            volume_protocol: fields.scalar("VolumeProtocol")?,
+            volume_type: fields.scalar("VolumeType")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for VolumeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `VolumeInfo2` value.
 ///
 /// Part of the [`ListVolumesResponse`] (`Volumes[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VolumeInfo2 {
     /// `AdditionalVolumes`.
@@ -361,94 +349,79 @@ pub struct VolumeInfo2 {
     /// Wire name: `AdditionalVolumes`; type: array of object [`VolumeInfo`].
     #[serde(
         rename = "AdditionalVolumes",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::list_volumes::wrappers::serialize_volume_info"
     )]
     pub additional_volumes: Vec<VolumeInfo>,
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string. Example: `ehpc-hz-FYUr32****`.
-    #[serde(
-        rename = "ClusterId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `ClusterName`.
     ///
     /// Wire name: `ClusterName`; type: string. Example: `cluster1`.
-    #[serde(
-        rename = "ClusterName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterName", skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string. Example: `cn-hangzhou`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// `RemoteDirectory`.
     ///
     /// Wire name: `RemoteDirectory`; type: string. Example: `/test1`.
-    #[serde(
-        rename = "RemoteDirectory",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RemoteDirectory", skip_serializing_if = "Option::is_none")]
     pub remote_directory: Option<String>,
     /// `VolumeId`.
     ///
     /// Wire name: `VolumeId`; type: string. Example: `bc8a****`.
-    #[serde(
-        rename = "VolumeId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VolumeId", skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<String>,
     /// `VolumeMountpoint`.
     ///
     /// Wire name: `VolumeMountpoint`; type: string. Example: `bc8a****-rgd51.cn-hangzhou.nas.aliyuncs.com`.
-    #[serde(
-        rename = "VolumeMountpoint",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VolumeMountpoint", skip_serializing_if = "Option::is_none")]
     pub volume_mountpoint: Option<String>,
     /// `VolumeProtocol`.
     ///
     /// Wire name: `VolumeProtocol`; type: string. Example: `NFS`.
-    #[serde(
-        rename = "VolumeProtocol",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VolumeProtocol", skip_serializing_if = "Option::is_none")]
     pub volume_protocol: Option<String>,
     /// `VolumeType`.
     ///
     /// Wire name: `VolumeType`; type: string. Example: `NAS`.
-    #[serde(
-        rename = "VolumeType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VolumeType", skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for VolumeInfo2 {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(VolumeInfo2 {
+            additional_volumes: fields.wrapped_list("AdditionalVolumes")?,
+            cluster_id: fields.scalar("ClusterId")?,
+            cluster_name: fields.scalar("ClusterName")?,
+            region_id: fields.scalar("RegionId")?,
+            remote_directory: fields.scalar("RemoteDirectory")?,
+            volume_id: fields.scalar("VolumeId")?,
+            volume_mountpoint: fields.scalar("VolumeMountpoint")?,
+            volume_protocol: fields.scalar("VolumeProtocol")?,
+            volume_type: fields.scalar("VolumeType")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for VolumeInfo2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_volume_info<T: serde::Serialize, S: serde::Serializer>(

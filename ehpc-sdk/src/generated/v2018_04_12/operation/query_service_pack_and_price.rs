@@ -125,93 +125,56 @@ impl QueryServicePackAndPriceCall {
     }
 }
 /// The answer to `QueryServicePackAndPrice`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryServicePackAndPriceResponse {
     /// `ChargeAmount`.
     ///
     /// Wire name: `ChargeAmount`; type: integer (int32). Example: `167`.
-    #[serde(
-        rename = "ChargeAmount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChargeAmount", skip_serializing_if = "Option::is_none")]
     pub charge_amount: Option<i32>,
     /// `Currency`.
     ///
     /// Wire name: `Currency`; type: string. Example: `CNY`.
-    #[serde(
-        rename = "Currency",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Currency", skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// `DiscountPrice`.
     ///
     /// Wire name: `DiscountPrice`; type: number. Example: `0.418`.
-    #[serde(
-        rename = "DiscountPrice",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DiscountPrice", skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<f64>,
     /// `OriginalAmount`.
     ///
     /// Wire name: `OriginalAmount`; type: integer (int32). Example: `3191`.
-    #[serde(
-        rename = "OriginalAmount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OriginalAmount", skip_serializing_if = "Option::is_none")]
     pub original_amount: Option<i32>,
     /// `OriginalPrice`.
     ///
     /// Wire name: `OriginalPrice`; type: number. Example: `3.34`.
-    #[serde(
-        rename = "OriginalPrice",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OriginalPrice", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string. Example: `cn-hangzhou`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `3B2E8108-7068-413E-BCA7-CAAB25D46408`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `ServicePack`.
     ///
     /// Wire name: `ServicePack`; type: array of object [`ServicePackInfo`].
     #[serde(
         rename = "ServicePack",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2018_04_12::operation::query_service_pack_and_price::wrappers::serialize_service_pack_info"
     )]
     pub service_pack: Vec<ServicePackInfo>,
     /// `TradePrice`.
     ///
     /// Wire name: `TradePrice`; type: number. Example: `2.922`.
-    #[serde(
-        rename = "TradePrice",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TradePrice", skip_serializing_if = "Option::is_none")]
     pub trade_price: Option<f64>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -223,55 +186,84 @@ impl QueryServicePackAndPriceResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for QueryServicePackAndPriceResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(QueryServicePackAndPriceResponse {
+            charge_amount: fields.scalar("ChargeAmount")?,
+            currency: fields.scalar("Currency")?,
+            discount_price: fields.scalar("DiscountPrice")?,
+            original_amount: fields.scalar("OriginalAmount")?,
+            original_price: fields.scalar("OriginalPrice")?,
+            region_id: fields.scalar("RegionId")?,
+            request_id: fields.request_id()?,
+            service_pack: fields.wrapped_list("ServicePack")?,
+            trade_price: fields.scalar("TradePrice")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryServicePackAndPriceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ServicePackInfo` value.
 ///
 /// Part of the [`QueryServicePackAndPriceResponse`] (`ServicePack[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServicePackInfo {
     /// `Capacity`.
     ///
     /// Wire name: `Capacity`; type: integer (int32). Example: `2000`.
-    #[serde(
-        rename = "Capacity",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Capacity", skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i32>,
     /// `EndTime`.
     ///
     /// Wire name: `EndTime`; type: integer (int32). Example: `1612705988`.
-    #[serde(
-        rename = "EndTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i32>,
     /// `InstanceName`.
     ///
     /// Wire name: `InstanceName`; type: string. Example: `EHPCBAG-cn-78v12vbme0****`.
-    #[serde(
-        rename = "InstanceName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// `StartTime`.
     ///
     /// Wire name: `StartTime`; type: integer (int32). Example: `1610027588`.
-    #[serde(
-        rename = "StartTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for ServicePackInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ServicePackInfo {
+            capacity: fields.scalar("Capacity")?,
+            end_time: fields.scalar("EndTime")?,
+            instance_name: fields.scalar("InstanceName")?,
+            start_time: fields.scalar("StartTime")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServicePackInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_service_pack_info<T: serde::Serialize, S: serde::Serializer>(

@@ -857,33 +857,23 @@ impl CreateNodesCall {
     }
 }
 /// The answer to `CreateNodes`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateNodesResponse {
     /// `InstanceIds`.
     ///
     /// Wire name: `InstanceIds`; type: array of string.
-    #[serde(
-        rename = "InstanceIds",
-        default,
-        deserialize_with = "crate::wire::de::scalar_list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "InstanceIds", skip_serializing_if = "Vec::is_empty")]
     pub instance_ids: Vec<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Success`.
     ///
     /// Wire name: `Success`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "Success",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -893,6 +883,27 @@ impl CreateNodesResponse {
     /// Id of the request, for support and log correlation.
     pub fn request_id(&self) -> &str {
         &self.request_id
+    }
+}
+impl crate::decode::FromJson for CreateNodesResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(CreateNodesResponse {
+            instance_ids: fields.scalar_list("InstanceIds")?,
+            request_id: fields.request_id()?,
+            success: fields.scalar("Success")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateNodesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
     }
 }
 /// Errors the service documents for `CreateNodes`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

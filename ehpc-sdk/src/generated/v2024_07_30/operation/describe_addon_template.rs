@@ -293,48 +293,33 @@ impl DescribeAddonTemplateCall {
     }
 }
 /// The answer to `DescribeAddonTemplate`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeAddonTemplateResponse {
     /// `Addon`.
     ///
     /// Wire name: `Addon`; type: object [`Addon`].
-    #[serde(rename = "Addon", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Addon", skip_serializing_if = "Option::is_none")]
     pub addon: Option<Addon>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int64). Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int64). Example: `20`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -346,600 +331,592 @@ impl DescribeAddonTemplateResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for DescribeAddonTemplateResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(DescribeAddonTemplateResponse {
+            addon: fields.object("Addon")?,
+            page_number: fields.scalar("PageNumber")?,
+            page_size: fields.scalar("PageSize")?,
+            request_id: fields.request_id()?,
+            total_count: fields.scalar("TotalCount")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DescribeAddonTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `DataDisksItem` value.
 ///
 /// Part of the [`DescribeAddonTemplateResponse`] (`Addon.ResourcesSpec.EcsResources[].DataDisks[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DataDisksItem {
     /// `Category`.
     ///
     /// Wire name: `Category`; type: string. Example: `cloud_essd`.
-    #[serde(
-        rename = "Category",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Category", skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// `DeleteWithInstance`.
     ///
     /// Wire name: `DeleteWithInstance`; type: boolean. Example: `false`.
-    #[serde(
-        rename = "DeleteWithInstance",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DeleteWithInstance", skip_serializing_if = "Option::is_none")]
     pub delete_with_instance: Option<bool>,
     /// `Level`.
     ///
     /// Wire name: `Level`; type: string. Example: `PL0`.
-    #[serde(
-        rename = "Level",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Level", skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
     /// `Size`.
     ///
     /// Wire name: `Size`; type: integer (int32). Example: `40`.
-    #[serde(
-        rename = "Size",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for DataDisksItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(DataDisksItem {
+            category: fields.scalar("Category")?,
+            delete_with_instance: fields.scalar("DeleteWithInstance")?,
+            level: fields.scalar("Level")?,
+            size: fields.scalar("Size")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DataDisksItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `SystemDisk` value.
 ///
 /// Part of the [`DescribeAddonTemplateResponse`] (`Addon.ResourcesSpec.EcsResources[].SystemDisk`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SystemDisk {
     /// `Category`.
     ///
     /// Wire name: `Category`; type: string. Example: `cloud_essd`.
-    #[serde(
-        rename = "Category",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Category", skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// `Level`.
     ///
     /// Wire name: `Level`; type: string. Example: `PL0`.
-    #[serde(
-        rename = "Level",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Level", skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
     /// `Size`.
     ///
     /// Wire name: `Size`; type: integer (int32). Example: `40`.
-    #[serde(
-        rename = "Size",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for SystemDisk {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(SystemDisk {
+            category: fields.scalar("Category")?,
+            level: fields.scalar("Level")?,
+            size: fields.scalar("Size")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for SystemDisk {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `EcsResourcesItem` value.
 ///
 /// Part of the [`DescribeAddonTemplateResponse`] (`Addon.ResourcesSpec.EcsResources[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EcsResourcesItem {
     /// `AutoRenew`.
     ///
     /// Wire name: `AutoRenew`; type: boolean. Example: `false`.
-    #[serde(
-        rename = "AutoRenew",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<bool>,
     /// `AutoRenewPeriod`.
     ///
     /// Wire name: `AutoRenewPeriod`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "AutoRenewPeriod",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AutoRenewPeriod", skip_serializing_if = "Option::is_none")]
     pub auto_renew_period: Option<i32>,
     /// `DataDisks`.
     ///
     /// Wire name: `DataDisks`; type: array of object [`DataDisksItem`].
-    #[serde(
-        rename = "DataDisks",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "DataDisks", skip_serializing_if = "Vec::is_empty")]
     pub data_disks: Vec<DataDisksItem>,
     /// `Duration`.
     ///
     /// Wire name: `Duration`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "Duration",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<i32>,
     /// `EnableHT`.
     ///
     /// Wire name: `EnableHT`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "EnableHT",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableHT", skip_serializing_if = "Option::is_none")]
     pub enable_ht: Option<bool>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `aliyun_3_x64_20G_alibase_20221102.vhd`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `InstanceChargeType`.
     ///
     /// Wire name: `InstanceChargeType`; type: string. Example: `PostPaid`.
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// `InstanceId`.
     ///
     /// Wire name: `InstanceId`; type: string. Example: `i-bp1bzqq4rj1eemun****`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.c7.4xlarge`.
-    #[serde(
-        rename = "InstanceType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `OsName`.
     ///
     /// Wire name: `OsName`; type: string. Example: `CentOS 7.6 64 位`.
-    #[serde(
-        rename = "OsName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OsName", skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
     /// `OsNameEN`.
     ///
     /// Wire name: `OsNameEN`; type: string. Example: `CentOS 7.6 64 bit`.
-    #[serde(
-        rename = "OsNameEN",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OsNameEN", skip_serializing_if = "Option::is_none")]
     pub os_name_en: Option<String>,
     /// `Period`.
     ///
     /// Wire name: `Period`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "Period",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
     pub period: Option<i32>,
     /// `PeriodUnit`.
     ///
     /// Wire name: `PeriodUnit`; type: string. Example: `Month`.
-    #[serde(
-        rename = "PeriodUnit",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PeriodUnit", skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<String>,
     /// `PrivateIpAddress`.
     ///
     /// Wire name: `PrivateIpAddress`; type: string. Example: `''172.16.**.**''`.
-    #[serde(
-        rename = "PrivateIpAddress",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PrivateIpAddress", skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number. Example: `0.97`.
-    #[serde(
-        rename = "SpotPriceLimit",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SpotPriceLimit", skip_serializing_if = "Option::is_none")]
     pub spot_price_limit: Option<f64>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(
-        rename = "SpotStrategy",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
     /// `SystemDisk`.
     ///
     /// Wire name: `SystemDisk`; type: object [`SystemDisk`].
-    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for EcsResourcesItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(EcsResourcesItem {
+            auto_renew: fields.scalar("AutoRenew")?,
+            auto_renew_period: fields.scalar("AutoRenewPeriod")?,
+            data_disks: fields.list("DataDisks")?,
+            duration: fields.scalar("Duration")?,
+            enable_ht: fields.scalar("EnableHT")?,
+            image_id: fields.scalar("ImageId")?,
+            instance_charge_type: fields.scalar("InstanceChargeType")?,
+            instance_id: fields.scalar("InstanceId")?,
+            instance_type: fields.scalar("InstanceType")?,
+            os_name: fields.scalar("OsName")?,
+            os_name_en: fields.scalar("OsNameEN")?,
+            period: fields.scalar("Period")?,
+            period_unit: fields.scalar("PeriodUnit")?,
+            private_ip_address: fields.scalar("PrivateIpAddress")?,
+            spot_price_limit: fields.scalar("SpotPriceLimit")?,
+            spot_strategy: fields.scalar("SpotStrategy")?,
+            system_disk: fields.object("SystemDisk")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for EcsResourcesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `EipResource` value.
 ///
 /// Part of the [`DescribeAddonTemplateResponse`] (`Addon.ResourcesSpec.EipResource`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EipResource {
     /// `AutoCreate`.
     ///
     /// Wire name: `AutoCreate`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "AutoCreate",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AutoCreate", skip_serializing_if = "Option::is_none")]
     pub auto_create: Option<bool>,
     /// `Bandwidth`.
     ///
     /// Wire name: `Bandwidth`; type: string. Example: `100`.
-    #[serde(
-        rename = "Bandwidth",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Bandwidth", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<String>,
     /// `EipInstanceId`.
     ///
     /// Wire name: `EipInstanceId`; type: string. Example: `eip-bp1jwtsuoiif2qf90****`.
-    #[serde(
-        rename = "EipInstanceId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EipInstanceId", skip_serializing_if = "Option::is_none")]
     pub eip_instance_id: Option<String>,
     /// `InstanceChargeType`.
     ///
     /// Wire name: `InstanceChargeType`; type: string. Example: `PostPaid`.
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// `InternetChargeType`.
     ///
     /// Wire name: `InternetChargeType`; type: string. Example: `PayByTraffic`.
-    #[serde(
-        rename = "InternetChargeType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InternetChargeType", skip_serializing_if = "Option::is_none")]
     pub internet_charge_type: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for EipResource {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(EipResource {
+            auto_create: fields.scalar("AutoCreate")?,
+            bandwidth: fields.scalar("Bandwidth")?,
+            eip_instance_id: fields.scalar("EipInstanceId")?,
+            instance_charge_type: fields.scalar("InstanceChargeType")?,
+            internet_charge_type: fields.scalar("InternetChargeType")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for EipResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ResourcesSpec` value.
 ///
 /// Part of the [`DescribeAddonTemplateResponse`] (`Addon.ResourcesSpec`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResourcesSpec {
     /// `EcsResources`.
     ///
     /// Wire name: `EcsResources`; type: array of object [`EcsResourcesItem`].
-    #[serde(
-        rename = "EcsResources",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "EcsResources", skip_serializing_if = "Vec::is_empty")]
     pub ecs_resources: Vec<EcsResourcesItem>,
     /// `EipResource`.
     ///
     /// Wire name: `EipResource`; type: object [`EipResource`].
-    #[serde(rename = "EipResource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EipResource", skip_serializing_if = "Option::is_none")]
     pub eip_resource: Option<EipResource>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for ResourcesSpec {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ResourcesSpec {
+            ecs_resources: fields.list("EcsResources")?,
+            eip_resource: fields.object("EipResource")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResourcesSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `InputParamsItem` value.
 ///
 /// Part of the [`DescribeAddonTemplateResponse`] (`Addon.ServicesSpec[].InputParams[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InputParamsItem {
     /// `HelpText`.
     ///
     /// Wire name: `HelpText`; type: string. Example: `MySQL installation root directory`.
-    #[serde(
-        rename = "HelpText",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HelpText", skip_serializing_if = "Option::is_none")]
     pub help_text: Option<String>,
     /// `Label`.
     ///
     /// Wire name: `Label`; type: string. Example: `MySQL installation path`.
-    #[serde(
-        rename = "Label",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Label", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `MYSQL_HOME`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `String`.
-    #[serde(
-        rename = "Type",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `Value`.
     ///
     /// Wire name: `Value`; type: string. Example: `usr/local/mysql`.
-    #[serde(
-        rename = "Value",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for InputParamsItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(InputParamsItem {
+            help_text: fields.scalar("HelpText")?,
+            label: fields.scalar("Label")?,
+            name: fields.scalar("Name")?,
+            r#type: fields.scalar("Type")?,
+            value: fields.scalar("Value")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for InputParamsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `NetworkAclItem` value.
 ///
 /// Part of the [`DescribeAddonTemplateResponse`] (`Addon.ServicesSpec[].NetworkACL[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NetworkAclItem {
     /// `IpProtocol`.
     ///
     /// Wire name: `IpProtocol`; type: string. Example: `TCP`.
-    #[serde(
-        rename = "IpProtocol",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpProtocol", skip_serializing_if = "Option::is_none")]
     pub ip_protocol: Option<String>,
     /// `Port`.
     ///
     /// Wire name: `Port`; type: number. Example: `3306.0`.
-    #[serde(
-        rename = "Port",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Port", skip_serializing_if = "Option::is_none")]
     pub port: Option<f64>,
     /// `SourceCidrIp`.
     ///
     /// Wire name: `SourceCidrIp`; type: string. Example: `172.16.0.0/12`.
-    #[serde(
-        rename = "SourceCidrIp",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SourceCidrIp", skip_serializing_if = "Option::is_none")]
     pub source_cidr_ip: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for NetworkAclItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(NetworkAclItem {
+            ip_protocol: fields.scalar("IpProtocol")?,
+            port: fields.scalar("Port")?,
+            source_cidr_ip: fields.scalar("SourceCidrIp")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetworkAclItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ServicesSpecItem` value.
 ///
 /// Part of the [`DescribeAddonTemplateResponse`] (`Addon.ServicesSpec[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServicesSpecItem {
     /// `InputParams`.
     ///
     /// Wire name: `InputParams`; type: array of object [`InputParamsItem`].
-    #[serde(
-        rename = "InputParams",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "InputParams", skip_serializing_if = "Vec::is_empty")]
     pub input_params: Vec<InputParamsItem>,
     /// `NetworkACL`.
     ///
     /// Wire name: `NetworkACL`; type: array of object [`NetworkAclItem`].
-    #[serde(
-        rename = "NetworkACL",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "NetworkACL", skip_serializing_if = "Vec::is_empty")]
     pub network_acl: Vec<NetworkAclItem>,
     /// `ServiceAccessType`.
     ///
     /// Wire name: `ServiceAccessType`; type: string. Example: `URL`.
-    #[serde(
-        rename = "ServiceAccessType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ServiceAccessType", skip_serializing_if = "Option::is_none")]
     pub service_access_type: Option<String>,
     /// `ServiceAccessUrl`.
     ///
     /// Wire name: `ServiceAccessUrl`; type: string. Example: `https://47.96.xx.xx:12008`.
-    #[serde(
-        rename = "ServiceAccessUrl",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ServiceAccessUrl", skip_serializing_if = "Option::is_none")]
     pub service_access_url: Option<String>,
     /// `ServiceName`.
     ///
     /// Wire name: `ServiceName`; type: string. Example: `Web Portal`.
-    #[serde(
-        rename = "ServiceName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ServiceName", skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for ServicesSpecItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ServicesSpecItem {
+            input_params: fields.list("InputParams")?,
+            network_acl: fields.list("NetworkACL")?,
+            service_access_type: fields.scalar("ServiceAccessType")?,
+            service_access_url: fields.scalar("ServiceAccessUrl")?,
+            service_name: fields.scalar("ServiceName")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServicesSpecItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `Addon` value.
 ///
 /// Part of the [`DescribeAddonTemplateResponse`] (`Addon`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Addon {
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string. Example: `Logon node, mainly used for connecting to the E-HPC cluster environment and submitting user tasks.`.
-    #[serde(
-        rename = "Description",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `Icon`.
     ///
     /// Wire name: `Icon`; type: string. Example: `/assets/icons/your_icon.svg`.
-    #[serde(
-        rename = "Icon",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Icon", skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// `Label`.
     ///
     /// Wire name: `Label`; type: string. Example: `Logon node`.
-    #[serde(
-        rename = "Label",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Label", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// `LastUpdate`.
     ///
     /// Wire name: `LastUpdate`; type: string. Example: `2024-08-22 18:11:17`.
-    #[serde(
-        rename = "LastUpdate",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LastUpdate", skip_serializing_if = "Option::is_none")]
     pub last_update: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `Login`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `ResourcesSpec`.
     ///
     /// Wire name: `ResourcesSpec`; type: object [`ResourcesSpec`].
-    #[serde(rename = "ResourcesSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ResourcesSpec", skip_serializing_if = "Option::is_none")]
     pub resources_spec: Option<ResourcesSpec>,
     /// `ServicesSpec`.
     ///
     /// Wire name: `ServicesSpec`; type: array of object [`ServicesSpecItem`].
-    #[serde(
-        rename = "ServicesSpec",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "ServicesSpec", skip_serializing_if = "Vec::is_empty")]
     pub services_spec: Vec<ServicesSpecItem>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `1.0`.
-    #[serde(
-        rename = "Version",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for Addon {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(Addon {
+            description: fields.scalar("Description")?,
+            icon: fields.scalar("Icon")?,
+            label: fields.scalar("Label")?,
+            last_update: fields.scalar("LastUpdate")?,
+            name: fields.scalar("Name")?,
+            resources_spec: fields.object("ResourcesSpec")?,
+            services_spec: fields.list("ServicesSpec")?,
+            version: fields.scalar("Version")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Addon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 /// Errors the service documents for `DescribeAddonTemplate`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.
 #[derive(Clone, Debug)]

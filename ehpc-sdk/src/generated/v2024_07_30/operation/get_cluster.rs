@@ -134,237 +134,136 @@ impl GetClusterCall {
     }
 }
 /// The answer to `GetCluster`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetClusterResponse {
     /// `ClientVersion`.
     ///
     /// Wire name: `ClientVersion`; type: string. Example: `2.0.31`.
-    #[serde(
-        rename = "ClientVersion",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientVersion", skip_serializing_if = "Option::is_none")]
     pub client_version: Option<String>,
     /// `ClusterCategory`.
     ///
     /// Wire name: `ClusterCategory`; type: string. Example: `Standard`.
-    #[serde(
-        rename = "ClusterCategory",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterCategory", skip_serializing_if = "Option::is_none")]
     pub cluster_category: Option<String>,
     /// `ClusterCreateTime`.
     ///
     /// Wire name: `ClusterCreateTime`; type: string. Example: `2024-08-06T12:43:01.000Z`.
-    #[serde(
-        rename = "ClusterCreateTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterCreateTime", skip_serializing_if = "Option::is_none")]
     pub cluster_create_time: Option<String>,
     /// `ClusterCustomConfiguration`.
     ///
     /// Wire name: `ClusterCustomConfiguration`; type: object [`ClusterCustomConfiguration`].
     #[serde(
         rename = "ClusterCustomConfiguration",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub cluster_custom_configuration: Option<ClusterCustomConfiguration>,
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string. Example: `ehpc-hz-FYUr32****`.
-    #[serde(
-        rename = "ClusterId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `ClusterMode`.
     ///
     /// Wire name: `ClusterMode`; type: string. Example: `Integrated`.
-    #[serde(
-        rename = "ClusterMode",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterMode", skip_serializing_if = "Option::is_none")]
     pub cluster_mode: Option<String>,
     /// `ClusterModifyTime`.
     ///
     /// Wire name: `ClusterModifyTime`; type: string. Example: `2024-08-06T12:43:01.000Z`.
-    #[serde(
-        rename = "ClusterModifyTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterModifyTime", skip_serializing_if = "Option::is_none")]
     pub cluster_modify_time: Option<String>,
     /// `ClusterName`.
     ///
     /// Wire name: `ClusterName`; type: string. Example: `slurm22.05.8-cluster-20240614`.
-    #[serde(
-        rename = "ClusterName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterName", skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// `ClusterStatus`.
     ///
     /// Wire name: `ClusterStatus`; type: string. Example: `running`.
-    #[serde(
-        rename = "ClusterStatus",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterStatus", skip_serializing_if = "Option::is_none")]
     pub cluster_status: Option<String>,
     /// `ClusterVSwitchId`.
     ///
     /// Wire name: `ClusterVSwitchId`; type: string. Example: `vsw-bp1p2uugqsjppno******`.
-    #[serde(
-        rename = "ClusterVSwitchId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterVSwitchId", skip_serializing_if = "Option::is_none")]
     pub cluster_v_switch_id: Option<String>,
     /// `ClusterVpcId`.
     ///
     /// Wire name: `ClusterVpcId`; type: string. Example: `vpc-uf6u3lk1pjy28eg*****`.
-    #[serde(
-        rename = "ClusterVpcId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterVpcId", skip_serializing_if = "Option::is_none")]
     pub cluster_vpc_id: Option<String>,
     /// `DeleteProtection`.
     ///
     /// Wire name: `DeleteProtection`; type: string. Example: `true`.
-    #[serde(
-        rename = "DeleteProtection",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DeleteProtection", skip_serializing_if = "Option::is_none")]
     pub delete_protection: Option<String>,
     /// `EhpcVersion`.
     ///
     /// Wire name: `EhpcVersion`; type: string. Example: `2.0.0`.
-    #[serde(
-        rename = "EhpcVersion",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EhpcVersion", skip_serializing_if = "Option::is_none")]
     pub ehpc_version: Option<String>,
     /// `EnableScaleIn`.
     ///
     /// Wire name: `EnableScaleIn`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "EnableScaleIn",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableScaleIn", skip_serializing_if = "Option::is_none")]
     pub enable_scale_in: Option<bool>,
     /// `EnableScaleOut`.
     ///
     /// Wire name: `EnableScaleOut`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "EnableScaleOut",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableScaleOut", skip_serializing_if = "Option::is_none")]
     pub enable_scale_out: Option<bool>,
     /// `GrowInterval`.
     ///
     /// Wire name: `GrowInterval`; type: integer (int32). Example: `2`.
-    #[serde(
-        rename = "GrowInterval",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GrowInterval", skip_serializing_if = "Option::is_none")]
     pub grow_interval: Option<i32>,
     /// `IdleInterval`.
     ///
     /// Wire name: `IdleInterval`; type: integer (int32). Example: `4`.
-    #[serde(
-        rename = "IdleInterval",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IdleInterval", skip_serializing_if = "Option::is_none")]
     pub idle_interval: Option<i32>,
     /// `Manager`.
     ///
     /// Wire name: `Manager`; type: object [`Manager`].
-    #[serde(rename = "Manager", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Manager", skip_serializing_if = "Option::is_none")]
     pub manager: Option<Manager>,
     /// `MaxCoreCount`.
     ///
     /// Wire name: `MaxCoreCount`; type: string. Example: `10000`.
-    #[serde(
-        rename = "MaxCoreCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxCoreCount", skip_serializing_if = "Option::is_none")]
     pub max_core_count: Option<String>,
     /// `MaxCount`.
     ///
     /// Wire name: `MaxCount`; type: string. Example: `100`.
-    #[serde(
-        rename = "MaxCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxCount", skip_serializing_if = "Option::is_none")]
     pub max_count: Option<String>,
     /// `MonitorSpec`.
     ///
     /// Wire name: `MonitorSpec`; type: object [`MonitorSpec`].
-    #[serde(rename = "MonitorSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "MonitorSpec", skip_serializing_if = "Option::is_none")]
     pub monitor_spec: Option<MonitorSpec>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string. Example: `rg-acfmxazb4ph****`.
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// `SchedulerSpec`.
     ///
     /// Wire name: `SchedulerSpec`; type: object [`SchedulerSpec`].
-    #[serde(rename = "SchedulerSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SchedulerSpec", skip_serializing_if = "Option::is_none")]
     pub scheduler_spec: Option<SchedulerSpec>,
     /// `SecurityGroupId`.
     ///
     /// Wire name: `SecurityGroupId`; type: string. Example: `sg-f8z9vb2zaezpkr69a21k`.
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -376,379 +275,441 @@ impl GetClusterResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for GetClusterResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(GetClusterResponse {
+            client_version: fields.scalar("ClientVersion")?,
+            cluster_category: fields.scalar("ClusterCategory")?,
+            cluster_create_time: fields.scalar("ClusterCreateTime")?,
+            cluster_custom_configuration: fields.object("ClusterCustomConfiguration")?,
+            cluster_id: fields.scalar("ClusterId")?,
+            cluster_mode: fields.scalar("ClusterMode")?,
+            cluster_modify_time: fields.scalar("ClusterModifyTime")?,
+            cluster_name: fields.scalar("ClusterName")?,
+            cluster_status: fields.scalar("ClusterStatus")?,
+            cluster_v_switch_id: fields.scalar("ClusterVSwitchId")?,
+            cluster_vpc_id: fields.scalar("ClusterVpcId")?,
+            delete_protection: fields.scalar("DeleteProtection")?,
+            ehpc_version: fields.scalar("EhpcVersion")?,
+            enable_scale_in: fields.scalar("EnableScaleIn")?,
+            enable_scale_out: fields.scalar("EnableScaleOut")?,
+            grow_interval: fields.scalar("GrowInterval")?,
+            idle_interval: fields.scalar("IdleInterval")?,
+            manager: fields.object("Manager")?,
+            max_core_count: fields.scalar("MaxCoreCount")?,
+            max_count: fields.scalar("MaxCount")?,
+            monitor_spec: fields.object("MonitorSpec")?,
+            request_id: fields.request_id()?,
+            resource_group_id: fields.scalar("ResourceGroupId")?,
+            scheduler_spec: fields.object("SchedulerSpec")?,
+            security_group_id: fields.scalar("SecurityGroupId")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetClusterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ClusterCustomConfiguration` value.
 ///
 /// Part of the [`GetClusterResponse`] (`ClusterCustomConfiguration`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterCustomConfiguration {
     /// `Args`.
     ///
     /// Wire name: `Args`; type: string. Example: `E-HPC cn-hangzhou`.
-    #[serde(
-        rename = "Args",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Args", skip_serializing_if = "Option::is_none")]
     pub args: Option<String>,
     /// `Script`.
     ///
     /// Wire name: `Script`; type: string. Example: `http://*****`.
-    #[serde(
-        rename = "Script",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Script", skip_serializing_if = "Option::is_none")]
     pub script: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for ClusterCustomConfiguration {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ClusterCustomConfiguration {
+            args: fields.scalar("Args")?,
+            script: fields.scalar("Script")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterCustomConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `Dns` value.
 ///
 /// Part of the [`GetClusterResponse`] (`Manager.DNS`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Dns {
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `running`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `nis`.
-    #[serde(
-        rename = "Type",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `2.31`.
-    #[serde(
-        rename = "Version",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for Dns {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(Dns {
+            status: fields.scalar("Status")?,
+            r#type: fields.scalar("Type")?,
+            version: fields.scalar("Version")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Dns {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `DirectoryService` value.
 ///
 /// Part of the [`GetClusterResponse`] (`Manager.DirectoryService`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DirectoryService {
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `running`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `nis`.
-    #[serde(
-        rename = "Type",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `2.31`.
-    #[serde(
-        rename = "Version",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for DirectoryService {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(DirectoryService {
+            status: fields.scalar("Status")?,
+            r#type: fields.scalar("Type")?,
+            version: fields.scalar("Version")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DirectoryService {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `SystemDisk` value.
 ///
 /// Part of the [`GetClusterResponse`] (`Manager.ManagerNode.SystemDisk`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SystemDisk {
     /// `Category`.
     ///
     /// Wire name: `Category`; type: string. Example: `cloud_ssd`.
-    #[serde(
-        rename = "Category",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Category", skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// `Level`.
     ///
     /// Wire name: `Level`; type: string. Example: `PL0`.
-    #[serde(
-        rename = "Level",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Level", skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
     /// `Size`.
     ///
     /// Wire name: `Size`; type: integer (int64). Example: `40`.
-    #[serde(
-        rename = "Size",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for SystemDisk {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(SystemDisk {
+            category: fields.scalar("Category")?,
+            level: fields.scalar("Level")?,
+            size: fields.scalar("Size")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for SystemDisk {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ManagerNode` value.
 ///
 /// Part of the [`GetClusterResponse`] (`Manager.ManagerNode`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ManagerNode {
     /// `AutoRenew`.
     ///
     /// Wire name: `AutoRenew`; type: boolean.
-    #[serde(
-        rename = "AutoRenew",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<bool>,
     /// `AutoRenewPeriod`.
     ///
     /// Wire name: `AutoRenewPeriod`; type: integer (int64).
-    #[serde(
-        rename = "AutoRenewPeriod",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AutoRenewPeriod", skip_serializing_if = "Option::is_none")]
     pub auto_renew_period: Option<i64>,
     /// `Duration`.
     ///
     /// Wire name: `Duration`; type: integer (int64). Example: `1`.
-    #[serde(
-        rename = "Duration",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// `EnableHt`.
     ///
     /// Wire name: `EnableHt`; type: boolean.
-    #[serde(
-        rename = "EnableHt",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableHt", skip_serializing_if = "Option::is_none")]
     pub enable_ht: Option<bool>,
     /// `ExpiredTime`.
     ///
     /// Wire name: `ExpiredTime`; type: string. Example: `2099-12-31T15:59Z`.
-    #[serde(
-        rename = "ExpiredTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExpiredTime", skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `aliyun_2_1903_x64_20G_alibase_20200324.vhd`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `InstanceChargeType`.
     ///
     /// Wire name: `InstanceChargeType`; type: string. Example: `PostPaid`.
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// `InstanceId`.
     ///
     /// Wire name: `InstanceId`; type: string. Example: `i-bp1a170jgea1vl******`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.g6.4xlarge`.
-    #[serde(
-        rename = "InstanceType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `Period`.
     ///
     /// Wire name: `Period`; type: integer (int64). Example: `1`.
-    #[serde(
-        rename = "Period",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// `PeriodUnit`.
     ///
     /// Wire name: `PeriodUnit`; type: string. Example: `Month`.
-    #[serde(
-        rename = "PeriodUnit",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PeriodUnit", skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<String>,
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number. Example: `1.0`.
-    #[serde(
-        rename = "SpotPriceLimit",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SpotPriceLimit", skip_serializing_if = "Option::is_none")]
     pub spot_price_limit: Option<f64>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(
-        rename = "SpotStrategy",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
     /// `SystemDisk`.
     ///
     /// Wire name: `SystemDisk`; type: object [`SystemDisk`].
-    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for ManagerNode {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ManagerNode {
+            auto_renew: fields.scalar("AutoRenew")?,
+            auto_renew_period: fields.scalar("AutoRenewPeriod")?,
+            duration: fields.scalar("Duration")?,
+            enable_ht: fields.scalar("EnableHt")?,
+            expired_time: fields.scalar("ExpiredTime")?,
+            image_id: fields.scalar("ImageId")?,
+            instance_charge_type: fields.scalar("InstanceChargeType")?,
+            instance_id: fields.scalar("InstanceId")?,
+            instance_type: fields.scalar("InstanceType")?,
+            period: fields.scalar("Period")?,
+            period_unit: fields.scalar("PeriodUnit")?,
+            spot_price_limit: fields.scalar("SpotPriceLimit")?,
+            spot_strategy: fields.scalar("SpotStrategy")?,
+            system_disk: fields.object("SystemDisk")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ManagerNode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `Scheduler` value.
 ///
 /// Part of the [`GetClusterResponse`] (`Manager.Scheduler`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Scheduler {
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `running`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `SLURM`.
-    #[serde(
-        rename = "Type",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `22.05.8`.
-    #[serde(
-        rename = "Version",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for Scheduler {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(Scheduler {
+            status: fields.scalar("Status")?,
+            r#type: fields.scalar("Type")?,
+            version: fields.scalar("Version")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Scheduler {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `Manager` value.
 ///
 /// Part of the [`GetClusterResponse`] (`Manager`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Manager {
     /// `DNS`.
     ///
     /// Wire name: `DNS`; type: object [`Dns`].
-    #[serde(rename = "DNS", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DNS", skip_serializing_if = "Option::is_none")]
     pub dns: Option<Dns>,
     /// `DirectoryService`.
     ///
     /// Wire name: `DirectoryService`; type: object [`DirectoryService`].
-    #[serde(
-        rename = "DirectoryService",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DirectoryService", skip_serializing_if = "Option::is_none")]
     pub directory_service: Option<DirectoryService>,
     /// `ManagerNode`.
     ///
     /// Wire name: `ManagerNode`; type: object [`ManagerNode`].
-    #[serde(rename = "ManagerNode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ManagerNode", skip_serializing_if = "Option::is_none")]
     pub manager_node: Option<ManagerNode>,
     /// `Scheduler`.
     ///
     /// Wire name: `Scheduler`; type: object [`Scheduler`].
-    #[serde(rename = "Scheduler", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Scheduler", skip_serializing_if = "Option::is_none")]
     pub scheduler: Option<Scheduler>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for Manager {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(Manager {
+            dns: fields.object("DNS")?,
+            directory_service: fields.object("DirectoryService")?,
+            manager_node: fields.object("ManagerNode")?,
+            scheduler: fields.object("Scheduler")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Manager {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `MonitorSpec` value.
 ///
 /// Part of the [`GetClusterResponse`] (`MonitorSpec`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MonitorSpec {
     /// `EnableComputeLoadMonitor`.
@@ -756,8 +717,6 @@ pub struct MonitorSpec {
     /// Wire name: `EnableComputeLoadMonitor`; type: boolean. Example: `true`.
     #[serde(
         rename = "EnableComputeLoadMonitor",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_compute_load_monitor: Option<bool>,
@@ -765,35 +724,64 @@ pub struct MonitorSpec {
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for MonitorSpec {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(MonitorSpec {
+            enable_compute_load_monitor: fields.scalar("EnableComputeLoadMonitor")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MonitorSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `SchedulerSpec` value.
 ///
 /// Part of the [`GetClusterResponse`] (`SchedulerSpec`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SchedulerSpec {
     /// `EnablePowerSaving`.
     ///
     /// Wire name: `EnablePowerSaving`; type: boolean.
-    #[serde(
-        rename = "EnablePowerSaving",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnablePowerSaving", skip_serializing_if = "Option::is_none")]
     pub enable_power_saving: Option<bool>,
     /// `EnableTopologyAwareness`.
     ///
     /// Wire name: `EnableTopologyAwareness`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "EnableTopologyAwareness",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableTopologyAwareness", skip_serializing_if = "Option::is_none")]
     pub enable_topology_awareness: Option<bool>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for SchedulerSpec {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(SchedulerSpec {
+            enable_power_saving: fields.scalar("EnablePowerSaving")?,
+            enable_topology_awareness: fields.scalar("EnableTopologyAwareness")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for SchedulerSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 /// Errors the service documents for `GetCluster`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.
 #[derive(Clone, Debug)]

@@ -230,73 +230,43 @@ impl GetCommonLogDetailCall {
     }
 }
 /// The answer to `GetCommonLogDetail`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetCommonLogDetailResponse {
     /// `Action`.
     ///
     /// Wire name: `Action`; type: string. Example: `CreateCluster`.
-    #[serde(
-        rename = "Action",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Action", skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string. Example: `ehpc-hz-abc***`.
-    #[serde(
-        rename = "ClusterId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `LogDetail`.
     ///
     /// Wire name: `LogDetail`; type: array of object [`LogDetailItem`].
-    #[serde(
-        rename = "LogDetail",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "LogDetail", skip_serializing_if = "Vec::is_empty")]
     pub log_detail: Vec<LogDetailItem>,
     /// `LogType`.
     ///
     /// Wire name: `LogType`; type: string. Example: `operation`.
-    #[serde(
-        rename = "LogType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LogType", skip_serializing_if = "Option::is_none")]
     pub log_type: Option<String>,
     /// `OperatorUid`.
     ///
     /// Wire name: `OperatorUid`; type: string. Example: `239***`.
-    #[serde(
-        rename = "OperatorUid",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OperatorUid", skip_serializing_if = "Option::is_none")]
     pub operator_uid: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `464E9919-D04F-4D1D-B375-15989492****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Uid`.
     ///
     /// Wire name: `Uid`; type: string. Example: `137***`.
-    #[serde(
-        rename = "Uid",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Uid", skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -308,110 +278,140 @@ impl GetCommonLogDetailResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for GetCommonLogDetailResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(GetCommonLogDetailResponse {
+            action: fields.scalar("Action")?,
+            cluster_id: fields.scalar("ClusterId")?,
+            log_detail: fields.list("LogDetail")?,
+            log_type: fields.scalar("LogType")?,
+            operator_uid: fields.scalar("OperatorUid")?,
+            request_id: fields.request_id()?,
+            uid: fields.scalar("Uid")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetCommonLogDetailResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `StagesItem` value.
 ///
 /// Part of the [`GetCommonLogDetailResponse`] (`LogDetail[].Stages[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct StagesItem {
     /// `LogLevel`.
     ///
     /// Wire name: `LogLevel`; type: string. Example: `INFO`.
-    #[serde(
-        rename = "LogLevel",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LogLevel", skip_serializing_if = "Option::is_none")]
     pub log_level: Option<String>,
     /// `Message`.
     ///
     /// Wire name: `Message`; type: string. Example: `Successfully created security group sg-bcd***`.
-    #[serde(
-        rename = "Message",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `Method`.
     ///
     /// Wire name: `Method`; type: string. Example: `CreateSecurityGroup`.
-    #[serde(
-        rename = "Method",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Method", skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Finished`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `Target`.
     ///
     /// Wire name: `Target`; type: string. Example: `sg-bcd***`.
-    #[serde(
-        rename = "Target",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Target", skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// `Time`.
     ///
     /// Wire name: `Time`; type: string. Example: `2024-08-22 14:21:54`.
-    #[serde(
-        rename = "Time",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Time", skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for StagesItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(StagesItem {
+            log_level: fields.scalar("LogLevel")?,
+            message: fields.scalar("Message")?,
+            method: fields.scalar("Method")?,
+            request_id: fields.request_id()?,
+            status: fields.scalar("Status")?,
+            target: fields.scalar("Target")?,
+            time: fields.scalar("Time")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for StagesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `LogDetailItem` value.
 ///
 /// Part of the [`GetCommonLogDetailResponse`] (`LogDetail[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LogDetailItem {
     /// `StageName`.
     ///
     /// Wire name: `StageName`; type: string. Example: `ConfigNetwork`.
-    #[serde(
-        rename = "StageName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StageName", skip_serializing_if = "Option::is_none")]
     pub stage_name: Option<String>,
     /// `Stages`.
     ///
     /// Wire name: `Stages`; type: array of object [`StagesItem`].
-    #[serde(
-        rename = "Stages",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Stages", skip_serializing_if = "Vec::is_empty")]
     pub stages: Vec<StagesItem>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for LogDetailItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(LogDetailItem {
+            stage_name: fields.scalar("StageName")?,
+            stages: fields.list("Stages")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LogDetailItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 /// Errors the service documents for `GetCommonLogDetail`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.
 #[derive(Clone, Debug)]

@@ -165,28 +165,23 @@ impl GetJobCall {
     }
 }
 /// The answer to `GetJob`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetJobResponse {
     /// `JobInfo`.
     ///
     /// Wire name: `JobInfo`; type: object [`JobInfo`].
-    #[serde(rename = "JobInfo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "JobInfo", skip_serializing_if = "Option::is_none")]
     pub job_info: Option<JobInfo>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0****-1335-****-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Success`.
     ///
     /// Wire name: `Success`; type: string. Example: `true`.
-    #[serde(
-        rename = "Success",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
     pub success: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -198,325 +193,312 @@ impl GetJobResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for GetJobResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(GetJobResponse {
+            job_info: fields.object("JobInfo")?,
+            request_id: fields.request_id()?,
+            success: fields.scalar("Success")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `Resources` value.
 ///
 /// Part of the [`GetJobResponse`] (`JobInfo.Resources`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Resources {
     /// `Cores`.
     ///
     /// Wire name: `Cores`; type: string. Example: `2`.
-    #[serde(
-        rename = "Cores",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Cores", skip_serializing_if = "Option::is_none")]
     pub cores: Option<String>,
     /// `Gpus`.
     ///
     /// Wire name: `Gpus`; type: string. Example: `1`.
-    #[serde(
-        rename = "Gpus",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Gpus", skip_serializing_if = "Option::is_none")]
     pub gpus: Option<String>,
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: string. Example: `1gb`.
-    #[serde(
-        rename = "Memory",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: string. Example: `1`.
-    #[serde(
-        rename = "Nodes",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Nodes", skip_serializing_if = "Option::is_none")]
     pub nodes: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for Resources {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(Resources {
+            cores: fields.scalar("Cores")?,
+            gpus: fields.scalar("Gpus")?,
+            memory: fields.scalar("Memory")?,
+            nodes: fields.scalar("Nodes")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Resources {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ResourcesUsed` value.
 ///
 /// Part of the [`GetJobResponse`] (`JobInfo.ResourcesUsed`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResourcesUsed {
     /// `Cores`.
     ///
     /// Wire name: `Cores`; type: string. Example: `2`.
-    #[serde(
-        rename = "Cores",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Cores", skip_serializing_if = "Option::is_none")]
     pub cores: Option<String>,
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: string. Example: `512mb`.
-    #[serde(
-        rename = "Memory",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: string. Example: `2`.
-    #[serde(
-        rename = "Nodes",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Nodes", skip_serializing_if = "Option::is_none")]
     pub nodes: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for ResourcesUsed {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ResourcesUsed {
+            cores: fields.scalar("Cores")?,
+            memory: fields.scalar("Memory")?,
+            nodes: fields.scalar("Nodes")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResourcesUsed {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `VariablesItem` value.
 ///
 /// Part of the [`GetJobResponse`] (`JobInfo.Variables[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VariablesItem {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `ProxyIP`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Value`.
     ///
     /// Wire name: `Value`; type: string. Example: `10.x.x.x`.
-    #[serde(
-        rename = "Value",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for VariablesItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(VariablesItem {
+            name: fields.scalar("Name")?,
+            value: fields.scalar("Value")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for VariablesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `JobInfo` value.
 ///
 /// Part of the [`GetJobResponse`] (`JobInfo`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct JobInfo {
     /// `ArrayJobId`.
     ///
     /// Wire name: `ArrayJobId`; type: string. Example: `1`.
-    #[serde(
-        rename = "ArrayJobId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ArrayJobId", skip_serializing_if = "Option::is_none")]
     pub array_job_id: Option<String>,
     /// `ArrayJobSubId`.
     ///
     /// Wire name: `ArrayJobSubId`; type: string. Example: `3`.
-    #[serde(
-        rename = "ArrayJobSubId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ArrayJobSubId", skip_serializing_if = "Option::is_none")]
     pub array_job_sub_id: Option<String>,
     /// `ArrayRequest`.
     ///
     /// Wire name: `ArrayRequest`; type: string. Example: `1-5:2`.
-    #[serde(
-        rename = "ArrayRequest",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ArrayRequest", skip_serializing_if = "Option::is_none")]
     pub array_request: Option<String>,
     /// `CommandLine`.
     ///
     /// Wire name: `CommandLine`; type: string. Example: `/home/huangsf/ehpc/job_meta.pbs`.
-    #[serde(
-        rename = "CommandLine",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CommandLine", skip_serializing_if = "Option::is_none")]
     pub command_line: Option<String>,
     /// `CreateTime`.
     ///
     /// Wire name: `CreateTime`; type: string. Example: `2024-08-16T10:52:48`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// `ErrorLog`.
     ///
     /// Wire name: `ErrorLog`; type: string. Example: `/home/xxx/STDIN.e1`.
-    #[serde(
-        rename = "ErrorLog",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ErrorLog", skip_serializing_if = "Option::is_none")]
     pub error_log: Option<String>,
     /// `ExtraInfo`.
     ///
     /// Wire name: `ExtraInfo`; type: string. Example: `{}`.
-    #[serde(
-        rename = "ExtraInfo",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExtraInfo", skip_serializing_if = "Option::is_none")]
     pub extra_info: Option<String>,
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string. Example: `1.manager`.
-    #[serde(
-        rename = "JobId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "JobId", skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// `JobName`.
     ///
     /// Wire name: `JobName`; type: string. Example: `testJob`.
-    #[serde(
-        rename = "JobName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "JobName", skip_serializing_if = "Option::is_none")]
     pub job_name: Option<String>,
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string. Example: `workq`.
-    #[serde(
-        rename = "JobQueue",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "JobQueue", skip_serializing_if = "Option::is_none")]
     pub job_queue: Option<String>,
     /// `LastModifyTime`.
     ///
     /// Wire name: `LastModifyTime`; type: string. Example: `2024-08-16T10:52:48`.
-    #[serde(
-        rename = "LastModifyTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LastModifyTime", skip_serializing_if = "Option::is_none")]
     pub last_modify_time: Option<String>,
     /// `NodeList`.
     ///
     /// Wire name: `NodeList`; type: string. Example: `compute000`.
-    #[serde(
-        rename = "NodeList",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NodeList", skip_serializing_if = "Option::is_none")]
     pub node_list: Option<String>,
     /// `OutputLog`.
     ///
     /// Wire name: `OutputLog`; type: string. Example: `/home/xxx/STDIN.o1`.
-    #[serde(
-        rename = "OutputLog",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OutputLog", skip_serializing_if = "Option::is_none")]
     pub output_log: Option<String>,
     /// `Priority`.
     ///
     /// Wire name: `Priority`; type: string. Example: `0`.
-    #[serde(
-        rename = "Priority",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Priority", skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
     /// `Resources`.
     ///
     /// Wire name: `Resources`; type: object [`Resources`].
-    #[serde(rename = "Resources", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Resources", skip_serializing_if = "Option::is_none")]
     pub resources: Option<Resources>,
     /// `ResourcesUsed`.
     ///
     /// Wire name: `ResourcesUsed`; type: object [`ResourcesUsed`].
-    #[serde(rename = "ResourcesUsed", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ResourcesUsed", skip_serializing_if = "Option::is_none")]
     pub resources_used: Option<ResourcesUsed>,
     /// `RunasUser`.
     ///
     /// Wire name: `RunasUser`; type: string. Example: `testuser`.
-    #[serde(
-        rename = "RunasUser",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RunasUser", skip_serializing_if = "Option::is_none")]
     pub runas_user: Option<String>,
     /// `StartTime`.
     ///
     /// Wire name: `StartTime`; type: string. Example: `2024-08-16T10:52:48`.
-    #[serde(
-        rename = "StartTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// `State`.
     ///
     /// Wire name: `State`; type: string. Example: `Running`.
-    #[serde(
-        rename = "State",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "State", skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// `Variables`.
     ///
     /// Wire name: `Variables`; type: array of object [`VariablesItem`].
-    #[serde(
-        rename = "Variables",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Variables", skip_serializing_if = "Vec::is_empty")]
     pub variables: Vec<VariablesItem>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for JobInfo {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(JobInfo {
+            array_job_id: fields.scalar("ArrayJobId")?,
+            array_job_sub_id: fields.scalar("ArrayJobSubId")?,
+            array_request: fields.scalar("ArrayRequest")?,
+            command_line: fields.scalar("CommandLine")?,
+            create_time: fields.scalar("CreateTime")?,
+            error_log: fields.scalar("ErrorLog")?,
+            extra_info: fields.scalar("ExtraInfo")?,
+            job_id: fields.scalar("JobId")?,
+            job_name: fields.scalar("JobName")?,
+            job_queue: fields.scalar("JobQueue")?,
+            last_modify_time: fields.scalar("LastModifyTime")?,
+            node_list: fields.scalar("NodeList")?,
+            output_log: fields.scalar("OutputLog")?,
+            priority: fields.scalar("Priority")?,
+            resources: fields.object("Resources")?,
+            resources_used: fields.object("ResourcesUsed")?,
+            runas_user: fields.scalar("RunasUser")?,
+            start_time: fields.scalar("StartTime")?,
+            state: fields.scalar("State")?,
+            variables: fields.list("Variables")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for JobInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 /// Errors the service documents for `GetJob`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.
 #[derive(Clone, Debug)]

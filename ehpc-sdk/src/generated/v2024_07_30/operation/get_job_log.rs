@@ -258,73 +258,43 @@ impl GetJobLogCall {
     }
 }
 /// The answer to `GetJobLog`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetJobLogResponse {
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string. Example: `1.manager`.
-    #[serde(
-        rename = "JobId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "JobId", skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `B745C159-3155-4B94-95D0-4B73D4D2****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `StderrLog`.
     ///
     /// Wire name: `StderrLog`; type: string. Example: `aG9zdG5hbWU=`.
-    #[serde(
-        rename = "StderrLog",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StderrLog", skip_serializing_if = "Option::is_none")]
     pub stderr_log: Option<String>,
     /// `StderrLogSize`.
     ///
     /// Wire name: `StderrLogSize`; type: string. Example: `0`.
-    #[serde(
-        rename = "StderrLogSize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StderrLogSize", skip_serializing_if = "Option::is_none")]
     pub stderr_log_size: Option<String>,
     /// `StdoutLog`.
     ///
     /// Wire name: `StdoutLog`; type: string. Example: `aG9zdG5hbWU=`.
-    #[serde(
-        rename = "StdoutLog",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StdoutLog", skip_serializing_if = "Option::is_none")]
     pub stdout_log: Option<String>,
     /// `StdoutLogSize`.
     ///
     /// Wire name: `StdoutLogSize`; type: string. Example: `4096`.
-    #[serde(
-        rename = "StdoutLogSize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StdoutLogSize", skip_serializing_if = "Option::is_none")]
     pub stdout_log_size: Option<String>,
     /// `Success`.
     ///
     /// Wire name: `Success`; type: string. Example: `true`.
-    #[serde(
-        rename = "Success",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
     pub success: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -334,6 +304,31 @@ impl GetJobLogResponse {
     /// Id of the request, for support and log correlation.
     pub fn request_id(&self) -> &str {
         &self.request_id
+    }
+}
+impl crate::decode::FromJson for GetJobLogResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(GetJobLogResponse {
+            job_id: fields.scalar("JobId")?,
+            request_id: fields.request_id()?,
+            stderr_log: fields.scalar("StderrLog")?,
+            stderr_log_size: fields.scalar("StderrLogSize")?,
+            stdout_log: fields.scalar("StdoutLog")?,
+            stdout_log_size: fields.scalar("StdoutLogSize")?,
+            success: fields.scalar("Success")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetJobLogResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
     }
 }
 /// Errors the service documents for `GetJobLog`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -231,53 +231,33 @@ impl ListAddonsCall {
     }
 }
 /// The answer to `ListAddons`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListAddonsResponse {
     /// `Addons`.
     ///
     /// Wire name: `Addons`; type: array of object [`AddonsItem`].
-    #[serde(
-        rename = "Addons",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Addons", skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<AddonsItem>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `20`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -289,85 +269,98 @@ impl ListAddonsResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListAddonsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListAddonsResponse {
+            addons: fields.list("Addons")?,
+            page_number: fields.scalar("PageNumber")?,
+            page_size: fields.scalar("PageSize")?,
+            request_id: fields.request_id()?,
+            total_count: fields.scalar("TotalCount")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListAddonsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `AddonsItem` value.
 ///
 /// Part of the [`ListAddonsResponse`] (`Addons[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddonsItem {
     /// `AddonId`.
     ///
     /// Wire name: `AddonId`; type: string. Example: `Login-1.0-W4g****`.
-    #[serde(
-        rename = "AddonId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AddonId", skip_serializing_if = "Option::is_none")]
     pub addon_id: Option<String>,
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string. Example: `Logon node, mainly used for connecting to the E-HPC cluster environment and submitting user tasks.`.
-    #[serde(
-        rename = "Description",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `InstallTime`.
     ///
     /// Wire name: `InstallTime`; type: string. Example: `2024-08-22 18:11:17`.
-    #[serde(
-        rename = "InstallTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstallTime", skip_serializing_if = "Option::is_none")]
     pub install_time: Option<String>,
     /// `Label`.
     ///
     /// Wire name: `Label`; type: string. Example: `Logon node.`.
-    #[serde(
-        rename = "Label",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Label", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `Login`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Running`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `1.0`.
-    #[serde(
-        rename = "Version",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for AddonsItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(AddonsItem {
+            addon_id: fields.scalar("AddonId")?,
+            description: fields.scalar("Description")?,
+            install_time: fields.scalar("InstallTime")?,
+            label: fields.scalar("Label")?,
+            name: fields.scalar("Name")?,
+            status: fields.scalar("Status")?,
+            version: fields.scalar("Version")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AddonsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 /// Errors the service documents for `ListAddons`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.
 #[derive(Clone, Debug)]

@@ -175,53 +175,33 @@ impl ListAvailableFileSystemsCall {
     }
 }
 /// The answer to `ListAvailableFileSystems`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListAvailableFileSystemsResponse {
     /// `FileSystemList`.
     ///
     /// Wire name: `FileSystemList`; type: array of object [`FileSystemListItem`].
-    #[serde(
-        rename = "FileSystemList",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "FileSystemList", skip_serializing_if = "Vec::is_empty")]
     pub file_system_list: Vec<FileSystemListItem>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `10`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `BF4E8AB1-02A3-5ECF-87CC-3AB7BE98**`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `65`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -233,155 +213,162 @@ impl ListAvailableFileSystemsResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListAvailableFileSystemsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListAvailableFileSystemsResponse {
+            file_system_list: fields.list("FileSystemList")?,
+            page_number: fields.scalar("PageNumber")?,
+            page_size: fields.scalar("PageSize")?,
+            request_id: fields.request_id()?,
+            total_count: fields.scalar("TotalCount")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListAvailableFileSystemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `MountTargetListItem` value.
 ///
 /// Part of the [`ListAvailableFileSystemsResponse`] (`FileSystemList[].MountTargetList[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MountTargetListItem {
     /// `MountTargetDomain`.
     ///
     /// Wire name: `MountTargetDomain`; type: string. Example: `c0967****.cn-hangzhou.cpfs.nas.aliyuncs.com`.
-    #[serde(
-        rename = "MountTargetDomain",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MountTargetDomain", skip_serializing_if = "Option::is_none")]
     pub mount_target_domain: Option<String>,
     /// `NetworkType`.
     ///
     /// Wire name: `NetworkType`; type: string. Example: `vpc`.
-    #[serde(
-        rename = "NetworkType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NetworkType", skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Active`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string. Example: `vsw-2ze0c41hwu7lc29ris***`.
-    #[serde(
-        rename = "VSwitchId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")]
     pub v_switch_id: Option<String>,
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string. Example: `vpc-8vbvb34rtyh6xb3zrehs1****`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for MountTargetListItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(MountTargetListItem {
+            mount_target_domain: fields.scalar("MountTargetDomain")?,
+            network_type: fields.scalar("NetworkType")?,
+            status: fields.scalar("Status")?,
+            v_switch_id: fields.scalar("VSwitchId")?,
+            vpc_id: fields.scalar("VpcId")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MountTargetListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `FileSystemListItem` value.
 ///
 /// Part of the [`ListAvailableFileSystemsResponse`] (`FileSystemList[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FileSystemListItem {
     /// `CreateTime`.
     ///
     /// Wire name: `CreateTime`; type: string. Example: `2024-7-29 15:43:53`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// `FileSystemId`.
     ///
     /// Wire name: `FileSystemId`; type: string. Example: `2fa0248***`.
-    #[serde(
-        rename = "FileSystemId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FileSystemId", skip_serializing_if = "Option::is_none")]
     pub file_system_id: Option<String>,
     /// `FileSystemType`.
     ///
     /// Wire name: `FileSystemType`; type: string. Example: `cpfs`.
-    #[serde(
-        rename = "FileSystemType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FileSystemType", skip_serializing_if = "Option::is_none")]
     pub file_system_type: Option<String>,
     /// `MountTargetList`.
     ///
     /// Wire name: `MountTargetList`; type: array of object [`MountTargetListItem`].
-    #[serde(
-        rename = "MountTargetList",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "MountTargetList", skip_serializing_if = "Vec::is_empty")]
     pub mount_target_list: Vec<MountTargetListItem>,
     /// `ProtocolType`.
     ///
     /// Wire name: `ProtocolType`; type: string. Example: `cpfs`.
-    #[serde(
-        rename = "ProtocolType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ProtocolType", skip_serializing_if = "Option::is_none")]
     pub protocol_type: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Running`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `StorageType`.
     ///
     /// Wire name: `StorageType`; type: string. Example: `Performance`.
-    #[serde(
-        rename = "StorageType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StorageType", skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<String>,
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string. Example: `vpc-bp132kgui8n0targb****`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for FileSystemListItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(FileSystemListItem {
+            create_time: fields.scalar("CreateTime")?,
+            file_system_id: fields.scalar("FileSystemId")?,
+            file_system_type: fields.scalar("FileSystemType")?,
+            mount_target_list: fields.list("MountTargetList")?,
+            protocol_type: fields.scalar("ProtocolType")?,
+            status: fields.scalar("Status")?,
+            storage_type: fields.scalar("StorageType")?,
+            vpc_id: fields.scalar("VpcId")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for FileSystemListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 /// Errors the service documents for `ListAvailableFileSystems`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.
 #[derive(Clone, Debug)]

@@ -479,63 +479,38 @@ impl ListAvailableImagesCall {
     }
 }
 /// The answer to `ListAvailableImages`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListAvailableImagesResponse {
     /// `Images`.
     ///
     /// Wire name: `Images`; type: array of object [`ImagesItem`].
-    #[serde(
-        rename = "Images",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Images", skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<ImagesItem>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: string. Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: string. Example: `20`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Success`.
     ///
     /// Wire name: `Success`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "Success",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: string. Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -547,115 +522,117 @@ impl ListAvailableImagesResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListAvailableImagesResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListAvailableImagesResponse {
+            images: fields.list("Images")?,
+            page_number: fields.scalar("PageNumber")?,
+            page_size: fields.scalar("PageSize")?,
+            request_id: fields.request_id()?,
+            success: fields.scalar("Success")?,
+            total_count: fields.scalar("TotalCount")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListAvailableImagesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ImagesItem` value.
 ///
 /// Part of the [`ListAvailableImagesResponse`] (`Images[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ImagesItem {
     /// `Architecture`.
     ///
     /// Wire name: `Architecture`; type: string. Example: `x86_64`.
-    #[serde(
-        rename = "Architecture",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Architecture", skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
     /// `BootMode`.
     ///
     /// Wire name: `BootMode`; type: string. Example: `BIOS`.
-    #[serde(
-        rename = "BootMode",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BootMode", skip_serializing_if = "Option::is_none")]
     pub boot_mode: Option<String>,
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string. Example: `ExampleDescription`.
-    #[serde(
-        rename = "Description",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `centos_7_06_64_20G_alibase_2019071****`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `ImageName`.
     ///
     /// Wire name: `ImageName`; type: string. Example: `CHESS5V5.0.27`.
-    #[serde(
-        rename = "ImageName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageName", skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string. Example: `self`.
-    #[serde(
-        rename = "ImageOwnerAlias",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageOwnerAlias", skip_serializing_if = "Option::is_none")]
     pub image_owner_alias: Option<String>,
     /// `OSName`.
     ///
     /// Wire name: `OSName`; type: string. Example: `CentOS 7.9 64位`.
-    #[serde(
-        rename = "OSName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OSName", skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
     /// `OSNameEn`.
     ///
     /// Wire name: `OSNameEn`; type: string. Example: `CentOS 7.9 64 bit`.
-    #[serde(
-        rename = "OSNameEn",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OSNameEn", skip_serializing_if = "Option::is_none")]
     pub os_name_en: Option<String>,
     /// `Platform`.
     ///
     /// Wire name: `Platform`; type: string. Example: `windows`.
-    #[serde(
-        rename = "Platform",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Platform", skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
     /// `Size`.
     ///
     /// Wire name: `Size`; type: string. Example: `40`.
-    #[serde(
-        rename = "Size",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for ImagesItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ImagesItem {
+            architecture: fields.scalar("Architecture")?,
+            boot_mode: fields.scalar("BootMode")?,
+            description: fields.scalar("Description")?,
+            image_id: fields.scalar("ImageId")?,
+            image_name: fields.scalar("ImageName")?,
+            image_owner_alias: fields.scalar("ImageOwnerAlias")?,
+            os_name: fields.scalar("OSName")?,
+            os_name_en: fields.scalar("OSNameEn")?,
+            platform: fields.scalar("Platform")?,
+            size: fields.scalar("Size")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImagesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 /// Errors the service documents for `ListAvailableImages`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.
 #[derive(Clone, Debug)]

@@ -241,62 +241,38 @@ impl ListClustersCall {
     }
 }
 /// The answer to `ListClusters`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListClustersResponse {
     /// `Clusters`.
     ///
     /// Wire name: `Clusters`; type: array of object [`ClustersItem`].
-    #[serde(
-        rename = "Clusters",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Clusters", skip_serializing_if = "Vec::is_empty")]
     pub clusters: Vec<ClustersItem>,
     /// `EhpcVersionStatistics`.
     ///
     /// Wire name: `EhpcVersionStatistics`; type: object [`EhpcVersionStatistics`].
-    #[serde(
-        rename = "EhpcVersionStatistics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EhpcVersionStatistics", skip_serializing_if = "Option::is_none")]
     pub ehpc_version_statistics: Option<EhpcVersionStatistics>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: string. Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `10`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `2`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -308,673 +284,738 @@ impl ListClustersResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListClustersResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListClustersResponse {
+            clusters: fields.list("Clusters")?,
+            ehpc_version_statistics: fields.object("EhpcVersionStatistics")?,
+            page_number: fields.scalar("PageNumber")?,
+            page_size: fields.scalar("PageSize")?,
+            request_id: fields.request_id()?,
+            total_count: fields.scalar("TotalCount")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListClustersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `AdditionalPackagesItem` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].AdditionalPackages[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AdditionalPackagesItem {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `gromacs`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `2024.1`.
-    #[serde(
-        rename = "Version",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for AdditionalPackagesItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(AdditionalPackagesItem {
+            name: fields.scalar("Name")?,
+            version: fields.scalar("Version")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AdditionalPackagesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ResourcesSpec` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].Addons[].ResourcesSpec`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResourcesSpec {
     /// `EcsInstanceId`.
     ///
     /// Wire name: `EcsInstanceId`; type: string. Example: `i-bp1bg85d2q6laic8****`.
-    #[serde(
-        rename = "EcsInstanceId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EcsInstanceId", skip_serializing_if = "Option::is_none")]
     pub ecs_instance_id: Option<String>,
     /// `EipInstanceId`.
     ///
     /// Wire name: `EipInstanceId`; type: string. Example: `eip-bp1vi9124tbx1g3kr****`.
-    #[serde(
-        rename = "EipInstanceId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EipInstanceId", skip_serializing_if = "Option::is_none")]
     pub eip_instance_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for ResourcesSpec {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ResourcesSpec {
+            ecs_instance_id: fields.scalar("EcsInstanceId")?,
+            eip_instance_id: fields.scalar("EipInstanceId")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResourcesSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ServicesSpecItem` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].Addons[].ServicesSpec[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServicesSpecItem {
     /// `ServiceAccessType`.
     ///
     /// Wire name: `ServiceAccessType`; type: string. Example: `URL`.
-    #[serde(
-        rename = "ServiceAccessType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ServiceAccessType", skip_serializing_if = "Option::is_none")]
     pub service_access_type: Option<String>,
     /// `ServiceAccessUrl`.
     ///
     /// Wire name: `ServiceAccessUrl`; type: string. Example: `https://47.96.xx.xx:12008`.
-    #[serde(
-        rename = "ServiceAccessUrl",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ServiceAccessUrl", skip_serializing_if = "Option::is_none")]
     pub service_access_url: Option<String>,
     /// `ServiceName`.
     ///
     /// Wire name: `ServiceName`; type: string. Example: `Web Portal`.
-    #[serde(
-        rename = "ServiceName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ServiceName", skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for ServicesSpecItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ServicesSpecItem {
+            service_access_type: fields.scalar("ServiceAccessType")?,
+            service_access_url: fields.scalar("ServiceAccessUrl")?,
+            service_name: fields.scalar("ServiceName")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServicesSpecItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `AddonsItem` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].Addons[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddonsItem {
     /// `AddonId`.
     ///
     /// Wire name: `AddonId`; type: string. Example: `Login-1.0-W2g****`.
-    #[serde(
-        rename = "AddonId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AddonId", skip_serializing_if = "Option::is_none")]
     pub addon_id: Option<String>,
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string. Example: `Logon node, mainly used for connecting to the E-HPC cluster environment and submitting user tasks.`.
-    #[serde(
-        rename = "Description",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `Label`.
     ///
     /// Wire name: `Label`; type: string. Example: `Logon node`.
-    #[serde(
-        rename = "Label",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Label", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `Login`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `ResourcesSpec`.
     ///
     /// Wire name: `ResourcesSpec`; type: object [`ResourcesSpec`].
-    #[serde(rename = "ResourcesSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ResourcesSpec", skip_serializing_if = "Option::is_none")]
     pub resources_spec: Option<ResourcesSpec>,
     /// `ServicesSpec`.
     ///
     /// Wire name: `ServicesSpec`; type: array of object [`ServicesSpecItem`].
-    #[serde(
-        rename = "ServicesSpec",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "ServicesSpec", skip_serializing_if = "Vec::is_empty")]
     pub services_spec: Vec<ServicesSpecItem>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Running`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `1.0`.
-    #[serde(
-        rename = "Version",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for AddonsItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(AddonsItem {
+            addon_id: fields.scalar("AddonId")?,
+            description: fields.scalar("Description")?,
+            label: fields.scalar("Label")?,
+            name: fields.scalar("Name")?,
+            resources_spec: fields.object("ResourcesSpec")?,
+            services_spec: fields.list("ServicesSpec")?,
+            status: fields.scalar("Status")?,
+            version: fields.scalar("Version")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AddonsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ClusterCustomConfiguration` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].ClusterCustomConfiguration`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterCustomConfiguration {
     /// `Args`.
     ///
     /// Wire name: `Args`; type: string. Example: `demo`.
-    #[serde(
-        rename = "Args",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Args", skip_serializing_if = "Option::is_none")]
     pub args: Option<String>,
     /// `Script`.
     ///
     /// Wire name: `Script`; type: string. Example: `https://xxxxx`.
-    #[serde(
-        rename = "Script",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Script", skip_serializing_if = "Option::is_none")]
     pub script: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for ClusterCustomConfiguration {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ClusterCustomConfiguration {
+            args: fields.scalar("Args")?,
+            script: fields.scalar("Script")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterCustomConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `Dns` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].Manager.DNS`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Dns {
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `NIS`.
-    #[serde(
-        rename = "Type",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `2.31`.
-    #[serde(
-        rename = "Version",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for Dns {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(Dns {
+            r#type: fields.scalar("Type")?,
+            version: fields.scalar("Version")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Dns {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `DirectoryService` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].Manager.DirectoryService`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DirectoryService {
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `NIS`.
-    #[serde(
-        rename = "Type",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `2.31`.
-    #[serde(
-        rename = "Version",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for DirectoryService {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(DirectoryService {
+            r#type: fields.scalar("Type")?,
+            version: fields.scalar("Version")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DirectoryService {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `Scheduler` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].Manager.Scheduler`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Scheduler {
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `SLURM`.
-    #[serde(
-        rename = "Type",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `22.05.8`.
-    #[serde(
-        rename = "Version",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for Scheduler {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(Scheduler {
+            r#type: fields.scalar("Type")?,
+            version: fields.scalar("Version")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Scheduler {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `Manager` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].Manager`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Manager {
     /// `DNS`.
     ///
     /// Wire name: `DNS`; type: object [`Dns`].
-    #[serde(rename = "DNS", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DNS", skip_serializing_if = "Option::is_none")]
     pub dns: Option<Dns>,
     /// `DirectoryService`.
     ///
     /// Wire name: `DirectoryService`; type: object [`DirectoryService`].
-    #[serde(
-        rename = "DirectoryService",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DirectoryService", skip_serializing_if = "Option::is_none")]
     pub directory_service: Option<DirectoryService>,
     /// `Scheduler`.
     ///
     /// Wire name: `Scheduler`; type: object [`Scheduler`].
-    #[serde(rename = "Scheduler", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Scheduler", skip_serializing_if = "Option::is_none")]
     pub scheduler: Option<Scheduler>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for Manager {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(Manager {
+            dns: fields.object("DNS")?,
+            directory_service: fields.object("DirectoryService")?,
+            scheduler: fields.object("Scheduler")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Manager {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `Nodes` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].Nodes`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Nodes {
     /// `AbnormalCounts`.
     ///
     /// Wire name: `AbnormalCounts`; type: integer (int32). Example: `0`.
-    #[serde(
-        rename = "AbnormalCounts",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AbnormalCounts", skip_serializing_if = "Option::is_none")]
     pub abnormal_counts: Option<i32>,
     /// `CreatingCounts`.
     ///
     /// Wire name: `CreatingCounts`; type: integer (int32). Example: `0`.
-    #[serde(
-        rename = "CreatingCounts",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreatingCounts", skip_serializing_if = "Option::is_none")]
     pub creating_counts: Option<i32>,
     /// `RunningCounts`.
     ///
     /// Wire name: `RunningCounts`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "RunningCounts",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RunningCounts", skip_serializing_if = "Option::is_none")]
     pub running_counts: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for Nodes {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(Nodes {
+            abnormal_counts: fields.scalar("AbnormalCounts")?,
+            creating_counts: fields.scalar("CreatingCounts")?,
+            running_counts: fields.scalar("RunningCounts")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Nodes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `Users` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].Users`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Users {
     /// `NormalCounts`.
     ///
     /// Wire name: `NormalCounts`; type: integer (int32). Example: `2`.
-    #[serde(
-        rename = "NormalCounts",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NormalCounts", skip_serializing_if = "Option::is_none")]
     pub normal_counts: Option<i32>,
     /// `SudoCounts`.
     ///
     /// Wire name: `SudoCounts`; type: integer (int32). Example: `2`.
-    #[serde(
-        rename = "SudoCounts",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SudoCounts", skip_serializing_if = "Option::is_none")]
     pub sudo_counts: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for Users {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(Users {
+            normal_counts: fields.scalar("NormalCounts")?,
+            sudo_counts: fields.scalar("SudoCounts")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Users {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ClustersItem` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClustersItem {
     /// `AdditionalPackages`.
     ///
     /// Wire name: `AdditionalPackages`; type: array of object [`AdditionalPackagesItem`].
-    #[serde(
-        rename = "AdditionalPackages",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "AdditionalPackages", skip_serializing_if = "Vec::is_empty")]
     pub additional_packages: Vec<AdditionalPackagesItem>,
     /// `Addons`.
     ///
     /// Wire name: `Addons`; type: array of object [`AddonsItem`].
-    #[serde(
-        rename = "Addons",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Addons", skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<AddonsItem>,
     /// `ClusterCategory`.
     ///
     /// Wire name: `ClusterCategory`; type: string. Example: `Standard`.
-    #[serde(
-        rename = "ClusterCategory",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterCategory", skip_serializing_if = "Option::is_none")]
     pub cluster_category: Option<String>,
     /// `ClusterCreateTime`.
     ///
     /// Wire name: `ClusterCreateTime`; type: string. Example: `2024-08-06T12:43:01.000Z`.
-    #[serde(
-        rename = "ClusterCreateTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterCreateTime", skip_serializing_if = "Option::is_none")]
     pub cluster_create_time: Option<String>,
     /// `ClusterCredentials`.
     ///
     /// Wire name: `ClusterCredentials`; type: array of string.
-    #[serde(
-        rename = "ClusterCredentials",
-        default,
-        deserialize_with = "crate::wire::de::scalar_list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "ClusterCredentials", skip_serializing_if = "Vec::is_empty")]
     pub cluster_credentials: Vec<String>,
     /// `ClusterCustomConfiguration`.
     ///
     /// Wire name: `ClusterCustomConfiguration`; type: object [`ClusterCustomConfiguration`].
     #[serde(
         rename = "ClusterCustomConfiguration",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub cluster_custom_configuration: Option<ClusterCustomConfiguration>,
     /// `ClusterDescription`.
     ///
     /// Wire name: `ClusterDescription`; type: string. Example: `Demo`.
-    #[serde(
-        rename = "ClusterDescription",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterDescription", skip_serializing_if = "Option::is_none")]
     pub cluster_description: Option<String>,
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string. Example: `ehpc-hz-VMKe******`.
-    #[serde(
-        rename = "ClusterId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `ClusterMode`.
     ///
     /// Wire name: `ClusterMode`; type: string. Example: `Integrated`.
-    #[serde(
-        rename = "ClusterMode",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterMode", skip_serializing_if = "Option::is_none")]
     pub cluster_mode: Option<String>,
     /// `ClusterModifyTime`.
     ///
     /// Wire name: `ClusterModifyTime`; type: string. Example: `2024-08-06T12:43:01.000Z`.
-    #[serde(
-        rename = "ClusterModifyTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterModifyTime", skip_serializing_if = "Option::is_none")]
     pub cluster_modify_time: Option<String>,
     /// `ClusterName`.
     ///
     /// Wire name: `ClusterName`; type: string. Example: `slurm22.05.8-cluster-20240227`.
-    #[serde(
-        rename = "ClusterName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterName", skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// `ClusterStatus`.
     ///
     /// Wire name: `ClusterStatus`; type: string. Example: `running`.
-    #[serde(
-        rename = "ClusterStatus",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterStatus", skip_serializing_if = "Option::is_none")]
     pub cluster_status: Option<String>,
     /// `ClusterUsedCoreTime`.
     ///
     /// Wire name: `ClusterUsedCoreTime`; type: number. Example: `1000.0`.
-    #[serde(
-        rename = "ClusterUsedCoreTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterUsedCoreTime", skip_serializing_if = "Option::is_none")]
     pub cluster_used_core_time: Option<f64>,
     /// `ClusterVSwitchId`.
     ///
     /// Wire name: `ClusterVSwitchId`; type: string. Example: `vsw-f8za5p0mwzgdu3wgx****`.
-    #[serde(
-        rename = "ClusterVSwitchId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterVSwitchId", skip_serializing_if = "Option::is_none")]
     pub cluster_v_switch_id: Option<String>,
     /// `ClusterVpcId`.
     ///
     /// Wire name: `ClusterVpcId`; type: string. Example: `vpc-m5efjevmclc0xdmys****`.
-    #[serde(
-        rename = "ClusterVpcId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterVpcId", skip_serializing_if = "Option::is_none")]
     pub cluster_vpc_id: Option<String>,
     /// `DeletionProtection`.
     ///
     /// Wire name: `DeletionProtection`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "DeletionProtection",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DeletionProtection", skip_serializing_if = "Option::is_none")]
     pub deletion_protection: Option<bool>,
     /// `EhpcVersion`.
     ///
     /// Wire name: `EhpcVersion`; type: string. Example: `2.0.0`.
-    #[serde(
-        rename = "EhpcVersion",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EhpcVersion", skip_serializing_if = "Option::is_none")]
     pub ehpc_version: Option<String>,
     /// `Manager`.
     ///
     /// Wire name: `Manager`; type: object [`Manager`].
-    #[serde(rename = "Manager", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Manager", skip_serializing_if = "Option::is_none")]
     pub manager: Option<Manager>,
     /// `MaxCoreCount`.
     ///
     /// Wire name: `MaxCoreCount`; type: integer (int64). Example: `10000`.
-    #[serde(
-        rename = "MaxCoreCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxCoreCount", skip_serializing_if = "Option::is_none")]
     pub max_core_count: Option<i64>,
     /// `MaxCount`.
     ///
     /// Wire name: `MaxCount`; type: integer (int64). Example: `500`.
-    #[serde(
-        rename = "MaxCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxCount", skip_serializing_if = "Option::is_none")]
     pub max_count: Option<i64>,
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: object [`Nodes`].
-    #[serde(rename = "Nodes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Nodes", skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Nodes>,
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string. Example: `rg-acfmxazb4ph****`.
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// `SecurityGroupId`.
     ///
     /// Wire name: `SecurityGroupId`; type: string. Example: `sg-bp13n61xsydodfyg****`.
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// `Users`.
     ///
     /// Wire name: `Users`; type: object [`Users`].
-    #[serde(rename = "Users", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Users", skip_serializing_if = "Option::is_none")]
     pub users: Option<Users>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for ClustersItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ClustersItem {
+            additional_packages: fields.list("AdditionalPackages")?,
+            addons: fields.list("Addons")?,
+            cluster_category: fields.scalar("ClusterCategory")?,
+            cluster_create_time: fields.scalar("ClusterCreateTime")?,
+            cluster_credentials: fields.scalar_list("ClusterCredentials")?,
+            cluster_custom_configuration: fields.object("ClusterCustomConfiguration")?,
+            cluster_description: fields.scalar("ClusterDescription")?,
+            cluster_id: fields.scalar("ClusterId")?,
+            cluster_mode: fields.scalar("ClusterMode")?,
+            cluster_modify_time: fields.scalar("ClusterModifyTime")?,
+            cluster_name: fields.scalar("ClusterName")?,
+            cluster_status: fields.scalar("ClusterStatus")?,
+            cluster_used_core_time: fields.scalar("ClusterUsedCoreTime")?,
+            cluster_v_switch_id: fields.scalar("ClusterVSwitchId")?,
+            cluster_vpc_id: fields.scalar("ClusterVpcId")?,
+            deletion_protection: fields.scalar("DeletionProtection")?,
+            ehpc_version: fields.scalar("EhpcVersion")?,
+            manager: fields.object("Manager")?,
+            max_core_count: fields.scalar("MaxCoreCount")?,
+            max_count: fields.scalar("MaxCount")?,
+            nodes: fields.object("Nodes")?,
+            resource_group_id: fields.scalar("ResourceGroupId")?,
+            security_group_id: fields.scalar("SecurityGroupId")?,
+            users: fields.object("Users")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClustersItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `EhpcVersionStatistics` value.
 ///
 /// Part of the [`ListClustersResponse`] (`EhpcVersionStatistics`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EhpcVersionStatistics {
     /// `V1Count`.
     ///
     /// Wire name: `V1Count`; type: integer (int32).
-    #[serde(
-        rename = "V1Count",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "V1Count", skip_serializing_if = "Option::is_none")]
     pub v1_count: Option<i32>,
     /// `V2Count`.
     ///
     /// Wire name: `V2Count`; type: integer (int32).
-    #[serde(
-        rename = "V2Count",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "V2Count", skip_serializing_if = "Option::is_none")]
     pub v2_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for EhpcVersionStatistics {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(EhpcVersionStatistics {
+            v1_count: fields.scalar("V1Count")?,
+            v2_count: fields.scalar("V2Count")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for EhpcVersionStatistics {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 /// Errors the service documents for `ListClusters`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.
 #[derive(Clone, Debug)]

@@ -406,53 +406,33 @@ impl ListNodesCall {
     }
 }
 /// The answer to `ListNodes`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListNodesResponse {
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: array of object [`NodesItem`].
-    #[serde(
-        rename = "Nodes",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Nodes", skip_serializing_if = "Vec::is_empty")]
     pub nodes: Vec<NodesItem>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `89A1AC0F-4A6C-4F3D-98F9-BEF9A823****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -464,250 +444,222 @@ impl ListNodesResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListNodesResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListNodesResponse {
+            nodes: fields.list("Nodes")?,
+            page_number: fields.scalar("PageNumber")?,
+            page_size: fields.scalar("PageSize")?,
+            request_id: fields.request_id()?,
+            total_count: fields.scalar("TotalCount")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListNodesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `TotalResources` value.
 ///
 /// Part of the [`ListNodesResponse`] (`Nodes[].TotalResources`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TotalResources {
     /// `Cpu`.
     ///
     /// Wire name: `Cpu`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "Cpu",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i32>,
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int32). Example: `0`.
-    #[serde(
-        rename = "Gpu",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Gpu", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i32>,
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: integer (int32). Example: `1024`.
-    #[serde(
-        rename = "Memory",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for TotalResources {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(TotalResources {
+            cpu: fields.scalar("Cpu")?,
+            gpu: fields.scalar("Gpu")?,
+            memory: fields.scalar("Memory")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for TotalResources {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `NodesItem` value.
 ///
 /// Part of the [`ListNodesResponse`] (`Nodes[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NodesItem {
     /// `AddTime`.
     ///
     /// Wire name: `AddTime`; type: string. Example: `2020-06-09T06:22:02.000Z`.
-    #[serde(
-        rename = "AddTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AddTime", skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
     /// `DeploymentSetId`.
     ///
     /// Wire name: `DeploymentSetId`; type: string. Example: `ds-8vbe4av4gededlqg****`.
-    #[serde(
-        rename = "DeploymentSetId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DeploymentSetId", skip_serializing_if = "Option::is_none")]
     pub deployment_set_id: Option<String>,
     /// `ExpiredTime`.
     ///
     /// Wire name: `ExpiredTime`; type: string. Example: `2020-06-09T06:22:02.000Z`.
-    #[serde(
-        rename = "ExpiredTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExpiredTime", skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
     /// `Hostname`.
     ///
     /// Wire name: `Hostname`; type: string. Example: `edas.cn-shanghai.aliyuncs.com`.
-    #[serde(
-        rename = "Hostname",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Hostname", skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// `HtEnabled`.
     ///
     /// Wire name: `HtEnabled`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "HtEnabled",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HtEnabled", skip_serializing_if = "Option::is_none")]
     pub ht_enabled: Option<bool>,
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string. Example: `i-bp15707mys2rsy0j****`.
-    #[serde(
-        rename = "Id",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `centos_7_06_64_20G_alibase_20190711.vhd`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.c5.large`.
-    #[serde(
-        rename = "InstanceType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `IpAddress`.
     ///
     /// Wire name: `IpAddress`; type: string. Example: `''172.16.**.**''`.
-    #[serde(
-        rename = "IpAddress",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpAddress", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// `KeepAlive`.
     ///
     /// Wire name: `KeepAlive`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "KeepAlive",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "KeepAlive", skip_serializing_if = "Option::is_none")]
     pub keep_alive: Option<bool>,
     /// `PublicIpAddress`.
     ///
     /// Wire name: `PublicIpAddress`; type: string. Example: `''172.16.**.**''`.
-    #[serde(
-        rename = "PublicIpAddress",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PublicIpAddress", skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string. Example: `autoque3`.
-    #[serde(
-        rename = "QueueName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "QueueName", skip_serializing_if = "Option::is_none")]
     pub queue_name: Option<String>,
     /// `Reason`.
     ///
     /// Wire name: `Reason`; type: string.
-    #[serde(
-        rename = "Reason",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Reason", skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(
-        rename = "SpotStrategy",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
     /// `StateInSched`.
     ///
     /// Wire name: `StateInSched`; type: string. Example: `active`.
-    #[serde(
-        rename = "StateInSched",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StateInSched", skip_serializing_if = "Option::is_none")]
     pub state_in_sched: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `running`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `TotalResources`.
     ///
     /// Wire name: `TotalResources`; type: object [`TotalResources`].
-    #[serde(rename = "TotalResources", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TotalResources", skip_serializing_if = "Option::is_none")]
     pub total_resources: Option<TotalResources>,
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string. Example: `vsw-bp1e47optm9g58zcu****`.
-    #[serde(
-        rename = "VSwitchId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")]
     pub v_switch_id: Option<String>,
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string. Example: `vpc-bp1gnu8br4ay7beb2w****`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string. Example: `cn-hangzhou-b`.
-    #[serde(
-        rename = "ZoneId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for NodesItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(NodesItem {
+            add_time: fields.scalar("AddTime")?,
+            deployment_set_id: fields.scalar("DeploymentSetId")?,
+            expired_time: fields.scalar("ExpiredTime")?,
+            hostname: fields.scalar("Hostname")?,
+            ht_enabled: fields.scalar("HtEnabled")?,
+            id: fields.scalar("Id")?,
+            image_id: fields.scalar("ImageId")?,
+            instance_type: fields.scalar("InstanceType")?,
+            ip_address: fields.scalar("IpAddress")?,
+            keep_alive: fields.scalar("KeepAlive")?,
+            public_ip_address: fields.scalar("PublicIpAddress")?,
+            queue_name: fields.scalar("QueueName")?,
+            reason: fields.scalar("Reason")?,
+            spot_strategy: fields.scalar("SpotStrategy")?,
+            state_in_sched: fields.scalar("StateInSched")?,
+            status: fields.scalar("Status")?,
+            total_resources: fields.object("TotalResources")?,
+            v_switch_id: fields.scalar("VSwitchId")?,
+            vpc_id: fields.scalar("VpcId")?,
+            zone_id: fields.scalar("ZoneId")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NodesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 /// Errors the service documents for `ListNodes`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.
 #[derive(Clone, Debug)]

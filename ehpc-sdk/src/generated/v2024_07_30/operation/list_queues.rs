@@ -173,63 +173,38 @@ impl ListQueuesCall {
     }
 }
 /// The answer to `ListQueues`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListQueuesResponse {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string. Example: `ehpc-hz-FYUr32****`.
-    #[serde(
-        rename = "ClusterId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `10`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `Queues`.
     ///
     /// Wire name: `Queues`; type: array of object [`QueuesItem`].
-    #[serde(
-        rename = "Queues",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Queues", skip_serializing_if = "Vec::is_empty")]
     pub queues: Vec<QueuesItem>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `C6E5005C-00B0-4F27-98BB-95AB88016C22`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -241,425 +216,397 @@ impl ListQueuesResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListQueuesResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListQueuesResponse {
+            cluster_id: fields.scalar("ClusterId")?,
+            page_number: fields.scalar("PageNumber")?,
+            page_size: fields.scalar("PageSize")?,
+            queues: fields.list("Queues")?,
+            request_id: fields.request_id()?,
+            total_count: fields.scalar("TotalCount")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListQueuesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `DataDisksItem` value.
 ///
 /// Part of the [`ListQueuesResponse`] (`Queues[].ComputeNodes[].DataDisks[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DataDisksItem {
     /// `Category`.
     ///
     /// Wire name: `Category`; type: string. Example: `cloud_essd`.
-    #[serde(
-        rename = "Category",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Category", skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// `DeleteWithInstance`.
     ///
     /// Wire name: `DeleteWithInstance`; type: boolean. Example: `false`.
-    #[serde(
-        rename = "DeleteWithInstance",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DeleteWithInstance", skip_serializing_if = "Option::is_none")]
     pub delete_with_instance: Option<bool>,
     /// `Device`.
     ///
     /// Wire name: `Device`; type: string. Example: `/dev/xvdb`.
-    #[serde(
-        rename = "Device",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Device", skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
     /// `Level`.
     ///
     /// Wire name: `Level`; type: string. Example: `PL0`.
-    #[serde(
-        rename = "Level",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Level", skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
     /// `MountDir`.
     ///
     /// Wire name: `MountDir`; type: string. Example: `/data1`.
-    #[serde(
-        rename = "MountDir",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MountDir", skip_serializing_if = "Option::is_none")]
     pub mount_dir: Option<String>,
     /// `Size`.
     ///
     /// Wire name: `Size`; type: integer (int32). Example: `40`.
-    #[serde(
-        rename = "Size",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
     /// `SnapshotId`.
     ///
     /// Wire name: `SnapshotId`; type: string. Example: `s-bp1ei2b44ripxuo46hym`.
-    #[serde(
-        rename = "SnapshotId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for DataDisksItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(DataDisksItem {
+            category: fields.scalar("Category")?,
+            delete_with_instance: fields.scalar("DeleteWithInstance")?,
+            device: fields.scalar("Device")?,
+            level: fields.scalar("Level")?,
+            mount_dir: fields.scalar("MountDir")?,
+            size: fields.scalar("Size")?,
+            snapshot_id: fields.scalar("SnapshotId")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DataDisksItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `SystemDisk` value.
 ///
 /// Part of the [`ListQueuesResponse`] (`Queues[].ComputeNodes[].SystemDisk`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SystemDisk {
     /// `Category`.
     ///
     /// Wire name: `Category`; type: string. Example: `cloud_essd`.
-    #[serde(
-        rename = "Category",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Category", skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// `Level`.
     ///
     /// Wire name: `Level`; type: string. Example: `PL0`.
-    #[serde(
-        rename = "Level",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Level", skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
     /// `Size`.
     ///
     /// Wire name: `Size`; type: integer (int32). Example: `40`.
-    #[serde(
-        rename = "Size",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for SystemDisk {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(SystemDisk {
+            category: fields.scalar("Category")?,
+            level: fields.scalar("Level")?,
+            size: fields.scalar("Size")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for SystemDisk {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `ComputeNodesItem` value.
 ///
 /// Part of the [`ListQueuesResponse`] (`Queues[].ComputeNodes[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ComputeNodesItem {
     /// `AutoRenew`.
     ///
     /// Wire name: `AutoRenew`; type: boolean. Example: `false`.
-    #[serde(
-        rename = "AutoRenew",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<bool>,
     /// `AutoRenewPeriod`.
     ///
     /// Wire name: `AutoRenewPeriod`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "AutoRenewPeriod",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AutoRenewPeriod", skip_serializing_if = "Option::is_none")]
     pub auto_renew_period: Option<i32>,
     /// `DataDisks`.
     ///
     /// Wire name: `DataDisks`; type: array of object [`DataDisksItem`].
-    #[serde(
-        rename = "DataDisks",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "DataDisks", skip_serializing_if = "Vec::is_empty")]
     pub data_disks: Vec<DataDisksItem>,
     /// `Duration`.
     ///
     /// Wire name: `Duration`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "Duration",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<i32>,
     /// `EnableHT`.
     ///
     /// Wire name: `EnableHT`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "EnableHT",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableHT", skip_serializing_if = "Option::is_none")]
     pub enable_ht: Option<bool>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `aliyun_3_x64_20G_alibase_20221102.vhd`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `InstanceChargeType`.
     ///
     /// Wire name: `InstanceChargeType`; type: string. Example: `PostPaid`.
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.c7.4xlarge`.
-    #[serde(
-        rename = "InstanceType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `Period`.
     ///
     /// Wire name: `Period`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "Period",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
     pub period: Option<i32>,
     /// `PeriodUnit`.
     ///
     /// Wire name: `PeriodUnit`; type: string. Example: `Month`.
-    #[serde(
-        rename = "PeriodUnit",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PeriodUnit", skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<String>,
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number. Example: `0.97`.
-    #[serde(
-        rename = "SpotPriceLimit",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SpotPriceLimit", skip_serializing_if = "Option::is_none")]
     pub spot_price_limit: Option<f64>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(
-        rename = "SpotStrategy",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
     /// `SystemDisk`.
     ///
     /// Wire name: `SystemDisk`; type: object [`SystemDisk`].
-    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for ComputeNodesItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ComputeNodesItem {
+            auto_renew: fields.scalar("AutoRenew")?,
+            auto_renew_period: fields.scalar("AutoRenewPeriod")?,
+            data_disks: fields.list("DataDisks")?,
+            duration: fields.scalar("Duration")?,
+            enable_ht: fields.scalar("EnableHT")?,
+            image_id: fields.scalar("ImageId")?,
+            instance_charge_type: fields.scalar("InstanceChargeType")?,
+            instance_type: fields.scalar("InstanceType")?,
+            period: fields.scalar("Period")?,
+            period_unit: fields.scalar("PeriodUnit")?,
+            spot_price_limit: fields.scalar("SpotPriceLimit")?,
+            spot_strategy: fields.scalar("SpotStrategy")?,
+            system_disk: fields.object("SystemDisk")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ComputeNodesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `Nodes` value.
 ///
 /// Part of the [`ListQueuesResponse`] (`Queues[].Nodes`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Nodes {
     /// `CreatingCounts`.
     ///
     /// Wire name: `CreatingCounts`; type: integer (int32). Example: `2`.
-    #[serde(
-        rename = "CreatingCounts",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreatingCounts", skip_serializing_if = "Option::is_none")]
     pub creating_counts: Option<i32>,
     /// `ExceptionCounts`.
     ///
     /// Wire name: `ExceptionCounts`; type: integer (int32). Example: `0`.
-    #[serde(
-        rename = "ExceptionCounts",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExceptionCounts", skip_serializing_if = "Option::is_none")]
     pub exception_counts: Option<i32>,
     /// `RunningCounts`.
     ///
     /// Wire name: `RunningCounts`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "RunningCounts",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RunningCounts", skip_serializing_if = "Option::is_none")]
     pub running_counts: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for Nodes {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(Nodes {
+            creating_counts: fields.scalar("CreatingCounts")?,
+            exception_counts: fields.scalar("ExceptionCounts")?,
+            running_counts: fields.scalar("RunningCounts")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Nodes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `QueuesItem` value.
 ///
 /// Part of the [`ListQueuesResponse`] (`Queues[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueuesItem {
     /// `ComputeNodes`.
     ///
     /// Wire name: `ComputeNodes`; type: array of object [`ComputeNodesItem`].
-    #[serde(
-        rename = "ComputeNodes",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "ComputeNodes", skip_serializing_if = "Vec::is_empty")]
     pub compute_nodes: Vec<ComputeNodesItem>,
     /// `CreateTime`.
     ///
     /// Wire name: `CreateTime`; type: string. Example: `2023-11-10T02:04:00Z`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// `EnableScaleIn`.
     ///
     /// Wire name: `EnableScaleIn`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "EnableScaleIn",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableScaleIn", skip_serializing_if = "Option::is_none")]
     pub enable_scale_in: Option<bool>,
     /// `EnableScaleOut`.
     ///
     /// Wire name: `EnableScaleOut`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "EnableScaleOut",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableScaleOut", skip_serializing_if = "Option::is_none")]
     pub enable_scale_out: Option<bool>,
     /// `MaxCount`.
     ///
     /// Wire name: `MaxCount`; type: integer (int32). Example: `100`.
-    #[serde(
-        rename = "MaxCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxCount", skip_serializing_if = "Option::is_none")]
     pub max_count: Option<i32>,
     /// `MaxCountPerCycle`.
     ///
     /// Wire name: `MaxCountPerCycle`; type: integer (int32). Example: `1`.
-    #[serde(
-        rename = "MaxCountPerCycle",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxCountPerCycle", skip_serializing_if = "Option::is_none")]
     pub max_count_per_cycle: Option<i32>,
     /// `MinCount`.
     ///
     /// Wire name: `MinCount`; type: integer (int32). Example: `0`.
-    #[serde(
-        rename = "MinCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MinCount", skip_serializing_if = "Option::is_none")]
     pub min_count: Option<i32>,
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: object [`Nodes`].
-    #[serde(rename = "Nodes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Nodes", skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Nodes>,
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string. Example: `comp`.
-    #[serde(
-        rename = "QueueName",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "QueueName", skip_serializing_if = "Option::is_none")]
     pub queue_name: Option<String>,
     /// `TotalCores`.
     ///
     /// Wire name: `TotalCores`; type: integer (int32). Example: `24`.
-    #[serde(
-        rename = "TotalCores",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCores", skip_serializing_if = "Option::is_none")]
     pub total_cores: Option<i32>,
     /// `UpdateTime`.
     ///
     /// Wire name: `UpdateTime`; type: string. Example: `2024-04-25T02:02:32`.
-    #[serde(
-        rename = "UpdateTime",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UpdateTime", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// `VSwitchIds`.
     ///
     /// Wire name: `VSwitchIds`; type: array of string.
-    #[serde(
-        rename = "VSwitchIds",
-        default,
-        deserialize_with = "crate::wire::de::scalar_list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "VSwitchIds", skip_serializing_if = "Vec::is_empty")]
     pub v_switch_ids: Vec<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for QueuesItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(QueuesItem {
+            compute_nodes: fields.list("ComputeNodes")?,
+            create_time: fields.scalar("CreateTime")?,
+            enable_scale_in: fields.scalar("EnableScaleIn")?,
+            enable_scale_out: fields.scalar("EnableScaleOut")?,
+            max_count: fields.scalar("MaxCount")?,
+            max_count_per_cycle: fields.scalar("MaxCountPerCycle")?,
+            min_count: fields.scalar("MinCount")?,
+            nodes: fields.object("Nodes")?,
+            queue_name: fields.scalar("QueueName")?,
+            total_cores: fields.scalar("TotalCores")?,
+            update_time: fields.scalar("UpdateTime")?,
+            v_switch_ids: fields.scalar_list("VSwitchIds")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueuesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 /// Errors the service documents for `ListQueues`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.
 #[derive(Clone, Debug)]

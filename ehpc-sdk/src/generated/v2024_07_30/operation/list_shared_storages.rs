@@ -203,33 +203,23 @@ impl ListSharedStoragesCall {
     }
 }
 /// The answer to `ListSharedStorages`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListSharedStoragesResponse {
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `F6757FA4-8FED-4602-B7F5-3550C084****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `SharedStorages`.
     ///
     /// Wire name: `SharedStorages`; type: array of object [`SharedStoragesItem`].
-    #[serde(
-        rename = "SharedStorages",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "SharedStorages", skip_serializing_if = "Vec::is_empty")]
     pub shared_storages: Vec<SharedStoragesItem>,
     /// `Success`.
     ///
     /// Wire name: `Success`; type: string. Example: `true`.
-    #[serde(
-        rename = "Success",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
     pub success: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -241,115 +231,136 @@ impl ListSharedStoragesResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListSharedStoragesResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListSharedStoragesResponse {
+            request_id: fields.request_id()?,
+            shared_storages: fields.list("SharedStorages")?,
+            success: fields.scalar("Success")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListSharedStoragesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `MountInfoItem` value.
 ///
 /// Part of the [`ListSharedStoragesResponse`] (`SharedStorages[].MountInfo[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MountInfoItem {
     /// `MountDirectory`.
     ///
     /// Wire name: `MountDirectory`; type: string. Example: `/test`.
-    #[serde(
-        rename = "MountDirectory",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MountDirectory", skip_serializing_if = "Option::is_none")]
     pub mount_directory: Option<String>,
     /// `MountOptions`.
     ///
     /// Wire name: `MountOptions`; type: string. Example: `-t nfs -o vers=4.0,noresvport`.
-    #[serde(
-        rename = "MountOptions",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MountOptions", skip_serializing_if = "Option::is_none")]
     pub mount_options: Option<String>,
     /// `MountTarget`.
     ///
     /// Wire name: `MountTarget`; type: string. Example: `0bd504b***-ngq26.cn-hangzhou.nas.aliyuncs.com`.
-    #[serde(
-        rename = "MountTarget",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MountTarget", skip_serializing_if = "Option::is_none")]
     pub mount_target: Option<String>,
     /// `ProtocolType`.
     ///
     /// Wire name: `ProtocolType`; type: string. Example: `nfs3`.
-    #[serde(
-        rename = "ProtocolType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ProtocolType", skip_serializing_if = "Option::is_none")]
     pub protocol_type: Option<String>,
     /// `StorageDirectory`.
     ///
     /// Wire name: `StorageDirectory`; type: string. Example: `/testehpc`.
-    #[serde(
-        rename = "StorageDirectory",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "StorageDirectory", skip_serializing_if = "Option::is_none")]
     pub storage_directory: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for MountInfoItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(MountInfoItem {
+            mount_directory: fields.scalar("MountDirectory")?,
+            mount_options: fields.scalar("MountOptions")?,
+            mount_target: fields.scalar("MountTarget")?,
+            protocol_type: fields.scalar("ProtocolType")?,
+            storage_directory: fields.scalar("StorageDirectory")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MountInfoItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `SharedStoragesItem` value.
 ///
 /// Part of the [`ListSharedStoragesResponse`] (`SharedStorages[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SharedStoragesItem {
     /// `FileSystemId`.
     ///
     /// Wire name: `FileSystemId`; type: string. Example: `08c7f4b***`.
-    #[serde(
-        rename = "FileSystemId",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FileSystemId", skip_serializing_if = "Option::is_none")]
     pub file_system_id: Option<String>,
     /// `FileSystemProtocol`.
     ///
     /// Wire name: `FileSystemProtocol`; type: string. Example: `nfs4`.
-    #[serde(
-        rename = "FileSystemProtocol",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FileSystemProtocol", skip_serializing_if = "Option::is_none")]
     pub file_system_protocol: Option<String>,
     /// `FileSystemType`.
     ///
     /// Wire name: `FileSystemType`; type: string. Example: `nas`.
-    #[serde(
-        rename = "FileSystemType",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FileSystemType", skip_serializing_if = "Option::is_none")]
     pub file_system_type: Option<String>,
     /// `MountInfo`.
     ///
     /// Wire name: `MountInfo`; type: array of object [`MountInfoItem`].
-    #[serde(
-        rename = "MountInfo",
-        default,
-        deserialize_with = "crate::wire::de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "MountInfo", skip_serializing_if = "Vec::is_empty")]
     pub mount_info: Vec<MountInfoItem>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for SharedStoragesItem {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(SharedStoragesItem {
+            file_system_id: fields.scalar("FileSystemId")?,
+            file_system_protocol: fields.scalar("FileSystemProtocol")?,
+            file_system_type: fields.scalar("FileSystemType")?,
+            mount_info: fields.list("MountInfo")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for SharedStoragesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 /// Errors the service documents for `ListSharedStorages`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.
 #[derive(Clone, Debug)]

@@ -328,7 +328,7 @@ impl ListSoftwaresCall {
     }
 }
 /// The answer to `ListSoftwares`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListSoftwaresResponse {
     /// `AdditionalPackages`.
@@ -336,45 +336,28 @@ pub struct ListSoftwaresResponse {
     /// Wire name: `AdditionalPackages`; type: array of object [`AdditionalPackageInfos`].
     #[serde(
         rename = "AdditionalPackages",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2024_07_30::operation::list_softwares::wrappers::serialize_additional_package_infos"
     )]
     pub additional_packages: Vec<AdditionalPackageInfos>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: string. Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: string. Example: `10`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId", default)]
+    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: string. Example: `2`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
@@ -386,135 +369,178 @@ impl ListSoftwaresResponse {
         &self.request_id
     }
 }
+impl crate::decode::FromJson for ListSoftwaresResponse {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(ListSoftwaresResponse {
+            additional_packages: fields.wrapped_list("AdditionalPackages")?,
+            page_number: fields.scalar("PageNumber")?,
+            page_size: fields.scalar("PageSize")?,
+            request_id: fields.request_id()?,
+            total_count: fields.scalar("TotalCount")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListSoftwaresResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `SupportOsInfos` value.
 ///
 /// Part of the [`ListSoftwaresResponse`] (`AdditionalPackages[].Versions[].SupportOs[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SupportOsInfos {
     /// `Architecture`.
     ///
     /// Wire name: `Architecture`; type: string.
-    #[serde(
-        rename = "Architecture",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Architecture", skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string.
-    #[serde(
-        rename = "OsTag",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OsTag", skip_serializing_if = "Option::is_none")]
     pub os_tag: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for SupportOsInfos {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(SupportOsInfos {
+            architecture: fields.scalar("Architecture")?,
+            os_tag: fields.scalar("OsTag")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for SupportOsInfos {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `VersionInfos` value.
 ///
 /// Part of the [`ListSoftwaresResponse`] (`AdditionalPackages[].Versions[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VersionInfos {
     /// `Latest`.
     ///
     /// Wire name: `Latest`; type: string.
-    #[serde(
-        rename = "Latest",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Latest", skip_serializing_if = "Option::is_none")]
     pub latest: Option<String>,
     /// `SupportOs`.
     ///
     /// Wire name: `SupportOs`; type: array of object [`SupportOsInfos`].
     #[serde(
         rename = "SupportOs",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2024_07_30::operation::list_softwares::wrappers::serialize_support_os_infos"
     )]
     pub support_os: Vec<SupportOsInfos>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string.
-    #[serde(
-        rename = "Version",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::decode::FromJson for VersionInfos {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(VersionInfos {
+            latest: fields.scalar("Latest")?,
+            support_os: fields.wrapped_list("SupportOs")?,
+            version: fields.scalar("Version")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for VersionInfos {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
+}
 /// `AdditionalPackageInfos` value.
 ///
 /// Part of the [`ListSoftwaresResponse`] (`AdditionalPackages[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AdditionalPackageInfos {
     /// `Category`.
     ///
     /// Wire name: `Category`; type: string.
-    #[serde(
-        rename = "Category",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Category", skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string.
-    #[serde(
-        rename = "Description",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `Icon`.
     ///
     /// Wire name: `Icon`; type: string.
-    #[serde(
-        rename = "Icon",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Icon", skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "crate::wire::de::scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Versions`.
     ///
     /// Wire name: `Versions`; type: array of object [`VersionInfos`].
     #[serde(
         rename = "Versions",
-        default,
-        deserialize_with = "crate::wire::de::wrapped_list",
         serialize_with = "crate::v2024_07_30::operation::list_softwares::wrappers::serialize_version_infos"
     )]
     pub versions: Vec<VersionInfos>,
     /// Fields the service sent that the spec does not describe.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::decode::FromJson for AdditionalPackageInfos {
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::decode::Path<'_>,
+    ) -> Result<Self, String> {
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        Ok(AdditionalPackageInfos {
+            category: fields.scalar("Category")?,
+            description: fields.scalar("Description")?,
+            icon: fields.scalar("Icon")?,
+            name: fields.scalar("Name")?,
+            versions: fields.wrapped_list("Versions")?,
+            unknown_fields: fields.into_rest(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AdditionalPackageInfos {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::deserialize(deserializer)
+    }
 }
 pub(crate) mod wrappers {
     pub(crate) fn serialize_additional_package_infos<
