@@ -49,126 +49,189 @@ fn located(path: &Path<'_>, problem: String) -> String {
 
 /// The fields of one JSON object, taken out one by one; what is left over
 /// is the type's `unknown_fields`.
+///
+/// A refused value does not return at once: it is kept (the first one) and
+/// the field left unset, and [`finish`](Self::finish) reports it. Generated
+/// code then reads field after field with no early return between them,
+/// which keeps each type's decoding a straight run of calls.
 pub struct Fields<'a> {
     map: Map<String, Value>,
     path: &'a Path<'a>,
+    error: Option<String>,
 }
 
 impl<'a> Fields<'a> {
     pub fn new(value: Value, path: &'a Path<'a>) -> Result<Self, String> {
         match value {
-            Value::Object(map) => Ok(Fields { map, path }),
+            Value::Object(map) => Ok(Fields {
+                map,
+                path,
+                error: None,
+            }),
             other => Err(located(path, format!("expected an object, found {other}"))),
         }
     }
 
     /// An optional scalar; `null`, and `""` for non-strings, are `None`.
-    pub fn scalar<T: Lenient + 'static>(
-        &mut self,
-        name: &'static str,
-    ) -> Result<Option<T>, String> {
-        match self.map.remove(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(text))
-                if text.is_empty()
-                    && std::any::TypeId::of::<T>() != std::any::TypeId::of::<String>() =>
-            {
-                Ok(None)
+    pub fn scalar<T: Lenient + 'static>(&mut self, name: &'static str) -> Option<T> {
+        let value = self.map.remove(name)?;
+        let is_string = std::any::TypeId::of::<T>() == std::any::TypeId::of::<String>();
+        if !is_present(&value, is_string) {
+            return None;
+        }
+        match T::from_json(value) {
+            Ok(value) => Some(value),
+            Err(problem) => {
+                self.refuse_field(name, problem);
+                None
             }
-            Some(value) => T::from_json(value)
-                .map(Some)
-                .map_err(|problem| self.at(name, problem)),
         }
     }
 
     /// The request id: a string, empty when absent.
-    pub fn request_id(&mut self) -> Result<String, String> {
+    pub fn request_id(&mut self) -> String {
         match self.map.remove("RequestId") {
-            None => Ok(String::new()),
-            Some(Value::String(id)) => Ok(id),
-            Some(other) => Err(self.at("RequestId", format!("expected a string, found {other}"))),
+            None => String::new(),
+            Some(Value::String(id)) => id,
+            Some(other) => {
+                self.refuse_field("RequestId", format!("expected a string, found {other}"));
+                String::new()
+            }
         }
     }
 
     /// An optional nested object; `null` is `None`.
-    pub fn object<T: FromJson>(&mut self, name: &'static str) -> Result<Option<T>, String> {
-        match self.map.remove(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => T::from_json(value, &Path::Field(self.path, name)).map(Some),
+    pub fn object<T: FromJson>(&mut self, name: &'static str) -> Option<T> {
+        match self.map.remove(name)? {
+            Value::Null => None,
+            value => {
+                let decoded = T::from_json(value, &Path::Field(self.path, name));
+                self.keep(decoded)
+            }
         }
     }
 
     /// A list of objects; absent or `null` is empty.
-    pub fn list<T: FromJson>(&mut self, name: &'static str) -> Result<Vec<T>, String> {
-        let items = self.items(name, false)?;
+    pub fn list<T: FromJson>(&mut self, name: &'static str) -> Vec<T> {
+        let items = self.items(name, false);
         self.objects(name, items)
     }
 
     /// A list of scalars, each read leniently; absent or `null` is empty.
-    pub fn scalar_list<T: Lenient>(&mut self, name: &'static str) -> Result<Vec<T>, String> {
-        let items = self.items(name, false)?;
+    pub fn scalar_list<T: Lenient>(&mut self, name: &'static str) -> Vec<T> {
+        let items = self.items(name, false);
         self.scalars(name, items)
     }
 
     /// The list inside a wrapper object `{"Key": [...]}`; a bare list,
     /// `null` or a single object without its list are accepted too.
-    pub fn wrapped_list<T: FromJson>(&mut self, name: &'static str) -> Result<Vec<T>, String> {
-        let items = self.items(name, true)?;
+    pub fn wrapped_list<T: FromJson>(&mut self, name: &'static str) -> Vec<T> {
+        let items = self.items(name, true);
         self.objects(name, items)
     }
 
     /// [`wrapped_list`](Self::wrapped_list) for scalars.
-    pub fn wrapped_scalar_list<T: Lenient>(
-        &mut self,
-        name: &'static str,
-    ) -> Result<Vec<T>, String> {
-        let items = self.items(name, true)?;
+    pub fn wrapped_scalar_list<T: Lenient>(&mut self, name: &'static str) -> Vec<T> {
+        let items = self.items(name, true);
         self.scalars(name, items)
     }
 
-    /// The fields no spec field took.
-    pub fn into_rest(self) -> Map<String, Value> {
-        self.map
+    /// The fields no spec field took; call it after every field is read.
+    pub fn take_rest(&mut self) -> Map<String, Value> {
+        std::mem::take(&mut self.map)
     }
 
-    fn at(&self, name: &'static str, problem: String) -> String {
-        located(&Path::Field(self.path, name), problem)
-    }
-
-    fn items(&mut self, name: &'static str, wrapped: bool) -> Result<Vec<Value>, String> {
-        match self.map.remove(name) {
-            None | Some(Value::Null) => Ok(Vec::new()),
-            Some(Value::Array(items)) => Ok(items),
-            Some(Value::Object(map)) if wrapped => {
-                unwrap(map).map_err(|problem| self.at(name, problem))
-            }
-            Some(other) => Err(self.at(name, format!("expected a list, found {other}"))),
+    /// The first refused value, if any; else `Ok`.
+    pub fn finish(self) -> Result<(), String> {
+        match self.error {
+            None => Ok(()),
+            Some(error) => Err(error),
         }
     }
 
-    fn objects<T: FromJson>(
-        &self,
-        name: &'static str,
-        items: Vec<Value>,
-    ) -> Result<Vec<T>, String> {
-        let list = Path::Field(self.path, name);
-        items
-            .into_iter()
-            .enumerate()
-            .map(|(index, item)| T::from_json(item, &Path::Item(&list, index + 1)))
-            .collect()
+    fn keep<T>(&mut self, decoded: Result<T, String>) -> Option<T> {
+        match decoded {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.refuse(error);
+                None
+            }
+        }
     }
 
-    fn scalars<T: Lenient>(&self, name: &'static str, items: Vec<Value>) -> Result<Vec<T>, String> {
+    fn refuse(&mut self, error: String) {
+        self.error.get_or_insert(error);
+    }
+
+    fn refuse_field(&mut self, name: &'static str, problem: String) {
+        if self.error.is_none() {
+            self.error = Some(located(&Path::Field(self.path, name), problem));
+        }
+    }
+
+    /// The items of a list field; a refused value is kept and no item read.
+    fn items(&mut self, name: &'static str, wrapped: bool) -> Vec<Value> {
+        let found = match self.map.remove(name) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(items)) => Ok(items),
+            Some(Value::Object(map)) if wrapped => unwrap(map),
+            Some(other) => Err(format!("expected a list, found {other}")),
+        };
+        found.unwrap_or_else(|problem| {
+            self.refuse_field(name, problem);
+            Vec::new()
+        })
+    }
+
+    fn objects<T: FromJson>(&mut self, name: &'static str, items: Vec<Value>) -> Vec<T> {
+        let mut decoded = Vec::with_capacity(items.len());
+        self.each_item(name, items, &mut |item, path| {
+            decoded.push(T::from_json(item, path)?);
+            Ok(())
+        });
+        decoded
+    }
+
+    /// Hands each item to `decode` with its path, up to the first refused
+    /// one; not generic, so the loop is compiled once for every item type.
+    fn each_item(
+        &mut self,
+        name: &'static str,
+        items: Vec<Value>,
+        decode: &mut dyn FnMut(Value, &Path<'_>) -> Result<(), String>,
+    ) {
         let list = Path::Field(self.path, name);
-        items
-            .into_iter()
-            .enumerate()
-            .map(|(index, item)| {
-                T::from_json(item)
-                    .map_err(|problem| located(&Path::Item(&list, index + 1), problem))
-            })
-            .collect()
+        for (index, item) in items.into_iter().enumerate() {
+            if let Err(error) = decode(item, &Path::Item(&list, index + 1)) {
+                self.refuse(error);
+                break;
+            }
+        }
+    }
+
+    fn scalars<T: Lenient>(&mut self, name: &'static str, items: Vec<Value>) -> Vec<T> {
+        let mut decoded = Vec::with_capacity(items.len());
+        for (index, item) in items.into_iter().enumerate() {
+            match T::from_json(item) {
+                Ok(item) => decoded.push(item),
+                Err(problem) => {
+                    let list = Path::Field(self.path, name);
+                    self.refuse(located(&Path::Item(&list, index + 1), problem));
+                    break;
+                }
+            }
+        }
+        decoded
+    }
+}
+
+/// Whether a scalar was sent: `null`, and `""` where no string is expected,
+/// stand for no value.
+fn is_present(value: &Value, is_string: bool) -> bool {
+    match value {
+        Value::Null => false,
+        Value::String(text) => is_string || !text.is_empty(),
+        _ => true,
     }
 }
 
@@ -213,24 +276,26 @@ mod tests {
     impl FromJson for Node {
         fn from_json(value: Value, path: &Path<'_>) -> Result<Self, String> {
             let mut fields = Fields::new(value, path)?;
-            Ok(Node {
-                id: fields.scalar("Id")?,
-                cores: fields.scalar("Cores")?,
-                tags: fields.wrapped_scalar_list("Tags")?,
-                disks: fields.wrapped_list("Disks")?,
-                request_id: fields.request_id()?,
-                unknown_fields: fields.into_rest(),
-            })
+            let node = Node {
+                id: fields.scalar("Id"),
+                cores: fields.scalar("Cores"),
+                tags: fields.wrapped_scalar_list("Tags"),
+                disks: fields.wrapped_list("Disks"),
+                request_id: fields.request_id(),
+                unknown_fields: fields.take_rest(),
+            };
+            fields.finish().map(|()| node)
         }
     }
 
     impl FromJson for Disk {
         fn from_json(value: Value, path: &Path<'_>) -> Result<Self, String> {
             let mut fields = Fields::new(value, path)?;
-            Ok(Disk {
-                size: fields.scalar("Size")?,
-                unknown_fields: fields.into_rest(),
-            })
+            let disk = Disk {
+                size: fields.scalar("Size"),
+                unknown_fields: fields.take_rest(),
+            };
+            fields.finish().map(|()| disk)
         }
     }
 
@@ -295,5 +360,12 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("`Tags`: expected a wrapped list"), "{error}");
+        let error = serde_json::from_value::<Node>(json!({"Cores": "x", "Id": {}}))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("`Id`: expected a string"),
+            "the first field read that was refused: {error}"
+        );
     }
 }

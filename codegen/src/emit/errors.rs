@@ -50,6 +50,7 @@ pub fn emit(op: &Operation) -> TokenStream {
         let doc = docs::attrs(&format!("Whether the service answered `{}`.", e.code));
         quote! {
             #doc
+            #[inline]
             pub fn #predicate(&self) -> bool {
                 matches!(self, Self::#variant(_))
             }
@@ -74,6 +75,7 @@ pub fn emit(op: &Operation) -> TokenStream {
 
         impl #error {
             /// The service's error details, whatever the code.
+            #[inline]
             pub fn details(&self) -> &crate::ServiceError {
                 match self {
                     #(Self::#names(details))|* | Self::Unhandled(details) => details,
@@ -81,21 +83,25 @@ pub fn emit(op: &Operation) -> TokenStream {
             }
 
             /// The service's error code, e.g. `ClusterNotFound`.
+            #[inline]
             pub fn code(&self) -> &str {
                 self.details().code()
             }
 
             /// The service's message.
+            #[inline]
             pub fn message(&self) -> &str {
                 self.details().message()
             }
 
             /// The request id the service gave, if any.
+            #[inline]
             pub fn request_id(&self) -> Option<&str> {
                 self.details().request_id()
             }
 
             /// The HTTP status of the answer.
+            #[inline]
             pub fn status(&self) -> u16 {
                 self.details().status()
             }
@@ -104,12 +110,14 @@ pub fn emit(op: &Operation) -> TokenStream {
         }
 
         impl From<crate::ServiceError> for #error {
+            #[inline]
             fn from(details: crate::ServiceError) -> Self {
                 #from_body
             }
         }
 
         impl std::fmt::Display for #error {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 std::fmt::Display::fmt(self.details(), f)
             }
@@ -118,6 +126,7 @@ pub fn emit(op: &Operation) -> TokenStream {
         impl std::error::Error for #error {}
 
         impl crate::operation_support::OperationError for #error {
+            #[inline]
             fn details(&self) -> &crate::ServiceError {
                 self.details()
             }

@@ -246,6 +246,7 @@ fn client(api: &Api) -> TokenStream {
         quote! {
             #doc
             #deprecated
+            #[inline]
             pub fn #method(&self) -> super::operation::#module::#call {
                 super::operation::#module::#call::new(self.client.clone())
             }
@@ -267,6 +268,7 @@ fn client(api: &Api) -> TokenStream {
         quote! {
             #doc
             #deprecated
+            #[inline]
             pub fn #method(&self) -> super::operation::#module::#call {
                 super::operation::#module::#call::new(self.clone())
             }

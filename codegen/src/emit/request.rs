@@ -40,6 +40,7 @@ pub fn emit(op: &Operation) -> TokenStream {
         };
         quote! {
             #doc
+            #[inline]
             pub fn #name(mut self, value: #argument) -> Self {
                 self.#name = #store;
                 self
@@ -52,6 +53,7 @@ pub fn emit(op: &Operation) -> TokenStream {
         let (argument, _) = setter_argument(&f.ty);
         quote! {
             #doc
+            #[inline]
             pub fn #name(mut self, value: #argument) -> Self {
                 self.builder = self.builder.#name(value);
                 self
@@ -112,6 +114,7 @@ pub fn emit(op: &Operation) -> TokenStream {
             let doc = docs::attrs(&format!("Sets [`{}::{}`].", t.name, f.rust_name));
             quote! {
                 #doc
+                #[inline]
                 pub fn #name(mut self, value: #argument) -> Self {
                     self.#name = #store;
                     self
@@ -135,6 +138,7 @@ pub fn emit(op: &Operation) -> TokenStream {
 
             impl #name {
                 /// An empty value; set fields with the chained setters.
+                #[inline]
                 pub fn new() -> Self {
                     Self::default()
                 }
@@ -186,6 +190,7 @@ pub fn emit(op: &Operation) -> TokenStream {
 
         impl #request {
             /// A builder with no parameters set.
+            #[inline]
             pub fn builder() -> #builder {
                 #builder::default()
             }
@@ -254,6 +259,7 @@ pub fn emit(op: &Operation) -> TokenStream {
         }
 
         impl #call {
+            #[inline]
             pub(crate) fn new(client: crate::Client) -> Self {
                 #call { client, builder: #builder::default(), options: crate::CallOptions::default() }
             }
@@ -261,6 +267,7 @@ pub fn emit(op: &Operation) -> TokenStream {
             #(#call_setters)*
 
             /// Options for this call only (timeouts, retries), overriding the client's.
+            #[inline]
             pub fn with_options(mut self, options: crate::CallOptions) -> Self {
                 self.options = options;
                 self

@@ -42,6 +42,7 @@ pub fn emit(op: &Operation) -> TokenStream {
 
         impl #response {
             /// Id of the request, for support and log correlation.
+            #[inline]
             pub fn request_id(&self) -> &str {
                 &self.request_id
             }
@@ -85,13 +86,7 @@ fn nested(op: &Operation, t: &StructType) -> TokenStream {
 /// generic code per type is one call.
 /// `add_request_id` reads the `RequestId` a response's spec does not list.
 fn decode_impl(name: &proc_macro2::Ident, fields: &[Field], add_request_id: bool) -> TokenStream {
-    let request_id = add_request_id.then(|| quote!(request_id: fields.request_id()?,));
-    // A type with no known field only keeps what it is sent.
-    let binding = if fields.is_empty() && !add_request_id {
-        quote!(fields)
-    } else {
-        quote!(mut fields)
-    };
+    let request_id = add_request_id.then(|| quote!(request_id: fields.request_id(),));
     let reads = fields.iter().map(|f| {
         let field = ident(&f.rust_name);
         let wire = &f.wire_name;
@@ -111,20 +106,22 @@ fn decode_impl(name: &proc_macro2::Ident, fields: &[Field], add_request_id: bool
             let method = format_ident!("{}", method);
             quote!(#method(#wire))
         };
-        quote!(#field: fields.#read?,)
+        quote!(#field: fields.#read,)
     });
     quote! {
         impl crate::decode::FromJson for #name {
+            #[inline]
             fn from_json(
                 value: serde_json::Value,
                 path: &crate::decode::Path<'_>,
             ) -> Result<Self, String> {
-                let #binding = crate::decode::Fields::new(value, path)?;
-                Ok(#name {
+                let mut fields = crate::decode::Fields::new(value, path)?;
+                let decoded = #name {
                     #(#reads)*
                     #request_id
-                    unknown_fields: fields.into_rest(),
-                })
+                    unknown_fields: fields.take_rest(),
+                };
+                fields.finish().map(|()| decoded)
             }
         }
         impl<'de> serde::Deserialize<'de> for #name {

@@ -53,6 +53,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`AddExistedNodesCall`](crate::v2018_04_12::operation::add_existed_nodes::AddExistedNodesCall), then `.send().await`.
+    #[inline]
     pub fn add_existed_nodes(
         &self,
     ) -> super::operation::add_existed_nodes::AddExistedNodesCall {
@@ -94,6 +95,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`AddLocalNodesCall`](crate::v2018_04_12::operation::add_local_nodes::AddLocalNodesCall), then `.send().await`.
+    #[inline]
     pub fn add_local_nodes(
         &self,
     ) -> super::operation::add_local_nodes::AddLocalNodesCall {
@@ -174,6 +176,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`AddNodesCall`](crate::v2018_04_12::operation::add_nodes::AddNodesCall), then `.send().await`.
+    #[inline]
     pub fn add_nodes(&self) -> super::operation::add_nodes::AddNodesCall {
         super::operation::add_nodes::AddNodesCall::new(self.client.clone())
     }
@@ -211,6 +214,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`AddQueueCall`](crate::v2018_04_12::operation::add_queue::AddQueueCall), then `.send().await`.
+    #[inline]
     pub fn add_queue(&self) -> super::operation::add_queue::AddQueueCall {
         super::operation::add_queue::AddQueueCall::new(self.client.clone())
     }
@@ -244,6 +248,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`AddSecurityGroupCall`](crate::v2018_04_12::operation::add_security_group::AddSecurityGroupCall), then `.send().await`.
+    #[inline]
     pub fn add_security_group(
         &self,
     ) -> super::operation::add_security_group::AddSecurityGroupCall {
@@ -286,6 +291,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`AddUsersCall`](crate::v2018_04_12::operation::add_users::AddUsersCall), then `.send().await`.
+    #[inline]
     pub fn add_users(&self) -> super::operation::add_users::AddUsersCall {
         super::operation::add_users::AddUsersCall::new(self.client.clone())
     }
@@ -369,6 +375,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ApplyNodesCall`](crate::v2018_04_12::operation::apply_nodes::ApplyNodesCall), then `.send().await`.
+    #[inline]
     pub fn apply_nodes(&self) -> super::operation::apply_nodes::ApplyNodesCall {
         super::operation::apply_nodes::ApplyNodesCall::new(self.client.clone())
     }
@@ -491,6 +498,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`CreateClusterCall`](crate::v2018_04_12::operation::create_cluster::CreateClusterCall), then `.send().await`.
+    #[inline]
     pub fn create_cluster(&self) -> super::operation::create_cluster::CreateClusterCall {
         super::operation::create_cluster::CreateClusterCall::new(self.client.clone())
     }
@@ -588,6 +596,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`CreateHybridClusterCall`](crate::v2018_04_12::operation::create_hybrid_cluster::CreateHybridClusterCall), then `.send().await`.
+    #[inline]
     pub fn create_hybrid_cluster(
         &self,
     ) -> super::operation::create_hybrid_cluster::CreateHybridClusterCall {
@@ -634,6 +643,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`CreateJobFileCall`](crate::v2018_04_12::operation::create_job_file::CreateJobFileCall), then `.send().await`.
+    #[inline]
     pub fn create_job_file(
         &self,
     ) -> super::operation::create_job_file::CreateJobFileCall {
@@ -688,6 +698,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`CreateJobTemplateCall`](crate::v2018_04_12::operation::create_job_template::CreateJobTemplateCall), then `.send().await`.
+    #[inline]
     pub fn create_job_template(
         &self,
     ) -> super::operation::create_job_template::CreateJobTemplateCall {
@@ -723,6 +734,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`DeleteClusterCall`](crate::v2018_04_12::operation::delete_cluster::DeleteClusterCall), then `.send().await`.
+    #[inline]
     pub fn delete_cluster(&self) -> super::operation::delete_cluster::DeleteClusterCall {
         super::operation::delete_cluster::DeleteClusterCall::new(self.client.clone())
     }
@@ -752,6 +764,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`DeleteJobTemplatesCall`](crate::v2018_04_12::operation::delete_job_templates::DeleteJobTemplatesCall), then `.send().await`.
+    #[inline]
     pub fn delete_job_templates(
         &self,
     ) -> super::operation::delete_job_templates::DeleteJobTemplatesCall {
@@ -793,6 +806,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`DeleteJobsCall`](crate::v2018_04_12::operation::delete_jobs::DeleteJobsCall), then `.send().await`.
+    #[inline]
     pub fn delete_jobs(&self) -> super::operation::delete_jobs::DeleteJobsCall {
         super::operation::delete_jobs::DeleteJobsCall::new(self.client.clone())
     }
@@ -833,6 +847,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`DeleteNodesCall`](crate::v2018_04_12::operation::delete_nodes::DeleteNodesCall), then `.send().await`.
+    #[inline]
     pub fn delete_nodes(&self) -> super::operation::delete_nodes::DeleteNodesCall {
         super::operation::delete_nodes::DeleteNodesCall::new(self.client.clone())
     }
@@ -867,6 +882,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`DeleteQueueCall`](crate::v2018_04_12::operation::delete_queue::DeleteQueueCall), then `.send().await`.
+    #[inline]
     pub fn delete_queue(&self) -> super::operation::delete_queue::DeleteQueueCall {
         super::operation::delete_queue::DeleteQueueCall::new(self.client.clone())
     }
@@ -898,6 +914,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`DeleteSecurityGroupCall`](crate::v2018_04_12::operation::delete_security_group::DeleteSecurityGroupCall), then `.send().await`.
+    #[inline]
     pub fn delete_security_group(
         &self,
     ) -> super::operation::delete_security_group::DeleteSecurityGroupCall {
@@ -938,6 +955,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`DeleteUsersCall`](crate::v2018_04_12::operation::delete_users::DeleteUsersCall), then `.send().await`.
+    #[inline]
     pub fn delete_users(&self) -> super::operation::delete_users::DeleteUsersCall {
         super::operation::delete_users::DeleteUsersCall::new(self.client.clone())
     }
@@ -964,6 +982,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`DescribeAutoScaleConfigCall`](crate::v2018_04_12::operation::describe_auto_scale_config::DescribeAutoScaleConfigCall), then `.send().await`.
+    #[inline]
     pub fn describe_auto_scale_config(
         &self,
     ) -> super::operation::describe_auto_scale_config::DescribeAutoScaleConfigCall {
@@ -1000,6 +1019,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`DescribeClusterCall`](crate::v2018_04_12::operation::describe_cluster::DescribeClusterCall), then `.send().await`.
+    #[inline]
     pub fn describe_cluster(
         &self,
     ) -> super::operation::describe_cluster::DescribeClusterCall {
@@ -1035,6 +1055,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`DescribeImagePriceCall`](crate::v2018_04_12::operation::describe_image_price::DescribeImagePriceCall), then `.send().await`.
+    #[inline]
     pub fn describe_image_price(
         &self,
     ) -> super::operation::describe_image_price::DescribeImagePriceCall {
@@ -1074,6 +1095,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`DescribeJobCall`](crate::v2018_04_12::operation::describe_job::DescribeJobCall), then `.send().await`.
+    #[inline]
     pub fn describe_job(&self) -> super::operation::describe_job::DescribeJobCall {
         super::operation::describe_job::DescribeJobCall::new(self.client.clone())
     }
@@ -1106,6 +1128,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`DescribePriceCall`](crate::v2018_04_12::operation::describe_price::DescribePriceCall), then `.send().await`.
+    #[inline]
     pub fn describe_price(&self) -> super::operation::describe_price::DescribePriceCall {
         super::operation::describe_price::DescribePriceCall::new(self.client.clone())
     }
@@ -1139,6 +1162,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`DescribeServerlessJobsCall`](crate::v2018_04_12::operation::describe_serverless_jobs::DescribeServerlessJobsCall), then `.send().await`.
+    #[inline]
     pub fn describe_serverless_jobs(
         &self,
     ) -> super::operation::describe_serverless_jobs::DescribeServerlessJobsCall {
@@ -1197,6 +1221,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`EditJobTemplateCall`](crate::v2018_04_12::operation::edit_job_template::EditJobTemplateCall), then `.send().await`.
+    #[inline]
     pub fn edit_job_template(
         &self,
     ) -> super::operation::edit_job_template::EditJobTemplateCall {
@@ -1244,6 +1269,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`GetAccountingReportCall`](crate::v2018_04_12::operation::get_accounting_report::GetAccountingReportCall), then `.send().await`.
+    #[inline]
     pub fn get_accounting_report(
         &self,
     ) -> super::operation::get_accounting_report::GetAccountingReportCall {
@@ -1274,6 +1300,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`GetAutoScaleConfigCall`](crate::v2018_04_12::operation::get_auto_scale_config::GetAutoScaleConfigCall), then `.send().await`.
+    #[inline]
     pub fn get_auto_scale_config(
         &self,
     ) -> super::operation::get_auto_scale_config::GetAutoScaleConfigCall {
@@ -1320,6 +1347,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`GetCloudMetricLogsCall`](crate::v2018_04_12::operation::get_cloud_metric_logs::GetCloudMetricLogsCall), then `.send().await`.
+    #[inline]
     pub fn get_cloud_metric_logs(
         &self,
     ) -> super::operation::get_cloud_metric_logs::GetCloudMetricLogsCall {
@@ -1356,6 +1384,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`GetCloudMetricProfilingCall`](crate::v2018_04_12::operation::get_cloud_metric_profiling::GetCloudMetricProfilingCall), then `.send().await`.
+    #[inline]
     pub fn get_cloud_metric_profiling(
         &self,
     ) -> super::operation::get_cloud_metric_profiling::GetCloudMetricProfilingCall {
@@ -1388,6 +1417,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`GetClusterVolumesCall`](crate::v2018_04_12::operation::get_cluster_volumes::GetClusterVolumesCall), then `.send().await`.
+    #[inline]
     pub fn get_cluster_volumes(
         &self,
     ) -> super::operation::get_cluster_volumes::GetClusterVolumesCall {
@@ -1421,6 +1451,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`GetHybridClusterConfigCall`](crate::v2018_04_12::operation::get_hybrid_cluster_config::GetHybridClusterConfigCall), then `.send().await`.
+    #[inline]
     pub fn get_hybrid_cluster_config(
         &self,
     ) -> super::operation::get_hybrid_cluster_config::GetHybridClusterConfigCall {
@@ -1450,6 +1481,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`GetIfEcsTypeSupportHtConfigCall`](crate::v2018_04_12::operation::get_if_ecs_type_support_ht_config::GetIfEcsTypeSupportHtConfigCall), then `.send().await`.
+    #[inline]
     pub fn get_if_ecs_type_support_ht_config(
         &self,
     ) -> super::operation::get_if_ecs_type_support_ht_config::GetIfEcsTypeSupportHtConfigCall {
@@ -1489,6 +1521,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`GetJobLogCall`](crate::v2018_04_12::operation::get_job_log::GetJobLogCall), then `.send().await`.
+    #[inline]
     pub fn get_job_log(&self) -> super::operation::get_job_log::GetJobLogCall {
         super::operation::get_job_log::GetJobLogCall::new(self.client.clone())
     }
@@ -1514,6 +1547,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`GetPostScriptsCall`](crate::v2018_04_12::operation::get_post_scripts::GetPostScriptsCall), then `.send().await`.
+    #[inline]
     pub fn get_post_scripts(
         &self,
     ) -> super::operation::get_post_scripts::GetPostScriptsCall {
@@ -1547,6 +1581,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`GetSchedulerInfoCall`](crate::v2018_04_12::operation::get_scheduler_info::GetSchedulerInfoCall), then `.send().await`.
+    #[inline]
     pub fn get_scheduler_info(
         &self,
     ) -> super::operation::get_scheduler_info::GetSchedulerInfoCall {
@@ -1585,6 +1620,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`GetVisualServiceStatusCall`](crate::v2018_04_12::operation::get_visual_service_status::GetVisualServiceStatusCall), then `.send().await`.
+    #[inline]
     pub fn get_visual_service_status(
         &self,
     ) -> super::operation::get_visual_service_status::GetVisualServiceStatusCall {
@@ -1613,6 +1649,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`InitializeEHPCCall`](crate::v2018_04_12::operation::initialize_ehpc::InitializeEHPCCall), then `.send().await`.
+    #[inline]
     pub fn initialize_ehpc(
         &self,
     ) -> super::operation::initialize_ehpc::InitializeEHPCCall {
@@ -1649,6 +1686,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`InstallSoftwareCall`](crate::v2018_04_12::operation::install_software::InstallSoftwareCall), then `.send().await`.
+    #[inline]
     pub fn install_software(
         &self,
     ) -> super::operation::install_software::InstallSoftwareCall {
@@ -1689,6 +1727,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`InvokeShellCommandCall`](crate::v2018_04_12::operation::invoke_shell_command::InvokeShellCommandCall), then `.send().await`.
+    #[inline]
     pub fn invoke_shell_command(
         &self,
     ) -> super::operation::invoke_shell_command::InvokeShellCommandCall {
@@ -1721,6 +1760,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListAvailableEcsTypesCall`](crate::v2018_04_12::operation::list_available_ecs_types::ListAvailableEcsTypesCall), then `.send().await`.
+    #[inline]
     pub fn list_available_ecs_types(
         &self,
     ) -> super::operation::list_available_ecs_types::ListAvailableEcsTypesCall {
@@ -1758,6 +1798,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListCloudMetricProfilingsCall`](crate::v2018_04_12::operation::list_cloud_metric_profilings::ListCloudMetricProfilingsCall), then `.send().await`.
+    #[inline]
     pub fn list_cloud_metric_profilings(
         &self,
     ) -> super::operation::list_cloud_metric_profilings::ListCloudMetricProfilingsCall {
@@ -1790,6 +1831,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListClusterLogsCall`](crate::v2018_04_12::operation::list_cluster_logs::ListClusterLogsCall), then `.send().await`.
+    #[inline]
     pub fn list_cluster_logs(
         &self,
     ) -> super::operation::list_cluster_logs::ListClusterLogsCall {
@@ -1825,6 +1867,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListClustersCall`](crate::v2018_04_12::operation::list_clusters::ListClustersCall), then `.send().await`.
+    #[inline]
     pub fn list_clusters(&self) -> super::operation::list_clusters::ListClustersCall {
         super::operation::list_clusters::ListClustersCall::new(self.client.clone())
     }
@@ -1854,6 +1897,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListClustersMetaCall`](crate::v2018_04_12::operation::list_clusters_meta::ListClustersMetaCall), then `.send().await`.
+    #[inline]
     pub fn list_clusters_meta(
         &self,
     ) -> super::operation::list_clusters_meta::ListClustersMetaCall {
@@ -1895,6 +1939,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListCommandsCall`](crate::v2018_04_12::operation::list_commands::ListCommandsCall), then `.send().await`.
+    #[inline]
     pub fn list_commands(&self) -> super::operation::list_commands::ListCommandsCall {
         super::operation::list_commands::ListCommandsCall::new(self.client.clone())
     }
@@ -1923,6 +1968,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListCommunityImagesCall`](crate::v2018_04_12::operation::list_community_images::ListCommunityImagesCall), then `.send().await`.
+    #[inline]
     pub fn list_community_images(
         &self,
     ) -> super::operation::list_community_images::ListCommunityImagesCall {
@@ -1954,6 +2000,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListCpfsFileSystemsCall`](crate::v2018_04_12::operation::list_cpfs_file_systems::ListCpfsFileSystemsCall), then `.send().await`.
+    #[inline]
     pub fn list_cpfs_file_systems(
         &self,
     ) -> super::operation::list_cpfs_file_systems::ListCpfsFileSystemsCall {
@@ -1978,6 +2025,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListCurrentClientVersionCall`](crate::v2018_04_12::operation::list_current_client_version::ListCurrentClientVersionCall), then `.send().await`.
+    #[inline]
     pub fn list_current_client_version(
         &self,
     ) -> super::operation::list_current_client_version::ListCurrentClientVersionCall {
@@ -2011,6 +2059,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListCustomImagesCall`](crate::v2018_04_12::operation::list_custom_images::ListCustomImagesCall), then `.send().await`.
+    #[inline]
     pub fn list_custom_images(
         &self,
     ) -> super::operation::list_custom_images::ListCustomImagesCall {
@@ -2042,6 +2091,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListFileSystemWithMountTargetsCall`](crate::v2018_04_12::operation::list_file_system_with_mount_targets::ListFileSystemWithMountTargetsCall), then `.send().await`.
+    #[inline]
     pub fn list_file_system_with_mount_targets(
         &self,
     ) -> super::operation::list_file_system_with_mount_targets::ListFileSystemWithMountTargetsCall {
@@ -2073,6 +2123,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListImagesCall`](crate::v2018_04_12::operation::list_images::ListImagesCall), then `.send().await`.
+    #[inline]
     pub fn list_images(&self) -> super::operation::list_images::ListImagesCall {
         super::operation::list_images::ListImagesCall::new(self.client.clone())
     }
@@ -2100,6 +2151,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListInstalledSoftwareCall`](crate::v2018_04_12::operation::list_installed_software::ListInstalledSoftwareCall), then `.send().await`.
+    #[inline]
     pub fn list_installed_software(
         &self,
     ) -> super::operation::list_installed_software::ListInstalledSoftwareCall {
@@ -2143,6 +2195,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListInvocationResultsCall`](crate::v2018_04_12::operation::list_invocation_results::ListInvocationResultsCall), then `.send().await`.
+    #[inline]
     pub fn list_invocation_results(
         &self,
     ) -> super::operation::list_invocation_results::ListInvocationResultsCall {
@@ -2182,6 +2235,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListInvocationStatusCall`](crate::v2018_04_12::operation::list_invocation_status::ListInvocationStatusCall), then `.send().await`.
+    #[inline]
     pub fn list_invocation_status(
         &self,
     ) -> super::operation::list_invocation_status::ListInvocationStatusCall {
@@ -2215,6 +2269,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListJobTemplatesCall`](crate::v2018_04_12::operation::list_job_templates::ListJobTemplatesCall), then `.send().await`.
+    #[inline]
     pub fn list_job_templates(
         &self,
     ) -> super::operation::list_job_templates::ListJobTemplatesCall {
@@ -2257,6 +2312,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListJobsCall`](crate::v2018_04_12::operation::list_jobs::ListJobsCall), then `.send().await`.
+    #[inline]
     pub fn list_jobs(&self) -> super::operation::list_jobs::ListJobsCall {
         super::operation::list_jobs::ListJobsCall::new(self.client.clone())
     }
@@ -2295,6 +2351,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListJobsWithFiltersCall`](crate::v2018_04_12::operation::list_jobs_with_filters::ListJobsWithFiltersCall), then `.send().await`.
+    #[inline]
     pub fn list_jobs_with_filters(
         &self,
     ) -> super::operation::list_jobs_with_filters::ListJobsWithFiltersCall {
@@ -2341,6 +2398,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListNodesCall`](crate::v2018_04_12::operation::list_nodes::ListNodesCall), then `.send().await`.
+    #[inline]
     pub fn list_nodes(&self) -> super::operation::list_nodes::ListNodesCall {
         super::operation::list_nodes::ListNodesCall::new(self.client.clone())
     }
@@ -2377,6 +2435,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListNodesByQueueCall`](crate::v2018_04_12::operation::list_nodes_by_queue::ListNodesByQueueCall), then `.send().await`.
+    #[inline]
     pub fn list_nodes_by_queue(
         &self,
     ) -> super::operation::list_nodes_by_queue::ListNodesByQueueCall {
@@ -2416,6 +2475,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListNodesNoPagingCall`](crate::v2018_04_12::operation::list_nodes_no_paging::ListNodesNoPagingCall), then `.send().await`.
+    #[inline]
     pub fn list_nodes_no_paging(
         &self,
     ) -> super::operation::list_nodes_no_paging::ListNodesNoPagingCall {
@@ -2448,6 +2508,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListPreferredEcsTypesCall`](crate::v2018_04_12::operation::list_preferred_ecs_types::ListPreferredEcsTypesCall), then `.send().await`.
+    #[inline]
     pub fn list_preferred_ecs_types(
         &self,
     ) -> super::operation::list_preferred_ecs_types::ListPreferredEcsTypesCall {
@@ -2486,6 +2547,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListQueuesCall`](crate::v2018_04_12::operation::list_queues::ListQueuesCall), then `.send().await`.
+    #[inline]
     pub fn list_queues(&self) -> super::operation::list_queues::ListQueuesCall {
         super::operation::list_queues::ListQueuesCall::new(self.client.clone())
     }
@@ -2507,6 +2569,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListRegionsCall`](crate::v2018_04_12::operation::list_regions::ListRegionsCall), then `.send().await`.
+    #[inline]
     pub fn list_regions(&self) -> super::operation::list_regions::ListRegionsCall {
         super::operation::list_regions::ListRegionsCall::new(self.client.clone())
     }
@@ -2535,6 +2598,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListSecurityGroupsCall`](crate::v2018_04_12::operation::list_security_groups::ListSecurityGroupsCall), then `.send().await`.
+    #[inline]
     pub fn list_security_groups(
         &self,
     ) -> super::operation::list_security_groups::ListSecurityGroupsCall {
@@ -2581,6 +2645,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListServerlessJobsCall`](crate::v2018_04_12::operation::list_serverless_jobs::ListServerlessJobsCall), then `.send().await`.
+    #[inline]
     pub fn list_serverless_jobs(
         &self,
     ) -> super::operation::list_serverless_jobs::ListServerlessJobsCall {
@@ -2611,6 +2676,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListSoftwaresCall`](crate::v2018_04_12::operation::list_softwares::ListSoftwaresCall), then `.send().await`.
+    #[inline]
     pub fn list_softwares(&self) -> super::operation::list_softwares::ListSoftwaresCall {
         super::operation::list_softwares::ListSoftwaresCall::new(self.client.clone())
     }
@@ -2640,6 +2706,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListTagResourcesCall`](crate::v2018_04_12::operation::list_tag_resources::ListTagResourcesCall), then `.send().await`.
+    #[inline]
     pub fn list_tag_resources(
         &self,
     ) -> super::operation::list_tag_resources::ListTagResourcesCall {
@@ -2676,6 +2743,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListTasksCall`](crate::v2018_04_12::operation::list_tasks::ListTasksCall), then `.send().await`.
+    #[inline]
     pub fn list_tasks(&self) -> super::operation::list_tasks::ListTasksCall {
         super::operation::list_tasks::ListTasksCall::new(self.client.clone())
     }
@@ -2702,6 +2770,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListUpgradeClientsCall`](crate::v2018_04_12::operation::list_upgrade_clients::ListUpgradeClientsCall), then `.send().await`.
+    #[inline]
     pub fn list_upgrade_clients(
         &self,
     ) -> super::operation::list_upgrade_clients::ListUpgradeClientsCall {
@@ -2739,6 +2808,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListUsersCall`](crate::v2018_04_12::operation::list_users::ListUsersCall), then `.send().await`.
+    #[inline]
     pub fn list_users(&self) -> super::operation::list_users::ListUsersCall {
         super::operation::list_users::ListUsersCall::new(self.client.clone())
     }
@@ -2774,6 +2844,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListUsersAsyncCall`](crate::v2018_04_12::operation::list_users_async::ListUsersAsyncCall), then `.send().await`.
+    #[inline]
     pub fn list_users_async(
         &self,
     ) -> super::operation::list_users_async::ListUsersAsyncCall {
@@ -2802,6 +2873,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListVolumesCall`](crate::v2018_04_12::operation::list_volumes::ListVolumesCall), then `.send().await`.
+    #[inline]
     pub fn list_volumes(&self) -> super::operation::list_volumes::ListVolumesCall {
         super::operation::list_volumes::ListVolumesCall::new(self.client.clone())
     }
@@ -2840,6 +2912,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ModifyClusterAttributesCall`](crate::v2018_04_12::operation::modify_cluster_attributes::ModifyClusterAttributesCall), then `.send().await`.
+    #[inline]
     pub fn modify_cluster_attributes(
         &self,
     ) -> super::operation::modify_cluster_attributes::ModifyClusterAttributesCall {
@@ -2884,6 +2957,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ModifyUserGroupsCall`](crate::v2018_04_12::operation::modify_user_groups::ModifyUserGroupsCall), then `.send().await`.
+    #[inline]
     pub fn modify_user_groups(
         &self,
     ) -> super::operation::modify_user_groups::ModifyUserGroupsCall {
@@ -2926,6 +3000,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ModifyUserPasswordsCall`](crate::v2018_04_12::operation::modify_user_passwords::ModifyUserPasswordsCall), then `.send().await`.
+    #[inline]
     pub fn modify_user_passwords(
         &self,
     ) -> super::operation::modify_user_passwords::ModifyUserPasswordsCall {
@@ -2967,6 +3042,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ModifyVisualServicePasswdCall`](crate::v2018_04_12::operation::modify_visual_service_passwd::ModifyVisualServicePasswdCall), then `.send().await`.
+    #[inline]
     pub fn modify_visual_service_passwd(
         &self,
     ) -> super::operation::modify_visual_service_passwd::ModifyVisualServicePasswdCall {
@@ -2995,6 +3071,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`QueryServicePackAndPriceCall`](crate::v2018_04_12::operation::query_service_pack_and_price::QueryServicePackAndPriceCall), then `.send().await`.
+    #[inline]
     pub fn query_service_pack_and_price(
         &self,
     ) -> super::operation::query_service_pack_and_price::QueryServicePackAndPriceCall {
@@ -3061,6 +3138,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`RecoverClusterCall`](crate::v2018_04_12::operation::recover_cluster::RecoverClusterCall), then `.send().await`.
+    #[inline]
     pub fn recover_cluster(
         &self,
     ) -> super::operation::recover_cluster::RecoverClusterCall {
@@ -3102,6 +3180,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`RerunJobsCall`](crate::v2018_04_12::operation::rerun_jobs::RerunJobsCall), then `.send().await`.
+    #[inline]
     pub fn rerun_jobs(&self) -> super::operation::rerun_jobs::RerunJobsCall {
         super::operation::rerun_jobs::RerunJobsCall::new(self.client.clone())
     }
@@ -3143,6 +3222,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ResetNodesCall`](crate::v2018_04_12::operation::reset_nodes::ResetNodesCall), then `.send().await`.
+    #[inline]
     pub fn reset_nodes(&self) -> super::operation::reset_nodes::ResetNodesCall {
         super::operation::reset_nodes::ResetNodesCall::new(self.client.clone())
     }
@@ -3180,6 +3260,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`RunCloudMetricProfilingCall`](crate::v2018_04_12::operation::run_cloud_metric_profiling::RunCloudMetricProfilingCall), then `.send().await`.
+    #[inline]
     pub fn run_cloud_metric_profiling(
         &self,
     ) -> super::operation::run_cloud_metric_profiling::RunCloudMetricProfilingCall {
@@ -3229,6 +3310,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`SetAutoScaleConfigCall`](crate::v2018_04_12::operation::set_auto_scale_config::SetAutoScaleConfigCall), then `.send().await`.
+    #[inline]
     pub fn set_auto_scale_config(
         &self,
     ) -> super::operation::set_auto_scale_config::SetAutoScaleConfigCall {
@@ -3259,6 +3341,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`SetPostScriptsCall`](crate::v2018_04_12::operation::set_post_scripts::SetPostScriptsCall), then `.send().await`.
+    #[inline]
     pub fn set_post_scripts(
         &self,
     ) -> super::operation::set_post_scripts::SetPostScriptsCall {
@@ -3296,6 +3379,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`SetQueueCall`](crate::v2018_04_12::operation::set_queue::SetQueueCall), then `.send().await`.
+    #[inline]
     pub fn set_queue(&self) -> super::operation::set_queue::SetQueueCall {
         super::operation::set_queue::SetQueueCall::new(self.client.clone())
     }
@@ -3328,6 +3412,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`SetSchedulerInfoCall`](crate::v2018_04_12::operation::set_scheduler_info::SetSchedulerInfoCall), then `.send().await`.
+    #[inline]
     pub fn set_scheduler_info(
         &self,
     ) -> super::operation::set_scheduler_info::SetSchedulerInfoCall {
@@ -3362,6 +3447,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`StartClusterCall`](crate::v2018_04_12::operation::start_cluster::StartClusterCall), then `.send().await`.
+    #[inline]
     pub fn start_cluster(&self) -> super::operation::start_cluster::StartClusterCall {
         super::operation::start_cluster::StartClusterCall::new(self.client.clone())
     }
@@ -3401,6 +3487,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`StartNodesCall`](crate::v2018_04_12::operation::start_nodes::StartNodesCall), then `.send().await`.
+    #[inline]
     pub fn start_nodes(&self) -> super::operation::start_nodes::StartNodesCall {
         super::operation::start_nodes::StartNodesCall::new(self.client.clone())
     }
@@ -3436,6 +3523,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`StartVisualServiceCall`](crate::v2018_04_12::operation::start_visual_service::StartVisualServiceCall), then `.send().await`.
+    #[inline]
     pub fn start_visual_service(
         &self,
     ) -> super::operation::start_visual_service::StartVisualServiceCall {
@@ -3470,6 +3558,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`StopClusterCall`](crate::v2018_04_12::operation::stop_cluster::StopClusterCall), then `.send().await`.
+    #[inline]
     pub fn stop_cluster(&self) -> super::operation::stop_cluster::StopClusterCall {
         super::operation::stop_cluster::StopClusterCall::new(self.client.clone())
     }
@@ -3507,6 +3596,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`StopJobsCall`](crate::v2018_04_12::operation::stop_jobs::StopJobsCall), then `.send().await`.
+    #[inline]
     pub fn stop_jobs(&self) -> super::operation::stop_jobs::StopJobsCall {
         super::operation::stop_jobs::StopJobsCall::new(self.client.clone())
     }
@@ -3546,6 +3636,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`StopNodesCall`](crate::v2018_04_12::operation::stop_nodes::StopNodesCall), then `.send().await`.
+    #[inline]
     pub fn stop_nodes(&self) -> super::operation::stop_nodes::StopNodesCall {
         super::operation::stop_nodes::StopNodesCall::new(self.client.clone())
     }
@@ -3579,6 +3670,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`StopServerlessJobsCall`](crate::v2018_04_12::operation::stop_serverless_jobs::StopServerlessJobsCall), then `.send().await`.
+    #[inline]
     pub fn stop_serverless_jobs(
         &self,
     ) -> super::operation::stop_serverless_jobs::StopServerlessJobsCall {
@@ -3621,6 +3713,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`StopVisualServiceCall`](crate::v2018_04_12::operation::stop_visual_service::StopVisualServiceCall), then `.send().await`.
+    #[inline]
     pub fn stop_visual_service(
         &self,
     ) -> super::operation::stop_visual_service::StopVisualServiceCall {
@@ -3692,6 +3785,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`SubmitJobCall`](crate::v2018_04_12::operation::submit_job::SubmitJobCall), then `.send().await`.
+    #[inline]
     pub fn submit_job(&self) -> super::operation::submit_job::SubmitJobCall {
         super::operation::submit_job::SubmitJobCall::new(self.client.clone())
     }
@@ -3742,6 +3836,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`SubmitServerlessJobCall`](crate::v2018_04_12::operation::submit_serverless_job::SubmitServerlessJobCall), then `.send().await`.
+    #[inline]
     pub fn submit_serverless_job(
         &self,
     ) -> super::operation::submit_serverless_job::SubmitServerlessJobCall {
@@ -3776,6 +3871,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`SyncUsersCall`](crate::v2018_04_12::operation::sync_users::SyncUsersCall), then `.send().await`.
+    #[inline]
     pub fn sync_users(&self) -> super::operation::sync_users::SyncUsersCall {
         super::operation::sync_users::SyncUsersCall::new(self.client.clone())
     }
@@ -3805,6 +3901,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`TagResourcesCall`](crate::v2018_04_12::operation::tag_resources::TagResourcesCall), then `.send().await`.
+    #[inline]
     pub fn tag_resources(&self) -> super::operation::tag_resources::TagResourcesCall {
         super::operation::tag_resources::TagResourcesCall::new(self.client.clone())
     }
@@ -3834,6 +3931,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`UnTagResourcesCall`](crate::v2018_04_12::operation::un_tag_resources::UnTagResourcesCall), then `.send().await`.
+    #[inline]
     pub fn un_tag_resources(
         &self,
     ) -> super::operation::un_tag_resources::UnTagResourcesCall {
@@ -3870,6 +3968,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`UninstallSoftwareCall`](crate::v2018_04_12::operation::uninstall_software::UninstallSoftwareCall), then `.send().await`.
+    #[inline]
     pub fn uninstall_software(
         &self,
     ) -> super::operation::uninstall_software::UninstallSoftwareCall {
@@ -3901,6 +4000,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`UpdateClusterVolumesCall`](crate::v2018_04_12::operation::update_cluster_volumes::UpdateClusterVolumesCall), then `.send().await`.
+    #[inline]
     pub fn update_cluster_volumes(
         &self,
     ) -> super::operation::update_cluster_volumes::UpdateClusterVolumesCall {
@@ -3941,6 +4041,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`UpdateQueueConfigCall`](crate::v2018_04_12::operation::update_queue_config::UpdateQueueConfigCall), then `.send().await`.
+    #[inline]
     pub fn update_queue_config(
         &self,
     ) -> super::operation::update_queue_config::UpdateQueueConfigCall {
@@ -3977,6 +4078,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`UpgradeClientCall`](crate::v2018_04_12::operation::upgrade_client::UpgradeClientCall), then `.send().await`.
+    #[inline]
     pub fn upgrade_client(&self) -> super::operation::upgrade_client::UpgradeClientCall {
         super::operation::upgrade_client::UpgradeClientCall::new(self.client.clone())
     }
@@ -3989,6 +4091,7 @@ impl crate::Client {
     /// Adds existed nodes.
     ///
     /// The same as [`v2018_04_12::Client::add_existed_nodes`](crate::v2018_04_12::Client::add_existed_nodes).
+    #[inline]
     pub fn add_existed_nodes(
         &self,
     ) -> super::operation::add_existed_nodes::AddExistedNodesCall {
@@ -3997,6 +4100,7 @@ impl crate::Client {
     /// Adds local nodes.
     ///
     /// The same as [`v2018_04_12::Client::add_local_nodes`](crate::v2018_04_12::Client::add_local_nodes).
+    #[inline]
     pub fn add_local_nodes(
         &self,
     ) -> super::operation::add_local_nodes::AddLocalNodesCall {
@@ -4005,18 +4109,21 @@ impl crate::Client {
     /// Adds nodes.
     ///
     /// The same as [`v2018_04_12::Client::add_nodes`](crate::v2018_04_12::Client::add_nodes).
+    #[inline]
     pub fn add_nodes(&self) -> super::operation::add_nodes::AddNodesCall {
         super::operation::add_nodes::AddNodesCall::new(self.clone())
     }
     /// Adds queue.
     ///
     /// The same as [`v2018_04_12::Client::add_queue`](crate::v2018_04_12::Client::add_queue).
+    #[inline]
     pub fn add_queue(&self) -> super::operation::add_queue::AddQueueCall {
         super::operation::add_queue::AddQueueCall::new(self.clone())
     }
     /// Adds security group.
     ///
     /// The same as [`v2018_04_12::Client::add_security_group`](crate::v2018_04_12::Client::add_security_group).
+    #[inline]
     pub fn add_security_group(
         &self,
     ) -> super::operation::add_security_group::AddSecurityGroupCall {
@@ -4025,24 +4132,28 @@ impl crate::Client {
     /// Adds users.
     ///
     /// The same as [`v2018_04_12::Client::add_users`](crate::v2018_04_12::Client::add_users).
+    #[inline]
     pub fn add_users(&self) -> super::operation::add_users::AddUsersCall {
         super::operation::add_users::AddUsersCall::new(self.clone())
     }
     /// Applies nodes.
     ///
     /// The same as [`v2018_04_12::Client::apply_nodes`](crate::v2018_04_12::Client::apply_nodes).
+    #[inline]
     pub fn apply_nodes(&self) -> super::operation::apply_nodes::ApplyNodesCall {
         super::operation::apply_nodes::ApplyNodesCall::new(self.clone())
     }
     /// Creates cluster.
     ///
     /// The same as [`v2018_04_12::Client::create_cluster`](crate::v2018_04_12::Client::create_cluster).
+    #[inline]
     pub fn create_cluster(&self) -> super::operation::create_cluster::CreateClusterCall {
         super::operation::create_cluster::CreateClusterCall::new(self.clone())
     }
     /// Creates hybrid cluster.
     ///
     /// The same as [`v2018_04_12::Client::create_hybrid_cluster`](crate::v2018_04_12::Client::create_hybrid_cluster).
+    #[inline]
     pub fn create_hybrid_cluster(
         &self,
     ) -> super::operation::create_hybrid_cluster::CreateHybridClusterCall {
@@ -4053,6 +4164,7 @@ impl crate::Client {
     /// Creates job file.
     ///
     /// The same as [`v2018_04_12::Client::create_job_file`](crate::v2018_04_12::Client::create_job_file).
+    #[inline]
     pub fn create_job_file(
         &self,
     ) -> super::operation::create_job_file::CreateJobFileCall {
@@ -4061,6 +4173,7 @@ impl crate::Client {
     /// Creates job template.
     ///
     /// The same as [`v2018_04_12::Client::create_job_template`](crate::v2018_04_12::Client::create_job_template).
+    #[inline]
     pub fn create_job_template(
         &self,
     ) -> super::operation::create_job_template::CreateJobTemplateCall {
@@ -4069,12 +4182,14 @@ impl crate::Client {
     /// Deletes cluster.
     ///
     /// The same as [`v2018_04_12::Client::delete_cluster`](crate::v2018_04_12::Client::delete_cluster).
+    #[inline]
     pub fn delete_cluster(&self) -> super::operation::delete_cluster::DeleteClusterCall {
         super::operation::delete_cluster::DeleteClusterCall::new(self.clone())
     }
     /// Deletes job templates.
     ///
     /// The same as [`v2018_04_12::Client::delete_job_templates`](crate::v2018_04_12::Client::delete_job_templates).
+    #[inline]
     pub fn delete_job_templates(
         &self,
     ) -> super::operation::delete_job_templates::DeleteJobTemplatesCall {
@@ -4083,24 +4198,28 @@ impl crate::Client {
     /// Deletes jobs.
     ///
     /// The same as [`v2018_04_12::Client::delete_jobs`](crate::v2018_04_12::Client::delete_jobs).
+    #[inline]
     pub fn delete_jobs(&self) -> super::operation::delete_jobs::DeleteJobsCall {
         super::operation::delete_jobs::DeleteJobsCall::new(self.clone())
     }
     /// Deletes nodes.
     ///
     /// The same as [`v2018_04_12::Client::delete_nodes`](crate::v2018_04_12::Client::delete_nodes).
+    #[inline]
     pub fn delete_nodes(&self) -> super::operation::delete_nodes::DeleteNodesCall {
         super::operation::delete_nodes::DeleteNodesCall::new(self.clone())
     }
     /// Deletes queue.
     ///
     /// The same as [`v2018_04_12::Client::delete_queue`](crate::v2018_04_12::Client::delete_queue).
+    #[inline]
     pub fn delete_queue(&self) -> super::operation::delete_queue::DeleteQueueCall {
         super::operation::delete_queue::DeleteQueueCall::new(self.clone())
     }
     /// Deletes security group.
     ///
     /// The same as [`v2018_04_12::Client::delete_security_group`](crate::v2018_04_12::Client::delete_security_group).
+    #[inline]
     pub fn delete_security_group(
         &self,
     ) -> super::operation::delete_security_group::DeleteSecurityGroupCall {
@@ -4111,12 +4230,14 @@ impl crate::Client {
     /// Deletes users.
     ///
     /// The same as [`v2018_04_12::Client::delete_users`](crate::v2018_04_12::Client::delete_users).
+    #[inline]
     pub fn delete_users(&self) -> super::operation::delete_users::DeleteUsersCall {
         super::operation::delete_users::DeleteUsersCall::new(self.clone())
     }
     /// Describes auto scale config.
     ///
     /// The same as [`v2018_04_12::Client::describe_auto_scale_config`](crate::v2018_04_12::Client::describe_auto_scale_config).
+    #[inline]
     pub fn describe_auto_scale_config(
         &self,
     ) -> super::operation::describe_auto_scale_config::DescribeAutoScaleConfigCall {
@@ -4127,6 +4248,7 @@ impl crate::Client {
     /// Describes cluster.
     ///
     /// The same as [`v2018_04_12::Client::describe_cluster`](crate::v2018_04_12::Client::describe_cluster).
+    #[inline]
     pub fn describe_cluster(
         &self,
     ) -> super::operation::describe_cluster::DescribeClusterCall {
@@ -4135,6 +4257,7 @@ impl crate::Client {
     /// Describes image price.
     ///
     /// The same as [`v2018_04_12::Client::describe_image_price`](crate::v2018_04_12::Client::describe_image_price).
+    #[inline]
     pub fn describe_image_price(
         &self,
     ) -> super::operation::describe_image_price::DescribeImagePriceCall {
@@ -4143,18 +4266,21 @@ impl crate::Client {
     /// Describes job.
     ///
     /// The same as [`v2018_04_12::Client::describe_job`](crate::v2018_04_12::Client::describe_job).
+    #[inline]
     pub fn describe_job(&self) -> super::operation::describe_job::DescribeJobCall {
         super::operation::describe_job::DescribeJobCall::new(self.clone())
     }
     /// Describes price.
     ///
     /// The same as [`v2018_04_12::Client::describe_price`](crate::v2018_04_12::Client::describe_price).
+    #[inline]
     pub fn describe_price(&self) -> super::operation::describe_price::DescribePriceCall {
         super::operation::describe_price::DescribePriceCall::new(self.clone())
     }
     /// Describes serverless jobs.
     ///
     /// The same as [`v2018_04_12::Client::describe_serverless_jobs`](crate::v2018_04_12::Client::describe_serverless_jobs).
+    #[inline]
     pub fn describe_serverless_jobs(
         &self,
     ) -> super::operation::describe_serverless_jobs::DescribeServerlessJobsCall {
@@ -4165,6 +4291,7 @@ impl crate::Client {
     /// Edits job template.
     ///
     /// The same as [`v2018_04_12::Client::edit_job_template`](crate::v2018_04_12::Client::edit_job_template).
+    #[inline]
     pub fn edit_job_template(
         &self,
     ) -> super::operation::edit_job_template::EditJobTemplateCall {
@@ -4173,6 +4300,7 @@ impl crate::Client {
     /// Gets accounting report.
     ///
     /// The same as [`v2018_04_12::Client::get_accounting_report`](crate::v2018_04_12::Client::get_accounting_report).
+    #[inline]
     pub fn get_accounting_report(
         &self,
     ) -> super::operation::get_accounting_report::GetAccountingReportCall {
@@ -4183,6 +4311,7 @@ impl crate::Client {
     /// Gets auto scale config.
     ///
     /// The same as [`v2018_04_12::Client::get_auto_scale_config`](crate::v2018_04_12::Client::get_auto_scale_config).
+    #[inline]
     pub fn get_auto_scale_config(
         &self,
     ) -> super::operation::get_auto_scale_config::GetAutoScaleConfigCall {
@@ -4193,6 +4322,7 @@ impl crate::Client {
     /// Gets cloud metric logs.
     ///
     /// The same as [`v2018_04_12::Client::get_cloud_metric_logs`](crate::v2018_04_12::Client::get_cloud_metric_logs).
+    #[inline]
     pub fn get_cloud_metric_logs(
         &self,
     ) -> super::operation::get_cloud_metric_logs::GetCloudMetricLogsCall {
@@ -4203,6 +4333,7 @@ impl crate::Client {
     /// Gets cloud metric profiling.
     ///
     /// The same as [`v2018_04_12::Client::get_cloud_metric_profiling`](crate::v2018_04_12::Client::get_cloud_metric_profiling).
+    #[inline]
     pub fn get_cloud_metric_profiling(
         &self,
     ) -> super::operation::get_cloud_metric_profiling::GetCloudMetricProfilingCall {
@@ -4213,6 +4344,7 @@ impl crate::Client {
     /// Gets cluster volumes.
     ///
     /// The same as [`v2018_04_12::Client::get_cluster_volumes`](crate::v2018_04_12::Client::get_cluster_volumes).
+    #[inline]
     pub fn get_cluster_volumes(
         &self,
     ) -> super::operation::get_cluster_volumes::GetClusterVolumesCall {
@@ -4221,6 +4353,7 @@ impl crate::Client {
     /// Gets hybrid cluster config.
     ///
     /// The same as [`v2018_04_12::Client::get_hybrid_cluster_config`](crate::v2018_04_12::Client::get_hybrid_cluster_config).
+    #[inline]
     pub fn get_hybrid_cluster_config(
         &self,
     ) -> super::operation::get_hybrid_cluster_config::GetHybridClusterConfigCall {
@@ -4231,6 +4364,7 @@ impl crate::Client {
     /// Gets if ECS type support HT config.
     ///
     /// The same as [`v2018_04_12::Client::get_if_ecs_type_support_ht_config`](crate::v2018_04_12::Client::get_if_ecs_type_support_ht_config).
+    #[inline]
     pub fn get_if_ecs_type_support_ht_config(
         &self,
     ) -> super::operation::get_if_ecs_type_support_ht_config::GetIfEcsTypeSupportHtConfigCall {
@@ -4241,12 +4375,14 @@ impl crate::Client {
     /// Gets job log.
     ///
     /// The same as [`v2018_04_12::Client::get_job_log`](crate::v2018_04_12::Client::get_job_log).
+    #[inline]
     pub fn get_job_log(&self) -> super::operation::get_job_log::GetJobLogCall {
         super::operation::get_job_log::GetJobLogCall::new(self.clone())
     }
     /// Gets post scripts.
     ///
     /// The same as [`v2018_04_12::Client::get_post_scripts`](crate::v2018_04_12::Client::get_post_scripts).
+    #[inline]
     pub fn get_post_scripts(
         &self,
     ) -> super::operation::get_post_scripts::GetPostScriptsCall {
@@ -4255,6 +4391,7 @@ impl crate::Client {
     /// Gets scheduler info.
     ///
     /// The same as [`v2018_04_12::Client::get_scheduler_info`](crate::v2018_04_12::Client::get_scheduler_info).
+    #[inline]
     pub fn get_scheduler_info(
         &self,
     ) -> super::operation::get_scheduler_info::GetSchedulerInfoCall {
@@ -4263,6 +4400,7 @@ impl crate::Client {
     /// Gets visual service status.
     ///
     /// The same as [`v2018_04_12::Client::get_visual_service_status`](crate::v2018_04_12::Client::get_visual_service_status).
+    #[inline]
     pub fn get_visual_service_status(
         &self,
     ) -> super::operation::get_visual_service_status::GetVisualServiceStatusCall {
@@ -4273,6 +4411,7 @@ impl crate::Client {
     /// Initializes E-HPC.
     ///
     /// The same as [`v2018_04_12::Client::initialize_ehpc`](crate::v2018_04_12::Client::initialize_ehpc).
+    #[inline]
     pub fn initialize_ehpc(
         &self,
     ) -> super::operation::initialize_ehpc::InitializeEHPCCall {
@@ -4281,6 +4420,7 @@ impl crate::Client {
     /// Installs software.
     ///
     /// The same as [`v2018_04_12::Client::install_software`](crate::v2018_04_12::Client::install_software).
+    #[inline]
     pub fn install_software(
         &self,
     ) -> super::operation::install_software::InstallSoftwareCall {
@@ -4289,6 +4429,7 @@ impl crate::Client {
     /// Invokes shell command.
     ///
     /// The same as [`v2018_04_12::Client::invoke_shell_command`](crate::v2018_04_12::Client::invoke_shell_command).
+    #[inline]
     pub fn invoke_shell_command(
         &self,
     ) -> super::operation::invoke_shell_command::InvokeShellCommandCall {
@@ -4297,6 +4438,7 @@ impl crate::Client {
     /// Lists available ECS types.
     ///
     /// The same as [`v2018_04_12::Client::list_available_ecs_types`](crate::v2018_04_12::Client::list_available_ecs_types).
+    #[inline]
     pub fn list_available_ecs_types(
         &self,
     ) -> super::operation::list_available_ecs_types::ListAvailableEcsTypesCall {
@@ -4307,6 +4449,7 @@ impl crate::Client {
     /// Lists cloud metric profilings.
     ///
     /// The same as [`v2018_04_12::Client::list_cloud_metric_profilings`](crate::v2018_04_12::Client::list_cloud_metric_profilings).
+    #[inline]
     pub fn list_cloud_metric_profilings(
         &self,
     ) -> super::operation::list_cloud_metric_profilings::ListCloudMetricProfilingsCall {
@@ -4317,6 +4460,7 @@ impl crate::Client {
     /// Lists cluster logs.
     ///
     /// The same as [`v2018_04_12::Client::list_cluster_logs`](crate::v2018_04_12::Client::list_cluster_logs).
+    #[inline]
     pub fn list_cluster_logs(
         &self,
     ) -> super::operation::list_cluster_logs::ListClusterLogsCall {
@@ -4325,12 +4469,14 @@ impl crate::Client {
     /// Lists clusters.
     ///
     /// The same as [`v2018_04_12::Client::list_clusters`](crate::v2018_04_12::Client::list_clusters).
+    #[inline]
     pub fn list_clusters(&self) -> super::operation::list_clusters::ListClustersCall {
         super::operation::list_clusters::ListClustersCall::new(self.clone())
     }
     /// Lists clusters meta.
     ///
     /// The same as [`v2018_04_12::Client::list_clusters_meta`](crate::v2018_04_12::Client::list_clusters_meta).
+    #[inline]
     pub fn list_clusters_meta(
         &self,
     ) -> super::operation::list_clusters_meta::ListClustersMetaCall {
@@ -4339,12 +4485,14 @@ impl crate::Client {
     /// Lists commands.
     ///
     /// The same as [`v2018_04_12::Client::list_commands`](crate::v2018_04_12::Client::list_commands).
+    #[inline]
     pub fn list_commands(&self) -> super::operation::list_commands::ListCommandsCall {
         super::operation::list_commands::ListCommandsCall::new(self.clone())
     }
     /// Lists community images.
     ///
     /// The same as [`v2018_04_12::Client::list_community_images`](crate::v2018_04_12::Client::list_community_images).
+    #[inline]
     pub fn list_community_images(
         &self,
     ) -> super::operation::list_community_images::ListCommunityImagesCall {
@@ -4355,6 +4503,7 @@ impl crate::Client {
     /// Lists CPFS file systems.
     ///
     /// The same as [`v2018_04_12::Client::list_cpfs_file_systems`](crate::v2018_04_12::Client::list_cpfs_file_systems).
+    #[inline]
     pub fn list_cpfs_file_systems(
         &self,
     ) -> super::operation::list_cpfs_file_systems::ListCpfsFileSystemsCall {
@@ -4365,6 +4514,7 @@ impl crate::Client {
     /// Lists current client version.
     ///
     /// The same as [`v2018_04_12::Client::list_current_client_version`](crate::v2018_04_12::Client::list_current_client_version).
+    #[inline]
     pub fn list_current_client_version(
         &self,
     ) -> super::operation::list_current_client_version::ListCurrentClientVersionCall {
@@ -4375,6 +4525,7 @@ impl crate::Client {
     /// Lists custom images.
     ///
     /// The same as [`v2018_04_12::Client::list_custom_images`](crate::v2018_04_12::Client::list_custom_images).
+    #[inline]
     pub fn list_custom_images(
         &self,
     ) -> super::operation::list_custom_images::ListCustomImagesCall {
@@ -4383,6 +4534,7 @@ impl crate::Client {
     /// Lists file system with mount targets.
     ///
     /// The same as [`v2018_04_12::Client::list_file_system_with_mount_targets`](crate::v2018_04_12::Client::list_file_system_with_mount_targets).
+    #[inline]
     pub fn list_file_system_with_mount_targets(
         &self,
     ) -> super::operation::list_file_system_with_mount_targets::ListFileSystemWithMountTargetsCall {
@@ -4393,12 +4545,14 @@ impl crate::Client {
     /// Lists images.
     ///
     /// The same as [`v2018_04_12::Client::list_images`](crate::v2018_04_12::Client::list_images).
+    #[inline]
     pub fn list_images(&self) -> super::operation::list_images::ListImagesCall {
         super::operation::list_images::ListImagesCall::new(self.clone())
     }
     /// Lists installed software.
     ///
     /// The same as [`v2018_04_12::Client::list_installed_software`](crate::v2018_04_12::Client::list_installed_software).
+    #[inline]
     pub fn list_installed_software(
         &self,
     ) -> super::operation::list_installed_software::ListInstalledSoftwareCall {
@@ -4409,6 +4563,7 @@ impl crate::Client {
     /// Lists invocation results.
     ///
     /// The same as [`v2018_04_12::Client::list_invocation_results`](crate::v2018_04_12::Client::list_invocation_results).
+    #[inline]
     pub fn list_invocation_results(
         &self,
     ) -> super::operation::list_invocation_results::ListInvocationResultsCall {
@@ -4419,6 +4574,7 @@ impl crate::Client {
     /// Lists invocation status.
     ///
     /// The same as [`v2018_04_12::Client::list_invocation_status`](crate::v2018_04_12::Client::list_invocation_status).
+    #[inline]
     pub fn list_invocation_status(
         &self,
     ) -> super::operation::list_invocation_status::ListInvocationStatusCall {
@@ -4429,6 +4585,7 @@ impl crate::Client {
     /// Lists job templates.
     ///
     /// The same as [`v2018_04_12::Client::list_job_templates`](crate::v2018_04_12::Client::list_job_templates).
+    #[inline]
     pub fn list_job_templates(
         &self,
     ) -> super::operation::list_job_templates::ListJobTemplatesCall {
@@ -4437,12 +4594,14 @@ impl crate::Client {
     /// Lists jobs.
     ///
     /// The same as [`v2018_04_12::Client::list_jobs`](crate::v2018_04_12::Client::list_jobs).
+    #[inline]
     pub fn list_jobs(&self) -> super::operation::list_jobs::ListJobsCall {
         super::operation::list_jobs::ListJobsCall::new(self.clone())
     }
     /// Lists jobs with filters.
     ///
     /// The same as [`v2018_04_12::Client::list_jobs_with_filters`](crate::v2018_04_12::Client::list_jobs_with_filters).
+    #[inline]
     pub fn list_jobs_with_filters(
         &self,
     ) -> super::operation::list_jobs_with_filters::ListJobsWithFiltersCall {
@@ -4453,12 +4612,14 @@ impl crate::Client {
     /// Lists nodes.
     ///
     /// The same as [`v2018_04_12::Client::list_nodes`](crate::v2018_04_12::Client::list_nodes).
+    #[inline]
     pub fn list_nodes(&self) -> super::operation::list_nodes::ListNodesCall {
         super::operation::list_nodes::ListNodesCall::new(self.clone())
     }
     /// Lists nodes by queue.
     ///
     /// The same as [`v2018_04_12::Client::list_nodes_by_queue`](crate::v2018_04_12::Client::list_nodes_by_queue).
+    #[inline]
     pub fn list_nodes_by_queue(
         &self,
     ) -> super::operation::list_nodes_by_queue::ListNodesByQueueCall {
@@ -4467,6 +4628,7 @@ impl crate::Client {
     /// Lists nodes no paging.
     ///
     /// The same as [`v2018_04_12::Client::list_nodes_no_paging`](crate::v2018_04_12::Client::list_nodes_no_paging).
+    #[inline]
     pub fn list_nodes_no_paging(
         &self,
     ) -> super::operation::list_nodes_no_paging::ListNodesNoPagingCall {
@@ -4475,6 +4637,7 @@ impl crate::Client {
     /// Lists preferred ECS types.
     ///
     /// The same as [`v2018_04_12::Client::list_preferred_ecs_types`](crate::v2018_04_12::Client::list_preferred_ecs_types).
+    #[inline]
     pub fn list_preferred_ecs_types(
         &self,
     ) -> super::operation::list_preferred_ecs_types::ListPreferredEcsTypesCall {
@@ -4485,18 +4648,21 @@ impl crate::Client {
     /// Lists queues.
     ///
     /// The same as [`v2018_04_12::Client::list_queues`](crate::v2018_04_12::Client::list_queues).
+    #[inline]
     pub fn list_queues(&self) -> super::operation::list_queues::ListQueuesCall {
         super::operation::list_queues::ListQueuesCall::new(self.clone())
     }
     /// Lists regions.
     ///
     /// The same as [`v2018_04_12::Client::list_regions`](crate::v2018_04_12::Client::list_regions).
+    #[inline]
     pub fn list_regions(&self) -> super::operation::list_regions::ListRegionsCall {
         super::operation::list_regions::ListRegionsCall::new(self.clone())
     }
     /// Lists security groups.
     ///
     /// The same as [`v2018_04_12::Client::list_security_groups`](crate::v2018_04_12::Client::list_security_groups).
+    #[inline]
     pub fn list_security_groups(
         &self,
     ) -> super::operation::list_security_groups::ListSecurityGroupsCall {
@@ -4505,6 +4671,7 @@ impl crate::Client {
     /// Lists serverless jobs.
     ///
     /// The same as [`v2018_04_12::Client::list_serverless_jobs`](crate::v2018_04_12::Client::list_serverless_jobs).
+    #[inline]
     pub fn list_serverless_jobs(
         &self,
     ) -> super::operation::list_serverless_jobs::ListServerlessJobsCall {
@@ -4513,12 +4680,14 @@ impl crate::Client {
     /// Lists softwares.
     ///
     /// The same as [`v2018_04_12::Client::list_softwares`](crate::v2018_04_12::Client::list_softwares).
+    #[inline]
     pub fn list_softwares(&self) -> super::operation::list_softwares::ListSoftwaresCall {
         super::operation::list_softwares::ListSoftwaresCall::new(self.clone())
     }
     /// Lists tag resources.
     ///
     /// The same as [`v2018_04_12::Client::list_tag_resources`](crate::v2018_04_12::Client::list_tag_resources).
+    #[inline]
     pub fn list_tag_resources(
         &self,
     ) -> super::operation::list_tag_resources::ListTagResourcesCall {
@@ -4527,12 +4696,14 @@ impl crate::Client {
     /// Lists tasks.
     ///
     /// The same as [`v2018_04_12::Client::list_tasks`](crate::v2018_04_12::Client::list_tasks).
+    #[inline]
     pub fn list_tasks(&self) -> super::operation::list_tasks::ListTasksCall {
         super::operation::list_tasks::ListTasksCall::new(self.clone())
     }
     /// Lists upgrade clients.
     ///
     /// The same as [`v2018_04_12::Client::list_upgrade_clients`](crate::v2018_04_12::Client::list_upgrade_clients).
+    #[inline]
     pub fn list_upgrade_clients(
         &self,
     ) -> super::operation::list_upgrade_clients::ListUpgradeClientsCall {
@@ -4541,12 +4712,14 @@ impl crate::Client {
     /// Lists users.
     ///
     /// The same as [`v2018_04_12::Client::list_users`](crate::v2018_04_12::Client::list_users).
+    #[inline]
     pub fn list_users(&self) -> super::operation::list_users::ListUsersCall {
         super::operation::list_users::ListUsersCall::new(self.clone())
     }
     /// Lists users async.
     ///
     /// The same as [`v2018_04_12::Client::list_users_async`](crate::v2018_04_12::Client::list_users_async).
+    #[inline]
     pub fn list_users_async(
         &self,
     ) -> super::operation::list_users_async::ListUsersAsyncCall {
@@ -4555,12 +4728,14 @@ impl crate::Client {
     /// Lists volumes.
     ///
     /// The same as [`v2018_04_12::Client::list_volumes`](crate::v2018_04_12::Client::list_volumes).
+    #[inline]
     pub fn list_volumes(&self) -> super::operation::list_volumes::ListVolumesCall {
         super::operation::list_volumes::ListVolumesCall::new(self.clone())
     }
     /// Modifies cluster attributes.
     ///
     /// The same as [`v2018_04_12::Client::modify_cluster_attributes`](crate::v2018_04_12::Client::modify_cluster_attributes).
+    #[inline]
     pub fn modify_cluster_attributes(
         &self,
     ) -> super::operation::modify_cluster_attributes::ModifyClusterAttributesCall {
@@ -4571,6 +4746,7 @@ impl crate::Client {
     /// Modifies user groups.
     ///
     /// The same as [`v2018_04_12::Client::modify_user_groups`](crate::v2018_04_12::Client::modify_user_groups).
+    #[inline]
     pub fn modify_user_groups(
         &self,
     ) -> super::operation::modify_user_groups::ModifyUserGroupsCall {
@@ -4579,6 +4755,7 @@ impl crate::Client {
     /// Modifies user passwords.
     ///
     /// The same as [`v2018_04_12::Client::modify_user_passwords`](crate::v2018_04_12::Client::modify_user_passwords).
+    #[inline]
     pub fn modify_user_passwords(
         &self,
     ) -> super::operation::modify_user_passwords::ModifyUserPasswordsCall {
@@ -4589,6 +4766,7 @@ impl crate::Client {
     /// Modifies visual service password.
     ///
     /// The same as [`v2018_04_12::Client::modify_visual_service_passwd`](crate::v2018_04_12::Client::modify_visual_service_passwd).
+    #[inline]
     pub fn modify_visual_service_passwd(
         &self,
     ) -> super::operation::modify_visual_service_passwd::ModifyVisualServicePasswdCall {
@@ -4599,6 +4777,7 @@ impl crate::Client {
     /// Queries service pack and price.
     ///
     /// The same as [`v2018_04_12::Client::query_service_pack_and_price`](crate::v2018_04_12::Client::query_service_pack_and_price).
+    #[inline]
     pub fn query_service_pack_and_price(
         &self,
     ) -> super::operation::query_service_pack_and_price::QueryServicePackAndPriceCall {
@@ -4609,6 +4788,7 @@ impl crate::Client {
     /// Recovers cluster.
     ///
     /// The same as [`v2018_04_12::Client::recover_cluster`](crate::v2018_04_12::Client::recover_cluster).
+    #[inline]
     pub fn recover_cluster(
         &self,
     ) -> super::operation::recover_cluster::RecoverClusterCall {
@@ -4617,18 +4797,21 @@ impl crate::Client {
     /// Reruns jobs.
     ///
     /// The same as [`v2018_04_12::Client::rerun_jobs`](crate::v2018_04_12::Client::rerun_jobs).
+    #[inline]
     pub fn rerun_jobs(&self) -> super::operation::rerun_jobs::RerunJobsCall {
         super::operation::rerun_jobs::RerunJobsCall::new(self.clone())
     }
     /// Resets nodes.
     ///
     /// The same as [`v2018_04_12::Client::reset_nodes`](crate::v2018_04_12::Client::reset_nodes).
+    #[inline]
     pub fn reset_nodes(&self) -> super::operation::reset_nodes::ResetNodesCall {
         super::operation::reset_nodes::ResetNodesCall::new(self.clone())
     }
     /// Runs cloud metric profiling.
     ///
     /// The same as [`v2018_04_12::Client::run_cloud_metric_profiling`](crate::v2018_04_12::Client::run_cloud_metric_profiling).
+    #[inline]
     pub fn run_cloud_metric_profiling(
         &self,
     ) -> super::operation::run_cloud_metric_profiling::RunCloudMetricProfilingCall {
@@ -4639,6 +4822,7 @@ impl crate::Client {
     /// Sets auto scale config.
     ///
     /// The same as [`v2018_04_12::Client::set_auto_scale_config`](crate::v2018_04_12::Client::set_auto_scale_config).
+    #[inline]
     pub fn set_auto_scale_config(
         &self,
     ) -> super::operation::set_auto_scale_config::SetAutoScaleConfigCall {
@@ -4649,6 +4833,7 @@ impl crate::Client {
     /// Sets post scripts.
     ///
     /// The same as [`v2018_04_12::Client::set_post_scripts`](crate::v2018_04_12::Client::set_post_scripts).
+    #[inline]
     pub fn set_post_scripts(
         &self,
     ) -> super::operation::set_post_scripts::SetPostScriptsCall {
@@ -4657,12 +4842,14 @@ impl crate::Client {
     /// Sets queue.
     ///
     /// The same as [`v2018_04_12::Client::set_queue`](crate::v2018_04_12::Client::set_queue).
+    #[inline]
     pub fn set_queue(&self) -> super::operation::set_queue::SetQueueCall {
         super::operation::set_queue::SetQueueCall::new(self.clone())
     }
     /// Sets scheduler info.
     ///
     /// The same as [`v2018_04_12::Client::set_scheduler_info`](crate::v2018_04_12::Client::set_scheduler_info).
+    #[inline]
     pub fn set_scheduler_info(
         &self,
     ) -> super::operation::set_scheduler_info::SetSchedulerInfoCall {
@@ -4671,18 +4858,21 @@ impl crate::Client {
     /// Starts cluster.
     ///
     /// The same as [`v2018_04_12::Client::start_cluster`](crate::v2018_04_12::Client::start_cluster).
+    #[inline]
     pub fn start_cluster(&self) -> super::operation::start_cluster::StartClusterCall {
         super::operation::start_cluster::StartClusterCall::new(self.clone())
     }
     /// Starts nodes.
     ///
     /// The same as [`v2018_04_12::Client::start_nodes`](crate::v2018_04_12::Client::start_nodes).
+    #[inline]
     pub fn start_nodes(&self) -> super::operation::start_nodes::StartNodesCall {
         super::operation::start_nodes::StartNodesCall::new(self.clone())
     }
     /// Starts visual service.
     ///
     /// The same as [`v2018_04_12::Client::start_visual_service`](crate::v2018_04_12::Client::start_visual_service).
+    #[inline]
     pub fn start_visual_service(
         &self,
     ) -> super::operation::start_visual_service::StartVisualServiceCall {
@@ -4691,24 +4881,28 @@ impl crate::Client {
     /// Stops cluster.
     ///
     /// The same as [`v2018_04_12::Client::stop_cluster`](crate::v2018_04_12::Client::stop_cluster).
+    #[inline]
     pub fn stop_cluster(&self) -> super::operation::stop_cluster::StopClusterCall {
         super::operation::stop_cluster::StopClusterCall::new(self.clone())
     }
     /// Stops jobs.
     ///
     /// The same as [`v2018_04_12::Client::stop_jobs`](crate::v2018_04_12::Client::stop_jobs).
+    #[inline]
     pub fn stop_jobs(&self) -> super::operation::stop_jobs::StopJobsCall {
         super::operation::stop_jobs::StopJobsCall::new(self.clone())
     }
     /// Stops nodes.
     ///
     /// The same as [`v2018_04_12::Client::stop_nodes`](crate::v2018_04_12::Client::stop_nodes).
+    #[inline]
     pub fn stop_nodes(&self) -> super::operation::stop_nodes::StopNodesCall {
         super::operation::stop_nodes::StopNodesCall::new(self.clone())
     }
     /// Stops serverless jobs.
     ///
     /// The same as [`v2018_04_12::Client::stop_serverless_jobs`](crate::v2018_04_12::Client::stop_serverless_jobs).
+    #[inline]
     pub fn stop_serverless_jobs(
         &self,
     ) -> super::operation::stop_serverless_jobs::StopServerlessJobsCall {
@@ -4717,6 +4911,7 @@ impl crate::Client {
     /// Stops the VNC remote visualization service of a cluster.
     ///
     /// The same as [`v2018_04_12::Client::stop_visual_service`](crate::v2018_04_12::Client::stop_visual_service).
+    #[inline]
     pub fn stop_visual_service(
         &self,
     ) -> super::operation::stop_visual_service::StopVisualServiceCall {
@@ -4725,12 +4920,14 @@ impl crate::Client {
     /// Submits job.
     ///
     /// The same as [`v2018_04_12::Client::submit_job`](crate::v2018_04_12::Client::submit_job).
+    #[inline]
     pub fn submit_job(&self) -> super::operation::submit_job::SubmitJobCall {
         super::operation::submit_job::SubmitJobCall::new(self.clone())
     }
     /// Submits serverless job.
     ///
     /// The same as [`v2018_04_12::Client::submit_serverless_job`](crate::v2018_04_12::Client::submit_serverless_job).
+    #[inline]
     pub fn submit_serverless_job(
         &self,
     ) -> super::operation::submit_serverless_job::SubmitServerlessJobCall {
@@ -4741,18 +4938,21 @@ impl crate::Client {
     /// Syncs users.
     ///
     /// The same as [`v2018_04_12::Client::sync_users`](crate::v2018_04_12::Client::sync_users).
+    #[inline]
     pub fn sync_users(&self) -> super::operation::sync_users::SyncUsersCall {
         super::operation::sync_users::SyncUsersCall::new(self.clone())
     }
     /// Tags resources.
     ///
     /// The same as [`v2018_04_12::Client::tag_resources`](crate::v2018_04_12::Client::tag_resources).
+    #[inline]
     pub fn tag_resources(&self) -> super::operation::tag_resources::TagResourcesCall {
         super::operation::tag_resources::TagResourcesCall::new(self.clone())
     }
     /// Untags resources.
     ///
     /// The same as [`v2018_04_12::Client::un_tag_resources`](crate::v2018_04_12::Client::un_tag_resources).
+    #[inline]
     pub fn un_tag_resources(
         &self,
     ) -> super::operation::un_tag_resources::UnTagResourcesCall {
@@ -4761,6 +4961,7 @@ impl crate::Client {
     /// Uninstalls software.
     ///
     /// The same as [`v2018_04_12::Client::uninstall_software`](crate::v2018_04_12::Client::uninstall_software).
+    #[inline]
     pub fn uninstall_software(
         &self,
     ) -> super::operation::uninstall_software::UninstallSoftwareCall {
@@ -4769,6 +4970,7 @@ impl crate::Client {
     /// Updates cluster volumes.
     ///
     /// The same as [`v2018_04_12::Client::update_cluster_volumes`](crate::v2018_04_12::Client::update_cluster_volumes).
+    #[inline]
     pub fn update_cluster_volumes(
         &self,
     ) -> super::operation::update_cluster_volumes::UpdateClusterVolumesCall {
@@ -4779,6 +4981,7 @@ impl crate::Client {
     /// Updates queue config.
     ///
     /// The same as [`v2018_04_12::Client::update_queue_config`](crate::v2018_04_12::Client::update_queue_config).
+    #[inline]
     pub fn update_queue_config(
         &self,
     ) -> super::operation::update_queue_config::UpdateQueueConfigCall {
@@ -4787,6 +4990,7 @@ impl crate::Client {
     /// Upgrades client.
     ///
     /// The same as [`v2018_04_12::Client::upgrade_client`](crate::v2018_04_12::Client::upgrade_client).
+    #[inline]
     pub fn upgrade_client(&self) -> super::operation::upgrade_client::UpgradeClientCall {
         super::operation::upgrade_client::UpgradeClientCall::new(self.clone())
     }

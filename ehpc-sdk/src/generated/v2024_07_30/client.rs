@@ -28,6 +28,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`AttachNodesCall`](crate::v2024_07_30::operation::attach_nodes::AttachNodesCall), then `.send().await`.
+    #[inline]
     pub fn attach_nodes(&self) -> super::operation::attach_nodes::AttachNodesCall {
         super::operation::attach_nodes::AttachNodesCall::new(self.client.clone())
     }
@@ -46,6 +47,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`AttachSharedStoragesCall`](crate::v2024_07_30::operation::attach_shared_storages::AttachSharedStoragesCall), then `.send().await`.
+    #[inline]
     pub fn attach_shared_storages(
         &self,
     ) -> super::operation::attach_shared_storages::AttachSharedStoragesCall {
@@ -89,6 +91,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`CreateClusterCall`](crate::v2024_07_30::operation::create_cluster::CreateClusterCall), then `.send().await`.
+    #[inline]
     pub fn create_cluster(&self) -> super::operation::create_cluster::CreateClusterCall {
         super::operation::create_cluster::CreateClusterCall::new(self.client.clone())
     }
@@ -108,6 +111,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`CreateJobCall`](crate::v2024_07_30::operation::create_job::CreateJobCall), then `.send().await`.
+    #[inline]
     pub fn create_job(&self) -> super::operation::create_job::CreateJobCall {
         super::operation::create_job::CreateJobCall::new(self.client.clone())
     }
@@ -138,6 +142,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`CreateNodesCall`](crate::v2024_07_30::operation::create_nodes::CreateNodesCall), then `.send().await`.
+    #[inline]
     pub fn create_nodes(&self) -> super::operation::create_nodes::CreateNodesCall {
         super::operation::create_nodes::CreateNodesCall::new(self.client.clone())
     }
@@ -156,6 +161,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`CreateQueueCall`](crate::v2024_07_30::operation::create_queue::CreateQueueCall), then `.send().await`.
+    #[inline]
     pub fn create_queue(&self) -> super::operation::create_queue::CreateQueueCall {
         super::operation::create_queue::CreateQueueCall::new(self.client.clone())
     }
@@ -190,6 +196,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`CreateReservedNodePoolCall`](crate::v2024_07_30::operation::create_reserved_node_pool::CreateReservedNodePoolCall), then `.send().await`.
+    #[inline]
     pub fn create_reserved_node_pool(
         &self,
     ) -> super::operation::create_reserved_node_pool::CreateReservedNodePoolCall {
@@ -219,6 +226,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`CreateUsersCall`](crate::v2024_07_30::operation::create_users::CreateUsersCall), then `.send().await`.
+    #[inline]
     pub fn create_users(&self) -> super::operation::create_users::CreateUsersCall {
         super::operation::create_users::CreateUsersCall::new(self.client.clone())
     }
@@ -244,6 +252,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`DeleteClusterCall`](crate::v2024_07_30::operation::delete_cluster::DeleteClusterCall), then `.send().await`.
+    #[inline]
     pub fn delete_cluster(&self) -> super::operation::delete_cluster::DeleteClusterCall {
         super::operation::delete_cluster::DeleteClusterCall::new(self.client.clone())
     }
@@ -262,6 +271,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`DeleteNodesCall`](crate::v2024_07_30::operation::delete_nodes::DeleteNodesCall), then `.send().await`.
+    #[inline]
     pub fn delete_nodes(&self) -> super::operation::delete_nodes::DeleteNodesCall {
         super::operation::delete_nodes::DeleteNodesCall::new(self.client.clone())
     }
@@ -287,6 +297,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`DeleteQueuesCall`](crate::v2024_07_30::operation::delete_queues::DeleteQueuesCall), then `.send().await`.
+    #[inline]
     pub fn delete_queues(&self) -> super::operation::delete_queues::DeleteQueuesCall {
         super::operation::delete_queues::DeleteQueuesCall::new(self.client.clone())
     }
@@ -315,6 +326,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`DeleteReservedNodePoolCall`](crate::v2024_07_30::operation::delete_reserved_node_pool::DeleteReservedNodePoolCall), then `.send().await`.
+    #[inline]
     pub fn delete_reserved_node_pool(
         &self,
     ) -> super::operation::delete_reserved_node_pool::DeleteReservedNodePoolCall {
@@ -337,6 +349,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`DeleteUsersCall`](crate::v2024_07_30::operation::delete_users::DeleteUsersCall), then `.send().await`.
+    #[inline]
     pub fn delete_users(&self) -> super::operation::delete_users::DeleteUsersCall {
         super::operation::delete_users::DeleteUsersCall::new(self.client.clone())
     }
@@ -357,6 +370,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`DescribeAddonTemplateCall`](crate::v2024_07_30::operation::describe_addon_template::DescribeAddonTemplateCall), then `.send().await`.
+    #[inline]
     pub fn describe_addon_template(
         &self,
     ) -> super::operation::describe_addon_template::DescribeAddonTemplateCall {
@@ -389,6 +403,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`DetachSharedStoragesCall`](crate::v2024_07_30::operation::detach_shared_storages::DetachSharedStoragesCall), then `.send().await`.
+    #[inline]
     pub fn detach_shared_storages(
         &self,
     ) -> super::operation::detach_shared_storages::DetachSharedStoragesCall {
@@ -409,6 +424,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`GetAddonCall`](crate::v2024_07_30::operation::get_addon::GetAddonCall), then `.send().await`.
+    #[inline]
     pub fn get_addon(&self) -> super::operation::get_addon::GetAddonCall {
         super::operation::get_addon::GetAddonCall::new(self.client.clone())
     }
@@ -426,6 +442,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`GetClusterCall`](crate::v2024_07_30::operation::get_cluster::GetClusterCall), then `.send().await`.
+    #[inline]
     pub fn get_cluster(&self) -> super::operation::get_cluster::GetClusterCall {
         super::operation::get_cluster::GetClusterCall::new(self.client.clone())
     }
@@ -446,6 +463,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`GetCommonLogDetailCall`](crate::v2024_07_30::operation::get_common_log_detail::GetCommonLogDetailCall), then `.send().await`.
+    #[inline]
     pub fn get_common_log_detail(
         &self,
     ) -> super::operation::get_common_log_detail::GetCommonLogDetailCall {
@@ -468,6 +486,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`GetJobCall`](crate::v2024_07_30::operation::get_job::GetJobCall), then `.send().await`.
+    #[inline]
     pub fn get_job(&self) -> super::operation::get_job::GetJobCall {
         super::operation::get_job::GetJobCall::new(self.client.clone())
     }
@@ -489,6 +508,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`GetJobLogCall`](crate::v2024_07_30::operation::get_job_log::GetJobLogCall), then `.send().await`.
+    #[inline]
     pub fn get_job_log(&self) -> super::operation::get_job_log::GetJobLogCall {
         super::operation::get_job_log::GetJobLogCall::new(self.client.clone())
     }
@@ -507,6 +527,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`GetQueueCall`](crate::v2024_07_30::operation::get_queue::GetQueueCall), then `.send().await`.
+    #[inline]
     pub fn get_queue(&self) -> super::operation::get_queue::GetQueueCall {
         super::operation::get_queue::GetQueueCall::new(self.client.clone())
     }
@@ -535,6 +556,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`GetUserCall`](crate::v2024_07_30::operation::get_user::GetUserCall), then `.send().await`.
+    #[inline]
     pub fn get_user(&self) -> super::operation::get_user::GetUserCall {
         super::operation::get_user::GetUserCall::new(self.client.clone())
     }
@@ -554,6 +576,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`InstallAddonCall`](crate::v2024_07_30::operation::install_addon::InstallAddonCall), then `.send().await`.
+    #[inline]
     pub fn install_addon(&self) -> super::operation::install_addon::InstallAddonCall {
         super::operation::install_addon::InstallAddonCall::new(self.client.clone())
     }
@@ -570,6 +593,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`InstallSoftwaresCall`](crate::v2024_07_30::operation::install_softwares::InstallSoftwaresCall), then `.send().await`.
+    #[inline]
     pub fn install_softwares(
         &self,
     ) -> super::operation::install_softwares::InstallSoftwaresCall {
@@ -593,6 +617,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListAddonTemplatesCall`](crate::v2024_07_30::operation::list_addon_templates::ListAddonTemplatesCall), then `.send().await`.
+    #[inline]
     pub fn list_addon_templates(
         &self,
     ) -> super::operation::list_addon_templates::ListAddonTemplatesCall {
@@ -615,6 +640,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListAddonsCall`](crate::v2024_07_30::operation::list_addons::ListAddonsCall), then `.send().await`.
+    #[inline]
     pub fn list_addons(&self) -> super::operation::list_addons::ListAddonsCall {
         super::operation::list_addons::ListAddonsCall::new(self.client.clone())
     }
@@ -633,6 +659,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListAvailableFileSystemsCall`](crate::v2024_07_30::operation::list_available_file_systems::ListAvailableFileSystemsCall), then `.send().await`.
+    #[inline]
     pub fn list_available_file_systems(
         &self,
     ) -> super::operation::list_available_file_systems::ListAvailableFileSystemsCall {
@@ -662,6 +689,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListAvailableImagesCall`](crate::v2024_07_30::operation::list_available_images::ListAvailableImagesCall), then `.send().await`.
+    #[inline]
     pub fn list_available_images(
         &self,
     ) -> super::operation::list_available_images::ListAvailableImagesCall {
@@ -686,6 +714,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListClustersCall`](crate::v2024_07_30::operation::list_clusters::ListClustersCall), then `.send().await`.
+    #[inline]
     pub fn list_clusters(&self) -> super::operation::list_clusters::ListClustersCall {
         super::operation::list_clusters::ListClustersCall::new(self.client.clone())
     }
@@ -714,6 +743,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListCommonLogsCall`](crate::v2024_07_30::operation::list_common_logs::ListCommonLogsCall), then `.send().await`.
+    #[inline]
     pub fn list_common_logs(
         &self,
     ) -> super::operation::list_common_logs::ListCommonLogsCall {
@@ -733,6 +763,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListInstalledSoftwaresCall`](crate::v2024_07_30::operation::list_installed_softwares::ListInstalledSoftwaresCall), then `.send().await`.
+    #[inline]
     pub fn list_installed_softwares(
         &self,
     ) -> super::operation::list_installed_softwares::ListInstalledSoftwaresCall {
@@ -757,6 +788,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListJobsCall`](crate::v2024_07_30::operation::list_jobs::ListJobsCall), then `.send().await`.
+    #[inline]
     pub fn list_jobs(&self) -> super::operation::list_jobs::ListJobsCall {
         super::operation::list_jobs::ListJobsCall::new(self.client.clone())
     }
@@ -782,6 +814,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListNodesCall`](crate::v2024_07_30::operation::list_nodes::ListNodesCall), then `.send().await`.
+    #[inline]
     pub fn list_nodes(&self) -> super::operation::list_nodes::ListNodesCall {
         super::operation::list_nodes::ListNodesCall::new(self.client.clone())
     }
@@ -800,6 +833,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListQueuesCall`](crate::v2024_07_30::operation::list_queues::ListQueuesCall), then `.send().await`.
+    #[inline]
     pub fn list_queues(&self) -> super::operation::list_queues::ListQueuesCall {
         super::operation::list_queues::ListQueuesCall::new(self.client.clone())
     }
@@ -820,6 +854,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListRegionsCall`](crate::v2024_07_30::operation::list_regions::ListRegionsCall), then `.send().await`.
+    #[inline]
     pub fn list_regions(&self) -> super::operation::list_regions::ListRegionsCall {
         super::operation::list_regions::ListRegionsCall::new(self.client.clone())
     }
@@ -839,6 +874,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListSharedStoragesCall`](crate::v2024_07_30::operation::list_shared_storages::ListSharedStoragesCall), then `.send().await`.
+    #[inline]
     pub fn list_shared_storages(
         &self,
     ) -> super::operation::list_shared_storages::ListSharedStoragesCall {
@@ -863,6 +899,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListSoftwaresCall`](crate::v2024_07_30::operation::list_softwares::ListSoftwaresCall), then `.send().await`.
+    #[inline]
     pub fn list_softwares(&self) -> super::operation::list_softwares::ListSoftwaresCall {
         super::operation::list_softwares::ListSoftwaresCall::new(self.client.clone())
     }
@@ -882,6 +919,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`ListUsersCall`](crate::v2024_07_30::operation::list_users::ListUsersCall), then `.send().await`.
+    #[inline]
     pub fn list_users(&self) -> super::operation::list_users::ListUsersCall {
         super::operation::list_users::ListUsersCall::new(self.client.clone())
     }
@@ -910,6 +948,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`StopJobsCall`](crate::v2024_07_30::operation::stop_jobs::StopJobsCall), then `.send().await`.
+    #[inline]
     pub fn stop_jobs(&self) -> super::operation::stop_jobs::StopJobsCall {
         super::operation::stop_jobs::StopJobsCall::new(self.client.clone())
     }
@@ -926,6 +965,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`UnInstallAddonCall`](crate::v2024_07_30::operation::un_install_addon::UnInstallAddonCall), then `.send().await`.
+    #[inline]
     pub fn un_install_addon(
         &self,
     ) -> super::operation::un_install_addon::UnInstallAddonCall {
@@ -944,6 +984,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`UninstallSoftwaresCall`](crate::v2024_07_30::operation::uninstall_softwares::UninstallSoftwaresCall), then `.send().await`.
+    #[inline]
     pub fn uninstall_softwares(
         &self,
     ) -> super::operation::uninstall_softwares::UninstallSoftwaresCall {
@@ -978,6 +1019,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`UpdateClusterCall`](crate::v2024_07_30::operation::update_cluster::UpdateClusterCall), then `.send().await`.
+    #[inline]
     pub fn update_cluster(&self) -> super::operation::update_cluster::UpdateClusterCall {
         super::operation::update_cluster::UpdateClusterCall::new(self.client.clone())
     }
@@ -996,6 +1038,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`UpdateNodesCall`](crate::v2024_07_30::operation::update_nodes::UpdateNodesCall), then `.send().await`.
+    #[inline]
     pub fn update_nodes(&self) -> super::operation::update_nodes::UpdateNodesCall {
         super::operation::update_nodes::UpdateNodesCall::new(self.client.clone())
     }
@@ -1014,6 +1057,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`UpdateQueueCall`](crate::v2024_07_30::operation::update_queue::UpdateQueueCall), then `.send().await`.
+    #[inline]
     pub fn update_queue(&self) -> super::operation::update_queue::UpdateQueueCall {
         super::operation::update_queue::UpdateQueueCall::new(self.client.clone())
     }
@@ -1045,6 +1089,7 @@ impl Client {
     ///
     ///
     /// Set parameters on the returned [`UpdateUserCall`](crate::v2024_07_30::operation::update_user::UpdateUserCall), then `.send().await`.
+    #[inline]
     pub fn update_user(&self) -> super::operation::update_user::UpdateUserCall {
         super::operation::update_user::UpdateUserCall::new(self.client.clone())
     }

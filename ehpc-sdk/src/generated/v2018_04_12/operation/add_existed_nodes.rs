@@ -76,6 +76,7 @@ pub struct AddExistedNodesRequest {
 }
 impl AddExistedNodesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> AddExistedNodesRequestBuilder {
         AddExistedNodesRequestBuilder::default()
     }
@@ -93,6 +94,7 @@ impl AddExistedNodesRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -100,6 +102,7 @@ impl AddExistedNodesRequestBuilder {
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; required. Example: `centos_7_06_64_20G_alibase_20190711.vhd`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
@@ -107,6 +110,7 @@ impl AddExistedNodesRequestBuilder {
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string; optional. Example: `workq`.
+    #[inline]
     pub fn job_queue(mut self, value: impl Into<String>) -> Self {
         self.job_queue = Some(value.into());
         self
@@ -114,6 +118,7 @@ impl AddExistedNodesRequestBuilder {
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string; required. Example: `system`.
+    #[inline]
     pub fn image_owner_alias(mut self, value: impl Into<String>) -> Self {
         self.image_owner_alias = Some(value.into());
         self
@@ -121,6 +126,7 @@ impl AddExistedNodesRequestBuilder {
     /// `Instance`.
     ///
     /// Wire name: `Instance`; type: array of object [`InstanceItem`]; required. Limits: at most 100 items.
+    #[inline]
     pub fn instance(mut self, value: Vec<InstanceItem>) -> Self {
         self.instance = value;
         self
@@ -243,10 +249,12 @@ pub struct InstanceItem {
 }
 impl InstanceItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`InstanceItem::id`].
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -316,6 +324,7 @@ pub struct AddExistedNodesCall {
     options: crate::CallOptions,
 }
 impl AddExistedNodesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         AddExistedNodesCall {
             client,
@@ -326,6 +335,7 @@ impl AddExistedNodesCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -333,6 +343,7 @@ impl AddExistedNodesCall {
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; required. Example: `centos_7_06_64_20G_alibase_20190711.vhd`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.image_id(value);
         self
@@ -340,6 +351,7 @@ impl AddExistedNodesCall {
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string; optional. Example: `workq`.
+    #[inline]
     pub fn job_queue(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.job_queue(value);
         self
@@ -347,6 +359,7 @@ impl AddExistedNodesCall {
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string; required. Example: `system`.
+    #[inline]
     pub fn image_owner_alias(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.image_owner_alias(value);
         self
@@ -354,11 +367,13 @@ impl AddExistedNodesCall {
     /// `Instance`.
     ///
     /// Wire name: `Instance`; type: array of object [`InstanceItem`]; required. Limits: at most 100 items.
+    #[inline]
     pub fn instance(mut self, value: Vec<InstanceItem>) -> Self {
         self.builder = self.builder.instance(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -391,21 +406,24 @@ pub struct AddExistedNodesResponse {
 }
 impl AddExistedNodesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for AddExistedNodesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(AddExistedNodesResponse {
-            request_id: fields.request_id()?,
-            task_id: fields.scalar("TaskId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = AddExistedNodesResponse {
+            request_id: fields.request_id(),
+            task_id: fields.scalar("TaskId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddExistedNodesResponse {
@@ -464,6 +482,7 @@ pub enum AddExistedNodesError {
 }
 impl AddExistedNodesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -490,103 +509,128 @@ impl AddExistedNodesError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `TooManyComputes`.
+    #[inline]
     pub fn is_too_many_computes(&self) -> bool {
         matches!(self, Self::TooManyComputes(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `InvalidOpt`.
+    #[inline]
     pub fn is_invalid_opt(&self) -> bool {
         matches!(self, Self::InvalidOpt(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `ImageNotSupported`.
+    #[inline]
     pub fn is_image_not_supported(&self) -> bool {
         matches!(self, Self::ImageNotSupported(_))
     }
     /// Whether the service answered `ImageNotFound`.
+    #[inline]
     pub fn is_image_not_found(&self) -> bool {
         matches!(self, Self::ImageNotFound(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `VolumeNotFound`.
+    #[inline]
     pub fn is_volume_not_found(&self) -> bool {
         matches!(self, Self::VolumeNotFound(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `ObjectNotFound`.
+    #[inline]
     pub fn is_object_not_found(&self) -> bool {
         matches!(self, Self::ObjectNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for AddExistedNodesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -614,12 +658,14 @@ impl From<crate::ServiceError> for AddExistedNodesError {
     }
 }
 impl std::fmt::Display for AddExistedNodesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for AddExistedNodesError {}
 impl crate::operation_support::OperationError for AddExistedNodesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

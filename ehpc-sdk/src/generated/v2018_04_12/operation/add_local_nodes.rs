@@ -59,6 +59,7 @@ pub struct AddLocalNodesRequest {
 }
 impl AddLocalNodesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> AddLocalNodesRequestBuilder {
         AddLocalNodesRequestBuilder::default()
     }
@@ -74,6 +75,7 @@ impl AddLocalNodesRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -81,6 +83,7 @@ impl AddLocalNodesRequestBuilder {
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: string; required. Example: `[{"HostName":"test-HostName","IpAddress":"192.168.**.**"},{"CpuCores":2,"Memory":1024}]`.
+    #[inline]
     pub fn nodes(mut self, value: impl Into<String>) -> Self {
         self.nodes = Some(value.into());
         self
@@ -88,6 +91,7 @@ impl AddLocalNodesRequestBuilder {
     /// `Queue`.
     ///
     /// Wire name: `Queue`; type: string; optional. Example: `test.q`.
+    #[inline]
     pub fn queue(mut self, value: impl Into<String>) -> Self {
         self.queue = Some(value.into());
         self
@@ -192,6 +196,7 @@ pub struct AddLocalNodesCall {
     options: crate::CallOptions,
 }
 impl AddLocalNodesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         AddLocalNodesCall {
             client,
@@ -202,6 +207,7 @@ impl AddLocalNodesCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -209,6 +215,7 @@ impl AddLocalNodesCall {
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: string; required. Example: `[{"HostName":"test-HostName","IpAddress":"192.168.**.**"},{"CpuCores":2,"Memory":1024}]`.
+    #[inline]
     pub fn nodes(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.nodes(value);
         self
@@ -216,11 +223,13 @@ impl AddLocalNodesCall {
     /// `Queue`.
     ///
     /// Wire name: `Queue`; type: string; optional. Example: `test.q`.
+    #[inline]
     pub fn queue(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.queue(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -256,21 +265,24 @@ pub struct AddLocalNodesResponse {
 }
 impl AddLocalNodesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for AddLocalNodesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(AddLocalNodesResponse {
-            instance_ids: fields.wrapped_scalar_list("InstanceIds")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = AddLocalNodesResponse {
+            instance_ids: fields.wrapped_scalar_list("InstanceIds"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddLocalNodesResponse {
@@ -327,6 +339,7 @@ pub enum AddLocalNodesError {
 }
 impl AddLocalNodesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -348,83 +361,103 @@ impl AddLocalNodesError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `InvalidOpt`.
+    #[inline]
     pub fn is_invalid_opt(&self) -> bool {
         matches!(self, Self::InvalidOpt(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `VolumeNotFound`.
+    #[inline]
     pub fn is_volume_not_found(&self) -> bool {
         matches!(self, Self::VolumeNotFound(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `ObjectNotFound`.
+    #[inline]
     pub fn is_object_not_found(&self) -> bool {
         matches!(self, Self::ObjectNotFound(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for AddLocalNodesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -447,12 +480,14 @@ impl From<crate::ServiceError> for AddLocalNodesError {
     }
 }
 impl std::fmt::Display for AddLocalNodesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for AddLocalNodesError {}
 impl crate::operation_support::OperationError for AddLocalNodesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -416,6 +416,7 @@ pub struct AddNodesRequest {
 }
 impl AddNodesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> AddNodesRequestBuilder {
         AddNodesRequestBuilder::default()
     }
@@ -462,6 +463,7 @@ impl AddNodesRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -469,6 +471,7 @@ impl AddNodesRequestBuilder {
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string; optional. Service default: `system`. Example: `system`.
+    #[inline]
     pub fn image_owner_alias(mut self, value: impl Into<String>) -> Self {
         self.image_owner_alias = Some(value.into());
         self
@@ -476,6 +479,7 @@ impl AddNodesRequestBuilder {
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; optional. Example: `centos_7_06_64_20G_alibase_20190711.vhd`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
@@ -483,6 +487,7 @@ impl AddNodesRequestBuilder {
     /// `Count`.
     ///
     /// Wire name: `Count`; type: integer (int32); required. Example: `10`.
+    #[inline]
     pub fn count(mut self, value: i32) -> Self {
         self.count = Some(value);
         self
@@ -490,6 +495,7 @@ impl AddNodesRequestBuilder {
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string; optional. Example: `ecs.n1.tiny`.
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.instance_type = Some(value.into());
         self
@@ -497,6 +503,7 @@ impl AddNodesRequestBuilder {
     /// `ComputeSpotStrategy`.
     ///
     /// Wire name: `ComputeSpotStrategy`; type: string; optional. Example: `NoSpot`.
+    #[inline]
     pub fn compute_spot_strategy(mut self, value: impl Into<String>) -> Self {
         self.compute_spot_strategy = Some(value.into());
         self
@@ -504,6 +511,7 @@ impl AddNodesRequestBuilder {
     /// `ComputeSpotPriceLimit`.
     ///
     /// Wire name: `ComputeSpotPriceLimit`; type: string; optional. Example: `0.68`.
+    #[inline]
     pub fn compute_spot_price_limit(mut self, value: impl Into<String>) -> Self {
         self.compute_spot_price_limit = Some(value.into());
         self
@@ -511,6 +519,7 @@ impl AddNodesRequestBuilder {
     /// `EcsChargeType`.
     ///
     /// Wire name: `EcsChargeType`; type: string; optional. Service default: `PostPaid`. Example: `PostPaid`.
+    #[inline]
     pub fn ecs_charge_type(mut self, value: impl Into<String>) -> Self {
         self.ecs_charge_type = Some(value.into());
         self
@@ -518,6 +527,7 @@ impl AddNodesRequestBuilder {
     /// `Period`.
     ///
     /// Wire name: `Period`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn period(mut self, value: i32) -> Self {
         self.period = Some(value);
         self
@@ -525,6 +535,7 @@ impl AddNodesRequestBuilder {
     /// `PeriodUnit`.
     ///
     /// Wire name: `PeriodUnit`; type: string; optional. Example: `Month`.
+    #[inline]
     pub fn period_unit(mut self, value: impl Into<String>) -> Self {
         self.period_unit = Some(value.into());
         self
@@ -532,6 +543,7 @@ impl AddNodesRequestBuilder {
     /// `AutoRenew`.
     ///
     /// Wire name: `AutoRenew`; type: string; optional. Service default: `false`. Example: `true`.
+    #[inline]
     pub fn auto_renew(mut self, value: impl Into<String>) -> Self {
         self.auto_renew = Some(value.into());
         self
@@ -539,6 +551,7 @@ impl AddNodesRequestBuilder {
     /// `AutoRenewPeriod`.
     ///
     /// Wire name: `AutoRenewPeriod`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn auto_renew_period(mut self, value: i32) -> Self {
         self.auto_renew_period = Some(value);
         self
@@ -546,6 +559,7 @@ impl AddNodesRequestBuilder {
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string; optional. Example: `workq`.
+    #[inline]
     pub fn job_queue(mut self, value: impl Into<String>) -> Self {
         self.job_queue = Some(value.into());
         self
@@ -553,6 +567,7 @@ impl AddNodesRequestBuilder {
     /// `CreateMode`.
     ///
     /// Wire name: `CreateMode`; type: string; optional. Example: `manual`.
+    #[inline]
     pub fn create_mode(mut self, value: impl Into<String>) -> Self {
         self.create_mode = Some(value.into());
         self
@@ -560,6 +575,7 @@ impl AddNodesRequestBuilder {
     /// `SystemDiskType`.
     ///
     /// Wire name: `SystemDiskType`; type: string; optional. Example: `cloud_ssd`.
+    #[inline]
     pub fn system_disk_type(mut self, value: impl Into<String>) -> Self {
         self.system_disk_type = Some(value.into());
         self
@@ -567,6 +583,7 @@ impl AddNodesRequestBuilder {
     /// `SystemDiskSize`.
     ///
     /// Wire name: `SystemDiskSize`; type: integer (int32); optional. Example: `40`.
+    #[inline]
     pub fn system_disk_size(mut self, value: i32) -> Self {
         self.system_disk_size = Some(value);
         self
@@ -574,6 +591,7 @@ impl AddNodesRequestBuilder {
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string; optional. Example: `cn-hangzhou-b`.
+    #[inline]
     pub fn zone_id(mut self, value: impl Into<String>) -> Self {
         self.zone_id = Some(value.into());
         self
@@ -581,6 +599,7 @@ impl AddNodesRequestBuilder {
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string; optional. Example: `vsw-bp1lfcjbfb099rrjn****`.
+    #[inline]
     pub fn v_switch_id(mut self, value: impl Into<String>) -> Self {
         self.v_switch_id = Some(value.into());
         self
@@ -588,6 +607,7 @@ impl AddNodesRequestBuilder {
     /// `HostNamePrefix`.
     ///
     /// Wire name: `HostNamePrefix`; type: string; optional. Example: `compute`.
+    #[inline]
     pub fn host_name_prefix(mut self, value: impl Into<String>) -> Self {
         self.host_name_prefix = Some(value.into());
         self
@@ -595,6 +615,7 @@ impl AddNodesRequestBuilder {
     /// `HostNameSuffix`.
     ///
     /// Wire name: `HostNameSuffix`; type: string; optional. Example: `01`.
+    #[inline]
     pub fn host_name_suffix(mut self, value: impl Into<String>) -> Self {
         self.host_name_suffix = Some(value.into());
         self
@@ -602,6 +623,7 @@ impl AddNodesRequestBuilder {
     /// `ComputeEnableHt`.
     ///
     /// Wire name: `ComputeEnableHt`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn compute_enable_ht(mut self, value: bool) -> Self {
         self.compute_enable_ht = Some(value);
         self
@@ -609,6 +631,7 @@ impl AddNodesRequestBuilder {
     /// `AllocatePublicAddress`.
     ///
     /// Wire name: `AllocatePublicAddress`; type: boolean; optional. Service default: `false`. Example: `false`.
+    #[inline]
     pub fn allocate_public_address(mut self, value: bool) -> Self {
         self.allocate_public_address = Some(value);
         self
@@ -616,6 +639,7 @@ impl AddNodesRequestBuilder {
     /// `InternetChargeType`.
     ///
     /// Wire name: `InternetChargeType`; type: string; optional. Service default: `PayByTraffic`. Example: `PayByTraffic`.
+    #[inline]
     pub fn internet_charge_type(mut self, value: impl Into<String>) -> Self {
         self.internet_charge_type = Some(value.into());
         self
@@ -623,6 +647,7 @@ impl AddNodesRequestBuilder {
     /// `InternetMaxBandWidthIn`.
     ///
     /// Wire name: `InternetMaxBandWidthIn`; type: integer (int32); optional. Limits: minimum 0, maximum 100. Service default: `0`. Example: `10`.
+    #[inline]
     pub fn internet_max_band_width_in(mut self, value: i32) -> Self {
         self.internet_max_band_width_in = Some(value);
         self
@@ -630,6 +655,7 @@ impl AddNodesRequestBuilder {
     /// `InternetMaxBandWidthOut`.
     ///
     /// Wire name: `InternetMaxBandWidthOut`; type: integer (int32); optional. Limits: minimum 0, maximum 100. Service default: `0`. Example: `10`.
+    #[inline]
     pub fn internet_max_band_width_out(mut self, value: i32) -> Self {
         self.internet_max_band_width_out = Some(value);
         self
@@ -637,6 +663,7 @@ impl AddNodesRequestBuilder {
     /// `ClientToken`.
     ///
     /// Wire name: `ClientToken`; type: string; optional. Example: `123e4567-e89b-12d3-a456-426655440000`.
+    #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.client_token = Some(value.into());
         self
@@ -644,6 +671,7 @@ impl AddNodesRequestBuilder {
     /// `SystemDiskLevel`.
     ///
     /// Wire name: `SystemDiskLevel`; type: string; optional. Example: `PL0`.
+    #[inline]
     pub fn system_disk_level(mut self, value: impl Into<String>) -> Self {
         self.system_disk_level = Some(value.into());
         self
@@ -651,6 +679,7 @@ impl AddNodesRequestBuilder {
     /// `MinCount`.
     ///
     /// Wire name: `MinCount`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn min_count(mut self, value: i32) -> Self {
         self.min_count = Some(value);
         self
@@ -658,6 +687,7 @@ impl AddNodesRequestBuilder {
     /// `Sync`.
     ///
     /// Wire name: `Sync`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn sync(mut self, value: bool) -> Self {
         self.sync = Some(value);
         self
@@ -665,6 +695,7 @@ impl AddNodesRequestBuilder {
     /// `DataDisks`.
     ///
     /// Wire name: `DataDisks`; type: array of object [`DataDisksItem`]; optional. Limits: at most 16 items.
+    #[inline]
     pub fn data_disks(mut self, value: Vec<DataDisksItem>) -> Self {
         self.data_disks = value;
         self
@@ -672,6 +703,7 @@ impl AddNodesRequestBuilder {
     /// `ComputeSpotDuration`.
     ///
     /// Wire name: `ComputeSpotDuration`; type: integer (int32); optional. Limits: minimum 0, maximum 6. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn compute_spot_duration(mut self, value: i32) -> Self {
         self.compute_spot_duration = Some(value);
         self
@@ -679,6 +711,7 @@ impl AddNodesRequestBuilder {
     /// `ComputeSpotInterruptionBehavior`.
     ///
     /// Wire name: `ComputeSpotInterruptionBehavior`; type: string; optional. Service default: `Terminate`. Example: `Terminate`.
+    #[inline]
     pub fn compute_spot_interruption_behavior(
         mut self,
         value: impl Into<String>,
@@ -689,6 +722,7 @@ impl AddNodesRequestBuilder {
     /// `NetworkInterfaceTrafficMode`.
     ///
     /// Wire name: `NetworkInterfaceTrafficMode`; type: string; optional. Example: `Standard`.
+    #[inline]
     pub fn network_interface_traffic_mode(mut self, value: impl Into<String>) -> Self {
         self.network_interface_traffic_mode = Some(value.into());
         self
@@ -696,6 +730,7 @@ impl AddNodesRequestBuilder {
     /// `DnsConfig`.
     ///
     /// Wire name: `DnsConfig`; type: string; optional. Example: `"{\"DnsType\":\"PrivateZone\",\"DnsName\":\"xxxxx\"}"`.
+    #[inline]
     pub fn dns_config(mut self, value: impl Into<String>) -> Self {
         self.dns_config = Some(value.into());
         self
@@ -1049,35 +1084,42 @@ pub struct DataDisksItem {
 }
 impl DataDisksItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`DataDisksItem::data_disk_category`].
+    #[inline]
     pub fn data_disk_category(mut self, value: impl Into<String>) -> Self {
         self.data_disk_category = Some(value.into());
         self
     }
     /// Sets [`DataDisksItem::data_disk_delete_with_instance`].
+    #[inline]
     pub fn data_disk_delete_with_instance(mut self, value: bool) -> Self {
         self.data_disk_delete_with_instance = Some(value);
         self
     }
     /// Sets [`DataDisksItem::data_disk_encrypted`].
+    #[inline]
     pub fn data_disk_encrypted(mut self, value: bool) -> Self {
         self.data_disk_encrypted = Some(value);
         self
     }
     /// Sets [`DataDisksItem::data_disk_kms_key_id`].
+    #[inline]
     pub fn data_disk_kms_key_id(mut self, value: impl Into<String>) -> Self {
         self.data_disk_kms_key_id = Some(value.into());
         self
     }
     /// Sets [`DataDisksItem::data_disk_performance_level`].
+    #[inline]
     pub fn data_disk_performance_level(mut self, value: impl Into<String>) -> Self {
         self.data_disk_performance_level = Some(value.into());
         self
     }
     /// Sets [`DataDisksItem::data_disk_size`].
+    #[inline]
     pub fn data_disk_size(mut self, value: i32) -> Self {
         self.data_disk_size = Some(value);
         self
@@ -1165,6 +1207,7 @@ pub struct AddNodesCall {
     options: crate::CallOptions,
 }
 impl AddNodesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         AddNodesCall {
             client,
@@ -1175,6 +1218,7 @@ impl AddNodesCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -1182,6 +1226,7 @@ impl AddNodesCall {
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string; optional. Service default: `system`. Example: `system`.
+    #[inline]
     pub fn image_owner_alias(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.image_owner_alias(value);
         self
@@ -1189,6 +1234,7 @@ impl AddNodesCall {
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; optional. Example: `centos_7_06_64_20G_alibase_20190711.vhd`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.image_id(value);
         self
@@ -1196,6 +1242,7 @@ impl AddNodesCall {
     /// `Count`.
     ///
     /// Wire name: `Count`; type: integer (int32); required. Example: `10`.
+    #[inline]
     pub fn count(mut self, value: i32) -> Self {
         self.builder = self.builder.count(value);
         self
@@ -1203,6 +1250,7 @@ impl AddNodesCall {
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string; optional. Example: `ecs.n1.tiny`.
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.instance_type(value);
         self
@@ -1210,6 +1258,7 @@ impl AddNodesCall {
     /// `ComputeSpotStrategy`.
     ///
     /// Wire name: `ComputeSpotStrategy`; type: string; optional. Example: `NoSpot`.
+    #[inline]
     pub fn compute_spot_strategy(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.compute_spot_strategy(value);
         self
@@ -1217,6 +1266,7 @@ impl AddNodesCall {
     /// `ComputeSpotPriceLimit`.
     ///
     /// Wire name: `ComputeSpotPriceLimit`; type: string; optional. Example: `0.68`.
+    #[inline]
     pub fn compute_spot_price_limit(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.compute_spot_price_limit(value);
         self
@@ -1224,6 +1274,7 @@ impl AddNodesCall {
     /// `EcsChargeType`.
     ///
     /// Wire name: `EcsChargeType`; type: string; optional. Service default: `PostPaid`. Example: `PostPaid`.
+    #[inline]
     pub fn ecs_charge_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.ecs_charge_type(value);
         self
@@ -1231,6 +1282,7 @@ impl AddNodesCall {
     /// `Period`.
     ///
     /// Wire name: `Period`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn period(mut self, value: i32) -> Self {
         self.builder = self.builder.period(value);
         self
@@ -1238,6 +1290,7 @@ impl AddNodesCall {
     /// `PeriodUnit`.
     ///
     /// Wire name: `PeriodUnit`; type: string; optional. Example: `Month`.
+    #[inline]
     pub fn period_unit(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.period_unit(value);
         self
@@ -1245,6 +1298,7 @@ impl AddNodesCall {
     /// `AutoRenew`.
     ///
     /// Wire name: `AutoRenew`; type: string; optional. Service default: `false`. Example: `true`.
+    #[inline]
     pub fn auto_renew(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.auto_renew(value);
         self
@@ -1252,6 +1306,7 @@ impl AddNodesCall {
     /// `AutoRenewPeriod`.
     ///
     /// Wire name: `AutoRenewPeriod`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn auto_renew_period(mut self, value: i32) -> Self {
         self.builder = self.builder.auto_renew_period(value);
         self
@@ -1259,6 +1314,7 @@ impl AddNodesCall {
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string; optional. Example: `workq`.
+    #[inline]
     pub fn job_queue(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.job_queue(value);
         self
@@ -1266,6 +1322,7 @@ impl AddNodesCall {
     /// `CreateMode`.
     ///
     /// Wire name: `CreateMode`; type: string; optional. Example: `manual`.
+    #[inline]
     pub fn create_mode(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.create_mode(value);
         self
@@ -1273,6 +1330,7 @@ impl AddNodesCall {
     /// `SystemDiskType`.
     ///
     /// Wire name: `SystemDiskType`; type: string; optional. Example: `cloud_ssd`.
+    #[inline]
     pub fn system_disk_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.system_disk_type(value);
         self
@@ -1280,6 +1338,7 @@ impl AddNodesCall {
     /// `SystemDiskSize`.
     ///
     /// Wire name: `SystemDiskSize`; type: integer (int32); optional. Example: `40`.
+    #[inline]
     pub fn system_disk_size(mut self, value: i32) -> Self {
         self.builder = self.builder.system_disk_size(value);
         self
@@ -1287,6 +1346,7 @@ impl AddNodesCall {
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string; optional. Example: `cn-hangzhou-b`.
+    #[inline]
     pub fn zone_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.zone_id(value);
         self
@@ -1294,6 +1354,7 @@ impl AddNodesCall {
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string; optional. Example: `vsw-bp1lfcjbfb099rrjn****`.
+    #[inline]
     pub fn v_switch_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.v_switch_id(value);
         self
@@ -1301,6 +1362,7 @@ impl AddNodesCall {
     /// `HostNamePrefix`.
     ///
     /// Wire name: `HostNamePrefix`; type: string; optional. Example: `compute`.
+    #[inline]
     pub fn host_name_prefix(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.host_name_prefix(value);
         self
@@ -1308,6 +1370,7 @@ impl AddNodesCall {
     /// `HostNameSuffix`.
     ///
     /// Wire name: `HostNameSuffix`; type: string; optional. Example: `01`.
+    #[inline]
     pub fn host_name_suffix(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.host_name_suffix(value);
         self
@@ -1315,6 +1378,7 @@ impl AddNodesCall {
     /// `ComputeEnableHt`.
     ///
     /// Wire name: `ComputeEnableHt`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn compute_enable_ht(mut self, value: bool) -> Self {
         self.builder = self.builder.compute_enable_ht(value);
         self
@@ -1322,6 +1386,7 @@ impl AddNodesCall {
     /// `AllocatePublicAddress`.
     ///
     /// Wire name: `AllocatePublicAddress`; type: boolean; optional. Service default: `false`. Example: `false`.
+    #[inline]
     pub fn allocate_public_address(mut self, value: bool) -> Self {
         self.builder = self.builder.allocate_public_address(value);
         self
@@ -1329,6 +1394,7 @@ impl AddNodesCall {
     /// `InternetChargeType`.
     ///
     /// Wire name: `InternetChargeType`; type: string; optional. Service default: `PayByTraffic`. Example: `PayByTraffic`.
+    #[inline]
     pub fn internet_charge_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.internet_charge_type(value);
         self
@@ -1336,6 +1402,7 @@ impl AddNodesCall {
     /// `InternetMaxBandWidthIn`.
     ///
     /// Wire name: `InternetMaxBandWidthIn`; type: integer (int32); optional. Limits: minimum 0, maximum 100. Service default: `0`. Example: `10`.
+    #[inline]
     pub fn internet_max_band_width_in(mut self, value: i32) -> Self {
         self.builder = self.builder.internet_max_band_width_in(value);
         self
@@ -1343,6 +1410,7 @@ impl AddNodesCall {
     /// `InternetMaxBandWidthOut`.
     ///
     /// Wire name: `InternetMaxBandWidthOut`; type: integer (int32); optional. Limits: minimum 0, maximum 100. Service default: `0`. Example: `10`.
+    #[inline]
     pub fn internet_max_band_width_out(mut self, value: i32) -> Self {
         self.builder = self.builder.internet_max_band_width_out(value);
         self
@@ -1350,6 +1418,7 @@ impl AddNodesCall {
     /// `ClientToken`.
     ///
     /// Wire name: `ClientToken`; type: string; optional. Example: `123e4567-e89b-12d3-a456-426655440000`.
+    #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.client_token(value);
         self
@@ -1357,6 +1426,7 @@ impl AddNodesCall {
     /// `SystemDiskLevel`.
     ///
     /// Wire name: `SystemDiskLevel`; type: string; optional. Example: `PL0`.
+    #[inline]
     pub fn system_disk_level(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.system_disk_level(value);
         self
@@ -1364,6 +1434,7 @@ impl AddNodesCall {
     /// `MinCount`.
     ///
     /// Wire name: `MinCount`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn min_count(mut self, value: i32) -> Self {
         self.builder = self.builder.min_count(value);
         self
@@ -1371,6 +1442,7 @@ impl AddNodesCall {
     /// `Sync`.
     ///
     /// Wire name: `Sync`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn sync(mut self, value: bool) -> Self {
         self.builder = self.builder.sync(value);
         self
@@ -1378,6 +1450,7 @@ impl AddNodesCall {
     /// `DataDisks`.
     ///
     /// Wire name: `DataDisks`; type: array of object [`DataDisksItem`]; optional. Limits: at most 16 items.
+    #[inline]
     pub fn data_disks(mut self, value: Vec<DataDisksItem>) -> Self {
         self.builder = self.builder.data_disks(value);
         self
@@ -1385,6 +1458,7 @@ impl AddNodesCall {
     /// `ComputeSpotDuration`.
     ///
     /// Wire name: `ComputeSpotDuration`; type: integer (int32); optional. Limits: minimum 0, maximum 6. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn compute_spot_duration(mut self, value: i32) -> Self {
         self.builder = self.builder.compute_spot_duration(value);
         self
@@ -1392,6 +1466,7 @@ impl AddNodesCall {
     /// `ComputeSpotInterruptionBehavior`.
     ///
     /// Wire name: `ComputeSpotInterruptionBehavior`; type: string; optional. Service default: `Terminate`. Example: `Terminate`.
+    #[inline]
     pub fn compute_spot_interruption_behavior(
         mut self,
         value: impl Into<String>,
@@ -1402,6 +1477,7 @@ impl AddNodesCall {
     /// `NetworkInterfaceTrafficMode`.
     ///
     /// Wire name: `NetworkInterfaceTrafficMode`; type: string; optional. Example: `Standard`.
+    #[inline]
     pub fn network_interface_traffic_mode(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.network_interface_traffic_mode(value);
         self
@@ -1409,11 +1485,13 @@ impl AddNodesCall {
     /// `DnsConfig`.
     ///
     /// Wire name: `DnsConfig`; type: string; optional. Example: `"{\"DnsType\":\"PrivateZone\",\"DnsName\":\"xxxxx\"}"`.
+    #[inline]
     pub fn dns_config(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.dns_config(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -1452,22 +1530,25 @@ pub struct AddNodesResponse {
 }
 impl AddNodesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for AddNodesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(AddNodesResponse {
-            instance_ids: fields.wrapped_scalar_list("InstanceIds")?,
-            request_id: fields.request_id()?,
-            task_id: fields.scalar("TaskId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = AddNodesResponse {
+            instance_ids: fields.wrapped_scalar_list("InstanceIds"),
+            request_id: fields.request_id(),
+            task_id: fields.scalar("TaskId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddNodesResponse {
@@ -1544,6 +1625,7 @@ pub enum AddNodesError {
 }
 impl AddNodesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -1575,123 +1657,153 @@ impl AddNodesError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `InvaildSystemDiskSize`.
+    #[inline]
     pub fn is_invaild_system_disk_size(&self) -> bool {
         matches!(self, Self::InvaildSystemDiskSize(_))
     }
     /// Whether the service answered `TooManyComputes`.
+    #[inline]
     pub fn is_too_many_computes(&self) -> bool {
         matches!(self, Self::TooManyComputes(_))
     }
     /// Whether the service answered `TooManyLogins`.
+    #[inline]
     pub fn is_too_many_logins(&self) -> bool {
         matches!(self, Self::TooManyLogins(_))
     }
     /// Whether the service answered `TooManyScc`.
+    #[inline]
     pub fn is_too_many_scc(&self) -> bool {
         matches!(self, Self::TooManyScc(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `ImageNotSupported`.
+    #[inline]
     pub fn is_image_not_supported(&self) -> bool {
         matches!(self, Self::ImageNotSupported(_))
     }
     /// Whether the service answered `InvalidOpt`.
+    #[inline]
     pub fn is_invalid_opt(&self) -> bool {
         matches!(self, Self::InvalidOpt(_))
     }
     /// Whether the service answered `ImageNotFound`.
+    #[inline]
     pub fn is_image_not_found(&self) -> bool {
         matches!(self, Self::ImageNotFound(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `VolumeNotFound`.
+    #[inline]
     pub fn is_volume_not_found(&self) -> bool {
         matches!(self, Self::VolumeNotFound(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `ObjectNotFound`.
+    #[inline]
     pub fn is_object_not_found(&self) -> bool {
         matches!(self, Self::ObjectNotFound(_))
     }
     /// Whether the service answered `KeyPairNotFound`.
+    #[inline]
     pub fn is_key_pair_not_found(&self) -> bool {
         matches!(self, Self::KeyPairNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `EipError`.
+    #[inline]
     pub fn is_eip_error(&self) -> bool {
         matches!(self, Self::EipError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for AddNodesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -1724,12 +1836,14 @@ impl From<crate::ServiceError> for AddNodesError {
     }
 }
 impl std::fmt::Display for AddNodesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for AddNodesError {}
 impl crate::operation_support::OperationError for AddNodesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

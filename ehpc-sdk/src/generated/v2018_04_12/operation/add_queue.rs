@@ -83,6 +83,7 @@ pub struct AddQueueRequest {
 }
 impl AddQueueRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> AddQueueRequestBuilder {
         AddQueueRequestBuilder::default()
     }
@@ -100,6 +101,7 @@ impl AddQueueRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -107,6 +109,7 @@ impl AddQueueRequestBuilder {
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string; required. Example: `test1`.
+    #[inline]
     pub fn queue_name(mut self, value: impl Into<String>) -> Self {
         self.queue_name = Some(value.into());
         self
@@ -114,6 +117,7 @@ impl AddQueueRequestBuilder {
     /// `NetworkInterfaceTrafficMode`.
     ///
     /// Wire name: `NetworkInterfaceTrafficMode`; type: string; optional. Example: `Standard`.
+    #[inline]
     pub fn network_interface_traffic_mode(mut self, value: impl Into<String>) -> Self {
         self.network_interface_traffic_mode = Some(value.into());
         self
@@ -121,6 +125,7 @@ impl AddQueueRequestBuilder {
     /// `DeploymentSetId`.
     ///
     /// Wire name: `DeploymentSetId`; type: string; optional. Example: `ds-bp1frxuzdg87zh4pzq****`.
+    #[inline]
     pub fn deployment_set_id(mut self, value: impl Into<String>) -> Self {
         self.deployment_set_id = Some(value.into());
         self
@@ -128,6 +133,7 @@ impl AddQueueRequestBuilder {
     /// `UseESS`.
     ///
     /// Wire name: `UseESS`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn use_ess(mut self, value: bool) -> Self {
         self.use_ess = Some(value);
         self
@@ -244,6 +250,7 @@ pub struct AddQueueCall {
     options: crate::CallOptions,
 }
 impl AddQueueCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         AddQueueCall {
             client,
@@ -254,6 +261,7 @@ impl AddQueueCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -261,6 +269,7 @@ impl AddQueueCall {
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string; required. Example: `test1`.
+    #[inline]
     pub fn queue_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.queue_name(value);
         self
@@ -268,6 +277,7 @@ impl AddQueueCall {
     /// `NetworkInterfaceTrafficMode`.
     ///
     /// Wire name: `NetworkInterfaceTrafficMode`; type: string; optional. Example: `Standard`.
+    #[inline]
     pub fn network_interface_traffic_mode(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.network_interface_traffic_mode(value);
         self
@@ -275,6 +285,7 @@ impl AddQueueCall {
     /// `DeploymentSetId`.
     ///
     /// Wire name: `DeploymentSetId`; type: string; optional. Example: `ds-bp1frxuzdg87zh4pzq****`.
+    #[inline]
     pub fn deployment_set_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.deployment_set_id(value);
         self
@@ -282,11 +293,13 @@ impl AddQueueCall {
     /// `UseESS`.
     ///
     /// Wire name: `UseESS`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn use_ess(mut self, value: bool) -> Self {
         self.builder = self.builder.use_ess(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -312,20 +325,23 @@ pub struct AddQueueResponse {
 }
 impl AddQueueResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for AddQueueResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(AddQueueResponse {
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = AddQueueResponse {
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddQueueResponse {
@@ -370,6 +386,7 @@ pub enum AddQueueError {
 }
 impl AddQueueError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -389,75 +406,93 @@ impl AddQueueError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `ExecFail`.
+    #[inline]
     pub fn is_exec_fail(&self) -> bool {
         matches!(self, Self::ExecFail(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `RedisError`.
+    #[inline]
     pub fn is_redis_error(&self) -> bool {
         matches!(self, Self::RedisError(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `AgentResponseTimeout`.
+    #[inline]
     pub fn is_agent_response_timeout(&self) -> bool {
         matches!(self, Self::AgentResponseTimeout(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for AddQueueError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -478,12 +513,14 @@ impl From<crate::ServiceError> for AddQueueError {
     }
 }
 impl std::fmt::Display for AddQueueError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for AddQueueError {}
 impl crate::operation_support::OperationError for AddQueueError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -55,6 +55,7 @@ pub struct AddSecurityGroupRequest {
 }
 impl AddSecurityGroupRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> AddSecurityGroupRequestBuilder {
         AddSecurityGroupRequestBuilder::default()
     }
@@ -70,6 +71,7 @@ impl AddSecurityGroupRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -77,6 +79,7 @@ impl AddSecurityGroupRequestBuilder {
     /// `SecurityGroupId`.
     ///
     /// Wire name: `SecurityGroupId`; type: string; required. Example: `sg-bp13n61xsydodfyg****`.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -84,6 +87,7 @@ impl AddSecurityGroupRequestBuilder {
     /// `ClientToken`.
     ///
     /// Wire name: `ClientToken`; type: string; optional. Example: `123e4567-e89b-12d3-a456-426655440000`.
+    #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.client_token = Some(value.into());
         self
@@ -185,6 +189,7 @@ pub struct AddSecurityGroupCall {
     options: crate::CallOptions,
 }
 impl AddSecurityGroupCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         AddSecurityGroupCall {
             client,
@@ -195,6 +200,7 @@ impl AddSecurityGroupCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -202,6 +208,7 @@ impl AddSecurityGroupCall {
     /// `SecurityGroupId`.
     ///
     /// Wire name: `SecurityGroupId`; type: string; required. Example: `sg-bp13n61xsydodfyg****`.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.security_group_id(value);
         self
@@ -209,11 +216,13 @@ impl AddSecurityGroupCall {
     /// `ClientToken`.
     ///
     /// Wire name: `ClientToken`; type: string; optional. Example: `123e4567-e89b-12d3-a456-426655440000`.
+    #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.client_token(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -241,20 +250,23 @@ pub struct AddSecurityGroupResponse {
 }
 impl AddSecurityGroupResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for AddSecurityGroupResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(AddSecurityGroupResponse {
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = AddSecurityGroupResponse {
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddSecurityGroupResponse {
@@ -295,6 +307,7 @@ pub enum AddSecurityGroupError {
 }
 impl AddSecurityGroupError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidSecurityGroup(details)
@@ -312,67 +325,83 @@ impl AddSecurityGroupError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidSecurityGroup`.
+    #[inline]
     pub fn is_invalid_security_group(&self) -> bool {
         matches!(self, Self::InvalidSecurityGroup(_))
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `SecurityGroupNotSupported`.
+    #[inline]
     pub fn is_security_group_not_supported(&self) -> bool {
         matches!(self, Self::SecurityGroupNotSupported(_))
     }
     /// Whether the service answered `SecurityGroupAlreadyExists`.
+    #[inline]
     pub fn is_security_group_already_exists(&self) -> bool {
         matches!(self, Self::SecurityGroupAlreadyExists(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for AddSecurityGroupError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidSecurityGroup" => Self::InvalidSecurityGroup(details),
@@ -391,12 +420,14 @@ impl From<crate::ServiceError> for AddSecurityGroupError {
     }
 }
 impl std::fmt::Display for AddSecurityGroupError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for AddSecurityGroupError {}
 impl crate::operation_support::OperationError for AddSecurityGroupError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

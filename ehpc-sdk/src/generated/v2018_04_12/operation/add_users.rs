@@ -60,6 +60,7 @@ pub struct AddUsersRequest {
 }
 impl AddUsersRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> AddUsersRequestBuilder {
         AddUsersRequestBuilder::default()
     }
@@ -75,6 +76,7 @@ impl AddUsersRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -82,6 +84,7 @@ impl AddUsersRequestBuilder {
     /// `User`.
     ///
     /// Wire name: `User`; type: array of object [`UserItem`]; required. Limits: at most 10000 items.
+    #[inline]
     pub fn user(mut self, value: Vec<UserItem>) -> Self {
         self.user = value;
         self
@@ -89,6 +92,7 @@ impl AddUsersRequestBuilder {
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.r#async = Some(value);
         self
@@ -202,20 +206,24 @@ pub struct UserItem {
 }
 impl UserItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`UserItem::group`].
+    #[inline]
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
     }
     /// Sets [`UserItem::name`].
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets [`UserItem::password`].
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
@@ -298,6 +306,7 @@ pub struct AddUsersCall {
     options: crate::CallOptions,
 }
 impl AddUsersCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         AddUsersCall {
             client,
@@ -308,6 +317,7 @@ impl AddUsersCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -315,6 +325,7 @@ impl AddUsersCall {
     /// `User`.
     ///
     /// Wire name: `User`; type: array of object [`UserItem`]; required. Limits: at most 10000 items.
+    #[inline]
     pub fn user(mut self, value: Vec<UserItem>) -> Self {
         self.builder = self.builder.user(value);
         self
@@ -322,11 +333,13 @@ impl AddUsersCall {
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.builder = self.builder.r#async(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -352,20 +365,23 @@ pub struct AddUsersResponse {
 }
 impl AddUsersResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for AddUsersResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(AddUsersResponse {
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = AddUsersResponse {
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddUsersResponse {
@@ -416,6 +432,7 @@ pub enum AddUsersError {
 }
 impl AddUsersError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -438,87 +455,108 @@ impl AddUsersError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `AgentError.Account.GetentPasswdFailure`.
+    #[inline]
     pub fn is_agent_error_account_getent_passwd_failure(&self) -> bool {
         matches!(self, Self::AgentErrorAccountGetentPasswdFailure(_))
     }
     /// Whether the service answered `AgentError.Account.UserAlreadyExist`.
+    #[inline]
     pub fn is_agent_error_account_user_already_exist(&self) -> bool {
         matches!(self, Self::AgentErrorAccountUserAlreadyExist(_))
     }
     /// Whether the service answered `AgentError.Account.UserAddFailure`.
+    #[inline]
     pub fn is_agent_error_account_user_add_failure(&self) -> bool {
         matches!(self, Self::AgentErrorAccountUserAddFailure(_))
     }
     /// Whether the service answered `AgentError.Account.DomainNotExist`.
+    #[inline]
     pub fn is_agent_error_account_domain_not_exist(&self) -> bool {
         matches!(self, Self::AgentErrorAccountDomainNotExist(_))
     }
     /// Whether the service answered `AgentResponseTimeout`.
+    #[inline]
     pub fn is_agent_response_timeout(&self) -> bool {
         matches!(self, Self::AgentResponseTimeout(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for AddUsersError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -550,12 +588,14 @@ impl From<crate::ServiceError> for AddUsersError {
     }
 }
 impl std::fmt::Display for AddUsersError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for AddUsersError {}
 impl crate::operation_support::OperationError for AddUsersError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -370,6 +370,7 @@ pub struct ApplyNodesRequest {
 }
 impl ApplyNodesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ApplyNodesRequestBuilder {
         ApplyNodesRequestBuilder::default()
     }
@@ -410,6 +411,7 @@ impl ApplyNodesRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -417,6 +419,7 @@ impl ApplyNodesRequestBuilder {
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; optional. Example: `centos_7_06_64_20G_alibase_20190711.vhd`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
@@ -424,6 +427,7 @@ impl ApplyNodesRequestBuilder {
     /// `ComputeSpotStrategy`.
     ///
     /// Wire name: `ComputeSpotStrategy`; type: string; optional. Example: `NoSpot`.
+    #[inline]
     pub fn compute_spot_strategy(mut self, value: impl Into<String>) -> Self {
         self.compute_spot_strategy = Some(value.into());
         self
@@ -431,6 +435,7 @@ impl ApplyNodesRequestBuilder {
     /// `ComputeSpotPriceLimit`.
     ///
     /// Wire name: `ComputeSpotPriceLimit`; type: number; optional. Example: `0.68`.
+    #[inline]
     pub fn compute_spot_price_limit(mut self, value: f64) -> Self {
         self.compute_spot_price_limit = Some(value);
         self
@@ -438,6 +443,7 @@ impl ApplyNodesRequestBuilder {
     /// `SystemDiskType`.
     ///
     /// Wire name: `SystemDiskType`; type: string; optional. Example: `cloud_ssd`.
+    #[inline]
     pub fn system_disk_type(mut self, value: impl Into<String>) -> Self {
         self.system_disk_type = Some(value.into());
         self
@@ -445,6 +451,7 @@ impl ApplyNodesRequestBuilder {
     /// `SystemDiskSize`.
     ///
     /// Wire name: `SystemDiskSize`; type: integer (int32); optional. Example: `40`.
+    #[inline]
     pub fn system_disk_size(mut self, value: i32) -> Self {
         self.system_disk_size = Some(value);
         self
@@ -452,6 +459,7 @@ impl ApplyNodesRequestBuilder {
     /// `HostNamePrefix`.
     ///
     /// Wire name: `HostNamePrefix`; type: string; optional. Example: `compute`.
+    #[inline]
     pub fn host_name_prefix(mut self, value: impl Into<String>) -> Self {
         self.host_name_prefix = Some(value.into());
         self
@@ -459,6 +467,7 @@ impl ApplyNodesRequestBuilder {
     /// `HostNameSuffix`.
     ///
     /// Wire name: `HostNameSuffix`; type: string; optional. Example: `01`.
+    #[inline]
     pub fn host_name_suffix(mut self, value: impl Into<String>) -> Self {
         self.host_name_suffix = Some(value.into());
         self
@@ -466,6 +475,7 @@ impl ApplyNodesRequestBuilder {
     /// `AllocatePublicAddress`.
     ///
     /// Wire name: `AllocatePublicAddress`; type: boolean; optional. Service default: `false`. Example: `false`.
+    #[inline]
     pub fn allocate_public_address(mut self, value: bool) -> Self {
         self.allocate_public_address = Some(value);
         self
@@ -473,6 +483,7 @@ impl ApplyNodesRequestBuilder {
     /// `InternetChargeType`.
     ///
     /// Wire name: `InternetChargeType`; type: string; optional. Service default: `PayByTraffic`. Example: `PayByTraffic`.
+    #[inline]
     pub fn internet_charge_type(mut self, value: impl Into<String>) -> Self {
         self.internet_charge_type = Some(value.into());
         self
@@ -480,6 +491,7 @@ impl ApplyNodesRequestBuilder {
     /// `InternetMaxBandWidthIn`.
     ///
     /// Wire name: `InternetMaxBandWidthIn`; type: integer (int32); optional. Limits: minimum 0, maximum 100. Service default: `0`. Example: `10`.
+    #[inline]
     pub fn internet_max_band_width_in(mut self, value: i32) -> Self {
         self.internet_max_band_width_in = Some(value);
         self
@@ -487,6 +499,7 @@ impl ApplyNodesRequestBuilder {
     /// `InternetMaxBandWidthOut`.
     ///
     /// Wire name: `InternetMaxBandWidthOut`; type: integer (int32); optional. Limits: minimum 0, maximum 100. Service default: `0`. Example: `10`.
+    #[inline]
     pub fn internet_max_band_width_out(mut self, value: i32) -> Self {
         self.internet_max_band_width_out = Some(value);
         self
@@ -494,6 +507,7 @@ impl ApplyNodesRequestBuilder {
     /// `Cores`.
     ///
     /// Wire name: `Cores`; type: integer (int32); optional. Example: `2`.
+    #[inline]
     pub fn cores(mut self, value: i32) -> Self {
         self.cores = Some(value);
         self
@@ -501,6 +515,7 @@ impl ApplyNodesRequestBuilder {
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: integer (int32); optional. Example: `16`.
+    #[inline]
     pub fn memory(mut self, value: i32) -> Self {
         self.memory = Some(value);
         self
@@ -508,6 +523,7 @@ impl ApplyNodesRequestBuilder {
     /// `InstanceFamilyLevel`.
     ///
     /// Wire name: `InstanceFamilyLevel`; type: string; optional. Example: `EntryLevel`.
+    #[inline]
     pub fn instance_family_level(mut self, value: impl Into<String>) -> Self {
         self.instance_family_level = Some(value.into());
         self
@@ -515,6 +531,7 @@ impl ApplyNodesRequestBuilder {
     /// `TargetCapacity`.
     ///
     /// Wire name: `TargetCapacity`; type: integer (int32); required. Example: `20`.
+    #[inline]
     pub fn target_capacity(mut self, value: i32) -> Self {
         self.target_capacity = Some(value);
         self
@@ -522,6 +539,7 @@ impl ApplyNodesRequestBuilder {
     /// `ResourceAmountType`.
     ///
     /// Wire name: `ResourceAmountType`; type: string; optional. Example: `Instances`.
+    #[inline]
     pub fn resource_amount_type(mut self, value: impl Into<String>) -> Self {
         self.resource_amount_type = Some(value.into());
         self
@@ -529,6 +547,7 @@ impl ApplyNodesRequestBuilder {
     /// `PriorityStrategy`.
     ///
     /// Wire name: `PriorityStrategy`; type: string; optional. Example: `LowPriceResourcePlanning`.
+    #[inline]
     pub fn priority_strategy(mut self, value: impl Into<String>) -> Self {
         self.priority_strategy = Some(value.into());
         self
@@ -536,6 +555,7 @@ impl ApplyNodesRequestBuilder {
     /// `StrictSatisfiedTargetCapacity`.
     ///
     /// Wire name: `StrictSatisfiedTargetCapacity`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn strict_satisfied_target_capacity(mut self, value: bool) -> Self {
         self.strict_satisfied_target_capacity = Some(value);
         self
@@ -543,6 +563,7 @@ impl ApplyNodesRequestBuilder {
     /// `SystemDiskLevel`.
     ///
     /// Wire name: `SystemDiskLevel`; type: string; optional. Example: `PL0`.
+    #[inline]
     pub fn system_disk_level(mut self, value: impl Into<String>) -> Self {
         self.system_disk_level = Some(value.into());
         self
@@ -550,6 +571,7 @@ impl ApplyNodesRequestBuilder {
     /// `StrictResourceProvision`.
     ///
     /// Wire name: `StrictResourceProvision`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn strict_resource_provision(mut self, value: bool) -> Self {
         self.strict_resource_provision = Some(value);
         self
@@ -557,6 +579,7 @@ impl ApplyNodesRequestBuilder {
     /// `Round`.
     ///
     /// Wire name: `Round`; type: integer (int32); optional. Limits: minimum 1, maximum 10. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn round(mut self, value: i32) -> Self {
         self.round = Some(value);
         self
@@ -564,6 +587,7 @@ impl ApplyNodesRequestBuilder {
     /// `Interval`.
     ///
     /// Wire name: `Interval`; type: integer (int32); optional. Limits: minimum 60, maximum 600. Service default: `60`. Example: `60`.
+    #[inline]
     pub fn interval(mut self, value: i32) -> Self {
         self.interval = Some(value);
         self
@@ -571,6 +595,7 @@ impl ApplyNodesRequestBuilder {
     /// `ZoneInfos`.
     ///
     /// Wire name: `ZoneInfos`; type: array of object [`ZoneInfosItem`]; required. Limits: at most 100 items.
+    #[inline]
     pub fn zone_infos(mut self, value: Vec<ZoneInfosItem>) -> Self {
         self.zone_infos = value;
         self
@@ -578,6 +603,7 @@ impl ApplyNodesRequestBuilder {
     /// `InstanceTypeModel`.
     ///
     /// Wire name: `InstanceTypeModel`; type: array of object [`InstanceTypeModelItem`]; optional. Limits: at most 100 items.
+    #[inline]
     pub fn instance_type_model(mut self, value: Vec<InstanceTypeModelItem>) -> Self {
         self.instance_type_model = value;
         self
@@ -585,6 +611,7 @@ impl ApplyNodesRequestBuilder {
     /// `Tag`.
     ///
     /// Wire name: `Tag`; type: array of object [`TagItem`]; optional. Limits: at most 19 items.
+    #[inline]
     pub fn tag(mut self, value: Vec<TagItem>) -> Self {
         self.tag = value;
         self
@@ -592,6 +619,7 @@ impl ApplyNodesRequestBuilder {
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string; optional. Example: `workq`.
+    #[inline]
     pub fn job_queue(mut self, value: impl Into<String>) -> Self {
         self.job_queue = Some(value.into());
         self
@@ -599,6 +627,7 @@ impl ApplyNodesRequestBuilder {
     /// `UserData`.
     ///
     /// Wire name: `UserData`; type: string; optional. Example: `ZWNobyBoZWxsbyBlY3Mh`.
+    #[inline]
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
         self.user_data = Some(value.into());
         self
@@ -919,15 +948,18 @@ pub struct ZoneInfosItem {
 }
 impl ZoneInfosItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`ZoneInfosItem::v_switch_id`].
+    #[inline]
     pub fn v_switch_id(mut self, value: impl Into<String>) -> Self {
         self.v_switch_id = Some(value.into());
         self
     }
     /// Sets [`ZoneInfosItem::zone_id`].
+    #[inline]
     pub fn zone_id(mut self, value: impl Into<String>) -> Self {
         self.zone_id = Some(value.into());
         self
@@ -959,20 +991,24 @@ pub struct InstanceTypeModelItem {
 }
 impl InstanceTypeModelItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`InstanceTypeModelItem::instance_type`].
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.instance_type = Some(value.into());
         self
     }
     /// Sets [`InstanceTypeModelItem::max_price`].
+    #[inline]
     pub fn max_price(mut self, value: f64) -> Self {
         self.max_price = Some(value);
         self
     }
     /// Sets [`InstanceTypeModelItem::target_image_id`].
+    #[inline]
     pub fn target_image_id(mut self, value: impl Into<String>) -> Self {
         self.target_image_id = Some(value.into());
         self
@@ -999,15 +1035,18 @@ pub struct TagItem {
 }
 impl TagItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`TagItem::key`].
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets [`TagItem::value`].
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
@@ -1100,6 +1139,7 @@ pub struct ApplyNodesCall {
     options: crate::CallOptions,
 }
 impl ApplyNodesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ApplyNodesCall {
             client,
@@ -1110,6 +1150,7 @@ impl ApplyNodesCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -1117,6 +1158,7 @@ impl ApplyNodesCall {
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; optional. Example: `centos_7_06_64_20G_alibase_20190711.vhd`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.image_id(value);
         self
@@ -1124,6 +1166,7 @@ impl ApplyNodesCall {
     /// `ComputeSpotStrategy`.
     ///
     /// Wire name: `ComputeSpotStrategy`; type: string; optional. Example: `NoSpot`.
+    #[inline]
     pub fn compute_spot_strategy(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.compute_spot_strategy(value);
         self
@@ -1131,6 +1174,7 @@ impl ApplyNodesCall {
     /// `ComputeSpotPriceLimit`.
     ///
     /// Wire name: `ComputeSpotPriceLimit`; type: number; optional. Example: `0.68`.
+    #[inline]
     pub fn compute_spot_price_limit(mut self, value: f64) -> Self {
         self.builder = self.builder.compute_spot_price_limit(value);
         self
@@ -1138,6 +1182,7 @@ impl ApplyNodesCall {
     /// `SystemDiskType`.
     ///
     /// Wire name: `SystemDiskType`; type: string; optional. Example: `cloud_ssd`.
+    #[inline]
     pub fn system_disk_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.system_disk_type(value);
         self
@@ -1145,6 +1190,7 @@ impl ApplyNodesCall {
     /// `SystemDiskSize`.
     ///
     /// Wire name: `SystemDiskSize`; type: integer (int32); optional. Example: `40`.
+    #[inline]
     pub fn system_disk_size(mut self, value: i32) -> Self {
         self.builder = self.builder.system_disk_size(value);
         self
@@ -1152,6 +1198,7 @@ impl ApplyNodesCall {
     /// `HostNamePrefix`.
     ///
     /// Wire name: `HostNamePrefix`; type: string; optional. Example: `compute`.
+    #[inline]
     pub fn host_name_prefix(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.host_name_prefix(value);
         self
@@ -1159,6 +1206,7 @@ impl ApplyNodesCall {
     /// `HostNameSuffix`.
     ///
     /// Wire name: `HostNameSuffix`; type: string; optional. Example: `01`.
+    #[inline]
     pub fn host_name_suffix(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.host_name_suffix(value);
         self
@@ -1166,6 +1214,7 @@ impl ApplyNodesCall {
     /// `AllocatePublicAddress`.
     ///
     /// Wire name: `AllocatePublicAddress`; type: boolean; optional. Service default: `false`. Example: `false`.
+    #[inline]
     pub fn allocate_public_address(mut self, value: bool) -> Self {
         self.builder = self.builder.allocate_public_address(value);
         self
@@ -1173,6 +1222,7 @@ impl ApplyNodesCall {
     /// `InternetChargeType`.
     ///
     /// Wire name: `InternetChargeType`; type: string; optional. Service default: `PayByTraffic`. Example: `PayByTraffic`.
+    #[inline]
     pub fn internet_charge_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.internet_charge_type(value);
         self
@@ -1180,6 +1230,7 @@ impl ApplyNodesCall {
     /// `InternetMaxBandWidthIn`.
     ///
     /// Wire name: `InternetMaxBandWidthIn`; type: integer (int32); optional. Limits: minimum 0, maximum 100. Service default: `0`. Example: `10`.
+    #[inline]
     pub fn internet_max_band_width_in(mut self, value: i32) -> Self {
         self.builder = self.builder.internet_max_band_width_in(value);
         self
@@ -1187,6 +1238,7 @@ impl ApplyNodesCall {
     /// `InternetMaxBandWidthOut`.
     ///
     /// Wire name: `InternetMaxBandWidthOut`; type: integer (int32); optional. Limits: minimum 0, maximum 100. Service default: `0`. Example: `10`.
+    #[inline]
     pub fn internet_max_band_width_out(mut self, value: i32) -> Self {
         self.builder = self.builder.internet_max_band_width_out(value);
         self
@@ -1194,6 +1246,7 @@ impl ApplyNodesCall {
     /// `Cores`.
     ///
     /// Wire name: `Cores`; type: integer (int32); optional. Example: `2`.
+    #[inline]
     pub fn cores(mut self, value: i32) -> Self {
         self.builder = self.builder.cores(value);
         self
@@ -1201,6 +1254,7 @@ impl ApplyNodesCall {
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: integer (int32); optional. Example: `16`.
+    #[inline]
     pub fn memory(mut self, value: i32) -> Self {
         self.builder = self.builder.memory(value);
         self
@@ -1208,6 +1262,7 @@ impl ApplyNodesCall {
     /// `InstanceFamilyLevel`.
     ///
     /// Wire name: `InstanceFamilyLevel`; type: string; optional. Example: `EntryLevel`.
+    #[inline]
     pub fn instance_family_level(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.instance_family_level(value);
         self
@@ -1215,6 +1270,7 @@ impl ApplyNodesCall {
     /// `TargetCapacity`.
     ///
     /// Wire name: `TargetCapacity`; type: integer (int32); required. Example: `20`.
+    #[inline]
     pub fn target_capacity(mut self, value: i32) -> Self {
         self.builder = self.builder.target_capacity(value);
         self
@@ -1222,6 +1278,7 @@ impl ApplyNodesCall {
     /// `ResourceAmountType`.
     ///
     /// Wire name: `ResourceAmountType`; type: string; optional. Example: `Instances`.
+    #[inline]
     pub fn resource_amount_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.resource_amount_type(value);
         self
@@ -1229,6 +1286,7 @@ impl ApplyNodesCall {
     /// `PriorityStrategy`.
     ///
     /// Wire name: `PriorityStrategy`; type: string; optional. Example: `LowPriceResourcePlanning`.
+    #[inline]
     pub fn priority_strategy(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.priority_strategy(value);
         self
@@ -1236,6 +1294,7 @@ impl ApplyNodesCall {
     /// `StrictSatisfiedTargetCapacity`.
     ///
     /// Wire name: `StrictSatisfiedTargetCapacity`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn strict_satisfied_target_capacity(mut self, value: bool) -> Self {
         self.builder = self.builder.strict_satisfied_target_capacity(value);
         self
@@ -1243,6 +1302,7 @@ impl ApplyNodesCall {
     /// `SystemDiskLevel`.
     ///
     /// Wire name: `SystemDiskLevel`; type: string; optional. Example: `PL0`.
+    #[inline]
     pub fn system_disk_level(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.system_disk_level(value);
         self
@@ -1250,6 +1310,7 @@ impl ApplyNodesCall {
     /// `StrictResourceProvision`.
     ///
     /// Wire name: `StrictResourceProvision`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn strict_resource_provision(mut self, value: bool) -> Self {
         self.builder = self.builder.strict_resource_provision(value);
         self
@@ -1257,6 +1318,7 @@ impl ApplyNodesCall {
     /// `Round`.
     ///
     /// Wire name: `Round`; type: integer (int32); optional. Limits: minimum 1, maximum 10. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn round(mut self, value: i32) -> Self {
         self.builder = self.builder.round(value);
         self
@@ -1264,6 +1326,7 @@ impl ApplyNodesCall {
     /// `Interval`.
     ///
     /// Wire name: `Interval`; type: integer (int32); optional. Limits: minimum 60, maximum 600. Service default: `60`. Example: `60`.
+    #[inline]
     pub fn interval(mut self, value: i32) -> Self {
         self.builder = self.builder.interval(value);
         self
@@ -1271,6 +1334,7 @@ impl ApplyNodesCall {
     /// `ZoneInfos`.
     ///
     /// Wire name: `ZoneInfos`; type: array of object [`ZoneInfosItem`]; required. Limits: at most 100 items.
+    #[inline]
     pub fn zone_infos(mut self, value: Vec<ZoneInfosItem>) -> Self {
         self.builder = self.builder.zone_infos(value);
         self
@@ -1278,6 +1342,7 @@ impl ApplyNodesCall {
     /// `InstanceTypeModel`.
     ///
     /// Wire name: `InstanceTypeModel`; type: array of object [`InstanceTypeModelItem`]; optional. Limits: at most 100 items.
+    #[inline]
     pub fn instance_type_model(mut self, value: Vec<InstanceTypeModelItem>) -> Self {
         self.builder = self.builder.instance_type_model(value);
         self
@@ -1285,6 +1350,7 @@ impl ApplyNodesCall {
     /// `Tag`.
     ///
     /// Wire name: `Tag`; type: array of object [`TagItem`]; optional. Limits: at most 19 items.
+    #[inline]
     pub fn tag(mut self, value: Vec<TagItem>) -> Self {
         self.builder = self.builder.tag(value);
         self
@@ -1292,6 +1358,7 @@ impl ApplyNodesCall {
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string; optional. Example: `workq`.
+    #[inline]
     pub fn job_queue(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.job_queue(value);
         self
@@ -1299,11 +1366,13 @@ impl ApplyNodesCall {
     /// `UserData`.
     ///
     /// Wire name: `UserData`; type: string; optional. Example: `ZWNobyBoZWxsbyBlY3Mh`.
+    #[inline]
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.user_data(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -1354,24 +1423,27 @@ pub struct ApplyNodesResponse {
 }
 impl ApplyNodesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ApplyNodesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ApplyNodesResponse {
-            detail: fields.scalar("Detail")?,
-            instance_ids: fields.wrapped_scalar_list("InstanceIds")?,
-            request_id: fields.request_id()?,
-            satisfied_amount: fields.scalar("SatisfiedAmount")?,
-            task_id: fields.scalar("TaskId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ApplyNodesResponse {
+            detail: fields.scalar("Detail"),
+            instance_ids: fields.wrapped_scalar_list("InstanceIds"),
+            request_id: fields.request_id(),
+            satisfied_amount: fields.scalar("SatisfiedAmount"),
+            task_id: fields.scalar("TaskId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyNodesResponse {
@@ -1470,6 +1542,7 @@ pub enum ApplyNodesError {
 }
 impl ApplyNodesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -1512,167 +1585,208 @@ impl ApplyNodesError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `InvalidVswitch`.
+    #[inline]
     pub fn is_invalid_vswitch(&self) -> bool {
         matches!(self, Self::InvalidVswitch(_))
     }
     /// Whether the service answered `InvalidImage`.
+    #[inline]
     pub fn is_invalid_image(&self) -> bool {
         matches!(self, Self::InvalidImage(_))
     }
     /// Whether the service answered `InvaildSystemDiskSize`.
+    #[inline]
     pub fn is_invaild_system_disk_size(&self) -> bool {
         matches!(self, Self::InvaildSystemDiskSize(_))
     }
     /// Whether the service answered `InvalidInstanceType.NotSupported`.
+    #[inline]
     pub fn is_invalid_instance_type_not_supported(&self) -> bool {
         matches!(self, Self::InvalidInstanceTypeNotSupported(_))
     }
     /// Whether the service answered `InvalidZoneId.ValueNotSupported`.
+    #[inline]
     pub fn is_invalid_zone_id_value_not_supported(&self) -> bool {
         matches!(self, Self::InvalidZoneIdValueNotSupported(_))
     }
     /// Whether the service answered `TooManyComputes`.
+    #[inline]
     pub fn is_too_many_computes(&self) -> bool {
         matches!(self, Self::TooManyComputes(_))
     }
     /// Whether the service answered `TooManyLogins`.
+    #[inline]
     pub fn is_too_many_logins(&self) -> bool {
         matches!(self, Self::TooManyLogins(_))
     }
     /// Whether the service answered `TooManyScc`.
+    #[inline]
     pub fn is_too_many_scc(&self) -> bool {
         matches!(self, Self::TooManyScc(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `ImageNotSupported`.
+    #[inline]
     pub fn is_image_not_supported(&self) -> bool {
         matches!(self, Self::ImageNotSupported(_))
     }
     /// Whether the service answered `InvalidCapacityNum.ValueNotSupported`.
+    #[inline]
     pub fn is_invalid_capacity_num_value_not_supported(&self) -> bool {
         matches!(self, Self::InvalidCapacityNumValueNotSupported(_))
     }
     /// Whether the service answered `RecommendEmpty.InstanceTypeSoldOut`.
+    #[inline]
     pub fn is_recommend_empty_instance_type_sold_out(&self) -> bool {
         matches!(self, Self::RecommendEmptyInstanceTypeSoldOut(_))
     }
     /// Whether the service answered `ResourceTargetAmount.NotSatisfied`.
+    #[inline]
     pub fn is_resource_target_amount_not_satisfied(&self) -> bool {
         matches!(self, Self::ResourceTargetAmountNotSatisfied(_))
     }
     /// Whether the service answered `RecommendEmpty.PriceNotSatisfied`.
+    #[inline]
     pub fn is_recommend_empty_price_not_satisfied(&self) -> bool {
         matches!(self, Self::RecommendEmptyPriceNotSatisfied(_))
     }
     /// Whether the service answered `QuotaExceed.PayasyougoInstance`.
+    #[inline]
     pub fn is_quota_exceed_payasyougo_instance(&self) -> bool {
         matches!(self, Self::QuotaExceedPayasyougoInstance(_))
     }
     /// Whether the service answered `RecommendEmpty.InstanceTypeNoStock`.
+    #[inline]
     pub fn is_recommend_empty_instance_type_no_stock(&self) -> bool {
         matches!(self, Self::RecommendEmptyInstanceTypeNoStock(_))
     }
     /// Whether the service answered `RecommendEmpty.InstanceTypeNotAuthorized`.
+    #[inline]
     pub fn is_recommend_empty_instance_type_not_authorized(&self) -> bool {
         matches!(self, Self::RecommendEmptyInstanceTypeNotAuthorized(_))
     }
     /// Whether the service answered `InvalidOpt`.
+    #[inline]
     pub fn is_invalid_opt(&self) -> bool {
         matches!(self, Self::InvalidOpt(_))
     }
     /// Whether the service answered `ImageNotFound`.
+    #[inline]
     pub fn is_image_not_found(&self) -> bool {
         matches!(self, Self::ImageNotFound(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `VolumeNotFound`.
+    #[inline]
     pub fn is_volume_not_found(&self) -> bool {
         matches!(self, Self::VolumeNotFound(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `ObjectNotFound`.
+    #[inline]
     pub fn is_object_not_found(&self) -> bool {
         matches!(self, Self::ObjectNotFound(_))
     }
     /// Whether the service answered `VswitchNotFound`.
+    #[inline]
     pub fn is_vswitch_not_found(&self) -> bool {
         matches!(self, Self::VswitchNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `EipError`.
+    #[inline]
     pub fn is_eip_error(&self) -> bool {
         matches!(self, Self::EipError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ApplyNodesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -1734,12 +1848,14 @@ impl From<crate::ServiceError> for ApplyNodesError {
     }
 }
 impl std::fmt::Display for ApplyNodesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ApplyNodesError {}
 impl crate::operation_support::OperationError for ApplyNodesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

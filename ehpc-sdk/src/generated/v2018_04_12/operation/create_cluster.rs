@@ -739,6 +739,7 @@ pub struct CreateClusterRequest {
 }
 impl CreateClusterRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> CreateClusterRequestBuilder {
         CreateClusterRequestBuilder::default()
     }
@@ -970,6 +971,7 @@ impl CreateClusterRequestBuilder {
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string; optional. Example: `cn-hangzhou-b`.
+    #[inline]
     pub fn zone_id(mut self, value: impl Into<String>) -> Self {
         self.zone_id = Some(value.into());
         self
@@ -977,6 +979,7 @@ impl CreateClusterRequestBuilder {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string; required. Example: `test`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -984,6 +987,7 @@ impl CreateClusterRequestBuilder {
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string; optional. Example: `TestDescription`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -991,6 +995,7 @@ impl CreateClusterRequestBuilder {
     /// `EhpcVersion`.
     ///
     /// Wire name: `EhpcVersion`; type: string; optional. Example: `1.0.0`.
+    #[inline]
     pub fn ehpc_version(mut self, value: impl Into<String>) -> Self {
         self.ehpc_version = Some(value.into());
         self
@@ -998,6 +1003,7 @@ impl CreateClusterRequestBuilder {
     /// `ClientVersion`.
     ///
     /// Wire name: `ClientVersion`; type: string; optional. Example: `1.0.64`.
+    #[inline]
     pub fn client_version(mut self, value: impl Into<String>) -> Self {
         self.client_version = Some(value.into());
         self
@@ -1005,6 +1011,7 @@ impl CreateClusterRequestBuilder {
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string; optional. Example: `CentOS_7.2_64`.
+    #[inline]
     pub fn os_tag(mut self, value: impl Into<String>) -> Self {
         self.os_tag = Some(value.into());
         self
@@ -1012,6 +1019,7 @@ impl CreateClusterRequestBuilder {
     /// `AccountType`.
     ///
     /// Wire name: `AccountType`; type: string; optional. Service default: `nis`. Example: `nis`.
+    #[inline]
     pub fn account_type(mut self, value: impl Into<String>) -> Self {
         self.account_type = Some(value.into());
         self
@@ -1019,6 +1027,7 @@ impl CreateClusterRequestBuilder {
     /// `Domain`.
     ///
     /// Wire name: `Domain`; type: string; optional. Example: `ldap`.
+    #[inline]
     pub fn domain(mut self, value: impl Into<String>) -> Self {
         self.domain = Some(value.into());
         self
@@ -1026,6 +1035,7 @@ impl CreateClusterRequestBuilder {
     /// `SchedulerType`.
     ///
     /// Wire name: `SchedulerType`; type: string; optional. Service default: `pbs`. Example: `pbs`.
+    #[inline]
     pub fn scheduler_type(mut self, value: impl Into<String>) -> Self {
         self.scheduler_type = Some(value.into());
         self
@@ -1033,6 +1043,7 @@ impl CreateClusterRequestBuilder {
     /// `SecurityGroupId`.
     ///
     /// Wire name: `SecurityGroupId`; type: string; optional. Example: `sg-bp13n61xsydodfyg****`.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -1040,6 +1051,7 @@ impl CreateClusterRequestBuilder {
     /// `SecurityGroupName`.
     ///
     /// Wire name: `SecurityGroupName`; type: string; optional. Example: `ehpc-SecurityGroup`.
+    #[inline]
     pub fn security_group_name(mut self, value: impl Into<String>) -> Self {
         self.security_group_name = Some(value.into());
         self
@@ -1047,6 +1059,7 @@ impl CreateClusterRequestBuilder {
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string; optional. Example: `vpc-b3f3edefefeep0760yju****`.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -1054,6 +1067,7 @@ impl CreateClusterRequestBuilder {
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string; optional. Example: `vsw-bp1lfcjbfb099rrjn****`.
+    #[inline]
     pub fn v_switch_id(mut self, value: impl Into<String>) -> Self {
         self.v_switch_id = Some(value.into());
         self
@@ -1061,6 +1075,7 @@ impl CreateClusterRequestBuilder {
     /// `VolumeType`.
     ///
     /// Wire name: `VolumeType`; type: string; optional. Service default: `nas`. Example: `nas`.
+    #[inline]
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.volume_type = Some(value.into());
         self
@@ -1068,6 +1083,7 @@ impl CreateClusterRequestBuilder {
     /// `VolumeId`.
     ///
     /// Wire name: `VolumeId`; type: string; optional. Example: `008b64****`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
@@ -1075,6 +1091,7 @@ impl CreateClusterRequestBuilder {
     /// `VolumeProtocol`.
     ///
     /// Wire name: `VolumeProtocol`; type: string; optional. Service default: `nfs`. Example: `NFS`.
+    #[inline]
     pub fn volume_protocol(mut self, value: impl Into<String>) -> Self {
         self.volume_protocol = Some(value.into());
         self
@@ -1082,6 +1099,7 @@ impl CreateClusterRequestBuilder {
     /// `VolumeMountpoint`.
     ///
     /// Wire name: `VolumeMountpoint`; type: string; optional. Example: `008b648bcb-s****.cn-hangzhou.nas.aliyuncs.com`.
+    #[inline]
     pub fn volume_mountpoint(mut self, value: impl Into<String>) -> Self {
         self.volume_mountpoint = Some(value.into());
         self
@@ -1089,6 +1107,7 @@ impl CreateClusterRequestBuilder {
     /// `VolumeMountOption`.
     ///
     /// Wire name: `VolumeMountOption`; type: string; optional. Example: `-t nfs -o vers=4`.
+    #[inline]
     pub fn volume_mount_option(mut self, value: impl Into<String>) -> Self {
         self.volume_mount_option = Some(value.into());
         self
@@ -1096,6 +1115,7 @@ impl CreateClusterRequestBuilder {
     /// `RemoteDirectory`.
     ///
     /// Wire name: `RemoteDirectory`; type: string; optional. Example: `NasMountpoint:/RemoteDirectory`.
+    #[inline]
     pub fn remote_directory(mut self, value: impl Into<String>) -> Self {
         self.remote_directory = Some(value.into());
         self
@@ -1103,6 +1123,7 @@ impl CreateClusterRequestBuilder {
     /// `DeployMode`.
     ///
     /// Wire name: `DeployMode`; type: string; optional. Example: `Simple`.
+    #[inline]
     pub fn deploy_mode(mut self, value: impl Into<String>) -> Self {
         self.deploy_mode = Some(value.into());
         self
@@ -1110,6 +1131,7 @@ impl CreateClusterRequestBuilder {
     /// `HaEnable`.
     ///
     /// Wire name: `HaEnable`; type: boolean; optional. Service default: `false`. Example: `true`.
+    #[inline]
     pub fn ha_enable(mut self, value: bool) -> Self {
         self.ha_enable = Some(value);
         self
@@ -1117,6 +1139,7 @@ impl CreateClusterRequestBuilder {
     /// `EcsChargeType`.
     ///
     /// Wire name: `EcsChargeType`; type: string; optional. Service default: `PostPaid`. Example: `PostPaid`.
+    #[inline]
     pub fn ecs_charge_type(mut self, value: impl Into<String>) -> Self {
         self.ecs_charge_type = Some(value.into());
         self
@@ -1124,6 +1147,7 @@ impl CreateClusterRequestBuilder {
     /// `Password`.
     ///
     /// Wire name: `Password`; type: string; optional. Example: `123****`.
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
@@ -1131,6 +1155,7 @@ impl CreateClusterRequestBuilder {
     /// `KeyPairName`.
     ///
     /// Wire name: `KeyPairName`; type: string; optional. Example: `test`.
+    #[inline]
     pub fn key_pair_name(mut self, value: impl Into<String>) -> Self {
         self.key_pair_name = Some(value.into());
         self
@@ -1138,6 +1163,7 @@ impl CreateClusterRequestBuilder {
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string; optional. Service default: `system`. Example: `self`.
+    #[inline]
     pub fn image_owner_alias(mut self, value: impl Into<String>) -> Self {
         self.image_owner_alias = Some(value.into());
         self
@@ -1145,6 +1171,7 @@ impl CreateClusterRequestBuilder {
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; optional. Example: `centos_7_02_64_20G_alibase_20170818****`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
@@ -1152,6 +1179,7 @@ impl CreateClusterRequestBuilder {
     /// `EcsOrder.Manager.Count`.
     ///
     /// Wire name: `EcsOrder.Manager.Count`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn ecs_order_manager_count(mut self, value: i32) -> Self {
         self.ecs_order_manager_count = Some(value);
         self
@@ -1159,6 +1187,7 @@ impl CreateClusterRequestBuilder {
     /// `EcsOrder.Manager.InstanceType`.
     ///
     /// Wire name: `EcsOrder.Manager.InstanceType`; type: string; optional. Example: `ecs.n1.tiny`.
+    #[inline]
     pub fn ecs_order_manager_instance_type(mut self, value: impl Into<String>) -> Self {
         self.ecs_order_manager_instance_type = Some(value.into());
         self
@@ -1166,6 +1195,7 @@ impl CreateClusterRequestBuilder {
     /// `EcsOrder.Compute.Count`.
     ///
     /// Wire name: `EcsOrder.Compute.Count`; type: integer (int32); optional. Service default: `0`. Example: `1`.
+    #[inline]
     pub fn ecs_order_compute_count(mut self, value: i32) -> Self {
         self.ecs_order_compute_count = Some(value);
         self
@@ -1173,6 +1203,7 @@ impl CreateClusterRequestBuilder {
     /// `EcsOrder.Compute.InstanceType`.
     ///
     /// Wire name: `EcsOrder.Compute.InstanceType`; type: string; optional. Example: `ecs.n1.tiny`.
+    #[inline]
     pub fn ecs_order_compute_instance_type(mut self, value: impl Into<String>) -> Self {
         self.ecs_order_compute_instance_type = Some(value.into());
         self
@@ -1180,6 +1211,7 @@ impl CreateClusterRequestBuilder {
     /// `EcsOrder.Login.Count`.
     ///
     /// Wire name: `EcsOrder.Login.Count`; type: integer (int32); optional. Service default: `0`. Example: `1`.
+    #[inline]
     pub fn ecs_order_login_count(mut self, value: i32) -> Self {
         self.ecs_order_login_count = Some(value);
         self
@@ -1187,6 +1219,7 @@ impl CreateClusterRequestBuilder {
     /// `EcsOrder.Login.InstanceType`.
     ///
     /// Wire name: `EcsOrder.Login.InstanceType`; type: string; optional. Example: `ecs.n1.tiny`.
+    #[inline]
     pub fn ecs_order_login_instance_type(mut self, value: impl Into<String>) -> Self {
         self.ecs_order_login_instance_type = Some(value.into());
         self
@@ -1194,6 +1227,7 @@ impl CreateClusterRequestBuilder {
     /// `SccClusterId`.
     ///
     /// Wire name: `SccClusterId`; type: string; optional. Example: `00b648b****`.
+    #[inline]
     pub fn scc_cluster_id(mut self, value: impl Into<String>) -> Self {
         self.scc_cluster_id = Some(value.into());
         self
@@ -1201,6 +1235,7 @@ impl CreateClusterRequestBuilder {
     /// `ComputeSpotStrategy`.
     ///
     /// Wire name: `ComputeSpotStrategy`; type: string; optional. Example: `NoSpot`.
+    #[inline]
     pub fn compute_spot_strategy(mut self, value: impl Into<String>) -> Self {
         self.compute_spot_strategy = Some(value.into());
         self
@@ -1208,6 +1243,7 @@ impl CreateClusterRequestBuilder {
     /// `ComputeSpotPriceLimit`.
     ///
     /// Wire name: `ComputeSpotPriceLimit`; type: string; optional. Example: `0.034`.
+    #[inline]
     pub fn compute_spot_price_limit(mut self, value: impl Into<String>) -> Self {
         self.compute_spot_price_limit = Some(value.into());
         self
@@ -1215,6 +1251,7 @@ impl CreateClusterRequestBuilder {
     /// `ComputeEnableHt`.
     ///
     /// Wire name: `ComputeEnableHt`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn compute_enable_ht(mut self, value: bool) -> Self {
         self.compute_enable_ht = Some(value);
         self
@@ -1222,6 +1259,7 @@ impl CreateClusterRequestBuilder {
     /// `Period`.
     ///
     /// Wire name: `Period`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn period(mut self, value: i32) -> Self {
         self.period = Some(value);
         self
@@ -1229,6 +1267,7 @@ impl CreateClusterRequestBuilder {
     /// `PeriodUnit`.
     ///
     /// Wire name: `PeriodUnit`; type: string; optional. Example: `Year`.
+    #[inline]
     pub fn period_unit(mut self, value: impl Into<String>) -> Self {
         self.period_unit = Some(value.into());
         self
@@ -1236,6 +1275,7 @@ impl CreateClusterRequestBuilder {
     /// `AutoRenew`.
     ///
     /// Wire name: `AutoRenew`; type: string; optional. Service default: `false`. Example: `false`.
+    #[inline]
     pub fn auto_renew(mut self, value: impl Into<String>) -> Self {
         self.auto_renew = Some(value.into());
         self
@@ -1243,6 +1283,7 @@ impl CreateClusterRequestBuilder {
     /// `AutoRenewPeriod`.
     ///
     /// Wire name: `AutoRenewPeriod`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn auto_renew_period(mut self, value: i32) -> Self {
         self.auto_renew_period = Some(value);
         self
@@ -1250,6 +1291,7 @@ impl CreateClusterRequestBuilder {
     /// `InputFileUrl`.
     ///
     /// Wire name: `InputFileUrl`; type: string; optional. Example: `https://ehpc-tianshui.oss-cn-beijing.aliyuncs.com/test-u****/testlist_ehpc.sh`.
+    #[inline]
     pub fn input_file_url(mut self, value: impl Into<String>) -> Self {
         self.input_file_url = Some(value.into());
         self
@@ -1257,6 +1299,7 @@ impl CreateClusterRequestBuilder {
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string; optional. Example: `workq`.
+    #[inline]
     pub fn job_queue(mut self, value: impl Into<String>) -> Self {
         self.job_queue = Some(value.into());
         self
@@ -1264,6 +1307,7 @@ impl CreateClusterRequestBuilder {
     /// `SystemDiskType`.
     ///
     /// Wire name: `SystemDiskType`; type: string; optional. Example: `cloud_ssd`.
+    #[inline]
     pub fn system_disk_type(mut self, value: impl Into<String>) -> Self {
         self.system_disk_type = Some(value.into());
         self
@@ -1271,6 +1315,7 @@ impl CreateClusterRequestBuilder {
     /// `SystemDiskSize`.
     ///
     /// Wire name: `SystemDiskSize`; type: integer (int32); optional. Example: `40`.
+    #[inline]
     pub fn system_disk_size(mut self, value: i32) -> Self {
         self.system_disk_size = Some(value);
         self
@@ -1278,6 +1323,7 @@ impl CreateClusterRequestBuilder {
     /// `RemoteVisEnable`.
     ///
     /// Wire name: `RemoteVisEnable`; type: string; optional. Service default: `false`. Example: `false`.
+    #[inline]
     pub fn remote_vis_enable(mut self, value: impl Into<String>) -> Self {
         self.remote_vis_enable = Some(value.into());
         self
@@ -1285,6 +1331,7 @@ impl CreateClusterRequestBuilder {
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string; optional. Example: `rg-acfmxazb4ph****`.
+    #[inline]
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.resource_group_id = Some(value.into());
         self
@@ -1292,6 +1339,7 @@ impl CreateClusterRequestBuilder {
     /// `ClientToken`.
     ///
     /// Wire name: `ClientToken`; type: string; optional. Example: `123e4567-e89b-12d3-a456-426655440000`.
+    #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.client_token = Some(value.into());
         self
@@ -1299,6 +1347,7 @@ impl CreateClusterRequestBuilder {
     /// `WithoutElasticIp`.
     ///
     /// Wire name: `WithoutElasticIp`; type: boolean; optional. Limits: one of `true`, `false`. Service default: `false`. Example: `true`.
+    #[inline]
     pub fn without_elastic_ip(mut self, value: bool) -> Self {
         self.without_elastic_ip = Some(value);
         self
@@ -1306,6 +1355,7 @@ impl CreateClusterRequestBuilder {
     /// `SystemDiskLevel`.
     ///
     /// Wire name: `SystemDiskLevel`; type: string; optional. Example: `PL0`.
+    #[inline]
     pub fn system_disk_level(mut self, value: impl Into<String>) -> Self {
         self.system_disk_level = Some(value.into());
         self
@@ -1313,6 +1363,7 @@ impl CreateClusterRequestBuilder {
     /// `IsComputeEss`.
     ///
     /// Wire name: `IsComputeEss`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn is_compute_ess(mut self, value: bool) -> Self {
         self.is_compute_ess = Some(value);
         self
@@ -1320,6 +1371,7 @@ impl CreateClusterRequestBuilder {
     /// `ClusterVersion`.
     ///
     /// Wire name: `ClusterVersion`; type: string; optional. Example: `1.0`.
+    #[inline]
     pub fn cluster_version(mut self, value: impl Into<String>) -> Self {
         self.cluster_version = Some(value.into());
         self
@@ -1327,6 +1379,7 @@ impl CreateClusterRequestBuilder {
     /// `Application`.
     ///
     /// Wire name: `Application`; type: array of object [`ApplicationItem`]; optional. Limits: at most 100 items.
+    #[inline]
     pub fn application(mut self, value: Vec<ApplicationItem>) -> Self {
         self.application = value;
         self
@@ -1334,6 +1387,7 @@ impl CreateClusterRequestBuilder {
     /// `AdditionalVolumes`.
     ///
     /// Wire name: `AdditionalVolumes`; type: array of object [`AdditionalVolumesItem`]; optional. Limits: at most 100 items.
+    #[inline]
     pub fn additional_volumes(mut self, value: Vec<AdditionalVolumesItem>) -> Self {
         self.additional_volumes = value;
         self
@@ -1341,6 +1395,7 @@ impl CreateClusterRequestBuilder {
     /// `PostInstallScript`.
     ///
     /// Wire name: `PostInstallScript`; type: array of object [`PostInstallScriptItem`]; optional. Limits: at most 16 items.
+    #[inline]
     pub fn post_install_script(mut self, value: Vec<PostInstallScriptItem>) -> Self {
         self.post_install_script = value;
         self
@@ -1348,6 +1403,7 @@ impl CreateClusterRequestBuilder {
     /// `Plugin`.
     ///
     /// Wire name: `Plugin`; type: string; optional. Example: `{"pluginMod": "oss","pluginLocalPath": "/opt/plugin","pluginOssPath": "https://bucket.oss-cn-hangzhou.aliyuncs.com/plugin/plugin.tgz"}`.
+    #[inline]
     pub fn plugin(mut self, value: impl Into<String>) -> Self {
         self.plugin = Some(value.into());
         self
@@ -1355,6 +1411,7 @@ impl CreateClusterRequestBuilder {
     /// `WithoutAgent`.
     ///
     /// Wire name: `WithoutAgent`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn without_agent(mut self, value: bool) -> Self {
         self.without_agent = Some(value);
         self
@@ -1362,6 +1419,7 @@ impl CreateClusterRequestBuilder {
     /// `WithoutNas`.
     ///
     /// Wire name: `WithoutNas`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn without_nas(mut self, value: bool) -> Self {
         self.without_nas = Some(value);
         self
@@ -1369,6 +1427,7 @@ impl CreateClusterRequestBuilder {
     /// `RamRoleName`.
     ///
     /// Wire name: `RamRoleName`; type: string; optional. Example: `testRamRoleName`.
+    #[inline]
     pub fn ram_role_name(mut self, value: impl Into<String>) -> Self {
         self.ram_role_name = Some(value.into());
         self
@@ -1376,6 +1435,7 @@ impl CreateClusterRequestBuilder {
     /// `NetworkInterfaceTrafficMode`.
     ///
     /// Wire name: `NetworkInterfaceTrafficMode`; type: string; optional. Example: `Standard`.
+    #[inline]
     pub fn network_interface_traffic_mode(mut self, value: impl Into<String>) -> Self {
         self.network_interface_traffic_mode = Some(value.into());
         self
@@ -1383,6 +1443,7 @@ impl CreateClusterRequestBuilder {
     /// `DeploymentSetId`.
     ///
     /// Wire name: `DeploymentSetId`; type: string; optional. Example: `ds-bp1frxuzdg87zh4pzq****`.
+    #[inline]
     pub fn deployment_set_id(mut self, value: impl Into<String>) -> Self {
         self.deployment_set_id = Some(value.into());
         self
@@ -1390,6 +1451,7 @@ impl CreateClusterRequestBuilder {
     /// `RamNodeTypes`.
     ///
     /// Wire name: `RamNodeTypes`; type: array of string; optional. Limits: at least 0 items, at most 5 items. Example: `Standard`.
+    #[inline]
     pub fn ram_node_types(mut self, value: Vec<String>) -> Self {
         self.ram_node_types = value;
         self
@@ -1397,6 +1459,7 @@ impl CreateClusterRequestBuilder {
     /// `Tag`.
     ///
     /// Wire name: `Tag`; type: array of object [`TagItem`]; optional. Limits: at most 20 items.
+    #[inline]
     pub fn tag(mut self, value: Vec<TagItem>) -> Self {
         self.tag = value;
         self
@@ -1404,6 +1467,7 @@ impl CreateClusterRequestBuilder {
     /// `AddOns`.
     ///
     /// Wire name: `AddOns`; type: array of object [`AddOnsItem`]; optional. Limits: at most 20 items.
+    #[inline]
     pub fn add_ons(mut self, value: Vec<AddOnsItem>) -> Self {
         self.add_ons = value;
         self
@@ -1945,10 +2009,12 @@ pub struct ApplicationItem {
 }
 impl ApplicationItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`ApplicationItem::tag`].
+    #[inline]
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
@@ -1970,10 +2036,12 @@ pub struct RolesItem {
 }
 impl RolesItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`RolesItem::name`].
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -2052,55 +2120,66 @@ pub struct AdditionalVolumesItem {
 }
 impl AdditionalVolumesItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`AdditionalVolumesItem::job_queue`].
+    #[inline]
     pub fn job_queue(mut self, value: impl Into<String>) -> Self {
         self.job_queue = Some(value.into());
         self
     }
     /// Sets [`AdditionalVolumesItem::local_directory`].
+    #[inline]
     pub fn local_directory(mut self, value: impl Into<String>) -> Self {
         self.local_directory = Some(value.into());
         self
     }
     /// Sets [`AdditionalVolumesItem::location`].
+    #[inline]
     pub fn location(mut self, value: impl Into<String>) -> Self {
         self.location = Some(value.into());
         self
     }
     /// Sets [`AdditionalVolumesItem::remote_directory`].
+    #[inline]
     pub fn remote_directory(mut self, value: impl Into<String>) -> Self {
         self.remote_directory = Some(value.into());
         self
     }
     /// Sets [`AdditionalVolumesItem::roles`].
+    #[inline]
     pub fn roles(mut self, value: Vec<RolesItem>) -> Self {
         self.roles = value;
         self
     }
     /// Sets [`AdditionalVolumesItem::volume_id`].
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
     }
     /// Sets [`AdditionalVolumesItem::volume_mount_option`].
+    #[inline]
     pub fn volume_mount_option(mut self, value: impl Into<String>) -> Self {
         self.volume_mount_option = Some(value.into());
         self
     }
     /// Sets [`AdditionalVolumesItem::volume_mountpoint`].
+    #[inline]
     pub fn volume_mountpoint(mut self, value: impl Into<String>) -> Self {
         self.volume_mountpoint = Some(value.into());
         self
     }
     /// Sets [`AdditionalVolumesItem::volume_protocol`].
+    #[inline]
     pub fn volume_protocol(mut self, value: impl Into<String>) -> Self {
         self.volume_protocol = Some(value.into());
         self
     }
     /// Sets [`AdditionalVolumesItem::volume_type`].
+    #[inline]
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.volume_type = Some(value.into());
         self
@@ -2147,15 +2226,18 @@ pub struct PostInstallScriptItem {
 }
 impl PostInstallScriptItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`PostInstallScriptItem::args`].
+    #[inline]
     pub fn args(mut self, value: impl Into<String>) -> Self {
         self.args = Some(value.into());
         self
     }
     /// Sets [`PostInstallScriptItem::url`].
+    #[inline]
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
@@ -2182,15 +2264,18 @@ pub struct TagItem {
 }
 impl TagItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`TagItem::key`].
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets [`TagItem::value`].
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
@@ -2242,40 +2327,48 @@ pub struct AddOnsItem {
 }
 impl AddOnsItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`AddOnsItem::config_file`].
+    #[inline]
     pub fn config_file(mut self, value: impl Into<String>) -> Self {
         self.config_file = Some(value.into());
         self
     }
     /// Sets [`AddOnsItem::db_type`].
+    #[inline]
     pub fn db_type(mut self, value: impl Into<String>) -> Self {
         self.db_type = Some(value.into());
         self
     }
     /// Sets [`AddOnsItem::default_start`].
+    #[inline]
     pub fn default_start(mut self, value: bool) -> Self {
         self.default_start = Some(value);
         self
     }
     /// Sets [`AddOnsItem::deploy_mode`].
+    #[inline]
     pub fn deploy_mode(mut self, value: impl Into<String>) -> Self {
         self.deploy_mode = Some(value.into());
         self
     }
     /// Sets [`AddOnsItem::name`].
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets [`AddOnsItem::port`].
+    #[inline]
     pub fn port(mut self, value: f64) -> Self {
         self.port = Some(value);
         self
     }
     /// Sets [`AddOnsItem::version`].
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
@@ -2407,6 +2500,7 @@ pub struct CreateClusterCall {
     options: crate::CallOptions,
 }
 impl CreateClusterCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateClusterCall {
             client,
@@ -2417,6 +2511,7 @@ impl CreateClusterCall {
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string; optional. Example: `cn-hangzhou-b`.
+    #[inline]
     pub fn zone_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.zone_id(value);
         self
@@ -2424,6 +2519,7 @@ impl CreateClusterCall {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string; required. Example: `test`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.name(value);
         self
@@ -2431,6 +2527,7 @@ impl CreateClusterCall {
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string; optional. Example: `TestDescription`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.description(value);
         self
@@ -2438,6 +2535,7 @@ impl CreateClusterCall {
     /// `EhpcVersion`.
     ///
     /// Wire name: `EhpcVersion`; type: string; optional. Example: `1.0.0`.
+    #[inline]
     pub fn ehpc_version(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.ehpc_version(value);
         self
@@ -2445,6 +2543,7 @@ impl CreateClusterCall {
     /// `ClientVersion`.
     ///
     /// Wire name: `ClientVersion`; type: string; optional. Example: `1.0.64`.
+    #[inline]
     pub fn client_version(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.client_version(value);
         self
@@ -2452,6 +2551,7 @@ impl CreateClusterCall {
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string; optional. Example: `CentOS_7.2_64`.
+    #[inline]
     pub fn os_tag(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.os_tag(value);
         self
@@ -2459,6 +2559,7 @@ impl CreateClusterCall {
     /// `AccountType`.
     ///
     /// Wire name: `AccountType`; type: string; optional. Service default: `nis`. Example: `nis`.
+    #[inline]
     pub fn account_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.account_type(value);
         self
@@ -2466,6 +2567,7 @@ impl CreateClusterCall {
     /// `Domain`.
     ///
     /// Wire name: `Domain`; type: string; optional. Example: `ldap`.
+    #[inline]
     pub fn domain(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.domain(value);
         self
@@ -2473,6 +2575,7 @@ impl CreateClusterCall {
     /// `SchedulerType`.
     ///
     /// Wire name: `SchedulerType`; type: string; optional. Service default: `pbs`. Example: `pbs`.
+    #[inline]
     pub fn scheduler_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.scheduler_type(value);
         self
@@ -2480,6 +2583,7 @@ impl CreateClusterCall {
     /// `SecurityGroupId`.
     ///
     /// Wire name: `SecurityGroupId`; type: string; optional. Example: `sg-bp13n61xsydodfyg****`.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.security_group_id(value);
         self
@@ -2487,6 +2591,7 @@ impl CreateClusterCall {
     /// `SecurityGroupName`.
     ///
     /// Wire name: `SecurityGroupName`; type: string; optional. Example: `ehpc-SecurityGroup`.
+    #[inline]
     pub fn security_group_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.security_group_name(value);
         self
@@ -2494,6 +2599,7 @@ impl CreateClusterCall {
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string; optional. Example: `vpc-b3f3edefefeep0760yju****`.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.vpc_id(value);
         self
@@ -2501,6 +2607,7 @@ impl CreateClusterCall {
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string; optional. Example: `vsw-bp1lfcjbfb099rrjn****`.
+    #[inline]
     pub fn v_switch_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.v_switch_id(value);
         self
@@ -2508,6 +2615,7 @@ impl CreateClusterCall {
     /// `VolumeType`.
     ///
     /// Wire name: `VolumeType`; type: string; optional. Service default: `nas`. Example: `nas`.
+    #[inline]
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.volume_type(value);
         self
@@ -2515,6 +2623,7 @@ impl CreateClusterCall {
     /// `VolumeId`.
     ///
     /// Wire name: `VolumeId`; type: string; optional. Example: `008b64****`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.volume_id(value);
         self
@@ -2522,6 +2631,7 @@ impl CreateClusterCall {
     /// `VolumeProtocol`.
     ///
     /// Wire name: `VolumeProtocol`; type: string; optional. Service default: `nfs`. Example: `NFS`.
+    #[inline]
     pub fn volume_protocol(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.volume_protocol(value);
         self
@@ -2529,6 +2639,7 @@ impl CreateClusterCall {
     /// `VolumeMountpoint`.
     ///
     /// Wire name: `VolumeMountpoint`; type: string; optional. Example: `008b648bcb-s****.cn-hangzhou.nas.aliyuncs.com`.
+    #[inline]
     pub fn volume_mountpoint(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.volume_mountpoint(value);
         self
@@ -2536,6 +2647,7 @@ impl CreateClusterCall {
     /// `VolumeMountOption`.
     ///
     /// Wire name: `VolumeMountOption`; type: string; optional. Example: `-t nfs -o vers=4`.
+    #[inline]
     pub fn volume_mount_option(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.volume_mount_option(value);
         self
@@ -2543,6 +2655,7 @@ impl CreateClusterCall {
     /// `RemoteDirectory`.
     ///
     /// Wire name: `RemoteDirectory`; type: string; optional. Example: `NasMountpoint:/RemoteDirectory`.
+    #[inline]
     pub fn remote_directory(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.remote_directory(value);
         self
@@ -2550,6 +2663,7 @@ impl CreateClusterCall {
     /// `DeployMode`.
     ///
     /// Wire name: `DeployMode`; type: string; optional. Example: `Simple`.
+    #[inline]
     pub fn deploy_mode(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.deploy_mode(value);
         self
@@ -2557,6 +2671,7 @@ impl CreateClusterCall {
     /// `HaEnable`.
     ///
     /// Wire name: `HaEnable`; type: boolean; optional. Service default: `false`. Example: `true`.
+    #[inline]
     pub fn ha_enable(mut self, value: bool) -> Self {
         self.builder = self.builder.ha_enable(value);
         self
@@ -2564,6 +2679,7 @@ impl CreateClusterCall {
     /// `EcsChargeType`.
     ///
     /// Wire name: `EcsChargeType`; type: string; optional. Service default: `PostPaid`. Example: `PostPaid`.
+    #[inline]
     pub fn ecs_charge_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.ecs_charge_type(value);
         self
@@ -2571,6 +2687,7 @@ impl CreateClusterCall {
     /// `Password`.
     ///
     /// Wire name: `Password`; type: string; optional. Example: `123****`.
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.password(value);
         self
@@ -2578,6 +2695,7 @@ impl CreateClusterCall {
     /// `KeyPairName`.
     ///
     /// Wire name: `KeyPairName`; type: string; optional. Example: `test`.
+    #[inline]
     pub fn key_pair_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.key_pair_name(value);
         self
@@ -2585,6 +2703,7 @@ impl CreateClusterCall {
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string; optional. Service default: `system`. Example: `self`.
+    #[inline]
     pub fn image_owner_alias(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.image_owner_alias(value);
         self
@@ -2592,6 +2711,7 @@ impl CreateClusterCall {
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; optional. Example: `centos_7_02_64_20G_alibase_20170818****`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.image_id(value);
         self
@@ -2599,6 +2719,7 @@ impl CreateClusterCall {
     /// `EcsOrder.Manager.Count`.
     ///
     /// Wire name: `EcsOrder.Manager.Count`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn ecs_order_manager_count(mut self, value: i32) -> Self {
         self.builder = self.builder.ecs_order_manager_count(value);
         self
@@ -2606,6 +2727,7 @@ impl CreateClusterCall {
     /// `EcsOrder.Manager.InstanceType`.
     ///
     /// Wire name: `EcsOrder.Manager.InstanceType`; type: string; optional. Example: `ecs.n1.tiny`.
+    #[inline]
     pub fn ecs_order_manager_instance_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.ecs_order_manager_instance_type(value);
         self
@@ -2613,6 +2735,7 @@ impl CreateClusterCall {
     /// `EcsOrder.Compute.Count`.
     ///
     /// Wire name: `EcsOrder.Compute.Count`; type: integer (int32); optional. Service default: `0`. Example: `1`.
+    #[inline]
     pub fn ecs_order_compute_count(mut self, value: i32) -> Self {
         self.builder = self.builder.ecs_order_compute_count(value);
         self
@@ -2620,6 +2743,7 @@ impl CreateClusterCall {
     /// `EcsOrder.Compute.InstanceType`.
     ///
     /// Wire name: `EcsOrder.Compute.InstanceType`; type: string; optional. Example: `ecs.n1.tiny`.
+    #[inline]
     pub fn ecs_order_compute_instance_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.ecs_order_compute_instance_type(value);
         self
@@ -2627,6 +2751,7 @@ impl CreateClusterCall {
     /// `EcsOrder.Login.Count`.
     ///
     /// Wire name: `EcsOrder.Login.Count`; type: integer (int32); optional. Service default: `0`. Example: `1`.
+    #[inline]
     pub fn ecs_order_login_count(mut self, value: i32) -> Self {
         self.builder = self.builder.ecs_order_login_count(value);
         self
@@ -2634,6 +2759,7 @@ impl CreateClusterCall {
     /// `EcsOrder.Login.InstanceType`.
     ///
     /// Wire name: `EcsOrder.Login.InstanceType`; type: string; optional. Example: `ecs.n1.tiny`.
+    #[inline]
     pub fn ecs_order_login_instance_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.ecs_order_login_instance_type(value);
         self
@@ -2641,6 +2767,7 @@ impl CreateClusterCall {
     /// `SccClusterId`.
     ///
     /// Wire name: `SccClusterId`; type: string; optional. Example: `00b648b****`.
+    #[inline]
     pub fn scc_cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.scc_cluster_id(value);
         self
@@ -2648,6 +2775,7 @@ impl CreateClusterCall {
     /// `ComputeSpotStrategy`.
     ///
     /// Wire name: `ComputeSpotStrategy`; type: string; optional. Example: `NoSpot`.
+    #[inline]
     pub fn compute_spot_strategy(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.compute_spot_strategy(value);
         self
@@ -2655,6 +2783,7 @@ impl CreateClusterCall {
     /// `ComputeSpotPriceLimit`.
     ///
     /// Wire name: `ComputeSpotPriceLimit`; type: string; optional. Example: `0.034`.
+    #[inline]
     pub fn compute_spot_price_limit(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.compute_spot_price_limit(value);
         self
@@ -2662,6 +2791,7 @@ impl CreateClusterCall {
     /// `ComputeEnableHt`.
     ///
     /// Wire name: `ComputeEnableHt`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn compute_enable_ht(mut self, value: bool) -> Self {
         self.builder = self.builder.compute_enable_ht(value);
         self
@@ -2669,6 +2799,7 @@ impl CreateClusterCall {
     /// `Period`.
     ///
     /// Wire name: `Period`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn period(mut self, value: i32) -> Self {
         self.builder = self.builder.period(value);
         self
@@ -2676,6 +2807,7 @@ impl CreateClusterCall {
     /// `PeriodUnit`.
     ///
     /// Wire name: `PeriodUnit`; type: string; optional. Example: `Year`.
+    #[inline]
     pub fn period_unit(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.period_unit(value);
         self
@@ -2683,6 +2815,7 @@ impl CreateClusterCall {
     /// `AutoRenew`.
     ///
     /// Wire name: `AutoRenew`; type: string; optional. Service default: `false`. Example: `false`.
+    #[inline]
     pub fn auto_renew(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.auto_renew(value);
         self
@@ -2690,6 +2823,7 @@ impl CreateClusterCall {
     /// `AutoRenewPeriod`.
     ///
     /// Wire name: `AutoRenewPeriod`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn auto_renew_period(mut self, value: i32) -> Self {
         self.builder = self.builder.auto_renew_period(value);
         self
@@ -2697,6 +2831,7 @@ impl CreateClusterCall {
     /// `InputFileUrl`.
     ///
     /// Wire name: `InputFileUrl`; type: string; optional. Example: `https://ehpc-tianshui.oss-cn-beijing.aliyuncs.com/test-u****/testlist_ehpc.sh`.
+    #[inline]
     pub fn input_file_url(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.input_file_url(value);
         self
@@ -2704,6 +2839,7 @@ impl CreateClusterCall {
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string; optional. Example: `workq`.
+    #[inline]
     pub fn job_queue(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.job_queue(value);
         self
@@ -2711,6 +2847,7 @@ impl CreateClusterCall {
     /// `SystemDiskType`.
     ///
     /// Wire name: `SystemDiskType`; type: string; optional. Example: `cloud_ssd`.
+    #[inline]
     pub fn system_disk_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.system_disk_type(value);
         self
@@ -2718,6 +2855,7 @@ impl CreateClusterCall {
     /// `SystemDiskSize`.
     ///
     /// Wire name: `SystemDiskSize`; type: integer (int32); optional. Example: `40`.
+    #[inline]
     pub fn system_disk_size(mut self, value: i32) -> Self {
         self.builder = self.builder.system_disk_size(value);
         self
@@ -2725,6 +2863,7 @@ impl CreateClusterCall {
     /// `RemoteVisEnable`.
     ///
     /// Wire name: `RemoteVisEnable`; type: string; optional. Service default: `false`. Example: `false`.
+    #[inline]
     pub fn remote_vis_enable(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.remote_vis_enable(value);
         self
@@ -2732,6 +2871,7 @@ impl CreateClusterCall {
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string; optional. Example: `rg-acfmxazb4ph****`.
+    #[inline]
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.resource_group_id(value);
         self
@@ -2739,6 +2879,7 @@ impl CreateClusterCall {
     /// `ClientToken`.
     ///
     /// Wire name: `ClientToken`; type: string; optional. Example: `123e4567-e89b-12d3-a456-426655440000`.
+    #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.client_token(value);
         self
@@ -2746,6 +2887,7 @@ impl CreateClusterCall {
     /// `WithoutElasticIp`.
     ///
     /// Wire name: `WithoutElasticIp`; type: boolean; optional. Limits: one of `true`, `false`. Service default: `false`. Example: `true`.
+    #[inline]
     pub fn without_elastic_ip(mut self, value: bool) -> Self {
         self.builder = self.builder.without_elastic_ip(value);
         self
@@ -2753,6 +2895,7 @@ impl CreateClusterCall {
     /// `SystemDiskLevel`.
     ///
     /// Wire name: `SystemDiskLevel`; type: string; optional. Example: `PL0`.
+    #[inline]
     pub fn system_disk_level(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.system_disk_level(value);
         self
@@ -2760,6 +2903,7 @@ impl CreateClusterCall {
     /// `IsComputeEss`.
     ///
     /// Wire name: `IsComputeEss`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn is_compute_ess(mut self, value: bool) -> Self {
         self.builder = self.builder.is_compute_ess(value);
         self
@@ -2767,6 +2911,7 @@ impl CreateClusterCall {
     /// `ClusterVersion`.
     ///
     /// Wire name: `ClusterVersion`; type: string; optional. Example: `1.0`.
+    #[inline]
     pub fn cluster_version(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_version(value);
         self
@@ -2774,6 +2919,7 @@ impl CreateClusterCall {
     /// `Application`.
     ///
     /// Wire name: `Application`; type: array of object [`ApplicationItem`]; optional. Limits: at most 100 items.
+    #[inline]
     pub fn application(mut self, value: Vec<ApplicationItem>) -> Self {
         self.builder = self.builder.application(value);
         self
@@ -2781,6 +2927,7 @@ impl CreateClusterCall {
     /// `AdditionalVolumes`.
     ///
     /// Wire name: `AdditionalVolumes`; type: array of object [`AdditionalVolumesItem`]; optional. Limits: at most 100 items.
+    #[inline]
     pub fn additional_volumes(mut self, value: Vec<AdditionalVolumesItem>) -> Self {
         self.builder = self.builder.additional_volumes(value);
         self
@@ -2788,6 +2935,7 @@ impl CreateClusterCall {
     /// `PostInstallScript`.
     ///
     /// Wire name: `PostInstallScript`; type: array of object [`PostInstallScriptItem`]; optional. Limits: at most 16 items.
+    #[inline]
     pub fn post_install_script(mut self, value: Vec<PostInstallScriptItem>) -> Self {
         self.builder = self.builder.post_install_script(value);
         self
@@ -2795,6 +2943,7 @@ impl CreateClusterCall {
     /// `Plugin`.
     ///
     /// Wire name: `Plugin`; type: string; optional. Example: `{"pluginMod": "oss","pluginLocalPath": "/opt/plugin","pluginOssPath": "https://bucket.oss-cn-hangzhou.aliyuncs.com/plugin/plugin.tgz"}`.
+    #[inline]
     pub fn plugin(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.plugin(value);
         self
@@ -2802,6 +2951,7 @@ impl CreateClusterCall {
     /// `WithoutAgent`.
     ///
     /// Wire name: `WithoutAgent`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn without_agent(mut self, value: bool) -> Self {
         self.builder = self.builder.without_agent(value);
         self
@@ -2809,6 +2959,7 @@ impl CreateClusterCall {
     /// `WithoutNas`.
     ///
     /// Wire name: `WithoutNas`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn without_nas(mut self, value: bool) -> Self {
         self.builder = self.builder.without_nas(value);
         self
@@ -2816,6 +2967,7 @@ impl CreateClusterCall {
     /// `RamRoleName`.
     ///
     /// Wire name: `RamRoleName`; type: string; optional. Example: `testRamRoleName`.
+    #[inline]
     pub fn ram_role_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.ram_role_name(value);
         self
@@ -2823,6 +2975,7 @@ impl CreateClusterCall {
     /// `NetworkInterfaceTrafficMode`.
     ///
     /// Wire name: `NetworkInterfaceTrafficMode`; type: string; optional. Example: `Standard`.
+    #[inline]
     pub fn network_interface_traffic_mode(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.network_interface_traffic_mode(value);
         self
@@ -2830,6 +2983,7 @@ impl CreateClusterCall {
     /// `DeploymentSetId`.
     ///
     /// Wire name: `DeploymentSetId`; type: string; optional. Example: `ds-bp1frxuzdg87zh4pzq****`.
+    #[inline]
     pub fn deployment_set_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.deployment_set_id(value);
         self
@@ -2837,6 +2991,7 @@ impl CreateClusterCall {
     /// `RamNodeTypes`.
     ///
     /// Wire name: `RamNodeTypes`; type: array of string; optional. Limits: at least 0 items, at most 5 items. Example: `Standard`.
+    #[inline]
     pub fn ram_node_types(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.ram_node_types(value);
         self
@@ -2844,6 +2999,7 @@ impl CreateClusterCall {
     /// `Tag`.
     ///
     /// Wire name: `Tag`; type: array of object [`TagItem`]; optional. Limits: at most 20 items.
+    #[inline]
     pub fn tag(mut self, value: Vec<TagItem>) -> Self {
         self.builder = self.builder.tag(value);
         self
@@ -2851,11 +3007,13 @@ impl CreateClusterCall {
     /// `AddOns`.
     ///
     /// Wire name: `AddOns`; type: array of object [`AddOnsItem`]; optional. Limits: at most 20 items.
+    #[inline]
     pub fn add_ons(mut self, value: Vec<AddOnsItem>) -> Self {
         self.builder = self.builder.add_ons(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -2893,22 +3051,25 @@ pub struct CreateClusterResponse {
 }
 impl CreateClusterResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for CreateClusterResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(CreateClusterResponse {
-            cluster_id: fields.scalar("ClusterId")?,
-            request_id: fields.request_id()?,
-            task_id: fields.scalar("TaskId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = CreateClusterResponse {
+            cluster_id: fields.scalar("ClusterId"),
+            request_id: fields.request_id(),
+            task_id: fields.scalar("TaskId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateClusterResponse {
@@ -3007,6 +3168,7 @@ pub enum CreateClusterError {
 }
 impl CreateClusterError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -3053,183 +3215,228 @@ impl CreateClusterError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `OrderError.InsufficientBalance`.
+    #[inline]
     pub fn is_order_error_insufficient_balance(&self) -> bool {
         matches!(self, Self::OrderErrorInsufficientBalance(_))
     }
     /// Whether the service answered `OrderError.InstHasUnpaidOrder`.
+    #[inline]
     pub fn is_order_error_inst_has_unpaid_order(&self) -> bool {
         matches!(self, Self::OrderErrorInstHasUnpaidOrder(_))
     }
     /// Whether the service answered `OrderError.Arrearage`.
+    #[inline]
     pub fn is_order_error_arrearage(&self) -> bool {
         matches!(self, Self::OrderErrorArrearage(_))
     }
     /// Whether the service answered `OrderError.NoCard`.
+    #[inline]
     pub fn is_order_error_no_card(&self) -> bool {
         matches!(self, Self::OrderErrorNoCard(_))
     }
     /// Whether the service answered `OrderError.InvalidPayMethod`.
+    #[inline]
     pub fn is_order_error_invalid_pay_method(&self) -> bool {
         matches!(self, Self::OrderErrorInvalidPayMethod(_))
     }
     /// Whether the service answered `OrderError.NoRealNameAuthentication`.
+    #[inline]
     pub fn is_order_error_no_real_name_authentication(&self) -> bool {
         matches!(self, Self::OrderErrorNoRealNameAuthentication(_))
     }
     /// Whether the service answered `OrderError.NoRealNameRegistration`.
+    #[inline]
     pub fn is_order_error_no_real_name_registration(&self) -> bool {
         matches!(self, Self::OrderErrorNoRealNameRegistration(_))
     }
     /// Whether the service answered `OrderError.UserProfileIncomplete`.
+    #[inline]
     pub fn is_order_error_user_profile_incomplete(&self) -> bool {
         matches!(self, Self::OrderErrorUserProfileIncomplete(_))
     }
     /// Whether the service answered `InvalidVpc`.
+    #[inline]
     pub fn is_invalid_vpc(&self) -> bool {
         matches!(self, Self::InvalidVpc(_))
     }
     /// Whether the service answered `InvalidVolume`.
+    #[inline]
     pub fn is_invalid_volume(&self) -> bool {
         matches!(self, Self::InvalidVolume(_))
     }
     /// Whether the service answered `InvalidSoftware`.
+    #[inline]
     pub fn is_invalid_software(&self) -> bool {
         matches!(self, Self::InvalidSoftware(_))
     }
     /// Whether the service answered `InvalidVolumeProtocal`.
+    #[inline]
     pub fn is_invalid_volume_protocal(&self) -> bool {
         matches!(self, Self::InvalidVolumeProtocal(_))
     }
     /// Whether the service answered `InvalidVolumeMountpoint`.
+    #[inline]
     pub fn is_invalid_volume_mountpoint(&self) -> bool {
         matches!(self, Self::InvalidVolumeMountpoint(_))
     }
     /// Whether the service answered `MissingParams`.
+    #[inline]
     pub fn is_missing_params(&self) -> bool {
         matches!(self, Self::MissingParams(_))
     }
     /// Whether the service answered `TooManyClusters`.
+    #[inline]
     pub fn is_too_many_clusters(&self) -> bool {
         matches!(self, Self::TooManyClusters(_))
     }
     /// Whether the service answered `TooManyComputes`.
+    #[inline]
     pub fn is_too_many_computes(&self) -> bool {
         matches!(self, Self::TooManyComputes(_))
     }
     /// Whether the service answered `TooManyLogins`.
+    #[inline]
     pub fn is_too_many_logins(&self) -> bool {
         matches!(self, Self::TooManyLogins(_))
     }
     /// Whether the service answered `TooManyScc`.
+    #[inline]
     pub fn is_too_many_scc(&self) -> bool {
         matches!(self, Self::TooManyScc(_))
     }
     /// Whether the service answered `QuotaExceeded.PrivateIpAddress`.
+    #[inline]
     pub fn is_quota_exceeded_private_ip_address(&self) -> bool {
         matches!(self, Self::QuotaExceededPrivateIpAddress(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `ImageNotSupported`.
+    #[inline]
     pub fn is_image_not_supported(&self) -> bool {
         matches!(self, Self::ImageNotSupported(_))
     }
     /// Whether the service answered `ImageNotFound`.
+    #[inline]
     pub fn is_image_not_found(&self) -> bool {
         matches!(self, Self::ImageNotFound(_))
     }
     /// Whether the service answered `VolumeNotFound`.
+    #[inline]
     pub fn is_volume_not_found(&self) -> bool {
         matches!(self, Self::VolumeNotFound(_))
     }
     /// Whether the service answered `VpcNotFound`.
+    #[inline]
     pub fn is_vpc_not_found(&self) -> bool {
         matches!(self, Self::VpcNotFound(_))
     }
     /// Whether the service answered `KeyPairNotFound`.
+    #[inline]
     pub fn is_key_pair_not_found(&self) -> bool {
         matches!(self, Self::KeyPairNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `NasError`.
+    #[inline]
     pub fn is_nas_error(&self) -> bool {
         matches!(self, Self::NasError(_))
     }
     /// Whether the service answered `NasServiceNotOpen`.
+    #[inline]
     pub fn is_nas_service_not_open(&self) -> bool {
         matches!(self, Self::NasServiceNotOpen(_))
     }
     /// Whether the service answered `EipError`.
+    #[inline]
     pub fn is_eip_error(&self) -> bool {
         matches!(self, Self::EipError(_))
     }
     /// Whether the service answered `OrderError`.
+    #[inline]
     pub fn is_order_error(&self) -> bool {
         matches!(self, Self::OrderError(_))
     }
     /// Whether the service answered `FailToGenId`.
+    #[inline]
     pub fn is_fail_to_gen_id(&self) -> bool {
         matches!(self, Self::FailToGenId(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `AckError`.
+    #[inline]
     pub fn is_ack_error(&self) -> bool {
         matches!(self, Self::AckError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for CreateClusterError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -3289,12 +3496,14 @@ impl From<crate::ServiceError> for CreateClusterError {
     }
 }
 impl std::fmt::Display for CreateClusterError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for CreateClusterError {}
 impl crate::operation_support::OperationError for CreateClusterError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -485,6 +485,7 @@ pub struct CreateHybridClusterRequest {
 }
 impl CreateHybridClusterRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> CreateHybridClusterRequestBuilder {
         CreateHybridClusterRequestBuilder::default()
     }
@@ -644,6 +645,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string; optional. Example: `cn-hangzhou-b`.
+    #[inline]
     pub fn zone_id(mut self, value: impl Into<String>) -> Self {
         self.zone_id = Some(value.into());
         self
@@ -651,6 +653,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string; required. Example: `hybridcluster`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -658,6 +661,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string; optional. Example: `TestDescription`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -665,6 +669,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `EhpcVersion`.
     ///
     /// Wire name: `EhpcVersion`; type: string; optional. Example: `1.0.0`.
+    #[inline]
     pub fn ehpc_version(mut self, value: impl Into<String>) -> Self {
         self.ehpc_version = Some(value.into());
         self
@@ -672,6 +677,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `ClientVersion`.
     ///
     /// Wire name: `ClientVersion`; type: string; optional. Example: `1.0.64`.
+    #[inline]
     pub fn client_version(mut self, value: impl Into<String>) -> Self {
         self.client_version = Some(value.into());
         self
@@ -679,6 +685,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string; required. Example: `CentOS_7.2_64`.
+    #[inline]
     pub fn os_tag(mut self, value: impl Into<String>) -> Self {
         self.os_tag = Some(value.into());
         self
@@ -686,6 +693,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `Domain`.
     ///
     /// Wire name: `Domain`; type: string; optional. Example: `nis`.
+    #[inline]
     pub fn domain(mut self, value: impl Into<String>) -> Self {
         self.domain = Some(value.into());
         self
@@ -693,6 +701,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `Location`.
     ///
     /// Wire name: `Location`; type: string; optional. Example: `OnPremise`.
+    #[inline]
     pub fn location(mut self, value: impl Into<String>) -> Self {
         self.location = Some(value.into());
         self
@@ -700,6 +709,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `SecurityGroupId`.
     ///
     /// Wire name: `SecurityGroupId`; type: string; optional. Example: `sg-bp13n61xsydodfyg****`.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -707,6 +717,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `SecurityGroupName`.
     ///
     /// Wire name: `SecurityGroupName`; type: string; optional. Example: `ehpc-SecurityGroup`.
+    #[inline]
     pub fn security_group_name(mut self, value: impl Into<String>) -> Self {
         self.security_group_name = Some(value.into());
         self
@@ -714,6 +725,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string; required. Example: `vpc-b3f3edefefeep0760yju****`.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -721,6 +733,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string; required. Example: `vsw-bp1lfcjbfb099rrjn****`.
+    #[inline]
     pub fn v_switch_id(mut self, value: impl Into<String>) -> Self {
         self.v_switch_id = Some(value.into());
         self
@@ -728,6 +741,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `EcsOrder.Manager.InstanceType`.
     ///
     /// Wire name: `EcsOrder.Manager.InstanceType`; type: string; optional. Example: `ecs.n1.tiny`.
+    #[inline]
     pub fn ecs_order_manager_instance_type(mut self, value: impl Into<String>) -> Self {
         self.ecs_order_manager_instance_type = Some(value.into());
         self
@@ -735,6 +749,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `EcsOrder.Compute.InstanceType`.
     ///
     /// Wire name: `EcsOrder.Compute.InstanceType`; type: string; required. Example: `ecs.n1.tiny`.
+    #[inline]
     pub fn ecs_order_compute_instance_type(mut self, value: impl Into<String>) -> Self {
         self.ecs_order_compute_instance_type = Some(value.into());
         self
@@ -742,6 +757,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `VolumeType`.
     ///
     /// Wire name: `VolumeType`; type: string; optional. Service default: `nas`. Example: `NAS`.
+    #[inline]
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.volume_type = Some(value.into());
         self
@@ -749,6 +765,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `VolumeId`.
     ///
     /// Wire name: `VolumeId`; type: string; optional. Example: `008b64****`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
@@ -756,6 +773,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `VolumeProtocol`.
     ///
     /// Wire name: `VolumeProtocol`; type: string; optional. Service default: `nfs`. Example: `NFS`.
+    #[inline]
     pub fn volume_protocol(mut self, value: impl Into<String>) -> Self {
         self.volume_protocol = Some(value.into());
         self
@@ -763,6 +781,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `VolumeMountpoint`.
     ///
     /// Wire name: `VolumeMountpoint`; type: string; optional. Example: `008b648bcb-s****.cn-hangzhou.nas.aliyuncs.com`.
+    #[inline]
     pub fn volume_mountpoint(mut self, value: impl Into<String>) -> Self {
         self.volume_mountpoint = Some(value.into());
         self
@@ -770,6 +789,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `RemoteDirectory`.
     ///
     /// Wire name: `RemoteDirectory`; type: string; optional. Example: `/RemoteDirectory`.
+    #[inline]
     pub fn remote_directory(mut self, value: impl Into<String>) -> Self {
         self.remote_directory = Some(value.into());
         self
@@ -777,6 +797,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `OnPremiseVolumeProtocol`.
     ///
     /// Wire name: `OnPremiseVolumeProtocol`; type: string; optional. Example: `NFS`.
+    #[inline]
     pub fn on_premise_volume_protocol(mut self, value: impl Into<String>) -> Self {
         self.on_premise_volume_protocol = Some(value.into());
         self
@@ -784,6 +805,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `OnPremiseVolumeMountPoint`.
     ///
     /// Wire name: `OnPremiseVolumeMountPoint`; type: string; optional. Example: `RemoteNasDomain.com`.
+    #[inline]
     pub fn on_premise_volume_mount_point(mut self, value: impl Into<String>) -> Self {
         self.on_premise_volume_mount_point = Some(value.into());
         self
@@ -791,6 +813,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `OnPremiseVolumeRemotePath`.
     ///
     /// Wire name: `OnPremiseVolumeRemotePath`; type: string; optional. Example: `/RemoteDirectory`.
+    #[inline]
     pub fn on_premise_volume_remote_path(mut self, value: impl Into<String>) -> Self {
         self.on_premise_volume_remote_path = Some(value.into());
         self
@@ -798,6 +821,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `OnPremiseVolumeLocalPath`.
     ///
     /// Wire name: `OnPremiseVolumeLocalPath`; type: string; optional. Example: `/OnCloudDirectory`.
+    #[inline]
     pub fn on_premise_volume_local_path(mut self, value: impl Into<String>) -> Self {
         self.on_premise_volume_local_path = Some(value.into());
         self
@@ -805,6 +829,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `Password`.
     ///
     /// Wire name: `Password`; type: string; optional. Example: `123****`.
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
@@ -812,6 +837,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `KeyPairName`.
     ///
     /// Wire name: `KeyPairName`; type: string; optional. Example: `test`.
+    #[inline]
     pub fn key_pair_name(mut self, value: impl Into<String>) -> Self {
         self.key_pair_name = Some(value.into());
         self
@@ -819,6 +845,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string; optional. Example: `workq`.
+    #[inline]
     pub fn job_queue(mut self, value: impl Into<String>) -> Self {
         self.job_queue = Some(value.into());
         self
@@ -826,6 +853,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string; optional. Example: `rg-acfmxazb4ph****`.
+    #[inline]
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.resource_group_id = Some(value.into());
         self
@@ -833,6 +861,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `HybridClusterOpMode`.
     ///
     /// Wire name: `HybridClusterOpMode`; type: string; optional. Example: `SSH`.
+    #[inline]
     pub fn hybrid_cluster_op_mode(mut self, value: impl Into<String>) -> Self {
         self.hybrid_cluster_op_mode = Some(value.into());
         self
@@ -840,6 +869,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `SchedulerPreInstall`.
     ///
     /// Wire name: `SchedulerPreInstall`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn scheduler_pre_install(mut self, value: bool) -> Self {
         self.scheduler_pre_install = Some(value);
         self
@@ -847,6 +877,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `ComputeSpotStrategy`.
     ///
     /// Wire name: `ComputeSpotStrategy`; type: string; optional. Example: `NoSpot`.
+    #[inline]
     pub fn compute_spot_strategy(mut self, value: impl Into<String>) -> Self {
         self.compute_spot_strategy = Some(value.into());
         self
@@ -854,6 +885,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `ComputeSpotPriceLimit`.
     ///
     /// Wire name: `ComputeSpotPriceLimit`; type: number; optional. Example: `0.034`.
+    #[inline]
     pub fn compute_spot_price_limit(mut self, value: f64) -> Self {
         self.compute_spot_price_limit = Some(value);
         self
@@ -861,6 +893,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string; optional. Example: `system`.
+    #[inline]
     pub fn image_owner_alias(mut self, value: impl Into<String>) -> Self {
         self.image_owner_alias = Some(value.into());
         self
@@ -868,6 +901,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; optional. Example: `wi_1607_x64_dtc_zh_40G_alibase****`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
@@ -875,6 +909,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `ClientToken`.
     ///
     /// Wire name: `ClientToken`; type: string; optional. Example: `123e4567-e89b-12d3-a456-426655440000`.
+    #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.client_token = Some(value.into());
         self
@@ -882,6 +917,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `MultiOs`.
     ///
     /// Wire name: `MultiOs`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn multi_os(mut self, value: bool) -> Self {
         self.multi_os = Some(value);
         self
@@ -889,6 +925,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: array of object [`NodesItem`]; optional. Limits: at most 100 items.
+    #[inline]
     pub fn nodes(mut self, value: Vec<NodesItem>) -> Self {
         self.nodes = value;
         self
@@ -896,6 +933,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `Application`.
     ///
     /// Wire name: `Application`; type: array of object [`ApplicationItem`]; optional. Limits: at most 100 items.
+    #[inline]
     pub fn application(mut self, value: Vec<ApplicationItem>) -> Self {
         self.application = value;
         self
@@ -903,6 +941,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `PostInstallScript`.
     ///
     /// Wire name: `PostInstallScript`; type: array of object [`PostInstallScriptItem`]; optional. Limits: at most 16 items.
+    #[inline]
     pub fn post_install_script(mut self, value: Vec<PostInstallScriptItem>) -> Self {
         self.post_install_script = value;
         self
@@ -910,6 +949,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `Plugin`.
     ///
     /// Wire name: `Plugin`; type: string; optional. Example: `{"pluginMod": "oss","pluginLocalPath": "/opt/plugin","pluginOssPath": "https://bucket.oss-cn-hangzhou.aliyuncs.com/plugin/plugin.tgz"}`.
+    #[inline]
     pub fn plugin(mut self, value: impl Into<String>) -> Self {
         self.plugin = Some(value.into());
         self
@@ -917,6 +957,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `OpenldapPar`.
     ///
     /// Wire name: `OpenldapPar`; type: object [`OpenldapPar`]; optional.
+    #[inline]
     pub fn openldap_par(mut self, value: OpenldapPar) -> Self {
         self.openldap_par = Some(value);
         self
@@ -924,6 +965,7 @@ impl CreateHybridClusterRequestBuilder {
     /// `WinAdPar`.
     ///
     /// Wire name: `WinAdPar`; type: object [`WinAdPar`]; optional.
+    #[inline]
     pub fn win_ad_par(mut self, value: WinAdPar) -> Self {
         self.win_ad_par = Some(value);
         self
@@ -1325,35 +1367,42 @@ pub struct NodesItem {
 }
 impl NodesItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`NodesItem::account_type`].
+    #[inline]
     pub fn account_type(mut self, value: impl Into<String>) -> Self {
         self.account_type = Some(value.into());
         self
     }
     /// Sets [`NodesItem::dir`].
+    #[inline]
     pub fn dir(mut self, value: impl Into<String>) -> Self {
         self.dir = Some(value.into());
         self
     }
     /// Sets [`NodesItem::host_name`].
+    #[inline]
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
     /// Sets [`NodesItem::ip_address`].
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.ip_address = Some(value.into());
         self
     }
     /// Sets [`NodesItem::role`].
+    #[inline]
     pub fn role(mut self, value: impl Into<String>) -> Self {
         self.role = Some(value.into());
         self
     }
     /// Sets [`NodesItem::scheduler_type`].
+    #[inline]
     pub fn scheduler_type(mut self, value: impl Into<String>) -> Self {
         self.scheduler_type = Some(value.into());
         self
@@ -1375,10 +1424,12 @@ pub struct ApplicationItem {
 }
 impl ApplicationItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`ApplicationItem::tag`].
+    #[inline]
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
@@ -1405,15 +1456,18 @@ pub struct PostInstallScriptItem {
 }
 impl PostInstallScriptItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`PostInstallScriptItem::args`].
+    #[inline]
     pub fn args(mut self, value: impl Into<String>) -> Self {
         self.args = Some(value.into());
         self
     }
     /// Sets [`PostInstallScriptItem::url`].
+    #[inline]
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
@@ -1449,20 +1503,24 @@ pub struct OpenldapPar {
 }
 impl OpenldapPar {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`OpenldapPar::base_dn`].
+    #[inline]
     pub fn base_dn(mut self, value: impl Into<String>) -> Self {
         self.base_dn = Some(value.into());
         self
     }
     /// Sets [`OpenldapPar::fallback_home_dir`].
+    #[inline]
     pub fn fallback_home_dir(mut self, value: impl Into<String>) -> Self {
         self.fallback_home_dir = Some(value.into());
         self
     }
     /// Sets [`OpenldapPar::ldap_server_ip`].
+    #[inline]
     pub fn ldap_server_ip(mut self, value: impl Into<String>) -> Self {
         self.ldap_server_ip = Some(value.into());
         self
@@ -1499,25 +1557,30 @@ pub struct WinAdPar {
 }
 impl WinAdPar {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`WinAdPar::ad_dc`].
+    #[inline]
     pub fn ad_dc(mut self, value: impl Into<String>) -> Self {
         self.ad_dc = Some(value.into());
         self
     }
     /// Sets [`WinAdPar::ad_ip`].
+    #[inline]
     pub fn ad_ip(mut self, value: impl Into<String>) -> Self {
         self.ad_ip = Some(value.into());
         self
     }
     /// Sets [`WinAdPar::ad_user`].
+    #[inline]
     pub fn ad_user(mut self, value: impl Into<String>) -> Self {
         self.ad_user = Some(value.into());
         self
     }
     /// Sets [`WinAdPar::ad_user_passwd`].
+    #[inline]
     pub fn ad_user_passwd(mut self, value: impl Into<String>) -> Self {
         self.ad_user_passwd = Some(value.into());
         self
@@ -1634,6 +1697,7 @@ pub struct CreateHybridClusterCall {
     options: crate::CallOptions,
 }
 impl CreateHybridClusterCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateHybridClusterCall {
             client,
@@ -1644,6 +1708,7 @@ impl CreateHybridClusterCall {
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string; optional. Example: `cn-hangzhou-b`.
+    #[inline]
     pub fn zone_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.zone_id(value);
         self
@@ -1651,6 +1716,7 @@ impl CreateHybridClusterCall {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string; required. Example: `hybridcluster`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.name(value);
         self
@@ -1658,6 +1724,7 @@ impl CreateHybridClusterCall {
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string; optional. Example: `TestDescription`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.description(value);
         self
@@ -1665,6 +1732,7 @@ impl CreateHybridClusterCall {
     /// `EhpcVersion`.
     ///
     /// Wire name: `EhpcVersion`; type: string; optional. Example: `1.0.0`.
+    #[inline]
     pub fn ehpc_version(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.ehpc_version(value);
         self
@@ -1672,6 +1740,7 @@ impl CreateHybridClusterCall {
     /// `ClientVersion`.
     ///
     /// Wire name: `ClientVersion`; type: string; optional. Example: `1.0.64`.
+    #[inline]
     pub fn client_version(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.client_version(value);
         self
@@ -1679,6 +1748,7 @@ impl CreateHybridClusterCall {
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string; required. Example: `CentOS_7.2_64`.
+    #[inline]
     pub fn os_tag(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.os_tag(value);
         self
@@ -1686,6 +1756,7 @@ impl CreateHybridClusterCall {
     /// `Domain`.
     ///
     /// Wire name: `Domain`; type: string; optional. Example: `nis`.
+    #[inline]
     pub fn domain(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.domain(value);
         self
@@ -1693,6 +1764,7 @@ impl CreateHybridClusterCall {
     /// `Location`.
     ///
     /// Wire name: `Location`; type: string; optional. Example: `OnPremise`.
+    #[inline]
     pub fn location(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.location(value);
         self
@@ -1700,6 +1772,7 @@ impl CreateHybridClusterCall {
     /// `SecurityGroupId`.
     ///
     /// Wire name: `SecurityGroupId`; type: string; optional. Example: `sg-bp13n61xsydodfyg****`.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.security_group_id(value);
         self
@@ -1707,6 +1780,7 @@ impl CreateHybridClusterCall {
     /// `SecurityGroupName`.
     ///
     /// Wire name: `SecurityGroupName`; type: string; optional. Example: `ehpc-SecurityGroup`.
+    #[inline]
     pub fn security_group_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.security_group_name(value);
         self
@@ -1714,6 +1788,7 @@ impl CreateHybridClusterCall {
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string; required. Example: `vpc-b3f3edefefeep0760yju****`.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.vpc_id(value);
         self
@@ -1721,6 +1796,7 @@ impl CreateHybridClusterCall {
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string; required. Example: `vsw-bp1lfcjbfb099rrjn****`.
+    #[inline]
     pub fn v_switch_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.v_switch_id(value);
         self
@@ -1728,6 +1804,7 @@ impl CreateHybridClusterCall {
     /// `EcsOrder.Manager.InstanceType`.
     ///
     /// Wire name: `EcsOrder.Manager.InstanceType`; type: string; optional. Example: `ecs.n1.tiny`.
+    #[inline]
     pub fn ecs_order_manager_instance_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.ecs_order_manager_instance_type(value);
         self
@@ -1735,6 +1812,7 @@ impl CreateHybridClusterCall {
     /// `EcsOrder.Compute.InstanceType`.
     ///
     /// Wire name: `EcsOrder.Compute.InstanceType`; type: string; required. Example: `ecs.n1.tiny`.
+    #[inline]
     pub fn ecs_order_compute_instance_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.ecs_order_compute_instance_type(value);
         self
@@ -1742,6 +1820,7 @@ impl CreateHybridClusterCall {
     /// `VolumeType`.
     ///
     /// Wire name: `VolumeType`; type: string; optional. Service default: `nas`. Example: `NAS`.
+    #[inline]
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.volume_type(value);
         self
@@ -1749,6 +1828,7 @@ impl CreateHybridClusterCall {
     /// `VolumeId`.
     ///
     /// Wire name: `VolumeId`; type: string; optional. Example: `008b64****`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.volume_id(value);
         self
@@ -1756,6 +1836,7 @@ impl CreateHybridClusterCall {
     /// `VolumeProtocol`.
     ///
     /// Wire name: `VolumeProtocol`; type: string; optional. Service default: `nfs`. Example: `NFS`.
+    #[inline]
     pub fn volume_protocol(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.volume_protocol(value);
         self
@@ -1763,6 +1844,7 @@ impl CreateHybridClusterCall {
     /// `VolumeMountpoint`.
     ///
     /// Wire name: `VolumeMountpoint`; type: string; optional. Example: `008b648bcb-s****.cn-hangzhou.nas.aliyuncs.com`.
+    #[inline]
     pub fn volume_mountpoint(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.volume_mountpoint(value);
         self
@@ -1770,6 +1852,7 @@ impl CreateHybridClusterCall {
     /// `RemoteDirectory`.
     ///
     /// Wire name: `RemoteDirectory`; type: string; optional. Example: `/RemoteDirectory`.
+    #[inline]
     pub fn remote_directory(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.remote_directory(value);
         self
@@ -1777,6 +1860,7 @@ impl CreateHybridClusterCall {
     /// `OnPremiseVolumeProtocol`.
     ///
     /// Wire name: `OnPremiseVolumeProtocol`; type: string; optional. Example: `NFS`.
+    #[inline]
     pub fn on_premise_volume_protocol(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.on_premise_volume_protocol(value);
         self
@@ -1784,6 +1868,7 @@ impl CreateHybridClusterCall {
     /// `OnPremiseVolumeMountPoint`.
     ///
     /// Wire name: `OnPremiseVolumeMountPoint`; type: string; optional. Example: `RemoteNasDomain.com`.
+    #[inline]
     pub fn on_premise_volume_mount_point(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.on_premise_volume_mount_point(value);
         self
@@ -1791,6 +1876,7 @@ impl CreateHybridClusterCall {
     /// `OnPremiseVolumeRemotePath`.
     ///
     /// Wire name: `OnPremiseVolumeRemotePath`; type: string; optional. Example: `/RemoteDirectory`.
+    #[inline]
     pub fn on_premise_volume_remote_path(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.on_premise_volume_remote_path(value);
         self
@@ -1798,6 +1884,7 @@ impl CreateHybridClusterCall {
     /// `OnPremiseVolumeLocalPath`.
     ///
     /// Wire name: `OnPremiseVolumeLocalPath`; type: string; optional. Example: `/OnCloudDirectory`.
+    #[inline]
     pub fn on_premise_volume_local_path(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.on_premise_volume_local_path(value);
         self
@@ -1805,6 +1892,7 @@ impl CreateHybridClusterCall {
     /// `Password`.
     ///
     /// Wire name: `Password`; type: string; optional. Example: `123****`.
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.password(value);
         self
@@ -1812,6 +1900,7 @@ impl CreateHybridClusterCall {
     /// `KeyPairName`.
     ///
     /// Wire name: `KeyPairName`; type: string; optional. Example: `test`.
+    #[inline]
     pub fn key_pair_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.key_pair_name(value);
         self
@@ -1819,6 +1908,7 @@ impl CreateHybridClusterCall {
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string; optional. Example: `workq`.
+    #[inline]
     pub fn job_queue(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.job_queue(value);
         self
@@ -1826,6 +1916,7 @@ impl CreateHybridClusterCall {
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string; optional. Example: `rg-acfmxazb4ph****`.
+    #[inline]
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.resource_group_id(value);
         self
@@ -1833,6 +1924,7 @@ impl CreateHybridClusterCall {
     /// `HybridClusterOpMode`.
     ///
     /// Wire name: `HybridClusterOpMode`; type: string; optional. Example: `SSH`.
+    #[inline]
     pub fn hybrid_cluster_op_mode(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.hybrid_cluster_op_mode(value);
         self
@@ -1840,6 +1932,7 @@ impl CreateHybridClusterCall {
     /// `SchedulerPreInstall`.
     ///
     /// Wire name: `SchedulerPreInstall`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn scheduler_pre_install(mut self, value: bool) -> Self {
         self.builder = self.builder.scheduler_pre_install(value);
         self
@@ -1847,6 +1940,7 @@ impl CreateHybridClusterCall {
     /// `ComputeSpotStrategy`.
     ///
     /// Wire name: `ComputeSpotStrategy`; type: string; optional. Example: `NoSpot`.
+    #[inline]
     pub fn compute_spot_strategy(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.compute_spot_strategy(value);
         self
@@ -1854,6 +1948,7 @@ impl CreateHybridClusterCall {
     /// `ComputeSpotPriceLimit`.
     ///
     /// Wire name: `ComputeSpotPriceLimit`; type: number; optional. Example: `0.034`.
+    #[inline]
     pub fn compute_spot_price_limit(mut self, value: f64) -> Self {
         self.builder = self.builder.compute_spot_price_limit(value);
         self
@@ -1861,6 +1956,7 @@ impl CreateHybridClusterCall {
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string; optional. Example: `system`.
+    #[inline]
     pub fn image_owner_alias(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.image_owner_alias(value);
         self
@@ -1868,6 +1964,7 @@ impl CreateHybridClusterCall {
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; optional. Example: `wi_1607_x64_dtc_zh_40G_alibase****`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.image_id(value);
         self
@@ -1875,6 +1972,7 @@ impl CreateHybridClusterCall {
     /// `ClientToken`.
     ///
     /// Wire name: `ClientToken`; type: string; optional. Example: `123e4567-e89b-12d3-a456-426655440000`.
+    #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.client_token(value);
         self
@@ -1882,6 +1980,7 @@ impl CreateHybridClusterCall {
     /// `MultiOs`.
     ///
     /// Wire name: `MultiOs`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn multi_os(mut self, value: bool) -> Self {
         self.builder = self.builder.multi_os(value);
         self
@@ -1889,6 +1988,7 @@ impl CreateHybridClusterCall {
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: array of object [`NodesItem`]; optional. Limits: at most 100 items.
+    #[inline]
     pub fn nodes(mut self, value: Vec<NodesItem>) -> Self {
         self.builder = self.builder.nodes(value);
         self
@@ -1896,6 +1996,7 @@ impl CreateHybridClusterCall {
     /// `Application`.
     ///
     /// Wire name: `Application`; type: array of object [`ApplicationItem`]; optional. Limits: at most 100 items.
+    #[inline]
     pub fn application(mut self, value: Vec<ApplicationItem>) -> Self {
         self.builder = self.builder.application(value);
         self
@@ -1903,6 +2004,7 @@ impl CreateHybridClusterCall {
     /// `PostInstallScript`.
     ///
     /// Wire name: `PostInstallScript`; type: array of object [`PostInstallScriptItem`]; optional. Limits: at most 16 items.
+    #[inline]
     pub fn post_install_script(mut self, value: Vec<PostInstallScriptItem>) -> Self {
         self.builder = self.builder.post_install_script(value);
         self
@@ -1910,6 +2012,7 @@ impl CreateHybridClusterCall {
     /// `Plugin`.
     ///
     /// Wire name: `Plugin`; type: string; optional. Example: `{"pluginMod": "oss","pluginLocalPath": "/opt/plugin","pluginOssPath": "https://bucket.oss-cn-hangzhou.aliyuncs.com/plugin/plugin.tgz"}`.
+    #[inline]
     pub fn plugin(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.plugin(value);
         self
@@ -1917,6 +2020,7 @@ impl CreateHybridClusterCall {
     /// `OpenldapPar`.
     ///
     /// Wire name: `OpenldapPar`; type: object [`OpenldapPar`]; optional.
+    #[inline]
     pub fn openldap_par(mut self, value: OpenldapPar) -> Self {
         self.builder = self.builder.openldap_par(value);
         self
@@ -1924,11 +2028,13 @@ impl CreateHybridClusterCall {
     /// `WinAdPar`.
     ///
     /// Wire name: `WinAdPar`; type: object [`WinAdPar`]; optional.
+    #[inline]
     pub fn win_ad_par(mut self, value: WinAdPar) -> Self {
         self.builder = self.builder.win_ad_par(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -1966,22 +2072,25 @@ pub struct CreateHybridClusterResponse {
 }
 impl CreateHybridClusterResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for CreateHybridClusterResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(CreateHybridClusterResponse {
-            cluster_id: fields.scalar("ClusterId")?,
-            request_id: fields.request_id()?,
-            task_id: fields.scalar("TaskId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = CreateHybridClusterResponse {
+            cluster_id: fields.scalar("ClusterId"),
+            request_id: fields.request_id(),
+            task_id: fields.scalar("TaskId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateHybridClusterResponse {
@@ -2074,6 +2183,7 @@ pub enum CreateHybridClusterError {
 }
 impl CreateHybridClusterError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -2117,171 +2227,213 @@ impl CreateHybridClusterError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `OrderError.InsufficientBalance`.
+    #[inline]
     pub fn is_order_error_insufficient_balance(&self) -> bool {
         matches!(self, Self::OrderErrorInsufficientBalance(_))
     }
     /// Whether the service answered `OrderError.InstHasUnpaidOrder`.
+    #[inline]
     pub fn is_order_error_inst_has_unpaid_order(&self) -> bool {
         matches!(self, Self::OrderErrorInstHasUnpaidOrder(_))
     }
     /// Whether the service answered `OrderError.Arrearage`.
+    #[inline]
     pub fn is_order_error_arrearage(&self) -> bool {
         matches!(self, Self::OrderErrorArrearage(_))
     }
     /// Whether the service answered `OrderError.NoCard`.
+    #[inline]
     pub fn is_order_error_no_card(&self) -> bool {
         matches!(self, Self::OrderErrorNoCard(_))
     }
     /// Whether the service answered `OrderError.InvalidPayMethod`.
+    #[inline]
     pub fn is_order_error_invalid_pay_method(&self) -> bool {
         matches!(self, Self::OrderErrorInvalidPayMethod(_))
     }
     /// Whether the service answered `OrderError.NoRealNameAuthentication`.
+    #[inline]
     pub fn is_order_error_no_real_name_authentication(&self) -> bool {
         matches!(self, Self::OrderErrorNoRealNameAuthentication(_))
     }
     /// Whether the service answered `OrderError.NoRealNameRegistration`.
+    #[inline]
     pub fn is_order_error_no_real_name_registration(&self) -> bool {
         matches!(self, Self::OrderErrorNoRealNameRegistration(_))
     }
     /// Whether the service answered `OrderError.UserProfileIncomplete`.
+    #[inline]
     pub fn is_order_error_user_profile_incomplete(&self) -> bool {
         matches!(self, Self::OrderErrorUserProfileIncomplete(_))
     }
     /// Whether the service answered `InvalidVpc`.
+    #[inline]
     pub fn is_invalid_vpc(&self) -> bool {
         matches!(self, Self::InvalidVpc(_))
     }
     /// Whether the service answered `InvalidVolume`.
+    #[inline]
     pub fn is_invalid_volume(&self) -> bool {
         matches!(self, Self::InvalidVolume(_))
     }
     /// Whether the service answered `InvalidSoftware`.
+    #[inline]
     pub fn is_invalid_software(&self) -> bool {
         matches!(self, Self::InvalidSoftware(_))
     }
     /// Whether the service answered `InvalidVolumeProtocal`.
+    #[inline]
     pub fn is_invalid_volume_protocal(&self) -> bool {
         matches!(self, Self::InvalidVolumeProtocal(_))
     }
     /// Whether the service answered `InvalidVolumeMountpoint`.
+    #[inline]
     pub fn is_invalid_volume_mountpoint(&self) -> bool {
         matches!(self, Self::InvalidVolumeMountpoint(_))
     }
     /// Whether the service answered `TooManyClusters`.
+    #[inline]
     pub fn is_too_many_clusters(&self) -> bool {
         matches!(self, Self::TooManyClusters(_))
     }
     /// Whether the service answered `TooManyComputes`.
+    #[inline]
     pub fn is_too_many_computes(&self) -> bool {
         matches!(self, Self::TooManyComputes(_))
     }
     /// Whether the service answered `TooManyLogins`.
+    #[inline]
     pub fn is_too_many_logins(&self) -> bool {
         matches!(self, Self::TooManyLogins(_))
     }
     /// Whether the service answered `TooManyScc`.
+    #[inline]
     pub fn is_too_many_scc(&self) -> bool {
         matches!(self, Self::TooManyScc(_))
     }
     /// Whether the service answered `QuotaExceeded.PrivateIpAddress`.
+    #[inline]
     pub fn is_quota_exceeded_private_ip_address(&self) -> bool {
         matches!(self, Self::QuotaExceededPrivateIpAddress(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `ImageNotSupported`.
+    #[inline]
     pub fn is_image_not_supported(&self) -> bool {
         matches!(self, Self::ImageNotSupported(_))
     }
     /// Whether the service answered `ImageNotFound`.
+    #[inline]
     pub fn is_image_not_found(&self) -> bool {
         matches!(self, Self::ImageNotFound(_))
     }
     /// Whether the service answered `VolumeNotFound`.
+    #[inline]
     pub fn is_volume_not_found(&self) -> bool {
         matches!(self, Self::VolumeNotFound(_))
     }
     /// Whether the service answered `VpcNotFound`.
+    #[inline]
     pub fn is_vpc_not_found(&self) -> bool {
         matches!(self, Self::VpcNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `NasError`.
+    #[inline]
     pub fn is_nas_error(&self) -> bool {
         matches!(self, Self::NasError(_))
     }
     /// Whether the service answered `NasServiceNotOpen`.
+    #[inline]
     pub fn is_nas_service_not_open(&self) -> bool {
         matches!(self, Self::NasServiceNotOpen(_))
     }
     /// Whether the service answered `EipError`.
+    #[inline]
     pub fn is_eip_error(&self) -> bool {
         matches!(self, Self::EipError(_))
     }
     /// Whether the service answered `OrderError`.
+    #[inline]
     pub fn is_order_error(&self) -> bool {
         matches!(self, Self::OrderError(_))
     }
     /// Whether the service answered `FailToGenId`.
+    #[inline]
     pub fn is_fail_to_gen_id(&self) -> bool {
         matches!(self, Self::FailToGenId(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for CreateHybridClusterError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -2338,12 +2490,14 @@ impl From<crate::ServiceError> for CreateHybridClusterError {
     }
 }
 impl std::fmt::Display for CreateHybridClusterError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for CreateHybridClusterError {}
 impl crate::operation_support::OperationError for CreateHybridClusterError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -86,6 +86,7 @@ pub struct CreateJobFileRequest {
 }
 impl CreateJobFileRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> CreateJobFileRequestBuilder {
         CreateJobFileRequestBuilder::default()
     }
@@ -134,6 +135,7 @@ impl CreateJobFileRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -141,6 +143,7 @@ impl CreateJobFileRequestBuilder {
     /// `RunasUser`.
     ///
     /// Wire name: `RunasUser`; type: string; required. Example: `testuser1`.
+    #[inline]
     pub fn runas_user(mut self, value: impl Into<String>) -> Self {
         self.runas_user = Some(value.into());
         self
@@ -148,6 +151,7 @@ impl CreateJobFileRequestBuilder {
     /// `RunasUserPassword`.
     ///
     /// Wire name: `RunasUserPassword`; type: string; optional. Example: `!QAZ****`.
+    #[inline]
     pub fn runas_user_password(mut self, value: impl Into<String>) -> Self {
         self.runas_user_password = Some(value.into());
         self
@@ -155,6 +159,7 @@ impl CreateJobFileRequestBuilder {
     /// `Content`.
     ///
     /// Wire name: `Content`; type: string; required. Example: `c2xlZXAgMzA=`.
+    #[inline]
     pub fn content(mut self, value: impl Into<String>) -> Self {
         self.content = Some(value.into());
         self
@@ -162,6 +167,7 @@ impl CreateJobFileRequestBuilder {
     /// `TargetFile`.
     ///
     /// Wire name: `TargetFile`; type: string; required. Example: `lammps.pbs`.
+    #[inline]
     pub fn target_file(mut self, value: impl Into<String>) -> Self {
         self.target_file = Some(value.into());
         self
@@ -169,6 +175,7 @@ impl CreateJobFileRequestBuilder {
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.r#async = Some(value);
         self
@@ -302,6 +309,7 @@ pub struct CreateJobFileCall {
     options: crate::CallOptions,
 }
 impl CreateJobFileCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateJobFileCall {
             client,
@@ -312,6 +320,7 @@ impl CreateJobFileCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -319,6 +328,7 @@ impl CreateJobFileCall {
     /// `RunasUser`.
     ///
     /// Wire name: `RunasUser`; type: string; required. Example: `testuser1`.
+    #[inline]
     pub fn runas_user(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.runas_user(value);
         self
@@ -326,6 +336,7 @@ impl CreateJobFileCall {
     /// `RunasUserPassword`.
     ///
     /// Wire name: `RunasUserPassword`; type: string; optional. Example: `!QAZ****`.
+    #[inline]
     pub fn runas_user_password(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.runas_user_password(value);
         self
@@ -333,6 +344,7 @@ impl CreateJobFileCall {
     /// `Content`.
     ///
     /// Wire name: `Content`; type: string; required. Example: `c2xlZXAgMzA=`.
+    #[inline]
     pub fn content(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.content(value);
         self
@@ -340,6 +352,7 @@ impl CreateJobFileCall {
     /// `TargetFile`.
     ///
     /// Wire name: `TargetFile`; type: string; required. Example: `lammps.pbs`.
+    #[inline]
     pub fn target_file(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.target_file(value);
         self
@@ -347,11 +360,13 @@ impl CreateJobFileCall {
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.builder = self.builder.r#async(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -379,20 +394,23 @@ pub struct CreateJobFileResponse {
 }
 impl CreateJobFileResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for CreateJobFileResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(CreateJobFileResponse {
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = CreateJobFileResponse {
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateJobFileResponse {
@@ -445,6 +463,7 @@ pub enum CreateJobFileError {
 }
 impl CreateJobFileError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -468,91 +487,113 @@ impl CreateJobFileError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `IncorrectCredential`.
+    #[inline]
     pub fn is_incorrect_credential(&self) -> bool {
         matches!(self, Self::IncorrectCredential(_))
     }
     /// Whether the service answered `AgentError.Account.ValidateCredentialFailure`.
+    #[inline]
     pub fn is_agent_error_account_validate_credential_failure(&self) -> bool {
         matches!(self, Self::AgentErrorAccountValidateCredentialFailure(_))
     }
     /// Whether the service answered `UsernameExist`.
+    #[inline]
     pub fn is_username_exist(&self) -> bool {
         matches!(self, Self::UsernameExist(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `AgentResponseTimeout`.
+    #[inline]
     pub fn is_agent_response_timeout(&self) -> bool {
         matches!(self, Self::AgentResponseTimeout(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for CreateJobFileError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -579,12 +620,14 @@ impl From<crate::ServiceError> for CreateJobFileError {
     }
 }
 impl std::fmt::Display for CreateJobFileError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for CreateJobFileError {}
 impl crate::operation_support::OperationError for CreateJobFileError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

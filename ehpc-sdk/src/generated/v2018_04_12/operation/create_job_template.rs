@@ -218,6 +218,7 @@ pub struct CreateJobTemplateRequest {
 }
 impl CreateJobTemplateRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> CreateJobTemplateRequestBuilder {
         CreateJobTemplateRequestBuilder::default()
     }
@@ -250,6 +251,7 @@ impl CreateJobTemplateRequestBuilder {
     /// `CommandLine`.
     ///
     /// Wire name: `CommandLine`; type: string; required. Example: `./LammpsTest/lammps.pbs`.
+    #[inline]
     pub fn command_line(mut self, value: impl Into<String>) -> Self {
         self.command_line = Some(value.into());
         self
@@ -257,6 +259,7 @@ impl CreateJobTemplateRequestBuilder {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string; required. Example: `jobtemplate1`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -264,6 +267,7 @@ impl CreateJobTemplateRequestBuilder {
     /// `RunasUser`.
     ///
     /// Wire name: `RunasUser`; type: string; optional. Example: `user1`.
+    #[inline]
     pub fn runas_user(mut self, value: impl Into<String>) -> Self {
         self.runas_user = Some(value.into());
         self
@@ -271,6 +275,7 @@ impl CreateJobTemplateRequestBuilder {
     /// `Priority`.
     ///
     /// Wire name: `Priority`; type: integer (int32); optional. Example: `0`.
+    #[inline]
     pub fn priority(mut self, value: i32) -> Self {
         self.priority = Some(value);
         self
@@ -278,6 +283,7 @@ impl CreateJobTemplateRequestBuilder {
     /// `PackagePath`.
     ///
     /// Wire name: `PackagePath`; type: string; optional. Example: `./jobfolder`.
+    #[inline]
     pub fn package_path(mut self, value: impl Into<String>) -> Self {
         self.package_path = Some(value.into());
         self
@@ -285,6 +291,7 @@ impl CreateJobTemplateRequestBuilder {
     /// `StdoutRedirectPath`.
     ///
     /// Wire name: `StdoutRedirectPath`; type: string; optional. Example: `./LammpsTest`.
+    #[inline]
     pub fn stdout_redirect_path(mut self, value: impl Into<String>) -> Self {
         self.stdout_redirect_path = Some(value.into());
         self
@@ -292,6 +299,7 @@ impl CreateJobTemplateRequestBuilder {
     /// `StderrRedirectPath`.
     ///
     /// Wire name: `StderrRedirectPath`; type: string; optional. Example: `./LammpsTest`.
+    #[inline]
     pub fn stderr_redirect_path(mut self, value: impl Into<String>) -> Self {
         self.stderr_redirect_path = Some(value.into());
         self
@@ -299,6 +307,7 @@ impl CreateJobTemplateRequestBuilder {
     /// `ReRunable`.
     ///
     /// Wire name: `ReRunable`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn re_runable(mut self, value: bool) -> Self {
         self.re_runable = Some(value);
         self
@@ -306,6 +315,7 @@ impl CreateJobTemplateRequestBuilder {
     /// `ArrayRequest`.
     ///
     /// Wire name: `ArrayRequest`; type: string; optional. Example: `1-10:2`.
+    #[inline]
     pub fn array_request(mut self, value: impl Into<String>) -> Self {
         self.array_request = Some(value.into());
         self
@@ -313,6 +323,7 @@ impl CreateJobTemplateRequestBuilder {
     /// `Variables`.
     ///
     /// Wire name: `Variables`; type: string; optional. Example: `[{Name:,Value:},{Name:,Value:}]`.
+    #[inline]
     pub fn variables(mut self, value: impl Into<String>) -> Self {
         self.variables = Some(value.into());
         self
@@ -320,6 +331,7 @@ impl CreateJobTemplateRequestBuilder {
     /// `Queue`.
     ///
     /// Wire name: `Queue`; type: string; optional. Example: `workq`.
+    #[inline]
     pub fn queue(mut self, value: impl Into<String>) -> Self {
         self.queue = Some(value.into());
         self
@@ -327,6 +339,7 @@ impl CreateJobTemplateRequestBuilder {
     /// `ClockTime`.
     ///
     /// Wire name: `ClockTime`; type: string; optional. Example: `12:00:00`.
+    #[inline]
     pub fn clock_time(mut self, value: impl Into<String>) -> Self {
         self.clock_time = Some(value.into());
         self
@@ -334,6 +347,7 @@ impl CreateJobTemplateRequestBuilder {
     /// `Node`.
     ///
     /// Wire name: `Node`; type: integer (int32); optional. Limits: minimum 1, maximum 5000. Example: `2`.
+    #[inline]
     pub fn node(mut self, value: i32) -> Self {
         self.node = Some(value);
         self
@@ -341,6 +355,7 @@ impl CreateJobTemplateRequestBuilder {
     /// `Task`.
     ///
     /// Wire name: `Task`; type: integer (int32); optional. Limits: minimum 1, maximum 20000. Example: `2`.
+    #[inline]
     pub fn task(mut self, value: i32) -> Self {
         self.task = Some(value);
         self
@@ -348,6 +363,7 @@ impl CreateJobTemplateRequestBuilder {
     /// `Thread`.
     ///
     /// Wire name: `Thread`; type: integer (int32); optional. Limits: minimum 1, maximum 20000. Example: `1`.
+    #[inline]
     pub fn thread(mut self, value: i32) -> Self {
         self.thread = Some(value);
         self
@@ -355,6 +371,7 @@ impl CreateJobTemplateRequestBuilder {
     /// `Mem`.
     ///
     /// Wire name: `Mem`; type: string; optional. Example: `1GB`.
+    #[inline]
     pub fn mem(mut self, value: impl Into<String>) -> Self {
         self.mem = Some(value.into());
         self
@@ -362,6 +379,7 @@ impl CreateJobTemplateRequestBuilder {
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int32); optional. Limits: minimum 1, maximum 20000. Example: `1`.
+    #[inline]
     pub fn gpu(mut self, value: i32) -> Self {
         self.gpu = Some(value);
         self
@@ -369,6 +387,7 @@ impl CreateJobTemplateRequestBuilder {
     /// `InputFileUrl`.
     ///
     /// Wire name: `InputFileUrl`; type: string; optional. Example: `https://test.oss-cn-beijing.aliyuncs.com/test.py`.
+    #[inline]
     pub fn input_file_url(mut self, value: impl Into<String>) -> Self {
         self.input_file_url = Some(value.into());
         self
@@ -376,6 +395,7 @@ impl CreateJobTemplateRequestBuilder {
     /// `WithUnzipCmd`.
     ///
     /// Wire name: `WithUnzipCmd`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn with_unzip_cmd(mut self, value: bool) -> Self {
         self.with_unzip_cmd = Some(value);
         self
@@ -383,6 +403,7 @@ impl CreateJobTemplateRequestBuilder {
     /// `UnzipCmd`.
     ///
     /// Wire name: `UnzipCmd`; type: string; optional. Example: `tar xzf`.
+    #[inline]
     pub fn unzip_cmd(mut self, value: impl Into<String>) -> Self {
         self.unzip_cmd = Some(value.into());
         self
@@ -641,6 +662,7 @@ pub struct CreateJobTemplateCall {
     options: crate::CallOptions,
 }
 impl CreateJobTemplateCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateJobTemplateCall {
             client,
@@ -651,6 +673,7 @@ impl CreateJobTemplateCall {
     /// `CommandLine`.
     ///
     /// Wire name: `CommandLine`; type: string; required. Example: `./LammpsTest/lammps.pbs`.
+    #[inline]
     pub fn command_line(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.command_line(value);
         self
@@ -658,6 +681,7 @@ impl CreateJobTemplateCall {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string; required. Example: `jobtemplate1`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.name(value);
         self
@@ -665,6 +689,7 @@ impl CreateJobTemplateCall {
     /// `RunasUser`.
     ///
     /// Wire name: `RunasUser`; type: string; optional. Example: `user1`.
+    #[inline]
     pub fn runas_user(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.runas_user(value);
         self
@@ -672,6 +697,7 @@ impl CreateJobTemplateCall {
     /// `Priority`.
     ///
     /// Wire name: `Priority`; type: integer (int32); optional. Example: `0`.
+    #[inline]
     pub fn priority(mut self, value: i32) -> Self {
         self.builder = self.builder.priority(value);
         self
@@ -679,6 +705,7 @@ impl CreateJobTemplateCall {
     /// `PackagePath`.
     ///
     /// Wire name: `PackagePath`; type: string; optional. Example: `./jobfolder`.
+    #[inline]
     pub fn package_path(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.package_path(value);
         self
@@ -686,6 +713,7 @@ impl CreateJobTemplateCall {
     /// `StdoutRedirectPath`.
     ///
     /// Wire name: `StdoutRedirectPath`; type: string; optional. Example: `./LammpsTest`.
+    #[inline]
     pub fn stdout_redirect_path(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.stdout_redirect_path(value);
         self
@@ -693,6 +721,7 @@ impl CreateJobTemplateCall {
     /// `StderrRedirectPath`.
     ///
     /// Wire name: `StderrRedirectPath`; type: string; optional. Example: `./LammpsTest`.
+    #[inline]
     pub fn stderr_redirect_path(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.stderr_redirect_path(value);
         self
@@ -700,6 +729,7 @@ impl CreateJobTemplateCall {
     /// `ReRunable`.
     ///
     /// Wire name: `ReRunable`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn re_runable(mut self, value: bool) -> Self {
         self.builder = self.builder.re_runable(value);
         self
@@ -707,6 +737,7 @@ impl CreateJobTemplateCall {
     /// `ArrayRequest`.
     ///
     /// Wire name: `ArrayRequest`; type: string; optional. Example: `1-10:2`.
+    #[inline]
     pub fn array_request(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.array_request(value);
         self
@@ -714,6 +745,7 @@ impl CreateJobTemplateCall {
     /// `Variables`.
     ///
     /// Wire name: `Variables`; type: string; optional. Example: `[{Name:,Value:},{Name:,Value:}]`.
+    #[inline]
     pub fn variables(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.variables(value);
         self
@@ -721,6 +753,7 @@ impl CreateJobTemplateCall {
     /// `Queue`.
     ///
     /// Wire name: `Queue`; type: string; optional. Example: `workq`.
+    #[inline]
     pub fn queue(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.queue(value);
         self
@@ -728,6 +761,7 @@ impl CreateJobTemplateCall {
     /// `ClockTime`.
     ///
     /// Wire name: `ClockTime`; type: string; optional. Example: `12:00:00`.
+    #[inline]
     pub fn clock_time(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.clock_time(value);
         self
@@ -735,6 +769,7 @@ impl CreateJobTemplateCall {
     /// `Node`.
     ///
     /// Wire name: `Node`; type: integer (int32); optional. Limits: minimum 1, maximum 5000. Example: `2`.
+    #[inline]
     pub fn node(mut self, value: i32) -> Self {
         self.builder = self.builder.node(value);
         self
@@ -742,6 +777,7 @@ impl CreateJobTemplateCall {
     /// `Task`.
     ///
     /// Wire name: `Task`; type: integer (int32); optional. Limits: minimum 1, maximum 20000. Example: `2`.
+    #[inline]
     pub fn task(mut self, value: i32) -> Self {
         self.builder = self.builder.task(value);
         self
@@ -749,6 +785,7 @@ impl CreateJobTemplateCall {
     /// `Thread`.
     ///
     /// Wire name: `Thread`; type: integer (int32); optional. Limits: minimum 1, maximum 20000. Example: `1`.
+    #[inline]
     pub fn thread(mut self, value: i32) -> Self {
         self.builder = self.builder.thread(value);
         self
@@ -756,6 +793,7 @@ impl CreateJobTemplateCall {
     /// `Mem`.
     ///
     /// Wire name: `Mem`; type: string; optional. Example: `1GB`.
+    #[inline]
     pub fn mem(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.mem(value);
         self
@@ -763,6 +801,7 @@ impl CreateJobTemplateCall {
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int32); optional. Limits: minimum 1, maximum 20000. Example: `1`.
+    #[inline]
     pub fn gpu(mut self, value: i32) -> Self {
         self.builder = self.builder.gpu(value);
         self
@@ -770,6 +809,7 @@ impl CreateJobTemplateCall {
     /// `InputFileUrl`.
     ///
     /// Wire name: `InputFileUrl`; type: string; optional. Example: `https://test.oss-cn-beijing.aliyuncs.com/test.py`.
+    #[inline]
     pub fn input_file_url(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.input_file_url(value);
         self
@@ -777,6 +817,7 @@ impl CreateJobTemplateCall {
     /// `WithUnzipCmd`.
     ///
     /// Wire name: `WithUnzipCmd`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn with_unzip_cmd(mut self, value: bool) -> Self {
         self.builder = self.builder.with_unzip_cmd(value);
         self
@@ -784,11 +825,13 @@ impl CreateJobTemplateCall {
     /// `UnzipCmd`.
     ///
     /// Wire name: `UnzipCmd`; type: string; optional. Example: `tar xzf`.
+    #[inline]
     pub fn unzip_cmd(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.unzip_cmd(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -821,21 +864,24 @@ pub struct CreateJobTemplateResponse {
 }
 impl CreateJobTemplateResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for CreateJobTemplateResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(CreateJobTemplateResponse {
-            request_id: fields.request_id()?,
-            template_id: fields.scalar("TemplateId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = CreateJobTemplateResponse {
+            request_id: fields.request_id(),
+            template_id: fields.scalar("TemplateId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateJobTemplateResponse {
@@ -880,6 +926,7 @@ pub enum CreateJobTemplateError {
 }
 impl CreateJobTemplateError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -899,75 +946,93 @@ impl CreateJobTemplateError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `TemplateNameExist`.
+    #[inline]
     pub fn is_template_name_exist(&self) -> bool {
         matches!(self, Self::TemplateNameExist(_))
     }
     /// Whether the service answered `TooMuchTemplates`.
+    #[inline]
     pub fn is_too_much_templates(&self) -> bool {
         matches!(self, Self::TooMuchTemplates(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for CreateJobTemplateError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -988,12 +1053,14 @@ impl From<crate::ServiceError> for CreateJobTemplateError {
     }
 }
 impl std::fmt::Display for CreateJobTemplateError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for CreateJobTemplateError {}
 impl crate::operation_support::OperationError for CreateJobTemplateError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -38,6 +38,7 @@ pub struct DeleteJobTemplatesRequest {
 }
 impl DeleteJobTemplatesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> DeleteJobTemplatesRequestBuilder {
         DeleteJobTemplatesRequestBuilder::default()
     }
@@ -51,6 +52,7 @@ impl DeleteJobTemplatesRequestBuilder {
     /// `Templates`.
     ///
     /// Wire name: `Templates`; type: string; required. Example: `[{"Id":"ehpc-job-tmpl-6RVcMK****"},{"Id": "ehpc-job-tmpl-6RxO5y****"}]`.
+    #[inline]
     pub fn templates(mut self, value: impl Into<String>) -> Self {
         self.templates = Some(value.into());
         self
@@ -133,6 +135,7 @@ pub struct DeleteJobTemplatesCall {
     options: crate::CallOptions,
 }
 impl DeleteJobTemplatesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteJobTemplatesCall {
             client,
@@ -143,11 +146,13 @@ impl DeleteJobTemplatesCall {
     /// `Templates`.
     ///
     /// Wire name: `Templates`; type: string; required. Example: `[{"Id":"ehpc-job-tmpl-6RVcMK****"},{"Id": "ehpc-job-tmpl-6RxO5y****"}]`.
+    #[inline]
     pub fn templates(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.templates(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -175,20 +180,23 @@ pub struct DeleteJobTemplatesResponse {
 }
 impl DeleteJobTemplatesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for DeleteJobTemplatesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DeleteJobTemplatesResponse {
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DeleteJobTemplatesResponse {
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteJobTemplatesResponse {
@@ -225,6 +233,7 @@ pub enum DeleteJobTemplatesError {
 }
 impl DeleteJobTemplatesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -240,59 +249,73 @@ impl DeleteJobTemplatesError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for DeleteJobTemplatesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -309,12 +332,14 @@ impl From<crate::ServiceError> for DeleteJobTemplatesError {
     }
 }
 impl std::fmt::Display for DeleteJobTemplatesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for DeleteJobTemplatesError {}
 impl crate::operation_support::OperationError for DeleteJobTemplatesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

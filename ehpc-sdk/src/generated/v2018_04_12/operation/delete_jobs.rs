@@ -59,6 +59,7 @@ pub struct DeleteJobsRequest {
 }
 impl DeleteJobsRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> DeleteJobsRequestBuilder {
         DeleteJobsRequestBuilder::default()
     }
@@ -74,6 +75,7 @@ impl DeleteJobsRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -81,6 +83,7 @@ impl DeleteJobsRequestBuilder {
     /// `Jobs`.
     ///
     /// Wire name: `Jobs`; type: string; required. Example: `[{"Id": "0.sched****"},{"Id": "1.sched****"}]`.
+    #[inline]
     pub fn jobs(mut self, value: impl Into<String>) -> Self {
         self.jobs = Some(value.into());
         self
@@ -88,6 +91,7 @@ impl DeleteJobsRequestBuilder {
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.r#async = Some(value);
         self
@@ -192,6 +196,7 @@ pub struct DeleteJobsCall {
     options: crate::CallOptions,
 }
 impl DeleteJobsCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteJobsCall {
             client,
@@ -202,6 +207,7 @@ impl DeleteJobsCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -209,6 +215,7 @@ impl DeleteJobsCall {
     /// `Jobs`.
     ///
     /// Wire name: `Jobs`; type: string; required. Example: `[{"Id": "0.sched****"},{"Id": "1.sched****"}]`.
+    #[inline]
     pub fn jobs(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.jobs(value);
         self
@@ -216,11 +223,13 @@ impl DeleteJobsCall {
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.builder = self.builder.r#async(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -248,20 +257,23 @@ pub struct DeleteJobsResponse {
 }
 impl DeleteJobsResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for DeleteJobsResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DeleteJobsResponse {
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DeleteJobsResponse {
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteJobsResponse {
@@ -310,6 +322,7 @@ pub enum DeleteJobsError {
 }
 impl DeleteJobsError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -331,83 +344,103 @@ impl DeleteJobsError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `UsernameExist`.
+    #[inline]
     pub fn is_username_exist(&self) -> bool {
         matches!(self, Self::UsernameExist(_))
     }
     /// Whether the service answered `IncorrectCredential`.
+    #[inline]
     pub fn is_incorrect_credential(&self) -> bool {
         matches!(self, Self::IncorrectCredential(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `AgentError.Job.DeleteFailure`.
+    #[inline]
     pub fn is_agent_error_job_delete_failure(&self) -> bool {
         matches!(self, Self::AgentErrorJobDeleteFailure(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `AgentResponseTimeout`.
+    #[inline]
     pub fn is_agent_response_timeout(&self) -> bool {
         matches!(self, Self::AgentResponseTimeout(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for DeleteJobsError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -430,12 +463,14 @@ impl From<crate::ServiceError> for DeleteJobsError {
     }
 }
 impl std::fmt::Display for DeleteJobsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for DeleteJobsError {}
 impl crate::operation_support::OperationError for DeleteJobsError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

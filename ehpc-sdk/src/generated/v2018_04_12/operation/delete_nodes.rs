@@ -74,6 +74,7 @@ pub struct DeleteNodesRequest {
 }
 impl DeleteNodesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> DeleteNodesRequestBuilder {
         DeleteNodesRequestBuilder::default()
     }
@@ -90,6 +91,7 @@ impl DeleteNodesRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -97,6 +99,7 @@ impl DeleteNodesRequestBuilder {
     /// `ReleaseInstance`.
     ///
     /// Wire name: `ReleaseInstance`; type: boolean; optional. Service default: `true`. Example: `true`.
+    #[inline]
     pub fn release_instance(mut self, value: bool) -> Self {
         self.release_instance = Some(value);
         self
@@ -104,6 +107,7 @@ impl DeleteNodesRequestBuilder {
     /// `Sync`.
     ///
     /// Wire name: `Sync`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn sync(mut self, value: bool) -> Self {
         self.sync = Some(value);
         self
@@ -111,6 +115,7 @@ impl DeleteNodesRequestBuilder {
     /// `Instance`.
     ///
     /// Wire name: `Instance`; type: array of object [`InstanceItem`]; required. Limits: at most 10000 items.
+    #[inline]
     pub fn instance(mut self, value: Vec<InstanceItem>) -> Self {
         self.instance = value;
         self
@@ -213,10 +218,12 @@ pub struct InstanceItem {
 }
 impl InstanceItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`InstanceItem::id`].
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -266,6 +273,7 @@ pub struct DeleteNodesCall {
     options: crate::CallOptions,
 }
 impl DeleteNodesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteNodesCall {
             client,
@@ -276,6 +284,7 @@ impl DeleteNodesCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -283,6 +292,7 @@ impl DeleteNodesCall {
     /// `ReleaseInstance`.
     ///
     /// Wire name: `ReleaseInstance`; type: boolean; optional. Service default: `true`. Example: `true`.
+    #[inline]
     pub fn release_instance(mut self, value: bool) -> Self {
         self.builder = self.builder.release_instance(value);
         self
@@ -290,6 +300,7 @@ impl DeleteNodesCall {
     /// `Sync`.
     ///
     /// Wire name: `Sync`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn sync(mut self, value: bool) -> Self {
         self.builder = self.builder.sync(value);
         self
@@ -297,11 +308,13 @@ impl DeleteNodesCall {
     /// `Instance`.
     ///
     /// Wire name: `Instance`; type: array of object [`InstanceItem`]; required. Limits: at most 10000 items.
+    #[inline]
     pub fn instance(mut self, value: Vec<InstanceItem>) -> Self {
         self.builder = self.builder.instance(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -334,21 +347,24 @@ pub struct DeleteNodesResponse {
 }
 impl DeleteNodesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for DeleteNodesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DeleteNodesResponse {
-            request_id: fields.request_id()?,
-            task_id: fields.scalar("TaskId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DeleteNodesResponse {
+            request_id: fields.request_id(),
+            task_id: fields.scalar("TaskId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteNodesResponse {
@@ -401,6 +417,7 @@ pub enum DeleteNodesError {
 }
 impl DeleteNodesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -424,91 +441,113 @@ impl DeleteNodesError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `InvalidNodeStatus`.
+    #[inline]
     pub fn is_invalid_node_status(&self) -> bool {
         matches!(self, Self::InvalidNodeStatus(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ComputeNotFound`.
+    #[inline]
     pub fn is_compute_not_found(&self) -> bool {
         matches!(self, Self::ComputeNotFound(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `ObjectNotFound`.
+    #[inline]
     pub fn is_object_not_found(&self) -> bool {
         matches!(self, Self::ObjectNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `EipError`.
+    #[inline]
     pub fn is_eip_error(&self) -> bool {
         matches!(self, Self::EipError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for DeleteNodesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -533,12 +572,14 @@ impl From<crate::ServiceError> for DeleteNodesError {
     }
 }
 impl std::fmt::Display for DeleteNodesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for DeleteNodesError {}
 impl crate::operation_support::OperationError for DeleteNodesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

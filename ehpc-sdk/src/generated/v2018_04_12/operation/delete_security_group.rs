@@ -45,6 +45,7 @@ pub struct DeleteSecurityGroupRequest {
 }
 impl DeleteSecurityGroupRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> DeleteSecurityGroupRequestBuilder {
         DeleteSecurityGroupRequestBuilder::default()
     }
@@ -59,6 +60,7 @@ impl DeleteSecurityGroupRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -66,6 +68,7 @@ impl DeleteSecurityGroupRequestBuilder {
     /// `SecurityGroupId`.
     ///
     /// Wire name: `SecurityGroupId`; type: string; required. Example: `sg-bp13n61xsydodfyg****`.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -161,6 +164,7 @@ pub struct DeleteSecurityGroupCall {
     options: crate::CallOptions,
 }
 impl DeleteSecurityGroupCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteSecurityGroupCall {
             client,
@@ -171,6 +175,7 @@ impl DeleteSecurityGroupCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -178,11 +183,13 @@ impl DeleteSecurityGroupCall {
     /// `SecurityGroupId`.
     ///
     /// Wire name: `SecurityGroupId`; type: string; required. Example: `sg-bp13n61xsydodfyg****`.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.security_group_id(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -210,20 +217,23 @@ pub struct DeleteSecurityGroupResponse {
 }
 impl DeleteSecurityGroupResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for DeleteSecurityGroupResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DeleteSecurityGroupResponse {
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DeleteSecurityGroupResponse {
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteSecurityGroupResponse {
@@ -262,6 +272,7 @@ pub enum DeleteSecurityGroupError {
 }
 impl DeleteSecurityGroupError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -278,63 +289,78 @@ impl DeleteSecurityGroupError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `SecurityGroupNotSupported`.
+    #[inline]
     pub fn is_security_group_not_supported(&self) -> bool {
         matches!(self, Self::SecurityGroupNotSupported(_))
     }
     /// Whether the service answered `InvalidSecurityGroup`.
+    #[inline]
     pub fn is_invalid_security_group(&self) -> bool {
         matches!(self, Self::InvalidSecurityGroup(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for DeleteSecurityGroupError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -352,12 +378,14 @@ impl From<crate::ServiceError> for DeleteSecurityGroupError {
     }
 }
 impl std::fmt::Display for DeleteSecurityGroupError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for DeleteSecurityGroupError {}
 impl crate::operation_support::OperationError for DeleteSecurityGroupError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -58,6 +58,7 @@ pub struct DeleteUsersRequest {
 }
 impl DeleteUsersRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> DeleteUsersRequestBuilder {
         DeleteUsersRequestBuilder::default()
     }
@@ -73,6 +74,7 @@ impl DeleteUsersRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -80,6 +82,7 @@ impl DeleteUsersRequestBuilder {
     /// `User`.
     ///
     /// Wire name: `User`; type: array of object [`UserItem`]; required. Limits: at most 10000 items.
+    #[inline]
     pub fn user(mut self, value: Vec<UserItem>) -> Self {
         self.user = value;
         self
@@ -87,6 +90,7 @@ impl DeleteUsersRequestBuilder {
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.r#async = Some(value);
         self
@@ -190,10 +194,12 @@ pub struct UserItem {
 }
 impl UserItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`UserItem::name`].
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -255,6 +261,7 @@ pub struct DeleteUsersCall {
     options: crate::CallOptions,
 }
 impl DeleteUsersCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteUsersCall {
             client,
@@ -265,6 +272,7 @@ impl DeleteUsersCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -272,6 +280,7 @@ impl DeleteUsersCall {
     /// `User`.
     ///
     /// Wire name: `User`; type: array of object [`UserItem`]; required. Limits: at most 10000 items.
+    #[inline]
     pub fn user(mut self, value: Vec<UserItem>) -> Self {
         self.builder = self.builder.user(value);
         self
@@ -279,11 +288,13 @@ impl DeleteUsersCall {
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.builder = self.builder.r#async(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -311,20 +322,23 @@ pub struct DeleteUsersResponse {
 }
 impl DeleteUsersResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for DeleteUsersResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DeleteUsersResponse {
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DeleteUsersResponse {
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteUsersResponse {
@@ -371,6 +385,7 @@ pub enum DeleteUsersError {
 }
 impl DeleteUsersError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -391,79 +406,98 @@ impl DeleteUsersError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `AgentError.Account.DomainNotExist`.
+    #[inline]
     pub fn is_agent_error_account_domain_not_exist(&self) -> bool {
         matches!(self, Self::AgentErrorAccountDomainNotExist(_))
     }
     /// Whether the service answered `AgentError.Account.GetentPasswdFailure`.
+    #[inline]
     pub fn is_agent_error_account_getent_passwd_failure(&self) -> bool {
         matches!(self, Self::AgentErrorAccountGetentPasswdFailure(_))
     }
     /// Whether the service answered `AgentError.Account.UserNotExist`.
+    #[inline]
     pub fn is_agent_error_account_user_not_exist(&self) -> bool {
         matches!(self, Self::AgentErrorAccountUserNotExist(_))
     }
     /// Whether the service answered `AgentError.Account.UserDeleteFailure`.
+    #[inline]
     pub fn is_agent_error_account_user_delete_failure(&self) -> bool {
         matches!(self, Self::AgentErrorAccountUserDeleteFailure(_))
     }
     /// Whether the service answered `AgentResponseTimeout`.
+    #[inline]
     pub fn is_agent_response_timeout(&self) -> bool {
         matches!(self, Self::AgentResponseTimeout(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for DeleteUsersError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -493,12 +527,14 @@ impl From<crate::ServiceError> for DeleteUsersError {
     }
 }
 impl std::fmt::Display for DeleteUsersError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for DeleteUsersError {}
 impl crate::operation_support::OperationError for DeleteUsersError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

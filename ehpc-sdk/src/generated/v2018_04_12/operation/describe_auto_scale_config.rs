@@ -35,6 +35,7 @@ pub struct DescribeAutoScaleConfigRequest {
 }
 impl DescribeAutoScaleConfigRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> DescribeAutoScaleConfigRequestBuilder {
         DescribeAutoScaleConfigRequestBuilder::default()
     }
@@ -48,6 +49,7 @@ impl DescribeAutoScaleConfigRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -129,6 +131,7 @@ pub struct DescribeAutoScaleConfigCall {
     options: crate::CallOptions,
 }
 impl DescribeAutoScaleConfigCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeAutoScaleConfigCall {
             client,
@@ -139,11 +142,13 @@ impl DescribeAutoScaleConfigCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -249,35 +254,38 @@ pub struct DescribeAutoScaleConfigResponse {
 }
 impl DescribeAutoScaleConfigResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for DescribeAutoScaleConfigResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DescribeAutoScaleConfigResponse {
-            cluster_id: fields.scalar("ClusterId")?,
-            cluster_type: fields.scalar("ClusterType")?,
-            enable_auto_grow: fields.scalar("EnableAutoGrow")?,
-            enable_auto_shrink: fields.scalar("EnableAutoShrink")?,
-            exclude_nodes: fields.scalar("ExcludeNodes")?,
-            extra_nodes_grow_ratio: fields.scalar("ExtraNodesGrowRatio")?,
-            grow_interval_in_minutes: fields.scalar("GrowIntervalInMinutes")?,
-            grow_ratio: fields.scalar("GrowRatio")?,
-            grow_timeout_in_minutes: fields.scalar("GrowTimeoutInMinutes")?,
-            max_nodes_in_cluster: fields.scalar("MaxNodesInCluster")?,
-            request_id: fields.request_id()?,
-            shrink_idle_times: fields.scalar("ShrinkIdleTimes")?,
-            shrink_interval_in_minutes: fields.scalar("ShrinkIntervalInMinutes")?,
-            spot_price_limit: fields.scalar("SpotPriceLimit")?,
-            spot_strategy: fields.scalar("SpotStrategy")?,
-            uid: fields.scalar("Uid")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DescribeAutoScaleConfigResponse {
+            cluster_id: fields.scalar("ClusterId"),
+            cluster_type: fields.scalar("ClusterType"),
+            enable_auto_grow: fields.scalar("EnableAutoGrow"),
+            enable_auto_shrink: fields.scalar("EnableAutoShrink"),
+            exclude_nodes: fields.scalar("ExcludeNodes"),
+            extra_nodes_grow_ratio: fields.scalar("ExtraNodesGrowRatio"),
+            grow_interval_in_minutes: fields.scalar("GrowIntervalInMinutes"),
+            grow_ratio: fields.scalar("GrowRatio"),
+            grow_timeout_in_minutes: fields.scalar("GrowTimeoutInMinutes"),
+            max_nodes_in_cluster: fields.scalar("MaxNodesInCluster"),
+            request_id: fields.request_id(),
+            shrink_idle_times: fields.scalar("ShrinkIdleTimes"),
+            shrink_interval_in_minutes: fields.scalar("ShrinkIntervalInMinutes"),
+            spot_price_limit: fields.scalar("SpotPriceLimit"),
+            spot_strategy: fields.scalar("SpotStrategy"),
+            uid: fields.scalar("Uid"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DescribeAutoScaleConfigResponse {
@@ -308,6 +316,7 @@ pub enum DescribeAutoScaleConfigError {
 }
 impl DescribeAutoScaleConfigError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -320,47 +329,58 @@ impl DescribeAutoScaleConfigError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `InvalidOpt`.
+    #[inline]
     pub fn is_invalid_opt(&self) -> bool {
         matches!(self, Self::InvalidOpt(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for DescribeAutoScaleConfigError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -374,12 +394,14 @@ impl From<crate::ServiceError> for DescribeAutoScaleConfigError {
     }
 }
 impl std::fmt::Display for DescribeAutoScaleConfigError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for DescribeAutoScaleConfigError {}
 impl crate::operation_support::OperationError for DescribeAutoScaleConfigError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -41,6 +41,7 @@ pub struct DescribeClusterRequest {
 }
 impl DescribeClusterRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> DescribeClusterRequestBuilder {
         DescribeClusterRequestBuilder::default()
     }
@@ -54,6 +55,7 @@ impl DescribeClusterRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-QKKVqO****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -139,6 +141,7 @@ pub struct DescribeClusterCall {
     options: crate::CallOptions,
 }
 impl DescribeClusterCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeClusterCall {
             client,
@@ -149,11 +152,13 @@ impl DescribeClusterCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-QKKVqO****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -186,21 +191,24 @@ pub struct DescribeClusterResponse {
 }
 impl DescribeClusterResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for DescribeClusterResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DescribeClusterResponse {
-            cluster_info: fields.object("ClusterInfo")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DescribeClusterResponse {
+            cluster_info: fields.object("ClusterInfo"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DescribeClusterResponse {
@@ -246,19 +254,21 @@ pub struct AddOnsInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for AddOnsInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(AddOnsInfo {
-            deploy_mode: fields.scalar("DeployMode")?,
-            port: fields.scalar("Port")?,
-            software_id: fields.scalar("SoftwareId")?,
-            status: fields.scalar("Status")?,
-            url: fields.scalar("URL")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = AddOnsInfo {
+            deploy_mode: fields.scalar("DeployMode"),
+            port: fields.scalar("Port"),
+            software_id: fields.scalar("SoftwareId"),
+            status: fields.scalar("Status"),
+            url: fields.scalar("URL"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddOnsInfo {
@@ -294,17 +304,19 @@ pub struct ApplicationInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ApplicationInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ApplicationInfo {
-            name: fields.scalar("Name")?,
-            tag: fields.scalar("Tag")?,
-            version: fields.scalar("Version")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ApplicationInfo {
+            name: fields.scalar("Name"),
+            tag: fields.scalar("Tag"),
+            version: fields.scalar("Version"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplicationInfo {
@@ -335,16 +347,18 @@ pub struct Compute {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Compute {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Compute {
-            count: fields.scalar("Count")?,
-            instance_type: fields.scalar("InstanceType")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Compute {
+            count: fields.scalar("Count"),
+            instance_type: fields.scalar("InstanceType"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Compute {
@@ -375,16 +389,18 @@ pub struct Login {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Login {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Login {
-            count: fields.scalar("Count")?,
-            instance_type: fields.scalar("InstanceType")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Login {
+            count: fields.scalar("Count"),
+            instance_type: fields.scalar("InstanceType"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Login {
@@ -415,16 +431,18 @@ pub struct Manager {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Manager {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Manager {
-            count: fields.scalar("Count")?,
-            instance_type: fields.scalar("InstanceType")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Manager {
+            count: fields.scalar("Count"),
+            instance_type: fields.scalar("InstanceType"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Manager {
@@ -455,16 +473,18 @@ pub struct ProxyMgr {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ProxyMgr {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ProxyMgr {
-            count: fields.scalar("Count")?,
-            instance_type: fields.scalar("InstanceType")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ProxyMgr {
+            count: fields.scalar("Count"),
+            instance_type: fields.scalar("InstanceType"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ProxyMgr {
@@ -505,18 +525,20 @@ pub struct EcsInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for EcsInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(EcsInfo {
-            compute: fields.object("Compute")?,
-            login: fields.object("Login")?,
-            manager: fields.object("Manager")?,
-            proxy_mgr: fields.object("ProxyMgr")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = EcsInfo {
+            compute: fields.object("Compute"),
+            login: fields.object("Login"),
+            manager: fields.object("Manager"),
+            proxy_mgr: fields.object("ProxyMgr"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for EcsInfo {
@@ -552,17 +574,19 @@ pub struct InitialImage {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for InitialImage {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(InitialImage {
-            image_id: fields.scalar("ImageId")?,
-            image_owner_alias: fields.scalar("ImageOwnerAlias")?,
-            os_tag: fields.scalar("OsTag")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = InitialImage {
+            image_id: fields.scalar("ImageId"),
+            image_owner_alias: fields.scalar("ImageOwnerAlias"),
+            os_tag: fields.scalar("OsTag"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for InitialImage {
@@ -613,20 +637,22 @@ pub struct NodesInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for NodesInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(NodesInfo {
-            account_type: fields.scalar("AccountType")?,
-            dir: fields.scalar("Dir")?,
-            host_name: fields.scalar("HostName")?,
-            ip_address: fields.scalar("IpAddress")?,
-            role: fields.scalar("Role")?,
-            scheduler_type: fields.scalar("SchedulerType")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = NodesInfo {
+            account_type: fields.scalar("AccountType"),
+            dir: fields.scalar("Dir"),
+            host_name: fields.scalar("HostName"),
+            ip_address: fields.scalar("IpAddress"),
+            role: fields.scalar("Role"),
+            scheduler_type: fields.scalar("SchedulerType"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for NodesInfo {
@@ -662,17 +688,19 @@ pub struct OnPremiseInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for OnPremiseInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(OnPremiseInfo {
-            host_name: fields.scalar("HostName")?,
-            ip: fields.scalar("IP")?,
-            r#type: fields.scalar("Type")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = OnPremiseInfo {
+            host_name: fields.scalar("HostName"),
+            ip: fields.scalar("IP"),
+            r#type: fields.scalar("Type"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for OnPremiseInfo {
@@ -703,16 +731,18 @@ pub struct PostInstallScriptInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for PostInstallScriptInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(PostInstallScriptInfo {
-            args: fields.scalar("Args")?,
-            url: fields.scalar("Url")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = PostInstallScriptInfo {
+            args: fields.scalar("Args"),
+            url: fields.scalar("Url"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for PostInstallScriptInfo {
@@ -1013,67 +1043,69 @@ pub struct ClusterInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ClusterInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ClusterInfo {
-            account_type: fields.scalar("AccountType")?,
-            add_ons_info: fields.wrapped_list("AddOnsInfo")?,
-            applications: fields.wrapped_list("Applications")?,
-            auto_renew: fields.scalar("AutoRenew")?,
-            auto_renew_period: fields.scalar("AutoRenewPeriod")?,
-            base_os_tag: fields.scalar("BaseOsTag")?,
-            client_version: fields.scalar("ClientVersion")?,
-            cluster_version: fields.scalar("ClusterVersion")?,
-            compute_spot_price_limit: fields.scalar("ComputeSpotPriceLimit")?,
-            compute_spot_strategy: fields.scalar("ComputeSpotStrategy")?,
-            create_time: fields.scalar("CreateTime")?,
-            deploy_mode: fields.scalar("DeployMode")?,
-            description: fields.scalar("Description")?,
-            domain: fields.scalar("Domain")?,
-            ecs_charge_type: fields.scalar("EcsChargeType")?,
-            ecs_info: fields.object("EcsInfo")?,
-            ha_enable: fields.scalar("HaEnable")?,
-            id: fields.scalar("Id")?,
-            image_id: fields.scalar("ImageId")?,
-            image_name: fields.scalar("ImageName")?,
-            image_owner_alias: fields.scalar("ImageOwnerAlias")?,
-            initial_image: fields.object("InitialImage")?,
-            key_pair_name: fields.scalar("KeyPairName")?,
-            location: fields.scalar("Location")?,
-            name: fields.scalar("Name")?,
-            nodes: fields.wrapped_list("Nodes")?,
-            on_premise_info: fields.wrapped_list("OnPremiseInfo")?,
-            openldap_par: fields.scalar("OpenldapPar")?,
-            os_tag: fields.scalar("OsTag")?,
-            period: fields.scalar("Period")?,
-            period_unit: fields.scalar("PeriodUnit")?,
-            plugin: fields.scalar("Plugin")?,
-            post_install_scripts: fields.wrapped_list("PostInstallScripts")?,
-            ram_node_types: fields.scalar("RamNodeTypes")?,
-            ram_role_name: fields.scalar("RamRoleName")?,
-            region_id: fields.scalar("RegionId")?,
-            remote_directory: fields.scalar("RemoteDirectory")?,
-            resource_group_id: fields.scalar("ResourceGroupId")?,
-            scc_cluster_id: fields.scalar("SccClusterId")?,
-            scheduler_pre_install: fields.scalar("SchedulerPreInstall")?,
-            scheduler_type: fields.scalar("SchedulerType")?,
-            scheduler_version: fields.scalar("SchedulerVersion")?,
-            security_group_id: fields.scalar("SecurityGroupId")?,
-            status: fields.scalar("Status")?,
-            v_switch_id: fields.scalar("VSwitchId")?,
-            volume_id: fields.scalar("VolumeId")?,
-            volume_mountpoint: fields.scalar("VolumeMountpoint")?,
-            volume_protocol: fields.scalar("VolumeProtocol")?,
-            volume_type: fields.scalar("VolumeType")?,
-            vpc_id: fields.scalar("VpcId")?,
-            win_ad_par: fields.scalar("WinAdPar")?,
-            without_agent: fields.scalar("WithoutAgent")?,
-            zone_id: fields.scalar("ZoneId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ClusterInfo {
+            account_type: fields.scalar("AccountType"),
+            add_ons_info: fields.wrapped_list("AddOnsInfo"),
+            applications: fields.wrapped_list("Applications"),
+            auto_renew: fields.scalar("AutoRenew"),
+            auto_renew_period: fields.scalar("AutoRenewPeriod"),
+            base_os_tag: fields.scalar("BaseOsTag"),
+            client_version: fields.scalar("ClientVersion"),
+            cluster_version: fields.scalar("ClusterVersion"),
+            compute_spot_price_limit: fields.scalar("ComputeSpotPriceLimit"),
+            compute_spot_strategy: fields.scalar("ComputeSpotStrategy"),
+            create_time: fields.scalar("CreateTime"),
+            deploy_mode: fields.scalar("DeployMode"),
+            description: fields.scalar("Description"),
+            domain: fields.scalar("Domain"),
+            ecs_charge_type: fields.scalar("EcsChargeType"),
+            ecs_info: fields.object("EcsInfo"),
+            ha_enable: fields.scalar("HaEnable"),
+            id: fields.scalar("Id"),
+            image_id: fields.scalar("ImageId"),
+            image_name: fields.scalar("ImageName"),
+            image_owner_alias: fields.scalar("ImageOwnerAlias"),
+            initial_image: fields.object("InitialImage"),
+            key_pair_name: fields.scalar("KeyPairName"),
+            location: fields.scalar("Location"),
+            name: fields.scalar("Name"),
+            nodes: fields.wrapped_list("Nodes"),
+            on_premise_info: fields.wrapped_list("OnPremiseInfo"),
+            openldap_par: fields.scalar("OpenldapPar"),
+            os_tag: fields.scalar("OsTag"),
+            period: fields.scalar("Period"),
+            period_unit: fields.scalar("PeriodUnit"),
+            plugin: fields.scalar("Plugin"),
+            post_install_scripts: fields.wrapped_list("PostInstallScripts"),
+            ram_node_types: fields.scalar("RamNodeTypes"),
+            ram_role_name: fields.scalar("RamRoleName"),
+            region_id: fields.scalar("RegionId"),
+            remote_directory: fields.scalar("RemoteDirectory"),
+            resource_group_id: fields.scalar("ResourceGroupId"),
+            scc_cluster_id: fields.scalar("SccClusterId"),
+            scheduler_pre_install: fields.scalar("SchedulerPreInstall"),
+            scheduler_type: fields.scalar("SchedulerType"),
+            scheduler_version: fields.scalar("SchedulerVersion"),
+            security_group_id: fields.scalar("SecurityGroupId"),
+            status: fields.scalar("Status"),
+            v_switch_id: fields.scalar("VSwitchId"),
+            volume_id: fields.scalar("VolumeId"),
+            volume_mountpoint: fields.scalar("VolumeMountpoint"),
+            volume_protocol: fields.scalar("VolumeProtocol"),
+            volume_type: fields.scalar("VolumeType"),
+            vpc_id: fields.scalar("VpcId"),
+            win_ad_par: fields.scalar("WinAdPar"),
+            without_agent: fields.scalar("WithoutAgent"),
+            zone_id: fields.scalar("ZoneId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ClusterInfo {
@@ -1148,6 +1180,7 @@ pub enum DescribeClusterError {
 }
 impl DescribeClusterError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -1166,71 +1199,88 @@ impl DescribeClusterError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ImageNotFound`.
+    #[inline]
     pub fn is_image_not_found(&self) -> bool {
         matches!(self, Self::ImageNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `NasError`.
+    #[inline]
     pub fn is_nas_error(&self) -> bool {
         matches!(self, Self::NasError(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `RedisError`.
+    #[inline]
     pub fn is_redis_error(&self) -> bool {
         matches!(self, Self::RedisError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for DescribeClusterError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -1250,12 +1300,14 @@ impl From<crate::ServiceError> for DescribeClusterError {
     }
 }
 impl std::fmt::Display for DescribeClusterError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for DescribeClusterError {}
 impl crate::operation_support::OperationError for DescribeClusterError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

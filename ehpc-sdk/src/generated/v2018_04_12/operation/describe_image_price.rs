@@ -70,6 +70,7 @@ pub struct DescribeImagePriceRequest {
 }
 impl DescribeImagePriceRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> DescribeImagePriceRequestBuilder {
         DescribeImagePriceRequestBuilder::default()
     }
@@ -88,6 +89,7 @@ impl DescribeImagePriceRequestBuilder {
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; required. Example: `m-bp198jigq7l1ga11****`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
@@ -95,6 +97,7 @@ impl DescribeImagePriceRequestBuilder {
     /// `PriceUnit`.
     ///
     /// Wire name: `PriceUnit`; type: string; required. Example: `Day`.
+    #[inline]
     pub fn price_unit(mut self, value: impl Into<String>) -> Self {
         self.price_unit = Some(value.into());
         self
@@ -102,6 +105,7 @@ impl DescribeImagePriceRequestBuilder {
     /// `SkuCode`.
     ///
     /// Wire name: `SkuCode`; type: string; required. Example: `package`.
+    #[inline]
     pub fn sku_code(mut self, value: impl Into<String>) -> Self {
         self.sku_code = Some(value.into());
         self
@@ -109,6 +113,7 @@ impl DescribeImagePriceRequestBuilder {
     /// `Period`.
     ///
     /// Wire name: `Period`; type: integer (int32); required. Example: `1`.
+    #[inline]
     pub fn period(mut self, value: i32) -> Self {
         self.period = Some(value);
         self
@@ -116,6 +121,7 @@ impl DescribeImagePriceRequestBuilder {
     /// `Amount`.
     ///
     /// Wire name: `Amount`; type: integer (int32); required. Example: `2`.
+    #[inline]
     pub fn amount(mut self, value: i32) -> Self {
         self.amount = Some(value);
         self
@@ -123,6 +129,7 @@ impl DescribeImagePriceRequestBuilder {
     /// `OrderType`.
     ///
     /// Wire name: `OrderType`; type: string; optional. Example: `INSTANCE-BUY`.
+    #[inline]
     pub fn order_type(mut self, value: impl Into<String>) -> Self {
         self.order_type = Some(value.into());
         self
@@ -251,6 +258,7 @@ pub struct DescribeImagePriceCall {
     options: crate::CallOptions,
 }
 impl DescribeImagePriceCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeImagePriceCall {
             client,
@@ -261,6 +269,7 @@ impl DescribeImagePriceCall {
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; required. Example: `m-bp198jigq7l1ga11****`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.image_id(value);
         self
@@ -268,6 +277,7 @@ impl DescribeImagePriceCall {
     /// `PriceUnit`.
     ///
     /// Wire name: `PriceUnit`; type: string; required. Example: `Day`.
+    #[inline]
     pub fn price_unit(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.price_unit(value);
         self
@@ -275,6 +285,7 @@ impl DescribeImagePriceCall {
     /// `SkuCode`.
     ///
     /// Wire name: `SkuCode`; type: string; required. Example: `package`.
+    #[inline]
     pub fn sku_code(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.sku_code(value);
         self
@@ -282,6 +293,7 @@ impl DescribeImagePriceCall {
     /// `Period`.
     ///
     /// Wire name: `Period`; type: integer (int32); required. Example: `1`.
+    #[inline]
     pub fn period(mut self, value: i32) -> Self {
         self.builder = self.builder.period(value);
         self
@@ -289,6 +301,7 @@ impl DescribeImagePriceCall {
     /// `Amount`.
     ///
     /// Wire name: `Amount`; type: integer (int32); required. Example: `2`.
+    #[inline]
     pub fn amount(mut self, value: i32) -> Self {
         self.builder = self.builder.amount(value);
         self
@@ -296,11 +309,13 @@ impl DescribeImagePriceCall {
     /// `OrderType`.
     ///
     /// Wire name: `OrderType`; type: string; optional. Example: `INSTANCE-BUY`.
+    #[inline]
     pub fn order_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.order_type(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -353,25 +368,28 @@ pub struct DescribeImagePriceResponse {
 }
 impl DescribeImagePriceResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for DescribeImagePriceResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DescribeImagePriceResponse {
-            amount: fields.scalar("Amount")?,
-            discount_price: fields.scalar("DiscountPrice")?,
-            image_id: fields.scalar("ImageId")?,
-            original_price: fields.scalar("OriginalPrice")?,
-            request_id: fields.request_id()?,
-            trade_price: fields.scalar("TradePrice")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DescribeImagePriceResponse {
+            amount: fields.scalar("Amount"),
+            discount_price: fields.scalar("DiscountPrice"),
+            image_id: fields.scalar("ImageId"),
+            original_price: fields.scalar("OriginalPrice"),
+            request_id: fields.request_id(),
+            trade_price: fields.scalar("TradePrice"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DescribeImagePriceResponse {
@@ -406,6 +424,7 @@ pub enum DescribeImagePriceError {
 }
 impl DescribeImagePriceError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -420,55 +439,68 @@ impl DescribeImagePriceError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for DescribeImagePriceError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -484,12 +516,14 @@ impl From<crate::ServiceError> for DescribeImagePriceError {
     }
 }
 impl std::fmt::Display for DescribeImagePriceError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for DescribeImagePriceError {}
 impl crate::operation_support::OperationError for DescribeImagePriceError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

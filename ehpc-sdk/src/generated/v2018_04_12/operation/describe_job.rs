@@ -57,6 +57,7 @@ pub struct DescribeJobRequest {
 }
 impl DescribeJobRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> DescribeJobRequestBuilder {
         DescribeJobRequestBuilder::default()
     }
@@ -72,6 +73,7 @@ impl DescribeJobRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -79,6 +81,7 @@ impl DescribeJobRequestBuilder {
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string; required. Example: `1.scheduler****`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
@@ -86,6 +89,7 @@ impl DescribeJobRequestBuilder {
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.r#async = Some(value);
         self
@@ -188,6 +192,7 @@ pub struct DescribeJobCall {
     options: crate::CallOptions,
 }
 impl DescribeJobCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeJobCall {
             client,
@@ -198,6 +203,7 @@ impl DescribeJobCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -205,6 +211,7 @@ impl DescribeJobCall {
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string; required. Example: `1.scheduler****`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.job_id(value);
         self
@@ -212,11 +219,13 @@ impl DescribeJobCall {
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.builder = self.builder.r#async(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -249,21 +258,24 @@ pub struct DescribeJobResponse {
 }
 impl DescribeJobResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for DescribeJobResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DescribeJobResponse {
-            message: fields.object("Message")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DescribeJobResponse {
+            message: fields.object("Message"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DescribeJobResponse {
@@ -289,15 +301,17 @@ pub struct Message {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Message {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Message {
-            job_info: fields.scalar("JobInfo")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Message {
+            job_info: fields.scalar("JobInfo"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Message {
@@ -342,6 +356,7 @@ pub enum DescribeJobError {
 }
 impl DescribeJobError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -361,75 +376,93 @@ impl DescribeJobError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `ExecFail`.
+    #[inline]
     pub fn is_exec_fail(&self) -> bool {
         matches!(self, Self::ExecFail(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `RedisError`.
+    #[inline]
     pub fn is_redis_error(&self) -> bool {
         matches!(self, Self::RedisError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `AgentResponseTimeout`.
+    #[inline]
     pub fn is_agent_response_timeout(&self) -> bool {
         matches!(self, Self::AgentResponseTimeout(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for DescribeJobError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -450,12 +483,14 @@ impl From<crate::ServiceError> for DescribeJobError {
     }
 }
 impl std::fmt::Display for DescribeJobError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for DescribeJobError {}
 impl crate::operation_support::OperationError for DescribeJobError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

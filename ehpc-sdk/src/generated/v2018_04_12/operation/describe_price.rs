@@ -62,6 +62,7 @@ pub struct DescribePriceRequest {
 }
 impl DescribePriceRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> DescribePriceRequestBuilder {
         DescribePriceRequestBuilder::default()
     }
@@ -78,6 +79,7 @@ impl DescribePriceRequestBuilder {
     /// `PriceUnit`.
     ///
     /// Wire name: `PriceUnit`; type: string; required. Example: `Hour`.
+    #[inline]
     pub fn price_unit(mut self, value: impl Into<String>) -> Self {
         self.price_unit = Some(value.into());
         self
@@ -85,6 +87,7 @@ impl DescribePriceRequestBuilder {
     /// `ChargeType`.
     ///
     /// Wire name: `ChargeType`; type: string; optional. Example: `PostPaid`.
+    #[inline]
     pub fn charge_type(mut self, value: impl Into<String>) -> Self {
         self.charge_type = Some(value.into());
         self
@@ -92,6 +95,7 @@ impl DescribePriceRequestBuilder {
     /// `OrderType`.
     ///
     /// Wire name: `OrderType`; type: string; optional. Example: `INSTANCE-BUY`.
+    #[inline]
     pub fn order_type(mut self, value: impl Into<String>) -> Self {
         self.order_type = Some(value.into());
         self
@@ -99,6 +103,7 @@ impl DescribePriceRequestBuilder {
     /// `Commodities`.
     ///
     /// Wire name: `Commodities`; type: array of object [`CommoditiesItem`]; required. Limits: at most 2500 items.
+    #[inline]
     pub fn commodities(mut self, value: Vec<CommoditiesItem>) -> Self {
         self.commodities = value;
         self
@@ -236,30 +241,36 @@ pub struct DataDisksItem {
 }
 impl DataDisksItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`DataDisksItem::category`].
+    #[inline]
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
     /// Sets [`DataDisksItem::delete_with_instance`].
+    #[inline]
     pub fn delete_with_instance(mut self, value: bool) -> Self {
         self.delete_with_instance = Some(value);
         self
     }
     /// Sets [`DataDisksItem::encrypted`].
+    #[inline]
     pub fn encrypted(mut self, value: bool) -> Self {
         self.encrypted = Some(value);
         self
     }
     /// Sets [`DataDisksItem::performance_level`].
+    #[inline]
     pub fn performance_level(mut self, value: impl Into<String>) -> Self {
         self.performance_level = Some(value.into());
         self
     }
     /// Sets [`DataDisksItem::size`].
+    #[inline]
     pub fn size(mut self, value: i32) -> Self {
         self.size = Some(value);
         self
@@ -347,60 +358,72 @@ pub struct CommoditiesItem {
 }
 impl CommoditiesItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`CommoditiesItem::amount`].
+    #[inline]
     pub fn amount(mut self, value: i32) -> Self {
         self.amount = Some(value);
         self
     }
     /// Sets [`CommoditiesItem::data_disks`].
+    #[inline]
     pub fn data_disks(mut self, value: Vec<DataDisksItem>) -> Self {
         self.data_disks = value;
         self
     }
     /// Sets [`CommoditiesItem::instance_type`].
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.instance_type = Some(value.into());
         self
     }
     /// Sets [`CommoditiesItem::internet_charge_type`].
+    #[inline]
     pub fn internet_charge_type(mut self, value: impl Into<String>) -> Self {
         self.internet_charge_type = Some(value.into());
         self
     }
     /// Sets [`CommoditiesItem::internet_max_band_width_out`].
+    #[inline]
     pub fn internet_max_band_width_out(mut self, value: i32) -> Self {
         self.internet_max_band_width_out = Some(value);
         self
     }
     /// Sets [`CommoditiesItem::network_type`].
+    #[inline]
     pub fn network_type(mut self, value: impl Into<String>) -> Self {
         self.network_type = Some(value.into());
         self
     }
     /// Sets [`CommoditiesItem::node_type`].
+    #[inline]
     pub fn node_type(mut self, value: impl Into<String>) -> Self {
         self.node_type = Some(value.into());
         self
     }
     /// Sets [`CommoditiesItem::period`].
+    #[inline]
     pub fn period(mut self, value: i32) -> Self {
         self.period = Some(value);
         self
     }
     /// Sets [`CommoditiesItem::system_disk_category`].
+    #[inline]
     pub fn system_disk_category(mut self, value: impl Into<String>) -> Self {
         self.system_disk_category = Some(value.into());
         self
     }
     /// Sets [`CommoditiesItem::system_disk_performance_level`].
+    #[inline]
     pub fn system_disk_performance_level(mut self, value: impl Into<String>) -> Self {
         self.system_disk_performance_level = Some(value.into());
         self
     }
     /// Sets [`CommoditiesItem::system_disk_size`].
+    #[inline]
     pub fn system_disk_size(mut self, value: i32) -> Self {
         self.system_disk_size = Some(value);
         self
@@ -482,6 +505,7 @@ pub struct DescribePriceCall {
     options: crate::CallOptions,
 }
 impl DescribePriceCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribePriceCall {
             client,
@@ -492,6 +516,7 @@ impl DescribePriceCall {
     /// `PriceUnit`.
     ///
     /// Wire name: `PriceUnit`; type: string; required. Example: `Hour`.
+    #[inline]
     pub fn price_unit(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.price_unit(value);
         self
@@ -499,6 +524,7 @@ impl DescribePriceCall {
     /// `ChargeType`.
     ///
     /// Wire name: `ChargeType`; type: string; optional. Example: `PostPaid`.
+    #[inline]
     pub fn charge_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.charge_type(value);
         self
@@ -506,6 +532,7 @@ impl DescribePriceCall {
     /// `OrderType`.
     ///
     /// Wire name: `OrderType`; type: string; optional. Example: `INSTANCE-BUY`.
+    #[inline]
     pub fn order_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.order_type(value);
         self
@@ -513,11 +540,13 @@ impl DescribePriceCall {
     /// `Commodities`.
     ///
     /// Wire name: `Commodities`; type: array of object [`CommoditiesItem`]; required. Limits: at most 2500 items.
+    #[inline]
     pub fn commodities(mut self, value: Vec<CommoditiesItem>) -> Self {
         self.builder = self.builder.commodities(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -558,22 +587,25 @@ pub struct DescribePriceResponse {
 }
 impl DescribePriceResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for DescribePriceResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DescribePriceResponse {
-            prices: fields.wrapped_list("Prices")?,
-            request_id: fields.request_id()?,
-            total_trade_price: fields.scalar("TotalTradePrice")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DescribePriceResponse {
+            prices: fields.wrapped_list("Prices"),
+            request_id: fields.request_id(),
+            total_trade_price: fields.scalar("TotalTradePrice"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DescribePriceResponse {
@@ -614,18 +646,20 @@ pub struct PriceInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for PriceInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(PriceInfo {
-            currency: fields.scalar("Currency")?,
-            node_type: fields.scalar("NodeType")?,
-            original_price: fields.scalar("OriginalPrice")?,
-            trade_price: fields.scalar("TradePrice")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = PriceInfo {
+            currency: fields.scalar("Currency"),
+            node_type: fields.scalar("NodeType"),
+            original_price: fields.scalar("OriginalPrice"),
+            trade_price: fields.scalar("TradePrice"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for PriceInfo {
@@ -670,6 +704,7 @@ pub enum DescribePriceError {
 }
 impl DescribePriceError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -685,59 +720,73 @@ impl DescribePriceError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `EntityNotExist.Role`.
+    #[inline]
     pub fn is_entity_not_exist_role(&self) -> bool {
         matches!(self, Self::EntityNotExistRole(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for DescribePriceError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -754,12 +803,14 @@ impl From<crate::ServiceError> for DescribePriceError {
     }
 }
 impl std::fmt::Display for DescribePriceError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for DescribePriceError {}
 impl crate::operation_support::OperationError for DescribePriceError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -47,6 +47,7 @@ pub struct DescribeServerlessJobsRequest {
 }
 impl DescribeServerlessJobsRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> DescribeServerlessJobsRequestBuilder {
         DescribeServerlessJobsRequestBuilder::default()
     }
@@ -61,6 +62,7 @@ impl DescribeServerlessJobsRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -68,6 +70,7 @@ impl DescribeServerlessJobsRequestBuilder {
     /// `JobIds`.
     ///
     /// Wire name: `JobIds`; type: array of string; required. Limits: at least 1 item, at most 1 item.
+    #[inline]
     pub fn job_ids(mut self, value: Vec<String>) -> Self {
         self.job_ids = value;
         self
@@ -178,6 +181,7 @@ pub struct DescribeServerlessJobsCall {
     options: crate::CallOptions,
 }
 impl DescribeServerlessJobsCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeServerlessJobsCall {
             client,
@@ -188,6 +192,7 @@ impl DescribeServerlessJobsCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -195,11 +200,13 @@ impl DescribeServerlessJobsCall {
     /// `JobIds`.
     ///
     /// Wire name: `JobIds`; type: array of string; required. Limits: at least 1 item, at most 1 item.
+    #[inline]
     pub fn job_ids(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.job_ids(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -240,22 +247,25 @@ pub struct DescribeServerlessJobsResponse {
 }
 impl DescribeServerlessJobsResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for DescribeServerlessJobsResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DescribeServerlessJobsResponse {
-            job_infos: fields.list("JobInfos")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DescribeServerlessJobsResponse {
+            job_infos: fields.list("JobInfos"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DescribeServerlessJobsResponse {
@@ -291,17 +301,19 @@ pub struct ArrayProperties {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ArrayProperties {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ArrayProperties {
-            index_end: fields.scalar("IndexEnd")?,
-            index_start: fields.scalar("IndexStart")?,
-            index_step: fields.scalar("IndexStep")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ArrayProperties {
+            index_end: fields.scalar("IndexEnd"),
+            index_start: fields.scalar("IndexStart"),
+            index_step: fields.scalar("IndexStep"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ArrayProperties {
@@ -362,22 +374,24 @@ pub struct CurrentState {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for CurrentState {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(CurrentState {
-            detail_status: fields.scalar("DetailStatus")?,
-            exit_code: fields.scalar("ExitCode")?,
-            finish_time: fields.scalar("FinishTime")?,
-            message: fields.scalar("Message")?,
-            reason: fields.scalar("Reason")?,
-            signal: fields.scalar("Signal")?,
-            start_time: fields.scalar("StartTime")?,
-            state: fields.scalar("State")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = CurrentState {
+            detail_status: fields.scalar("DetailStatus"),
+            exit_code: fields.scalar("ExitCode"),
+            finish_time: fields.scalar("FinishTime"),
+            message: fields.scalar("Message"),
+            reason: fields.scalar("Reason"),
+            signal: fields.scalar("Signal"),
+            start_time: fields.scalar("StartTime"),
+            state: fields.scalar("State"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for CurrentState {
@@ -403,15 +417,17 @@ pub struct FieldRef {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for FieldRef {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(FieldRef {
-            field_path: fields.scalar("FieldPath")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = FieldRef {
+            field_path: fields.scalar("FieldPath"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for FieldRef {
@@ -437,15 +453,17 @@ pub struct ValueFrom {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ValueFrom {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ValueFrom {
-            field_ref: fields.object("FieldRef")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ValueFrom {
+            field_ref: fields.object("FieldRef"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ValueFrom {
@@ -481,17 +499,19 @@ pub struct EnvironmentVarsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for EnvironmentVarsItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(EnvironmentVarsItem {
-            key: fields.scalar("Key")?,
-            value: fields.scalar("Value")?,
-            value_from: fields.object("ValueFrom")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = EnvironmentVarsItem {
+            key: fields.scalar("Key"),
+            value: fields.scalar("Value"),
+            value_from: fields.object("ValueFrom"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for EnvironmentVarsItem {
@@ -527,17 +547,19 @@ pub struct HttpGet {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for HttpGet {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(HttpGet {
-            path: fields.scalar("Path")?,
-            port: fields.scalar("Port")?,
-            scheme: fields.scalar("Scheme")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = HttpGet {
+            path: fields.scalar("Path"),
+            port: fields.scalar("Port"),
+            scheme: fields.scalar("Scheme"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for HttpGet {
@@ -568,16 +590,18 @@ pub struct TcpSocket {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for TcpSocket {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(TcpSocket {
-            host: fields.scalar("Host")?,
-            port: fields.scalar("Port")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = TcpSocket {
+            host: fields.scalar("Host"),
+            port: fields.scalar("Port"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for TcpSocket {
@@ -638,22 +662,24 @@ pub struct LivenessProbe {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for LivenessProbe {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(LivenessProbe {
-            execs: fields.scalar_list("Execs")?,
-            failure_threshold: fields.scalar("FailureThreshold")?,
-            http_get: fields.object("HttpGet")?,
-            initial_delay_seconds: fields.scalar("InitialDelaySeconds")?,
-            period_seconds: fields.scalar("PeriodSeconds")?,
-            success_threshold: fields.scalar("SuccessThreshold")?,
-            tcp_socket: fields.object("TcpSocket")?,
-            timeout_seconds: fields.scalar("TimeoutSeconds")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = LivenessProbe {
+            execs: fields.scalar_list("Execs"),
+            failure_threshold: fields.scalar("FailureThreshold"),
+            http_get: fields.object("HttpGet"),
+            initial_delay_seconds: fields.scalar("InitialDelaySeconds"),
+            period_seconds: fields.scalar("PeriodSeconds"),
+            success_threshold: fields.scalar("SuccessThreshold"),
+            tcp_socket: fields.object("TcpSocket"),
+            timeout_seconds: fields.scalar("TimeoutSeconds"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for LivenessProbe {
@@ -684,16 +710,18 @@ pub struct PortsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for PortsItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(PortsItem {
-            port: fields.scalar("Port")?,
-            protocol: fields.scalar("Protocol")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = PortsItem {
+            port: fields.scalar("Port"),
+            protocol: fields.scalar("Protocol"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for PortsItem {
@@ -754,22 +782,24 @@ pub struct PreviousState {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for PreviousState {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(PreviousState {
-            detail_status: fields.scalar("DetailStatus")?,
-            exit_code: fields.scalar("ExitCode")?,
-            finish_time: fields.scalar("FinishTime")?,
-            message: fields.scalar("Message")?,
-            reason: fields.scalar("Reason")?,
-            signal: fields.scalar("Signal")?,
-            start_time: fields.scalar("StartTime")?,
-            state: fields.scalar("State")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = PreviousState {
+            detail_status: fields.scalar("DetailStatus"),
+            exit_code: fields.scalar("ExitCode"),
+            finish_time: fields.scalar("FinishTime"),
+            message: fields.scalar("Message"),
+            reason: fields.scalar("Reason"),
+            signal: fields.scalar("Signal"),
+            start_time: fields.scalar("StartTime"),
+            state: fields.scalar("State"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for PreviousState {
@@ -830,22 +860,24 @@ pub struct ReadinessProbe {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ReadinessProbe {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ReadinessProbe {
-            execs: fields.scalar_list("Execs")?,
-            failure_threshold: fields.scalar("FailureThreshold")?,
-            http_get: fields.object("HttpGet")?,
-            initial_delay_seconds: fields.scalar("InitialDelaySeconds")?,
-            period_seconds: fields.scalar("PeriodSeconds")?,
-            success_threshold: fields.scalar("SuccessThreshold")?,
-            tcp_socket: fields.object("TcpSocket")?,
-            timeout_seconds: fields.scalar("TimeoutSeconds")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ReadinessProbe {
+            execs: fields.scalar_list("Execs"),
+            failure_threshold: fields.scalar("FailureThreshold"),
+            http_get: fields.object("HttpGet"),
+            initial_delay_seconds: fields.scalar("InitialDelaySeconds"),
+            period_seconds: fields.scalar("PeriodSeconds"),
+            success_threshold: fields.scalar("SuccessThreshold"),
+            tcp_socket: fields.object("TcpSocket"),
+            timeout_seconds: fields.scalar("TimeoutSeconds"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReadinessProbe {
@@ -884,17 +916,19 @@ pub struct SecurityContext {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SecurityContext {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(SecurityContext {
-            capability: fields.wrapped_scalar_list("Capability")?,
-            read_only_root_filesystem: fields.scalar("ReadOnlyRootFilesystem")?,
-            run_as_user: fields.scalar("RunAsUser")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = SecurityContext {
+            capability: fields.wrapped_scalar_list("Capability"),
+            read_only_root_filesystem: fields.scalar("ReadOnlyRootFilesystem"),
+            run_as_user: fields.scalar("RunAsUser"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for SecurityContext {
@@ -940,19 +974,21 @@ pub struct VolumeMountsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for VolumeMountsItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(VolumeMountsItem {
-            mount_path: fields.scalar("MountPath")?,
-            mount_propagation: fields.scalar("MountPropagation")?,
-            name: fields.scalar("Name")?,
-            read_only: fields.scalar("ReadOnly")?,
-            sub_path: fields.scalar("SubPath")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = VolumeMountsItem {
+            mount_path: fields.scalar("MountPath"),
+            mount_propagation: fields.scalar("MountPropagation"),
+            name: fields.scalar("Name"),
+            read_only: fields.scalar("ReadOnly"),
+            sub_path: fields.scalar("SubPath"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for VolumeMountsItem {
@@ -1083,36 +1119,38 @@ pub struct ContainersItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ContainersItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ContainersItem {
-            args: fields.scalar_list("Args")?,
-            commands: fields.scalar_list("Commands")?,
-            cpu: fields.scalar("Cpu")?,
-            current_state: fields.object("CurrentState")?,
-            environment_vars: fields.list("EnvironmentVars")?,
-            gpu: fields.scalar("Gpu")?,
-            image: fields.scalar("Image")?,
-            image_pull_policy: fields.scalar("ImagePullPolicy")?,
-            liveness_probe: fields.object("LivenessProbe")?,
-            memory: fields.scalar("Memory")?,
-            name: fields.scalar("Name")?,
-            ports: fields.list("Ports")?,
-            previous_state: fields.object("PreviousState")?,
-            readiness_probe: fields.object("ReadinessProbe")?,
-            ready: fields.scalar("Ready")?,
-            restart_count: fields.scalar("RestartCount")?,
-            security_context: fields.object("SecurityContext")?,
-            stdin: fields.scalar("Stdin")?,
-            stdin_once: fields.scalar("StdinOnce")?,
-            tty: fields.scalar("Tty")?,
-            volume_mounts: fields.list("VolumeMounts")?,
-            working_dir: fields.scalar("WorkingDir")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ContainersItem {
+            args: fields.scalar_list("Args"),
+            commands: fields.scalar_list("Commands"),
+            cpu: fields.scalar("Cpu"),
+            current_state: fields.object("CurrentState"),
+            environment_vars: fields.list("EnvironmentVars"),
+            gpu: fields.scalar("Gpu"),
+            image: fields.scalar("Image"),
+            image_pull_policy: fields.scalar("ImagePullPolicy"),
+            liveness_probe: fields.object("LivenessProbe"),
+            memory: fields.scalar("Memory"),
+            name: fields.scalar("Name"),
+            ports: fields.list("Ports"),
+            previous_state: fields.object("PreviousState"),
+            readiness_probe: fields.object("ReadinessProbe"),
+            ready: fields.scalar("Ready"),
+            restart_count: fields.scalar("RestartCount"),
+            security_context: fields.object("SecurityContext"),
+            stdin: fields.scalar("Stdin"),
+            stdin_once: fields.scalar("StdinOnce"),
+            tty: fields.scalar("Tty"),
+            volume_mounts: fields.list("VolumeMounts"),
+            working_dir: fields.scalar("WorkingDir"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContainersItem {
@@ -1143,16 +1181,18 @@ pub struct OptionsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for OptionsItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(OptionsItem {
-            name: fields.scalar("Name")?,
-            value: fields.scalar("Value")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = OptionsItem {
+            name: fields.scalar("Name"),
+            value: fields.scalar("Value"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for OptionsItem {
@@ -1188,17 +1228,19 @@ pub struct DnsConfig {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for DnsConfig {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DnsConfig {
-            name_servers: fields.scalar_list("NameServers")?,
-            options: fields.list("Options")?,
-            searches: fields.scalar_list("Searches")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DnsConfig {
+            name_servers: fields.scalar_list("NameServers"),
+            options: fields.list("Options"),
+            searches: fields.scalar_list("Searches"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DnsConfig {
@@ -1229,16 +1271,18 @@ pub struct Sysctls {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Sysctls {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Sysctls {
-            name: fields.scalar("Name")?,
-            value: fields.scalar("Value")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Sysctls {
+            name: fields.scalar("Name"),
+            value: fields.scalar("Value"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Sysctls {
@@ -1294,21 +1338,23 @@ pub struct EventsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for EventsItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(EventsItem {
-            count: fields.scalar("Count")?,
-            first_timestamp: fields.scalar("FirstTimestamp")?,
-            last_timestamp: fields.scalar("LastTimestamp")?,
-            message: fields.scalar("Message")?,
-            name: fields.scalar("Name")?,
-            reason: fields.scalar("Reason")?,
-            r#type: fields.scalar("Type")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = EventsItem {
+            count: fields.scalar("Count"),
+            first_timestamp: fields.scalar("FirstTimestamp"),
+            last_timestamp: fields.scalar("LastTimestamp"),
+            message: fields.scalar("Message"),
+            name: fields.scalar("Name"),
+            reason: fields.scalar("Reason"),
+            r#type: fields.scalar("Type"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for EventsItem {
@@ -1339,16 +1385,18 @@ pub struct HostAliasesItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for HostAliasesItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(HostAliasesItem {
-            hostnames: fields.scalar_list("Hostnames")?,
-            ip: fields.scalar("Ip")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = HostAliasesItem {
+            hostnames: fields.scalar_list("Hostnames"),
+            ip: fields.scalar("Ip"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for HostAliasesItem {
@@ -1389,18 +1437,20 @@ pub struct VolumeMountsItem2 {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for VolumeMountsItem2 {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(VolumeMountsItem2 {
-            mount_path: fields.scalar("MountPath")?,
-            mount_propagation: fields.scalar("MountPropagation")?,
-            name: fields.scalar("Name")?,
-            read_only: fields.scalar("ReadOnly")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = VolumeMountsItem2 {
+            mount_path: fields.scalar("MountPath"),
+            mount_propagation: fields.scalar("MountPropagation"),
+            name: fields.scalar("Name"),
+            read_only: fields.scalar("ReadOnly"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for VolumeMountsItem2 {
@@ -1506,31 +1556,33 @@ pub struct InitContainersItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for InitContainersItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(InitContainersItem {
-            args: fields.scalar_list("Args")?,
-            command: fields.scalar_list("Command")?,
-            cpu: fields.scalar("Cpu")?,
-            current_state: fields.object("CurrentState")?,
-            environment_vars: fields.list("EnvironmentVars")?,
-            gpu: fields.scalar("Gpu")?,
-            image: fields.scalar("Image")?,
-            image_pull_policy: fields.scalar("ImagePullPolicy")?,
-            memory: fields.scalar("Memory")?,
-            name: fields.scalar("Name")?,
-            ports: fields.list("Ports")?,
-            previous_state: fields.object("PreviousState")?,
-            ready: fields.scalar("Ready")?,
-            restart_count: fields.scalar("RestartCount")?,
-            security_context: fields.object("SecurityContext")?,
-            volume_mounts: fields.list("VolumeMounts")?,
-            working_dir: fields.scalar("WorkingDir")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = InitContainersItem {
+            args: fields.scalar_list("Args"),
+            command: fields.scalar_list("Command"),
+            cpu: fields.scalar("Cpu"),
+            current_state: fields.object("CurrentState"),
+            environment_vars: fields.list("EnvironmentVars"),
+            gpu: fields.scalar("Gpu"),
+            image: fields.scalar("Image"),
+            image_pull_policy: fields.scalar("ImagePullPolicy"),
+            memory: fields.scalar("Memory"),
+            name: fields.scalar("Name"),
+            ports: fields.list("Ports"),
+            previous_state: fields.object("PreviousState"),
+            ready: fields.scalar("Ready"),
+            restart_count: fields.scalar("RestartCount"),
+            security_context: fields.object("SecurityContext"),
+            volume_mounts: fields.list("VolumeMounts"),
+            working_dir: fields.scalar("WorkingDir"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for InitContainersItem {
@@ -1561,16 +1613,18 @@ pub struct TagsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for TagsItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(TagsItem {
-            key: fields.scalar("Key")?,
-            value: fields.scalar("Value")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = TagsItem {
+            key: fields.scalar("Key"),
+            value: fields.scalar("Value"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for TagsItem {
@@ -1601,16 +1655,18 @@ pub struct ConfigFileVolumeConfigFileToPathsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ConfigFileVolumeConfigFileToPathsItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ConfigFileVolumeConfigFileToPathsItem {
-            content: fields.scalar("Content")?,
-            path: fields.scalar("Path")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ConfigFileVolumeConfigFileToPathsItem {
+            content: fields.scalar("Content"),
+            path: fields.scalar("Path"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ConfigFileVolumeConfigFileToPathsItem {
@@ -1701,28 +1757,30 @@ pub struct VolumesItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for VolumesItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(VolumesItem {
+        let decoded = VolumesItem {
             config_file_volume_config_file_to_paths: fields
-                .list("ConfigFileVolumeConfigFileToPaths")?,
-            disk_volume_disk_id: fields.scalar("DiskVolumeDiskId")?,
-            disk_volume_fs_type: fields.scalar("DiskVolumeFsType")?,
-            empty_dir_volume_medium: fields.scalar("EmptyDirVolumeMedium")?,
-            empty_dir_volume_size_limit: fields.scalar("EmptyDirVolumeSizeLimit")?,
-            flex_volume_driver: fields.scalar("FlexVolumeDriver")?,
-            flex_volume_fs_type: fields.scalar("FlexVolumeFsType")?,
-            flex_volume_options: fields.scalar("FlexVolumeOptions")?,
-            nfs_volume_path: fields.scalar("NFSVolumePath")?,
-            nfs_volume_read_only: fields.scalar("NFSVolumeReadOnly")?,
-            nfs_volume_server: fields.scalar("NFSVolumeServer")?,
-            name: fields.scalar("Name")?,
-            r#type: fields.scalar("Type")?,
-            unknown_fields: fields.into_rest(),
-        })
+                .list("ConfigFileVolumeConfigFileToPaths"),
+            disk_volume_disk_id: fields.scalar("DiskVolumeDiskId"),
+            disk_volume_fs_type: fields.scalar("DiskVolumeFsType"),
+            empty_dir_volume_medium: fields.scalar("EmptyDirVolumeMedium"),
+            empty_dir_volume_size_limit: fields.scalar("EmptyDirVolumeSizeLimit"),
+            flex_volume_driver: fields.scalar("FlexVolumeDriver"),
+            flex_volume_fs_type: fields.scalar("FlexVolumeFsType"),
+            flex_volume_options: fields.scalar("FlexVolumeOptions"),
+            nfs_volume_path: fields.scalar("NFSVolumePath"),
+            nfs_volume_read_only: fields.scalar("NFSVolumeReadOnly"),
+            nfs_volume_server: fields.scalar("NFSVolumeServer"),
+            name: fields.scalar("Name"),
+            r#type: fields.scalar("Type"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for VolumesItem {
@@ -1936,52 +1994,54 @@ pub struct ContainerGroupsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ContainerGroupsItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ContainerGroupsItem {
-            container_group_id: fields.scalar("ContainerGroupId")?,
-            container_group_name: fields.scalar("ContainerGroupName")?,
-            containers: fields.list("Containers")?,
-            cpu: fields.scalar("Cpu")?,
-            creation_time: fields.scalar("CreationTime")?,
-            discount: fields.scalar("Discount")?,
-            dns_config: fields.object("DnsConfig")?,
-            eci_security_context: fields.wrapped_list("EciSecurityContext")?,
-            eni_instance_id: fields.scalar("EniInstanceId")?,
-            ephemeral_storage: fields.scalar("EphemeralStorage")?,
-            events: fields.list("Events")?,
-            expired_time: fields.scalar("ExpiredTime")?,
-            failed_time: fields.scalar("FailedTime")?,
-            host_aliases: fields.list("HostAliases")?,
-            init_containers: fields.list("InitContainers")?,
-            instance_type: fields.scalar("InstanceType")?,
-            internet_ip: fields.scalar("InternetIp")?,
-            intranet_ip: fields.scalar("IntranetIp")?,
-            ipv6_address: fields.scalar("Ipv6Address")?,
-            memory: fields.scalar("Memory")?,
-            ram_role_name: fields.scalar("RamRoleName")?,
-            region_id: fields.scalar("RegionId")?,
-            resource_group_id: fields.scalar("ResourceGroupId")?,
-            restart_policy: fields.scalar("RestartPolicy")?,
-            security_group_id: fields.scalar("SecurityGroupId")?,
-            spot_price_limit: fields.scalar("SpotPriceLimit")?,
-            spot_strategy: fields.scalar("SpotStrategy")?,
-            status: fields.scalar("Status")?,
-            succeeded_time: fields.scalar("SucceededTime")?,
-            tags: fields.list("Tags")?,
-            tenant_eni_instance_id: fields.scalar("TenantEniInstanceId")?,
-            tenant_eni_ip: fields.scalar("TenantEniIp")?,
-            tenant_security_group_id: fields.scalar("TenantSecurityGroupId")?,
-            tenant_v_switch_id: fields.scalar("TenantVSwitchId")?,
-            v_switch_id: fields.scalar("VSwitchId")?,
-            volumes: fields.list("Volumes")?,
-            vpc_id: fields.scalar("VpcId")?,
-            zone_id: fields.scalar("ZoneId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ContainerGroupsItem {
+            container_group_id: fields.scalar("ContainerGroupId"),
+            container_group_name: fields.scalar("ContainerGroupName"),
+            containers: fields.list("Containers"),
+            cpu: fields.scalar("Cpu"),
+            creation_time: fields.scalar("CreationTime"),
+            discount: fields.scalar("Discount"),
+            dns_config: fields.object("DnsConfig"),
+            eci_security_context: fields.wrapped_list("EciSecurityContext"),
+            eni_instance_id: fields.scalar("EniInstanceId"),
+            ephemeral_storage: fields.scalar("EphemeralStorage"),
+            events: fields.list("Events"),
+            expired_time: fields.scalar("ExpiredTime"),
+            failed_time: fields.scalar("FailedTime"),
+            host_aliases: fields.list("HostAliases"),
+            init_containers: fields.list("InitContainers"),
+            instance_type: fields.scalar("InstanceType"),
+            internet_ip: fields.scalar("InternetIp"),
+            intranet_ip: fields.scalar("IntranetIp"),
+            ipv6_address: fields.scalar("Ipv6Address"),
+            memory: fields.scalar("Memory"),
+            ram_role_name: fields.scalar("RamRoleName"),
+            region_id: fields.scalar("RegionId"),
+            resource_group_id: fields.scalar("ResourceGroupId"),
+            restart_policy: fields.scalar("RestartPolicy"),
+            security_group_id: fields.scalar("SecurityGroupId"),
+            spot_price_limit: fields.scalar("SpotPriceLimit"),
+            spot_strategy: fields.scalar("SpotStrategy"),
+            status: fields.scalar("Status"),
+            succeeded_time: fields.scalar("SucceededTime"),
+            tags: fields.list("Tags"),
+            tenant_eni_instance_id: fields.scalar("TenantEniInstanceId"),
+            tenant_eni_ip: fields.scalar("TenantEniIp"),
+            tenant_security_group_id: fields.scalar("TenantSecurityGroupId"),
+            tenant_v_switch_id: fields.scalar("TenantVSwitchId"),
+            v_switch_id: fields.scalar("VSwitchId"),
+            volumes: fields.list("Volumes"),
+            vpc_id: fields.scalar("VpcId"),
+            zone_id: fields.scalar("ZoneId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContainerGroupsItem {
@@ -2067,27 +2127,29 @@ pub struct JobInfosItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for JobInfosItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(JobInfosItem {
-            array_properties: fields.object("ArrayProperties")?,
-            container_groups: fields.list("ContainerGroups")?,
-            end_time: fields.scalar("EndTime")?,
-            is_array_job: fields.scalar("IsArrayJob")?,
-            job_id: fields.scalar("JobId")?,
-            job_name: fields.scalar("JobName")?,
-            last_modify_time: fields.scalar("LastModifyTime")?,
-            priority: fields.scalar("Priority")?,
-            queue: fields.scalar("Queue")?,
-            start_time: fields.scalar("StartTime")?,
-            state: fields.scalar("State")?,
-            submit_time: fields.scalar("SubmitTime")?,
-            user: fields.scalar("User")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = JobInfosItem {
+            array_properties: fields.object("ArrayProperties"),
+            container_groups: fields.list("ContainerGroups"),
+            end_time: fields.scalar("EndTime"),
+            is_array_job: fields.scalar("IsArrayJob"),
+            job_id: fields.scalar("JobId"),
+            job_name: fields.scalar("JobName"),
+            last_modify_time: fields.scalar("LastModifyTime"),
+            priority: fields.scalar("Priority"),
+            queue: fields.scalar("Queue"),
+            start_time: fields.scalar("StartTime"),
+            state: fields.scalar("State"),
+            submit_time: fields.scalar("SubmitTime"),
+            user: fields.scalar("User"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for JobInfosItem {
@@ -2144,6 +2206,7 @@ pub enum DescribeServerlessJobsError {
 }
 impl DescribeServerlessJobsError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -2162,71 +2225,88 @@ impl DescribeServerlessJobsError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `RedisError`.
+    #[inline]
     pub fn is_redis_error(&self) -> bool {
         matches!(self, Self::RedisError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for DescribeServerlessJobsError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -2246,12 +2326,14 @@ impl From<crate::ServiceError> for DescribeServerlessJobsError {
     }
 }
 impl std::fmt::Display for DescribeServerlessJobsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for DescribeServerlessJobsError {}
 impl crate::operation_support::OperationError for DescribeServerlessJobsError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

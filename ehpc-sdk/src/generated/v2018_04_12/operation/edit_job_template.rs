@@ -225,6 +225,7 @@ pub struct EditJobTemplateRequest {
 }
 impl EditJobTemplateRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> EditJobTemplateRequestBuilder {
         EditJobTemplateRequestBuilder::default()
     }
@@ -258,6 +259,7 @@ impl EditJobTemplateRequestBuilder {
     /// `TemplateId`.
     ///
     /// Wire name: `TemplateId`; type: string; required. Example: `ehpc-job-tmpl-6RxO5y****`.
+    #[inline]
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.template_id = Some(value.into());
         self
@@ -265,6 +267,7 @@ impl EditJobTemplateRequestBuilder {
     /// `CommandLine`.
     ///
     /// Wire name: `CommandLine`; type: string; required. Example: `./LammpsTest/lammps.pbs`.
+    #[inline]
     pub fn command_line(mut self, value: impl Into<String>) -> Self {
         self.command_line = Some(value.into());
         self
@@ -272,6 +275,7 @@ impl EditJobTemplateRequestBuilder {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string; required. Example: `jobTemapleteName`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -279,6 +283,7 @@ impl EditJobTemplateRequestBuilder {
     /// `RunasUser`.
     ///
     /// Wire name: `RunasUser`; type: string; optional. Example: `user`.
+    #[inline]
     pub fn runas_user(mut self, value: impl Into<String>) -> Self {
         self.runas_user = Some(value.into());
         self
@@ -286,6 +291,7 @@ impl EditJobTemplateRequestBuilder {
     /// `Priority`.
     ///
     /// Wire name: `Priority`; type: integer (int32); optional. Example: `0`.
+    #[inline]
     pub fn priority(mut self, value: i32) -> Self {
         self.priority = Some(value);
         self
@@ -293,6 +299,7 @@ impl EditJobTemplateRequestBuilder {
     /// `PackagePath`.
     ///
     /// Wire name: `PackagePath`; type: string; optional. Example: `./packageFolder`.
+    #[inline]
     pub fn package_path(mut self, value: impl Into<String>) -> Self {
         self.package_path = Some(value.into());
         self
@@ -300,6 +307,7 @@ impl EditJobTemplateRequestBuilder {
     /// `StdoutRedirectPath`.
     ///
     /// Wire name: `StdoutRedirectPath`; type: string; optional. Example: `./LammpsTest`.
+    #[inline]
     pub fn stdout_redirect_path(mut self, value: impl Into<String>) -> Self {
         self.stdout_redirect_path = Some(value.into());
         self
@@ -307,6 +315,7 @@ impl EditJobTemplateRequestBuilder {
     /// `StderrRedirectPath`.
     ///
     /// Wire name: `StderrRedirectPath`; type: string; optional. Example: `./Lammps`.
+    #[inline]
     pub fn stderr_redirect_path(mut self, value: impl Into<String>) -> Self {
         self.stderr_redirect_path = Some(value.into());
         self
@@ -314,6 +323,7 @@ impl EditJobTemplateRequestBuilder {
     /// `ReRunable`.
     ///
     /// Wire name: `ReRunable`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn re_runable(mut self, value: bool) -> Self {
         self.re_runable = Some(value);
         self
@@ -321,6 +331,7 @@ impl EditJobTemplateRequestBuilder {
     /// `ArrayRequest`.
     ///
     /// Wire name: `ArrayRequest`; type: string; optional. Example: `1-10:2`.
+    #[inline]
     pub fn array_request(mut self, value: impl Into<String>) -> Self {
         self.array_request = Some(value.into());
         self
@@ -328,6 +339,7 @@ impl EditJobTemplateRequestBuilder {
     /// `Variables`.
     ///
     /// Wire name: `Variables`; type: string; optional. Example: `[{Name:,Value:},{Name:,Value:}]`.
+    #[inline]
     pub fn variables(mut self, value: impl Into<String>) -> Self {
         self.variables = Some(value.into());
         self
@@ -335,6 +347,7 @@ impl EditJobTemplateRequestBuilder {
     /// `Queue`.
     ///
     /// Wire name: `Queue`; type: string; optional. Example: `workq`.
+    #[inline]
     pub fn queue(mut self, value: impl Into<String>) -> Self {
         self.queue = Some(value.into());
         self
@@ -342,6 +355,7 @@ impl EditJobTemplateRequestBuilder {
     /// `ClockTime`.
     ///
     /// Wire name: `ClockTime`; type: string; optional. Example: `12:00:00`.
+    #[inline]
     pub fn clock_time(mut self, value: impl Into<String>) -> Self {
         self.clock_time = Some(value.into());
         self
@@ -349,6 +363,7 @@ impl EditJobTemplateRequestBuilder {
     /// `Node`.
     ///
     /// Wire name: `Node`; type: integer (int32); optional. Limits: minimum 1, maximum 5000. Example: `2`.
+    #[inline]
     pub fn node(mut self, value: i32) -> Self {
         self.node = Some(value);
         self
@@ -356,6 +371,7 @@ impl EditJobTemplateRequestBuilder {
     /// `Task`.
     ///
     /// Wire name: `Task`; type: integer (int32); optional. Limits: minimum 1, maximum 20000. Example: `2`.
+    #[inline]
     pub fn task(mut self, value: i32) -> Self {
         self.task = Some(value);
         self
@@ -363,6 +379,7 @@ impl EditJobTemplateRequestBuilder {
     /// `Thread`.
     ///
     /// Wire name: `Thread`; type: integer (int32); optional. Limits: minimum 1, maximum 20000. Example: `1`.
+    #[inline]
     pub fn thread(mut self, value: i32) -> Self {
         self.thread = Some(value);
         self
@@ -370,6 +387,7 @@ impl EditJobTemplateRequestBuilder {
     /// `Mem`.
     ///
     /// Wire name: `Mem`; type: string; optional. Example: `1GB`.
+    #[inline]
     pub fn mem(mut self, value: impl Into<String>) -> Self {
         self.mem = Some(value.into());
         self
@@ -377,6 +395,7 @@ impl EditJobTemplateRequestBuilder {
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int32); optional. Limits: minimum 1, maximum 20000. Example: `1`.
+    #[inline]
     pub fn gpu(mut self, value: i32) -> Self {
         self.gpu = Some(value);
         self
@@ -384,6 +403,7 @@ impl EditJobTemplateRequestBuilder {
     /// `InputFileUrl`.
     ///
     /// Wire name: `InputFileUrl`; type: string; optional. Example: `https://test.oss-cn-beijing.aliyuncs.com/test.py`.
+    #[inline]
     pub fn input_file_url(mut self, value: impl Into<String>) -> Self {
         self.input_file_url = Some(value.into());
         self
@@ -391,6 +411,7 @@ impl EditJobTemplateRequestBuilder {
     /// `WithUnzipCmd`.
     ///
     /// Wire name: `WithUnzipCmd`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn with_unzip_cmd(mut self, value: bool) -> Self {
         self.with_unzip_cmd = Some(value);
         self
@@ -398,6 +419,7 @@ impl EditJobTemplateRequestBuilder {
     /// `UnzipCmd`.
     ///
     /// Wire name: `UnzipCmd`; type: string; optional. Example: `tar xzf`.
+    #[inline]
     pub fn unzip_cmd(mut self, value: impl Into<String>) -> Self {
         self.unzip_cmd = Some(value.into());
         self
@@ -667,6 +689,7 @@ pub struct EditJobTemplateCall {
     options: crate::CallOptions,
 }
 impl EditJobTemplateCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         EditJobTemplateCall {
             client,
@@ -677,6 +700,7 @@ impl EditJobTemplateCall {
     /// `TemplateId`.
     ///
     /// Wire name: `TemplateId`; type: string; required. Example: `ehpc-job-tmpl-6RxO5y****`.
+    #[inline]
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.template_id(value);
         self
@@ -684,6 +708,7 @@ impl EditJobTemplateCall {
     /// `CommandLine`.
     ///
     /// Wire name: `CommandLine`; type: string; required. Example: `./LammpsTest/lammps.pbs`.
+    #[inline]
     pub fn command_line(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.command_line(value);
         self
@@ -691,6 +716,7 @@ impl EditJobTemplateCall {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string; required. Example: `jobTemapleteName`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.name(value);
         self
@@ -698,6 +724,7 @@ impl EditJobTemplateCall {
     /// `RunasUser`.
     ///
     /// Wire name: `RunasUser`; type: string; optional. Example: `user`.
+    #[inline]
     pub fn runas_user(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.runas_user(value);
         self
@@ -705,6 +732,7 @@ impl EditJobTemplateCall {
     /// `Priority`.
     ///
     /// Wire name: `Priority`; type: integer (int32); optional. Example: `0`.
+    #[inline]
     pub fn priority(mut self, value: i32) -> Self {
         self.builder = self.builder.priority(value);
         self
@@ -712,6 +740,7 @@ impl EditJobTemplateCall {
     /// `PackagePath`.
     ///
     /// Wire name: `PackagePath`; type: string; optional. Example: `./packageFolder`.
+    #[inline]
     pub fn package_path(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.package_path(value);
         self
@@ -719,6 +748,7 @@ impl EditJobTemplateCall {
     /// `StdoutRedirectPath`.
     ///
     /// Wire name: `StdoutRedirectPath`; type: string; optional. Example: `./LammpsTest`.
+    #[inline]
     pub fn stdout_redirect_path(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.stdout_redirect_path(value);
         self
@@ -726,6 +756,7 @@ impl EditJobTemplateCall {
     /// `StderrRedirectPath`.
     ///
     /// Wire name: `StderrRedirectPath`; type: string; optional. Example: `./Lammps`.
+    #[inline]
     pub fn stderr_redirect_path(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.stderr_redirect_path(value);
         self
@@ -733,6 +764,7 @@ impl EditJobTemplateCall {
     /// `ReRunable`.
     ///
     /// Wire name: `ReRunable`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn re_runable(mut self, value: bool) -> Self {
         self.builder = self.builder.re_runable(value);
         self
@@ -740,6 +772,7 @@ impl EditJobTemplateCall {
     /// `ArrayRequest`.
     ///
     /// Wire name: `ArrayRequest`; type: string; optional. Example: `1-10:2`.
+    #[inline]
     pub fn array_request(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.array_request(value);
         self
@@ -747,6 +780,7 @@ impl EditJobTemplateCall {
     /// `Variables`.
     ///
     /// Wire name: `Variables`; type: string; optional. Example: `[{Name:,Value:},{Name:,Value:}]`.
+    #[inline]
     pub fn variables(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.variables(value);
         self
@@ -754,6 +788,7 @@ impl EditJobTemplateCall {
     /// `Queue`.
     ///
     /// Wire name: `Queue`; type: string; optional. Example: `workq`.
+    #[inline]
     pub fn queue(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.queue(value);
         self
@@ -761,6 +796,7 @@ impl EditJobTemplateCall {
     /// `ClockTime`.
     ///
     /// Wire name: `ClockTime`; type: string; optional. Example: `12:00:00`.
+    #[inline]
     pub fn clock_time(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.clock_time(value);
         self
@@ -768,6 +804,7 @@ impl EditJobTemplateCall {
     /// `Node`.
     ///
     /// Wire name: `Node`; type: integer (int32); optional. Limits: minimum 1, maximum 5000. Example: `2`.
+    #[inline]
     pub fn node(mut self, value: i32) -> Self {
         self.builder = self.builder.node(value);
         self
@@ -775,6 +812,7 @@ impl EditJobTemplateCall {
     /// `Task`.
     ///
     /// Wire name: `Task`; type: integer (int32); optional. Limits: minimum 1, maximum 20000. Example: `2`.
+    #[inline]
     pub fn task(mut self, value: i32) -> Self {
         self.builder = self.builder.task(value);
         self
@@ -782,6 +820,7 @@ impl EditJobTemplateCall {
     /// `Thread`.
     ///
     /// Wire name: `Thread`; type: integer (int32); optional. Limits: minimum 1, maximum 20000. Example: `1`.
+    #[inline]
     pub fn thread(mut self, value: i32) -> Self {
         self.builder = self.builder.thread(value);
         self
@@ -789,6 +828,7 @@ impl EditJobTemplateCall {
     /// `Mem`.
     ///
     /// Wire name: `Mem`; type: string; optional. Example: `1GB`.
+    #[inline]
     pub fn mem(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.mem(value);
         self
@@ -796,6 +836,7 @@ impl EditJobTemplateCall {
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int32); optional. Limits: minimum 1, maximum 20000. Example: `1`.
+    #[inline]
     pub fn gpu(mut self, value: i32) -> Self {
         self.builder = self.builder.gpu(value);
         self
@@ -803,6 +844,7 @@ impl EditJobTemplateCall {
     /// `InputFileUrl`.
     ///
     /// Wire name: `InputFileUrl`; type: string; optional. Example: `https://test.oss-cn-beijing.aliyuncs.com/test.py`.
+    #[inline]
     pub fn input_file_url(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.input_file_url(value);
         self
@@ -810,6 +852,7 @@ impl EditJobTemplateCall {
     /// `WithUnzipCmd`.
     ///
     /// Wire name: `WithUnzipCmd`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn with_unzip_cmd(mut self, value: bool) -> Self {
         self.builder = self.builder.with_unzip_cmd(value);
         self
@@ -817,11 +860,13 @@ impl EditJobTemplateCall {
     /// `UnzipCmd`.
     ///
     /// Wire name: `UnzipCmd`; type: string; optional. Example: `tar xzf`.
+    #[inline]
     pub fn unzip_cmd(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.unzip_cmd(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -854,21 +899,24 @@ pub struct EditJobTemplateResponse {
 }
 impl EditJobTemplateResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for EditJobTemplateResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(EditJobTemplateResponse {
-            request_id: fields.request_id()?,
-            template_id: fields.scalar("TemplateId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = EditJobTemplateResponse {
+            request_id: fields.request_id(),
+            template_id: fields.scalar("TemplateId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for EditJobTemplateResponse {
@@ -915,6 +963,7 @@ pub enum EditJobTemplateError {
 }
 impl EditJobTemplateError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -935,79 +984,98 @@ impl EditJobTemplateError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `TemplateNameExist`.
+    #[inline]
     pub fn is_template_name_exist(&self) -> bool {
         matches!(self, Self::TemplateNameExist(_))
     }
     /// Whether the service answered `TooMuchTemplates`.
+    #[inline]
     pub fn is_too_much_templates(&self) -> bool {
         matches!(self, Self::TooMuchTemplates(_))
     }
     /// Whether the service answered `TemplateNotExist`.
+    #[inline]
     pub fn is_template_not_exist(&self) -> bool {
         matches!(self, Self::TemplateNotExist(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for EditJobTemplateError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -1029,12 +1097,14 @@ impl From<crate::ServiceError> for EditJobTemplateError {
     }
 }
 impl std::fmt::Display for EditJobTemplateError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for EditJobTemplateError {}
 impl crate::operation_support::OperationError for EditJobTemplateError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

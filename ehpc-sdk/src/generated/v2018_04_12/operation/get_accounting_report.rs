@@ -113,6 +113,7 @@ pub struct GetAccountingReportRequest {
 }
 impl GetAccountingReportRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> GetAccountingReportRequestBuilder {
         GetAccountingReportRequestBuilder::default()
     }
@@ -134,6 +135,7 @@ impl GetAccountingReportRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -141,6 +143,7 @@ impl GetAccountingReportRequestBuilder {
     /// `StartTime`.
     ///
     /// Wire name: `StartTime`; type: integer (int32); optional. Example: `1576922873`.
+    #[inline]
     pub fn start_time(mut self, value: i32) -> Self {
         self.start_time = Some(value);
         self
@@ -148,6 +151,7 @@ impl GetAccountingReportRequestBuilder {
     /// `EndTime`.
     ///
     /// Wire name: `EndTime`; type: integer (int32); optional. Example: `1577441873`.
+    #[inline]
     pub fn end_time(mut self, value: i32) -> Self {
         self.end_time = Some(value);
         self
@@ -155,6 +159,7 @@ impl GetAccountingReportRequestBuilder {
     /// `ReportType`.
     ///
     /// Wire name: `ReportType`; type: string; required. Example: `job_report`.
+    #[inline]
     pub fn report_type(mut self, value: impl Into<String>) -> Self {
         self.report_type = Some(value.into());
         self
@@ -162,6 +167,7 @@ impl GetAccountingReportRequestBuilder {
     /// `FilterValue`.
     ///
     /// Wire name: `FilterValue`; type: string; optional. Example: `userNo1`.
+    #[inline]
     pub fn filter_value(mut self, value: impl Into<String>) -> Self {
         self.filter_value = Some(value.into());
         self
@@ -169,6 +175,7 @@ impl GetAccountingReportRequestBuilder {
     /// `Dim`.
     ///
     /// Wire name: `Dim`; type: string; optional. Example: `user`.
+    #[inline]
     pub fn dim(mut self, value: impl Into<String>) -> Self {
         self.dim = Some(value.into());
         self
@@ -176,6 +183,7 @@ impl GetAccountingReportRequestBuilder {
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string; optional. Example: `[{Id: 1.scheduler}]`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
@@ -183,6 +191,7 @@ impl GetAccountingReportRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -190,6 +199,7 @@ impl GetAccountingReportRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Example: `10`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -339,6 +349,7 @@ pub struct GetAccountingReportCall {
     options: crate::CallOptions,
 }
 impl GetAccountingReportCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetAccountingReportCall {
             client,
@@ -349,6 +360,7 @@ impl GetAccountingReportCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -356,6 +368,7 @@ impl GetAccountingReportCall {
     /// `StartTime`.
     ///
     /// Wire name: `StartTime`; type: integer (int32); optional. Example: `1576922873`.
+    #[inline]
     pub fn start_time(mut self, value: i32) -> Self {
         self.builder = self.builder.start_time(value);
         self
@@ -363,6 +376,7 @@ impl GetAccountingReportCall {
     /// `EndTime`.
     ///
     /// Wire name: `EndTime`; type: integer (int32); optional. Example: `1577441873`.
+    #[inline]
     pub fn end_time(mut self, value: i32) -> Self {
         self.builder = self.builder.end_time(value);
         self
@@ -370,6 +384,7 @@ impl GetAccountingReportCall {
     /// `ReportType`.
     ///
     /// Wire name: `ReportType`; type: string; required. Example: `job_report`.
+    #[inline]
     pub fn report_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.report_type(value);
         self
@@ -377,6 +392,7 @@ impl GetAccountingReportCall {
     /// `FilterValue`.
     ///
     /// Wire name: `FilterValue`; type: string; optional. Example: `userNo1`.
+    #[inline]
     pub fn filter_value(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.filter_value(value);
         self
@@ -384,6 +400,7 @@ impl GetAccountingReportCall {
     /// `Dim`.
     ///
     /// Wire name: `Dim`; type: string; optional. Example: `user`.
+    #[inline]
     pub fn dim(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.dim(value);
         self
@@ -391,6 +408,7 @@ impl GetAccountingReportCall {
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string; optional. Example: `[{Id: 1.scheduler}]`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.job_id(value);
         self
@@ -398,6 +416,7 @@ impl GetAccountingReportCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.builder = self.builder.page_size(value);
         self
@@ -405,11 +424,13 @@ impl GetAccountingReportCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Example: `10`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.builder = self.builder.page_number(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -470,26 +491,29 @@ pub struct GetAccountingReportResponse {
 }
 impl GetAccountingReportResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for GetAccountingReportResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(GetAccountingReportResponse {
-            data: fields.wrapped_scalar_list("Data")?,
-            metrics: fields.scalar("Metrics")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_core_time: fields.scalar("TotalCoreTime")?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = GetAccountingReportResponse {
+            data: fields.wrapped_scalar_list("Data"),
+            metrics: fields.scalar("Metrics"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_core_time: fields.scalar("TotalCoreTime"),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for GetAccountingReportResponse {
@@ -546,6 +570,7 @@ pub enum GetAccountingReportError {
 }
 impl GetAccountingReportError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -567,83 +592,103 @@ impl GetAccountingReportError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `Cluster.NotSupported`.
+    #[inline]
     pub fn is_cluster_not_supported(&self) -> bool {
         matches!(self, Self::ClusterNotSupported(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ObjectNotFound`.
+    #[inline]
     pub fn is_object_not_found(&self) -> bool {
         matches!(self, Self::ObjectNotFound(_))
     }
     /// Whether the service answered `ComputeNotFound`.
+    #[inline]
     pub fn is_compute_not_found(&self) -> bool {
         matches!(self, Self::ComputeNotFound(_))
     }
     /// Whether the service answered `SlsError`.
+    #[inline]
     pub fn is_sls_error(&self) -> bool {
         matches!(self, Self::SlsError(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `ExecFail`.
+    #[inline]
     pub fn is_exec_fail(&self) -> bool {
         matches!(self, Self::ExecFail(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for GetAccountingReportError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -666,12 +711,14 @@ impl From<crate::ServiceError> for GetAccountingReportError {
     }
 }
 impl std::fmt::Display for GetAccountingReportError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for GetAccountingReportError {}
 impl crate::operation_support::OperationError for GetAccountingReportError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -35,6 +35,7 @@ pub struct GetAutoScaleConfigRequest {
 }
 impl GetAutoScaleConfigRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> GetAutoScaleConfigRequestBuilder {
         GetAutoScaleConfigRequestBuilder::default()
     }
@@ -48,6 +49,7 @@ impl GetAutoScaleConfigRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -127,6 +129,7 @@ pub struct GetAutoScaleConfigCall {
     options: crate::CallOptions,
 }
 impl GetAutoScaleConfigCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetAutoScaleConfigCall {
             client,
@@ -137,11 +140,13 @@ impl GetAutoScaleConfigCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -267,39 +272,42 @@ pub struct GetAutoScaleConfigResponse {
 }
 impl GetAutoScaleConfigResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for GetAutoScaleConfigResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(GetAutoScaleConfigResponse {
-            cluster_id: fields.scalar("ClusterId")?,
-            cluster_type: fields.scalar("ClusterType")?,
-            compute_enable_ht: fields.scalar("ComputeEnableHt")?,
-            dns_config: fields.scalar("DnsConfig")?,
-            enable_auto_grow: fields.scalar("EnableAutoGrow")?,
-            enable_auto_shrink: fields.scalar("EnableAutoShrink")?,
-            exclude_nodes: fields.scalar("ExcludeNodes")?,
-            extra_nodes_grow_ratio: fields.scalar("ExtraNodesGrowRatio")?,
-            grow_interval_in_minutes: fields.scalar("GrowIntervalInMinutes")?,
-            grow_ratio: fields.scalar("GrowRatio")?,
-            grow_timeout_in_minutes: fields.scalar("GrowTimeoutInMinutes")?,
-            image_id: fields.scalar("ImageId")?,
-            max_nodes_in_cluster: fields.scalar("MaxNodesInCluster")?,
-            queues: fields.wrapped_list("Queues")?,
-            request_id: fields.request_id()?,
-            shrink_idle_times: fields.scalar("ShrinkIdleTimes")?,
-            shrink_interval_in_minutes: fields.scalar("ShrinkIntervalInMinutes")?,
-            spot_price_limit: fields.scalar("SpotPriceLimit")?,
-            spot_strategy: fields.scalar("SpotStrategy")?,
-            uid: fields.scalar("Uid")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = GetAutoScaleConfigResponse {
+            cluster_id: fields.scalar("ClusterId"),
+            cluster_type: fields.scalar("ClusterType"),
+            compute_enable_ht: fields.scalar("ComputeEnableHt"),
+            dns_config: fields.scalar("DnsConfig"),
+            enable_auto_grow: fields.scalar("EnableAutoGrow"),
+            enable_auto_shrink: fields.scalar("EnableAutoShrink"),
+            exclude_nodes: fields.scalar("ExcludeNodes"),
+            extra_nodes_grow_ratio: fields.scalar("ExtraNodesGrowRatio"),
+            grow_interval_in_minutes: fields.scalar("GrowIntervalInMinutes"),
+            grow_ratio: fields.scalar("GrowRatio"),
+            grow_timeout_in_minutes: fields.scalar("GrowTimeoutInMinutes"),
+            image_id: fields.scalar("ImageId"),
+            max_nodes_in_cluster: fields.scalar("MaxNodesInCluster"),
+            queues: fields.wrapped_list("Queues"),
+            request_id: fields.request_id(),
+            shrink_idle_times: fields.scalar("ShrinkIdleTimes"),
+            shrink_interval_in_minutes: fields.scalar("ShrinkIntervalInMinutes"),
+            spot_price_limit: fields.scalar("SpotPriceLimit"),
+            spot_strategy: fields.scalar("SpotStrategy"),
+            uid: fields.scalar("Uid"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for GetAutoScaleConfigResponse {
@@ -356,20 +364,22 @@ pub struct DataDisksInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for DataDisksInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DataDisksInfo {
-            data_disk_category: fields.scalar("DataDiskCategory")?,
-            data_disk_delete_with_instance: fields.scalar("DataDiskDeleteWithInstance")?,
-            data_disk_encrypted: fields.scalar("DataDiskEncrypted")?,
-            data_disk_kms_key_id: fields.scalar("DataDiskKMSKeyId")?,
-            data_disk_performance_level: fields.scalar("DataDiskPerformanceLevel")?,
-            data_disk_size: fields.scalar("DataDiskSize")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DataDisksInfo {
+            data_disk_category: fields.scalar("DataDiskCategory"),
+            data_disk_delete_with_instance: fields.scalar("DataDiskDeleteWithInstance"),
+            data_disk_encrypted: fields.scalar("DataDiskEncrypted"),
+            data_disk_kms_key_id: fields.scalar("DataDiskKMSKeyId"),
+            data_disk_performance_level: fields.scalar("DataDiskPerformanceLevel"),
+            data_disk_size: fields.scalar("DataDiskSize"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DataDisksInfo {
@@ -433,22 +443,24 @@ pub struct InstanceTypeInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for InstanceTypeInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(InstanceTypeInfo {
-            host_name_prefix: fields.scalar("HostNamePrefix")?,
-            instance_type: fields.scalar("InstanceType")?,
-            spot_duration: fields.scalar("SpotDuration")?,
-            spot_interruption_behavior: fields.scalar("SpotInterruptionBehavior")?,
-            spot_price_limit: fields.scalar("SpotPriceLimit")?,
-            spot_strategy: fields.scalar("SpotStrategy")?,
-            v_switch_id: fields.scalar("VSwitchId")?,
-            zone_id: fields.scalar("ZoneId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = InstanceTypeInfo {
+            host_name_prefix: fields.scalar("HostNamePrefix"),
+            instance_type: fields.scalar("InstanceType"),
+            spot_duration: fields.scalar("SpotDuration"),
+            spot_interruption_behavior: fields.scalar("SpotInterruptionBehavior"),
+            spot_price_limit: fields.scalar("SpotPriceLimit"),
+            spot_strategy: fields.scalar("SpotStrategy"),
+            v_switch_id: fields.scalar("VSwitchId"),
+            zone_id: fields.scalar("ZoneId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for InstanceTypeInfo {
@@ -580,35 +592,37 @@ pub struct QueueInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for QueueInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(QueueInfo {
-            auto_min_nodes_per_cycle: fields.scalar("AutoMinNodesPerCycle")?,
-            data_disks: fields.wrapped_list("DataDisks")?,
-            enable_auto_grow: fields.scalar("EnableAutoGrow")?,
-            enable_auto_shrink: fields.scalar("EnableAutoShrink")?,
-            host_name_prefix: fields.scalar("HostNamePrefix")?,
-            host_name_suffix: fields.scalar("HostNameSuffix")?,
-            instance_type: fields.scalar("InstanceType")?,
-            instance_types: fields.wrapped_list("InstanceTypes")?,
-            max_nodes_in_queue: fields.scalar("MaxNodesInQueue")?,
-            max_nodes_per_cycle: fields.scalar("MaxNodesPerCycle")?,
-            min_nodes_in_queue: fields.scalar("MinNodesInQueue")?,
-            min_nodes_per_cycle: fields.scalar("MinNodesPerCycle")?,
-            queue_image_id: fields.scalar("QueueImageId")?,
-            queue_name: fields.scalar("QueueName")?,
-            resource_group_id: fields.scalar("ResourceGroupId")?,
-            sorted_by_inventory: fields.scalar("SortedByInventory")?,
-            spot_price_limit: fields.scalar("SpotPriceLimit")?,
-            spot_strategy: fields.scalar("SpotStrategy")?,
-            system_disk_category: fields.scalar("SystemDiskCategory")?,
-            system_disk_level: fields.scalar("SystemDiskLevel")?,
-            system_disk_size: fields.scalar("SystemDiskSize")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = QueueInfo {
+            auto_min_nodes_per_cycle: fields.scalar("AutoMinNodesPerCycle"),
+            data_disks: fields.wrapped_list("DataDisks"),
+            enable_auto_grow: fields.scalar("EnableAutoGrow"),
+            enable_auto_shrink: fields.scalar("EnableAutoShrink"),
+            host_name_prefix: fields.scalar("HostNamePrefix"),
+            host_name_suffix: fields.scalar("HostNameSuffix"),
+            instance_type: fields.scalar("InstanceType"),
+            instance_types: fields.wrapped_list("InstanceTypes"),
+            max_nodes_in_queue: fields.scalar("MaxNodesInQueue"),
+            max_nodes_per_cycle: fields.scalar("MaxNodesPerCycle"),
+            min_nodes_in_queue: fields.scalar("MinNodesInQueue"),
+            min_nodes_per_cycle: fields.scalar("MinNodesPerCycle"),
+            queue_image_id: fields.scalar("QueueImageId"),
+            queue_name: fields.scalar("QueueName"),
+            resource_group_id: fields.scalar("ResourceGroupId"),
+            sorted_by_inventory: fields.scalar("SortedByInventory"),
+            spot_price_limit: fields.scalar("SpotPriceLimit"),
+            spot_strategy: fields.scalar("SpotStrategy"),
+            system_disk_category: fields.scalar("SystemDiskCategory"),
+            system_disk_level: fields.scalar("SystemDiskLevel"),
+            system_disk_size: fields.scalar("SystemDiskSize"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueueInfo {
@@ -659,6 +673,7 @@ pub enum GetAutoScaleConfigError {
 }
 impl GetAutoScaleConfigError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -671,47 +686,58 @@ impl GetAutoScaleConfigError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `InvalidOpt`.
+    #[inline]
     pub fn is_invalid_opt(&self) -> bool {
         matches!(self, Self::InvalidOpt(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for GetAutoScaleConfigError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -725,12 +751,14 @@ impl From<crate::ServiceError> for GetAutoScaleConfigError {
     }
 }
 impl std::fmt::Display for GetAutoScaleConfigError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for GetAutoScaleConfigError {}
 impl crate::operation_support::OperationError for GetAutoScaleConfigError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -121,6 +121,7 @@ pub struct GetCloudMetricLogsRequest {
 }
 impl GetCloudMetricLogsRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> GetCloudMetricLogsRequestBuilder {
         GetCloudMetricLogsRequestBuilder::default()
     }
@@ -142,6 +143,7 @@ impl GetCloudMetricLogsRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -149,6 +151,7 @@ impl GetCloudMetricLogsRequestBuilder {
     /// `From`.
     ///
     /// Wire name: `From`; type: integer (int32); required. Example: `1583907780`.
+    #[inline]
     pub fn from(mut self, value: i32) -> Self {
         self.from = Some(value);
         self
@@ -156,6 +159,7 @@ impl GetCloudMetricLogsRequestBuilder {
     /// `To`.
     ///
     /// Wire name: `To`; type: integer (int32); required. Example: `1583907790`.
+    #[inline]
     pub fn to(mut self, value: i32) -> Self {
         self.to = Some(value);
         self
@@ -163,6 +167,7 @@ impl GetCloudMetricLogsRequestBuilder {
     /// `Reverse`.
     ///
     /// Wire name: `Reverse`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn reverse(mut self, value: bool) -> Self {
         self.reverse = Some(value);
         self
@@ -170,6 +175,7 @@ impl GetCloudMetricLogsRequestBuilder {
     /// `AggregationType`.
     ///
     /// Wire name: `AggregationType`; type: string; optional. Example: `avg`.
+    #[inline]
     pub fn aggregation_type(mut self, value: impl Into<String>) -> Self {
         self.aggregation_type = Some(value.into());
         self
@@ -177,6 +183,7 @@ impl GetCloudMetricLogsRequestBuilder {
     /// `AggregationInterval`.
     ///
     /// Wire name: `AggregationInterval`; type: integer (int32); optional. Example: `10`.
+    #[inline]
     pub fn aggregation_interval(mut self, value: i32) -> Self {
         self.aggregation_interval = Some(value);
         self
@@ -184,6 +191,7 @@ impl GetCloudMetricLogsRequestBuilder {
     /// `MetricScope`.
     ///
     /// Wire name: `MetricScope`; type: string; optional. Example: `network`.
+    #[inline]
     pub fn metric_scope(mut self, value: impl Into<String>) -> Self {
         self.metric_scope = Some(value.into());
         self
@@ -191,6 +199,7 @@ impl GetCloudMetricLogsRequestBuilder {
     /// `Filter`.
     ///
     /// Wire name: `Filter`; type: string; optional. Example: `{"Hostname":"compute000"}`.
+    #[inline]
     pub fn filter(mut self, value: impl Into<String>) -> Self {
         self.filter = Some(value.into());
         self
@@ -198,6 +207,7 @@ impl GetCloudMetricLogsRequestBuilder {
     /// `MetricCategories`.
     ///
     /// Wire name: `MetricCategories`; type: string; optional. Example: `cpu`.
+    #[inline]
     pub fn metric_categories(mut self, value: impl Into<String>) -> Self {
         self.metric_categories = Some(value.into());
         self
@@ -347,6 +357,7 @@ pub struct GetCloudMetricLogsCall {
     options: crate::CallOptions,
 }
 impl GetCloudMetricLogsCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetCloudMetricLogsCall {
             client,
@@ -357,6 +368,7 @@ impl GetCloudMetricLogsCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -364,6 +376,7 @@ impl GetCloudMetricLogsCall {
     /// `From`.
     ///
     /// Wire name: `From`; type: integer (int32); required. Example: `1583907780`.
+    #[inline]
     pub fn from(mut self, value: i32) -> Self {
         self.builder = self.builder.from(value);
         self
@@ -371,6 +384,7 @@ impl GetCloudMetricLogsCall {
     /// `To`.
     ///
     /// Wire name: `To`; type: integer (int32); required. Example: `1583907790`.
+    #[inline]
     pub fn to(mut self, value: i32) -> Self {
         self.builder = self.builder.to(value);
         self
@@ -378,6 +392,7 @@ impl GetCloudMetricLogsCall {
     /// `Reverse`.
     ///
     /// Wire name: `Reverse`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn reverse(mut self, value: bool) -> Self {
         self.builder = self.builder.reverse(value);
         self
@@ -385,6 +400,7 @@ impl GetCloudMetricLogsCall {
     /// `AggregationType`.
     ///
     /// Wire name: `AggregationType`; type: string; optional. Example: `avg`.
+    #[inline]
     pub fn aggregation_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.aggregation_type(value);
         self
@@ -392,6 +408,7 @@ impl GetCloudMetricLogsCall {
     /// `AggregationInterval`.
     ///
     /// Wire name: `AggregationInterval`; type: integer (int32); optional. Example: `10`.
+    #[inline]
     pub fn aggregation_interval(mut self, value: i32) -> Self {
         self.builder = self.builder.aggregation_interval(value);
         self
@@ -399,6 +416,7 @@ impl GetCloudMetricLogsCall {
     /// `MetricScope`.
     ///
     /// Wire name: `MetricScope`; type: string; optional. Example: `network`.
+    #[inline]
     pub fn metric_scope(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.metric_scope(value);
         self
@@ -406,6 +424,7 @@ impl GetCloudMetricLogsCall {
     /// `Filter`.
     ///
     /// Wire name: `Filter`; type: string; optional. Example: `{"Hostname":"compute000"}`.
+    #[inline]
     pub fn filter(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.filter(value);
         self
@@ -413,11 +432,13 @@ impl GetCloudMetricLogsCall {
     /// `MetricCategories`.
     ///
     /// Wire name: `MetricCategories`; type: string; optional. Example: `cpu`.
+    #[inline]
     pub fn metric_categories(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.metric_categories(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -453,21 +474,24 @@ pub struct GetCloudMetricLogsResponse {
 }
 impl GetCloudMetricLogsResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for GetCloudMetricLogsResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(GetCloudMetricLogsResponse {
-            metric_logs: fields.wrapped_list("MetricLogs")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = GetCloudMetricLogsResponse {
+            metric_logs: fields.wrapped_list("MetricLogs"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for GetCloudMetricLogsResponse {
@@ -518,20 +542,22 @@ pub struct MetricLog {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for MetricLog {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(MetricLog {
-            disk_device: fields.scalar("DiskDevice")?,
-            hostname: fields.scalar("Hostname")?,
-            instance_id: fields.scalar("InstanceId")?,
-            metric_data: fields.scalar("MetricData")?,
-            network_interface: fields.scalar("NetworkInterface")?,
-            time: fields.scalar("Time")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = MetricLog {
+            disk_device: fields.scalar("DiskDevice"),
+            hostname: fields.scalar("Hostname"),
+            instance_id: fields.scalar("InstanceId"),
+            metric_data: fields.scalar("MetricData"),
+            network_interface: fields.scalar("NetworkInterface"),
+            time: fields.scalar("Time"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for MetricLog {
@@ -586,6 +612,7 @@ pub enum GetCloudMetricLogsError {
 }
 impl GetCloudMetricLogsError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -606,79 +633,98 @@ impl GetCloudMetricLogsError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ObjectNotFound`.
+    #[inline]
     pub fn is_object_not_found(&self) -> bool {
         matches!(self, Self::ObjectNotFound(_))
     }
     /// Whether the service answered `SlsError`.
+    #[inline]
     pub fn is_sls_error(&self) -> bool {
         matches!(self, Self::SlsError(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `ExecFail`.
+    #[inline]
     pub fn is_exec_fail(&self) -> bool {
         matches!(self, Self::ExecFail(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for GetCloudMetricLogsError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -700,12 +746,14 @@ impl From<crate::ServiceError> for GetCloudMetricLogsError {
     }
 }
 impl std::fmt::Display for GetCloudMetricLogsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for GetCloudMetricLogsError {}
 impl crate::operation_support::OperationError for GetCloudMetricLogsError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -54,6 +54,7 @@ pub struct GetCloudMetricProfilingRequest {
 }
 impl GetCloudMetricProfilingRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> GetCloudMetricProfilingRequestBuilder {
         GetCloudMetricProfilingRequestBuilder::default()
     }
@@ -69,6 +70,7 @@ impl GetCloudMetricProfilingRequestBuilder {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; optional. Service default: `cn-hangzhou`. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -76,6 +78,7 @@ impl GetCloudMetricProfilingRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -83,6 +86,7 @@ impl GetCloudMetricProfilingRequestBuilder {
     /// `ProfilingId`.
     ///
     /// Wire name: `ProfilingId`; type: string; required. Example: `ehpc-hz-i-bplukzqgl****_21687_2019-09-09-02-37-40`.
+    #[inline]
     pub fn profiling_id(mut self, value: impl Into<String>) -> Self {
         self.profiling_id = Some(value.into());
         self
@@ -185,6 +189,7 @@ pub struct GetCloudMetricProfilingCall {
     options: crate::CallOptions,
 }
 impl GetCloudMetricProfilingCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetCloudMetricProfilingCall {
             client,
@@ -195,6 +200,7 @@ impl GetCloudMetricProfilingCall {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; optional. Service default: `cn-hangzhou`. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.region_id(value);
         self
@@ -202,6 +208,7 @@ impl GetCloudMetricProfilingCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -209,11 +216,13 @@ impl GetCloudMetricProfilingCall {
     /// `ProfilingId`.
     ///
     /// Wire name: `ProfilingId`; type: string; required. Example: `ehpc-hz-i-bplukzqgl****_21687_2019-09-09-02-37-40`.
+    #[inline]
     pub fn profiling_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.profiling_id(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -252,21 +261,24 @@ pub struct GetCloudMetricProfilingResponse {
 }
 impl GetCloudMetricProfilingResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for GetCloudMetricProfilingResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(GetCloudMetricProfilingResponse {
-            request_id: fields.request_id()?,
-            svg_urls: fields.wrapped_list("SvgUrls")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = GetCloudMetricProfilingResponse {
+            request_id: fields.request_id(),
+            svg_urls: fields.wrapped_list("SvgUrls"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for GetCloudMetricProfilingResponse {
@@ -307,18 +319,20 @@ pub struct SvgInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SvgInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(SvgInfo {
-            name: fields.scalar("Name")?,
-            size: fields.scalar("Size")?,
-            r#type: fields.scalar("Type")?,
-            url: fields.scalar("Url")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = SvgInfo {
+            name: fields.scalar("Name"),
+            size: fields.scalar("Size"),
+            r#type: fields.scalar("Type"),
+            url: fields.scalar("Url"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for SvgInfo {
@@ -365,6 +379,7 @@ pub enum GetCloudMetricProfilingError {
 }
 impl GetCloudMetricProfilingError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -381,63 +396,78 @@ impl GetCloudMetricProfilingError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ObjectNotFound`.
+    #[inline]
     pub fn is_object_not_found(&self) -> bool {
         matches!(self, Self::ObjectNotFound(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for GetCloudMetricProfilingError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -455,12 +485,14 @@ impl From<crate::ServiceError> for GetCloudMetricProfilingError {
     }
 }
 impl std::fmt::Display for GetCloudMetricProfilingError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for GetCloudMetricProfilingError {}
 impl crate::operation_support::OperationError for GetCloudMetricProfilingError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -37,6 +37,7 @@ pub struct GetClusterVolumesRequest {
 }
 impl GetClusterVolumesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> GetClusterVolumesRequestBuilder {
         GetClusterVolumesRequestBuilder::default()
     }
@@ -50,6 +51,7 @@ impl GetClusterVolumesRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-gh5WKb****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -131,6 +133,7 @@ pub struct GetClusterVolumesCall {
     options: crate::CallOptions,
 }
 impl GetClusterVolumesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetClusterVolumesCall {
             client,
@@ -141,11 +144,13 @@ impl GetClusterVolumesCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-gh5WKb****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -186,22 +191,25 @@ pub struct GetClusterVolumesResponse {
 }
 impl GetClusterVolumesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for GetClusterVolumesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(GetClusterVolumesResponse {
-            region_id: fields.scalar("RegionId")?,
-            request_id: fields.request_id()?,
-            volumes: fields.wrapped_list("Volumes")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = GetClusterVolumesResponse {
+            region_id: fields.scalar("RegionId"),
+            request_id: fields.request_id(),
+            volumes: fields.wrapped_list("Volumes"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for GetClusterVolumesResponse {
@@ -227,15 +235,17 @@ pub struct RoleInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for RoleInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(RoleInfo {
-            name: fields.scalar("Name")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = RoleInfo {
+            name: fields.scalar("Name"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for RoleInfo {
@@ -309,24 +319,26 @@ pub struct VolumeInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for VolumeInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(VolumeInfo {
-            job_queue: fields.scalar("JobQueue")?,
-            local_directory: fields.scalar("LocalDirectory")?,
-            location: fields.scalar("Location")?,
-            must_keep: fields.scalar("MustKeep")?,
-            remote_directory: fields.scalar("RemoteDirectory")?,
-            roles: fields.wrapped_list("Roles")?,
-            volume_id: fields.scalar("VolumeId")?,
-            volume_mountpoint: fields.scalar("VolumeMountpoint")?,
-            volume_protocol: fields.scalar("VolumeProtocol")?,
-            volume_type: fields.scalar("VolumeType")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = VolumeInfo {
+            job_queue: fields.scalar("JobQueue"),
+            local_directory: fields.scalar("LocalDirectory"),
+            location: fields.scalar("Location"),
+            must_keep: fields.scalar("MustKeep"),
+            remote_directory: fields.scalar("RemoteDirectory"),
+            roles: fields.wrapped_list("Roles"),
+            volume_id: fields.scalar("VolumeId"),
+            volume_mountpoint: fields.scalar("VolumeMountpoint"),
+            volume_protocol: fields.scalar("VolumeProtocol"),
+            volume_type: fields.scalar("VolumeType"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for VolumeInfo {
@@ -375,6 +387,7 @@ pub enum GetClusterVolumesError {
 }
 impl GetClusterVolumesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -389,55 +402,68 @@ impl GetClusterVolumesError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `NasError`.
+    #[inline]
     pub fn is_nas_error(&self) -> bool {
         matches!(self, Self::NasError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for GetClusterVolumesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -453,12 +479,14 @@ impl From<crate::ServiceError> for GetClusterVolumesError {
     }
 }
 impl std::fmt::Display for GetClusterVolumesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for GetClusterVolumesError {}
 impl crate::operation_support::OperationError for GetClusterVolumesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -46,6 +46,7 @@ pub struct GetHybridClusterConfigRequest {
 }
 impl GetHybridClusterConfigRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> GetHybridClusterConfigRequestBuilder {
         GetHybridClusterConfigRequestBuilder::default()
     }
@@ -60,6 +61,7 @@ impl GetHybridClusterConfigRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -67,6 +69,7 @@ impl GetHybridClusterConfigRequestBuilder {
     /// `Node`.
     ///
     /// Wire name: `Node`; type: string; optional. Example: `testNode`.
+    #[inline]
     pub fn node(mut self, value: impl Into<String>) -> Self {
         self.node = Some(value.into());
         self
@@ -157,6 +160,7 @@ pub struct GetHybridClusterConfigCall {
     options: crate::CallOptions,
 }
 impl GetHybridClusterConfigCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetHybridClusterConfigCall {
             client,
@@ -167,6 +171,7 @@ impl GetHybridClusterConfigCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -174,11 +179,13 @@ impl GetHybridClusterConfigCall {
     /// `Node`.
     ///
     /// Wire name: `Node`; type: string; optional. Example: `testNode`.
+    #[inline]
     pub fn node(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.node(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -214,21 +221,24 @@ pub struct GetHybridClusterConfigResponse {
 }
 impl GetHybridClusterConfigResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for GetHybridClusterConfigResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(GetHybridClusterConfigResponse {
-            cluster_config: fields.scalar("ClusterConfig")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = GetHybridClusterConfigResponse {
+            cluster_config: fields.scalar("ClusterConfig"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for GetHybridClusterConfigResponse {
@@ -263,6 +273,7 @@ pub enum GetHybridClusterConfigError {
 }
 impl GetHybridClusterConfigError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -277,55 +288,68 @@ impl GetHybridClusterConfigError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `InvalidOpt`.
+    #[inline]
     pub fn is_invalid_opt(&self) -> bool {
         matches!(self, Self::InvalidOpt(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for GetHybridClusterConfigError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -341,12 +365,14 @@ impl From<crate::ServiceError> for GetHybridClusterConfigError {
     }
 }
 impl std::fmt::Display for GetHybridClusterConfigError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for GetHybridClusterConfigError {}
 impl crate::operation_support::OperationError for GetHybridClusterConfigError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -34,6 +34,7 @@ pub struct GetIfEcsTypeSupportHtConfigRequest {
 }
 impl GetIfEcsTypeSupportHtConfigRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> GetIfEcsTypeSupportHtConfigRequestBuilder {
         GetIfEcsTypeSupportHtConfigRequestBuilder::default()
     }
@@ -47,6 +48,7 @@ impl GetIfEcsTypeSupportHtConfigRequestBuilder {
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string; required. Example: `ecs.g6.large`.
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.instance_type = Some(value.into());
         self
@@ -130,6 +132,7 @@ pub struct GetIfEcsTypeSupportHtConfigCall {
     options: crate::CallOptions,
 }
 impl GetIfEcsTypeSupportHtConfigCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetIfEcsTypeSupportHtConfigCall {
             client,
@@ -140,11 +143,13 @@ impl GetIfEcsTypeSupportHtConfigCall {
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string; required. Example: `ecs.g6.large`.
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.instance_type(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -190,23 +195,26 @@ pub struct GetIfEcsTypeSupportHtConfigResponse {
 }
 impl GetIfEcsTypeSupportHtConfigResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for GetIfEcsTypeSupportHtConfigResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(GetIfEcsTypeSupportHtConfigResponse {
-            default_ht_enabled: fields.scalar("DefaultHtEnabled")?,
-            instance_type: fields.scalar("InstanceType")?,
-            request_id: fields.request_id()?,
-            support_ht_config: fields.scalar("SupportHtConfig")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = GetIfEcsTypeSupportHtConfigResponse {
+            default_ht_enabled: fields.scalar("DefaultHtEnabled"),
+            instance_type: fields.scalar("InstanceType"),
+            request_id: fields.request_id(),
+            support_ht_config: fields.scalar("SupportHtConfig"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for GetIfEcsTypeSupportHtConfigResponse {
@@ -235,6 +243,7 @@ pub enum GetIfEcsTypeSupportHtConfigError {
 }
 impl GetIfEcsTypeSupportHtConfigError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::EcsError(details)
@@ -246,43 +255,53 @@ impl GetIfEcsTypeSupportHtConfigError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for GetIfEcsTypeSupportHtConfigError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "EcsError" => Self::EcsError(details),
@@ -295,12 +314,14 @@ impl From<crate::ServiceError> for GetIfEcsTypeSupportHtConfigError {
     }
 }
 impl std::fmt::Display for GetIfEcsTypeSupportHtConfigError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for GetIfEcsTypeSupportHtConfigError {}
 impl crate::operation_support::OperationError for GetIfEcsTypeSupportHtConfigError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

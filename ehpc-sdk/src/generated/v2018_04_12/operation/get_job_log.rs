@@ -73,6 +73,7 @@ pub struct GetJobLogRequest {
 }
 impl GetJobLogRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> GetJobLogRequestBuilder {
         GetJobLogRequestBuilder::default()
     }
@@ -90,6 +91,7 @@ impl GetJobLogRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -97,6 +99,7 @@ impl GetJobLogRequestBuilder {
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string; required. Example: `1.scheduler****`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
@@ -104,6 +107,7 @@ impl GetJobLogRequestBuilder {
     /// `ExecHost`.
     ///
     /// Wire name: `ExecHost`; type: string; optional. Example: `compute000`.
+    #[inline]
     pub fn exec_host(mut self, value: impl Into<String>) -> Self {
         self.exec_host = Some(value.into());
         self
@@ -111,6 +115,7 @@ impl GetJobLogRequestBuilder {
     /// `Size`.
     ///
     /// Wire name: `Size`; type: integer (int32); optional. Example: `1024`.
+    #[inline]
     pub fn size(mut self, value: i32) -> Self {
         self.size = Some(value);
         self
@@ -118,6 +123,7 @@ impl GetJobLogRequestBuilder {
     /// `Offset`.
     ///
     /// Wire name: `Offset`; type: integer (int64); optional. Example: `0`.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
@@ -232,6 +238,7 @@ pub struct GetJobLogCall {
     options: crate::CallOptions,
 }
 impl GetJobLogCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetJobLogCall {
             client,
@@ -242,6 +249,7 @@ impl GetJobLogCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -249,6 +257,7 @@ impl GetJobLogCall {
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string; required. Example: `1.scheduler****`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.job_id(value);
         self
@@ -256,6 +265,7 @@ impl GetJobLogCall {
     /// `ExecHost`.
     ///
     /// Wire name: `ExecHost`; type: string; optional. Example: `compute000`.
+    #[inline]
     pub fn exec_host(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.exec_host(value);
         self
@@ -263,6 +273,7 @@ impl GetJobLogCall {
     /// `Size`.
     ///
     /// Wire name: `Size`; type: integer (int32); optional. Example: `1024`.
+    #[inline]
     pub fn size(mut self, value: i32) -> Self {
         self.builder = self.builder.size(value);
         self
@@ -270,11 +281,13 @@ impl GetJobLogCall {
     /// `Offset`.
     ///
     /// Wire name: `Offset`; type: integer (int64); optional. Example: `0`.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.builder = self.builder.offset(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -315,23 +328,26 @@ pub struct GetJobLogResponse {
 }
 impl GetJobLogResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for GetJobLogResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(GetJobLogResponse {
-            error_log: fields.scalar("ErrorLog")?,
-            job_id: fields.scalar("JobId")?,
-            output_log: fields.scalar("OutputLog")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = GetJobLogResponse {
+            error_log: fields.scalar("ErrorLog"),
+            job_id: fields.scalar("JobId"),
+            output_log: fields.scalar("OutputLog"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for GetJobLogResponse {
@@ -372,6 +388,7 @@ pub enum GetJobLogError {
 }
 impl GetJobLogError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -389,67 +406,83 @@ impl GetJobLogError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ComputeNotFound`.
+    #[inline]
     pub fn is_compute_not_found(&self) -> bool {
         matches!(self, Self::ComputeNotFound(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `ExecFail`.
+    #[inline]
     pub fn is_exec_fail(&self) -> bool {
         matches!(self, Self::ExecFail(_))
     }
     /// Whether the service answered `AgentResponseTimeout`.
+    #[inline]
     pub fn is_agent_response_timeout(&self) -> bool {
         matches!(self, Self::AgentResponseTimeout(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for GetJobLogError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -468,12 +501,14 @@ impl From<crate::ServiceError> for GetJobLogError {
     }
 }
 impl std::fmt::Display for GetJobLogError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for GetJobLogError {}
 impl crate::operation_support::OperationError for GetJobLogError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

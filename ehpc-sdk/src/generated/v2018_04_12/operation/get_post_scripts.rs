@@ -39,6 +39,7 @@ pub struct GetPostScriptsRequest {
 }
 impl GetPostScriptsRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> GetPostScriptsRequestBuilder {
         GetPostScriptsRequestBuilder::default()
     }
@@ -53,6 +54,7 @@ impl GetPostScriptsRequestBuilder {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; required. Example: `cn-shanghai`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -60,6 +62,7 @@ impl GetPostScriptsRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-sh-EnjshUxn`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -146,6 +149,7 @@ pub struct GetPostScriptsCall {
     options: crate::CallOptions,
 }
 impl GetPostScriptsCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetPostScriptsCall {
             client,
@@ -156,6 +160,7 @@ impl GetPostScriptsCall {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; required. Example: `cn-shanghai`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.region_id(value);
         self
@@ -163,11 +168,13 @@ impl GetPostScriptsCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-sh-EnjshUxn`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -200,21 +207,24 @@ pub struct GetPostScriptsResponse {
 }
 impl GetPostScriptsResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for GetPostScriptsResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(GetPostScriptsResponse {
-            post_install_scripts: fields.list("PostInstallScripts")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = GetPostScriptsResponse {
+            post_install_scripts: fields.list("PostInstallScripts"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for GetPostScriptsResponse {
@@ -245,16 +255,18 @@ pub struct PostInstallScriptsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for PostInstallScriptsItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(PostInstallScriptsItem {
-            args: fields.scalar("Args")?,
-            url: fields.scalar("Url")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = PostInstallScriptsItem {
+            args: fields.scalar("Args"),
+            url: fields.scalar("Url"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for PostInstallScriptsItem {
@@ -281,6 +293,7 @@ pub enum GetPostScriptsError {
 }
 impl GetPostScriptsError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -291,39 +304,48 @@ impl GetPostScriptsError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for GetPostScriptsError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -335,12 +357,14 @@ impl From<crate::ServiceError> for GetPostScriptsError {
     }
 }
 impl std::fmt::Display for GetPostScriptsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for GetPostScriptsError {}
 impl crate::operation_support::OperationError for GetPostScriptsError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

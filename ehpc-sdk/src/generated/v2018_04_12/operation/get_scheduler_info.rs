@@ -50,6 +50,7 @@ pub struct GetSchedulerInfoRequest {
 }
 impl GetSchedulerInfoRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> GetSchedulerInfoRequestBuilder {
         GetSchedulerInfoRequestBuilder::default()
     }
@@ -65,6 +66,7 @@ impl GetSchedulerInfoRequestBuilder {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; required. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -72,6 +74,7 @@ impl GetSchedulerInfoRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -79,6 +82,7 @@ impl GetSchedulerInfoRequestBuilder {
     /// `Scheduler`.
     ///
     /// Wire name: `Scheduler`; type: array of object [`SchedulerItem`]; required. Limits: at most 1000 items.
+    #[inline]
     pub fn scheduler(mut self, value: Vec<SchedulerItem>) -> Self {
         self.scheduler = value;
         self
@@ -179,10 +183,12 @@ pub struct SchedulerItem {
 }
 impl SchedulerItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`SchedulerItem::sched_name`].
+    #[inline]
     pub fn sched_name(mut self, value: impl Into<String>) -> Self {
         self.sched_name = Some(value.into());
         self
@@ -223,6 +229,7 @@ pub struct GetSchedulerInfoCall {
     options: crate::CallOptions,
 }
 impl GetSchedulerInfoCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetSchedulerInfoCall {
             client,
@@ -233,6 +240,7 @@ impl GetSchedulerInfoCall {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; required. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.region_id(value);
         self
@@ -240,6 +248,7 @@ impl GetSchedulerInfoCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -247,11 +256,13 @@ impl GetSchedulerInfoCall {
     /// `Scheduler`.
     ///
     /// Wire name: `Scheduler`; type: array of object [`SchedulerItem`]; required. Limits: at most 1000 items.
+    #[inline]
     pub fn scheduler(mut self, value: Vec<SchedulerItem>) -> Self {
         self.builder = self.builder.scheduler(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -284,21 +295,24 @@ pub struct GetSchedulerInfoResponse {
 }
 impl GetSchedulerInfoResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for GetSchedulerInfoResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(GetSchedulerInfoResponse {
-            request_id: fields.request_id()?,
-            sched_info: fields.list("SchedInfo")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = GetSchedulerInfoResponse {
+            request_id: fields.request_id(),
+            sched_info: fields.list("SchedInfo"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for GetSchedulerInfoResponse {
@@ -329,16 +343,18 @@ pub struct SchedInfoItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SchedInfoItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(SchedInfoItem {
-            configuration: fields.scalar("Configuration")?,
-            sched_name: fields.scalar("SchedName")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = SchedInfoItem {
+            configuration: fields.scalar("Configuration"),
+            sched_name: fields.scalar("SchedName"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for SchedInfoItem {
@@ -375,6 +391,7 @@ pub enum GetSchedulerInfoError {
 }
 impl GetSchedulerInfoError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -390,59 +407,73 @@ impl GetSchedulerInfoError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `AgentResponseTimeout`.
+    #[inline]
     pub fn is_agent_response_timeout(&self) -> bool {
         matches!(self, Self::AgentResponseTimeout(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for GetSchedulerInfoError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -459,12 +490,14 @@ impl From<crate::ServiceError> for GetSchedulerInfoError {
     }
 }
 impl std::fmt::Display for GetSchedulerInfoError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for GetSchedulerInfoError {}
 impl crate::operation_support::OperationError for GetSchedulerInfoError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

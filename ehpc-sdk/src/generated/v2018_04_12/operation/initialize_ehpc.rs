@@ -44,6 +44,7 @@ pub struct InitializeEHPCRequest {
 }
 impl InitializeEHPCRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> InitializeEHPCRequestBuilder {
         InitializeEHPCRequestBuilder::default()
     }
@@ -58,6 +59,7 @@ impl InitializeEHPCRequestBuilder {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; optional. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -65,6 +67,7 @@ impl InitializeEHPCRequestBuilder {
     /// `ServiceName`.
     ///
     /// Wire name: `ServiceName`; type: string; optional. Limits: one of `E-HPC`, `E-HPC Instant`. Example: `E-HPC`.
+    #[inline]
     pub fn service_name(mut self, value: impl Into<String>) -> Self {
         self.service_name = Some(value.into());
         self
@@ -152,6 +155,7 @@ pub struct InitializeEHPCCall {
     options: crate::CallOptions,
 }
 impl InitializeEHPCCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         InitializeEHPCCall {
             client,
@@ -162,6 +166,7 @@ impl InitializeEHPCCall {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; optional. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.region_id(value);
         self
@@ -169,11 +174,13 @@ impl InitializeEHPCCall {
     /// `ServiceName`.
     ///
     /// Wire name: `ServiceName`; type: string; optional. Limits: one of `E-HPC`, `E-HPC Instant`. Example: `E-HPC`.
+    #[inline]
     pub fn service_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.service_name(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -201,20 +208,23 @@ pub struct InitializeEHPCResponse {
 }
 impl InitializeEHPCResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for InitializeEHPCResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(InitializeEHPCResponse {
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = InitializeEHPCResponse {
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for InitializeEHPCResponse {
@@ -239,6 +249,7 @@ pub enum InitializeEHPCError {
 }
 impl InitializeEHPCError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::EntityAlreadyExistsRoleError(details)
@@ -248,35 +259,43 @@ impl InitializeEHPCError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `EntityAlreadyExists.RoleError`.
+    #[inline]
     pub fn is_entity_already_exists_role_error(&self) -> bool {
         matches!(self, Self::EntityAlreadyExistsRoleError(_))
     }
     /// Whether the service answered `NoPermission`.
+    #[inline]
     pub fn is_no_permission(&self) -> bool {
         matches!(self, Self::NoPermission(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for InitializeEHPCError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "EntityAlreadyExists.RoleError" => {
@@ -289,12 +308,14 @@ impl From<crate::ServiceError> for InitializeEHPCError {
     }
 }
 impl std::fmt::Display for InitializeEHPCError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for InitializeEHPCError {}
 impl crate::operation_support::OperationError for InitializeEHPCError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

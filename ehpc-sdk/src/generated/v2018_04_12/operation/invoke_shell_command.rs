@@ -76,6 +76,7 @@ pub struct InvokeShellCommandRequest {
 }
 impl InvokeShellCommandRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> InvokeShellCommandRequestBuilder {
         InvokeShellCommandRequestBuilder::default()
     }
@@ -93,6 +94,7 @@ impl InvokeShellCommandRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -100,6 +102,7 @@ impl InvokeShellCommandRequestBuilder {
     /// `Command`.
     ///
     /// Wire name: `Command`; type: string; required. Example: `echo "hello world"`.
+    #[inline]
     pub fn command(mut self, value: impl Into<String>) -> Self {
         self.command = Some(value.into());
         self
@@ -107,6 +110,7 @@ impl InvokeShellCommandRequestBuilder {
     /// `WorkingDir`.
     ///
     /// Wire name: `WorkingDir`; type: string; optional. Example: `/home`.
+    #[inline]
     pub fn working_dir(mut self, value: impl Into<String>) -> Self {
         self.working_dir = Some(value.into());
         self
@@ -114,6 +118,7 @@ impl InvokeShellCommandRequestBuilder {
     /// `Timeout`.
     ///
     /// Wire name: `Timeout`; type: integer (int32); optional. Example: `3600`.
+    #[inline]
     pub fn timeout(mut self, value: i32) -> Self {
         self.timeout = Some(value);
         self
@@ -121,6 +126,7 @@ impl InvokeShellCommandRequestBuilder {
     /// `Instance`.
     ///
     /// Wire name: `Instance`; type: array of object [`InstanceItem`]; optional. Limits: at most 10000 items.
+    #[inline]
     pub fn instance(mut self, value: Vec<InstanceItem>) -> Self {
         self.instance = value;
         self
@@ -228,10 +234,12 @@ pub struct InstanceItem {
 }
 impl InstanceItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`InstanceItem::id`].
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -279,6 +287,7 @@ pub struct InvokeShellCommandCall {
     options: crate::CallOptions,
 }
 impl InvokeShellCommandCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         InvokeShellCommandCall {
             client,
@@ -289,6 +298,7 @@ impl InvokeShellCommandCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -296,6 +306,7 @@ impl InvokeShellCommandCall {
     /// `Command`.
     ///
     /// Wire name: `Command`; type: string; required. Example: `echo "hello world"`.
+    #[inline]
     pub fn command(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.command(value);
         self
@@ -303,6 +314,7 @@ impl InvokeShellCommandCall {
     /// `WorkingDir`.
     ///
     /// Wire name: `WorkingDir`; type: string; optional. Example: `/home`.
+    #[inline]
     pub fn working_dir(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.working_dir(value);
         self
@@ -310,6 +322,7 @@ impl InvokeShellCommandCall {
     /// `Timeout`.
     ///
     /// Wire name: `Timeout`; type: integer (int32); optional. Example: `3600`.
+    #[inline]
     pub fn timeout(mut self, value: i32) -> Self {
         self.builder = self.builder.timeout(value);
         self
@@ -317,11 +330,13 @@ impl InvokeShellCommandCall {
     /// `Instance`.
     ///
     /// Wire name: `Instance`; type: array of object [`InstanceItem`]; optional. Limits: at most 10000 items.
+    #[inline]
     pub fn instance(mut self, value: Vec<InstanceItem>) -> Self {
         self.builder = self.builder.instance(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -362,22 +377,25 @@ pub struct InvokeShellCommandResponse {
 }
 impl InvokeShellCommandResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for InvokeShellCommandResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(InvokeShellCommandResponse {
-            command_id: fields.scalar("CommandId")?,
-            instance_ids: fields.wrapped_scalar_list("InstanceIds")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = InvokeShellCommandResponse {
+            command_id: fields.scalar("CommandId"),
+            instance_ids: fields.wrapped_scalar_list("InstanceIds"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for InvokeShellCommandResponse {
@@ -432,6 +450,7 @@ pub enum InvokeShellCommandError {
 }
 impl InvokeShellCommandError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -452,79 +471,98 @@ impl InvokeShellCommandError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ObjectNotFound`.
+    #[inline]
     pub fn is_object_not_found(&self) -> bool {
         matches!(self, Self::ObjectNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for InvokeShellCommandError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -546,12 +584,14 @@ impl From<crate::ServiceError> for InvokeShellCommandError {
     }
 }
 impl std::fmt::Display for InvokeShellCommandError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for InvokeShellCommandError {}
 impl crate::operation_support::OperationError for InvokeShellCommandError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

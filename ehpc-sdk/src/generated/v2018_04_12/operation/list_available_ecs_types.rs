@@ -68,6 +68,7 @@ pub struct ListAvailableEcsTypesRequest {
 }
 impl ListAvailableEcsTypesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListAvailableEcsTypesRequestBuilder {
         ListAvailableEcsTypesRequestBuilder::default()
     }
@@ -84,6 +85,7 @@ impl ListAvailableEcsTypesRequestBuilder {
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string; optional. Example: `cn-hangzhou-b`.
+    #[inline]
     pub fn zone_id(mut self, value: impl Into<String>) -> Self {
         self.zone_id = Some(value.into());
         self
@@ -91,6 +93,7 @@ impl ListAvailableEcsTypesRequestBuilder {
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string; optional. Service default: `NoSpot`. Example: `NoSpot`.
+    #[inline]
     pub fn spot_strategy(mut self, value: impl Into<String>) -> Self {
         self.spot_strategy = Some(value.into());
         self
@@ -98,6 +101,7 @@ impl ListAvailableEcsTypesRequestBuilder {
     /// `InstanceChargeType`.
     ///
     /// Wire name: `InstanceChargeType`; type: string; optional. Service default: `PostPaid`. Example: `PostPaid`.
+    #[inline]
     pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
         self.instance_charge_type = Some(value.into());
         self
@@ -105,6 +109,7 @@ impl ListAvailableEcsTypesRequestBuilder {
     /// `ShowSoldOut`.
     ///
     /// Wire name: `ShowSoldOut`; type: boolean; optional. Service default: `false`. Example: `false`.
+    #[inline]
     pub fn show_sold_out(mut self, value: bool) -> Self {
         self.show_sold_out = Some(value);
         self
@@ -203,6 +208,7 @@ pub struct ListAvailableEcsTypesCall {
     options: crate::CallOptions,
 }
 impl ListAvailableEcsTypesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListAvailableEcsTypesCall {
             client,
@@ -213,6 +219,7 @@ impl ListAvailableEcsTypesCall {
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string; optional. Example: `cn-hangzhou-b`.
+    #[inline]
     pub fn zone_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.zone_id(value);
         self
@@ -220,6 +227,7 @@ impl ListAvailableEcsTypesCall {
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string; optional. Service default: `NoSpot`. Example: `NoSpot`.
+    #[inline]
     pub fn spot_strategy(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.spot_strategy(value);
         self
@@ -227,6 +235,7 @@ impl ListAvailableEcsTypesCall {
     /// `InstanceChargeType`.
     ///
     /// Wire name: `InstanceChargeType`; type: string; optional. Service default: `PostPaid`. Example: `PostPaid`.
+    #[inline]
     pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.instance_charge_type(value);
         self
@@ -234,11 +243,13 @@ impl ListAvailableEcsTypesCall {
     /// `ShowSoldOut`.
     ///
     /// Wire name: `ShowSoldOut`; type: boolean; optional. Service default: `false`. Example: `false`.
+    #[inline]
     pub fn show_sold_out(mut self, value: bool) -> Self {
         self.builder = self.builder.show_sold_out(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -282,22 +293,25 @@ pub struct ListAvailableEcsTypesResponse {
 }
 impl ListAvailableEcsTypesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListAvailableEcsTypesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListAvailableEcsTypesResponse {
-            instance_type_families: fields.wrapped_list("InstanceTypeFamilies")?,
-            request_id: fields.request_id()?,
-            support_spot_instance: fields.scalar("SupportSpotInstance")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListAvailableEcsTypesResponse {
+            instance_type_families: fields.wrapped_list("InstanceTypeFamilies"),
+            request_id: fields.request_id(),
+            support_spot_instance: fields.scalar("SupportSpotInstance"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListAvailableEcsTypesResponse {
@@ -381,26 +395,28 @@ pub struct TypesInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for TypesInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(TypesInfo {
-            cpu_core_count: fields.scalar("CpuCoreCount")?,
-            eni_quantity: fields.scalar("EniQuantity")?,
-            gpu_amount: fields.scalar("GPUAmount")?,
-            gpu_spec: fields.scalar("GPUSpec")?,
-            instance_bandwidth_rx: fields.scalar("InstanceBandwidthRx")?,
-            instance_bandwidth_tx: fields.scalar("InstanceBandwidthTx")?,
-            instance_pps_rx: fields.scalar("InstancePpsRx")?,
-            instance_pps_tx: fields.scalar("InstancePpsTx")?,
-            instance_type_id: fields.scalar("InstanceTypeId")?,
-            memory_size: fields.scalar("MemorySize")?,
-            status: fields.scalar("Status")?,
-            zone_ids: fields.wrapped_scalar_list("ZoneIds")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = TypesInfo {
+            cpu_core_count: fields.scalar("CpuCoreCount"),
+            eni_quantity: fields.scalar("EniQuantity"),
+            gpu_amount: fields.scalar("GPUAmount"),
+            gpu_spec: fields.scalar("GPUSpec"),
+            instance_bandwidth_rx: fields.scalar("InstanceBandwidthRx"),
+            instance_bandwidth_tx: fields.scalar("InstanceBandwidthTx"),
+            instance_pps_rx: fields.scalar("InstancePpsRx"),
+            instance_pps_tx: fields.scalar("InstancePpsTx"),
+            instance_type_id: fields.scalar("InstanceTypeId"),
+            memory_size: fields.scalar("MemorySize"),
+            status: fields.scalar("Status"),
+            zone_ids: fields.wrapped_scalar_list("ZoneIds"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for TypesInfo {
@@ -439,17 +455,19 @@ pub struct InstanceTypeFamilyInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for InstanceTypeFamilyInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(InstanceTypeFamilyInfo {
-            generation: fields.scalar("Generation")?,
-            instance_type_family_id: fields.scalar("InstanceTypeFamilyId")?,
-            types: fields.wrapped_list("Types")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = InstanceTypeFamilyInfo {
+            generation: fields.scalar("Generation"),
+            instance_type_family_id: fields.scalar("InstanceTypeFamilyId"),
+            types: fields.wrapped_list("Types"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for InstanceTypeFamilyInfo {
@@ -498,6 +516,7 @@ pub enum ListAvailableEcsTypesError {
 }
 impl ListAvailableEcsTypesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -509,43 +528,53 @@ impl ListAvailableEcsTypesError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListAvailableEcsTypesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -558,12 +587,14 @@ impl From<crate::ServiceError> for ListAvailableEcsTypesError {
     }
 }
 impl std::fmt::Display for ListAvailableEcsTypesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListAvailableEcsTypesError {}
 impl crate::operation_support::OperationError for ListAvailableEcsTypesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -51,6 +51,7 @@ pub struct ListClustersRequest {
 }
 impl ListClustersRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListClustersRequestBuilder {
         ListClustersRequestBuilder::default()
     }
@@ -65,6 +66,7 @@ impl ListClustersRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -72,6 +74,7 @@ impl ListClustersRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -167,6 +170,7 @@ pub struct ListClustersCall {
     options: crate::CallOptions,
 }
 impl ListClustersCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListClustersCall {
             client,
@@ -177,6 +181,7 @@ impl ListClustersCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -184,11 +189,13 @@ impl ListClustersCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.builder = self.builder.page_size(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -239,24 +246,27 @@ pub struct ListClustersResponse {
 }
 impl ListClustersResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListClustersResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListClustersResponse {
-            clusters: fields.wrapped_list("Clusters")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListClustersResponse {
+            clusters: fields.wrapped_list("Clusters"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListClustersResponse {
@@ -302,19 +312,21 @@ pub struct Computes {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Computes {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Computes {
-            exception_count: fields.scalar("ExceptionCount")?,
-            normal_count: fields.scalar("NormalCount")?,
-            operating_count: fields.scalar("OperatingCount")?,
-            stopped_count: fields.scalar("StoppedCount")?,
-            total: fields.scalar("Total")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Computes {
+            exception_count: fields.scalar("ExceptionCount"),
+            normal_count: fields.scalar("NormalCount"),
+            operating_count: fields.scalar("OperatingCount"),
+            stopped_count: fields.scalar("StoppedCount"),
+            total: fields.scalar("Total"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Computes {
@@ -360,19 +372,21 @@ pub struct Managers {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Managers {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Managers {
-            exception_count: fields.scalar("ExceptionCount")?,
-            normal_count: fields.scalar("NormalCount")?,
-            operating_count: fields.scalar("OperatingCount")?,
-            stopped_count: fields.scalar("StoppedCount")?,
-            total: fields.scalar("Total")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Managers {
+            exception_count: fields.scalar("ExceptionCount"),
+            normal_count: fields.scalar("NormalCount"),
+            operating_count: fields.scalar("OperatingCount"),
+            stopped_count: fields.scalar("StoppedCount"),
+            total: fields.scalar("Total"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Managers {
@@ -408,17 +422,19 @@ pub struct TotalResources {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for TotalResources {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(TotalResources {
-            cpu: fields.scalar("Cpu")?,
-            gpu: fields.scalar("Gpu")?,
-            memory: fields.scalar("Memory")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = TotalResources {
+            cpu: fields.scalar("Cpu"),
+            gpu: fields.scalar("Gpu"),
+            memory: fields.scalar("Memory"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for TotalResources {
@@ -454,17 +470,19 @@ pub struct UsedResources {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for UsedResources {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(UsedResources {
-            cpu: fields.scalar("Cpu")?,
-            gpu: fields.scalar("Gpu")?,
-            memory: fields.scalar("Memory")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = UsedResources {
+            cpu: fields.scalar("Cpu"),
+            gpu: fields.scalar("Gpu"),
+            memory: fields.scalar("Memory"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for UsedResources {
@@ -655,48 +673,50 @@ pub struct ClusterInfoSimple {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ClusterInfoSimple {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ClusterInfoSimple {
-            account_type: fields.scalar("AccountType")?,
-            base_os_tag: fields.scalar("BaseOsTag")?,
-            client_version: fields.scalar("ClientVersion")?,
-            compute_spot_price_limit: fields.scalar("ComputeSpotPriceLimit")?,
-            compute_spot_strategy: fields.scalar("ComputeSpotStrategy")?,
-            computes: fields.object("Computes")?,
-            count: fields.scalar("Count")?,
-            create_time: fields.scalar("CreateTime")?,
-            deploy_mode: fields.scalar("DeployMode")?,
-            description: fields.scalar("Description")?,
-            ehpc_version: fields.scalar("EhpcVersion")?,
-            has_plugin: fields.scalar("HasPlugin")?,
-            id: fields.scalar("Id")?,
-            image_id: fields.scalar("ImageId")?,
-            image_owner_alias: fields.scalar("ImageOwnerAlias")?,
-            instance_charge_type: fields.scalar("InstanceChargeType")?,
-            instance_type: fields.scalar("InstanceType")?,
-            is_compute_ess: fields.scalar("IsComputeEss")?,
-            location: fields.scalar("Location")?,
-            login_nodes: fields.scalar("LoginNodes")?,
-            managers: fields.object("Managers")?,
-            name: fields.scalar("Name")?,
-            node_prefix: fields.scalar("NodePrefix")?,
-            node_suffix: fields.scalar("NodeSuffix")?,
-            os_tag: fields.scalar("OsTag")?,
-            region_id: fields.scalar("RegionId")?,
-            resource_group_id: fields.scalar("ResourceGroupId")?,
-            scheduler_type: fields.scalar("SchedulerType")?,
-            status: fields.scalar("Status")?,
-            total_resources: fields.object("TotalResources")?,
-            used_resources: fields.object("UsedResources")?,
-            v_switch_id: fields.scalar("VSwitchId")?,
-            vpc_id: fields.scalar("VpcId")?,
-            zone_id: fields.scalar("ZoneId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ClusterInfoSimple {
+            account_type: fields.scalar("AccountType"),
+            base_os_tag: fields.scalar("BaseOsTag"),
+            client_version: fields.scalar("ClientVersion"),
+            compute_spot_price_limit: fields.scalar("ComputeSpotPriceLimit"),
+            compute_spot_strategy: fields.scalar("ComputeSpotStrategy"),
+            computes: fields.object("Computes"),
+            count: fields.scalar("Count"),
+            create_time: fields.scalar("CreateTime"),
+            deploy_mode: fields.scalar("DeployMode"),
+            description: fields.scalar("Description"),
+            ehpc_version: fields.scalar("EhpcVersion"),
+            has_plugin: fields.scalar("HasPlugin"),
+            id: fields.scalar("Id"),
+            image_id: fields.scalar("ImageId"),
+            image_owner_alias: fields.scalar("ImageOwnerAlias"),
+            instance_charge_type: fields.scalar("InstanceChargeType"),
+            instance_type: fields.scalar("InstanceType"),
+            is_compute_ess: fields.scalar("IsComputeEss"),
+            location: fields.scalar("Location"),
+            login_nodes: fields.scalar("LoginNodes"),
+            managers: fields.object("Managers"),
+            name: fields.scalar("Name"),
+            node_prefix: fields.scalar("NodePrefix"),
+            node_suffix: fields.scalar("NodeSuffix"),
+            os_tag: fields.scalar("OsTag"),
+            region_id: fields.scalar("RegionId"),
+            resource_group_id: fields.scalar("ResourceGroupId"),
+            scheduler_type: fields.scalar("SchedulerType"),
+            status: fields.scalar("Status"),
+            total_resources: fields.object("TotalResources"),
+            used_resources: fields.object("UsedResources"),
+            v_switch_id: fields.scalar("VSwitchId"),
+            vpc_id: fields.scalar("VpcId"),
+            zone_id: fields.scalar("ZoneId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ClusterInfoSimple {
@@ -743,6 +763,7 @@ pub enum ListClustersError {
 }
 impl ListClustersError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -759,63 +780,78 @@ impl ListClustersError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `ImageNotFound`.
+    #[inline]
     pub fn is_image_not_found(&self) -> bool {
         matches!(self, Self::ImageNotFound(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `EntityNotExist.Role`.
+    #[inline]
     pub fn is_entity_not_exist_role(&self) -> bool {
         matches!(self, Self::EntityNotExistRole(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListClustersError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -833,12 +869,14 @@ impl From<crate::ServiceError> for ListClustersError {
     }
 }
 impl std::fmt::Display for ListClustersError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListClustersError {}
 impl crate::operation_support::OperationError for ListClustersError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -49,6 +49,7 @@ pub struct ListClustersMetaRequest {
 }
 impl ListClustersMetaRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListClustersMetaRequestBuilder {
         ListClustersMetaRequestBuilder::default()
     }
@@ -63,6 +64,7 @@ impl ListClustersMetaRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -70,6 +72,7 @@ impl ListClustersMetaRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 100. Service default: `100`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -164,6 +167,7 @@ pub struct ListClustersMetaCall {
     options: crate::CallOptions,
 }
 impl ListClustersMetaCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListClustersMetaCall {
             client,
@@ -174,6 +178,7 @@ impl ListClustersMetaCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -181,11 +186,13 @@ impl ListClustersMetaCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 100. Service default: `100`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.builder = self.builder.page_size(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -236,24 +243,27 @@ pub struct ListClustersMetaResponse {
 }
 impl ListClustersMetaResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListClustersMetaResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListClustersMetaResponse {
-            clusters: fields.wrapped_list("Clusters")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListClustersMetaResponse {
+            clusters: fields.wrapped_list("Clusters"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListClustersMetaResponse {
@@ -344,28 +354,30 @@ pub struct ClusterInfoSimple {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ClusterInfoSimple {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ClusterInfoSimple {
-            account_type: fields.scalar("AccountType")?,
-            client_version: fields.scalar("ClientVersion")?,
-            deploy_mode: fields.scalar("DeployMode")?,
-            description: fields.scalar("Description")?,
-            ehpc_version: fields.scalar("EhpcVersion")?,
-            has_plugin: fields.scalar("HasPlugin")?,
-            id: fields.scalar("Id")?,
-            is_compute_ess: fields.scalar("IsComputeEss")?,
-            location: fields.scalar("Location")?,
-            name: fields.scalar("Name")?,
-            os_tag: fields.scalar("OsTag")?,
-            scheduler_type: fields.scalar("SchedulerType")?,
-            status: fields.scalar("Status")?,
-            vpc_id: fields.scalar("VpcId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ClusterInfoSimple {
+            account_type: fields.scalar("AccountType"),
+            client_version: fields.scalar("ClientVersion"),
+            deploy_mode: fields.scalar("DeployMode"),
+            description: fields.scalar("Description"),
+            ehpc_version: fields.scalar("EhpcVersion"),
+            has_plugin: fields.scalar("HasPlugin"),
+            id: fields.scalar("Id"),
+            is_compute_ess: fields.scalar("IsComputeEss"),
+            location: fields.scalar("Location"),
+            name: fields.scalar("Name"),
+            os_tag: fields.scalar("OsTag"),
+            scheduler_type: fields.scalar("SchedulerType"),
+            status: fields.scalar("Status"),
+            vpc_id: fields.scalar("VpcId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ClusterInfoSimple {
@@ -408,6 +420,7 @@ pub enum ListClustersMetaError {
 }
 impl ListClustersMetaError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -422,55 +435,68 @@ impl ListClustersMetaError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListClustersMetaError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -486,12 +512,14 @@ impl From<crate::ServiceError> for ListClustersMetaError {
     }
 }
 impl std::fmt::Display for ListClustersMetaError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListClustersMetaError {}
 impl crate::operation_support::OperationError for ListClustersMetaError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -70,6 +70,7 @@ pub struct ListCommandsRequest {
 }
 impl ListCommandsRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListCommandsRequestBuilder {
         ListCommandsRequestBuilder::default()
     }
@@ -86,6 +87,7 @@ impl ListCommandsRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -93,6 +95,7 @@ impl ListCommandsRequestBuilder {
     /// `CommandId`.
     ///
     /// Wire name: `CommandId`; type: string; optional. Example: `c-hz01v8vudql****`.
+    #[inline]
     pub fn command_id(mut self, value: impl Into<String>) -> Self {
         self.command_id = Some(value.into());
         self
@@ -100,6 +103,7 @@ impl ListCommandsRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -107,6 +111,7 @@ impl ListCommandsRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -223,6 +228,7 @@ pub struct ListCommandsCall {
     options: crate::CallOptions,
 }
 impl ListCommandsCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListCommandsCall {
             client,
@@ -233,6 +239,7 @@ impl ListCommandsCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -240,6 +247,7 @@ impl ListCommandsCall {
     /// `CommandId`.
     ///
     /// Wire name: `CommandId`; type: string; optional. Example: `c-hz01v8vudql****`.
+    #[inline]
     pub fn command_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.command_id(value);
         self
@@ -247,6 +255,7 @@ impl ListCommandsCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -254,11 +263,13 @@ impl ListCommandsCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.builder = self.builder.page_size(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -309,24 +320,27 @@ pub struct ListCommandsResponse {
 }
 impl ListCommandsResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListCommandsResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListCommandsResponse {
-            commands: fields.wrapped_list("Commands")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListCommandsResponse {
+            commands: fields.wrapped_list("Commands"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListCommandsResponse {
@@ -367,18 +381,20 @@ pub struct Command {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Command {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Command {
-            command_content: fields.scalar("CommandContent")?,
-            command_id: fields.scalar("CommandId")?,
-            timeout: fields.scalar("Timeout")?,
-            working_dir: fields.scalar("WorkingDir")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Command {
+            command_content: fields.scalar("CommandContent"),
+            command_id: fields.scalar("CommandId"),
+            timeout: fields.scalar("Timeout"),
+            working_dir: fields.scalar("WorkingDir"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Command {
@@ -433,6 +449,7 @@ pub enum ListCommandsError {
 }
 impl ListCommandsError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -453,79 +470,98 @@ impl ListCommandsError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ObjectNotFound`.
+    #[inline]
     pub fn is_object_not_found(&self) -> bool {
         matches!(self, Self::ObjectNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListCommandsError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -547,12 +583,14 @@ impl From<crate::ServiceError> for ListCommandsError {
     }
 }
 impl std::fmt::Display for ListCommandsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListCommandsError {}
 impl crate::operation_support::OperationError for ListCommandsError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -56,6 +56,7 @@ pub struct ListCommunityImagesRequest {
 }
 impl ListCommunityImagesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListCommunityImagesRequestBuilder {
         ListCommunityImagesRequestBuilder::default()
     }
@@ -71,6 +72,7 @@ impl ListCommunityImagesRequestBuilder {
     /// `BaseOsTag`.
     ///
     /// Wire name: `BaseOsTag`; type: string; optional. Example: `CentOS_7.2_64`.
+    #[inline]
     pub fn base_os_tag(mut self, value: impl Into<String>) -> Self {
         self.base_os_tag = Some(value.into());
         self
@@ -78,6 +80,7 @@ impl ListCommunityImagesRequestBuilder {
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string; optional. Example: `ecs.n1.tiny`.
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.instance_type = Some(value.into());
         self
@@ -85,6 +88,7 @@ impl ListCommunityImagesRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -177,6 +181,7 @@ pub struct ListCommunityImagesCall {
     options: crate::CallOptions,
 }
 impl ListCommunityImagesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListCommunityImagesCall {
             client,
@@ -187,6 +192,7 @@ impl ListCommunityImagesCall {
     /// `BaseOsTag`.
     ///
     /// Wire name: `BaseOsTag`; type: string; optional. Example: `CentOS_7.2_64`.
+    #[inline]
     pub fn base_os_tag(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.base_os_tag(value);
         self
@@ -194,6 +200,7 @@ impl ListCommunityImagesCall {
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string; optional. Example: `ecs.n1.tiny`.
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.instance_type(value);
         self
@@ -201,11 +208,13 @@ impl ListCommunityImagesCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -241,21 +250,24 @@ pub struct ListCommunityImagesResponse {
 }
 impl ListCommunityImagesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListCommunityImagesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListCommunityImagesResponse {
-            images: fields.wrapped_list("Images")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListCommunityImagesResponse {
+            images: fields.wrapped_list("Images"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListCommunityImagesResponse {
@@ -296,18 +308,20 @@ pub struct BaseOsTag {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for BaseOsTag {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(BaseOsTag {
-            architecture: fields.scalar("Architecture")?,
-            os_tag: fields.scalar("OsTag")?,
-            platform: fields.scalar("Platform")?,
-            version: fields.scalar("Version")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = BaseOsTag {
+            architecture: fields.scalar("Architecture"),
+            os_tag: fields.scalar("OsTag"),
+            platform: fields.scalar("Platform"),
+            version: fields.scalar("Version"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseOsTag {
@@ -353,19 +367,21 @@ pub struct OsTag {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for OsTag {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(OsTag {
-            architecture: fields.scalar("Architecture")?,
-            base_os_tag: fields.scalar("BaseOsTag")?,
-            os_tag: fields.scalar("OsTag")?,
-            platform: fields.scalar("Platform")?,
-            version: fields.scalar("Version")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = OsTag {
+            architecture: fields.scalar("Architecture"),
+            base_os_tag: fields.scalar("BaseOsTag"),
+            os_tag: fields.scalar("OsTag"),
+            platform: fields.scalar("Platform"),
+            version: fields.scalar("Version"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for OsTag {
@@ -451,27 +467,29 @@ pub struct ImageInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ImageInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ImageInfo {
-            base_os_tag: fields.object("BaseOsTag")?,
-            description: fields.scalar("Description")?,
-            image_id: fields.scalar("ImageId")?,
-            image_name: fields.scalar("ImageName")?,
-            image_owner_alias: fields.scalar("ImageOwnerAlias")?,
-            os_tag: fields.object("OsTag")?,
-            post_install_script: fields.scalar("PostInstallScript")?,
-            pricing_cycle: fields.scalar("PricingCycle")?,
-            product_code: fields.scalar("ProductCode")?,
-            size: fields.scalar("Size")?,
-            sku_code: fields.scalar("SkuCode")?,
-            status: fields.scalar("Status")?,
-            uid: fields.scalar("Uid")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ImageInfo {
+            base_os_tag: fields.object("BaseOsTag"),
+            description: fields.scalar("Description"),
+            image_id: fields.scalar("ImageId"),
+            image_name: fields.scalar("ImageName"),
+            image_owner_alias: fields.scalar("ImageOwnerAlias"),
+            os_tag: fields.object("OsTag"),
+            post_install_script: fields.scalar("PostInstallScript"),
+            pricing_cycle: fields.scalar("PricingCycle"),
+            product_code: fields.scalar("ProductCode"),
+            size: fields.scalar("Size"),
+            sku_code: fields.scalar("SkuCode"),
+            status: fields.scalar("Status"),
+            uid: fields.scalar("Uid"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageInfo {
@@ -510,6 +528,7 @@ pub enum ListCommunityImagesError {
 }
 impl ListCommunityImagesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::ImageNotFound(details)
@@ -522,47 +541,58 @@ impl ListCommunityImagesError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `ImageNotFound`.
+    #[inline]
     pub fn is_image_not_found(&self) -> bool {
         matches!(self, Self::ImageNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListCommunityImagesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "ImageNotFound" => Self::ImageNotFound(details),
@@ -576,12 +606,14 @@ impl From<crate::ServiceError> for ListCommunityImagesError {
     }
 }
 impl std::fmt::Display for ListCommunityImagesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListCommunityImagesError {}
 impl crate::operation_support::OperationError for ListCommunityImagesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -55,6 +55,7 @@ pub struct ListCpfsFileSystemsRequest {
 }
 impl ListCpfsFileSystemsRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListCpfsFileSystemsRequestBuilder {
         ListCpfsFileSystemsRequestBuilder::default()
     }
@@ -70,6 +71,7 @@ impl ListCpfsFileSystemsRequestBuilder {
     /// `FileSystemId`.
     ///
     /// Wire name: `FileSystemId`; type: string; optional. Example: `096751****`.
+    #[inline]
     pub fn file_system_id(mut self, value: impl Into<String>) -> Self {
         self.file_system_id = Some(value.into());
         self
@@ -77,6 +79,7 @@ impl ListCpfsFileSystemsRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -84,6 +87,7 @@ impl ListCpfsFileSystemsRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -184,6 +188,7 @@ pub struct ListCpfsFileSystemsCall {
     options: crate::CallOptions,
 }
 impl ListCpfsFileSystemsCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListCpfsFileSystemsCall {
             client,
@@ -194,6 +199,7 @@ impl ListCpfsFileSystemsCall {
     /// `FileSystemId`.
     ///
     /// Wire name: `FileSystemId`; type: string; optional. Example: `096751****`.
+    #[inline]
     pub fn file_system_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.file_system_id(value);
         self
@@ -201,6 +207,7 @@ impl ListCpfsFileSystemsCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -208,11 +215,13 @@ impl ListCpfsFileSystemsCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.builder = self.builder.page_size(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -263,24 +272,27 @@ pub struct ListCpfsFileSystemsResponse {
 }
 impl ListCpfsFileSystemsResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListCpfsFileSystemsResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListCpfsFileSystemsResponse {
-            file_system_list: fields.wrapped_list("FileSystemList")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListCpfsFileSystemsResponse {
+            file_system_list: fields.wrapped_list("FileSystemList"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListCpfsFileSystemsResponse {
@@ -326,19 +338,21 @@ pub struct MountTargets {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for MountTargets {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(MountTargets {
-            mount_target_domain: fields.scalar("MountTargetDomain")?,
-            network_type: fields.scalar("NetworkType")?,
-            status: fields.scalar("Status")?,
-            vpc_id: fields.scalar("VpcId")?,
-            vsw_id: fields.scalar("VswId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = MountTargets {
+            mount_target_domain: fields.scalar("MountTargetDomain"),
+            network_type: fields.scalar("NetworkType"),
+            status: fields.scalar("Status"),
+            vpc_id: fields.scalar("VpcId"),
+            vsw_id: fields.scalar("VswId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for MountTargets {
@@ -402,22 +416,24 @@ pub struct FileSystems {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for FileSystems {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(FileSystems {
-            capacity: fields.scalar("Capacity")?,
-            create_time: fields.scalar("CreateTime")?,
-            destription: fields.scalar("Destription")?,
-            file_system_id: fields.scalar("FileSystemId")?,
-            mount_target_list: fields.wrapped_list("MountTargetList")?,
-            protocol_type: fields.scalar("ProtocolType")?,
-            region_id: fields.scalar("RegionId")?,
-            zone_id: fields.scalar("ZoneId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = FileSystems {
+            capacity: fields.scalar("Capacity"),
+            create_time: fields.scalar("CreateTime"),
+            destription: fields.scalar("Destription"),
+            file_system_id: fields.scalar("FileSystemId"),
+            mount_target_list: fields.wrapped_list("MountTargetList"),
+            protocol_type: fields.scalar("ProtocolType"),
+            region_id: fields.scalar("RegionId"),
+            zone_id: fields.scalar("ZoneId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for FileSystems {
@@ -460,6 +476,7 @@ pub enum ListCpfsFileSystemsError {
 }
 impl ListCpfsFileSystemsError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::NasError(details)
@@ -471,43 +488,53 @@ impl ListCpfsFileSystemsError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `NasError`.
+    #[inline]
     pub fn is_nas_error(&self) -> bool {
         matches!(self, Self::NasError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListCpfsFileSystemsError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "NasError" => Self::NasError(details),
@@ -520,12 +547,14 @@ impl From<crate::ServiceError> for ListCpfsFileSystemsError {
     }
 }
 impl std::fmt::Display for ListCpfsFileSystemsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListCpfsFileSystemsError {}
 impl crate::operation_support::OperationError for ListCpfsFileSystemsError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -23,6 +23,7 @@
 pub struct ListCurrentClientVersionRequest {}
 impl ListCurrentClientVersionRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListCurrentClientVersionRequestBuilder {
         ListCurrentClientVersionRequestBuilder::default()
     }
@@ -93,6 +94,7 @@ pub struct ListCurrentClientVersionCall {
     options: crate::CallOptions,
 }
 impl ListCurrentClientVersionCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListCurrentClientVersionCall {
             client,
@@ -101,6 +103,7 @@ impl ListCurrentClientVersionCall {
         }
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -136,21 +139,24 @@ pub struct ListCurrentClientVersionResponse {
 }
 impl ListCurrentClientVersionResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListCurrentClientVersionResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListCurrentClientVersionResponse {
-            client_version: fields.scalar("ClientVersion")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListCurrentClientVersionResponse {
+            client_version: fields.scalar("ClientVersion"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListCurrentClientVersionResponse {
@@ -177,6 +183,7 @@ pub enum ListCurrentClientVersionError {
 }
 impl ListCurrentClientVersionError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::DbError(details)
@@ -187,39 +194,48 @@ impl ListCurrentClientVersionError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListCurrentClientVersionError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "DbError" => Self::DbError(details),
@@ -231,12 +247,14 @@ impl From<crate::ServiceError> for ListCurrentClientVersionError {
     }
 }
 impl std::fmt::Display for ListCurrentClientVersionError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListCurrentClientVersionError {}
 impl crate::operation_support::OperationError for ListCurrentClientVersionError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

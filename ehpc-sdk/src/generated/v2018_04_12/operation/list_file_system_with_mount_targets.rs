@@ -47,6 +47,7 @@ pub struct ListFileSystemWithMountTargetsRequest {
 }
 impl ListFileSystemWithMountTargetsRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListFileSystemWithMountTargetsRequestBuilder {
         ListFileSystemWithMountTargetsRequestBuilder::default()
     }
@@ -61,6 +62,7 @@ impl ListFileSystemWithMountTargetsRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -68,6 +70,7 @@ impl ListFileSystemWithMountTargetsRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -165,6 +168,7 @@ pub struct ListFileSystemWithMountTargetsCall {
     options: crate::CallOptions,
 }
 impl ListFileSystemWithMountTargetsCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListFileSystemWithMountTargetsCall {
             client,
@@ -175,6 +179,7 @@ impl ListFileSystemWithMountTargetsCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -182,11 +187,13 @@ impl ListFileSystemWithMountTargetsCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.builder = self.builder.page_size(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -240,24 +247,27 @@ pub struct ListFileSystemWithMountTargetsResponse {
 }
 impl ListFileSystemWithMountTargetsResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListFileSystemWithMountTargetsResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListFileSystemWithMountTargetsResponse {
-            file_system_list: fields.wrapped_list("FileSystemList")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListFileSystemWithMountTargetsResponse {
+            file_system_list: fields.wrapped_list("FileSystemList"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListFileSystemWithMountTargetsResponse {
@@ -308,20 +318,22 @@ pub struct MountTargets {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for MountTargets {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(MountTargets {
-            access_group: fields.scalar("AccessGroup")?,
-            mount_target_domain: fields.scalar("MountTargetDomain")?,
-            network_type: fields.scalar("NetworkType")?,
-            status: fields.scalar("Status")?,
-            vpc_id: fields.scalar("VpcId")?,
-            vsw_id: fields.scalar("VswId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = MountTargets {
+            access_group: fields.scalar("AccessGroup"),
+            mount_target_domain: fields.scalar("MountTargetDomain"),
+            network_type: fields.scalar("NetworkType"),
+            status: fields.scalar("Status"),
+            vpc_id: fields.scalar("VpcId"),
+            vsw_id: fields.scalar("VswId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for MountTargets {
@@ -347,15 +359,17 @@ pub struct Packages {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Packages {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Packages {
-            package_id: fields.scalar("PackageId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Packages {
+            package_id: fields.scalar("PackageId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Packages {
@@ -457,29 +471,31 @@ pub struct FileSystems {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for FileSystems {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(FileSystems {
-            band_width: fields.scalar("BandWidth")?,
-            capacity: fields.scalar("Capacity")?,
-            create_time: fields.scalar("CreateTime")?,
-            destription: fields.scalar("Destription")?,
-            encrypt_type: fields.scalar("EncryptType")?,
-            file_system_id: fields.scalar("FileSystemId")?,
-            file_system_type: fields.scalar("FileSystemType")?,
-            metered_size: fields.scalar("MeteredSize")?,
-            mount_target_list: fields.wrapped_list("MountTargetList")?,
-            package_list: fields.wrapped_list("PackageList")?,
-            protocol_type: fields.scalar("ProtocolType")?,
-            region_id: fields.scalar("RegionId")?,
-            status: fields.scalar("Status")?,
-            storage_type: fields.scalar("StorageType")?,
-            vpc_id: fields.scalar("VpcId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = FileSystems {
+            band_width: fields.scalar("BandWidth"),
+            capacity: fields.scalar("Capacity"),
+            create_time: fields.scalar("CreateTime"),
+            destription: fields.scalar("Destription"),
+            encrypt_type: fields.scalar("EncryptType"),
+            file_system_id: fields.scalar("FileSystemId"),
+            file_system_type: fields.scalar("FileSystemType"),
+            metered_size: fields.scalar("MeteredSize"),
+            mount_target_list: fields.wrapped_list("MountTargetList"),
+            package_list: fields.wrapped_list("PackageList"),
+            protocol_type: fields.scalar("ProtocolType"),
+            region_id: fields.scalar("RegionId"),
+            status: fields.scalar("Status"),
+            storage_type: fields.scalar("StorageType"),
+            vpc_id: fields.scalar("VpcId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for FileSystems {
@@ -530,6 +546,7 @@ pub enum ListFileSystemWithMountTargetsError {
 }
 impl ListFileSystemWithMountTargetsError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::NasError(details)
@@ -542,47 +559,58 @@ impl ListFileSystemWithMountTargetsError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `NasError`.
+    #[inline]
     pub fn is_nas_error(&self) -> bool {
         matches!(self, Self::NasError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `EntityNotExist.Role`.
+    #[inline]
     pub fn is_entity_not_exist_role(&self) -> bool {
         matches!(self, Self::EntityNotExistRole(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListFileSystemWithMountTargetsError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "NasError" => Self::NasError(details),
@@ -596,12 +624,14 @@ impl From<crate::ServiceError> for ListFileSystemWithMountTargetsError {
     }
 }
 impl std::fmt::Display for ListFileSystemWithMountTargetsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListFileSystemWithMountTargetsError {}
 impl crate::operation_support::OperationError for ListFileSystemWithMountTargetsError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -47,6 +47,7 @@ pub struct ListImagesRequest {
 }
 impl ListImagesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListImagesRequestBuilder {
         ListImagesRequestBuilder::default()
     }
@@ -61,6 +62,7 @@ impl ListImagesRequestBuilder {
     /// `BaseOsTag`.
     ///
     /// Wire name: `BaseOsTag`; type: string; optional. Example: `CentOS_7.2_64`.
+    #[inline]
     pub fn base_os_tag(mut self, value: impl Into<String>) -> Self {
         self.base_os_tag = Some(value.into());
         self
@@ -68,6 +70,7 @@ impl ListImagesRequestBuilder {
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string; optional. Example: `ecs.n1.medium`.
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.instance_type = Some(value.into());
         self
@@ -150,6 +153,7 @@ pub struct ListImagesCall {
     options: crate::CallOptions,
 }
 impl ListImagesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListImagesCall {
             client,
@@ -160,6 +164,7 @@ impl ListImagesCall {
     /// `BaseOsTag`.
     ///
     /// Wire name: `BaseOsTag`; type: string; optional. Example: `CentOS_7.2_64`.
+    #[inline]
     pub fn base_os_tag(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.base_os_tag(value);
         self
@@ -167,11 +172,13 @@ impl ListImagesCall {
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string; optional. Example: `ecs.n1.medium`.
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.instance_type(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -207,21 +214,24 @@ pub struct ListImagesResponse {
 }
 impl ListImagesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListImagesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListImagesResponse {
-            os_tags: fields.wrapped_list("OsTags")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListImagesResponse {
+            os_tags: fields.wrapped_list("OsTags"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListImagesResponse {
@@ -282,22 +292,24 @@ pub struct OsInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for OsInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(OsInfo {
-            architecture: fields.scalar("Architecture")?,
-            base_os_tag: fields.scalar("BaseOsTag")?,
-            image_id: fields.scalar("ImageId")?,
-            os_name: fields.scalar("OSName")?,
-            os_name_en: fields.scalar("OSNameEn")?,
-            os_tag: fields.scalar("OsTag")?,
-            platform: fields.scalar("Platform")?,
-            version: fields.scalar("Version")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = OsInfo {
+            architecture: fields.scalar("Architecture"),
+            base_os_tag: fields.scalar("BaseOsTag"),
+            image_id: fields.scalar("ImageId"),
+            os_name: fields.scalar("OSName"),
+            os_name_en: fields.scalar("OSNameEn"),
+            os_tag: fields.scalar("OsTag"),
+            platform: fields.scalar("Platform"),
+            version: fields.scalar("Version"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for OsInfo {
@@ -336,6 +348,7 @@ pub enum ListImagesError {
 }
 impl ListImagesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::ImageNotFound(details)
@@ -348,47 +361,58 @@ impl ListImagesError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `ImageNotFound`.
+    #[inline]
     pub fn is_image_not_found(&self) -> bool {
         matches!(self, Self::ImageNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListImagesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "ImageNotFound" => Self::ImageNotFound(details),
@@ -402,12 +426,14 @@ impl From<crate::ServiceError> for ListImagesError {
     }
 }
 impl std::fmt::Display for ListImagesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListImagesError {}
 impl crate::operation_support::OperationError for ListImagesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -36,6 +36,7 @@ pub struct ListInstalledSoftwareRequest {
 }
 impl ListInstalledSoftwareRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListInstalledSoftwareRequestBuilder {
         ListInstalledSoftwareRequestBuilder::default()
     }
@@ -49,6 +50,7 @@ impl ListInstalledSoftwareRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -131,6 +133,7 @@ pub struct ListInstalledSoftwareCall {
     options: crate::CallOptions,
 }
 impl ListInstalledSoftwareCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListInstalledSoftwareCall {
             client,
@@ -141,11 +144,13 @@ impl ListInstalledSoftwareCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -184,21 +189,24 @@ pub struct ListInstalledSoftwareResponse {
 }
 impl ListInstalledSoftwareResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListInstalledSoftwareResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListInstalledSoftwareResponse {
-            request_id: fields.request_id()?,
-            software_list: fields.wrapped_list("SoftwareList")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListInstalledSoftwareResponse {
+            request_id: fields.request_id(),
+            software_list: fields.wrapped_list("SoftwareList"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListInstalledSoftwareResponse {
@@ -239,18 +247,20 @@ pub struct SoftwareList {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SoftwareList {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(SoftwareList {
-            software_id: fields.scalar("SoftwareId")?,
-            software_name: fields.scalar("SoftwareName")?,
-            software_status: fields.scalar("SoftwareStatus")?,
-            software_version: fields.scalar("SoftwareVersion")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = SoftwareList {
+            software_id: fields.scalar("SoftwareId"),
+            software_name: fields.scalar("SoftwareName"),
+            software_status: fields.scalar("SoftwareStatus"),
+            software_version: fields.scalar("SoftwareVersion"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for SoftwareList {
@@ -291,6 +301,7 @@ pub enum ListInstalledSoftwareError {
 }
 impl ListInstalledSoftwareError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -304,51 +315,63 @@ impl ListInstalledSoftwareError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListInstalledSoftwareError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -363,12 +386,14 @@ impl From<crate::ServiceError> for ListInstalledSoftwareError {
     }
 }
 impl std::fmt::Display for ListInstalledSoftwareError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListInstalledSoftwareError {}
 impl crate::operation_support::OperationError for ListInstalledSoftwareError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

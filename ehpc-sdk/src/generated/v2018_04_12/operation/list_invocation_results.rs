@@ -89,6 +89,7 @@ pub struct ListInvocationResultsRequest {
 }
 impl ListInvocationResultsRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListInvocationResultsRequestBuilder {
         ListInvocationResultsRequestBuilder::default()
     }
@@ -107,6 +108,7 @@ impl ListInvocationResultsRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -114,6 +116,7 @@ impl ListInvocationResultsRequestBuilder {
     /// `CommandId`.
     ///
     /// Wire name: `CommandId`; type: string; required. Example: `c-hz01v8x80o3****`.
+    #[inline]
     pub fn command_id(mut self, value: impl Into<String>) -> Self {
         self.command_id = Some(value.into());
         self
@@ -121,6 +124,7 @@ impl ListInvocationResultsRequestBuilder {
     /// `InvokeRecordStatus`.
     ///
     /// Wire name: `InvokeRecordStatus`; type: string; optional. Example: `Finished`.
+    #[inline]
     pub fn invoke_record_status(mut self, value: impl Into<String>) -> Self {
         self.invoke_record_status = Some(value.into());
         self
@@ -128,6 +132,7 @@ impl ListInvocationResultsRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -135,6 +140,7 @@ impl ListInvocationResultsRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -142,6 +148,7 @@ impl ListInvocationResultsRequestBuilder {
     /// `Instance`.
     ///
     /// Wire name: `Instance`; type: array of object [`InstanceItem`]; optional. Limits: at most 10000 items.
+    #[inline]
     pub fn instance(mut self, value: Vec<InstanceItem>) -> Self {
         self.instance = value;
         self
@@ -266,10 +273,12 @@ pub struct InstanceItem {
 }
 impl InstanceItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`InstanceItem::id`].
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -318,6 +327,7 @@ pub struct ListInvocationResultsCall {
     options: crate::CallOptions,
 }
 impl ListInvocationResultsCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListInvocationResultsCall {
             client,
@@ -328,6 +338,7 @@ impl ListInvocationResultsCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -335,6 +346,7 @@ impl ListInvocationResultsCall {
     /// `CommandId`.
     ///
     /// Wire name: `CommandId`; type: string; required. Example: `c-hz01v8x80o3****`.
+    #[inline]
     pub fn command_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.command_id(value);
         self
@@ -342,6 +354,7 @@ impl ListInvocationResultsCall {
     /// `InvokeRecordStatus`.
     ///
     /// Wire name: `InvokeRecordStatus`; type: string; optional. Example: `Finished`.
+    #[inline]
     pub fn invoke_record_status(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.invoke_record_status(value);
         self
@@ -349,6 +362,7 @@ impl ListInvocationResultsCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -356,6 +370,7 @@ impl ListInvocationResultsCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.builder = self.builder.page_size(value);
         self
@@ -363,11 +378,13 @@ impl ListInvocationResultsCall {
     /// `Instance`.
     ///
     /// Wire name: `Instance`; type: array of object [`InstanceItem`]; optional. Limits: at most 10000 items.
+    #[inline]
     pub fn instance(mut self, value: Vec<InstanceItem>) -> Self {
         self.builder = self.builder.instance(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -421,24 +438,27 @@ pub struct ListInvocationResultsResponse {
 }
 impl ListInvocationResultsResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListInvocationResultsResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListInvocationResultsResponse {
-            invocation_results: fields.wrapped_list("InvocationResults")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListInvocationResultsResponse {
+            invocation_results: fields.wrapped_list("InvocationResults"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListInvocationResultsResponse {
@@ -494,21 +514,23 @@ pub struct InvocationResult {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for InvocationResult {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(InvocationResult {
-            command_id: fields.scalar("CommandId")?,
-            exit_code: fields.scalar("ExitCode")?,
-            finished_time: fields.scalar("FinishedTime")?,
-            instance_id: fields.scalar("InstanceId")?,
-            invoke_record_status: fields.scalar("InvokeRecordStatus")?,
-            message: fields.scalar("Message")?,
-            success: fields.scalar("Success")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = InvocationResult {
+            command_id: fields.scalar("CommandId"),
+            exit_code: fields.scalar("ExitCode"),
+            finished_time: fields.scalar("FinishedTime"),
+            instance_id: fields.scalar("InstanceId"),
+            invoke_record_status: fields.scalar("InvokeRecordStatus"),
+            message: fields.scalar("Message"),
+            success: fields.scalar("Success"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for InvocationResult {
@@ -563,6 +585,7 @@ pub enum ListInvocationResultsError {
 }
 impl ListInvocationResultsError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -583,79 +606,98 @@ impl ListInvocationResultsError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ObjectNotFound`.
+    #[inline]
     pub fn is_object_not_found(&self) -> bool {
         matches!(self, Self::ObjectNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListInvocationResultsError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -677,12 +719,14 @@ impl From<crate::ServiceError> for ListInvocationResultsError {
     }
 }
 impl std::fmt::Display for ListInvocationResultsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListInvocationResultsError {}
 impl crate::operation_support::OperationError for ListInvocationResultsError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -49,6 +49,7 @@ pub struct ListInvocationStatusRequest {
 }
 impl ListInvocationStatusRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListInvocationStatusRequestBuilder {
         ListInvocationStatusRequestBuilder::default()
     }
@@ -63,6 +64,7 @@ impl ListInvocationStatusRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -70,6 +72,7 @@ impl ListInvocationStatusRequestBuilder {
     /// `CommandId`.
     ///
     /// Wire name: `CommandId`; type: string; required. Example: `c-hz01v8x80o3****`.
+    #[inline]
     pub fn command_id(mut self, value: impl Into<String>) -> Self {
         self.command_id = Some(value.into());
         self
@@ -169,6 +172,7 @@ pub struct ListInvocationStatusCall {
     options: crate::CallOptions,
 }
 impl ListInvocationStatusCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListInvocationStatusCall {
             client,
@@ -179,6 +183,7 @@ impl ListInvocationStatusCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -186,11 +191,13 @@ impl ListInvocationStatusCall {
     /// `CommandId`.
     ///
     /// Wire name: `CommandId`; type: string; required. Example: `c-hz01v8x80o3****`.
+    #[inline]
     pub fn command_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.command_id(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -236,23 +243,26 @@ pub struct ListInvocationStatusResponse {
 }
 impl ListInvocationStatusResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListInvocationStatusResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListInvocationStatusResponse {
-            command_id: fields.scalar("CommandId")?,
-            invoke_instances: fields.wrapped_list("InvokeInstances")?,
-            invoke_status: fields.scalar("InvokeStatus")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListInvocationStatusResponse {
+            command_id: fields.scalar("CommandId"),
+            invoke_instances: fields.wrapped_list("InvokeInstances"),
+            invoke_status: fields.scalar("InvokeStatus"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListInvocationStatusResponse {
@@ -283,16 +293,18 @@ pub struct InvokeInstance {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for InvokeInstance {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(InvokeInstance {
-            instance_id: fields.scalar("InstanceId")?,
-            instance_invoke_status: fields.scalar("InstanceInvokeStatus")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = InvokeInstance {
+            instance_id: fields.scalar("InstanceId"),
+            instance_invoke_status: fields.scalar("InstanceInvokeStatus"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for InvokeInstance {
@@ -347,6 +359,7 @@ pub enum ListInvocationStatusError {
 }
 impl ListInvocationStatusError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -367,79 +380,98 @@ impl ListInvocationStatusError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ObjectNotFound`.
+    #[inline]
     pub fn is_object_not_found(&self) -> bool {
         matches!(self, Self::ObjectNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListInvocationStatusError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -461,12 +493,14 @@ impl From<crate::ServiceError> for ListInvocationStatusError {
     }
 }
 impl std::fmt::Display for ListInvocationStatusError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListInvocationStatusError {}
 impl crate::operation_support::OperationError for ListInvocationStatusError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

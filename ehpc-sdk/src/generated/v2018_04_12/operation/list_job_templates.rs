@@ -57,6 +57,7 @@ pub struct ListJobTemplatesRequest {
 }
 impl ListJobTemplatesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListJobTemplatesRequestBuilder {
         ListJobTemplatesRequestBuilder::default()
     }
@@ -72,6 +73,7 @@ impl ListJobTemplatesRequestBuilder {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string; optional. Example: `jobtemplateName`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -79,6 +81,7 @@ impl ListJobTemplatesRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -86,6 +89,7 @@ impl ListJobTemplatesRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -186,6 +190,7 @@ pub struct ListJobTemplatesCall {
     options: crate::CallOptions,
 }
 impl ListJobTemplatesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListJobTemplatesCall {
             client,
@@ -196,6 +201,7 @@ impl ListJobTemplatesCall {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string; optional. Example: `jobtemplateName`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.name(value);
         self
@@ -203,6 +209,7 @@ impl ListJobTemplatesCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -210,11 +217,13 @@ impl ListJobTemplatesCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.builder = self.builder.page_size(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -265,24 +274,27 @@ pub struct ListJobTemplatesResponse {
 }
 impl ListJobTemplatesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListJobTemplatesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListJobTemplatesResponse {
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            templates: fields.wrapped_list("Templates")?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListJobTemplatesResponse {
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            templates: fields.wrapped_list("Templates"),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListJobTemplatesResponse {
@@ -408,35 +420,37 @@ pub struct JobTemplates {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for JobTemplates {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(JobTemplates {
-            array_request: fields.scalar("ArrayRequest")?,
-            clock_time: fields.scalar("ClockTime")?,
-            command_line: fields.scalar("CommandLine")?,
-            gpu: fields.scalar("Gpu")?,
-            id: fields.scalar("Id")?,
-            input_file_url: fields.scalar("InputFileUrl")?,
-            mem: fields.scalar("Mem")?,
-            name: fields.scalar("Name")?,
-            node: fields.scalar("Node")?,
-            package_path: fields.scalar("PackagePath")?,
-            priority: fields.scalar("Priority")?,
-            queue: fields.scalar("Queue")?,
-            re_runable: fields.scalar("ReRunable")?,
-            runas_user: fields.scalar("RunasUser")?,
-            stderr_redirect_path: fields.scalar("StderrRedirectPath")?,
-            stdout_redirect_path: fields.scalar("StdoutRedirectPath")?,
-            task: fields.scalar("Task")?,
-            thread: fields.scalar("Thread")?,
-            unzip_cmd: fields.scalar("UnzipCmd")?,
-            variables: fields.scalar("Variables")?,
-            with_unzip_cmd: fields.scalar("WithUnzipCmd")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = JobTemplates {
+            array_request: fields.scalar("ArrayRequest"),
+            clock_time: fields.scalar("ClockTime"),
+            command_line: fields.scalar("CommandLine"),
+            gpu: fields.scalar("Gpu"),
+            id: fields.scalar("Id"),
+            input_file_url: fields.scalar("InputFileUrl"),
+            mem: fields.scalar("Mem"),
+            name: fields.scalar("Name"),
+            node: fields.scalar("Node"),
+            package_path: fields.scalar("PackagePath"),
+            priority: fields.scalar("Priority"),
+            queue: fields.scalar("Queue"),
+            re_runable: fields.scalar("ReRunable"),
+            runas_user: fields.scalar("RunasUser"),
+            stderr_redirect_path: fields.scalar("StderrRedirectPath"),
+            stdout_redirect_path: fields.scalar("StdoutRedirectPath"),
+            task: fields.scalar("Task"),
+            thread: fields.scalar("Thread"),
+            unzip_cmd: fields.scalar("UnzipCmd"),
+            variables: fields.scalar("Variables"),
+            with_unzip_cmd: fields.scalar("WithUnzipCmd"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for JobTemplates {
@@ -477,6 +491,7 @@ pub enum ListJobTemplatesError {
 }
 impl ListJobTemplatesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -490,51 +505,63 @@ impl ListJobTemplatesError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListJobTemplatesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -549,12 +576,14 @@ impl From<crate::ServiceError> for ListJobTemplatesError {
     }
 }
 impl std::fmt::Display for ListJobTemplatesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListJobTemplatesError {}
 impl crate::operation_support::OperationError for ListJobTemplatesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

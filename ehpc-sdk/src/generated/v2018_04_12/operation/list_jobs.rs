@@ -87,6 +87,7 @@ pub struct ListJobsRequest {
 }
 impl ListJobsRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListJobsRequestBuilder {
         ListJobsRequestBuilder::default()
     }
@@ -105,6 +106,7 @@ impl ListJobsRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -112,6 +114,7 @@ impl ListJobsRequestBuilder {
     /// `Owner`.
     ///
     /// Wire name: `Owner`; type: string; optional. Example: `user1`.
+    #[inline]
     pub fn owner(mut self, value: impl Into<String>) -> Self {
         self.owner = Some(value.into());
         self
@@ -119,6 +122,7 @@ impl ListJobsRequestBuilder {
     /// `State`.
     ///
     /// Wire name: `State`; type: string; optional. Example: `finished`.
+    #[inline]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
@@ -126,6 +130,7 @@ impl ListJobsRequestBuilder {
     /// `Rerunable`.
     ///
     /// Wire name: `Rerunable`; type: string; optional. Example: `false`.
+    #[inline]
     pub fn rerunable(mut self, value: impl Into<String>) -> Self {
         self.rerunable = Some(value.into());
         self
@@ -133,6 +138,7 @@ impl ListJobsRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -140,6 +146,7 @@ impl ListJobsRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -269,6 +276,7 @@ pub struct ListJobsCall {
     options: crate::CallOptions,
 }
 impl ListJobsCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListJobsCall {
             client,
@@ -279,6 +287,7 @@ impl ListJobsCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -286,6 +295,7 @@ impl ListJobsCall {
     /// `Owner`.
     ///
     /// Wire name: `Owner`; type: string; optional. Example: `user1`.
+    #[inline]
     pub fn owner(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.owner(value);
         self
@@ -293,6 +303,7 @@ impl ListJobsCall {
     /// `State`.
     ///
     /// Wire name: `State`; type: string; optional. Example: `finished`.
+    #[inline]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.state(value);
         self
@@ -300,6 +311,7 @@ impl ListJobsCall {
     /// `Rerunable`.
     ///
     /// Wire name: `Rerunable`; type: string; optional. Example: `false`.
+    #[inline]
     pub fn rerunable(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.rerunable(value);
         self
@@ -307,6 +319,7 @@ impl ListJobsCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -314,11 +327,13 @@ impl ListJobsCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.builder = self.builder.page_size(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -367,24 +382,27 @@ pub struct ListJobsResponse {
 }
 impl ListJobsResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListJobsResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListJobsResponse {
-            jobs: fields.wrapped_list("Jobs")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListJobsResponse {
+            jobs: fields.wrapped_list("Jobs"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListJobsResponse {
@@ -415,16 +433,18 @@ pub struct Resources {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Resources {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Resources {
-            cores: fields.scalar("Cores")?,
-            nodes: fields.scalar("Nodes")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Resources {
+            cores: fields.scalar("Cores"),
+            nodes: fields.scalar("Nodes"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Resources {
@@ -520,29 +540,31 @@ pub struct JobInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for JobInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(JobInfo {
-            array_request: fields.scalar("ArrayRequest")?,
-            comment: fields.scalar("Comment")?,
-            id: fields.scalar("Id")?,
-            last_modify_time: fields.scalar("LastModifyTime")?,
-            name: fields.scalar("Name")?,
-            node_list: fields.scalar("NodeList")?,
-            owner: fields.scalar("Owner")?,
-            priority: fields.scalar("Priority")?,
-            resources: fields.object("Resources")?,
-            shell_path: fields.scalar("ShellPath")?,
-            start_time: fields.scalar("StartTime")?,
-            state: fields.scalar("State")?,
-            stderr: fields.scalar("Stderr")?,
-            stdout: fields.scalar("Stdout")?,
-            submit_time: fields.scalar("SubmitTime")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = JobInfo {
+            array_request: fields.scalar("ArrayRequest"),
+            comment: fields.scalar("Comment"),
+            id: fields.scalar("Id"),
+            last_modify_time: fields.scalar("LastModifyTime"),
+            name: fields.scalar("Name"),
+            node_list: fields.scalar("NodeList"),
+            owner: fields.scalar("Owner"),
+            priority: fields.scalar("Priority"),
+            resources: fields.object("Resources"),
+            shell_path: fields.scalar("ShellPath"),
+            start_time: fields.scalar("StartTime"),
+            state: fields.scalar("State"),
+            stderr: fields.scalar("Stderr"),
+            stdout: fields.scalar("Stdout"),
+            submit_time: fields.scalar("SubmitTime"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for JobInfo {
@@ -595,6 +617,7 @@ pub enum ListJobsError {
 }
 impl ListJobsError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -614,75 +637,93 @@ impl ListJobsError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `AgentError.Job.ListFailure`.
+    #[inline]
     pub fn is_agent_error_job_list_failure(&self) -> bool {
         matches!(self, Self::AgentErrorJobListFailure(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `ExecFail`.
+    #[inline]
     pub fn is_exec_fail(&self) -> bool {
         matches!(self, Self::ExecFail(_))
     }
     /// Whether the service answered `AgentResponseTimeout`.
+    #[inline]
     pub fn is_agent_response_timeout(&self) -> bool {
         matches!(self, Self::AgentResponseTimeout(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListJobsError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -703,12 +744,14 @@ impl From<crate::ServiceError> for ListJobsError {
     }
 }
 impl std::fmt::Display for ListJobsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListJobsError {}
 impl crate::operation_support::OperationError for ListJobsError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -163,6 +163,7 @@ pub struct ListJobsWithFiltersRequest {
 }
 impl ListJobsWithFiltersRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListJobsWithFiltersRequestBuilder {
         ListJobsWithFiltersRequestBuilder::default()
     }
@@ -190,6 +191,7 @@ impl ListJobsWithFiltersRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -197,6 +199,7 @@ impl ListJobsWithFiltersRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int64); optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i64) -> Self {
         self.page_number = Some(value);
         self
@@ -204,6 +207,7 @@ impl ListJobsWithFiltersRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int64); optional. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -211,6 +215,7 @@ impl ListJobsWithFiltersRequestBuilder {
     /// `Users`.
     ///
     /// Wire name: `Users`; type: array of string; optional. Limits: at most 1 item.
+    #[inline]
     pub fn users(mut self, value: Vec<String>) -> Self {
         self.users = value;
         self
@@ -218,6 +223,7 @@ impl ListJobsWithFiltersRequestBuilder {
     /// `Queues`.
     ///
     /// Wire name: `Queues`; type: array of string; optional. Limits: at most 1 item.
+    #[inline]
     pub fn queues(mut self, value: Vec<String>) -> Self {
         self.queues = value;
         self
@@ -225,6 +231,7 @@ impl ListJobsWithFiltersRequestBuilder {
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: array of string; optional. Limits: at most 1 item.
+    #[inline]
     pub fn nodes(mut self, value: Vec<String>) -> Self {
         self.nodes = value;
         self
@@ -232,6 +239,7 @@ impl ListJobsWithFiltersRequestBuilder {
     /// `JobName`.
     ///
     /// Wire name: `JobName`; type: string; optional. Example: `job1`.
+    #[inline]
     pub fn job_name(mut self, value: impl Into<String>) -> Self {
         self.job_name = Some(value.into());
         self
@@ -239,6 +247,7 @@ impl ListJobsWithFiltersRequestBuilder {
     /// `JobStatus`.
     ///
     /// Wire name: `JobStatus`; type: string; optional. Example: `finished`.
+    #[inline]
     pub fn job_status(mut self, value: impl Into<String>) -> Self {
         self.job_status = Some(value.into());
         self
@@ -246,6 +255,7 @@ impl ListJobsWithFiltersRequestBuilder {
     /// `ExecuteOrder`.
     ///
     /// Wire name: `ExecuteOrder`; type: string; optional. Example: `asc`.
+    #[inline]
     pub fn execute_order(mut self, value: impl Into<String>) -> Self {
         self.execute_order = Some(value.into());
         self
@@ -253,6 +263,7 @@ impl ListJobsWithFiltersRequestBuilder {
     /// `SubmitOrder`.
     ///
     /// Wire name: `SubmitOrder`; type: string; optional. Example: `asc`.
+    #[inline]
     pub fn submit_order(mut self, value: impl Into<String>) -> Self {
         self.submit_order = Some(value.into());
         self
@@ -260,6 +271,7 @@ impl ListJobsWithFiltersRequestBuilder {
     /// `PendOrder`.
     ///
     /// Wire name: `PendOrder`; type: string; optional. Example: `desc`.
+    #[inline]
     pub fn pend_order(mut self, value: impl Into<String>) -> Self {
         self.pend_order = Some(value.into());
         self
@@ -267,6 +279,7 @@ impl ListJobsWithFiltersRequestBuilder {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; optional. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -274,6 +287,7 @@ impl ListJobsWithFiltersRequestBuilder {
     /// `CreateTimeStart`.
     ///
     /// Wire name: `CreateTimeStart`; type: string; optional. Example: `1647427667`.
+    #[inline]
     pub fn create_time_start(mut self, value: impl Into<String>) -> Self {
         self.create_time_start = Some(value.into());
         self
@@ -281,6 +295,7 @@ impl ListJobsWithFiltersRequestBuilder {
     /// `CreateTimeEnd`.
     ///
     /// Wire name: `CreateTimeEnd`; type: string; optional. Example: `1647428667`.
+    #[inline]
     pub fn create_time_end(mut self, value: impl Into<String>) -> Self {
         self.create_time_end = Some(value.into());
         self
@@ -288,6 +303,7 @@ impl ListJobsWithFiltersRequestBuilder {
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.r#async = Some(value);
         self
@@ -496,6 +512,7 @@ pub struct ListJobsWithFiltersCall {
     options: crate::CallOptions,
 }
 impl ListJobsWithFiltersCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListJobsWithFiltersCall {
             client,
@@ -506,6 +523,7 @@ impl ListJobsWithFiltersCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -513,6 +531,7 @@ impl ListJobsWithFiltersCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int64); optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i64) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -520,6 +539,7 @@ impl ListJobsWithFiltersCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int64); optional. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.builder = self.builder.page_size(value);
         self
@@ -527,6 +547,7 @@ impl ListJobsWithFiltersCall {
     /// `Users`.
     ///
     /// Wire name: `Users`; type: array of string; optional. Limits: at most 1 item.
+    #[inline]
     pub fn users(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.users(value);
         self
@@ -534,6 +555,7 @@ impl ListJobsWithFiltersCall {
     /// `Queues`.
     ///
     /// Wire name: `Queues`; type: array of string; optional. Limits: at most 1 item.
+    #[inline]
     pub fn queues(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.queues(value);
         self
@@ -541,6 +563,7 @@ impl ListJobsWithFiltersCall {
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: array of string; optional. Limits: at most 1 item.
+    #[inline]
     pub fn nodes(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.nodes(value);
         self
@@ -548,6 +571,7 @@ impl ListJobsWithFiltersCall {
     /// `JobName`.
     ///
     /// Wire name: `JobName`; type: string; optional. Example: `job1`.
+    #[inline]
     pub fn job_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.job_name(value);
         self
@@ -555,6 +579,7 @@ impl ListJobsWithFiltersCall {
     /// `JobStatus`.
     ///
     /// Wire name: `JobStatus`; type: string; optional. Example: `finished`.
+    #[inline]
     pub fn job_status(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.job_status(value);
         self
@@ -562,6 +587,7 @@ impl ListJobsWithFiltersCall {
     /// `ExecuteOrder`.
     ///
     /// Wire name: `ExecuteOrder`; type: string; optional. Example: `asc`.
+    #[inline]
     pub fn execute_order(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.execute_order(value);
         self
@@ -569,6 +595,7 @@ impl ListJobsWithFiltersCall {
     /// `SubmitOrder`.
     ///
     /// Wire name: `SubmitOrder`; type: string; optional. Example: `asc`.
+    #[inline]
     pub fn submit_order(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.submit_order(value);
         self
@@ -576,6 +603,7 @@ impl ListJobsWithFiltersCall {
     /// `PendOrder`.
     ///
     /// Wire name: `PendOrder`; type: string; optional. Example: `desc`.
+    #[inline]
     pub fn pend_order(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.pend_order(value);
         self
@@ -583,6 +611,7 @@ impl ListJobsWithFiltersCall {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; optional. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.region_id(value);
         self
@@ -590,6 +619,7 @@ impl ListJobsWithFiltersCall {
     /// `CreateTimeStart`.
     ///
     /// Wire name: `CreateTimeStart`; type: string; optional. Example: `1647427667`.
+    #[inline]
     pub fn create_time_start(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.create_time_start(value);
         self
@@ -597,6 +627,7 @@ impl ListJobsWithFiltersCall {
     /// `CreateTimeEnd`.
     ///
     /// Wire name: `CreateTimeEnd`; type: string; optional. Example: `1647428667`.
+    #[inline]
     pub fn create_time_end(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.create_time_end(value);
         self
@@ -604,11 +635,13 @@ impl ListJobsWithFiltersCall {
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.builder = self.builder.r#async(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -661,25 +694,28 @@ pub struct ListJobsWithFiltersResponse {
 }
 impl ListJobsWithFiltersResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListJobsWithFiltersResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListJobsWithFiltersResponse {
-            jobs: fields.list("Jobs")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            success: fields.scalar("Success")?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListJobsWithFiltersResponse {
+            jobs: fields.list("Jobs"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            success: fields.scalar("Success"),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListJobsWithFiltersResponse {
@@ -710,16 +746,18 @@ pub struct Resources {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Resources {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Resources {
-            cores: fields.scalar("Cores")?,
-            nodes: fields.scalar("Nodes")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Resources {
+            cores: fields.scalar("Cores"),
+            nodes: fields.scalar("Nodes"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Resources {
@@ -830,32 +868,34 @@ pub struct JobsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for JobsItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(JobsItem {
-            array_request: fields.scalar("ArrayRequest")?,
-            comment: fields.scalar("Comment")?,
-            id: fields.scalar("Id")?,
-            last_modify_time: fields.scalar("LastModifyTime")?,
-            name: fields.scalar("Name")?,
-            node_list: fields.scalar("NodeList")?,
-            owner: fields.scalar("Owner")?,
-            priority: fields.scalar("Priority")?,
-            queue: fields.scalar("Queue")?,
-            rerunable: fields.scalar("Rerunable")?,
-            resources: fields.object("Resources")?,
-            shell_path: fields.scalar("ShellPath")?,
-            start_time: fields.scalar("StartTime")?,
-            state: fields.scalar("State")?,
-            stderr: fields.scalar("Stderr")?,
-            stdout: fields.scalar("Stdout")?,
-            submit_time: fields.scalar("SubmitTime")?,
-            variable_list: fields.scalar("VariableList")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = JobsItem {
+            array_request: fields.scalar("ArrayRequest"),
+            comment: fields.scalar("Comment"),
+            id: fields.scalar("Id"),
+            last_modify_time: fields.scalar("LastModifyTime"),
+            name: fields.scalar("Name"),
+            node_list: fields.scalar("NodeList"),
+            owner: fields.scalar("Owner"),
+            priority: fields.scalar("Priority"),
+            queue: fields.scalar("Queue"),
+            rerunable: fields.scalar("Rerunable"),
+            resources: fields.object("Resources"),
+            shell_path: fields.scalar("ShellPath"),
+            start_time: fields.scalar("StartTime"),
+            state: fields.scalar("State"),
+            stderr: fields.scalar("Stderr"),
+            stdout: fields.scalar("Stdout"),
+            submit_time: fields.scalar("SubmitTime"),
+            variable_list: fields.scalar("VariableList"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for JobsItem {
@@ -882,6 +922,7 @@ pub enum ListJobsWithFiltersError {
 }
 impl ListJobsWithFiltersError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -892,39 +933,48 @@ impl ListJobsWithFiltersError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListJobsWithFiltersError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -936,12 +986,14 @@ impl From<crate::ServiceError> for ListJobsWithFiltersError {
     }
 }
 impl std::fmt::Display for ListJobsWithFiltersError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListJobsWithFiltersError {}
 impl crate::operation_support::OperationError for ListJobsWithFiltersError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

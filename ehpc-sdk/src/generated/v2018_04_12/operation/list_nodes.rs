@@ -143,6 +143,7 @@ pub struct ListNodesRequest {
 }
 impl ListNodesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListNodesRequestBuilder {
         ListNodesRequestBuilder::default()
     }
@@ -166,6 +167,7 @@ impl ListNodesRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -173,6 +175,7 @@ impl ListNodesRequestBuilder {
     /// `Role`.
     ///
     /// Wire name: `Role`; type: string; optional. Service default: `Compute`. Example: `Manager`.
+    #[inline]
     pub fn role(mut self, value: impl Into<String>) -> Self {
         self.role = Some(value.into());
         self
@@ -180,6 +183,7 @@ impl ListNodesRequestBuilder {
     /// `HostName`.
     ///
     /// Wire name: `HostName`; type: string; optional. Example: `test-HostName`.
+    #[inline]
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
@@ -187,6 +191,7 @@ impl ListNodesRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -194,6 +199,7 @@ impl ListNodesRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 100. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -201,6 +207,7 @@ impl ListNodesRequestBuilder {
     /// `Sequence`.
     ///
     /// Wire name: `Sequence`; type: string; optional. Example: `Forward`.
+    #[inline]
     pub fn sequence(mut self, value: impl Into<String>) -> Self {
         self.sequence = Some(value.into());
         self
@@ -208,6 +215,7 @@ impl ListNodesRequestBuilder {
     /// `SortBy`.
     ///
     /// Wire name: `SortBy`; type: string; optional. Example: `AddedTime`.
+    #[inline]
     pub fn sort_by(mut self, value: impl Into<String>) -> Self {
         self.sort_by = Some(value.into());
         self
@@ -215,6 +223,7 @@ impl ListNodesRequestBuilder {
     /// `Filter`.
     ///
     /// Wire name: `Filter`; type: string; optional. Example: `{"status":"running"}`.
+    #[inline]
     pub fn filter(mut self, value: impl Into<String>) -> Self {
         self.filter = Some(value.into());
         self
@@ -222,6 +231,7 @@ impl ListNodesRequestBuilder {
     /// `PrivateIpAddress`.
     ///
     /// Wire name: `PrivateIpAddress`; type: string; optional. Example: `172.16.**.**`.
+    #[inline]
     pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
         self.private_ip_address = Some(value.into());
         self
@@ -229,6 +239,7 @@ impl ListNodesRequestBuilder {
     /// `HostNamePrefix`.
     ///
     /// Wire name: `HostNamePrefix`; type: string; optional. Example: `compute`.
+    #[inline]
     pub fn host_name_prefix(mut self, value: impl Into<String>) -> Self {
         self.host_name_prefix = Some(value.into());
         self
@@ -236,6 +247,7 @@ impl ListNodesRequestBuilder {
     /// `HostNameSuffix`.
     ///
     /// Wire name: `HostNameSuffix`; type: string; optional. Example: `01`.
+    #[inline]
     pub fn host_name_suffix(mut self, value: impl Into<String>) -> Self {
         self.host_name_suffix = Some(value.into());
         self
@@ -399,6 +411,7 @@ pub struct ListNodesCall {
     options: crate::CallOptions,
 }
 impl ListNodesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListNodesCall {
             client,
@@ -409,6 +422,7 @@ impl ListNodesCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -416,6 +430,7 @@ impl ListNodesCall {
     /// `Role`.
     ///
     /// Wire name: `Role`; type: string; optional. Service default: `Compute`. Example: `Manager`.
+    #[inline]
     pub fn role(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.role(value);
         self
@@ -423,6 +438,7 @@ impl ListNodesCall {
     /// `HostName`.
     ///
     /// Wire name: `HostName`; type: string; optional. Example: `test-HostName`.
+    #[inline]
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.host_name(value);
         self
@@ -430,6 +446,7 @@ impl ListNodesCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -437,6 +454,7 @@ impl ListNodesCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 100. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.builder = self.builder.page_size(value);
         self
@@ -444,6 +462,7 @@ impl ListNodesCall {
     /// `Sequence`.
     ///
     /// Wire name: `Sequence`; type: string; optional. Example: `Forward`.
+    #[inline]
     pub fn sequence(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.sequence(value);
         self
@@ -451,6 +470,7 @@ impl ListNodesCall {
     /// `SortBy`.
     ///
     /// Wire name: `SortBy`; type: string; optional. Example: `AddedTime`.
+    #[inline]
     pub fn sort_by(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.sort_by(value);
         self
@@ -458,6 +478,7 @@ impl ListNodesCall {
     /// `Filter`.
     ///
     /// Wire name: `Filter`; type: string; optional. Example: `{"status":"running"}`.
+    #[inline]
     pub fn filter(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.filter(value);
         self
@@ -465,6 +486,7 @@ impl ListNodesCall {
     /// `PrivateIpAddress`.
     ///
     /// Wire name: `PrivateIpAddress`; type: string; optional. Example: `172.16.**.**`.
+    #[inline]
     pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.private_ip_address(value);
         self
@@ -472,6 +494,7 @@ impl ListNodesCall {
     /// `HostNamePrefix`.
     ///
     /// Wire name: `HostNamePrefix`; type: string; optional. Example: `compute`.
+    #[inline]
     pub fn host_name_prefix(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.host_name_prefix(value);
         self
@@ -479,11 +502,13 @@ impl ListNodesCall {
     /// `HostNameSuffix`.
     ///
     /// Wire name: `HostNameSuffix`; type: string; optional. Example: `01`.
+    #[inline]
     pub fn host_name_suffix(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.host_name_suffix(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -532,24 +557,27 @@ pub struct ListNodesResponse {
 }
 impl ListNodesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListNodesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListNodesResponse {
-            nodes: fields.wrapped_list("Nodes")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListNodesResponse {
+            nodes: fields.wrapped_list("Nodes"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListNodesResponse {
@@ -585,17 +613,19 @@ pub struct TotalResources {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for TotalResources {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(TotalResources {
-            cpu: fields.scalar("Cpu")?,
-            gpu: fields.scalar("Gpu")?,
-            memory: fields.scalar("Memory")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = TotalResources {
+            cpu: fields.scalar("Cpu"),
+            gpu: fields.scalar("Gpu"),
+            memory: fields.scalar("Memory"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for TotalResources {
@@ -631,17 +661,19 @@ pub struct UsedResources {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for UsedResources {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(UsedResources {
-            cpu: fields.scalar("Cpu")?,
-            gpu: fields.scalar("Gpu")?,
-            memory: fields.scalar("Memory")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = UsedResources {
+            cpu: fields.scalar("Cpu"),
+            gpu: fields.scalar("Gpu"),
+            memory: fields.scalar("Memory"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for UsedResources {
@@ -795,40 +827,42 @@ pub struct NodeInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for NodeInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(NodeInfo {
-            add_time: fields.scalar("AddTime")?,
-            create_mode: fields.scalar("CreateMode")?,
-            created_by_ehpc: fields.scalar("CreatedByEhpc")?,
-            expired: fields.scalar("Expired")?,
-            expired_time: fields.scalar("ExpiredTime")?,
-            host_name: fields.scalar("HostName")?,
-            ht_enabled: fields.scalar("HtEnabled")?,
-            id: fields.scalar("Id")?,
-            image_id: fields.scalar("ImageId")?,
-            image_owner_alias: fields.scalar("ImageOwnerAlias")?,
-            instance_type: fields.scalar("InstanceType")?,
-            ip_address: fields.scalar("IpAddress")?,
-            location: fields.scalar("Location")?,
-            lock_reason: fields.scalar("LockReason")?,
-            public_ip_address: fields.scalar("PublicIpAddress")?,
-            region_id: fields.scalar("RegionId")?,
-            roles: fields.wrapped_scalar_list("Roles")?,
-            spot_strategy: fields.scalar("SpotStrategy")?,
-            state_in_sched: fields.scalar("StateInSched")?,
-            status: fields.scalar("Status")?,
-            total_resources: fields.object("TotalResources")?,
-            used_resources: fields.object("UsedResources")?,
-            v_switch_id: fields.scalar("VSwitchId")?,
-            version: fields.scalar("Version")?,
-            vpc_id: fields.scalar("VpcId")?,
-            zone_id: fields.scalar("ZoneId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = NodeInfo {
+            add_time: fields.scalar("AddTime"),
+            create_mode: fields.scalar("CreateMode"),
+            created_by_ehpc: fields.scalar("CreatedByEhpc"),
+            expired: fields.scalar("Expired"),
+            expired_time: fields.scalar("ExpiredTime"),
+            host_name: fields.scalar("HostName"),
+            ht_enabled: fields.scalar("HtEnabled"),
+            id: fields.scalar("Id"),
+            image_id: fields.scalar("ImageId"),
+            image_owner_alias: fields.scalar("ImageOwnerAlias"),
+            instance_type: fields.scalar("InstanceType"),
+            ip_address: fields.scalar("IpAddress"),
+            location: fields.scalar("Location"),
+            lock_reason: fields.scalar("LockReason"),
+            public_ip_address: fields.scalar("PublicIpAddress"),
+            region_id: fields.scalar("RegionId"),
+            roles: fields.wrapped_scalar_list("Roles"),
+            spot_strategy: fields.scalar("SpotStrategy"),
+            state_in_sched: fields.scalar("StateInSched"),
+            status: fields.scalar("Status"),
+            total_resources: fields.object("TotalResources"),
+            used_resources: fields.object("UsedResources"),
+            v_switch_id: fields.scalar("VSwitchId"),
+            version: fields.scalar("Version"),
+            vpc_id: fields.scalar("VpcId"),
+            zone_id: fields.scalar("ZoneId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for NodeInfo {
@@ -885,6 +919,7 @@ pub enum ListNodesError {
 }
 impl ListNodesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -903,71 +938,88 @@ impl ListNodesError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `RedisError`.
+    #[inline]
     pub fn is_redis_error(&self) -> bool {
         matches!(self, Self::RedisError(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListNodesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -987,12 +1039,14 @@ impl From<crate::ServiceError> for ListNodesError {
     }
 }
 impl std::fmt::Display for ListNodesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListNodesError {}
 impl crate::operation_support::OperationError for ListNodesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

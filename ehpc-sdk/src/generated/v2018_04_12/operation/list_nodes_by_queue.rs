@@ -74,6 +74,7 @@ pub struct ListNodesByQueueRequest {
 }
 impl ListNodesByQueueRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListNodesByQueueRequestBuilder {
         ListNodesByQueueRequestBuilder::default()
     }
@@ -91,6 +92,7 @@ impl ListNodesByQueueRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -98,6 +100,7 @@ impl ListNodesByQueueRequestBuilder {
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string; required. Example: `workq`.
+    #[inline]
     pub fn queue_name(mut self, value: impl Into<String>) -> Self {
         self.queue_name = Some(value.into());
         self
@@ -105,6 +108,7 @@ impl ListNodesByQueueRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -112,6 +116,7 @@ impl ListNodesByQueueRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 100. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -119,6 +124,7 @@ impl ListNodesByQueueRequestBuilder {
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.r#async = Some(value);
         self
@@ -244,6 +250,7 @@ pub struct ListNodesByQueueCall {
     options: crate::CallOptions,
 }
 impl ListNodesByQueueCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListNodesByQueueCall {
             client,
@@ -254,6 +261,7 @@ impl ListNodesByQueueCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -261,6 +269,7 @@ impl ListNodesByQueueCall {
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string; required. Example: `workq`.
+    #[inline]
     pub fn queue_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.queue_name(value);
         self
@@ -268,6 +277,7 @@ impl ListNodesByQueueCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -275,6 +285,7 @@ impl ListNodesByQueueCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 100. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.builder = self.builder.page_size(value);
         self
@@ -282,11 +293,13 @@ impl ListNodesByQueueCall {
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.builder = self.builder.r#async(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -337,24 +350,27 @@ pub struct ListNodesByQueueResponse {
 }
 impl ListNodesByQueueResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListNodesByQueueResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListNodesByQueueResponse {
-            nodes: fields.wrapped_list("Nodes")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListNodesByQueueResponse {
+            nodes: fields.wrapped_list("Nodes"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListNodesByQueueResponse {
@@ -390,17 +406,19 @@ pub struct TotalResources {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for TotalResources {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(TotalResources {
-            cpu: fields.scalar("Cpu")?,
-            gpu: fields.scalar("Gpu")?,
-            memory: fields.scalar("Memory")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = TotalResources {
+            cpu: fields.scalar("Cpu"),
+            gpu: fields.scalar("Gpu"),
+            memory: fields.scalar("Memory"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for TotalResources {
@@ -436,17 +454,19 @@ pub struct UsedResources {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for UsedResources {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(UsedResources {
-            cpu: fields.scalar("Cpu")?,
-            gpu: fields.scalar("Gpu")?,
-            memory: fields.scalar("Memory")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = UsedResources {
+            cpu: fields.scalar("Cpu"),
+            gpu: fields.scalar("Gpu"),
+            memory: fields.scalar("Memory"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for UsedResources {
@@ -587,38 +607,40 @@ pub struct NodeInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for NodeInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(NodeInfo {
-            add_time: fields.scalar("AddTime")?,
-            create_mode: fields.scalar("CreateMode")?,
-            created_by_ehpc: fields.scalar("CreatedByEhpc")?,
-            expired: fields.scalar("Expired")?,
-            expired_time: fields.scalar("ExpiredTime")?,
-            host_name: fields.scalar("HostName")?,
-            ht_enabled: fields.scalar("HtEnabled")?,
-            id: fields.scalar("Id")?,
-            image_id: fields.scalar("ImageId")?,
-            image_owner_alias: fields.scalar("ImageOwnerAlias")?,
-            ip_address: fields.scalar("IpAddress")?,
-            location: fields.scalar("Location")?,
-            lock_reason: fields.scalar("LockReason")?,
-            public_ip_address: fields.scalar("PublicIpAddress")?,
-            region_id: fields.scalar("RegionId")?,
-            spot_strategy: fields.scalar("SpotStrategy")?,
-            state_in_sched: fields.scalar("StateInSched")?,
-            status: fields.scalar("Status")?,
-            total_resources: fields.object("TotalResources")?,
-            used_resources: fields.object("UsedResources")?,
-            v_switch_id: fields.scalar("VSwitchId")?,
-            version: fields.scalar("Version")?,
-            vpc_id: fields.scalar("VpcId")?,
-            zone_id: fields.scalar("ZoneId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = NodeInfo {
+            add_time: fields.scalar("AddTime"),
+            create_mode: fields.scalar("CreateMode"),
+            created_by_ehpc: fields.scalar("CreatedByEhpc"),
+            expired: fields.scalar("Expired"),
+            expired_time: fields.scalar("ExpiredTime"),
+            host_name: fields.scalar("HostName"),
+            ht_enabled: fields.scalar("HtEnabled"),
+            id: fields.scalar("Id"),
+            image_id: fields.scalar("ImageId"),
+            image_owner_alias: fields.scalar("ImageOwnerAlias"),
+            ip_address: fields.scalar("IpAddress"),
+            location: fields.scalar("Location"),
+            lock_reason: fields.scalar("LockReason"),
+            public_ip_address: fields.scalar("PublicIpAddress"),
+            region_id: fields.scalar("RegionId"),
+            spot_strategy: fields.scalar("SpotStrategy"),
+            state_in_sched: fields.scalar("StateInSched"),
+            status: fields.scalar("Status"),
+            total_resources: fields.object("TotalResources"),
+            used_resources: fields.object("UsedResources"),
+            v_switch_id: fields.scalar("VSwitchId"),
+            version: fields.scalar("Version"),
+            vpc_id: fields.scalar("VpcId"),
+            zone_id: fields.scalar("ZoneId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for NodeInfo {
@@ -669,6 +691,7 @@ pub enum ListNodesByQueueError {
 }
 impl ListNodesByQueueError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -687,71 +710,88 @@ impl ListNodesByQueueError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `RedisError`.
+    #[inline]
     pub fn is_redis_error(&self) -> bool {
         matches!(self, Self::RedisError(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListNodesByQueueError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -771,12 +811,14 @@ impl From<crate::ServiceError> for ListNodesByQueueError {
     }
 }
 impl std::fmt::Display for ListNodesByQueueError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListNodesByQueueError {}
 impl crate::operation_support::OperationError for ListNodesByQueueError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -68,6 +68,7 @@ pub struct ListNodesNoPagingRequest {
 }
 impl ListNodesNoPagingRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListNodesNoPagingRequestBuilder {
         ListNodesNoPagingRequestBuilder::default()
     }
@@ -84,6 +85,7 @@ impl ListNodesNoPagingRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -91,6 +93,7 @@ impl ListNodesNoPagingRequestBuilder {
     /// `Role`.
     ///
     /// Wire name: `Role`; type: string; optional. Service default: `Compute`. Example: `Compute`.
+    #[inline]
     pub fn role(mut self, value: impl Into<String>) -> Self {
         self.role = Some(value.into());
         self
@@ -98,6 +101,7 @@ impl ListNodesNoPagingRequestBuilder {
     /// `HostName`.
     ///
     /// Wire name: `HostName`; type: string; optional. Example: `Compute0`.
+    #[inline]
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
@@ -105,6 +109,7 @@ impl ListNodesNoPagingRequestBuilder {
     /// `Sequence`.
     ///
     /// Wire name: `Sequence`; type: string; optional. Example: `Forward`.
+    #[inline]
     pub fn sequence(mut self, value: impl Into<String>) -> Self {
         self.sequence = Some(value.into());
         self
@@ -211,6 +216,7 @@ pub struct ListNodesNoPagingCall {
     options: crate::CallOptions,
 }
 impl ListNodesNoPagingCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListNodesNoPagingCall {
             client,
@@ -221,6 +227,7 @@ impl ListNodesNoPagingCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -228,6 +235,7 @@ impl ListNodesNoPagingCall {
     /// `Role`.
     ///
     /// Wire name: `Role`; type: string; optional. Service default: `Compute`. Example: `Compute`.
+    #[inline]
     pub fn role(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.role(value);
         self
@@ -235,6 +243,7 @@ impl ListNodesNoPagingCall {
     /// `HostName`.
     ///
     /// Wire name: `HostName`; type: string; optional. Example: `Compute0`.
+    #[inline]
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.host_name(value);
         self
@@ -242,11 +251,13 @@ impl ListNodesNoPagingCall {
     /// `Sequence`.
     ///
     /// Wire name: `Sequence`; type: string; optional. Example: `Forward`.
+    #[inline]
     pub fn sequence(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.sequence(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -282,21 +293,24 @@ pub struct ListNodesNoPagingResponse {
 }
 impl ListNodesNoPagingResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListNodesNoPagingResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListNodesNoPagingResponse {
-            nodes: fields.wrapped_list("Nodes")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListNodesNoPagingResponse {
+            nodes: fields.wrapped_list("Nodes"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListNodesNoPagingResponse {
@@ -317,14 +331,16 @@ pub struct Roles {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Roles {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
-        let fields = crate::decode::Fields::new(value, path)?;
-        Ok(Roles {
-            unknown_fields: fields.into_rest(),
-        })
+        let mut fields = crate::decode::Fields::new(value, path)?;
+        let decoded = Roles {
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Roles {
@@ -375,20 +391,22 @@ pub struct NodeInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for NodeInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(NodeInfo {
-            host_name: fields.scalar("HostName")?,
-            id: fields.scalar("Id")?,
-            image_id: fields.scalar("ImageId")?,
-            instance_type: fields.scalar("InstanceType")?,
-            roles: fields.object("Roles")?,
-            status: fields.scalar("Status")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = NodeInfo {
+            host_name: fields.scalar("HostName"),
+            id: fields.scalar("Id"),
+            image_id: fields.scalar("ImageId"),
+            instance_type: fields.scalar("InstanceType"),
+            roles: fields.object("Roles"),
+            status: fields.scalar("Status"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for NodeInfo {
@@ -439,6 +457,7 @@ pub enum ListNodesNoPagingError {
 }
 impl ListNodesNoPagingError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -457,71 +476,88 @@ impl ListNodesNoPagingError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `RedisError`.
+    #[inline]
     pub fn is_redis_error(&self) -> bool {
         matches!(self, Self::RedisError(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListNodesNoPagingError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -541,12 +577,14 @@ impl From<crate::ServiceError> for ListNodesNoPagingError {
     }
 }
 impl std::fmt::Display for ListNodesNoPagingError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListNodesNoPagingError {}
 impl crate::operation_support::OperationError for ListNodesNoPagingError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

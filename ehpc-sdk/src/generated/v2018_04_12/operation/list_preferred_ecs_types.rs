@@ -57,6 +57,7 @@ pub struct ListPreferredEcsTypesRequest {
 }
 impl ListPreferredEcsTypesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListPreferredEcsTypesRequestBuilder {
         ListPreferredEcsTypesRequestBuilder::default()
     }
@@ -72,6 +73,7 @@ impl ListPreferredEcsTypesRequestBuilder {
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string; required. Example: `cn-hangzhou-b`.
+    #[inline]
     pub fn zone_id(mut self, value: impl Into<String>) -> Self {
         self.zone_id = Some(value.into());
         self
@@ -79,6 +81,7 @@ impl ListPreferredEcsTypesRequestBuilder {
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string; optional. Service default: `NoSpot`. Example: `NoSpot`.
+    #[inline]
     pub fn spot_strategy(mut self, value: impl Into<String>) -> Self {
         self.spot_strategy = Some(value.into());
         self
@@ -86,6 +89,7 @@ impl ListPreferredEcsTypesRequestBuilder {
     /// `InstanceChargeType`.
     ///
     /// Wire name: `InstanceChargeType`; type: string; optional. Service default: `PostPaid`. Example: `PostPaid`.
+    #[inline]
     pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
         self.instance_charge_type = Some(value.into());
         self
@@ -181,6 +185,7 @@ pub struct ListPreferredEcsTypesCall {
     options: crate::CallOptions,
 }
 impl ListPreferredEcsTypesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListPreferredEcsTypesCall {
             client,
@@ -191,6 +196,7 @@ impl ListPreferredEcsTypesCall {
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string; required. Example: `cn-hangzhou-b`.
+    #[inline]
     pub fn zone_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.zone_id(value);
         self
@@ -198,6 +204,7 @@ impl ListPreferredEcsTypesCall {
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string; optional. Service default: `NoSpot`. Example: `NoSpot`.
+    #[inline]
     pub fn spot_strategy(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.spot_strategy(value);
         self
@@ -205,11 +212,13 @@ impl ListPreferredEcsTypesCall {
     /// `InstanceChargeType`.
     ///
     /// Wire name: `InstanceChargeType`; type: string; optional. Service default: `PostPaid`. Example: `PostPaid`.
+    #[inline]
     pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.instance_charge_type(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -253,22 +262,25 @@ pub struct ListPreferredEcsTypesResponse {
 }
 impl ListPreferredEcsTypesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListPreferredEcsTypesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListPreferredEcsTypesResponse {
-            request_id: fields.request_id()?,
-            series: fields.wrapped_list("Series")?,
-            support_spot_instance: fields.scalar("SupportSpotInstance")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListPreferredEcsTypesResponse {
+            request_id: fields.request_id(),
+            series: fields.wrapped_list("Series"),
+            support_spot_instance: fields.scalar("SupportSpotInstance"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListPreferredEcsTypesResponse {
@@ -313,17 +325,19 @@ pub struct Roles {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Roles {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Roles {
-            compute: fields.wrapped_scalar_list("Compute")?,
-            login: fields.wrapped_scalar_list("Login")?,
-            manager: fields.wrapped_scalar_list("Manager")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Roles {
+            compute: fields.wrapped_scalar_list("Compute"),
+            login: fields.wrapped_scalar_list("Login"),
+            manager: fields.wrapped_scalar_list("Manager"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Roles {
@@ -359,17 +373,19 @@ pub struct SeriesInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SeriesInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(SeriesInfo {
-            roles: fields.object("Roles")?,
-            series_id: fields.scalar("SeriesId")?,
-            series_name: fields.scalar("SeriesName")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = SeriesInfo {
+            roles: fields.object("Roles"),
+            series_id: fields.scalar("SeriesId"),
+            series_name: fields.scalar("SeriesName"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for SeriesInfo {
@@ -414,6 +430,7 @@ pub enum ListPreferredEcsTypesError {
 }
 impl ListPreferredEcsTypesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -426,47 +443,58 @@ impl ListPreferredEcsTypesError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListPreferredEcsTypesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -480,12 +508,14 @@ impl From<crate::ServiceError> for ListPreferredEcsTypesError {
     }
 }
 impl std::fmt::Display for ListPreferredEcsTypesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListPreferredEcsTypesError {}
 impl crate::operation_support::OperationError for ListPreferredEcsTypesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

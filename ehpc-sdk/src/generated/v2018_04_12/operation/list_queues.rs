@@ -51,6 +51,7 @@ pub struct ListQueuesRequest {
 }
 impl ListQueuesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListQueuesRequestBuilder {
         ListQueuesRequestBuilder::default()
     }
@@ -65,6 +66,7 @@ impl ListQueuesRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -72,6 +74,7 @@ impl ListQueuesRequestBuilder {
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.r#async = Some(value);
         self
@@ -164,6 +167,7 @@ pub struct ListQueuesCall {
     options: crate::CallOptions,
 }
 impl ListQueuesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListQueuesCall {
             client,
@@ -174,6 +178,7 @@ impl ListQueuesCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -181,11 +186,13 @@ impl ListQueuesCall {
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.builder = self.builder.r#async(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -221,21 +228,24 @@ pub struct ListQueuesResponse {
 }
 impl ListQueuesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListQueuesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListQueuesResponse {
-            queues: fields.wrapped_list("Queues")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListQueuesResponse {
+            queues: fields.wrapped_list("Queues"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListQueuesResponse {
@@ -266,16 +276,18 @@ pub struct Instance {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Instance {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Instance {
-            instance_type: fields.scalar("InstanceType")?,
-            spot_price_limit: fields.scalar("SpotPriceLimit")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Instance {
+            instance_type: fields.scalar("InstanceType"),
+            spot_price_limit: fields.scalar("SpotPriceLimit"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Instance {
@@ -370,28 +382,29 @@ pub struct QueueInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for QueueInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(QueueInfo {
-            compute_instance_type: fields.wrapped_scalar_list("ComputeInstanceType")?,
-            deployment_set_id: fields.scalar("DeploymentSetId")?,
-            enable_auto_grow: fields.scalar("EnableAutoGrow")?,
-            host_name_prefix: fields.scalar("HostNamePrefix")?,
-            host_name_suffix: fields.scalar("HostNameSuffix")?,
-            image_id: fields.scalar("ImageId")?,
-            network_interface_traffic_mode: fields
-                .scalar("NetworkInterfaceTrafficMode")?,
-            queue_name: fields.scalar("QueueName")?,
-            resource_group_id: fields.scalar("ResourceGroupId")?,
-            spot_instance_types: fields.wrapped_list("SpotInstanceTypes")?,
-            spot_strategy: fields.scalar("SpotStrategy")?,
-            r#type: fields.scalar("Type")?,
-            use_ess: fields.scalar("UseESS")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = QueueInfo {
+            compute_instance_type: fields.wrapped_scalar_list("ComputeInstanceType"),
+            deployment_set_id: fields.scalar("DeploymentSetId"),
+            enable_auto_grow: fields.scalar("EnableAutoGrow"),
+            host_name_prefix: fields.scalar("HostNamePrefix"),
+            host_name_suffix: fields.scalar("HostNameSuffix"),
+            image_id: fields.scalar("ImageId"),
+            network_interface_traffic_mode: fields.scalar("NetworkInterfaceTrafficMode"),
+            queue_name: fields.scalar("QueueName"),
+            resource_group_id: fields.scalar("ResourceGroupId"),
+            spot_instance_types: fields.wrapped_list("SpotInstanceTypes"),
+            spot_strategy: fields.scalar("SpotStrategy"),
+            r#type: fields.scalar("Type"),
+            use_ess: fields.scalar("UseESS"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueueInfo {
@@ -456,6 +469,7 @@ pub enum ListQueuesError {
 }
 impl ListQueuesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -475,75 +489,93 @@ impl ListQueuesError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `RedisError`.
+    #[inline]
     pub fn is_redis_error(&self) -> bool {
         matches!(self, Self::RedisError(_))
     }
     /// Whether the service answered `ExecFail`.
+    #[inline]
     pub fn is_exec_fail(&self) -> bool {
         matches!(self, Self::ExecFail(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `AgentResponseTimeout`.
+    #[inline]
     pub fn is_agent_response_timeout(&self) -> bool {
         matches!(self, Self::AgentResponseTimeout(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListQueuesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -564,12 +596,14 @@ impl From<crate::ServiceError> for ListQueuesError {
     }
 }
 impl std::fmt::Display for ListQueuesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListQueuesError {}
 impl crate::operation_support::OperationError for ListQueuesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -24,6 +24,7 @@
 pub struct ListRegionsRequest {}
 impl ListRegionsRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListRegionsRequestBuilder {
         ListRegionsRequestBuilder::default()
     }
@@ -89,6 +90,7 @@ pub struct ListRegionsCall {
     options: crate::CallOptions,
 }
 impl ListRegionsCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListRegionsCall {
             client,
@@ -97,6 +99,7 @@ impl ListRegionsCall {
         }
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -132,21 +135,24 @@ pub struct ListRegionsResponse {
 }
 impl ListRegionsResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListRegionsResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListRegionsResponse {
-            regions: fields.wrapped_list("Regions")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListRegionsResponse {
+            regions: fields.wrapped_list("Regions"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListRegionsResponse {
@@ -177,16 +183,18 @@ pub struct RegionInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for RegionInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(RegionInfo {
-            local_name: fields.scalar("LocalName")?,
-            region_id: fields.scalar("RegionId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = RegionInfo {
+            local_name: fields.scalar("LocalName"),
+            region_id: fields.scalar("RegionId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for RegionInfo {
@@ -223,6 +231,7 @@ pub enum ListRegionsError {
 }
 impl ListRegionsError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::OrderError(details)
@@ -234,43 +243,53 @@ impl ListRegionsError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `OrderError`.
+    #[inline]
     pub fn is_order_error(&self) -> bool {
         matches!(self, Self::OrderError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListRegionsError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "OrderError" => Self::OrderError(details),
@@ -283,12 +302,14 @@ impl From<crate::ServiceError> for ListRegionsError {
     }
 }
 impl std::fmt::Display for ListRegionsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListRegionsError {}
 impl crate::operation_support::OperationError for ListRegionsError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

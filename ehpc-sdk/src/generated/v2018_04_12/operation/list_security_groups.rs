@@ -37,6 +37,7 @@ pub struct ListSecurityGroupsRequest {
 }
 impl ListSecurityGroupsRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListSecurityGroupsRequestBuilder {
         ListSecurityGroupsRequestBuilder::default()
     }
@@ -50,6 +51,7 @@ impl ListSecurityGroupsRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -131,6 +133,7 @@ pub struct ListSecurityGroupsCall {
     options: crate::CallOptions,
 }
 impl ListSecurityGroupsCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListSecurityGroupsCall {
             client,
@@ -141,11 +144,13 @@ impl ListSecurityGroupsCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -186,22 +191,25 @@ pub struct ListSecurityGroupsResponse {
 }
 impl ListSecurityGroupsResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListSecurityGroupsResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListSecurityGroupsResponse {
-            request_id: fields.request_id()?,
-            security_groups: fields.wrapped_scalar_list("SecurityGroups")?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListSecurityGroupsResponse {
+            request_id: fields.request_id(),
+            security_groups: fields.wrapped_scalar_list("SecurityGroups"),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListSecurityGroupsResponse {
@@ -244,6 +252,7 @@ pub enum ListSecurityGroupsError {
 }
 impl ListSecurityGroupsError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -258,55 +267,68 @@ impl ListSecurityGroupsError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListSecurityGroupsError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -322,12 +344,14 @@ impl From<crate::ServiceError> for ListSecurityGroupsError {
     }
 }
 impl std::fmt::Display for ListSecurityGroupsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListSecurityGroupsError {}
 impl crate::operation_support::OperationError for ListSecurityGroupsError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

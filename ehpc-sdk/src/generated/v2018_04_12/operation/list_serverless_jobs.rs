@@ -135,6 +135,7 @@ pub struct ListServerlessJobsRequest {
 }
 impl ListServerlessJobsRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListServerlessJobsRequestBuilder {
         ListServerlessJobsRequestBuilder::default()
     }
@@ -158,6 +159,7 @@ impl ListServerlessJobsRequestBuilder {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; optional. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -165,6 +167,7 @@ impl ListServerlessJobsRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -172,6 +175,7 @@ impl ListServerlessJobsRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int64); optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i64) -> Self {
         self.page_number = Some(value);
         self
@@ -179,6 +183,7 @@ impl ListServerlessJobsRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int64); optional. Example: `20`.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -186,6 +191,7 @@ impl ListServerlessJobsRequestBuilder {
     /// `JobIds`.
     ///
     /// Wire name: `JobIds`; type: array of string; optional. Limits: at most 10 items.
+    #[inline]
     pub fn job_ids(mut self, value: Vec<String>) -> Self {
         self.job_ids = value;
         self
@@ -193,6 +199,7 @@ impl ListServerlessJobsRequestBuilder {
     /// `JobNames`.
     ///
     /// Wire name: `JobNames`; type: array of string; optional. Limits: at most 10 items.
+    #[inline]
     pub fn job_names(mut self, value: Vec<String>) -> Self {
         self.job_names = value;
         self
@@ -200,6 +207,7 @@ impl ListServerlessJobsRequestBuilder {
     /// `State`.
     ///
     /// Wire name: `State`; type: string; optional. Limits: one of `Pending`, `Running`, `Canceled`, `Failed`, `All`, `Succeeded`. Example: `Running`.
+    #[inline]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
@@ -207,6 +215,7 @@ impl ListServerlessJobsRequestBuilder {
     /// `StartOrder`.
     ///
     /// Wire name: `StartOrder`; type: string; optional. Limits: one of `Desc`, `Asc`. Example: `Asc`.
+    #[inline]
     pub fn start_order(mut self, value: impl Into<String>) -> Self {
         self.start_order = Some(value.into());
         self
@@ -214,6 +223,7 @@ impl ListServerlessJobsRequestBuilder {
     /// `SubmitOrder`.
     ///
     /// Wire name: `SubmitOrder`; type: string; optional. Limits: one of `Desc`, `Asc`. Example: `Asc`.
+    #[inline]
     pub fn submit_order(mut self, value: impl Into<String>) -> Self {
         self.submit_order = Some(value.into());
         self
@@ -221,6 +231,7 @@ impl ListServerlessJobsRequestBuilder {
     /// `SubmitTimeStart`.
     ///
     /// Wire name: `SubmitTimeStart`; type: string; optional. Example: `1647427667`.
+    #[inline]
     pub fn submit_time_start(mut self, value: impl Into<String>) -> Self {
         self.submit_time_start = Some(value.into());
         self
@@ -228,6 +239,7 @@ impl ListServerlessJobsRequestBuilder {
     /// `SubmitTimeEnd`.
     ///
     /// Wire name: `SubmitTimeEnd`; type: string; optional. Example: `1659521430`.
+    #[inline]
     pub fn submit_time_end(mut self, value: impl Into<String>) -> Self {
         self.submit_time_end = Some(value.into());
         self
@@ -433,6 +445,7 @@ pub struct ListServerlessJobsCall {
     options: crate::CallOptions,
 }
 impl ListServerlessJobsCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListServerlessJobsCall {
             client,
@@ -443,6 +456,7 @@ impl ListServerlessJobsCall {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; optional. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.region_id(value);
         self
@@ -450,6 +464,7 @@ impl ListServerlessJobsCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -457,6 +472,7 @@ impl ListServerlessJobsCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int64); optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i64) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -464,6 +480,7 @@ impl ListServerlessJobsCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int64); optional. Example: `20`.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.builder = self.builder.page_size(value);
         self
@@ -471,6 +488,7 @@ impl ListServerlessJobsCall {
     /// `JobIds`.
     ///
     /// Wire name: `JobIds`; type: array of string; optional. Limits: at most 10 items.
+    #[inline]
     pub fn job_ids(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.job_ids(value);
         self
@@ -478,6 +496,7 @@ impl ListServerlessJobsCall {
     /// `JobNames`.
     ///
     /// Wire name: `JobNames`; type: array of string; optional. Limits: at most 10 items.
+    #[inline]
     pub fn job_names(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.job_names(value);
         self
@@ -485,6 +504,7 @@ impl ListServerlessJobsCall {
     /// `State`.
     ///
     /// Wire name: `State`; type: string; optional. Limits: one of `Pending`, `Running`, `Canceled`, `Failed`, `All`, `Succeeded`. Example: `Running`.
+    #[inline]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.state(value);
         self
@@ -492,6 +512,7 @@ impl ListServerlessJobsCall {
     /// `StartOrder`.
     ///
     /// Wire name: `StartOrder`; type: string; optional. Limits: one of `Desc`, `Asc`. Example: `Asc`.
+    #[inline]
     pub fn start_order(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.start_order(value);
         self
@@ -499,6 +520,7 @@ impl ListServerlessJobsCall {
     /// `SubmitOrder`.
     ///
     /// Wire name: `SubmitOrder`; type: string; optional. Limits: one of `Desc`, `Asc`. Example: `Asc`.
+    #[inline]
     pub fn submit_order(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.submit_order(value);
         self
@@ -506,6 +528,7 @@ impl ListServerlessJobsCall {
     /// `SubmitTimeStart`.
     ///
     /// Wire name: `SubmitTimeStart`; type: string; optional. Example: `1647427667`.
+    #[inline]
     pub fn submit_time_start(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.submit_time_start(value);
         self
@@ -513,11 +536,13 @@ impl ListServerlessJobsCall {
     /// `SubmitTimeEnd`.
     ///
     /// Wire name: `SubmitTimeEnd`; type: string; optional. Example: `1659521430`.
+    #[inline]
     pub fn submit_time_end(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.submit_time_end(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -565,24 +590,27 @@ pub struct ListServerlessJobsResponse {
 }
 impl ListServerlessJobsResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListServerlessJobsResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListServerlessJobsResponse {
-            jobs: fields.list("Jobs")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListServerlessJobsResponse {
+            jobs: fields.list("Jobs"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListServerlessJobsResponse {
@@ -653,24 +681,26 @@ pub struct JobsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for JobsItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(JobsItem {
-            end_time: fields.scalar("EndTime")?,
-            is_array_job: fields.scalar("IsArrayJob")?,
-            job_id: fields.scalar("JobId")?,
-            job_name: fields.scalar("JobName")?,
-            priority: fields.scalar("Priority")?,
-            queue: fields.scalar("Queue")?,
-            start_time: fields.scalar("StartTime")?,
-            state: fields.scalar("State")?,
-            submit_time: fields.scalar("SubmitTime")?,
-            user: fields.scalar("User")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = JobsItem {
+            end_time: fields.scalar("EndTime"),
+            is_array_job: fields.scalar("IsArrayJob"),
+            job_id: fields.scalar("JobId"),
+            job_name: fields.scalar("JobName"),
+            priority: fields.scalar("Priority"),
+            queue: fields.scalar("Queue"),
+            start_time: fields.scalar("StartTime"),
+            state: fields.scalar("State"),
+            submit_time: fields.scalar("SubmitTime"),
+            user: fields.scalar("User"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for JobsItem {
@@ -713,6 +743,7 @@ pub enum ListServerlessJobsError {
 }
 impl ListServerlessJobsError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -731,71 +762,88 @@ impl ListServerlessJobsError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `RedisError`.
+    #[inline]
     pub fn is_redis_error(&self) -> bool {
         matches!(self, Self::RedisError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListServerlessJobsError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -815,12 +863,14 @@ impl From<crate::ServiceError> for ListServerlessJobsError {
     }
 }
 impl std::fmt::Display for ListServerlessJobsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListServerlessJobsError {}
 impl crate::operation_support::OperationError for ListServerlessJobsError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

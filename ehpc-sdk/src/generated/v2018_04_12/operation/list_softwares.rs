@@ -46,6 +46,7 @@ pub struct ListSoftwaresRequest {
 }
 impl ListSoftwaresRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListSoftwaresRequestBuilder {
         ListSoftwaresRequestBuilder::default()
     }
@@ -60,6 +61,7 @@ impl ListSoftwaresRequestBuilder {
     /// `EhpcVersion`.
     ///
     /// Wire name: `EhpcVersion`; type: string; optional. Example: `1.0.0`.
+    #[inline]
     pub fn ehpc_version(mut self, value: impl Into<String>) -> Self {
         self.ehpc_version = Some(value.into());
         self
@@ -67,6 +69,7 @@ impl ListSoftwaresRequestBuilder {
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string; optional. Example: `CentOS_7.2_64`.
+    #[inline]
     pub fn os_tag(mut self, value: impl Into<String>) -> Self {
         self.os_tag = Some(value.into());
         self
@@ -148,6 +151,7 @@ pub struct ListSoftwaresCall {
     options: crate::CallOptions,
 }
 impl ListSoftwaresCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListSoftwaresCall {
             client,
@@ -158,6 +162,7 @@ impl ListSoftwaresCall {
     /// `EhpcVersion`.
     ///
     /// Wire name: `EhpcVersion`; type: string; optional. Example: `1.0.0`.
+    #[inline]
     pub fn ehpc_version(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.ehpc_version(value);
         self
@@ -165,11 +170,13 @@ impl ListSoftwaresCall {
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string; optional. Example: `CentOS_7.2_64`.
+    #[inline]
     pub fn os_tag(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.os_tag(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -205,21 +212,24 @@ pub struct ListSoftwaresResponse {
 }
 impl ListSoftwaresResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListSoftwaresResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListSoftwaresResponse {
-            request_id: fields.request_id()?,
-            softwares: fields.wrapped_list("Softwares")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListSoftwaresResponse {
+            request_id: fields.request_id(),
+            softwares: fields.wrapped_list("Softwares"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListSoftwaresResponse {
@@ -260,18 +270,20 @@ pub struct ApplicationInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ApplicationInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ApplicationInfo {
-            name: fields.scalar("Name")?,
-            required: fields.scalar("Required")?,
-            tag: fields.scalar("Tag")?,
-            version: fields.scalar("Version")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ApplicationInfo {
+            name: fields.scalar("Name"),
+            required: fields.scalar("Required"),
+            tag: fields.scalar("Tag"),
+            version: fields.scalar("Version"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplicationInfo {
@@ -330,21 +342,23 @@ pub struct SoftwareInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SoftwareInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(SoftwareInfo {
-            account_type: fields.scalar("AccountType")?,
-            account_version: fields.scalar("AccountVersion")?,
-            applications: fields.wrapped_list("Applications")?,
-            ehpc_version: fields.scalar("EhpcVersion")?,
-            os_tag: fields.scalar("OsTag")?,
-            scheduler_type: fields.scalar("SchedulerType")?,
-            scheduler_version: fields.scalar("SchedulerVersion")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = SoftwareInfo {
+            account_type: fields.scalar("AccountType"),
+            account_version: fields.scalar("AccountVersion"),
+            applications: fields.wrapped_list("Applications"),
+            ehpc_version: fields.scalar("EhpcVersion"),
+            os_tag: fields.scalar("OsTag"),
+            scheduler_type: fields.scalar("SchedulerType"),
+            scheduler_version: fields.scalar("SchedulerVersion"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for SoftwareInfo {
@@ -387,6 +401,7 @@ pub enum ListSoftwaresError {
 }
 impl ListSoftwaresError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::ImageNotFound(details)
@@ -398,43 +413,53 @@ impl ListSoftwaresError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `ImageNotFound`.
+    #[inline]
     pub fn is_image_not_found(&self) -> bool {
         matches!(self, Self::ImageNotFound(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListSoftwaresError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "ImageNotFound" => Self::ImageNotFound(details),
@@ -447,12 +472,14 @@ impl From<crate::ServiceError> for ListSoftwaresError {
     }
 }
 impl std::fmt::Display for ListSoftwaresError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListSoftwaresError {}
 impl crate::operation_support::OperationError for ListSoftwaresError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

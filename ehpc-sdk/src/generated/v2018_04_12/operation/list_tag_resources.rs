@@ -67,6 +67,7 @@ pub struct ListTagResourcesRequest {
 }
 impl ListTagResourcesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListTagResourcesRequestBuilder {
         ListTagResourcesRequestBuilder::default()
     }
@@ -84,6 +85,7 @@ impl ListTagResourcesRequestBuilder {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; required. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -91,6 +93,7 @@ impl ListTagResourcesRequestBuilder {
     /// `NextToken`.
     ///
     /// Wire name: `NextToken`; type: string; optional. Example: `caeba0bbb2be03f84eb48b699f0axxxx`.
+    #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.next_token = Some(value.into());
         self
@@ -98,6 +101,7 @@ impl ListTagResourcesRequestBuilder {
     /// `ResourceType`.
     ///
     /// Wire name: `ResourceType`; type: string; required. Example: `cluster`.
+    #[inline]
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
         self
@@ -105,6 +109,7 @@ impl ListTagResourcesRequestBuilder {
     /// `ResourceId`.
     ///
     /// Wire name: `ResourceId`; type: array of string; optional. Limits: at most 51 items.
+    #[inline]
     pub fn resource_id(mut self, value: Vec<String>) -> Self {
         self.resource_id = value;
         self
@@ -112,6 +117,7 @@ impl ListTagResourcesRequestBuilder {
     /// `Tag`.
     ///
     /// Wire name: `Tag`; type: array of object [`TagItem`]; optional. Limits: at most 21 items.
+    #[inline]
     pub fn tag(mut self, value: Vec<TagItem>) -> Self {
         self.tag = value;
         self
@@ -239,15 +245,18 @@ pub struct TagItem {
 }
 impl TagItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`TagItem::key`].
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets [`TagItem::value`].
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
@@ -286,6 +295,7 @@ pub struct ListTagResourcesCall {
     options: crate::CallOptions,
 }
 impl ListTagResourcesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListTagResourcesCall {
             client,
@@ -296,6 +306,7 @@ impl ListTagResourcesCall {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; required. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.region_id(value);
         self
@@ -303,6 +314,7 @@ impl ListTagResourcesCall {
     /// `NextToken`.
     ///
     /// Wire name: `NextToken`; type: string; optional. Example: `caeba0bbb2be03f84eb48b699f0axxxx`.
+    #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.next_token(value);
         self
@@ -310,6 +322,7 @@ impl ListTagResourcesCall {
     /// `ResourceType`.
     ///
     /// Wire name: `ResourceType`; type: string; required. Example: `cluster`.
+    #[inline]
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.resource_type(value);
         self
@@ -317,6 +330,7 @@ impl ListTagResourcesCall {
     /// `ResourceId`.
     ///
     /// Wire name: `ResourceId`; type: array of string; optional. Limits: at most 51 items.
+    #[inline]
     pub fn resource_id(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.resource_id(value);
         self
@@ -324,11 +338,13 @@ impl ListTagResourcesCall {
     /// `Tag`.
     ///
     /// Wire name: `Tag`; type: array of object [`TagItem`]; optional. Limits: at most 21 items.
+    #[inline]
     pub fn tag(mut self, value: Vec<TagItem>) -> Self {
         self.builder = self.builder.tag(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -369,22 +385,25 @@ pub struct ListTagResourcesResponse {
 }
 impl ListTagResourcesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListTagResourcesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListTagResourcesResponse {
-            next_token: fields.scalar("NextToken")?,
-            request_id: fields.request_id()?,
-            tag_resources: fields.wrapped_list("TagResources")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListTagResourcesResponse {
+            next_token: fields.scalar("NextToken"),
+            request_id: fields.request_id(),
+            tag_resources: fields.wrapped_list("TagResources"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListTagResourcesResponse {
@@ -425,18 +444,20 @@ pub struct TagResource {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for TagResource {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(TagResource {
-            resource_id: fields.scalar("ResourceId")?,
-            resource_type: fields.scalar("ResourceType")?,
-            tag_key: fields.scalar("TagKey")?,
-            tag_value: fields.scalar("TagValue")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = TagResource {
+            resource_id: fields.scalar("ResourceId"),
+            resource_type: fields.scalar("ResourceType"),
+            tag_key: fields.scalar("TagKey"),
+            tag_value: fields.scalar("TagValue"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for TagResource {
@@ -473,6 +494,7 @@ pub enum ListTagResourcesError {
 }
 impl ListTagResourcesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -484,43 +506,53 @@ impl ListTagResourcesError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `TagError`.
+    #[inline]
     pub fn is_tag_error(&self) -> bool {
         matches!(self, Self::TagError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListTagResourcesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -533,12 +565,14 @@ impl From<crate::ServiceError> for ListTagResourcesError {
     }
 }
 impl std::fmt::Display for ListTagResourcesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListTagResourcesError {}
 impl crate::operation_support::OperationError for ListTagResourcesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

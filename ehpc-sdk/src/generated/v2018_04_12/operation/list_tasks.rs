@@ -73,6 +73,7 @@ pub struct ListTasksRequest {
 }
 impl ListTasksRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListTasksRequestBuilder {
         ListTasksRequestBuilder::default()
     }
@@ -90,6 +91,7 @@ impl ListTasksRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -97,6 +99,7 @@ impl ListTasksRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Limits: minimum 1, maximum 999. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -104,6 +107,7 @@ impl ListTasksRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: minimum 1, maximum 50. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -111,6 +115,7 @@ impl ListTasksRequestBuilder {
     /// `TaskId`.
     ///
     /// Wire name: `TaskId`; type: string; optional. Example: `B745C159-3155-4B94-95D0-4B73D4D2****`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -118,6 +123,7 @@ impl ListTasksRequestBuilder {
     /// `Archived`.
     ///
     /// Wire name: `Archived`; type: boolean; optional. Limits: one of `true`, `false`. Service default: `false`. Example: `false`.
+    #[inline]
     pub fn archived(mut self, value: bool) -> Self {
         self.archived = Some(value);
         self
@@ -252,6 +258,7 @@ pub struct ListTasksCall {
     options: crate::CallOptions,
 }
 impl ListTasksCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListTasksCall {
             client,
@@ -262,6 +269,7 @@ impl ListTasksCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -269,6 +277,7 @@ impl ListTasksCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Limits: minimum 1, maximum 999. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -276,6 +285,7 @@ impl ListTasksCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: minimum 1, maximum 50. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.builder = self.builder.page_size(value);
         self
@@ -283,6 +293,7 @@ impl ListTasksCall {
     /// `TaskId`.
     ///
     /// Wire name: `TaskId`; type: string; optional. Example: `B745C159-3155-4B94-95D0-4B73D4D2****`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.task_id(value);
         self
@@ -290,11 +301,13 @@ impl ListTasksCall {
     /// `Archived`.
     ///
     /// Wire name: `Archived`; type: boolean; optional. Limits: one of `true`, `false`. Service default: `false`. Example: `false`.
+    #[inline]
     pub fn archived(mut self, value: bool) -> Self {
         self.builder = self.builder.archived(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -340,24 +353,27 @@ pub struct ListTasksResponse {
 }
 impl ListTasksResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListTasksResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListTasksResponse {
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            tasks: fields.list("Tasks")?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListTasksResponse {
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            tasks: fields.list("Tasks"),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListTasksResponse {
@@ -423,23 +439,25 @@ pub struct TasksItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for TasksItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(TasksItem {
-            cluster_id: fields.scalar("ClusterId")?,
-            current_step: fields.scalar("CurrentStep")?,
-            errors: fields.scalar("Errors")?,
-            request: fields.scalar("Request")?,
-            result: fields.scalar("Result")?,
-            status: fields.scalar("Status")?,
-            task_id: fields.scalar("TaskId")?,
-            task_type: fields.scalar("TaskType")?,
-            total_steps: fields.scalar("TotalSteps")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = TasksItem {
+            cluster_id: fields.scalar("ClusterId"),
+            current_step: fields.scalar("CurrentStep"),
+            errors: fields.scalar("Errors"),
+            request: fields.scalar("Request"),
+            result: fields.scalar("Result"),
+            status: fields.scalar("Status"),
+            task_id: fields.scalar("TaskId"),
+            task_type: fields.scalar("TaskType"),
+            total_steps: fields.scalar("TotalSteps"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for TasksItem {
@@ -474,6 +492,7 @@ pub enum ListTasksError {
 }
 impl ListTasksError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -488,55 +507,68 @@ impl ListTasksError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `RedisError`.
+    #[inline]
     pub fn is_redis_error(&self) -> bool {
         matches!(self, Self::RedisError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListTasksError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -552,12 +584,14 @@ impl From<crate::ServiceError> for ListTasksError {
     }
 }
 impl std::fmt::Display for ListTasksError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListTasksError {}
 impl crate::operation_support::OperationError for ListTasksError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -40,6 +40,7 @@ pub struct ListUpgradeClientsRequest {
 }
 impl ListUpgradeClientsRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListUpgradeClientsRequestBuilder {
         ListUpgradeClientsRequestBuilder::default()
     }
@@ -54,6 +55,7 @@ impl ListUpgradeClientsRequestBuilder {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; required. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -61,6 +63,7 @@ impl ListUpgradeClientsRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -149,6 +152,7 @@ pub struct ListUpgradeClientsCall {
     options: crate::CallOptions,
 }
 impl ListUpgradeClientsCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListUpgradeClientsCall {
             client,
@@ -159,6 +163,7 @@ impl ListUpgradeClientsCall {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; required. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.region_id(value);
         self
@@ -166,11 +171,13 @@ impl ListUpgradeClientsCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -213,23 +220,26 @@ pub struct ListUpgradeClientsResponse {
 }
 impl ListUpgradeClientsResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListUpgradeClientsResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListUpgradeClientsResponse {
-            client_records: fields.list("ClientRecords")?,
-            current_version: fields.scalar("CurrentVersion")?,
-            latest_version: fields.scalar("LatestVersion")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListUpgradeClientsResponse {
+            client_records: fields.list("ClientRecords"),
+            current_version: fields.scalar("CurrentVersion"),
+            latest_version: fields.scalar("LatestVersion"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListUpgradeClientsResponse {
@@ -270,18 +280,20 @@ pub struct ClientRecordsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ClientRecordsItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ClientRecordsItem {
-            new_version: fields.scalar("NewVersion")?,
-            old_version: fields.scalar("OldVersion")?,
-            sub_uid: fields.scalar("SubUid")?,
-            update_time: fields.scalar("UpdateTime")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ClientRecordsItem {
+            new_version: fields.scalar("NewVersion"),
+            old_version: fields.scalar("OldVersion"),
+            sub_uid: fields.scalar("SubUid"),
+            update_time: fields.scalar("UpdateTime"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ClientRecordsItem {
@@ -310,6 +322,7 @@ pub enum ListUpgradeClientsError {
 }
 impl ListUpgradeClientsError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -321,43 +334,53 @@ impl ListUpgradeClientsError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListUpgradeClientsError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -370,12 +393,14 @@ impl From<crate::ServiceError> for ListUpgradeClientsError {
     }
 }
 impl std::fmt::Display for ListUpgradeClientsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListUpgradeClientsError {}
 impl crate::operation_support::OperationError for ListUpgradeClientsError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

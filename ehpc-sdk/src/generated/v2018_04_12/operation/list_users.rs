@@ -58,6 +58,7 @@ pub struct ListUsersRequest {
 }
 impl ListUsersRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListUsersRequestBuilder {
         ListUsersRequestBuilder::default()
     }
@@ -73,6 +74,7 @@ impl ListUsersRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -80,6 +82,7 @@ impl ListUsersRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -87,6 +90,7 @@ impl ListUsersRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -193,6 +197,7 @@ pub struct ListUsersCall {
     options: crate::CallOptions,
 }
 impl ListUsersCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListUsersCall {
             client,
@@ -203,6 +208,7 @@ impl ListUsersCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -210,6 +216,7 @@ impl ListUsersCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -217,11 +224,13 @@ impl ListUsersCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.builder = self.builder.page_size(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -270,24 +279,27 @@ pub struct ListUsersResponse {
 }
 impl ListUsersResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListUsersResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListUsersResponse {
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            users: fields.wrapped_list("Users")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListUsersResponse {
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            users: fields.wrapped_list("Users"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListUsersResponse {
@@ -323,17 +335,19 @@ pub struct UserInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for UserInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(UserInfo {
-            add_time: fields.scalar("AddTime")?,
-            group: fields.scalar("Group")?,
-            name: fields.scalar("Name")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = UserInfo {
+            add_time: fields.scalar("AddTime"),
+            group: fields.scalar("Group"),
+            name: fields.scalar("Name"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for UserInfo {
@@ -382,6 +396,7 @@ pub enum ListUsersError {
 }
 impl ListUsersError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -399,67 +414,83 @@ impl ListUsersError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `AgentError.Account.DomainNotExist`.
+    #[inline]
     pub fn is_agent_error_account_domain_not_exist(&self) -> bool {
         matches!(self, Self::AgentErrorAccountDomainNotExist(_))
     }
     /// Whether the service answered `AgentError.Account.GetentPasswdFailure`.
+    #[inline]
     pub fn is_agent_error_account_getent_passwd_failure(&self) -> bool {
         matches!(self, Self::AgentErrorAccountGetentPasswdFailure(_))
     }
     /// Whether the service answered `AgentError.Account.GetUserListFailure`.
+    #[inline]
     pub fn is_agent_error_account_get_user_list_failure(&self) -> bool {
         matches!(self, Self::AgentErrorAccountGetUserListFailure(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListUsersError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -484,12 +515,14 @@ impl From<crate::ServiceError> for ListUsersError {
     }
 }
 impl std::fmt::Display for ListUsersError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListUsersError {}
 impl crate::operation_support::OperationError for ListUsersError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -68,6 +68,7 @@ pub struct ListUsersAsyncRequest {
 }
 impl ListUsersAsyncRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListUsersAsyncRequestBuilder {
         ListUsersAsyncRequestBuilder::default()
     }
@@ -84,6 +85,7 @@ impl ListUsersAsyncRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-vu7c2WkVGx`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -91,6 +93,7 @@ impl ListUsersAsyncRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -98,6 +101,7 @@ impl ListUsersAsyncRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -105,6 +109,7 @@ impl ListUsersAsyncRequestBuilder {
     /// `AsyncId`.
     ///
     /// Wire name: `AsyncId`; type: string; optional. Example: `t-hz02xltxaex1q80`.
+    #[inline]
     pub fn async_id(mut self, value: impl Into<String>) -> Self {
         self.async_id = Some(value.into());
         self
@@ -219,6 +224,7 @@ pub struct ListUsersAsyncCall {
     options: crate::CallOptions,
 }
 impl ListUsersAsyncCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListUsersAsyncCall {
             client,
@@ -229,6 +235,7 @@ impl ListUsersAsyncCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-vu7c2WkVGx`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -236,6 +243,7 @@ impl ListUsersAsyncCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -243,6 +251,7 @@ impl ListUsersAsyncCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.builder = self.builder.page_size(value);
         self
@@ -250,11 +259,13 @@ impl ListUsersAsyncCall {
     /// `AsyncId`.
     ///
     /// Wire name: `AsyncId`; type: string; optional. Example: `t-hz02xltxaex1q80`.
+    #[inline]
     pub fn async_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.async_id(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -315,26 +326,29 @@ pub struct ListUsersAsyncResponse {
 }
 impl ListUsersAsyncResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListUsersAsyncResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListUsersAsyncResponse {
-            async_id: fields.scalar("AsyncId")?,
-            async_status: fields.scalar("AsyncStatus")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            users: fields.wrapped_list("Users")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListUsersAsyncResponse {
+            async_id: fields.scalar("AsyncId"),
+            async_status: fields.scalar("AsyncStatus"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            users: fields.wrapped_list("Users"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListUsersAsyncResponse {
@@ -380,19 +394,21 @@ pub struct UserInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for UserInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(UserInfo {
-            add_time: fields.scalar("AddTime")?,
-            group: fields.scalar("Group")?,
-            group_id: fields.scalar("GroupId")?,
-            name: fields.scalar("Name")?,
-            user_id: fields.scalar("UserId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = UserInfo {
+            add_time: fields.scalar("AddTime"),
+            group: fields.scalar("Group"),
+            group_id: fields.scalar("GroupId"),
+            name: fields.scalar("Name"),
+            user_id: fields.scalar("UserId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for UserInfo {
@@ -443,6 +459,7 @@ pub enum ListUsersAsyncError {
 }
 impl ListUsersAsyncError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -461,71 +478,88 @@ impl ListUsersAsyncError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `AgentError.Account.DomainNotExist`.
+    #[inline]
     pub fn is_agent_error_account_domain_not_exist(&self) -> bool {
         matches!(self, Self::AgentErrorAccountDomainNotExist(_))
     }
     /// Whether the service answered `AgentError.Account.GetentPasswdFailure`.
+    #[inline]
     pub fn is_agent_error_account_getent_passwd_failure(&self) -> bool {
         matches!(self, Self::AgentErrorAccountGetentPasswdFailure(_))
     }
     /// Whether the service answered `AgentError.Account.GetUserListFailure`.
+    #[inline]
     pub fn is_agent_error_account_get_user_list_failure(&self) -> bool {
         matches!(self, Self::AgentErrorAccountGetUserListFailure(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListUsersAsyncError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -551,12 +585,14 @@ impl From<crate::ServiceError> for ListUsersAsyncError {
     }
 }
 impl std::fmt::Display for ListUsersAsyncError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListUsersAsyncError {}
 impl crate::operation_support::OperationError for ListUsersAsyncError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -46,6 +46,7 @@ pub struct ListVolumesRequest {
 }
 impl ListVolumesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListVolumesRequestBuilder {
         ListVolumesRequestBuilder::default()
     }
@@ -60,6 +61,7 @@ impl ListVolumesRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -67,6 +69,7 @@ impl ListVolumesRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -157,6 +160,7 @@ pub struct ListVolumesCall {
     options: crate::CallOptions,
 }
 impl ListVolumesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListVolumesCall {
             client,
@@ -167,6 +171,7 @@ impl ListVolumesCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Service default: `1`. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -174,11 +179,13 @@ impl ListVolumesCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Limits: maximum 50. Service default: `10`. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.builder = self.builder.page_size(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -229,24 +236,27 @@ pub struct ListVolumesResponse {
 }
 impl ListVolumesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListVolumesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListVolumesResponse {
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            volumes: fields.wrapped_list("Volumes")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListVolumesResponse {
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            volumes: fields.wrapped_list("Volumes"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListVolumesResponse {
@@ -312,23 +322,25 @@ pub struct VolumeInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for VolumeInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(VolumeInfo {
-            job_queue: fields.scalar("JobQueue")?,
-            local_directory: fields.scalar("LocalDirectory")?,
-            location: fields.scalar("Location")?,
-            remote_directory: fields.scalar("RemoteDirectory")?,
-            role: fields.scalar("Role")?,
-            volume_id: fields.scalar("VolumeId")?,
-            volume_mountpoint: fields.scalar("VolumeMountpoint")?,
-            volume_protocol: fields.scalar("VolumeProtocol")?,
-            volume_type: fields.scalar("VolumeType")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = VolumeInfo {
+            job_queue: fields.scalar("JobQueue"),
+            local_directory: fields.scalar("LocalDirectory"),
+            location: fields.scalar("Location"),
+            remote_directory: fields.scalar("RemoteDirectory"),
+            role: fields.scalar("Role"),
+            volume_id: fields.scalar("VolumeId"),
+            volume_mountpoint: fields.scalar("VolumeMountpoint"),
+            volume_protocol: fields.scalar("VolumeProtocol"),
+            volume_type: fields.scalar("VolumeType"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for VolumeInfo {
@@ -397,23 +409,25 @@ pub struct VolumeInfo2 {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for VolumeInfo2 {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(VolumeInfo2 {
-            additional_volumes: fields.wrapped_list("AdditionalVolumes")?,
-            cluster_id: fields.scalar("ClusterId")?,
-            cluster_name: fields.scalar("ClusterName")?,
-            region_id: fields.scalar("RegionId")?,
-            remote_directory: fields.scalar("RemoteDirectory")?,
-            volume_id: fields.scalar("VolumeId")?,
-            volume_mountpoint: fields.scalar("VolumeMountpoint")?,
-            volume_protocol: fields.scalar("VolumeProtocol")?,
-            volume_type: fields.scalar("VolumeType")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = VolumeInfo2 {
+            additional_volumes: fields.wrapped_list("AdditionalVolumes"),
+            cluster_id: fields.scalar("ClusterId"),
+            cluster_name: fields.scalar("ClusterName"),
+            region_id: fields.scalar("RegionId"),
+            remote_directory: fields.scalar("RemoteDirectory"),
+            volume_id: fields.scalar("VolumeId"),
+            volume_mountpoint: fields.scalar("VolumeMountpoint"),
+            volume_protocol: fields.scalar("VolumeProtocol"),
+            volume_type: fields.scalar("VolumeType"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for VolumeInfo2 {
@@ -450,6 +464,7 @@ pub enum ListVolumesError {
 }
 impl ListVolumesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::NasError(details)
@@ -461,43 +476,53 @@ impl ListVolumesError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `NasError`.
+    #[inline]
     pub fn is_nas_error(&self) -> bool {
         matches!(self, Self::NasError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ListVolumesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "NasError" => Self::NasError(details),
@@ -510,12 +535,14 @@ impl From<crate::ServiceError> for ListVolumesError {
     }
 }
 impl std::fmt::Display for ListVolumesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListVolumesError {}
 impl crate::operation_support::OperationError for ListVolumesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

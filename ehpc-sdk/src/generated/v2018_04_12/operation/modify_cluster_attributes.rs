@@ -107,6 +107,7 @@ pub struct ModifyClusterAttributesRequest {
 }
 impl ModifyClusterAttributesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ModifyClusterAttributesRequestBuilder {
         ModifyClusterAttributesRequestBuilder::default()
     }
@@ -127,6 +128,7 @@ impl ModifyClusterAttributesRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -134,6 +136,7 @@ impl ModifyClusterAttributesRequestBuilder {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string; optional. Example: `cluster1`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -141,6 +144,7 @@ impl ModifyClusterAttributesRequestBuilder {
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string; optional. Example: `test-description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -148,6 +152,7 @@ impl ModifyClusterAttributesRequestBuilder {
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string; optional. Example: `self`.
+    #[inline]
     pub fn image_owner_alias(mut self, value: impl Into<String>) -> Self {
         self.image_owner_alias = Some(value.into());
         self
@@ -155,6 +160,7 @@ impl ModifyClusterAttributesRequestBuilder {
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; optional. Example: `centos_7_06_64_20G_alibase_2019071****`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
@@ -162,6 +168,7 @@ impl ModifyClusterAttributesRequestBuilder {
     /// `RamRoleName`.
     ///
     /// Wire name: `RamRoleName`; type: string; optional. Example: `testRamRoleName`.
+    #[inline]
     pub fn ram_role_name(mut self, value: impl Into<String>) -> Self {
         self.ram_role_name = Some(value.into());
         self
@@ -169,6 +176,7 @@ impl ModifyClusterAttributesRequestBuilder {
     /// `RamNodeTypes`.
     ///
     /// Wire name: `RamNodeTypes`; type: array of string; optional. Limits: at least 0 items, at most 5 items.
+    #[inline]
     pub fn ram_node_types(mut self, value: Vec<String>) -> Self {
         self.ram_node_types = value;
         self
@@ -176,6 +184,7 @@ impl ModifyClusterAttributesRequestBuilder {
     /// `WinAdPar`.
     ///
     /// Wire name: `WinAdPar`; type: object [`WinAdPar`]; optional.
+    #[inline]
     pub fn win_ad_par(mut self, value: WinAdPar) -> Self {
         self.win_ad_par = Some(value);
         self
@@ -329,30 +338,36 @@ pub struct WinAdPar {
 }
 impl WinAdPar {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`WinAdPar::ad_dc`].
+    #[inline]
     pub fn ad_dc(mut self, value: impl Into<String>) -> Self {
         self.ad_dc = Some(value.into());
         self
     }
     /// Sets [`WinAdPar::ad_ip`].
+    #[inline]
     pub fn ad_ip(mut self, value: impl Into<String>) -> Self {
         self.ad_ip = Some(value.into());
         self
     }
     /// Sets [`WinAdPar::ad_user`].
+    #[inline]
     pub fn ad_user(mut self, value: impl Into<String>) -> Self {
         self.ad_user = Some(value.into());
         self
     }
     /// Sets [`WinAdPar::ad_user_passwd`].
+    #[inline]
     pub fn ad_user_passwd(mut self, value: impl Into<String>) -> Self {
         self.ad_user_passwd = Some(value.into());
         self
     }
     /// Sets [`WinAdPar::fallback_home_dir`].
+    #[inline]
     pub fn fallback_home_dir(mut self, value: impl Into<String>) -> Self {
         self.fallback_home_dir = Some(value.into());
         self
@@ -411,6 +426,7 @@ pub struct ModifyClusterAttributesCall {
     options: crate::CallOptions,
 }
 impl ModifyClusterAttributesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyClusterAttributesCall {
             client,
@@ -421,6 +437,7 @@ impl ModifyClusterAttributesCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -428,6 +445,7 @@ impl ModifyClusterAttributesCall {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string; optional. Example: `cluster1`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.name(value);
         self
@@ -435,6 +453,7 @@ impl ModifyClusterAttributesCall {
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string; optional. Example: `test-description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.description(value);
         self
@@ -442,6 +461,7 @@ impl ModifyClusterAttributesCall {
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string; optional. Example: `self`.
+    #[inline]
     pub fn image_owner_alias(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.image_owner_alias(value);
         self
@@ -449,6 +469,7 @@ impl ModifyClusterAttributesCall {
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; optional. Example: `centos_7_06_64_20G_alibase_2019071****`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.image_id(value);
         self
@@ -456,6 +477,7 @@ impl ModifyClusterAttributesCall {
     /// `RamRoleName`.
     ///
     /// Wire name: `RamRoleName`; type: string; optional. Example: `testRamRoleName`.
+    #[inline]
     pub fn ram_role_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.ram_role_name(value);
         self
@@ -463,6 +485,7 @@ impl ModifyClusterAttributesCall {
     /// `RamNodeTypes`.
     ///
     /// Wire name: `RamNodeTypes`; type: array of string; optional. Limits: at least 0 items, at most 5 items.
+    #[inline]
     pub fn ram_node_types(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.ram_node_types(value);
         self
@@ -470,11 +493,13 @@ impl ModifyClusterAttributesCall {
     /// `WinAdPar`.
     ///
     /// Wire name: `WinAdPar`; type: object [`WinAdPar`]; optional.
+    #[inline]
     pub fn win_ad_par(mut self, value: WinAdPar) -> Self {
         self.builder = self.builder.win_ad_par(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -505,20 +530,23 @@ pub struct ModifyClusterAttributesResponse {
 }
 impl ModifyClusterAttributesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ModifyClusterAttributesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ModifyClusterAttributesResponse {
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ModifyClusterAttributesResponse {
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ModifyClusterAttributesResponse {
@@ -559,6 +587,7 @@ pub enum ModifyClusterAttributesError {
 }
 impl ModifyClusterAttributesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -576,67 +605,83 @@ impl ModifyClusterAttributesError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `InvalidImage`.
+    #[inline]
     pub fn is_invalid_image(&self) -> bool {
         matches!(self, Self::InvalidImage(_))
     }
     /// Whether the service answered `ImageNotMatched`.
+    #[inline]
     pub fn is_image_not_matched(&self) -> bool {
         matches!(self, Self::ImageNotMatched(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ModifyClusterAttributesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -655,12 +700,14 @@ impl From<crate::ServiceError> for ModifyClusterAttributesError {
     }
 }
 impl std::fmt::Display for ModifyClusterAttributesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ModifyClusterAttributesError {}
 impl crate::operation_support::OperationError for ModifyClusterAttributesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

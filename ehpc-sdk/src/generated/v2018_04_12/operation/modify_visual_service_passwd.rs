@@ -61,6 +61,7 @@ pub struct ModifyVisualServicePasswdRequest {
 }
 impl ModifyVisualServicePasswdRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ModifyVisualServicePasswdRequestBuilder {
         ModifyVisualServicePasswdRequestBuilder::default()
     }
@@ -103,6 +104,7 @@ impl ModifyVisualServicePasswdRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -110,6 +112,7 @@ impl ModifyVisualServicePasswdRequestBuilder {
     /// `RunasUser`.
     ///
     /// Wire name: `RunasUser`; type: string; required. Example: `root`.
+    #[inline]
     pub fn runas_user(mut self, value: impl Into<String>) -> Self {
         self.runas_user = Some(value.into());
         self
@@ -117,6 +120,7 @@ impl ModifyVisualServicePasswdRequestBuilder {
     /// `RunasUserPassword`.
     ///
     /// Wire name: `RunasUserPassword`; type: string; required. Example: `2145****`.
+    #[inline]
     pub fn runas_user_password(mut self, value: impl Into<String>) -> Self {
         self.runas_user_password = Some(value.into());
         self
@@ -124,6 +128,7 @@ impl ModifyVisualServicePasswdRequestBuilder {
     /// `Passwd`.
     ///
     /// Wire name: `Passwd`; type: string; required. Example: `1254****`.
+    #[inline]
     pub fn passwd(mut self, value: impl Into<String>) -> Self {
         self.passwd = Some(value.into());
         self
@@ -245,6 +250,7 @@ pub struct ModifyVisualServicePasswdCall {
     options: crate::CallOptions,
 }
 impl ModifyVisualServicePasswdCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyVisualServicePasswdCall {
             client,
@@ -255,6 +261,7 @@ impl ModifyVisualServicePasswdCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -262,6 +269,7 @@ impl ModifyVisualServicePasswdCall {
     /// `RunasUser`.
     ///
     /// Wire name: `RunasUser`; type: string; required. Example: `root`.
+    #[inline]
     pub fn runas_user(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.runas_user(value);
         self
@@ -269,6 +277,7 @@ impl ModifyVisualServicePasswdCall {
     /// `RunasUserPassword`.
     ///
     /// Wire name: `RunasUserPassword`; type: string; required. Example: `2145****`.
+    #[inline]
     pub fn runas_user_password(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.runas_user_password(value);
         self
@@ -276,11 +285,13 @@ impl ModifyVisualServicePasswdCall {
     /// `Passwd`.
     ///
     /// Wire name: `Passwd`; type: string; required. Example: `1254****`.
+    #[inline]
     pub fn passwd(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.passwd(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -316,21 +327,24 @@ pub struct ModifyVisualServicePasswdResponse {
 }
 impl ModifyVisualServicePasswdResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ModifyVisualServicePasswdResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ModifyVisualServicePasswdResponse {
-            message: fields.scalar("Message")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ModifyVisualServicePasswdResponse {
+            message: fields.scalar("Message"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ModifyVisualServicePasswdResponse {
@@ -377,6 +391,7 @@ pub enum ModifyVisualServicePasswdError {
 }
 impl ModifyVisualServicePasswdError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -397,79 +412,98 @@ impl ModifyVisualServicePasswdError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `IncorrectCredential`.
+    #[inline]
     pub fn is_incorrect_credential(&self) -> bool {
         matches!(self, Self::IncorrectCredential(_))
     }
     /// Whether the service answered `ExecFail`.
+    #[inline]
     pub fn is_exec_fail(&self) -> bool {
         matches!(self, Self::ExecFail(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for ModifyVisualServicePasswdError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -491,12 +525,14 @@ impl From<crate::ServiceError> for ModifyVisualServicePasswdError {
     }
 }
 impl std::fmt::Display for ModifyVisualServicePasswdError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ModifyVisualServicePasswdError {}
 impl crate::operation_support::OperationError for ModifyVisualServicePasswdError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -27,6 +27,7 @@
 pub struct QueryServicePackAndPriceRequest {}
 impl QueryServicePackAndPriceRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> QueryServicePackAndPriceRequestBuilder {
         QueryServicePackAndPriceRequestBuilder::default()
     }
@@ -101,6 +102,7 @@ pub struct QueryServicePackAndPriceCall {
     options: crate::CallOptions,
 }
 impl QueryServicePackAndPriceCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         QueryServicePackAndPriceCall {
             client,
@@ -109,6 +111,7 @@ impl QueryServicePackAndPriceCall {
         }
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -182,28 +185,31 @@ pub struct QueryServicePackAndPriceResponse {
 }
 impl QueryServicePackAndPriceResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for QueryServicePackAndPriceResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(QueryServicePackAndPriceResponse {
-            charge_amount: fields.scalar("ChargeAmount")?,
-            currency: fields.scalar("Currency")?,
-            discount_price: fields.scalar("DiscountPrice")?,
-            original_amount: fields.scalar("OriginalAmount")?,
-            original_price: fields.scalar("OriginalPrice")?,
-            region_id: fields.scalar("RegionId")?,
-            request_id: fields.request_id()?,
-            service_pack: fields.wrapped_list("ServicePack")?,
-            trade_price: fields.scalar("TradePrice")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = QueryServicePackAndPriceResponse {
+            charge_amount: fields.scalar("ChargeAmount"),
+            currency: fields.scalar("Currency"),
+            discount_price: fields.scalar("DiscountPrice"),
+            original_amount: fields.scalar("OriginalAmount"),
+            original_price: fields.scalar("OriginalPrice"),
+            region_id: fields.scalar("RegionId"),
+            request_id: fields.request_id(),
+            service_pack: fields.wrapped_list("ServicePack"),
+            trade_price: fields.scalar("TradePrice"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryServicePackAndPriceResponse {
@@ -244,18 +250,20 @@ pub struct ServicePackInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ServicePackInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ServicePackInfo {
-            capacity: fields.scalar("Capacity")?,
-            end_time: fields.scalar("EndTime")?,
-            instance_name: fields.scalar("InstanceName")?,
-            start_time: fields.scalar("StartTime")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ServicePackInfo {
+            capacity: fields.scalar("Capacity"),
+            end_time: fields.scalar("EndTime"),
+            instance_name: fields.scalar("InstanceName"),
+            start_time: fields.scalar("StartTime"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ServicePackInfo {
@@ -298,6 +306,7 @@ pub enum QueryServicePackAndPriceError {
 }
 impl QueryServicePackAndPriceError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -312,55 +321,68 @@ impl QueryServicePackAndPriceError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `OrderError`.
+    #[inline]
     pub fn is_order_error(&self) -> bool {
         matches!(self, Self::OrderError(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for QueryServicePackAndPriceError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -376,12 +398,14 @@ impl From<crate::ServiceError> for QueryServicePackAndPriceError {
     }
 }
 impl std::fmt::Display for QueryServicePackAndPriceError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for QueryServicePackAndPriceError {}
 impl crate::operation_support::OperationError for QueryServicePackAndPriceError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -123,6 +123,7 @@ pub struct RecoverClusterRequest {
 }
 impl RecoverClusterRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> RecoverClusterRequestBuilder {
         RecoverClusterRequestBuilder::default()
     }
@@ -142,6 +143,7 @@ impl RecoverClusterRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -149,6 +151,7 @@ impl RecoverClusterRequestBuilder {
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string; optional. Example: `CentOS_7.2_64`.
+    #[inline]
     pub fn os_tag(mut self, value: impl Into<String>) -> Self {
         self.os_tag = Some(value.into());
         self
@@ -156,6 +159,7 @@ impl RecoverClusterRequestBuilder {
     /// `AccountType`.
     ///
     /// Wire name: `AccountType`; type: string; optional. Example: `nis`.
+    #[inline]
     pub fn account_type(mut self, value: impl Into<String>) -> Self {
         self.account_type = Some(value.into());
         self
@@ -163,6 +167,7 @@ impl RecoverClusterRequestBuilder {
     /// `SchedulerType`.
     ///
     /// Wire name: `SchedulerType`; type: string; optional. Example: `pbs`.
+    #[inline]
     pub fn scheduler_type(mut self, value: impl Into<String>) -> Self {
         self.scheduler_type = Some(value.into());
         self
@@ -170,6 +175,7 @@ impl RecoverClusterRequestBuilder {
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string; optional. Example: `system`.
+    #[inline]
     pub fn image_owner_alias(mut self, value: impl Into<String>) -> Self {
         self.image_owner_alias = Some(value.into());
         self
@@ -177,6 +183,7 @@ impl RecoverClusterRequestBuilder {
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; optional. Example: `m-bp18133n0335yq****`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
@@ -184,6 +191,7 @@ impl RecoverClusterRequestBuilder {
     /// `ClientVersion`.
     ///
     /// Wire name: `ClientVersion`; type: string; optional. Example: `1.0.76`.
+    #[inline]
     pub fn client_version(mut self, value: impl Into<String>) -> Self {
         self.client_version = Some(value.into());
         self
@@ -334,6 +342,7 @@ pub struct RecoverClusterCall {
     options: crate::CallOptions,
 }
 impl RecoverClusterCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         RecoverClusterCall {
             client,
@@ -344,6 +353,7 @@ impl RecoverClusterCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -351,6 +361,7 @@ impl RecoverClusterCall {
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string; optional. Example: `CentOS_7.2_64`.
+    #[inline]
     pub fn os_tag(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.os_tag(value);
         self
@@ -358,6 +369,7 @@ impl RecoverClusterCall {
     /// `AccountType`.
     ///
     /// Wire name: `AccountType`; type: string; optional. Example: `nis`.
+    #[inline]
     pub fn account_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.account_type(value);
         self
@@ -365,6 +377,7 @@ impl RecoverClusterCall {
     /// `SchedulerType`.
     ///
     /// Wire name: `SchedulerType`; type: string; optional. Example: `pbs`.
+    #[inline]
     pub fn scheduler_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.scheduler_type(value);
         self
@@ -372,6 +385,7 @@ impl RecoverClusterCall {
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string; optional. Example: `system`.
+    #[inline]
     pub fn image_owner_alias(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.image_owner_alias(value);
         self
@@ -379,6 +393,7 @@ impl RecoverClusterCall {
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; optional. Example: `m-bp18133n0335yq****`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.image_id(value);
         self
@@ -386,11 +401,13 @@ impl RecoverClusterCall {
     /// `ClientVersion`.
     ///
     /// Wire name: `ClientVersion`; type: string; optional. Example: `1.0.76`.
+    #[inline]
     pub fn client_version(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.client_version(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -423,21 +440,24 @@ pub struct RecoverClusterResponse {
 }
 impl RecoverClusterResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for RecoverClusterResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(RecoverClusterResponse {
-            request_id: fields.request_id()?,
-            task_id: fields.scalar("TaskId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = RecoverClusterResponse {
+            request_id: fields.request_id(),
+            task_id: fields.scalar("TaskId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for RecoverClusterResponse {
@@ -528,6 +548,7 @@ pub enum RecoverClusterError {
 }
 impl RecoverClusterError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -570,167 +591,208 @@ impl RecoverClusterError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `OrderError.InsufficientBalance`.
+    #[inline]
     pub fn is_order_error_insufficient_balance(&self) -> bool {
         matches!(self, Self::OrderErrorInsufficientBalance(_))
     }
     /// Whether the service answered `OrderError.InstHasUnpaidOrder`.
+    #[inline]
     pub fn is_order_error_inst_has_unpaid_order(&self) -> bool {
         matches!(self, Self::OrderErrorInstHasUnpaidOrder(_))
     }
     /// Whether the service answered `OrderError.Arrearage`.
+    #[inline]
     pub fn is_order_error_arrearage(&self) -> bool {
         matches!(self, Self::OrderErrorArrearage(_))
     }
     /// Whether the service answered `OrderError.NoCard`.
+    #[inline]
     pub fn is_order_error_no_card(&self) -> bool {
         matches!(self, Self::OrderErrorNoCard(_))
     }
     /// Whether the service answered `OrderError.InvalidPayMethod`.
+    #[inline]
     pub fn is_order_error_invalid_pay_method(&self) -> bool {
         matches!(self, Self::OrderErrorInvalidPayMethod(_))
     }
     /// Whether the service answered `OrderError.NoRealNameAuthentication`.
+    #[inline]
     pub fn is_order_error_no_real_name_authentication(&self) -> bool {
         matches!(self, Self::OrderErrorNoRealNameAuthentication(_))
     }
     /// Whether the service answered `OrderError.NoRealNameRegistration`.
+    #[inline]
     pub fn is_order_error_no_real_name_registration(&self) -> bool {
         matches!(self, Self::OrderErrorNoRealNameRegistration(_))
     }
     /// Whether the service answered `OrderError.UserProfileIncomplete`.
+    #[inline]
     pub fn is_order_error_user_profile_incomplete(&self) -> bool {
         matches!(self, Self::OrderErrorUserProfileIncomplete(_))
     }
     /// Whether the service answered `InvalidVpc`.
+    #[inline]
     pub fn is_invalid_vpc(&self) -> bool {
         matches!(self, Self::InvalidVpc(_))
     }
     /// Whether the service answered `InvalidVolume`.
+    #[inline]
     pub fn is_invalid_volume(&self) -> bool {
         matches!(self, Self::InvalidVolume(_))
     }
     /// Whether the service answered `InvalidSoftware`.
+    #[inline]
     pub fn is_invalid_software(&self) -> bool {
         matches!(self, Self::InvalidSoftware(_))
     }
     /// Whether the service answered `InvalidVolumeProtocal`.
+    #[inline]
     pub fn is_invalid_volume_protocal(&self) -> bool {
         matches!(self, Self::InvalidVolumeProtocal(_))
     }
     /// Whether the service answered `InvalidVolumeMountpoint`.
+    #[inline]
     pub fn is_invalid_volume_mountpoint(&self) -> bool {
         matches!(self, Self::InvalidVolumeMountpoint(_))
     }
     /// Whether the service answered `TooManyClusters`.
+    #[inline]
     pub fn is_too_many_clusters(&self) -> bool {
         matches!(self, Self::TooManyClusters(_))
     }
     /// Whether the service answered `TooManyComputes`.
+    #[inline]
     pub fn is_too_many_computes(&self) -> bool {
         matches!(self, Self::TooManyComputes(_))
     }
     /// Whether the service answered `TooManyLogins`.
+    #[inline]
     pub fn is_too_many_logins(&self) -> bool {
         matches!(self, Self::TooManyLogins(_))
     }
     /// Whether the service answered `TooManyScc`.
+    #[inline]
     pub fn is_too_many_scc(&self) -> bool {
         matches!(self, Self::TooManyScc(_))
     }
     /// Whether the service answered `QuotaExceeded.PrivateIpAddress`.
+    #[inline]
     pub fn is_quota_exceeded_private_ip_address(&self) -> bool {
         matches!(self, Self::QuotaExceededPrivateIpAddress(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `ImageNotSupported`.
+    #[inline]
     pub fn is_image_not_supported(&self) -> bool {
         matches!(self, Self::ImageNotSupported(_))
     }
     /// Whether the service answered `ImageNotFound`.
+    #[inline]
     pub fn is_image_not_found(&self) -> bool {
         matches!(self, Self::ImageNotFound(_))
     }
     /// Whether the service answered `VolumeNotFound`.
+    #[inline]
     pub fn is_volume_not_found(&self) -> bool {
         matches!(self, Self::VolumeNotFound(_))
     }
     /// Whether the service answered `VpcNotFound`.
+    #[inline]
     pub fn is_vpc_not_found(&self) -> bool {
         matches!(self, Self::VpcNotFound(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `NasError`.
+    #[inline]
     pub fn is_nas_error(&self) -> bool {
         matches!(self, Self::NasError(_))
     }
     /// Whether the service answered `EipError`.
+    #[inline]
     pub fn is_eip_error(&self) -> bool {
         matches!(self, Self::EipError(_))
     }
     /// Whether the service answered `OrderError`.
+    #[inline]
     pub fn is_order_error(&self) -> bool {
         matches!(self, Self::OrderError(_))
     }
     /// Whether the service answered `FailToGenId`.
+    #[inline]
     pub fn is_fail_to_gen_id(&self) -> bool {
         matches!(self, Self::FailToGenId(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for RecoverClusterError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -786,12 +848,14 @@ impl From<crate::ServiceError> for RecoverClusterError {
     }
 }
 impl std::fmt::Display for RecoverClusterError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for RecoverClusterError {}
 impl crate::operation_support::OperationError for RecoverClusterError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -61,6 +61,7 @@ pub struct RerunJobsRequest {
 }
 impl RerunJobsRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> RerunJobsRequestBuilder {
         RerunJobsRequestBuilder::default()
     }
@@ -76,6 +77,7 @@ impl RerunJobsRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-sh-3VeFyR****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -83,6 +85,7 @@ impl RerunJobsRequestBuilder {
     /// `Jobs`.
     ///
     /// Wire name: `Jobs`; type: string; required. Example: `[{"Id":"1.scheduler"}]`.
+    #[inline]
     pub fn jobs(mut self, value: impl Into<String>) -> Self {
         self.jobs = Some(value.into());
         self
@@ -90,6 +93,7 @@ impl RerunJobsRequestBuilder {
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.r#async = Some(value);
         self
@@ -196,6 +200,7 @@ pub struct RerunJobsCall {
     options: crate::CallOptions,
 }
 impl RerunJobsCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         RerunJobsCall {
             client,
@@ -206,6 +211,7 @@ impl RerunJobsCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-sh-3VeFyR****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -213,6 +219,7 @@ impl RerunJobsCall {
     /// `Jobs`.
     ///
     /// Wire name: `Jobs`; type: string; required. Example: `[{"Id":"1.scheduler"}]`.
+    #[inline]
     pub fn jobs(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.jobs(value);
         self
@@ -220,11 +227,13 @@ impl RerunJobsCall {
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.builder = self.builder.r#async(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -250,20 +259,23 @@ pub struct RerunJobsResponse {
 }
 impl RerunJobsResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for RerunJobsResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(RerunJobsResponse {
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = RerunJobsResponse {
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for RerunJobsResponse {
@@ -316,6 +328,7 @@ pub enum RerunJobsError {
 }
 impl RerunJobsError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -339,91 +352,113 @@ impl RerunJobsError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `UsernameExist`.
+    #[inline]
     pub fn is_username_exist(&self) -> bool {
         matches!(self, Self::UsernameExist(_))
     }
     /// Whether the service answered `IncorrectCredential`.
+    #[inline]
     pub fn is_incorrect_credential(&self) -> bool {
         matches!(self, Self::IncorrectCredential(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `AgentError.Job.RerunFailure`.
+    #[inline]
     pub fn is_agent_error_job_rerun_failure(&self) -> bool {
         matches!(self, Self::AgentErrorJobRerunFailure(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `AgentResponseTimeout`.
+    #[inline]
     pub fn is_agent_response_timeout(&self) -> bool {
         matches!(self, Self::AgentResponseTimeout(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for RerunJobsError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -448,12 +483,14 @@ impl From<crate::ServiceError> for RerunJobsError {
     }
 }
 impl std::fmt::Display for RerunJobsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for RerunJobsError {}
 impl crate::operation_support::OperationError for RerunJobsError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -80,6 +80,7 @@ pub struct RunCloudMetricProfilingRequest {
 }
 impl RunCloudMetricProfilingRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> RunCloudMetricProfilingRequestBuilder {
         RunCloudMetricProfilingRequestBuilder::default()
     }
@@ -98,6 +99,7 @@ impl RunCloudMetricProfilingRequestBuilder {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; optional. Service default: `cn-hangzhou`. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -105,6 +107,7 @@ impl RunCloudMetricProfilingRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -112,6 +115,7 @@ impl RunCloudMetricProfilingRequestBuilder {
     /// `HostName`.
     ///
     /// Wire name: `HostName`; type: string; required. Example: `compute0`.
+    #[inline]
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
@@ -119,6 +123,7 @@ impl RunCloudMetricProfilingRequestBuilder {
     /// `ProcessId`.
     ///
     /// Wire name: `ProcessId`; type: integer (int32); required. Example: `29075`.
+    #[inline]
     pub fn process_id(mut self, value: i32) -> Self {
         self.process_id = Some(value);
         self
@@ -126,6 +131,7 @@ impl RunCloudMetricProfilingRequestBuilder {
     /// `Duration`.
     ///
     /// Wire name: `Duration`; type: integer (int32); optional. Service default: `300`. Example: `300`.
+    #[inline]
     pub fn duration(mut self, value: i32) -> Self {
         self.duration = Some(value);
         self
@@ -133,6 +139,7 @@ impl RunCloudMetricProfilingRequestBuilder {
     /// `Freq`.
     ///
     /// Wire name: `Freq`; type: integer (int32); optional. Service default: `2000`. Example: `2000`.
+    #[inline]
     pub fn freq(mut self, value: i32) -> Self {
         self.freq = Some(value);
         self
@@ -261,6 +268,7 @@ pub struct RunCloudMetricProfilingCall {
     options: crate::CallOptions,
 }
 impl RunCloudMetricProfilingCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         RunCloudMetricProfilingCall {
             client,
@@ -271,6 +279,7 @@ impl RunCloudMetricProfilingCall {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; optional. Service default: `cn-hangzhou`. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.region_id(value);
         self
@@ -278,6 +287,7 @@ impl RunCloudMetricProfilingCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -285,6 +295,7 @@ impl RunCloudMetricProfilingCall {
     /// `HostName`.
     ///
     /// Wire name: `HostName`; type: string; required. Example: `compute0`.
+    #[inline]
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.host_name(value);
         self
@@ -292,6 +303,7 @@ impl RunCloudMetricProfilingCall {
     /// `ProcessId`.
     ///
     /// Wire name: `ProcessId`; type: integer (int32); required. Example: `29075`.
+    #[inline]
     pub fn process_id(mut self, value: i32) -> Self {
         self.builder = self.builder.process_id(value);
         self
@@ -299,6 +311,7 @@ impl RunCloudMetricProfilingCall {
     /// `Duration`.
     ///
     /// Wire name: `Duration`; type: integer (int32); optional. Service default: `300`. Example: `300`.
+    #[inline]
     pub fn duration(mut self, value: i32) -> Self {
         self.builder = self.builder.duration(value);
         self
@@ -306,11 +319,13 @@ impl RunCloudMetricProfilingCall {
     /// `Freq`.
     ///
     /// Wire name: `Freq`; type: integer (int32); optional. Service default: `2000`. Example: `2000`.
+    #[inline]
     pub fn freq(mut self, value: i32) -> Self {
         self.builder = self.builder.freq(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -341,20 +356,23 @@ pub struct RunCloudMetricProfilingResponse {
 }
 impl RunCloudMetricProfilingResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for RunCloudMetricProfilingResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(RunCloudMetricProfilingResponse {
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = RunCloudMetricProfilingResponse {
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for RunCloudMetricProfilingResponse {
@@ -397,6 +415,7 @@ pub enum RunCloudMetricProfilingError {
 }
 impl RunCloudMetricProfilingError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -415,71 +434,88 @@ impl RunCloudMetricProfilingError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ObjectNotFound`.
+    #[inline]
     pub fn is_object_not_found(&self) -> bool {
         matches!(self, Self::ObjectNotFound(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `ExecFail`.
+    #[inline]
     pub fn is_exec_fail(&self) -> bool {
         matches!(self, Self::ExecFail(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for RunCloudMetricProfilingError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -499,12 +535,14 @@ impl From<crate::ServiceError> for RunCloudMetricProfilingError {
     }
 }
 impl std::fmt::Display for RunCloudMetricProfilingError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for RunCloudMetricProfilingError {}
 impl crate::operation_support::OperationError for RunCloudMetricProfilingError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -215,6 +215,7 @@ pub struct SetAutoScaleConfigRequest {
 }
 impl SetAutoScaleConfigRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> SetAutoScaleConfigRequestBuilder {
         SetAutoScaleConfigRequestBuilder::default()
     }
@@ -244,6 +245,7 @@ impl SetAutoScaleConfigRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -251,6 +253,7 @@ impl SetAutoScaleConfigRequestBuilder {
     /// `EnableAutoGrow`.
     ///
     /// Wire name: `EnableAutoGrow`; type: boolean; optional. Service default: `false`. Example: `false`.
+    #[inline]
     pub fn enable_auto_grow(mut self, value: bool) -> Self {
         self.enable_auto_grow = Some(value);
         self
@@ -258,6 +261,7 @@ impl SetAutoScaleConfigRequestBuilder {
     /// `EnableAutoShrink`.
     ///
     /// Wire name: `EnableAutoShrink`; type: boolean; optional. Service default: `false`. Example: `false`.
+    #[inline]
     pub fn enable_auto_shrink(mut self, value: bool) -> Self {
         self.enable_auto_shrink = Some(value);
         self
@@ -265,6 +269,7 @@ impl SetAutoScaleConfigRequestBuilder {
     /// `GrowIntervalInMinutes`.
     ///
     /// Wire name: `GrowIntervalInMinutes`; type: integer (int32); optional. Service default: `2`. Example: `2`.
+    #[inline]
     pub fn grow_interval_in_minutes(mut self, value: i32) -> Self {
         self.grow_interval_in_minutes = Some(value);
         self
@@ -272,6 +277,7 @@ impl SetAutoScaleConfigRequestBuilder {
     /// `ShrinkIntervalInMinutes`.
     ///
     /// Wire name: `ShrinkIntervalInMinutes`; type: integer (int32); optional. Service default: `2`. Example: `2`.
+    #[inline]
     pub fn shrink_interval_in_minutes(mut self, value: i32) -> Self {
         self.shrink_interval_in_minutes = Some(value);
         self
@@ -279,6 +285,7 @@ impl SetAutoScaleConfigRequestBuilder {
     /// `ShrinkIdleTimes`.
     ///
     /// Wire name: `ShrinkIdleTimes`; type: integer (int32); optional. Service default: `3`. Example: `3`.
+    #[inline]
     pub fn shrink_idle_times(mut self, value: i32) -> Self {
         self.shrink_idle_times = Some(value);
         self
@@ -286,6 +293,7 @@ impl SetAutoScaleConfigRequestBuilder {
     /// `GrowTimeoutInMinutes`.
     ///
     /// Wire name: `GrowTimeoutInMinutes`; type: integer (int32); optional. Service default: `20`. Example: `20`.
+    #[inline]
     pub fn grow_timeout_in_minutes(mut self, value: i32) -> Self {
         self.grow_timeout_in_minutes = Some(value);
         self
@@ -293,6 +301,7 @@ impl SetAutoScaleConfigRequestBuilder {
     /// `ExtraNodesGrowRatio`.
     ///
     /// Wire name: `ExtraNodesGrowRatio`; type: integer (int32); optional. Service default: `0`. Example: `0`.
+    #[inline]
     pub fn extra_nodes_grow_ratio(mut self, value: i32) -> Self {
         self.extra_nodes_grow_ratio = Some(value);
         self
@@ -300,6 +309,7 @@ impl SetAutoScaleConfigRequestBuilder {
     /// `GrowRatio`.
     ///
     /// Wire name: `GrowRatio`; type: integer (int32); optional. Limits: maximum 100. Service default: `100`. Example: `50`.
+    #[inline]
     pub fn grow_ratio(mut self, value: i32) -> Self {
         self.grow_ratio = Some(value);
         self
@@ -307,6 +317,7 @@ impl SetAutoScaleConfigRequestBuilder {
     /// `MaxNodesInCluster`.
     ///
     /// Wire name: `MaxNodesInCluster`; type: integer (int32); required. Example: `100`.
+    #[inline]
     pub fn max_nodes_in_cluster(mut self, value: i32) -> Self {
         self.max_nodes_in_cluster = Some(value);
         self
@@ -314,6 +325,7 @@ impl SetAutoScaleConfigRequestBuilder {
     /// `ExcludeNodes`.
     ///
     /// Wire name: `ExcludeNodes`; type: string; optional. Example: `i-bp19lgqwxb4206t5****,i-bp1g4hvzs9pywrhb****`.
+    #[inline]
     pub fn exclude_nodes(mut self, value: impl Into<String>) -> Self {
         self.exclude_nodes = Some(value.into());
         self
@@ -321,6 +333,7 @@ impl SetAutoScaleConfigRequestBuilder {
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string; optional. Example: `SpotWithPriceLimit`.
+    #[inline]
     pub fn spot_strategy(mut self, value: impl Into<String>) -> Self {
         self.spot_strategy = Some(value.into());
         self
@@ -328,6 +341,7 @@ impl SetAutoScaleConfigRequestBuilder {
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number; optional. Example: `0.062`.
+    #[inline]
     pub fn spot_price_limit(mut self, value: f64) -> Self {
         self.spot_price_limit = Some(value);
         self
@@ -335,6 +349,7 @@ impl SetAutoScaleConfigRequestBuilder {
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; optional. Example: `centos_7_03_64_20G_alibase_201708****`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
@@ -342,6 +357,7 @@ impl SetAutoScaleConfigRequestBuilder {
     /// `Queues`.
     ///
     /// Wire name: `Queues`; type: array of object [`QueuesItem`]; optional. Limits: at most 8 items.
+    #[inline]
     pub fn queues(mut self, value: Vec<QueuesItem>) -> Self {
         self.queues = value;
         self
@@ -349,6 +365,7 @@ impl SetAutoScaleConfigRequestBuilder {
     /// `ComputeEnableHt`.
     ///
     /// Wire name: `ComputeEnableHt`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn compute_enable_ht(mut self, value: bool) -> Self {
         self.compute_enable_ht = Some(value);
         self
@@ -356,6 +373,7 @@ impl SetAutoScaleConfigRequestBuilder {
     /// `DnsConfig`.
     ///
     /// Wire name: `DnsConfig`; type: string; optional. Example: `"{\"DnsType\":\"PrivateZone\",\"DnsName\":\"xxxxx\"}"`.
+    #[inline]
     pub fn dns_config(mut self, value: impl Into<String>) -> Self {
         self.dns_config = Some(value.into());
         self
@@ -596,35 +614,42 @@ pub struct DataDisksItem {
 }
 impl DataDisksItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`DataDisksItem::data_disk_category`].
+    #[inline]
     pub fn data_disk_category(mut self, value: impl Into<String>) -> Self {
         self.data_disk_category = Some(value.into());
         self
     }
     /// Sets [`DataDisksItem::data_disk_delete_with_instance`].
+    #[inline]
     pub fn data_disk_delete_with_instance(mut self, value: bool) -> Self {
         self.data_disk_delete_with_instance = Some(value);
         self
     }
     /// Sets [`DataDisksItem::data_disk_encrypted`].
+    #[inline]
     pub fn data_disk_encrypted(mut self, value: bool) -> Self {
         self.data_disk_encrypted = Some(value);
         self
     }
     /// Sets [`DataDisksItem::data_disk_kms_key_id`].
+    #[inline]
     pub fn data_disk_kms_key_id(mut self, value: impl Into<String>) -> Self {
         self.data_disk_kms_key_id = Some(value.into());
         self
     }
     /// Sets [`DataDisksItem::data_disk_performance_level`].
+    #[inline]
     pub fn data_disk_performance_level(mut self, value: impl Into<String>) -> Self {
         self.data_disk_performance_level = Some(value.into());
         self
     }
     /// Sets [`DataDisksItem::data_disk_size`].
+    #[inline]
     pub fn data_disk_size(mut self, value: i32) -> Self {
         self.data_disk_size = Some(value);
         self
@@ -680,40 +705,48 @@ pub struct InstanceTypesItem {
 }
 impl InstanceTypesItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`InstanceTypesItem::instance_type`].
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.instance_type = Some(value.into());
         self
     }
     /// Sets [`InstanceTypesItem::spot_duration`].
+    #[inline]
     pub fn spot_duration(mut self, value: i32) -> Self {
         self.spot_duration = Some(value);
         self
     }
     /// Sets [`InstanceTypesItem::spot_interruption_behavior`].
+    #[inline]
     pub fn spot_interruption_behavior(mut self, value: impl Into<String>) -> Self {
         self.spot_interruption_behavior = Some(value.into());
         self
     }
     /// Sets [`InstanceTypesItem::spot_price_limit`].
+    #[inline]
     pub fn spot_price_limit(mut self, value: f64) -> Self {
         self.spot_price_limit = Some(value);
         self
     }
     /// Sets [`InstanceTypesItem::spot_strategy`].
+    #[inline]
     pub fn spot_strategy(mut self, value: impl Into<String>) -> Self {
         self.spot_strategy = Some(value.into());
         self
     }
     /// Sets [`InstanceTypesItem::v_switch_id`].
+    #[inline]
     pub fn v_switch_id(mut self, value: impl Into<String>) -> Self {
         self.v_switch_id = Some(value.into());
         self
     }
     /// Sets [`InstanceTypesItem::zone_id`].
+    #[inline]
     pub fn zone_id(mut self, value: impl Into<String>) -> Self {
         self.zone_id = Some(value.into());
         self
@@ -866,105 +899,126 @@ pub struct QueuesItem {
 }
 impl QueuesItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`QueuesItem::auto_min_nodes_per_cycle`].
+    #[inline]
     pub fn auto_min_nodes_per_cycle(mut self, value: bool) -> Self {
         self.auto_min_nodes_per_cycle = Some(value);
         self
     }
     /// Sets [`QueuesItem::data_disks`].
+    #[inline]
     pub fn data_disks(mut self, value: Vec<DataDisksItem>) -> Self {
         self.data_disks = value;
         self
     }
     /// Sets [`QueuesItem::enable_auto_grow`].
+    #[inline]
     pub fn enable_auto_grow(mut self, value: bool) -> Self {
         self.enable_auto_grow = Some(value);
         self
     }
     /// Sets [`QueuesItem::enable_auto_shrink`].
+    #[inline]
     pub fn enable_auto_shrink(mut self, value: bool) -> Self {
         self.enable_auto_shrink = Some(value);
         self
     }
     /// Sets [`QueuesItem::host_name_prefix`].
+    #[inline]
     pub fn host_name_prefix(mut self, value: impl Into<String>) -> Self {
         self.host_name_prefix = Some(value.into());
         self
     }
     /// Sets [`QueuesItem::host_name_suffix`].
+    #[inline]
     pub fn host_name_suffix(mut self, value: impl Into<String>) -> Self {
         self.host_name_suffix = Some(value.into());
         self
     }
     /// Sets [`QueuesItem::instance_type`].
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.instance_type = Some(value.into());
         self
     }
     /// Sets [`QueuesItem::instance_types`].
+    #[inline]
     pub fn instance_types(mut self, value: Vec<InstanceTypesItem>) -> Self {
         self.instance_types = value;
         self
     }
     /// Sets [`QueuesItem::max_nodes_in_queue`].
+    #[inline]
     pub fn max_nodes_in_queue(mut self, value: i32) -> Self {
         self.max_nodes_in_queue = Some(value);
         self
     }
     /// Sets [`QueuesItem::max_nodes_per_cycle`].
+    #[inline]
     pub fn max_nodes_per_cycle(mut self, value: i64) -> Self {
         self.max_nodes_per_cycle = Some(value);
         self
     }
     /// Sets [`QueuesItem::min_nodes_in_queue`].
+    #[inline]
     pub fn min_nodes_in_queue(mut self, value: i32) -> Self {
         self.min_nodes_in_queue = Some(value);
         self
     }
     /// Sets [`QueuesItem::min_nodes_per_cycle`].
+    #[inline]
     pub fn min_nodes_per_cycle(mut self, value: i64) -> Self {
         self.min_nodes_per_cycle = Some(value);
         self
     }
     /// Sets [`QueuesItem::queue_image_id`].
+    #[inline]
     pub fn queue_image_id(mut self, value: impl Into<String>) -> Self {
         self.queue_image_id = Some(value.into());
         self
     }
     /// Sets [`QueuesItem::queue_name`].
+    #[inline]
     pub fn queue_name(mut self, value: impl Into<String>) -> Self {
         self.queue_name = Some(value.into());
         self
     }
     /// Sets [`QueuesItem::sorted_by_inventory`].
+    #[inline]
     pub fn sorted_by_inventory(mut self, value: bool) -> Self {
         self.sorted_by_inventory = Some(value);
         self
     }
     /// Sets [`QueuesItem::spot_price_limit`].
+    #[inline]
     pub fn spot_price_limit(mut self, value: f64) -> Self {
         self.spot_price_limit = Some(value);
         self
     }
     /// Sets [`QueuesItem::spot_strategy`].
+    #[inline]
     pub fn spot_strategy(mut self, value: impl Into<String>) -> Self {
         self.spot_strategy = Some(value.into());
         self
     }
     /// Sets [`QueuesItem::system_disk_category`].
+    #[inline]
     pub fn system_disk_category(mut self, value: impl Into<String>) -> Self {
         self.system_disk_category = Some(value.into());
         self
     }
     /// Sets [`QueuesItem::system_disk_level`].
+    #[inline]
     pub fn system_disk_level(mut self, value: impl Into<String>) -> Self {
         self.system_disk_level = Some(value.into());
         self
     }
     /// Sets [`QueuesItem::system_disk_size`].
+    #[inline]
     pub fn system_disk_size(mut self, value: i32) -> Self {
         self.system_disk_size = Some(value);
         self
@@ -1048,6 +1102,7 @@ pub struct SetAutoScaleConfigCall {
     options: crate::CallOptions,
 }
 impl SetAutoScaleConfigCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         SetAutoScaleConfigCall {
             client,
@@ -1058,6 +1113,7 @@ impl SetAutoScaleConfigCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -1065,6 +1121,7 @@ impl SetAutoScaleConfigCall {
     /// `EnableAutoGrow`.
     ///
     /// Wire name: `EnableAutoGrow`; type: boolean; optional. Service default: `false`. Example: `false`.
+    #[inline]
     pub fn enable_auto_grow(mut self, value: bool) -> Self {
         self.builder = self.builder.enable_auto_grow(value);
         self
@@ -1072,6 +1129,7 @@ impl SetAutoScaleConfigCall {
     /// `EnableAutoShrink`.
     ///
     /// Wire name: `EnableAutoShrink`; type: boolean; optional. Service default: `false`. Example: `false`.
+    #[inline]
     pub fn enable_auto_shrink(mut self, value: bool) -> Self {
         self.builder = self.builder.enable_auto_shrink(value);
         self
@@ -1079,6 +1137,7 @@ impl SetAutoScaleConfigCall {
     /// `GrowIntervalInMinutes`.
     ///
     /// Wire name: `GrowIntervalInMinutes`; type: integer (int32); optional. Service default: `2`. Example: `2`.
+    #[inline]
     pub fn grow_interval_in_minutes(mut self, value: i32) -> Self {
         self.builder = self.builder.grow_interval_in_minutes(value);
         self
@@ -1086,6 +1145,7 @@ impl SetAutoScaleConfigCall {
     /// `ShrinkIntervalInMinutes`.
     ///
     /// Wire name: `ShrinkIntervalInMinutes`; type: integer (int32); optional. Service default: `2`. Example: `2`.
+    #[inline]
     pub fn shrink_interval_in_minutes(mut self, value: i32) -> Self {
         self.builder = self.builder.shrink_interval_in_minutes(value);
         self
@@ -1093,6 +1153,7 @@ impl SetAutoScaleConfigCall {
     /// `ShrinkIdleTimes`.
     ///
     /// Wire name: `ShrinkIdleTimes`; type: integer (int32); optional. Service default: `3`. Example: `3`.
+    #[inline]
     pub fn shrink_idle_times(mut self, value: i32) -> Self {
         self.builder = self.builder.shrink_idle_times(value);
         self
@@ -1100,6 +1161,7 @@ impl SetAutoScaleConfigCall {
     /// `GrowTimeoutInMinutes`.
     ///
     /// Wire name: `GrowTimeoutInMinutes`; type: integer (int32); optional. Service default: `20`. Example: `20`.
+    #[inline]
     pub fn grow_timeout_in_minutes(mut self, value: i32) -> Self {
         self.builder = self.builder.grow_timeout_in_minutes(value);
         self
@@ -1107,6 +1169,7 @@ impl SetAutoScaleConfigCall {
     /// `ExtraNodesGrowRatio`.
     ///
     /// Wire name: `ExtraNodesGrowRatio`; type: integer (int32); optional. Service default: `0`. Example: `0`.
+    #[inline]
     pub fn extra_nodes_grow_ratio(mut self, value: i32) -> Self {
         self.builder = self.builder.extra_nodes_grow_ratio(value);
         self
@@ -1114,6 +1177,7 @@ impl SetAutoScaleConfigCall {
     /// `GrowRatio`.
     ///
     /// Wire name: `GrowRatio`; type: integer (int32); optional. Limits: maximum 100. Service default: `100`. Example: `50`.
+    #[inline]
     pub fn grow_ratio(mut self, value: i32) -> Self {
         self.builder = self.builder.grow_ratio(value);
         self
@@ -1121,6 +1185,7 @@ impl SetAutoScaleConfigCall {
     /// `MaxNodesInCluster`.
     ///
     /// Wire name: `MaxNodesInCluster`; type: integer (int32); required. Example: `100`.
+    #[inline]
     pub fn max_nodes_in_cluster(mut self, value: i32) -> Self {
         self.builder = self.builder.max_nodes_in_cluster(value);
         self
@@ -1128,6 +1193,7 @@ impl SetAutoScaleConfigCall {
     /// `ExcludeNodes`.
     ///
     /// Wire name: `ExcludeNodes`; type: string; optional. Example: `i-bp19lgqwxb4206t5****,i-bp1g4hvzs9pywrhb****`.
+    #[inline]
     pub fn exclude_nodes(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.exclude_nodes(value);
         self
@@ -1135,6 +1201,7 @@ impl SetAutoScaleConfigCall {
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string; optional. Example: `SpotWithPriceLimit`.
+    #[inline]
     pub fn spot_strategy(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.spot_strategy(value);
         self
@@ -1142,6 +1209,7 @@ impl SetAutoScaleConfigCall {
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number; optional. Example: `0.062`.
+    #[inline]
     pub fn spot_price_limit(mut self, value: f64) -> Self {
         self.builder = self.builder.spot_price_limit(value);
         self
@@ -1149,6 +1217,7 @@ impl SetAutoScaleConfigCall {
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string; optional. Example: `centos_7_03_64_20G_alibase_201708****`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.image_id(value);
         self
@@ -1156,6 +1225,7 @@ impl SetAutoScaleConfigCall {
     /// `Queues`.
     ///
     /// Wire name: `Queues`; type: array of object [`QueuesItem`]; optional. Limits: at most 8 items.
+    #[inline]
     pub fn queues(mut self, value: Vec<QueuesItem>) -> Self {
         self.builder = self.builder.queues(value);
         self
@@ -1163,6 +1233,7 @@ impl SetAutoScaleConfigCall {
     /// `ComputeEnableHt`.
     ///
     /// Wire name: `ComputeEnableHt`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn compute_enable_ht(mut self, value: bool) -> Self {
         self.builder = self.builder.compute_enable_ht(value);
         self
@@ -1170,11 +1241,13 @@ impl SetAutoScaleConfigCall {
     /// `DnsConfig`.
     ///
     /// Wire name: `DnsConfig`; type: string; optional. Example: `"{\"DnsType\":\"PrivateZone\",\"DnsName\":\"xxxxx\"}"`.
+    #[inline]
     pub fn dns_config(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.dns_config(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -1202,20 +1275,23 @@ pub struct SetAutoScaleConfigResponse {
 }
 impl SetAutoScaleConfigResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for SetAutoScaleConfigResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(SetAutoScaleConfigResponse {
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = SetAutoScaleConfigResponse {
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for SetAutoScaleConfigResponse {
@@ -1252,6 +1328,7 @@ pub enum SetAutoScaleConfigError {
 }
 impl SetAutoScaleConfigError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -1267,59 +1344,73 @@ impl SetAutoScaleConfigError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `InvalidOpt`.
+    #[inline]
     pub fn is_invalid_opt(&self) -> bool {
         matches!(self, Self::InvalidOpt(_))
     }
     /// Whether the service answered `TooManyComputes`.
+    #[inline]
     pub fn is_too_many_computes(&self) -> bool {
         matches!(self, Self::TooManyComputes(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ImageNotFound`.
+    #[inline]
     pub fn is_image_not_found(&self) -> bool {
         matches!(self, Self::ImageNotFound(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for SetAutoScaleConfigError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -1336,12 +1427,14 @@ impl From<crate::ServiceError> for SetAutoScaleConfigError {
     }
 }
 impl std::fmt::Display for SetAutoScaleConfigError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for SetAutoScaleConfigError {}
 impl crate::operation_support::OperationError for SetAutoScaleConfigError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

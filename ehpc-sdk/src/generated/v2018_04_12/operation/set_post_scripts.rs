@@ -52,6 +52,7 @@ pub struct SetPostScriptsRequest {
 }
 impl SetPostScriptsRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> SetPostScriptsRequestBuilder {
         SetPostScriptsRequestBuilder::default()
     }
@@ -67,6 +68,7 @@ impl SetPostScriptsRequestBuilder {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; required. Example: `cn-shanghai`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -74,6 +76,7 @@ impl SetPostScriptsRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-sh-EnjshUxn`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -81,6 +84,7 @@ impl SetPostScriptsRequestBuilder {
     /// `PostInstallScripts`.
     ///
     /// Wire name: `PostInstallScripts`; type: array of object [`PostInstallScriptsItem`]; optional. Limits: at most 100 items.
+    #[inline]
     pub fn post_install_scripts(mut self, value: Vec<PostInstallScriptsItem>) -> Self {
         self.post_install_scripts = value;
         self
@@ -180,15 +184,18 @@ pub struct PostInstallScriptsItem {
 }
 impl PostInstallScriptsItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`PostInstallScriptsItem::args`].
+    #[inline]
     pub fn args(mut self, value: impl Into<String>) -> Self {
         self.args = Some(value.into());
         self
     }
     /// Sets [`PostInstallScriptsItem::url`].
+    #[inline]
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
@@ -224,6 +231,7 @@ pub struct SetPostScriptsCall {
     options: crate::CallOptions,
 }
 impl SetPostScriptsCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         SetPostScriptsCall {
             client,
@@ -234,6 +242,7 @@ impl SetPostScriptsCall {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; required. Example: `cn-shanghai`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.region_id(value);
         self
@@ -241,6 +250,7 @@ impl SetPostScriptsCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-sh-EnjshUxn`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -248,11 +258,13 @@ impl SetPostScriptsCall {
     /// `PostInstallScripts`.
     ///
     /// Wire name: `PostInstallScripts`; type: array of object [`PostInstallScriptsItem`]; optional. Limits: at most 100 items.
+    #[inline]
     pub fn post_install_scripts(mut self, value: Vec<PostInstallScriptsItem>) -> Self {
         self.builder = self.builder.post_install_scripts(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -280,20 +292,23 @@ pub struct SetPostScriptsResponse {
 }
 impl SetPostScriptsResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for SetPostScriptsResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(SetPostScriptsResponse {
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = SetPostScriptsResponse {
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for SetPostScriptsResponse {
@@ -320,6 +335,7 @@ pub enum SetPostScriptsError {
 }
 impl SetPostScriptsError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -330,39 +346,48 @@ impl SetPostScriptsError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for SetPostScriptsError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -374,12 +399,14 @@ impl From<crate::ServiceError> for SetPostScriptsError {
     }
 }
 impl std::fmt::Display for SetPostScriptsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for SetPostScriptsError {}
 impl crate::operation_support::OperationError for SetPostScriptsError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

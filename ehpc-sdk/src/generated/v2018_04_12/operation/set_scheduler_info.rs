@@ -67,6 +67,7 @@ pub struct SetSchedulerInfoRequest {
 }
 impl SetSchedulerInfoRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> SetSchedulerInfoRequestBuilder {
         SetSchedulerInfoRequestBuilder::default()
     }
@@ -84,6 +85,7 @@ impl SetSchedulerInfoRequestBuilder {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; required. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -91,6 +93,7 @@ impl SetSchedulerInfoRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -98,6 +101,7 @@ impl SetSchedulerInfoRequestBuilder {
     /// `PbsInfo`.
     ///
     /// Wire name: `PbsInfo`; type: array of object [`PbsInfoItem`]; optional. Limits: at most 100 items.
+    #[inline]
     pub fn pbs_info(mut self, value: Vec<PbsInfoItem>) -> Self {
         self.pbs_info = value;
         self
@@ -105,6 +109,7 @@ impl SetSchedulerInfoRequestBuilder {
     /// `SlurmInfo`.
     ///
     /// Wire name: `SlurmInfo`; type: array of object [`SlurmInfoItem`]; optional. Limits: at most 1000 items.
+    #[inline]
     pub fn slurm_info(mut self, value: Vec<SlurmInfoItem>) -> Self {
         self.slurm_info = value;
         self
@@ -112,6 +117,7 @@ impl SetSchedulerInfoRequestBuilder {
     /// `Scheduler`.
     ///
     /// Wire name: `Scheduler`; type: array of object [`SchedulerItem`]; required. Limits: at most 1000 items.
+    #[inline]
     pub fn scheduler(mut self, value: Vec<SchedulerItem>) -> Self {
         self.scheduler = value;
         self
@@ -273,15 +279,18 @@ pub struct AclLimitItem {
 }
 impl AclLimitItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`AclLimitItem::acl_users`].
+    #[inline]
     pub fn acl_users(mut self, value: impl Into<String>) -> Self {
         self.acl_users = Some(value.into());
         self
     }
     /// Sets [`AclLimitItem::queue`].
+    #[inline]
     pub fn queue(mut self, value: impl Into<String>) -> Self {
         self.queue = Some(value.into());
         self
@@ -328,35 +337,42 @@ pub struct ResourceLimitItem {
 }
 impl ResourceLimitItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`ResourceLimitItem::cpus`].
+    #[inline]
     pub fn cpus(mut self, value: i32) -> Self {
         self.cpus = Some(value);
         self
     }
     /// Sets [`ResourceLimitItem::max_jobs`].
+    #[inline]
     pub fn max_jobs(mut self, value: i32) -> Self {
         self.max_jobs = Some(value);
         self
     }
     /// Sets [`ResourceLimitItem::mem`].
+    #[inline]
     pub fn mem(mut self, value: impl Into<String>) -> Self {
         self.mem = Some(value.into());
         self
     }
     /// Sets [`ResourceLimitItem::nodes`].
+    #[inline]
     pub fn nodes(mut self, value: i32) -> Self {
         self.nodes = Some(value);
         self
     }
     /// Sets [`ResourceLimitItem::queue`].
+    #[inline]
     pub fn queue(mut self, value: impl Into<String>) -> Self {
         self.queue = Some(value.into());
         self
     }
     /// Sets [`ResourceLimitItem::user`].
+    #[inline]
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.user = Some(value.into());
         self
@@ -411,35 +427,42 @@ pub struct PbsInfoItem {
 }
 impl PbsInfoItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`PbsInfoItem::acl_limit`].
+    #[inline]
     pub fn acl_limit(mut self, value: Vec<AclLimitItem>) -> Self {
         self.acl_limit = value;
         self
     }
     /// Sets [`PbsInfoItem::job_history_duration`].
+    #[inline]
     pub fn job_history_duration(mut self, value: i32) -> Self {
         self.job_history_duration = Some(value);
         self
     }
     /// Sets [`PbsInfoItem::resource_limit`].
+    #[inline]
     pub fn resource_limit(mut self, value: Vec<ResourceLimitItem>) -> Self {
         self.resource_limit = value;
         self
     }
     /// Sets [`PbsInfoItem::sched_interval`].
+    #[inline]
     pub fn sched_interval(mut self, value: i32) -> Self {
         self.sched_interval = Some(value);
         self
     }
     /// Sets [`PbsInfoItem::sched_max_jobs`].
+    #[inline]
     pub fn sched_max_jobs(mut self, value: i32) -> Self {
         self.sched_max_jobs = Some(value);
         self
     }
     /// Sets [`PbsInfoItem::sched_max_queued_jobs`].
+    #[inline]
     pub fn sched_max_queued_jobs(mut self, value: i32) -> Self {
         self.sched_max_queued_jobs = Some(value);
         self
@@ -499,15 +522,18 @@ pub struct SlurmInfoItem {
 }
 impl SlurmInfoItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`SlurmInfoItem::backfill_interval`].
+    #[inline]
     pub fn backfill_interval(mut self, value: i32) -> Self {
         self.backfill_interval = Some(value);
         self
     }
     /// Sets [`SlurmInfoItem::sched_interval`].
+    #[inline]
     pub fn sched_interval(mut self, value: i32) -> Self {
         self.sched_interval = Some(value);
         self
@@ -529,10 +555,12 @@ pub struct SchedulerItem {
 }
 impl SchedulerItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`SchedulerItem::sched_name`].
+    #[inline]
     pub fn sched_name(mut self, value: impl Into<String>) -> Self {
         self.sched_name = Some(value.into());
         self
@@ -590,6 +618,7 @@ pub struct SetSchedulerInfoCall {
     options: crate::CallOptions,
 }
 impl SetSchedulerInfoCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         SetSchedulerInfoCall {
             client,
@@ -600,6 +629,7 @@ impl SetSchedulerInfoCall {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; required. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.region_id(value);
         self
@@ -607,6 +637,7 @@ impl SetSchedulerInfoCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -614,6 +645,7 @@ impl SetSchedulerInfoCall {
     /// `PbsInfo`.
     ///
     /// Wire name: `PbsInfo`; type: array of object [`PbsInfoItem`]; optional. Limits: at most 100 items.
+    #[inline]
     pub fn pbs_info(mut self, value: Vec<PbsInfoItem>) -> Self {
         self.builder = self.builder.pbs_info(value);
         self
@@ -621,6 +653,7 @@ impl SetSchedulerInfoCall {
     /// `SlurmInfo`.
     ///
     /// Wire name: `SlurmInfo`; type: array of object [`SlurmInfoItem`]; optional. Limits: at most 1000 items.
+    #[inline]
     pub fn slurm_info(mut self, value: Vec<SlurmInfoItem>) -> Self {
         self.builder = self.builder.slurm_info(value);
         self
@@ -628,11 +661,13 @@ impl SetSchedulerInfoCall {
     /// `Scheduler`.
     ///
     /// Wire name: `Scheduler`; type: array of object [`SchedulerItem`]; required. Limits: at most 1000 items.
+    #[inline]
     pub fn scheduler(mut self, value: Vec<SchedulerItem>) -> Self {
         self.builder = self.builder.scheduler(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -665,21 +700,24 @@ pub struct SetSchedulerInfoResponse {
 }
 impl SetSchedulerInfoResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for SetSchedulerInfoResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(SetSchedulerInfoResponse {
-            message: fields.scalar("Message")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = SetSchedulerInfoResponse {
+            message: fields.scalar("Message"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for SetSchedulerInfoResponse {
@@ -714,6 +752,7 @@ pub enum SetSchedulerInfoError {
 }
 impl SetSchedulerInfoError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -728,55 +767,68 @@ impl SetSchedulerInfoError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for SetSchedulerInfoError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -792,12 +844,14 @@ impl From<crate::ServiceError> for SetSchedulerInfoError {
     }
 }
 impl std::fmt::Display for SetSchedulerInfoError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for SetSchedulerInfoError {}
 impl crate::operation_support::OperationError for SetSchedulerInfoError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

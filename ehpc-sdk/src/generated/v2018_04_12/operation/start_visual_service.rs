@@ -54,6 +54,7 @@ pub struct StartVisualServiceRequest {
 }
 impl StartVisualServiceRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> StartVisualServiceRequestBuilder {
         StartVisualServiceRequestBuilder::default()
     }
@@ -69,6 +70,7 @@ impl StartVisualServiceRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -76,6 +78,7 @@ impl StartVisualServiceRequestBuilder {
     /// `CidrIp`.
     ///
     /// Wire name: `CidrIp`; type: string; required. Example: `190.100.XX.XX`.
+    #[inline]
     pub fn cidr_ip(mut self, value: impl Into<String>) -> Self {
         self.cidr_ip = Some(value.into());
         self
@@ -83,6 +86,7 @@ impl StartVisualServiceRequestBuilder {
     /// `Port`.
     ///
     /// Wire name: `Port`; type: integer (int32); required. Limits: maximum 65535. Example: `12016`.
+    #[inline]
     pub fn port(mut self, value: i32) -> Self {
         self.port = Some(value);
         self
@@ -199,6 +203,7 @@ pub struct StartVisualServiceCall {
     options: crate::CallOptions,
 }
 impl StartVisualServiceCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         StartVisualServiceCall {
             client,
@@ -209,6 +214,7 @@ impl StartVisualServiceCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -216,6 +222,7 @@ impl StartVisualServiceCall {
     /// `CidrIp`.
     ///
     /// Wire name: `CidrIp`; type: string; required. Example: `190.100.XX.XX`.
+    #[inline]
     pub fn cidr_ip(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cidr_ip(value);
         self
@@ -223,11 +230,13 @@ impl StartVisualServiceCall {
     /// `Port`.
     ///
     /// Wire name: `Port`; type: integer (int32); required. Limits: maximum 65535. Example: `12016`.
+    #[inline]
     pub fn port(mut self, value: i32) -> Self {
         self.builder = self.builder.port(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -260,21 +269,24 @@ pub struct StartVisualServiceResponse {
 }
 impl StartVisualServiceResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for StartVisualServiceResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(StartVisualServiceResponse {
-            message: fields.scalar("Message")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = StartVisualServiceResponse {
+            message: fields.scalar("Message"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for StartVisualServiceResponse {
@@ -319,6 +331,7 @@ pub enum StartVisualServiceError {
 }
 impl StartVisualServiceError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -338,75 +351,93 @@ impl StartVisualServiceError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `ExecFail`.
+    #[inline]
     pub fn is_exec_fail(&self) -> bool {
         matches!(self, Self::ExecFail(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for StartVisualServiceError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -427,12 +458,14 @@ impl From<crate::ServiceError> for StartVisualServiceError {
     }
 }
 impl std::fmt::Display for StartVisualServiceError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for StartVisualServiceError {}
 impl crate::operation_support::OperationError for StartVisualServiceError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

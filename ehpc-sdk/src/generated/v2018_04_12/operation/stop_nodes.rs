@@ -61,6 +61,7 @@ pub struct StopNodesRequest {
 }
 impl StopNodesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> StopNodesRequestBuilder {
         StopNodesRequestBuilder::default()
     }
@@ -76,6 +77,7 @@ impl StopNodesRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -83,6 +85,7 @@ impl StopNodesRequestBuilder {
     /// `Role`.
     ///
     /// Wire name: `Role`; type: string; optional. Service default: `Compute`. Example: `Compute`.
+    #[inline]
     pub fn role(mut self, value: impl Into<String>) -> Self {
         self.role = Some(value.into());
         self
@@ -90,6 +93,7 @@ impl StopNodesRequestBuilder {
     /// `Instance`.
     ///
     /// Wire name: `Instance`; type: array of object [`InstanceItem`]; required. Limits: at most 10000 items.
+    #[inline]
     pub fn instance(mut self, value: Vec<InstanceItem>) -> Self {
         self.instance = value;
         self
@@ -193,10 +197,12 @@ pub struct InstanceItem {
 }
 impl InstanceItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`InstanceItem::id`].
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -261,6 +267,7 @@ pub struct StopNodesCall {
     options: crate::CallOptions,
 }
 impl StopNodesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         StopNodesCall {
             client,
@@ -271,6 +278,7 @@ impl StopNodesCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -278,6 +286,7 @@ impl StopNodesCall {
     /// `Role`.
     ///
     /// Wire name: `Role`; type: string; optional. Service default: `Compute`. Example: `Compute`.
+    #[inline]
     pub fn role(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.role(value);
         self
@@ -285,11 +294,13 @@ impl StopNodesCall {
     /// `Instance`.
     ///
     /// Wire name: `Instance`; type: array of object [`InstanceItem`]; required. Limits: at most 10000 items.
+    #[inline]
     pub fn instance(mut self, value: Vec<InstanceItem>) -> Self {
         self.builder = self.builder.instance(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -320,21 +331,24 @@ pub struct StopNodesResponse {
 }
 impl StopNodesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for StopNodesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(StopNodesResponse {
-            request_id: fields.request_id()?,
-            task_id: fields.scalar("TaskId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = StopNodesResponse {
+            request_id: fields.request_id(),
+            task_id: fields.scalar("TaskId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for StopNodesResponse {
@@ -387,6 +401,7 @@ pub enum StopNodesError {
 }
 impl StopNodesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -410,91 +425,113 @@ impl StopNodesError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `InvalidNodeStatus`.
+    #[inline]
     pub fn is_invalid_node_status(&self) -> bool {
         matches!(self, Self::InvalidNodeStatus(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ComputeNotFound`.
+    #[inline]
     pub fn is_compute_not_found(&self) -> bool {
         matches!(self, Self::ComputeNotFound(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `ObjectNotFound`.
+    #[inline]
     pub fn is_object_not_found(&self) -> bool {
         matches!(self, Self::ObjectNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `EipError`.
+    #[inline]
     pub fn is_eip_error(&self) -> bool {
         matches!(self, Self::EipError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for StopNodesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -519,12 +556,14 @@ impl From<crate::ServiceError> for StopNodesError {
     }
 }
 impl std::fmt::Display for StopNodesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for StopNodesError {}
 impl crate::operation_support::OperationError for StopNodesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -57,6 +57,7 @@ pub struct StopVisualServiceRequest {
 }
 impl StopVisualServiceRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> StopVisualServiceRequestBuilder {
         StopVisualServiceRequestBuilder::default()
     }
@@ -72,6 +73,7 @@ impl StopVisualServiceRequestBuilder {
     /// ID of the cluster; ListClusters returns the IDs.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -79,6 +81,7 @@ impl StopVisualServiceRequestBuilder {
     /// CIDR block or IP address that was allowed to reach the VNC service, as given when it was started; used to find the security group rule.
     ///
     /// Wire name: `CidrIp`; type: string; required. Example: `100.168.**.**`.
+    #[inline]
     pub fn cidr_ip(mut self, value: impl Into<String>) -> Self {
         self.cidr_ip = Some(value.into());
         self
@@ -86,6 +89,7 @@ impl StopVisualServiceRequestBuilder {
     /// Port of the VNC service; always 12016.
     ///
     /// Wire name: `Port`; type: integer (int32); required. Limits: maximum 65535. Example: `12016`.
+    #[inline]
     pub fn port(mut self, value: i32) -> Self {
         self.port = Some(value);
         self
@@ -205,6 +209,7 @@ pub struct StopVisualServiceCall {
     options: crate::CallOptions,
 }
 impl StopVisualServiceCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         StopVisualServiceCall {
             client,
@@ -215,6 +220,7 @@ impl StopVisualServiceCall {
     /// ID of the cluster; ListClusters returns the IDs.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -222,6 +228,7 @@ impl StopVisualServiceCall {
     /// CIDR block or IP address that was allowed to reach the VNC service, as given when it was started; used to find the security group rule.
     ///
     /// Wire name: `CidrIp`; type: string; required. Example: `100.168.**.**`.
+    #[inline]
     pub fn cidr_ip(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cidr_ip(value);
         self
@@ -229,11 +236,13 @@ impl StopVisualServiceCall {
     /// Port of the VNC service; always 12016.
     ///
     /// Wire name: `Port`; type: integer (int32); required. Limits: maximum 65535. Example: `12016`.
+    #[inline]
     pub fn port(mut self, value: i32) -> Self {
         self.builder = self.builder.port(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -266,21 +275,24 @@ pub struct StopVisualServiceResponse {
 }
 impl StopVisualServiceResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for StopVisualServiceResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(StopVisualServiceResponse {
-            message: fields.scalar("Message")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = StopVisualServiceResponse {
+            message: fields.scalar("Message"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for StopVisualServiceResponse {
@@ -355,6 +367,7 @@ pub enum StopVisualServiceError {
 }
 impl StopVisualServiceError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -374,75 +387,93 @@ impl StopVisualServiceError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `ExecFail`.
+    #[inline]
     pub fn is_exec_fail(&self) -> bool {
         matches!(self, Self::ExecFail(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for StopVisualServiceError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -463,12 +494,14 @@ impl From<crate::ServiceError> for StopVisualServiceError {
     }
 }
 impl std::fmt::Display for StopVisualServiceError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for StopVisualServiceError {}
 impl crate::operation_support::OperationError for StopVisualServiceError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -302,6 +302,7 @@ pub struct SubmitJobRequest {
 }
 impl SubmitJobRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> SubmitJobRequestBuilder {
         SubmitJobRequestBuilder::default()
     }
@@ -413,6 +414,7 @@ impl SubmitJobRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -420,6 +422,7 @@ impl SubmitJobRequestBuilder {
     /// `CommandLine`.
     ///
     /// Wire name: `CommandLine`; type: string; required. Example: `./LammpsTest/lammps.pbs`.
+    #[inline]
     pub fn command_line(mut self, value: impl Into<String>) -> Self {
         self.command_line = Some(value.into());
         self
@@ -427,6 +430,7 @@ impl SubmitJobRequestBuilder {
     /// `RunasUser`.
     ///
     /// Wire name: `RunasUser`; type: string; required. Example: `testuser`.
+    #[inline]
     pub fn runas_user(mut self, value: impl Into<String>) -> Self {
         self.runas_user = Some(value.into());
         self
@@ -434,6 +438,7 @@ impl SubmitJobRequestBuilder {
     /// `RunasUserPassword`.
     ///
     /// Wire name: `RunasUserPassword`; type: string; optional. Example: `12****`.
+    #[inline]
     pub fn runas_user_password(mut self, value: impl Into<String>) -> Self {
         self.runas_user_password = Some(value.into());
         self
@@ -441,6 +446,7 @@ impl SubmitJobRequestBuilder {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string; optional. Example: `jobtest`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -448,6 +454,7 @@ impl SubmitJobRequestBuilder {
     /// `Priority`.
     ///
     /// Wire name: `Priority`; type: integer (int32); optional. Example: `0`.
+    #[inline]
     pub fn priority(mut self, value: i32) -> Self {
         self.priority = Some(value);
         self
@@ -455,6 +462,7 @@ impl SubmitJobRequestBuilder {
     /// `PackagePath`.
     ///
     /// Wire name: `PackagePath`; type: string; optional. Example: `./Tem`.
+    #[inline]
     pub fn package_path(mut self, value: impl Into<String>) -> Self {
         self.package_path = Some(value.into());
         self
@@ -462,6 +470,7 @@ impl SubmitJobRequestBuilder {
     /// `StdoutRedirectPath`.
     ///
     /// Wire name: `StdoutRedirectPath`; type: string; optional. Example: `./LammpsTest`.
+    #[inline]
     pub fn stdout_redirect_path(mut self, value: impl Into<String>) -> Self {
         self.stdout_redirect_path = Some(value.into());
         self
@@ -469,6 +478,7 @@ impl SubmitJobRequestBuilder {
     /// `StderrRedirectPath`.
     ///
     /// Wire name: `StderrRedirectPath`; type: string; optional. Example: `./LammpsTest`.
+    #[inline]
     pub fn stderr_redirect_path(mut self, value: impl Into<String>) -> Self {
         self.stderr_redirect_path = Some(value.into());
         self
@@ -476,6 +486,7 @@ impl SubmitJobRequestBuilder {
     /// `ReRunable`.
     ///
     /// Wire name: `ReRunable`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn re_runable(mut self, value: bool) -> Self {
         self.re_runable = Some(value);
         self
@@ -483,6 +494,7 @@ impl SubmitJobRequestBuilder {
     /// `ArrayRequest`.
     ///
     /// Wire name: `ArrayRequest`; type: string; optional. Example: `1-10:2`.
+    #[inline]
     pub fn array_request(mut self, value: impl Into<String>) -> Self {
         self.array_request = Some(value.into());
         self
@@ -490,6 +502,7 @@ impl SubmitJobRequestBuilder {
     /// `Variables`.
     ///
     /// Wire name: `Variables`; type: string; optional. Example: `[{Name:test1,Value:value1},{Name:test2,Value:value2}]`.
+    #[inline]
     pub fn variables(mut self, value: impl Into<String>) -> Self {
         self.variables = Some(value.into());
         self
@@ -497,6 +510,7 @@ impl SubmitJobRequestBuilder {
     /// `InputFileUrl`.
     ///
     /// Wire name: `InputFileUrl`; type: string; optional. Example: `https://ehpc-hangzhou.oss-cn-hangzhou.aliyuncs.com/test-u4****/testlist_ehpc.sh`.
+    #[inline]
     pub fn input_file_url(mut self, value: impl Into<String>) -> Self {
         self.input_file_url = Some(value.into());
         self
@@ -504,6 +518,7 @@ impl SubmitJobRequestBuilder {
     /// `UnzipCmd`.
     ///
     /// Wire name: `UnzipCmd`; type: string; optional. Example: `tar xzf`.
+    #[inline]
     pub fn unzip_cmd(mut self, value: impl Into<String>) -> Self {
         self.unzip_cmd = Some(value.into());
         self
@@ -511,6 +526,7 @@ impl SubmitJobRequestBuilder {
     /// `PostCmdLine`.
     ///
     /// Wire name: `PostCmdLine`; type: string; optional. Example: `example.sh`.
+    #[inline]
     pub fn post_cmd_line(mut self, value: impl Into<String>) -> Self {
         self.post_cmd_line = Some(value.into());
         self
@@ -518,6 +534,7 @@ impl SubmitJobRequestBuilder {
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string; optional. Example: `workq`.
+    #[inline]
     pub fn job_queue(mut self, value: impl Into<String>) -> Self {
         self.job_queue = Some(value.into());
         self
@@ -525,6 +542,7 @@ impl SubmitJobRequestBuilder {
     /// `Node`.
     ///
     /// Wire name: `Node`; type: integer (int32); optional. Example: `2`.
+    #[inline]
     pub fn node(mut self, value: i32) -> Self {
         self.node = Some(value);
         self
@@ -532,6 +550,7 @@ impl SubmitJobRequestBuilder {
     /// `Cpu`.
     ///
     /// Wire name: `Cpu`; type: integer (int32); optional. Example: `2`.
+    #[inline]
     pub fn cpu(mut self, value: i32) -> Self {
         self.cpu = Some(value);
         self
@@ -539,6 +558,7 @@ impl SubmitJobRequestBuilder {
     /// `Task`.
     ///
     /// Wire name: `Task`; type: integer (int32); optional. Example: `2`.
+    #[inline]
     pub fn task(mut self, value: i32) -> Self {
         self.task = Some(value);
         self
@@ -546,6 +566,7 @@ impl SubmitJobRequestBuilder {
     /// `Thread`.
     ///
     /// Wire name: `Thread`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn thread(mut self, value: i32) -> Self {
         self.thread = Some(value);
         self
@@ -553,6 +574,7 @@ impl SubmitJobRequestBuilder {
     /// `Mem`.
     ///
     /// Wire name: `Mem`; type: string; optional. Example: `1GB`.
+    #[inline]
     pub fn mem(mut self, value: impl Into<String>) -> Self {
         self.mem = Some(value.into());
         self
@@ -560,6 +582,7 @@ impl SubmitJobRequestBuilder {
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn gpu(mut self, value: i32) -> Self {
         self.gpu = Some(value);
         self
@@ -567,6 +590,7 @@ impl SubmitJobRequestBuilder {
     /// `ClockTime`.
     ///
     /// Wire name: `ClockTime`; type: string; optional. Example: `12:00:00`.
+    #[inline]
     pub fn clock_time(mut self, value: impl Into<String>) -> Self {
         self.clock_time = Some(value.into());
         self
@@ -574,6 +598,7 @@ impl SubmitJobRequestBuilder {
     /// `JobRetry.Count`.
     ///
     /// Wire name: `JobRetry.Count`; type: integer (int32); optional. Example: `5`.
+    #[inline]
     pub fn job_retry_count(mut self, value: i32) -> Self {
         self.job_retry_count = Some(value);
         self
@@ -581,6 +606,7 @@ impl SubmitJobRequestBuilder {
     /// `JobRetry.Priority`.
     ///
     /// Wire name: `JobRetry.Priority`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn job_retry_priority(mut self, value: i32) -> Self {
         self.job_retry_priority = Some(value);
         self
@@ -588,6 +614,7 @@ impl SubmitJobRequestBuilder {
     /// `JobRetry.OnExitCode`.
     ///
     /// Wire name: `JobRetry.OnExitCode`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn job_retry_on_exit_code(mut self, value: i32) -> Self {
         self.job_retry_on_exit_code = Some(value);
         self
@@ -595,6 +622,7 @@ impl SubmitJobRequestBuilder {
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.r#async = Some(value);
         self
@@ -876,6 +904,7 @@ pub struct SubmitJobCall {
     options: crate::CallOptions,
 }
 impl SubmitJobCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         SubmitJobCall {
             client,
@@ -886,6 +915,7 @@ impl SubmitJobCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -893,6 +923,7 @@ impl SubmitJobCall {
     /// `CommandLine`.
     ///
     /// Wire name: `CommandLine`; type: string; required. Example: `./LammpsTest/lammps.pbs`.
+    #[inline]
     pub fn command_line(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.command_line(value);
         self
@@ -900,6 +931,7 @@ impl SubmitJobCall {
     /// `RunasUser`.
     ///
     /// Wire name: `RunasUser`; type: string; required. Example: `testuser`.
+    #[inline]
     pub fn runas_user(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.runas_user(value);
         self
@@ -907,6 +939,7 @@ impl SubmitJobCall {
     /// `RunasUserPassword`.
     ///
     /// Wire name: `RunasUserPassword`; type: string; optional. Example: `12****`.
+    #[inline]
     pub fn runas_user_password(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.runas_user_password(value);
         self
@@ -914,6 +947,7 @@ impl SubmitJobCall {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string; optional. Example: `jobtest`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.name(value);
         self
@@ -921,6 +955,7 @@ impl SubmitJobCall {
     /// `Priority`.
     ///
     /// Wire name: `Priority`; type: integer (int32); optional. Example: `0`.
+    #[inline]
     pub fn priority(mut self, value: i32) -> Self {
         self.builder = self.builder.priority(value);
         self
@@ -928,6 +963,7 @@ impl SubmitJobCall {
     /// `PackagePath`.
     ///
     /// Wire name: `PackagePath`; type: string; optional. Example: `./Tem`.
+    #[inline]
     pub fn package_path(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.package_path(value);
         self
@@ -935,6 +971,7 @@ impl SubmitJobCall {
     /// `StdoutRedirectPath`.
     ///
     /// Wire name: `StdoutRedirectPath`; type: string; optional. Example: `./LammpsTest`.
+    #[inline]
     pub fn stdout_redirect_path(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.stdout_redirect_path(value);
         self
@@ -942,6 +979,7 @@ impl SubmitJobCall {
     /// `StderrRedirectPath`.
     ///
     /// Wire name: `StderrRedirectPath`; type: string; optional. Example: `./LammpsTest`.
+    #[inline]
     pub fn stderr_redirect_path(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.stderr_redirect_path(value);
         self
@@ -949,6 +987,7 @@ impl SubmitJobCall {
     /// `ReRunable`.
     ///
     /// Wire name: `ReRunable`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn re_runable(mut self, value: bool) -> Self {
         self.builder = self.builder.re_runable(value);
         self
@@ -956,6 +995,7 @@ impl SubmitJobCall {
     /// `ArrayRequest`.
     ///
     /// Wire name: `ArrayRequest`; type: string; optional. Example: `1-10:2`.
+    #[inline]
     pub fn array_request(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.array_request(value);
         self
@@ -963,6 +1003,7 @@ impl SubmitJobCall {
     /// `Variables`.
     ///
     /// Wire name: `Variables`; type: string; optional. Example: `[{Name:test1,Value:value1},{Name:test2,Value:value2}]`.
+    #[inline]
     pub fn variables(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.variables(value);
         self
@@ -970,6 +1011,7 @@ impl SubmitJobCall {
     /// `InputFileUrl`.
     ///
     /// Wire name: `InputFileUrl`; type: string; optional. Example: `https://ehpc-hangzhou.oss-cn-hangzhou.aliyuncs.com/test-u4****/testlist_ehpc.sh`.
+    #[inline]
     pub fn input_file_url(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.input_file_url(value);
         self
@@ -977,6 +1019,7 @@ impl SubmitJobCall {
     /// `UnzipCmd`.
     ///
     /// Wire name: `UnzipCmd`; type: string; optional. Example: `tar xzf`.
+    #[inline]
     pub fn unzip_cmd(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.unzip_cmd(value);
         self
@@ -984,6 +1027,7 @@ impl SubmitJobCall {
     /// `PostCmdLine`.
     ///
     /// Wire name: `PostCmdLine`; type: string; optional. Example: `example.sh`.
+    #[inline]
     pub fn post_cmd_line(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.post_cmd_line(value);
         self
@@ -991,6 +1035,7 @@ impl SubmitJobCall {
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string; optional. Example: `workq`.
+    #[inline]
     pub fn job_queue(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.job_queue(value);
         self
@@ -998,6 +1043,7 @@ impl SubmitJobCall {
     /// `Node`.
     ///
     /// Wire name: `Node`; type: integer (int32); optional. Example: `2`.
+    #[inline]
     pub fn node(mut self, value: i32) -> Self {
         self.builder = self.builder.node(value);
         self
@@ -1005,6 +1051,7 @@ impl SubmitJobCall {
     /// `Cpu`.
     ///
     /// Wire name: `Cpu`; type: integer (int32); optional. Example: `2`.
+    #[inline]
     pub fn cpu(mut self, value: i32) -> Self {
         self.builder = self.builder.cpu(value);
         self
@@ -1012,6 +1059,7 @@ impl SubmitJobCall {
     /// `Task`.
     ///
     /// Wire name: `Task`; type: integer (int32); optional. Example: `2`.
+    #[inline]
     pub fn task(mut self, value: i32) -> Self {
         self.builder = self.builder.task(value);
         self
@@ -1019,6 +1067,7 @@ impl SubmitJobCall {
     /// `Thread`.
     ///
     /// Wire name: `Thread`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn thread(mut self, value: i32) -> Self {
         self.builder = self.builder.thread(value);
         self
@@ -1026,6 +1075,7 @@ impl SubmitJobCall {
     /// `Mem`.
     ///
     /// Wire name: `Mem`; type: string; optional. Example: `1GB`.
+    #[inline]
     pub fn mem(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.mem(value);
         self
@@ -1033,6 +1083,7 @@ impl SubmitJobCall {
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn gpu(mut self, value: i32) -> Self {
         self.builder = self.builder.gpu(value);
         self
@@ -1040,6 +1091,7 @@ impl SubmitJobCall {
     /// `ClockTime`.
     ///
     /// Wire name: `ClockTime`; type: string; optional. Example: `12:00:00`.
+    #[inline]
     pub fn clock_time(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.clock_time(value);
         self
@@ -1047,6 +1099,7 @@ impl SubmitJobCall {
     /// `JobRetry.Count`.
     ///
     /// Wire name: `JobRetry.Count`; type: integer (int32); optional. Example: `5`.
+    #[inline]
     pub fn job_retry_count(mut self, value: i32) -> Self {
         self.builder = self.builder.job_retry_count(value);
         self
@@ -1054,6 +1107,7 @@ impl SubmitJobCall {
     /// `JobRetry.Priority`.
     ///
     /// Wire name: `JobRetry.Priority`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn job_retry_priority(mut self, value: i32) -> Self {
         self.builder = self.builder.job_retry_priority(value);
         self
@@ -1061,6 +1115,7 @@ impl SubmitJobCall {
     /// `JobRetry.OnExitCode`.
     ///
     /// Wire name: `JobRetry.OnExitCode`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn job_retry_on_exit_code(mut self, value: i32) -> Self {
         self.builder = self.builder.job_retry_on_exit_code(value);
         self
@@ -1068,11 +1123,13 @@ impl SubmitJobCall {
     /// `Async`.
     ///
     /// Wire name: `Async`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.builder = self.builder.r#async(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -1103,21 +1160,24 @@ pub struct SubmitJobResponse {
 }
 impl SubmitJobResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for SubmitJobResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(SubmitJobResponse {
-            job_id: fields.scalar("JobId")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = SubmitJobResponse {
+            job_id: fields.scalar("JobId"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitJobResponse {
@@ -1178,6 +1238,7 @@ pub enum SubmitJobError {
 }
 impl SubmitJobError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -1205,107 +1266,133 @@ impl SubmitJobError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `UsernameExist`.
+    #[inline]
     pub fn is_username_exist(&self) -> bool {
         matches!(self, Self::UsernameExist(_))
     }
     /// Whether the service answered `IncorrectCredential`.
+    #[inline]
     pub fn is_incorrect_credential(&self) -> bool {
         matches!(self, Self::IncorrectCredential(_))
     }
     /// Whether the service answered `AgentError.Account.ValidateCredentialFailure`.
+    #[inline]
     pub fn is_agent_error_account_validate_credential_failure(&self) -> bool {
         matches!(self, Self::AgentErrorAccountValidateCredentialFailure(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ContainerNotFound`.
+    #[inline]
     pub fn is_container_not_found(&self) -> bool {
         matches!(self, Self::ContainerNotFound(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
     /// Whether the service answered `AgentError.Job.SubmitFailure`.
+    #[inline]
     pub fn is_agent_error_job_submit_failure(&self) -> bool {
         matches!(self, Self::AgentErrorJobSubmitFailure(_))
     }
     /// Whether the service answered `AgentError.Job.InvalidContainerType`.
+    #[inline]
     pub fn is_agent_error_job_invalid_container_type(&self) -> bool {
         matches!(self, Self::AgentErrorJobInvalidContainerType(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `AgentError.Account.AccountValidateCredentialFailure`.
+    #[inline]
     pub fn is_agent_error_account_account_validate_credential_failure(&self) -> bool {
         matches!(self, Self::AgentErrorAccountAccountValidateCredentialFailure(_))
     }
     /// Whether the service answered `AgentResponseTimeout`.
+    #[inline]
     pub fn is_agent_response_timeout(&self) -> bool {
         matches!(self, Self::AgentResponseTimeout(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for SubmitJobError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -1340,12 +1427,14 @@ impl From<crate::ServiceError> for SubmitJobError {
     }
 }
 impl std::fmt::Display for SubmitJobError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for SubmitJobError {}
 impl crate::operation_support::OperationError for SubmitJobError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -185,6 +185,7 @@ pub struct SubmitServerlessJobRequest {
 }
 impl SubmitServerlessJobRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> SubmitServerlessJobRequestBuilder {
         SubmitServerlessJobRequestBuilder::default()
     }
@@ -213,6 +214,7 @@ impl SubmitServerlessJobRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -220,6 +222,7 @@ impl SubmitServerlessJobRequestBuilder {
     /// `JobName`.
     ///
     /// Wire name: `JobName`; type: string; required. Example: `testjob`.
+    #[inline]
     pub fn job_name(mut self, value: impl Into<String>) -> Self {
         self.job_name = Some(value.into());
         self
@@ -227,6 +230,7 @@ impl SubmitServerlessJobRequestBuilder {
     /// `ArrayProperties`.
     ///
     /// Wire name: `ArrayProperties`; type: object [`ArrayProperties`]; optional.
+    #[inline]
     pub fn array_properties(mut self, value: ArrayProperties) -> Self {
         self.array_properties = Some(value);
         self
@@ -234,6 +238,7 @@ impl SubmitServerlessJobRequestBuilder {
     /// `JobPriority`.
     ///
     /// Wire name: `JobPriority`; type: integer (int64); optional. Example: `10`.
+    #[inline]
     pub fn job_priority(mut self, value: i64) -> Self {
         self.job_priority = Some(value);
         self
@@ -241,6 +246,7 @@ impl SubmitServerlessJobRequestBuilder {
     /// `EphemeralStorage`.
     ///
     /// Wire name: `EphemeralStorage`; type: integer (int32); optional. Example: `200`.
+    #[inline]
     pub fn ephemeral_storage(mut self, value: i32) -> Self {
         self.ephemeral_storage = Some(value);
         self
@@ -248,6 +254,7 @@ impl SubmitServerlessJobRequestBuilder {
     /// `Timeout`.
     ///
     /// Wire name: `Timeout`; type: integer (int64); optional. Example: `3600`.
+    #[inline]
     pub fn timeout(mut self, value: i64) -> Self {
         self.timeout = Some(value);
         self
@@ -255,6 +262,7 @@ impl SubmitServerlessJobRequestBuilder {
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: array of string; optional. Limits: at most 10 items.
+    #[inline]
     pub fn v_switch_id(mut self, value: Vec<String>) -> Self {
         self.v_switch_id = value;
         self
@@ -262,6 +270,7 @@ impl SubmitServerlessJobRequestBuilder {
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: array of string; optional. Limits: at most 5 items.
+    #[inline]
     pub fn instance_type(mut self, value: Vec<String>) -> Self {
         self.instance_type = value;
         self
@@ -269,6 +278,7 @@ impl SubmitServerlessJobRequestBuilder {
     /// `Cpu`.
     ///
     /// Wire name: `Cpu`; type: number; optional. Service default: `1.0`. Example: `2.0`.
+    #[inline]
     pub fn cpu(mut self, value: f64) -> Self {
         self.cpu = Some(value);
         self
@@ -276,6 +286,7 @@ impl SubmitServerlessJobRequestBuilder {
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: number; optional. Service default: `2.0`. Example: `4.0`.
+    #[inline]
     pub fn memory(mut self, value: f64) -> Self {
         self.memory = Some(value);
         self
@@ -283,6 +294,7 @@ impl SubmitServerlessJobRequestBuilder {
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string; optional. Example: `SpotWithPriceLimit`.
+    #[inline]
     pub fn spot_strategy(mut self, value: impl Into<String>) -> Self {
         self.spot_strategy = Some(value.into());
         self
@@ -290,6 +302,7 @@ impl SubmitServerlessJobRequestBuilder {
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number; optional. Example: `0.062`.
+    #[inline]
     pub fn spot_price_limit(mut self, value: f64) -> Self {
         self.spot_price_limit = Some(value);
         self
@@ -297,6 +310,7 @@ impl SubmitServerlessJobRequestBuilder {
     /// `RamRoleName`.
     ///
     /// Wire name: `RamRoleName`; type: string; optional. Example: `testRamRoleName`.
+    #[inline]
     pub fn ram_role_name(mut self, value: impl Into<String>) -> Self {
         self.ram_role_name = Some(value.into());
         self
@@ -304,6 +318,7 @@ impl SubmitServerlessJobRequestBuilder {
     /// `Container`.
     ///
     /// Wire name: `Container`; type: object [`Container`]; required.
+    #[inline]
     pub fn container(mut self, value: Container) -> Self {
         self.container = Some(value);
         self
@@ -311,6 +326,7 @@ impl SubmitServerlessJobRequestBuilder {
     /// `DependsOn`.
     ///
     /// Wire name: `DependsOn`; type: array of object [`DependsOnItem`]; optional. Limits: at least 1 item, at most 10 items.
+    #[inline]
     pub fn depends_on(mut self, value: Vec<DependsOnItem>) -> Self {
         self.depends_on = value;
         self
@@ -318,6 +334,7 @@ impl SubmitServerlessJobRequestBuilder {
     /// `RetryStrategy`.
     ///
     /// Wire name: `RetryStrategy`; type: object [`RetryStrategy`]; optional.
+    #[inline]
     pub fn retry_strategy(mut self, value: RetryStrategy) -> Self {
         self.retry_strategy = Some(value);
         self
@@ -561,20 +578,24 @@ pub struct ArrayProperties {
 }
 impl ArrayProperties {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`ArrayProperties::index_end`].
+    #[inline]
     pub fn index_end(mut self, value: i64) -> Self {
         self.index_end = Some(value);
         self
     }
     /// Sets [`ArrayProperties::index_start`].
+    #[inline]
     pub fn index_start(mut self, value: i64) -> Self {
         self.index_start = Some(value);
         self
     }
     /// Sets [`ArrayProperties::index_step`].
+    #[inline]
     pub fn index_step(mut self, value: i64) -> Self {
         self.index_step = Some(value);
         self
@@ -601,15 +622,18 @@ pub struct EnvironmentVarItem {
 }
 impl EnvironmentVarItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`EnvironmentVarItem::key`].
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets [`EnvironmentVarItem::value`].
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
@@ -649,20 +673,24 @@ pub struct VolumeMountItem {
 }
 impl VolumeMountItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`VolumeMountItem::flex_volume_driver`].
+    #[inline]
     pub fn flex_volume_driver(mut self, value: impl Into<String>) -> Self {
         self.flex_volume_driver = Some(value.into());
         self
     }
     /// Sets [`VolumeMountItem::flex_volume_options`].
+    #[inline]
     pub fn flex_volume_options(mut self, value: impl Into<String>) -> Self {
         self.flex_volume_options = Some(value.into());
         self
     }
     /// Sets [`VolumeMountItem::mount_path`].
+    #[inline]
     pub fn mount_path(mut self, value: impl Into<String>) -> Self {
         self.mount_path = Some(value.into());
         self
@@ -714,40 +742,48 @@ pub struct Container {
 }
 impl Container {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`Container::arg`].
+    #[inline]
     pub fn arg(mut self, value: Vec<String>) -> Self {
         self.arg = value;
         self
     }
     /// Sets [`Container::command`].
+    #[inline]
     pub fn command(mut self, value: Vec<String>) -> Self {
         self.command = value;
         self
     }
     /// Sets [`Container::environment_var`].
+    #[inline]
     pub fn environment_var(mut self, value: Vec<EnvironmentVarItem>) -> Self {
         self.environment_var = value;
         self
     }
     /// Sets [`Container::gpu`].
+    #[inline]
     pub fn gpu(mut self, value: i32) -> Self {
         self.gpu = Some(value);
         self
     }
     /// Sets [`Container::image`].
+    #[inline]
     pub fn image(mut self, value: impl Into<String>) -> Self {
         self.image = Some(value.into());
         self
     }
     /// Sets [`Container::volume_mount`].
+    #[inline]
     pub fn volume_mount(mut self, value: Vec<VolumeMountItem>) -> Self {
         self.volume_mount = value;
         self
     }
     /// Sets [`Container::working_dir`].
+    #[inline]
     pub fn working_dir(mut self, value: impl Into<String>) -> Self {
         self.working_dir = Some(value.into());
         self
@@ -817,15 +853,18 @@ pub struct DependsOnItem {
 }
 impl DependsOnItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`DependsOnItem::job_id`].
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
     }
     /// Sets [`DependsOnItem::type`].
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
@@ -852,15 +891,18 @@ pub struct EvaluateOnExitItem {
 }
 impl EvaluateOnExitItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`EvaluateOnExitItem::action`].
+    #[inline]
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.action = Some(value.into());
         self
     }
     /// Sets [`EvaluateOnExitItem::on_exit_code`].
+    #[inline]
     pub fn on_exit_code(mut self, value: impl Into<String>) -> Self {
         self.on_exit_code = Some(value.into());
         self
@@ -887,15 +929,18 @@ pub struct RetryStrategy {
 }
 impl RetryStrategy {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`RetryStrategy::attempts`].
+    #[inline]
     pub fn attempts(mut self, value: i32) -> Self {
         self.attempts = Some(value);
         self
     }
     /// Sets [`RetryStrategy::evaluate_on_exit`].
+    #[inline]
     pub fn evaluate_on_exit(mut self, value: Vec<EvaluateOnExitItem>) -> Self {
         self.evaluate_on_exit = value;
         self
@@ -984,6 +1029,7 @@ pub struct SubmitServerlessJobCall {
     options: crate::CallOptions,
 }
 impl SubmitServerlessJobCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         SubmitServerlessJobCall {
             client,
@@ -994,6 +1040,7 @@ impl SubmitServerlessJobCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -1001,6 +1048,7 @@ impl SubmitServerlessJobCall {
     /// `JobName`.
     ///
     /// Wire name: `JobName`; type: string; required. Example: `testjob`.
+    #[inline]
     pub fn job_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.job_name(value);
         self
@@ -1008,6 +1056,7 @@ impl SubmitServerlessJobCall {
     /// `ArrayProperties`.
     ///
     /// Wire name: `ArrayProperties`; type: object [`ArrayProperties`]; optional.
+    #[inline]
     pub fn array_properties(mut self, value: ArrayProperties) -> Self {
         self.builder = self.builder.array_properties(value);
         self
@@ -1015,6 +1064,7 @@ impl SubmitServerlessJobCall {
     /// `JobPriority`.
     ///
     /// Wire name: `JobPriority`; type: integer (int64); optional. Example: `10`.
+    #[inline]
     pub fn job_priority(mut self, value: i64) -> Self {
         self.builder = self.builder.job_priority(value);
         self
@@ -1022,6 +1072,7 @@ impl SubmitServerlessJobCall {
     /// `EphemeralStorage`.
     ///
     /// Wire name: `EphemeralStorage`; type: integer (int32); optional. Example: `200`.
+    #[inline]
     pub fn ephemeral_storage(mut self, value: i32) -> Self {
         self.builder = self.builder.ephemeral_storage(value);
         self
@@ -1029,6 +1080,7 @@ impl SubmitServerlessJobCall {
     /// `Timeout`.
     ///
     /// Wire name: `Timeout`; type: integer (int64); optional. Example: `3600`.
+    #[inline]
     pub fn timeout(mut self, value: i64) -> Self {
         self.builder = self.builder.timeout(value);
         self
@@ -1036,6 +1088,7 @@ impl SubmitServerlessJobCall {
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: array of string; optional. Limits: at most 10 items.
+    #[inline]
     pub fn v_switch_id(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.v_switch_id(value);
         self
@@ -1043,6 +1096,7 @@ impl SubmitServerlessJobCall {
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: array of string; optional. Limits: at most 5 items.
+    #[inline]
     pub fn instance_type(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.instance_type(value);
         self
@@ -1050,6 +1104,7 @@ impl SubmitServerlessJobCall {
     /// `Cpu`.
     ///
     /// Wire name: `Cpu`; type: number; optional. Service default: `1.0`. Example: `2.0`.
+    #[inline]
     pub fn cpu(mut self, value: f64) -> Self {
         self.builder = self.builder.cpu(value);
         self
@@ -1057,6 +1112,7 @@ impl SubmitServerlessJobCall {
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: number; optional. Service default: `2.0`. Example: `4.0`.
+    #[inline]
     pub fn memory(mut self, value: f64) -> Self {
         self.builder = self.builder.memory(value);
         self
@@ -1064,6 +1120,7 @@ impl SubmitServerlessJobCall {
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string; optional. Example: `SpotWithPriceLimit`.
+    #[inline]
     pub fn spot_strategy(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.spot_strategy(value);
         self
@@ -1071,6 +1128,7 @@ impl SubmitServerlessJobCall {
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number; optional. Example: `0.062`.
+    #[inline]
     pub fn spot_price_limit(mut self, value: f64) -> Self {
         self.builder = self.builder.spot_price_limit(value);
         self
@@ -1078,6 +1136,7 @@ impl SubmitServerlessJobCall {
     /// `RamRoleName`.
     ///
     /// Wire name: `RamRoleName`; type: string; optional. Example: `testRamRoleName`.
+    #[inline]
     pub fn ram_role_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.ram_role_name(value);
         self
@@ -1085,6 +1144,7 @@ impl SubmitServerlessJobCall {
     /// `Container`.
     ///
     /// Wire name: `Container`; type: object [`Container`]; required.
+    #[inline]
     pub fn container(mut self, value: Container) -> Self {
         self.builder = self.builder.container(value);
         self
@@ -1092,6 +1152,7 @@ impl SubmitServerlessJobCall {
     /// `DependsOn`.
     ///
     /// Wire name: `DependsOn`; type: array of object [`DependsOnItem`]; optional. Limits: at least 1 item, at most 10 items.
+    #[inline]
     pub fn depends_on(mut self, value: Vec<DependsOnItem>) -> Self {
         self.builder = self.builder.depends_on(value);
         self
@@ -1099,11 +1160,13 @@ impl SubmitServerlessJobCall {
     /// `RetryStrategy`.
     ///
     /// Wire name: `RetryStrategy`; type: object [`RetryStrategy`]; optional.
+    #[inline]
     pub fn retry_strategy(mut self, value: RetryStrategy) -> Self {
         self.builder = self.builder.retry_strategy(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -1136,21 +1199,24 @@ pub struct SubmitServerlessJobResponse {
 }
 impl SubmitServerlessJobResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for SubmitServerlessJobResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(SubmitServerlessJobResponse {
-            job_id: fields.scalar("JobId")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = SubmitServerlessJobResponse {
+            job_id: fields.scalar("JobId"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitServerlessJobResponse {
@@ -1199,6 +1265,7 @@ pub enum SubmitServerlessJobError {
 }
 impl SubmitServerlessJobError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -1220,83 +1287,103 @@ impl SubmitServerlessJobError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ConflictOpt`.
+    #[inline]
     pub fn is_conflict_opt(&self) -> bool {
         matches!(self, Self::ConflictOpt(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `ServiceAPIError`.
+    #[inline]
     pub fn is_service_api_error(&self) -> bool {
         matches!(self, Self::ServiceApiError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `PartFailure`.
+    #[inline]
     pub fn is_part_failure(&self) -> bool {
         matches!(self, Self::PartFailure(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for SubmitServerlessJobError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -1319,12 +1406,14 @@ impl From<crate::ServiceError> for SubmitServerlessJobError {
     }
 }
 impl std::fmt::Display for SubmitServerlessJobError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for SubmitServerlessJobError {}
 impl crate::operation_support::OperationError for SubmitServerlessJobError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -53,6 +53,7 @@ pub struct TagResourcesRequest {
 }
 impl TagResourcesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> TagResourcesRequestBuilder {
         TagResourcesRequestBuilder::default()
     }
@@ -69,6 +70,7 @@ impl TagResourcesRequestBuilder {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; required. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -76,6 +78,7 @@ impl TagResourcesRequestBuilder {
     /// `ResourceType`.
     ///
     /// Wire name: `ResourceType`; type: string; required. Example: `cluster`.
+    #[inline]
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
         self
@@ -83,6 +86,7 @@ impl TagResourcesRequestBuilder {
     /// `ResourceId`.
     ///
     /// Wire name: `ResourceId`; type: array of string; required. Limits: at most 51 items.
+    #[inline]
     pub fn resource_id(mut self, value: Vec<String>) -> Self {
         self.resource_id = value;
         self
@@ -90,6 +94,7 @@ impl TagResourcesRequestBuilder {
     /// `Tag`.
     ///
     /// Wire name: `Tag`; type: array of object [`TagItem`]; required. Limits: at most 21 items.
+    #[inline]
     pub fn tag(mut self, value: Vec<TagItem>) -> Self {
         self.tag = value;
         self
@@ -220,15 +225,18 @@ pub struct TagItem {
 }
 impl TagItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`TagItem::key`].
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets [`TagItem::value`].
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
@@ -267,6 +275,7 @@ pub struct TagResourcesCall {
     options: crate::CallOptions,
 }
 impl TagResourcesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         TagResourcesCall {
             client,
@@ -277,6 +286,7 @@ impl TagResourcesCall {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; required. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.region_id(value);
         self
@@ -284,6 +294,7 @@ impl TagResourcesCall {
     /// `ResourceType`.
     ///
     /// Wire name: `ResourceType`; type: string; required. Example: `cluster`.
+    #[inline]
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.resource_type(value);
         self
@@ -291,6 +302,7 @@ impl TagResourcesCall {
     /// `ResourceId`.
     ///
     /// Wire name: `ResourceId`; type: array of string; required. Limits: at most 51 items.
+    #[inline]
     pub fn resource_id(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.resource_id(value);
         self
@@ -298,11 +310,13 @@ impl TagResourcesCall {
     /// `Tag`.
     ///
     /// Wire name: `Tag`; type: array of object [`TagItem`]; required. Limits: at most 21 items.
+    #[inline]
     pub fn tag(mut self, value: Vec<TagItem>) -> Self {
         self.builder = self.builder.tag(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -330,20 +344,23 @@ pub struct TagResourcesResponse {
 }
 impl TagResourcesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for TagResourcesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(TagResourcesResponse {
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = TagResourcesResponse {
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for TagResourcesResponse {
@@ -374,6 +391,7 @@ pub enum TagResourcesError {
 }
 impl TagResourcesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -386,47 +404,58 @@ impl TagResourcesError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `Duplicate.TagKey`.
+    #[inline]
     pub fn is_duplicate_tag_key(&self) -> bool {
         matches!(self, Self::DuplicateTagKey(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `TagError`.
+    #[inline]
     pub fn is_tag_error(&self) -> bool {
         matches!(self, Self::TagError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for TagResourcesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -440,12 +469,14 @@ impl From<crate::ServiceError> for TagResourcesError {
     }
 }
 impl std::fmt::Display for TagResourcesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for TagResourcesError {}
 impl crate::operation_support::OperationError for TagResourcesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -67,6 +67,7 @@ pub struct UnTagResourcesRequest {
 }
 impl UnTagResourcesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> UnTagResourcesRequestBuilder {
         UnTagResourcesRequestBuilder::default()
     }
@@ -84,6 +85,7 @@ impl UnTagResourcesRequestBuilder {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; optional. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -91,6 +93,7 @@ impl UnTagResourcesRequestBuilder {
     /// `ResourceType`.
     ///
     /// Wire name: `ResourceType`; type: string; required. Example: `cluster`.
+    #[inline]
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
         self
@@ -98,6 +101,7 @@ impl UnTagResourcesRequestBuilder {
     /// `ResourceId`.
     ///
     /// Wire name: `ResourceId`; type: array of string; required. Limits: at most 50 items.
+    #[inline]
     pub fn resource_id(mut self, value: Vec<String>) -> Self {
         self.resource_id = value;
         self
@@ -105,6 +109,7 @@ impl UnTagResourcesRequestBuilder {
     /// `TagKey`.
     ///
     /// Wire name: `TagKey`; type: array of string; optional. Limits: at most 50 items.
+    #[inline]
     pub fn tag_key(mut self, value: Vec<String>) -> Self {
         self.tag_key = value;
         self
@@ -112,6 +117,7 @@ impl UnTagResourcesRequestBuilder {
     /// `All`.
     ///
     /// Wire name: `All`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
@@ -252,6 +258,7 @@ pub struct UnTagResourcesCall {
     options: crate::CallOptions,
 }
 impl UnTagResourcesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         UnTagResourcesCall {
             client,
@@ -262,6 +269,7 @@ impl UnTagResourcesCall {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; optional. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.region_id(value);
         self
@@ -269,6 +277,7 @@ impl UnTagResourcesCall {
     /// `ResourceType`.
     ///
     /// Wire name: `ResourceType`; type: string; required. Example: `cluster`.
+    #[inline]
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.resource_type(value);
         self
@@ -276,6 +285,7 @@ impl UnTagResourcesCall {
     /// `ResourceId`.
     ///
     /// Wire name: `ResourceId`; type: array of string; required. Limits: at most 50 items.
+    #[inline]
     pub fn resource_id(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.resource_id(value);
         self
@@ -283,6 +293,7 @@ impl UnTagResourcesCall {
     /// `TagKey`.
     ///
     /// Wire name: `TagKey`; type: array of string; optional. Limits: at most 50 items.
+    #[inline]
     pub fn tag_key(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.tag_key(value);
         self
@@ -290,11 +301,13 @@ impl UnTagResourcesCall {
     /// `All`.
     ///
     /// Wire name: `All`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn all(mut self, value: bool) -> Self {
         self.builder = self.builder.all(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -322,20 +335,23 @@ pub struct UnTagResourcesResponse {
 }
 impl UnTagResourcesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for UnTagResourcesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(UnTagResourcesResponse {
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = UnTagResourcesResponse {
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for UnTagResourcesResponse {
@@ -364,6 +380,7 @@ pub enum UnTagResourcesError {
 }
 impl UnTagResourcesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -375,43 +392,53 @@ impl UnTagResourcesError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `TagError`.
+    #[inline]
     pub fn is_tag_error(&self) -> bool {
         matches!(self, Self::TagError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for UnTagResourcesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -424,12 +451,14 @@ impl From<crate::ServiceError> for UnTagResourcesError {
     }
 }
 impl std::fmt::Display for UnTagResourcesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for UnTagResourcesError {}
 impl crate::operation_support::OperationError for UnTagResourcesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

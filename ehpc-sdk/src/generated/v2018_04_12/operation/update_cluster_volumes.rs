@@ -48,6 +48,7 @@ pub struct UpdateClusterVolumesRequest {
 }
 impl UpdateClusterVolumesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> UpdateClusterVolumesRequestBuilder {
         UpdateClusterVolumesRequestBuilder::default()
     }
@@ -62,6 +63,7 @@ impl UpdateClusterVolumesRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -69,6 +71,7 @@ impl UpdateClusterVolumesRequestBuilder {
     /// `AdditionalVolumes`.
     ///
     /// Wire name: `AdditionalVolumes`; type: array of object [`AdditionalVolumesItem`]; optional. Limits: at most 100 items.
+    #[inline]
     pub fn additional_volumes(mut self, value: Vec<AdditionalVolumesItem>) -> Self {
         self.additional_volumes = value;
         self
@@ -164,10 +167,12 @@ pub struct RolesItem {
 }
 impl RolesItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`RolesItem::name`].
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -246,55 +251,66 @@ pub struct AdditionalVolumesItem {
 }
 impl AdditionalVolumesItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`AdditionalVolumesItem::job_queue`].
+    #[inline]
     pub fn job_queue(mut self, value: impl Into<String>) -> Self {
         self.job_queue = Some(value.into());
         self
     }
     /// Sets [`AdditionalVolumesItem::local_directory`].
+    #[inline]
     pub fn local_directory(mut self, value: impl Into<String>) -> Self {
         self.local_directory = Some(value.into());
         self
     }
     /// Sets [`AdditionalVolumesItem::location`].
+    #[inline]
     pub fn location(mut self, value: impl Into<String>) -> Self {
         self.location = Some(value.into());
         self
     }
     /// Sets [`AdditionalVolumesItem::remote_directory`].
+    #[inline]
     pub fn remote_directory(mut self, value: impl Into<String>) -> Self {
         self.remote_directory = Some(value.into());
         self
     }
     /// Sets [`AdditionalVolumesItem::roles`].
+    #[inline]
     pub fn roles(mut self, value: Vec<RolesItem>) -> Self {
         self.roles = value;
         self
     }
     /// Sets [`AdditionalVolumesItem::volume_id`].
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
     }
     /// Sets [`AdditionalVolumesItem::volume_mount_option`].
+    #[inline]
     pub fn volume_mount_option(mut self, value: impl Into<String>) -> Self {
         self.volume_mount_option = Some(value.into());
         self
     }
     /// Sets [`AdditionalVolumesItem::volume_mountpoint`].
+    #[inline]
     pub fn volume_mountpoint(mut self, value: impl Into<String>) -> Self {
         self.volume_mountpoint = Some(value.into());
         self
     }
     /// Sets [`AdditionalVolumesItem::volume_protocol`].
+    #[inline]
     pub fn volume_protocol(mut self, value: impl Into<String>) -> Self {
         self.volume_protocol = Some(value.into());
         self
     }
     /// Sets [`AdditionalVolumesItem::volume_type`].
+    #[inline]
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.volume_type = Some(value.into());
         self
@@ -351,6 +367,7 @@ pub struct UpdateClusterVolumesCall {
     options: crate::CallOptions,
 }
 impl UpdateClusterVolumesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateClusterVolumesCall {
             client,
@@ -361,6 +378,7 @@ impl UpdateClusterVolumesCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -368,11 +386,13 @@ impl UpdateClusterVolumesCall {
     /// `AdditionalVolumes`.
     ///
     /// Wire name: `AdditionalVolumes`; type: array of object [`AdditionalVolumesItem`]; optional. Limits: at most 100 items.
+    #[inline]
     pub fn additional_volumes(mut self, value: Vec<AdditionalVolumesItem>) -> Self {
         self.builder = self.builder.additional_volumes(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -400,20 +420,23 @@ pub struct UpdateClusterVolumesResponse {
 }
 impl UpdateClusterVolumesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for UpdateClusterVolumesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(UpdateClusterVolumesResponse {
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = UpdateClusterVolumesResponse {
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateClusterVolumesResponse {
@@ -444,6 +467,7 @@ pub enum UpdateClusterVolumesError {
 }
 impl UpdateClusterVolumesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -456,47 +480,58 @@ impl UpdateClusterVolumesError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NasError`.
+    #[inline]
     pub fn is_nas_error(&self) -> bool {
         matches!(self, Self::NasError(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for UpdateClusterVolumesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -510,12 +545,14 @@ impl From<crate::ServiceError> for UpdateClusterVolumesError {
     }
 }
 impl std::fmt::Display for UpdateClusterVolumesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for UpdateClusterVolumesError {}
 impl crate::operation_support::OperationError for UpdateClusterVolumesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

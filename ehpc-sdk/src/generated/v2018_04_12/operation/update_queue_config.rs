@@ -98,6 +98,7 @@ pub struct UpdateQueueConfigRequest {
 }
 impl UpdateQueueConfigRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> UpdateQueueConfigRequestBuilder {
         UpdateQueueConfigRequestBuilder::default()
     }
@@ -116,6 +117,7 @@ impl UpdateQueueConfigRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -123,6 +125,7 @@ impl UpdateQueueConfigRequestBuilder {
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string; required. Example: `workq`.
+    #[inline]
     pub fn queue_name(mut self, value: impl Into<String>) -> Self {
         self.queue_name = Some(value.into());
         self
@@ -130,6 +133,7 @@ impl UpdateQueueConfigRequestBuilder {
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string; optional. Example: `rg-acfmxazb4ph****`.
+    #[inline]
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.resource_group_id = Some(value.into());
         self
@@ -137,6 +141,7 @@ impl UpdateQueueConfigRequestBuilder {
     /// `ComputeInstanceType`.
     ///
     /// Wire name: `ComputeInstanceType`; type: string; optional. Example: `ecs.n1.tiny`.
+    #[inline]
     pub fn compute_instance_type(mut self, value: impl Into<String>) -> Self {
         self.compute_instance_type = Some(value.into());
         self
@@ -144,6 +149,7 @@ impl UpdateQueueConfigRequestBuilder {
     /// `DeploymentSetId`.
     ///
     /// Wire name: `DeploymentSetId`; type: string; optional. Example: `ds-bp1frxuzdg87zh4pzq****`.
+    #[inline]
     pub fn deployment_set_id(mut self, value: impl Into<String>) -> Self {
         self.deployment_set_id = Some(value.into());
         self
@@ -151,6 +157,7 @@ impl UpdateQueueConfigRequestBuilder {
     /// `NetworkInterfaceTrafficMode`.
     ///
     /// Wire name: `NetworkInterfaceTrafficMode`; type: string; optional. Limits: one of `Standard`, `HighPerformance`. Example: `Standard`.
+    #[inline]
     pub fn network_interface_traffic_mode(mut self, value: impl Into<String>) -> Self {
         self.network_interface_traffic_mode = Some(value.into());
         self
@@ -283,6 +290,7 @@ pub struct UpdateQueueConfigCall {
     options: crate::CallOptions,
 }
 impl UpdateQueueConfigCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateQueueConfigCall {
             client,
@@ -293,6 +301,7 @@ impl UpdateQueueConfigCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -300,6 +309,7 @@ impl UpdateQueueConfigCall {
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string; required. Example: `workq`.
+    #[inline]
     pub fn queue_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.queue_name(value);
         self
@@ -307,6 +317,7 @@ impl UpdateQueueConfigCall {
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string; optional. Example: `rg-acfmxazb4ph****`.
+    #[inline]
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.resource_group_id(value);
         self
@@ -314,6 +325,7 @@ impl UpdateQueueConfigCall {
     /// `ComputeInstanceType`.
     ///
     /// Wire name: `ComputeInstanceType`; type: string; optional. Example: `ecs.n1.tiny`.
+    #[inline]
     pub fn compute_instance_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.compute_instance_type(value);
         self
@@ -321,6 +333,7 @@ impl UpdateQueueConfigCall {
     /// `DeploymentSetId`.
     ///
     /// Wire name: `DeploymentSetId`; type: string; optional. Example: `ds-bp1frxuzdg87zh4pzq****`.
+    #[inline]
     pub fn deployment_set_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.deployment_set_id(value);
         self
@@ -328,11 +341,13 @@ impl UpdateQueueConfigCall {
     /// `NetworkInterfaceTrafficMode`.
     ///
     /// Wire name: `NetworkInterfaceTrafficMode`; type: string; optional. Limits: one of `Standard`, `HighPerformance`. Example: `Standard`.
+    #[inline]
     pub fn network_interface_traffic_mode(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.network_interface_traffic_mode(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -360,20 +375,23 @@ pub struct UpdateQueueConfigResponse {
 }
 impl UpdateQueueConfigResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for UpdateQueueConfigResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(UpdateQueueConfigResponse {
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = UpdateQueueConfigResponse {
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateQueueConfigResponse {
@@ -414,6 +432,7 @@ pub enum UpdateQueueConfigError {
 }
 impl UpdateQueueConfigError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -431,67 +450,83 @@ impl UpdateQueueConfigError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `InvalidClientVersion`.
+    #[inline]
     pub fn is_invalid_client_version(&self) -> bool {
         matches!(self, Self::InvalidClientVersion(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for UpdateQueueConfigError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -510,12 +545,14 @@ impl From<crate::ServiceError> for UpdateQueueConfigError {
     }
 }
 impl std::fmt::Display for UpdateQueueConfigError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for UpdateQueueConfigError {}
 impl crate::operation_support::OperationError for UpdateQueueConfigError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -41,6 +41,7 @@ pub struct AttachNodesRequest {
 }
 impl AttachNodesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> AttachNodesRequestBuilder {
         AttachNodesRequestBuilder::default()
     }
@@ -56,6 +57,7 @@ impl AttachNodesRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-xxxxxxx`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -63,6 +65,7 @@ impl AttachNodesRequestBuilder {
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string; optional. Example: `comp`.
+    #[inline]
     pub fn queue_name(mut self, value: impl Into<String>) -> Self {
         self.queue_name = Some(value.into());
         self
@@ -70,6 +73,7 @@ impl AttachNodesRequestBuilder {
     /// `ComputeNode`.
     ///
     /// Wire name: `ComputeNode`; type: object [`ComputeNode`]; required.
+    #[inline]
     pub fn compute_node(mut self, value: ComputeNode) -> Self {
         self.compute_node = Some(value);
         self
@@ -163,15 +167,18 @@ pub struct ComputeNode {
 }
 impl ComputeNode {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`ComputeNode::image_id`].
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
     /// Sets [`ComputeNode::instance_ids`].
+    #[inline]
     pub fn instance_ids(mut self, value: Vec<String>) -> Self {
         self.instance_ids = value;
         self
@@ -221,6 +228,7 @@ pub struct AttachNodesCall {
     options: crate::CallOptions,
 }
 impl AttachNodesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         AttachNodesCall {
             client,
@@ -231,6 +239,7 @@ impl AttachNodesCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-xxxxxxx`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -238,6 +247,7 @@ impl AttachNodesCall {
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string; optional. Example: `comp`.
+    #[inline]
     pub fn queue_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.queue_name(value);
         self
@@ -245,11 +255,13 @@ impl AttachNodesCall {
     /// `ComputeNode`.
     ///
     /// Wire name: `ComputeNode`; type: object [`ComputeNode`]; required.
+    #[inline]
     pub fn compute_node(mut self, value: ComputeNode) -> Self {
         self.builder = self.builder.compute_node(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -282,21 +294,24 @@ pub struct AttachNodesResponse {
 }
 impl AttachNodesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for AttachNodesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(AttachNodesResponse {
-            request_id: fields.request_id()?,
-            success: fields.scalar("Success")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = AttachNodesResponse {
+            request_id: fields.request_id(),
+            success: fields.scalar("Success"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for AttachNodesResponse {
@@ -315,40 +330,48 @@ pub enum AttachNodesError {
 }
 impl AttachNodesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for AttachNodesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for AttachNodesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for AttachNodesError {}
 impl crate::operation_support::OperationError for AttachNodesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -32,6 +32,7 @@ pub struct AttachSharedStoragesRequest {
 }
 impl AttachSharedStoragesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> AttachSharedStoragesRequestBuilder {
         AttachSharedStoragesRequestBuilder::default()
     }
@@ -46,6 +47,7 @@ impl AttachSharedStoragesRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -53,6 +55,7 @@ impl AttachSharedStoragesRequestBuilder {
     /// `SharedStorages`.
     ///
     /// Wire name: `SharedStorages`; type: array of object [`SharedStoragesItem`]; required.
+    #[inline]
     pub fn shared_storages(mut self, value: Vec<SharedStoragesItem>) -> Self {
         self.shared_storages = value;
         self
@@ -183,45 +186,54 @@ pub struct SharedStoragesItem {
 }
 impl SharedStoragesItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`SharedStoragesItem::file_system_id`].
+    #[inline]
     pub fn file_system_id(mut self, value: impl Into<String>) -> Self {
         self.file_system_id = Some(value.into());
         self
     }
     /// Sets [`SharedStoragesItem::location`].
+    #[inline]
     pub fn location(mut self, value: impl Into<String>) -> Self {
         self.location = Some(value.into());
         self
     }
     /// Sets [`SharedStoragesItem::mount_directory`].
+    #[inline]
     pub fn mount_directory(mut self, value: impl Into<String>) -> Self {
         self.mount_directory = Some(value.into());
         self
     }
     /// Sets [`SharedStoragesItem::mount_options`].
+    #[inline]
     pub fn mount_options(mut self, value: impl Into<String>) -> Self {
         self.mount_options = Some(value.into());
         self
     }
     /// Sets [`SharedStoragesItem::mount_target`].
+    #[inline]
     pub fn mount_target(mut self, value: impl Into<String>) -> Self {
         self.mount_target = Some(value.into());
         self
     }
     /// Sets [`SharedStoragesItem::protocol_type`].
+    #[inline]
     pub fn protocol_type(mut self, value: impl Into<String>) -> Self {
         self.protocol_type = Some(value.into());
         self
     }
     /// Sets [`SharedStoragesItem::storage_directory`].
+    #[inline]
     pub fn storage_directory(mut self, value: impl Into<String>) -> Self {
         self.storage_directory = Some(value.into());
         self
     }
     /// Sets [`SharedStoragesItem::volume_type`].
+    #[inline]
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.volume_type = Some(value.into());
         self
@@ -290,6 +302,7 @@ pub struct AttachSharedStoragesCall {
     options: crate::CallOptions,
 }
 impl AttachSharedStoragesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         AttachSharedStoragesCall {
             client,
@@ -300,6 +313,7 @@ impl AttachSharedStoragesCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -307,11 +321,13 @@ impl AttachSharedStoragesCall {
     /// `SharedStorages`.
     ///
     /// Wire name: `SharedStorages`; type: array of object [`SharedStoragesItem`]; required.
+    #[inline]
     pub fn shared_storages(mut self, value: Vec<SharedStoragesItem>) -> Self {
         self.builder = self.builder.shared_storages(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -349,22 +365,25 @@ pub struct AttachSharedStoragesResponse {
 }
 impl AttachSharedStoragesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for AttachSharedStoragesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(AttachSharedStoragesResponse {
-            cluster_id: fields.scalar("ClusterId")?,
-            request_id: fields.request_id()?,
-            success: fields.scalar("Success")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = AttachSharedStoragesResponse {
+            cluster_id: fields.scalar("ClusterId"),
+            request_id: fields.request_id(),
+            success: fields.scalar("Success"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for AttachSharedStoragesResponse {
@@ -383,40 +402,48 @@ pub enum AttachSharedStoragesError {
 }
 impl AttachSharedStoragesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for AttachSharedStoragesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for AttachSharedStoragesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for AttachSharedStoragesError {}
 impl crate::operation_support::OperationError for AttachSharedStoragesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

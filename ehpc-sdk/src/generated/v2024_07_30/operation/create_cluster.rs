@@ -267,6 +267,7 @@ pub struct CreateClusterRequest {
 }
 impl CreateClusterRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> CreateClusterRequestBuilder {
         CreateClusterRequestBuilder::default()
     }
@@ -302,6 +303,7 @@ impl CreateClusterRequestBuilder {
     /// `ClusterName`.
     ///
     /// Wire name: `ClusterName`; type: string; optional. Example: `slurm22.05.8-cluster-20240718`.
+    #[inline]
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
@@ -309,6 +311,7 @@ impl CreateClusterRequestBuilder {
     /// `ClusterDescription`.
     ///
     /// Wire name: `ClusterDescription`; type: string; optional. Example: `slurm22.05.8-cluster-20240718`.
+    #[inline]
     pub fn cluster_description(mut self, value: impl Into<String>) -> Self {
         self.cluster_description = Some(value.into());
         self
@@ -316,6 +319,7 @@ impl CreateClusterRequestBuilder {
     /// `ClusterCategory`.
     ///
     /// Wire name: `ClusterCategory`; type: string; optional. Example: `Standard`.
+    #[inline]
     pub fn cluster_category(mut self, value: impl Into<String>) -> Self {
         self.cluster_category = Some(value.into());
         self
@@ -323,6 +327,7 @@ impl CreateClusterRequestBuilder {
     /// `ClusterVpcId`.
     ///
     /// Wire name: `ClusterVpcId`; type: string; optional. Example: `vpc-m5efjevmclc0xdmys****`.
+    #[inline]
     pub fn cluster_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_vpc_id = Some(value.into());
         self
@@ -330,6 +335,7 @@ impl CreateClusterRequestBuilder {
     /// `ClusterVSwitchId`.
     ///
     /// Wire name: `ClusterVSwitchId`; type: string; optional. Example: `vsw-f8za5p0mwzgdu3wgx****`.
+    #[inline]
     pub fn cluster_v_switch_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_v_switch_id = Some(value.into());
         self
@@ -337,6 +343,7 @@ impl CreateClusterRequestBuilder {
     /// `IsEnterpriseSecurityGroup`.
     ///
     /// Wire name: `IsEnterpriseSecurityGroup`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn is_enterprise_security_group(mut self, value: bool) -> Self {
         self.is_enterprise_security_group = Some(value);
         self
@@ -344,6 +351,7 @@ impl CreateClusterRequestBuilder {
     /// `SecurityGroupId`.
     ///
     /// Wire name: `SecurityGroupId`; type: string; optional. Example: `sg-bp13n61xsydodfyg****`.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -351,6 +359,7 @@ impl CreateClusterRequestBuilder {
     /// `ClientVersion`.
     ///
     /// Wire name: `ClientVersion`; type: string; optional. Example: `2.1.0`.
+    #[inline]
     pub fn client_version(mut self, value: impl Into<String>) -> Self {
         self.client_version = Some(value.into());
         self
@@ -358,6 +367,7 @@ impl CreateClusterRequestBuilder {
     /// `ClusterCustomConfiguration`.
     ///
     /// Wire name: `ClusterCustomConfiguration`; type: object [`ClusterCustomConfiguration`]; optional.
+    #[inline]
     pub fn cluster_custom_configuration(
         mut self,
         value: ClusterCustomConfiguration,
@@ -368,6 +378,7 @@ impl CreateClusterRequestBuilder {
     /// `ClusterCredentials`.
     ///
     /// Wire name: `ClusterCredentials`; type: object [`ClusterCredentials`]; optional.
+    #[inline]
     pub fn cluster_credentials(mut self, value: ClusterCredentials) -> Self {
         self.cluster_credentials = Some(value);
         self
@@ -375,6 +386,7 @@ impl CreateClusterRequestBuilder {
     /// `MaxCount`.
     ///
     /// Wire name: `MaxCount`; type: integer (int32); optional. Example: `500`.
+    #[inline]
     pub fn max_count(mut self, value: i32) -> Self {
         self.max_count = Some(value);
         self
@@ -382,6 +394,7 @@ impl CreateClusterRequestBuilder {
     /// `MaxCoreCount`.
     ///
     /// Wire name: `MaxCoreCount`; type: integer (int32); optional. Example: `10000`.
+    #[inline]
     pub fn max_core_count(mut self, value: i32) -> Self {
         self.max_core_count = Some(value);
         self
@@ -389,6 +402,7 @@ impl CreateClusterRequestBuilder {
     /// `DeletionProtection`.
     ///
     /// Wire name: `DeletionProtection`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn deletion_protection(mut self, value: bool) -> Self {
         self.deletion_protection = Some(value);
         self
@@ -396,6 +410,7 @@ impl CreateClusterRequestBuilder {
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string; optional. Example: `rg-acfmxazb4******`.
+    #[inline]
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.resource_group_id = Some(value.into());
         self
@@ -403,6 +418,7 @@ impl CreateClusterRequestBuilder {
     /// `Tags`.
     ///
     /// Wire name: `Tags`; type: array of object [`TagsItem`]; optional.
+    #[inline]
     pub fn tags(mut self, value: Vec<TagsItem>) -> Self {
         self.tags = value;
         self
@@ -410,6 +426,7 @@ impl CreateClusterRequestBuilder {
     /// `Manager`.
     ///
     /// Wire name: `Manager`; type: object [`Manager`]; optional.
+    #[inline]
     pub fn manager(mut self, value: Manager) -> Self {
         self.manager = Some(value);
         self
@@ -417,6 +434,7 @@ impl CreateClusterRequestBuilder {
     /// `Queues`.
     ///
     /// Wire name: `Queues`; type: array of object [`QueuesItem`]; optional.
+    #[inline]
     pub fn queues(mut self, value: Vec<QueuesItem>) -> Self {
         self.queues = value;
         self
@@ -424,6 +442,7 @@ impl CreateClusterRequestBuilder {
     /// `SharedStorages`.
     ///
     /// Wire name: `SharedStorages`; type: array of object [`SharedStoragesItem`]; optional.
+    #[inline]
     pub fn shared_storages(mut self, value: Vec<SharedStoragesItem>) -> Self {
         self.shared_storages = value;
         self
@@ -431,6 +450,7 @@ impl CreateClusterRequestBuilder {
     /// `AdditionalPackages`.
     ///
     /// Wire name: `AdditionalPackages`; type: array of object [`AdditionalPackagesItem`]; optional.
+    #[inline]
     pub fn additional_packages(mut self, value: Vec<AdditionalPackagesItem>) -> Self {
         self.additional_packages = value;
         self
@@ -438,6 +458,7 @@ impl CreateClusterRequestBuilder {
     /// `Addons`.
     ///
     /// Wire name: `Addons`; type: array of object [`AddonsItem`]; optional.
+    #[inline]
     pub fn addons(mut self, value: Vec<AddonsItem>) -> Self {
         self.addons = value;
         self
@@ -445,6 +466,7 @@ impl CreateClusterRequestBuilder {
     /// `ClusterMode`.
     ///
     /// Wire name: `ClusterMode`; type: string; optional. Example: `Integrated`.
+    #[inline]
     pub fn cluster_mode(mut self, value: impl Into<String>) -> Self {
         self.cluster_mode = Some(value.into());
         self
@@ -452,6 +474,7 @@ impl CreateClusterRequestBuilder {
     /// `GrowInterval`.
     ///
     /// Wire name: `GrowInterval`; type: integer (int32); optional.
+    #[inline]
     pub fn grow_interval(mut self, value: i32) -> Self {
         self.grow_interval = Some(value);
         self
@@ -459,6 +482,7 @@ impl CreateClusterRequestBuilder {
     /// `IdleInterval`.
     ///
     /// Wire name: `IdleInterval`; type: integer (int32); optional.
+    #[inline]
     pub fn idle_interval(mut self, value: i32) -> Self {
         self.idle_interval = Some(value);
         self
@@ -699,15 +723,18 @@ pub struct ClusterCustomConfiguration {
 }
 impl ClusterCustomConfiguration {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`ClusterCustomConfiguration::args`].
+    #[inline]
     pub fn args(mut self, value: impl Into<String>) -> Self {
         self.args = Some(value.into());
         self
     }
     /// Sets [`ClusterCustomConfiguration::script`].
+    #[inline]
     pub fn script(mut self, value: impl Into<String>) -> Self {
         self.script = Some(value.into());
         self
@@ -734,15 +761,18 @@ pub struct ClusterCredentials {
 }
 impl ClusterCredentials {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`ClusterCredentials::key_pair_name`].
+    #[inline]
     pub fn key_pair_name(mut self, value: impl Into<String>) -> Self {
         self.key_pair_name = Some(value.into());
         self
     }
     /// Sets [`ClusterCredentials::password`].
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
@@ -777,15 +807,18 @@ pub struct TagsItem {
 }
 impl TagsItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`TagsItem::key`].
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets [`TagsItem::value`].
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
@@ -812,15 +845,18 @@ pub struct Dns {
 }
 impl Dns {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`Dns::type`].
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets [`Dns::version`].
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
@@ -847,15 +883,18 @@ pub struct DirectoryService {
 }
 impl DirectoryService {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`DirectoryService::type`].
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets [`DirectoryService::version`].
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
@@ -911,40 +950,48 @@ pub struct DataDisksItem {
 }
 impl DataDisksItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`DataDisksItem::category`].
+    #[inline]
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
     /// Sets [`DataDisksItem::delete_with_instance`].
+    #[inline]
     pub fn delete_with_instance(mut self, value: bool) -> Self {
         self.delete_with_instance = Some(value);
         self
     }
     /// Sets [`DataDisksItem::device`].
+    #[inline]
     pub fn device(mut self, value: impl Into<String>) -> Self {
         self.device = Some(value.into());
         self
     }
     /// Sets [`DataDisksItem::level`].
+    #[inline]
     pub fn level(mut self, value: impl Into<String>) -> Self {
         self.level = Some(value.into());
         self
     }
     /// Sets [`DataDisksItem::mount_dir`].
+    #[inline]
     pub fn mount_dir(mut self, value: impl Into<String>) -> Self {
         self.mount_dir = Some(value.into());
         self
     }
     /// Sets [`DataDisksItem::size`].
+    #[inline]
     pub fn size(mut self, value: i32) -> Self {
         self.size = Some(value);
         self
     }
     /// Sets [`DataDisksItem::snapshot_id`].
+    #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = Some(value.into());
         self
@@ -976,20 +1023,24 @@ pub struct SystemDisk {
 }
 impl SystemDisk {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`SystemDisk::category`].
+    #[inline]
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
     /// Sets [`SystemDisk::level`].
+    #[inline]
     pub fn level(mut self, value: impl Into<String>) -> Self {
         self.level = Some(value.into());
         self
     }
     /// Sets [`SystemDisk::size`].
+    #[inline]
     pub fn size(mut self, value: i32) -> Self {
         self.size = Some(value);
         self
@@ -1079,70 +1130,84 @@ pub struct ManagerNode {
 }
 impl ManagerNode {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`ManagerNode::auto_renew`].
+    #[inline]
     pub fn auto_renew(mut self, value: bool) -> Self {
         self.auto_renew = Some(value);
         self
     }
     /// Sets [`ManagerNode::auto_renew_period`].
+    #[inline]
     pub fn auto_renew_period(mut self, value: i32) -> Self {
         self.auto_renew_period = Some(value);
         self
     }
     /// Sets [`ManagerNode::data_disks`].
+    #[inline]
     pub fn data_disks(mut self, value: Vec<DataDisksItem>) -> Self {
         self.data_disks = value;
         self
     }
     /// Sets [`ManagerNode::duration`].
+    #[inline]
     pub fn duration(mut self, value: i32) -> Self {
         self.duration = Some(value);
         self
     }
     /// Sets [`ManagerNode::enable_ht`].
+    #[inline]
     pub fn enable_ht(mut self, value: bool) -> Self {
         self.enable_ht = Some(value);
         self
     }
     /// Sets [`ManagerNode::image_id`].
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
     /// Sets [`ManagerNode::instance_charge_type`].
+    #[inline]
     pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
         self.instance_charge_type = Some(value.into());
         self
     }
     /// Sets [`ManagerNode::instance_type`].
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.instance_type = Some(value.into());
         self
     }
     /// Sets [`ManagerNode::period`].
+    #[inline]
     pub fn period(mut self, value: i32) -> Self {
         self.period = Some(value);
         self
     }
     /// Sets [`ManagerNode::period_unit`].
+    #[inline]
     pub fn period_unit(mut self, value: impl Into<String>) -> Self {
         self.period_unit = Some(value.into());
         self
     }
     /// Sets [`ManagerNode::spot_price_limit`].
+    #[inline]
     pub fn spot_price_limit(mut self, value: f64) -> Self {
         self.spot_price_limit = Some(value);
         self
     }
     /// Sets [`ManagerNode::spot_strategy`].
+    #[inline]
     pub fn spot_strategy(mut self, value: impl Into<String>) -> Self {
         self.spot_strategy = Some(value.into());
         self
     }
     /// Sets [`ManagerNode::system_disk`].
+    #[inline]
     pub fn system_disk(mut self, value: SystemDisk) -> Self {
         self.system_disk = Some(value);
         self
@@ -1169,15 +1234,18 @@ pub struct Scheduler {
 }
 impl Scheduler {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`Scheduler::type`].
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets [`Scheduler::version`].
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
@@ -1218,25 +1286,30 @@ pub struct Manager {
 }
 impl Manager {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`Manager::dns`].
+    #[inline]
     pub fn dns(mut self, value: Dns) -> Self {
         self.dns = Some(value);
         self
     }
     /// Sets [`Manager::directory_service`].
+    #[inline]
     pub fn directory_service(mut self, value: DirectoryService) -> Self {
         self.directory_service = Some(value);
         self
     }
     /// Sets [`Manager::manager_node`].
+    #[inline]
     pub fn manager_node(mut self, value: ManagerNode) -> Self {
         self.manager_node = Some(value);
         self
     }
     /// Sets [`Manager::scheduler`].
+    #[inline]
     pub fn scheduler(mut self, value: Scheduler) -> Self {
         self.scheduler = Some(value);
         self
@@ -1326,70 +1399,84 @@ pub struct ComputeNodesItem {
 }
 impl ComputeNodesItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`ComputeNodesItem::auto_renew`].
+    #[inline]
     pub fn auto_renew(mut self, value: bool) -> Self {
         self.auto_renew = Some(value);
         self
     }
     /// Sets [`ComputeNodesItem::auto_renew_period`].
+    #[inline]
     pub fn auto_renew_period(mut self, value: i32) -> Self {
         self.auto_renew_period = Some(value);
         self
     }
     /// Sets [`ComputeNodesItem::data_disks`].
+    #[inline]
     pub fn data_disks(mut self, value: Vec<DataDisksItem>) -> Self {
         self.data_disks = value;
         self
     }
     /// Sets [`ComputeNodesItem::duration`].
+    #[inline]
     pub fn duration(mut self, value: i32) -> Self {
         self.duration = Some(value);
         self
     }
     /// Sets [`ComputeNodesItem::enable_ht`].
+    #[inline]
     pub fn enable_ht(mut self, value: bool) -> Self {
         self.enable_ht = Some(value);
         self
     }
     /// Sets [`ComputeNodesItem::image_id`].
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
     /// Sets [`ComputeNodesItem::instance_charge_type`].
+    #[inline]
     pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
         self.instance_charge_type = Some(value.into());
         self
     }
     /// Sets [`ComputeNodesItem::instance_type`].
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.instance_type = Some(value.into());
         self
     }
     /// Sets [`ComputeNodesItem::period`].
+    #[inline]
     pub fn period(mut self, value: i32) -> Self {
         self.period = Some(value);
         self
     }
     /// Sets [`ComputeNodesItem::period_unit`].
+    #[inline]
     pub fn period_unit(mut self, value: impl Into<String>) -> Self {
         self.period_unit = Some(value.into());
         self
     }
     /// Sets [`ComputeNodesItem::spot_price_limit`].
+    #[inline]
     pub fn spot_price_limit(mut self, value: f64) -> Self {
         self.spot_price_limit = Some(value);
         self
     }
     /// Sets [`ComputeNodesItem::spot_strategy`].
+    #[inline]
     pub fn spot_strategy(mut self, value: impl Into<String>) -> Self {
         self.spot_strategy = Some(value.into());
         self
     }
     /// Sets [`ComputeNodesItem::system_disk`].
+    #[inline]
     pub fn system_disk(mut self, value: SystemDisk) -> Self {
         self.system_disk = Some(value);
         self
@@ -1498,85 +1585,102 @@ pub struct QueuesItem {
 }
 impl QueuesItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`QueuesItem::allocation_strategy`].
+    #[inline]
     pub fn allocation_strategy(mut self, value: impl Into<String>) -> Self {
         self.allocation_strategy = Some(value.into());
         self
     }
     /// Sets [`QueuesItem::compute_nodes`].
+    #[inline]
     pub fn compute_nodes(mut self, value: Vec<ComputeNodesItem>) -> Self {
         self.compute_nodes = value;
         self
     }
     /// Sets [`QueuesItem::enable_scale_in`].
+    #[inline]
     pub fn enable_scale_in(mut self, value: bool) -> Self {
         self.enable_scale_in = Some(value);
         self
     }
     /// Sets [`QueuesItem::enable_scale_out`].
+    #[inline]
     pub fn enable_scale_out(mut self, value: bool) -> Self {
         self.enable_scale_out = Some(value);
         self
     }
     /// Sets [`QueuesItem::hostname_prefix`].
+    #[inline]
     pub fn hostname_prefix(mut self, value: impl Into<String>) -> Self {
         self.hostname_prefix = Some(value.into());
         self
     }
     /// Sets [`QueuesItem::hostname_suffix`].
+    #[inline]
     pub fn hostname_suffix(mut self, value: impl Into<String>) -> Self {
         self.hostname_suffix = Some(value.into());
         self
     }
     /// Sets [`QueuesItem::initial_count`].
+    #[inline]
     pub fn initial_count(mut self, value: i32) -> Self {
         self.initial_count = Some(value);
         self
     }
     /// Sets [`QueuesItem::inter_connect`].
+    #[inline]
     pub fn inter_connect(mut self, value: impl Into<String>) -> Self {
         self.inter_connect = Some(value.into());
         self
     }
     /// Sets [`QueuesItem::keep_alive_nodes`].
+    #[inline]
     pub fn keep_alive_nodes(mut self, value: Vec<String>) -> Self {
         self.keep_alive_nodes = value;
         self
     }
     /// Sets [`QueuesItem::max_count`].
+    #[inline]
     pub fn max_count(mut self, value: i32) -> Self {
         self.max_count = Some(value);
         self
     }
     /// Sets [`QueuesItem::max_count_per_cycle`].
+    #[inline]
     pub fn max_count_per_cycle(mut self, value: i64) -> Self {
         self.max_count_per_cycle = Some(value);
         self
     }
     /// Sets [`QueuesItem::min_count`].
+    #[inline]
     pub fn min_count(mut self, value: i32) -> Self {
         self.min_count = Some(value);
         self
     }
     /// Sets [`QueuesItem::queue_name`].
+    #[inline]
     pub fn queue_name(mut self, value: impl Into<String>) -> Self {
         self.queue_name = Some(value.into());
         self
     }
     /// Sets [`QueuesItem::ram_role`].
+    #[inline]
     pub fn ram_role(mut self, value: impl Into<String>) -> Self {
         self.ram_role = Some(value.into());
         self
     }
     /// Sets [`QueuesItem::reserved_node_pool_id`].
+    #[inline]
     pub fn reserved_node_pool_id(mut self, value: impl Into<String>) -> Self {
         self.reserved_node_pool_id = Some(value.into());
         self
     }
     /// Sets [`QueuesItem::v_switch_ids`].
+    #[inline]
     pub fn v_switch_ids(mut self, value: Vec<String>) -> Self {
         self.v_switch_ids = value;
         self
@@ -1643,35 +1747,42 @@ pub struct SharedStoragesItem {
 }
 impl SharedStoragesItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`SharedStoragesItem::file_system_id`].
+    #[inline]
     pub fn file_system_id(mut self, value: impl Into<String>) -> Self {
         self.file_system_id = Some(value.into());
         self
     }
     /// Sets [`SharedStoragesItem::mount_directory`].
+    #[inline]
     pub fn mount_directory(mut self, value: impl Into<String>) -> Self {
         self.mount_directory = Some(value.into());
         self
     }
     /// Sets [`SharedStoragesItem::mount_options`].
+    #[inline]
     pub fn mount_options(mut self, value: impl Into<String>) -> Self {
         self.mount_options = Some(value.into());
         self
     }
     /// Sets [`SharedStoragesItem::mount_target_domain`].
+    #[inline]
     pub fn mount_target_domain(mut self, value: impl Into<String>) -> Self {
         self.mount_target_domain = Some(value.into());
         self
     }
     /// Sets [`SharedStoragesItem::nas_directory`].
+    #[inline]
     pub fn nas_directory(mut self, value: impl Into<String>) -> Self {
         self.nas_directory = Some(value.into());
         self
     }
     /// Sets [`SharedStoragesItem::protocol_type`].
+    #[inline]
     pub fn protocol_type(mut self, value: impl Into<String>) -> Self {
         self.protocol_type = Some(value.into());
         self
@@ -1698,15 +1809,18 @@ pub struct AdditionalPackagesItem {
 }
 impl AdditionalPackagesItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`AdditionalPackagesItem::name`].
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets [`AdditionalPackagesItem::version`].
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
@@ -1743,25 +1857,30 @@ pub struct AddonsItem {
 }
 impl AddonsItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`AddonsItem::name`].
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets [`AddonsItem::resources_spec`].
+    #[inline]
     pub fn resources_spec(mut self, value: impl Into<String>) -> Self {
         self.resources_spec = Some(value.into());
         self
     }
     /// Sets [`AddonsItem::services_spec`].
+    #[inline]
     pub fn services_spec(mut self, value: impl Into<String>) -> Self {
         self.services_spec = Some(value.into());
         self
     }
     /// Sets [`AddonsItem::version`].
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
@@ -1831,6 +1950,7 @@ pub struct CreateClusterCall {
     options: crate::CallOptions,
 }
 impl CreateClusterCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateClusterCall {
             client,
@@ -1841,6 +1961,7 @@ impl CreateClusterCall {
     /// `ClusterName`.
     ///
     /// Wire name: `ClusterName`; type: string; optional. Example: `slurm22.05.8-cluster-20240718`.
+    #[inline]
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_name(value);
         self
@@ -1848,6 +1969,7 @@ impl CreateClusterCall {
     /// `ClusterDescription`.
     ///
     /// Wire name: `ClusterDescription`; type: string; optional. Example: `slurm22.05.8-cluster-20240718`.
+    #[inline]
     pub fn cluster_description(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_description(value);
         self
@@ -1855,6 +1977,7 @@ impl CreateClusterCall {
     /// `ClusterCategory`.
     ///
     /// Wire name: `ClusterCategory`; type: string; optional. Example: `Standard`.
+    #[inline]
     pub fn cluster_category(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_category(value);
         self
@@ -1862,6 +1985,7 @@ impl CreateClusterCall {
     /// `ClusterVpcId`.
     ///
     /// Wire name: `ClusterVpcId`; type: string; optional. Example: `vpc-m5efjevmclc0xdmys****`.
+    #[inline]
     pub fn cluster_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_vpc_id(value);
         self
@@ -1869,6 +1993,7 @@ impl CreateClusterCall {
     /// `ClusterVSwitchId`.
     ///
     /// Wire name: `ClusterVSwitchId`; type: string; optional. Example: `vsw-f8za5p0mwzgdu3wgx****`.
+    #[inline]
     pub fn cluster_v_switch_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_v_switch_id(value);
         self
@@ -1876,6 +2001,7 @@ impl CreateClusterCall {
     /// `IsEnterpriseSecurityGroup`.
     ///
     /// Wire name: `IsEnterpriseSecurityGroup`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn is_enterprise_security_group(mut self, value: bool) -> Self {
         self.builder = self.builder.is_enterprise_security_group(value);
         self
@@ -1883,6 +2009,7 @@ impl CreateClusterCall {
     /// `SecurityGroupId`.
     ///
     /// Wire name: `SecurityGroupId`; type: string; optional. Example: `sg-bp13n61xsydodfyg****`.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.security_group_id(value);
         self
@@ -1890,6 +2017,7 @@ impl CreateClusterCall {
     /// `ClientVersion`.
     ///
     /// Wire name: `ClientVersion`; type: string; optional. Example: `2.1.0`.
+    #[inline]
     pub fn client_version(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.client_version(value);
         self
@@ -1897,6 +2025,7 @@ impl CreateClusterCall {
     /// `ClusterCustomConfiguration`.
     ///
     /// Wire name: `ClusterCustomConfiguration`; type: object [`ClusterCustomConfiguration`]; optional.
+    #[inline]
     pub fn cluster_custom_configuration(
         mut self,
         value: ClusterCustomConfiguration,
@@ -1907,6 +2036,7 @@ impl CreateClusterCall {
     /// `ClusterCredentials`.
     ///
     /// Wire name: `ClusterCredentials`; type: object [`ClusterCredentials`]; optional.
+    #[inline]
     pub fn cluster_credentials(mut self, value: ClusterCredentials) -> Self {
         self.builder = self.builder.cluster_credentials(value);
         self
@@ -1914,6 +2044,7 @@ impl CreateClusterCall {
     /// `MaxCount`.
     ///
     /// Wire name: `MaxCount`; type: integer (int32); optional. Example: `500`.
+    #[inline]
     pub fn max_count(mut self, value: i32) -> Self {
         self.builder = self.builder.max_count(value);
         self
@@ -1921,6 +2052,7 @@ impl CreateClusterCall {
     /// `MaxCoreCount`.
     ///
     /// Wire name: `MaxCoreCount`; type: integer (int32); optional. Example: `10000`.
+    #[inline]
     pub fn max_core_count(mut self, value: i32) -> Self {
         self.builder = self.builder.max_core_count(value);
         self
@@ -1928,6 +2060,7 @@ impl CreateClusterCall {
     /// `DeletionProtection`.
     ///
     /// Wire name: `DeletionProtection`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn deletion_protection(mut self, value: bool) -> Self {
         self.builder = self.builder.deletion_protection(value);
         self
@@ -1935,6 +2068,7 @@ impl CreateClusterCall {
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string; optional. Example: `rg-acfmxazb4******`.
+    #[inline]
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.resource_group_id(value);
         self
@@ -1942,6 +2076,7 @@ impl CreateClusterCall {
     /// `Tags`.
     ///
     /// Wire name: `Tags`; type: array of object [`TagsItem`]; optional.
+    #[inline]
     pub fn tags(mut self, value: Vec<TagsItem>) -> Self {
         self.builder = self.builder.tags(value);
         self
@@ -1949,6 +2084,7 @@ impl CreateClusterCall {
     /// `Manager`.
     ///
     /// Wire name: `Manager`; type: object [`Manager`]; optional.
+    #[inline]
     pub fn manager(mut self, value: Manager) -> Self {
         self.builder = self.builder.manager(value);
         self
@@ -1956,6 +2092,7 @@ impl CreateClusterCall {
     /// `Queues`.
     ///
     /// Wire name: `Queues`; type: array of object [`QueuesItem`]; optional.
+    #[inline]
     pub fn queues(mut self, value: Vec<QueuesItem>) -> Self {
         self.builder = self.builder.queues(value);
         self
@@ -1963,6 +2100,7 @@ impl CreateClusterCall {
     /// `SharedStorages`.
     ///
     /// Wire name: `SharedStorages`; type: array of object [`SharedStoragesItem`]; optional.
+    #[inline]
     pub fn shared_storages(mut self, value: Vec<SharedStoragesItem>) -> Self {
         self.builder = self.builder.shared_storages(value);
         self
@@ -1970,6 +2108,7 @@ impl CreateClusterCall {
     /// `AdditionalPackages`.
     ///
     /// Wire name: `AdditionalPackages`; type: array of object [`AdditionalPackagesItem`]; optional.
+    #[inline]
     pub fn additional_packages(mut self, value: Vec<AdditionalPackagesItem>) -> Self {
         self.builder = self.builder.additional_packages(value);
         self
@@ -1977,6 +2116,7 @@ impl CreateClusterCall {
     /// `Addons`.
     ///
     /// Wire name: `Addons`; type: array of object [`AddonsItem`]; optional.
+    #[inline]
     pub fn addons(mut self, value: Vec<AddonsItem>) -> Self {
         self.builder = self.builder.addons(value);
         self
@@ -1984,6 +2124,7 @@ impl CreateClusterCall {
     /// `ClusterMode`.
     ///
     /// Wire name: `ClusterMode`; type: string; optional. Example: `Integrated`.
+    #[inline]
     pub fn cluster_mode(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_mode(value);
         self
@@ -1991,6 +2132,7 @@ impl CreateClusterCall {
     /// `GrowInterval`.
     ///
     /// Wire name: `GrowInterval`; type: integer (int32); optional.
+    #[inline]
     pub fn grow_interval(mut self, value: i32) -> Self {
         self.builder = self.builder.grow_interval(value);
         self
@@ -1998,11 +2140,13 @@ impl CreateClusterCall {
     /// `IdleInterval`.
     ///
     /// Wire name: `IdleInterval`; type: integer (int32); optional.
+    #[inline]
     pub fn idle_interval(mut self, value: i32) -> Self {
         self.builder = self.builder.idle_interval(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -2045,23 +2189,26 @@ pub struct CreateClusterResponse {
 }
 impl CreateClusterResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for CreateClusterResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(CreateClusterResponse {
-            cluster_id: fields.scalar("ClusterId")?,
-            request_id: fields.request_id()?,
-            success: fields.scalar("Success")?,
-            task_id: fields.scalar("TaskId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = CreateClusterResponse {
+            cluster_id: fields.scalar("ClusterId"),
+            request_id: fields.request_id(),
+            success: fields.scalar("Success"),
+            task_id: fields.scalar("TaskId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateClusterResponse {
@@ -2080,40 +2227,48 @@ pub enum CreateClusterError {
 }
 impl CreateClusterError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for CreateClusterError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for CreateClusterError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for CreateClusterError {}
 impl crate::operation_support::OperationError for CreateClusterError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

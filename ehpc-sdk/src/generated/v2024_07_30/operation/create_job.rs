@@ -44,6 +44,7 @@ pub struct CreateJobRequest {
 }
 impl CreateJobRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> CreateJobRequestBuilder {
         CreateJobRequestBuilder::default()
     }
@@ -59,6 +60,7 @@ impl CreateJobRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -66,6 +68,7 @@ impl CreateJobRequestBuilder {
     /// `JobName`.
     ///
     /// Wire name: `JobName`; type: string; optional. Example: `TestJob`.
+    #[inline]
     pub fn job_name(mut self, value: impl Into<String>) -> Self {
         self.job_name = Some(value.into());
         self
@@ -73,6 +76,7 @@ impl CreateJobRequestBuilder {
     /// `JobSpec`.
     ///
     /// Wire name: `JobSpec`; type: object [`JobSpec`]; optional.
+    #[inline]
     pub fn job_spec(mut self, value: JobSpec) -> Self {
         self.job_spec = Some(value);
         self
@@ -172,25 +176,30 @@ pub struct Resources {
 }
 impl Resources {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`Resources::cores`].
+    #[inline]
     pub fn cores(mut self, value: i32) -> Self {
         self.cores = Some(value);
         self
     }
     /// Sets [`Resources::gpus`].
+    #[inline]
     pub fn gpus(mut self, value: i32) -> Self {
         self.gpus = Some(value);
         self
     }
     /// Sets [`Resources::memory`].
+    #[inline]
     pub fn memory(mut self, value: impl Into<String>) -> Self {
         self.memory = Some(value.into());
         self
     }
     /// Sets [`Resources::nodes`].
+    #[inline]
     pub fn nodes(mut self, value: i32) -> Self {
         self.nodes = Some(value);
         self
@@ -271,65 +280,78 @@ pub struct JobSpec {
 }
 impl JobSpec {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`JobSpec::array_request`].
+    #[inline]
     pub fn array_request(mut self, value: impl Into<String>) -> Self {
         self.array_request = Some(value.into());
         self
     }
     /// Sets [`JobSpec::command_line`].
+    #[inline]
     pub fn command_line(mut self, value: impl Into<String>) -> Self {
         self.command_line = Some(value.into());
         self
     }
     /// Sets [`JobSpec::job_queue`].
+    #[inline]
     pub fn job_queue(mut self, value: impl Into<String>) -> Self {
         self.job_queue = Some(value.into());
         self
     }
     /// Sets [`JobSpec::post_cmd_line`].
+    #[inline]
     pub fn post_cmd_line(mut self, value: impl Into<String>) -> Self {
         self.post_cmd_line = Some(value.into());
         self
     }
     /// Sets [`JobSpec::priority`].
+    #[inline]
     pub fn priority(mut self, value: impl Into<String>) -> Self {
         self.priority = Some(value.into());
         self
     }
     /// Sets [`JobSpec::resources`].
+    #[inline]
     pub fn resources(mut self, value: Resources) -> Self {
         self.resources = Some(value);
         self
     }
     /// Sets [`JobSpec::runas_user`].
+    #[inline]
     pub fn runas_user(mut self, value: impl Into<String>) -> Self {
         self.runas_user = Some(value.into());
         self
     }
     /// Sets [`JobSpec::runas_user_password`].
+    #[inline]
     pub fn runas_user_password(mut self, value: impl Into<String>) -> Self {
         self.runas_user_password = Some(value.into());
         self
     }
     /// Sets [`JobSpec::stderr_path`].
+    #[inline]
     pub fn stderr_path(mut self, value: impl Into<String>) -> Self {
         self.stderr_path = Some(value.into());
         self
     }
     /// Sets [`JobSpec::stdout_path`].
+    #[inline]
     pub fn stdout_path(mut self, value: impl Into<String>) -> Self {
         self.stdout_path = Some(value.into());
         self
     }
     /// Sets [`JobSpec::variables`].
+    #[inline]
     pub fn variables(mut self, value: impl Into<String>) -> Self {
         self.variables = Some(value.into());
         self
     }
     /// Sets [`JobSpec::wall_time`].
+    #[inline]
     pub fn wall_time(mut self, value: impl Into<String>) -> Self {
         self.wall_time = Some(value.into());
         self
@@ -395,6 +417,7 @@ pub struct CreateJobCall {
     options: crate::CallOptions,
 }
 impl CreateJobCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateJobCall {
             client,
@@ -405,6 +428,7 @@ impl CreateJobCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -412,6 +436,7 @@ impl CreateJobCall {
     /// `JobName`.
     ///
     /// Wire name: `JobName`; type: string; optional. Example: `TestJob`.
+    #[inline]
     pub fn job_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.job_name(value);
         self
@@ -419,11 +444,13 @@ impl CreateJobCall {
     /// `JobSpec`.
     ///
     /// Wire name: `JobSpec`; type: object [`JobSpec`]; optional.
+    #[inline]
     pub fn job_spec(mut self, value: JobSpec) -> Self {
         self.builder = self.builder.job_spec(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -459,22 +486,25 @@ pub struct CreateJobResponse {
 }
 impl CreateJobResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for CreateJobResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(CreateJobResponse {
-            job_id: fields.scalar("JobId")?,
-            request_id: fields.request_id()?,
-            success: fields.scalar("Success")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = CreateJobResponse {
+            job_id: fields.scalar("JobId"),
+            request_id: fields.request_id(),
+            success: fields.scalar("Success"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateJobResponse {
@@ -493,40 +523,48 @@ pub enum CreateJobError {
 }
 impl CreateJobError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for CreateJobError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for CreateJobError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for CreateJobError {}
 impl crate::operation_support::OperationError for CreateJobError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

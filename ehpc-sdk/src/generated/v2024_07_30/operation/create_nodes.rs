@@ -166,6 +166,7 @@ pub struct CreateNodesRequest {
 }
 impl CreateNodesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> CreateNodesRequestBuilder {
         CreateNodesRequestBuilder::default()
     }
@@ -192,6 +193,7 @@ impl CreateNodesRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -199,6 +201,7 @@ impl CreateNodesRequestBuilder {
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string; optional. Example: `test1`.
+    #[inline]
     pub fn queue_name(mut self, value: impl Into<String>) -> Self {
         self.queue_name = Some(value.into());
         self
@@ -206,6 +209,7 @@ impl CreateNodesRequestBuilder {
     /// `Count`.
     ///
     /// Wire name: `Count`; type: integer (int32); optional. Example: `10`.
+    #[inline]
     pub fn count(mut self, value: i32) -> Self {
         self.count = Some(value);
         self
@@ -213,6 +217,7 @@ impl CreateNodesRequestBuilder {
     /// `MinCount`.
     ///
     /// Wire name: `MinCount`; type: integer (int32); optional. Example: `10`.
+    #[inline]
     pub fn min_count(mut self, value: i32) -> Self {
         self.min_count = Some(value);
         self
@@ -220,6 +225,7 @@ impl CreateNodesRequestBuilder {
     /// `ComputeNode`.
     ///
     /// Wire name: `ComputeNode`; type: object [`ComputeNode`]; optional.
+    #[inline]
     pub fn compute_node(mut self, value: ComputeNode) -> Self {
         self.compute_node = Some(value);
         self
@@ -227,6 +233,7 @@ impl CreateNodesRequestBuilder {
     /// `HPCInterConnect`.
     ///
     /// Wire name: `HPCInterConnect`; type: string; optional. Example: `vpc`.
+    #[inline]
     pub fn hpc_inter_connect(mut self, value: impl Into<String>) -> Self {
         self.hpc_inter_connect = Some(value.into());
         self
@@ -234,6 +241,7 @@ impl CreateNodesRequestBuilder {
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string; optional. Example: `vsw-bp1lfcjbfb099rrjn****`.
+    #[inline]
     pub fn v_switch_id(mut self, value: impl Into<String>) -> Self {
         self.v_switch_id = Some(value.into());
         self
@@ -241,6 +249,7 @@ impl CreateNodesRequestBuilder {
     /// `RamRole`.
     ///
     /// Wire name: `RamRole`; type: string; optional. Example: `AliyunServiceRoleForOOSBandwidthScheduler`.
+    #[inline]
     pub fn ram_role(mut self, value: impl Into<String>) -> Self {
         self.ram_role = Some(value.into());
         self
@@ -248,6 +257,7 @@ impl CreateNodesRequestBuilder {
     /// `HostnamePrefix`.
     ///
     /// Wire name: `HostnamePrefix`; type: string; optional. Example: `compute`.
+    #[inline]
     pub fn hostname_prefix(mut self, value: impl Into<String>) -> Self {
         self.hostname_prefix = Some(value.into());
         self
@@ -255,6 +265,7 @@ impl CreateNodesRequestBuilder {
     /// `HostnameSuffix`.
     ///
     /// Wire name: `HostnameSuffix`; type: string; optional. Example: `demo`.
+    #[inline]
     pub fn hostname_suffix(mut self, value: impl Into<String>) -> Self {
         self.hostname_suffix = Some(value.into());
         self
@@ -262,6 +273,7 @@ impl CreateNodesRequestBuilder {
     /// `KeepAlive`.
     ///
     /// Wire name: `KeepAlive`; type: string; optional. Example: `false`.
+    #[inline]
     pub fn keep_alive(mut self, value: impl Into<String>) -> Self {
         self.keep_alive = Some(value.into());
         self
@@ -269,6 +281,7 @@ impl CreateNodesRequestBuilder {
     /// `DeploymentSetId`.
     ///
     /// Wire name: `DeploymentSetId`; type: string; optional. Example: `ds-bp1frxuzdg87zh4pzq****`.
+    #[inline]
     pub fn deployment_set_id(mut self, value: impl Into<String>) -> Self {
         self.deployment_set_id = Some(value.into());
         self
@@ -276,6 +289,7 @@ impl CreateNodesRequestBuilder {
     /// `ReservedNodePoolId`.
     ///
     /// Wire name: `ReservedNodePoolId`; type: string; optional. Example: `rnp-756vlp7a`.
+    #[inline]
     pub fn reserved_node_pool_id(mut self, value: impl Into<String>) -> Self {
         self.reserved_node_pool_id = Some(value.into());
         self
@@ -283,6 +297,7 @@ impl CreateNodesRequestBuilder {
     /// `Hostnames`.
     ///
     /// Wire name: `Hostnames`; type: array of string; optional.
+    #[inline]
     pub fn hostnames(mut self, value: Vec<String>) -> Self {
         self.hostnames = value;
         self
@@ -467,40 +482,48 @@ pub struct DataDisksItem {
 }
 impl DataDisksItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`DataDisksItem::category`].
+    #[inline]
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
     /// Sets [`DataDisksItem::delete_with_instance`].
+    #[inline]
     pub fn delete_with_instance(mut self, value: bool) -> Self {
         self.delete_with_instance = Some(value);
         self
     }
     /// Sets [`DataDisksItem::device`].
+    #[inline]
     pub fn device(mut self, value: impl Into<String>) -> Self {
         self.device = Some(value.into());
         self
     }
     /// Sets [`DataDisksItem::level`].
+    #[inline]
     pub fn level(mut self, value: impl Into<String>) -> Self {
         self.level = Some(value.into());
         self
     }
     /// Sets [`DataDisksItem::mount_dir`].
+    #[inline]
     pub fn mount_dir(mut self, value: impl Into<String>) -> Self {
         self.mount_dir = Some(value.into());
         self
     }
     /// Sets [`DataDisksItem::size`].
+    #[inline]
     pub fn size(mut self, value: i32) -> Self {
         self.size = Some(value);
         self
     }
     /// Sets [`DataDisksItem::snapshot_id`].
+    #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = Some(value.into());
         self
@@ -532,20 +555,24 @@ pub struct SystemDisk {
 }
 impl SystemDisk {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`SystemDisk::category`].
+    #[inline]
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
     /// Sets [`SystemDisk::level`].
+    #[inline]
     pub fn level(mut self, value: impl Into<String>) -> Self {
         self.level = Some(value.into());
         self
     }
     /// Sets [`SystemDisk::size`].
+    #[inline]
     pub fn size(mut self, value: i32) -> Self {
         self.size = Some(value);
         self
@@ -635,70 +662,84 @@ pub struct ComputeNode {
 }
 impl ComputeNode {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`ComputeNode::auto_renew`].
+    #[inline]
     pub fn auto_renew(mut self, value: bool) -> Self {
         self.auto_renew = Some(value);
         self
     }
     /// Sets [`ComputeNode::auto_renew_period`].
+    #[inline]
     pub fn auto_renew_period(mut self, value: i32) -> Self {
         self.auto_renew_period = Some(value);
         self
     }
     /// Sets [`ComputeNode::data_disks`].
+    #[inline]
     pub fn data_disks(mut self, value: Vec<DataDisksItem>) -> Self {
         self.data_disks = value;
         self
     }
     /// Sets [`ComputeNode::duration`].
+    #[inline]
     pub fn duration(mut self, value: i32) -> Self {
         self.duration = Some(value);
         self
     }
     /// Sets [`ComputeNode::enable_ht`].
+    #[inline]
     pub fn enable_ht(mut self, value: bool) -> Self {
         self.enable_ht = Some(value);
         self
     }
     /// Sets [`ComputeNode::image_id`].
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
     /// Sets [`ComputeNode::instance_charge_type`].
+    #[inline]
     pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
         self.instance_charge_type = Some(value.into());
         self
     }
     /// Sets [`ComputeNode::instance_type`].
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.instance_type = Some(value.into());
         self
     }
     /// Sets [`ComputeNode::period`].
+    #[inline]
     pub fn period(mut self, value: i32) -> Self {
         self.period = Some(value);
         self
     }
     /// Sets [`ComputeNode::period_unit`].
+    #[inline]
     pub fn period_unit(mut self, value: impl Into<String>) -> Self {
         self.period_unit = Some(value.into());
         self
     }
     /// Sets [`ComputeNode::spot_price_limit`].
+    #[inline]
     pub fn spot_price_limit(mut self, value: f64) -> Self {
         self.spot_price_limit = Some(value);
         self
     }
     /// Sets [`ComputeNode::spot_strategy`].
+    #[inline]
     pub fn spot_strategy(mut self, value: impl Into<String>) -> Self {
         self.spot_strategy = Some(value.into());
         self
     }
     /// Sets [`ComputeNode::system_disk`].
+    #[inline]
     pub fn system_disk(mut self, value: SystemDisk) -> Self {
         self.system_disk = Some(value);
         self
@@ -738,6 +779,7 @@ pub struct CreateNodesCall {
     options: crate::CallOptions,
 }
 impl CreateNodesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateNodesCall {
             client,
@@ -748,6 +790,7 @@ impl CreateNodesCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -755,6 +798,7 @@ impl CreateNodesCall {
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string; optional. Example: `test1`.
+    #[inline]
     pub fn queue_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.queue_name(value);
         self
@@ -762,6 +806,7 @@ impl CreateNodesCall {
     /// `Count`.
     ///
     /// Wire name: `Count`; type: integer (int32); optional. Example: `10`.
+    #[inline]
     pub fn count(mut self, value: i32) -> Self {
         self.builder = self.builder.count(value);
         self
@@ -769,6 +814,7 @@ impl CreateNodesCall {
     /// `MinCount`.
     ///
     /// Wire name: `MinCount`; type: integer (int32); optional. Example: `10`.
+    #[inline]
     pub fn min_count(mut self, value: i32) -> Self {
         self.builder = self.builder.min_count(value);
         self
@@ -776,6 +822,7 @@ impl CreateNodesCall {
     /// `ComputeNode`.
     ///
     /// Wire name: `ComputeNode`; type: object [`ComputeNode`]; optional.
+    #[inline]
     pub fn compute_node(mut self, value: ComputeNode) -> Self {
         self.builder = self.builder.compute_node(value);
         self
@@ -783,6 +830,7 @@ impl CreateNodesCall {
     /// `HPCInterConnect`.
     ///
     /// Wire name: `HPCInterConnect`; type: string; optional. Example: `vpc`.
+    #[inline]
     pub fn hpc_inter_connect(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.hpc_inter_connect(value);
         self
@@ -790,6 +838,7 @@ impl CreateNodesCall {
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string; optional. Example: `vsw-bp1lfcjbfb099rrjn****`.
+    #[inline]
     pub fn v_switch_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.v_switch_id(value);
         self
@@ -797,6 +846,7 @@ impl CreateNodesCall {
     /// `RamRole`.
     ///
     /// Wire name: `RamRole`; type: string; optional. Example: `AliyunServiceRoleForOOSBandwidthScheduler`.
+    #[inline]
     pub fn ram_role(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.ram_role(value);
         self
@@ -804,6 +854,7 @@ impl CreateNodesCall {
     /// `HostnamePrefix`.
     ///
     /// Wire name: `HostnamePrefix`; type: string; optional. Example: `compute`.
+    #[inline]
     pub fn hostname_prefix(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.hostname_prefix(value);
         self
@@ -811,6 +862,7 @@ impl CreateNodesCall {
     /// `HostnameSuffix`.
     ///
     /// Wire name: `HostnameSuffix`; type: string; optional. Example: `demo`.
+    #[inline]
     pub fn hostname_suffix(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.hostname_suffix(value);
         self
@@ -818,6 +870,7 @@ impl CreateNodesCall {
     /// `KeepAlive`.
     ///
     /// Wire name: `KeepAlive`; type: string; optional. Example: `false`.
+    #[inline]
     pub fn keep_alive(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.keep_alive(value);
         self
@@ -825,6 +878,7 @@ impl CreateNodesCall {
     /// `DeploymentSetId`.
     ///
     /// Wire name: `DeploymentSetId`; type: string; optional. Example: `ds-bp1frxuzdg87zh4pzq****`.
+    #[inline]
     pub fn deployment_set_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.deployment_set_id(value);
         self
@@ -832,6 +886,7 @@ impl CreateNodesCall {
     /// `ReservedNodePoolId`.
     ///
     /// Wire name: `ReservedNodePoolId`; type: string; optional. Example: `rnp-756vlp7a`.
+    #[inline]
     pub fn reserved_node_pool_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.reserved_node_pool_id(value);
         self
@@ -839,11 +894,13 @@ impl CreateNodesCall {
     /// `Hostnames`.
     ///
     /// Wire name: `Hostnames`; type: array of string; optional.
+    #[inline]
     pub fn hostnames(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.hostnames(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -881,22 +938,25 @@ pub struct CreateNodesResponse {
 }
 impl CreateNodesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for CreateNodesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(CreateNodesResponse {
-            instance_ids: fields.scalar_list("InstanceIds")?,
-            request_id: fields.request_id()?,
-            success: fields.scalar("Success")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = CreateNodesResponse {
+            instance_ids: fields.scalar_list("InstanceIds"),
+            request_id: fields.request_id(),
+            success: fields.scalar("Success"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateNodesResponse {
@@ -915,40 +975,48 @@ pub enum CreateNodesError {
 }
 impl CreateNodesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for CreateNodesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for CreateNodesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for CreateNodesError {}
 impl crate::operation_support::OperationError for CreateNodesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

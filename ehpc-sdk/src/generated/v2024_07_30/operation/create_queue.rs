@@ -38,6 +38,7 @@ pub struct CreateQueueRequest {
 }
 impl CreateQueueRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> CreateQueueRequestBuilder {
         CreateQueueRequestBuilder::default()
     }
@@ -52,6 +53,7 @@ impl CreateQueueRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -59,6 +61,7 @@ impl CreateQueueRequestBuilder {
     /// `Queue`.
     ///
     /// Wire name: `Queue`; type: object [`Queue`]; optional.
+    #[inline]
     pub fn queue(mut self, value: Queue) -> Self {
         self.queue = Some(value);
         self
@@ -167,40 +170,48 @@ pub struct DataDisksItem {
 }
 impl DataDisksItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`DataDisksItem::category`].
+    #[inline]
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
     /// Sets [`DataDisksItem::delete_with_instance`].
+    #[inline]
     pub fn delete_with_instance(mut self, value: bool) -> Self {
         self.delete_with_instance = Some(value);
         self
     }
     /// Sets [`DataDisksItem::device`].
+    #[inline]
     pub fn device(mut self, value: impl Into<String>) -> Self {
         self.device = Some(value.into());
         self
     }
     /// Sets [`DataDisksItem::level`].
+    #[inline]
     pub fn level(mut self, value: impl Into<String>) -> Self {
         self.level = Some(value.into());
         self
     }
     /// Sets [`DataDisksItem::mount_dir`].
+    #[inline]
     pub fn mount_dir(mut self, value: impl Into<String>) -> Self {
         self.mount_dir = Some(value.into());
         self
     }
     /// Sets [`DataDisksItem::size`].
+    #[inline]
     pub fn size(mut self, value: i32) -> Self {
         self.size = Some(value);
         self
     }
     /// Sets [`DataDisksItem::snapshot_id`].
+    #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = Some(value.into());
         self
@@ -232,20 +243,24 @@ pub struct SystemDisk {
 }
 impl SystemDisk {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`SystemDisk::category`].
+    #[inline]
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
     /// Sets [`SystemDisk::level`].
+    #[inline]
     pub fn level(mut self, value: impl Into<String>) -> Self {
         self.level = Some(value.into());
         self
     }
     /// Sets [`SystemDisk::size`].
+    #[inline]
     pub fn size(mut self, value: i32) -> Self {
         self.size = Some(value);
         self
@@ -335,70 +350,84 @@ pub struct ComputeNodesItem {
 }
 impl ComputeNodesItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`ComputeNodesItem::auto_renew`].
+    #[inline]
     pub fn auto_renew(mut self, value: bool) -> Self {
         self.auto_renew = Some(value);
         self
     }
     /// Sets [`ComputeNodesItem::auto_renew_period`].
+    #[inline]
     pub fn auto_renew_period(mut self, value: i32) -> Self {
         self.auto_renew_period = Some(value);
         self
     }
     /// Sets [`ComputeNodesItem::data_disks`].
+    #[inline]
     pub fn data_disks(mut self, value: Vec<DataDisksItem>) -> Self {
         self.data_disks = value;
         self
     }
     /// Sets [`ComputeNodesItem::duration`].
+    #[inline]
     pub fn duration(mut self, value: i32) -> Self {
         self.duration = Some(value);
         self
     }
     /// Sets [`ComputeNodesItem::enable_ht`].
+    #[inline]
     pub fn enable_ht(mut self, value: bool) -> Self {
         self.enable_ht = Some(value);
         self
     }
     /// Sets [`ComputeNodesItem::image_id`].
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
     /// Sets [`ComputeNodesItem::instance_charge_type`].
+    #[inline]
     pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
         self.instance_charge_type = Some(value.into());
         self
     }
     /// Sets [`ComputeNodesItem::instance_type`].
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.instance_type = Some(value.into());
         self
     }
     /// Sets [`ComputeNodesItem::period`].
+    #[inline]
     pub fn period(mut self, value: i32) -> Self {
         self.period = Some(value);
         self
     }
     /// Sets [`ComputeNodesItem::period_unit`].
+    #[inline]
     pub fn period_unit(mut self, value: impl Into<String>) -> Self {
         self.period_unit = Some(value.into());
         self
     }
     /// Sets [`ComputeNodesItem::spot_price_limit`].
+    #[inline]
     pub fn spot_price_limit(mut self, value: f64) -> Self {
         self.spot_price_limit = Some(value);
         self
     }
     /// Sets [`ComputeNodesItem::spot_strategy`].
+    #[inline]
     pub fn spot_strategy(mut self, value: impl Into<String>) -> Self {
         self.spot_strategy = Some(value.into());
         self
     }
     /// Sets [`ComputeNodesItem::system_disk`].
+    #[inline]
     pub fn system_disk(mut self, value: SystemDisk) -> Self {
         self.system_disk = Some(value);
         self
@@ -507,85 +536,102 @@ pub struct Queue {
 }
 impl Queue {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`Queue::allocation_strategy`].
+    #[inline]
     pub fn allocation_strategy(mut self, value: impl Into<String>) -> Self {
         self.allocation_strategy = Some(value.into());
         self
     }
     /// Sets [`Queue::compute_nodes`].
+    #[inline]
     pub fn compute_nodes(mut self, value: Vec<ComputeNodesItem>) -> Self {
         self.compute_nodes = value;
         self
     }
     /// Sets [`Queue::enable_scale_in`].
+    #[inline]
     pub fn enable_scale_in(mut self, value: bool) -> Self {
         self.enable_scale_in = Some(value);
         self
     }
     /// Sets [`Queue::enable_scale_out`].
+    #[inline]
     pub fn enable_scale_out(mut self, value: bool) -> Self {
         self.enable_scale_out = Some(value);
         self
     }
     /// Sets [`Queue::hostname_prefix`].
+    #[inline]
     pub fn hostname_prefix(mut self, value: impl Into<String>) -> Self {
         self.hostname_prefix = Some(value.into());
         self
     }
     /// Sets [`Queue::hostname_suffix`].
+    #[inline]
     pub fn hostname_suffix(mut self, value: impl Into<String>) -> Self {
         self.hostname_suffix = Some(value.into());
         self
     }
     /// Sets [`Queue::initial_count`].
+    #[inline]
     pub fn initial_count(mut self, value: i32) -> Self {
         self.initial_count = Some(value);
         self
     }
     /// Sets [`Queue::inter_connect`].
+    #[inline]
     pub fn inter_connect(mut self, value: impl Into<String>) -> Self {
         self.inter_connect = Some(value.into());
         self
     }
     /// Sets [`Queue::keep_alive_nodes`].
+    #[inline]
     pub fn keep_alive_nodes(mut self, value: Vec<String>) -> Self {
         self.keep_alive_nodes = value;
         self
     }
     /// Sets [`Queue::max_count`].
+    #[inline]
     pub fn max_count(mut self, value: i32) -> Self {
         self.max_count = Some(value);
         self
     }
     /// Sets [`Queue::max_count_per_cycle`].
+    #[inline]
     pub fn max_count_per_cycle(mut self, value: i64) -> Self {
         self.max_count_per_cycle = Some(value);
         self
     }
     /// Sets [`Queue::min_count`].
+    #[inline]
     pub fn min_count(mut self, value: i32) -> Self {
         self.min_count = Some(value);
         self
     }
     /// Sets [`Queue::queue_name`].
+    #[inline]
     pub fn queue_name(mut self, value: impl Into<String>) -> Self {
         self.queue_name = Some(value.into());
         self
     }
     /// Sets [`Queue::ram_role`].
+    #[inline]
     pub fn ram_role(mut self, value: impl Into<String>) -> Self {
         self.ram_role = Some(value.into());
         self
     }
     /// Sets [`Queue::reserved_node_pool_id`].
+    #[inline]
     pub fn reserved_node_pool_id(mut self, value: impl Into<String>) -> Self {
         self.reserved_node_pool_id = Some(value.into());
         self
     }
     /// Sets [`Queue::v_switch_ids`].
+    #[inline]
     pub fn v_switch_ids(mut self, value: Vec<String>) -> Self {
         self.v_switch_ids = value;
         self
@@ -629,6 +675,7 @@ pub struct CreateQueueCall {
     options: crate::CallOptions,
 }
 impl CreateQueueCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateQueueCall {
             client,
@@ -639,6 +686,7 @@ impl CreateQueueCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -646,11 +694,13 @@ impl CreateQueueCall {
     /// `Queue`.
     ///
     /// Wire name: `Queue`; type: object [`Queue`]; optional.
+    #[inline]
     pub fn queue(mut self, value: Queue) -> Self {
         self.builder = self.builder.queue(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -683,21 +733,24 @@ pub struct CreateQueueResponse {
 }
 impl CreateQueueResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for CreateQueueResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(CreateQueueResponse {
-            name: fields.scalar("Name")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = CreateQueueResponse {
+            name: fields.scalar("Name"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateQueueResponse {
@@ -716,40 +769,48 @@ pub enum CreateQueueError {
 }
 impl CreateQueueError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for CreateQueueError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for CreateQueueError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for CreateQueueError {}
 impl crate::operation_support::OperationError for CreateQueueError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

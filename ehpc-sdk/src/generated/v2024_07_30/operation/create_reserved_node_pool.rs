@@ -94,6 +94,7 @@ pub struct CreateReservedNodePoolRequest {
 }
 impl CreateReservedNodePoolRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> CreateReservedNodePoolRequestBuilder {
         CreateReservedNodePoolRequestBuilder::default()
     }
@@ -113,6 +114,7 @@ impl CreateReservedNodePoolRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -120,6 +122,7 @@ impl CreateReservedNodePoolRequestBuilder {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string; optional. Example: `nodepool`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -127,6 +130,7 @@ impl CreateReservedNodePoolRequestBuilder {
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string; optional. Example: `test`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -134,6 +138,7 @@ impl CreateReservedNodePoolRequestBuilder {
     /// `Count`.
     ///
     /// Wire name: `Count`; type: integer (int32); optional. Example: `10`.
+    #[inline]
     pub fn count(mut self, value: i32) -> Self {
         self.count = Some(value);
         self
@@ -141,6 +146,7 @@ impl CreateReservedNodePoolRequestBuilder {
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string; optional. Example: `vsw-bp1lfcjbfb099rrjn****`.
+    #[inline]
     pub fn v_switch_id(mut self, value: impl Into<String>) -> Self {
         self.v_switch_id = Some(value.into());
         self
@@ -148,6 +154,7 @@ impl CreateReservedNodePoolRequestBuilder {
     /// `HostPrefix`.
     ///
     /// Wire name: `HostPrefix`; type: string; optional. Example: `cloud`.
+    #[inline]
     pub fn host_prefix(mut self, value: impl Into<String>) -> Self {
         self.host_prefix = Some(value.into());
         self
@@ -155,6 +162,7 @@ impl CreateReservedNodePoolRequestBuilder {
     /// `HostPostfix`.
     ///
     /// Wire name: `HostPostfix`; type: string; optional. Example: `ed`.
+    #[inline]
     pub fn host_postfix(mut self, value: impl Into<String>) -> Self {
         self.host_postfix = Some(value.into());
         self
@@ -277,6 +285,7 @@ pub struct CreateReservedNodePoolCall {
     options: crate::CallOptions,
 }
 impl CreateReservedNodePoolCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateReservedNodePoolCall {
             client,
@@ -287,6 +296,7 @@ impl CreateReservedNodePoolCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -294,6 +304,7 @@ impl CreateReservedNodePoolCall {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string; optional. Example: `nodepool`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.name(value);
         self
@@ -301,6 +312,7 @@ impl CreateReservedNodePoolCall {
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string; optional. Example: `test`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.description(value);
         self
@@ -308,6 +320,7 @@ impl CreateReservedNodePoolCall {
     /// `Count`.
     ///
     /// Wire name: `Count`; type: integer (int32); optional. Example: `10`.
+    #[inline]
     pub fn count(mut self, value: i32) -> Self {
         self.builder = self.builder.count(value);
         self
@@ -315,6 +328,7 @@ impl CreateReservedNodePoolCall {
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string; optional. Example: `vsw-bp1lfcjbfb099rrjn****`.
+    #[inline]
     pub fn v_switch_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.v_switch_id(value);
         self
@@ -322,6 +336,7 @@ impl CreateReservedNodePoolCall {
     /// `HostPrefix`.
     ///
     /// Wire name: `HostPrefix`; type: string; optional. Example: `cloud`.
+    #[inline]
     pub fn host_prefix(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.host_prefix(value);
         self
@@ -329,11 +344,13 @@ impl CreateReservedNodePoolCall {
     /// `HostPostfix`.
     ///
     /// Wire name: `HostPostfix`; type: string; optional. Example: `ed`.
+    #[inline]
     pub fn host_postfix(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.host_postfix(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -369,21 +386,24 @@ pub struct CreateReservedNodePoolResponse {
 }
 impl CreateReservedNodePoolResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for CreateReservedNodePoolResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(CreateReservedNodePoolResponse {
-            request_id: fields.request_id()?,
-            reserved_node_pool_id: fields.scalar("ReservedNodePoolId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = CreateReservedNodePoolResponse {
+            request_id: fields.request_id(),
+            reserved_node_pool_id: fields.scalar("ReservedNodePoolId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateReservedNodePoolResponse {
@@ -414,6 +434,7 @@ pub enum CreateReservedNodePoolError {
 }
 impl CreateReservedNodePoolError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -426,47 +447,58 @@ impl CreateReservedNodePoolError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `InvalidVswitch`.
+    #[inline]
     pub fn is_invalid_vswitch(&self) -> bool {
         matches!(self, Self::InvalidVswitch(_))
     }
     /// Whether the service answered `FailToGenId`.
+    #[inline]
     pub fn is_fail_to_gen_id(&self) -> bool {
         matches!(self, Self::FailToGenId(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for CreateReservedNodePoolError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -480,12 +512,14 @@ impl From<crate::ServiceError> for CreateReservedNodePoolError {
     }
 }
 impl std::fmt::Display for CreateReservedNodePoolError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for CreateReservedNodePoolError {}
 impl crate::operation_support::OperationError for CreateReservedNodePoolError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

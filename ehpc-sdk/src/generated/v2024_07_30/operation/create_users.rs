@@ -42,6 +42,7 @@ pub struct CreateUsersRequest {
 }
 impl CreateUsersRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> CreateUsersRequestBuilder {
         CreateUsersRequestBuilder::default()
     }
@@ -56,6 +57,7 @@ impl CreateUsersRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -63,6 +65,7 @@ impl CreateUsersRequestBuilder {
     /// `User`.
     ///
     /// Wire name: `User`; type: array of object [`UserItem`]; optional.
+    #[inline]
     pub fn user(mut self, value: Vec<UserItem>) -> Self {
         self.user = value;
         self
@@ -149,25 +152,30 @@ pub struct UserItem {
 }
 impl UserItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`UserItem::auth_key`].
+    #[inline]
     pub fn auth_key(mut self, value: impl Into<String>) -> Self {
         self.auth_key = Some(value.into());
         self
     }
     /// Sets [`UserItem::group`].
+    #[inline]
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
     }
     /// Sets [`UserItem::password`].
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
     }
     /// Sets [`UserItem::user_name`].
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
@@ -212,6 +220,7 @@ pub struct CreateUsersCall {
     options: crate::CallOptions,
 }
 impl CreateUsersCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateUsersCall {
             client,
@@ -222,6 +231,7 @@ impl CreateUsersCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -229,11 +239,13 @@ impl CreateUsersCall {
     /// `User`.
     ///
     /// Wire name: `User`; type: array of object [`UserItem`]; optional.
+    #[inline]
     pub fn user(mut self, value: Vec<UserItem>) -> Self {
         self.builder = self.builder.user(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -261,20 +273,23 @@ pub struct CreateUsersResponse {
 }
 impl CreateUsersResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for CreateUsersResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(CreateUsersResponse {
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = CreateUsersResponse {
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateUsersResponse {
@@ -297,6 +312,7 @@ pub enum CreateUsersError {
 }
 impl CreateUsersError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -305,31 +321,38 @@ impl CreateUsersError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
 }
 impl From<crate::ServiceError> for CreateUsersError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -339,12 +362,14 @@ impl From<crate::ServiceError> for CreateUsersError {
     }
 }
 impl std::fmt::Display for CreateUsersError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for CreateUsersError {}
 impl crate::operation_support::OperationError for CreateUsersError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -37,6 +37,7 @@ pub struct DeleteClusterRequest {
 }
 impl DeleteClusterRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> DeleteClusterRequestBuilder {
         DeleteClusterRequestBuilder::default()
     }
@@ -50,6 +51,7 @@ impl DeleteClusterRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-QKKVqO****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -122,6 +124,7 @@ pub struct DeleteClusterCall {
     options: crate::CallOptions,
 }
 impl DeleteClusterCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteClusterCall {
             client,
@@ -132,11 +135,13 @@ impl DeleteClusterCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-QKKVqO****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -174,22 +179,25 @@ pub struct DeleteClusterResponse {
 }
 impl DeleteClusterResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for DeleteClusterResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DeleteClusterResponse {
-            request_id: fields.request_id()?,
-            success: fields.scalar("Success")?,
-            task_id: fields.scalar("TaskId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DeleteClusterResponse {
+            request_id: fields.request_id(),
+            success: fields.scalar("Success"),
+            task_id: fields.scalar("TaskId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteClusterResponse {
@@ -214,6 +222,7 @@ pub enum DeleteClusterError {
 }
 impl DeleteClusterError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidClusterStatus(details)
@@ -223,35 +232,43 @@ impl DeleteClusterError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for DeleteClusterError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidClusterStatus" => Self::InvalidClusterStatus(details),
@@ -262,12 +279,14 @@ impl From<crate::ServiceError> for DeleteClusterError {
     }
 }
 impl std::fmt::Display for DeleteClusterError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for DeleteClusterError {}
 impl crate::operation_support::OperationError for DeleteClusterError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

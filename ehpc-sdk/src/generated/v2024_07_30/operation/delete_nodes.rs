@@ -38,6 +38,7 @@ pub struct DeleteNodesRequest {
 }
 impl DeleteNodesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> DeleteNodesRequestBuilder {
         DeleteNodesRequestBuilder::default()
     }
@@ -52,6 +53,7 @@ impl DeleteNodesRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -59,6 +61,7 @@ impl DeleteNodesRequestBuilder {
     /// `InstanceIds`.
     ///
     /// Wire name: `InstanceIds`; type: array of string; optional.
+    #[inline]
     pub fn instance_ids(mut self, value: Vec<String>) -> Self {
         self.instance_ids = value;
         self
@@ -138,6 +141,7 @@ pub struct DeleteNodesCall {
     options: crate::CallOptions,
 }
 impl DeleteNodesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteNodesCall {
             client,
@@ -148,6 +152,7 @@ impl DeleteNodesCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -155,11 +160,13 @@ impl DeleteNodesCall {
     /// `InstanceIds`.
     ///
     /// Wire name: `InstanceIds`; type: array of string; optional.
+    #[inline]
     pub fn instance_ids(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.instance_ids(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -197,22 +204,25 @@ pub struct DeleteNodesResponse {
 }
 impl DeleteNodesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for DeleteNodesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DeleteNodesResponse {
-            request_id: fields.request_id()?,
-            success: fields.scalar("Success")?,
-            task_id: fields.scalar("TaskId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DeleteNodesResponse {
+            request_id: fields.request_id(),
+            success: fields.scalar("Success"),
+            task_id: fields.scalar("TaskId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteNodesResponse {
@@ -231,40 +241,48 @@ pub enum DeleteNodesError {
 }
 impl DeleteNodesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for DeleteNodesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for DeleteNodesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for DeleteNodesError {}
 impl crate::operation_support::OperationError for DeleteNodesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -45,6 +45,7 @@ pub struct DeleteQueuesRequest {
 }
 impl DeleteQueuesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> DeleteQueuesRequestBuilder {
         DeleteQueuesRequestBuilder::default()
     }
@@ -59,6 +60,7 @@ impl DeleteQueuesRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -66,6 +68,7 @@ impl DeleteQueuesRequestBuilder {
     /// `QueueNames`.
     ///
     /// Wire name: `QueueNames`; type: array of string; optional.
+    #[inline]
     pub fn queue_names(mut self, value: Vec<String>) -> Self {
         self.queue_names = value;
         self
@@ -152,6 +155,7 @@ pub struct DeleteQueuesCall {
     options: crate::CallOptions,
 }
 impl DeleteQueuesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteQueuesCall {
             client,
@@ -162,6 +166,7 @@ impl DeleteQueuesCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -169,11 +174,13 @@ impl DeleteQueuesCall {
     /// `QueueNames`.
     ///
     /// Wire name: `QueueNames`; type: array of string; optional.
+    #[inline]
     pub fn queue_names(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.queue_names(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -206,21 +213,24 @@ pub struct DeleteQueuesResponse {
 }
 impl DeleteQueuesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for DeleteQueuesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DeleteQueuesResponse {
-            request_id: fields.request_id()?,
-            success: fields.scalar("Success")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DeleteQueuesResponse {
+            request_id: fields.request_id(),
+            success: fields.scalar("Success"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteQueuesResponse {
@@ -243,6 +253,7 @@ pub enum DeleteQueuesError {
 }
 impl DeleteQueuesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::AgentError(details)
@@ -251,31 +262,38 @@ impl DeleteQueuesError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `AgentError`.
+    #[inline]
     pub fn is_agent_error(&self) -> bool {
         matches!(self, Self::AgentError(_))
     }
     /// Whether the service answered `AliyunError`.
+    #[inline]
     pub fn is_aliyun_error(&self) -> bool {
         matches!(self, Self::AliyunError(_))
     }
 }
 impl From<crate::ServiceError> for DeleteQueuesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "AgentError" => Self::AgentError(details),
@@ -285,12 +303,14 @@ impl From<crate::ServiceError> for DeleteQueuesError {
     }
 }
 impl std::fmt::Display for DeleteQueuesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for DeleteQueuesError {}
 impl crate::operation_support::OperationError for DeleteQueuesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

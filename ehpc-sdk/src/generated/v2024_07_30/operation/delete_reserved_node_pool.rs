@@ -48,6 +48,7 @@ pub struct DeleteReservedNodePoolRequest {
 }
 impl DeleteReservedNodePoolRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> DeleteReservedNodePoolRequestBuilder {
         DeleteReservedNodePoolRequestBuilder::default()
     }
@@ -62,6 +63,7 @@ impl DeleteReservedNodePoolRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -69,6 +71,7 @@ impl DeleteReservedNodePoolRequestBuilder {
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string; optional. Example: `rnp-cdx****`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -155,6 +158,7 @@ pub struct DeleteReservedNodePoolCall {
     options: crate::CallOptions,
 }
 impl DeleteReservedNodePoolCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteReservedNodePoolCall {
             client,
@@ -165,6 +169,7 @@ impl DeleteReservedNodePoolCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -172,11 +177,13 @@ impl DeleteReservedNodePoolCall {
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string; optional. Example: `rnp-cdx****`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.id(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -207,20 +214,23 @@ pub struct DeleteReservedNodePoolResponse {
 }
 impl DeleteReservedNodePoolResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for DeleteReservedNodePoolResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DeleteReservedNodePoolResponse {
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DeleteReservedNodePoolResponse {
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteReservedNodePoolResponse {
@@ -249,6 +259,7 @@ pub enum DeleteReservedNodePoolError {
 }
 impl DeleteReservedNodePoolError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -260,43 +271,53 @@ impl DeleteReservedNodePoolError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `RervedNodePoolNotFound`.
+    #[inline]
     pub fn is_rerved_node_pool_not_found(&self) -> bool {
         matches!(self, Self::RervedNodePoolNotFound(_))
     }
     /// Whether the service answered `DbError`.
+    #[inline]
     pub fn is_db_error(&self) -> bool {
         matches!(self, Self::DbError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for DeleteReservedNodePoolError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -309,12 +330,14 @@ impl From<crate::ServiceError> for DeleteReservedNodePoolError {
     }
 }
 impl std::fmt::Display for DeleteReservedNodePoolError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for DeleteReservedNodePoolError {}
 impl crate::operation_support::OperationError for DeleteReservedNodePoolError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -32,6 +32,7 @@ pub struct DeleteUsersRequest {
 }
 impl DeleteUsersRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> DeleteUsersRequestBuilder {
         DeleteUsersRequestBuilder::default()
     }
@@ -46,6 +47,7 @@ impl DeleteUsersRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -53,6 +55,7 @@ impl DeleteUsersRequestBuilder {
     /// `User`.
     ///
     /// Wire name: `User`; type: array of object [`UserItem`]; required.
+    #[inline]
     pub fn user(mut self, value: Vec<UserItem>) -> Self {
         self.user = value;
         self
@@ -136,10 +139,12 @@ pub struct UserItem {
 }
 impl UserItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`UserItem::user_name`].
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
@@ -183,6 +188,7 @@ pub struct DeleteUsersCall {
     options: crate::CallOptions,
 }
 impl DeleteUsersCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteUsersCall {
             client,
@@ -193,6 +199,7 @@ impl DeleteUsersCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -200,11 +207,13 @@ impl DeleteUsersCall {
     /// `User`.
     ///
     /// Wire name: `User`; type: array of object [`UserItem`]; required.
+    #[inline]
     pub fn user(mut self, value: Vec<UserItem>) -> Self {
         self.builder = self.builder.user(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -232,20 +241,23 @@ pub struct DeleteUsersResponse {
 }
 impl DeleteUsersResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for DeleteUsersResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DeleteUsersResponse {
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DeleteUsersResponse {
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteUsersResponse {
@@ -264,40 +276,48 @@ pub enum DeleteUsersError {
 }
 impl DeleteUsersError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for DeleteUsersError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for DeleteUsersError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for DeleteUsersError {}
 impl crate::operation_support::OperationError for DeleteUsersError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

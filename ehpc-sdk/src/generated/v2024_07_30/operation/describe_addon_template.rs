@@ -66,6 +66,7 @@ pub struct DescribeAddonTemplateRequest {
 }
 impl DescribeAddonTemplateRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> DescribeAddonTemplateRequestBuilder {
         DescribeAddonTemplateRequestBuilder::default()
     }
@@ -84,6 +85,7 @@ impl DescribeAddonTemplateRequestBuilder {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; optional. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -91,6 +93,7 @@ impl DescribeAddonTemplateRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int64); optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i64) -> Self {
         self.page_number = Some(value);
         self
@@ -98,6 +101,7 @@ impl DescribeAddonTemplateRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int64); optional. Example: `20`.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -105,6 +109,7 @@ impl DescribeAddonTemplateRequestBuilder {
     /// `AddonName`.
     ///
     /// Wire name: `AddonName`; type: string; required. Example: `Login`.
+    #[inline]
     pub fn addon_name(mut self, value: impl Into<String>) -> Self {
         self.addon_name = Some(value.into());
         self
@@ -112,6 +117,7 @@ impl DescribeAddonTemplateRequestBuilder {
     /// `AddonVersion`.
     ///
     /// Wire name: `AddonVersion`; type: string; required. Example: `1.0`.
+    #[inline]
     pub fn addon_version(mut self, value: impl Into<String>) -> Self {
         self.addon_version = Some(value.into());
         self
@@ -119,6 +125,7 @@ impl DescribeAddonTemplateRequestBuilder {
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string; optional. Example: `cn-hangzhou-b`.
+    #[inline]
     pub fn zone_id(mut self, value: impl Into<String>) -> Self {
         self.zone_id = Some(value.into());
         self
@@ -227,6 +234,7 @@ pub struct DescribeAddonTemplateCall {
     options: crate::CallOptions,
 }
 impl DescribeAddonTemplateCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeAddonTemplateCall {
             client,
@@ -237,6 +245,7 @@ impl DescribeAddonTemplateCall {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; optional. Example: `cn-hangzhou`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.region_id(value);
         self
@@ -244,6 +253,7 @@ impl DescribeAddonTemplateCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int64); optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i64) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -251,6 +261,7 @@ impl DescribeAddonTemplateCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int64); optional. Example: `20`.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.builder = self.builder.page_size(value);
         self
@@ -258,6 +269,7 @@ impl DescribeAddonTemplateCall {
     /// `AddonName`.
     ///
     /// Wire name: `AddonName`; type: string; required. Example: `Login`.
+    #[inline]
     pub fn addon_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.addon_name(value);
         self
@@ -265,6 +277,7 @@ impl DescribeAddonTemplateCall {
     /// `AddonVersion`.
     ///
     /// Wire name: `AddonVersion`; type: string; required. Example: `1.0`.
+    #[inline]
     pub fn addon_version(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.addon_version(value);
         self
@@ -272,11 +285,13 @@ impl DescribeAddonTemplateCall {
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string; optional. Example: `cn-hangzhou-b`.
+    #[inline]
     pub fn zone_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.zone_id(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -327,24 +342,27 @@ pub struct DescribeAddonTemplateResponse {
 }
 impl DescribeAddonTemplateResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for DescribeAddonTemplateResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DescribeAddonTemplateResponse {
-            addon: fields.object("Addon")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DescribeAddonTemplateResponse {
+            addon: fields.object("Addon"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DescribeAddonTemplateResponse {
@@ -385,18 +403,20 @@ pub struct DataDisksItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for DataDisksItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DataDisksItem {
-            category: fields.scalar("Category")?,
-            delete_with_instance: fields.scalar("DeleteWithInstance")?,
-            level: fields.scalar("Level")?,
-            size: fields.scalar("Size")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DataDisksItem {
+            category: fields.scalar("Category"),
+            delete_with_instance: fields.scalar("DeleteWithInstance"),
+            level: fields.scalar("Level"),
+            size: fields.scalar("Size"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DataDisksItem {
@@ -432,17 +452,19 @@ pub struct SystemDisk {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SystemDisk {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(SystemDisk {
-            category: fields.scalar("Category")?,
-            level: fields.scalar("Level")?,
-            size: fields.scalar("Size")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = SystemDisk {
+            category: fields.scalar("Category"),
+            level: fields.scalar("Level"),
+            size: fields.scalar("Size"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for SystemDisk {
@@ -548,31 +570,33 @@ pub struct EcsResourcesItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for EcsResourcesItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(EcsResourcesItem {
-            auto_renew: fields.scalar("AutoRenew")?,
-            auto_renew_period: fields.scalar("AutoRenewPeriod")?,
-            data_disks: fields.list("DataDisks")?,
-            duration: fields.scalar("Duration")?,
-            enable_ht: fields.scalar("EnableHT")?,
-            image_id: fields.scalar("ImageId")?,
-            instance_charge_type: fields.scalar("InstanceChargeType")?,
-            instance_id: fields.scalar("InstanceId")?,
-            instance_type: fields.scalar("InstanceType")?,
-            os_name: fields.scalar("OsName")?,
-            os_name_en: fields.scalar("OsNameEN")?,
-            period: fields.scalar("Period")?,
-            period_unit: fields.scalar("PeriodUnit")?,
-            private_ip_address: fields.scalar("PrivateIpAddress")?,
-            spot_price_limit: fields.scalar("SpotPriceLimit")?,
-            spot_strategy: fields.scalar("SpotStrategy")?,
-            system_disk: fields.object("SystemDisk")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = EcsResourcesItem {
+            auto_renew: fields.scalar("AutoRenew"),
+            auto_renew_period: fields.scalar("AutoRenewPeriod"),
+            data_disks: fields.list("DataDisks"),
+            duration: fields.scalar("Duration"),
+            enable_ht: fields.scalar("EnableHT"),
+            image_id: fields.scalar("ImageId"),
+            instance_charge_type: fields.scalar("InstanceChargeType"),
+            instance_id: fields.scalar("InstanceId"),
+            instance_type: fields.scalar("InstanceType"),
+            os_name: fields.scalar("OsName"),
+            os_name_en: fields.scalar("OsNameEN"),
+            period: fields.scalar("Period"),
+            period_unit: fields.scalar("PeriodUnit"),
+            private_ip_address: fields.scalar("PrivateIpAddress"),
+            spot_price_limit: fields.scalar("SpotPriceLimit"),
+            spot_strategy: fields.scalar("SpotStrategy"),
+            system_disk: fields.object("SystemDisk"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for EcsResourcesItem {
@@ -618,19 +642,21 @@ pub struct EipResource {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for EipResource {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(EipResource {
-            auto_create: fields.scalar("AutoCreate")?,
-            bandwidth: fields.scalar("Bandwidth")?,
-            eip_instance_id: fields.scalar("EipInstanceId")?,
-            instance_charge_type: fields.scalar("InstanceChargeType")?,
-            internet_charge_type: fields.scalar("InternetChargeType")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = EipResource {
+            auto_create: fields.scalar("AutoCreate"),
+            bandwidth: fields.scalar("Bandwidth"),
+            eip_instance_id: fields.scalar("EipInstanceId"),
+            instance_charge_type: fields.scalar("InstanceChargeType"),
+            internet_charge_type: fields.scalar("InternetChargeType"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for EipResource {
@@ -661,16 +687,18 @@ pub struct ResourcesSpec {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ResourcesSpec {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ResourcesSpec {
-            ecs_resources: fields.list("EcsResources")?,
-            eip_resource: fields.object("EipResource")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ResourcesSpec {
+            ecs_resources: fields.list("EcsResources"),
+            eip_resource: fields.object("EipResource"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ResourcesSpec {
@@ -716,19 +744,21 @@ pub struct InputParamsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for InputParamsItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(InputParamsItem {
-            help_text: fields.scalar("HelpText")?,
-            label: fields.scalar("Label")?,
-            name: fields.scalar("Name")?,
-            r#type: fields.scalar("Type")?,
-            value: fields.scalar("Value")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = InputParamsItem {
+            help_text: fields.scalar("HelpText"),
+            label: fields.scalar("Label"),
+            name: fields.scalar("Name"),
+            r#type: fields.scalar("Type"),
+            value: fields.scalar("Value"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for InputParamsItem {
@@ -764,17 +794,19 @@ pub struct NetworkAclItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for NetworkAclItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(NetworkAclItem {
-            ip_protocol: fields.scalar("IpProtocol")?,
-            port: fields.scalar("Port")?,
-            source_cidr_ip: fields.scalar("SourceCidrIp")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = NetworkAclItem {
+            ip_protocol: fields.scalar("IpProtocol"),
+            port: fields.scalar("Port"),
+            source_cidr_ip: fields.scalar("SourceCidrIp"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for NetworkAclItem {
@@ -820,19 +852,21 @@ pub struct ServicesSpecItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ServicesSpecItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ServicesSpecItem {
-            input_params: fields.list("InputParams")?,
-            network_acl: fields.list("NetworkACL")?,
-            service_access_type: fields.scalar("ServiceAccessType")?,
-            service_access_url: fields.scalar("ServiceAccessUrl")?,
-            service_name: fields.scalar("ServiceName")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ServicesSpecItem {
+            input_params: fields.list("InputParams"),
+            network_acl: fields.list("NetworkACL"),
+            service_access_type: fields.scalar("ServiceAccessType"),
+            service_access_url: fields.scalar("ServiceAccessUrl"),
+            service_name: fields.scalar("ServiceName"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ServicesSpecItem {
@@ -893,22 +927,24 @@ pub struct Addon {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Addon {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Addon {
-            description: fields.scalar("Description")?,
-            icon: fields.scalar("Icon")?,
-            label: fields.scalar("Label")?,
-            last_update: fields.scalar("LastUpdate")?,
-            name: fields.scalar("Name")?,
-            resources_spec: fields.object("ResourcesSpec")?,
-            services_spec: fields.list("ServicesSpec")?,
-            version: fields.scalar("Version")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Addon {
+            description: fields.scalar("Description"),
+            icon: fields.scalar("Icon"),
+            label: fields.scalar("Label"),
+            last_update: fields.scalar("LastUpdate"),
+            name: fields.scalar("Name"),
+            resources_spec: fields.object("ResourcesSpec"),
+            services_spec: fields.list("ServicesSpec"),
+            version: fields.scalar("Version"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Addon {
@@ -927,40 +963,48 @@ pub enum DescribeAddonTemplateError {
 }
 impl DescribeAddonTemplateError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for DescribeAddonTemplateError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for DescribeAddonTemplateError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for DescribeAddonTemplateError {}
 impl crate::operation_support::OperationError for DescribeAddonTemplateError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -42,6 +42,7 @@ pub struct DetachSharedStoragesRequest {
 }
 impl DetachSharedStoragesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> DetachSharedStoragesRequestBuilder {
         DetachSharedStoragesRequestBuilder::default()
     }
@@ -56,6 +57,7 @@ impl DetachSharedStoragesRequestBuilder {
     /// `SharedStorages`.
     ///
     /// Wire name: `SharedStorages`; type: array of object [`SharedStoragesItem`]; required.
+    #[inline]
     pub fn shared_storages(mut self, value: Vec<SharedStoragesItem>) -> Self {
         self.shared_storages = value;
         self
@@ -63,6 +65,7 @@ impl DetachSharedStoragesRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -154,10 +157,12 @@ pub struct SharedStoragesItem {
 }
 impl SharedStoragesItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`SharedStoragesItem::mount_directory`].
+    #[inline]
     pub fn mount_directory(mut self, value: impl Into<String>) -> Self {
         self.mount_directory = Some(value.into());
         self
@@ -211,6 +216,7 @@ pub struct DetachSharedStoragesCall {
     options: crate::CallOptions,
 }
 impl DetachSharedStoragesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DetachSharedStoragesCall {
             client,
@@ -221,6 +227,7 @@ impl DetachSharedStoragesCall {
     /// `SharedStorages`.
     ///
     /// Wire name: `SharedStorages`; type: array of object [`SharedStoragesItem`]; required.
+    #[inline]
     pub fn shared_storages(mut self, value: Vec<SharedStoragesItem>) -> Self {
         self.builder = self.builder.shared_storages(value);
         self
@@ -228,11 +235,13 @@ impl DetachSharedStoragesCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -270,22 +279,25 @@ pub struct DetachSharedStoragesResponse {
 }
 impl DetachSharedStoragesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for DetachSharedStoragesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DetachSharedStoragesResponse {
-            cluster_id: fields.scalar("ClusterId")?,
-            request_id: fields.request_id()?,
-            success: fields.scalar("Success")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DetachSharedStoragesResponse {
+            cluster_id: fields.scalar("ClusterId"),
+            request_id: fields.request_id(),
+            success: fields.scalar("Success"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DetachSharedStoragesResponse {
@@ -314,6 +326,7 @@ pub enum DetachSharedStoragesError {
 }
 impl DetachSharedStoragesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -325,43 +338,53 @@ impl DetachSharedStoragesError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `VolumeNotFound`.
+    #[inline]
     pub fn is_volume_not_found(&self) -> bool {
         matches!(self, Self::VolumeNotFound(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `NasError`.
+    #[inline]
     pub fn is_nas_error(&self) -> bool {
         matches!(self, Self::NasError(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
 }
 impl From<crate::ServiceError> for DetachSharedStoragesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -374,12 +397,14 @@ impl From<crate::ServiceError> for DetachSharedStoragesError {
     }
 }
 impl std::fmt::Display for DetachSharedStoragesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for DetachSharedStoragesError {}
 impl crate::operation_support::OperationError for DetachSharedStoragesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -30,6 +30,7 @@ pub struct GetAddonRequest {
 }
 impl GetAddonRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> GetAddonRequestBuilder {
         GetAddonRequestBuilder::default()
     }
@@ -44,6 +45,7 @@ impl GetAddonRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -51,6 +53,7 @@ impl GetAddonRequestBuilder {
     /// `AddonId`.
     ///
     /// Wire name: `AddonId`; type: string; required. Example: `Login-1.0-W4g****`.
+    #[inline]
     pub fn addon_id(mut self, value: impl Into<String>) -> Self {
         self.addon_id = Some(value.into());
         self
@@ -128,6 +131,7 @@ pub struct GetAddonCall {
     options: crate::CallOptions,
 }
 impl GetAddonCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetAddonCall {
             client,
@@ -138,6 +142,7 @@ impl GetAddonCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -145,11 +150,13 @@ impl GetAddonCall {
     /// `AddonId`.
     ///
     /// Wire name: `AddonId`; type: string; required. Example: `Login-1.0-W4g****`.
+    #[inline]
     pub fn addon_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.addon_id(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -180,21 +187,24 @@ pub struct GetAddonResponse {
 }
 impl GetAddonResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for GetAddonResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(GetAddonResponse {
-            addon: fields.object("Addon")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = GetAddonResponse {
+            addon: fields.object("Addon"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for GetAddonResponse {
@@ -235,18 +245,20 @@ pub struct DataDisksItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for DataDisksItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DataDisksItem {
-            category: fields.scalar("Category")?,
-            delete_with_instance: fields.scalar("DeleteWithInstance")?,
-            level: fields.scalar("Level")?,
-            size: fields.scalar("Size")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DataDisksItem {
+            category: fields.scalar("Category"),
+            delete_with_instance: fields.scalar("DeleteWithInstance"),
+            level: fields.scalar("Level"),
+            size: fields.scalar("Size"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DataDisksItem {
@@ -282,17 +294,19 @@ pub struct SystemDisk {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SystemDisk {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(SystemDisk {
-            category: fields.scalar("Category")?,
-            level: fields.scalar("Level")?,
-            size: fields.scalar("Size")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = SystemDisk {
+            category: fields.scalar("Category"),
+            level: fields.scalar("Level"),
+            size: fields.scalar("Size"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for SystemDisk {
@@ -398,31 +412,33 @@ pub struct EcsResourcesItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for EcsResourcesItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(EcsResourcesItem {
-            auto_renew: fields.scalar("AutoRenew")?,
-            auto_renew_period: fields.scalar("AutoRenewPeriod")?,
-            data_disks: fields.list("DataDisks")?,
-            duration: fields.scalar("Duration")?,
-            enable_ht: fields.scalar("EnableHT")?,
-            image_id: fields.scalar("ImageId")?,
-            instance_charge_type: fields.scalar("InstanceChargeType")?,
-            instance_id: fields.scalar("InstanceId")?,
-            instance_type: fields.scalar("InstanceType")?,
-            os_name: fields.scalar("OsName")?,
-            os_name_en: fields.scalar("OsNameEN")?,
-            period: fields.scalar("Period")?,
-            period_unit: fields.scalar("PeriodUnit")?,
-            private_ip_address: fields.scalar("PrivateIpAddress")?,
-            spot_price_limit: fields.scalar("SpotPriceLimit")?,
-            spot_strategy: fields.scalar("SpotStrategy")?,
-            system_disk: fields.object("SystemDisk")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = EcsResourcesItem {
+            auto_renew: fields.scalar("AutoRenew"),
+            auto_renew_period: fields.scalar("AutoRenewPeriod"),
+            data_disks: fields.list("DataDisks"),
+            duration: fields.scalar("Duration"),
+            enable_ht: fields.scalar("EnableHT"),
+            image_id: fields.scalar("ImageId"),
+            instance_charge_type: fields.scalar("InstanceChargeType"),
+            instance_id: fields.scalar("InstanceId"),
+            instance_type: fields.scalar("InstanceType"),
+            os_name: fields.scalar("OsName"),
+            os_name_en: fields.scalar("OsNameEN"),
+            period: fields.scalar("Period"),
+            period_unit: fields.scalar("PeriodUnit"),
+            private_ip_address: fields.scalar("PrivateIpAddress"),
+            spot_price_limit: fields.scalar("SpotPriceLimit"),
+            spot_strategy: fields.scalar("SpotStrategy"),
+            system_disk: fields.object("SystemDisk"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for EcsResourcesItem {
@@ -473,20 +489,22 @@ pub struct EipResource {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for EipResource {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(EipResource {
-            auto_create: fields.scalar("AutoCreate")?,
-            bandwidth: fields.scalar("Bandwidth")?,
-            eip_address: fields.scalar("EipAddress")?,
-            eip_instance_id: fields.scalar("EipInstanceId")?,
-            instance_charge_type: fields.scalar("InstanceChargeType")?,
-            internet_charge_type: fields.scalar("InternetChargeType")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = EipResource {
+            auto_create: fields.scalar("AutoCreate"),
+            bandwidth: fields.scalar("Bandwidth"),
+            eip_address: fields.scalar("EipAddress"),
+            eip_instance_id: fields.scalar("EipInstanceId"),
+            instance_charge_type: fields.scalar("InstanceChargeType"),
+            internet_charge_type: fields.scalar("InternetChargeType"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for EipResource {
@@ -517,16 +535,18 @@ pub struct ResourcesSpec {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ResourcesSpec {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ResourcesSpec {
-            ecs_resources: fields.list("EcsResources")?,
-            eip_resource: fields.object("EipResource")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ResourcesSpec {
+            ecs_resources: fields.list("EcsResources"),
+            eip_resource: fields.object("EipResource"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ResourcesSpec {
@@ -572,19 +592,21 @@ pub struct InputParamsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for InputParamsItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(InputParamsItem {
-            help_text: fields.scalar("HelpText")?,
-            label: fields.scalar("Label")?,
-            name: fields.scalar("Name")?,
-            r#type: fields.scalar("Type")?,
-            value: fields.scalar("Value")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = InputParamsItem {
+            help_text: fields.scalar("HelpText"),
+            label: fields.scalar("Label"),
+            name: fields.scalar("Name"),
+            r#type: fields.scalar("Type"),
+            value: fields.scalar("Value"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for InputParamsItem {
@@ -620,17 +642,19 @@ pub struct NetworkAclItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for NetworkAclItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(NetworkAclItem {
-            ip_protocol: fields.scalar("IpProtocol")?,
-            port: fields.scalar("Port")?,
-            source_cidr_ip: fields.scalar("SourceCidrIp")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = NetworkAclItem {
+            ip_protocol: fields.scalar("IpProtocol"),
+            port: fields.scalar("Port"),
+            source_cidr_ip: fields.scalar("SourceCidrIp"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for NetworkAclItem {
@@ -676,19 +700,21 @@ pub struct ServicesSpecItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ServicesSpecItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ServicesSpecItem {
-            input_params: fields.list("InputParams")?,
-            network_acl: fields.list("NetworkACL")?,
-            service_access_type: fields.scalar("ServiceAccessType")?,
-            service_access_url: fields.scalar("ServiceAccessUrl")?,
-            service_name: fields.scalar("ServiceName")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ServicesSpecItem {
+            input_params: fields.list("InputParams"),
+            network_acl: fields.list("NetworkACL"),
+            service_access_type: fields.scalar("ServiceAccessType"),
+            service_access_url: fields.scalar("ServiceAccessUrl"),
+            service_name: fields.scalar("ServiceName"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ServicesSpecItem {
@@ -759,24 +785,26 @@ pub struct Addon {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Addon {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Addon {
-            addon_id: fields.scalar("AddonId")?,
-            description: fields.scalar("Description")?,
-            icon: fields.scalar("Icon")?,
-            install_time: fields.scalar("InstallTime")?,
-            label: fields.scalar("Label")?,
-            name: fields.scalar("Name")?,
-            resources_spec: fields.object("ResourcesSpec")?,
-            services_spec: fields.list("ServicesSpec")?,
-            status: fields.scalar("Status")?,
-            version: fields.scalar("Version")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Addon {
+            addon_id: fields.scalar("AddonId"),
+            description: fields.scalar("Description"),
+            icon: fields.scalar("Icon"),
+            install_time: fields.scalar("InstallTime"),
+            label: fields.scalar("Label"),
+            name: fields.scalar("Name"),
+            resources_spec: fields.object("ResourcesSpec"),
+            services_spec: fields.list("ServicesSpec"),
+            status: fields.scalar("Status"),
+            version: fields.scalar("Version"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Addon {
@@ -795,40 +823,48 @@ pub enum GetAddonError {
 }
 impl GetAddonError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for GetAddonError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for GetAddonError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for GetAddonError {}
 impl crate::operation_support::OperationError for GetAddonError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -29,6 +29,7 @@ pub struct GetClusterRequest {
 }
 impl GetClusterRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> GetClusterRequestBuilder {
         GetClusterRequestBuilder::default()
     }
@@ -42,6 +43,7 @@ impl GetClusterRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -106,6 +108,7 @@ pub struct GetClusterCall {
     options: crate::CallOptions,
 }
 impl GetClusterCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetClusterCall {
             client,
@@ -116,11 +119,13 @@ impl GetClusterCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -271,44 +276,47 @@ pub struct GetClusterResponse {
 }
 impl GetClusterResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for GetClusterResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(GetClusterResponse {
-            client_version: fields.scalar("ClientVersion")?,
-            cluster_category: fields.scalar("ClusterCategory")?,
-            cluster_create_time: fields.scalar("ClusterCreateTime")?,
-            cluster_custom_configuration: fields.object("ClusterCustomConfiguration")?,
-            cluster_id: fields.scalar("ClusterId")?,
-            cluster_mode: fields.scalar("ClusterMode")?,
-            cluster_modify_time: fields.scalar("ClusterModifyTime")?,
-            cluster_name: fields.scalar("ClusterName")?,
-            cluster_status: fields.scalar("ClusterStatus")?,
-            cluster_v_switch_id: fields.scalar("ClusterVSwitchId")?,
-            cluster_vpc_id: fields.scalar("ClusterVpcId")?,
-            delete_protection: fields.scalar("DeleteProtection")?,
-            ehpc_version: fields.scalar("EhpcVersion")?,
-            enable_scale_in: fields.scalar("EnableScaleIn")?,
-            enable_scale_out: fields.scalar("EnableScaleOut")?,
-            grow_interval: fields.scalar("GrowInterval")?,
-            idle_interval: fields.scalar("IdleInterval")?,
-            manager: fields.object("Manager")?,
-            max_core_count: fields.scalar("MaxCoreCount")?,
-            max_count: fields.scalar("MaxCount")?,
-            monitor_spec: fields.object("MonitorSpec")?,
-            request_id: fields.request_id()?,
-            resource_group_id: fields.scalar("ResourceGroupId")?,
-            scheduler_spec: fields.object("SchedulerSpec")?,
-            security_group_id: fields.scalar("SecurityGroupId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = GetClusterResponse {
+            client_version: fields.scalar("ClientVersion"),
+            cluster_category: fields.scalar("ClusterCategory"),
+            cluster_create_time: fields.scalar("ClusterCreateTime"),
+            cluster_custom_configuration: fields.object("ClusterCustomConfiguration"),
+            cluster_id: fields.scalar("ClusterId"),
+            cluster_mode: fields.scalar("ClusterMode"),
+            cluster_modify_time: fields.scalar("ClusterModifyTime"),
+            cluster_name: fields.scalar("ClusterName"),
+            cluster_status: fields.scalar("ClusterStatus"),
+            cluster_v_switch_id: fields.scalar("ClusterVSwitchId"),
+            cluster_vpc_id: fields.scalar("ClusterVpcId"),
+            delete_protection: fields.scalar("DeleteProtection"),
+            ehpc_version: fields.scalar("EhpcVersion"),
+            enable_scale_in: fields.scalar("EnableScaleIn"),
+            enable_scale_out: fields.scalar("EnableScaleOut"),
+            grow_interval: fields.scalar("GrowInterval"),
+            idle_interval: fields.scalar("IdleInterval"),
+            manager: fields.object("Manager"),
+            max_core_count: fields.scalar("MaxCoreCount"),
+            max_count: fields.scalar("MaxCount"),
+            monitor_spec: fields.object("MonitorSpec"),
+            request_id: fields.request_id(),
+            resource_group_id: fields.scalar("ResourceGroupId"),
+            scheduler_spec: fields.object("SchedulerSpec"),
+            security_group_id: fields.scalar("SecurityGroupId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for GetClusterResponse {
@@ -339,16 +347,18 @@ pub struct ClusterCustomConfiguration {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ClusterCustomConfiguration {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ClusterCustomConfiguration {
-            args: fields.scalar("Args")?,
-            script: fields.scalar("Script")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ClusterCustomConfiguration {
+            args: fields.scalar("Args"),
+            script: fields.scalar("Script"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ClusterCustomConfiguration {
@@ -384,17 +394,19 @@ pub struct Dns {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Dns {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Dns {
-            status: fields.scalar("Status")?,
-            r#type: fields.scalar("Type")?,
-            version: fields.scalar("Version")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Dns {
+            status: fields.scalar("Status"),
+            r#type: fields.scalar("Type"),
+            version: fields.scalar("Version"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Dns {
@@ -430,17 +442,19 @@ pub struct DirectoryService {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for DirectoryService {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DirectoryService {
-            status: fields.scalar("Status")?,
-            r#type: fields.scalar("Type")?,
-            version: fields.scalar("Version")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DirectoryService {
+            status: fields.scalar("Status"),
+            r#type: fields.scalar("Type"),
+            version: fields.scalar("Version"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DirectoryService {
@@ -476,17 +490,19 @@ pub struct SystemDisk {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SystemDisk {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(SystemDisk {
-            category: fields.scalar("Category")?,
-            level: fields.scalar("Level")?,
-            size: fields.scalar("Size")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = SystemDisk {
+            category: fields.scalar("Category"),
+            level: fields.scalar("Level"),
+            size: fields.scalar("Size"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for SystemDisk {
@@ -577,28 +593,30 @@ pub struct ManagerNode {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ManagerNode {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ManagerNode {
-            auto_renew: fields.scalar("AutoRenew")?,
-            auto_renew_period: fields.scalar("AutoRenewPeriod")?,
-            duration: fields.scalar("Duration")?,
-            enable_ht: fields.scalar("EnableHt")?,
-            expired_time: fields.scalar("ExpiredTime")?,
-            image_id: fields.scalar("ImageId")?,
-            instance_charge_type: fields.scalar("InstanceChargeType")?,
-            instance_id: fields.scalar("InstanceId")?,
-            instance_type: fields.scalar("InstanceType")?,
-            period: fields.scalar("Period")?,
-            period_unit: fields.scalar("PeriodUnit")?,
-            spot_price_limit: fields.scalar("SpotPriceLimit")?,
-            spot_strategy: fields.scalar("SpotStrategy")?,
-            system_disk: fields.object("SystemDisk")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ManagerNode {
+            auto_renew: fields.scalar("AutoRenew"),
+            auto_renew_period: fields.scalar("AutoRenewPeriod"),
+            duration: fields.scalar("Duration"),
+            enable_ht: fields.scalar("EnableHt"),
+            expired_time: fields.scalar("ExpiredTime"),
+            image_id: fields.scalar("ImageId"),
+            instance_charge_type: fields.scalar("InstanceChargeType"),
+            instance_id: fields.scalar("InstanceId"),
+            instance_type: fields.scalar("InstanceType"),
+            period: fields.scalar("Period"),
+            period_unit: fields.scalar("PeriodUnit"),
+            spot_price_limit: fields.scalar("SpotPriceLimit"),
+            spot_strategy: fields.scalar("SpotStrategy"),
+            system_disk: fields.object("SystemDisk"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ManagerNode {
@@ -634,17 +652,19 @@ pub struct Scheduler {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Scheduler {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Scheduler {
-            status: fields.scalar("Status")?,
-            r#type: fields.scalar("Type")?,
-            version: fields.scalar("Version")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Scheduler {
+            status: fields.scalar("Status"),
+            r#type: fields.scalar("Type"),
+            version: fields.scalar("Version"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Scheduler {
@@ -685,18 +705,20 @@ pub struct Manager {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Manager {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Manager {
-            dns: fields.object("DNS")?,
-            directory_service: fields.object("DirectoryService")?,
-            manager_node: fields.object("ManagerNode")?,
-            scheduler: fields.object("Scheduler")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Manager {
+            dns: fields.object("DNS"),
+            directory_service: fields.object("DirectoryService"),
+            manager_node: fields.object("ManagerNode"),
+            scheduler: fields.object("Scheduler"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Manager {
@@ -725,15 +747,17 @@ pub struct MonitorSpec {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for MonitorSpec {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(MonitorSpec {
-            enable_compute_load_monitor: fields.scalar("EnableComputeLoadMonitor")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = MonitorSpec {
+            enable_compute_load_monitor: fields.scalar("EnableComputeLoadMonitor"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for MonitorSpec {
@@ -764,16 +788,18 @@ pub struct SchedulerSpec {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SchedulerSpec {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(SchedulerSpec {
-            enable_power_saving: fields.scalar("EnablePowerSaving")?,
-            enable_topology_awareness: fields.scalar("EnableTopologyAwareness")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = SchedulerSpec {
+            enable_power_saving: fields.scalar("EnablePowerSaving"),
+            enable_topology_awareness: fields.scalar("EnableTopologyAwareness"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for SchedulerSpec {
@@ -792,40 +818,48 @@ pub enum GetClusterError {
 }
 impl GetClusterError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for GetClusterError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for GetClusterError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for GetClusterError {}
 impl crate::operation_support::OperationError for GetClusterError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -47,6 +47,7 @@ pub struct GetCommonLogDetailRequest {
 }
 impl GetCommonLogDetailRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> GetCommonLogDetailRequestBuilder {
         GetCommonLogDetailRequestBuilder::default()
     }
@@ -63,6 +64,7 @@ impl GetCommonLogDetailRequestBuilder {
     /// `From`.
     ///
     /// Wire name: `From`; type: integer (int64); required. Example: `1703821542`.
+    #[inline]
     pub fn from(mut self, value: i64) -> Self {
         self.from = Some(value);
         self
@@ -70,6 +72,7 @@ impl GetCommonLogDetailRequestBuilder {
     /// `To`.
     ///
     /// Wire name: `To`; type: integer (int64); required. Example: `1703821666`.
+    #[inline]
     pub fn to(mut self, value: i64) -> Self {
         self.to = Some(value);
         self
@@ -77,6 +80,7 @@ impl GetCommonLogDetailRequestBuilder {
     /// `LogRequestId`.
     ///
     /// Wire name: `LogRequestId`; type: string; required. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
+    #[inline]
     pub fn log_request_id(mut self, value: impl Into<String>) -> Self {
         self.log_request_id = Some(value.into());
         self
@@ -84,6 +88,7 @@ impl GetCommonLogDetailRequestBuilder {
     /// `HiddenProcess`.
     ///
     /// Wire name: `HiddenProcess`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn hidden_process(mut self, value: bool) -> Self {
         self.hidden_process = Some(value);
         self
@@ -181,6 +186,7 @@ pub struct GetCommonLogDetailCall {
     options: crate::CallOptions,
 }
 impl GetCommonLogDetailCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetCommonLogDetailCall {
             client,
@@ -191,6 +197,7 @@ impl GetCommonLogDetailCall {
     /// `From`.
     ///
     /// Wire name: `From`; type: integer (int64); required. Example: `1703821542`.
+    #[inline]
     pub fn from(mut self, value: i64) -> Self {
         self.builder = self.builder.from(value);
         self
@@ -198,6 +205,7 @@ impl GetCommonLogDetailCall {
     /// `To`.
     ///
     /// Wire name: `To`; type: integer (int64); required. Example: `1703821666`.
+    #[inline]
     pub fn to(mut self, value: i64) -> Self {
         self.builder = self.builder.to(value);
         self
@@ -205,6 +213,7 @@ impl GetCommonLogDetailCall {
     /// `LogRequestId`.
     ///
     /// Wire name: `LogRequestId`; type: string; required. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
+    #[inline]
     pub fn log_request_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.log_request_id(value);
         self
@@ -212,11 +221,13 @@ impl GetCommonLogDetailCall {
     /// `HiddenProcess`.
     ///
     /// Wire name: `HiddenProcess`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn hidden_process(mut self, value: bool) -> Self {
         self.builder = self.builder.hidden_process(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -274,26 +285,29 @@ pub struct GetCommonLogDetailResponse {
 }
 impl GetCommonLogDetailResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for GetCommonLogDetailResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(GetCommonLogDetailResponse {
-            action: fields.scalar("Action")?,
-            cluster_id: fields.scalar("ClusterId")?,
-            log_detail: fields.list("LogDetail")?,
-            log_type: fields.scalar("LogType")?,
-            operator_uid: fields.scalar("OperatorUid")?,
-            request_id: fields.request_id()?,
-            uid: fields.scalar("Uid")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = GetCommonLogDetailResponse {
+            action: fields.scalar("Action"),
+            cluster_id: fields.scalar("ClusterId"),
+            log_detail: fields.list("LogDetail"),
+            log_type: fields.scalar("LogType"),
+            operator_uid: fields.scalar("OperatorUid"),
+            request_id: fields.request_id(),
+            uid: fields.scalar("Uid"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for GetCommonLogDetailResponse {
@@ -349,21 +363,23 @@ pub struct StagesItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for StagesItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(StagesItem {
-            log_level: fields.scalar("LogLevel")?,
-            message: fields.scalar("Message")?,
-            method: fields.scalar("Method")?,
-            request_id: fields.request_id()?,
-            status: fields.scalar("Status")?,
-            target: fields.scalar("Target")?,
-            time: fields.scalar("Time")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = StagesItem {
+            log_level: fields.scalar("LogLevel"),
+            message: fields.scalar("Message"),
+            method: fields.scalar("Method"),
+            request_id: fields.request_id(),
+            status: fields.scalar("Status"),
+            target: fields.scalar("Target"),
+            time: fields.scalar("Time"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for StagesItem {
@@ -394,16 +410,18 @@ pub struct LogDetailItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for LogDetailItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(LogDetailItem {
-            stage_name: fields.scalar("StageName")?,
-            stages: fields.list("Stages")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = LogDetailItem {
+            stage_name: fields.scalar("StageName"),
+            stages: fields.list("Stages"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for LogDetailItem {
@@ -422,40 +440,48 @@ pub enum GetCommonLogDetailError {
 }
 impl GetCommonLogDetailError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for GetCommonLogDetailError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for GetCommonLogDetailError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for GetCommonLogDetailError {}
 impl crate::operation_support::OperationError for GetCommonLogDetailError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -32,6 +32,7 @@ pub struct GetJobRequest {
 }
 impl GetJobRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> GetJobRequestBuilder {
         GetJobRequestBuilder::default()
     }
@@ -46,6 +47,7 @@ impl GetJobRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -53,6 +55,7 @@ impl GetJobRequestBuilder {
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string; required. Example: `1.manager`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
@@ -132,6 +135,7 @@ pub struct GetJobCall {
     options: crate::CallOptions,
 }
 impl GetJobCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetJobCall {
             client,
@@ -142,6 +146,7 @@ impl GetJobCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -149,11 +154,13 @@ impl GetJobCall {
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string; required. Example: `1.manager`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.job_id(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -189,22 +196,25 @@ pub struct GetJobResponse {
 }
 impl GetJobResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for GetJobResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(GetJobResponse {
-            job_info: fields.object("JobInfo")?,
-            request_id: fields.request_id()?,
-            success: fields.scalar("Success")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = GetJobResponse {
+            job_info: fields.object("JobInfo"),
+            request_id: fields.request_id(),
+            success: fields.scalar("Success"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for GetJobResponse {
@@ -245,18 +255,20 @@ pub struct Resources {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Resources {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Resources {
-            cores: fields.scalar("Cores")?,
-            gpus: fields.scalar("Gpus")?,
-            memory: fields.scalar("Memory")?,
-            nodes: fields.scalar("Nodes")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Resources {
+            cores: fields.scalar("Cores"),
+            gpus: fields.scalar("Gpus"),
+            memory: fields.scalar("Memory"),
+            nodes: fields.scalar("Nodes"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Resources {
@@ -292,17 +304,19 @@ pub struct ResourcesUsed {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ResourcesUsed {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ResourcesUsed {
-            cores: fields.scalar("Cores")?,
-            memory: fields.scalar("Memory")?,
-            nodes: fields.scalar("Nodes")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ResourcesUsed {
+            cores: fields.scalar("Cores"),
+            memory: fields.scalar("Memory"),
+            nodes: fields.scalar("Nodes"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ResourcesUsed {
@@ -333,16 +347,18 @@ pub struct VariablesItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for VariablesItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(VariablesItem {
-            name: fields.scalar("Name")?,
-            value: fields.scalar("Value")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = VariablesItem {
+            name: fields.scalar("Name"),
+            value: fields.scalar("Value"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for VariablesItem {
@@ -463,34 +479,36 @@ pub struct JobInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for JobInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(JobInfo {
-            array_job_id: fields.scalar("ArrayJobId")?,
-            array_job_sub_id: fields.scalar("ArrayJobSubId")?,
-            array_request: fields.scalar("ArrayRequest")?,
-            command_line: fields.scalar("CommandLine")?,
-            create_time: fields.scalar("CreateTime")?,
-            error_log: fields.scalar("ErrorLog")?,
-            extra_info: fields.scalar("ExtraInfo")?,
-            job_id: fields.scalar("JobId")?,
-            job_name: fields.scalar("JobName")?,
-            job_queue: fields.scalar("JobQueue")?,
-            last_modify_time: fields.scalar("LastModifyTime")?,
-            node_list: fields.scalar("NodeList")?,
-            output_log: fields.scalar("OutputLog")?,
-            priority: fields.scalar("Priority")?,
-            resources: fields.object("Resources")?,
-            resources_used: fields.object("ResourcesUsed")?,
-            runas_user: fields.scalar("RunasUser")?,
-            start_time: fields.scalar("StartTime")?,
-            state: fields.scalar("State")?,
-            variables: fields.list("Variables")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = JobInfo {
+            array_job_id: fields.scalar("ArrayJobId"),
+            array_job_sub_id: fields.scalar("ArrayJobSubId"),
+            array_request: fields.scalar("ArrayRequest"),
+            command_line: fields.scalar("CommandLine"),
+            create_time: fields.scalar("CreateTime"),
+            error_log: fields.scalar("ErrorLog"),
+            extra_info: fields.scalar("ExtraInfo"),
+            job_id: fields.scalar("JobId"),
+            job_name: fields.scalar("JobName"),
+            job_queue: fields.scalar("JobQueue"),
+            last_modify_time: fields.scalar("LastModifyTime"),
+            node_list: fields.scalar("NodeList"),
+            output_log: fields.scalar("OutputLog"),
+            priority: fields.scalar("Priority"),
+            resources: fields.object("Resources"),
+            resources_used: fields.object("ResourcesUsed"),
+            runas_user: fields.scalar("RunasUser"),
+            start_time: fields.scalar("StartTime"),
+            state: fields.scalar("State"),
+            variables: fields.list("Variables"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for JobInfo {
@@ -509,40 +527,48 @@ pub enum GetJobError {
 }
 impl GetJobError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for GetJobError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for GetJobError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for GetJobError {}
 impl crate::operation_support::OperationError for GetJobError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -59,6 +59,7 @@ pub struct GetJobLogRequest {
 }
 impl GetJobLogRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> GetJobLogRequestBuilder {
         GetJobLogRequestBuilder::default()
     }
@@ -76,6 +77,7 @@ impl GetJobLogRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -83,6 +85,7 @@ impl GetJobLogRequestBuilder {
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string; required. Example: `1.manager`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
@@ -90,6 +93,7 @@ impl GetJobLogRequestBuilder {
     /// `LogType`.
     ///
     /// Wire name: `LogType`; type: string; optional. Example: `stdout`.
+    #[inline]
     pub fn log_type(mut self, value: impl Into<String>) -> Self {
         self.log_type = Some(value.into());
         self
@@ -97,6 +101,7 @@ impl GetJobLogRequestBuilder {
     /// `Size`.
     ///
     /// Wire name: `Size`; type: string; optional. Example: `20480`.
+    #[inline]
     pub fn size(mut self, value: impl Into<String>) -> Self {
         self.size = Some(value.into());
         self
@@ -104,6 +109,7 @@ impl GetJobLogRequestBuilder {
     /// `Offset`.
     ///
     /// Wire name: `Offset`; type: string; optional. Example: `0`.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
@@ -204,6 +210,7 @@ pub struct GetJobLogCall {
     options: crate::CallOptions,
 }
 impl GetJobLogCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetJobLogCall {
             client,
@@ -214,6 +221,7 @@ impl GetJobLogCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-jeJki6****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -221,6 +229,7 @@ impl GetJobLogCall {
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string; required. Example: `1.manager`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.job_id(value);
         self
@@ -228,6 +237,7 @@ impl GetJobLogCall {
     /// `LogType`.
     ///
     /// Wire name: `LogType`; type: string; optional. Example: `stdout`.
+    #[inline]
     pub fn log_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.log_type(value);
         self
@@ -235,6 +245,7 @@ impl GetJobLogCall {
     /// `Size`.
     ///
     /// Wire name: `Size`; type: string; optional. Example: `20480`.
+    #[inline]
     pub fn size(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.size(value);
         self
@@ -242,11 +253,13 @@ impl GetJobLogCall {
     /// `Offset`.
     ///
     /// Wire name: `Offset`; type: string; optional. Example: `0`.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.offset(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -302,26 +315,29 @@ pub struct GetJobLogResponse {
 }
 impl GetJobLogResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for GetJobLogResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(GetJobLogResponse {
-            job_id: fields.scalar("JobId")?,
-            request_id: fields.request_id()?,
-            stderr_log: fields.scalar("StderrLog")?,
-            stderr_log_size: fields.scalar("StderrLogSize")?,
-            stdout_log: fields.scalar("StdoutLog")?,
-            stdout_log_size: fields.scalar("StdoutLogSize")?,
-            success: fields.scalar("Success")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = GetJobLogResponse {
+            job_id: fields.scalar("JobId"),
+            request_id: fields.request_id(),
+            stderr_log: fields.scalar("StderrLog"),
+            stderr_log_size: fields.scalar("StderrLogSize"),
+            stdout_log: fields.scalar("StdoutLog"),
+            stdout_log_size: fields.scalar("StdoutLogSize"),
+            success: fields.scalar("Success"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for GetJobLogResponse {
@@ -340,40 +356,48 @@ pub enum GetJobLogError {
 }
 impl GetJobLogError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for GetJobLogError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for GetJobLogError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for GetJobLogError {}
 impl crate::operation_support::OperationError for GetJobLogError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -38,6 +38,7 @@ pub struct GetQueueRequest {
 }
 impl GetQueueRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> GetQueueRequestBuilder {
         GetQueueRequestBuilder::default()
     }
@@ -52,6 +53,7 @@ impl GetQueueRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -59,6 +61,7 @@ impl GetQueueRequestBuilder {
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string; optional. Example: `comp`.
+    #[inline]
     pub fn queue_name(mut self, value: impl Into<String>) -> Self {
         self.queue_name = Some(value.into());
         self
@@ -132,6 +135,7 @@ pub struct GetQueueCall {
     options: crate::CallOptions,
 }
 impl GetQueueCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetQueueCall {
             client,
@@ -142,6 +146,7 @@ impl GetQueueCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -149,11 +154,13 @@ impl GetQueueCall {
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string; optional. Example: `comp`.
+    #[inline]
     pub fn queue_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.queue_name(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -184,21 +191,24 @@ pub struct GetQueueResponse {
 }
 impl GetQueueResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for GetQueueResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(GetQueueResponse {
-            queue: fields.object("Queue")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = GetQueueResponse {
+            queue: fields.object("Queue"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for GetQueueResponse {
@@ -254,21 +264,23 @@ pub struct DataDisksItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for DataDisksItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DataDisksItem {
-            category: fields.scalar("Category")?,
-            delete_with_instance: fields.scalar("DeleteWithInstance")?,
-            device: fields.scalar("Device")?,
-            level: fields.scalar("Level")?,
-            mount_dir: fields.scalar("MountDir")?,
-            size: fields.scalar("Size")?,
-            snapshot_id: fields.scalar("SnapshotId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DataDisksItem {
+            category: fields.scalar("Category"),
+            delete_with_instance: fields.scalar("DeleteWithInstance"),
+            device: fields.scalar("Device"),
+            level: fields.scalar("Level"),
+            mount_dir: fields.scalar("MountDir"),
+            size: fields.scalar("Size"),
+            snapshot_id: fields.scalar("SnapshotId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DataDisksItem {
@@ -304,17 +316,19 @@ pub struct SystemDisk {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SystemDisk {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(SystemDisk {
-            category: fields.scalar("Category")?,
-            level: fields.scalar("Level")?,
-            size: fields.scalar("Size")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = SystemDisk {
+            category: fields.scalar("Category"),
+            level: fields.scalar("Level"),
+            size: fields.scalar("Size"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for SystemDisk {
@@ -400,27 +414,29 @@ pub struct ComputeNodesItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ComputeNodesItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ComputeNodesItem {
-            auto_renew: fields.scalar("AutoRenew")?,
-            auto_renew_period: fields.scalar("AutoRenewPeriod")?,
-            data_disks: fields.list("DataDisks")?,
-            duration: fields.scalar("Duration")?,
-            enable_ht: fields.scalar("EnableHT")?,
-            image_id: fields.scalar("ImageId")?,
-            instance_charge_type: fields.scalar("InstanceChargeType")?,
-            instance_type: fields.scalar("InstanceType")?,
-            period: fields.scalar("Period")?,
-            period_unit: fields.scalar("PeriodUnit")?,
-            spot_price_limit: fields.scalar("SpotPriceLimit")?,
-            spot_strategy: fields.scalar("SpotStrategy")?,
-            system_disk: fields.object("SystemDisk")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ComputeNodesItem {
+            auto_renew: fields.scalar("AutoRenew"),
+            auto_renew_period: fields.scalar("AutoRenewPeriod"),
+            data_disks: fields.list("DataDisks"),
+            duration: fields.scalar("Duration"),
+            enable_ht: fields.scalar("EnableHT"),
+            image_id: fields.scalar("ImageId"),
+            instance_charge_type: fields.scalar("InstanceChargeType"),
+            instance_type: fields.scalar("InstanceType"),
+            period: fields.scalar("Period"),
+            period_unit: fields.scalar("PeriodUnit"),
+            spot_price_limit: fields.scalar("SpotPriceLimit"),
+            spot_strategy: fields.scalar("SpotStrategy"),
+            system_disk: fields.object("SystemDisk"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ComputeNodesItem {
@@ -531,32 +547,34 @@ pub struct Queue {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Queue {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Queue {
-            allocation_strategy: fields.scalar("AllocationStrategy")?,
-            compute_nodes: fields.list("ComputeNodes")?,
-            create_time: fields.scalar("CreateTime")?,
-            enable_scale_in: fields.scalar("EnableScaleIn")?,
-            enable_scale_out: fields.scalar("EnableScaleOut")?,
-            hostname_prefix: fields.scalar("HostnamePrefix")?,
-            hostname_suffix: fields.scalar("HostnameSuffix")?,
-            initial_count: fields.scalar("InitialCount")?,
-            inter_connect: fields.scalar("InterConnect")?,
-            keep_alive_nodes: fields.scalar_list("KeepAliveNodes")?,
-            max_count: fields.scalar("MaxCount")?,
-            max_count_per_cycle: fields.scalar("MaxCountPerCycle")?,
-            min_count: fields.scalar("MinCount")?,
-            queue_name: fields.scalar("QueueName")?,
-            ram_role: fields.scalar("RamRole")?,
-            reserved_node_pool_id: fields.scalar("ReservedNodePoolId")?,
-            update_time: fields.scalar("UpdateTime")?,
-            v_switch_ids: fields.scalar_list("VSwitchIds")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Queue {
+            allocation_strategy: fields.scalar("AllocationStrategy"),
+            compute_nodes: fields.list("ComputeNodes"),
+            create_time: fields.scalar("CreateTime"),
+            enable_scale_in: fields.scalar("EnableScaleIn"),
+            enable_scale_out: fields.scalar("EnableScaleOut"),
+            hostname_prefix: fields.scalar("HostnamePrefix"),
+            hostname_suffix: fields.scalar("HostnameSuffix"),
+            initial_count: fields.scalar("InitialCount"),
+            inter_connect: fields.scalar("InterConnect"),
+            keep_alive_nodes: fields.scalar_list("KeepAliveNodes"),
+            max_count: fields.scalar("MaxCount"),
+            max_count_per_cycle: fields.scalar("MaxCountPerCycle"),
+            min_count: fields.scalar("MinCount"),
+            queue_name: fields.scalar("QueueName"),
+            ram_role: fields.scalar("RamRole"),
+            reserved_node_pool_id: fields.scalar("ReservedNodePoolId"),
+            update_time: fields.scalar("UpdateTime"),
+            v_switch_ids: fields.scalar_list("VSwitchIds"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Queue {
@@ -575,40 +593,48 @@ pub enum GetQueueError {
 }
 impl GetQueueError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for GetQueueError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for GetQueueError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for GetQueueError {}
 impl crate::operation_support::OperationError for GetQueueError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -42,6 +42,7 @@ pub struct GetUserRequest {
 }
 impl GetUserRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> GetUserRequestBuilder {
         GetUserRequestBuilder::default()
     }
@@ -56,6 +57,7 @@ impl GetUserRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -63,6 +65,7 @@ impl GetUserRequestBuilder {
     /// `UserName`.
     ///
     /// Wire name: `UserName`; type: string; required. Example: `testuser`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
@@ -152,6 +155,7 @@ pub struct GetUserCall {
     options: crate::CallOptions,
 }
 impl GetUserCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetUserCall {
             client,
@@ -162,6 +166,7 @@ impl GetUserCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -169,11 +174,13 @@ impl GetUserCall {
     /// `UserName`.
     ///
     /// Wire name: `UserName`; type: string; required. Example: `testuser`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.user_name(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -204,21 +211,24 @@ pub struct GetUserResponse {
 }
 impl GetUserResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for GetUserResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(GetUserResponse {
-            request_id: fields.request_id()?,
-            user: fields.object("User")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = GetUserResponse {
+            request_id: fields.request_id(),
+            user: fields.object("User"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for GetUserResponse {
@@ -264,19 +274,21 @@ pub struct User {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for User {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(User {
-            add_time: fields.scalar("AddTime")?,
-            group: fields.scalar("Group")?,
-            group_id: fields.scalar("GroupId")?,
-            user_id: fields.scalar("UserId")?,
-            user_name: fields.scalar("UserName")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = User {
+            add_time: fields.scalar("AddTime"),
+            group: fields.scalar("Group"),
+            group_id: fields.scalar("GroupId"),
+            user_id: fields.scalar("UserId"),
+            user_name: fields.scalar("UserName"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for User {
@@ -305,6 +317,7 @@ pub enum GetUserError {
 }
 impl GetUserError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -316,43 +329,53 @@ impl GetUserError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `NotAuthorized`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorized(_))
     }
     /// Whether the service answered `UnknownError`.
+    #[inline]
     pub fn is_unknown_error(&self) -> bool {
         matches!(self, Self::UnknownError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for GetUserError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -365,12 +388,14 @@ impl From<crate::ServiceError> for GetUserError {
     }
 }
 impl std::fmt::Display for GetUserError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for GetUserError {}
 impl crate::operation_support::OperationError for GetUserError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

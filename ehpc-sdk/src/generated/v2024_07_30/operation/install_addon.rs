@@ -48,6 +48,7 @@ pub struct InstallAddonRequest {
 }
 impl InstallAddonRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> InstallAddonRequestBuilder {
         InstallAddonRequestBuilder::default()
     }
@@ -65,6 +66,7 @@ impl InstallAddonRequestBuilder {
     /// `AddonName`.
     ///
     /// Wire name: `AddonName`; type: string; required. Example: `Login`.
+    #[inline]
     pub fn addon_name(mut self, value: impl Into<String>) -> Self {
         self.addon_name = Some(value.into());
         self
@@ -72,6 +74,7 @@ impl InstallAddonRequestBuilder {
     /// `AddonVersion`.
     ///
     /// Wire name: `AddonVersion`; type: string; required. Example: `1.0`.
+    #[inline]
     pub fn addon_version(mut self, value: impl Into<String>) -> Self {
         self.addon_version = Some(value.into());
         self
@@ -79,6 +82,7 @@ impl InstallAddonRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -86,6 +90,7 @@ impl InstallAddonRequestBuilder {
     /// `ServicesSpec`.
     ///
     /// Wire name: `ServicesSpec`; type: string; required. Example: `'[{"ServiceName": "SSH", "ServiceAccessType": null, "ServiceAccessUrl": null, "NetworkACL": [{"IpProtocol": "TCP", "Port": 22, "SourceCidrIp": "0.0.0.0/0"}]}, {"ServiceName": "VNC", "ServiceAccessType": null, "ServiceAccessUrl": null, "NetworkACL": [{"IpProtocol": "TCP", "Port": 12016, "SourceCidrIp": "0.0.0.0/0"}]}]'`.
+    #[inline]
     pub fn services_spec(mut self, value: impl Into<String>) -> Self {
         self.services_spec = Some(value.into());
         self
@@ -93,6 +98,7 @@ impl InstallAddonRequestBuilder {
     /// `ResourcesSpec`.
     ///
     /// Wire name: `ResourcesSpec`; type: string; required. Example: `'{"EipResource": {"AutoCreate": true}, "EcsResources": [{"InstanceType": "ecs.c7.xlarge", "ImageId": "centos_7_6_xxx.vhd", "SystemDisk": {"Category": "cloud_essd", "Size": 40, "Level": "PL0"}]}'`.
+    #[inline]
     pub fn resources_spec(mut self, value: impl Into<String>) -> Self {
         self.resources_spec = Some(value.into());
         self
@@ -200,6 +206,7 @@ pub struct InstallAddonCall {
     options: crate::CallOptions,
 }
 impl InstallAddonCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         InstallAddonCall {
             client,
@@ -210,6 +217,7 @@ impl InstallAddonCall {
     /// `AddonName`.
     ///
     /// Wire name: `AddonName`; type: string; required. Example: `Login`.
+    #[inline]
     pub fn addon_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.addon_name(value);
         self
@@ -217,6 +225,7 @@ impl InstallAddonCall {
     /// `AddonVersion`.
     ///
     /// Wire name: `AddonVersion`; type: string; required. Example: `1.0`.
+    #[inline]
     pub fn addon_version(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.addon_version(value);
         self
@@ -224,6 +233,7 @@ impl InstallAddonCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -231,6 +241,7 @@ impl InstallAddonCall {
     /// `ServicesSpec`.
     ///
     /// Wire name: `ServicesSpec`; type: string; required. Example: `'[{"ServiceName": "SSH", "ServiceAccessType": null, "ServiceAccessUrl": null, "NetworkACL": [{"IpProtocol": "TCP", "Port": 22, "SourceCidrIp": "0.0.0.0/0"}]}, {"ServiceName": "VNC", "ServiceAccessType": null, "ServiceAccessUrl": null, "NetworkACL": [{"IpProtocol": "TCP", "Port": 12016, "SourceCidrIp": "0.0.0.0/0"}]}]'`.
+    #[inline]
     pub fn services_spec(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.services_spec(value);
         self
@@ -238,11 +249,13 @@ impl InstallAddonCall {
     /// `ResourcesSpec`.
     ///
     /// Wire name: `ResourcesSpec`; type: string; required. Example: `'{"EipResource": {"AutoCreate": true}, "EcsResources": [{"InstanceType": "ecs.c7.xlarge", "ImageId": "centos_7_6_xxx.vhd", "SystemDisk": {"Category": "cloud_essd", "Size": 40, "Level": "PL0"}]}'`.
+    #[inline]
     pub fn resources_spec(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.resources_spec(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -280,22 +293,25 @@ pub struct InstallAddonResponse {
 }
 impl InstallAddonResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for InstallAddonResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(InstallAddonResponse {
-            addon_id: fields.scalar("AddonId")?,
-            cluster_id: fields.scalar("ClusterId")?,
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = InstallAddonResponse {
+            addon_id: fields.scalar("AddonId"),
+            cluster_id: fields.scalar("ClusterId"),
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for InstallAddonResponse {
@@ -314,40 +330,48 @@ pub enum InstallAddonError {
 }
 impl InstallAddonError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for InstallAddonError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for InstallAddonError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for InstallAddonError {}
 impl crate::operation_support::OperationError for InstallAddonError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

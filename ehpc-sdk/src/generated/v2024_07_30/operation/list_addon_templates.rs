@@ -67,6 +67,7 @@ pub struct ListAddonTemplatesRequest {
 }
 impl ListAddonTemplatesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListAddonTemplatesRequestBuilder {
         ListAddonTemplatesRequestBuilder::default()
     }
@@ -84,6 +85,7 @@ impl ListAddonTemplatesRequestBuilder {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; optional. Example: `cn-shanghai`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -91,6 +93,7 @@ impl ListAddonTemplatesRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int64); optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i64) -> Self {
         self.page_number = Some(value);
         self
@@ -98,6 +101,7 @@ impl ListAddonTemplatesRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int64); optional. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -105,6 +109,7 @@ impl ListAddonTemplatesRequestBuilder {
     /// `AddonNames`.
     ///
     /// Wire name: `AddonNames`; type: array of string; optional.
+    #[inline]
     pub fn addon_names(mut self, value: Vec<String>) -> Self {
         self.addon_names = value;
         self
@@ -112,6 +117,7 @@ impl ListAddonTemplatesRequestBuilder {
     /// `ClusterCategory`.
     ///
     /// Wire name: `ClusterCategory`; type: string; optional. Example: `Standard`.
+    #[inline]
     pub fn cluster_category(mut self, value: impl Into<String>) -> Self {
         self.cluster_category = Some(value.into());
         self
@@ -211,6 +217,7 @@ pub struct ListAddonTemplatesCall {
     options: crate::CallOptions,
 }
 impl ListAddonTemplatesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListAddonTemplatesCall {
             client,
@@ -221,6 +228,7 @@ impl ListAddonTemplatesCall {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string; optional. Example: `cn-shanghai`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.region_id(value);
         self
@@ -228,6 +236,7 @@ impl ListAddonTemplatesCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int64); optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i64) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -235,6 +244,7 @@ impl ListAddonTemplatesCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int64); optional. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.builder = self.builder.page_size(value);
         self
@@ -242,6 +252,7 @@ impl ListAddonTemplatesCall {
     /// `AddonNames`.
     ///
     /// Wire name: `AddonNames`; type: array of string; optional.
+    #[inline]
     pub fn addon_names(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.addon_names(value);
         self
@@ -249,11 +260,13 @@ impl ListAddonTemplatesCall {
     /// `ClusterCategory`.
     ///
     /// Wire name: `ClusterCategory`; type: string; optional. Example: `Standard`.
+    #[inline]
     pub fn cluster_category(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_category(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -301,24 +314,27 @@ pub struct ListAddonTemplatesResponse {
 }
 impl ListAddonTemplatesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListAddonTemplatesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListAddonTemplatesResponse {
-            addons: fields.list("Addons")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListAddonTemplatesResponse {
+            addons: fields.list("Addons"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListAddonTemplatesResponse {
@@ -359,18 +375,20 @@ pub struct AddonsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for AddonsItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(AddonsItem {
-            description: fields.scalar("Description")?,
-            label: fields.scalar("Label")?,
-            name: fields.scalar("Name")?,
-            version: fields.scalar("Version")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = AddonsItem {
+            description: fields.scalar("Description"),
+            label: fields.scalar("Label"),
+            name: fields.scalar("Name"),
+            version: fields.scalar("Version"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddonsItem {
@@ -389,40 +407,48 @@ pub enum ListAddonTemplatesError {
 }
 impl ListAddonTemplatesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for ListAddonTemplatesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for ListAddonTemplatesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListAddonTemplatesError {}
 impl crate::operation_support::OperationError for ListAddonTemplatesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -51,6 +51,7 @@ pub struct ListAddonsRequest {
 }
 impl ListAddonsRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListAddonsRequestBuilder {
         ListAddonsRequestBuilder::default()
     }
@@ -67,6 +68,7 @@ impl ListAddonsRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -74,6 +76,7 @@ impl ListAddonsRequestBuilder {
     /// `AddonIds`.
     ///
     /// Wire name: `AddonIds`; type: array of string; optional.
+    #[inline]
     pub fn addon_ids(mut self, value: Vec<String>) -> Self {
         self.addon_ids = value;
         self
@@ -81,6 +84,7 @@ impl ListAddonsRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -88,6 +92,7 @@ impl ListAddonsRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -182,6 +187,7 @@ pub struct ListAddonsCall {
     options: crate::CallOptions,
 }
 impl ListAddonsCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListAddonsCall {
             client,
@@ -192,6 +198,7 @@ impl ListAddonsCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -199,6 +206,7 @@ impl ListAddonsCall {
     /// `AddonIds`.
     ///
     /// Wire name: `AddonIds`; type: array of string; optional.
+    #[inline]
     pub fn addon_ids(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.addon_ids(value);
         self
@@ -206,6 +214,7 @@ impl ListAddonsCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -213,11 +222,13 @@ impl ListAddonsCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.builder = self.builder.page_size(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -265,24 +276,27 @@ pub struct ListAddonsResponse {
 }
 impl ListAddonsResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListAddonsResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListAddonsResponse {
-            addons: fields.list("Addons")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListAddonsResponse {
+            addons: fields.list("Addons"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListAddonsResponse {
@@ -338,21 +352,23 @@ pub struct AddonsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for AddonsItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(AddonsItem {
-            addon_id: fields.scalar("AddonId")?,
-            description: fields.scalar("Description")?,
-            install_time: fields.scalar("InstallTime")?,
-            label: fields.scalar("Label")?,
-            name: fields.scalar("Name")?,
-            status: fields.scalar("Status")?,
-            version: fields.scalar("Version")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = AddonsItem {
+            addon_id: fields.scalar("AddonId"),
+            description: fields.scalar("Description"),
+            install_time: fields.scalar("InstallTime"),
+            label: fields.scalar("Label"),
+            name: fields.scalar("Name"),
+            status: fields.scalar("Status"),
+            version: fields.scalar("Version"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddonsItem {
@@ -371,40 +387,48 @@ pub enum ListAddonsError {
 }
 impl ListAddonsError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for ListAddonsError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for ListAddonsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListAddonsError {}
 impl crate::operation_support::OperationError for ListAddonsError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -38,6 +38,7 @@ pub struct ListAvailableFileSystemsRequest {
 }
 impl ListAvailableFileSystemsRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListAvailableFileSystemsRequestBuilder {
         ListAvailableFileSystemsRequestBuilder::default()
     }
@@ -52,6 +53,7 @@ impl ListAvailableFileSystemsRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -59,6 +61,7 @@ impl ListAvailableFileSystemsRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -137,6 +140,7 @@ pub struct ListAvailableFileSystemsCall {
     options: crate::CallOptions,
 }
 impl ListAvailableFileSystemsCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListAvailableFileSystemsCall {
             client,
@@ -147,6 +151,7 @@ impl ListAvailableFileSystemsCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -154,11 +159,13 @@ impl ListAvailableFileSystemsCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.builder = self.builder.page_size(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -209,24 +216,27 @@ pub struct ListAvailableFileSystemsResponse {
 }
 impl ListAvailableFileSystemsResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListAvailableFileSystemsResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListAvailableFileSystemsResponse {
-            file_system_list: fields.list("FileSystemList")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListAvailableFileSystemsResponse {
+            file_system_list: fields.list("FileSystemList"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListAvailableFileSystemsResponse {
@@ -272,19 +282,21 @@ pub struct MountTargetListItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for MountTargetListItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(MountTargetListItem {
-            mount_target_domain: fields.scalar("MountTargetDomain")?,
-            network_type: fields.scalar("NetworkType")?,
-            status: fields.scalar("Status")?,
-            v_switch_id: fields.scalar("VSwitchId")?,
-            vpc_id: fields.scalar("VpcId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = MountTargetListItem {
+            mount_target_domain: fields.scalar("MountTargetDomain"),
+            network_type: fields.scalar("NetworkType"),
+            status: fields.scalar("Status"),
+            v_switch_id: fields.scalar("VSwitchId"),
+            vpc_id: fields.scalar("VpcId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for MountTargetListItem {
@@ -345,22 +357,24 @@ pub struct FileSystemListItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for FileSystemListItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(FileSystemListItem {
-            create_time: fields.scalar("CreateTime")?,
-            file_system_id: fields.scalar("FileSystemId")?,
-            file_system_type: fields.scalar("FileSystemType")?,
-            mount_target_list: fields.list("MountTargetList")?,
-            protocol_type: fields.scalar("ProtocolType")?,
-            status: fields.scalar("Status")?,
-            storage_type: fields.scalar("StorageType")?,
-            vpc_id: fields.scalar("VpcId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = FileSystemListItem {
+            create_time: fields.scalar("CreateTime"),
+            file_system_id: fields.scalar("FileSystemId"),
+            file_system_type: fields.scalar("FileSystemType"),
+            mount_target_list: fields.list("MountTargetList"),
+            protocol_type: fields.scalar("ProtocolType"),
+            status: fields.scalar("Status"),
+            storage_type: fields.scalar("StorageType"),
+            vpc_id: fields.scalar("VpcId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for FileSystemListItem {
@@ -379,40 +393,48 @@ pub enum ListAvailableFileSystemsError {
 }
 impl ListAvailableFileSystemsError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for ListAvailableFileSystemsError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for ListAvailableFileSystemsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListAvailableFileSystemsError {}
 impl crate::operation_support::OperationError for ListAvailableFileSystemsError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -113,6 +113,7 @@ pub struct ListAvailableImagesRequest {
 }
 impl ListAvailableImagesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListAvailableImagesRequestBuilder {
         ListAvailableImagesRequestBuilder::default()
     }
@@ -134,6 +135,7 @@ impl ListAvailableImagesRequestBuilder {
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string; optional. Example: `self`.
+    #[inline]
     pub fn image_owner_alias(mut self, value: impl Into<String>) -> Self {
         self.image_owner_alias = Some(value.into());
         self
@@ -141,6 +143,7 @@ impl ListAvailableImagesRequestBuilder {
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string; optional. Example: `ecs.c7.large`.
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.instance_type = Some(value.into());
         self
@@ -148,6 +151,7 @@ impl ListAvailableImagesRequestBuilder {
     /// `IsPublic`.
     ///
     /// Wire name: `IsPublic`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn is_public(mut self, value: bool) -> Self {
         self.is_public = Some(value);
         self
@@ -155,6 +159,7 @@ impl ListAvailableImagesRequestBuilder {
     /// `HPCInterConnect`.
     ///
     /// Wire name: `HPCInterConnect`; type: string; optional. Example: `vpc`.
+    #[inline]
     pub fn hpc_inter_connect(mut self, value: impl Into<String>) -> Self {
         self.hpc_inter_connect = Some(value.into());
         self
@@ -162,6 +167,7 @@ impl ListAvailableImagesRequestBuilder {
     /// `EnableHT`.
     ///
     /// Wire name: `EnableHT`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn enable_ht(mut self, value: bool) -> Self {
         self.enable_ht = Some(value);
         self
@@ -169,6 +175,7 @@ impl ListAvailableImagesRequestBuilder {
     /// `Scheduler`.
     ///
     /// Wire name: `Scheduler`; type: object [`Scheduler`]; optional.
+    #[inline]
     pub fn scheduler(mut self, value: Scheduler) -> Self {
         self.scheduler = Some(value);
         self
@@ -176,6 +183,7 @@ impl ListAvailableImagesRequestBuilder {
     /// `DirectoryService`.
     ///
     /// Wire name: `DirectoryService`; type: object [`DirectoryService`]; optional.
+    #[inline]
     pub fn directory_service(mut self, value: DirectoryService) -> Self {
         self.directory_service = Some(value);
         self
@@ -183,6 +191,7 @@ impl ListAvailableImagesRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -190,6 +199,7 @@ impl ListAvailableImagesRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -317,15 +327,18 @@ pub struct Scheduler {
 }
 impl Scheduler {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`Scheduler::type`].
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets [`Scheduler::version`].
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
@@ -352,15 +365,18 @@ pub struct DirectoryService {
 }
 impl DirectoryService {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`DirectoryService::type`].
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets [`DirectoryService::version`].
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
@@ -395,6 +411,7 @@ pub struct ListAvailableImagesCall {
     options: crate::CallOptions,
 }
 impl ListAvailableImagesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListAvailableImagesCall {
             client,
@@ -405,6 +422,7 @@ impl ListAvailableImagesCall {
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string; optional. Example: `self`.
+    #[inline]
     pub fn image_owner_alias(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.image_owner_alias(value);
         self
@@ -412,6 +430,7 @@ impl ListAvailableImagesCall {
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string; optional. Example: `ecs.c7.large`.
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.instance_type(value);
         self
@@ -419,6 +438,7 @@ impl ListAvailableImagesCall {
     /// `IsPublic`.
     ///
     /// Wire name: `IsPublic`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn is_public(mut self, value: bool) -> Self {
         self.builder = self.builder.is_public(value);
         self
@@ -426,6 +446,7 @@ impl ListAvailableImagesCall {
     /// `HPCInterConnect`.
     ///
     /// Wire name: `HPCInterConnect`; type: string; optional. Example: `vpc`.
+    #[inline]
     pub fn hpc_inter_connect(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.hpc_inter_connect(value);
         self
@@ -433,6 +454,7 @@ impl ListAvailableImagesCall {
     /// `EnableHT`.
     ///
     /// Wire name: `EnableHT`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn enable_ht(mut self, value: bool) -> Self {
         self.builder = self.builder.enable_ht(value);
         self
@@ -440,6 +462,7 @@ impl ListAvailableImagesCall {
     /// `Scheduler`.
     ///
     /// Wire name: `Scheduler`; type: object [`Scheduler`]; optional.
+    #[inline]
     pub fn scheduler(mut self, value: Scheduler) -> Self {
         self.builder = self.builder.scheduler(value);
         self
@@ -447,6 +470,7 @@ impl ListAvailableImagesCall {
     /// `DirectoryService`.
     ///
     /// Wire name: `DirectoryService`; type: object [`DirectoryService`]; optional.
+    #[inline]
     pub fn directory_service(mut self, value: DirectoryService) -> Self {
         self.builder = self.builder.directory_service(value);
         self
@@ -454,6 +478,7 @@ impl ListAvailableImagesCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -461,11 +486,13 @@ impl ListAvailableImagesCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.builder = self.builder.page_size(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -518,25 +545,28 @@ pub struct ListAvailableImagesResponse {
 }
 impl ListAvailableImagesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListAvailableImagesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListAvailableImagesResponse {
-            images: fields.list("Images")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            success: fields.scalar("Success")?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListAvailableImagesResponse {
+            images: fields.list("Images"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            success: fields.scalar("Success"),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListAvailableImagesResponse {
@@ -607,24 +637,26 @@ pub struct ImagesItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ImagesItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ImagesItem {
-            architecture: fields.scalar("Architecture")?,
-            boot_mode: fields.scalar("BootMode")?,
-            description: fields.scalar("Description")?,
-            image_id: fields.scalar("ImageId")?,
-            image_name: fields.scalar("ImageName")?,
-            image_owner_alias: fields.scalar("ImageOwnerAlias")?,
-            os_name: fields.scalar("OSName")?,
-            os_name_en: fields.scalar("OSNameEn")?,
-            platform: fields.scalar("Platform")?,
-            size: fields.scalar("Size")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ImagesItem {
+            architecture: fields.scalar("Architecture"),
+            boot_mode: fields.scalar("BootMode"),
+            description: fields.scalar("Description"),
+            image_id: fields.scalar("ImageId"),
+            image_name: fields.scalar("ImageName"),
+            image_owner_alias: fields.scalar("ImageOwnerAlias"),
+            os_name: fields.scalar("OSName"),
+            os_name_en: fields.scalar("OSNameEn"),
+            platform: fields.scalar("Platform"),
+            size: fields.scalar("Size"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ImagesItem {
@@ -643,40 +675,48 @@ pub enum ListAvailableImagesError {
 }
 impl ListAvailableImagesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for ListAvailableImagesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for ListAvailableImagesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListAvailableImagesError {}
 impl crate::operation_support::OperationError for ListAvailableImagesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

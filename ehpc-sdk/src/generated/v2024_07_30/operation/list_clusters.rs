@@ -56,6 +56,7 @@ pub struct ListClustersRequest {
 }
 impl ListClustersRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListClustersRequestBuilder {
         ListClustersRequestBuilder::default()
     }
@@ -72,6 +73,7 @@ impl ListClustersRequestBuilder {
     /// `ClusterIds`.
     ///
     /// Wire name: `ClusterIds`; type: array of string; optional.
+    #[inline]
     pub fn cluster_ids(mut self, value: Vec<String>) -> Self {
         self.cluster_ids = value;
         self
@@ -79,6 +81,7 @@ impl ListClustersRequestBuilder {
     /// `ClusterNames`.
     ///
     /// Wire name: `ClusterNames`; type: array of string; optional.
+    #[inline]
     pub fn cluster_names(mut self, value: Vec<String>) -> Self {
         self.cluster_names = value;
         self
@@ -86,6 +89,7 @@ impl ListClustersRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -93,6 +97,7 @@ impl ListClustersRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -192,6 +197,7 @@ pub struct ListClustersCall {
     options: crate::CallOptions,
 }
 impl ListClustersCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListClustersCall {
             client,
@@ -202,6 +208,7 @@ impl ListClustersCall {
     /// `ClusterIds`.
     ///
     /// Wire name: `ClusterIds`; type: array of string; optional.
+    #[inline]
     pub fn cluster_ids(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.cluster_ids(value);
         self
@@ -209,6 +216,7 @@ impl ListClustersCall {
     /// `ClusterNames`.
     ///
     /// Wire name: `ClusterNames`; type: array of string; optional.
+    #[inline]
     pub fn cluster_names(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.cluster_names(value);
         self
@@ -216,6 +224,7 @@ impl ListClustersCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -223,11 +232,13 @@ impl ListClustersCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.builder = self.builder.page_size(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -280,25 +291,28 @@ pub struct ListClustersResponse {
 }
 impl ListClustersResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListClustersResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListClustersResponse {
-            clusters: fields.list("Clusters")?,
-            ehpc_version_statistics: fields.object("EhpcVersionStatistics")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListClustersResponse {
+            clusters: fields.list("Clusters"),
+            ehpc_version_statistics: fields.object("EhpcVersionStatistics"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListClustersResponse {
@@ -329,16 +343,18 @@ pub struct AdditionalPackagesItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for AdditionalPackagesItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(AdditionalPackagesItem {
-            name: fields.scalar("Name")?,
-            version: fields.scalar("Version")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = AdditionalPackagesItem {
+            name: fields.scalar("Name"),
+            version: fields.scalar("Version"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for AdditionalPackagesItem {
@@ -369,16 +385,18 @@ pub struct ResourcesSpec {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ResourcesSpec {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ResourcesSpec {
-            ecs_instance_id: fields.scalar("EcsInstanceId")?,
-            eip_instance_id: fields.scalar("EipInstanceId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ResourcesSpec {
+            ecs_instance_id: fields.scalar("EcsInstanceId"),
+            eip_instance_id: fields.scalar("EipInstanceId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ResourcesSpec {
@@ -414,17 +432,19 @@ pub struct ServicesSpecItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ServicesSpecItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ServicesSpecItem {
-            service_access_type: fields.scalar("ServiceAccessType")?,
-            service_access_url: fields.scalar("ServiceAccessUrl")?,
-            service_name: fields.scalar("ServiceName")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ServicesSpecItem {
+            service_access_type: fields.scalar("ServiceAccessType"),
+            service_access_url: fields.scalar("ServiceAccessUrl"),
+            service_name: fields.scalar("ServiceName"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ServicesSpecItem {
@@ -485,22 +505,24 @@ pub struct AddonsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for AddonsItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(AddonsItem {
-            addon_id: fields.scalar("AddonId")?,
-            description: fields.scalar("Description")?,
-            label: fields.scalar("Label")?,
-            name: fields.scalar("Name")?,
-            resources_spec: fields.object("ResourcesSpec")?,
-            services_spec: fields.list("ServicesSpec")?,
-            status: fields.scalar("Status")?,
-            version: fields.scalar("Version")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = AddonsItem {
+            addon_id: fields.scalar("AddonId"),
+            description: fields.scalar("Description"),
+            label: fields.scalar("Label"),
+            name: fields.scalar("Name"),
+            resources_spec: fields.object("ResourcesSpec"),
+            services_spec: fields.list("ServicesSpec"),
+            status: fields.scalar("Status"),
+            version: fields.scalar("Version"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddonsItem {
@@ -531,16 +553,18 @@ pub struct ClusterCustomConfiguration {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ClusterCustomConfiguration {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ClusterCustomConfiguration {
-            args: fields.scalar("Args")?,
-            script: fields.scalar("Script")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ClusterCustomConfiguration {
+            args: fields.scalar("Args"),
+            script: fields.scalar("Script"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ClusterCustomConfiguration {
@@ -571,16 +595,18 @@ pub struct Dns {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Dns {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Dns {
-            r#type: fields.scalar("Type")?,
-            version: fields.scalar("Version")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Dns {
+            r#type: fields.scalar("Type"),
+            version: fields.scalar("Version"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Dns {
@@ -611,16 +637,18 @@ pub struct DirectoryService {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for DirectoryService {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DirectoryService {
-            r#type: fields.scalar("Type")?,
-            version: fields.scalar("Version")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DirectoryService {
+            r#type: fields.scalar("Type"),
+            version: fields.scalar("Version"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DirectoryService {
@@ -651,16 +679,18 @@ pub struct Scheduler {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Scheduler {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Scheduler {
-            r#type: fields.scalar("Type")?,
-            version: fields.scalar("Version")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Scheduler {
+            r#type: fields.scalar("Type"),
+            version: fields.scalar("Version"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Scheduler {
@@ -696,17 +726,19 @@ pub struct Manager {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Manager {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Manager {
-            dns: fields.object("DNS")?,
-            directory_service: fields.object("DirectoryService")?,
-            scheduler: fields.object("Scheduler")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Manager {
+            dns: fields.object("DNS"),
+            directory_service: fields.object("DirectoryService"),
+            scheduler: fields.object("Scheduler"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Manager {
@@ -742,17 +774,19 @@ pub struct Nodes {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Nodes {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Nodes {
-            abnormal_counts: fields.scalar("AbnormalCounts")?,
-            creating_counts: fields.scalar("CreatingCounts")?,
-            running_counts: fields.scalar("RunningCounts")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Nodes {
+            abnormal_counts: fields.scalar("AbnormalCounts"),
+            creating_counts: fields.scalar("CreatingCounts"),
+            running_counts: fields.scalar("RunningCounts"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Nodes {
@@ -783,16 +817,18 @@ pub struct Users {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Users {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Users {
-            normal_counts: fields.scalar("NormalCounts")?,
-            sudo_counts: fields.scalar("SudoCounts")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Users {
+            normal_counts: fields.scalar("NormalCounts"),
+            sudo_counts: fields.scalar("SudoCounts"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Users {
@@ -936,38 +972,40 @@ pub struct ClustersItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ClustersItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ClustersItem {
-            additional_packages: fields.list("AdditionalPackages")?,
-            addons: fields.list("Addons")?,
-            cluster_category: fields.scalar("ClusterCategory")?,
-            cluster_create_time: fields.scalar("ClusterCreateTime")?,
-            cluster_credentials: fields.scalar_list("ClusterCredentials")?,
-            cluster_custom_configuration: fields.object("ClusterCustomConfiguration")?,
-            cluster_description: fields.scalar("ClusterDescription")?,
-            cluster_id: fields.scalar("ClusterId")?,
-            cluster_mode: fields.scalar("ClusterMode")?,
-            cluster_modify_time: fields.scalar("ClusterModifyTime")?,
-            cluster_name: fields.scalar("ClusterName")?,
-            cluster_status: fields.scalar("ClusterStatus")?,
-            cluster_used_core_time: fields.scalar("ClusterUsedCoreTime")?,
-            cluster_v_switch_id: fields.scalar("ClusterVSwitchId")?,
-            cluster_vpc_id: fields.scalar("ClusterVpcId")?,
-            deletion_protection: fields.scalar("DeletionProtection")?,
-            ehpc_version: fields.scalar("EhpcVersion")?,
-            manager: fields.object("Manager")?,
-            max_core_count: fields.scalar("MaxCoreCount")?,
-            max_count: fields.scalar("MaxCount")?,
-            nodes: fields.object("Nodes")?,
-            resource_group_id: fields.scalar("ResourceGroupId")?,
-            security_group_id: fields.scalar("SecurityGroupId")?,
-            users: fields.object("Users")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ClustersItem {
+            additional_packages: fields.list("AdditionalPackages"),
+            addons: fields.list("Addons"),
+            cluster_category: fields.scalar("ClusterCategory"),
+            cluster_create_time: fields.scalar("ClusterCreateTime"),
+            cluster_credentials: fields.scalar_list("ClusterCredentials"),
+            cluster_custom_configuration: fields.object("ClusterCustomConfiguration"),
+            cluster_description: fields.scalar("ClusterDescription"),
+            cluster_id: fields.scalar("ClusterId"),
+            cluster_mode: fields.scalar("ClusterMode"),
+            cluster_modify_time: fields.scalar("ClusterModifyTime"),
+            cluster_name: fields.scalar("ClusterName"),
+            cluster_status: fields.scalar("ClusterStatus"),
+            cluster_used_core_time: fields.scalar("ClusterUsedCoreTime"),
+            cluster_v_switch_id: fields.scalar("ClusterVSwitchId"),
+            cluster_vpc_id: fields.scalar("ClusterVpcId"),
+            deletion_protection: fields.scalar("DeletionProtection"),
+            ehpc_version: fields.scalar("EhpcVersion"),
+            manager: fields.object("Manager"),
+            max_core_count: fields.scalar("MaxCoreCount"),
+            max_count: fields.scalar("MaxCount"),
+            nodes: fields.object("Nodes"),
+            resource_group_id: fields.scalar("ResourceGroupId"),
+            security_group_id: fields.scalar("SecurityGroupId"),
+            users: fields.object("Users"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ClustersItem {
@@ -998,16 +1036,18 @@ pub struct EhpcVersionStatistics {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for EhpcVersionStatistics {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(EhpcVersionStatistics {
-            v1_count: fields.scalar("V1Count")?,
-            v2_count: fields.scalar("V2Count")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = EhpcVersionStatistics {
+            v1_count: fields.scalar("V1Count"),
+            v2_count: fields.scalar("V2Count"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for EhpcVersionStatistics {
@@ -1026,40 +1066,48 @@ pub enum ListClustersError {
 }
 impl ListClustersError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for ListClustersError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for ListClustersError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListClustersError {}
 impl crate::operation_support::OperationError for ListClustersError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -122,6 +122,7 @@ pub struct ListCommonLogsRequest {
 }
 impl ListCommonLogsRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListCommonLogsRequestBuilder {
         ListCommonLogsRequestBuilder::default()
     }
@@ -146,6 +147,7 @@ impl ListCommonLogsRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -153,6 +155,7 @@ impl ListCommonLogsRequestBuilder {
     /// `From`.
     ///
     /// Wire name: `From`; type: integer (int64); required. Example: `1703821542`.
+    #[inline]
     pub fn from(mut self, value: i64) -> Self {
         self.from = Some(value);
         self
@@ -160,6 +163,7 @@ impl ListCommonLogsRequestBuilder {
     /// `To`.
     ///
     /// Wire name: `To`; type: integer (int64); required. Example: `1703821666`.
+    #[inline]
     pub fn to(mut self, value: i64) -> Self {
         self.to = Some(value);
         self
@@ -167,6 +171,7 @@ impl ListCommonLogsRequestBuilder {
     /// `ActionName`.
     ///
     /// Wire name: `ActionName`; type: array of string; optional.
+    #[inline]
     pub fn action_name(mut self, value: Vec<String>) -> Self {
         self.action_name = value;
         self
@@ -174,6 +179,7 @@ impl ListCommonLogsRequestBuilder {
     /// `OperatorUid`.
     ///
     /// Wire name: `OperatorUid`; type: string; optional. Example: `137***`.
+    #[inline]
     pub fn operator_uid(mut self, value: impl Into<String>) -> Self {
         self.operator_uid = Some(value.into());
         self
@@ -181,6 +187,7 @@ impl ListCommonLogsRequestBuilder {
     /// `LogRequestId`.
     ///
     /// Wire name: `LogRequestId`; type: string; optional. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
+    #[inline]
     pub fn log_request_id(mut self, value: impl Into<String>) -> Self {
         self.log_request_id = Some(value.into());
         self
@@ -188,6 +195,7 @@ impl ListCommonLogsRequestBuilder {
     /// `ActionStatus`.
     ///
     /// Wire name: `ActionStatus`; type: string; optional. Example: `Finished`.
+    #[inline]
     pub fn action_status(mut self, value: impl Into<String>) -> Self {
         self.action_status = Some(value.into());
         self
@@ -195,6 +203,7 @@ impl ListCommonLogsRequestBuilder {
     /// `LogType`.
     ///
     /// Wire name: `LogType`; type: string; optional. Example: `Operation`.
+    #[inline]
     pub fn log_type(mut self, value: impl Into<String>) -> Self {
         self.log_type = Some(value.into());
         self
@@ -202,6 +211,7 @@ impl ListCommonLogsRequestBuilder {
     /// `Resource`.
     ///
     /// Wire name: `Resource`; type: string; optional. Example: `i-abc***`.
+    #[inline]
     pub fn resource(mut self, value: impl Into<String>) -> Self {
         self.resource = Some(value.into());
         self
@@ -209,6 +219,7 @@ impl ListCommonLogsRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -216,6 +227,7 @@ impl ListCommonLogsRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -223,6 +235,7 @@ impl ListCommonLogsRequestBuilder {
     /// `IsReverse`.
     ///
     /// Wire name: `IsReverse`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn is_reverse(mut self, value: bool) -> Self {
         self.is_reverse = Some(value);
         self
@@ -378,6 +391,7 @@ pub struct ListCommonLogsCall {
     options: crate::CallOptions,
 }
 impl ListCommonLogsCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListCommonLogsCall {
             client,
@@ -388,6 +402,7 @@ impl ListCommonLogsCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -395,6 +410,7 @@ impl ListCommonLogsCall {
     /// `From`.
     ///
     /// Wire name: `From`; type: integer (int64); required. Example: `1703821542`.
+    #[inline]
     pub fn from(mut self, value: i64) -> Self {
         self.builder = self.builder.from(value);
         self
@@ -402,6 +418,7 @@ impl ListCommonLogsCall {
     /// `To`.
     ///
     /// Wire name: `To`; type: integer (int64); required. Example: `1703821666`.
+    #[inline]
     pub fn to(mut self, value: i64) -> Self {
         self.builder = self.builder.to(value);
         self
@@ -409,6 +426,7 @@ impl ListCommonLogsCall {
     /// `ActionName`.
     ///
     /// Wire name: `ActionName`; type: array of string; optional.
+    #[inline]
     pub fn action_name(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.action_name(value);
         self
@@ -416,6 +434,7 @@ impl ListCommonLogsCall {
     /// `OperatorUid`.
     ///
     /// Wire name: `OperatorUid`; type: string; optional. Example: `137***`.
+    #[inline]
     pub fn operator_uid(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.operator_uid(value);
         self
@@ -423,6 +442,7 @@ impl ListCommonLogsCall {
     /// `LogRequestId`.
     ///
     /// Wire name: `LogRequestId`; type: string; optional. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
+    #[inline]
     pub fn log_request_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.log_request_id(value);
         self
@@ -430,6 +450,7 @@ impl ListCommonLogsCall {
     /// `ActionStatus`.
     ///
     /// Wire name: `ActionStatus`; type: string; optional. Example: `Finished`.
+    #[inline]
     pub fn action_status(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.action_status(value);
         self
@@ -437,6 +458,7 @@ impl ListCommonLogsCall {
     /// `LogType`.
     ///
     /// Wire name: `LogType`; type: string; optional. Example: `Operation`.
+    #[inline]
     pub fn log_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.log_type(value);
         self
@@ -444,6 +466,7 @@ impl ListCommonLogsCall {
     /// `Resource`.
     ///
     /// Wire name: `Resource`; type: string; optional. Example: `i-abc***`.
+    #[inline]
     pub fn resource(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.resource(value);
         self
@@ -451,6 +474,7 @@ impl ListCommonLogsCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -458,6 +482,7 @@ impl ListCommonLogsCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.builder = self.builder.page_size(value);
         self
@@ -465,11 +490,13 @@ impl ListCommonLogsCall {
     /// `IsReverse`.
     ///
     /// Wire name: `IsReverse`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn is_reverse(mut self, value: bool) -> Self {
         self.builder = self.builder.is_reverse(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -522,25 +549,28 @@ pub struct ListCommonLogsResponse {
 }
 impl ListCommonLogsResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListCommonLogsResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListCommonLogsResponse {
-            logs: fields.list("Logs")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            uid: fields.scalar("Uid")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListCommonLogsResponse {
+            logs: fields.list("Logs"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            uid: fields.scalar("Uid"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListCommonLogsResponse {
@@ -606,23 +636,25 @@ pub struct LogsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for LogsItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(LogsItem {
-            action: fields.scalar("Action")?,
-            cluster_id: fields.scalar("ClusterId")?,
-            log_type: fields.scalar("LogType")?,
-            message: fields.scalar("Message")?,
-            operator_uid: fields.scalar("OperatorUid")?,
-            request_id: fields.request_id()?,
-            status: fields.scalar("Status")?,
-            target: fields.scalar("Target")?,
-            time: fields.scalar("Time")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = LogsItem {
+            action: fields.scalar("Action"),
+            cluster_id: fields.scalar("ClusterId"),
+            log_type: fields.scalar("LogType"),
+            message: fields.scalar("Message"),
+            operator_uid: fields.scalar("OperatorUid"),
+            request_id: fields.request_id(),
+            status: fields.scalar("Status"),
+            target: fields.scalar("Target"),
+            time: fields.scalar("Time"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for LogsItem {
@@ -641,40 +673,48 @@ pub enum ListCommonLogsError {
 }
 impl ListCommonLogsError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for ListCommonLogsError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for ListCommonLogsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListCommonLogsError {}
 impl crate::operation_support::OperationError for ListCommonLogsError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

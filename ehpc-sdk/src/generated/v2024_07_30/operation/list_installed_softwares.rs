@@ -45,6 +45,7 @@ pub struct ListInstalledSoftwaresRequest {
 }
 impl ListInstalledSoftwaresRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListInstalledSoftwaresRequestBuilder {
         ListInstalledSoftwaresRequestBuilder::default()
     }
@@ -60,6 +61,7 @@ impl ListInstalledSoftwaresRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: string; optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<String>) -> Self {
         self.page_number = Some(value.into());
         self
@@ -67,6 +69,7 @@ impl ListInstalledSoftwaresRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: string; optional. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<String>) -> Self {
         self.page_size = Some(value.into());
         self
@@ -74,6 +77,7 @@ impl ListInstalledSoftwaresRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -155,6 +159,7 @@ pub struct ListInstalledSoftwaresCall {
     options: crate::CallOptions,
 }
 impl ListInstalledSoftwaresCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListInstalledSoftwaresCall {
             client,
@@ -165,6 +170,7 @@ impl ListInstalledSoftwaresCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: string; optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -172,6 +178,7 @@ impl ListInstalledSoftwaresCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: string; optional. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.page_size(value);
         self
@@ -179,11 +186,13 @@ impl ListInstalledSoftwaresCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -237,24 +246,27 @@ pub struct ListInstalledSoftwaresResponse {
 }
 impl ListInstalledSoftwaresResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListInstalledSoftwaresResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListInstalledSoftwaresResponse {
-            additional_packages: fields.wrapped_list("AdditionalPackages")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListInstalledSoftwaresResponse {
+            additional_packages: fields.wrapped_list("AdditionalPackages"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListInstalledSoftwaresResponse {
@@ -310,21 +322,23 @@ pub struct AdditionalPackageInfos {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for AdditionalPackageInfos {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(AdditionalPackageInfos {
-            category: fields.scalar("Category")?,
-            create_time: fields.scalar("CreateTime")?,
-            description: fields.scalar("Description")?,
-            icon: fields.scalar("Icon")?,
-            name: fields.scalar("Name")?,
-            status: fields.scalar("Status")?,
-            version: fields.scalar("Version")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = AdditionalPackageInfos {
+            category: fields.scalar("Category"),
+            create_time: fields.scalar("CreateTime"),
+            description: fields.scalar("Description"),
+            icon: fields.scalar("Icon"),
+            name: fields.scalar("Name"),
+            status: fields.scalar("Status"),
+            version: fields.scalar("Version"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for AdditionalPackageInfos {
@@ -351,40 +365,48 @@ pub enum ListInstalledSoftwaresError {
 }
 impl ListInstalledSoftwaresError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for ListInstalledSoftwaresError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for ListInstalledSoftwaresError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListInstalledSoftwaresError {}
 impl crate::operation_support::OperationError for ListInstalledSoftwaresError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -53,6 +53,7 @@ pub struct ListJobsRequest {
 }
 impl ListJobsRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListJobsRequestBuilder {
         ListJobsRequestBuilder::default()
     }
@@ -69,6 +70,7 @@ impl ListJobsRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-csbua72***`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -76,6 +78,7 @@ impl ListJobsRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: string; optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<String>) -> Self {
         self.page_number = Some(value.into());
         self
@@ -83,6 +86,7 @@ impl ListJobsRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: string; optional. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<String>) -> Self {
         self.page_size = Some(value.into());
         self
@@ -90,6 +94,7 @@ impl ListJobsRequestBuilder {
     /// `JobFilter`.
     ///
     /// Wire name: `JobFilter`; type: object [`JobFilter`]; optional.
+    #[inline]
     pub fn job_filter(mut self, value: JobFilter) -> Self {
         self.job_filter = Some(value);
         self
@@ -187,20 +192,24 @@ pub struct DiagnosisItem {
 }
 impl DiagnosisItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`DiagnosisItem::operator`].
+    #[inline]
     pub fn operator(mut self, value: impl Into<String>) -> Self {
         self.operator = Some(value.into());
         self
     }
     /// Sets [`DiagnosisItem::option`].
+    #[inline]
     pub fn option(mut self, value: impl Into<String>) -> Self {
         self.option = Some(value.into());
         self
     }
     /// Sets [`DiagnosisItem::threshold`].
+    #[inline]
     pub fn threshold(mut self, value: impl Into<String>) -> Self {
         self.threshold = Some(value.into());
         self
@@ -232,20 +241,24 @@ pub struct SortBy {
 }
 impl SortBy {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`SortBy::execute_order`].
+    #[inline]
     pub fn execute_order(mut self, value: impl Into<String>) -> Self {
         self.execute_order = Some(value.into());
         self
     }
     /// Sets [`SortBy::pend_order`].
+    #[inline]
     pub fn pend_order(mut self, value: impl Into<String>) -> Self {
         self.pend_order = Some(value.into());
         self
     }
     /// Sets [`SortBy::submit_order`].
+    #[inline]
     pub fn submit_order(mut self, value: impl Into<String>) -> Self {
         self.submit_order = Some(value.into());
         self
@@ -311,50 +324,60 @@ pub struct JobFilter {
 }
 impl JobFilter {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`JobFilter::create_time_end`].
+    #[inline]
     pub fn create_time_end(mut self, value: impl Into<String>) -> Self {
         self.create_time_end = Some(value.into());
         self
     }
     /// Sets [`JobFilter::create_time_start`].
+    #[inline]
     pub fn create_time_start(mut self, value: impl Into<String>) -> Self {
         self.create_time_start = Some(value.into());
         self
     }
     /// Sets [`JobFilter::diagnosis`].
+    #[inline]
     pub fn diagnosis(mut self, value: Vec<DiagnosisItem>) -> Self {
         self.diagnosis = value;
         self
     }
     /// Sets [`JobFilter::job_name`].
+    #[inline]
     pub fn job_name(mut self, value: impl Into<String>) -> Self {
         self.job_name = Some(value.into());
         self
     }
     /// Sets [`JobFilter::job_status`].
+    #[inline]
     pub fn job_status(mut self, value: impl Into<String>) -> Self {
         self.job_status = Some(value.into());
         self
     }
     /// Sets [`JobFilter::nodes`].
+    #[inline]
     pub fn nodes(mut self, value: Vec<String>) -> Self {
         self.nodes = value;
         self
     }
     /// Sets [`JobFilter::queues`].
+    #[inline]
     pub fn queues(mut self, value: Vec<String>) -> Self {
         self.queues = value;
         self
     }
     /// Sets [`JobFilter::sort_by`].
+    #[inline]
     pub fn sort_by(mut self, value: SortBy) -> Self {
         self.sort_by = Some(value);
         self
     }
     /// Sets [`JobFilter::users`].
+    #[inline]
     pub fn users(mut self, value: Vec<String>) -> Self {
         self.users = value;
         self
@@ -384,6 +407,7 @@ pub struct ListJobsCall {
     options: crate::CallOptions,
 }
 impl ListJobsCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListJobsCall {
             client,
@@ -394,6 +418,7 @@ impl ListJobsCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-csbua72***`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -401,6 +426,7 @@ impl ListJobsCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: string; optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -408,6 +434,7 @@ impl ListJobsCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: string; optional. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.page_size(value);
         self
@@ -415,11 +442,13 @@ impl ListJobsCall {
     /// `JobFilter`.
     ///
     /// Wire name: `JobFilter`; type: object [`JobFilter`]; optional.
+    #[inline]
     pub fn job_filter(mut self, value: JobFilter) -> Self {
         self.builder = self.builder.job_filter(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -470,25 +499,28 @@ pub struct ListJobsResponse {
 }
 impl ListJobsResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListJobsResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListJobsResponse {
-            jobs: fields.list("Jobs")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            success: fields.scalar("Success")?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListJobsResponse {
+            jobs: fields.list("Jobs"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            success: fields.scalar("Success"),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListJobsResponse {
@@ -529,18 +561,20 @@ pub struct Resources {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Resources {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Resources {
-            cores: fields.scalar("Cores")?,
-            gpus: fields.scalar("Gpus")?,
-            memory: fields.scalar("Memory")?,
-            nodes: fields.scalar("Nodes")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Resources {
+            cores: fields.scalar("Cores"),
+            gpus: fields.scalar("Gpus"),
+            memory: fields.scalar("Memory"),
+            nodes: fields.scalar("Nodes"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Resources {
@@ -581,18 +615,20 @@ pub struct ResourcesActualOccupied {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ResourcesActualOccupied {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ResourcesActualOccupied {
-            cores: fields.scalar("Cores")?,
-            gpus: fields.scalar("Gpus")?,
-            memory: fields.scalar("Memory")?,
-            nodes: fields.scalar("Nodes")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ResourcesActualOccupied {
+            cores: fields.scalar("Cores"),
+            gpus: fields.scalar("Gpus"),
+            memory: fields.scalar("Memory"),
+            nodes: fields.scalar("Nodes"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ResourcesActualOccupied {
@@ -703,32 +739,34 @@ pub struct JobSpec {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for JobSpec {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(JobSpec {
-            array_job_id: fields.scalar("ArrayJobId")?,
-            array_job_sub_id: fields.scalar("ArrayJobSubId")?,
-            array_request: fields.scalar("ArrayRequest")?,
-            comment: fields.scalar("Comment")?,
-            id: fields.scalar("Id")?,
-            job_queue: fields.scalar("JobQueue")?,
-            last_modify_time: fields.scalar("LastModifyTime")?,
-            node_list: fields.scalar("NodeList")?,
-            priority: fields.scalar("Priority")?,
-            resources: fields.object("Resources")?,
-            resources_actual_occupied: fields.object("ResourcesActualOccupied")?,
-            runas_user: fields.scalar("RunasUser")?,
-            start_time: fields.scalar("StartTime")?,
-            state: fields.scalar("State")?,
-            stderr_path: fields.scalar("StderrPath")?,
-            stdout_path: fields.scalar("StdoutPath")?,
-            submit_time: fields.scalar("SubmitTime")?,
-            variables: fields.scalar("Variables")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = JobSpec {
+            array_job_id: fields.scalar("ArrayJobId"),
+            array_job_sub_id: fields.scalar("ArrayJobSubId"),
+            array_request: fields.scalar("ArrayRequest"),
+            comment: fields.scalar("Comment"),
+            id: fields.scalar("Id"),
+            job_queue: fields.scalar("JobQueue"),
+            last_modify_time: fields.scalar("LastModifyTime"),
+            node_list: fields.scalar("NodeList"),
+            priority: fields.scalar("Priority"),
+            resources: fields.object("Resources"),
+            resources_actual_occupied: fields.object("ResourcesActualOccupied"),
+            runas_user: fields.scalar("RunasUser"),
+            start_time: fields.scalar("StartTime"),
+            state: fields.scalar("State"),
+            stderr_path: fields.scalar("StderrPath"),
+            stdout_path: fields.scalar("StdoutPath"),
+            submit_time: fields.scalar("SubmitTime"),
+            variables: fields.scalar("Variables"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for JobSpec {
@@ -759,16 +797,18 @@ pub struct JobsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for JobsItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(JobsItem {
-            job_name: fields.scalar("JobName")?,
-            job_spec: fields.object("JobSpec")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = JobsItem {
+            job_name: fields.scalar("JobName"),
+            job_spec: fields.object("JobSpec"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for JobsItem {
@@ -787,40 +827,48 @@ pub enum ListJobsError {
 }
 impl ListJobsError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for ListJobsError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for ListJobsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListJobsError {}
 impl crate::operation_support::OperationError for ListJobsError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

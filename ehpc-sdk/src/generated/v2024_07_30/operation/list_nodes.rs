@@ -105,6 +105,7 @@ pub struct ListNodesRequest {
 }
 impl ListNodesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListNodesRequestBuilder {
         ListNodesRequestBuilder::default()
     }
@@ -126,6 +127,7 @@ impl ListNodesRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -133,6 +135,7 @@ impl ListNodesRequestBuilder {
     /// `Hostnames`.
     ///
     /// Wire name: `Hostnames`; type: array of string; optional.
+    #[inline]
     pub fn hostnames(mut self, value: Vec<String>) -> Self {
         self.hostnames = value;
         self
@@ -140,6 +143,7 @@ impl ListNodesRequestBuilder {
     /// `PrivateIpAddress`.
     ///
     /// Wire name: `PrivateIpAddress`; type: array of string; optional.
+    #[inline]
     pub fn private_ip_address(mut self, value: Vec<String>) -> Self {
         self.private_ip_address = value;
         self
@@ -147,6 +151,7 @@ impl ListNodesRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -154,6 +159,7 @@ impl ListNodesRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -161,6 +167,7 @@ impl ListNodesRequestBuilder {
     /// `Sequence`.
     ///
     /// Wire name: `Sequence`; type: string; optional. Example: `Forward`.
+    #[inline]
     pub fn sequence(mut self, value: impl Into<String>) -> Self {
         self.sequence = Some(value.into());
         self
@@ -168,6 +175,7 @@ impl ListNodesRequestBuilder {
     /// `SortBy`.
     ///
     /// Wire name: `SortBy`; type: string; optional. Example: `AddedTime`.
+    #[inline]
     pub fn sort_by(mut self, value: impl Into<String>) -> Self {
         self.sort_by = Some(value.into());
         self
@@ -175,6 +183,7 @@ impl ListNodesRequestBuilder {
     /// `QueueNames`.
     ///
     /// Wire name: `QueueNames`; type: array of string; optional.
+    #[inline]
     pub fn queue_names(mut self, value: Vec<String>) -> Self {
         self.queue_names = value;
         self
@@ -182,6 +191,7 @@ impl ListNodesRequestBuilder {
     /// `Status`.
     ///
     /// Wire name: `Status`; type: array of string; optional.
+    #[inline]
     pub fn status(mut self, value: Vec<String>) -> Self {
         self.status = value;
         self
@@ -324,6 +334,7 @@ pub struct ListNodesCall {
     options: crate::CallOptions,
 }
 impl ListNodesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListNodesCall {
             client,
@@ -334,6 +345,7 @@ impl ListNodesCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -341,6 +353,7 @@ impl ListNodesCall {
     /// `Hostnames`.
     ///
     /// Wire name: `Hostnames`; type: array of string; optional.
+    #[inline]
     pub fn hostnames(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.hostnames(value);
         self
@@ -348,6 +361,7 @@ impl ListNodesCall {
     /// `PrivateIpAddress`.
     ///
     /// Wire name: `PrivateIpAddress`; type: array of string; optional.
+    #[inline]
     pub fn private_ip_address(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.private_ip_address(value);
         self
@@ -355,6 +369,7 @@ impl ListNodesCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -362,6 +377,7 @@ impl ListNodesCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.builder = self.builder.page_size(value);
         self
@@ -369,6 +385,7 @@ impl ListNodesCall {
     /// `Sequence`.
     ///
     /// Wire name: `Sequence`; type: string; optional. Example: `Forward`.
+    #[inline]
     pub fn sequence(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.sequence(value);
         self
@@ -376,6 +393,7 @@ impl ListNodesCall {
     /// `SortBy`.
     ///
     /// Wire name: `SortBy`; type: string; optional. Example: `AddedTime`.
+    #[inline]
     pub fn sort_by(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.sort_by(value);
         self
@@ -383,6 +401,7 @@ impl ListNodesCall {
     /// `QueueNames`.
     ///
     /// Wire name: `QueueNames`; type: array of string; optional.
+    #[inline]
     pub fn queue_names(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.queue_names(value);
         self
@@ -390,11 +409,13 @@ impl ListNodesCall {
     /// `Status`.
     ///
     /// Wire name: `Status`; type: array of string; optional.
+    #[inline]
     pub fn status(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.status(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -440,24 +461,27 @@ pub struct ListNodesResponse {
 }
 impl ListNodesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListNodesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListNodesResponse {
-            nodes: fields.list("Nodes")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListNodesResponse {
+            nodes: fields.list("Nodes"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListNodesResponse {
@@ -493,17 +517,19 @@ pub struct TotalResources {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for TotalResources {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(TotalResources {
-            cpu: fields.scalar("Cpu")?,
-            gpu: fields.scalar("Gpu")?,
-            memory: fields.scalar("Memory")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = TotalResources {
+            cpu: fields.scalar("Cpu"),
+            gpu: fields.scalar("Gpu"),
+            memory: fields.scalar("Memory"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for TotalResources {
@@ -624,34 +650,36 @@ pub struct NodesItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for NodesItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(NodesItem {
-            add_time: fields.scalar("AddTime")?,
-            deployment_set_id: fields.scalar("DeploymentSetId")?,
-            expired_time: fields.scalar("ExpiredTime")?,
-            hostname: fields.scalar("Hostname")?,
-            ht_enabled: fields.scalar("HtEnabled")?,
-            id: fields.scalar("Id")?,
-            image_id: fields.scalar("ImageId")?,
-            instance_type: fields.scalar("InstanceType")?,
-            ip_address: fields.scalar("IpAddress")?,
-            keep_alive: fields.scalar("KeepAlive")?,
-            public_ip_address: fields.scalar("PublicIpAddress")?,
-            queue_name: fields.scalar("QueueName")?,
-            reason: fields.scalar("Reason")?,
-            spot_strategy: fields.scalar("SpotStrategy")?,
-            state_in_sched: fields.scalar("StateInSched")?,
-            status: fields.scalar("Status")?,
-            total_resources: fields.object("TotalResources")?,
-            v_switch_id: fields.scalar("VSwitchId")?,
-            vpc_id: fields.scalar("VpcId")?,
-            zone_id: fields.scalar("ZoneId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = NodesItem {
+            add_time: fields.scalar("AddTime"),
+            deployment_set_id: fields.scalar("DeploymentSetId"),
+            expired_time: fields.scalar("ExpiredTime"),
+            hostname: fields.scalar("Hostname"),
+            ht_enabled: fields.scalar("HtEnabled"),
+            id: fields.scalar("Id"),
+            image_id: fields.scalar("ImageId"),
+            instance_type: fields.scalar("InstanceType"),
+            ip_address: fields.scalar("IpAddress"),
+            keep_alive: fields.scalar("KeepAlive"),
+            public_ip_address: fields.scalar("PublicIpAddress"),
+            queue_name: fields.scalar("QueueName"),
+            reason: fields.scalar("Reason"),
+            spot_strategy: fields.scalar("SpotStrategy"),
+            state_in_sched: fields.scalar("StateInSched"),
+            status: fields.scalar("Status"),
+            total_resources: fields.object("TotalResources"),
+            v_switch_id: fields.scalar("VSwitchId"),
+            vpc_id: fields.scalar("VpcId"),
+            zone_id: fields.scalar("ZoneId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for NodesItem {
@@ -670,40 +698,48 @@ pub enum ListNodesError {
 }
 impl ListNodesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for ListNodesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for ListNodesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListNodesError {}
 impl crate::operation_support::OperationError for ListNodesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -38,6 +38,7 @@ pub struct ListQueuesRequest {
 }
 impl ListQueuesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListQueuesRequestBuilder {
         ListQueuesRequestBuilder::default()
     }
@@ -52,6 +53,7 @@ impl ListQueuesRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -59,6 +61,7 @@ impl ListQueuesRequestBuilder {
     /// `QueueNames`.
     ///
     /// Wire name: `QueueNames`; type: array of string; optional.
+    #[inline]
     pub fn queue_names(mut self, value: Vec<String>) -> Self {
         self.queue_names = value;
         self
@@ -138,6 +141,7 @@ pub struct ListQueuesCall {
     options: crate::CallOptions,
 }
 impl ListQueuesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListQueuesCall {
             client,
@@ -148,6 +152,7 @@ impl ListQueuesCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -155,11 +160,13 @@ impl ListQueuesCall {
     /// `QueueNames`.
     ///
     /// Wire name: `QueueNames`; type: array of string; optional.
+    #[inline]
     pub fn queue_names(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.queue_names(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -212,25 +219,28 @@ pub struct ListQueuesResponse {
 }
 impl ListQueuesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListQueuesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListQueuesResponse {
-            cluster_id: fields.scalar("ClusterId")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            queues: fields.list("Queues")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListQueuesResponse {
+            cluster_id: fields.scalar("ClusterId"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            queues: fields.list("Queues"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListQueuesResponse {
@@ -286,21 +296,23 @@ pub struct DataDisksItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for DataDisksItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(DataDisksItem {
-            category: fields.scalar("Category")?,
-            delete_with_instance: fields.scalar("DeleteWithInstance")?,
-            device: fields.scalar("Device")?,
-            level: fields.scalar("Level")?,
-            mount_dir: fields.scalar("MountDir")?,
-            size: fields.scalar("Size")?,
-            snapshot_id: fields.scalar("SnapshotId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = DataDisksItem {
+            category: fields.scalar("Category"),
+            delete_with_instance: fields.scalar("DeleteWithInstance"),
+            device: fields.scalar("Device"),
+            level: fields.scalar("Level"),
+            mount_dir: fields.scalar("MountDir"),
+            size: fields.scalar("Size"),
+            snapshot_id: fields.scalar("SnapshotId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for DataDisksItem {
@@ -336,17 +348,19 @@ pub struct SystemDisk {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SystemDisk {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(SystemDisk {
-            category: fields.scalar("Category")?,
-            level: fields.scalar("Level")?,
-            size: fields.scalar("Size")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = SystemDisk {
+            category: fields.scalar("Category"),
+            level: fields.scalar("Level"),
+            size: fields.scalar("Size"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for SystemDisk {
@@ -432,27 +446,29 @@ pub struct ComputeNodesItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ComputeNodesItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ComputeNodesItem {
-            auto_renew: fields.scalar("AutoRenew")?,
-            auto_renew_period: fields.scalar("AutoRenewPeriod")?,
-            data_disks: fields.list("DataDisks")?,
-            duration: fields.scalar("Duration")?,
-            enable_ht: fields.scalar("EnableHT")?,
-            image_id: fields.scalar("ImageId")?,
-            instance_charge_type: fields.scalar("InstanceChargeType")?,
-            instance_type: fields.scalar("InstanceType")?,
-            period: fields.scalar("Period")?,
-            period_unit: fields.scalar("PeriodUnit")?,
-            spot_price_limit: fields.scalar("SpotPriceLimit")?,
-            spot_strategy: fields.scalar("SpotStrategy")?,
-            system_disk: fields.object("SystemDisk")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ComputeNodesItem {
+            auto_renew: fields.scalar("AutoRenew"),
+            auto_renew_period: fields.scalar("AutoRenewPeriod"),
+            data_disks: fields.list("DataDisks"),
+            duration: fields.scalar("Duration"),
+            enable_ht: fields.scalar("EnableHT"),
+            image_id: fields.scalar("ImageId"),
+            instance_charge_type: fields.scalar("InstanceChargeType"),
+            instance_type: fields.scalar("InstanceType"),
+            period: fields.scalar("Period"),
+            period_unit: fields.scalar("PeriodUnit"),
+            spot_price_limit: fields.scalar("SpotPriceLimit"),
+            spot_strategy: fields.scalar("SpotStrategy"),
+            system_disk: fields.object("SystemDisk"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ComputeNodesItem {
@@ -488,17 +504,19 @@ pub struct Nodes {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Nodes {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(Nodes {
-            creating_counts: fields.scalar("CreatingCounts")?,
-            exception_counts: fields.scalar("ExceptionCounts")?,
-            running_counts: fields.scalar("RunningCounts")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = Nodes {
+            creating_counts: fields.scalar("CreatingCounts"),
+            exception_counts: fields.scalar("ExceptionCounts"),
+            running_counts: fields.scalar("RunningCounts"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for Nodes {
@@ -579,26 +597,28 @@ pub struct QueuesItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for QueuesItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(QueuesItem {
-            compute_nodes: fields.list("ComputeNodes")?,
-            create_time: fields.scalar("CreateTime")?,
-            enable_scale_in: fields.scalar("EnableScaleIn")?,
-            enable_scale_out: fields.scalar("EnableScaleOut")?,
-            max_count: fields.scalar("MaxCount")?,
-            max_count_per_cycle: fields.scalar("MaxCountPerCycle")?,
-            min_count: fields.scalar("MinCount")?,
-            nodes: fields.object("Nodes")?,
-            queue_name: fields.scalar("QueueName")?,
-            total_cores: fields.scalar("TotalCores")?,
-            update_time: fields.scalar("UpdateTime")?,
-            v_switch_ids: fields.scalar_list("VSwitchIds")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = QueuesItem {
+            compute_nodes: fields.list("ComputeNodes"),
+            create_time: fields.scalar("CreateTime"),
+            enable_scale_in: fields.scalar("EnableScaleIn"),
+            enable_scale_out: fields.scalar("EnableScaleOut"),
+            max_count: fields.scalar("MaxCount"),
+            max_count_per_cycle: fields.scalar("MaxCountPerCycle"),
+            min_count: fields.scalar("MinCount"),
+            nodes: fields.object("Nodes"),
+            queue_name: fields.scalar("QueueName"),
+            total_cores: fields.scalar("TotalCores"),
+            update_time: fields.scalar("UpdateTime"),
+            v_switch_ids: fields.scalar_list("VSwitchIds"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueuesItem {
@@ -617,40 +637,48 @@ pub enum ListQueuesError {
 }
 impl ListQueuesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for ListQueuesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for ListQueuesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListQueuesError {}
 impl crate::operation_support::OperationError for ListQueuesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

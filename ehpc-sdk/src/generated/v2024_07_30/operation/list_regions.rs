@@ -60,6 +60,7 @@ pub struct ListRegionsRequest {
 }
 impl ListRegionsRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListRegionsRequestBuilder {
         ListRegionsRequestBuilder::default()
     }
@@ -76,6 +77,7 @@ impl ListRegionsRequestBuilder {
     /// `SpecCode`.
     ///
     /// Wire name: `SpecCode`; type: string; optional. Example: `Next`.
+    #[inline]
     pub fn spec_code(mut self, value: impl Into<String>) -> Self {
         self.spec_code = Some(value.into());
         self
@@ -83,6 +85,7 @@ impl ListRegionsRequestBuilder {
     /// `AcceptLanguage`.
     ///
     /// Wire name: `AcceptLanguage`; type: string; optional. Example: `zh-CN`.
+    #[inline]
     pub fn accept_language(mut self, value: impl Into<String>) -> Self {
         self.accept_language = Some(value.into());
         self
@@ -90,6 +93,7 @@ impl ListRegionsRequestBuilder {
     /// `MaxResults`.
     ///
     /// Wire name: `MaxResults`; type: integer (int32); optional. Example: `20`.
+    #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.max_results = Some(value);
         self
@@ -97,6 +101,7 @@ impl ListRegionsRequestBuilder {
     /// `NextToken`.
     ///
     /// Wire name: `NextToken`; type: string; optional. Example: `caeba0bbb2be03f84eb48b699f0axxxx`.
+    #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.next_token = Some(value.into());
         self
@@ -184,6 +189,7 @@ pub struct ListRegionsCall {
     options: crate::CallOptions,
 }
 impl ListRegionsCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListRegionsCall {
             client,
@@ -194,6 +200,7 @@ impl ListRegionsCall {
     /// `SpecCode`.
     ///
     /// Wire name: `SpecCode`; type: string; optional. Example: `Next`.
+    #[inline]
     pub fn spec_code(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.spec_code(value);
         self
@@ -201,6 +208,7 @@ impl ListRegionsCall {
     /// `AcceptLanguage`.
     ///
     /// Wire name: `AcceptLanguage`; type: string; optional. Example: `zh-CN`.
+    #[inline]
     pub fn accept_language(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.accept_language(value);
         self
@@ -208,6 +216,7 @@ impl ListRegionsCall {
     /// `MaxResults`.
     ///
     /// Wire name: `MaxResults`; type: integer (int32); optional. Example: `20`.
+    #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.builder = self.builder.max_results(value);
         self
@@ -215,11 +224,13 @@ impl ListRegionsCall {
     /// `NextToken`.
     ///
     /// Wire name: `NextToken`; type: string; optional. Example: `caeba0bbb2be03f84eb48b699f0axxxx`.
+    #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.next_token(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -267,24 +278,27 @@ pub struct ListRegionsResponse {
 }
 impl ListRegionsResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListRegionsResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListRegionsResponse {
-            max_results: fields.scalar("MaxResults")?,
-            next_token: fields.scalar("NextToken")?,
-            regions: fields.list("Regions")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListRegionsResponse {
+            max_results: fields.scalar("MaxResults"),
+            next_token: fields.scalar("NextToken"),
+            regions: fields.list("Regions"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListRegionsResponse {
@@ -315,16 +329,18 @@ pub struct RegionsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for RegionsItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(RegionsItem {
-            local_name: fields.scalar("LocalName")?,
-            region_id: fields.scalar("RegionId")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = RegionsItem {
+            local_name: fields.scalar("LocalName"),
+            region_id: fields.scalar("RegionId"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for RegionsItem {
@@ -343,40 +359,48 @@ pub enum ListRegionsError {
 }
 impl ListRegionsError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for ListRegionsError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for ListRegionsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListRegionsError {}
 impl crate::operation_support::OperationError for ListRegionsError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

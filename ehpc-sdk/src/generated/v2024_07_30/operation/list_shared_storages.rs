@@ -48,6 +48,7 @@ pub struct ListSharedStoragesRequest {
 }
 impl ListSharedStoragesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListSharedStoragesRequestBuilder {
         ListSharedStoragesRequestBuilder::default()
     }
@@ -63,6 +64,7 @@ impl ListSharedStoragesRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -70,6 +72,7 @@ impl ListSharedStoragesRequestBuilder {
     /// `FileSystemType`.
     ///
     /// Wire name: `FileSystemType`; type: string; optional. Example: `nas`.
+    #[inline]
     pub fn file_system_type(mut self, value: impl Into<String>) -> Self {
         self.file_system_type = Some(value.into());
         self
@@ -77,6 +80,7 @@ impl ListSharedStoragesRequestBuilder {
     /// `FileSystemId`.
     ///
     /// Wire name: `FileSystemId`; type: string; optional. Example: `0bd504b0**`.
+    #[inline]
     pub fn file_system_id(mut self, value: impl Into<String>) -> Self {
         self.file_system_id = Some(value.into());
         self
@@ -161,6 +165,7 @@ pub struct ListSharedStoragesCall {
     options: crate::CallOptions,
 }
 impl ListSharedStoragesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListSharedStoragesCall {
             client,
@@ -171,6 +176,7 @@ impl ListSharedStoragesCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -178,6 +184,7 @@ impl ListSharedStoragesCall {
     /// `FileSystemType`.
     ///
     /// Wire name: `FileSystemType`; type: string; optional. Example: `nas`.
+    #[inline]
     pub fn file_system_type(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.file_system_type(value);
         self
@@ -185,11 +192,13 @@ impl ListSharedStoragesCall {
     /// `FileSystemId`.
     ///
     /// Wire name: `FileSystemId`; type: string; optional. Example: `0bd504b0**`.
+    #[inline]
     pub fn file_system_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.file_system_id(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -227,22 +236,25 @@ pub struct ListSharedStoragesResponse {
 }
 impl ListSharedStoragesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListSharedStoragesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListSharedStoragesResponse {
-            request_id: fields.request_id()?,
-            shared_storages: fields.list("SharedStorages")?,
-            success: fields.scalar("Success")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListSharedStoragesResponse {
+            request_id: fields.request_id(),
+            shared_storages: fields.list("SharedStorages"),
+            success: fields.scalar("Success"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListSharedStoragesResponse {
@@ -288,19 +300,21 @@ pub struct MountInfoItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for MountInfoItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(MountInfoItem {
-            mount_directory: fields.scalar("MountDirectory")?,
-            mount_options: fields.scalar("MountOptions")?,
-            mount_target: fields.scalar("MountTarget")?,
-            protocol_type: fields.scalar("ProtocolType")?,
-            storage_directory: fields.scalar("StorageDirectory")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = MountInfoItem {
+            mount_directory: fields.scalar("MountDirectory"),
+            mount_options: fields.scalar("MountOptions"),
+            mount_target: fields.scalar("MountTarget"),
+            protocol_type: fields.scalar("ProtocolType"),
+            storage_directory: fields.scalar("StorageDirectory"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for MountInfoItem {
@@ -341,18 +355,20 @@ pub struct SharedStoragesItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SharedStoragesItem {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(SharedStoragesItem {
-            file_system_id: fields.scalar("FileSystemId")?,
-            file_system_protocol: fields.scalar("FileSystemProtocol")?,
-            file_system_type: fields.scalar("FileSystemType")?,
-            mount_info: fields.list("MountInfo")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = SharedStoragesItem {
+            file_system_id: fields.scalar("FileSystemId"),
+            file_system_protocol: fields.scalar("FileSystemProtocol"),
+            file_system_type: fields.scalar("FileSystemType"),
+            mount_info: fields.list("MountInfo"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for SharedStoragesItem {
@@ -371,40 +387,48 @@ pub enum ListSharedStoragesError {
 }
 impl ListSharedStoragesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for ListSharedStoragesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for ListSharedStoragesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListSharedStoragesError {}
 impl crate::operation_support::OperationError for ListSharedStoragesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -72,6 +72,7 @@ pub struct ListSoftwaresRequest {
 }
 impl ListSoftwaresRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListSoftwaresRequestBuilder {
         ListSoftwaresRequestBuilder::default()
     }
@@ -90,6 +91,7 @@ impl ListSoftwaresRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: string; optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<String>) -> Self {
         self.page_number = Some(value.into());
         self
@@ -97,6 +99,7 @@ impl ListSoftwaresRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: string; optional. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<String>) -> Self {
         self.page_size = Some(value.into());
         self
@@ -104,6 +107,7 @@ impl ListSoftwaresRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -111,6 +115,7 @@ impl ListSoftwaresRequestBuilder {
     /// `OsInfos`.
     ///
     /// Wire name: `OsInfos`; type: array of object [`OsInfosItem`]; optional.
+    #[inline]
     pub fn os_infos(mut self, value: Vec<OsInfosItem>) -> Self {
         self.os_infos = value;
         self
@@ -118,6 +123,7 @@ impl ListSoftwaresRequestBuilder {
     /// `Category`.
     ///
     /// Wire name: `Category`; type: string; optional. Example: `NWP`.
+    #[inline]
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
@@ -125,6 +131,7 @@ impl ListSoftwaresRequestBuilder {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string; optional. Example: `gromacs`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -227,15 +234,18 @@ pub struct OsInfosItem {
 }
 impl OsInfosItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`OsInfosItem::architecture`].
+    #[inline]
     pub fn architecture(mut self, value: impl Into<String>) -> Self {
         self.architecture = Some(value.into());
         self
     }
     /// Sets [`OsInfosItem::os_tag`].
+    #[inline]
     pub fn os_tag(mut self, value: impl Into<String>) -> Self {
         self.os_tag = Some(value.into());
         self
@@ -265,6 +275,7 @@ pub struct ListSoftwaresCall {
     options: crate::CallOptions,
 }
 impl ListSoftwaresCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListSoftwaresCall {
             client,
@@ -275,6 +286,7 @@ impl ListSoftwaresCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: string; optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -282,6 +294,7 @@ impl ListSoftwaresCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: string; optional. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.page_size(value);
         self
@@ -289,6 +302,7 @@ impl ListSoftwaresCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -296,6 +310,7 @@ impl ListSoftwaresCall {
     /// `OsInfos`.
     ///
     /// Wire name: `OsInfos`; type: array of object [`OsInfosItem`]; optional.
+    #[inline]
     pub fn os_infos(mut self, value: Vec<OsInfosItem>) -> Self {
         self.builder = self.builder.os_infos(value);
         self
@@ -303,6 +318,7 @@ impl ListSoftwaresCall {
     /// `Category`.
     ///
     /// Wire name: `Category`; type: string; optional. Example: `NWP`.
+    #[inline]
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.category(value);
         self
@@ -310,11 +326,13 @@ impl ListSoftwaresCall {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string; optional. Example: `gromacs`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.name(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -365,24 +383,27 @@ pub struct ListSoftwaresResponse {
 }
 impl ListSoftwaresResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListSoftwaresResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListSoftwaresResponse {
-            additional_packages: fields.wrapped_list("AdditionalPackages")?,
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListSoftwaresResponse {
+            additional_packages: fields.wrapped_list("AdditionalPackages"),
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListSoftwaresResponse {
@@ -413,16 +434,18 @@ pub struct SupportOsInfos {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SupportOsInfos {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(SupportOsInfos {
-            architecture: fields.scalar("Architecture")?,
-            os_tag: fields.scalar("OsTag")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = SupportOsInfos {
+            architecture: fields.scalar("Architecture"),
+            os_tag: fields.scalar("OsTag"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for SupportOsInfos {
@@ -461,17 +484,19 @@ pub struct VersionInfos {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for VersionInfos {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(VersionInfos {
-            latest: fields.scalar("Latest")?,
-            support_os: fields.wrapped_list("SupportOs")?,
-            version: fields.scalar("Version")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = VersionInfos {
+            latest: fields.scalar("Latest"),
+            support_os: fields.wrapped_list("SupportOs"),
+            version: fields.scalar("Version"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for VersionInfos {
@@ -520,19 +545,21 @@ pub struct AdditionalPackageInfos {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for AdditionalPackageInfos {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(AdditionalPackageInfos {
-            category: fields.scalar("Category")?,
-            description: fields.scalar("Description")?,
-            icon: fields.scalar("Icon")?,
-            name: fields.scalar("Name")?,
-            versions: fields.wrapped_list("Versions")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = AdditionalPackageInfos {
+            category: fields.scalar("Category"),
+            description: fields.scalar("Description"),
+            icon: fields.scalar("Icon"),
+            name: fields.scalar("Name"),
+            versions: fields.wrapped_list("Versions"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for AdditionalPackageInfos {
@@ -571,40 +598,48 @@ pub enum ListSoftwaresError {
 }
 impl ListSoftwaresError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for ListSoftwaresError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for ListSoftwaresError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListSoftwaresError {}
 impl crate::operation_support::OperationError for ListSoftwaresError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

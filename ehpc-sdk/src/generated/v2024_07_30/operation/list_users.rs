@@ -44,6 +44,7 @@ pub struct ListUsersRequest {
 }
 impl ListUsersRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> ListUsersRequestBuilder {
         ListUsersRequestBuilder::default()
     }
@@ -59,6 +60,7 @@ impl ListUsersRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -66,6 +68,7 @@ impl ListUsersRequestBuilder {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.page_number = Some(value);
         self
@@ -73,6 +76,7 @@ impl ListUsersRequestBuilder {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -156,6 +160,7 @@ pub struct ListUsersCall {
     options: crate::CallOptions,
 }
 impl ListUsersCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ListUsersCall {
             client,
@@ -166,6 +171,7 @@ impl ListUsersCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -173,6 +179,7 @@ impl ListUsersCall {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32); optional. Example: `1`.
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.builder = self.builder.page_number(value);
         self
@@ -180,11 +187,13 @@ impl ListUsersCall {
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32); optional. Example: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.builder = self.builder.page_size(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -233,24 +242,27 @@ pub struct ListUsersResponse {
 }
 impl ListUsersResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for ListUsersResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(ListUsersResponse {
-            page_number: fields.scalar("PageNumber")?,
-            page_size: fields.scalar("PageSize")?,
-            request_id: fields.request_id()?,
-            total_count: fields.scalar("TotalCount")?,
-            users: fields.wrapped_list("Users")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = ListUsersResponse {
+            page_number: fields.scalar("PageNumber"),
+            page_size: fields.scalar("PageSize"),
+            request_id: fields.request_id(),
+            total_count: fields.scalar("TotalCount"),
+            users: fields.wrapped_list("Users"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListUsersResponse {
@@ -296,19 +308,21 @@ pub struct UserInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for UserInfo {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(UserInfo {
-            add_time: fields.scalar("AddTime")?,
-            group: fields.scalar("Group")?,
-            group_id: fields.scalar("GroupId")?,
-            user_id: fields.scalar("UserId")?,
-            user_name: fields.scalar("UserName")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = UserInfo {
+            add_time: fields.scalar("AddTime"),
+            group: fields.scalar("Group"),
+            group_id: fields.scalar("GroupId"),
+            user_id: fields.scalar("UserId"),
+            user_name: fields.scalar("UserName"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for UserInfo {
@@ -335,40 +349,48 @@ pub enum ListUsersError {
 }
 impl ListUsersError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for ListUsersError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for ListUsersError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for ListUsersError {}
 impl crate::operation_support::OperationError for ListUsersError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -45,6 +45,7 @@ pub struct StopJobsRequest {
 }
 impl StopJobsRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> StopJobsRequestBuilder {
         StopJobsRequestBuilder::default()
     }
@@ -59,6 +60,7 @@ impl StopJobsRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -66,6 +68,7 @@ impl StopJobsRequestBuilder {
     /// `JobIds`.
     ///
     /// Wire name: `JobIds`; type: array of string; optional.
+    #[inline]
     pub fn job_ids(mut self, value: Vec<String>) -> Self {
         self.job_ids = value;
         self
@@ -154,6 +157,7 @@ pub struct StopJobsCall {
     options: crate::CallOptions,
 }
 impl StopJobsCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         StopJobsCall {
             client,
@@ -164,6 +168,7 @@ impl StopJobsCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -171,11 +176,13 @@ impl StopJobsCall {
     /// `JobIds`.
     ///
     /// Wire name: `JobIds`; type: array of string; optional.
+    #[inline]
     pub fn job_ids(mut self, value: Vec<String>) -> Self {
         self.builder = self.builder.job_ids(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -206,21 +213,24 @@ pub struct StopJobsResponse {
 }
 impl StopJobsResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for StopJobsResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(StopJobsResponse {
-            request_id: fields.request_id()?,
-            success: fields.scalar("Success")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = StopJobsResponse {
+            request_id: fields.request_id(),
+            success: fields.scalar("Success"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for StopJobsResponse {
@@ -249,6 +259,7 @@ pub enum StopJobsError {
 }
 impl StopJobsError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -260,43 +271,53 @@ impl StopJobsError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `EcsError`.
+    #[inline]
     pub fn is_ecs_error(&self) -> bool {
         matches!(self, Self::EcsError(_))
     }
     /// Whether the service answered `ServiceUnavailable`.
+    #[inline]
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
 }
 impl From<crate::ServiceError> for StopJobsError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -309,12 +330,14 @@ impl From<crate::ServiceError> for StopJobsError {
     }
 }
 impl std::fmt::Display for StopJobsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for StopJobsError {}
 impl crate::operation_support::OperationError for StopJobsError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

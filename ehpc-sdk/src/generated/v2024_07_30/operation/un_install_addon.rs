@@ -30,6 +30,7 @@ pub struct UnInstallAddonRequest {
 }
 impl UnInstallAddonRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> UnInstallAddonRequestBuilder {
         UnInstallAddonRequestBuilder::default()
     }
@@ -44,6 +45,7 @@ impl UnInstallAddonRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -51,6 +53,7 @@ impl UnInstallAddonRequestBuilder {
     /// `AddonId`.
     ///
     /// Wire name: `AddonId`; type: string; required. Example: `Login-1.0-W2g****`.
+    #[inline]
     pub fn addon_id(mut self, value: impl Into<String>) -> Self {
         self.addon_id = Some(value.into());
         self
@@ -128,6 +131,7 @@ pub struct UnInstallAddonCall {
     options: crate::CallOptions,
 }
 impl UnInstallAddonCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         UnInstallAddonCall {
             client,
@@ -138,6 +142,7 @@ impl UnInstallAddonCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -145,11 +150,13 @@ impl UnInstallAddonCall {
     /// `AddonId`.
     ///
     /// Wire name: `AddonId`; type: string; required. Example: `Login-1.0-W2g****`.
+    #[inline]
     pub fn addon_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.addon_id(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -177,20 +184,23 @@ pub struct UnInstallAddonResponse {
 }
 impl UnInstallAddonResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for UnInstallAddonResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(UnInstallAddonResponse {
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = UnInstallAddonResponse {
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for UnInstallAddonResponse {
@@ -209,40 +219,48 @@ pub enum UnInstallAddonError {
 }
 impl UnInstallAddonError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for UnInstallAddonError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for UnInstallAddonError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for UnInstallAddonError {}
 impl crate::operation_support::OperationError for UnInstallAddonError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

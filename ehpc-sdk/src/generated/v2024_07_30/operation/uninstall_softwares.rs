@@ -40,6 +40,7 @@ pub struct UninstallSoftwaresRequest {
 }
 impl UninstallSoftwaresRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> UninstallSoftwaresRequestBuilder {
         UninstallSoftwaresRequestBuilder::default()
     }
@@ -54,6 +55,7 @@ impl UninstallSoftwaresRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -61,6 +63,7 @@ impl UninstallSoftwaresRequestBuilder {
     /// `AdditionalPackages`.
     ///
     /// Wire name: `AdditionalPackages`; type: array of object [`AdditionalPackagesItem`]; optional.
+    #[inline]
     pub fn additional_packages(mut self, value: Vec<AdditionalPackagesItem>) -> Self {
         self.additional_packages = value;
         self
@@ -140,15 +143,18 @@ pub struct AdditionalPackagesItem {
 }
 impl AdditionalPackagesItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`AdditionalPackagesItem::name`].
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets [`AdditionalPackagesItem::version`].
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
@@ -174,6 +180,7 @@ pub struct UninstallSoftwaresCall {
     options: crate::CallOptions,
 }
 impl UninstallSoftwaresCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         UninstallSoftwaresCall {
             client,
@@ -184,6 +191,7 @@ impl UninstallSoftwaresCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -191,11 +199,13 @@ impl UninstallSoftwaresCall {
     /// `AdditionalPackages`.
     ///
     /// Wire name: `AdditionalPackages`; type: array of object [`AdditionalPackagesItem`]; optional.
+    #[inline]
     pub fn additional_packages(mut self, value: Vec<AdditionalPackagesItem>) -> Self {
         self.builder = self.builder.additional_packages(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -223,20 +233,23 @@ pub struct UninstallSoftwaresResponse {
 }
 impl UninstallSoftwaresResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for UninstallSoftwaresResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(UninstallSoftwaresResponse {
-            request_id: fields.request_id()?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = UninstallSoftwaresResponse {
+            request_id: fields.request_id(),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for UninstallSoftwaresResponse {
@@ -255,40 +268,48 @@ pub enum UninstallSoftwaresError {
 }
 impl UninstallSoftwaresError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for UninstallSoftwaresError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for UninstallSoftwaresError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for UninstallSoftwaresError {}
 impl crate::operation_support::OperationError for UninstallSoftwaresError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -162,6 +162,7 @@ pub struct UpdateClusterRequest {
 }
 impl UpdateClusterRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> UpdateClusterRequestBuilder {
         UpdateClusterRequestBuilder::default()
     }
@@ -188,6 +189,7 @@ impl UpdateClusterRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -195,6 +197,7 @@ impl UpdateClusterRequestBuilder {
     /// `ClusterName`.
     ///
     /// Wire name: `ClusterName`; type: string; optional. Example: `slurm22.05.8-serverless-cluster-20240805`.
+    #[inline]
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
@@ -202,6 +205,7 @@ impl UpdateClusterRequestBuilder {
     /// `ClusterDescription`.
     ///
     /// Wire name: `ClusterDescription`; type: string; optional. Example: `slurm22.05.8-serverless-cluster-20240805`.
+    #[inline]
     pub fn cluster_description(mut self, value: impl Into<String>) -> Self {
         self.cluster_description = Some(value.into());
         self
@@ -209,6 +213,7 @@ impl UpdateClusterRequestBuilder {
     /// `MaxCount`.
     ///
     /// Wire name: `MaxCount`; type: integer (int32); optional. Example: `500`.
+    #[inline]
     pub fn max_count(mut self, value: i32) -> Self {
         self.max_count = Some(value);
         self
@@ -216,6 +221,7 @@ impl UpdateClusterRequestBuilder {
     /// `MaxCoreCount`.
     ///
     /// Wire name: `MaxCoreCount`; type: integer (int32); optional. Example: `10000`.
+    #[inline]
     pub fn max_core_count(mut self, value: i32) -> Self {
         self.max_core_count = Some(value);
         self
@@ -223,6 +229,7 @@ impl UpdateClusterRequestBuilder {
     /// `DeletionProtection`.
     ///
     /// Wire name: `DeletionProtection`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn deletion_protection(mut self, value: bool) -> Self {
         self.deletion_protection = Some(value);
         self
@@ -230,6 +237,7 @@ impl UpdateClusterRequestBuilder {
     /// `ClientVersion`.
     ///
     /// Wire name: `ClientVersion`; type: string; optional. Example: `2.1.0`.
+    #[inline]
     pub fn client_version(mut self, value: impl Into<String>) -> Self {
         self.client_version = Some(value.into());
         self
@@ -237,6 +245,7 @@ impl UpdateClusterRequestBuilder {
     /// `ClusterCustomConfiguration`.
     ///
     /// Wire name: `ClusterCustomConfiguration`; type: object [`ClusterCustomConfiguration`]; optional.
+    #[inline]
     pub fn cluster_custom_configuration(
         mut self,
         value: ClusterCustomConfiguration,
@@ -247,6 +256,7 @@ impl UpdateClusterRequestBuilder {
     /// `GrowInterval`.
     ///
     /// Wire name: `GrowInterval`; type: integer (int32); optional. Example: `2`.
+    #[inline]
     pub fn grow_interval(mut self, value: i32) -> Self {
         self.grow_interval = Some(value);
         self
@@ -254,6 +264,7 @@ impl UpdateClusterRequestBuilder {
     /// `IdleInterval`.
     ///
     /// Wire name: `IdleInterval`; type: integer (int32); optional. Example: `4`.
+    #[inline]
     pub fn idle_interval(mut self, value: i32) -> Self {
         self.idle_interval = Some(value);
         self
@@ -261,6 +272,7 @@ impl UpdateClusterRequestBuilder {
     /// `EnableScaleOut`.
     ///
     /// Wire name: `EnableScaleOut`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn enable_scale_out(mut self, value: bool) -> Self {
         self.enable_scale_out = Some(value);
         self
@@ -268,6 +280,7 @@ impl UpdateClusterRequestBuilder {
     /// `EnableScaleIn`.
     ///
     /// Wire name: `EnableScaleIn`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn enable_scale_in(mut self, value: bool) -> Self {
         self.enable_scale_in = Some(value);
         self
@@ -275,6 +288,7 @@ impl UpdateClusterRequestBuilder {
     /// `MonitorSpec`.
     ///
     /// Wire name: `MonitorSpec`; type: object [`MonitorSpec`]; optional.
+    #[inline]
     pub fn monitor_spec(mut self, value: MonitorSpec) -> Self {
         self.monitor_spec = Some(value);
         self
@@ -282,6 +296,7 @@ impl UpdateClusterRequestBuilder {
     /// `SchedulerSpec`.
     ///
     /// Wire name: `SchedulerSpec`; type: object [`SchedulerSpec`]; optional.
+    #[inline]
     pub fn scheduler_spec(mut self, value: SchedulerSpec) -> Self {
         self.scheduler_spec = Some(value);
         self
@@ -441,15 +456,18 @@ pub struct ClusterCustomConfiguration {
 }
 impl ClusterCustomConfiguration {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`ClusterCustomConfiguration::args`].
+    #[inline]
     pub fn args(mut self, value: impl Into<String>) -> Self {
         self.args = Some(value.into());
         self
     }
     /// Sets [`ClusterCustomConfiguration::script`].
+    #[inline]
     pub fn script(mut self, value: impl Into<String>) -> Self {
         self.script = Some(value.into());
         self
@@ -475,10 +493,12 @@ pub struct MonitorSpec {
 }
 impl MonitorSpec {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`MonitorSpec::enable_compute_load_monitor`].
+    #[inline]
     pub fn enable_compute_load_monitor(mut self, value: bool) -> Self {
         self.enable_compute_load_monitor = Some(value);
         self
@@ -504,10 +524,12 @@ pub struct SchedulerSpec {
 }
 impl SchedulerSpec {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`SchedulerSpec::enable_topology_awareness`].
+    #[inline]
     pub fn enable_topology_awareness(mut self, value: bool) -> Self {
         self.enable_topology_awareness = Some(value);
         self
@@ -547,6 +569,7 @@ pub struct UpdateClusterCall {
     options: crate::CallOptions,
 }
 impl UpdateClusterCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateClusterCall {
             client,
@@ -557,6 +580,7 @@ impl UpdateClusterCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -564,6 +588,7 @@ impl UpdateClusterCall {
     /// `ClusterName`.
     ///
     /// Wire name: `ClusterName`; type: string; optional. Example: `slurm22.05.8-serverless-cluster-20240805`.
+    #[inline]
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_name(value);
         self
@@ -571,6 +596,7 @@ impl UpdateClusterCall {
     /// `ClusterDescription`.
     ///
     /// Wire name: `ClusterDescription`; type: string; optional. Example: `slurm22.05.8-serverless-cluster-20240805`.
+    #[inline]
     pub fn cluster_description(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_description(value);
         self
@@ -578,6 +604,7 @@ impl UpdateClusterCall {
     /// `MaxCount`.
     ///
     /// Wire name: `MaxCount`; type: integer (int32); optional. Example: `500`.
+    #[inline]
     pub fn max_count(mut self, value: i32) -> Self {
         self.builder = self.builder.max_count(value);
         self
@@ -585,6 +612,7 @@ impl UpdateClusterCall {
     /// `MaxCoreCount`.
     ///
     /// Wire name: `MaxCoreCount`; type: integer (int32); optional. Example: `10000`.
+    #[inline]
     pub fn max_core_count(mut self, value: i32) -> Self {
         self.builder = self.builder.max_core_count(value);
         self
@@ -592,6 +620,7 @@ impl UpdateClusterCall {
     /// `DeletionProtection`.
     ///
     /// Wire name: `DeletionProtection`; type: boolean; optional. Example: `false`.
+    #[inline]
     pub fn deletion_protection(mut self, value: bool) -> Self {
         self.builder = self.builder.deletion_protection(value);
         self
@@ -599,6 +628,7 @@ impl UpdateClusterCall {
     /// `ClientVersion`.
     ///
     /// Wire name: `ClientVersion`; type: string; optional. Example: `2.1.0`.
+    #[inline]
     pub fn client_version(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.client_version(value);
         self
@@ -606,6 +636,7 @@ impl UpdateClusterCall {
     /// `ClusterCustomConfiguration`.
     ///
     /// Wire name: `ClusterCustomConfiguration`; type: object [`ClusterCustomConfiguration`]; optional.
+    #[inline]
     pub fn cluster_custom_configuration(
         mut self,
         value: ClusterCustomConfiguration,
@@ -616,6 +647,7 @@ impl UpdateClusterCall {
     /// `GrowInterval`.
     ///
     /// Wire name: `GrowInterval`; type: integer (int32); optional. Example: `2`.
+    #[inline]
     pub fn grow_interval(mut self, value: i32) -> Self {
         self.builder = self.builder.grow_interval(value);
         self
@@ -623,6 +655,7 @@ impl UpdateClusterCall {
     /// `IdleInterval`.
     ///
     /// Wire name: `IdleInterval`; type: integer (int32); optional. Example: `4`.
+    #[inline]
     pub fn idle_interval(mut self, value: i32) -> Self {
         self.builder = self.builder.idle_interval(value);
         self
@@ -630,6 +663,7 @@ impl UpdateClusterCall {
     /// `EnableScaleOut`.
     ///
     /// Wire name: `EnableScaleOut`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn enable_scale_out(mut self, value: bool) -> Self {
         self.builder = self.builder.enable_scale_out(value);
         self
@@ -637,6 +671,7 @@ impl UpdateClusterCall {
     /// `EnableScaleIn`.
     ///
     /// Wire name: `EnableScaleIn`; type: boolean; optional. Example: `true`.
+    #[inline]
     pub fn enable_scale_in(mut self, value: bool) -> Self {
         self.builder = self.builder.enable_scale_in(value);
         self
@@ -644,6 +679,7 @@ impl UpdateClusterCall {
     /// `MonitorSpec`.
     ///
     /// Wire name: `MonitorSpec`; type: object [`MonitorSpec`]; optional.
+    #[inline]
     pub fn monitor_spec(mut self, value: MonitorSpec) -> Self {
         self.builder = self.builder.monitor_spec(value);
         self
@@ -651,11 +687,13 @@ impl UpdateClusterCall {
     /// `SchedulerSpec`.
     ///
     /// Wire name: `SchedulerSpec`; type: object [`SchedulerSpec`]; optional.
+    #[inline]
     pub fn scheduler_spec(mut self, value: SchedulerSpec) -> Self {
         self.builder = self.builder.scheduler_spec(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -688,21 +726,24 @@ pub struct UpdateClusterResponse {
 }
 impl UpdateClusterResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for UpdateClusterResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(UpdateClusterResponse {
-            request_id: fields.request_id()?,
-            success: fields.scalar("Success")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = UpdateClusterResponse {
+            request_id: fields.request_id(),
+            success: fields.scalar("Success"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateClusterResponse {
@@ -721,40 +762,48 @@ pub enum UpdateClusterError {
 }
 impl UpdateClusterError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for UpdateClusterError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for UpdateClusterError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for UpdateClusterError {}
 impl crate::operation_support::OperationError for UpdateClusterError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

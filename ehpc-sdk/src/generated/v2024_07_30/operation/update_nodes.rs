@@ -38,6 +38,7 @@ pub struct UpdateNodesRequest {
 }
 impl UpdateNodesRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> UpdateNodesRequestBuilder {
         UpdateNodesRequestBuilder::default()
     }
@@ -52,6 +53,7 @@ impl UpdateNodesRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -59,6 +61,7 @@ impl UpdateNodesRequestBuilder {
     /// `Instances`.
     ///
     /// Wire name: `Instances`; type: array of object [`InstancesItem`]; optional.
+    #[inline]
     pub fn instances(mut self, value: Vec<InstancesItem>) -> Self {
         self.instances = value;
         self
@@ -137,15 +140,18 @@ pub struct InstancesItem {
 }
 impl InstancesItem {
     /// An empty value; set fields with the chained setters.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets [`InstancesItem::instance_id`].
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Sets [`InstancesItem::keep_alive`].
+    #[inline]
     pub fn keep_alive(mut self, value: bool) -> Self {
         self.keep_alive = Some(value);
         self
@@ -173,6 +179,7 @@ pub struct UpdateNodesCall {
     options: crate::CallOptions,
 }
 impl UpdateNodesCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateNodesCall {
             client,
@@ -183,6 +190,7 @@ impl UpdateNodesCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; optional. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -190,11 +198,13 @@ impl UpdateNodesCall {
     /// `Instances`.
     ///
     /// Wire name: `Instances`; type: array of object [`InstancesItem`]; optional.
+    #[inline]
     pub fn instances(mut self, value: Vec<InstancesItem>) -> Self {
         self.builder = self.builder.instances(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -227,21 +237,24 @@ pub struct UpdateNodesResponse {
 }
 impl UpdateNodesResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for UpdateNodesResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(UpdateNodesResponse {
-            request_id: fields.request_id()?,
-            success: fields.scalar("Success")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = UpdateNodesResponse {
+            request_id: fields.request_id(),
+            success: fields.scalar("Success"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateNodesResponse {
@@ -260,40 +273,48 @@ pub enum UpdateNodesError {
 }
 impl UpdateNodesError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::Unhandled(details) => details,
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
 }
 impl From<crate::ServiceError> for UpdateNodesError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         Self::Unhandled(details)
     }
 }
 impl std::fmt::Display for UpdateNodesError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for UpdateNodesError {}
 impl crate::operation_support::OperationError for UpdateNodesError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }

@@ -61,6 +61,7 @@ pub struct UpdateUserRequest {
 }
 impl UpdateUserRequest {
     /// A builder with no parameters set.
+    #[inline]
     pub fn builder() -> UpdateUserRequestBuilder {
         UpdateUserRequestBuilder::default()
     }
@@ -97,6 +98,7 @@ impl UpdateUserRequestBuilder {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
@@ -104,6 +106,7 @@ impl UpdateUserRequestBuilder {
     /// `UserName`.
     ///
     /// Wire name: `UserName`; type: string; required. Example: `testuser`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
@@ -111,6 +114,7 @@ impl UpdateUserRequestBuilder {
     /// `Group`.
     ///
     /// Wire name: `Group`; type: string; optional. Example: `users`.
+    #[inline]
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -118,6 +122,7 @@ impl UpdateUserRequestBuilder {
     /// `Password`.
     ///
     /// Wire name: `Password`; type: string; optional. Example: `123****`.
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
@@ -222,6 +227,7 @@ pub struct UpdateUserCall {
     options: crate::CallOptions,
 }
 impl UpdateUserCall {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateUserCall {
             client,
@@ -232,6 +238,7 @@ impl UpdateUserCall {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string; required. Example: `ehpc-hz-FYUr32****`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.cluster_id(value);
         self
@@ -239,6 +246,7 @@ impl UpdateUserCall {
     /// `UserName`.
     ///
     /// Wire name: `UserName`; type: string; required. Example: `testuser`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.user_name(value);
         self
@@ -246,6 +254,7 @@ impl UpdateUserCall {
     /// `Group`.
     ///
     /// Wire name: `Group`; type: string; optional. Example: `users`.
+    #[inline]
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.group(value);
         self
@@ -253,11 +262,13 @@ impl UpdateUserCall {
     /// `Password`.
     ///
     /// Wire name: `Password`; type: string; optional. Example: `123****`.
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.builder = self.builder.password(value);
         self
     }
     /// Options for this call only (timeouts, retries), overriding the client's.
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.options = options;
         self
@@ -290,21 +301,24 @@ pub struct UpdateUserResponse {
 }
 impl UpdateUserResponse {
     /// Id of the request, for support and log correlation.
+    #[inline]
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
 }
 impl crate::decode::FromJson for UpdateUserResponse {
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::decode::Path<'_>,
     ) -> Result<Self, String> {
         let mut fields = crate::decode::Fields::new(value, path)?;
-        Ok(UpdateUserResponse {
-            request_id: fields.request_id()?,
-            success: fields.scalar("Success")?,
-            unknown_fields: fields.into_rest(),
-        })
+        let decoded = UpdateUserResponse {
+            request_id: fields.request_id(),
+            success: fields.scalar("Success"),
+            unknown_fields: fields.take_rest(),
+        };
+        fields.finish().map(|()| decoded)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateUserResponse {
@@ -335,6 +349,7 @@ pub enum UpdateUserError {
 }
 impl UpdateUserError {
     /// The service's error details, whatever the code.
+    #[inline]
     pub fn details(&self) -> &crate::ServiceError {
         match self {
             Self::InvalidParams(details)
@@ -347,47 +362,58 @@ impl UpdateUserError {
         }
     }
     /// The service's error code, e.g. `ClusterNotFound`.
+    #[inline]
     pub fn code(&self) -> &str {
         self.details().code()
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> &str {
         self.details().message()
     }
     /// The request id the service gave, if any.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.details().request_id()
     }
     /// The HTTP status of the answer.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.details().status()
     }
     /// Whether the service answered `InvalidParams`.
+    #[inline]
     pub fn is_invalid_params(&self) -> bool {
         matches!(self, Self::InvalidParams(_))
     }
     /// Whether the service answered `NotEnabled`.
+    #[inline]
     pub fn is_not_enabled(&self) -> bool {
         matches!(self, Self::NotEnabled(_))
     }
     /// Whether the service answered `InDebt`.
+    #[inline]
     pub fn is_in_debt(&self) -> bool {
         matches!(self, Self::InDebt(_))
     }
     /// Whether the service answered `InvalidClusterStatus`.
+    #[inline]
     pub fn is_invalid_cluster_status(&self) -> bool {
         matches!(self, Self::InvalidClusterStatus(_))
     }
     /// Whether the service answered `ClusterNotFound`.
+    #[inline]
     pub fn is_cluster_not_found(&self) -> bool {
         matches!(self, Self::ClusterNotFound(_))
     }
     /// Whether the service answered `ManagerNotFound`.
+    #[inline]
     pub fn is_manager_not_found(&self) -> bool {
         matches!(self, Self::ManagerNotFound(_))
     }
 }
 impl From<crate::ServiceError> for UpdateUserError {
+    #[inline]
     fn from(details: crate::ServiceError) -> Self {
         match details.code() {
             "InvalidParams" => Self::InvalidParams(details),
@@ -401,12 +427,14 @@ impl From<crate::ServiceError> for UpdateUserError {
     }
 }
 impl std::fmt::Display for UpdateUserError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.details(), f)
     }
 }
 impl std::error::Error for UpdateUserError {}
 impl crate::operation_support::OperationError for UpdateUserError {
+    #[inline]
     fn details(&self) -> &crate::ServiceError {
         self.details()
     }
