@@ -10,33 +10,31 @@ use quote::{format_ident, quote};
 pub fn emit(op: &Operation) -> TokenStream {
     let response = format_ident!("{}Response", op.name);
     let has_request_id = op.response.iter().any(|f| f.wire_name == "RequestId");
-    let fields = op.response.iter().map(|f| field(op, f));
+    let fields = op.response.iter().map(field);
     let request_id = if has_request_id {
         quote!()
     } else {
         quote! {
             /// Id of the request, for support and log correlation.
-            #[serde(rename = "RequestId")]
             pub request_id: String,
         }
     };
     let decode = decode_impl(&response, &op.response, !has_request_id);
+    let encode = encode_impl(&response, &op.response, !has_request_id);
     let doc = docs::attrs(&format!(
         "The answer to `{}`. Fields the service did not send are `None` (or empty); \
          fields it sent that the spec does not know are kept in `unknown_fields`.",
         op.name
     ));
     let nested = op.response_types.iter().map(|t| nested(op, t));
-    let wrappers = wrapper_fns(op);
     quote! {
         #doc
-        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq)]
         #[non_exhaustive]
         pub struct #response {
             #(#fields)*
             #request_id
             /// Fields the service sent that the spec does not describe.
-            #[serde(flatten)]
             pub unknown_fields: serde_json::Map<String, serde_json::Value>,
         }
 
@@ -49,8 +47,8 @@ pub fn emit(op: &Operation) -> TokenStream {
         }
 
         #decode
+        #encode
         #(#nested)*
-        #wrappers
     }
 }
 
@@ -65,19 +63,20 @@ fn nested(op: &Operation, t: &StructType) -> TokenStream {
         op.name,
         t.origin
     ));
-    let fields = t.fields.iter().map(|f| field(op, f));
+    let fields = t.fields.iter().map(field);
     let decode = decode_impl(&name, &t.fields, false);
+    let encode = encode_impl(&name, &t.fields, false);
     quote! {
         #doc
-        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             /// Fields the service sent that the spec does not describe.
-            #[serde(flatten)]
             pub unknown_fields: serde_json::Map<String, serde_json::Value>,
         }
         #decode
+        #encode
     }
 }
 
@@ -132,73 +131,68 @@ fn decode_impl(name: &proc_macro2::Ident, fields: &[Field], add_request_id: bool
     }
 }
 
-fn field(op: &Operation, f: &Field) -> TokenStream {
+fn field(f: &Field) -> TokenStream {
     let name = ident(&f.rust_name);
-    let wire = &f.wire_name;
     let doc = docs::attrs(&docs::field(f, false));
-    if f.wire_name == "RequestId" {
-        return quote! {
-            #doc
-            #[serde(rename = "RequestId")]
-            pub request_id: String,
-        };
-    }
-    let ty = field_type(&f.ty, false);
-    let with = match (&f.ty, &f.wrapper) {
-        (Type::Array(_), Some(wrapper)) => {
-            let ser = format!(
-                "{}::serialize_{}",
-                wrapper_module(op),
-                crate::naming::snake(wrapper)
-            );
-            quote!(serialize_with = #ser)
-        }
-        (Type::Array(_), None) => quote!(skip_serializing_if = "Vec::is_empty"),
-        _ => quote!(skip_serializing_if = "Option::is_none"),
+    let ty = if f.wire_name == "RequestId" {
+        quote!(String)
+    } else {
+        field_type(&f.ty, false)
     };
     quote! {
         #doc
-        #[serde(rename = #wire, #with)]
         pub #name: #ty,
     }
 }
 
-fn wrapper_module(op: &Operation) -> String {
-    format!("{}::wrappers", docs::operation_module(op))
-}
-
-/// Serializers that put wrapped lists back in their wrapper object, so a
-/// decoded response encodes to the shape the service sent.
-fn wrapper_fns(op: &Operation) -> TokenStream {
-    let mut fns = Vec::new();
-    let all = op
-        .response
-        .iter()
-        .chain(op.response_types.iter().flat_map(|t| t.fields.iter()));
-    let mut seen = std::collections::HashSet::new();
-    for f in all {
-        let Some(wrapper) = &f.wrapper else {
-            continue;
-        };
-        if !seen.insert(wrapper.clone()) {
-            continue;
+/// `ToJson`, one non-generic function listing each field by wire name,
+/// and a `Serialize` that hands the list to the shared serializer; the
+/// output has the shape the service sent (wrapped lists in their wrapper).
+fn encode_impl(name: &proc_macro2::Ident, fields: &[Field], add_request_id: bool) -> TokenStream {
+    let writes = fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        if f.wire_name == "RequestId" {
+            return quote!(entries.request_id(&self.#field););
         }
-        let name = format_ident!("serialize_{}", crate::naming::snake(wrapper));
-        fns.push(quote! {
-            pub(crate) fn #name<T: serde::Serialize, S: serde::Serializer>(
-                value: &[T],
-                serializer: S,
-            ) -> Result<S::Ok, S::Error> {
-                crate::wire::ser::wrapped_list(#wrapper, value, serializer)
+        match (&f.ty, &f.wrapper) {
+            (Type::Array(item), Some(wrapper)) if is_scalar(item) => {
+                quote!(entries.wrapped_scalar_list(#wire, #wrapper, &self.#field);)
             }
-        });
-    }
-    if fns.is_empty() {
-        return quote!();
-    }
+            (Type::Array(_), Some(wrapper)) => {
+                quote!(entries.wrapped_list(#wire, #wrapper, &self.#field);)
+            }
+            (Type::Array(item), None) if is_scalar(item) => {
+                quote!(entries.scalar_list(#wire, &self.#field);)
+            }
+            (Type::Array(_), None) => quote!(entries.list(#wire, &self.#field);),
+            (Type::Object(_), _) => quote!(entries.object(#wire, &self.#field);),
+            _ => quote!(entries.scalar(#wire, &self.#field);),
+        }
+    });
+    let request_id = add_request_id.then(|| quote!(entries.request_id(&self.request_id);));
+    let count = fields.len() + usize::from(add_request_id);
+    // A type with no known field only writes back what it was sent.
+    let binding = if count == 0 {
+        quote!(entries)
+    } else {
+        quote!(mut entries)
+    };
+    let count = proc_macro2::Literal::usize_unsuffixed(count);
     quote! {
-        pub(crate) mod wrappers {
-            #(#fns)*
+        impl crate::decode::ToJson for #name {
+            #[inline]
+            fn entries(&self) -> crate::decode::Entries<'_> {
+                let #binding = crate::decode::Entries::new(#count, &self.unknown_fields);
+                #(#writes)*
+                #request_id
+                entries
+            }
+        }
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                crate::decode::serialize(self, serializer)
+            }
         }
     }
 }

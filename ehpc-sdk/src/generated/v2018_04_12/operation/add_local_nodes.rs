@@ -243,24 +243,18 @@ impl AddLocalNodesCall {
     }
 }
 /// The answer to `AddLocalNodes`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddLocalNodesResponse {
     /// `InstanceIds`.
     ///
     /// Wire name: `InstanceIds`; type: array of string.
-    #[serde(
-        rename = "InstanceIds",
-        serialize_with = "crate::v2018_04_12::operation::add_local_nodes::wrappers::serialize_instance_id"
-    )]
     pub instance_ids: Vec<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl AddLocalNodesResponse {
@@ -292,12 +286,18 @@ impl<'de> serde::Deserialize<'de> for AddLocalNodesResponse {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_instance_id<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("InstanceId", value, serializer)
+impl crate::decode::ToJson for AddLocalNodesResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.wrapped_scalar_list("InstanceIds", "InstanceId", &self.instance_ids);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for AddLocalNodesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `AddLocalNodes`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

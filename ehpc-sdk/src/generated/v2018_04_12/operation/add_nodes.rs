@@ -1503,29 +1503,22 @@ impl AddNodesCall {
     }
 }
 /// The answer to `AddNodes`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddNodesResponse {
     /// `InstanceIds`.
     ///
     /// Wire name: `InstanceIds`; type: array of string.
-    #[serde(
-        rename = "InstanceIds",
-        serialize_with = "crate::v2018_04_12::operation::add_nodes::wrappers::serialize_instance_id"
-    )]
     pub instance_ids: Vec<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `B745C159-3155-4B94-95D0-4B73D4D2****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TaskId`.
     ///
     /// Wire name: `TaskId`; type: string. Example: `B745C159-3155-4B94-95D0-4B73D4D2****`.
-    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl AddNodesResponse {
@@ -1558,12 +1551,19 @@ impl<'de> serde::Deserialize<'de> for AddNodesResponse {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_instance_id<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("InstanceId", value, serializer)
+impl crate::decode::ToJson for AddNodesResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.wrapped_scalar_list("InstanceIds", "InstanceId", &self.instance_ids);
+        entries.request_id(&self.request_id);
+        entries.scalar("TaskId", &self.task_id);
+        entries
+    }
+}
+impl serde::Serialize for AddNodesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `AddNodes`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

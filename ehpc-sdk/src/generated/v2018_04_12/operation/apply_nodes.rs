@@ -1386,39 +1386,30 @@ impl ApplyNodesCall {
     }
 }
 /// The answer to `ApplyNodes`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ApplyNodesResponse {
     /// `Detail`.
     ///
     /// Wire name: `Detail`; type: string. Example: `Resources Application is satisfied. Creating...`.
-    #[serde(rename = "Detail", skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// `InstanceIds`.
     ///
     /// Wire name: `InstanceIds`; type: array of string.
-    #[serde(
-        rename = "InstanceIds",
-        serialize_with = "crate::v2018_04_12::operation::apply_nodes::wrappers::serialize_instance_id"
-    )]
     pub instance_ids: Vec<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `B745C159-3155-4B94-95D0-4B73D4D2****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `SatisfiedAmount`.
     ///
     /// Wire name: `SatisfiedAmount`; type: integer (int32). Example: `10`.
-    #[serde(rename = "SatisfiedAmount", skip_serializing_if = "Option::is_none")]
     pub satisfied_amount: Option<i32>,
     /// `TaskId`.
     ///
     /// Wire name: `TaskId`; type: string. Example: `B745C159-3155-4B94-95D0-4B73D4D2****`.
-    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ApplyNodesResponse {
@@ -1453,12 +1444,21 @@ impl<'de> serde::Deserialize<'de> for ApplyNodesResponse {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_instance_id<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("InstanceId", value, serializer)
+impl crate::decode::ToJson for ApplyNodesResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.scalar("Detail", &self.detail);
+        entries.wrapped_scalar_list("InstanceIds", "InstanceId", &self.instance_ids);
+        entries.request_id(&self.request_id);
+        entries.scalar("SatisfiedAmount", &self.satisfied_amount);
+        entries.scalar("TaskId", &self.task_id);
+        entries
+    }
+}
+impl serde::Serialize for ApplyNodesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ApplyNodes`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -2048,26 +2048,22 @@ impl CreateHybridClusterCall {
     }
 }
 /// The answer to `CreateHybridCluster`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateHybridClusterResponse {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string. Example: `ehpc-hz-FYUr32****`.
-    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `F6757FA4-8FED-4602-B7F5-3550C0842122`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TaskId`.
     ///
     /// Wire name: `TaskId`; type: string. Example: `F6757FA4-8FED-4602-B7F5-3550C0842122`.
-    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateHybridClusterResponse {
@@ -2098,6 +2094,21 @@ impl<'de> serde::Deserialize<'de> for CreateHybridClusterResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for CreateHybridClusterResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("ClusterId", &self.cluster_id);
+        entries.request_id(&self.request_id);
+        entries.scalar("TaskId", &self.task_id);
+        entries
+    }
+}
+impl serde::Serialize for CreateHybridClusterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `CreateHybridCluster`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

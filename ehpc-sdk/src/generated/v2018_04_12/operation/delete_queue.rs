@@ -206,16 +206,14 @@ impl DeleteQueueCall {
     }
 }
 /// The answer to `DeleteQueue`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteQueueResponse {
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `464E9919-D04F-4D1D-B375-15989492****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl DeleteQueueResponse {
@@ -244,6 +242,19 @@ impl<'de> serde::Deserialize<'de> for DeleteQueueResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for DeleteQueueResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(1, &self.unknown_fields);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for DeleteQueueResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `DeleteQueue`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -165,91 +165,74 @@ impl DescribeAutoScaleConfigCall {
     }
 }
 /// The answer to `DescribeAutoScaleConfig`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAutoScaleConfigResponse {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string. Example: `ehpc-hz-FYUr32****`.
-    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `ClusterType`.
     ///
     /// Wire name: `ClusterType`; type: string. Example: `slurm`.
-    #[serde(rename = "ClusterType", skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
     /// `EnableAutoGrow`.
     ///
     /// Wire name: `EnableAutoGrow`; type: boolean. Example: `true`.
-    #[serde(rename = "EnableAutoGrow", skip_serializing_if = "Option::is_none")]
     pub enable_auto_grow: Option<bool>,
     /// `EnableAutoShrink`.
     ///
     /// Wire name: `EnableAutoShrink`; type: boolean. Example: `true`.
-    #[serde(rename = "EnableAutoShrink", skip_serializing_if = "Option::is_none")]
     pub enable_auto_shrink: Option<bool>,
     /// `ExcludeNodes`.
     ///
     /// Wire name: `ExcludeNodes`; type: string. Example: `i-bp19lgqwxb4206t5****,i-bp1g4hvzs9pywrhb****`.
-    #[serde(rename = "ExcludeNodes", skip_serializing_if = "Option::is_none")]
     pub exclude_nodes: Option<String>,
     /// `ExtraNodesGrowRatio`.
     ///
     /// Wire name: `ExtraNodesGrowRatio`; type: integer (int32). Example: `0`.
-    #[serde(rename = "ExtraNodesGrowRatio", skip_serializing_if = "Option::is_none")]
     pub extra_nodes_grow_ratio: Option<i32>,
     /// `GrowIntervalInMinutes`.
     ///
     /// Wire name: `GrowIntervalInMinutes`; type: integer (int32). Example: `10`.
-    #[serde(rename = "GrowIntervalInMinutes", skip_serializing_if = "Option::is_none")]
     pub grow_interval_in_minutes: Option<i32>,
     /// `GrowRatio`.
     ///
     /// Wire name: `GrowRatio`; type: integer (int32). Example: `1`.
-    #[serde(rename = "GrowRatio", skip_serializing_if = "Option::is_none")]
     pub grow_ratio: Option<i32>,
     /// `GrowTimeoutInMinutes`.
     ///
     /// Wire name: `GrowTimeoutInMinutes`; type: integer (int32). Example: `20`.
-    #[serde(rename = "GrowTimeoutInMinutes", skip_serializing_if = "Option::is_none")]
     pub grow_timeout_in_minutes: Option<i32>,
     /// `MaxNodesInCluster`.
     ///
     /// Wire name: `MaxNodesInCluster`; type: integer (int32). Example: `100`.
-    #[serde(rename = "MaxNodesInCluster", skip_serializing_if = "Option::is_none")]
     pub max_nodes_in_cluster: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `ShrinkIdleTimes`.
     ///
     /// Wire name: `ShrinkIdleTimes`; type: integer (int32). Example: `3`.
-    #[serde(rename = "ShrinkIdleTimes", skip_serializing_if = "Option::is_none")]
     pub shrink_idle_times: Option<i32>,
     /// `ShrinkIntervalInMinutes`.
     ///
     /// Wire name: `ShrinkIntervalInMinutes`; type: integer (int32). Example: `2`.
-    #[serde(rename = "ShrinkIntervalInMinutes", skip_serializing_if = "Option::is_none")]
     pub shrink_interval_in_minutes: Option<i32>,
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: string. Example: `0.062`.
-    #[serde(rename = "SpotPriceLimit", skip_serializing_if = "Option::is_none")]
     pub spot_price_limit: Option<String>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
     /// `Uid`.
     ///
     /// Wire name: `Uid`; type: string. Example: `testu****`.
-    #[serde(rename = "Uid", skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl DescribeAutoScaleConfigResponse {
@@ -293,6 +276,34 @@ impl<'de> serde::Deserialize<'de> for DescribeAutoScaleConfigResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for DescribeAutoScaleConfigResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(16, &self.unknown_fields);
+        entries.scalar("ClusterId", &self.cluster_id);
+        entries.scalar("ClusterType", &self.cluster_type);
+        entries.scalar("EnableAutoGrow", &self.enable_auto_grow);
+        entries.scalar("EnableAutoShrink", &self.enable_auto_shrink);
+        entries.scalar("ExcludeNodes", &self.exclude_nodes);
+        entries.scalar("ExtraNodesGrowRatio", &self.extra_nodes_grow_ratio);
+        entries.scalar("GrowIntervalInMinutes", &self.grow_interval_in_minutes);
+        entries.scalar("GrowRatio", &self.grow_ratio);
+        entries.scalar("GrowTimeoutInMinutes", &self.grow_timeout_in_minutes);
+        entries.scalar("MaxNodesInCluster", &self.max_nodes_in_cluster);
+        entries.request_id(&self.request_id);
+        entries.scalar("ShrinkIdleTimes", &self.shrink_idle_times);
+        entries.scalar("ShrinkIntervalInMinutes", &self.shrink_interval_in_minutes);
+        entries.scalar("SpotPriceLimit", &self.spot_price_limit);
+        entries.scalar("SpotStrategy", &self.spot_strategy);
+        entries.scalar("Uid", &self.uid);
+        entries
+    }
+}
+impl serde::Serialize for DescribeAutoScaleConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `DescribeAutoScaleConfig`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -172,21 +172,18 @@ impl DescribeClusterCall {
     }
 }
 /// The answer to `DescribeCluster`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterResponse {
     /// `ClusterInfo`.
     ///
     /// Wire name: `ClusterInfo`; type: object [`ClusterInfo`].
-    #[serde(rename = "ClusterInfo", skip_serializing_if = "Option::is_none")]
     pub cluster_info: Option<ClusterInfo>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl DescribeClusterResponse {
@@ -218,39 +215,47 @@ impl<'de> serde::Deserialize<'de> for DescribeClusterResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for DescribeClusterResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.object("ClusterInfo", &self.cluster_info);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for DescribeClusterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `AddOnsInfo` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo.AddOnsInfo[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddOnsInfo {
     /// `DeployMode`.
     ///
     /// Wire name: `DeployMode`; type: string. Example: `local`.
-    #[serde(rename = "DeployMode", skip_serializing_if = "Option::is_none")]
     pub deploy_mode: Option<String>,
     /// `Port`.
     ///
     /// Wire name: `Port`; type: integer (int32). Example: `10000`.
-    #[serde(rename = "Port", skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
     /// `SoftwareId`.
     ///
     /// Wire name: `SoftwareId`; type: string. Example: `CROMWELL_85`.
-    #[serde(rename = "SoftwareId", skip_serializing_if = "Option::is_none")]
     pub software_id: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `running`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `URL`.
     ///
     /// Wire name: `URL`; type: string. Example: `http://172.16.10.12:10000/`.
-    #[serde(rename = "URL", skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for AddOnsInfo {
@@ -278,29 +283,42 @@ impl<'de> serde::Deserialize<'de> for AddOnsInfo {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for AddOnsInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.scalar("DeployMode", &self.deploy_mode);
+        entries.scalar("Port", &self.port);
+        entries.scalar("SoftwareId", &self.software_id);
+        entries.scalar("Status", &self.status);
+        entries.scalar("URL", &self.url);
+        entries
+    }
+}
+impl serde::Serialize for AddOnsInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ApplicationInfo` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo.Applications[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ApplicationInfo {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `openmpi`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Tag`.
     ///
     /// Wire name: `Tag`; type: string. Example: `OpenMPI_1.8.7`.
-    #[serde(rename = "Tag", skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `1.10`.
-    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ApplicationInfo {
@@ -326,24 +344,36 @@ impl<'de> serde::Deserialize<'de> for ApplicationInfo {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ApplicationInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("Name", &self.name);
+        entries.scalar("Tag", &self.tag);
+        entries.scalar("Version", &self.version);
+        entries
+    }
+}
+impl serde::Serialize for ApplicationInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Compute` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo.EcsInfo.Compute`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Compute {
     /// `Count`.
     ///
     /// Wire name: `Count`; type: integer (int32). Example: `1`.
-    #[serde(rename = "Count", skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.n1.tiny`.
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Compute {
@@ -368,24 +398,35 @@ impl<'de> serde::Deserialize<'de> for Compute {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for Compute {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Count", &self.count);
+        entries.scalar("InstanceType", &self.instance_type);
+        entries
+    }
+}
+impl serde::Serialize for Compute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Login` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo.EcsInfo.Login`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Login {
     /// `Count`.
     ///
     /// Wire name: `Count`; type: integer (int32). Example: `1`.
-    #[serde(rename = "Count", skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.n1.tiny`.
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Login {
@@ -410,24 +451,35 @@ impl<'de> serde::Deserialize<'de> for Login {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for Login {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Count", &self.count);
+        entries.scalar("InstanceType", &self.instance_type);
+        entries
+    }
+}
+impl serde::Serialize for Login {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Manager` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo.EcsInfo.Manager`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Manager {
     /// `Count`.
     ///
     /// Wire name: `Count`; type: integer (int32). Example: `1`.
-    #[serde(rename = "Count", skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.n1.tiny`.
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Manager {
@@ -452,24 +504,35 @@ impl<'de> serde::Deserialize<'de> for Manager {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for Manager {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Count", &self.count);
+        entries.scalar("InstanceType", &self.instance_type);
+        entries
+    }
+}
+impl serde::Serialize for Manager {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ProxyMgr` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo.EcsInfo.ProxyMgr`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProxyMgr {
     /// `Count`.
     ///
     /// Wire name: `Count`; type: integer (int32). Example: `1`.
-    #[serde(rename = "Count", skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.n1.tiny`.
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ProxyMgr {
@@ -494,34 +557,43 @@ impl<'de> serde::Deserialize<'de> for ProxyMgr {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ProxyMgr {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Count", &self.count);
+        entries.scalar("InstanceType", &self.instance_type);
+        entries
+    }
+}
+impl serde::Serialize for ProxyMgr {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `EcsInfo` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo.EcsInfo`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EcsInfo {
     /// `Compute`.
     ///
     /// Wire name: `Compute`; type: object [`Compute`].
-    #[serde(rename = "Compute", skip_serializing_if = "Option::is_none")]
     pub compute: Option<Compute>,
     /// `Login`.
     ///
     /// Wire name: `Login`; type: object [`Login`].
-    #[serde(rename = "Login", skip_serializing_if = "Option::is_none")]
     pub login: Option<Login>,
     /// `Manager`.
     ///
     /// Wire name: `Manager`; type: object [`Manager`].
-    #[serde(rename = "Manager", skip_serializing_if = "Option::is_none")]
     pub manager: Option<Manager>,
     /// `ProxyMgr`.
     ///
     /// Wire name: `ProxyMgr`; type: object [`ProxyMgr`].
-    #[serde(rename = "ProxyMgr", skip_serializing_if = "Option::is_none")]
     pub proxy_mgr: Option<ProxyMgr>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for EcsInfo {
@@ -548,29 +620,41 @@ impl<'de> serde::Deserialize<'de> for EcsInfo {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for EcsInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(4, &self.unknown_fields);
+        entries.object("Compute", &self.compute);
+        entries.object("Login", &self.login);
+        entries.object("Manager", &self.manager);
+        entries.object("ProxyMgr", &self.proxy_mgr);
+        entries
+    }
+}
+impl serde::Serialize for EcsInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `InitialImage` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo.InitialImage`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InitialImage {
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `centos_7_6_x64_20G_alibase_20211130.vhd`.
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string. Example: `system`.
-    #[serde(rename = "ImageOwnerAlias", skip_serializing_if = "Option::is_none")]
     pub image_owner_alias: Option<String>,
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string. Example: `CentOS_7.6_64`.
-    #[serde(rename = "OsTag", skip_serializing_if = "Option::is_none")]
     pub os_tag: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for InitialImage {
@@ -596,44 +680,52 @@ impl<'de> serde::Deserialize<'de> for InitialImage {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for InitialImage {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("ImageId", &self.image_id);
+        entries.scalar("ImageOwnerAlias", &self.image_owner_alias);
+        entries.scalar("OsTag", &self.os_tag);
+        entries
+    }
+}
+impl serde::Serialize for InitialImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `NodesInfo` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo.Nodes[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodesInfo {
     /// `AccountType`.
     ///
     /// Wire name: `AccountType`; type: string. Example: `nis`.
-    #[serde(rename = "AccountType", skip_serializing_if = "Option::is_none")]
     pub account_type: Option<String>,
     /// `Dir`.
     ///
     /// Wire name: `Dir`; type: string. Example: `/opt/sge/default/`.
-    #[serde(rename = "Dir", skip_serializing_if = "Option::is_none")]
     pub dir: Option<String>,
     /// `HostName`.
     ///
     /// Wire name: `HostName`; type: string. Example: `compute000`.
-    #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// `IpAddress`.
     ///
     /// Wire name: `IpAddress`; type: string. Example: `192.168.XX.XX`.
-    #[serde(rename = "IpAddress", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// `Role`.
     ///
     /// Wire name: `Role`; type: string. Example: `Compute`.
-    #[serde(rename = "Role", skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// `SchedulerType`.
     ///
     /// Wire name: `SchedulerType`; type: string. Example: `pbs`.
-    #[serde(rename = "SchedulerType", skip_serializing_if = "Option::is_none")]
     pub scheduler_type: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for NodesInfo {
@@ -662,29 +754,43 @@ impl<'de> serde::Deserialize<'de> for NodesInfo {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for NodesInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(6, &self.unknown_fields);
+        entries.scalar("AccountType", &self.account_type);
+        entries.scalar("Dir", &self.dir);
+        entries.scalar("HostName", &self.host_name);
+        entries.scalar("IpAddress", &self.ip_address);
+        entries.scalar("Role", &self.role);
+        entries.scalar("SchedulerType", &self.scheduler_type);
+        entries
+    }
+}
+impl serde::Serialize for NodesInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `OnPremiseInfo` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo.OnPremiseInfo[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OnPremiseInfo {
     /// `HostName`.
     ///
     /// Wire name: `HostName`; type: string. Example: `testecs`.
-    #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// `IP`.
     ///
     /// Wire name: `IP`; type: string. Example: `192.168.*.*`.
-    #[serde(rename = "IP", skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `scheduler`.
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for OnPremiseInfo {
@@ -710,24 +816,36 @@ impl<'de> serde::Deserialize<'de> for OnPremiseInfo {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for OnPremiseInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("HostName", &self.host_name);
+        entries.scalar("IP", &self.ip);
+        entries.scalar("Type", &self.r#type);
+        entries
+    }
+}
+impl serde::Serialize for OnPremiseInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `PostInstallScriptInfo` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo.PostInstallScripts[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PostInstallScriptInfo {
     /// `Args`.
     ///
     /// Wire name: `Args`; type: string. Example: `bash file.sh`.
-    #[serde(rename = "Args", skip_serializing_if = "Option::is_none")]
     pub args: Option<String>,
     /// `Url`.
     ///
     /// Wire name: `Url`; type: string. Example: `example.com`.
-    #[serde(rename = "Url", skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for PostInstallScriptInfo {
@@ -752,294 +870,239 @@ impl<'de> serde::Deserialize<'de> for PostInstallScriptInfo {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for PostInstallScriptInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Args", &self.args);
+        entries.scalar("Url", &self.url);
+        entries
+    }
+}
+impl serde::Serialize for PostInstallScriptInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ClusterInfo` value.
 ///
 /// Part of the [`DescribeClusterResponse`] (`ClusterInfo`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClusterInfo {
     /// `AccountType`.
     ///
     /// Wire name: `AccountType`; type: string. Example: `nis`.
-    #[serde(rename = "AccountType", skip_serializing_if = "Option::is_none")]
     pub account_type: Option<String>,
     /// `AddOnsInfo`.
     ///
     /// Wire name: `AddOnsInfo`; type: array of object [`AddOnsInfo`].
-    #[serde(
-        rename = "AddOnsInfo",
-        serialize_with = "crate::v2018_04_12::operation::describe_cluster::wrappers::serialize_add_ons_info"
-    )]
     pub add_ons_info: Vec<AddOnsInfo>,
     /// `Applications`.
     ///
     /// Wire name: `Applications`; type: array of object [`ApplicationInfo`].
-    #[serde(
-        rename = "Applications",
-        serialize_with = "crate::v2018_04_12::operation::describe_cluster::wrappers::serialize_application_info"
-    )]
     pub applications: Vec<ApplicationInfo>,
     /// `AutoRenew`.
     ///
     /// Wire name: `AutoRenew`; type: string. Example: `false`.
-    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<String>,
     /// `AutoRenewPeriod`.
     ///
     /// Wire name: `AutoRenewPeriod`; type: string. Example: `1`.
-    #[serde(rename = "AutoRenewPeriod", skip_serializing_if = "Option::is_none")]
     pub auto_renew_period: Option<String>,
     /// `BaseOsTag`.
     ///
     /// Wire name: `BaseOsTag`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(rename = "BaseOsTag", skip_serializing_if = "Option::is_none")]
     pub base_os_tag: Option<String>,
     /// `ClientVersion`.
     ///
     /// Wire name: `ClientVersion`; type: string. Example: `1.0.1`.
-    #[serde(rename = "ClientVersion", skip_serializing_if = "Option::is_none")]
     pub client_version: Option<String>,
     /// `ClusterVersion`.
     ///
     /// Wire name: `ClusterVersion`; type: string. Example: `1.0`.
-    #[serde(rename = "ClusterVersion", skip_serializing_if = "Option::is_none")]
     pub cluster_version: Option<String>,
     /// `ComputeSpotPriceLimit`.
     ///
     /// Wire name: `ComputeSpotPriceLimit`; type: string. Example: `0.56`.
-    #[serde(rename = "ComputeSpotPriceLimit", skip_serializing_if = "Option::is_none")]
     pub compute_spot_price_limit: Option<String>,
     /// `ComputeSpotStrategy`.
     ///
     /// Wire name: `ComputeSpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(rename = "ComputeSpotStrategy", skip_serializing_if = "Option::is_none")]
     pub compute_spot_strategy: Option<String>,
     /// `CreateTime`.
     ///
     /// Wire name: `CreateTime`; type: string. Example: `2020-12-24T03:18:23.000Z`.
-    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// `DeployMode`.
     ///
     /// Wire name: `DeployMode`; type: string. Example: `Simple`.
-    #[serde(rename = "DeployMode", skip_serializing_if = "Option::is_none")]
     pub deploy_mode: Option<String>,
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string. Example: `cluster`.
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `Domain`.
     ///
     /// Wire name: `Domain`; type: string. Example: `ldap`.
-    #[serde(rename = "Domain", skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// `EcsChargeType`.
     ///
     /// Wire name: `EcsChargeType`; type: string. Example: `PostPaid`.
-    #[serde(rename = "EcsChargeType", skip_serializing_if = "Option::is_none")]
     pub ecs_charge_type: Option<String>,
     /// `EcsInfo`.
     ///
     /// Wire name: `EcsInfo`; type: object [`EcsInfo`].
-    #[serde(rename = "EcsInfo", skip_serializing_if = "Option::is_none")]
     pub ecs_info: Option<EcsInfo>,
     /// `HaEnable`.
     ///
     /// Wire name: `HaEnable`; type: boolean. Example: `false`.
-    #[serde(rename = "HaEnable", skip_serializing_if = "Option::is_none")]
     pub ha_enable: Option<bool>,
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string. Example: `i-bp15de54eet1c43f****`.
-    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `centos_7_02_64_20G_alibase_20170818****`.
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `ImageName`.
     ///
     /// Wire name: `ImageName`; type: string. Example: `test_for_Image`.
-    #[serde(rename = "ImageName", skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string. Example: `system`.
-    #[serde(rename = "ImageOwnerAlias", skip_serializing_if = "Option::is_none")]
     pub image_owner_alias: Option<String>,
     /// `InitialImage`.
     ///
     /// Wire name: `InitialImage`; type: object [`InitialImage`].
-    #[serde(rename = "InitialImage", skip_serializing_if = "Option::is_none")]
     pub initial_image: Option<InitialImage>,
     /// `KeyPairName`.
     ///
     /// Wire name: `KeyPairName`; type: string. Example: `test`.
-    #[serde(rename = "KeyPairName", skip_serializing_if = "Option::is_none")]
     pub key_pair_name: Option<String>,
     /// `Location`.
     ///
     /// Wire name: `Location`; type: string. Example: `PublicCloud`.
-    #[serde(rename = "Location", skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `cluster`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: array of object [`NodesInfo`].
-    #[serde(
-        rename = "Nodes",
-        serialize_with = "crate::v2018_04_12::operation::describe_cluster::wrappers::serialize_nodes_info"
-    )]
     pub nodes: Vec<NodesInfo>,
     /// `OnPremiseInfo`.
     ///
     /// Wire name: `OnPremiseInfo`; type: array of object [`OnPremiseInfo`].
-    #[serde(
-        rename = "OnPremiseInfo",
-        serialize_with = "crate::v2018_04_12::operation::describe_cluster::wrappers::serialize_on_premise_info"
-    )]
     pub on_premise_info: Vec<OnPremiseInfo>,
     /// `OpenldapPar`.
     ///
     /// Wire name: `OpenldapPar`; type: string. Example: `{ "LdapServerIp": "192.168.XX.XX", "BaseDn": "ehpctest", "FallbackHomeDir": "/home" }`.
-    #[serde(rename = "OpenldapPar", skip_serializing_if = "Option::is_none")]
     pub openldap_par: Option<String>,
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(rename = "OsTag", skip_serializing_if = "Option::is_none")]
     pub os_tag: Option<String>,
     /// `Period`.
     ///
     /// Wire name: `Period`; type: string. Example: `1`.
-    #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
     /// `PeriodUnit`.
     ///
     /// Wire name: `PeriodUnit`; type: string. Example: `Month`.
-    #[serde(rename = "PeriodUnit", skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<String>,
     /// `Plugin`.
     ///
     /// Wire name: `Plugin`; type: string. Example: `{\"pluginMod\":\"image\",\"pluginLocalPath\":\"/opt/plugin\"}`.
-    #[serde(rename = "Plugin", skip_serializing_if = "Option::is_none")]
     pub plugin: Option<String>,
     /// `PostInstallScripts`.
     ///
     /// Wire name: `PostInstallScripts`; type: array of object [`PostInstallScriptInfo`].
-    #[serde(
-        rename = "PostInstallScripts",
-        serialize_with = "crate::v2018_04_12::operation::describe_cluster::wrappers::serialize_post_install_script_info"
-    )]
     pub post_install_scripts: Vec<PostInstallScriptInfo>,
     /// `RamNodeTypes`.
     ///
     /// Wire name: `RamNodeTypes`; type: string. Example: `["manager", "compute"]`.
-    #[serde(rename = "RamNodeTypes", skip_serializing_if = "Option::is_none")]
     pub ram_node_types: Option<String>,
     /// `RamRoleName`.
     ///
     /// Wire name: `RamRoleName`; type: string. Example: `AliyunEHPCFullAccess`.
-    #[serde(rename = "RamRoleName", skip_serializing_if = "Option::is_none")]
     pub ram_role_name: Option<String>,
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string. Example: `cn-hangzhou`.
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// `RemoteDirectory`.
     ///
     /// Wire name: `RemoteDirectory`; type: string. Example: `NasMountpoint:/RemoteDirectory`.
-    #[serde(rename = "RemoteDirectory", skip_serializing_if = "Option::is_none")]
     pub remote_directory: Option<String>,
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string. Example: `rg-aek23szz5i2****`.
-    #[serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// `SccClusterId`.
     ///
     /// Wire name: `SccClusterId`; type: string. Example: `00b648b****`.
-    #[serde(rename = "SccClusterId", skip_serializing_if = "Option::is_none")]
     pub scc_cluster_id: Option<String>,
     /// `SchedulerPreInstall`.
     ///
     /// Wire name: `SchedulerPreInstall`; type: integer (int32).
-    #[serde(rename = "SchedulerPreInstall", skip_serializing_if = "Option::is_none")]
     pub scheduler_pre_install: Option<i32>,
     /// `SchedulerType`.
     ///
     /// Wire name: `SchedulerType`; type: string. Example: `pbs`.
-    #[serde(rename = "SchedulerType", skip_serializing_if = "Option::is_none")]
     pub scheduler_type: Option<String>,
     /// `SchedulerVersion`.
     ///
     /// Wire name: `SchedulerVersion`; type: string. Example: `18.1.1`.
-    #[serde(rename = "SchedulerVersion", skip_serializing_if = "Option::is_none")]
     pub scheduler_version: Option<String>,
     /// `SecurityGroupId`.
     ///
     /// Wire name: `SecurityGroupId`; type: string. Example: `sg-bp1asugr34gzn****`.
-    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `creating`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string. Example: `vsw-bp1e47optm9g58zcu****`.
-    #[serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")]
     pub v_switch_id: Option<String>,
     /// `VolumeId`.
     ///
     /// Wire name: `VolumeId`; type: string. Example: `008b64****`.
-    #[serde(rename = "VolumeId", skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<String>,
     /// `VolumeMountpoint`.
     ///
     /// Wire name: `VolumeMountpoint`; type: string. Example: `008b648bcb-s****.cn-hangzhou.nas.aliyuncs.com`.
-    #[serde(rename = "VolumeMountpoint", skip_serializing_if = "Option::is_none")]
     pub volume_mountpoint: Option<String>,
     /// `VolumeProtocol`.
     ///
     /// Wire name: `VolumeProtocol`; type: string. Example: `nfs`.
-    #[serde(rename = "VolumeProtocol", skip_serializing_if = "Option::is_none")]
     pub volume_protocol: Option<String>,
     /// `VolumeType`.
     ///
     /// Wire name: `VolumeType`; type: string. Example: `NAS`.
-    #[serde(rename = "VolumeType", skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string. Example: `vpc-bp1pxkcvmmz53ki89****`.
-    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// `WinAdPar`.
     ///
     /// Wire name: `WinAdPar`; type: string. Example: `{ "AdUser": "Administrator", "AdUserPasswd": "xxxxxx", "AdDc": "ad-hybrid001.ehpcad.com", "AdIp": "192.168.XX.XX"}`.
-    #[serde(rename = "WinAdPar", skip_serializing_if = "Option::is_none")]
     pub win_ad_par: Option<String>,
     /// `WithoutAgent`.
     ///
     /// Wire name: `WithoutAgent`; type: integer (int32).
-    #[serde(rename = "WithoutAgent", skip_serializing_if = "Option::is_none")]
     pub without_agent: Option<i32>,
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string. Example: `cn-hangzhou-k`.
-    #[serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ClusterInfo {
@@ -1115,36 +1178,74 @@ impl<'de> serde::Deserialize<'de> for ClusterInfo {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_add_ons_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("AddOnsInfo", value, serializer)
+impl crate::decode::ToJson for ClusterInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(53, &self.unknown_fields);
+        entries.scalar("AccountType", &self.account_type);
+        entries.wrapped_list("AddOnsInfo", "AddOnsInfo", &self.add_ons_info);
+        entries.wrapped_list("Applications", "ApplicationInfo", &self.applications);
+        entries.scalar("AutoRenew", &self.auto_renew);
+        entries.scalar("AutoRenewPeriod", &self.auto_renew_period);
+        entries.scalar("BaseOsTag", &self.base_os_tag);
+        entries.scalar("ClientVersion", &self.client_version);
+        entries.scalar("ClusterVersion", &self.cluster_version);
+        entries.scalar("ComputeSpotPriceLimit", &self.compute_spot_price_limit);
+        entries.scalar("ComputeSpotStrategy", &self.compute_spot_strategy);
+        entries.scalar("CreateTime", &self.create_time);
+        entries.scalar("DeployMode", &self.deploy_mode);
+        entries.scalar("Description", &self.description);
+        entries.scalar("Domain", &self.domain);
+        entries.scalar("EcsChargeType", &self.ecs_charge_type);
+        entries.object("EcsInfo", &self.ecs_info);
+        entries.scalar("HaEnable", &self.ha_enable);
+        entries.scalar("Id", &self.id);
+        entries.scalar("ImageId", &self.image_id);
+        entries.scalar("ImageName", &self.image_name);
+        entries.scalar("ImageOwnerAlias", &self.image_owner_alias);
+        entries.object("InitialImage", &self.initial_image);
+        entries.scalar("KeyPairName", &self.key_pair_name);
+        entries.scalar("Location", &self.location);
+        entries.scalar("Name", &self.name);
+        entries.wrapped_list("Nodes", "NodesInfo", &self.nodes);
+        entries.wrapped_list("OnPremiseInfo", "OnPremiseInfo", &self.on_premise_info);
+        entries.scalar("OpenldapPar", &self.openldap_par);
+        entries.scalar("OsTag", &self.os_tag);
+        entries.scalar("Period", &self.period);
+        entries.scalar("PeriodUnit", &self.period_unit);
+        entries.scalar("Plugin", &self.plugin);
+        entries
+            .wrapped_list(
+                "PostInstallScripts",
+                "PostInstallScriptInfo",
+                &self.post_install_scripts,
+            );
+        entries.scalar("RamNodeTypes", &self.ram_node_types);
+        entries.scalar("RamRoleName", &self.ram_role_name);
+        entries.scalar("RegionId", &self.region_id);
+        entries.scalar("RemoteDirectory", &self.remote_directory);
+        entries.scalar("ResourceGroupId", &self.resource_group_id);
+        entries.scalar("SccClusterId", &self.scc_cluster_id);
+        entries.scalar("SchedulerPreInstall", &self.scheduler_pre_install);
+        entries.scalar("SchedulerType", &self.scheduler_type);
+        entries.scalar("SchedulerVersion", &self.scheduler_version);
+        entries.scalar("SecurityGroupId", &self.security_group_id);
+        entries.scalar("Status", &self.status);
+        entries.scalar("VSwitchId", &self.v_switch_id);
+        entries.scalar("VolumeId", &self.volume_id);
+        entries.scalar("VolumeMountpoint", &self.volume_mountpoint);
+        entries.scalar("VolumeProtocol", &self.volume_protocol);
+        entries.scalar("VolumeType", &self.volume_type);
+        entries.scalar("VpcId", &self.vpc_id);
+        entries.scalar("WinAdPar", &self.win_ad_par);
+        entries.scalar("WithoutAgent", &self.without_agent);
+        entries.scalar("ZoneId", &self.zone_id);
+        entries
     }
-    pub(crate) fn serialize_application_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("ApplicationInfo", value, serializer)
-    }
-    pub(crate) fn serialize_nodes_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("NodesInfo", value, serializer)
-    }
-    pub(crate) fn serialize_on_premise_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("OnPremiseInfo", value, serializer)
-    }
-    pub(crate) fn serialize_post_install_script_info<
-        T: serde::Serialize,
-        S: serde::Serializer,
-    >(value: &[T], serializer: S) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("PostInstallScriptInfo", value, serializer)
+}
+impl serde::Serialize for ClusterInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `DescribeCluster`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

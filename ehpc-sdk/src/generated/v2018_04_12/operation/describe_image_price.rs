@@ -329,41 +329,34 @@ impl DescribeImagePriceCall {
     }
 }
 /// The answer to `DescribeImagePrice`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeImagePriceResponse {
     /// `Amount`.
     ///
     /// Wire name: `Amount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "Amount", skip_serializing_if = "Option::is_none")]
     pub amount: Option<i32>,
     /// `DiscountPrice`.
     ///
     /// Wire name: `DiscountPrice`; type: number. Example: `0.0`.
-    #[serde(rename = "DiscountPrice", skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<f64>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `m-bp198jigq7l1ga11****`.
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `OriginalPrice`.
     ///
     /// Wire name: `OriginalPrice`; type: number. Example: `0.8`.
-    #[serde(rename = "OriginalPrice", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `47ca3ac4-2a03-48f1-8bf2-ba6de0f3****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TradePrice`.
     ///
     /// Wire name: `TradePrice`; type: number. Example: `0.8`.
-    #[serde(rename = "TradePrice", skip_serializing_if = "Option::is_none")]
     pub trade_price: Option<f64>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl DescribeImagePriceResponse {
@@ -397,6 +390,24 @@ impl<'de> serde::Deserialize<'de> for DescribeImagePriceResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for DescribeImagePriceResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(6, &self.unknown_fields);
+        entries.scalar("Amount", &self.amount);
+        entries.scalar("DiscountPrice", &self.discount_price);
+        entries.scalar("ImageId", &self.image_id);
+        entries.scalar("OriginalPrice", &self.original_price);
+        entries.request_id(&self.request_id);
+        entries.scalar("TradePrice", &self.trade_price);
+        entries
+    }
+}
+impl serde::Serialize for DescribeImagePriceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `DescribeImagePrice`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -239,21 +239,18 @@ impl DescribeJobCall {
     }
 }
 /// The answer to `DescribeJob`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeJobResponse {
     /// `Message`.
     ///
     /// Wire name: `Message`; type: object [`Message`].
-    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
     pub message: Option<Message>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `9697AD8D-56FA-4C8E-B46C-00AC9***`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl DescribeJobResponse {
@@ -285,19 +282,31 @@ impl<'de> serde::Deserialize<'de> for DescribeJobResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for DescribeJobResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.object("Message", &self.message);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for DescribeJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Message` value.
 ///
 /// Part of the [`DescribeJobResponse`] (`Message`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Message {
     /// `JobInfo`.
     ///
     /// Wire name: `JobInfo`; type: string. Example: `{"2.scheduler": {"egroup": "users","Stageout_status": 1,"Keep_Files": "n","server": "scheduler","queue": "workq"}}`.
-    #[serde(rename = "JobInfo", skip_serializing_if = "Option::is_none")]
     pub job_info: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Message {
@@ -319,6 +328,19 @@ impl<'de> serde::Deserialize<'de> for Message {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for Message {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(1, &self.unknown_fields);
+        entries.scalar("JobInfo", &self.job_info);
+        entries
+    }
+}
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `DescribeJob`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -560,29 +560,22 @@ impl DescribePriceCall {
     }
 }
 /// The answer to `DescribePrice`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePriceResponse {
     /// `Prices`.
     ///
     /// Wire name: `Prices`; type: array of object [`PriceInfo`].
-    #[serde(
-        rename = "Prices",
-        serialize_with = "crate::v2018_04_12::operation::describe_price::wrappers::serialize_price_info"
-    )]
     pub prices: Vec<PriceInfo>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `54FF9025-2C2F-42EB-870D-0DF5B0ACF24E`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalTradePrice`.
     ///
     /// Wire name: `TotalTradePrice`; type: number. Example: `1258.0`.
-    #[serde(rename = "TotalTradePrice", skip_serializing_if = "Option::is_none")]
     pub total_trade_price: Option<f64>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl DescribePriceResponse {
@@ -615,34 +608,44 @@ impl<'de> serde::Deserialize<'de> for DescribePriceResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for DescribePriceResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.wrapped_list("Prices", "PriceInfo", &self.prices);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalTradePrice", &self.total_trade_price);
+        entries
+    }
+}
+impl serde::Serialize for DescribePriceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `PriceInfo` value.
 ///
 /// Part of the [`DescribePriceResponse`] (`Prices[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PriceInfo {
     /// `Currency`.
     ///
     /// Wire name: `Currency`; type: string. Example: `<props="china">CNY</props> <props="intl">USD</props>`.
-    #[serde(rename = "Currency", skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// `NodeType`.
     ///
     /// Wire name: `NodeType`; type: string. Example: `Compute`.
-    #[serde(rename = "NodeType", skip_serializing_if = "Option::is_none")]
     pub node_type: Option<String>,
     /// `OriginalPrice`.
     ///
     /// Wire name: `OriginalPrice`; type: number. Example: `1258.0`.
-    #[serde(rename = "OriginalPrice", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
     /// `TradePrice`.
     ///
     /// Wire name: `TradePrice`; type: number. Example: `1258.0`.
-    #[serde(rename = "TradePrice", skip_serializing_if = "Option::is_none")]
     pub trade_price: Option<f64>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for PriceInfo {
@@ -669,12 +672,20 @@ impl<'de> serde::Deserialize<'de> for PriceInfo {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_price_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("PriceInfo", value, serializer)
+impl crate::decode::ToJson for PriceInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(4, &self.unknown_fields);
+        entries.scalar("Currency", &self.currency);
+        entries.scalar("NodeType", &self.node_type);
+        entries.scalar("OriginalPrice", &self.original_price);
+        entries.scalar("TradePrice", &self.trade_price);
+        entries
+    }
+}
+impl serde::Serialize for PriceInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `DescribePrice`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -223,26 +223,22 @@ impl DescribeServerlessJobsCall {
     }
 }
 /// The answer to `DescribeServerlessJobs`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeServerlessJobsResponse {
     /// `JobInfos`.
     ///
     /// Wire name: `JobInfos`; type: array of object [`JobInfosItem`].
-    #[serde(rename = "JobInfos", skip_serializing_if = "Vec::is_empty")]
     pub job_infos: Vec<JobInfosItem>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl DescribeServerlessJobsResponse {
@@ -275,29 +271,40 @@ impl<'de> serde::Deserialize<'de> for DescribeServerlessJobsResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for DescribeServerlessJobsResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.list("JobInfos", &self.job_infos);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for DescribeServerlessJobsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ArrayProperties` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ArrayProperties`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ArrayProperties {
     /// `IndexEnd`.
     ///
     /// Wire name: `IndexEnd`; type: integer (int64). Example: `5`.
-    #[serde(rename = "IndexEnd", skip_serializing_if = "Option::is_none")]
     pub index_end: Option<i64>,
     /// `IndexStart`.
     ///
     /// Wire name: `IndexStart`; type: integer (int64). Example: `1`.
-    #[serde(rename = "IndexStart", skip_serializing_if = "Option::is_none")]
     pub index_start: Option<i64>,
     /// `IndexStep`.
     ///
     /// Wire name: `IndexStep`; type: integer (int64). Example: `2`.
-    #[serde(rename = "IndexStep", skip_serializing_if = "Option::is_none")]
     pub index_step: Option<i64>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ArrayProperties {
@@ -323,54 +330,60 @@ impl<'de> serde::Deserialize<'de> for ArrayProperties {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ArrayProperties {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("IndexEnd", &self.index_end);
+        entries.scalar("IndexStart", &self.index_start);
+        entries.scalar("IndexStep", &self.index_step);
+        entries
+    }
+}
+impl serde::Serialize for ArrayProperties {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `CurrentState` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].CurrentState`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CurrentState {
     /// `DetailStatus`.
     ///
     /// Wire name: `DetailStatus`; type: string. Example: `working`.
-    #[serde(rename = "DetailStatus", skip_serializing_if = "Option::is_none")]
     pub detail_status: Option<String>,
     /// `ExitCode`.
     ///
     /// Wire name: `ExitCode`; type: integer (int64). Example: `0`.
-    #[serde(rename = "ExitCode", skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i64>,
     /// `FinishTime`.
     ///
     /// Wire name: `FinishTime`; type: string. Example: `2018-08-02T15:00:00Z`.
-    #[serde(rename = "FinishTime", skip_serializing_if = "Option::is_none")]
     pub finish_time: Option<String>,
     /// `Message`.
     ///
     /// Wire name: `Message`; type: string. Example: `Back-off 5m0s restarting failed container=test pod=test_eci-xxx(xxx)`.
-    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `Reason`.
     ///
     /// Wire name: `Reason`; type: string. Example: `Started`.
-    #[serde(rename = "Reason", skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// `Signal`.
     ///
     /// Wire name: `Signal`; type: integer (int64). Example: `1`.
-    #[serde(rename = "Signal", skip_serializing_if = "Option::is_none")]
     pub signal: Option<i64>,
     /// `StartTime`.
     ///
     /// Wire name: `StartTime`; type: string. Example: `2019-12-19T12:05:02Z`.
-    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// `State`.
     ///
     /// Wire name: `State`; type: string. Example: `Terminated`.
-    #[serde(rename = "State", skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for CurrentState {
@@ -401,19 +414,37 @@ impl<'de> serde::Deserialize<'de> for CurrentState {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for CurrentState {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(8, &self.unknown_fields);
+        entries.scalar("DetailStatus", &self.detail_status);
+        entries.scalar("ExitCode", &self.exit_code);
+        entries.scalar("FinishTime", &self.finish_time);
+        entries.scalar("Message", &self.message);
+        entries.scalar("Reason", &self.reason);
+        entries.scalar("Signal", &self.signal);
+        entries.scalar("StartTime", &self.start_time);
+        entries.scalar("State", &self.state);
+        entries
+    }
+}
+impl serde::Serialize for CurrentState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `FieldRef` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].EnvironmentVars[].ValueFrom.FieldRef`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FieldRef {
     /// `FieldPath`.
     ///
     /// Wire name: `FieldPath`; type: string. Example: `status.podIP`.
-    #[serde(rename = "FieldPath", skip_serializing_if = "Option::is_none")]
     pub field_path: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for FieldRef {
@@ -437,19 +468,30 @@ impl<'de> serde::Deserialize<'de> for FieldRef {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for FieldRef {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(1, &self.unknown_fields);
+        entries.scalar("FieldPath", &self.field_path);
+        entries
+    }
+}
+impl serde::Serialize for FieldRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ValueFrom` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].EnvironmentVars[].ValueFrom`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValueFrom {
     /// `FieldRef`.
     ///
     /// Wire name: `FieldRef`; type: object [`FieldRef`].
-    #[serde(rename = "FieldRef", skip_serializing_if = "Option::is_none")]
     pub field_ref: Option<FieldRef>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ValueFrom {
@@ -473,29 +515,38 @@ impl<'de> serde::Deserialize<'de> for ValueFrom {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ValueFrom {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(1, &self.unknown_fields);
+        entries.object("FieldRef", &self.field_ref);
+        entries
+    }
+}
+impl serde::Serialize for ValueFrom {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `EnvironmentVarsItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].EnvironmentVars[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnvironmentVarsItem {
     /// `Key`.
     ///
     /// Wire name: `Key`; type: string. Example: `PATH`.
-    #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `Value`.
     ///
     /// Wire name: `Value`; type: string. Example: `/usr/bin/`.
-    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// `ValueFrom`.
     ///
     /// Wire name: `ValueFrom`; type: object [`ValueFrom`].
-    #[serde(rename = "ValueFrom", skip_serializing_if = "Option::is_none")]
     pub value_from: Option<ValueFrom>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for EnvironmentVarsItem {
@@ -521,29 +572,40 @@ impl<'de> serde::Deserialize<'de> for EnvironmentVarsItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for EnvironmentVarsItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("Key", &self.key);
+        entries.scalar("Value", &self.value);
+        entries.object("ValueFrom", &self.value_from);
+        entries
+    }
+}
+impl serde::Serialize for EnvironmentVarsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `HttpGet` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].LivenessProbe.HttpGet`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HttpGet {
     /// `Path`.
     ///
     /// Wire name: `Path`; type: string. Example: `/usr/nginx/`.
-    #[serde(rename = "Path", skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// `Port`.
     ///
     /// Wire name: `Port`; type: integer (int64). Example: `80`.
-    #[serde(rename = "Port", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// `Scheme`.
     ///
     /// Wire name: `Scheme`; type: string. Example: `HTTP`.
-    #[serde(rename = "Scheme", skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for HttpGet {
@@ -569,24 +631,36 @@ impl<'de> serde::Deserialize<'de> for HttpGet {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for HttpGet {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("Path", &self.path);
+        entries.scalar("Port", &self.port);
+        entries.scalar("Scheme", &self.scheme);
+        entries
+    }
+}
+impl serde::Serialize for HttpGet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `TcpSocket` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].LivenessProbe.TcpSocket`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TcpSocket {
     /// `Host`.
     ///
     /// Wire name: `Host`; type: string. Example: `1.2.3.4`.
-    #[serde(rename = "Host", skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// `Port`.
     ///
     /// Wire name: `Port`; type: integer (int64). Example: `80`.
-    #[serde(rename = "Port", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for TcpSocket {
@@ -611,54 +685,59 @@ impl<'de> serde::Deserialize<'de> for TcpSocket {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for TcpSocket {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Host", &self.host);
+        entries.scalar("Port", &self.port);
+        entries
+    }
+}
+impl serde::Serialize for TcpSocket {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `LivenessProbe` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].LivenessProbe`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LivenessProbe {
     /// `Execs`.
     ///
     /// Wire name: `Execs`; type: array of string.
-    #[serde(rename = "Execs", skip_serializing_if = "Vec::is_empty")]
     pub execs: Vec<String>,
     /// `FailureThreshold`.
     ///
     /// Wire name: `FailureThreshold`; type: integer (int64). Example: `3`.
-    #[serde(rename = "FailureThreshold", skip_serializing_if = "Option::is_none")]
     pub failure_threshold: Option<i64>,
     /// `HttpGet`.
     ///
     /// Wire name: `HttpGet`; type: object [`HttpGet`].
-    #[serde(rename = "HttpGet", skip_serializing_if = "Option::is_none")]
     pub http_get: Option<HttpGet>,
     /// `InitialDelaySeconds`.
     ///
     /// Wire name: `InitialDelaySeconds`; type: integer (int64). Example: `10`.
-    #[serde(rename = "InitialDelaySeconds", skip_serializing_if = "Option::is_none")]
     pub initial_delay_seconds: Option<i64>,
     /// `PeriodSeconds`.
     ///
     /// Wire name: `PeriodSeconds`; type: integer (int64). Example: `5`.
-    #[serde(rename = "PeriodSeconds", skip_serializing_if = "Option::is_none")]
     pub period_seconds: Option<i64>,
     /// `SuccessThreshold`.
     ///
     /// Wire name: `SuccessThreshold`; type: integer (int64). Example: `1`.
-    #[serde(rename = "SuccessThreshold", skip_serializing_if = "Option::is_none")]
     pub success_threshold: Option<i64>,
     /// `TcpSocket`.
     ///
     /// Wire name: `TcpSocket`; type: object [`TcpSocket`].
-    #[serde(rename = "TcpSocket", skip_serializing_if = "Option::is_none")]
     pub tcp_socket: Option<TcpSocket>,
     /// `TimeoutSeconds`.
     ///
     /// Wire name: `TimeoutSeconds`; type: integer (int64). Example: `10`.
-    #[serde(rename = "TimeoutSeconds", skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<i64>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for LivenessProbe {
@@ -689,24 +768,41 @@ impl<'de> serde::Deserialize<'de> for LivenessProbe {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for LivenessProbe {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(8, &self.unknown_fields);
+        entries.scalar_list("Execs", &self.execs);
+        entries.scalar("FailureThreshold", &self.failure_threshold);
+        entries.object("HttpGet", &self.http_get);
+        entries.scalar("InitialDelaySeconds", &self.initial_delay_seconds);
+        entries.scalar("PeriodSeconds", &self.period_seconds);
+        entries.scalar("SuccessThreshold", &self.success_threshold);
+        entries.object("TcpSocket", &self.tcp_socket);
+        entries.scalar("TimeoutSeconds", &self.timeout_seconds);
+        entries
+    }
+}
+impl serde::Serialize for LivenessProbe {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `PortsItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].Ports[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PortsItem {
     /// `Port`.
     ///
     /// Wire name: `Port`; type: integer (int64). Example: `8080`.
-    #[serde(rename = "Port", skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// `Protocol`.
     ///
     /// Wire name: `Protocol`; type: string. Example: `TCP`.
-    #[serde(rename = "Protocol", skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for PortsItem {
@@ -731,54 +827,59 @@ impl<'de> serde::Deserialize<'de> for PortsItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for PortsItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Port", &self.port);
+        entries.scalar("Protocol", &self.protocol);
+        entries
+    }
+}
+impl serde::Serialize for PortsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `PreviousState` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].PreviousState`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PreviousState {
     /// `DetailStatus`.
     ///
     /// Wire name: `DetailStatus`; type: string. Example: `working`.
-    #[serde(rename = "DetailStatus", skip_serializing_if = "Option::is_none")]
     pub detail_status: Option<String>,
     /// `ExitCode`.
     ///
     /// Wire name: `ExitCode`; type: integer (int64). Example: `0`.
-    #[serde(rename = "ExitCode", skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i64>,
     /// `FinishTime`.
     ///
     /// Wire name: `FinishTime`; type: string. Example: `2018-08-02T15:00:00Z`.
-    #[serde(rename = "FinishTime", skip_serializing_if = "Option::is_none")]
     pub finish_time: Option<String>,
     /// `Message`.
     ///
     /// Wire name: `Message`; type: string. Example: `Back-off 5m0s restarting failed container=test pod=test_eci-xxx(xxx)`.
-    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `Reason`.
     ///
     /// Wire name: `Reason`; type: string. Example: `Completed`.
-    #[serde(rename = "Reason", skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// `Signal`.
     ///
     /// Wire name: `Signal`; type: integer (int64). Example: `1`.
-    #[serde(rename = "Signal", skip_serializing_if = "Option::is_none")]
     pub signal: Option<i64>,
     /// `StartTime`.
     ///
     /// Wire name: `StartTime`; type: string. Example: `2018-08-02T15:00:00Z`.
-    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// `State`.
     ///
     /// Wire name: `State`; type: string. Example: `Terminated`.
-    #[serde(rename = "State", skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for PreviousState {
@@ -809,54 +910,65 @@ impl<'de> serde::Deserialize<'de> for PreviousState {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for PreviousState {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(8, &self.unknown_fields);
+        entries.scalar("DetailStatus", &self.detail_status);
+        entries.scalar("ExitCode", &self.exit_code);
+        entries.scalar("FinishTime", &self.finish_time);
+        entries.scalar("Message", &self.message);
+        entries.scalar("Reason", &self.reason);
+        entries.scalar("Signal", &self.signal);
+        entries.scalar("StartTime", &self.start_time);
+        entries.scalar("State", &self.state);
+        entries
+    }
+}
+impl serde::Serialize for PreviousState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ReadinessProbe` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].ReadinessProbe`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReadinessProbe {
     /// `Execs`.
     ///
     /// Wire name: `Execs`; type: array of string.
-    #[serde(rename = "Execs", skip_serializing_if = "Vec::is_empty")]
     pub execs: Vec<String>,
     /// `FailureThreshold`.
     ///
     /// Wire name: `FailureThreshold`; type: integer (int64). Example: `3`.
-    #[serde(rename = "FailureThreshold", skip_serializing_if = "Option::is_none")]
     pub failure_threshold: Option<i64>,
     /// `HttpGet`.
     ///
     /// Wire name: `HttpGet`; type: object [`HttpGet`].
-    #[serde(rename = "HttpGet", skip_serializing_if = "Option::is_none")]
     pub http_get: Option<HttpGet>,
     /// `InitialDelaySeconds`.
     ///
     /// Wire name: `InitialDelaySeconds`; type: integer (int64). Example: `10`.
-    #[serde(rename = "InitialDelaySeconds", skip_serializing_if = "Option::is_none")]
     pub initial_delay_seconds: Option<i64>,
     /// `PeriodSeconds`.
     ///
     /// Wire name: `PeriodSeconds`; type: integer (int64). Example: `5`.
-    #[serde(rename = "PeriodSeconds", skip_serializing_if = "Option::is_none")]
     pub period_seconds: Option<i64>,
     /// `SuccessThreshold`.
     ///
     /// Wire name: `SuccessThreshold`; type: integer (int64). Example: `1`.
-    #[serde(rename = "SuccessThreshold", skip_serializing_if = "Option::is_none")]
     pub success_threshold: Option<i64>,
     /// `TcpSocket`.
     ///
     /// Wire name: `TcpSocket`; type: object [`TcpSocket`].
-    #[serde(rename = "TcpSocket", skip_serializing_if = "Option::is_none")]
     pub tcp_socket: Option<TcpSocket>,
     /// `TimeoutSeconds`.
     ///
     /// Wire name: `TimeoutSeconds`; type: integer (int64). Example: `1`.
-    #[serde(rename = "TimeoutSeconds", skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<i64>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ReadinessProbe {
@@ -887,32 +999,45 @@ impl<'de> serde::Deserialize<'de> for ReadinessProbe {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ReadinessProbe {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(8, &self.unknown_fields);
+        entries.scalar_list("Execs", &self.execs);
+        entries.scalar("FailureThreshold", &self.failure_threshold);
+        entries.object("HttpGet", &self.http_get);
+        entries.scalar("InitialDelaySeconds", &self.initial_delay_seconds);
+        entries.scalar("PeriodSeconds", &self.period_seconds);
+        entries.scalar("SuccessThreshold", &self.success_threshold);
+        entries.object("TcpSocket", &self.tcp_socket);
+        entries.scalar("TimeoutSeconds", &self.timeout_seconds);
+        entries
+    }
+}
+impl serde::Serialize for ReadinessProbe {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `SecurityContext` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].SecurityContext`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecurityContext {
     /// `Capability`.
     ///
     /// Wire name: `Capability`; type: array of string.
-    #[serde(
-        rename = "Capability",
-        serialize_with = "crate::v2018_04_12::operation::describe_serverless_jobs::wrappers::serialize_adds"
-    )]
     pub capability: Vec<String>,
     /// `ReadOnlyRootFilesystem`.
     ///
     /// Wire name: `ReadOnlyRootFilesystem`; type: boolean. Example: `true`.
-    #[serde(rename = "ReadOnlyRootFilesystem", skip_serializing_if = "Option::is_none")]
     pub read_only_root_filesystem: Option<bool>,
     /// `RunAsUser`.
     ///
     /// Wire name: `RunAsUser`; type: integer (int64). Example: `1558`.
-    #[serde(rename = "RunAsUser", skip_serializing_if = "Option::is_none")]
     pub run_as_user: Option<i64>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SecurityContext {
@@ -938,39 +1063,48 @@ impl<'de> serde::Deserialize<'de> for SecurityContext {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for SecurityContext {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.wrapped_scalar_list("Capability", "Adds", &self.capability);
+        entries.scalar("ReadOnlyRootFilesystem", &self.read_only_root_filesystem);
+        entries.scalar("RunAsUser", &self.run_as_user);
+        entries
+    }
+}
+impl serde::Serialize for SecurityContext {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `VolumeMountsItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[].VolumeMounts[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VolumeMountsItem {
     /// `MountPath`.
     ///
     /// Wire name: `MountPath`; type: string. Example: `/usr/share/`.
-    #[serde(rename = "MountPath", skip_serializing_if = "Option::is_none")]
     pub mount_path: Option<String>,
     /// `MountPropagation`.
     ///
     /// Wire name: `MountPropagation`; type: string. Example: `None`.
-    #[serde(rename = "MountPropagation", skip_serializing_if = "Option::is_none")]
     pub mount_propagation: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `test-empty`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `ReadOnly`.
     ///
     /// Wire name: `ReadOnly`; type: boolean. Example: `false`.
-    #[serde(rename = "ReadOnly", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// `SubPath`.
     ///
     /// Wire name: `SubPath`; type: string. Example: `/usr/sub`.
-    #[serde(rename = "SubPath", skip_serializing_if = "Option::is_none")]
     pub sub_path: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for VolumeMountsItem {
@@ -998,124 +1132,118 @@ impl<'de> serde::Deserialize<'de> for VolumeMountsItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for VolumeMountsItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.scalar("MountPath", &self.mount_path);
+        entries.scalar("MountPropagation", &self.mount_propagation);
+        entries.scalar("Name", &self.name);
+        entries.scalar("ReadOnly", &self.read_only);
+        entries.scalar("SubPath", &self.sub_path);
+        entries
+    }
+}
+impl serde::Serialize for VolumeMountsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ContainersItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Containers[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContainersItem {
     /// `Args`.
     ///
     /// Wire name: `Args`; type: array of string.
-    #[serde(rename = "Args", skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<String>,
     /// `Commands`.
     ///
     /// Wire name: `Commands`; type: array of string.
-    #[serde(rename = "Commands", skip_serializing_if = "Vec::is_empty")]
     pub commands: Vec<String>,
     /// `Cpu`.
     ///
     /// Wire name: `Cpu`; type: number. Example: `2.0`.
-    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<f64>,
     /// `CurrentState`.
     ///
     /// Wire name: `CurrentState`; type: object [`CurrentState`].
-    #[serde(rename = "CurrentState", skip_serializing_if = "Option::is_none")]
     pub current_state: Option<CurrentState>,
     /// `EnvironmentVars`.
     ///
     /// Wire name: `EnvironmentVars`; type: array of object [`EnvironmentVarsItem`].
-    #[serde(rename = "EnvironmentVars", skip_serializing_if = "Vec::is_empty")]
     pub environment_vars: Vec<EnvironmentVarsItem>,
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int32). Example: `1`.
-    #[serde(rename = "Gpu", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i32>,
     /// `Image`.
     ///
     /// Wire name: `Image`; type: string. Example: `HPL`.
-    #[serde(rename = "Image", skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// `ImagePullPolicy`.
     ///
     /// Wire name: `ImagePullPolicy`; type: string. Example: `Always`.
-    #[serde(rename = "ImagePullPolicy", skip_serializing_if = "Option::is_none")]
     pub image_pull_policy: Option<String>,
     /// `LivenessProbe`.
     ///
     /// Wire name: `LivenessProbe`; type: object [`LivenessProbe`].
-    #[serde(rename = "LivenessProbe", skip_serializing_if = "Option::is_none")]
     pub liveness_probe: Option<LivenessProbe>,
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: number. Example: `4.0`.
-    #[serde(rename = "Memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<f64>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `HPL`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Ports`.
     ///
     /// Wire name: `Ports`; type: array of object [`PortsItem`].
-    #[serde(rename = "Ports", skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<PortsItem>,
     /// `PreviousState`.
     ///
     /// Wire name: `PreviousState`; type: object [`PreviousState`].
-    #[serde(rename = "PreviousState", skip_serializing_if = "Option::is_none")]
     pub previous_state: Option<PreviousState>,
     /// `ReadinessProbe`.
     ///
     /// Wire name: `ReadinessProbe`; type: object [`ReadinessProbe`].
-    #[serde(rename = "ReadinessProbe", skip_serializing_if = "Option::is_none")]
     pub readiness_probe: Option<ReadinessProbe>,
     /// `Ready`.
     ///
     /// Wire name: `Ready`; type: boolean. Example: `true`.
-    #[serde(rename = "Ready", skip_serializing_if = "Option::is_none")]
     pub ready: Option<bool>,
     /// `RestartCount`.
     ///
     /// Wire name: `RestartCount`; type: integer (int32). Example: `5`.
-    #[serde(rename = "RestartCount", skip_serializing_if = "Option::is_none")]
     pub restart_count: Option<i32>,
     /// `SecurityContext`.
     ///
     /// Wire name: `SecurityContext`; type: object [`SecurityContext`].
-    #[serde(rename = "SecurityContext", skip_serializing_if = "Option::is_none")]
     pub security_context: Option<SecurityContext>,
     /// `Stdin`.
     ///
     /// Wire name: `Stdin`; type: boolean. Example: `true`.
-    #[serde(rename = "Stdin", skip_serializing_if = "Option::is_none")]
     pub stdin: Option<bool>,
     /// `StdinOnce`.
     ///
     /// Wire name: `StdinOnce`; type: boolean. Example: `true`.
-    #[serde(rename = "StdinOnce", skip_serializing_if = "Option::is_none")]
     pub stdin_once: Option<bool>,
     /// `Tty`.
     ///
     /// Wire name: `Tty`; type: boolean. Example: `false`.
-    #[serde(rename = "Tty", skip_serializing_if = "Option::is_none")]
     pub tty: Option<bool>,
     /// `VolumeMounts`.
     ///
     /// Wire name: `VolumeMounts`; type: array of object [`VolumeMountsItem`].
-    #[serde(rename = "VolumeMounts", skip_serializing_if = "Vec::is_empty")]
     pub volume_mounts: Vec<VolumeMountsItem>,
     /// `WorkingDir`.
     ///
     /// Wire name: `WorkingDir`; type: string. Example: `/usr/local/nginx`.
-    #[serde(rename = "WorkingDir", skip_serializing_if = "Option::is_none")]
     pub working_dir: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ContainersItem {
@@ -1160,24 +1288,55 @@ impl<'de> serde::Deserialize<'de> for ContainersItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ContainersItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(22, &self.unknown_fields);
+        entries.scalar_list("Args", &self.args);
+        entries.scalar_list("Commands", &self.commands);
+        entries.scalar("Cpu", &self.cpu);
+        entries.object("CurrentState", &self.current_state);
+        entries.list("EnvironmentVars", &self.environment_vars);
+        entries.scalar("Gpu", &self.gpu);
+        entries.scalar("Image", &self.image);
+        entries.scalar("ImagePullPolicy", &self.image_pull_policy);
+        entries.object("LivenessProbe", &self.liveness_probe);
+        entries.scalar("Memory", &self.memory);
+        entries.scalar("Name", &self.name);
+        entries.list("Ports", &self.ports);
+        entries.object("PreviousState", &self.previous_state);
+        entries.object("ReadinessProbe", &self.readiness_probe);
+        entries.scalar("Ready", &self.ready);
+        entries.scalar("RestartCount", &self.restart_count);
+        entries.object("SecurityContext", &self.security_context);
+        entries.scalar("Stdin", &self.stdin);
+        entries.scalar("StdinOnce", &self.stdin_once);
+        entries.scalar("Tty", &self.tty);
+        entries.list("VolumeMounts", &self.volume_mounts);
+        entries.scalar("WorkingDir", &self.working_dir);
+        entries
+    }
+}
+impl serde::Serialize for ContainersItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `OptionsItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].DnsConfig.Options[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OptionsItem {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `name`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Value`.
     ///
     /// Wire name: `Value`; type: string. Example: `value`.
-    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for OptionsItem {
@@ -1202,29 +1361,39 @@ impl<'de> serde::Deserialize<'de> for OptionsItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for OptionsItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Name", &self.name);
+        entries.scalar("Value", &self.value);
+        entries
+    }
+}
+impl serde::Serialize for OptionsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `DnsConfig` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].DnsConfig`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DnsConfig {
     /// `NameServers`.
     ///
     /// Wire name: `NameServers`; type: array of string.
-    #[serde(rename = "NameServers", skip_serializing_if = "Vec::is_empty")]
     pub name_servers: Vec<String>,
     /// `Options`.
     ///
     /// Wire name: `Options`; type: array of object [`OptionsItem`].
-    #[serde(rename = "Options", skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<OptionsItem>,
     /// `Searches`.
     ///
     /// Wire name: `Searches`; type: array of string.
-    #[serde(rename = "Searches", skip_serializing_if = "Vec::is_empty")]
     pub searches: Vec<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for DnsConfig {
@@ -1250,24 +1419,36 @@ impl<'de> serde::Deserialize<'de> for DnsConfig {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for DnsConfig {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar_list("NameServers", &self.name_servers);
+        entries.list("Options", &self.options);
+        entries.scalar_list("Searches", &self.searches);
+        entries
+    }
+}
+impl serde::Serialize for DnsConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Sysctls` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].EciSecurityContext[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Sysctls {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `kernel.msgmax`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Value`.
     ///
     /// Wire name: `Value`; type: string. Example: `65536`.
-    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Sysctls {
@@ -1292,49 +1473,55 @@ impl<'de> serde::Deserialize<'de> for Sysctls {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for Sysctls {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Name", &self.name);
+        entries.scalar("Value", &self.value);
+        entries
+    }
+}
+impl serde::Serialize for Sysctls {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `EventsItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Events[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventsItem {
     /// `Count`.
     ///
     /// Wire name: `Count`; type: integer (int32). Example: `20`.
-    #[serde(rename = "Count", skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// `FirstTimestamp`.
     ///
     /// Wire name: `FirstTimestamp`; type: string. Example: `2018-08-02T15:00:00Z`.
-    #[serde(rename = "FirstTimestamp", skip_serializing_if = "Option::is_none")]
     pub first_timestamp: Option<String>,
     /// `LastTimestamp`.
     ///
     /// Wire name: `LastTimestamp`; type: string. Example: `2018-08-02T15:00:00Z`.
-    #[serde(rename = "LastTimestamp", skip_serializing_if = "Option::is_none")]
     pub last_timestamp: Option<String>,
     /// `Message`.
     ///
     /// Wire name: `Message`; type: string. Example: `Started container`.
-    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `test-xxx`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Reason`.
     ///
     /// Wire name: `Reason`; type: string. Example: `Created`.
-    #[serde(rename = "Reason", skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `Normal`.
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for EventsItem {
@@ -1364,24 +1551,40 @@ impl<'de> serde::Deserialize<'de> for EventsItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for EventsItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(7, &self.unknown_fields);
+        entries.scalar("Count", &self.count);
+        entries.scalar("FirstTimestamp", &self.first_timestamp);
+        entries.scalar("LastTimestamp", &self.last_timestamp);
+        entries.scalar("Message", &self.message);
+        entries.scalar("Name", &self.name);
+        entries.scalar("Reason", &self.reason);
+        entries.scalar("Type", &self.r#type);
+        entries
+    }
+}
+impl serde::Serialize for EventsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `HostAliasesItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].HostAliases[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HostAliasesItem {
     /// `Hostnames`.
     ///
     /// Wire name: `Hostnames`; type: array of string.
-    #[serde(rename = "Hostnames", skip_serializing_if = "Vec::is_empty")]
     pub hostnames: Vec<String>,
     /// `Ip`.
     ///
     /// Wire name: `Ip`; type: string. Example: `192.0.XX.XX`.
-    #[serde(rename = "Ip", skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for HostAliasesItem {
@@ -1406,34 +1609,43 @@ impl<'de> serde::Deserialize<'de> for HostAliasesItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for HostAliasesItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar_list("Hostnames", &self.hostnames);
+        entries.scalar("Ip", &self.ip);
+        entries
+    }
+}
+impl serde::Serialize for HostAliasesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `VolumeMountsItem2` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].InitContainers[].VolumeMounts[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VolumeMountsItem2 {
     /// `MountPath`.
     ///
     /// Wire name: `MountPath`; type: string. Example: `/usr/share/`.
-    #[serde(rename = "MountPath", skip_serializing_if = "Option::is_none")]
     pub mount_path: Option<String>,
     /// `MountPropagation`.
     ///
     /// Wire name: `MountPropagation`; type: string. Example: `None`.
-    #[serde(rename = "MountPropagation", skip_serializing_if = "Option::is_none")]
     pub mount_propagation: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `test-empty`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `ReadOnly`.
     ///
     /// Wire name: `ReadOnly`; type: boolean. Example: `false`.
-    #[serde(rename = "ReadOnly", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for VolumeMountsItem2 {
@@ -1460,99 +1672,97 @@ impl<'de> serde::Deserialize<'de> for VolumeMountsItem2 {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for VolumeMountsItem2 {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(4, &self.unknown_fields);
+        entries.scalar("MountPath", &self.mount_path);
+        entries.scalar("MountPropagation", &self.mount_propagation);
+        entries.scalar("Name", &self.name);
+        entries.scalar("ReadOnly", &self.read_only);
+        entries
+    }
+}
+impl serde::Serialize for VolumeMountsItem2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `InitContainersItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].InitContainers[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InitContainersItem {
     /// `Args`.
     ///
     /// Wire name: `Args`; type: array of string.
-    #[serde(rename = "Args", skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<String>,
     /// `Command`.
     ///
     /// Wire name: `Command`; type: array of string.
-    #[serde(rename = "Command", skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
     /// `Cpu`.
     ///
     /// Wire name: `Cpu`; type: integer (int64). Example: `1`.
-    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// `CurrentState`.
     ///
     /// Wire name: `CurrentState`; type: object [`CurrentState`].
-    #[serde(rename = "CurrentState", skip_serializing_if = "Option::is_none")]
     pub current_state: Option<CurrentState>,
     /// `EnvironmentVars`.
     ///
     /// Wire name: `EnvironmentVars`; type: array of object [`EnvironmentVarsItem`].
-    #[serde(rename = "EnvironmentVars", skip_serializing_if = "Vec::is_empty")]
     pub environment_vars: Vec<EnvironmentVarsItem>,
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int64). Example: `1`.
-    #[serde(rename = "Gpu", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
     /// `Image`.
     ///
     /// Wire name: `Image`; type: string. Example: `nginx`.
-    #[serde(rename = "Image", skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// `ImagePullPolicy`.
     ///
     /// Wire name: `ImagePullPolicy`; type: string. Example: `Always`.
-    #[serde(rename = "ImagePullPolicy", skip_serializing_if = "Option::is_none")]
     pub image_pull_policy: Option<String>,
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: integer (int64). Example: `2`.
-    #[serde(rename = "Memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `Init-xxx`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Ports`.
     ///
     /// Wire name: `Ports`; type: array of object [`PortsItem`].
-    #[serde(rename = "Ports", skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<PortsItem>,
     /// `PreviousState`.
     ///
     /// Wire name: `PreviousState`; type: object [`PreviousState`].
-    #[serde(rename = "PreviousState", skip_serializing_if = "Option::is_none")]
     pub previous_state: Option<PreviousState>,
     /// `Ready`.
     ///
     /// Wire name: `Ready`; type: boolean. Example: `true`.
-    #[serde(rename = "Ready", skip_serializing_if = "Option::is_none")]
     pub ready: Option<bool>,
     /// `RestartCount`.
     ///
     /// Wire name: `RestartCount`; type: integer (int64). Example: `5`.
-    #[serde(rename = "RestartCount", skip_serializing_if = "Option::is_none")]
     pub restart_count: Option<i64>,
     /// `SecurityContext`.
     ///
     /// Wire name: `SecurityContext`; type: object [`SecurityContext`].
-    #[serde(rename = "SecurityContext", skip_serializing_if = "Option::is_none")]
     pub security_context: Option<SecurityContext>,
     /// `VolumeMounts`.
     ///
     /// Wire name: `VolumeMounts`; type: array of object [`VolumeMountsItem2`].
-    #[serde(rename = "VolumeMounts", skip_serializing_if = "Vec::is_empty")]
     pub volume_mounts: Vec<VolumeMountsItem2>,
     /// `WorkingDir`.
     ///
     /// Wire name: `WorkingDir`; type: string. Example: `/usr/test`.
-    #[serde(rename = "WorkingDir", skip_serializing_if = "Option::is_none")]
     pub working_dir: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for InitContainersItem {
@@ -1592,24 +1802,50 @@ impl<'de> serde::Deserialize<'de> for InitContainersItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for InitContainersItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(17, &self.unknown_fields);
+        entries.scalar_list("Args", &self.args);
+        entries.scalar_list("Command", &self.command);
+        entries.scalar("Cpu", &self.cpu);
+        entries.object("CurrentState", &self.current_state);
+        entries.list("EnvironmentVars", &self.environment_vars);
+        entries.scalar("Gpu", &self.gpu);
+        entries.scalar("Image", &self.image);
+        entries.scalar("ImagePullPolicy", &self.image_pull_policy);
+        entries.scalar("Memory", &self.memory);
+        entries.scalar("Name", &self.name);
+        entries.list("Ports", &self.ports);
+        entries.object("PreviousState", &self.previous_state);
+        entries.scalar("Ready", &self.ready);
+        entries.scalar("RestartCount", &self.restart_count);
+        entries.object("SecurityContext", &self.security_context);
+        entries.list("VolumeMounts", &self.volume_mounts);
+        entries.scalar("WorkingDir", &self.working_dir);
+        entries
+    }
+}
+impl serde::Serialize for InitContainersItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `TagsItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Tags[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagsItem {
     /// `Key`.
     ///
     /// Wire name: `Key`; type: string. Example: `name`.
-    #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `Value`.
     ///
     /// Wire name: `Value`; type: string. Example: `test-xh`.
-    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for TagsItem {
@@ -1634,24 +1870,35 @@ impl<'de> serde::Deserialize<'de> for TagsItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for TagsItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Key", &self.key);
+        entries.scalar("Value", &self.value);
+        entries
+    }
+}
+impl serde::Serialize for TagsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ConfigFileVolumeConfigFileToPathsItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Volumes[].ConfigFileVolumeConfigFileToPaths[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConfigFileVolumeConfigFileToPathsItem {
     /// `Content`.
     ///
     /// Wire name: `Content`; type: string. Example: `hello world`.
-    #[serde(rename = "Content", skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// `Path`.
     ///
     /// Wire name: `Path`; type: string. Example: `/usr/bin/`.
-    #[serde(rename = "Path", skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ConfigFileVolumeConfigFileToPathsItem {
@@ -1676,84 +1923,81 @@ impl<'de> serde::Deserialize<'de> for ConfigFileVolumeConfigFileToPathsItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ConfigFileVolumeConfigFileToPathsItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Content", &self.content);
+        entries.scalar("Path", &self.path);
+        entries
+    }
+}
+impl serde::Serialize for ConfigFileVolumeConfigFileToPathsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `VolumesItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[].Volumes[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VolumesItem {
     /// `ConfigFileVolumeConfigFileToPaths`.
     ///
     /// Wire name: `ConfigFileVolumeConfigFileToPaths`; type: array of object [`ConfigFileVolumeConfigFileToPathsItem`].
-    #[serde(
-        rename = "ConfigFileVolumeConfigFileToPaths",
-        skip_serializing_if = "Vec::is_empty"
-    )]
     pub config_file_volume_config_file_to_paths: Vec<
         ConfigFileVolumeConfigFileToPathsItem,
     >,
     /// `DiskVolumeDiskId`.
     ///
     /// Wire name: `DiskVolumeDiskId`; type: string. Example: `d-xxxx`.
-    #[serde(rename = "DiskVolumeDiskId", skip_serializing_if = "Option::is_none")]
     pub disk_volume_disk_id: Option<String>,
     /// `DiskVolumeFsType`.
     ///
     /// Wire name: `DiskVolumeFsType`; type: string. Example: `xfs`.
-    #[serde(rename = "DiskVolumeFsType", skip_serializing_if = "Option::is_none")]
     pub disk_volume_fs_type: Option<String>,
     /// `EmptyDirVolumeMedium`.
     ///
     /// Wire name: `EmptyDirVolumeMedium`; type: string. Example: `Memory`.
-    #[serde(rename = "EmptyDirVolumeMedium", skip_serializing_if = "Option::is_none")]
     pub empty_dir_volume_medium: Option<String>,
     /// `EmptyDirVolumeSizeLimit`.
     ///
     /// Wire name: `EmptyDirVolumeSizeLimit`; type: string. Example: `256Mi`.
-    #[serde(rename = "EmptyDirVolumeSizeLimit", skip_serializing_if = "Option::is_none")]
     pub empty_dir_volume_size_limit: Option<String>,
     /// `FlexVolumeDriver`.
     ///
     /// Wire name: `FlexVolumeDriver`; type: string. Example: `flexvolume`.
-    #[serde(rename = "FlexVolumeDriver", skip_serializing_if = "Option::is_none")]
     pub flex_volume_driver: Option<String>,
     /// `FlexVolumeFsType`.
     ///
     /// Wire name: `FlexVolumeFsType`; type: string. Example: `ntfs`.
-    #[serde(rename = "FlexVolumeFsType", skip_serializing_if = "Option::is_none")]
     pub flex_volume_fs_type: Option<String>,
     /// `FlexVolumeOptions`.
     ///
     /// Wire name: `FlexVolumeOptions`; type: string. Example: `[nolock,tcp,noresvport]`.
-    #[serde(rename = "FlexVolumeOptions", skip_serializing_if = "Option::is_none")]
     pub flex_volume_options: Option<String>,
     /// `NFSVolumePath`.
     ///
     /// Wire name: `NFSVolumePath`; type: string. Example: `/eci`.
-    #[serde(rename = "NFSVolumePath", skip_serializing_if = "Option::is_none")]
     pub nfs_volume_path: Option<String>,
     /// `NFSVolumeReadOnly`.
     ///
     /// Wire name: `NFSVolumeReadOnly`; type: boolean. Example: `false`.
-    #[serde(rename = "NFSVolumeReadOnly", skip_serializing_if = "Option::is_none")]
     pub nfs_volume_read_only: Option<bool>,
     /// `NFSVolumeServer`.
     ///
     /// Wire name: `NFSVolumeServer`; type: string. Example: `0eafxxxxx-xxxxx.cn-hangzhou.nas.aliyuncs.com`.
-    #[serde(rename = "NFSVolumeServer", skip_serializing_if = "Option::is_none")]
     pub nfs_volume_server: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `test-empty`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `EmptyDirVolume`.
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for VolumesItem {
@@ -1790,207 +2034,194 @@ impl<'de> serde::Deserialize<'de> for VolumesItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for VolumesItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(13, &self.unknown_fields);
+        entries
+            .list(
+                "ConfigFileVolumeConfigFileToPaths",
+                &self.config_file_volume_config_file_to_paths,
+            );
+        entries.scalar("DiskVolumeDiskId", &self.disk_volume_disk_id);
+        entries.scalar("DiskVolumeFsType", &self.disk_volume_fs_type);
+        entries.scalar("EmptyDirVolumeMedium", &self.empty_dir_volume_medium);
+        entries.scalar("EmptyDirVolumeSizeLimit", &self.empty_dir_volume_size_limit);
+        entries.scalar("FlexVolumeDriver", &self.flex_volume_driver);
+        entries.scalar("FlexVolumeFsType", &self.flex_volume_fs_type);
+        entries.scalar("FlexVolumeOptions", &self.flex_volume_options);
+        entries.scalar("NFSVolumePath", &self.nfs_volume_path);
+        entries.scalar("NFSVolumeReadOnly", &self.nfs_volume_read_only);
+        entries.scalar("NFSVolumeServer", &self.nfs_volume_server);
+        entries.scalar("Name", &self.name);
+        entries.scalar("Type", &self.r#type);
+        entries
+    }
+}
+impl serde::Serialize for VolumesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ContainerGroupsItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[].ContainerGroups[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContainerGroupsItem {
     /// `ContainerGroupId`.
     ///
     /// Wire name: `ContainerGroupId`; type: string. Example: `eci-bp1jrgfqqy54kg5hc****`.
-    #[serde(rename = "ContainerGroupId", skip_serializing_if = "Option::is_none")]
     pub container_group_id: Option<String>,
     /// `ContainerGroupName`.
     ///
     /// Wire name: `ContainerGroupName`; type: string. Example: `test`.
-    #[serde(rename = "ContainerGroupName", skip_serializing_if = "Option::is_none")]
     pub container_group_name: Option<String>,
     /// `Containers`.
     ///
     /// Wire name: `Containers`; type: array of object [`ContainersItem`].
-    #[serde(rename = "Containers", skip_serializing_if = "Vec::is_empty")]
     pub containers: Vec<ContainersItem>,
     /// `Cpu`.
     ///
     /// Wire name: `Cpu`; type: number. Example: `2.0`.
-    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<f64>,
     /// `CreationTime`.
     ///
     /// Wire name: `CreationTime`; type: string. Example: `2018-08-02T15:00:00Z`.
-    #[serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<String>,
     /// `Discount`.
     ///
     /// Wire name: `Discount`; type: integer (int64). Example: `9`.
-    #[serde(rename = "Discount", skip_serializing_if = "Option::is_none")]
     pub discount: Option<i64>,
     /// `DnsConfig`.
     ///
     /// Wire name: `DnsConfig`; type: object [`DnsConfig`].
-    #[serde(rename = "DnsConfig", skip_serializing_if = "Option::is_none")]
     pub dns_config: Option<DnsConfig>,
     /// `EciSecurityContext`.
     ///
     /// Wire name: `EciSecurityContext`; type: array of object [`Sysctls`].
-    #[serde(
-        rename = "EciSecurityContext",
-        serialize_with = "crate::v2018_04_12::operation::describe_serverless_jobs::wrappers::serialize_sysctls"
-    )]
     pub eci_security_context: Vec<Sysctls>,
     /// `EniInstanceId`.
     ///
     /// Wire name: `EniInstanceId`; type: string. Example: `eni-bp14rzqi6fd8satm****`.
-    #[serde(rename = "EniInstanceId", skip_serializing_if = "Option::is_none")]
     pub eni_instance_id: Option<String>,
     /// `EphemeralStorage`.
     ///
     /// Wire name: `EphemeralStorage`; type: integer (int64). Example: `20`.
-    #[serde(rename = "EphemeralStorage", skip_serializing_if = "Option::is_none")]
     pub ephemeral_storage: Option<i64>,
     /// `Events`.
     ///
     /// Wire name: `Events`; type: array of object [`EventsItem`].
-    #[serde(rename = "Events", skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<EventsItem>,
     /// `ExpiredTime`.
     ///
     /// Wire name: `ExpiredTime`; type: string. Example: `2018-08-02T15:00:00Z`.
-    #[serde(rename = "ExpiredTime", skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
     /// `FailedTime`.
     ///
     /// Wire name: `FailedTime`; type: string. Example: `2018-08-02T15:00:00Z`.
-    #[serde(rename = "FailedTime", skip_serializing_if = "Option::is_none")]
     pub failed_time: Option<String>,
     /// `HostAliases`.
     ///
     /// Wire name: `HostAliases`; type: array of object [`HostAliasesItem`].
-    #[serde(rename = "HostAliases", skip_serializing_if = "Vec::is_empty")]
     pub host_aliases: Vec<HostAliasesItem>,
     /// `InitContainers`.
     ///
     /// Wire name: `InitContainers`; type: array of object [`InitContainersItem`].
-    #[serde(rename = "InitContainers", skip_serializing_if = "Vec::is_empty")]
     pub init_containers: Vec<InitContainersItem>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.g5.large`.
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `InternetIp`.
     ///
     /// Wire name: `InternetIp`; type: string. Example: `192.0.XX.XX`.
-    #[serde(rename = "InternetIp", skip_serializing_if = "Option::is_none")]
     pub internet_ip: Option<String>,
     /// `IntranetIp`.
     ///
     /// Wire name: `IntranetIp`; type: string. Example: `172.16.XX.XX`.
-    #[serde(rename = "IntranetIp", skip_serializing_if = "Option::is_none")]
     pub intranet_ip: Option<String>,
     /// `Ipv6Address`.
     ///
     /// Wire name: `Ipv6Address`; type: string. Example: `2001:XXXX:4:4:4:4:4:4`.
-    #[serde(rename = "Ipv6Address", skip_serializing_if = "Option::is_none")]
     pub ipv6_address: Option<String>,
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: number. Example: `4.0`.
-    #[serde(rename = "Memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<f64>,
     /// `RamRoleName`.
     ///
     /// Wire name: `RamRoleName`; type: string. Example: `ram:PassRole`.
-    #[serde(rename = "RamRoleName", skip_serializing_if = "Option::is_none")]
     pub ram_role_name: Option<String>,
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string. Example: `cn-hangzhou`.
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string. Example: `rg-aekzh43v*****`.
-    #[serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// `RestartPolicy`.
     ///
     /// Wire name: `RestartPolicy`; type: string. Example: `Never`.
-    #[serde(rename = "RestartPolicy", skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<String>,
     /// `SecurityGroupId`.
     ///
     /// Wire name: `SecurityGroupId`; type: string. Example: `sg-bp12ujq5zpxuyjfo3o8r`.
-    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number. Example: `0.025`.
-    #[serde(rename = "SpotPriceLimit", skip_serializing_if = "Option::is_none")]
     pub spot_price_limit: Option<f64>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Running`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `SucceededTime`.
     ///
     /// Wire name: `SucceededTime`; type: string. Example: `2019-12-11T04:33:42Z`.
-    #[serde(rename = "SucceededTime", skip_serializing_if = "Option::is_none")]
     pub succeeded_time: Option<String>,
     /// `Tags`.
     ///
     /// Wire name: `Tags`; type: array of object [`TagsItem`].
-    #[serde(rename = "Tags", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<TagsItem>,
     /// `TenantEniInstanceId`.
     ///
     /// Wire name: `TenantEniInstanceId`; type: string. Example: `i-xxx`.
-    #[serde(rename = "TenantEniInstanceId", skip_serializing_if = "Option::is_none")]
     pub tenant_eni_instance_id: Option<String>,
     /// `TenantEniIp`.
     ///
     /// Wire name: `TenantEniIp`; type: string. Example: `10.10.XX.XX`.
-    #[serde(rename = "TenantEniIp", skip_serializing_if = "Option::is_none")]
     pub tenant_eni_ip: Option<String>,
     /// `TenantSecurityGroupId`.
     ///
     /// Wire name: `TenantSecurityGroupId`; type: string. Example: `sg-xxx`.
-    #[serde(rename = "TenantSecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub tenant_security_group_id: Option<String>,
     /// `TenantVSwitchId`.
     ///
     /// Wire name: `TenantVSwitchId`; type: string. Example: `vsw-xxx`.
-    #[serde(rename = "TenantVSwitchId", skip_serializing_if = "Option::is_none")]
     pub tenant_v_switch_id: Option<String>,
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string. Example: `vsw-bp1vzjjflab6wvjox****`.
-    #[serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")]
     pub v_switch_id: Option<String>,
     /// `Volumes`.
     ///
     /// Wire name: `Volumes`; type: array of object [`VolumesItem`].
-    #[serde(rename = "Volumes", skip_serializing_if = "Vec::is_empty")]
     pub volumes: Vec<VolumesItem>,
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string. Example: `vpc-1vzjjflab6wvjox****`.
-    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string. Example: `cn-hangzhou-h`.
-    #[serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ContainerGroupsItem {
@@ -2051,79 +2282,116 @@ impl<'de> serde::Deserialize<'de> for ContainerGroupsItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ContainerGroupsItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(38, &self.unknown_fields);
+        entries.scalar("ContainerGroupId", &self.container_group_id);
+        entries.scalar("ContainerGroupName", &self.container_group_name);
+        entries.list("Containers", &self.containers);
+        entries.scalar("Cpu", &self.cpu);
+        entries.scalar("CreationTime", &self.creation_time);
+        entries.scalar("Discount", &self.discount);
+        entries.object("DnsConfig", &self.dns_config);
+        entries
+            .wrapped_list("EciSecurityContext", "Sysctls", &self.eci_security_context);
+        entries.scalar("EniInstanceId", &self.eni_instance_id);
+        entries.scalar("EphemeralStorage", &self.ephemeral_storage);
+        entries.list("Events", &self.events);
+        entries.scalar("ExpiredTime", &self.expired_time);
+        entries.scalar("FailedTime", &self.failed_time);
+        entries.list("HostAliases", &self.host_aliases);
+        entries.list("InitContainers", &self.init_containers);
+        entries.scalar("InstanceType", &self.instance_type);
+        entries.scalar("InternetIp", &self.internet_ip);
+        entries.scalar("IntranetIp", &self.intranet_ip);
+        entries.scalar("Ipv6Address", &self.ipv6_address);
+        entries.scalar("Memory", &self.memory);
+        entries.scalar("RamRoleName", &self.ram_role_name);
+        entries.scalar("RegionId", &self.region_id);
+        entries.scalar("ResourceGroupId", &self.resource_group_id);
+        entries.scalar("RestartPolicy", &self.restart_policy);
+        entries.scalar("SecurityGroupId", &self.security_group_id);
+        entries.scalar("SpotPriceLimit", &self.spot_price_limit);
+        entries.scalar("SpotStrategy", &self.spot_strategy);
+        entries.scalar("Status", &self.status);
+        entries.scalar("SucceededTime", &self.succeeded_time);
+        entries.list("Tags", &self.tags);
+        entries.scalar("TenantEniInstanceId", &self.tenant_eni_instance_id);
+        entries.scalar("TenantEniIp", &self.tenant_eni_ip);
+        entries.scalar("TenantSecurityGroupId", &self.tenant_security_group_id);
+        entries.scalar("TenantVSwitchId", &self.tenant_v_switch_id);
+        entries.scalar("VSwitchId", &self.v_switch_id);
+        entries.list("Volumes", &self.volumes);
+        entries.scalar("VpcId", &self.vpc_id);
+        entries.scalar("ZoneId", &self.zone_id);
+        entries
+    }
+}
+impl serde::Serialize for ContainerGroupsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `JobInfosItem` value.
 ///
 /// Part of the [`DescribeServerlessJobsResponse`] (`JobInfos[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JobInfosItem {
     /// `ArrayProperties`.
     ///
     /// Wire name: `ArrayProperties`; type: object [`ArrayProperties`].
-    #[serde(rename = "ArrayProperties", skip_serializing_if = "Option::is_none")]
     pub array_properties: Option<ArrayProperties>,
     /// `ContainerGroups`.
     ///
     /// Wire name: `ContainerGroups`; type: array of object [`ContainerGroupsItem`].
-    #[serde(rename = "ContainerGroups", skip_serializing_if = "Vec::is_empty")]
     pub container_groups: Vec<ContainerGroupsItem>,
     /// `EndTime`.
     ///
     /// Wire name: `EndTime`; type: integer (int64). Example: `1662016121`.
-    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// `IsArrayJob`.
     ///
     /// Wire name: `IsArrayJob`; type: boolean. Example: `false`.
-    #[serde(rename = "IsArrayJob", skip_serializing_if = "Option::is_none")]
     pub is_array_job: Option<bool>,
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string. Example: `5`.
-    #[serde(rename = "JobId", skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// `JobName`.
     ///
     /// Wire name: `JobName`; type: string. Example: `testjob`.
-    #[serde(rename = "JobName", skip_serializing_if = "Option::is_none")]
     pub job_name: Option<String>,
     /// `LastModifyTime`.
     ///
     /// Wire name: `LastModifyTime`; type: integer (int64). Example: `1663831441000`.
-    #[serde(rename = "LastModifyTime", skip_serializing_if = "Option::is_none")]
     pub last_modify_time: Option<i64>,
     /// `Priority`.
     ///
     /// Wire name: `Priority`; type: integer (int64). Example: `9`.
-    #[serde(rename = "Priority", skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// `Queue`.
     ///
     /// Wire name: `Queue`; type: string. Example: `comp`.
-    #[serde(rename = "Queue", skip_serializing_if = "Option::is_none")]
     pub queue: Option<String>,
     /// `StartTime`.
     ///
     /// Wire name: `StartTime`; type: integer (int64). Example: `1647427667`.
-    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     /// `State`.
     ///
     /// Wire name: `State`; type: string. Example: `Running`.
-    #[serde(rename = "State", skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// `SubmitTime`.
     ///
     /// Wire name: `SubmitTime`; type: integer (int64). Example: `1647423718`.
-    #[serde(rename = "SubmitTime", skip_serializing_if = "Option::is_none")]
     pub submit_time: Option<i64>,
     /// `User`.
     ///
     /// Wire name: `User`; type: string. Example: `testuser`.
-    #[serde(rename = "User", skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for JobInfosItem {
@@ -2159,18 +2427,29 @@ impl<'de> serde::Deserialize<'de> for JobInfosItem {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_adds<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("Adds", value, serializer)
+impl crate::decode::ToJson for JobInfosItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(13, &self.unknown_fields);
+        entries.object("ArrayProperties", &self.array_properties);
+        entries.list("ContainerGroups", &self.container_groups);
+        entries.scalar("EndTime", &self.end_time);
+        entries.scalar("IsArrayJob", &self.is_array_job);
+        entries.scalar("JobId", &self.job_id);
+        entries.scalar("JobName", &self.job_name);
+        entries.scalar("LastModifyTime", &self.last_modify_time);
+        entries.scalar("Priority", &self.priority);
+        entries.scalar("Queue", &self.queue);
+        entries.scalar("StartTime", &self.start_time);
+        entries.scalar("State", &self.state);
+        entries.scalar("SubmitTime", &self.submit_time);
+        entries.scalar("User", &self.user);
+        entries
     }
-    pub(crate) fn serialize_sysctls<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("Sysctls", value, serializer)
+}
+impl serde::Serialize for JobInfosItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `DescribeServerlessJobs`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

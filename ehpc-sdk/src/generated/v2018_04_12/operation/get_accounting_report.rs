@@ -444,49 +444,38 @@ impl GetAccountingReportCall {
     }
 }
 /// The answer to `GetAccountingReport`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAccountingReportResponse {
     /// `Data`.
     ///
     /// Wire name: `Data`; type: array of string.
-    #[serde(
-        rename = "Data",
-        serialize_with = "crate::v2018_04_12::operation::get_accounting_report::wrappers::serialize_data"
-    )]
     pub data: Vec<String>,
     /// `Metrics`.
     ///
     /// Wire name: `Metrics`; type: string. Example: `[\"user\",\"coreTime\",\"usedMem\"]`.
-    #[serde(rename = "Metrics", skip_serializing_if = "Option::is_none")]
     pub metrics: Option<String>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `B1DCB399-9333-4B38-A35A-0BDFABC71881`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCoreTime`.
     ///
     /// Wire name: `TotalCoreTime`; type: integer (int32). Example: `261300`.
-    #[serde(rename = "TotalCoreTime", skip_serializing_if = "Option::is_none")]
     pub total_core_time: Option<i32>,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `10`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl GetAccountingReportResponse {
@@ -523,12 +512,23 @@ impl<'de> serde::Deserialize<'de> for GetAccountingReportResponse {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_data<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("Data", value, serializer)
+impl crate::decode::ToJson for GetAccountingReportResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(7, &self.unknown_fields);
+        entries.wrapped_scalar_list("Data", "Data", &self.data);
+        entries.scalar("Metrics", &self.metrics);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCoreTime", &self.total_core_time);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for GetAccountingReportResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `GetAccountingReport`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -160,114 +160,90 @@ impl GetAutoScaleConfigCall {
     }
 }
 /// The answer to `GetAutoScaleConfig`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAutoScaleConfigResponse {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string. Example: `ehpc-hz-FYUr32****`.
-    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `ClusterType`.
     ///
     /// Wire name: `ClusterType`; type: string. Example: `pbs`.
-    #[serde(rename = "ClusterType", skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
     /// `ComputeEnableHt`.
     ///
     /// Wire name: `ComputeEnableHt`; type: boolean. Example: `true`.
-    #[serde(rename = "ComputeEnableHt", skip_serializing_if = "Option::is_none")]
     pub compute_enable_ht: Option<bool>,
     /// `DnsConfig`.
     ///
     /// Wire name: `DnsConfig`; type: string. Example: `"{\"DnsType\":\"PrivateZone\",\"DnsName\":\"xxxxx\"}"`.
-    #[serde(rename = "DnsConfig", skip_serializing_if = "Option::is_none")]
     pub dns_config: Option<String>,
     /// `EnableAutoGrow`.
     ///
     /// Wire name: `EnableAutoGrow`; type: boolean. Example: `true`.
-    #[serde(rename = "EnableAutoGrow", skip_serializing_if = "Option::is_none")]
     pub enable_auto_grow: Option<bool>,
     /// `EnableAutoShrink`.
     ///
     /// Wire name: `EnableAutoShrink`; type: boolean. Example: `true`.
-    #[serde(rename = "EnableAutoShrink", skip_serializing_if = "Option::is_none")]
     pub enable_auto_shrink: Option<bool>,
     /// `ExcludeNodes`.
     ///
     /// Wire name: `ExcludeNodes`; type: string. Example: `i-bp19lgqwxb4206t5****,i-bp1g4hvzs9pywrhb****`.
-    #[serde(rename = "ExcludeNodes", skip_serializing_if = "Option::is_none")]
     pub exclude_nodes: Option<String>,
     /// `ExtraNodesGrowRatio`.
     ///
     /// Wire name: `ExtraNodesGrowRatio`; type: integer (int32). Example: `2`.
-    #[serde(rename = "ExtraNodesGrowRatio", skip_serializing_if = "Option::is_none")]
     pub extra_nodes_grow_ratio: Option<i32>,
     /// `GrowIntervalInMinutes`.
     ///
     /// Wire name: `GrowIntervalInMinutes`; type: integer (int32). Example: `2`.
-    #[serde(rename = "GrowIntervalInMinutes", skip_serializing_if = "Option::is_none")]
     pub grow_interval_in_minutes: Option<i32>,
     /// `GrowRatio`.
     ///
     /// Wire name: `GrowRatio`; type: integer (int32). Example: `100`.
-    #[serde(rename = "GrowRatio", skip_serializing_if = "Option::is_none")]
     pub grow_ratio: Option<i32>,
     /// `GrowTimeoutInMinutes`.
     ///
     /// Wire name: `GrowTimeoutInMinutes`; type: integer (int32). Example: `20`.
-    #[serde(rename = "GrowTimeoutInMinutes", skip_serializing_if = "Option::is_none")]
     pub grow_timeout_in_minutes: Option<i32>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `m-bp10txryr4mhrrt1****`.
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `MaxNodesInCluster`.
     ///
     /// Wire name: `MaxNodesInCluster`; type: integer (int32). Example: `300`.
-    #[serde(rename = "MaxNodesInCluster", skip_serializing_if = "Option::is_none")]
     pub max_nodes_in_cluster: Option<i32>,
     /// `Queues`.
     ///
     /// Wire name: `Queues`; type: array of object [`QueueInfo`].
-    #[serde(
-        rename = "Queues",
-        serialize_with = "crate::v2018_04_12::operation::get_auto_scale_config::wrappers::serialize_queue_info"
-    )]
     pub queues: Vec<QueueInfo>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `ShrinkIdleTimes`.
     ///
     /// Wire name: `ShrinkIdleTimes`; type: integer (int32). Example: `3`.
-    #[serde(rename = "ShrinkIdleTimes", skip_serializing_if = "Option::is_none")]
     pub shrink_idle_times: Option<i32>,
     /// `ShrinkIntervalInMinutes`.
     ///
     /// Wire name: `ShrinkIntervalInMinutes`; type: integer (int32). Example: `2`.
-    #[serde(rename = "ShrinkIntervalInMinutes", skip_serializing_if = "Option::is_none")]
     pub shrink_interval_in_minutes: Option<i32>,
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number. Example: `0.062`.
-    #[serde(rename = "SpotPriceLimit", skip_serializing_if = "Option::is_none")]
     pub spot_price_limit: Option<f64>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string. Example: `SpotWithPriceLimit`.
-    #[serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
     /// `Uid`.
     ///
     /// Wire name: `Uid`; type: string. Example: `129845258050****`.
-    #[serde(rename = "Uid", skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl GetAutoScaleConfigResponse {
@@ -317,50 +293,69 @@ impl<'de> serde::Deserialize<'de> for GetAutoScaleConfigResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for GetAutoScaleConfigResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(20, &self.unknown_fields);
+        entries.scalar("ClusterId", &self.cluster_id);
+        entries.scalar("ClusterType", &self.cluster_type);
+        entries.scalar("ComputeEnableHt", &self.compute_enable_ht);
+        entries.scalar("DnsConfig", &self.dns_config);
+        entries.scalar("EnableAutoGrow", &self.enable_auto_grow);
+        entries.scalar("EnableAutoShrink", &self.enable_auto_shrink);
+        entries.scalar("ExcludeNodes", &self.exclude_nodes);
+        entries.scalar("ExtraNodesGrowRatio", &self.extra_nodes_grow_ratio);
+        entries.scalar("GrowIntervalInMinutes", &self.grow_interval_in_minutes);
+        entries.scalar("GrowRatio", &self.grow_ratio);
+        entries.scalar("GrowTimeoutInMinutes", &self.grow_timeout_in_minutes);
+        entries.scalar("ImageId", &self.image_id);
+        entries.scalar("MaxNodesInCluster", &self.max_nodes_in_cluster);
+        entries.wrapped_list("Queues", "QueueInfo", &self.queues);
+        entries.request_id(&self.request_id);
+        entries.scalar("ShrinkIdleTimes", &self.shrink_idle_times);
+        entries.scalar("ShrinkIntervalInMinutes", &self.shrink_interval_in_minutes);
+        entries.scalar("SpotPriceLimit", &self.spot_price_limit);
+        entries.scalar("SpotStrategy", &self.spot_strategy);
+        entries.scalar("Uid", &self.uid);
+        entries
+    }
+}
+impl serde::Serialize for GetAutoScaleConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `DataDisksInfo` value.
 ///
 /// Part of the [`GetAutoScaleConfigResponse`] (`Queues[].DataDisks[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataDisksInfo {
     /// `DataDiskCategory`.
     ///
     /// Wire name: `DataDiskCategory`; type: string. Example: `cloud_efficiency`.
-    #[serde(rename = "DataDiskCategory", skip_serializing_if = "Option::is_none")]
     pub data_disk_category: Option<String>,
     /// `DataDiskDeleteWithInstance`.
     ///
     /// Wire name: `DataDiskDeleteWithInstance`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "DataDiskDeleteWithInstance",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub data_disk_delete_with_instance: Option<bool>,
     /// `DataDiskEncrypted`.
     ///
     /// Wire name: `DataDiskEncrypted`; type: boolean. Example: `false`.
-    #[serde(rename = "DataDiskEncrypted", skip_serializing_if = "Option::is_none")]
     pub data_disk_encrypted: Option<bool>,
     /// `DataDiskKMSKeyId`.
     ///
     /// Wire name: `DataDiskKMSKeyId`; type: string. Example: `0e478b7a-4262-4802-b8cb-00d3fb40826X`.
-    #[serde(rename = "DataDiskKMSKeyId", skip_serializing_if = "Option::is_none")]
     pub data_disk_kms_key_id: Option<String>,
     /// `DataDiskPerformanceLevel`.
     ///
     /// Wire name: `DataDiskPerformanceLevel`; type: string. Example: `PL1`.
-    #[serde(
-        rename = "DataDiskPerformanceLevel",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub data_disk_performance_level: Option<String>,
     /// `DataDiskSize`.
     ///
     /// Wire name: `DataDiskSize`; type: integer (int32). Example: `40`.
-    #[serde(rename = "DataDiskSize", skip_serializing_if = "Option::is_none")]
     pub data_disk_size: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for DataDisksInfo {
@@ -389,57 +384,64 @@ impl<'de> serde::Deserialize<'de> for DataDisksInfo {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for DataDisksInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(6, &self.unknown_fields);
+        entries.scalar("DataDiskCategory", &self.data_disk_category);
+        entries
+            .scalar("DataDiskDeleteWithInstance", &self.data_disk_delete_with_instance);
+        entries.scalar("DataDiskEncrypted", &self.data_disk_encrypted);
+        entries.scalar("DataDiskKMSKeyId", &self.data_disk_kms_key_id);
+        entries.scalar("DataDiskPerformanceLevel", &self.data_disk_performance_level);
+        entries.scalar("DataDiskSize", &self.data_disk_size);
+        entries
+    }
+}
+impl serde::Serialize for DataDisksInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `InstanceTypeInfo` value.
 ///
 /// Part of the [`GetAutoScaleConfigResponse`] (`Queues[].InstanceTypes[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceTypeInfo {
     /// `HostNamePrefix`.
     ///
     /// Wire name: `HostNamePrefix`; type: string. Example: `compute`.
-    #[serde(rename = "HostNamePrefix", skip_serializing_if = "Option::is_none")]
     pub host_name_prefix: Option<String>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.sn1ne.large`.
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `SpotDuration`.
     ///
     /// Wire name: `SpotDuration`; type: integer (int32). Example: `0`.
-    #[serde(rename = "SpotDuration", skip_serializing_if = "Option::is_none")]
     pub spot_duration: Option<i32>,
     /// `SpotInterruptionBehavior`.
     ///
     /// Wire name: `SpotInterruptionBehavior`; type: string. Example: `Terminate`.
-    #[serde(
-        rename = "SpotInterruptionBehavior",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub spot_interruption_behavior: Option<String>,
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number. Example: `0.062`.
-    #[serde(rename = "SpotPriceLimit", skip_serializing_if = "Option::is_none")]
     pub spot_price_limit: Option<f64>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string. Example: `vsw-bp1lfcjbfb099rrjn****`.
-    #[serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")]
     pub v_switch_id: Option<String>,
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string. Example: `cn-hangzhou-b`.
-    #[serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for InstanceTypeInfo {
@@ -470,125 +472,117 @@ impl<'de> serde::Deserialize<'de> for InstanceTypeInfo {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for InstanceTypeInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(8, &self.unknown_fields);
+        entries.scalar("HostNamePrefix", &self.host_name_prefix);
+        entries.scalar("InstanceType", &self.instance_type);
+        entries.scalar("SpotDuration", &self.spot_duration);
+        entries.scalar("SpotInterruptionBehavior", &self.spot_interruption_behavior);
+        entries.scalar("SpotPriceLimit", &self.spot_price_limit);
+        entries.scalar("SpotStrategy", &self.spot_strategy);
+        entries.scalar("VSwitchId", &self.v_switch_id);
+        entries.scalar("ZoneId", &self.zone_id);
+        entries
+    }
+}
+impl serde::Serialize for InstanceTypeInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `QueueInfo` value.
 ///
 /// Part of the [`GetAutoScaleConfigResponse`] (`Queues[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueueInfo {
     /// `AutoMinNodesPerCycle`.
     ///
     /// Wire name: `AutoMinNodesPerCycle`; type: boolean. Example: `false`.
-    #[serde(rename = "AutoMinNodesPerCycle", skip_serializing_if = "Option::is_none")]
     pub auto_min_nodes_per_cycle: Option<bool>,
     /// `DataDisks`.
     ///
     /// Wire name: `DataDisks`; type: array of object [`DataDisksInfo`].
-    #[serde(
-        rename = "DataDisks",
-        serialize_with = "crate::v2018_04_12::operation::get_auto_scale_config::wrappers::serialize_data_disks_info"
-    )]
     pub data_disks: Vec<DataDisksInfo>,
     /// `EnableAutoGrow`.
     ///
     /// Wire name: `EnableAutoGrow`; type: boolean. Example: `true`.
-    #[serde(rename = "EnableAutoGrow", skip_serializing_if = "Option::is_none")]
     pub enable_auto_grow: Option<bool>,
     /// `EnableAutoShrink`.
     ///
     /// Wire name: `EnableAutoShrink`; type: boolean. Example: `true`.
-    #[serde(rename = "EnableAutoShrink", skip_serializing_if = "Option::is_none")]
     pub enable_auto_shrink: Option<bool>,
     /// `HostNamePrefix`.
     ///
     /// Wire name: `HostNamePrefix`; type: string. Example: `compute`.
-    #[serde(rename = "HostNamePrefix", skip_serializing_if = "Option::is_none")]
     pub host_name_prefix: Option<String>,
     /// `HostNameSuffix`.
     ///
     /// Wire name: `HostNameSuffix`; type: string. Example: `000`.
-    #[serde(rename = "HostNameSuffix", skip_serializing_if = "Option::is_none")]
     pub host_name_suffix: Option<String>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.sn1ne.large`.
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `InstanceTypes`.
     ///
     /// Wire name: `InstanceTypes`; type: array of object [`InstanceTypeInfo`].
-    #[serde(
-        rename = "InstanceTypes",
-        serialize_with = "crate::v2018_04_12::operation::get_auto_scale_config::wrappers::serialize_instance_type_info"
-    )]
     pub instance_types: Vec<InstanceTypeInfo>,
     /// `MaxNodesInQueue`.
     ///
     /// Wire name: `MaxNodesInQueue`; type: integer (int32). Example: `100`.
-    #[serde(rename = "MaxNodesInQueue", skip_serializing_if = "Option::is_none")]
     pub max_nodes_in_queue: Option<i32>,
     /// `MaxNodesPerCycle`.
     ///
     /// Wire name: `MaxNodesPerCycle`; type: integer (int64). Example: `20`.
-    #[serde(rename = "MaxNodesPerCycle", skip_serializing_if = "Option::is_none")]
     pub max_nodes_per_cycle: Option<i64>,
     /// `MinNodesInQueue`.
     ///
     /// Wire name: `MinNodesInQueue`; type: integer (int32). Example: `10`.
-    #[serde(rename = "MinNodesInQueue", skip_serializing_if = "Option::is_none")]
     pub min_nodes_in_queue: Option<i32>,
     /// `MinNodesPerCycle`.
     ///
     /// Wire name: `MinNodesPerCycle`; type: integer (int64). Example: `5`.
-    #[serde(rename = "MinNodesPerCycle", skip_serializing_if = "Option::is_none")]
     pub min_nodes_per_cycle: Option<i64>,
     /// `QueueImageId`.
     ///
     /// Wire name: `QueueImageId`; type: string. Example: `centos_7_06_64_20G_alibase_2019071****`.
-    #[serde(rename = "QueueImageId", skip_serializing_if = "Option::is_none")]
     pub queue_image_id: Option<String>,
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string. Example: `workq`.
-    #[serde(rename = "QueueName", skip_serializing_if = "Option::is_none")]
     pub queue_name: Option<String>,
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string. Example: `rg-acfmxp7uc24****`.
-    #[serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// `SortedByInventory`.
     ///
     /// Wire name: `SortedByInventory`; type: boolean. Example: `false`.
-    #[serde(rename = "SortedByInventory", skip_serializing_if = "Option::is_none")]
     pub sorted_by_inventory: Option<bool>,
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number. Example: `0.062`.
-    #[serde(rename = "SpotPriceLimit", skip_serializing_if = "Option::is_none")]
     pub spot_price_limit: Option<f64>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
     /// `SystemDiskCategory`.
     ///
     /// Wire name: `SystemDiskCategory`; type: string. Example: `cloud_efficiency`.
-    #[serde(rename = "SystemDiskCategory", skip_serializing_if = "Option::is_none")]
     pub system_disk_category: Option<String>,
     /// `SystemDiskLevel`.
     ///
     /// Wire name: `SystemDiskLevel`; type: string. Example: `PL1`.
-    #[serde(rename = "SystemDiskLevel", skip_serializing_if = "Option::is_none")]
     pub system_disk_level: Option<String>,
     /// `SystemDiskSize`.
     ///
     /// Wire name: `SystemDiskSize`; type: integer (int32). Example: `40`.
-    #[serde(rename = "SystemDiskSize", skip_serializing_if = "Option::is_none")]
     pub system_disk_size: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for QueueInfo {
@@ -632,24 +626,37 @@ impl<'de> serde::Deserialize<'de> for QueueInfo {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_queue_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("QueueInfo", value, serializer)
+impl crate::decode::ToJson for QueueInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(21, &self.unknown_fields);
+        entries.scalar("AutoMinNodesPerCycle", &self.auto_min_nodes_per_cycle);
+        entries.wrapped_list("DataDisks", "DataDisksInfo", &self.data_disks);
+        entries.scalar("EnableAutoGrow", &self.enable_auto_grow);
+        entries.scalar("EnableAutoShrink", &self.enable_auto_shrink);
+        entries.scalar("HostNamePrefix", &self.host_name_prefix);
+        entries.scalar("HostNameSuffix", &self.host_name_suffix);
+        entries.scalar("InstanceType", &self.instance_type);
+        entries.wrapped_list("InstanceTypes", "InstanceTypeInfo", &self.instance_types);
+        entries.scalar("MaxNodesInQueue", &self.max_nodes_in_queue);
+        entries.scalar("MaxNodesPerCycle", &self.max_nodes_per_cycle);
+        entries.scalar("MinNodesInQueue", &self.min_nodes_in_queue);
+        entries.scalar("MinNodesPerCycle", &self.min_nodes_per_cycle);
+        entries.scalar("QueueImageId", &self.queue_image_id);
+        entries.scalar("QueueName", &self.queue_name);
+        entries.scalar("ResourceGroupId", &self.resource_group_id);
+        entries.scalar("SortedByInventory", &self.sorted_by_inventory);
+        entries.scalar("SpotPriceLimit", &self.spot_price_limit);
+        entries.scalar("SpotStrategy", &self.spot_strategy);
+        entries.scalar("SystemDiskCategory", &self.system_disk_category);
+        entries.scalar("SystemDiskLevel", &self.system_disk_level);
+        entries.scalar("SystemDiskSize", &self.system_disk_size);
+        entries
     }
-    pub(crate) fn serialize_data_disks_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("DataDisksInfo", value, serializer)
-    }
-    pub(crate) fn serialize_instance_type_info<
-        T: serde::Serialize,
-        S: serde::Serializer,
-    >(value: &[T], serializer: S) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("InstanceTypeInfo", value, serializer)
+}
+impl serde::Serialize for QueueInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `GetAutoScaleConfig`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

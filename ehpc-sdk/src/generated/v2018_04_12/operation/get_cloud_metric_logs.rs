@@ -452,24 +452,18 @@ impl GetCloudMetricLogsCall {
     }
 }
 /// The answer to `GetCloudMetricLogs`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCloudMetricLogsResponse {
     /// `MetricLogs`.
     ///
     /// Wire name: `MetricLogs`; type: array of object [`MetricLog`].
-    #[serde(
-        rename = "MetricLogs",
-        serialize_with = "crate::v2018_04_12::operation::get_cloud_metric_logs::wrappers::serialize_metric_log"
-    )]
     pub metric_logs: Vec<MetricLog>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `015C2C4D-1884-4EB7-BCD3-C5BB8D7E56DB`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl GetCloudMetricLogsResponse {
@@ -501,44 +495,51 @@ impl<'de> serde::Deserialize<'de> for GetCloudMetricLogsResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for GetCloudMetricLogsResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.wrapped_list("MetricLogs", "MetricLog", &self.metric_logs);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for GetCloudMetricLogsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `MetricLog` value.
 ///
 /// Part of the [`GetCloudMetricLogsResponse`] (`MetricLogs[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MetricLog {
     /// `DiskDevice`.
     ///
     /// Wire name: `DiskDevice`; type: string. Example: `vda1`.
-    #[serde(rename = "DiskDevice", skip_serializing_if = "Option::is_none")]
     pub disk_device: Option<String>,
     /// `Hostname`.
     ///
     /// Wire name: `Hostname`; type: string. Example: `compute000`.
-    #[serde(rename = "Hostname", skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// `InstanceId`.
     ///
     /// Wire name: `InstanceId`; type: string. Example: `i-bp132g97g7zwnvta****`.
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// `MetricData`.
     ///
     /// Wire name: `MetricData`; type: string. Example: `{\"process|cpusage\":0,\"process|cpuser\":0,\"process|cpusys\":0,******}`.
-    #[serde(rename = "MetricData", skip_serializing_if = "Option::is_none")]
     pub metric_data: Option<String>,
     /// `NetworkInterface`.
     ///
     /// Wire name: `NetworkInterface`; type: string. Example: `eth1`.
-    #[serde(rename = "NetworkInterface", skip_serializing_if = "Option::is_none")]
     pub network_interface: Option<String>,
     /// `Time`.
     ///
     /// Wire name: `Time`; type: integer (int32). Example: `1583907780`.
-    #[serde(rename = "Time", skip_serializing_if = "Option::is_none")]
     pub time: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for MetricLog {
@@ -567,12 +568,22 @@ impl<'de> serde::Deserialize<'de> for MetricLog {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_metric_log<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("MetricLog", value, serializer)
+impl crate::decode::ToJson for MetricLog {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(6, &self.unknown_fields);
+        entries.scalar("DiskDevice", &self.disk_device);
+        entries.scalar("Hostname", &self.hostname);
+        entries.scalar("InstanceId", &self.instance_id);
+        entries.scalar("MetricData", &self.metric_data);
+        entries.scalar("NetworkInterface", &self.network_interface);
+        entries.scalar("Time", &self.time);
+        entries
+    }
+}
+impl serde::Serialize for MetricLog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `GetCloudMetricLogs`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

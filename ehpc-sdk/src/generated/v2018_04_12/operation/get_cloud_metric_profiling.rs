@@ -239,24 +239,18 @@ impl GetCloudMetricProfilingCall {
     }
 }
 /// The answer to `GetCloudMetricProfiling`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCloudMetricProfilingResponse {
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `0DD6F715-85EE-4EA6-BDC4-48A75B719068`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `SvgUrls`.
     ///
     /// Wire name: `SvgUrls`; type: array of object [`SvgInfo`].
-    #[serde(
-        rename = "SvgUrls",
-        serialize_with = "crate::v2018_04_12::operation::get_cloud_metric_profiling::wrappers::serialize_svg_info"
-    )]
     pub svg_urls: Vec<SvgInfo>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl GetCloudMetricProfilingResponse {
@@ -288,34 +282,43 @@ impl<'de> serde::Deserialize<'de> for GetCloudMetricProfilingResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for GetCloudMetricProfilingResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.request_id(&self.request_id);
+        entries.wrapped_list("SvgUrls", "SvgInfo", &self.svg_urls);
+        entries
+    }
+}
+impl serde::Serialize for GetCloudMetricProfilingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `SvgInfo` value.
 ///
 /// Part of the [`GetCloudMetricProfilingResponse`] (`SvgUrls[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SvgInfo {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `ehpc-hz-faRavbPf6b_i-bdrftgyh890654****_21687_2019-09-09-02-37-40.bottomup.svg`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Size`.
     ///
     /// Wire name: `Size`; type: integer (int32). Example: `648`.
-    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `file`.
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `Url`.
     ///
     /// Wire name: `Url`; type: string. Example: `https://cloudmetrics-****-hz.oss-cn-hangzhou.aliyuncs.com/112****/ehpc-hz-faRavb****njuik%Oxlftyhujmi0Y****`.
-    #[serde(rename = "Url", skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SvgInfo {
@@ -342,12 +345,20 @@ impl<'de> serde::Deserialize<'de> for SvgInfo {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_svg_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("SvgInfo", value, serializer)
+impl crate::decode::ToJson for SvgInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(4, &self.unknown_fields);
+        entries.scalar("Name", &self.name);
+        entries.scalar("Size", &self.size);
+        entries.scalar("Type", &self.r#type);
+        entries.scalar("Url", &self.url);
+        entries
+    }
+}
+impl serde::Serialize for SvgInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `GetCloudMetricProfiling`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

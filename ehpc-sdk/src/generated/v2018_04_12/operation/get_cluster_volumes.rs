@@ -164,29 +164,22 @@ impl GetClusterVolumesCall {
     }
 }
 /// The answer to `GetClusterVolumes`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetClusterVolumesResponse {
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string. Example: `cn-hangzhou`.
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `8BCFD52E-0336-4490-AE7D-F560F106****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Volumes`.
     ///
     /// Wire name: `Volumes`; type: array of object [`VolumeInfo`].
-    #[serde(
-        rename = "Volumes",
-        serialize_with = "crate::v2018_04_12::operation::get_cluster_volumes::wrappers::serialize_volume_info"
-    )]
     pub volumes: Vec<VolumeInfo>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl GetClusterVolumesResponse {
@@ -219,19 +212,32 @@ impl<'de> serde::Deserialize<'de> for GetClusterVolumesResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for GetClusterVolumesResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("RegionId", &self.region_id);
+        entries.request_id(&self.request_id);
+        entries.wrapped_list("Volumes", "VolumeInfo", &self.volumes);
+        entries
+    }
+}
+impl serde::Serialize for GetClusterVolumesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `RoleInfo` value.
 ///
 /// Part of the [`GetClusterVolumesResponse`] (`Volumes[].Roles[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RoleInfo {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `Compute`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for RoleInfo {
@@ -255,67 +261,66 @@ impl<'de> serde::Deserialize<'de> for RoleInfo {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for RoleInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(1, &self.unknown_fields);
+        entries.scalar("Name", &self.name);
+        entries
+    }
+}
+impl serde::Serialize for RoleInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `VolumeInfo` value.
 ///
 /// Part of the [`GetClusterVolumesResponse`] (`Volumes[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VolumeInfo {
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string. Example: `workq`.
-    #[serde(rename = "JobQueue", skip_serializing_if = "Option::is_none")]
     pub job_queue: Option<String>,
     /// `LocalDirectory`.
     ///
     /// Wire name: `LocalDirectory`; type: string. Example: `/ehpcdata`.
-    #[serde(rename = "LocalDirectory", skip_serializing_if = "Option::is_none")]
     pub local_directory: Option<String>,
     /// `Location`.
     ///
     /// Wire name: `Location`; type: string. Example: `PublicCloud`.
-    #[serde(rename = "Location", skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// `MustKeep`.
     ///
     /// Wire name: `MustKeep`; type: boolean. Example: `true`.
-    #[serde(rename = "MustKeep", skip_serializing_if = "Option::is_none")]
     pub must_keep: Option<bool>,
     /// `RemoteDirectory`.
     ///
     /// Wire name: `RemoteDirectory`; type: string. Example: `/test`.
-    #[serde(rename = "RemoteDirectory", skip_serializing_if = "Option::is_none")]
     pub remote_directory: Option<String>,
     /// `Roles`.
     ///
     /// Wire name: `Roles`; type: array of object [`RoleInfo`].
-    #[serde(
-        rename = "Roles",
-        serialize_with = "crate::v2018_04_12::operation::get_cluster_volumes::wrappers::serialize_role_info"
-    )]
     pub roles: Vec<RoleInfo>,
     /// `VolumeId`.
     ///
     /// Wire name: `VolumeId`; type: string. Example: `0e754****`.
-    #[serde(rename = "VolumeId", skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<String>,
     /// `VolumeMountpoint`.
     ///
     /// Wire name: `VolumeMountpoint`; type: string. Example: `0e754****-kal90.cn-hangzhou.nas.aliyuncs.com`.
-    #[serde(rename = "VolumeMountpoint", skip_serializing_if = "Option::is_none")]
     pub volume_mountpoint: Option<String>,
     /// `VolumeProtocol`.
     ///
     /// Wire name: `VolumeProtocol`; type: string. Example: `NFS`.
-    #[serde(rename = "VolumeProtocol", skip_serializing_if = "Option::is_none")]
     pub volume_protocol: Option<String>,
     /// `VolumeType`.
     ///
     /// Wire name: `VolumeType`; type: string. Example: `NAS`.
-    #[serde(rename = "VolumeType", skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for VolumeInfo {
@@ -348,18 +353,26 @@ impl<'de> serde::Deserialize<'de> for VolumeInfo {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_volume_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("VolumeInfo", value, serializer)
+impl crate::decode::ToJson for VolumeInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(10, &self.unknown_fields);
+        entries.scalar("JobQueue", &self.job_queue);
+        entries.scalar("LocalDirectory", &self.local_directory);
+        entries.scalar("Location", &self.location);
+        entries.scalar("MustKeep", &self.must_keep);
+        entries.scalar("RemoteDirectory", &self.remote_directory);
+        entries.wrapped_list("Roles", "RoleInfo", &self.roles);
+        entries.scalar("VolumeId", &self.volume_id);
+        entries.scalar("VolumeMountpoint", &self.volume_mountpoint);
+        entries.scalar("VolumeProtocol", &self.volume_protocol);
+        entries.scalar("VolumeType", &self.volume_type);
+        entries
     }
-    pub(crate) fn serialize_role_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("RoleInfo", value, serializer)
+}
+impl serde::Serialize for VolumeInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `GetClusterVolumes`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -202,21 +202,18 @@ impl GetHybridClusterConfigCall {
     }
 }
 /// The answer to `GetHybridClusterConfig`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetHybridClusterConfigResponse {
     /// `ClusterConfig`.
     ///
     /// Wire name: `ClusterConfig`; type: string. Example: `ClNjaGcyI6W119Cg****`.
-    #[serde(rename = "ClusterConfig", skip_serializing_if = "Option::is_none")]
     pub cluster_config: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl GetHybridClusterConfigResponse {
@@ -246,6 +243,20 @@ impl<'de> serde::Deserialize<'de> for GetHybridClusterConfigResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for GetHybridClusterConfigResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("ClusterConfig", &self.cluster_config);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for GetHybridClusterConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `GetHybridClusterConfig`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -166,31 +166,26 @@ impl GetIfEcsTypeSupportHtConfigCall {
     }
 }
 /// The answer to `GetIfEcsTypeSupportHtConfig`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIfEcsTypeSupportHtConfigResponse {
     /// `DefaultHtEnabled`.
     ///
     /// Wire name: `DefaultHtEnabled`; type: boolean. Example: `true`.
-    #[serde(rename = "DefaultHtEnabled", skip_serializing_if = "Option::is_none")]
     pub default_ht_enabled: Option<bool>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.g6.large`.
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `80CA7A93-7291-4402-B63D-86DF334E0A1F`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `SupportHtConfig`.
     ///
     /// Wire name: `SupportHtConfig`; type: boolean. Example: `true`.
-    #[serde(rename = "SupportHtConfig", skip_serializing_if = "Option::is_none")]
     pub support_ht_config: Option<bool>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl GetIfEcsTypeSupportHtConfigResponse {
@@ -222,6 +217,22 @@ impl<'de> serde::Deserialize<'de> for GetIfEcsTypeSupportHtConfigResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for GetIfEcsTypeSupportHtConfigResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(4, &self.unknown_fields);
+        entries.scalar("DefaultHtEnabled", &self.default_ht_enabled);
+        entries.scalar("InstanceType", &self.instance_type);
+        entries.request_id(&self.request_id);
+        entries.scalar("SupportHtConfig", &self.support_ht_config);
+        entries
+    }
+}
+impl serde::Serialize for GetIfEcsTypeSupportHtConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `GetIfEcsTypeSupportHtConfig`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

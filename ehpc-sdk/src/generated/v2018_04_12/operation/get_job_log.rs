@@ -299,31 +299,26 @@ impl GetJobLogCall {
     }
 }
 /// The answer to `GetJobLog`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetJobLogResponse {
     /// `ErrorLog`.
     ///
     /// Wire name: `ErrorLog`; type: string. Example: `c2xlZXAgMzA=`.
-    #[serde(rename = "ErrorLog", skip_serializing_if = "Option::is_none")]
     pub error_log: Option<String>,
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string. Example: `1.scheduler****`.
-    #[serde(rename = "JobId", skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// `OutputLog`.
     ///
     /// Wire name: `OutputLog`; type: string. Example: `c2xlZXAgMzA=`.
-    #[serde(rename = "OutputLog", skip_serializing_if = "Option::is_none")]
     pub output_log: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `B745C159-3155-4B94-95D0-4B73D4D2****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl GetJobLogResponse {
@@ -355,6 +350,22 @@ impl<'de> serde::Deserialize<'de> for GetJobLogResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for GetJobLogResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(4, &self.unknown_fields);
+        entries.scalar("ErrorLog", &self.error_log);
+        entries.scalar("JobId", &self.job_id);
+        entries.scalar("OutputLog", &self.output_log);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for GetJobLogResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `GetJobLog`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -188,21 +188,18 @@ impl GetPostScriptsCall {
     }
 }
 /// The answer to `GetPostScripts`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPostScriptsResponse {
     /// `PostInstallScripts`.
     ///
     /// Wire name: `PostInstallScripts`; type: array of object [`PostInstallScriptsItem`].
-    #[serde(rename = "PostInstallScripts", skip_serializing_if = "Vec::is_empty")]
     pub post_install_scripts: Vec<PostInstallScriptsItem>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `B745C159-3155-4B94-95D0-4B73D4D2****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl GetPostScriptsResponse {
@@ -234,24 +231,35 @@ impl<'de> serde::Deserialize<'de> for GetPostScriptsResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for GetPostScriptsResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.list("PostInstallScripts", &self.post_install_scripts);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for GetPostScriptsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `PostInstallScriptsItem` value.
 ///
 /// Part of the [`GetPostScriptsResponse`] (`PostInstallScripts[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PostInstallScriptsItem {
     /// `Args`.
     ///
     /// Wire name: `Args`; type: string. Example: `-h`.
-    #[serde(rename = "Args", skip_serializing_if = "Option::is_none")]
     pub args: Option<String>,
     /// `Url`.
     ///
     /// Wire name: `Url`; type: string. Example: `https://bucket.oss-cn-shanghai.aliyuncs.com/postscript_examples.sh`.
-    #[serde(rename = "Url", skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for PostInstallScriptsItem {
@@ -274,6 +282,20 @@ impl<'de> serde::Deserialize<'de> for PostInstallScriptsItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for PostInstallScriptsItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Args", &self.args);
+        entries.scalar("Url", &self.url);
+        entries
+    }
+}
+impl serde::Serialize for PostInstallScriptsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `GetPostScripts`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -276,21 +276,18 @@ impl GetSchedulerInfoCall {
     }
 }
 /// The answer to `GetSchedulerInfo`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSchedulerInfoResponse {
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `BBC2F93D-003A-49C4-850C-B826EECF****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `SchedInfo`.
     ///
     /// Wire name: `SchedInfo`; type: array of object [`SchedInfoItem`].
-    #[serde(rename = "SchedInfo", skip_serializing_if = "Vec::is_empty")]
     pub sched_info: Vec<SchedInfoItem>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl GetSchedulerInfoResponse {
@@ -322,24 +319,35 @@ impl<'de> serde::Deserialize<'de> for GetSchedulerInfoResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for GetSchedulerInfoResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.request_id(&self.request_id);
+        entries.list("SchedInfo", &self.sched_info);
+        entries
+    }
+}
+impl serde::Serialize for GetSchedulerInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `SchedInfoItem` value.
 ///
 /// Part of the [`GetSchedulerInfoResponse`] (`SchedInfo[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SchedInfoItem {
     /// `Configuration`.
     ///
     /// Wire name: `Configuration`; type: string. Example: `{"AclInfo":[{"AclEnable":false,"UntrackUser":[],"User":[],"QueueName":"workq"}],"JobHistory":"","SchedIteration":"60","QueueResource":[{"UntrackUser":[],"User":[],"QueueName":"workq"}]}`.
-    #[serde(rename = "Configuration", skip_serializing_if = "Option::is_none")]
     pub configuration: Option<String>,
     /// `SchedName`.
     ///
     /// Wire name: `SchedName`; type: string. Example: `pbs`.
-    #[serde(rename = "SchedName", skip_serializing_if = "Option::is_none")]
     pub sched_name: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SchedInfoItem {
@@ -362,6 +370,20 @@ impl<'de> serde::Deserialize<'de> for SchedInfoItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for SchedInfoItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Configuration", &self.configuration);
+        entries.scalar("SchedName", &self.sched_name);
+        entries
+    }
+}
+impl serde::Serialize for SchedInfoItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `GetSchedulerInfo`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

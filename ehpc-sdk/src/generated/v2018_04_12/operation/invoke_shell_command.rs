@@ -350,29 +350,22 @@ impl InvokeShellCommandCall {
     }
 }
 /// The answer to `InvokeShellCommand`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InvokeShellCommandResponse {
     /// `CommandId`.
     ///
     /// Wire name: `CommandId`; type: string. Example: `c-hz01v8vudql****`.
-    #[serde(rename = "CommandId", skip_serializing_if = "Option::is_none")]
     pub command_id: Option<String>,
     /// `InstanceIds`.
     ///
     /// Wire name: `InstanceIds`; type: array of string.
-    #[serde(
-        rename = "InstanceIds",
-        serialize_with = "crate::v2018_04_12::operation::invoke_shell_command::wrappers::serialize_instance_id"
-    )]
     pub instance_ids: Vec<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl InvokeShellCommandResponse {
@@ -405,12 +398,19 @@ impl<'de> serde::Deserialize<'de> for InvokeShellCommandResponse {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_instance_id<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("InstanceId", value, serializer)
+impl crate::decode::ToJson for InvokeShellCommandResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("CommandId", &self.command_id);
+        entries.wrapped_scalar_list("InstanceIds", "InstanceId", &self.instance_ids);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for InvokeShellCommandResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `InvokeShellCommand`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

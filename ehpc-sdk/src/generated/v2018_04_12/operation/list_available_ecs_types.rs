@@ -266,29 +266,22 @@ impl ListAvailableEcsTypesCall {
     }
 }
 /// The answer to `ListAvailableEcsTypes`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAvailableEcsTypesResponse {
     /// `InstanceTypeFamilies`.
     ///
     /// Wire name: `InstanceTypeFamilies`; type: array of object [`InstanceTypeFamilyInfo`].
-    #[serde(
-        rename = "InstanceTypeFamilies",
-        serialize_with = "crate::v2018_04_12::operation::list_available_ecs_types::wrappers::serialize_instance_type_family_info"
-    )]
     pub instance_type_families: Vec<InstanceTypeFamilyInfo>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `D9DD3AF8-1F91-4075-8669-55D10E45****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `SupportSpotInstance`.
     ///
     /// Wire name: `SupportSpotInstance`; type: boolean. Example: `false`.
-    #[serde(rename = "SupportSpotInstance", skip_serializing_if = "Option::is_none")]
     pub support_spot_instance: Option<bool>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListAvailableEcsTypesResponse {
@@ -321,77 +314,81 @@ impl<'de> serde::Deserialize<'de> for ListAvailableEcsTypesResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListAvailableEcsTypesResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries
+            .wrapped_list(
+                "InstanceTypeFamilies",
+                "InstanceTypeFamilyInfo",
+                &self.instance_type_families,
+            );
+        entries.request_id(&self.request_id);
+        entries.scalar("SupportSpotInstance", &self.support_spot_instance);
+        entries
+    }
+}
+impl serde::Serialize for ListAvailableEcsTypesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `TypesInfo` value.
 ///
 /// Part of the [`ListAvailableEcsTypesResponse`] (`InstanceTypeFamilies[].Types[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TypesInfo {
     /// `CpuCoreCount`.
     ///
     /// Wire name: `CpuCoreCount`; type: integer (int32). Example: `4`.
-    #[serde(rename = "CpuCoreCount", skip_serializing_if = "Option::is_none")]
     pub cpu_core_count: Option<i32>,
     /// `EniQuantity`.
     ///
     /// Wire name: `EniQuantity`; type: integer (int32). Example: `2`.
-    #[serde(rename = "EniQuantity", skip_serializing_if = "Option::is_none")]
     pub eni_quantity: Option<i32>,
     /// `GPUAmount`.
     ///
     /// Wire name: `GPUAmount`; type: integer (int32). Example: `2`.
-    #[serde(rename = "GPUAmount", skip_serializing_if = "Option::is_none")]
     pub gpu_amount: Option<i32>,
     /// `GPUSpec`.
     ///
     /// Wire name: `GPUSpec`; type: string. Example: `NVIDIA V100`.
-    #[serde(rename = "GPUSpec", skip_serializing_if = "Option::is_none")]
     pub gpu_spec: Option<String>,
     /// `InstanceBandwidthRx`.
     ///
     /// Wire name: `InstanceBandwidthRx`; type: integer (int32). Example: `10240000`.
-    #[serde(rename = "InstanceBandwidthRx", skip_serializing_if = "Option::is_none")]
     pub instance_bandwidth_rx: Option<i32>,
     /// `InstanceBandwidthTx`.
     ///
     /// Wire name: `InstanceBandwidthTx`; type: integer (int32). Example: `10240000`.
-    #[serde(rename = "InstanceBandwidthTx", skip_serializing_if = "Option::is_none")]
     pub instance_bandwidth_tx: Option<i32>,
     /// `InstancePpsRx`.
     ///
     /// Wire name: `InstancePpsRx`; type: integer (int32). Example: `9000000`.
-    #[serde(rename = "InstancePpsRx", skip_serializing_if = "Option::is_none")]
     pub instance_pps_rx: Option<i32>,
     /// `InstancePpsTx`.
     ///
     /// Wire name: `InstancePpsTx`; type: integer (int32). Example: `9000000`.
-    #[serde(rename = "InstancePpsTx", skip_serializing_if = "Option::is_none")]
     pub instance_pps_tx: Option<i32>,
     /// `InstanceTypeId`.
     ///
     /// Wire name: `InstanceTypeId`; type: string. Example: `ecs.n4.xlarge`.
-    #[serde(rename = "InstanceTypeId", skip_serializing_if = "Option::is_none")]
     pub instance_type_id: Option<String>,
     /// `MemorySize`.
     ///
     /// Wire name: `MemorySize`; type: integer (int32). Example: `8`.
-    #[serde(rename = "MemorySize", skip_serializing_if = "Option::is_none")]
     pub memory_size: Option<i32>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Available`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `ZoneIds`.
     ///
     /// Wire name: `ZoneIds`; type: array of string.
-    #[serde(
-        rename = "ZoneIds",
-        serialize_with = "crate::v2018_04_12::operation::list_available_ecs_types::wrappers::serialize_zone_id"
-    )]
     pub zone_ids: Vec<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for TypesInfo {
@@ -426,32 +423,49 @@ impl<'de> serde::Deserialize<'de> for TypesInfo {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for TypesInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(12, &self.unknown_fields);
+        entries.scalar("CpuCoreCount", &self.cpu_core_count);
+        entries.scalar("EniQuantity", &self.eni_quantity);
+        entries.scalar("GPUAmount", &self.gpu_amount);
+        entries.scalar("GPUSpec", &self.gpu_spec);
+        entries.scalar("InstanceBandwidthRx", &self.instance_bandwidth_rx);
+        entries.scalar("InstanceBandwidthTx", &self.instance_bandwidth_tx);
+        entries.scalar("InstancePpsRx", &self.instance_pps_rx);
+        entries.scalar("InstancePpsTx", &self.instance_pps_tx);
+        entries.scalar("InstanceTypeId", &self.instance_type_id);
+        entries.scalar("MemorySize", &self.memory_size);
+        entries.scalar("Status", &self.status);
+        entries.wrapped_scalar_list("ZoneIds", "ZoneId", &self.zone_ids);
+        entries
+    }
+}
+impl serde::Serialize for TypesInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `InstanceTypeFamilyInfo` value.
 ///
 /// Part of the [`ListAvailableEcsTypesResponse`] (`InstanceTypeFamilies[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceTypeFamilyInfo {
     /// `Generation`.
     ///
     /// Wire name: `Generation`; type: string. Example: `ecs-3`.
-    #[serde(rename = "Generation", skip_serializing_if = "Option::is_none")]
     pub generation: Option<String>,
     /// `InstanceTypeFamilyId`.
     ///
     /// Wire name: `InstanceTypeFamilyId`; type: string. Example: `ecs.n4`.
-    #[serde(rename = "InstanceTypeFamilyId", skip_serializing_if = "Option::is_none")]
     pub instance_type_family_id: Option<String>,
     /// `Types`.
     ///
     /// Wire name: `Types`; type: array of object [`TypesInfo`].
-    #[serde(
-        rename = "Types",
-        serialize_with = "crate::v2018_04_12::operation::list_available_ecs_types::wrappers::serialize_types_info"
-    )]
     pub types: Vec<TypesInfo>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for InstanceTypeFamilyInfo {
@@ -477,24 +491,19 @@ impl<'de> serde::Deserialize<'de> for InstanceTypeFamilyInfo {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_instance_type_family_info<
-        T: serde::Serialize,
-        S: serde::Serializer,
-    >(value: &[T], serializer: S) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("InstanceTypeFamilyInfo", value, serializer)
+impl crate::decode::ToJson for InstanceTypeFamilyInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("Generation", &self.generation);
+        entries.scalar("InstanceTypeFamilyId", &self.instance_type_family_id);
+        entries.wrapped_list("Types", "TypesInfo", &self.types);
+        entries
     }
-    pub(crate) fn serialize_zone_id<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("ZoneId", value, serializer)
-    }
-    pub(crate) fn serialize_types_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("TypesInfo", value, serializer)
+}
+impl serde::Serialize for InstanceTypeFamilyInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListAvailableEcsTypes`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

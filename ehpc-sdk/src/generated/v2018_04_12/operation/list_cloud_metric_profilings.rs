@@ -283,39 +283,30 @@ impl ListCloudMetricProfilingsCall {
     }
 }
 /// The answer to `ListCloudMetricProfilings`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCloudMetricProfilingsResponse {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `Profilings`.
     ///
     /// Wire name: `Profilings`; type: array of object [`ProfilingInfo`].
-    #[serde(
-        rename = "Profilings",
-        serialize_with = "crate::v2018_04_12::operation::list_cloud_metric_profilings::wrappers::serialize_profiling_info"
-    )]
     pub profilings: Vec<ProfilingInfo>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `9A05F620-ED46-4A57-95F1-C67D6D3C5DD2`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListCloudMetricProfilingsResponse {
@@ -350,49 +341,58 @@ impl<'de> serde::Deserialize<'de> for ListCloudMetricProfilingsResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListCloudMetricProfilingsResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.wrapped_list("Profilings", "ProfilingInfo", &self.profilings);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListCloudMetricProfilingsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ProfilingInfo` value.
 ///
 /// Part of the [`ListCloudMetricProfilingsResponse`] (`Profilings[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProfilingInfo {
     /// `Duration`.
     ///
     /// Wire name: `Duration`; type: integer (int32). Example: `30`.
-    #[serde(rename = "Duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<i32>,
     /// `Freq`.
     ///
     /// Wire name: `Freq`; type: integer (int32). Example: `2000`.
-    #[serde(rename = "Freq", skip_serializing_if = "Option::is_none")]
     pub freq: Option<i32>,
     /// `HostName`.
     ///
     /// Wire name: `HostName`; type: string. Example: `compute5`.
-    #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// `InstanceId`.
     ///
     /// Wire name: `InstanceId`; type: string. Example: `i-bp1j76z8dlukzqgl0****`.
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// `Pid`.
     ///
     /// Wire name: `Pid`; type: integer (int32). Example: `21687`.
-    #[serde(rename = "Pid", skip_serializing_if = "Option::is_none")]
     pub pid: Option<i32>,
     /// `ProfilingId`.
     ///
     /// Wire name: `ProfilingId`; type: string. Example: `ehpc-hz-i-bplukzqgl****_21687_2019-09-09-02-37-40`.
-    #[serde(rename = "ProfilingId", skip_serializing_if = "Option::is_none")]
     pub profiling_id: Option<String>,
     /// `TriggerTime`.
     ///
     /// Wire name: `TriggerTime`; type: string. Example: `2019-09-09 02:37:40`.
-    #[serde(rename = "TriggerTime", skip_serializing_if = "Option::is_none")]
     pub trigger_time: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ProfilingInfo {
@@ -422,12 +422,23 @@ impl<'de> serde::Deserialize<'de> for ProfilingInfo {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_profiling_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("ProfilingInfo", value, serializer)
+impl crate::decode::ToJson for ProfilingInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(7, &self.unknown_fields);
+        entries.scalar("Duration", &self.duration);
+        entries.scalar("Freq", &self.freq);
+        entries.scalar("HostName", &self.host_name);
+        entries.scalar("InstanceId", &self.instance_id);
+        entries.scalar("Pid", &self.pid);
+        entries.scalar("ProfilingId", &self.profiling_id);
+        entries.scalar("TriggerTime", &self.trigger_time);
+        entries
+    }
+}
+impl serde::Serialize for ProfilingInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListCloudMetricProfilings`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

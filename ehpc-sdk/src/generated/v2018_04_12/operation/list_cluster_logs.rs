@@ -235,44 +235,34 @@ impl ListClusterLogsCall {
     }
 }
 /// The answer to `ListClusterLogs`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListClusterLogsResponse {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string. Example: `ehpc-hz-FYUr32****`.
-    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `Logs`.
     ///
     /// Wire name: `Logs`; type: array of object [`LogInfo`].
-    #[serde(
-        rename = "Logs",
-        serialize_with = "crate::v2018_04_12::operation::list_cluster_logs::wrappers::serialize_log_info"
-    )]
     pub logs: Vec<LogInfo>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `BBC2F93D-003A-49C4-850C-B826EECF6667`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `2`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListClusterLogsResponse {
@@ -308,34 +298,47 @@ impl<'de> serde::Deserialize<'de> for ListClusterLogsResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListClusterLogsResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(6, &self.unknown_fields);
+        entries.scalar("ClusterId", &self.cluster_id);
+        entries.wrapped_list("Logs", "LogInfo", &self.logs);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListClusterLogsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `LogInfo` value.
 ///
 /// Part of the [`ListClusterLogsResponse`] (`Logs[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogInfo {
     /// `CreateTime`.
     ///
     /// Wire name: `CreateTime`; type: string. Example: `2019-09-18T13:24:13.000`.
-    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// `Level`.
     ///
     /// Wire name: `Level`; type: string. Example: `info`.
-    #[serde(rename = "Level", skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
     /// `Message`.
     ///
     /// Wire name: `Message`; type: string. Example: `Begin to create cluster`.
-    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `Operation`.
     ///
     /// Wire name: `Operation`; type: string. Example: `CreateCluster`.
-    #[serde(rename = "Operation", skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for LogInfo {
@@ -362,12 +365,20 @@ impl<'de> serde::Deserialize<'de> for LogInfo {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_log_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("LogInfo", value, serializer)
+impl crate::decode::ToJson for LogInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(4, &self.unknown_fields);
+        entries.scalar("CreateTime", &self.create_time);
+        entries.scalar("Level", &self.level);
+        entries.scalar("Message", &self.message);
+        entries.scalar("Operation", &self.operation);
+        entries
+    }
+}
+impl serde::Serialize for LogInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListClusterLogs`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

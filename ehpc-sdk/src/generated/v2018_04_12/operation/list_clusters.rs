@@ -209,39 +209,30 @@ impl ListClustersCall {
     }
 }
 /// The answer to `ListClusters`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListClustersResponse {
     /// `Clusters`.
     ///
     /// Wire name: `Clusters`; type: array of object [`ClusterInfoSimple`].
-    #[serde(
-        rename = "Clusters",
-        serialize_with = "crate::v2018_04_12::operation::list_clusters::wrappers::serialize_cluster_info_simple"
-    )]
     pub clusters: Vec<ClusterInfoSimple>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListClustersResponse {
@@ -276,39 +267,50 @@ impl<'de> serde::Deserialize<'de> for ListClustersResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListClustersResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.wrapped_list("Clusters", "ClusterInfoSimple", &self.clusters);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListClustersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Computes` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].Computes`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Computes {
     /// `ExceptionCount`.
     ///
     /// Wire name: `ExceptionCount`; type: integer (int32). Example: `0`.
-    #[serde(rename = "ExceptionCount", skip_serializing_if = "Option::is_none")]
     pub exception_count: Option<i32>,
     /// `NormalCount`.
     ///
     /// Wire name: `NormalCount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "NormalCount", skip_serializing_if = "Option::is_none")]
     pub normal_count: Option<i32>,
     /// `OperatingCount`.
     ///
     /// Wire name: `OperatingCount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "OperatingCount", skip_serializing_if = "Option::is_none")]
     pub operating_count: Option<i32>,
     /// `StoppedCount`.
     ///
     /// Wire name: `StoppedCount`; type: integer (int32). Example: `0`.
-    #[serde(rename = "StoppedCount", skip_serializing_if = "Option::is_none")]
     pub stopped_count: Option<i32>,
     /// `Total`.
     ///
     /// Wire name: `Total`; type: integer (int32). Example: `2`.
-    #[serde(rename = "Total", skip_serializing_if = "Option::is_none")]
     pub total: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Computes {
@@ -336,39 +338,50 @@ impl<'de> serde::Deserialize<'de> for Computes {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for Computes {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.scalar("ExceptionCount", &self.exception_count);
+        entries.scalar("NormalCount", &self.normal_count);
+        entries.scalar("OperatingCount", &self.operating_count);
+        entries.scalar("StoppedCount", &self.stopped_count);
+        entries.scalar("Total", &self.total);
+        entries
+    }
+}
+impl serde::Serialize for Computes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Managers` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].Managers`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Managers {
     /// `ExceptionCount`.
     ///
     /// Wire name: `ExceptionCount`; type: integer (int32). Example: `0`.
-    #[serde(rename = "ExceptionCount", skip_serializing_if = "Option::is_none")]
     pub exception_count: Option<i32>,
     /// `NormalCount`.
     ///
     /// Wire name: `NormalCount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "NormalCount", skip_serializing_if = "Option::is_none")]
     pub normal_count: Option<i32>,
     /// `OperatingCount`.
     ///
     /// Wire name: `OperatingCount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "OperatingCount", skip_serializing_if = "Option::is_none")]
     pub operating_count: Option<i32>,
     /// `StoppedCount`.
     ///
     /// Wire name: `StoppedCount`; type: integer (int32). Example: `0`.
-    #[serde(rename = "StoppedCount", skip_serializing_if = "Option::is_none")]
     pub stopped_count: Option<i32>,
     /// `Total`.
     ///
     /// Wire name: `Total`; type: integer (int32). Example: `2`.
-    #[serde(rename = "Total", skip_serializing_if = "Option::is_none")]
     pub total: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Managers {
@@ -396,29 +409,42 @@ impl<'de> serde::Deserialize<'de> for Managers {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for Managers {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.scalar("ExceptionCount", &self.exception_count);
+        entries.scalar("NormalCount", &self.normal_count);
+        entries.scalar("OperatingCount", &self.operating_count);
+        entries.scalar("StoppedCount", &self.stopped_count);
+        entries.scalar("Total", &self.total);
+        entries
+    }
+}
+impl serde::Serialize for Managers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `TotalResources` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].TotalResources`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TotalResources {
     /// `Cpu`.
     ///
     /// Wire name: `Cpu`; type: integer (int32). Example: `1`.
-    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i32>,
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int32). Example: `0`.
-    #[serde(rename = "Gpu", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i32>,
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: integer (int32). Example: `1024`.
-    #[serde(rename = "Memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for TotalResources {
@@ -444,29 +470,40 @@ impl<'de> serde::Deserialize<'de> for TotalResources {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for TotalResources {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("Cpu", &self.cpu);
+        entries.scalar("Gpu", &self.gpu);
+        entries.scalar("Memory", &self.memory);
+        entries
+    }
+}
+impl serde::Serialize for TotalResources {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `UsedResources` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].UsedResources`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsedResources {
     /// `Cpu`.
     ///
     /// Wire name: `Cpu`; type: integer (int32). Example: `1`.
-    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i32>,
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int32). Example: `0`.
-    #[serde(rename = "Gpu", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i32>,
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: integer (int32). Example: `1024`.
-    #[serde(rename = "Memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for UsedResources {
@@ -492,184 +529,164 @@ impl<'de> serde::Deserialize<'de> for UsedResources {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for UsedResources {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("Cpu", &self.cpu);
+        entries.scalar("Gpu", &self.gpu);
+        entries.scalar("Memory", &self.memory);
+        entries
+    }
+}
+impl serde::Serialize for UsedResources {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ClusterInfoSimple` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClusterInfoSimple {
     /// `AccountType`.
     ///
     /// Wire name: `AccountType`; type: string. Example: `nis`.
-    #[serde(rename = "AccountType", skip_serializing_if = "Option::is_none")]
     pub account_type: Option<String>,
     /// `BaseOsTag`.
     ///
     /// Wire name: `BaseOsTag`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(rename = "BaseOsTag", skip_serializing_if = "Option::is_none")]
     pub base_os_tag: Option<String>,
     /// `ClientVersion`.
     ///
     /// Wire name: `ClientVersion`; type: string. Example: `1.0.64`.
-    #[serde(rename = "ClientVersion", skip_serializing_if = "Option::is_none")]
     pub client_version: Option<String>,
     /// `ComputeSpotPriceLimit`.
     ///
     /// Wire name: `ComputeSpotPriceLimit`; type: number. Example: `0.034`.
-    #[serde(rename = "ComputeSpotPriceLimit", skip_serializing_if = "Option::is_none")]
     pub compute_spot_price_limit: Option<f64>,
     /// `ComputeSpotStrategy`.
     ///
     /// Wire name: `ComputeSpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(rename = "ComputeSpotStrategy", skip_serializing_if = "Option::is_none")]
     pub compute_spot_strategy: Option<String>,
     /// `Computes`.
     ///
     /// Wire name: `Computes`; type: object [`Computes`].
-    #[serde(rename = "Computes", skip_serializing_if = "Option::is_none")]
     pub computes: Option<Computes>,
     /// `Count`.
     ///
     /// Wire name: `Count`; type: integer (int32). Example: `3`.
-    #[serde(rename = "Count", skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// `CreateTime`.
     ///
     /// Wire name: `CreateTime`; type: string. Example: `2020-10-30T07:39:20.000Z`.
-    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// `DeployMode`.
     ///
     /// Wire name: `DeployMode`; type: string. Example: `Standard`.
-    #[serde(rename = "DeployMode", skip_serializing_if = "Option::is_none")]
     pub deploy_mode: Option<String>,
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string. Example: `clusterdescription`.
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `EhpcVersion`.
     ///
     /// Wire name: `EhpcVersion`; type: string. Example: `1.0.0`.
-    #[serde(rename = "EhpcVersion", skip_serializing_if = "Option::is_none")]
     pub ehpc_version: Option<String>,
     /// `HasPlugin`.
     ///
     /// Wire name: `HasPlugin`; type: boolean. Example: `false`.
-    #[serde(rename = "HasPlugin", skip_serializing_if = "Option::is_none")]
     pub has_plugin: Option<bool>,
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string. Example: `ehpc-hz-jeJki6****`.
-    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `wi_1607_x64_dtc_zh_40G_alibase****`.
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string. Example: `system`.
-    #[serde(rename = "ImageOwnerAlias", skip_serializing_if = "Option::is_none")]
     pub image_owner_alias: Option<String>,
     /// `InstanceChargeType`.
     ///
     /// Wire name: `InstanceChargeType`; type: string. Example: `PostPaid`.
-    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.n1.tiny`.
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `IsComputeEss`.
     ///
     /// Wire name: `IsComputeEss`; type: boolean. Example: `false`.
-    #[serde(rename = "IsComputeEss", skip_serializing_if = "Option::is_none")]
     pub is_compute_ess: Option<bool>,
     /// `Location`.
     ///
     /// Wire name: `Location`; type: string. Example: `PublicCloud`.
-    #[serde(rename = "Location", skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// `LoginNodes`.
     ///
     /// Wire name: `LoginNodes`; type: string. Example: `{"Id": "i-bp13x4is8pvdhws7e****"}`.
-    #[serde(rename = "LoginNodes", skip_serializing_if = "Option::is_none")]
     pub login_nodes: Option<String>,
     /// `Managers`.
     ///
     /// Wire name: `Managers`; type: object [`Managers`].
-    #[serde(rename = "Managers", skip_serializing_if = "Option::is_none")]
     pub managers: Option<Managers>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `test`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `NodePrefix`.
     ///
     /// Wire name: `NodePrefix`; type: string. Example: `test`.
-    #[serde(rename = "NodePrefix", skip_serializing_if = "Option::is_none")]
     pub node_prefix: Option<String>,
     /// `NodeSuffix`.
     ///
     /// Wire name: `NodeSuffix`; type: string. Example: `name`.
-    #[serde(rename = "NodeSuffix", skip_serializing_if = "Option::is_none")]
     pub node_suffix: Option<String>,
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(rename = "OsTag", skip_serializing_if = "Option::is_none")]
     pub os_tag: Option<String>,
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string. Example: `cn-hangzhou`.
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string. Example: `rg-acfmxazb4ph****`.
-    #[serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// `SchedulerType`.
     ///
     /// Wire name: `SchedulerType`; type: string. Example: `pbs`.
-    #[serde(rename = "SchedulerType", skip_serializing_if = "Option::is_none")]
     pub scheduler_type: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `running`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `TotalResources`.
     ///
     /// Wire name: `TotalResources`; type: object [`TotalResources`].
-    #[serde(rename = "TotalResources", skip_serializing_if = "Option::is_none")]
     pub total_resources: Option<TotalResources>,
     /// `UsedResources`.
     ///
     /// Wire name: `UsedResources`; type: object [`UsedResources`].
-    #[serde(rename = "UsedResources", skip_serializing_if = "Option::is_none")]
     pub used_resources: Option<UsedResources>,
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string. Example: `vsw-bp1lfcjbfb099rrjn****`.
-    #[serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")]
     pub v_switch_id: Option<String>,
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string. Example: `vpc-b3f3edefefeep0760yju****`.
-    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string. Example: `cn-hangzhou-c`.
-    #[serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ClusterInfoSimple {
@@ -726,12 +743,50 @@ impl<'de> serde::Deserialize<'de> for ClusterInfoSimple {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_cluster_info_simple<
-        T: serde::Serialize,
-        S: serde::Serializer,
-    >(value: &[T], serializer: S) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("ClusterInfoSimple", value, serializer)
+impl crate::decode::ToJson for ClusterInfoSimple {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(34, &self.unknown_fields);
+        entries.scalar("AccountType", &self.account_type);
+        entries.scalar("BaseOsTag", &self.base_os_tag);
+        entries.scalar("ClientVersion", &self.client_version);
+        entries.scalar("ComputeSpotPriceLimit", &self.compute_spot_price_limit);
+        entries.scalar("ComputeSpotStrategy", &self.compute_spot_strategy);
+        entries.object("Computes", &self.computes);
+        entries.scalar("Count", &self.count);
+        entries.scalar("CreateTime", &self.create_time);
+        entries.scalar("DeployMode", &self.deploy_mode);
+        entries.scalar("Description", &self.description);
+        entries.scalar("EhpcVersion", &self.ehpc_version);
+        entries.scalar("HasPlugin", &self.has_plugin);
+        entries.scalar("Id", &self.id);
+        entries.scalar("ImageId", &self.image_id);
+        entries.scalar("ImageOwnerAlias", &self.image_owner_alias);
+        entries.scalar("InstanceChargeType", &self.instance_charge_type);
+        entries.scalar("InstanceType", &self.instance_type);
+        entries.scalar("IsComputeEss", &self.is_compute_ess);
+        entries.scalar("Location", &self.location);
+        entries.scalar("LoginNodes", &self.login_nodes);
+        entries.object("Managers", &self.managers);
+        entries.scalar("Name", &self.name);
+        entries.scalar("NodePrefix", &self.node_prefix);
+        entries.scalar("NodeSuffix", &self.node_suffix);
+        entries.scalar("OsTag", &self.os_tag);
+        entries.scalar("RegionId", &self.region_id);
+        entries.scalar("ResourceGroupId", &self.resource_group_id);
+        entries.scalar("SchedulerType", &self.scheduler_type);
+        entries.scalar("Status", &self.status);
+        entries.object("TotalResources", &self.total_resources);
+        entries.object("UsedResources", &self.used_resources);
+        entries.scalar("VSwitchId", &self.v_switch_id);
+        entries.scalar("VpcId", &self.vpc_id);
+        entries.scalar("ZoneId", &self.zone_id);
+        entries
+    }
+}
+impl serde::Serialize for ClusterInfoSimple {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListClusters`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

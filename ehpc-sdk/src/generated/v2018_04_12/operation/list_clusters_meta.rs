@@ -206,39 +206,30 @@ impl ListClustersMetaCall {
     }
 }
 /// The answer to `ListClustersMeta`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListClustersMetaResponse {
     /// `Clusters`.
     ///
     /// Wire name: `Clusters`; type: array of object [`ClusterInfoSimple`].
-    #[serde(
-        rename = "Clusters",
-        serialize_with = "crate::v2018_04_12::operation::list_clusters_meta::wrappers::serialize_cluster_info_simple"
-    )]
     pub clusters: Vec<ClusterInfoSimple>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `DD517102-B314-4665-BDAC-A32DE7834D02`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListClustersMetaResponse {
@@ -273,84 +264,86 @@ impl<'de> serde::Deserialize<'de> for ListClustersMetaResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListClustersMetaResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.wrapped_list("Clusters", "ClusterInfoSimple", &self.clusters);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListClustersMetaResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ClusterInfoSimple` value.
 ///
 /// Part of the [`ListClustersMetaResponse`] (`Clusters[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClusterInfoSimple {
     /// `AccountType`.
     ///
     /// Wire name: `AccountType`; type: string. Example: `nis`.
-    #[serde(rename = "AccountType", skip_serializing_if = "Option::is_none")]
     pub account_type: Option<String>,
     /// `ClientVersion`.
     ///
     /// Wire name: `ClientVersion`; type: string. Example: `1.0.64`.
-    #[serde(rename = "ClientVersion", skip_serializing_if = "Option::is_none")]
     pub client_version: Option<String>,
     /// `DeployMode`.
     ///
     /// Wire name: `DeployMode`; type: string. Example: `Standard`.
-    #[serde(rename = "DeployMode", skip_serializing_if = "Option::is_none")]
     pub deploy_mode: Option<String>,
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string. Example: `clusterdescription`.
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `EhpcVersion`.
     ///
     /// Wire name: `EhpcVersion`; type: string. Example: `1.0.0`.
-    #[serde(rename = "EhpcVersion", skip_serializing_if = "Option::is_none")]
     pub ehpc_version: Option<String>,
     /// `HasPlugin`.
     ///
     /// Wire name: `HasPlugin`; type: boolean. Example: `false`.
-    #[serde(rename = "HasPlugin", skip_serializing_if = "Option::is_none")]
     pub has_plugin: Option<bool>,
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string. Example: `ehpc-hz-jeJki6****`.
-    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `IsComputeEss`.
     ///
     /// Wire name: `IsComputeEss`; type: boolean. Example: `false`.
-    #[serde(rename = "IsComputeEss", skip_serializing_if = "Option::is_none")]
     pub is_compute_ess: Option<bool>,
     /// `Location`.
     ///
     /// Wire name: `Location`; type: string. Example: `PublicCloud`.
-    #[serde(rename = "Location", skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `cluster1`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(rename = "OsTag", skip_serializing_if = "Option::is_none")]
     pub os_tag: Option<String>,
     /// `SchedulerType`.
     ///
     /// Wire name: `SchedulerType`; type: string. Example: `pbs`.
-    #[serde(rename = "SchedulerType", skip_serializing_if = "Option::is_none")]
     pub scheduler_type: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `running`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string. Example: `vpc-b3f3edefefeep0760yju****`.
-    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ClusterInfoSimple {
@@ -387,12 +380,30 @@ impl<'de> serde::Deserialize<'de> for ClusterInfoSimple {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_cluster_info_simple<
-        T: serde::Serialize,
-        S: serde::Serializer,
-    >(value: &[T], serializer: S) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("ClusterInfoSimple", value, serializer)
+impl crate::decode::ToJson for ClusterInfoSimple {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(14, &self.unknown_fields);
+        entries.scalar("AccountType", &self.account_type);
+        entries.scalar("ClientVersion", &self.client_version);
+        entries.scalar("DeployMode", &self.deploy_mode);
+        entries.scalar("Description", &self.description);
+        entries.scalar("EhpcVersion", &self.ehpc_version);
+        entries.scalar("HasPlugin", &self.has_plugin);
+        entries.scalar("Id", &self.id);
+        entries.scalar("IsComputeEss", &self.is_compute_ess);
+        entries.scalar("Location", &self.location);
+        entries.scalar("Name", &self.name);
+        entries.scalar("OsTag", &self.os_tag);
+        entries.scalar("SchedulerType", &self.scheduler_type);
+        entries.scalar("Status", &self.status);
+        entries.scalar("VpcId", &self.vpc_id);
+        entries
+    }
+}
+impl serde::Serialize for ClusterInfoSimple {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListClustersMeta`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -283,39 +283,30 @@ impl ListCommandsCall {
     }
 }
 /// The answer to `ListCommands`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCommandsResponse {
     /// `Commands`.
     ///
     /// Wire name: `Commands`; type: array of object [`Command`].
-    #[serde(
-        rename = "Commands",
-        serialize_with = "crate::v2018_04_12::operation::list_commands::wrappers::serialize_command"
-    )]
     pub commands: Vec<Command>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListCommandsResponse {
@@ -350,34 +341,46 @@ impl<'de> serde::Deserialize<'de> for ListCommandsResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListCommandsResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.wrapped_list("Commands", "Command", &self.commands);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListCommandsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Command` value.
 ///
 /// Part of the [`ListCommandsResponse`] (`Commands[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Command {
     /// `CommandContent`.
     ///
     /// Wire name: `CommandContent`; type: string. Example: `echo "hello world"`.
-    #[serde(rename = "CommandContent", skip_serializing_if = "Option::is_none")]
     pub command_content: Option<String>,
     /// `CommandId`.
     ///
     /// Wire name: `CommandId`; type: string. Example: `c-hz01v8vudql****`.
-    #[serde(rename = "CommandId", skip_serializing_if = "Option::is_none")]
     pub command_id: Option<String>,
     /// `Timeout`.
     ///
     /// Wire name: `Timeout`; type: string. Example: `60`.
-    #[serde(rename = "Timeout", skip_serializing_if = "Option::is_none")]
     pub timeout: Option<String>,
     /// `WorkingDir`.
     ///
     /// Wire name: `WorkingDir`; type: string. Example: `/home`.
-    #[serde(rename = "WorkingDir", skip_serializing_if = "Option::is_none")]
     pub working_dir: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Command {
@@ -404,12 +407,20 @@ impl<'de> serde::Deserialize<'de> for Command {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_command<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("Command", value, serializer)
+impl crate::decode::ToJson for Command {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(4, &self.unknown_fields);
+        entries.scalar("CommandContent", &self.command_content);
+        entries.scalar("CommandId", &self.command_id);
+        entries.scalar("Timeout", &self.timeout);
+        entries.scalar("WorkingDir", &self.working_dir);
+        entries
+    }
+}
+impl serde::Serialize for Command {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListCommands`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -228,24 +228,18 @@ impl ListCommunityImagesCall {
     }
 }
 /// The answer to `ListCommunityImages`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCommunityImagesResponse {
     /// `Images`.
     ///
     /// Wire name: `Images`; type: array of object [`ImageInfo`].
-    #[serde(
-        rename = "Images",
-        serialize_with = "crate::v2018_04_12::operation::list_community_images::wrappers::serialize_image_info"
-    )]
     pub images: Vec<ImageInfo>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListCommunityImagesResponse {
@@ -277,34 +271,43 @@ impl<'de> serde::Deserialize<'de> for ListCommunityImagesResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListCommunityImagesResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.wrapped_list("Images", "ImageInfo", &self.images);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for ListCommunityImagesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `BaseOsTag` value.
 ///
 /// Part of the [`ListCommunityImagesResponse`] (`Images[].BaseOsTag`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BaseOsTag {
     /// `Architecture`.
     ///
     /// Wire name: `Architecture`; type: string. Example: `x86_64`.
-    #[serde(rename = "Architecture", skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(rename = "OsTag", skip_serializing_if = "Option::is_none")]
     pub os_tag: Option<String>,
     /// `Platform`.
     ///
     /// Wire name: `Platform`; type: string. Example: `CentOS`.
-    #[serde(rename = "Platform", skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `7.2`.
-    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for BaseOsTag {
@@ -331,39 +334,49 @@ impl<'de> serde::Deserialize<'de> for BaseOsTag {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for BaseOsTag {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(4, &self.unknown_fields);
+        entries.scalar("Architecture", &self.architecture);
+        entries.scalar("OsTag", &self.os_tag);
+        entries.scalar("Platform", &self.platform);
+        entries.scalar("Version", &self.version);
+        entries
+    }
+}
+impl serde::Serialize for BaseOsTag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `OsTag` value.
 ///
 /// Part of the [`ListCommunityImagesResponse`] (`Images[].OsTag`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OsTag {
     /// `Architecture`.
     ///
     /// Wire name: `Architecture`; type: string. Example: `x86_64`.
-    #[serde(rename = "Architecture", skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
     /// `BaseOsTag`.
     ///
     /// Wire name: `BaseOsTag`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(rename = "BaseOsTag", skip_serializing_if = "Option::is_none")]
     pub base_os_tag: Option<String>,
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(rename = "OsTag", skip_serializing_if = "Option::is_none")]
     pub os_tag: Option<String>,
     /// `Platform`.
     ///
     /// Wire name: `Platform`; type: string. Example: `CentOS`.
-    #[serde(rename = "Platform", skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `7.2`.
-    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for OsTag {
@@ -391,79 +404,82 @@ impl<'de> serde::Deserialize<'de> for OsTag {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for OsTag {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.scalar("Architecture", &self.architecture);
+        entries.scalar("BaseOsTag", &self.base_os_tag);
+        entries.scalar("OsTag", &self.os_tag);
+        entries.scalar("Platform", &self.platform);
+        entries.scalar("Version", &self.version);
+        entries
+    }
+}
+impl serde::Serialize for OsTag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ImageInfo` value.
 ///
 /// Part of the [`ListCommunityImagesResponse`] (`Images[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfo {
     /// `BaseOsTag`.
     ///
     /// Wire name: `BaseOsTag`; type: object [`BaseOsTag`].
-    #[serde(rename = "BaseOsTag", skip_serializing_if = "Option::is_none")]
     pub base_os_tag: Option<BaseOsTag>,
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string. Example: `ExampleDescription`.
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `m-bp181x855551ww5yq****`.
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `ImageName`.
     ///
     /// Wire name: `ImageName`; type: string. Example: `linux_CentOS7.2_OceanBase_OBD_1ECS-3OB_3.0`.
-    #[serde(rename = "ImageName", skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string. Example: `self`.
-    #[serde(rename = "ImageOwnerAlias", skip_serializing_if = "Option::is_none")]
     pub image_owner_alias: Option<String>,
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: object [`OsTag`].
-    #[serde(rename = "OsTag", skip_serializing_if = "Option::is_none")]
     pub os_tag: Option<OsTag>,
     /// `PostInstallScript`.
     ///
     /// Wire name: `PostInstallScript`; type: string. Example: `example.sh`.
-    #[serde(rename = "PostInstallScript", skip_serializing_if = "Option::is_none")]
     pub post_install_script: Option<String>,
     /// `PricingCycle`.
     ///
     /// Wire name: `PricingCycle`; type: string. Example: `Month`.
-    #[serde(rename = "PricingCycle", skip_serializing_if = "Option::is_none")]
     pub pricing_cycle: Option<String>,
     /// `ProductCode`.
     ///
     /// Wire name: `ProductCode`; type: string. Example: `cmjj028279`.
-    #[serde(rename = "ProductCode", skip_serializing_if = "Option::is_none")]
     pub product_code: Option<String>,
     /// `Size`.
     ///
     /// Wire name: `Size`; type: integer (int32). Example: `40`.
-    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
     /// `SkuCode`.
     ///
     /// Wire name: `SkuCode`; type: string. Example: `ECS`.
-    #[serde(rename = "SkuCode", skip_serializing_if = "Option::is_none")]
     pub sku_code: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Available`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `Uid`.
     ///
     /// Wire name: `Uid`; type: string. Example: `127****`.
-    #[serde(rename = "Uid", skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ImageInfo {
@@ -499,12 +515,29 @@ impl<'de> serde::Deserialize<'de> for ImageInfo {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_image_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("ImageInfo", value, serializer)
+impl crate::decode::ToJson for ImageInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(13, &self.unknown_fields);
+        entries.object("BaseOsTag", &self.base_os_tag);
+        entries.scalar("Description", &self.description);
+        entries.scalar("ImageId", &self.image_id);
+        entries.scalar("ImageName", &self.image_name);
+        entries.scalar("ImageOwnerAlias", &self.image_owner_alias);
+        entries.object("OsTag", &self.os_tag);
+        entries.scalar("PostInstallScript", &self.post_install_script);
+        entries.scalar("PricingCycle", &self.pricing_cycle);
+        entries.scalar("ProductCode", &self.product_code);
+        entries.scalar("Size", &self.size);
+        entries.scalar("SkuCode", &self.sku_code);
+        entries.scalar("Status", &self.status);
+        entries.scalar("Uid", &self.uid);
+        entries
+    }
+}
+impl serde::Serialize for ImageInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListCommunityImages`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -235,39 +235,30 @@ impl ListCpfsFileSystemsCall {
     }
 }
 /// The answer to `ListCpfsFileSystems`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCpfsFileSystemsResponse {
     /// `FileSystemList`.
     ///
     /// Wire name: `FileSystemList`; type: array of object [`FileSystems`].
-    #[serde(
-        rename = "FileSystemList",
-        serialize_with = "crate::v2018_04_12::operation::list_cpfs_file_systems::wrappers::serialize_file_systems"
-    )]
     pub file_system_list: Vec<FileSystems>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `2B900AFE-C938-4551-86E9-97E231BBC876`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `10`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListCpfsFileSystemsResponse {
@@ -302,39 +293,50 @@ impl<'de> serde::Deserialize<'de> for ListCpfsFileSystemsResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListCpfsFileSystemsResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.wrapped_list("FileSystemList", "FileSystems", &self.file_system_list);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListCpfsFileSystemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `MountTargets` value.
 ///
 /// Part of the [`ListCpfsFileSystemsResponse`] (`FileSystemList[].MountTargetList[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MountTargets {
     /// `MountTargetDomain`.
     ///
     /// Wire name: `MountTargetDomain`; type: string. Example: `c0967****.cn-hangzhou.cpfs.nas.aliyuncs.com`.
-    #[serde(rename = "MountTargetDomain", skip_serializing_if = "Option::is_none")]
     pub mount_target_domain: Option<String>,
     /// `NetworkType`.
     ///
     /// Wire name: `NetworkType`; type: string. Example: `VPC`.
-    #[serde(rename = "NetworkType", skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Active`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string. Example: `vpc-8vbvb34rtyh6xb3zrehs1****`.
-    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// `VswId`.
     ///
     /// Wire name: `VswId`; type: string. Example: `vsw-8vb34rtyh6xb3zrehs1****`.
-    #[serde(rename = "VswId", skip_serializing_if = "Option::is_none")]
     pub vsw_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for MountTargets {
@@ -362,57 +364,62 @@ impl<'de> serde::Deserialize<'de> for MountTargets {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for MountTargets {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.scalar("MountTargetDomain", &self.mount_target_domain);
+        entries.scalar("NetworkType", &self.network_type);
+        entries.scalar("Status", &self.status);
+        entries.scalar("VpcId", &self.vpc_id);
+        entries.scalar("VswId", &self.vsw_id);
+        entries
+    }
+}
+impl serde::Serialize for MountTargets {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `FileSystems` value.
 ///
 /// Part of the [`ListCpfsFileSystemsResponse`] (`FileSystemList[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FileSystems {
     /// `Capacity`.
     ///
     /// Wire name: `Capacity`; type: string. Example: `5120`.
-    #[serde(rename = "Capacity", skip_serializing_if = "Option::is_none")]
     pub capacity: Option<String>,
     /// `CreateTime`.
     ///
     /// Wire name: `CreateTime`; type: string. Example: `2018-07-26 16:36:27`.
-    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// `Destription`.
     ///
     /// Wire name: `Destription`; type: string. Example: `FilsDestription`.
-    #[serde(rename = "Destription", skip_serializing_if = "Option::is_none")]
     pub destription: Option<String>,
     /// `FileSystemId`.
     ///
     /// Wire name: `FileSystemId`; type: string. Example: `096751****`.
-    #[serde(rename = "FileSystemId", skip_serializing_if = "Option::is_none")]
     pub file_system_id: Option<String>,
     /// `MountTargetList`.
     ///
     /// Wire name: `MountTargetList`; type: array of object [`MountTargets`].
-    #[serde(
-        rename = "MountTargetList",
-        serialize_with = "crate::v2018_04_12::operation::list_cpfs_file_systems::wrappers::serialize_mount_targets"
-    )]
     pub mount_target_list: Vec<MountTargets>,
     /// `ProtocolType`.
     ///
     /// Wire name: `ProtocolType`; type: string. Example: `NFS`.
-    #[serde(rename = "ProtocolType", skip_serializing_if = "Option::is_none")]
     pub protocol_type: Option<String>,
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string. Example: `cn-hangzhou`.
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string. Example: `cn-hangzhou-b`.
-    #[serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for FileSystems {
@@ -443,18 +450,24 @@ impl<'de> serde::Deserialize<'de> for FileSystems {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_file_systems<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("FileSystems", value, serializer)
+impl crate::decode::ToJson for FileSystems {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(8, &self.unknown_fields);
+        entries.scalar("Capacity", &self.capacity);
+        entries.scalar("CreateTime", &self.create_time);
+        entries.scalar("Destription", &self.destription);
+        entries.scalar("FileSystemId", &self.file_system_id);
+        entries.wrapped_list("MountTargetList", "MountTargets", &self.mount_target_list);
+        entries.scalar("ProtocolType", &self.protocol_type);
+        entries.scalar("RegionId", &self.region_id);
+        entries.scalar("ZoneId", &self.zone_id);
+        entries
     }
-    pub(crate) fn serialize_mount_targets<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("MountTargets", value, serializer)
+}
+impl serde::Serialize for FileSystems {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListCpfsFileSystems`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -120,21 +120,18 @@ impl ListCurrentClientVersionCall {
     }
 }
 /// The answer to `ListCurrentClientVersion`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCurrentClientVersionResponse {
     /// `ClientVersion`.
     ///
     /// Wire name: `ClientVersion`; type: string. Example: `1.1.1`.
-    #[serde(rename = "ClientVersion", skip_serializing_if = "Option::is_none")]
     pub client_version: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListCurrentClientVersionResponse {
@@ -164,6 +161,20 @@ impl<'de> serde::Deserialize<'de> for ListCurrentClientVersionResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for ListCurrentClientVersionResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("ClientVersion", &self.client_version);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for ListCurrentClientVersionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListCurrentClientVersion`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -210,39 +210,30 @@ impl ListFileSystemWithMountTargetsCall {
     }
 }
 /// The answer to `ListFileSystemWithMountTargets`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListFileSystemWithMountTargetsResponse {
     /// `FileSystemList`.
     ///
     /// Wire name: `FileSystemList`; type: array of object [`FileSystems`].
-    #[serde(
-        rename = "FileSystemList",
-        serialize_with = "crate::v2018_04_12::operation::list_file_system_with_mount_targets::wrappers::serialize_file_systems"
-    )]
     pub file_system_list: Vec<FileSystems>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `25638B77-2F19-5DC5-B578-7790CE92052B`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListFileSystemWithMountTargetsResponse {
@@ -277,44 +268,54 @@ impl<'de> serde::Deserialize<'de> for ListFileSystemWithMountTargetsResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListFileSystemWithMountTargetsResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.wrapped_list("FileSystemList", "FileSystems", &self.file_system_list);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListFileSystemWithMountTargetsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `MountTargets` value.
 ///
 /// Part of the [`ListFileSystemWithMountTargetsResponse`] (`FileSystemList[].MountTargetList[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MountTargets {
     /// `AccessGroup`.
     ///
     /// Wire name: `AccessGroup`; type: string. Example: `DEFAULT_VPC_GROUP_NAME`.
-    #[serde(rename = "AccessGroup", skip_serializing_if = "Option::is_none")]
     pub access_group: Option<String>,
     /// `MountTargetDomain`.
     ///
     /// Wire name: `MountTargetDomain`; type: string. Example: `088b****-lj2.cn-hangzhou.nas.aliyuncs.com`.
-    #[serde(rename = "MountTargetDomain", skip_serializing_if = "Option::is_none")]
     pub mount_target_domain: Option<String>,
     /// `NetworkType`.
     ///
     /// Wire name: `NetworkType`; type: string. Example: `vpc`.
-    #[serde(rename = "NetworkType", skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Active`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string. Example: `vpc-8vbvb34rtyh6xb3zrehs1****`.
-    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// `VswId`.
     ///
     /// Wire name: `VswId`; type: string. Example: `vsw-8vb34rtyh6xb3zrehs1****`.
-    #[serde(rename = "VswId", skip_serializing_if = "Option::is_none")]
     pub vsw_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for MountTargets {
@@ -343,19 +344,35 @@ impl<'de> serde::Deserialize<'de> for MountTargets {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for MountTargets {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(6, &self.unknown_fields);
+        entries.scalar("AccessGroup", &self.access_group);
+        entries.scalar("MountTargetDomain", &self.mount_target_domain);
+        entries.scalar("NetworkType", &self.network_type);
+        entries.scalar("Status", &self.status);
+        entries.scalar("VpcId", &self.vpc_id);
+        entries.scalar("VswId", &self.vsw_id);
+        entries
+    }
+}
+impl serde::Serialize for MountTargets {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Packages` value.
 ///
 /// Part of the [`ListFileSystemWithMountTargetsResponse`] (`FileSystemList[].PackageList[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Packages {
     /// `PackageId`.
     ///
     /// Wire name: `PackageId`; type: string. Example: `naspackage-0be9c4b624-37****`.
-    #[serde(rename = "PackageId", skip_serializing_if = "Option::is_none")]
     pub package_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Packages {
@@ -379,95 +396,86 @@ impl<'de> serde::Deserialize<'de> for Packages {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for Packages {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(1, &self.unknown_fields);
+        entries.scalar("PackageId", &self.package_id);
+        entries
+    }
+}
+impl serde::Serialize for Packages {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `FileSystems` value.
 ///
 /// Part of the [`ListFileSystemWithMountTargetsResponse`] (`FileSystemList[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FileSystems {
     /// `BandWidth`.
     ///
     /// Wire name: `BandWidth`; type: integer (int32). Example: `150`.
-    #[serde(rename = "BandWidth", skip_serializing_if = "Option::is_none")]
     pub band_width: Option<i32>,
     /// `Capacity`.
     ///
     /// Wire name: `Capacity`; type: integer (int32). Example: `5120`.
-    #[serde(rename = "Capacity", skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i32>,
     /// `CreateTime`.
     ///
     /// Wire name: `CreateTime`; type: string. Example: `2018-07-26 16:36:27`.
-    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// `Destription`.
     ///
     /// Wire name: `Destription`; type: string. Example: `FilesDescription`.
-    #[serde(rename = "Destription", skip_serializing_if = "Option::is_none")]
     pub destription: Option<String>,
     /// `EncryptType`.
     ///
     /// Wire name: `EncryptType`; type: integer (int32). Example: `0`.
-    #[serde(rename = "EncryptType", skip_serializing_if = "Option::is_none")]
     pub encrypt_type: Option<i32>,
     /// `FileSystemId`.
     ///
     /// Wire name: `FileSystemId`; type: string. Example: `088b****`.
-    #[serde(rename = "FileSystemId", skip_serializing_if = "Option::is_none")]
     pub file_system_id: Option<String>,
     /// `FileSystemType`.
     ///
     /// Wire name: `FileSystemType`; type: string. Example: `standard`.
-    #[serde(rename = "FileSystemType", skip_serializing_if = "Option::is_none")]
     pub file_system_type: Option<String>,
     /// `MeteredSize`.
     ///
     /// Wire name: `MeteredSize`; type: integer (int32). Example: `1216816455`.
-    #[serde(rename = "MeteredSize", skip_serializing_if = "Option::is_none")]
     pub metered_size: Option<i32>,
     /// `MountTargetList`.
     ///
     /// Wire name: `MountTargetList`; type: array of object [`MountTargets`].
-    #[serde(
-        rename = "MountTargetList",
-        serialize_with = "crate::v2018_04_12::operation::list_file_system_with_mount_targets::wrappers::serialize_mount_targets"
-    )]
     pub mount_target_list: Vec<MountTargets>,
     /// `PackageList`.
     ///
     /// Wire name: `PackageList`; type: array of object [`Packages`].
-    #[serde(
-        rename = "PackageList",
-        serialize_with = "crate::v2018_04_12::operation::list_file_system_with_mount_targets::wrappers::serialize_packages"
-    )]
     pub package_list: Vec<Packages>,
     /// `ProtocolType`.
     ///
     /// Wire name: `ProtocolType`; type: string. Example: `NFS`.
-    #[serde(rename = "ProtocolType", skip_serializing_if = "Option::is_none")]
     pub protocol_type: Option<String>,
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string. Example: `cn-hangzhou`.
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Running`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `StorageType`.
     ///
     /// Wire name: `StorageType`; type: string. Example: `Performance`.
-    #[serde(rename = "StorageType", skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<String>,
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string. Example: `vpc-bp132kgui8n0targbn1cm`.
-    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for FileSystems {
@@ -505,24 +513,31 @@ impl<'de> serde::Deserialize<'de> for FileSystems {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_file_systems<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("FileSystems", value, serializer)
+impl crate::decode::ToJson for FileSystems {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(15, &self.unknown_fields);
+        entries.scalar("BandWidth", &self.band_width);
+        entries.scalar("Capacity", &self.capacity);
+        entries.scalar("CreateTime", &self.create_time);
+        entries.scalar("Destription", &self.destription);
+        entries.scalar("EncryptType", &self.encrypt_type);
+        entries.scalar("FileSystemId", &self.file_system_id);
+        entries.scalar("FileSystemType", &self.file_system_type);
+        entries.scalar("MeteredSize", &self.metered_size);
+        entries.wrapped_list("MountTargetList", "MountTargets", &self.mount_target_list);
+        entries.wrapped_list("PackageList", "Packages", &self.package_list);
+        entries.scalar("ProtocolType", &self.protocol_type);
+        entries.scalar("RegionId", &self.region_id);
+        entries.scalar("Status", &self.status);
+        entries.scalar("StorageType", &self.storage_type);
+        entries.scalar("VpcId", &self.vpc_id);
+        entries
     }
-    pub(crate) fn serialize_mount_targets<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("MountTargets", value, serializer)
-    }
-    pub(crate) fn serialize_packages<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("Packages", value, serializer)
+}
+impl serde::Serialize for FileSystems {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListFileSystemWithMountTargets`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -192,24 +192,18 @@ impl ListImagesCall {
     }
 }
 /// The answer to `ListImages`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListImagesResponse {
     /// `OsTags`.
     ///
     /// Wire name: `OsTags`; type: array of object [`OsInfo`].
-    #[serde(
-        rename = "OsTags",
-        serialize_with = "crate::v2018_04_12::operation::list_images::wrappers::serialize_os_info"
-    )]
     pub os_tags: Vec<OsInfo>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListImagesResponse {
@@ -241,54 +235,59 @@ impl<'de> serde::Deserialize<'de> for ListImagesResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListImagesResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.wrapped_list("OsTags", "OsInfo", &self.os_tags);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for ListImagesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `OsInfo` value.
 ///
 /// Part of the [`ListImagesResponse`] (`OsTags[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OsInfo {
     /// `Architecture`.
     ///
     /// Wire name: `Architecture`; type: string. Example: `i386`.
-    #[serde(rename = "Architecture", skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
     /// `BaseOsTag`.
     ///
     /// Wire name: `BaseOsTag`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(rename = "BaseOsTag", skip_serializing_if = "Option::is_none")]
     pub base_os_tag: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `m-bp1h8aoe73p71iow****`.
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `OSName`.
     ///
     /// Wire name: `OSName`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(rename = "OSName", skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
     /// `OSNameEn`.
     ///
     /// Wire name: `OSNameEn`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(rename = "OSNameEn", skip_serializing_if = "Option::is_none")]
     pub os_name_en: Option<String>,
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(rename = "OsTag", skip_serializing_if = "Option::is_none")]
     pub os_tag: Option<String>,
     /// `Platform`.
     ///
     /// Wire name: `Platform`; type: string. Example: `CentOS`.
-    #[serde(rename = "Platform", skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `7.2`.
-    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for OsInfo {
@@ -319,12 +318,24 @@ impl<'de> serde::Deserialize<'de> for OsInfo {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_os_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("OsInfo", value, serializer)
+impl crate::decode::ToJson for OsInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(8, &self.unknown_fields);
+        entries.scalar("Architecture", &self.architecture);
+        entries.scalar("BaseOsTag", &self.base_os_tag);
+        entries.scalar("ImageId", &self.image_id);
+        entries.scalar("OSName", &self.os_name);
+        entries.scalar("OSNameEn", &self.os_name_en);
+        entries.scalar("OsTag", &self.os_tag);
+        entries.scalar("Platform", &self.platform);
+        entries.scalar("Version", &self.version);
+        entries
+    }
+}
+impl serde::Serialize for OsInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListImages`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

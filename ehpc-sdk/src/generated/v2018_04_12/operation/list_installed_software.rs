@@ -167,24 +167,18 @@ impl ListInstalledSoftwareCall {
     }
 }
 /// The answer to `ListInstalledSoftware`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInstalledSoftwareResponse {
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `DDCA0E7B-03E7-430D-810C-0D508539****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `SoftwareList`.
     ///
     /// Wire name: `SoftwareList`; type: array of object [`SoftwareList`].
-    #[serde(
-        rename = "SoftwareList",
-        serialize_with = "crate::v2018_04_12::operation::list_installed_software::wrappers::serialize_software_list"
-    )]
     pub software_list: Vec<SoftwareList>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListInstalledSoftwareResponse {
@@ -216,34 +210,43 @@ impl<'de> serde::Deserialize<'de> for ListInstalledSoftwareResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListInstalledSoftwareResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.request_id(&self.request_id);
+        entries.wrapped_list("SoftwareList", "SoftwareList", &self.software_list);
+        entries
+    }
+}
+impl serde::Serialize for ListInstalledSoftwareResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `SoftwareList` value.
 ///
 /// Part of the [`ListInstalledSoftwareResponse`] (`SoftwareList[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SoftwareList {
     /// `SoftwareId`.
     ///
     /// Wire name: `SoftwareId`; type: string. Example: `MPICH_3.2`.
-    #[serde(rename = "SoftwareId", skip_serializing_if = "Option::is_none")]
     pub software_id: Option<String>,
     /// `SoftwareName`.
     ///
     /// Wire name: `SoftwareName`; type: string. Example: `mpich`.
-    #[serde(rename = "SoftwareName", skip_serializing_if = "Option::is_none")]
     pub software_name: Option<String>,
     /// `SoftwareStatus`.
     ///
     /// Wire name: `SoftwareStatus`; type: string. Example: `Installing`.
-    #[serde(rename = "SoftwareStatus", skip_serializing_if = "Option::is_none")]
     pub software_status: Option<String>,
     /// `SoftwareVersion`.
     ///
     /// Wire name: `SoftwareVersion`; type: string. Example: `3.2`.
-    #[serde(rename = "SoftwareVersion", skip_serializing_if = "Option::is_none")]
     pub software_version: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SoftwareList {
@@ -270,12 +273,20 @@ impl<'de> serde::Deserialize<'de> for SoftwareList {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_software_list<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("SoftwareList", value, serializer)
+impl crate::decode::ToJson for SoftwareList {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(4, &self.unknown_fields);
+        entries.scalar("SoftwareId", &self.software_id);
+        entries.scalar("SoftwareName", &self.software_name);
+        entries.scalar("SoftwareStatus", &self.software_status);
+        entries.scalar("SoftwareVersion", &self.software_version);
+        entries
+    }
+}
+impl serde::Serialize for SoftwareList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListInstalledSoftware`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

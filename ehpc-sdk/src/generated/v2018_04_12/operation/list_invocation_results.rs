@@ -401,39 +401,30 @@ impl ListInvocationResultsCall {
     }
 }
 /// The answer to `ListInvocationResults`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInvocationResultsResponse {
     /// `InvocationResults`.
     ///
     /// Wire name: `InvocationResults`; type: array of object [`InvocationResult`].
-    #[serde(
-        rename = "InvocationResults",
-        serialize_with = "crate::v2018_04_12::operation::list_invocation_results::wrappers::serialize_invocation_result"
-    )]
     pub invocation_results: Vec<InvocationResult>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListInvocationResultsResponse {
@@ -468,49 +459,63 @@ impl<'de> serde::Deserialize<'de> for ListInvocationResultsResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListInvocationResultsResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries
+            .wrapped_list(
+                "InvocationResults",
+                "InvocationResult",
+                &self.invocation_results,
+            );
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListInvocationResultsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `InvocationResult` value.
 ///
 /// Part of the [`ListInvocationResultsResponse`] (`InvocationResults[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InvocationResult {
     /// `CommandId`.
     ///
     /// Wire name: `CommandId`; type: string. Example: `c-hz01v8x80o3****`.
-    #[serde(rename = "CommandId", skip_serializing_if = "Option::is_none")]
     pub command_id: Option<String>,
     /// `ExitCode`.
     ///
     /// Wire name: `ExitCode`; type: integer (int32). Example: `0`.
-    #[serde(rename = "ExitCode", skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i32>,
     /// `FinishedTime`.
     ///
     /// Wire name: `FinishedTime`; type: string. Example: `2021-09-06T09:14:56Z`.
-    #[serde(rename = "FinishedTime", skip_serializing_if = "Option::is_none")]
     pub finished_time: Option<String>,
     /// `InstanceId`.
     ///
     /// Wire name: `InstanceId`; type: string. Example: `i-uf65bh2113hlqvyr****`.
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// `InvokeRecordStatus`.
     ///
     /// Wire name: `InvokeRecordStatus`; type: string. Example: `Finished`.
-    #[serde(rename = "InvokeRecordStatus", skip_serializing_if = "Option::is_none")]
     pub invoke_record_status: Option<String>,
     /// `Message`.
     ///
     /// Wire name: `Message`; type: string. Example: `hello world`.
-    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `Success`.
     ///
     /// Wire name: `Success`; type: boolean. Example: `true`.
-    #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for InvocationResult {
@@ -540,12 +545,23 @@ impl<'de> serde::Deserialize<'de> for InvocationResult {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_invocation_result<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("InvocationResult", value, serializer)
+impl crate::decode::ToJson for InvocationResult {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(7, &self.unknown_fields);
+        entries.scalar("CommandId", &self.command_id);
+        entries.scalar("ExitCode", &self.exit_code);
+        entries.scalar("FinishedTime", &self.finished_time);
+        entries.scalar("InstanceId", &self.instance_id);
+        entries.scalar("InvokeRecordStatus", &self.invoke_record_status);
+        entries.scalar("Message", &self.message);
+        entries.scalar("Success", &self.success);
+        entries
+    }
+}
+impl serde::Serialize for InvocationResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListInvocationResults`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -211,34 +211,26 @@ impl ListInvocationStatusCall {
     }
 }
 /// The answer to `ListInvocationStatus`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInvocationStatusResponse {
     /// `CommandId`.
     ///
     /// Wire name: `CommandId`; type: string. Example: `c-hz01v8x80o3****`.
-    #[serde(rename = "CommandId", skip_serializing_if = "Option::is_none")]
     pub command_id: Option<String>,
     /// `InvokeInstances`.
     ///
     /// Wire name: `InvokeInstances`; type: array of object [`InvokeInstance`].
-    #[serde(
-        rename = "InvokeInstances",
-        serialize_with = "crate::v2018_04_12::operation::list_invocation_status::wrappers::serialize_invoke_instance"
-    )]
     pub invoke_instances: Vec<InvokeInstance>,
     /// `InvokeStatus`.
     ///
     /// Wire name: `InvokeStatus`; type: string. Example: `Finished`.
-    #[serde(rename = "InvokeStatus", skip_serializing_if = "Option::is_none")]
     pub invoke_status: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListInvocationStatusResponse {
@@ -272,24 +264,38 @@ impl<'de> serde::Deserialize<'de> for ListInvocationStatusResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListInvocationStatusResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(4, &self.unknown_fields);
+        entries.scalar("CommandId", &self.command_id);
+        entries
+            .wrapped_list("InvokeInstances", "InvokeInstance", &self.invoke_instances);
+        entries.scalar("InvokeStatus", &self.invoke_status);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for ListInvocationStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `InvokeInstance` value.
 ///
 /// Part of the [`ListInvocationStatusResponse`] (`InvokeInstances[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InvokeInstance {
     /// `InstanceId`.
     ///
     /// Wire name: `InstanceId`; type: string. Example: `i-uf6abz34m2714bp4****`.
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// `InstanceInvokeStatus`.
     ///
     /// Wire name: `InstanceInvokeStatus`; type: string. Example: `Finished`.
-    #[serde(rename = "InstanceInvokeStatus", skip_serializing_if = "Option::is_none")]
     pub instance_invoke_status: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for InvokeInstance {
@@ -314,12 +320,18 @@ impl<'de> serde::Deserialize<'de> for InvokeInstance {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_invoke_instance<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("InvokeInstance", value, serializer)
+impl crate::decode::ToJson for InvokeInstance {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("InstanceId", &self.instance_id);
+        entries.scalar("InstanceInvokeStatus", &self.instance_invoke_status);
+        entries
+    }
+}
+impl serde::Serialize for InvokeInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListInvocationStatus`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -237,39 +237,30 @@ impl ListJobTemplatesCall {
     }
 }
 /// The answer to `ListJobTemplates`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListJobTemplatesResponse {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Templates`.
     ///
     /// Wire name: `Templates`; type: array of object [`JobTemplates`].
-    #[serde(
-        rename = "Templates",
-        serialize_with = "crate::v2018_04_12::operation::list_job_templates::wrappers::serialize_job_templates"
-    )]
     pub templates: Vec<JobTemplates>,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListJobTemplatesResponse {
@@ -304,119 +295,114 @@ impl<'de> serde::Deserialize<'de> for ListJobTemplatesResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListJobTemplatesResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.wrapped_list("Templates", "JobTemplates", &self.templates);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListJobTemplatesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `JobTemplates` value.
 ///
 /// Part of the [`ListJobTemplatesResponse`] (`Templates[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JobTemplates {
     /// `ArrayRequest`.
     ///
     /// Wire name: `ArrayRequest`; type: string. Example: `2-7:2`.
-    #[serde(rename = "ArrayRequest", skip_serializing_if = "Option::is_none")]
     pub array_request: Option<String>,
     /// `ClockTime`.
     ///
     /// Wire name: `ClockTime`; type: string. Example: `12:00:00`.
-    #[serde(rename = "ClockTime", skip_serializing_if = "Option::is_none")]
     pub clock_time: Option<String>,
     /// `CommandLine`.
     ///
     /// Wire name: `CommandLine`; type: string. Example: `./LammpsTest/lammps.pbs`.
-    #[serde(rename = "CommandLine", skip_serializing_if = "Option::is_none")]
     pub command_line: Option<String>,
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int32). Example: `1`.
-    #[serde(rename = "Gpu", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i32>,
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string. Example: `ehpc-job-tmpl-6RxO5y****`.
-    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `InputFileUrl`.
     ///
     /// Wire name: `InputFileUrl`; type: string. Example: `https://test.oss-cn-beijing.aliyuncs.com/test.py`.
-    #[serde(rename = "InputFileUrl", skip_serializing_if = "Option::is_none")]
     pub input_file_url: Option<String>,
     /// `Mem`.
     ///
     /// Wire name: `Mem`; type: string. Example: `1GB`.
-    #[serde(rename = "Mem", skip_serializing_if = "Option::is_none")]
     pub mem: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `job1`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Node`.
     ///
     /// Wire name: `Node`; type: integer (int32). Example: `2`.
-    #[serde(rename = "Node", skip_serializing_if = "Option::is_none")]
     pub node: Option<i32>,
     /// `PackagePath`.
     ///
     /// Wire name: `PackagePath`; type: string. Example: `./jobfolder`.
-    #[serde(rename = "PackagePath", skip_serializing_if = "Option::is_none")]
     pub package_path: Option<String>,
     /// `Priority`.
     ///
     /// Wire name: `Priority`; type: integer (int32). Example: `0`.
-    #[serde(rename = "Priority", skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     /// `Queue`.
     ///
     /// Wire name: `Queue`; type: string. Example: `workq`.
-    #[serde(rename = "Queue", skip_serializing_if = "Option::is_none")]
     pub queue: Option<String>,
     /// `ReRunable`.
     ///
     /// Wire name: `ReRunable`; type: boolean. Example: `false`.
-    #[serde(rename = "ReRunable", skip_serializing_if = "Option::is_none")]
     pub re_runable: Option<bool>,
     /// `RunasUser`.
     ///
     /// Wire name: `RunasUser`; type: string. Example: `user1`.
-    #[serde(rename = "RunasUser", skip_serializing_if = "Option::is_none")]
     pub runas_user: Option<String>,
     /// `StderrRedirectPath`.
     ///
     /// Wire name: `StderrRedirectPath`; type: string. Example: `./LammpsTest`.
-    #[serde(rename = "StderrRedirectPath", skip_serializing_if = "Option::is_none")]
     pub stderr_redirect_path: Option<String>,
     /// `StdoutRedirectPath`.
     ///
     /// Wire name: `StdoutRedirectPath`; type: string. Example: `./Lammps`.
-    #[serde(rename = "StdoutRedirectPath", skip_serializing_if = "Option::is_none")]
     pub stdout_redirect_path: Option<String>,
     /// `Task`.
     ///
     /// Wire name: `Task`; type: integer (int32). Example: `2`.
-    #[serde(rename = "Task", skip_serializing_if = "Option::is_none")]
     pub task: Option<i32>,
     /// `Thread`.
     ///
     /// Wire name: `Thread`; type: integer (int32). Example: `1`.
-    #[serde(rename = "Thread", skip_serializing_if = "Option::is_none")]
     pub thread: Option<i32>,
     /// `UnzipCmd`.
     ///
     /// Wire name: `UnzipCmd`; type: string. Example: `tar xzf`.
-    #[serde(rename = "UnzipCmd", skip_serializing_if = "Option::is_none")]
     pub unzip_cmd: Option<String>,
     /// `Variables`.
     ///
     /// Wire name: `Variables`; type: string. Example: `[{Name:,Value:},{Name:,Value:}]`.
-    #[serde(rename = "Variables", skip_serializing_if = "Option::is_none")]
     pub variables: Option<String>,
     /// `WithUnzipCmd`.
     ///
     /// Wire name: `WithUnzipCmd`; type: boolean. Example: `true`.
-    #[serde(rename = "WithUnzipCmd", skip_serializing_if = "Option::is_none")]
     pub with_unzip_cmd: Option<bool>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for JobTemplates {
@@ -460,12 +446,37 @@ impl<'de> serde::Deserialize<'de> for JobTemplates {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_job_templates<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("JobTemplates", value, serializer)
+impl crate::decode::ToJson for JobTemplates {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(21, &self.unknown_fields);
+        entries.scalar("ArrayRequest", &self.array_request);
+        entries.scalar("ClockTime", &self.clock_time);
+        entries.scalar("CommandLine", &self.command_line);
+        entries.scalar("Gpu", &self.gpu);
+        entries.scalar("Id", &self.id);
+        entries.scalar("InputFileUrl", &self.input_file_url);
+        entries.scalar("Mem", &self.mem);
+        entries.scalar("Name", &self.name);
+        entries.scalar("Node", &self.node);
+        entries.scalar("PackagePath", &self.package_path);
+        entries.scalar("Priority", &self.priority);
+        entries.scalar("Queue", &self.queue);
+        entries.scalar("ReRunable", &self.re_runable);
+        entries.scalar("RunasUser", &self.runas_user);
+        entries.scalar("StderrRedirectPath", &self.stderr_redirect_path);
+        entries.scalar("StdoutRedirectPath", &self.stdout_redirect_path);
+        entries.scalar("Task", &self.task);
+        entries.scalar("Thread", &self.thread);
+        entries.scalar("UnzipCmd", &self.unzip_cmd);
+        entries.scalar("Variables", &self.variables);
+        entries.scalar("WithUnzipCmd", &self.with_unzip_cmd);
+        entries
+    }
+}
+impl serde::Serialize for JobTemplates {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListJobTemplates`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -345,39 +345,30 @@ impl ListJobsCall {
     }
 }
 /// The answer to `ListJobs`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListJobsResponse {
     /// `Jobs`.
     ///
     /// Wire name: `Jobs`; type: array of object [`JobInfo`].
-    #[serde(
-        rename = "Jobs",
-        serialize_with = "crate::v2018_04_12::operation::list_jobs::wrappers::serialize_job_info"
-    )]
     pub jobs: Vec<JobInfo>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListJobsResponse {
@@ -412,24 +403,38 @@ impl<'de> serde::Deserialize<'de> for ListJobsResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListJobsResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.wrapped_list("Jobs", "JobInfo", &self.jobs);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListJobsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Resources` value.
 ///
 /// Part of the [`ListJobsResponse`] (`Jobs[].Resources`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Resources {
     /// `Cores`.
     ///
     /// Wire name: `Cores`; type: integer (int32). Example: `2`.
-    #[serde(rename = "Cores", skip_serializing_if = "Option::is_none")]
     pub cores: Option<i32>,
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: integer (int32). Example: `0`.
-    #[serde(rename = "Nodes", skip_serializing_if = "Option::is_none")]
     pub nodes: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Resources {
@@ -454,89 +459,87 @@ impl<'de> serde::Deserialize<'de> for Resources {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for Resources {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Cores", &self.cores);
+        entries.scalar("Nodes", &self.nodes);
+        entries
+    }
+}
+impl serde::Serialize for Resources {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `JobInfo` value.
 ///
 /// Part of the [`ListJobsResponse`] (`Jobs[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JobInfo {
     /// `ArrayRequest`.
     ///
     /// Wire name: `ArrayRequest`; type: string. Example: `1-10:2`.
-    #[serde(rename = "ArrayRequest", skip_serializing_if = "Option::is_none")]
     pub array_request: Option<String>,
     /// `Comment`.
     ///
     /// Wire name: `Comment`; type: string. Example: `jobDescription`.
-    #[serde(rename = "Comment", skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string. Example: `0.manager`.
-    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `LastModifyTime`.
     ///
     /// Wire name: `LastModifyTime`; type: string. Example: `2018-07-18T17:46:48`.
-    #[serde(rename = "LastModifyTime", skip_serializing_if = "Option::is_none")]
     pub last_modify_time: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `job1`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `NodeList`.
     ///
     /// Wire name: `NodeList`; type: string. Example: `['compute2', 'compute3']`.
-    #[serde(rename = "NodeList", skip_serializing_if = "Option::is_none")]
     pub node_list: Option<String>,
     /// `Owner`.
     ///
     /// Wire name: `Owner`; type: string. Example: `user1`.
-    #[serde(rename = "Owner", skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// `Priority`.
     ///
     /// Wire name: `Priority`; type: string. Example: `0`.
-    #[serde(rename = "Priority", skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
     /// `Resources`.
     ///
     /// Wire name: `Resources`; type: object [`Resources`].
-    #[serde(rename = "Resources", skip_serializing_if = "Option::is_none")]
     pub resources: Option<Resources>,
     /// `ShellPath`.
     ///
     /// Wire name: `ShellPath`; type: string. Example: `./Temp`.
-    #[serde(rename = "ShellPath", skip_serializing_if = "Option::is_none")]
     pub shell_path: Option<String>,
     /// `StartTime`.
     ///
     /// Wire name: `StartTime`; type: string. Example: `2018-07-18T17:46:48`.
-    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// `State`.
     ///
     /// Wire name: `State`; type: string. Example: `FINISHED`.
-    #[serde(rename = "State", skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// `Stderr`.
     ///
     /// Wire name: `Stderr`; type: string. Example: `./Temp`.
-    #[serde(rename = "Stderr", skip_serializing_if = "Option::is_none")]
     pub stderr: Option<String>,
     /// `Stdout`.
     ///
     /// Wire name: `Stdout`; type: string. Example: `./Temp`.
-    #[serde(rename = "Stdout", skip_serializing_if = "Option::is_none")]
     pub stdout: Option<String>,
     /// `SubmitTime`.
     ///
     /// Wire name: `SubmitTime`; type: string. Example: `2018-07-18T17:46:47`.
-    #[serde(rename = "SubmitTime", skip_serializing_if = "Option::is_none")]
     pub submit_time: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for JobInfo {
@@ -574,12 +577,31 @@ impl<'de> serde::Deserialize<'de> for JobInfo {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_job_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("JobInfo", value, serializer)
+impl crate::decode::ToJson for JobInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(15, &self.unknown_fields);
+        entries.scalar("ArrayRequest", &self.array_request);
+        entries.scalar("Comment", &self.comment);
+        entries.scalar("Id", &self.id);
+        entries.scalar("LastModifyTime", &self.last_modify_time);
+        entries.scalar("Name", &self.name);
+        entries.scalar("NodeList", &self.node_list);
+        entries.scalar("Owner", &self.owner);
+        entries.scalar("Priority", &self.priority);
+        entries.object("Resources", &self.resources);
+        entries.scalar("ShellPath", &self.shell_path);
+        entries.scalar("StartTime", &self.start_time);
+        entries.scalar("State", &self.state);
+        entries.scalar("Stderr", &self.stderr);
+        entries.scalar("Stdout", &self.stdout);
+        entries.scalar("SubmitTime", &self.submit_time);
+        entries
+    }
+}
+impl serde::Serialize for JobInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListJobs`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

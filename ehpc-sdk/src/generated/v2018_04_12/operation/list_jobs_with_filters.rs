@@ -655,41 +655,34 @@ impl ListJobsWithFiltersCall {
     }
 }
 /// The answer to `ListJobsWithFilters`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListJobsWithFiltersResponse {
     /// `Jobs`.
     ///
     /// Wire name: `Jobs`; type: array of object [`JobsItem`].
-    #[serde(rename = "Jobs", skip_serializing_if = "Vec::is_empty")]
     pub jobs: Vec<JobsItem>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int64). Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int64). Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Success`.
     ///
     /// Wire name: `Success`; type: boolean. Example: `true`.
-    #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListJobsWithFiltersResponse {
@@ -725,24 +718,39 @@ impl<'de> serde::Deserialize<'de> for ListJobsWithFiltersResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListJobsWithFiltersResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(6, &self.unknown_fields);
+        entries.list("Jobs", &self.jobs);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("Success", &self.success);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListJobsWithFiltersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Resources` value.
 ///
 /// Part of the [`ListJobsWithFiltersResponse`] (`Jobs[].Resources`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Resources {
     /// `Cores`.
     ///
     /// Wire name: `Cores`; type: integer (int64). Example: `2`.
-    #[serde(rename = "Cores", skip_serializing_if = "Option::is_none")]
     pub cores: Option<i64>,
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: integer (int64). Example: `0`.
-    #[serde(rename = "Nodes", skip_serializing_if = "Option::is_none")]
     pub nodes: Option<i64>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Resources {
@@ -767,104 +775,99 @@ impl<'de> serde::Deserialize<'de> for Resources {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for Resources {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Cores", &self.cores);
+        entries.scalar("Nodes", &self.nodes);
+        entries
+    }
+}
+impl serde::Serialize for Resources {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `JobsItem` value.
 ///
 /// Part of the [`ListJobsWithFiltersResponse`] (`Jobs[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JobsItem {
     /// `ArrayRequest`.
     ///
     /// Wire name: `ArrayRequest`; type: string. Example: `1-10:2`.
-    #[serde(rename = "ArrayRequest", skip_serializing_if = "Option::is_none")]
     pub array_request: Option<String>,
     /// `Comment`.
     ///
     /// Wire name: `Comment`; type: string. Example: `jobDescription`.
-    #[serde(rename = "Comment", skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string. Example: `8.scheduler`.
-    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `LastModifyTime`.
     ///
     /// Wire name: `LastModifyTime`; type: string. Example: `1647428667`.
-    #[serde(rename = "LastModifyTime", skip_serializing_if = "Option::is_none")]
     pub last_modify_time: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `job1`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `NodeList`.
     ///
     /// Wire name: `NodeList`; type: string. Example: `['compute2', 'compute3']`.
-    #[serde(rename = "NodeList", skip_serializing_if = "Option::is_none")]
     pub node_list: Option<String>,
     /// `Owner`.
     ///
     /// Wire name: `Owner`; type: string. Example: `test2@scheduler`.
-    #[serde(rename = "Owner", skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// `Priority`.
     ///
     /// Wire name: `Priority`; type: string. Example: `0`.
-    #[serde(rename = "Priority", skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
     /// `Queue`.
     ///
     /// Wire name: `Queue`; type: string. Example: `2`.
-    #[serde(rename = "Queue", skip_serializing_if = "Option::is_none")]
     pub queue: Option<String>,
     /// `Rerunable`.
     ///
     /// Wire name: `Rerunable`; type: boolean. Example: `true`.
-    #[serde(rename = "Rerunable", skip_serializing_if = "Option::is_none")]
     pub rerunable: Option<bool>,
     /// `Resources`.
     ///
     /// Wire name: `Resources`; type: object [`Resources`].
-    #[serde(rename = "Resources", skip_serializing_if = "Option::is_none")]
     pub resources: Option<Resources>,
     /// `ShellPath`.
     ///
     /// Wire name: `ShellPath`; type: string. Example: `./Temp`.
-    #[serde(rename = "ShellPath", skip_serializing_if = "Option::is_none")]
     pub shell_path: Option<String>,
     /// `StartTime`.
     ///
     /// Wire name: `StartTime`; type: string. Example: `1647427667`.
-    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// `State`.
     ///
     /// Wire name: `State`; type: string. Example: `FINISHED`.
-    #[serde(rename = "State", skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// `Stderr`.
     ///
     /// Wire name: `Stderr`; type: string. Example: `./Temp`.
-    #[serde(rename = "Stderr", skip_serializing_if = "Option::is_none")]
     pub stderr: Option<String>,
     /// `Stdout`.
     ///
     /// Wire name: `Stdout`; type: string. Example: `./Temp`.
-    #[serde(rename = "Stdout", skip_serializing_if = "Option::is_none")]
     pub stdout: Option<String>,
     /// `SubmitTime`.
     ///
     /// Wire name: `SubmitTime`; type: string. Example: `1647423718`.
-    #[serde(rename = "SubmitTime", skip_serializing_if = "Option::is_none")]
     pub submit_time: Option<String>,
     /// `VariableList`.
     ///
     /// Wire name: `VariableList`; type: string. Example: `{"PBS_O_SHELL":"/bin/bash", "PBS_O_HOST":"manager", "PBS_O_SYSTEM":"Linux", "PBS_O_LANG":"en_US.UTF-8", "PBS_O_QUEUE":"workq"}`.
-    #[serde(rename = "VariableList", skip_serializing_if = "Option::is_none")]
     pub variable_list: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for JobsItem {
@@ -903,6 +906,36 @@ impl<'de> serde::Deserialize<'de> for JobsItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for JobsItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(18, &self.unknown_fields);
+        entries.scalar("ArrayRequest", &self.array_request);
+        entries.scalar("Comment", &self.comment);
+        entries.scalar("Id", &self.id);
+        entries.scalar("LastModifyTime", &self.last_modify_time);
+        entries.scalar("Name", &self.name);
+        entries.scalar("NodeList", &self.node_list);
+        entries.scalar("Owner", &self.owner);
+        entries.scalar("Priority", &self.priority);
+        entries.scalar("Queue", &self.queue);
+        entries.scalar("Rerunable", &self.rerunable);
+        entries.object("Resources", &self.resources);
+        entries.scalar("ShellPath", &self.shell_path);
+        entries.scalar("StartTime", &self.start_time);
+        entries.scalar("State", &self.state);
+        entries.scalar("Stderr", &self.stderr);
+        entries.scalar("Stdout", &self.stdout);
+        entries.scalar("SubmitTime", &self.submit_time);
+        entries.scalar("VariableList", &self.variable_list);
+        entries
+    }
+}
+impl serde::Serialize for JobsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListJobsWithFilters`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -520,39 +520,30 @@ impl ListNodesCall {
     }
 }
 /// The answer to `ListNodes`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListNodesResponse {
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: array of object [`NodeInfo`].
-    #[serde(
-        rename = "Nodes",
-        serialize_with = "crate::v2018_04_12::operation::list_nodes::wrappers::serialize_node_info"
-    )]
     pub nodes: Vec<NodeInfo>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `89A1AC0F-4A6C-4F3D-98F9-BEF9A823****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListNodesResponse {
@@ -587,29 +578,42 @@ impl<'de> serde::Deserialize<'de> for ListNodesResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListNodesResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.wrapped_list("Nodes", "NodeInfo", &self.nodes);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListNodesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `TotalResources` value.
 ///
 /// Part of the [`ListNodesResponse`] (`Nodes[].TotalResources`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TotalResources {
     /// `Cpu`.
     ///
     /// Wire name: `Cpu`; type: integer (int32). Example: `1`.
-    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i32>,
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int32). Example: `0`.
-    #[serde(rename = "Gpu", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i32>,
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: integer (int32). Example: `1024`.
-    #[serde(rename = "Memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for TotalResources {
@@ -635,29 +639,40 @@ impl<'de> serde::Deserialize<'de> for TotalResources {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for TotalResources {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("Cpu", &self.cpu);
+        entries.scalar("Gpu", &self.gpu);
+        entries.scalar("Memory", &self.memory);
+        entries
+    }
+}
+impl serde::Serialize for TotalResources {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `UsedResources` value.
 ///
 /// Part of the [`ListNodesResponse`] (`Nodes[].UsedResources`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsedResources {
     /// `Cpu`.
     ///
     /// Wire name: `Cpu`; type: integer (int32). Example: `0`.
-    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i32>,
     /// `Gpu`.
     ///
     /// Wire name: `Gpu`; type: integer (int32). Example: `0`.
-    #[serde(rename = "Gpu", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i32>,
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: integer (int32). Example: `0`.
-    #[serde(rename = "Memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for UsedResources {
@@ -683,147 +698,132 @@ impl<'de> serde::Deserialize<'de> for UsedResources {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for UsedResources {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("Cpu", &self.cpu);
+        entries.scalar("Gpu", &self.gpu);
+        entries.scalar("Memory", &self.memory);
+        entries
+    }
+}
+impl serde::Serialize for UsedResources {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `NodeInfo` value.
 ///
 /// Part of the [`ListNodesResponse`] (`Nodes[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodeInfo {
     /// `AddTime`.
     ///
     /// Wire name: `AddTime`; type: string. Example: `2020-06-09T06:22:02.000Z`.
-    #[serde(rename = "AddTime", skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
     /// `CreateMode`.
     ///
     /// Wire name: `CreateMode`; type: string. Example: `manual`.
-    #[serde(rename = "CreateMode", skip_serializing_if = "Option::is_none")]
     pub create_mode: Option<String>,
     /// `CreatedByEhpc`.
     ///
     /// Wire name: `CreatedByEhpc`; type: boolean. Example: `true`.
-    #[serde(rename = "CreatedByEhpc", skip_serializing_if = "Option::is_none")]
     pub created_by_ehpc: Option<bool>,
     /// `Expired`.
     ///
     /// Wire name: `Expired`; type: boolean. Example: `false`.
-    #[serde(rename = "Expired", skip_serializing_if = "Option::is_none")]
     pub expired: Option<bool>,
     /// `ExpiredTime`.
     ///
     /// Wire name: `ExpiredTime`; type: string. Example: `2020-06-09T06:22:02.000Z`.
-    #[serde(rename = "ExpiredTime", skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
     /// `HostName`.
     ///
     /// Wire name: `HostName`; type: string. Example: `test-HostName`.
-    #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// `HtEnabled`.
     ///
     /// Wire name: `HtEnabled`; type: boolean. Example: `true`.
-    #[serde(rename = "HtEnabled", skip_serializing_if = "Option::is_none")]
     pub ht_enabled: Option<bool>,
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string. Example: `i-bp15707mys2rsy0j****`.
-    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `centos_7_06_64_20G_alibase_20190711.vhd`.
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string. Example: `system`.
-    #[serde(rename = "ImageOwnerAlias", skip_serializing_if = "Option::is_none")]
     pub image_owner_alias: Option<String>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.c5.large`.
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `IpAddress`.
     ///
     /// Wire name: `IpAddress`; type: string. Example: `172.16.**.**`.
-    #[serde(rename = "IpAddress", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// `Location`.
     ///
     /// Wire name: `Location`; type: string. Example: `PublicCloud`.
-    #[serde(rename = "Location", skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// `LockReason`.
     ///
     /// Wire name: `LockReason`; type: string. Example: `financial`.
-    #[serde(rename = "LockReason", skip_serializing_if = "Option::is_none")]
     pub lock_reason: Option<String>,
     /// `PublicIpAddress`.
     ///
     /// Wire name: `PublicIpAddress`; type: string. Example: `172.16.**.**`.
-    #[serde(rename = "PublicIpAddress", skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string. Example: `cn-hangzhou`.
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// `Roles`.
     ///
     /// Wire name: `Roles`; type: array of string.
-    #[serde(
-        rename = "Roles",
-        serialize_with = "crate::v2018_04_12::operation::list_nodes::wrappers::serialize_role"
-    )]
     pub roles: Vec<String>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
     /// `StateInSched`.
     ///
     /// Wire name: `StateInSched`; type: string. Example: `active`.
-    #[serde(rename = "StateInSched", skip_serializing_if = "Option::is_none")]
     pub state_in_sched: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `running`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `TotalResources`.
     ///
     /// Wire name: `TotalResources`; type: object [`TotalResources`].
-    #[serde(rename = "TotalResources", skip_serializing_if = "Option::is_none")]
     pub total_resources: Option<TotalResources>,
     /// `UsedResources`.
     ///
     /// Wire name: `UsedResources`; type: object [`UsedResources`].
-    #[serde(rename = "UsedResources", skip_serializing_if = "Option::is_none")]
     pub used_resources: Option<UsedResources>,
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string. Example: `vsw-bp1e47optm9g58zcu****`.
-    #[serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")]
     pub v_switch_id: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `1.0.78`.
-    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string. Example: `vpc-bp1gnu8br4ay7beb2w****`.
-    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// `ZoneId`.
     ///
     /// Wire name: `ZoneId`; type: string. Example: `cn-hangzhou-b`.
-    #[serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for NodeInfo {
@@ -872,18 +872,42 @@ impl<'de> serde::Deserialize<'de> for NodeInfo {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_node_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("NodeInfo", value, serializer)
+impl crate::decode::ToJson for NodeInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(26, &self.unknown_fields);
+        entries.scalar("AddTime", &self.add_time);
+        entries.scalar("CreateMode", &self.create_mode);
+        entries.scalar("CreatedByEhpc", &self.created_by_ehpc);
+        entries.scalar("Expired", &self.expired);
+        entries.scalar("ExpiredTime", &self.expired_time);
+        entries.scalar("HostName", &self.host_name);
+        entries.scalar("HtEnabled", &self.ht_enabled);
+        entries.scalar("Id", &self.id);
+        entries.scalar("ImageId", &self.image_id);
+        entries.scalar("ImageOwnerAlias", &self.image_owner_alias);
+        entries.scalar("InstanceType", &self.instance_type);
+        entries.scalar("IpAddress", &self.ip_address);
+        entries.scalar("Location", &self.location);
+        entries.scalar("LockReason", &self.lock_reason);
+        entries.scalar("PublicIpAddress", &self.public_ip_address);
+        entries.scalar("RegionId", &self.region_id);
+        entries.wrapped_scalar_list("Roles", "Role", &self.roles);
+        entries.scalar("SpotStrategy", &self.spot_strategy);
+        entries.scalar("StateInSched", &self.state_in_sched);
+        entries.scalar("Status", &self.status);
+        entries.object("TotalResources", &self.total_resources);
+        entries.object("UsedResources", &self.used_resources);
+        entries.scalar("VSwitchId", &self.v_switch_id);
+        entries.scalar("Version", &self.version);
+        entries.scalar("VpcId", &self.vpc_id);
+        entries.scalar("ZoneId", &self.zone_id);
+        entries
     }
-    pub(crate) fn serialize_role<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("Role", value, serializer)
+}
+impl serde::Serialize for NodeInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListNodes`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

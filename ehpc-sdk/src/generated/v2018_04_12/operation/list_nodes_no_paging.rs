@@ -271,24 +271,18 @@ impl ListNodesNoPagingCall {
     }
 }
 /// The answer to `ListNodesNoPaging`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListNodesNoPagingResponse {
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: array of object [`NodeInfo`].
-    #[serde(
-        rename = "Nodes",
-        serialize_with = "crate::v2018_04_12::operation::list_nodes_no_paging::wrappers::serialize_node_info"
-    )]
     pub nodes: Vec<NodeInfo>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListNodesNoPagingResponse {
@@ -320,14 +314,27 @@ impl<'de> serde::Deserialize<'de> for ListNodesNoPagingResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListNodesNoPagingResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.wrapped_list("Nodes", "NodeInfo", &self.nodes);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for ListNodesNoPagingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Roles` value.
 ///
 /// Part of the [`ListNodesNoPagingResponse`] (`Nodes[].Roles`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Roles {
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Roles {
@@ -350,44 +357,49 @@ impl<'de> serde::Deserialize<'de> for Roles {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for Roles {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let entries = crate::decode::Entries::new(0, &self.unknown_fields);
+        entries
+    }
+}
+impl serde::Serialize for Roles {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `NodeInfo` value.
 ///
 /// Part of the [`ListNodesNoPagingResponse`] (`Nodes[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodeInfo {
     /// `HostName`.
     ///
     /// Wire name: `HostName`; type: string. Example: `compute0`.
-    #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string. Example: `i-bp13p7vlcb1uihfv****`.
-    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `centos_7_02_64_20G_alibase_20170818****`.
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.n1.tiny`.
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `Roles`.
     ///
     /// Wire name: `Roles`; type: object [`Roles`].
-    #[serde(rename = "Roles", skip_serializing_if = "Option::is_none")]
     pub roles: Option<Roles>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `untracking`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for NodeInfo {
@@ -416,12 +428,22 @@ impl<'de> serde::Deserialize<'de> for NodeInfo {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_node_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("NodeInfo", value, serializer)
+impl crate::decode::ToJson for NodeInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(6, &self.unknown_fields);
+        entries.scalar("HostName", &self.host_name);
+        entries.scalar("Id", &self.id);
+        entries.scalar("ImageId", &self.image_id);
+        entries.scalar("InstanceType", &self.instance_type);
+        entries.object("Roles", &self.roles);
+        entries.scalar("Status", &self.status);
+        entries
+    }
+}
+impl serde::Serialize for NodeInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListNodesNoPaging`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -235,29 +235,22 @@ impl ListPreferredEcsTypesCall {
     }
 }
 /// The answer to `ListPreferredEcsTypes`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPreferredEcsTypesResponse {
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Series`.
     ///
     /// Wire name: `Series`; type: array of object [`SeriesInfo`].
-    #[serde(
-        rename = "Series",
-        serialize_with = "crate::v2018_04_12::operation::list_preferred_ecs_types::wrappers::serialize_series_info"
-    )]
     pub series: Vec<SeriesInfo>,
     /// `SupportSpotInstance`.
     ///
     /// Wire name: `SupportSpotInstance`; type: boolean. Example: `true`.
-    #[serde(rename = "SupportSpotInstance", skip_serializing_if = "Option::is_none")]
     pub support_spot_instance: Option<bool>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListPreferredEcsTypesResponse {
@@ -290,38 +283,40 @@ impl<'de> serde::Deserialize<'de> for ListPreferredEcsTypesResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListPreferredEcsTypesResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.request_id(&self.request_id);
+        entries.wrapped_list("Series", "SeriesInfo", &self.series);
+        entries.scalar("SupportSpotInstance", &self.support_spot_instance);
+        entries
+    }
+}
+impl serde::Serialize for ListPreferredEcsTypesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Roles` value.
 ///
 /// Part of the [`ListPreferredEcsTypesResponse`] (`Series[].Roles`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Roles {
     /// `Compute`.
     ///
     /// Wire name: `Compute`; type: array of string.
-    #[serde(
-        rename = "Compute",
-        serialize_with = "crate::v2018_04_12::operation::list_preferred_ecs_types::wrappers::serialize_instance_type_id"
-    )]
     pub compute: Vec<String>,
     /// `Login`.
     ///
     /// Wire name: `Login`; type: array of string.
-    #[serde(
-        rename = "Login",
-        serialize_with = "crate::v2018_04_12::operation::list_preferred_ecs_types::wrappers::serialize_instance_type_id"
-    )]
     pub login: Vec<String>,
     /// `Manager`.
     ///
     /// Wire name: `Manager`; type: array of string.
-    #[serde(
-        rename = "Manager",
-        serialize_with = "crate::v2018_04_12::operation::list_preferred_ecs_types::wrappers::serialize_instance_type_id"
-    )]
     pub manager: Vec<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Roles {
@@ -347,29 +342,40 @@ impl<'de> serde::Deserialize<'de> for Roles {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for Roles {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.wrapped_scalar_list("Compute", "InstanceTypeId", &self.compute);
+        entries.wrapped_scalar_list("Login", "InstanceTypeId", &self.login);
+        entries.wrapped_scalar_list("Manager", "InstanceTypeId", &self.manager);
+        entries
+    }
+}
+impl serde::Serialize for Roles {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `SeriesInfo` value.
 ///
 /// Part of the [`ListPreferredEcsTypesResponse`] (`Series[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SeriesInfo {
     /// `Roles`.
     ///
     /// Wire name: `Roles`; type: object [`Roles`].
-    #[serde(rename = "Roles", skip_serializing_if = "Option::is_none")]
     pub roles: Option<Roles>,
     /// `SeriesId`.
     ///
     /// Wire name: `SeriesId`; type: string. Example: `All`.
-    #[serde(rename = "SeriesId", skip_serializing_if = "Option::is_none")]
     pub series_id: Option<String>,
     /// `SeriesName`.
     ///
     /// Wire name: `SeriesName`; type: string. Example: `SeriesAll`.
-    #[serde(rename = "SeriesName", skip_serializing_if = "Option::is_none")]
     pub series_name: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SeriesInfo {
@@ -395,18 +401,19 @@ impl<'de> serde::Deserialize<'de> for SeriesInfo {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_series_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("SeriesInfo", value, serializer)
+impl crate::decode::ToJson for SeriesInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.object("Roles", &self.roles);
+        entries.scalar("SeriesId", &self.series_id);
+        entries.scalar("SeriesName", &self.series_name);
+        entries
     }
-    pub(crate) fn serialize_instance_type_id<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("InstanceTypeId", value, serializer)
+}
+impl serde::Serialize for SeriesInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListPreferredEcsTypes`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

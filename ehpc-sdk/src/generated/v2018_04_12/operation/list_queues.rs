@@ -206,24 +206,18 @@ impl ListQueuesCall {
     }
 }
 /// The answer to `ListQueues`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListQueuesResponse {
     /// `Queues`.
     ///
     /// Wire name: `Queues`; type: array of object [`QueueInfo`].
-    #[serde(
-        rename = "Queues",
-        serialize_with = "crate::v2018_04_12::operation::list_queues::wrappers::serialize_queue_info"
-    )]
     pub queues: Vec<QueueInfo>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `C6E5005C-00B0-4F27-98BB-95AB88016C22`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListQueuesResponse {
@@ -255,24 +249,35 @@ impl<'de> serde::Deserialize<'de> for ListQueuesResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListQueuesResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.wrapped_list("Queues", "QueueInfo", &self.queues);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for ListQueuesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Instance` value.
 ///
 /// Part of the [`ListQueuesResponse`] (`Queues[].SpotInstanceTypes[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Instance {
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.n1.tiny`.
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number. Example: `0.062`.
-    #[serde(rename = "SpotPriceLimit", skip_serializing_if = "Option::is_none")]
     pub spot_price_limit: Option<f64>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Instance {
@@ -297,88 +302,79 @@ impl<'de> serde::Deserialize<'de> for Instance {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for Instance {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("InstanceType", &self.instance_type);
+        entries.scalar("SpotPriceLimit", &self.spot_price_limit);
+        entries
+    }
+}
+impl serde::Serialize for Instance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `QueueInfo` value.
 ///
 /// Part of the [`ListQueuesResponse`] (`Queues[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueueInfo {
     /// `ComputeInstanceType`.
     ///
     /// Wire name: `ComputeInstanceType`; type: array of string.
-    #[serde(
-        rename = "ComputeInstanceType",
-        serialize_with = "crate::v2018_04_12::operation::list_queues::wrappers::serialize_instance_type"
-    )]
     pub compute_instance_type: Vec<String>,
     /// `DeploymentSetId`.
     ///
     /// Wire name: `DeploymentSetId`; type: string. Example: `ds-bp1frxuzdg87zh4pzq****`.
-    #[serde(rename = "DeploymentSetId", skip_serializing_if = "Option::is_none")]
     pub deployment_set_id: Option<String>,
     /// `EnableAutoGrow`.
     ///
     /// Wire name: `EnableAutoGrow`; type: boolean. Example: `false`.
-    #[serde(rename = "EnableAutoGrow", skip_serializing_if = "Option::is_none")]
     pub enable_auto_grow: Option<bool>,
     /// `HostNamePrefix`.
     ///
     /// Wire name: `HostNamePrefix`; type: string. Example: `compute`.
-    #[serde(rename = "HostNamePrefix", skip_serializing_if = "Option::is_none")]
     pub host_name_prefix: Option<String>,
     /// `HostNameSuffix`.
     ///
     /// Wire name: `HostNameSuffix`; type: string. Example: `01`.
-    #[serde(rename = "HostNameSuffix", skip_serializing_if = "Option::is_none")]
     pub host_name_suffix: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `centos_7_06_64_20G_alibase_20****.vhd`.
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `NetworkInterfaceTrafficMode`.
     ///
     /// Wire name: `NetworkInterfaceTrafficMode`; type: string. Example: `Standard`.
-    #[serde(
-        rename = "NetworkInterfaceTrafficMode",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub network_interface_traffic_mode: Option<String>,
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string. Example: `workq`.
-    #[serde(rename = "QueueName", skip_serializing_if = "Option::is_none")]
     pub queue_name: Option<String>,
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string. Example: `rg-acfmxp7uc24****`.
-    #[serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// `SpotInstanceTypes`.
     ///
     /// Wire name: `SpotInstanceTypes`; type: array of object [`Instance`].
-    #[serde(
-        rename = "SpotInstanceTypes",
-        serialize_with = "crate::v2018_04_12::operation::list_queues::wrappers::serialize_instance"
-    )]
     pub spot_instance_types: Vec<Instance>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `Execution`.
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `UseESS`.
     ///
     /// Wire name: `UseESS`; type: boolean. Example: `false`.
-    #[serde(rename = "UseESS", skip_serializing_if = "Option::is_none")]
     pub use_ess: Option<bool>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for QueueInfo {
@@ -414,24 +410,35 @@ impl<'de> serde::Deserialize<'de> for QueueInfo {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_queue_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("QueueInfo", value, serializer)
+impl crate::decode::ToJson for QueueInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(13, &self.unknown_fields);
+        entries
+            .wrapped_scalar_list(
+                "ComputeInstanceType",
+                "InstanceType",
+                &self.compute_instance_type,
+            );
+        entries.scalar("DeploymentSetId", &self.deployment_set_id);
+        entries.scalar("EnableAutoGrow", &self.enable_auto_grow);
+        entries.scalar("HostNamePrefix", &self.host_name_prefix);
+        entries.scalar("HostNameSuffix", &self.host_name_suffix);
+        entries.scalar("ImageId", &self.image_id);
+        entries
+            .scalar("NetworkInterfaceTrafficMode", &self.network_interface_traffic_mode);
+        entries.scalar("QueueName", &self.queue_name);
+        entries.scalar("ResourceGroupId", &self.resource_group_id);
+        entries.wrapped_list("SpotInstanceTypes", "Instance", &self.spot_instance_types);
+        entries.scalar("SpotStrategy", &self.spot_strategy);
+        entries.scalar("Type", &self.r#type);
+        entries.scalar("UseESS", &self.use_ess);
+        entries
     }
-    pub(crate) fn serialize_instance_type<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("InstanceType", value, serializer)
-    }
-    pub(crate) fn serialize_instance<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("Instance", value, serializer)
+}
+impl serde::Serialize for QueueInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListQueues`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

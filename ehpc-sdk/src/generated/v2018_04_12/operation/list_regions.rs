@@ -113,24 +113,18 @@ impl ListRegionsCall {
     }
 }
 /// The answer to `ListRegions`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRegionsResponse {
     /// `Regions`.
     ///
     /// Wire name: `Regions`; type: array of object [`RegionInfo`].
-    #[serde(
-        rename = "Regions",
-        serialize_with = "crate::v2018_04_12::operation::list_regions::wrappers::serialize_region_info"
-    )]
     pub regions: Vec<RegionInfo>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListRegionsResponse {
@@ -162,24 +156,35 @@ impl<'de> serde::Deserialize<'de> for ListRegionsResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListRegionsResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.wrapped_list("Regions", "RegionInfo", &self.regions);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for ListRegionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `RegionInfo` value.
 ///
 /// Part of the [`ListRegionsResponse`] (`Regions[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegionInfo {
     /// `LocalName`.
     ///
     /// Wire name: `LocalName`; type: string. Example: `华东1（杭州）`.
-    #[serde(rename = "LocalName", skip_serializing_if = "Option::is_none")]
     pub local_name: Option<String>,
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string. Example: `cn-hangzhou`.
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for RegionInfo {
@@ -204,12 +209,18 @@ impl<'de> serde::Deserialize<'de> for RegionInfo {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_region_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("RegionInfo", value, serializer)
+impl crate::decode::ToJson for RegionInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("LocalName", &self.local_name);
+        entries.scalar("RegionId", &self.region_id);
+        entries
+    }
+}
+impl serde::Serialize for RegionInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListRegions`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -164,29 +164,22 @@ impl ListSecurityGroupsCall {
     }
 }
 /// The answer to `ListSecurityGroups`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSecurityGroupsResponse {
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `6D9A3378-61CA-4415-BEB0-1168C2A15975`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `SecurityGroups`.
     ///
     /// Wire name: `SecurityGroups`; type: array of string.
-    #[serde(
-        rename = "SecurityGroups",
-        serialize_with = "crate::v2018_04_12::operation::list_security_groups::wrappers::serialize_security_group"
-    )]
     pub security_groups: Vec<String>,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListSecurityGroupsResponse {
@@ -219,12 +212,24 @@ impl<'de> serde::Deserialize<'de> for ListSecurityGroupsResponse {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_security_group<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("SecurityGroup", value, serializer)
+impl crate::decode::ToJson for ListSecurityGroupsResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.request_id(&self.request_id);
+        entries
+            .wrapped_scalar_list(
+                "SecurityGroups",
+                "SecurityGroup",
+                &self.security_groups,
+            );
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListSecurityGroupsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListSecurityGroups`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -556,36 +556,30 @@ impl ListServerlessJobsCall {
     }
 }
 /// The answer to `ListServerlessJobs`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListServerlessJobsResponse {
     /// `Jobs`.
     ///
     /// Wire name: `Jobs`; type: array of object [`JobsItem`].
-    #[serde(rename = "Jobs", skip_serializing_if = "Vec::is_empty")]
     pub jobs: Vec<JobsItem>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int64). Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int64). Example: `20`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListServerlessJobsResponse {
@@ -620,64 +614,70 @@ impl<'de> serde::Deserialize<'de> for ListServerlessJobsResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListServerlessJobsResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.list("Jobs", &self.jobs);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListServerlessJobsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `JobsItem` value.
 ///
 /// Part of the [`ListServerlessJobsResponse`] (`Jobs[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JobsItem {
     /// `EndTime`.
     ///
     /// Wire name: `EndTime`; type: string. Example: `1682128871`.
-    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// `IsArrayJob`.
     ///
     /// Wire name: `IsArrayJob`; type: boolean. Example: `true`.
-    #[serde(rename = "IsArrayJob", skip_serializing_if = "Option::is_none")]
     pub is_array_job: Option<bool>,
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string. Example: `5`.
-    #[serde(rename = "JobId", skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// `JobName`.
     ///
     /// Wire name: `JobName`; type: string. Example: `testjob`.
-    #[serde(rename = "JobName", skip_serializing_if = "Option::is_none")]
     pub job_name: Option<String>,
     /// `Priority`.
     ///
     /// Wire name: `Priority`; type: string. Example: `9`.
-    #[serde(rename = "Priority", skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
     /// `Queue`.
     ///
     /// Wire name: `Queue`; type: string. Example: `comp`.
-    #[serde(rename = "Queue", skip_serializing_if = "Option::is_none")]
     pub queue: Option<String>,
     /// `StartTime`.
     ///
     /// Wire name: `StartTime`; type: string. Example: `1647427667`.
-    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// `State`.
     ///
     /// Wire name: `State`; type: string. Example: `Running`.
-    #[serde(rename = "State", skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// `SubmitTime`.
     ///
     /// Wire name: `SubmitTime`; type: string. Example: `1647423718`.
-    #[serde(rename = "SubmitTime", skip_serializing_if = "Option::is_none")]
     pub submit_time: Option<String>,
     /// `User`.
     ///
     /// Wire name: `User`; type: string. Example: `testuser`.
-    #[serde(rename = "User", skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for JobsItem {
@@ -708,6 +708,28 @@ impl<'de> serde::Deserialize<'de> for JobsItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for JobsItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(10, &self.unknown_fields);
+        entries.scalar("EndTime", &self.end_time);
+        entries.scalar("IsArrayJob", &self.is_array_job);
+        entries.scalar("JobId", &self.job_id);
+        entries.scalar("JobName", &self.job_name);
+        entries.scalar("Priority", &self.priority);
+        entries.scalar("Queue", &self.queue);
+        entries.scalar("StartTime", &self.start_time);
+        entries.scalar("State", &self.state);
+        entries.scalar("SubmitTime", &self.submit_time);
+        entries.scalar("User", &self.user);
+        entries
+    }
+}
+impl serde::Serialize for JobsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListServerlessJobs`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -190,24 +190,18 @@ impl ListSoftwaresCall {
     }
 }
 /// The answer to `ListSoftwares`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSoftwaresResponse {
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Softwares`.
     ///
     /// Wire name: `Softwares`; type: array of object [`SoftwareInfo`].
-    #[serde(
-        rename = "Softwares",
-        serialize_with = "crate::v2018_04_12::operation::list_softwares::wrappers::serialize_software_info"
-    )]
     pub softwares: Vec<SoftwareInfo>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListSoftwaresResponse {
@@ -239,34 +233,43 @@ impl<'de> serde::Deserialize<'de> for ListSoftwaresResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListSoftwaresResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.request_id(&self.request_id);
+        entries.wrapped_list("Softwares", "SoftwareInfo", &self.softwares);
+        entries
+    }
+}
+impl serde::Serialize for ListSoftwaresResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ApplicationInfo` value.
 ///
 /// Part of the [`ListSoftwaresResponse`] (`Softwares[].Applications[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ApplicationInfo {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `cudnnt`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Required`.
     ///
     /// Wire name: `Required`; type: boolean. Example: `true`.
-    #[serde(rename = "Required", skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
     /// `Tag`.
     ///
     /// Wire name: `Tag`; type: string. Example: `CUDNN_9.0`.
-    #[serde(rename = "Tag", skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `9.0`.
-    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ApplicationInfo {
@@ -293,52 +296,57 @@ impl<'de> serde::Deserialize<'de> for ApplicationInfo {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ApplicationInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(4, &self.unknown_fields);
+        entries.scalar("Name", &self.name);
+        entries.scalar("Required", &self.required);
+        entries.scalar("Tag", &self.tag);
+        entries.scalar("Version", &self.version);
+        entries
+    }
+}
+impl serde::Serialize for ApplicationInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `SoftwareInfo` value.
 ///
 /// Part of the [`ListSoftwaresResponse`] (`Softwares[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SoftwareInfo {
     /// `AccountType`.
     ///
     /// Wire name: `AccountType`; type: string. Example: `nis`.
-    #[serde(rename = "AccountType", skip_serializing_if = "Option::is_none")]
     pub account_type: Option<String>,
     /// `AccountVersion`.
     ///
     /// Wire name: `AccountVersion`; type: string. Example: `2.31`.
-    #[serde(rename = "AccountVersion", skip_serializing_if = "Option::is_none")]
     pub account_version: Option<String>,
     /// `Applications`.
     ///
     /// Wire name: `Applications`; type: array of object [`ApplicationInfo`].
-    #[serde(
-        rename = "Applications",
-        serialize_with = "crate::v2018_04_12::operation::list_softwares::wrappers::serialize_application_info"
-    )]
     pub applications: Vec<ApplicationInfo>,
     /// `EhpcVersion`.
     ///
     /// Wire name: `EhpcVersion`; type: string. Example: `1.0.0`.
-    #[serde(rename = "EhpcVersion", skip_serializing_if = "Option::is_none")]
     pub ehpc_version: Option<String>,
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string. Example: `CentOS_7.2_64`.
-    #[serde(rename = "OsTag", skip_serializing_if = "Option::is_none")]
     pub os_tag: Option<String>,
     /// `SchedulerType`.
     ///
     /// Wire name: `SchedulerType`; type: string. Example: `pbs`.
-    #[serde(rename = "SchedulerType", skip_serializing_if = "Option::is_none")]
     pub scheduler_type: Option<String>,
     /// `SchedulerVersion`.
     ///
     /// Wire name: `SchedulerVersion`; type: string. Example: `18.1.1`.
-    #[serde(rename = "SchedulerVersion", skip_serializing_if = "Option::is_none")]
     pub scheduler_version: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SoftwareInfo {
@@ -368,18 +376,23 @@ impl<'de> serde::Deserialize<'de> for SoftwareInfo {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_software_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("SoftwareInfo", value, serializer)
+impl crate::decode::ToJson for SoftwareInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(7, &self.unknown_fields);
+        entries.scalar("AccountType", &self.account_type);
+        entries.scalar("AccountVersion", &self.account_version);
+        entries.wrapped_list("Applications", "ApplicationInfo", &self.applications);
+        entries.scalar("EhpcVersion", &self.ehpc_version);
+        entries.scalar("OsTag", &self.os_tag);
+        entries.scalar("SchedulerType", &self.scheduler_type);
+        entries.scalar("SchedulerVersion", &self.scheduler_version);
+        entries
     }
-    pub(crate) fn serialize_application_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("ApplicationInfo", value, serializer)
+}
+impl serde::Serialize for SoftwareInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListSoftwares`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

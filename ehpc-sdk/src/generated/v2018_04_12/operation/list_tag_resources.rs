@@ -358,29 +358,22 @@ impl ListTagResourcesCall {
     }
 }
 /// The answer to `ListTagResources`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagResourcesResponse {
     /// `NextToken`.
     ///
     /// Wire name: `NextToken`; type: string. Example: `caeba0bbb2be03f84eb48b699f0axxxx`.
-    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `484256DA-D816-44D2-9D86-B6EE4D5BA78C`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TagResources`.
     ///
     /// Wire name: `TagResources`; type: array of object [`TagResource`].
-    #[serde(
-        rename = "TagResources",
-        serialize_with = "crate::v2018_04_12::operation::list_tag_resources::wrappers::serialize_tag_resource"
-    )]
     pub tag_resources: Vec<TagResource>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListTagResourcesResponse {
@@ -413,34 +406,44 @@ impl<'de> serde::Deserialize<'de> for ListTagResourcesResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListTagResourcesResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("NextToken", &self.next_token);
+        entries.request_id(&self.request_id);
+        entries.wrapped_list("TagResources", "TagResource", &self.tag_resources);
+        entries
+    }
+}
+impl serde::Serialize for ListTagResourcesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `TagResource` value.
 ///
 /// Part of the [`ListTagResourcesResponse`] (`TagResources[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResource {
     /// `ResourceId`.
     ///
     /// Wire name: `ResourceId`; type: string. Example: `ehpc-hz-xxxx`.
-    #[serde(rename = "ResourceId", skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// `ResourceType`.
     ///
     /// Wire name: `ResourceType`; type: string. Example: `cluster`.
-    #[serde(rename = "ResourceType", skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// `TagKey`.
     ///
     /// Wire name: `TagKey`; type: string. Example: `TestKey`.
-    #[serde(rename = "TagKey", skip_serializing_if = "Option::is_none")]
     pub tag_key: Option<String>,
     /// `TagValue`.
     ///
     /// Wire name: `TagValue`; type: string. Example: `TestValue`.
-    #[serde(rename = "TagValue", skip_serializing_if = "Option::is_none")]
     pub tag_value: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for TagResource {
@@ -467,12 +470,20 @@ impl<'de> serde::Deserialize<'de> for TagResource {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_tag_resource<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("TagResource", value, serializer)
+impl crate::decode::ToJson for TagResource {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(4, &self.unknown_fields);
+        entries.scalar("ResourceId", &self.resource_id);
+        entries.scalar("ResourceType", &self.resource_type);
+        entries.scalar("TagKey", &self.tag_key);
+        entries.scalar("TagValue", &self.tag_value);
+        entries
+    }
+}
+impl serde::Serialize for TagResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListTagResources`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -319,36 +319,30 @@ impl ListTasksCall {
     }
 }
 /// The answer to `ListTasks`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTasksResponse {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `89A1AC0F-4A6C-4F3D-98F9-BEF9A823****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Tasks`.
     ///
     /// Wire name: `Tasks`; type: array of object [`TasksItem`].
-    #[serde(rename = "Tasks", skip_serializing_if = "Vec::is_empty")]
     pub tasks: Vec<TasksItem>,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `10`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListTasksResponse {
@@ -383,59 +377,66 @@ impl<'de> serde::Deserialize<'de> for ListTasksResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListTasksResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.list("Tasks", &self.tasks);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListTasksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `TasksItem` value.
 ///
 /// Part of the [`ListTasksResponse`] (`Tasks[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TasksItem {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string. Example: `ehpc-hz-FYUr32****`.
-    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `CurrentStep`.
     ///
     /// Wire name: `CurrentStep`; type: integer (int32). Example: `16`.
-    #[serde(rename = "CurrentStep", skip_serializing_if = "Option::is_none")]
     pub current_step: Option<i32>,
     /// `Errors`.
     ///
     /// Wire name: `Errors`; type: string. Example: `[]`.
-    #[serde(rename = "Errors", skip_serializing_if = "Option::is_none")]
     pub errors: Option<String>,
     /// `Request`.
     ///
     /// Wire name: `Request`; type: string. Example: `{\"requestId\":\"0A6CA33E-BFBF-4F92-BDAE-4E8860DA****\",\"uid\":\"160998252992****\",\"bid\":\"268**\",\"clusterId\":\"ehpc-hz-ysQtcZ****\"}`.
-    #[serde(rename = "Request", skip_serializing_if = "Option::is_none")]
     pub request: Option<String>,
     /// `Result`.
     ///
     /// Wire name: `Result`; type: string. Example: `{\"Instances\":[{\"InstanceId\":\"i-bp1inb1j2xz8pnoi****\",\"Ip\":\"192.168.*.*\",\"Hostname\":\"login0\",\"role\":\"login\"}]}`.
-    #[serde(rename = "Result", skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Processing`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `TaskId`.
     ///
     /// Wire name: `TaskId`; type: string. Example: `B745C159-3155-4B94-95D0-4B73D4D2****`.
-    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// `TaskType`.
     ///
     /// Wire name: `TaskType`; type: string. Example: `StopCluster`.
-    #[serde(rename = "TaskType", skip_serializing_if = "Option::is_none")]
     pub task_type: Option<String>,
     /// `TotalSteps`.
     ///
     /// Wire name: `TotalSteps`; type: integer (int32). Example: `35`.
-    #[serde(rename = "TotalSteps", skip_serializing_if = "Option::is_none")]
     pub total_steps: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for TasksItem {
@@ -465,6 +466,27 @@ impl<'de> serde::Deserialize<'de> for TasksItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for TasksItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(9, &self.unknown_fields);
+        entries.scalar("ClusterId", &self.cluster_id);
+        entries.scalar("CurrentStep", &self.current_step);
+        entries.scalar("Errors", &self.errors);
+        entries.scalar("Request", &self.request);
+        entries.scalar("Result", &self.result);
+        entries.scalar("Status", &self.status);
+        entries.scalar("TaskId", &self.task_id);
+        entries.scalar("TaskType", &self.task_type);
+        entries.scalar("TotalSteps", &self.total_steps);
+        entries
+    }
+}
+impl serde::Serialize for TasksItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListTasks`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -191,31 +191,26 @@ impl ListUpgradeClientsCall {
     }
 }
 /// The answer to `ListUpgradeClients`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListUpgradeClientsResponse {
     /// `ClientRecords`.
     ///
     /// Wire name: `ClientRecords`; type: array of object [`ClientRecordsItem`].
-    #[serde(rename = "ClientRecords", skip_serializing_if = "Vec::is_empty")]
     pub client_records: Vec<ClientRecordsItem>,
     /// `CurrentVersion`.
     ///
     /// Wire name: `CurrentVersion`; type: string. Example: `1.2.21`.
-    #[serde(rename = "CurrentVersion", skip_serializing_if = "Option::is_none")]
     pub current_version: Option<String>,
     /// `LatestVersion`.
     ///
     /// Wire name: `LatestVersion`; type: string. Example: `1.2.22`.
-    #[serde(rename = "LatestVersion", skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `89A1AC0F-4A6C-4F3D-98F9-BEF9A823****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListUpgradeClientsResponse {
@@ -249,34 +244,45 @@ impl<'de> serde::Deserialize<'de> for ListUpgradeClientsResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListUpgradeClientsResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(4, &self.unknown_fields);
+        entries.list("ClientRecords", &self.client_records);
+        entries.scalar("CurrentVersion", &self.current_version);
+        entries.scalar("LatestVersion", &self.latest_version);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for ListUpgradeClientsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ClientRecordsItem` value.
 ///
 /// Part of the [`ListUpgradeClientsResponse`] (`ClientRecords[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClientRecordsItem {
     /// `NewVersion`.
     ///
     /// Wire name: `NewVersion`; type: string. Example: `1.2.21`.
-    #[serde(rename = "NewVersion", skip_serializing_if = "Option::is_none")]
     pub new_version: Option<String>,
     /// `OldVersion`.
     ///
     /// Wire name: `OldVersion`; type: string. Example: `1.2.16`.
-    #[serde(rename = "OldVersion", skip_serializing_if = "Option::is_none")]
     pub old_version: Option<String>,
     /// `SubUid`.
     ///
     /// Wire name: `SubUid`; type: string. Example: `129******84`.
-    #[serde(rename = "SubUid", skip_serializing_if = "Option::is_none")]
     pub sub_uid: Option<String>,
     /// `UpdateTime`.
     ///
     /// Wire name: `UpdateTime`; type: string. Example: `2022-08-26T06:26:57.000Z`.
-    #[serde(rename = "UpdateTime", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ClientRecordsItem {
@@ -301,6 +307,22 @@ impl<'de> serde::Deserialize<'de> for ClientRecordsItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for ClientRecordsItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(4, &self.unknown_fields);
+        entries.scalar("NewVersion", &self.new_version);
+        entries.scalar("OldVersion", &self.old_version);
+        entries.scalar("SubUid", &self.sub_uid);
+        entries.scalar("UpdateTime", &self.update_time);
+        entries
+    }
+}
+impl serde::Serialize for ClientRecordsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListUpgradeClients`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -242,39 +242,30 @@ impl ListUsersCall {
     }
 }
 /// The answer to `ListUsers`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListUsersResponse {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// `Users`.
     ///
     /// Wire name: `Users`; type: array of object [`UserInfo`].
-    #[serde(
-        rename = "Users",
-        serialize_with = "crate::v2018_04_12::operation::list_users::wrappers::serialize_user_info"
-    )]
     pub users: Vec<UserInfo>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListUsersResponse {
@@ -309,29 +300,42 @@ impl<'de> serde::Deserialize<'de> for ListUsersResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListUsersResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries.wrapped_list("Users", "UserInfo", &self.users);
+        entries
+    }
+}
+impl serde::Serialize for ListUsersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `UserInfo` value.
 ///
 /// Part of the [`ListUsersResponse`] (`Users[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserInfo {
     /// `AddTime`.
     ///
     /// Wire name: `AddTime`; type: string. Example: `2018-07-18T17:46:47`.
-    #[serde(rename = "AddTime", skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
     /// `Group`.
     ///
     /// Wire name: `Group`; type: string. Example: `wheel`.
-    #[serde(rename = "Group", skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `user1`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for UserInfo {
@@ -357,12 +361,19 @@ impl<'de> serde::Deserialize<'de> for UserInfo {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_user_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("UserInfo", value, serializer)
+impl crate::decode::ToJson for UserInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("AddTime", &self.add_time);
+        entries.scalar("Group", &self.group);
+        entries.scalar("Name", &self.name);
+        entries
+    }
+}
+impl serde::Serialize for UserInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListUsers`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

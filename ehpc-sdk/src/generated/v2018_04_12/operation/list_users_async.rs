@@ -279,49 +279,38 @@ impl ListUsersAsyncCall {
     }
 }
 /// The answer to `ListUsersAsync`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListUsersAsyncResponse {
     /// `AsyncId`.
     ///
     /// Wire name: `AsyncId`; type: string. Example: `t-sh03egi3mls****`.
-    #[serde(rename = "AsyncId", skip_serializing_if = "Option::is_none")]
     pub async_id: Option<String>,
     /// `AsyncStatus`.
     ///
     /// Wire name: `AsyncStatus`; type: string. Example: `Success`.
-    #[serde(rename = "AsyncStatus", skip_serializing_if = "Option::is_none")]
     pub async_status: Option<String>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `9A05F620-ED46-4A57-95F1-C67D6D3C5DD2`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// `Users`.
     ///
     /// Wire name: `Users`; type: array of object [`UserInfo`].
-    #[serde(
-        rename = "Users",
-        serialize_with = "crate::v2018_04_12::operation::list_users_async::wrappers::serialize_user_info"
-    )]
     pub users: Vec<UserInfo>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListUsersAsyncResponse {
@@ -358,39 +347,52 @@ impl<'de> serde::Deserialize<'de> for ListUsersAsyncResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListUsersAsyncResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(7, &self.unknown_fields);
+        entries.scalar("AsyncId", &self.async_id);
+        entries.scalar("AsyncStatus", &self.async_status);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries.wrapped_list("Users", "UserInfo", &self.users);
+        entries
+    }
+}
+impl serde::Serialize for ListUsersAsyncResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `UserInfo` value.
 ///
 /// Part of the [`ListUsersAsyncResponse`] (`Users[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserInfo {
     /// `AddTime`.
     ///
     /// Wire name: `AddTime`; type: string. Example: `2022-09-28T09:05:26.000Z`.
-    #[serde(rename = "AddTime", skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
     /// `Group`.
     ///
     /// Wire name: `Group`; type: string. Example: `wheel`.
-    #[serde(rename = "Group", skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// `GroupId`.
     ///
     /// Wire name: `GroupId`; type: string. Example: `10`.
-    #[serde(rename = "GroupId", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `testuser`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `UserId`.
     ///
     /// Wire name: `UserId`; type: string. Example: `1000`.
-    #[serde(rename = "UserId", skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for UserInfo {
@@ -418,12 +420,21 @@ impl<'de> serde::Deserialize<'de> for UserInfo {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_user_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("UserInfo", value, serializer)
+impl crate::decode::ToJson for UserInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.scalar("AddTime", &self.add_time);
+        entries.scalar("Group", &self.group);
+        entries.scalar("GroupId", &self.group_id);
+        entries.scalar("Name", &self.name);
+        entries.scalar("UserId", &self.user_id);
+        entries
+    }
+}
+impl serde::Serialize for UserInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListUsersAsync`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

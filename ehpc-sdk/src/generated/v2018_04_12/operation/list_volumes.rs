@@ -199,39 +199,30 @@ impl ListVolumesCall {
     }
 }
 /// The answer to `ListVolumes`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListVolumesResponse {
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// `Volumes`.
     ///
     /// Wire name: `Volumes`; type: array of object [`VolumeInfo2`].
-    #[serde(
-        rename = "Volumes",
-        serialize_with = "crate::v2018_04_12::operation::list_volumes::wrappers::serialize_volume_info"
-    )]
     pub volumes: Vec<VolumeInfo2>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListVolumesResponse {
@@ -266,59 +257,66 @@ impl<'de> serde::Deserialize<'de> for ListVolumesResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListVolumesResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries.wrapped_list("Volumes", "VolumeInfo", &self.volumes);
+        entries
+    }
+}
+impl serde::Serialize for ListVolumesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `VolumeInfo` value.
 ///
 /// Part of the [`ListVolumesResponse`] (`Volumes[].AdditionalVolumes[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VolumeInfo {
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string. Example: `all.q`.
-    #[serde(rename = "JobQueue", skip_serializing_if = "Option::is_none")]
     pub job_queue: Option<String>,
     /// `LocalDirectory`.
     ///
     /// Wire name: `LocalDirectory`; type: string. Example: `/testopt`.
-    #[serde(rename = "LocalDirectory", skip_serializing_if = "Option::is_none")]
     pub local_directory: Option<String>,
     /// `Location`.
     ///
     /// Wire name: `Location`; type: string. Example: `PublicCloud`.
-    #[serde(rename = "Location", skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// `RemoteDirectory`.
     ///
     /// Wire name: `RemoteDirectory`; type: string. Example: `/test`.
-    #[serde(rename = "RemoteDirectory", skip_serializing_if = "Option::is_none")]
     pub remote_directory: Option<String>,
     /// `Role`.
     ///
     /// Wire name: `Role`; type: string. Example: `Compute`.
-    #[serde(rename = "Role", skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// `VolumeId`.
     ///
     /// Wire name: `VolumeId`; type: string. Example: `86y3****`.
-    #[serde(rename = "VolumeId", skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<String>,
     /// `VolumeMountpoint`.
     ///
     /// Wire name: `VolumeMountpoint`; type: string. Example: `86y3****-rgd51.cn-hangzhou.nas.aliyuncs.com`.
-    #[serde(rename = "VolumeMountpoint", skip_serializing_if = "Option::is_none")]
     pub volume_mountpoint: Option<String>,
     /// `VolumeProtocol`.
     ///
     /// Wire name: `VolumeProtocol`; type: string. Example: `NFS`.
-    #[serde(rename = "VolumeProtocol", skip_serializing_if = "Option::is_none")]
     pub volume_protocol: Option<String>,
     /// `VolumeType`.
     ///
     /// Wire name: `VolumeType`; type: string. Example: `NAS`.
-    #[serde(rename = "VolumeType", skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for VolumeInfo {
@@ -350,62 +348,70 @@ impl<'de> serde::Deserialize<'de> for VolumeInfo {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for VolumeInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(9, &self.unknown_fields);
+        entries.scalar("JobQueue", &self.job_queue);
+        entries.scalar("LocalDirectory", &self.local_directory);
+        entries.scalar("Location", &self.location);
+        entries.scalar("RemoteDirectory", &self.remote_directory);
+        entries.scalar("Role", &self.role);
+        entries.scalar("VolumeId", &self.volume_id);
+        entries.scalar("VolumeMountpoint", &self.volume_mountpoint);
+        entries.scalar("VolumeProtocol", &self.volume_protocol);
+        entries.scalar("VolumeType", &self.volume_type);
+        entries
+    }
+}
+impl serde::Serialize for VolumeInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `VolumeInfo2` value.
 ///
 /// Part of the [`ListVolumesResponse`] (`Volumes[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VolumeInfo2 {
     /// `AdditionalVolumes`.
     ///
     /// Wire name: `AdditionalVolumes`; type: array of object [`VolumeInfo`].
-    #[serde(
-        rename = "AdditionalVolumes",
-        serialize_with = "crate::v2018_04_12::operation::list_volumes::wrappers::serialize_volume_info"
-    )]
     pub additional_volumes: Vec<VolumeInfo>,
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string. Example: `ehpc-hz-FYUr32****`.
-    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `ClusterName`.
     ///
     /// Wire name: `ClusterName`; type: string. Example: `cluster1`.
-    #[serde(rename = "ClusterName", skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string. Example: `cn-hangzhou`.
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// `RemoteDirectory`.
     ///
     /// Wire name: `RemoteDirectory`; type: string. Example: `/test1`.
-    #[serde(rename = "RemoteDirectory", skip_serializing_if = "Option::is_none")]
     pub remote_directory: Option<String>,
     /// `VolumeId`.
     ///
     /// Wire name: `VolumeId`; type: string. Example: `bc8a****`.
-    #[serde(rename = "VolumeId", skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<String>,
     /// `VolumeMountpoint`.
     ///
     /// Wire name: `VolumeMountpoint`; type: string. Example: `bc8a****-rgd51.cn-hangzhou.nas.aliyuncs.com`.
-    #[serde(rename = "VolumeMountpoint", skip_serializing_if = "Option::is_none")]
     pub volume_mountpoint: Option<String>,
     /// `VolumeProtocol`.
     ///
     /// Wire name: `VolumeProtocol`; type: string. Example: `NFS`.
-    #[serde(rename = "VolumeProtocol", skip_serializing_if = "Option::is_none")]
     pub volume_protocol: Option<String>,
     /// `VolumeType`.
     ///
     /// Wire name: `VolumeType`; type: string. Example: `NAS`.
-    #[serde(rename = "VolumeType", skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for VolumeInfo2 {
@@ -437,12 +443,26 @@ impl<'de> serde::Deserialize<'de> for VolumeInfo2 {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_volume_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("VolumeInfo", value, serializer)
+impl crate::decode::ToJson for VolumeInfo2 {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(9, &self.unknown_fields);
+        entries
+            .wrapped_list("AdditionalVolumes", "VolumeInfo", &self.additional_volumes);
+        entries.scalar("ClusterId", &self.cluster_id);
+        entries.scalar("ClusterName", &self.cluster_name);
+        entries.scalar("RegionId", &self.region_id);
+        entries.scalar("RemoteDirectory", &self.remote_directory);
+        entries.scalar("VolumeId", &self.volume_id);
+        entries.scalar("VolumeMountpoint", &self.volume_mountpoint);
+        entries.scalar("VolumeProtocol", &self.volume_protocol);
+        entries.scalar("VolumeType", &self.volume_type);
+        entries
+    }
+}
+impl serde::Serialize for VolumeInfo2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListVolumes`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -308,21 +308,18 @@ impl ModifyVisualServicePasswdCall {
     }
 }
 /// The answer to `ModifyVisualServicePasswd`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVisualServicePasswdResponse {
     /// `Message`.
     ///
     /// Wire name: `Message`; type: string. Example: `{"Msg": "" }`.
-    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `896D338C-E4F4-41EC-A154-D605E5DE6880`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ModifyVisualServicePasswdResponse {
@@ -352,6 +349,20 @@ impl<'de> serde::Deserialize<'de> for ModifyVisualServicePasswdResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for ModifyVisualServicePasswdResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Message", &self.message);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for ModifyVisualServicePasswdResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ModifyVisualServicePasswd`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -128,59 +128,46 @@ impl QueryServicePackAndPriceCall {
     }
 }
 /// The answer to `QueryServicePackAndPrice`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryServicePackAndPriceResponse {
     /// `ChargeAmount`.
     ///
     /// Wire name: `ChargeAmount`; type: integer (int32). Example: `167`.
-    #[serde(rename = "ChargeAmount", skip_serializing_if = "Option::is_none")]
     pub charge_amount: Option<i32>,
     /// `Currency`.
     ///
     /// Wire name: `Currency`; type: string. Example: `CNY`.
-    #[serde(rename = "Currency", skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// `DiscountPrice`.
     ///
     /// Wire name: `DiscountPrice`; type: number. Example: `0.418`.
-    #[serde(rename = "DiscountPrice", skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<f64>,
     /// `OriginalAmount`.
     ///
     /// Wire name: `OriginalAmount`; type: integer (int32). Example: `3191`.
-    #[serde(rename = "OriginalAmount", skip_serializing_if = "Option::is_none")]
     pub original_amount: Option<i32>,
     /// `OriginalPrice`.
     ///
     /// Wire name: `OriginalPrice`; type: number. Example: `3.34`.
-    #[serde(rename = "OriginalPrice", skip_serializing_if = "Option::is_none")]
     pub original_price: Option<f64>,
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string. Example: `cn-hangzhou`.
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `3B2E8108-7068-413E-BCA7-CAAB25D46408`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `ServicePack`.
     ///
     /// Wire name: `ServicePack`; type: array of object [`ServicePackInfo`].
-    #[serde(
-        rename = "ServicePack",
-        serialize_with = "crate::v2018_04_12::operation::query_service_pack_and_price::wrappers::serialize_service_pack_info"
-    )]
     pub service_pack: Vec<ServicePackInfo>,
     /// `TradePrice`.
     ///
     /// Wire name: `TradePrice`; type: number. Example: `2.922`.
-    #[serde(rename = "TradePrice", skip_serializing_if = "Option::is_none")]
     pub trade_price: Option<f64>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl QueryServicePackAndPriceResponse {
@@ -219,34 +206,50 @@ impl<'de> serde::Deserialize<'de> for QueryServicePackAndPriceResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for QueryServicePackAndPriceResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(9, &self.unknown_fields);
+        entries.scalar("ChargeAmount", &self.charge_amount);
+        entries.scalar("Currency", &self.currency);
+        entries.scalar("DiscountPrice", &self.discount_price);
+        entries.scalar("OriginalAmount", &self.original_amount);
+        entries.scalar("OriginalPrice", &self.original_price);
+        entries.scalar("RegionId", &self.region_id);
+        entries.request_id(&self.request_id);
+        entries.wrapped_list("ServicePack", "ServicePackInfo", &self.service_pack);
+        entries.scalar("TradePrice", &self.trade_price);
+        entries
+    }
+}
+impl serde::Serialize for QueryServicePackAndPriceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ServicePackInfo` value.
 ///
 /// Part of the [`QueryServicePackAndPriceResponse`] (`ServicePack[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServicePackInfo {
     /// `Capacity`.
     ///
     /// Wire name: `Capacity`; type: integer (int32). Example: `2000`.
-    #[serde(rename = "Capacity", skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i32>,
     /// `EndTime`.
     ///
     /// Wire name: `EndTime`; type: integer (int32). Example: `1612705988`.
-    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i32>,
     /// `InstanceName`.
     ///
     /// Wire name: `InstanceName`; type: string. Example: `EHPCBAG-cn-78v12vbme0****`.
-    #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// `StartTime`.
     ///
     /// Wire name: `StartTime`; type: integer (int32). Example: `1610027588`.
-    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ServicePackInfo {
@@ -273,12 +276,20 @@ impl<'de> serde::Deserialize<'de> for ServicePackInfo {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_service_pack_info<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("ServicePackInfo", value, serializer)
+impl crate::decode::ToJson for ServicePackInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(4, &self.unknown_fields);
+        entries.scalar("Capacity", &self.capacity);
+        entries.scalar("EndTime", &self.end_time);
+        entries.scalar("InstanceName", &self.instance_name);
+        entries.scalar("StartTime", &self.start_time);
+        entries
+    }
+}
+impl serde::Serialize for ServicePackInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `QueryServicePackAndPrice`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -681,21 +681,18 @@ impl SetSchedulerInfoCall {
     }
 }
 /// The answer to `SetSchedulerInfo`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetSchedulerInfoResponse {
     /// `Message`.
     ///
     /// Wire name: `Message`; type: string. Example: `pbs: scheduler setting successfully.`.
-    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `BBC2F93D-003A-49C4-850C-B826EECF****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl SetSchedulerInfoResponse {
@@ -725,6 +722,20 @@ impl<'de> serde::Deserialize<'de> for SetSchedulerInfoResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for SetSchedulerInfoResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Message", &self.message);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for SetSchedulerInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `SetSchedulerInfo`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

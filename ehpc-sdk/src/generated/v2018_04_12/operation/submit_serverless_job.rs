@@ -1180,21 +1180,18 @@ impl SubmitServerlessJobCall {
     }
 }
 /// The answer to `SubmitServerlessJob`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitServerlessJobResponse {
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string. Example: `10`.
-    #[serde(rename = "JobId", skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl SubmitServerlessJobResponse {
@@ -1224,6 +1221,20 @@ impl<'de> serde::Deserialize<'de> for SubmitServerlessJobResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for SubmitServerlessJobResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("JobId", &self.job_id);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for SubmitServerlessJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `SubmitServerlessJob`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -406,16 +406,14 @@ impl UpdateClusterVolumesCall {
     }
 }
 /// The answer to `UpdateClusterVolumes`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateClusterVolumesResponse {
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `F6757FA4-8FED-4602-B7F5-3550C0842122`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateClusterVolumesResponse {
@@ -444,6 +442,19 @@ impl<'de> serde::Deserialize<'de> for UpdateClusterVolumesResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for UpdateClusterVolumesResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(1, &self.unknown_fields);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for UpdateClusterVolumesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `UpdateClusterVolumes`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

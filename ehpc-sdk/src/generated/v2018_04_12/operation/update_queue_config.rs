@@ -361,16 +361,14 @@ impl UpdateQueueConfigCall {
     }
 }
 /// The answer to `UpdateQueueConfig`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateQueueConfigResponse {
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `5198C3E8-85F5-4280-8547-687C1710****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateQueueConfigResponse {
@@ -399,6 +397,19 @@ impl<'de> serde::Deserialize<'de> for UpdateQueueConfigResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for UpdateQueueConfigResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(1, &self.unknown_fields);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for UpdateQueueConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `UpdateQueueConfig`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

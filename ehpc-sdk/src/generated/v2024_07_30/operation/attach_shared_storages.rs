@@ -341,26 +341,22 @@ impl AttachSharedStoragesCall {
     }
 }
 /// The answer to `AttachSharedStorages`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttachSharedStoragesResponse {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string. Example: `ehpc-hz-FYUr32****`.
-    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `F9B7BEF8-E42E-5090-9880-55FB7872****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Success`.
     ///
     /// Wire name: `Success`; type: string. Example: `true`.
-    #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
     pub success: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl AttachSharedStoragesResponse {
@@ -391,6 +387,21 @@ impl<'de> serde::Deserialize<'de> for AttachSharedStoragesResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for AttachSharedStoragesResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("ClusterId", &self.cluster_id);
+        entries.request_id(&self.request_id);
+        entries.scalar("Success", &self.success);
+        entries
+    }
+}
+impl serde::Serialize for AttachSharedStoragesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `AttachSharedStorages`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

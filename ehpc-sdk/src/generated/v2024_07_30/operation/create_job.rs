@@ -462,26 +462,22 @@ impl CreateJobCall {
     }
 }
 /// The answer to `CreateJob`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateJobResponse {
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string. Example: `Submitted batch job 10\\n`.
-    #[serde(rename = "JobId", skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `A0A38A38-1565-555E-B597-E48A2E******`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Success`.
     ///
     /// Wire name: `Success`; type: string. Example: `true`.
-    #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
     pub success: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateJobResponse {
@@ -512,6 +508,21 @@ impl<'de> serde::Deserialize<'de> for CreateJobResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for CreateJobResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("JobId", &self.job_id);
+        entries.request_id(&self.request_id);
+        entries.scalar("Success", &self.success);
+        entries
+    }
+}
+impl serde::Serialize for CreateJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `CreateJob`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -168,21 +168,18 @@ impl GetAddonCall {
     }
 }
 /// The answer to `GetAddon`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAddonResponse {
     /// `Addon`.
     ///
     /// Wire name: `Addon`; type: object [`Addon`].
-    #[serde(rename = "Addon", skip_serializing_if = "Option::is_none")]
     pub addon: Option<Addon>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `BBC2F93D-003A-49C4-850C-B826EECF****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl GetAddonResponse {
@@ -214,34 +211,43 @@ impl<'de> serde::Deserialize<'de> for GetAddonResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for GetAddonResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.object("Addon", &self.addon);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for GetAddonResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `DataDisksItem` value.
 ///
 /// Part of the [`GetAddonResponse`] (`Addon.ResourcesSpec.EcsResources[].DataDisks[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataDisksItem {
     /// `Category`.
     ///
     /// Wire name: `Category`; type: string. Example: `cloud_essd`.
-    #[serde(rename = "Category", skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// `DeleteWithInstance`.
     ///
     /// Wire name: `DeleteWithInstance`; type: boolean. Example: `false`.
-    #[serde(rename = "DeleteWithInstance", skip_serializing_if = "Option::is_none")]
     pub delete_with_instance: Option<bool>,
     /// `Level`.
     ///
     /// Wire name: `Level`; type: string. Example: `PL0`.
-    #[serde(rename = "Level", skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
     /// `Size`.
     ///
     /// Wire name: `Size`; type: integer (int32). Example: `40`.
-    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for DataDisksItem {
@@ -268,29 +274,41 @@ impl<'de> serde::Deserialize<'de> for DataDisksItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for DataDisksItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(4, &self.unknown_fields);
+        entries.scalar("Category", &self.category);
+        entries.scalar("DeleteWithInstance", &self.delete_with_instance);
+        entries.scalar("Level", &self.level);
+        entries.scalar("Size", &self.size);
+        entries
+    }
+}
+impl serde::Serialize for DataDisksItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `SystemDisk` value.
 ///
 /// Part of the [`GetAddonResponse`] (`Addon.ResourcesSpec.EcsResources[].SystemDisk`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SystemDisk {
     /// `Category`.
     ///
     /// Wire name: `Category`; type: string. Example: `cloud_essd`.
-    #[serde(rename = "Category", skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// `Level`.
     ///
     /// Wire name: `Level`; type: string. Example: `PL0`.
-    #[serde(rename = "Level", skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
     /// `Size`.
     ///
     /// Wire name: `Size`; type: integer (int32). Example: `40`.
-    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SystemDisk {
@@ -316,99 +334,96 @@ impl<'de> serde::Deserialize<'de> for SystemDisk {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for SystemDisk {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("Category", &self.category);
+        entries.scalar("Level", &self.level);
+        entries.scalar("Size", &self.size);
+        entries
+    }
+}
+impl serde::Serialize for SystemDisk {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `EcsResourcesItem` value.
 ///
 /// Part of the [`GetAddonResponse`] (`Addon.ResourcesSpec.EcsResources[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EcsResourcesItem {
     /// `AutoRenew`.
     ///
     /// Wire name: `AutoRenew`; type: boolean. Example: `false`.
-    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<bool>,
     /// `AutoRenewPeriod`.
     ///
     /// Wire name: `AutoRenewPeriod`; type: integer (int32). Example: `1`.
-    #[serde(rename = "AutoRenewPeriod", skip_serializing_if = "Option::is_none")]
     pub auto_renew_period: Option<i32>,
     /// `DataDisks`.
     ///
     /// Wire name: `DataDisks`; type: array of object [`DataDisksItem`].
-    #[serde(rename = "DataDisks", skip_serializing_if = "Vec::is_empty")]
     pub data_disks: Vec<DataDisksItem>,
     /// `Duration`.
     ///
     /// Wire name: `Duration`; type: integer (int32). Example: `1`.
-    #[serde(rename = "Duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<i32>,
     /// `EnableHT`.
     ///
     /// Wire name: `EnableHT`; type: boolean. Example: `true`.
-    #[serde(rename = "EnableHT", skip_serializing_if = "Option::is_none")]
     pub enable_ht: Option<bool>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `aliyun_3_x64_20G_alibase_20221102.vhd`.
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `InstanceChargeType`.
     ///
     /// Wire name: `InstanceChargeType`; type: string. Example: `PostPaid`.
-    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// `InstanceId`.
     ///
     /// Wire name: `InstanceId`; type: string. Example: `i-bp1bzqq4rj1eemun****`.
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.c7.4xlarge`.
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `OsName`.
     ///
     /// Wire name: `OsName`; type: string. Example: `CentOS 7.6 64 位`.
-    #[serde(rename = "OsName", skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
     /// `OsNameEN`.
     ///
     /// Wire name: `OsNameEN`; type: string. Example: `CentOS 7.6 64 bit`.
-    #[serde(rename = "OsNameEN", skip_serializing_if = "Option::is_none")]
     pub os_name_en: Option<String>,
     /// `Period`.
     ///
     /// Wire name: `Period`; type: integer (int32). Example: `1`.
-    #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
     pub period: Option<i32>,
     /// `PeriodUnit`.
     ///
     /// Wire name: `PeriodUnit`; type: string. Example: `Month`.
-    #[serde(rename = "PeriodUnit", skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<String>,
     /// `PrivateIpAddress`.
     ///
     /// Wire name: `PrivateIpAddress`; type: string. Example: `''172.16.**.**''`.
-    #[serde(rename = "PrivateIpAddress", skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number. Example: `0.97`.
-    #[serde(rename = "SpotPriceLimit", skip_serializing_if = "Option::is_none")]
     pub spot_price_limit: Option<f64>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
     /// `SystemDisk`.
     ///
     /// Wire name: `SystemDisk`; type: object [`SystemDisk`].
-    #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for EcsResourcesItem {
@@ -448,44 +463,66 @@ impl<'de> serde::Deserialize<'de> for EcsResourcesItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for EcsResourcesItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(17, &self.unknown_fields);
+        entries.scalar("AutoRenew", &self.auto_renew);
+        entries.scalar("AutoRenewPeriod", &self.auto_renew_period);
+        entries.list("DataDisks", &self.data_disks);
+        entries.scalar("Duration", &self.duration);
+        entries.scalar("EnableHT", &self.enable_ht);
+        entries.scalar("ImageId", &self.image_id);
+        entries.scalar("InstanceChargeType", &self.instance_charge_type);
+        entries.scalar("InstanceId", &self.instance_id);
+        entries.scalar("InstanceType", &self.instance_type);
+        entries.scalar("OsName", &self.os_name);
+        entries.scalar("OsNameEN", &self.os_name_en);
+        entries.scalar("Period", &self.period);
+        entries.scalar("PeriodUnit", &self.period_unit);
+        entries.scalar("PrivateIpAddress", &self.private_ip_address);
+        entries.scalar("SpotPriceLimit", &self.spot_price_limit);
+        entries.scalar("SpotStrategy", &self.spot_strategy);
+        entries.object("SystemDisk", &self.system_disk);
+        entries
+    }
+}
+impl serde::Serialize for EcsResourcesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `EipResource` value.
 ///
 /// Part of the [`GetAddonResponse`] (`Addon.ResourcesSpec.EipResource`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EipResource {
     /// `AutoCreate`.
     ///
     /// Wire name: `AutoCreate`; type: boolean. Example: `true`.
-    #[serde(rename = "AutoCreate", skip_serializing_if = "Option::is_none")]
     pub auto_create: Option<bool>,
     /// `Bandwidth`.
     ///
     /// Wire name: `Bandwidth`; type: string. Example: `100`.
-    #[serde(rename = "Bandwidth", skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<String>,
     /// `EipAddress`.
     ///
     /// Wire name: `EipAddress`; type: string. Example: `39.108.xx.xx`.
-    #[serde(rename = "EipAddress", skip_serializing_if = "Option::is_none")]
     pub eip_address: Option<String>,
     /// `EipInstanceId`.
     ///
     /// Wire name: `EipInstanceId`; type: string. Example: `eip-bp1vi9124tbx1g3kr****`.
-    #[serde(rename = "EipInstanceId", skip_serializing_if = "Option::is_none")]
     pub eip_instance_id: Option<String>,
     /// `InstanceChargeType`.
     ///
     /// Wire name: `InstanceChargeType`; type: string. Example: `PostPaid`.
-    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// `InternetChargeType`.
     ///
     /// Wire name: `InternetChargeType`; type: string. Example: `PayByTraffic`.
-    #[serde(rename = "InternetChargeType", skip_serializing_if = "Option::is_none")]
     pub internet_charge_type: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for EipResource {
@@ -514,24 +551,39 @@ impl<'de> serde::Deserialize<'de> for EipResource {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for EipResource {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(6, &self.unknown_fields);
+        entries.scalar("AutoCreate", &self.auto_create);
+        entries.scalar("Bandwidth", &self.bandwidth);
+        entries.scalar("EipAddress", &self.eip_address);
+        entries.scalar("EipInstanceId", &self.eip_instance_id);
+        entries.scalar("InstanceChargeType", &self.instance_charge_type);
+        entries.scalar("InternetChargeType", &self.internet_charge_type);
+        entries
+    }
+}
+impl serde::Serialize for EipResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ResourcesSpec` value.
 ///
 /// Part of the [`GetAddonResponse`] (`Addon.ResourcesSpec`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourcesSpec {
     /// `EcsResources`.
     ///
     /// Wire name: `EcsResources`; type: array of object [`EcsResourcesItem`].
-    #[serde(rename = "EcsResources", skip_serializing_if = "Vec::is_empty")]
     pub ecs_resources: Vec<EcsResourcesItem>,
     /// `EipResource`.
     ///
     /// Wire name: `EipResource`; type: object [`EipResource`].
-    #[serde(rename = "EipResource", skip_serializing_if = "Option::is_none")]
     pub eip_resource: Option<EipResource>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ResourcesSpec {
@@ -556,39 +608,47 @@ impl<'de> serde::Deserialize<'de> for ResourcesSpec {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ResourcesSpec {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.list("EcsResources", &self.ecs_resources);
+        entries.object("EipResource", &self.eip_resource);
+        entries
+    }
+}
+impl serde::Serialize for ResourcesSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `InputParamsItem` value.
 ///
 /// Part of the [`GetAddonResponse`] (`Addon.ServicesSpec[].InputParams[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InputParamsItem {
     /// `HelpText`.
     ///
     /// Wire name: `HelpText`; type: string. Example: `MySQL installation root directory`.
-    #[serde(rename = "HelpText", skip_serializing_if = "Option::is_none")]
     pub help_text: Option<String>,
     /// `Label`.
     ///
     /// Wire name: `Label`; type: string. Example: `MySQL installation path`.
-    #[serde(rename = "Label", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `MYSQL_HOME`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `String`.
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `Value`.
     ///
     /// Wire name: `Value`; type: string. Example: `usr/local/mysql`.
-    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for InputParamsItem {
@@ -616,29 +676,42 @@ impl<'de> serde::Deserialize<'de> for InputParamsItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for InputParamsItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.scalar("HelpText", &self.help_text);
+        entries.scalar("Label", &self.label);
+        entries.scalar("Name", &self.name);
+        entries.scalar("Type", &self.r#type);
+        entries.scalar("Value", &self.value);
+        entries
+    }
+}
+impl serde::Serialize for InputParamsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `NetworkAclItem` value.
 ///
 /// Part of the [`GetAddonResponse`] (`Addon.ServicesSpec[].NetworkACL[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkAclItem {
     /// `IpProtocol`.
     ///
     /// Wire name: `IpProtocol`; type: string. Example: `TCP`.
-    #[serde(rename = "IpProtocol", skip_serializing_if = "Option::is_none")]
     pub ip_protocol: Option<String>,
     /// `Port`.
     ///
     /// Wire name: `Port`; type: number. Example: `3306.0`.
-    #[serde(rename = "Port", skip_serializing_if = "Option::is_none")]
     pub port: Option<f64>,
     /// `SourceCidrIp`.
     ///
     /// Wire name: `SourceCidrIp`; type: string. Example: `172.16.0.0/12`.
-    #[serde(rename = "SourceCidrIp", skip_serializing_if = "Option::is_none")]
     pub source_cidr_ip: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for NetworkAclItem {
@@ -664,39 +737,48 @@ impl<'de> serde::Deserialize<'de> for NetworkAclItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for NetworkAclItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("IpProtocol", &self.ip_protocol);
+        entries.scalar("Port", &self.port);
+        entries.scalar("SourceCidrIp", &self.source_cidr_ip);
+        entries
+    }
+}
+impl serde::Serialize for NetworkAclItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ServicesSpecItem` value.
 ///
 /// Part of the [`GetAddonResponse`] (`Addon.ServicesSpec[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServicesSpecItem {
     /// `InputParams`.
     ///
     /// Wire name: `InputParams`; type: array of object [`InputParamsItem`].
-    #[serde(rename = "InputParams", skip_serializing_if = "Vec::is_empty")]
     pub input_params: Vec<InputParamsItem>,
     /// `NetworkACL`.
     ///
     /// Wire name: `NetworkACL`; type: array of object [`NetworkAclItem`].
-    #[serde(rename = "NetworkACL", skip_serializing_if = "Vec::is_empty")]
     pub network_acl: Vec<NetworkAclItem>,
     /// `ServiceAccessType`.
     ///
     /// Wire name: `ServiceAccessType`; type: string. Example: `URL`.
-    #[serde(rename = "ServiceAccessType", skip_serializing_if = "Option::is_none")]
     pub service_access_type: Option<String>,
     /// `ServiceAccessUrl`.
     ///
     /// Wire name: `ServiceAccessUrl`; type: string. Example: `https://47.96.xx.xx:12008`.
-    #[serde(rename = "ServiceAccessUrl", skip_serializing_if = "Option::is_none")]
     pub service_access_url: Option<String>,
     /// `ServiceName`.
     ///
     /// Wire name: `ServiceName`; type: string. Example: `Web Portal`.
-    #[serde(rename = "ServiceName", skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ServicesSpecItem {
@@ -724,64 +806,70 @@ impl<'de> serde::Deserialize<'de> for ServicesSpecItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ServicesSpecItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.list("InputParams", &self.input_params);
+        entries.list("NetworkACL", &self.network_acl);
+        entries.scalar("ServiceAccessType", &self.service_access_type);
+        entries.scalar("ServiceAccessUrl", &self.service_access_url);
+        entries.scalar("ServiceName", &self.service_name);
+        entries
+    }
+}
+impl serde::Serialize for ServicesSpecItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Addon` value.
 ///
 /// Part of the [`GetAddonResponse`] (`Addon`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Addon {
     /// `AddonId`.
     ///
     /// Wire name: `AddonId`; type: string. Example: `Login-1.0-W2g****`.
-    #[serde(rename = "AddonId", skip_serializing_if = "Option::is_none")]
     pub addon_id: Option<String>,
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string. Example: `Logon node, mainly used for connecting to the E-HPC cluster environment and submitting user tasks.`.
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `Icon`.
     ///
     /// Wire name: `Icon`; type: string. Example: `/assets/icons/your_icon.svg`.
-    #[serde(rename = "Icon", skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// `InstallTime`.
     ///
     /// Wire name: `InstallTime`; type: string. Example: `2024-08-22 18:11:17`.
-    #[serde(rename = "InstallTime", skip_serializing_if = "Option::is_none")]
     pub install_time: Option<String>,
     /// `Label`.
     ///
     /// Wire name: `Label`; type: string. Example: `Logon node`.
-    #[serde(rename = "Label", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `Login`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `ResourcesSpec`.
     ///
     /// Wire name: `ResourcesSpec`; type: object [`ResourcesSpec`].
-    #[serde(rename = "ResourcesSpec", skip_serializing_if = "Option::is_none")]
     pub resources_spec: Option<ResourcesSpec>,
     /// `ServicesSpec`.
     ///
     /// Wire name: `ServicesSpec`; type: array of object [`ServicesSpecItem`].
-    #[serde(rename = "ServicesSpec", skip_serializing_if = "Vec::is_empty")]
     pub services_spec: Vec<ServicesSpecItem>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Running`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `1.0`.
-    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Addon {
@@ -812,6 +900,28 @@ impl<'de> serde::Deserialize<'de> for Addon {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for Addon {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(10, &self.unknown_fields);
+        entries.scalar("AddonId", &self.addon_id);
+        entries.scalar("Description", &self.description);
+        entries.scalar("Icon", &self.icon);
+        entries.scalar("InstallTime", &self.install_time);
+        entries.scalar("Label", &self.label);
+        entries.scalar("Name", &self.name);
+        entries.object("ResourcesSpec", &self.resources_spec);
+        entries.list("ServicesSpec", &self.services_spec);
+        entries.scalar("Status", &self.status);
+        entries.scalar("Version", &self.version);
+        entries
+    }
+}
+impl serde::Serialize for Addon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `GetAddon`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -139,139 +139,110 @@ impl GetClusterCall {
     }
 }
 /// The answer to `GetCluster`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetClusterResponse {
     /// `ClientVersion`.
     ///
     /// Wire name: `ClientVersion`; type: string. Example: `2.0.31`.
-    #[serde(rename = "ClientVersion", skip_serializing_if = "Option::is_none")]
     pub client_version: Option<String>,
     /// `ClusterCategory`.
     ///
     /// Wire name: `ClusterCategory`; type: string. Example: `Standard`.
-    #[serde(rename = "ClusterCategory", skip_serializing_if = "Option::is_none")]
     pub cluster_category: Option<String>,
     /// `ClusterCreateTime`.
     ///
     /// Wire name: `ClusterCreateTime`; type: string. Example: `2024-08-06T12:43:01.000Z`.
-    #[serde(rename = "ClusterCreateTime", skip_serializing_if = "Option::is_none")]
     pub cluster_create_time: Option<String>,
     /// `ClusterCustomConfiguration`.
     ///
     /// Wire name: `ClusterCustomConfiguration`; type: object [`ClusterCustomConfiguration`].
-    #[serde(
-        rename = "ClusterCustomConfiguration",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cluster_custom_configuration: Option<ClusterCustomConfiguration>,
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string. Example: `ehpc-hz-FYUr32****`.
-    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `ClusterMode`.
     ///
     /// Wire name: `ClusterMode`; type: string. Example: `Integrated`.
-    #[serde(rename = "ClusterMode", skip_serializing_if = "Option::is_none")]
     pub cluster_mode: Option<String>,
     /// `ClusterModifyTime`.
     ///
     /// Wire name: `ClusterModifyTime`; type: string. Example: `2024-08-06T12:43:01.000Z`.
-    #[serde(rename = "ClusterModifyTime", skip_serializing_if = "Option::is_none")]
     pub cluster_modify_time: Option<String>,
     /// `ClusterName`.
     ///
     /// Wire name: `ClusterName`; type: string. Example: `slurm22.05.8-cluster-20240614`.
-    #[serde(rename = "ClusterName", skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// `ClusterStatus`.
     ///
     /// Wire name: `ClusterStatus`; type: string. Example: `running`.
-    #[serde(rename = "ClusterStatus", skip_serializing_if = "Option::is_none")]
     pub cluster_status: Option<String>,
     /// `ClusterVSwitchId`.
     ///
     /// Wire name: `ClusterVSwitchId`; type: string. Example: `vsw-bp1p2uugqsjppno******`.
-    #[serde(rename = "ClusterVSwitchId", skip_serializing_if = "Option::is_none")]
     pub cluster_v_switch_id: Option<String>,
     /// `ClusterVpcId`.
     ///
     /// Wire name: `ClusterVpcId`; type: string. Example: `vpc-uf6u3lk1pjy28eg*****`.
-    #[serde(rename = "ClusterVpcId", skip_serializing_if = "Option::is_none")]
     pub cluster_vpc_id: Option<String>,
     /// `DeleteProtection`.
     ///
     /// Wire name: `DeleteProtection`; type: string. Example: `true`.
-    #[serde(rename = "DeleteProtection", skip_serializing_if = "Option::is_none")]
     pub delete_protection: Option<String>,
     /// `EhpcVersion`.
     ///
     /// Wire name: `EhpcVersion`; type: string. Example: `2.0.0`.
-    #[serde(rename = "EhpcVersion", skip_serializing_if = "Option::is_none")]
     pub ehpc_version: Option<String>,
     /// `EnableScaleIn`.
     ///
     /// Wire name: `EnableScaleIn`; type: boolean. Example: `true`.
-    #[serde(rename = "EnableScaleIn", skip_serializing_if = "Option::is_none")]
     pub enable_scale_in: Option<bool>,
     /// `EnableScaleOut`.
     ///
     /// Wire name: `EnableScaleOut`; type: boolean. Example: `true`.
-    #[serde(rename = "EnableScaleOut", skip_serializing_if = "Option::is_none")]
     pub enable_scale_out: Option<bool>,
     /// `GrowInterval`.
     ///
     /// Wire name: `GrowInterval`; type: integer (int32). Example: `2`.
-    #[serde(rename = "GrowInterval", skip_serializing_if = "Option::is_none")]
     pub grow_interval: Option<i32>,
     /// `IdleInterval`.
     ///
     /// Wire name: `IdleInterval`; type: integer (int32). Example: `4`.
-    #[serde(rename = "IdleInterval", skip_serializing_if = "Option::is_none")]
     pub idle_interval: Option<i32>,
     /// `Manager`.
     ///
     /// Wire name: `Manager`; type: object [`Manager`].
-    #[serde(rename = "Manager", skip_serializing_if = "Option::is_none")]
     pub manager: Option<Manager>,
     /// `MaxCoreCount`.
     ///
     /// Wire name: `MaxCoreCount`; type: string. Example: `10000`.
-    #[serde(rename = "MaxCoreCount", skip_serializing_if = "Option::is_none")]
     pub max_core_count: Option<String>,
     /// `MaxCount`.
     ///
     /// Wire name: `MaxCount`; type: string. Example: `100`.
-    #[serde(rename = "MaxCount", skip_serializing_if = "Option::is_none")]
     pub max_count: Option<String>,
     /// `MonitorSpec`.
     ///
     /// Wire name: `MonitorSpec`; type: object [`MonitorSpec`].
-    #[serde(rename = "MonitorSpec", skip_serializing_if = "Option::is_none")]
     pub monitor_spec: Option<MonitorSpec>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string. Example: `rg-acfmxazb4ph****`.
-    #[serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// `SchedulerSpec`.
     ///
     /// Wire name: `SchedulerSpec`; type: object [`SchedulerSpec`].
-    #[serde(rename = "SchedulerSpec", skip_serializing_if = "Option::is_none")]
     pub scheduler_spec: Option<SchedulerSpec>,
     /// `SecurityGroupId`.
     ///
     /// Wire name: `SecurityGroupId`; type: string. Example: `sg-f8z9vb2zaezpkr69a21k`.
-    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl GetClusterResponse {
@@ -326,24 +297,58 @@ impl<'de> serde::Deserialize<'de> for GetClusterResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for GetClusterResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(25, &self.unknown_fields);
+        entries.scalar("ClientVersion", &self.client_version);
+        entries.scalar("ClusterCategory", &self.cluster_category);
+        entries.scalar("ClusterCreateTime", &self.cluster_create_time);
+        entries.object("ClusterCustomConfiguration", &self.cluster_custom_configuration);
+        entries.scalar("ClusterId", &self.cluster_id);
+        entries.scalar("ClusterMode", &self.cluster_mode);
+        entries.scalar("ClusterModifyTime", &self.cluster_modify_time);
+        entries.scalar("ClusterName", &self.cluster_name);
+        entries.scalar("ClusterStatus", &self.cluster_status);
+        entries.scalar("ClusterVSwitchId", &self.cluster_v_switch_id);
+        entries.scalar("ClusterVpcId", &self.cluster_vpc_id);
+        entries.scalar("DeleteProtection", &self.delete_protection);
+        entries.scalar("EhpcVersion", &self.ehpc_version);
+        entries.scalar("EnableScaleIn", &self.enable_scale_in);
+        entries.scalar("EnableScaleOut", &self.enable_scale_out);
+        entries.scalar("GrowInterval", &self.grow_interval);
+        entries.scalar("IdleInterval", &self.idle_interval);
+        entries.object("Manager", &self.manager);
+        entries.scalar("MaxCoreCount", &self.max_core_count);
+        entries.scalar("MaxCount", &self.max_count);
+        entries.object("MonitorSpec", &self.monitor_spec);
+        entries.request_id(&self.request_id);
+        entries.scalar("ResourceGroupId", &self.resource_group_id);
+        entries.object("SchedulerSpec", &self.scheduler_spec);
+        entries.scalar("SecurityGroupId", &self.security_group_id);
+        entries
+    }
+}
+impl serde::Serialize for GetClusterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ClusterCustomConfiguration` value.
 ///
 /// Part of the [`GetClusterResponse`] (`ClusterCustomConfiguration`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClusterCustomConfiguration {
     /// `Args`.
     ///
     /// Wire name: `Args`; type: string. Example: `E-HPC cn-hangzhou`.
-    #[serde(rename = "Args", skip_serializing_if = "Option::is_none")]
     pub args: Option<String>,
     /// `Script`.
     ///
     /// Wire name: `Script`; type: string. Example: `http://*****`.
-    #[serde(rename = "Script", skip_serializing_if = "Option::is_none")]
     pub script: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ClusterCustomConfiguration {
@@ -368,29 +373,39 @@ impl<'de> serde::Deserialize<'de> for ClusterCustomConfiguration {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ClusterCustomConfiguration {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Args", &self.args);
+        entries.scalar("Script", &self.script);
+        entries
+    }
+}
+impl serde::Serialize for ClusterCustomConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Dns` value.
 ///
 /// Part of the [`GetClusterResponse`] (`Manager.DNS`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Dns {
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `running`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `nis`.
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `2.31`.
-    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Dns {
@@ -416,29 +431,40 @@ impl<'de> serde::Deserialize<'de> for Dns {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for Dns {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("Status", &self.status);
+        entries.scalar("Type", &self.r#type);
+        entries.scalar("Version", &self.version);
+        entries
+    }
+}
+impl serde::Serialize for Dns {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `DirectoryService` value.
 ///
 /// Part of the [`GetClusterResponse`] (`Manager.DirectoryService`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DirectoryService {
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `running`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `nis`.
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `2.31`.
-    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for DirectoryService {
@@ -464,29 +490,40 @@ impl<'de> serde::Deserialize<'de> for DirectoryService {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for DirectoryService {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("Status", &self.status);
+        entries.scalar("Type", &self.r#type);
+        entries.scalar("Version", &self.version);
+        entries
+    }
+}
+impl serde::Serialize for DirectoryService {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `SystemDisk` value.
 ///
 /// Part of the [`GetClusterResponse`] (`Manager.ManagerNode.SystemDisk`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SystemDisk {
     /// `Category`.
     ///
     /// Wire name: `Category`; type: string. Example: `cloud_ssd`.
-    #[serde(rename = "Category", skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// `Level`.
     ///
     /// Wire name: `Level`; type: string. Example: `PL0`.
-    #[serde(rename = "Level", skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
     /// `Size`.
     ///
     /// Wire name: `Size`; type: integer (int64). Example: `40`.
-    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SystemDisk {
@@ -512,84 +549,84 @@ impl<'de> serde::Deserialize<'de> for SystemDisk {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for SystemDisk {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("Category", &self.category);
+        entries.scalar("Level", &self.level);
+        entries.scalar("Size", &self.size);
+        entries
+    }
+}
+impl serde::Serialize for SystemDisk {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ManagerNode` value.
 ///
 /// Part of the [`GetClusterResponse`] (`Manager.ManagerNode`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ManagerNode {
     /// `AutoRenew`.
     ///
     /// Wire name: `AutoRenew`; type: boolean.
-    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<bool>,
     /// `AutoRenewPeriod`.
     ///
     /// Wire name: `AutoRenewPeriod`; type: integer (int64).
-    #[serde(rename = "AutoRenewPeriod", skip_serializing_if = "Option::is_none")]
     pub auto_renew_period: Option<i64>,
     /// `Duration`.
     ///
     /// Wire name: `Duration`; type: integer (int64). Example: `1`.
-    #[serde(rename = "Duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// `EnableHt`.
     ///
     /// Wire name: `EnableHt`; type: boolean.
-    #[serde(rename = "EnableHt", skip_serializing_if = "Option::is_none")]
     pub enable_ht: Option<bool>,
     /// `ExpiredTime`.
     ///
     /// Wire name: `ExpiredTime`; type: string. Example: `2099-12-31T15:59Z`.
-    #[serde(rename = "ExpiredTime", skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `aliyun_2_1903_x64_20G_alibase_20200324.vhd`.
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `InstanceChargeType`.
     ///
     /// Wire name: `InstanceChargeType`; type: string. Example: `PostPaid`.
-    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// `InstanceId`.
     ///
     /// Wire name: `InstanceId`; type: string. Example: `i-bp1a170jgea1vl******`.
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.g6.4xlarge`.
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `Period`.
     ///
     /// Wire name: `Period`; type: integer (int64). Example: `1`.
-    #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// `PeriodUnit`.
     ///
     /// Wire name: `PeriodUnit`; type: string. Example: `Month`.
-    #[serde(rename = "PeriodUnit", skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<String>,
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number. Example: `1.0`.
-    #[serde(rename = "SpotPriceLimit", skip_serializing_if = "Option::is_none")]
     pub spot_price_limit: Option<f64>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
     /// `SystemDisk`.
     ///
     /// Wire name: `SystemDisk`; type: object [`SystemDisk`].
-    #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ManagerNode {
@@ -626,29 +663,51 @@ impl<'de> serde::Deserialize<'de> for ManagerNode {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ManagerNode {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(14, &self.unknown_fields);
+        entries.scalar("AutoRenew", &self.auto_renew);
+        entries.scalar("AutoRenewPeriod", &self.auto_renew_period);
+        entries.scalar("Duration", &self.duration);
+        entries.scalar("EnableHt", &self.enable_ht);
+        entries.scalar("ExpiredTime", &self.expired_time);
+        entries.scalar("ImageId", &self.image_id);
+        entries.scalar("InstanceChargeType", &self.instance_charge_type);
+        entries.scalar("InstanceId", &self.instance_id);
+        entries.scalar("InstanceType", &self.instance_type);
+        entries.scalar("Period", &self.period);
+        entries.scalar("PeriodUnit", &self.period_unit);
+        entries.scalar("SpotPriceLimit", &self.spot_price_limit);
+        entries.scalar("SpotStrategy", &self.spot_strategy);
+        entries.object("SystemDisk", &self.system_disk);
+        entries
+    }
+}
+impl serde::Serialize for ManagerNode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Scheduler` value.
 ///
 /// Part of the [`GetClusterResponse`] (`Manager.Scheduler`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Scheduler {
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `running`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `SLURM`.
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `22.05.8`.
-    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Scheduler {
@@ -674,34 +733,44 @@ impl<'de> serde::Deserialize<'de> for Scheduler {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for Scheduler {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("Status", &self.status);
+        entries.scalar("Type", &self.r#type);
+        entries.scalar("Version", &self.version);
+        entries
+    }
+}
+impl serde::Serialize for Scheduler {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Manager` value.
 ///
 /// Part of the [`GetClusterResponse`] (`Manager`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Manager {
     /// `DNS`.
     ///
     /// Wire name: `DNS`; type: object [`Dns`].
-    #[serde(rename = "DNS", skip_serializing_if = "Option::is_none")]
     pub dns: Option<Dns>,
     /// `DirectoryService`.
     ///
     /// Wire name: `DirectoryService`; type: object [`DirectoryService`].
-    #[serde(rename = "DirectoryService", skip_serializing_if = "Option::is_none")]
     pub directory_service: Option<DirectoryService>,
     /// `ManagerNode`.
     ///
     /// Wire name: `ManagerNode`; type: object [`ManagerNode`].
-    #[serde(rename = "ManagerNode", skip_serializing_if = "Option::is_none")]
     pub manager_node: Option<ManagerNode>,
     /// `Scheduler`.
     ///
     /// Wire name: `Scheduler`; type: object [`Scheduler`].
-    #[serde(rename = "Scheduler", skip_serializing_if = "Option::is_none")]
     pub scheduler: Option<Scheduler>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Manager {
@@ -728,22 +797,33 @@ impl<'de> serde::Deserialize<'de> for Manager {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for Manager {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(4, &self.unknown_fields);
+        entries.object("DNS", &self.dns);
+        entries.object("DirectoryService", &self.directory_service);
+        entries.object("ManagerNode", &self.manager_node);
+        entries.object("Scheduler", &self.scheduler);
+        entries
+    }
+}
+impl serde::Serialize for Manager {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `MonitorSpec` value.
 ///
 /// Part of the [`GetClusterResponse`] (`MonitorSpec`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MonitorSpec {
     /// `EnableComputeLoadMonitor`.
     ///
     /// Wire name: `EnableComputeLoadMonitor`; type: boolean. Example: `true`.
-    #[serde(
-        rename = "EnableComputeLoadMonitor",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enable_compute_load_monitor: Option<bool>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for MonitorSpec {
@@ -767,24 +847,34 @@ impl<'de> serde::Deserialize<'de> for MonitorSpec {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for MonitorSpec {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(1, &self.unknown_fields);
+        entries.scalar("EnableComputeLoadMonitor", &self.enable_compute_load_monitor);
+        entries
+    }
+}
+impl serde::Serialize for MonitorSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `SchedulerSpec` value.
 ///
 /// Part of the [`GetClusterResponse`] (`SchedulerSpec`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SchedulerSpec {
     /// `EnablePowerSaving`.
     ///
     /// Wire name: `EnablePowerSaving`; type: boolean.
-    #[serde(rename = "EnablePowerSaving", skip_serializing_if = "Option::is_none")]
     pub enable_power_saving: Option<bool>,
     /// `EnableTopologyAwareness`.
     ///
     /// Wire name: `EnableTopologyAwareness`; type: boolean. Example: `true`.
-    #[serde(rename = "EnableTopologyAwareness", skip_serializing_if = "Option::is_none")]
     pub enable_topology_awareness: Option<bool>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SchedulerSpec {
@@ -807,6 +897,20 @@ impl<'de> serde::Deserialize<'de> for SchedulerSpec {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for SchedulerSpec {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("EnablePowerSaving", &self.enable_power_saving);
+        entries.scalar("EnableTopologyAwareness", &self.enable_topology_awareness);
+        entries
+    }
+}
+impl serde::Serialize for SchedulerSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `GetCluster`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -241,46 +241,38 @@ impl GetCommonLogDetailCall {
     }
 }
 /// The answer to `GetCommonLogDetail`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCommonLogDetailResponse {
     /// `Action`.
     ///
     /// Wire name: `Action`; type: string. Example: `CreateCluster`.
-    #[serde(rename = "Action", skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string. Example: `ehpc-hz-abc***`.
-    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `LogDetail`.
     ///
     /// Wire name: `LogDetail`; type: array of object [`LogDetailItem`].
-    #[serde(rename = "LogDetail", skip_serializing_if = "Vec::is_empty")]
     pub log_detail: Vec<LogDetailItem>,
     /// `LogType`.
     ///
     /// Wire name: `LogType`; type: string. Example: `operation`.
-    #[serde(rename = "LogType", skip_serializing_if = "Option::is_none")]
     pub log_type: Option<String>,
     /// `OperatorUid`.
     ///
     /// Wire name: `OperatorUid`; type: string. Example: `239***`.
-    #[serde(rename = "OperatorUid", skip_serializing_if = "Option::is_none")]
     pub operator_uid: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `464E9919-D04F-4D1D-B375-15989492****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Uid`.
     ///
     /// Wire name: `Uid`; type: string. Example: `137***`.
-    #[serde(rename = "Uid", skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl GetCommonLogDetailResponse {
@@ -317,49 +309,60 @@ impl<'de> serde::Deserialize<'de> for GetCommonLogDetailResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for GetCommonLogDetailResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(7, &self.unknown_fields);
+        entries.scalar("Action", &self.action);
+        entries.scalar("ClusterId", &self.cluster_id);
+        entries.list("LogDetail", &self.log_detail);
+        entries.scalar("LogType", &self.log_type);
+        entries.scalar("OperatorUid", &self.operator_uid);
+        entries.request_id(&self.request_id);
+        entries.scalar("Uid", &self.uid);
+        entries
+    }
+}
+impl serde::Serialize for GetCommonLogDetailResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `StagesItem` value.
 ///
 /// Part of the [`GetCommonLogDetailResponse`] (`LogDetail[].Stages[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StagesItem {
     /// `LogLevel`.
     ///
     /// Wire name: `LogLevel`; type: string. Example: `INFO`.
-    #[serde(rename = "LogLevel", skip_serializing_if = "Option::is_none")]
     pub log_level: Option<String>,
     /// `Message`.
     ///
     /// Wire name: `Message`; type: string. Example: `Successfully created security group sg-bcd***`.
-    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `Method`.
     ///
     /// Wire name: `Method`; type: string. Example: `CreateSecurityGroup`.
-    #[serde(rename = "Method", skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Finished`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `Target`.
     ///
     /// Wire name: `Target`; type: string. Example: `sg-bcd***`.
-    #[serde(rename = "Target", skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// `Time`.
     ///
     /// Wire name: `Time`; type: string. Example: `2024-08-22 14:21:54`.
-    #[serde(rename = "Time", skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for StagesItem {
@@ -389,24 +392,40 @@ impl<'de> serde::Deserialize<'de> for StagesItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for StagesItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(7, &self.unknown_fields);
+        entries.scalar("LogLevel", &self.log_level);
+        entries.scalar("Message", &self.message);
+        entries.scalar("Method", &self.method);
+        entries.request_id(&self.request_id);
+        entries.scalar("Status", &self.status);
+        entries.scalar("Target", &self.target);
+        entries.scalar("Time", &self.time);
+        entries
+    }
+}
+impl serde::Serialize for StagesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `LogDetailItem` value.
 ///
 /// Part of the [`GetCommonLogDetailResponse`] (`LogDetail[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogDetailItem {
     /// `StageName`.
     ///
     /// Wire name: `StageName`; type: string. Example: `ConfigNetwork`.
-    #[serde(rename = "StageName", skip_serializing_if = "Option::is_none")]
     pub stage_name: Option<String>,
     /// `Stages`.
     ///
     /// Wire name: `Stages`; type: array of object [`StagesItem`].
-    #[serde(rename = "Stages", skip_serializing_if = "Vec::is_empty")]
     pub stages: Vec<StagesItem>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for LogDetailItem {
@@ -429,6 +448,20 @@ impl<'de> serde::Deserialize<'de> for LogDetailItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for LogDetailItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("StageName", &self.stage_name);
+        entries.list("Stages", &self.stages);
+        entries
+    }
+}
+impl serde::Serialize for LogDetailItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `GetCommonLogDetail`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

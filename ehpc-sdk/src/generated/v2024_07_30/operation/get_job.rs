@@ -172,26 +172,22 @@ impl GetJobCall {
     }
 }
 /// The answer to `GetJob`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetJobResponse {
     /// `JobInfo`.
     ///
     /// Wire name: `JobInfo`; type: object [`JobInfo`].
-    #[serde(rename = "JobInfo", skip_serializing_if = "Option::is_none")]
     pub job_info: Option<JobInfo>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0****-1335-****-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Success`.
     ///
     /// Wire name: `Success`; type: string. Example: `true`.
-    #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
     pub success: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl GetJobResponse {
@@ -224,34 +220,44 @@ impl<'de> serde::Deserialize<'de> for GetJobResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for GetJobResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.object("JobInfo", &self.job_info);
+        entries.request_id(&self.request_id);
+        entries.scalar("Success", &self.success);
+        entries
+    }
+}
+impl serde::Serialize for GetJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Resources` value.
 ///
 /// Part of the [`GetJobResponse`] (`JobInfo.Resources`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Resources {
     /// `Cores`.
     ///
     /// Wire name: `Cores`; type: string. Example: `2`.
-    #[serde(rename = "Cores", skip_serializing_if = "Option::is_none")]
     pub cores: Option<String>,
     /// `Gpus`.
     ///
     /// Wire name: `Gpus`; type: string. Example: `1`.
-    #[serde(rename = "Gpus", skip_serializing_if = "Option::is_none")]
     pub gpus: Option<String>,
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: string. Example: `1gb`.
-    #[serde(rename = "Memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: string. Example: `1`.
-    #[serde(rename = "Nodes", skip_serializing_if = "Option::is_none")]
     pub nodes: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Resources {
@@ -278,29 +284,41 @@ impl<'de> serde::Deserialize<'de> for Resources {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for Resources {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(4, &self.unknown_fields);
+        entries.scalar("Cores", &self.cores);
+        entries.scalar("Gpus", &self.gpus);
+        entries.scalar("Memory", &self.memory);
+        entries.scalar("Nodes", &self.nodes);
+        entries
+    }
+}
+impl serde::Serialize for Resources {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ResourcesUsed` value.
 ///
 /// Part of the [`GetJobResponse`] (`JobInfo.ResourcesUsed`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourcesUsed {
     /// `Cores`.
     ///
     /// Wire name: `Cores`; type: string. Example: `2`.
-    #[serde(rename = "Cores", skip_serializing_if = "Option::is_none")]
     pub cores: Option<String>,
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: string. Example: `512mb`.
-    #[serde(rename = "Memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: string. Example: `2`.
-    #[serde(rename = "Nodes", skip_serializing_if = "Option::is_none")]
     pub nodes: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ResourcesUsed {
@@ -326,24 +344,36 @@ impl<'de> serde::Deserialize<'de> for ResourcesUsed {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ResourcesUsed {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("Cores", &self.cores);
+        entries.scalar("Memory", &self.memory);
+        entries.scalar("Nodes", &self.nodes);
+        entries
+    }
+}
+impl serde::Serialize for ResourcesUsed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `VariablesItem` value.
 ///
 /// Part of the [`GetJobResponse`] (`JobInfo.Variables[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VariablesItem {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `ProxyIP`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Value`.
     ///
     /// Wire name: `Value`; type: string. Example: `10.x.x.x`.
-    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for VariablesItem {
@@ -368,114 +398,107 @@ impl<'de> serde::Deserialize<'de> for VariablesItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for VariablesItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Name", &self.name);
+        entries.scalar("Value", &self.value);
+        entries
+    }
+}
+impl serde::Serialize for VariablesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `JobInfo` value.
 ///
 /// Part of the [`GetJobResponse`] (`JobInfo`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JobInfo {
     /// `ArrayJobId`.
     ///
     /// Wire name: `ArrayJobId`; type: string. Example: `1`.
-    #[serde(rename = "ArrayJobId", skip_serializing_if = "Option::is_none")]
     pub array_job_id: Option<String>,
     /// `ArrayJobSubId`.
     ///
     /// Wire name: `ArrayJobSubId`; type: string. Example: `3`.
-    #[serde(rename = "ArrayJobSubId", skip_serializing_if = "Option::is_none")]
     pub array_job_sub_id: Option<String>,
     /// `ArrayRequest`.
     ///
     /// Wire name: `ArrayRequest`; type: string. Example: `1-5:2`.
-    #[serde(rename = "ArrayRequest", skip_serializing_if = "Option::is_none")]
     pub array_request: Option<String>,
     /// `CommandLine`.
     ///
     /// Wire name: `CommandLine`; type: string. Example: `/home/huangsf/ehpc/job_meta.pbs`.
-    #[serde(rename = "CommandLine", skip_serializing_if = "Option::is_none")]
     pub command_line: Option<String>,
     /// `CreateTime`.
     ///
     /// Wire name: `CreateTime`; type: string. Example: `2024-08-16T10:52:48`.
-    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// `ErrorLog`.
     ///
     /// Wire name: `ErrorLog`; type: string. Example: `/home/xxx/STDIN.e1`.
-    #[serde(rename = "ErrorLog", skip_serializing_if = "Option::is_none")]
     pub error_log: Option<String>,
     /// `ExtraInfo`.
     ///
     /// Wire name: `ExtraInfo`; type: string. Example: `{}`.
-    #[serde(rename = "ExtraInfo", skip_serializing_if = "Option::is_none")]
     pub extra_info: Option<String>,
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string. Example: `1.manager`.
-    #[serde(rename = "JobId", skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// `JobName`.
     ///
     /// Wire name: `JobName`; type: string. Example: `testJob`.
-    #[serde(rename = "JobName", skip_serializing_if = "Option::is_none")]
     pub job_name: Option<String>,
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string. Example: `workq`.
-    #[serde(rename = "JobQueue", skip_serializing_if = "Option::is_none")]
     pub job_queue: Option<String>,
     /// `LastModifyTime`.
     ///
     /// Wire name: `LastModifyTime`; type: string. Example: `2024-08-16T10:52:48`.
-    #[serde(rename = "LastModifyTime", skip_serializing_if = "Option::is_none")]
     pub last_modify_time: Option<String>,
     /// `NodeList`.
     ///
     /// Wire name: `NodeList`; type: string. Example: `compute000`.
-    #[serde(rename = "NodeList", skip_serializing_if = "Option::is_none")]
     pub node_list: Option<String>,
     /// `OutputLog`.
     ///
     /// Wire name: `OutputLog`; type: string. Example: `/home/xxx/STDIN.o1`.
-    #[serde(rename = "OutputLog", skip_serializing_if = "Option::is_none")]
     pub output_log: Option<String>,
     /// `Priority`.
     ///
     /// Wire name: `Priority`; type: string. Example: `0`.
-    #[serde(rename = "Priority", skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
     /// `Resources`.
     ///
     /// Wire name: `Resources`; type: object [`Resources`].
-    #[serde(rename = "Resources", skip_serializing_if = "Option::is_none")]
     pub resources: Option<Resources>,
     /// `ResourcesUsed`.
     ///
     /// Wire name: `ResourcesUsed`; type: object [`ResourcesUsed`].
-    #[serde(rename = "ResourcesUsed", skip_serializing_if = "Option::is_none")]
     pub resources_used: Option<ResourcesUsed>,
     /// `RunasUser`.
     ///
     /// Wire name: `RunasUser`; type: string. Example: `testuser`.
-    #[serde(rename = "RunasUser", skip_serializing_if = "Option::is_none")]
     pub runas_user: Option<String>,
     /// `StartTime`.
     ///
     /// Wire name: `StartTime`; type: string. Example: `2024-08-16T10:52:48`.
-    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// `State`.
     ///
     /// Wire name: `State`; type: string. Example: `Running`.
-    #[serde(rename = "State", skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// `Variables`.
     ///
     /// Wire name: `Variables`; type: array of object [`VariablesItem`].
-    #[serde(rename = "Variables", skip_serializing_if = "Vec::is_empty")]
     pub variables: Vec<VariablesItem>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for JobInfo {
@@ -516,6 +539,38 @@ impl<'de> serde::Deserialize<'de> for JobInfo {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for JobInfo {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(20, &self.unknown_fields);
+        entries.scalar("ArrayJobId", &self.array_job_id);
+        entries.scalar("ArrayJobSubId", &self.array_job_sub_id);
+        entries.scalar("ArrayRequest", &self.array_request);
+        entries.scalar("CommandLine", &self.command_line);
+        entries.scalar("CreateTime", &self.create_time);
+        entries.scalar("ErrorLog", &self.error_log);
+        entries.scalar("ExtraInfo", &self.extra_info);
+        entries.scalar("JobId", &self.job_id);
+        entries.scalar("JobName", &self.job_name);
+        entries.scalar("JobQueue", &self.job_queue);
+        entries.scalar("LastModifyTime", &self.last_modify_time);
+        entries.scalar("NodeList", &self.node_list);
+        entries.scalar("OutputLog", &self.output_log);
+        entries.scalar("Priority", &self.priority);
+        entries.object("Resources", &self.resources);
+        entries.object("ResourcesUsed", &self.resources_used);
+        entries.scalar("RunasUser", &self.runas_user);
+        entries.scalar("StartTime", &self.start_time);
+        entries.scalar("State", &self.state);
+        entries.list("Variables", &self.variables);
+        entries
+    }
+}
+impl serde::Serialize for JobInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `GetJob`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -271,46 +271,38 @@ impl GetJobLogCall {
     }
 }
 /// The answer to `GetJobLog`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetJobLogResponse {
     /// `JobId`.
     ///
     /// Wire name: `JobId`; type: string. Example: `1.manager`.
-    #[serde(rename = "JobId", skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `B745C159-3155-4B94-95D0-4B73D4D2****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `StderrLog`.
     ///
     /// Wire name: `StderrLog`; type: string. Example: `aG9zdG5hbWU=`.
-    #[serde(rename = "StderrLog", skip_serializing_if = "Option::is_none")]
     pub stderr_log: Option<String>,
     /// `StderrLogSize`.
     ///
     /// Wire name: `StderrLogSize`; type: string. Example: `0`.
-    #[serde(rename = "StderrLogSize", skip_serializing_if = "Option::is_none")]
     pub stderr_log_size: Option<String>,
     /// `StdoutLog`.
     ///
     /// Wire name: `StdoutLog`; type: string. Example: `aG9zdG5hbWU=`.
-    #[serde(rename = "StdoutLog", skip_serializing_if = "Option::is_none")]
     pub stdout_log: Option<String>,
     /// `StdoutLogSize`.
     ///
     /// Wire name: `StdoutLogSize`; type: string. Example: `4096`.
-    #[serde(rename = "StdoutLogSize", skip_serializing_if = "Option::is_none")]
     pub stdout_log_size: Option<String>,
     /// `Success`.
     ///
     /// Wire name: `Success`; type: string. Example: `true`.
-    #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
     pub success: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl GetJobLogResponse {
@@ -345,6 +337,25 @@ impl<'de> serde::Deserialize<'de> for GetJobLogResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for GetJobLogResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(7, &self.unknown_fields);
+        entries.scalar("JobId", &self.job_id);
+        entries.request_id(&self.request_id);
+        entries.scalar("StderrLog", &self.stderr_log);
+        entries.scalar("StderrLogSize", &self.stderr_log_size);
+        entries.scalar("StdoutLog", &self.stdout_log);
+        entries.scalar("StdoutLogSize", &self.stdout_log_size);
+        entries.scalar("Success", &self.success);
+        entries
+    }
+}
+impl serde::Serialize for GetJobLogResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `GetJobLog`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -192,21 +192,18 @@ impl GetUserCall {
     }
 }
 /// The answer to `GetUser`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserResponse {
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `User`.
     ///
     /// Wire name: `User`; type: object [`User`].
-    #[serde(rename = "User", skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl GetUserResponse {
@@ -238,39 +235,47 @@ impl<'de> serde::Deserialize<'de> for GetUserResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for GetUserResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.request_id(&self.request_id);
+        entries.object("User", &self.user);
+        entries
+    }
+}
+impl serde::Serialize for GetUserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `User` value.
 ///
 /// Part of the [`GetUserResponse`] (`User`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct User {
     /// `AddTime`.
     ///
     /// Wire name: `AddTime`; type: string. Example: `2014-08-22T17:46:47`.
-    #[serde(rename = "AddTime", skip_serializing_if = "Option::is_none")]
     pub add_time: Option<String>,
     /// `Group`.
     ///
     /// Wire name: `Group`; type: string. Example: `users`.
-    #[serde(rename = "Group", skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// `GroupId`.
     ///
     /// Wire name: `GroupId`; type: string. Example: `100`.
-    #[serde(rename = "GroupId", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// `UserId`.
     ///
     /// Wire name: `UserId`; type: string. Example: `1001`.
-    #[serde(rename = "UserId", skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// `UserName`.
     ///
     /// Wire name: `UserName`; type: string. Example: `testuser`.
-    #[serde(rename = "UserName", skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for User {
@@ -296,6 +301,23 @@ impl<'de> serde::Deserialize<'de> for User {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for User {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.scalar("AddTime", &self.add_time);
+        entries.scalar("Group", &self.group);
+        entries.scalar("GroupId", &self.group_id);
+        entries.scalar("UserId", &self.user_id);
+        entries.scalar("UserName", &self.user_name);
+        entries
+    }
+}
+impl serde::Serialize for User {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `GetUser`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

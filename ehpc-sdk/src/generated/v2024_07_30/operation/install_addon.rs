@@ -269,26 +269,22 @@ impl InstallAddonCall {
     }
 }
 /// The answer to `InstallAddon`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstallAddonResponse {
     /// `AddonId`.
     ///
     /// Wire name: `AddonId`; type: string. Example: `Login-1.0-W4g****`.
-    #[serde(rename = "AddonId", skip_serializing_if = "Option::is_none")]
     pub addon_id: Option<String>,
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string. Example: `ehpc-hz-FYUr32****`.
-    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `B745C159-3155-4B94-95D0-4B73D4D2****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl InstallAddonResponse {
@@ -319,6 +315,21 @@ impl<'de> serde::Deserialize<'de> for InstallAddonResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for InstallAddonResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("AddonId", &self.addon_id);
+        entries.scalar("ClusterId", &self.cluster_id);
+        entries.request_id(&self.request_id);
+        entries
+    }
+}
+impl serde::Serialize for InstallAddonResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `InstallAddon`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -280,36 +280,30 @@ impl ListAddonTemplatesCall {
     }
 }
 /// The answer to `ListAddonTemplates`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAddonTemplatesResponse {
     /// `Addons`.
     ///
     /// Wire name: `Addons`; type: array of object [`AddonsItem`].
-    #[serde(rename = "Addons", skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<AddonsItem>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int64). Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int64). Example: `20`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListAddonTemplatesResponse {
@@ -344,34 +338,46 @@ impl<'de> serde::Deserialize<'de> for ListAddonTemplatesResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListAddonTemplatesResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.list("Addons", &self.addons);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListAddonTemplatesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `AddonsItem` value.
 ///
 /// Part of the [`ListAddonTemplatesResponse`] (`Addons[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddonsItem {
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string. Example: `Logon node, mainly used for connecting to the E-HPC cluster environment and submitting user tasks.`.
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `Label`.
     ///
     /// Wire name: `Label`; type: string. Example: `Logon node`.
-    #[serde(rename = "Label", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `Login`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `1.0`.
-    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for AddonsItem {
@@ -396,6 +402,22 @@ impl<'de> serde::Deserialize<'de> for AddonsItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for AddonsItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(4, &self.unknown_fields);
+        entries.scalar("Description", &self.description);
+        entries.scalar("Label", &self.label);
+        entries.scalar("Name", &self.name);
+        entries.scalar("Version", &self.version);
+        entries
+    }
+}
+impl serde::Serialize for AddonsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListAddonTemplates`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

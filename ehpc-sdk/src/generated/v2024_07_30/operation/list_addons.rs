@@ -242,36 +242,30 @@ impl ListAddonsCall {
     }
 }
 /// The answer to `ListAddons`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAddonsResponse {
     /// `Addons`.
     ///
     /// Wire name: `Addons`; type: array of object [`AddonsItem`].
-    #[serde(rename = "Addons", skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<AddonsItem>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `20`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListAddonsResponse {
@@ -306,49 +300,58 @@ impl<'de> serde::Deserialize<'de> for ListAddonsResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListAddonsResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.list("Addons", &self.addons);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListAddonsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `AddonsItem` value.
 ///
 /// Part of the [`ListAddonsResponse`] (`Addons[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddonsItem {
     /// `AddonId`.
     ///
     /// Wire name: `AddonId`; type: string. Example: `Login-1.0-W4g****`.
-    #[serde(rename = "AddonId", skip_serializing_if = "Option::is_none")]
     pub addon_id: Option<String>,
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string. Example: `Logon node, mainly used for connecting to the E-HPC cluster environment and submitting user tasks.`.
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `InstallTime`.
     ///
     /// Wire name: `InstallTime`; type: string. Example: `2024-08-22 18:11:17`.
-    #[serde(rename = "InstallTime", skip_serializing_if = "Option::is_none")]
     pub install_time: Option<String>,
     /// `Label`.
     ///
     /// Wire name: `Label`; type: string. Example: `Logon node.`.
-    #[serde(rename = "Label", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `Login`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Running`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `1.0`.
-    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for AddonsItem {
@@ -376,6 +379,25 @@ impl<'de> serde::Deserialize<'de> for AddonsItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for AddonsItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(7, &self.unknown_fields);
+        entries.scalar("AddonId", &self.addon_id);
+        entries.scalar("Description", &self.description);
+        entries.scalar("InstallTime", &self.install_time);
+        entries.scalar("Label", &self.label);
+        entries.scalar("Name", &self.name);
+        entries.scalar("Status", &self.status);
+        entries.scalar("Version", &self.version);
+        entries
+    }
+}
+impl serde::Serialize for AddonsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListAddons`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -182,36 +182,30 @@ impl ListAvailableFileSystemsCall {
     }
 }
 /// The answer to `ListAvailableFileSystems`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAvailableFileSystemsResponse {
     /// `FileSystemList`.
     ///
     /// Wire name: `FileSystemList`; type: array of object [`FileSystemListItem`].
-    #[serde(rename = "FileSystemList", skip_serializing_if = "Vec::is_empty")]
     pub file_system_list: Vec<FileSystemListItem>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `BF4E8AB1-02A3-5ECF-87CC-3AB7BE98**`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `65`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListAvailableFileSystemsResponse {
@@ -246,39 +240,50 @@ impl<'de> serde::Deserialize<'de> for ListAvailableFileSystemsResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListAvailableFileSystemsResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.list("FileSystemList", &self.file_system_list);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListAvailableFileSystemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `MountTargetListItem` value.
 ///
 /// Part of the [`ListAvailableFileSystemsResponse`] (`FileSystemList[].MountTargetList[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MountTargetListItem {
     /// `MountTargetDomain`.
     ///
     /// Wire name: `MountTargetDomain`; type: string. Example: `c0967****.cn-hangzhou.cpfs.nas.aliyuncs.com`.
-    #[serde(rename = "MountTargetDomain", skip_serializing_if = "Option::is_none")]
     pub mount_target_domain: Option<String>,
     /// `NetworkType`.
     ///
     /// Wire name: `NetworkType`; type: string. Example: `vpc`.
-    #[serde(rename = "NetworkType", skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Active`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `VSwitchId`.
     ///
     /// Wire name: `VSwitchId`; type: string. Example: `vsw-2ze0c41hwu7lc29ris***`.
-    #[serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")]
     pub v_switch_id: Option<String>,
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string. Example: `vpc-8vbvb34rtyh6xb3zrehs1****`.
-    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for MountTargetListItem {
@@ -306,54 +311,62 @@ impl<'de> serde::Deserialize<'de> for MountTargetListItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for MountTargetListItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.scalar("MountTargetDomain", &self.mount_target_domain);
+        entries.scalar("NetworkType", &self.network_type);
+        entries.scalar("Status", &self.status);
+        entries.scalar("VSwitchId", &self.v_switch_id);
+        entries.scalar("VpcId", &self.vpc_id);
+        entries
+    }
+}
+impl serde::Serialize for MountTargetListItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `FileSystemListItem` value.
 ///
 /// Part of the [`ListAvailableFileSystemsResponse`] (`FileSystemList[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FileSystemListItem {
     /// `CreateTime`.
     ///
     /// Wire name: `CreateTime`; type: string. Example: `2024-7-29 15:43:53`.
-    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// `FileSystemId`.
     ///
     /// Wire name: `FileSystemId`; type: string. Example: `2fa0248***`.
-    #[serde(rename = "FileSystemId", skip_serializing_if = "Option::is_none")]
     pub file_system_id: Option<String>,
     /// `FileSystemType`.
     ///
     /// Wire name: `FileSystemType`; type: string. Example: `cpfs`.
-    #[serde(rename = "FileSystemType", skip_serializing_if = "Option::is_none")]
     pub file_system_type: Option<String>,
     /// `MountTargetList`.
     ///
     /// Wire name: `MountTargetList`; type: array of object [`MountTargetListItem`].
-    #[serde(rename = "MountTargetList", skip_serializing_if = "Vec::is_empty")]
     pub mount_target_list: Vec<MountTargetListItem>,
     /// `ProtocolType`.
     ///
     /// Wire name: `ProtocolType`; type: string. Example: `cpfs`.
-    #[serde(rename = "ProtocolType", skip_serializing_if = "Option::is_none")]
     pub protocol_type: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Running`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `StorageType`.
     ///
     /// Wire name: `StorageType`; type: string. Example: `Performance`.
-    #[serde(rename = "StorageType", skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<String>,
     /// `VpcId`.
     ///
     /// Wire name: `VpcId`; type: string. Example: `vpc-bp132kgui8n0targb****`.
-    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for FileSystemListItem {
@@ -382,6 +395,26 @@ impl<'de> serde::Deserialize<'de> for FileSystemListItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for FileSystemListItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(8, &self.unknown_fields);
+        entries.scalar("CreateTime", &self.create_time);
+        entries.scalar("FileSystemId", &self.file_system_id);
+        entries.scalar("FileSystemType", &self.file_system_type);
+        entries.list("MountTargetList", &self.mount_target_list);
+        entries.scalar("ProtocolType", &self.protocol_type);
+        entries.scalar("Status", &self.status);
+        entries.scalar("StorageType", &self.storage_type);
+        entries.scalar("VpcId", &self.vpc_id);
+        entries
+    }
+}
+impl serde::Serialize for FileSystemListItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListAvailableFileSystems`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

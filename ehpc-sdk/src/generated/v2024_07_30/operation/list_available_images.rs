@@ -506,41 +506,34 @@ impl ListAvailableImagesCall {
     }
 }
 /// The answer to `ListAvailableImages`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAvailableImagesResponse {
     /// `Images`.
     ///
     /// Wire name: `Images`; type: array of object [`ImagesItem`].
-    #[serde(rename = "Images", skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<ImagesItem>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: string. Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: string. Example: `20`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Success`.
     ///
     /// Wire name: `Success`; type: boolean. Example: `true`.
-    #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: string. Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListAvailableImagesResponse {
@@ -576,64 +569,71 @@ impl<'de> serde::Deserialize<'de> for ListAvailableImagesResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListAvailableImagesResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(6, &self.unknown_fields);
+        entries.list("Images", &self.images);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("Success", &self.success);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListAvailableImagesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ImagesItem` value.
 ///
 /// Part of the [`ListAvailableImagesResponse`] (`Images[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImagesItem {
     /// `Architecture`.
     ///
     /// Wire name: `Architecture`; type: string. Example: `x86_64`.
-    #[serde(rename = "Architecture", skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
     /// `BootMode`.
     ///
     /// Wire name: `BootMode`; type: string. Example: `BIOS`.
-    #[serde(rename = "BootMode", skip_serializing_if = "Option::is_none")]
     pub boot_mode: Option<String>,
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string. Example: `ExampleDescription`.
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `centos_7_06_64_20G_alibase_2019071****`.
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `ImageName`.
     ///
     /// Wire name: `ImageName`; type: string. Example: `CHESS5V5.0.27`.
-    #[serde(rename = "ImageName", skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// `ImageOwnerAlias`.
     ///
     /// Wire name: `ImageOwnerAlias`; type: string. Example: `self`.
-    #[serde(rename = "ImageOwnerAlias", skip_serializing_if = "Option::is_none")]
     pub image_owner_alias: Option<String>,
     /// `OSName`.
     ///
     /// Wire name: `OSName`; type: string. Example: `CentOS 7.9 64位`.
-    #[serde(rename = "OSName", skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
     /// `OSNameEn`.
     ///
     /// Wire name: `OSNameEn`; type: string. Example: `CentOS 7.9 64 bit`.
-    #[serde(rename = "OSNameEn", skip_serializing_if = "Option::is_none")]
     pub os_name_en: Option<String>,
     /// `Platform`.
     ///
     /// Wire name: `Platform`; type: string. Example: `windows`.
-    #[serde(rename = "Platform", skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
     /// `Size`.
     ///
     /// Wire name: `Size`; type: string. Example: `40`.
-    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ImagesItem {
@@ -664,6 +664,28 @@ impl<'de> serde::Deserialize<'de> for ImagesItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for ImagesItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(10, &self.unknown_fields);
+        entries.scalar("Architecture", &self.architecture);
+        entries.scalar("BootMode", &self.boot_mode);
+        entries.scalar("Description", &self.description);
+        entries.scalar("ImageId", &self.image_id);
+        entries.scalar("ImageName", &self.image_name);
+        entries.scalar("ImageOwnerAlias", &self.image_owner_alias);
+        entries.scalar("OSName", &self.os_name);
+        entries.scalar("OSNameEn", &self.os_name_en);
+        entries.scalar("Platform", &self.platform);
+        entries.scalar("Size", &self.size);
+        entries
+    }
+}
+impl serde::Serialize for ImagesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListAvailableImages`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -252,41 +252,34 @@ impl ListClustersCall {
     }
 }
 /// The answer to `ListClusters`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListClustersResponse {
     /// `Clusters`.
     ///
     /// Wire name: `Clusters`; type: array of object [`ClustersItem`].
-    #[serde(rename = "Clusters", skip_serializing_if = "Vec::is_empty")]
     pub clusters: Vec<ClustersItem>,
     /// `EhpcVersionStatistics`.
     ///
     /// Wire name: `EhpcVersionStatistics`; type: object [`EhpcVersionStatistics`].
-    #[serde(rename = "EhpcVersionStatistics", skip_serializing_if = "Option::is_none")]
     pub ehpc_version_statistics: Option<EhpcVersionStatistics>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: string. Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `2`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListClustersResponse {
@@ -322,24 +315,39 @@ impl<'de> serde::Deserialize<'de> for ListClustersResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListClustersResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(6, &self.unknown_fields);
+        entries.list("Clusters", &self.clusters);
+        entries.object("EhpcVersionStatistics", &self.ehpc_version_statistics);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListClustersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `AdditionalPackagesItem` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].AdditionalPackages[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdditionalPackagesItem {
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `gromacs`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `2024.1`.
-    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for AdditionalPackagesItem {
@@ -364,24 +372,35 @@ impl<'de> serde::Deserialize<'de> for AdditionalPackagesItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for AdditionalPackagesItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Name", &self.name);
+        entries.scalar("Version", &self.version);
+        entries
+    }
+}
+impl serde::Serialize for AdditionalPackagesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ResourcesSpec` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].Addons[].ResourcesSpec`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourcesSpec {
     /// `EcsInstanceId`.
     ///
     /// Wire name: `EcsInstanceId`; type: string. Example: `i-bp1bg85d2q6laic8****`.
-    #[serde(rename = "EcsInstanceId", skip_serializing_if = "Option::is_none")]
     pub ecs_instance_id: Option<String>,
     /// `EipInstanceId`.
     ///
     /// Wire name: `EipInstanceId`; type: string. Example: `eip-bp1vi9124tbx1g3kr****`.
-    #[serde(rename = "EipInstanceId", skip_serializing_if = "Option::is_none")]
     pub eip_instance_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ResourcesSpec {
@@ -406,29 +425,39 @@ impl<'de> serde::Deserialize<'de> for ResourcesSpec {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ResourcesSpec {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("EcsInstanceId", &self.ecs_instance_id);
+        entries.scalar("EipInstanceId", &self.eip_instance_id);
+        entries
+    }
+}
+impl serde::Serialize for ResourcesSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ServicesSpecItem` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].Addons[].ServicesSpec[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServicesSpecItem {
     /// `ServiceAccessType`.
     ///
     /// Wire name: `ServiceAccessType`; type: string. Example: `URL`.
-    #[serde(rename = "ServiceAccessType", skip_serializing_if = "Option::is_none")]
     pub service_access_type: Option<String>,
     /// `ServiceAccessUrl`.
     ///
     /// Wire name: `ServiceAccessUrl`; type: string. Example: `https://47.96.xx.xx:12008`.
-    #[serde(rename = "ServiceAccessUrl", skip_serializing_if = "Option::is_none")]
     pub service_access_url: Option<String>,
     /// `ServiceName`.
     ///
     /// Wire name: `ServiceName`; type: string. Example: `Web Portal`.
-    #[serde(rename = "ServiceName", skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ServicesSpecItem {
@@ -454,54 +483,60 @@ impl<'de> serde::Deserialize<'de> for ServicesSpecItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ServicesSpecItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("ServiceAccessType", &self.service_access_type);
+        entries.scalar("ServiceAccessUrl", &self.service_access_url);
+        entries.scalar("ServiceName", &self.service_name);
+        entries
+    }
+}
+impl serde::Serialize for ServicesSpecItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `AddonsItem` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].Addons[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddonsItem {
     /// `AddonId`.
     ///
     /// Wire name: `AddonId`; type: string. Example: `Login-1.0-W2g****`.
-    #[serde(rename = "AddonId", skip_serializing_if = "Option::is_none")]
     pub addon_id: Option<String>,
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string. Example: `Logon node, mainly used for connecting to the E-HPC cluster environment and submitting user tasks.`.
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `Label`.
     ///
     /// Wire name: `Label`; type: string. Example: `Logon node`.
-    #[serde(rename = "Label", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string. Example: `Login`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `ResourcesSpec`.
     ///
     /// Wire name: `ResourcesSpec`; type: object [`ResourcesSpec`].
-    #[serde(rename = "ResourcesSpec", skip_serializing_if = "Option::is_none")]
     pub resources_spec: Option<ResourcesSpec>,
     /// `ServicesSpec`.
     ///
     /// Wire name: `ServicesSpec`; type: array of object [`ServicesSpecItem`].
-    #[serde(rename = "ServicesSpec", skip_serializing_if = "Vec::is_empty")]
     pub services_spec: Vec<ServicesSpecItem>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Running`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `1.0`.
-    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for AddonsItem {
@@ -532,24 +567,41 @@ impl<'de> serde::Deserialize<'de> for AddonsItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for AddonsItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(8, &self.unknown_fields);
+        entries.scalar("AddonId", &self.addon_id);
+        entries.scalar("Description", &self.description);
+        entries.scalar("Label", &self.label);
+        entries.scalar("Name", &self.name);
+        entries.object("ResourcesSpec", &self.resources_spec);
+        entries.list("ServicesSpec", &self.services_spec);
+        entries.scalar("Status", &self.status);
+        entries.scalar("Version", &self.version);
+        entries
+    }
+}
+impl serde::Serialize for AddonsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ClusterCustomConfiguration` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].ClusterCustomConfiguration`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClusterCustomConfiguration {
     /// `Args`.
     ///
     /// Wire name: `Args`; type: string. Example: `demo`.
-    #[serde(rename = "Args", skip_serializing_if = "Option::is_none")]
     pub args: Option<String>,
     /// `Script`.
     ///
     /// Wire name: `Script`; type: string. Example: `https://xxxxx`.
-    #[serde(rename = "Script", skip_serializing_if = "Option::is_none")]
     pub script: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ClusterCustomConfiguration {
@@ -574,24 +626,35 @@ impl<'de> serde::Deserialize<'de> for ClusterCustomConfiguration {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ClusterCustomConfiguration {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Args", &self.args);
+        entries.scalar("Script", &self.script);
+        entries
+    }
+}
+impl serde::Serialize for ClusterCustomConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Dns` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].Manager.DNS`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Dns {
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `NIS`.
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `2.31`.
-    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Dns {
@@ -616,24 +679,35 @@ impl<'de> serde::Deserialize<'de> for Dns {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for Dns {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Type", &self.r#type);
+        entries.scalar("Version", &self.version);
+        entries
+    }
+}
+impl serde::Serialize for Dns {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `DirectoryService` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].Manager.DirectoryService`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DirectoryService {
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `NIS`.
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `2.31`.
-    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for DirectoryService {
@@ -658,24 +732,35 @@ impl<'de> serde::Deserialize<'de> for DirectoryService {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for DirectoryService {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Type", &self.r#type);
+        entries.scalar("Version", &self.version);
+        entries
+    }
+}
+impl serde::Serialize for DirectoryService {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Scheduler` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].Manager.Scheduler`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Scheduler {
     /// `Type`.
     ///
     /// Wire name: `Type`; type: string. Example: `SLURM`.
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string. Example: `22.05.8`.
-    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Scheduler {
@@ -700,29 +785,39 @@ impl<'de> serde::Deserialize<'de> for Scheduler {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for Scheduler {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Type", &self.r#type);
+        entries.scalar("Version", &self.version);
+        entries
+    }
+}
+impl serde::Serialize for Scheduler {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Manager` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].Manager`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Manager {
     /// `DNS`.
     ///
     /// Wire name: `DNS`; type: object [`Dns`].
-    #[serde(rename = "DNS", skip_serializing_if = "Option::is_none")]
     pub dns: Option<Dns>,
     /// `DirectoryService`.
     ///
     /// Wire name: `DirectoryService`; type: object [`DirectoryService`].
-    #[serde(rename = "DirectoryService", skip_serializing_if = "Option::is_none")]
     pub directory_service: Option<DirectoryService>,
     /// `Scheduler`.
     ///
     /// Wire name: `Scheduler`; type: object [`Scheduler`].
-    #[serde(rename = "Scheduler", skip_serializing_if = "Option::is_none")]
     pub scheduler: Option<Scheduler>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Manager {
@@ -748,29 +843,40 @@ impl<'de> serde::Deserialize<'de> for Manager {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for Manager {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.object("DNS", &self.dns);
+        entries.object("DirectoryService", &self.directory_service);
+        entries.object("Scheduler", &self.scheduler);
+        entries
+    }
+}
+impl serde::Serialize for Manager {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Nodes` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].Nodes`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Nodes {
     /// `AbnormalCounts`.
     ///
     /// Wire name: `AbnormalCounts`; type: integer (int32). Example: `0`.
-    #[serde(rename = "AbnormalCounts", skip_serializing_if = "Option::is_none")]
     pub abnormal_counts: Option<i32>,
     /// `CreatingCounts`.
     ///
     /// Wire name: `CreatingCounts`; type: integer (int32). Example: `0`.
-    #[serde(rename = "CreatingCounts", skip_serializing_if = "Option::is_none")]
     pub creating_counts: Option<i32>,
     /// `RunningCounts`.
     ///
     /// Wire name: `RunningCounts`; type: integer (int32). Example: `1`.
-    #[serde(rename = "RunningCounts", skip_serializing_if = "Option::is_none")]
     pub running_counts: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Nodes {
@@ -796,24 +902,36 @@ impl<'de> serde::Deserialize<'de> for Nodes {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for Nodes {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("AbnormalCounts", &self.abnormal_counts);
+        entries.scalar("CreatingCounts", &self.creating_counts);
+        entries.scalar("RunningCounts", &self.running_counts);
+        entries
+    }
+}
+impl serde::Serialize for Nodes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Users` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[].Users`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Users {
     /// `NormalCounts`.
     ///
     /// Wire name: `NormalCounts`; type: integer (int32). Example: `2`.
-    #[serde(rename = "NormalCounts", skip_serializing_if = "Option::is_none")]
     pub normal_counts: Option<i32>,
     /// `SudoCounts`.
     ///
     /// Wire name: `SudoCounts`; type: integer (int32). Example: `2`.
-    #[serde(rename = "SudoCounts", skip_serializing_if = "Option::is_none")]
     pub sudo_counts: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Users {
@@ -838,137 +956,123 @@ impl<'de> serde::Deserialize<'de> for Users {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for Users {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("NormalCounts", &self.normal_counts);
+        entries.scalar("SudoCounts", &self.sudo_counts);
+        entries
+    }
+}
+impl serde::Serialize for Users {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ClustersItem` value.
 ///
 /// Part of the [`ListClustersResponse`] (`Clusters[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClustersItem {
     /// `AdditionalPackages`.
     ///
     /// Wire name: `AdditionalPackages`; type: array of object [`AdditionalPackagesItem`].
-    #[serde(rename = "AdditionalPackages", skip_serializing_if = "Vec::is_empty")]
     pub additional_packages: Vec<AdditionalPackagesItem>,
     /// `Addons`.
     ///
     /// Wire name: `Addons`; type: array of object [`AddonsItem`].
-    #[serde(rename = "Addons", skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<AddonsItem>,
     /// `ClusterCategory`.
     ///
     /// Wire name: `ClusterCategory`; type: string. Example: `Standard`.
-    #[serde(rename = "ClusterCategory", skip_serializing_if = "Option::is_none")]
     pub cluster_category: Option<String>,
     /// `ClusterCreateTime`.
     ///
     /// Wire name: `ClusterCreateTime`; type: string. Example: `2024-08-06T12:43:01.000Z`.
-    #[serde(rename = "ClusterCreateTime", skip_serializing_if = "Option::is_none")]
     pub cluster_create_time: Option<String>,
     /// `ClusterCredentials`.
     ///
     /// Wire name: `ClusterCredentials`; type: array of string.
-    #[serde(rename = "ClusterCredentials", skip_serializing_if = "Vec::is_empty")]
     pub cluster_credentials: Vec<String>,
     /// `ClusterCustomConfiguration`.
     ///
     /// Wire name: `ClusterCustomConfiguration`; type: object [`ClusterCustomConfiguration`].
-    #[serde(
-        rename = "ClusterCustomConfiguration",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cluster_custom_configuration: Option<ClusterCustomConfiguration>,
     /// `ClusterDescription`.
     ///
     /// Wire name: `ClusterDescription`; type: string. Example: `Demo`.
-    #[serde(rename = "ClusterDescription", skip_serializing_if = "Option::is_none")]
     pub cluster_description: Option<String>,
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string. Example: `ehpc-hz-VMKe******`.
-    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `ClusterMode`.
     ///
     /// Wire name: `ClusterMode`; type: string. Example: `Integrated`.
-    #[serde(rename = "ClusterMode", skip_serializing_if = "Option::is_none")]
     pub cluster_mode: Option<String>,
     /// `ClusterModifyTime`.
     ///
     /// Wire name: `ClusterModifyTime`; type: string. Example: `2024-08-06T12:43:01.000Z`.
-    #[serde(rename = "ClusterModifyTime", skip_serializing_if = "Option::is_none")]
     pub cluster_modify_time: Option<String>,
     /// `ClusterName`.
     ///
     /// Wire name: `ClusterName`; type: string. Example: `slurm22.05.8-cluster-20240227`.
-    #[serde(rename = "ClusterName", skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// `ClusterStatus`.
     ///
     /// Wire name: `ClusterStatus`; type: string. Example: `running`.
-    #[serde(rename = "ClusterStatus", skip_serializing_if = "Option::is_none")]
     pub cluster_status: Option<String>,
     /// `ClusterUsedCoreTime`.
     ///
     /// Wire name: `ClusterUsedCoreTime`; type: number. Example: `1000.0`.
-    #[serde(rename = "ClusterUsedCoreTime", skip_serializing_if = "Option::is_none")]
     pub cluster_used_core_time: Option<f64>,
     /// `ClusterVSwitchId`.
     ///
     /// Wire name: `ClusterVSwitchId`; type: string. Example: `vsw-f8za5p0mwzgdu3wgx****`.
-    #[serde(rename = "ClusterVSwitchId", skip_serializing_if = "Option::is_none")]
     pub cluster_v_switch_id: Option<String>,
     /// `ClusterVpcId`.
     ///
     /// Wire name: `ClusterVpcId`; type: string. Example: `vpc-m5efjevmclc0xdmys****`.
-    #[serde(rename = "ClusterVpcId", skip_serializing_if = "Option::is_none")]
     pub cluster_vpc_id: Option<String>,
     /// `DeletionProtection`.
     ///
     /// Wire name: `DeletionProtection`; type: boolean. Example: `true`.
-    #[serde(rename = "DeletionProtection", skip_serializing_if = "Option::is_none")]
     pub deletion_protection: Option<bool>,
     /// `EhpcVersion`.
     ///
     /// Wire name: `EhpcVersion`; type: string. Example: `2.0.0`.
-    #[serde(rename = "EhpcVersion", skip_serializing_if = "Option::is_none")]
     pub ehpc_version: Option<String>,
     /// `Manager`.
     ///
     /// Wire name: `Manager`; type: object [`Manager`].
-    #[serde(rename = "Manager", skip_serializing_if = "Option::is_none")]
     pub manager: Option<Manager>,
     /// `MaxCoreCount`.
     ///
     /// Wire name: `MaxCoreCount`; type: integer (int64). Example: `10000`.
-    #[serde(rename = "MaxCoreCount", skip_serializing_if = "Option::is_none")]
     pub max_core_count: Option<i64>,
     /// `MaxCount`.
     ///
     /// Wire name: `MaxCount`; type: integer (int64). Example: `500`.
-    #[serde(rename = "MaxCount", skip_serializing_if = "Option::is_none")]
     pub max_count: Option<i64>,
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: object [`Nodes`].
-    #[serde(rename = "Nodes", skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Nodes>,
     /// `ResourceGroupId`.
     ///
     /// Wire name: `ResourceGroupId`; type: string. Example: `rg-acfmxazb4ph****`.
-    #[serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// `SecurityGroupId`.
     ///
     /// Wire name: `SecurityGroupId`; type: string. Example: `sg-bp13n61xsydodfyg****`.
-    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// `Users`.
     ///
     /// Wire name: `Users`; type: object [`Users`].
-    #[serde(rename = "Users", skip_serializing_if = "Option::is_none")]
     pub users: Option<Users>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ClustersItem {
@@ -1015,24 +1119,57 @@ impl<'de> serde::Deserialize<'de> for ClustersItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ClustersItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(24, &self.unknown_fields);
+        entries.list("AdditionalPackages", &self.additional_packages);
+        entries.list("Addons", &self.addons);
+        entries.scalar("ClusterCategory", &self.cluster_category);
+        entries.scalar("ClusterCreateTime", &self.cluster_create_time);
+        entries.scalar_list("ClusterCredentials", &self.cluster_credentials);
+        entries.object("ClusterCustomConfiguration", &self.cluster_custom_configuration);
+        entries.scalar("ClusterDescription", &self.cluster_description);
+        entries.scalar("ClusterId", &self.cluster_id);
+        entries.scalar("ClusterMode", &self.cluster_mode);
+        entries.scalar("ClusterModifyTime", &self.cluster_modify_time);
+        entries.scalar("ClusterName", &self.cluster_name);
+        entries.scalar("ClusterStatus", &self.cluster_status);
+        entries.scalar("ClusterUsedCoreTime", &self.cluster_used_core_time);
+        entries.scalar("ClusterVSwitchId", &self.cluster_v_switch_id);
+        entries.scalar("ClusterVpcId", &self.cluster_vpc_id);
+        entries.scalar("DeletionProtection", &self.deletion_protection);
+        entries.scalar("EhpcVersion", &self.ehpc_version);
+        entries.object("Manager", &self.manager);
+        entries.scalar("MaxCoreCount", &self.max_core_count);
+        entries.scalar("MaxCount", &self.max_count);
+        entries.object("Nodes", &self.nodes);
+        entries.scalar("ResourceGroupId", &self.resource_group_id);
+        entries.scalar("SecurityGroupId", &self.security_group_id);
+        entries.object("Users", &self.users);
+        entries
+    }
+}
+impl serde::Serialize for ClustersItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `EhpcVersionStatistics` value.
 ///
 /// Part of the [`ListClustersResponse`] (`EhpcVersionStatistics`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EhpcVersionStatistics {
     /// `V1Count`.
     ///
     /// Wire name: `V1Count`; type: integer (int32).
-    #[serde(rename = "V1Count", skip_serializing_if = "Option::is_none")]
     pub v1_count: Option<i32>,
     /// `V2Count`.
     ///
     /// Wire name: `V2Count`; type: integer (int32).
-    #[serde(rename = "V2Count", skip_serializing_if = "Option::is_none")]
     pub v2_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for EhpcVersionStatistics {
@@ -1055,6 +1192,20 @@ impl<'de> serde::Deserialize<'de> for EhpcVersionStatistics {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for EhpcVersionStatistics {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("V1Count", &self.v1_count);
+        entries.scalar("V2Count", &self.v2_count);
+        entries
+    }
+}
+impl serde::Serialize for EhpcVersionStatistics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListClusters`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -510,41 +510,34 @@ impl ListCommonLogsCall {
     }
 }
 /// The answer to `ListCommonLogs`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCommonLogsResponse {
     /// `Logs`.
     ///
     /// Wire name: `Logs`; type: array of object [`LogsItem`].
-    #[serde(rename = "Logs", skip_serializing_if = "Vec::is_empty")]
     pub logs: Vec<LogsItem>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `464E9919-D04F-4D1D-B375-15989492****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `15`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// `Uid`.
     ///
     /// Wire name: `Uid`; type: string. Example: `137***`.
-    #[serde(rename = "Uid", skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListCommonLogsResponse {
@@ -580,59 +573,67 @@ impl<'de> serde::Deserialize<'de> for ListCommonLogsResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListCommonLogsResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(6, &self.unknown_fields);
+        entries.list("Logs", &self.logs);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries.scalar("Uid", &self.uid);
+        entries
+    }
+}
+impl serde::Serialize for ListCommonLogsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `LogsItem` value.
 ///
 /// Part of the [`ListCommonLogsResponse`] (`Logs[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogsItem {
     /// `Action`.
     ///
     /// Wire name: `Action`; type: string. Example: `CreaterCluster`.
-    #[serde(rename = "Action", skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string. Example: `ehpc-hz-9T3xPNezoS`.
-    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `LogType`.
     ///
     /// Wire name: `LogType`; type: string. Example: `Operation`.
-    #[serde(rename = "LogType", skip_serializing_if = "Option::is_none")]
     pub log_type: Option<String>,
     /// `Message`.
     ///
     /// Wire name: `Message`; type: string. Example: `ok`.
-    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `OperatorUid`.
     ///
     /// Wire name: `OperatorUid`; type: string. Example: `137***`.
-    #[serde(rename = "OperatorUid", skip_serializing_if = "Option::is_none")]
     pub operator_uid: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string. Example: `Finished`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `Target`.
     ///
     /// Wire name: `Target`; type: string. Example: `i-abc***`.
-    #[serde(rename = "Target", skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// `Time`.
     ///
     /// Wire name: `Time`; type: string. Example: `2024-08-22 14:21:54`.
-    #[serde(rename = "Time", skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for LogsItem {
@@ -662,6 +663,27 @@ impl<'de> serde::Deserialize<'de> for LogsItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for LogsItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(9, &self.unknown_fields);
+        entries.scalar("Action", &self.action);
+        entries.scalar("ClusterId", &self.cluster_id);
+        entries.scalar("LogType", &self.log_type);
+        entries.scalar("Message", &self.message);
+        entries.scalar("OperatorUid", &self.operator_uid);
+        entries.request_id(&self.request_id);
+        entries.scalar("Status", &self.status);
+        entries.scalar("Target", &self.target);
+        entries.scalar("Time", &self.time);
+        entries
+    }
+}
+impl serde::Serialize for LogsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListCommonLogs`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

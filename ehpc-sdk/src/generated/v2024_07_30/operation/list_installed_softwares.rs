@@ -209,39 +209,30 @@ impl ListInstalledSoftwaresCall {
     }
 }
 /// The answer to `ListInstalledSoftwares`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInstalledSoftwaresResponse {
     /// `AdditionalPackages`.
     ///
     /// Wire name: `AdditionalPackages`; type: array of object [`AdditionalPackageInfos`].
-    #[serde(
-        rename = "AdditionalPackages",
-        serialize_with = "crate::v2024_07_30::operation::list_installed_softwares::wrappers::serialize_additional_package_infos"
-    )]
     pub additional_packages: Vec<AdditionalPackageInfos>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: string. Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: string. Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: string. Example: `2`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListInstalledSoftwaresResponse {
@@ -276,49 +267,63 @@ impl<'de> serde::Deserialize<'de> for ListInstalledSoftwaresResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListInstalledSoftwaresResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries
+            .wrapped_list(
+                "AdditionalPackages",
+                "AdditionalPackageInfos",
+                &self.additional_packages,
+            );
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListInstalledSoftwaresResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `AdditionalPackageInfos` value.
 ///
 /// Part of the [`ListInstalledSoftwaresResponse`] (`AdditionalPackages[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdditionalPackageInfos {
     /// `Category`.
     ///
     /// Wire name: `Category`; type: string.
-    #[serde(rename = "Category", skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// `CreateTime`.
     ///
     /// Wire name: `CreateTime`; type: string.
-    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string.
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `Icon`.
     ///
     /// Wire name: `Icon`; type: string.
-    #[serde(rename = "Icon", skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Status`.
     ///
     /// Wire name: `Status`; type: string.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string.
-    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for AdditionalPackageInfos {
@@ -348,12 +353,23 @@ impl<'de> serde::Deserialize<'de> for AdditionalPackageInfos {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_additional_package_infos<
-        T: serde::Serialize,
-        S: serde::Serializer,
-    >(value: &[T], serializer: S) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("AdditionalPackageInfos", value, serializer)
+impl crate::decode::ToJson for AdditionalPackageInfos {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(7, &self.unknown_fields);
+        entries.scalar("Category", &self.category);
+        entries.scalar("CreateTime", &self.create_time);
+        entries.scalar("Description", &self.description);
+        entries.scalar("Icon", &self.icon);
+        entries.scalar("Name", &self.name);
+        entries.scalar("Status", &self.status);
+        entries.scalar("Version", &self.version);
+        entries
+    }
+}
+impl serde::Serialize for AdditionalPackageInfos {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListInstalledSoftwares`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

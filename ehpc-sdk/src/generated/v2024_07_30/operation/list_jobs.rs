@@ -460,41 +460,34 @@ impl ListJobsCall {
     }
 }
 /// The answer to `ListJobs`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListJobsResponse {
     /// `Jobs`.
     ///
     /// Wire name: `Jobs`; type: array of object [`JobsItem`].
-    #[serde(rename = "Jobs", skip_serializing_if = "Vec::is_empty")]
     pub jobs: Vec<JobsItem>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `20`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `EABFBD93-58BE-53F3-BBFE-8654BB2E****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Success`.
     ///
     /// Wire name: `Success`; type: boolean. Example: `true`.
-    #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `10`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListJobsResponse {
@@ -530,34 +523,47 @@ impl<'de> serde::Deserialize<'de> for ListJobsResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListJobsResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(6, &self.unknown_fields);
+        entries.list("Jobs", &self.jobs);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("Success", &self.success);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListJobsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Resources` value.
 ///
 /// Part of the [`ListJobsResponse`] (`Jobs[].JobSpec.Resources`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Resources {
     /// `Cores`.
     ///
     /// Wire name: `Cores`; type: string. Example: `6`.
-    #[serde(rename = "Cores", skip_serializing_if = "Option::is_none")]
     pub cores: Option<String>,
     /// `Gpus`.
     ///
     /// Wire name: `Gpus`; type: string. Example: `0`.
-    #[serde(rename = "Gpus", skip_serializing_if = "Option::is_none")]
     pub gpus: Option<String>,
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: string. Example: `1536MB`.
-    #[serde(rename = "Memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: string. Example: `3`.
-    #[serde(rename = "Nodes", skip_serializing_if = "Option::is_none")]
     pub nodes: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Resources {
@@ -584,34 +590,45 @@ impl<'de> serde::Deserialize<'de> for Resources {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for Resources {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(4, &self.unknown_fields);
+        entries.scalar("Cores", &self.cores);
+        entries.scalar("Gpus", &self.gpus);
+        entries.scalar("Memory", &self.memory);
+        entries.scalar("Nodes", &self.nodes);
+        entries
+    }
+}
+impl serde::Serialize for Resources {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ResourcesActualOccupied` value.
 ///
 /// Part of the [`ListJobsResponse`] (`Jobs[].JobSpec.ResourcesActualOccupied`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourcesActualOccupied {
     /// `Cores`.
     ///
     /// Wire name: `Cores`; type: string. Example: `4`.
-    #[serde(rename = "Cores", skip_serializing_if = "Option::is_none")]
     pub cores: Option<String>,
     /// `Gpus`.
     ///
     /// Wire name: `Gpus`; type: string. Example: `0`.
-    #[serde(rename = "Gpus", skip_serializing_if = "Option::is_none")]
     pub gpus: Option<String>,
     /// `Memory`.
     ///
     /// Wire name: `Memory`; type: string. Example: `982MB`.
-    #[serde(rename = "Memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: string. Example: `2`.
-    #[serde(rename = "Nodes", skip_serializing_if = "Option::is_none")]
     pub nodes: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ResourcesActualOccupied {
@@ -638,104 +655,101 @@ impl<'de> serde::Deserialize<'de> for ResourcesActualOccupied {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ResourcesActualOccupied {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(4, &self.unknown_fields);
+        entries.scalar("Cores", &self.cores);
+        entries.scalar("Gpus", &self.gpus);
+        entries.scalar("Memory", &self.memory);
+        entries.scalar("Nodes", &self.nodes);
+        entries
+    }
+}
+impl serde::Serialize for ResourcesActualOccupied {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `JobSpec` value.
 ///
 /// Part of the [`ListJobsResponse`] (`Jobs[].JobSpec`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JobSpec {
     /// `ArrayJobId`.
     ///
     /// Wire name: `ArrayJobId`; type: string. Example: `4`.
-    #[serde(rename = "ArrayJobId", skip_serializing_if = "Option::is_none")]
     pub array_job_id: Option<String>,
     /// `ArrayJobSubId`.
     ///
     /// Wire name: `ArrayJobSubId`; type: string. Example: `1`.
-    #[serde(rename = "ArrayJobSubId", skip_serializing_if = "Option::is_none")]
     pub array_job_sub_id: Option<String>,
     /// `ArrayRequest`.
     ///
     /// Wire name: `ArrayRequest`; type: string. Example: `1-5:2`.
-    #[serde(rename = "ArrayRequest", skip_serializing_if = "Option::is_none")]
     pub array_request: Option<String>,
     /// `Comment`.
     ///
     /// Wire name: `Comment`; type: string. Example: `jobDescription`.
-    #[serde(rename = "Comment", skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// `Id`.
     ///
     /// Wire name: `Id`; type: string. Example: `12`.
-    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `JobQueue`.
     ///
     /// Wire name: `JobQueue`; type: string. Example: `comp`.
-    #[serde(rename = "JobQueue", skip_serializing_if = "Option::is_none")]
     pub job_queue: Option<String>,
     /// `LastModifyTime`.
     ///
     /// Wire name: `LastModifyTime`; type: string. Example: `1724123085`.
-    #[serde(rename = "LastModifyTime", skip_serializing_if = "Option::is_none")]
     pub last_modify_time: Option<String>,
     /// `NodeList`.
     ///
     /// Wire name: `NodeList`; type: string. Example: `compute[002,005,003]`.
-    #[serde(rename = "NodeList", skip_serializing_if = "Option::is_none")]
     pub node_list: Option<String>,
     /// `Priority`.
     ///
     /// Wire name: `Priority`; type: string. Example: `0`.
-    #[serde(rename = "Priority", skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
     /// `Resources`.
     ///
     /// Wire name: `Resources`; type: object [`Resources`].
-    #[serde(rename = "Resources", skip_serializing_if = "Option::is_none")]
     pub resources: Option<Resources>,
     /// `ResourcesActualOccupied`.
     ///
     /// Wire name: `ResourcesActualOccupied`; type: object [`ResourcesActualOccupied`].
-    #[serde(rename = "ResourcesActualOccupied", skip_serializing_if = "Option::is_none")]
     pub resources_actual_occupied: Option<ResourcesActualOccupied>,
     /// `RunasUser`.
     ///
     /// Wire name: `RunasUser`; type: string. Example: `testuser1`.
-    #[serde(rename = "RunasUser", skip_serializing_if = "Option::is_none")]
     pub runas_user: Option<String>,
     /// `StartTime`.
     ///
     /// Wire name: `StartTime`; type: string. Example: `1724122486`.
-    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// `State`.
     ///
     /// Wire name: `State`; type: string. Example: `Running`.
-    #[serde(rename = "State", skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// `StderrPath`.
     ///
     /// Wire name: `StderrPath`; type: string. Example: `./Temp`.
-    #[serde(rename = "StderrPath", skip_serializing_if = "Option::is_none")]
     pub stderr_path: Option<String>,
     /// `StdoutPath`.
     ///
     /// Wire name: `StdoutPath`; type: string. Example: `./Temp`.
-    #[serde(rename = "StdoutPath", skip_serializing_if = "Option::is_none")]
     pub stdout_path: Option<String>,
     /// `SubmitTime`.
     ///
     /// Wire name: `SubmitTime`; type: string. Example: `1724122486`.
-    #[serde(rename = "SubmitTime", skip_serializing_if = "Option::is_none")]
     pub submit_time: Option<String>,
     /// `Variables`.
     ///
     /// Wire name: `Variables`; type: string. Example: `{"PBS_O_SHELL":"/bin/bash", "PBS_O_HOST":"manager", "PBS_O_SYSTEM":"Linux", "PBS_O_LANG":"en_US.UTF-8", "PBS_O_QUEUE":"workq"}`.
-    #[serde(rename = "Variables", skip_serializing_if = "Option::is_none")]
     pub variables: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for JobSpec {
@@ -776,24 +790,51 @@ impl<'de> serde::Deserialize<'de> for JobSpec {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for JobSpec {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(18, &self.unknown_fields);
+        entries.scalar("ArrayJobId", &self.array_job_id);
+        entries.scalar("ArrayJobSubId", &self.array_job_sub_id);
+        entries.scalar("ArrayRequest", &self.array_request);
+        entries.scalar("Comment", &self.comment);
+        entries.scalar("Id", &self.id);
+        entries.scalar("JobQueue", &self.job_queue);
+        entries.scalar("LastModifyTime", &self.last_modify_time);
+        entries.scalar("NodeList", &self.node_list);
+        entries.scalar("Priority", &self.priority);
+        entries.object("Resources", &self.resources);
+        entries.object("ResourcesActualOccupied", &self.resources_actual_occupied);
+        entries.scalar("RunasUser", &self.runas_user);
+        entries.scalar("StartTime", &self.start_time);
+        entries.scalar("State", &self.state);
+        entries.scalar("StderrPath", &self.stderr_path);
+        entries.scalar("StdoutPath", &self.stdout_path);
+        entries.scalar("SubmitTime", &self.submit_time);
+        entries.scalar("Variables", &self.variables);
+        entries
+    }
+}
+impl serde::Serialize for JobSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `JobsItem` value.
 ///
 /// Part of the [`ListJobsResponse`] (`Jobs[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JobsItem {
     /// `JobName`.
     ///
     /// Wire name: `JobName`; type: string. Example: `testjob`.
-    #[serde(rename = "JobName", skip_serializing_if = "Option::is_none")]
     pub job_name: Option<String>,
     /// `JobSpec`.
     ///
     /// Wire name: `JobSpec`; type: object [`JobSpec`].
-    #[serde(rename = "JobSpec", skip_serializing_if = "Option::is_none")]
     pub job_spec: Option<JobSpec>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for JobsItem {
@@ -816,6 +857,20 @@ impl<'de> serde::Deserialize<'de> for JobsItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for JobsItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("JobName", &self.job_name);
+        entries.object("JobSpec", &self.job_spec);
+        entries
+    }
+}
+impl serde::Serialize for JobsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListJobs`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

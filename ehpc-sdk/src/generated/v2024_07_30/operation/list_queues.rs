@@ -180,41 +180,34 @@ impl ListQueuesCall {
     }
 }
 /// The answer to `ListQueues`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListQueuesResponse {
     /// `ClusterId`.
     ///
     /// Wire name: `ClusterId`; type: string. Example: `ehpc-hz-FYUr32****`.
-    #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: integer (int32). Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: integer (int32). Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `Queues`.
     ///
     /// Wire name: `Queues`; type: array of object [`QueuesItem`].
-    #[serde(rename = "Queues", skip_serializing_if = "Vec::is_empty")]
     pub queues: Vec<QueuesItem>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `C6E5005C-00B0-4F27-98BB-95AB88016C22`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListQueuesResponse {
@@ -250,49 +243,59 @@ impl<'de> serde::Deserialize<'de> for ListQueuesResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListQueuesResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(6, &self.unknown_fields);
+        entries.scalar("ClusterId", &self.cluster_id);
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.list("Queues", &self.queues);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListQueuesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `DataDisksItem` value.
 ///
 /// Part of the [`ListQueuesResponse`] (`Queues[].ComputeNodes[].DataDisks[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataDisksItem {
     /// `Category`.
     ///
     /// Wire name: `Category`; type: string. Example: `cloud_essd`.
-    #[serde(rename = "Category", skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// `DeleteWithInstance`.
     ///
     /// Wire name: `DeleteWithInstance`; type: boolean. Example: `false`.
-    #[serde(rename = "DeleteWithInstance", skip_serializing_if = "Option::is_none")]
     pub delete_with_instance: Option<bool>,
     /// `Device`.
     ///
     /// Wire name: `Device`; type: string. Example: `/dev/xvdb`.
-    #[serde(rename = "Device", skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
     /// `Level`.
     ///
     /// Wire name: `Level`; type: string. Example: `PL0`.
-    #[serde(rename = "Level", skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
     /// `MountDir`.
     ///
     /// Wire name: `MountDir`; type: string. Example: `/data1`.
-    #[serde(rename = "MountDir", skip_serializing_if = "Option::is_none")]
     pub mount_dir: Option<String>,
     /// `Size`.
     ///
     /// Wire name: `Size`; type: integer (int32). Example: `40`.
-    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
     /// `SnapshotId`.
     ///
     /// Wire name: `SnapshotId`; type: string. Example: `s-bp1ei2b44ripxuo46hym`.
-    #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for DataDisksItem {
@@ -322,29 +325,44 @@ impl<'de> serde::Deserialize<'de> for DataDisksItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for DataDisksItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(7, &self.unknown_fields);
+        entries.scalar("Category", &self.category);
+        entries.scalar("DeleteWithInstance", &self.delete_with_instance);
+        entries.scalar("Device", &self.device);
+        entries.scalar("Level", &self.level);
+        entries.scalar("MountDir", &self.mount_dir);
+        entries.scalar("Size", &self.size);
+        entries.scalar("SnapshotId", &self.snapshot_id);
+        entries
+    }
+}
+impl serde::Serialize for DataDisksItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `SystemDisk` value.
 ///
 /// Part of the [`ListQueuesResponse`] (`Queues[].ComputeNodes[].SystemDisk`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SystemDisk {
     /// `Category`.
     ///
     /// Wire name: `Category`; type: string. Example: `cloud_essd`.
-    #[serde(rename = "Category", skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// `Level`.
     ///
     /// Wire name: `Level`; type: string. Example: `PL0`.
-    #[serde(rename = "Level", skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
     /// `Size`.
     ///
     /// Wire name: `Size`; type: integer (int32). Example: `40`.
-    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SystemDisk {
@@ -370,79 +388,80 @@ impl<'de> serde::Deserialize<'de> for SystemDisk {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for SystemDisk {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("Category", &self.category);
+        entries.scalar("Level", &self.level);
+        entries.scalar("Size", &self.size);
+        entries
+    }
+}
+impl serde::Serialize for SystemDisk {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `ComputeNodesItem` value.
 ///
 /// Part of the [`ListQueuesResponse`] (`Queues[].ComputeNodes[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ComputeNodesItem {
     /// `AutoRenew`.
     ///
     /// Wire name: `AutoRenew`; type: boolean. Example: `false`.
-    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<bool>,
     /// `AutoRenewPeriod`.
     ///
     /// Wire name: `AutoRenewPeriod`; type: integer (int32). Example: `1`.
-    #[serde(rename = "AutoRenewPeriod", skip_serializing_if = "Option::is_none")]
     pub auto_renew_period: Option<i32>,
     /// `DataDisks`.
     ///
     /// Wire name: `DataDisks`; type: array of object [`DataDisksItem`].
-    #[serde(rename = "DataDisks", skip_serializing_if = "Vec::is_empty")]
     pub data_disks: Vec<DataDisksItem>,
     /// `Duration`.
     ///
     /// Wire name: `Duration`; type: integer (int32). Example: `1`.
-    #[serde(rename = "Duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<i32>,
     /// `EnableHT`.
     ///
     /// Wire name: `EnableHT`; type: boolean. Example: `true`.
-    #[serde(rename = "EnableHT", skip_serializing_if = "Option::is_none")]
     pub enable_ht: Option<bool>,
     /// `ImageId`.
     ///
     /// Wire name: `ImageId`; type: string. Example: `aliyun_3_x64_20G_alibase_20221102.vhd`.
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// `InstanceChargeType`.
     ///
     /// Wire name: `InstanceChargeType`; type: string. Example: `PostPaid`.
-    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// `InstanceType`.
     ///
     /// Wire name: `InstanceType`; type: string. Example: `ecs.c7.4xlarge`.
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// `Period`.
     ///
     /// Wire name: `Period`; type: integer (int32). Example: `1`.
-    #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
     pub period: Option<i32>,
     /// `PeriodUnit`.
     ///
     /// Wire name: `PeriodUnit`; type: string. Example: `Month`.
-    #[serde(rename = "PeriodUnit", skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<String>,
     /// `SpotPriceLimit`.
     ///
     /// Wire name: `SpotPriceLimit`; type: number. Example: `0.97`.
-    #[serde(rename = "SpotPriceLimit", skip_serializing_if = "Option::is_none")]
     pub spot_price_limit: Option<f64>,
     /// `SpotStrategy`.
     ///
     /// Wire name: `SpotStrategy`; type: string. Example: `NoSpot`.
-    #[serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
     /// `SystemDisk`.
     ///
     /// Wire name: `SystemDisk`; type: object [`SystemDisk`].
-    #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for ComputeNodesItem {
@@ -478,29 +497,50 @@ impl<'de> serde::Deserialize<'de> for ComputeNodesItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ComputeNodesItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(13, &self.unknown_fields);
+        entries.scalar("AutoRenew", &self.auto_renew);
+        entries.scalar("AutoRenewPeriod", &self.auto_renew_period);
+        entries.list("DataDisks", &self.data_disks);
+        entries.scalar("Duration", &self.duration);
+        entries.scalar("EnableHT", &self.enable_ht);
+        entries.scalar("ImageId", &self.image_id);
+        entries.scalar("InstanceChargeType", &self.instance_charge_type);
+        entries.scalar("InstanceType", &self.instance_type);
+        entries.scalar("Period", &self.period);
+        entries.scalar("PeriodUnit", &self.period_unit);
+        entries.scalar("SpotPriceLimit", &self.spot_price_limit);
+        entries.scalar("SpotStrategy", &self.spot_strategy);
+        entries.object("SystemDisk", &self.system_disk);
+        entries
+    }
+}
+impl serde::Serialize for ComputeNodesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `Nodes` value.
 ///
 /// Part of the [`ListQueuesResponse`] (`Queues[].Nodes`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Nodes {
     /// `CreatingCounts`.
     ///
     /// Wire name: `CreatingCounts`; type: integer (int32). Example: `2`.
-    #[serde(rename = "CreatingCounts", skip_serializing_if = "Option::is_none")]
     pub creating_counts: Option<i32>,
     /// `ExceptionCounts`.
     ///
     /// Wire name: `ExceptionCounts`; type: integer (int32). Example: `0`.
-    #[serde(rename = "ExceptionCounts", skip_serializing_if = "Option::is_none")]
     pub exception_counts: Option<i32>,
     /// `RunningCounts`.
     ///
     /// Wire name: `RunningCounts`; type: integer (int32). Example: `1`.
-    #[serde(rename = "RunningCounts", skip_serializing_if = "Option::is_none")]
     pub running_counts: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for Nodes {
@@ -526,74 +566,76 @@ impl<'de> serde::Deserialize<'de> for Nodes {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for Nodes {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("CreatingCounts", &self.creating_counts);
+        entries.scalar("ExceptionCounts", &self.exception_counts);
+        entries.scalar("RunningCounts", &self.running_counts);
+        entries
+    }
+}
+impl serde::Serialize for Nodes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `QueuesItem` value.
 ///
 /// Part of the [`ListQueuesResponse`] (`Queues[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueuesItem {
     /// `ComputeNodes`.
     ///
     /// Wire name: `ComputeNodes`; type: array of object [`ComputeNodesItem`].
-    #[serde(rename = "ComputeNodes", skip_serializing_if = "Vec::is_empty")]
     pub compute_nodes: Vec<ComputeNodesItem>,
     /// `CreateTime`.
     ///
     /// Wire name: `CreateTime`; type: string. Example: `2023-11-10T02:04:00Z`.
-    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
     /// `EnableScaleIn`.
     ///
     /// Wire name: `EnableScaleIn`; type: boolean. Example: `true`.
-    #[serde(rename = "EnableScaleIn", skip_serializing_if = "Option::is_none")]
     pub enable_scale_in: Option<bool>,
     /// `EnableScaleOut`.
     ///
     /// Wire name: `EnableScaleOut`; type: boolean. Example: `true`.
-    #[serde(rename = "EnableScaleOut", skip_serializing_if = "Option::is_none")]
     pub enable_scale_out: Option<bool>,
     /// `MaxCount`.
     ///
     /// Wire name: `MaxCount`; type: integer (int32). Example: `100`.
-    #[serde(rename = "MaxCount", skip_serializing_if = "Option::is_none")]
     pub max_count: Option<i32>,
     /// `MaxCountPerCycle`.
     ///
     /// Wire name: `MaxCountPerCycle`; type: integer (int32). Example: `1`.
-    #[serde(rename = "MaxCountPerCycle", skip_serializing_if = "Option::is_none")]
     pub max_count_per_cycle: Option<i32>,
     /// `MinCount`.
     ///
     /// Wire name: `MinCount`; type: integer (int32). Example: `0`.
-    #[serde(rename = "MinCount", skip_serializing_if = "Option::is_none")]
     pub min_count: Option<i32>,
     /// `Nodes`.
     ///
     /// Wire name: `Nodes`; type: object [`Nodes`].
-    #[serde(rename = "Nodes", skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Nodes>,
     /// `QueueName`.
     ///
     /// Wire name: `QueueName`; type: string. Example: `comp`.
-    #[serde(rename = "QueueName", skip_serializing_if = "Option::is_none")]
     pub queue_name: Option<String>,
     /// `TotalCores`.
     ///
     /// Wire name: `TotalCores`; type: integer (int32). Example: `24`.
-    #[serde(rename = "TotalCores", skip_serializing_if = "Option::is_none")]
     pub total_cores: Option<i32>,
     /// `UpdateTime`.
     ///
     /// Wire name: `UpdateTime`; type: string. Example: `2024-04-25T02:02:32`.
-    #[serde(rename = "UpdateTime", skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
     /// `VSwitchIds`.
     ///
     /// Wire name: `VSwitchIds`; type: array of string.
-    #[serde(rename = "VSwitchIds", skip_serializing_if = "Vec::is_empty")]
     pub v_switch_ids: Vec<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for QueuesItem {
@@ -626,6 +668,30 @@ impl<'de> serde::Deserialize<'de> for QueuesItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for QueuesItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(12, &self.unknown_fields);
+        entries.list("ComputeNodes", &self.compute_nodes);
+        entries.scalar("CreateTime", &self.create_time);
+        entries.scalar("EnableScaleIn", &self.enable_scale_in);
+        entries.scalar("EnableScaleOut", &self.enable_scale_out);
+        entries.scalar("MaxCount", &self.max_count);
+        entries.scalar("MaxCountPerCycle", &self.max_count_per_cycle);
+        entries.scalar("MinCount", &self.min_count);
+        entries.object("Nodes", &self.nodes);
+        entries.scalar("QueueName", &self.queue_name);
+        entries.scalar("TotalCores", &self.total_cores);
+        entries.scalar("UpdateTime", &self.update_time);
+        entries.scalar_list("VSwitchIds", &self.v_switch_ids);
+        entries
+    }
+}
+impl serde::Serialize for QueuesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListQueues`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -244,36 +244,30 @@ impl ListRegionsCall {
     }
 }
 /// The answer to `ListRegions`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRegionsResponse {
     /// `MaxResults`.
     ///
     /// Wire name: `MaxResults`; type: integer (int32). Example: `20`.
-    #[serde(rename = "MaxResults", skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
     /// `NextToken`.
     ///
     /// Wire name: `NextToken`; type: string. Example: `caeba0bbb2be03f84eb48b699f0axxxx`.
-    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// `Regions`.
     ///
     /// Wire name: `Regions`; type: array of object [`RegionsItem`].
-    #[serde(rename = "Regions", skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<RegionsItem>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: integer (int32). Example: `16`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListRegionsResponse {
@@ -308,24 +302,38 @@ impl<'de> serde::Deserialize<'de> for ListRegionsResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListRegionsResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.scalar("MaxResults", &self.max_results);
+        entries.scalar("NextToken", &self.next_token);
+        entries.list("Regions", &self.regions);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListRegionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `RegionsItem` value.
 ///
 /// Part of the [`ListRegionsResponse`] (`Regions[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegionsItem {
     /// `LocalName`.
     ///
     /// Wire name: `LocalName`; type: string. Example: `华东1（杭州）`.
-    #[serde(rename = "LocalName", skip_serializing_if = "Option::is_none")]
     pub local_name: Option<String>,
     /// `RegionId`.
     ///
     /// Wire name: `RegionId`; type: string. Example: `cn-hangzhou`.
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for RegionsItem {
@@ -348,6 +356,20 @@ impl<'de> serde::Deserialize<'de> for RegionsItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for RegionsItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("LocalName", &self.local_name);
+        entries.scalar("RegionId", &self.region_id);
+        entries
+    }
+}
+impl serde::Serialize for RegionsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListRegions`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

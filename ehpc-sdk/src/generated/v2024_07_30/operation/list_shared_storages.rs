@@ -212,26 +212,22 @@ impl ListSharedStoragesCall {
     }
 }
 /// The answer to `ListSharedStorages`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSharedStoragesResponse {
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `F6757FA4-8FED-4602-B7F5-3550C084****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `SharedStorages`.
     ///
     /// Wire name: `SharedStorages`; type: array of object [`SharedStoragesItem`].
-    #[serde(rename = "SharedStorages", skip_serializing_if = "Vec::is_empty")]
     pub shared_storages: Vec<SharedStoragesItem>,
     /// `Success`.
     ///
     /// Wire name: `Success`; type: string. Example: `true`.
-    #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
     pub success: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListSharedStoragesResponse {
@@ -264,39 +260,48 @@ impl<'de> serde::Deserialize<'de> for ListSharedStoragesResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListSharedStoragesResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.request_id(&self.request_id);
+        entries.list("SharedStorages", &self.shared_storages);
+        entries.scalar("Success", &self.success);
+        entries
+    }
+}
+impl serde::Serialize for ListSharedStoragesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `MountInfoItem` value.
 ///
 /// Part of the [`ListSharedStoragesResponse`] (`SharedStorages[].MountInfo[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MountInfoItem {
     /// `MountDirectory`.
     ///
     /// Wire name: `MountDirectory`; type: string. Example: `/test`.
-    #[serde(rename = "MountDirectory", skip_serializing_if = "Option::is_none")]
     pub mount_directory: Option<String>,
     /// `MountOptions`.
     ///
     /// Wire name: `MountOptions`; type: string. Example: `-t nfs -o vers=4.0,noresvport`.
-    #[serde(rename = "MountOptions", skip_serializing_if = "Option::is_none")]
     pub mount_options: Option<String>,
     /// `MountTarget`.
     ///
     /// Wire name: `MountTarget`; type: string. Example: `0bd504b***-ngq26.cn-hangzhou.nas.aliyuncs.com`.
-    #[serde(rename = "MountTarget", skip_serializing_if = "Option::is_none")]
     pub mount_target: Option<String>,
     /// `ProtocolType`.
     ///
     /// Wire name: `ProtocolType`; type: string. Example: `nfs3`.
-    #[serde(rename = "ProtocolType", skip_serializing_if = "Option::is_none")]
     pub protocol_type: Option<String>,
     /// `StorageDirectory`.
     ///
     /// Wire name: `StorageDirectory`; type: string. Example: `/testehpc`.
-    #[serde(rename = "StorageDirectory", skip_serializing_if = "Option::is_none")]
     pub storage_directory: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for MountInfoItem {
@@ -324,34 +329,46 @@ impl<'de> serde::Deserialize<'de> for MountInfoItem {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for MountInfoItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.scalar("MountDirectory", &self.mount_directory);
+        entries.scalar("MountOptions", &self.mount_options);
+        entries.scalar("MountTarget", &self.mount_target);
+        entries.scalar("ProtocolType", &self.protocol_type);
+        entries.scalar("StorageDirectory", &self.storage_directory);
+        entries
+    }
+}
+impl serde::Serialize for MountInfoItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `SharedStoragesItem` value.
 ///
 /// Part of the [`ListSharedStoragesResponse`] (`SharedStorages[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SharedStoragesItem {
     /// `FileSystemId`.
     ///
     /// Wire name: `FileSystemId`; type: string. Example: `08c7f4b***`.
-    #[serde(rename = "FileSystemId", skip_serializing_if = "Option::is_none")]
     pub file_system_id: Option<String>,
     /// `FileSystemProtocol`.
     ///
     /// Wire name: `FileSystemProtocol`; type: string. Example: `nfs4`.
-    #[serde(rename = "FileSystemProtocol", skip_serializing_if = "Option::is_none")]
     pub file_system_protocol: Option<String>,
     /// `FileSystemType`.
     ///
     /// Wire name: `FileSystemType`; type: string. Example: `nas`.
-    #[serde(rename = "FileSystemType", skip_serializing_if = "Option::is_none")]
     pub file_system_type: Option<String>,
     /// `MountInfo`.
     ///
     /// Wire name: `MountInfo`; type: array of object [`MountInfoItem`].
-    #[serde(rename = "MountInfo", skip_serializing_if = "Vec::is_empty")]
     pub mount_info: Vec<MountInfoItem>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SharedStoragesItem {
@@ -376,6 +393,22 @@ impl<'de> serde::Deserialize<'de> for SharedStoragesItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for SharedStoragesItem {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(4, &self.unknown_fields);
+        entries.scalar("FileSystemId", &self.file_system_id);
+        entries.scalar("FileSystemProtocol", &self.file_system_protocol);
+        entries.scalar("FileSystemType", &self.file_system_type);
+        entries.list("MountInfo", &self.mount_info);
+        entries
+    }
+}
+impl serde::Serialize for SharedStoragesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListSharedStorages`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -346,39 +346,30 @@ impl ListSoftwaresCall {
     }
 }
 /// The answer to `ListSoftwares`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSoftwaresResponse {
     /// `AdditionalPackages`.
     ///
     /// Wire name: `AdditionalPackages`; type: array of object [`AdditionalPackageInfos`].
-    #[serde(
-        rename = "AdditionalPackages",
-        serialize_with = "crate::v2024_07_30::operation::list_softwares::wrappers::serialize_additional_package_infos"
-    )]
     pub additional_packages: Vec<AdditionalPackageInfos>,
     /// `PageNumber`.
     ///
     /// Wire name: `PageNumber`; type: string. Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// `PageSize`.
     ///
     /// Wire name: `PageSize`; type: string. Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<String>,
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `TotalCount`.
     ///
     /// Wire name: `TotalCount`; type: string. Example: `2`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl ListSoftwaresResponse {
@@ -413,24 +404,43 @@ impl<'de> serde::Deserialize<'de> for ListSoftwaresResponse {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for ListSoftwaresResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries
+            .wrapped_list(
+                "AdditionalPackages",
+                "AdditionalPackageInfos",
+                &self.additional_packages,
+            );
+        entries.scalar("PageNumber", &self.page_number);
+        entries.scalar("PageSize", &self.page_size);
+        entries.request_id(&self.request_id);
+        entries.scalar("TotalCount", &self.total_count);
+        entries
+    }
+}
+impl serde::Serialize for ListSoftwaresResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `SupportOsInfos` value.
 ///
 /// Part of the [`ListSoftwaresResponse`] (`AdditionalPackages[].Versions[].SupportOs[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportOsInfos {
     /// `Architecture`.
     ///
     /// Wire name: `Architecture`; type: string.
-    #[serde(rename = "Architecture", skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
     /// `OsTag`.
     ///
     /// Wire name: `OsTag`; type: string.
-    #[serde(rename = "OsTag", skip_serializing_if = "Option::is_none")]
     pub os_tag: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for SupportOsInfos {
@@ -455,32 +465,39 @@ impl<'de> serde::Deserialize<'de> for SupportOsInfos {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for SupportOsInfos {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.scalar("Architecture", &self.architecture);
+        entries.scalar("OsTag", &self.os_tag);
+        entries
+    }
+}
+impl serde::Serialize for SupportOsInfos {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `VersionInfos` value.
 ///
 /// Part of the [`ListSoftwaresResponse`] (`AdditionalPackages[].Versions[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VersionInfos {
     /// `Latest`.
     ///
     /// Wire name: `Latest`; type: string.
-    #[serde(rename = "Latest", skip_serializing_if = "Option::is_none")]
     pub latest: Option<String>,
     /// `SupportOs`.
     ///
     /// Wire name: `SupportOs`; type: array of object [`SupportOsInfos`].
-    #[serde(
-        rename = "SupportOs",
-        serialize_with = "crate::v2024_07_30::operation::list_softwares::wrappers::serialize_support_os_infos"
-    )]
     pub support_os: Vec<SupportOsInfos>,
     /// `Version`.
     ///
     /// Wire name: `Version`; type: string.
-    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for VersionInfos {
@@ -506,42 +523,48 @@ impl<'de> serde::Deserialize<'de> for VersionInfos {
         crate::decode::deserialize(deserializer)
     }
 }
+impl crate::decode::ToJson for VersionInfos {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(3, &self.unknown_fields);
+        entries.scalar("Latest", &self.latest);
+        entries.wrapped_list("SupportOs", "SupportOsInfos", &self.support_os);
+        entries.scalar("Version", &self.version);
+        entries
+    }
+}
+impl serde::Serialize for VersionInfos {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
+    }
+}
 /// `AdditionalPackageInfos` value.
 ///
 /// Part of the [`ListSoftwaresResponse`] (`AdditionalPackages[]`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdditionalPackageInfos {
     /// `Category`.
     ///
     /// Wire name: `Category`; type: string.
-    #[serde(rename = "Category", skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// `Description`.
     ///
     /// Wire name: `Description`; type: string.
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `Icon`.
     ///
     /// Wire name: `Icon`; type: string.
-    #[serde(rename = "Icon", skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// `Name`.
     ///
     /// Wire name: `Name`; type: string.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Versions`.
     ///
     /// Wire name: `Versions`; type: array of object [`VersionInfos`].
-    #[serde(
-        rename = "Versions",
-        serialize_with = "crate::v2024_07_30::operation::list_softwares::wrappers::serialize_version_infos"
-    )]
     pub versions: Vec<VersionInfos>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::decode::FromJson for AdditionalPackageInfos {
@@ -569,24 +592,21 @@ impl<'de> serde::Deserialize<'de> for AdditionalPackageInfos {
         crate::decode::deserialize(deserializer)
     }
 }
-pub(crate) mod wrappers {
-    pub(crate) fn serialize_additional_package_infos<
-        T: serde::Serialize,
-        S: serde::Serializer,
-    >(value: &[T], serializer: S) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("AdditionalPackageInfos", value, serializer)
+impl crate::decode::ToJson for AdditionalPackageInfos {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(5, &self.unknown_fields);
+        entries.scalar("Category", &self.category);
+        entries.scalar("Description", &self.description);
+        entries.scalar("Icon", &self.icon);
+        entries.scalar("Name", &self.name);
+        entries.wrapped_list("Versions", "VersionInfos", &self.versions);
+        entries
     }
-    pub(crate) fn serialize_support_os_infos<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("SupportOsInfos", value, serializer)
-    }
-    pub(crate) fn serialize_version_infos<T: serde::Serialize, S: serde::Serializer>(
-        value: &[T],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        crate::wire::ser::wrapped_list("VersionInfos", value, serializer)
+}
+impl serde::Serialize for AdditionalPackageInfos {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `ListSoftwares`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.

@@ -282,21 +282,18 @@ impl UpdateUserCall {
     }
 }
 /// The answer to `UpdateUser`. Fields the service did not send are `None` (or empty); fields it sent that the spec does not know are kept in `unknown_fields`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUserResponse {
     /// `RequestId`.
     ///
     /// Wire name: `RequestId`; type: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
-    #[serde(rename = "RequestId")]
     pub request_id: String,
     /// `Success`.
     ///
     /// Wire name: `Success`; type: string. Example: `true`.
-    #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
     pub success: Option<String>,
     /// Fields the service sent that the spec does not describe.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateUserResponse {
@@ -326,6 +323,20 @@ impl<'de> serde::Deserialize<'de> for UpdateUserResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::decode::deserialize(deserializer)
+    }
+}
+impl crate::decode::ToJson for UpdateUserResponse {
+    #[inline]
+    fn entries(&self) -> crate::decode::Entries<'_> {
+        let mut entries = crate::decode::Entries::new(2, &self.unknown_fields);
+        entries.request_id(&self.request_id);
+        entries.scalar("Success", &self.success);
+        entries
+    }
+}
+impl serde::Serialize for UpdateUserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::decode::serialize(self, serializer)
     }
 }
 /// Errors the service documents for `UpdateUser`, by code. Codes it does not document (gateway codes such as `Throttling` or `SignatureDoesNotMatch`) arrive as `Unhandled`; every variant keeps the code, message, request id, HTTP status and the whole error body.
