@@ -208,6 +208,7 @@ pub fn emit(op: &Operation) -> TokenStream {
             #(#setters)*
 
             /// Checks required parameters and limits from the spec.
+            #[inline]
             pub fn build(self) -> Result<#request, crate::InvalidRequest> {
                 #(#checks)*
                 Ok(#request { #(#field_names,)* })

@@ -97,6 +97,7 @@ impl AddLocalNodesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<AddLocalNodesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "AddLocalNodes",

@@ -736,6 +736,7 @@ impl AddNodesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<AddNodesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "AddNodes",

@@ -139,6 +139,7 @@ impl AddQueueRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<AddQueueRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "AddQueue",

@@ -93,6 +93,7 @@ impl AddSecurityGroupRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<AddSecurityGroupRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "AddSecurityGroup",

@@ -98,6 +98,7 @@ impl AddUsersRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<AddUsersRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "AddUsers",

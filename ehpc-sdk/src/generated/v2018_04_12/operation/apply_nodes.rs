@@ -633,6 +633,7 @@ impl ApplyNodesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ApplyNodesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ApplyNodes",

@@ -1473,6 +1473,7 @@ impl CreateClusterRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<CreateClusterRequest, crate::InvalidRequest> {
         let zone_id = self.zone_id;
         let name = crate::operation_support::check::required(

@@ -971,6 +971,7 @@ impl CreateHybridClusterRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<CreateHybridClusterRequest, crate::InvalidRequest> {
         let zone_id = self.zone_id;
         let name = crate::operation_support::check::required(

@@ -181,6 +181,7 @@ impl CreateJobFileRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<CreateJobFileRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "CreateJobFile",

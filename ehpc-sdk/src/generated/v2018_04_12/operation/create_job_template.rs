@@ -409,6 +409,7 @@ impl CreateJobTemplateRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<CreateJobTemplateRequest, crate::InvalidRequest> {
         let command_line = crate::operation_support::check::required(
             "CreateJobTemplate",

@@ -81,6 +81,7 @@ impl DeleteClusterRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<DeleteClusterRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "DeleteCluster",

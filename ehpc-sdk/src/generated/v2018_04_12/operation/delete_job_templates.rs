@@ -58,6 +58,7 @@ impl DeleteJobTemplatesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<DeleteJobTemplatesRequest, crate::InvalidRequest> {
         let templates = crate::operation_support::check::required(
             "DeleteJobTemplates",

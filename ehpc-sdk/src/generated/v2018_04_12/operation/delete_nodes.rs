@@ -121,6 +121,7 @@ impl DeleteNodesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<DeleteNodesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "DeleteNodes",

@@ -77,6 +77,7 @@ impl DeleteQueueRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<DeleteQueueRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "DeleteQueue",

@@ -61,6 +61,7 @@ impl DescribeClusterRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<DescribeClusterRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "DescribeCluster",

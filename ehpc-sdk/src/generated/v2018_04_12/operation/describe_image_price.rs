@@ -135,6 +135,7 @@ impl DescribeImagePriceRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<DescribeImagePriceRequest, crate::InvalidRequest> {
         let image_id = crate::operation_support::check::required(
             "DescribeImagePrice",

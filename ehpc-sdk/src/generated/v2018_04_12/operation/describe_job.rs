@@ -95,6 +95,7 @@ impl DescribeJobRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<DescribeJobRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "DescribeJob",

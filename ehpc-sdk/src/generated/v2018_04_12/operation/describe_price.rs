@@ -109,6 +109,7 @@ impl DescribePriceRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<DescribePriceRequest, crate::InvalidRequest> {
         let price_unit = crate::operation_support::check::required(
             "DescribePrice",

@@ -76,6 +76,7 @@ impl DescribeServerlessJobsRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<DescribeServerlessJobsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "DescribeServerlessJobs",

@@ -425,6 +425,7 @@ impl EditJobTemplateRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<EditJobTemplateRequest, crate::InvalidRequest> {
         let template_id = crate::operation_support::check::required(
             "EditJobTemplate",

@@ -205,6 +205,7 @@ impl GetAccountingReportRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<GetAccountingReportRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "GetAccountingReport",

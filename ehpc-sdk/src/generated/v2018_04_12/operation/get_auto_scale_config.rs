@@ -55,6 +55,7 @@ impl GetAutoScaleConfigRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<GetAutoScaleConfigRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "GetAutoScaleConfig",

@@ -213,6 +213,7 @@ impl GetCloudMetricLogsRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<GetCloudMetricLogsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "GetCloudMetricLogs",

@@ -92,6 +92,7 @@ impl GetCloudMetricProfilingRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<GetCloudMetricProfilingRequest, crate::InvalidRequest> {
         let region_id = self.region_id;
         let cluster_id = crate::operation_support::check::required(

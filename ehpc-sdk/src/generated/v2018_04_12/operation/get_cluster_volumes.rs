@@ -57,6 +57,7 @@ impl GetClusterVolumesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<GetClusterVolumesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "GetClusterVolumes",

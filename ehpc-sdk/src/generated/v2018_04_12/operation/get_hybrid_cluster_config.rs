@@ -75,6 +75,7 @@ impl GetHybridClusterConfigRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<GetHybridClusterConfigRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "GetHybridClusterConfig",

@@ -54,6 +54,7 @@ impl GetIfEcsTypeSupportHtConfigRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<GetIfEcsTypeSupportHtConfigRequest, crate::InvalidRequest> {

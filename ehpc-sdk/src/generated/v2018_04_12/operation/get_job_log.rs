@@ -129,6 +129,7 @@ impl GetJobLogRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<GetJobLogRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "GetJobLog",

@@ -68,6 +68,7 @@ impl GetPostScriptsRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<GetPostScriptsRequest, crate::InvalidRequest> {
         let region_id = crate::operation_support::check::required(
             "GetPostScripts",

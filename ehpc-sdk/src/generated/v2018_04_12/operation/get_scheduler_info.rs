@@ -88,6 +88,7 @@ impl GetSchedulerInfoRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<GetSchedulerInfoRequest, crate::InvalidRequest> {
         let region_id = crate::operation_support::check::required(
             "GetSchedulerInfo",

@@ -63,6 +63,7 @@ impl GetVisualServiceStatusRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<GetVisualServiceStatusRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "GetVisualServiceStatus",

@@ -73,6 +73,7 @@ impl InitializeEHPCRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<InitializeEHPCRequest, crate::InvalidRequest> {
         let region_id = self.region_id;
         let service_name = self.service_name;

@@ -132,6 +132,7 @@ impl InvokeShellCommandRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<InvokeShellCommandRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "InvokeShellCommand",

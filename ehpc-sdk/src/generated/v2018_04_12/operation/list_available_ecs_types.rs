@@ -115,6 +115,7 @@ impl ListAvailableEcsTypesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListAvailableEcsTypesRequest, crate::InvalidRequest> {
         let zone_id = self.zone_id;
         let spot_strategy = self.spot_strategy;

@@ -113,6 +113,7 @@ impl ListCloudMetricProfilingsRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<ListCloudMetricProfilingsRequest, crate::InvalidRequest> {

@@ -91,6 +91,7 @@ impl ListClusterLogsRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListClusterLogsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListClusterLogs",

@@ -80,6 +80,7 @@ impl ListClustersRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListClustersRequest, crate::InvalidRequest> {
         let page_number = self.page_number;
         let page_size = self.page_size;

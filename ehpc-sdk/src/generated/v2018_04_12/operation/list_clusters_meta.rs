@@ -78,6 +78,7 @@ impl ListClustersMetaRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListClustersMetaRequest, crate::InvalidRequest> {
         let page_number = self.page_number;
         let page_size = self.page_size;

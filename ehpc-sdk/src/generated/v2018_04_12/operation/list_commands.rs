@@ -117,6 +117,7 @@ impl ListCommandsRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListCommandsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListCommands",

@@ -94,6 +94,7 @@ impl ListCommunityImagesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListCommunityImagesRequest, crate::InvalidRequest> {
         let base_os_tag = self.base_os_tag;
         let instance_type = self.instance_type;

@@ -93,6 +93,7 @@ impl ListCpfsFileSystemsRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListCpfsFileSystemsRequest, crate::InvalidRequest> {
         let file_system_id = self.file_system_id;
         let page_number = self.page_number;

@@ -33,6 +33,7 @@ impl ListCurrentClientVersionRequest {
 pub struct ListCurrentClientVersionRequestBuilder {}
 impl ListCurrentClientVersionRequestBuilder {
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<ListCurrentClientVersionRequest, crate::InvalidRequest> {

@@ -116,6 +116,7 @@ impl ListCustomImagesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListCustomImagesRequest, crate::InvalidRequest> {
         let image_owner_alias = self.image_owner_alias;
         let base_os_tag = self.base_os_tag;

@@ -76,6 +76,7 @@ impl ListFileSystemWithMountTargetsRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<ListFileSystemWithMountTargetsRequest, crate::InvalidRequest> {

@@ -76,6 +76,7 @@ impl ListImagesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListImagesRequest, crate::InvalidRequest> {
         let base_os_tag = self.base_os_tag;
         let instance_type = self.instance_type;

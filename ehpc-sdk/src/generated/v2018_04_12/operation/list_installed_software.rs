@@ -56,6 +56,7 @@ impl ListInstalledSoftwareRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListInstalledSoftwareRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListInstalledSoftware",

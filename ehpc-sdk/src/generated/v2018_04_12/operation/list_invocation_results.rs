@@ -154,6 +154,7 @@ impl ListInvocationResultsRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListInvocationResultsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListInvocationResults",

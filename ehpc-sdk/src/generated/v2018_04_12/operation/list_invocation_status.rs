@@ -78,6 +78,7 @@ impl ListInvocationStatusRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListInvocationStatusRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListInvocationStatus",

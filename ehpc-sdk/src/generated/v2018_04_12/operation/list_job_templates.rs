@@ -95,6 +95,7 @@ impl ListJobTemplatesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListJobTemplatesRequest, crate::InvalidRequest> {
         let name = self.name;
         let page_number = self.page_number;

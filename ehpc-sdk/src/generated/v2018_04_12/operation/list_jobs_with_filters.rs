@@ -309,6 +309,7 @@ impl ListJobsWithFiltersRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListJobsWithFiltersRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListJobsWithFilters",

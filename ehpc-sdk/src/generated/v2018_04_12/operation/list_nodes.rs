@@ -253,6 +253,7 @@ impl ListNodesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListNodesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListNodes",

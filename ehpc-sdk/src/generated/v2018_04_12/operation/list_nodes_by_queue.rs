@@ -130,6 +130,7 @@ impl ListNodesByQueueRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListNodesByQueueRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListNodesByQueue",

@@ -115,6 +115,7 @@ impl ListNodesNoPagingRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListNodesNoPagingRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListNodesNoPaging",

@@ -95,6 +95,7 @@ impl ListPreferredEcsTypesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListPreferredEcsTypesRequest, crate::InvalidRequest> {
         let zone_id = crate::operation_support::check::required(
             "ListPreferredEcsTypes",

@@ -80,6 +80,7 @@ impl ListQueuesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListQueuesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListQueues",

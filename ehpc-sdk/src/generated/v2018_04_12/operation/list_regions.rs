@@ -34,6 +34,7 @@ impl ListRegionsRequest {
 pub struct ListRegionsRequestBuilder {}
 impl ListRegionsRequestBuilder {
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListRegionsRequest, crate::InvalidRequest> {
         Ok(ListRegionsRequest {})
     }

@@ -57,6 +57,7 @@ impl ListSecurityGroupsRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListSecurityGroupsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListSecurityGroups",

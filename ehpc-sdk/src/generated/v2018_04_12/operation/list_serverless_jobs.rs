@@ -245,6 +245,7 @@ impl ListServerlessJobsRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListServerlessJobsRequest, crate::InvalidRequest> {
         let region_id = self.region_id;
         let cluster_id = crate::operation_support::check::required(

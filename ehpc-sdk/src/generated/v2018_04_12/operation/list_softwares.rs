@@ -75,6 +75,7 @@ impl ListSoftwaresRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListSoftwaresRequest, crate::InvalidRequest> {
         let ehpc_version = self.ehpc_version;
         let os_tag = self.os_tag;

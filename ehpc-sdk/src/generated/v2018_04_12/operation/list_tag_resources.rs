@@ -123,6 +123,7 @@ impl ListTagResourcesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListTagResourcesRequest, crate::InvalidRequest> {
         let region_id = crate::operation_support::check::required(
             "ListTagResources",

@@ -69,6 +69,7 @@ impl ListUpgradeClientsRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListUpgradeClientsRequest, crate::InvalidRequest> {
         let region_id = crate::operation_support::check::required(
             "ListUpgradeClients",

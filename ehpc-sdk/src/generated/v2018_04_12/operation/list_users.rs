@@ -96,6 +96,7 @@ impl ListUsersRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListUsersRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListUsers",

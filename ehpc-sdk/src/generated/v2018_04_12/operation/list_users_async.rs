@@ -115,6 +115,7 @@ impl ListUsersAsyncRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListUsersAsyncRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListUsersAsync",

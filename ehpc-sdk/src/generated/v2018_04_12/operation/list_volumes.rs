@@ -75,6 +75,7 @@ impl ListVolumesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListVolumesRequest, crate::InvalidRequest> {
         let page_number = self.page_number;
         let page_size = self.page_size;

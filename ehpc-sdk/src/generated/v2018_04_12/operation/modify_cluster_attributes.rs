@@ -190,6 +190,7 @@ impl ModifyClusterAttributesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ModifyClusterAttributesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ModifyClusterAttributes",

@@ -98,6 +98,7 @@ impl ModifyUserPasswordsRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ModifyUserPasswordsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ModifyUserPasswords",

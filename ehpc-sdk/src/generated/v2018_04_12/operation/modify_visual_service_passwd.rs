@@ -134,6 +134,7 @@ impl ModifyVisualServicePasswdRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<ModifyVisualServicePasswdRequest, crate::InvalidRequest> {

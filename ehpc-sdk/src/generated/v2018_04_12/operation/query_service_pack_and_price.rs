@@ -37,6 +37,7 @@ impl QueryServicePackAndPriceRequest {
 pub struct QueryServicePackAndPriceRequestBuilder {}
 impl QueryServicePackAndPriceRequestBuilder {
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<QueryServicePackAndPriceRequest, crate::InvalidRequest> {

@@ -197,6 +197,7 @@ impl RecoverClusterRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<RecoverClusterRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "RecoverCluster",

@@ -84,6 +84,7 @@ impl ResetNodesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ResetNodesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ResetNodes",

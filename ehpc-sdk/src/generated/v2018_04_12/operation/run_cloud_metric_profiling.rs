@@ -145,6 +145,7 @@ impl RunCloudMetricProfilingRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<RunCloudMetricProfilingRequest, crate::InvalidRequest> {
         let region_id = self.region_id;
         let cluster_id = crate::operation_support::check::required(

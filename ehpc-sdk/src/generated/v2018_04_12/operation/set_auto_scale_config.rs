@@ -379,6 +379,7 @@ impl SetAutoScaleConfigRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<SetAutoScaleConfigRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "SetAutoScaleConfig",

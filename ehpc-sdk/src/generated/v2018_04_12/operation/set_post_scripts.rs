@@ -90,6 +90,7 @@ impl SetPostScriptsRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<SetPostScriptsRequest, crate::InvalidRequest> {
         let region_id = crate::operation_support::check::required(
             "SetPostScripts",

@@ -92,6 +92,7 @@ impl SetQueueRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<SetQueueRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "SetQueue",

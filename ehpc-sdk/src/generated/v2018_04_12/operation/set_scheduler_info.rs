@@ -123,6 +123,7 @@ impl SetSchedulerInfoRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<SetSchedulerInfoRequest, crate::InvalidRequest> {
         let region_id = crate::operation_support::check::required(
             "SetSchedulerInfo",

@@ -59,6 +59,7 @@ impl StartClusterRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<StartClusterRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "StartCluster",

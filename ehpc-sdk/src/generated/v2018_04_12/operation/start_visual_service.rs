@@ -92,6 +92,7 @@ impl StartVisualServiceRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<StartVisualServiceRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "StartVisualService",

@@ -59,6 +59,7 @@ impl StopClusterRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<StopClusterRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "StopCluster",

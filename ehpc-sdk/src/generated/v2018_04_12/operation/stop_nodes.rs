@@ -99,6 +99,7 @@ impl StopNodesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<StopNodesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "StopNodes",

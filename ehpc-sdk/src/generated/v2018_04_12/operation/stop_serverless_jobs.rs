@@ -76,6 +76,7 @@ impl StopServerlessJobsRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<StopServerlessJobsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "StopServerlessJobs",

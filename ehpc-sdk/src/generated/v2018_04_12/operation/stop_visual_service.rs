@@ -95,6 +95,7 @@ impl StopVisualServiceRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<StopVisualServiceRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "StopVisualService",

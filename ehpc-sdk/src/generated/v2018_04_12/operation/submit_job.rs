@@ -628,6 +628,7 @@ impl SubmitJobRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<SubmitJobRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "SubmitJob",

@@ -340,6 +340,7 @@ impl SubmitServerlessJobRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<SubmitServerlessJobRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "SubmitServerlessJob",

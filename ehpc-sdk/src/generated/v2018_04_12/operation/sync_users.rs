@@ -73,6 +73,7 @@ impl SyncUsersRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<SyncUsersRequest, crate::InvalidRequest> {
         let region_id = crate::operation_support::check::required(
             "SyncUsers",

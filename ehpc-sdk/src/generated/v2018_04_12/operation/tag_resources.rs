@@ -100,6 +100,7 @@ impl TagResourcesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<TagResourcesRequest, crate::InvalidRequest> {
         let region_id = crate::operation_support::check::required(
             "TagResources",

@@ -123,6 +123,7 @@ impl UnTagResourcesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<UnTagResourcesRequest, crate::InvalidRequest> {
         let region_id = self.region_id;
         let resource_type = crate::operation_support::check::required(

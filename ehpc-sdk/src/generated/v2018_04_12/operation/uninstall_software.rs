@@ -77,6 +77,7 @@ impl UninstallSoftwareRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<UninstallSoftwareRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "UninstallSoftware",

@@ -77,6 +77,7 @@ impl UpdateClusterVolumesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<UpdateClusterVolumesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "UpdateClusterVolumes",

@@ -163,6 +163,7 @@ impl UpdateQueueConfigRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<UpdateQueueConfigRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "UpdateQueueConfig",

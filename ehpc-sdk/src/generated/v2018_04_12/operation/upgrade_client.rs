@@ -78,6 +78,7 @@ impl UpgradeClientRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<UpgradeClientRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "UpgradeClient",

@@ -79,6 +79,7 @@ impl AttachNodesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<AttachNodesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "AttachNodes",

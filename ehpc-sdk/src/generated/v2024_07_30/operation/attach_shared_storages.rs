@@ -61,6 +61,7 @@ impl AttachSharedStoragesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<AttachSharedStoragesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "AttachSharedStorages",

@@ -488,6 +488,7 @@ impl CreateClusterRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<CreateClusterRequest, crate::InvalidRequest> {
         let cluster_name = self.cluster_name;
         let cluster_description = self.cluster_description;

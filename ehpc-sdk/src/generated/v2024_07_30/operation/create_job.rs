@@ -82,6 +82,7 @@ impl CreateJobRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<CreateJobRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "CreateJob",

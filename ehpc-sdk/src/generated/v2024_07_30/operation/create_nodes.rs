@@ -303,6 +303,7 @@ impl CreateNodesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<CreateNodesRequest, crate::InvalidRequest> {
         let cluster_id = self.cluster_id;
         let queue_name = self.queue_name;

@@ -67,6 +67,7 @@ impl CreateQueueRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<CreateQueueRequest, crate::InvalidRequest> {
         let cluster_id = self.cluster_id;
         let queue = self.queue;

@@ -168,6 +168,7 @@ impl CreateReservedNodePoolRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<CreateReservedNodePoolRequest, crate::InvalidRequest> {
         let cluster_id = self.cluster_id;
         let name = self.name;

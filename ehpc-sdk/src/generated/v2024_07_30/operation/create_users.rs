@@ -71,6 +71,7 @@ impl CreateUsersRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<CreateUsersRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "CreateUsers",

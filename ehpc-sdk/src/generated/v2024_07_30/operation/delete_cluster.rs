@@ -57,6 +57,7 @@ impl DeleteClusterRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<DeleteClusterRequest, crate::InvalidRequest> {
         let cluster_id = self.cluster_id;
         Ok(DeleteClusterRequest { cluster_id })

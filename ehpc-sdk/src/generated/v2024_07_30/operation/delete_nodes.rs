@@ -67,6 +67,7 @@ impl DeleteNodesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<DeleteNodesRequest, crate::InvalidRequest> {
         let cluster_id = self.cluster_id;
         let instance_ids = self.instance_ids;

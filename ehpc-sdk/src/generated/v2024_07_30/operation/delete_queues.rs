@@ -74,6 +74,7 @@ impl DeleteQueuesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<DeleteQueuesRequest, crate::InvalidRequest> {
         let cluster_id = self.cluster_id;
         let queue_names = self.queue_names;

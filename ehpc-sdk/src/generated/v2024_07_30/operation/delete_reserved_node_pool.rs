@@ -77,6 +77,7 @@ impl DeleteReservedNodePoolRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<DeleteReservedNodePoolRequest, crate::InvalidRequest> {
         let cluster_id = self.cluster_id;
         let id = self.id;

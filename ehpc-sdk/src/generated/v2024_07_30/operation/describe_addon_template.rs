@@ -131,6 +131,7 @@ impl DescribeAddonTemplateRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<DescribeAddonTemplateRequest, crate::InvalidRequest> {
         let region_id = self.region_id;
         let page_number = self.page_number;

@@ -71,6 +71,7 @@ impl DetachSharedStoragesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<DetachSharedStoragesRequest, crate::InvalidRequest> {
         let shared_storages = self.shared_storages;
         crate::operation_support::check::required_list(

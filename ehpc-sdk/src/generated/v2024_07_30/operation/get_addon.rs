@@ -59,6 +59,7 @@ impl GetAddonRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<GetAddonRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "GetAddon",

@@ -49,6 +49,7 @@ impl GetClusterRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<GetClusterRequest, crate::InvalidRequest> {
         let cluster_id = self.cluster_id;
         Ok(GetClusterRequest { cluster_id })

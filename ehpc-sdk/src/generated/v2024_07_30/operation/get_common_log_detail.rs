@@ -94,6 +94,7 @@ impl GetCommonLogDetailRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<GetCommonLogDetailRequest, crate::InvalidRequest> {
         let from = crate::operation_support::check::required(
             "GetCommonLogDetail",

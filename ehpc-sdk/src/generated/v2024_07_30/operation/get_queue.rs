@@ -67,6 +67,7 @@ impl GetQueueRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<GetQueueRequest, crate::InvalidRequest> {
         let cluster_id = self.cluster_id;
         let queue_name = self.queue_name;

@@ -71,6 +71,7 @@ impl GetUserRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<GetUserRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "GetUser",

@@ -104,6 +104,7 @@ impl InstallAddonRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<InstallAddonRequest, crate::InvalidRequest> {
         let addon_name = crate::operation_support::check::required(
             "InstallAddon",

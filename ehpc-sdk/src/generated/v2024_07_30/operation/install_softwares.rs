@@ -69,6 +69,7 @@ impl InstallSoftwaresRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<InstallSoftwaresRequest, crate::InvalidRequest> {
         let cluster_id = self.cluster_id;
         let additional_packages = self.additional_packages;

@@ -123,6 +123,7 @@ impl ListAddonTemplatesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListAddonTemplatesRequest, crate::InvalidRequest> {
         let region_id = self.region_id;
         let page_number = self.page_number;

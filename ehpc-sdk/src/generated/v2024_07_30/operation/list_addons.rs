@@ -98,6 +98,7 @@ impl ListAddonsRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListAddonsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListAddons",

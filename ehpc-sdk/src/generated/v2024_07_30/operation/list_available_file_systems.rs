@@ -67,6 +67,7 @@ impl ListAvailableFileSystemsRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<ListAvailableFileSystemsRequest, crate::InvalidRequest> {

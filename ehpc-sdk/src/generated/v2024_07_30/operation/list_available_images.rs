@@ -205,6 +205,7 @@ impl ListAvailableImagesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListAvailableImagesRequest, crate::InvalidRequest> {
         let image_owner_alias = self.image_owner_alias;
         let instance_type = self.instance_type;

@@ -103,6 +103,7 @@ impl ListClustersRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListClustersRequest, crate::InvalidRequest> {
         let cluster_ids = self.cluster_ids;
         let cluster_names = self.cluster_names;

@@ -241,6 +241,7 @@ impl ListCommonLogsRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListCommonLogsRequest, crate::InvalidRequest> {
         let cluster_id = self.cluster_id;
         let from = crate::operation_support::check::required(

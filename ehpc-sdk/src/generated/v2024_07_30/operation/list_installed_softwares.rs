@@ -83,6 +83,7 @@ impl ListInstalledSoftwaresRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListInstalledSoftwaresRequest, crate::InvalidRequest> {
         let page_number = self.page_number;
         let page_size = self.page_size;

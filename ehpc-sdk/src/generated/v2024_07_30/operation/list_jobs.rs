@@ -100,6 +100,7 @@ impl ListJobsRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListJobsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListJobs",

@@ -197,6 +197,7 @@ impl ListNodesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListNodesRequest, crate::InvalidRequest> {
         let cluster_id = self.cluster_id;
         let hostnames = self.hostnames;

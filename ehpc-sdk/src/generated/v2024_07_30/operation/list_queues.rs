@@ -67,6 +67,7 @@ impl ListQueuesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListQueuesRequest, crate::InvalidRequest> {
         let cluster_id = self.cluster_id;
         let queue_names = self.queue_names;

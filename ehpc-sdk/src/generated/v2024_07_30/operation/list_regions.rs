@@ -107,6 +107,7 @@ impl ListRegionsRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListRegionsRequest, crate::InvalidRequest> {
         let spec_code = self.spec_code;
         let accept_language = self.accept_language;

@@ -86,6 +86,7 @@ impl ListSharedStoragesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListSharedStoragesRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "ListSharedStorages",

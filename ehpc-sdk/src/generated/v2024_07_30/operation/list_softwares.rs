@@ -137,6 +137,7 @@ impl ListSoftwaresRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<ListSoftwaresRequest, crate::InvalidRequest> {
         let page_number = self.page_number;
         let page_size = self.page_size;

@@ -74,6 +74,7 @@ impl StopJobsRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<StopJobsRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "StopJobs",

@@ -59,6 +59,7 @@ impl UnInstallAddonRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<UnInstallAddonRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "UnInstallAddon",

@@ -302,6 +302,7 @@ impl UpdateClusterRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<UpdateClusterRequest, crate::InvalidRequest> {
         let cluster_id = self.cluster_id;
         let cluster_name = self.cluster_name;

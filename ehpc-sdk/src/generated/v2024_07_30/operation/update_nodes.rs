@@ -67,6 +67,7 @@ impl UpdateNodesRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<UpdateNodesRequest, crate::InvalidRequest> {
         let cluster_id = self.cluster_id;
         let instances = self.instances;

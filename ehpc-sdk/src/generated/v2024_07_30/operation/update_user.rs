@@ -128,6 +128,7 @@ impl UpdateUserRequestBuilder {
         self
     }
     /// Checks required parameters and limits from the spec.
+    #[inline]
     pub fn build(self) -> Result<UpdateUserRequest, crate::InvalidRequest> {
         let cluster_id = crate::operation_support::check::required(
             "UpdateUser",
