@@ -1,20 +1,25 @@
-//! Signing a `StopVisualService` request against its floor, the bare
-//! HMAC-SHA1 of the same string-to-sign with the same key.
+//! Signing against its floor, the bare HMAC-SHA1 (V1) or SHA-256 and
+//! HMAC-SHA256 (V3) of the same strings with the same key: a
+//! `StopVisualService` request (3 parameters), and, in `many`, the
+//! many-parameter requests `SubmitJob` (27 parameters) and `CreateNodes`
+//! (2024-07-30, JSON-style parameters).
 //!
 //! `cargo bench -p ehpc-sdk --bench signing`; allocation counts come from
 //! divan's allocation profiler.
 
+#[path = "common/requests.rs"]
+mod requests;
+
 use divan::{black_box, AllocProfiler, Bencher};
 use ehpc_sdk::signing::{self, FixedParams, NonceSource, SigningKey};
 use hmac::{Hmac, Mac};
+use requests::{ACCESS_KEY_ID, ACCESS_KEY_SECRET};
 use sha1::Sha1;
 use std::time::SystemTime;
 
 #[global_allocator]
 static ALLOC: AllocProfiler = AllocProfiler::system();
 
-const ACCESS_KEY_ID: &str = "LTAI5tBenchmarkKeyId0001";
-const ACCESS_KEY_SECRET: &str = "BenchmarkSecretValue0123456789";
 const NONCE: &str = "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf";
 const TIMESTAMP: &str = "2024-04-25T12:46:24Z";
 
@@ -258,6 +263,196 @@ mod v3 {
                 headers.pairs(),
                 v3::EMPTY_PAYLOAD_SHA256,
             )
+        });
+    }
+}
+
+/// The many-parameter requests, signed as the client signs them beside
+/// their floors, V1 and V3.
+mod many {
+    use super::requests::{self, ACCESS_KEY_ID, ACCESS_KEY_SECRET, REGION};
+    use super::{NONCE, TIMESTAMP};
+    use divan::{black_box, Bencher};
+    use ehpc_sdk::signing::v3::{self, RequestHeaders, SigningKeyV3};
+    use ehpc_sdk::signing::{self, FixedParams, SigningKey};
+    use hmac::{Hmac, Mac};
+    use sha1::Sha1;
+    use sha2::{Digest, Sha256};
+
+    const CASES: [Case; 2] = [Case::SubmitJob, Case::CreateNodes];
+
+    #[derive(Clone, Copy, Debug)]
+    enum Case {
+        SubmitJob,
+        CreateNodes,
+    }
+
+    impl std::fmt::Display for Case {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            std::fmt::Debug::fmt(self, f)
+        }
+    }
+
+    /// One request's facts and wire parameters.
+    struct Request {
+        action: &'static str,
+        version: &'static str,
+        method: &'static str,
+        params: Vec<(String, String)>,
+    }
+
+    impl Case {
+        fn request(self) -> Request {
+            match self {
+                Case::SubmitJob => Request {
+                    action: "SubmitJob",
+                    version: ehpc_sdk::service::API_VERSION,
+                    method: "GET",
+                    params: requests::encoded(&requests::submit_job()),
+                },
+                Case::CreateNodes => Request {
+                    action: "CreateNodes",
+                    version: ehpc_sdk::v2024_07_30::service::API_VERSION,
+                    method: "POST",
+                    params: requests::encoded(&requests::create_nodes()),
+                },
+            }
+        }
+    }
+
+    impl Request {
+        /// What the client encodes per request under V1: `Action`, the
+        /// nonce, the timestamp, `Version`, then the operation's own.
+        fn changing(&self) -> Vec<(&str, &str)> {
+            [
+                ("Action", self.action),
+                ("SignatureNonce", NONCE),
+                ("Timestamp", TIMESTAMP),
+                ("Version", self.version),
+            ]
+            .into_iter()
+            .chain(self.own())
+            .collect()
+        }
+
+        fn own(&self) -> impl Iterator<Item = (&str, &str)> {
+            self.params.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+        }
+
+        /// What the client encodes once per set of credentials.
+        fn fixed(&self) -> Vec<(&'static str, &'static str)> {
+            vec![
+                ("AccessKeyId", ACCESS_KEY_ID),
+                ("Format", "JSON"),
+                ("SignatureMethod", "HMAC-SHA1"),
+                ("SignatureVersion", "1.0"),
+                ("RegionId", REGION),
+            ]
+        }
+
+        fn v3_query(&self) -> Vec<(&str, &str)> {
+            std::iter::once(("RegionId", REGION))
+                .chain(self.own())
+                .collect()
+        }
+
+        fn v3_headers(&self) -> RequestHeaders<'_> {
+            RequestHeaders {
+                host: "ehpc.cn-hangzhou.aliyuncs.com",
+                content_type: None,
+                action: self.action,
+                content_sha256: v3::EMPTY_PAYLOAD_SHA256,
+                date: TIMESTAMP,
+                security_token: None,
+                nonce: NONCE,
+                version: self.version,
+            }
+        }
+    }
+
+    /// The V1 floor: HMAC-SHA1 of the finished string to sign.
+    #[divan::bench(args = CASES)]
+    fn floor_hmac_sha1(bencher: Bencher, case: Case) {
+        let request = case.request();
+        let all: Vec<(&str, &str)> = request
+            .fixed()
+            .into_iter()
+            .chain(request.changing())
+            .collect();
+        let signed = signing::sign_params(request.method, ACCESS_KEY_SECRET, all);
+        let key = format!("{ACCESS_KEY_SECRET}&");
+        let message = signed.string_to_sign;
+        bencher.bench_local(|| {
+            let mut mac = Hmac::<Sha1>::new_from_slice(black_box(key.as_bytes()))
+                .expect("HMAC accepts keys of any length");
+            mac.update(black_box(message.as_bytes()));
+            mac.finalize().into_bytes()
+        });
+    }
+
+    /// V1 as the client signs: common parameters encoded beforehand.
+    #[divan::bench(args = CASES)]
+    fn sign_with_fixed(bencher: Bencher, case: Case) {
+        let request = case.request();
+        let fixed = FixedParams::new(request.fixed());
+        let changing = request.changing();
+        let key = SigningKey::new(ACCESS_KEY_SECRET);
+        bencher.bench_local(|| {
+            let mut out = String::new();
+            black_box(&key).sign_with_fixed_into(
+                &mut out,
+                black_box(request.method),
+                black_box(&fixed),
+                black_box(changing.iter().copied()),
+            );
+            out
+        });
+    }
+
+    /// The V3 floor: SHA-256 of the finished canonical request, then
+    /// HMAC-SHA256 of the finished string to sign, key set up every time.
+    #[divan::bench(args = CASES)]
+    fn v3_floor_sha256_hmac_sha256(bencher: Bencher, case: Case) {
+        let request = case.request();
+        let headers = request.v3_headers();
+        let signed = v3::sign_v3(
+            request.method,
+            ACCESS_KEY_ID,
+            ACCESS_KEY_SECRET,
+            request.v3_query(),
+            headers.pairs(),
+            v3::EMPTY_PAYLOAD_SHA256,
+        );
+        let canonical = signed.canonical_request;
+        let string_to_sign = signed.string_to_sign;
+        bencher.bench_local(|| {
+            let hash = Sha256::digest(black_box(canonical.as_bytes()));
+            let mut mac = Hmac::<Sha256>::new_from_slice(black_box(ACCESS_KEY_SECRET.as_bytes()))
+                .expect("HMAC accepts keys of any length");
+            mac.update(black_box(string_to_sign.as_bytes()));
+            (hash, mac.finalize().into_bytes())
+        });
+    }
+
+    /// V3 as the client signs.
+    #[divan::bench(args = CASES)]
+    fn v3_sign_with_key(bencher: Bencher, case: Case) {
+        let request = case.request();
+        let headers = request.v3_headers();
+        let query = request.v3_query();
+        let key = SigningKeyV3::new(ACCESS_KEY_SECRET);
+        bencher.bench_local(|| {
+            let mut url = String::with_capacity(512);
+            let mut authorization = String::new();
+            black_box(&key).sign_into(
+                &mut url,
+                &mut authorization,
+                black_box(request.method),
+                ACCESS_KEY_ID,
+                black_box(query.iter().copied()),
+                black_box(&headers),
+            );
+            (url, authorization)
         });
     }
 }
