@@ -279,18 +279,10 @@ mod many {
     use sha1::Sha1;
     use sha2::{Digest, Sha256};
 
-    const CASES: [Case; 2] = [Case::SubmitJob, Case::CreateNodes];
-
     #[derive(Clone, Copy, Debug)]
     enum Case {
         SubmitJob,
         CreateNodes,
-    }
-
-    impl std::fmt::Display for Case {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            std::fmt::Debug::fmt(self, f)
-        }
     }
 
     /// One request's facts and wire parameters.
@@ -370,8 +362,43 @@ mod many {
         }
     }
 
+    /// One module of benches per request, so each can be run alone
+    /// (`--exact many::submit_job::sign_with_fixed`, e.g. under callgrind).
+    macro_rules! benches_of {
+        ($($module:ident => $case:expr),*) => {$(
+            mod $module {
+                use super::Case;
+                use divan::Bencher;
+
+                /// The V1 floor.
+                #[divan::bench]
+                fn floor_hmac_sha1(bencher: Bencher) {
+                    super::floor_hmac_sha1(bencher, $case);
+                }
+
+                /// V1 as the client signs.
+                #[divan::bench]
+                fn sign_with_fixed(bencher: Bencher) {
+                    super::sign_with_fixed(bencher, $case);
+                }
+
+                /// The V3 floor.
+                #[divan::bench]
+                fn v3_floor_sha256_hmac_sha256(bencher: Bencher) {
+                    super::v3_floor_sha256_hmac_sha256(bencher, $case);
+                }
+
+                /// V3 as the client signs.
+                #[divan::bench]
+                fn v3_sign_with_key(bencher: Bencher) {
+                    super::v3_sign_with_key(bencher, $case);
+                }
+            }
+        )*};
+    }
+    benches_of!(submit_job => Case::SubmitJob, create_nodes => Case::CreateNodes);
+
     /// The V1 floor: HMAC-SHA1 of the finished string to sign.
-    #[divan::bench(args = CASES)]
     fn floor_hmac_sha1(bencher: Bencher, case: Case) {
         let request = case.request();
         let all: Vec<(&str, &str)> = request
@@ -391,7 +418,6 @@ mod many {
     }
 
     /// V1 as the client signs: common parameters encoded beforehand.
-    #[divan::bench(args = CASES)]
     fn sign_with_fixed(bencher: Bencher, case: Case) {
         let request = case.request();
         let fixed = FixedParams::new(request.fixed());
@@ -411,7 +437,6 @@ mod many {
 
     /// The V3 floor: SHA-256 of the finished canonical request, then
     /// HMAC-SHA256 of the finished string to sign, key set up every time.
-    #[divan::bench(args = CASES)]
     fn v3_floor_sha256_hmac_sha256(bencher: Bencher, case: Case) {
         let request = case.request();
         let headers = request.v3_headers();
@@ -435,7 +460,6 @@ mod many {
     }
 
     /// V3 as the client signs.
-    #[divan::bench(args = CASES)]
     fn v3_sign_with_key(bencher: Bencher, case: Case) {
         let request = case.request();
         let headers = request.v3_headers();

@@ -43,56 +43,39 @@ static RANK: [u8; 256] = {
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-/// `%00%01…%FF`: the escape of byte `b` is `ESCAPES[3 * b..3 * b + 3]`.
-const ESCAPES: &str = {
-    const BYTES: [u8; 768] = {
-        let mut bytes = [0u8; 768];
-        let mut byte = 0;
-        while byte < 256 {
-            bytes[3 * byte] = b'%';
-            bytes[3 * byte + 1] = HEX[byte >> 4];
-            bytes[3 * byte + 2] = HEX[byte & 0x0F];
-            byte += 1;
-        }
-        bytes
-    };
-    match std::str::from_utf8(&BYTES) {
-        Ok(text) => text,
-        Err(_) => panic!("escapes are ASCII"),
+/// Each byte encoded once, as a fixed-width store: the byte itself or its
+/// `%XX`, padded to 4 bytes, with the encoding's length (1 or 3) in the
+/// last byte. Writing all 4 bytes and advancing by the length encodes
+/// without a branch; the padding is overwritten by what follows.
+static ONCE: [[u8; 4]; 256] = {
+    let mut table = [[0u8; 4]; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = if stays(byte as u8) {
+            [byte as u8, 0, 0, 1]
+        } else {
+            [b'%', HEX[byte >> 4], HEX[byte & 0x0F], 3]
+        };
+        byte += 1;
     }
+    table
 };
 
-fn escape(byte: u8) -> &'static str {
-    let at = 3 * usize::from(byte);
-    &ESCAPES[at..at + 3]
-}
-
-/// `%2500%2501…%25FF`: each escape encoded once more, as the string to
-/// sign carries it; that of byte `b` is `ESCAPES_TWICE[5 * b..5 * b + 5]`.
-const ESCAPES_TWICE: &str = {
-    const BYTES: [u8; 1280] = {
-        let mut bytes = [0u8; 1280];
-        let mut byte = 0;
-        while byte < 256 {
-            bytes[5 * byte] = b'%';
-            bytes[5 * byte + 1] = b'2';
-            bytes[5 * byte + 2] = b'5';
-            bytes[5 * byte + 3] = HEX[byte >> 4];
-            bytes[5 * byte + 4] = HEX[byte & 0x0F];
-            byte += 1;
-        }
-        bytes
-    };
-    match std::str::from_utf8(&BYTES) {
-        Ok(text) => text,
-        Err(_) => panic!("escapes are ASCII"),
+/// [`ONCE`] for the second encoding, as the string to sign carries each
+/// byte: itself or `%25XX`, padded to 8 bytes, the length (1 or 5) last.
+static TWICE: [[u8; 8]; 256] = {
+    let mut table = [[0u8; 8]; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = if stays(byte as u8) {
+            [byte as u8, 0, 0, 0, 0, 0, 0, 1]
+        } else {
+            [b'%', b'2', b'5', HEX[byte >> 4], HEX[byte & 0x0F], 0, 0, 5]
+        };
+        byte += 1;
     }
+    table
 };
-
-fn escape_twice(byte: u8) -> &'static str {
-    let at = 5 * usize::from(byte);
-    &ESCAPES_TWICE[at..at + 5]
-}
 
 /// Appends `input` percent-encoded as the signature requires: unreserved
 /// characters (`A-Z a-z 0-9 - _ . ~`) stay, every other UTF-8 byte becomes
@@ -102,17 +85,13 @@ pub fn percent_encode_into(out: &mut String, input: &str) {
         out.push_str(input);
         return;
     }
-    let mut once = [0u8; CHUNK * 3];
+    let mut once = [0u8; CHUNK * 3 + 4];
     for chunk in input.as_bytes().chunks(CHUNK) {
         let mut length = 0;
         for &byte in chunk {
-            if UNRESERVED[usize::from(byte)] {
-                once[length] = byte;
-                length += 1;
-            } else {
-                once[length..length + 3].copy_from_slice(escape(byte).as_bytes());
-                length += 3;
-            }
+            let encoded = &ONCE[usize::from(byte)];
+            once[length..length + 4].copy_from_slice(encoded);
+            length += usize::from(encoded[3]);
         }
         out.push_str(ascii(&once[..length]));
     }
@@ -195,12 +174,29 @@ pub(super) fn sorted<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -
     let (least, most) = params.size_hint();
     let mut entries = Vec::with_capacity(most.unwrap_or(least));
     entries.extend(params.map(Entry::new));
-    // A stable sort finds the runs already in order (the client's common
-    // parameters, then the operation's in the order the generated code adds
-    // them) and merges them; its scratch space stays on the stack for
-    // requests of up to some 80 parameters.
-    entries.sort_by(Entry::canonical_order);
+    sort_nearly_sorted(&mut entries);
     entries
+}
+
+/// Sorts `entries` into canonical order, stably. Requests come nearly in
+/// order (the client's four per-request parameters in order, then the
+/// operation's, which the generated code adds in order), so an insertion
+/// sort costs one comparison per entry and one move per pair out of
+/// order. Past a budget of moves, a general sort takes over.
+fn sort_nearly_sorted(entries: &mut [Entry<'_>]) {
+    let mut budget = 4 * entries.len() + 16;
+    for end in 1..entries.len() {
+        let mut at = end;
+        while at > 0 && entries[at - 1].canonical_order(&entries[at]).is_gt() {
+            if budget == 0 {
+                entries.sort_by(Entry::canonical_order);
+                return;
+            }
+            budget -= 1;
+            entries.swap(at - 1, at);
+            at -= 1;
+        }
+    }
 }
 
 /// Bytes of `entries` once encoded and joined, assuming nothing needs
@@ -225,6 +221,11 @@ pub(super) fn is_unreserved(bytes: &[u8]) -> bool {
 /// Where the string to sign goes: a `String`, or an HMAC fed as it grows.
 pub(super) trait Sink {
     fn push(&mut self, text: &str);
+
+    /// Bytes known to be ASCII, which a sink of bytes takes unchecked.
+    fn push_ascii(&mut self, bytes: &[u8]) {
+        self.push(ascii(bytes));
+    }
 }
 
 impl Sink for String {
@@ -247,25 +248,20 @@ pub(super) fn encode_twice(once: &mut String, twice: &mut impl Sink, input: &str
 }
 
 fn encode_twice_by_chunks(once: &mut String, twice: &mut impl Sink, input: &str) {
-    let mut once_chunk = [0u8; CHUNK * 3];
-    let mut twice_chunk = [0u8; CHUNK * 5];
+    let mut once_chunk = [0u8; CHUNK * 3 + 4];
+    let mut twice_chunk = [0u8; CHUNK * 5 + 8];
     for chunk in input.as_bytes().chunks(CHUNK) {
         let (mut at_once, mut at_twice) = (0, 0);
         for &byte in chunk {
-            if UNRESERVED[usize::from(byte)] {
-                once_chunk[at_once] = byte;
-                twice_chunk[at_twice] = byte;
-                at_once += 1;
-                at_twice += 1;
-            } else {
-                once_chunk[at_once..at_once + 3].copy_from_slice(escape(byte).as_bytes());
-                twice_chunk[at_twice..at_twice + 5].copy_from_slice(escape_twice(byte).as_bytes());
-                at_once += 3;
-                at_twice += 5;
-            }
+            let encoded = &ONCE[usize::from(byte)];
+            once_chunk[at_once..at_once + 4].copy_from_slice(encoded);
+            at_once += usize::from(encoded[3]);
+            let encoded = &TWICE[usize::from(byte)];
+            twice_chunk[at_twice..at_twice + 8].copy_from_slice(encoded);
+            at_twice += usize::from(encoded[7]);
         }
         once.push_str(ascii(&once_chunk[..at_once]));
-        twice.push(ascii(&twice_chunk[..at_twice]));
+        twice.push_ascii(&twice_chunk[..at_twice]);
     }
 }
 
@@ -303,6 +299,43 @@ mod tests {
             encode_twice(&mut once, &mut twice, input);
             assert_eq!(once, expected);
             assert_eq!(twice, reference_encode(&expected), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn nearly_sorted_and_shuffled_entries_sort_like_a_stable_sort() {
+        let names: Vec<String> = (0..60)
+            .map(|i| format!("Name{:02}", (i * 37) % 60))
+            .collect();
+        let in_order: Vec<String> = {
+            let mut sorted = names.clone();
+            sorted.sort();
+            sorted
+        };
+        // In order, four out of place in front (as the client passes
+        // them), reversed (past the budget), and with equal names.
+        let mut cases: Vec<Vec<&str>> = vec![
+            in_order.iter().map(String::as_str).collect(),
+            names.iter().map(String::as_str).collect(),
+            in_order.iter().rev().map(String::as_str).collect(),
+        ];
+        let mut front: Vec<&str> = vec!["Name59", "Name30", "Name00", "Name31"];
+        front.extend(in_order.iter().map(String::as_str));
+        cases.push(front);
+        for case in cases {
+            let pairs: Vec<(&str, &str)> = case
+                .iter()
+                .enumerate()
+                .map(|(index, name)| (*name, if index % 2 == 0 { "b" } else { "a" }))
+                .collect();
+            let mut expected: Vec<(&str, &str)> = pairs.clone();
+            expected.sort_by(|a, b| {
+                percent_encode(a.0)
+                    .cmp(&percent_encode(b.0))
+                    .then_with(|| percent_encode(a.1).cmp(&percent_encode(b.1)))
+            });
+            let got: Vec<(&str, &str)> = sorted(pairs).iter().map(|e| (e.name, e.value)).collect();
+            assert_eq!(got, expected);
         }
     }
 
