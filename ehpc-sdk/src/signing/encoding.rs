@@ -117,6 +117,7 @@ pub fn percent_encode(input: &str) -> String {
 }
 
 /// A parameter waiting for its place in the canonical order.
+#[derive(Clone, Copy)]
 pub(super) struct Entry<'a> {
     /// The [`RANK`]s of the first 16 bytes of the name, zero-padded,
     /// big-endian: comparing these orders most names without looking
@@ -128,6 +129,12 @@ pub(super) struct Entry<'a> {
 }
 
 impl<'a> Entry<'a> {
+    const EMPTY: Entry<'static> = Entry {
+        prefix: 0,
+        name: "",
+        value: "",
+    };
+
     fn new((name, value): (&'a str, &'a str)) -> Self {
         let mut prefix = [0u8; 16];
         for (slot, &byte) in prefix.iter_mut().zip(name.as_bytes()) {
@@ -178,23 +185,38 @@ pub(super) fn sorted<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -
     entries
 }
 
-/// Sorts `entries` into canonical order, stably. Requests come nearly in
-/// order (the client's four per-request parameters in order, then the
-/// operation's, which the generated code adds in order), so an insertion
-/// sort costs one comparison per entry and one move per pair out of
-/// order. Past a budget of moves, a general sort takes over.
+/// Sorts `entries` into canonical order, stably. Requests come as two
+/// runs already in order: the client's four per-request parameters, then
+/// the operation's, which the generated code adds in order. Two such runs
+/// are merged in one pass, the short first one copied to the stack; any
+/// other order takes a general sort.
 fn sort_nearly_sorted(entries: &mut [Entry<'_>]) {
-    let mut budget = 4 * entries.len() + 16;
-    for end in 1..entries.len() {
-        let mut at = end;
-        while at > 0 && entries[at - 1].canonical_order(&entries[at]).is_gt() {
-            if budget == 0 {
-                entries.sort_by(Entry::canonical_order);
-                return;
-            }
-            budget -= 1;
-            entries.swap(at - 1, at);
-            at -= 1;
+    let in_order = |pair: &[Entry<'_>]| pair[0].canonical_order(&pair[1]).is_le();
+    let first_run = 1 + entries.windows(2).take_while(|pair| in_order(pair)).count();
+    if first_run >= entries.len() {
+        return;
+    }
+    const SHORT_RUN: usize = 8;
+    if first_run > SHORT_RUN || !entries[first_run..].windows(2).all(in_order) {
+        entries.sort_by(Entry::canonical_order);
+        return;
+    }
+    let mut first = [Entry::EMPTY; SHORT_RUN];
+    first[..first_run].copy_from_slice(&entries[..first_run]);
+    let first = &first[..first_run];
+    // Writing at `taken + next` never overtakes the second run's unread
+    // entries, which start at `next`.
+    let (mut taken, mut next) = (0, first_run);
+    while taken < first.len() {
+        let from_first =
+            next == entries.len() || first[taken].canonical_order(&entries[next]).is_le();
+        let at = taken + next - first_run;
+        if from_first {
+            entries[at] = first[taken];
+            taken += 1;
+        } else {
+            entries[at] = entries[next];
+            next += 1;
         }
     }
 }
@@ -312,16 +334,26 @@ mod tests {
             sorted.sort();
             sorted
         };
-        // In order, four out of place in front (as the client passes
-        // them), reversed (past the budget), and with equal names.
+        // In order, four in order in front of the rest (as the client
+        // passes them), shuffled, reversed, and with equal names.
         let mut cases: Vec<Vec<&str>> = vec![
             in_order.iter().map(String::as_str).collect(),
             names.iter().map(String::as_str).collect(),
             in_order.iter().rev().map(String::as_str).collect(),
         ];
-        let mut front: Vec<&str> = vec!["Name59", "Name30", "Name00", "Name31"];
-        front.extend(in_order.iter().map(String::as_str));
-        cases.push(front);
+        for front in [
+            vec!["Name00", "Name30", "Name31", "Name59"],
+            vec!["Name59"],
+            vec![
+                "Name00", "Name01", "Name02", "Name03", "Name04", "Name05", "Name06", "Name07",
+                "Name08",
+            ],
+            vec!["Name30", "Name20"],
+        ] {
+            let mut case = front;
+            case.extend(in_order.iter().map(String::as_str));
+            cases.push(case);
+        }
         for case in cases {
             let pairs: Vec<(&str, &str)> = case
                 .iter()
