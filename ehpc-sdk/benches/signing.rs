@@ -51,13 +51,57 @@ fn main() {
 #[divan::bench]
 fn floor_hmac_sha1(bencher: Bencher) {
     let signed = signing::sign_params("GET", ACCESS_KEY_SECRET, params(NONCE, TIMESTAMP));
+    bench_hmac_sha1_floor(bencher, &signed.string_to_sign);
+}
+
+/// The V1 floor's work: HMAC-SHA1 of `string_to_sign`, the key (`secret&`)
+/// set up every time, no encoding of the result.
+fn bench_hmac_sha1_floor(bencher: Bencher, string_to_sign: &str) {
     let key = format!("{ACCESS_KEY_SECRET}&");
-    let message = signed.string_to_sign;
     bencher.bench_local(|| {
         let mut mac = Hmac::<Sha1>::new_from_slice(black_box(key.as_bytes()))
             .expect("HMAC accepts keys of any length");
-        mac.update(black_box(message.as_bytes()));
+        mac.update(black_box(string_to_sign.as_bytes()));
         mac.finalize().into_bytes()
+    });
+}
+
+/// V3 as the client signs: canonical query appended to the URL, canonical
+/// request streamed into SHA-256, the key's blocks hashed once per secret
+/// beforehand, the `Authorization` value written.
+fn bench_v3_client(
+    bencher: Bencher,
+    method: &str,
+    query: &[(&str, &str)],
+    headers: &signing::v3::RequestHeaders<'_>,
+) {
+    let key = signing::v3::SigningKeyV3::new(ACCESS_KEY_SECRET);
+    bencher.bench_local(|| {
+        let mut url = String::with_capacity(512);
+        let mut authorization = String::new();
+        black_box(&key).sign_into(
+            &mut url,
+            &mut authorization,
+            black_box(method),
+            requests::ACCESS_KEY_ID,
+            black_box(query.iter().copied()),
+            black_box(headers),
+        );
+        (url, authorization)
+    });
+}
+
+/// The V3 floor's work: SHA-256 of the finished canonical request, then
+/// HMAC-SHA256 of the finished string to sign, key set up every time.
+fn bench_sha256_hmac_sha256_floor(bencher: Bencher, signed: &signing::v3::SignedV3) {
+    use sha2::{Digest, Sha256};
+    let (canonical, string_to_sign) = (&signed.canonical_request, &signed.string_to_sign);
+    bencher.bench_local(|| {
+        let hash = Sha256::digest(black_box(canonical.as_bytes()));
+        let mut mac = Hmac::<Sha256>::new_from_slice(black_box(ACCESS_KEY_SECRET.as_bytes()))
+            .expect("HMAC accepts keys of any length");
+        mac.update(black_box(string_to_sign.as_bytes()));
+        (hash, mac.finalize().into_bytes())
     });
 }
 
@@ -179,9 +223,7 @@ fn canonical_query_only(bencher: Bencher) {
 mod v3 {
     use super::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, NONCE, TIMESTAMP};
     use divan::{black_box, Bencher};
-    use ehpc_sdk::signing::v3::{self, RequestHeaders, SigningKeyV3};
-    use hmac::{Hmac, Mac};
-    use sha2::{Digest, Sha256};
+    use ehpc_sdk::signing::v3::{self, RequestHeaders};
 
     const QUERY: [(&str, &str); 4] = [
         ("ClusterId", "ehpc-hz-jeJki6****"),
@@ -216,15 +258,7 @@ mod v3 {
             headers.pairs(),
             v3::EMPTY_PAYLOAD_SHA256,
         );
-        let canonical = signed.canonical_request;
-        let string_to_sign = signed.string_to_sign;
-        bencher.bench_local(|| {
-            let hash = Sha256::digest(black_box(canonical.as_bytes()));
-            let mut mac = Hmac::<Sha256>::new_from_slice(black_box(ACCESS_KEY_SECRET.as_bytes()))
-                .expect("HMAC accepts keys of any length");
-            mac.update(black_box(string_to_sign.as_bytes()));
-            (hash, mac.finalize().into_bytes())
-        });
+        super::bench_sha256_hmac_sha256_floor(bencher, &signed);
     }
 
     /// Signing as the client does it: canonical query appended to the
@@ -232,21 +266,7 @@ mod v3 {
     /// hashed once per secret, the `Authorization` value written.
     #[divan::bench]
     fn sign_v3_with_key(bencher: Bencher) {
-        let headers = headers();
-        let key = SigningKeyV3::new(ACCESS_KEY_SECRET);
-        bencher.bench_local(|| {
-            let mut url = String::with_capacity(512);
-            let mut authorization = String::new();
-            black_box(&key).sign_into(
-                &mut url,
-                &mut authorization,
-                black_box("GET"),
-                ACCESS_KEY_ID,
-                black_box(QUERY),
-                black_box(&headers),
-            );
-            (url, authorization)
-        });
+        super::bench_v3_client(bencher, "GET", &QUERY, &headers());
     }
 
     /// Every step kept (canonical query, request, string to sign,
@@ -273,11 +293,8 @@ mod many {
     use super::requests::{self, ACCESS_KEY_ID, ACCESS_KEY_SECRET, REGION};
     use super::{NONCE, TIMESTAMP};
     use divan::{black_box, Bencher};
-    use ehpc_sdk::signing::v3::{self, RequestHeaders, SigningKeyV3};
+    use ehpc_sdk::signing::v3::{self, RequestHeaders};
     use ehpc_sdk::signing::{self, FixedParams, SigningKey};
-    use hmac::{Hmac, Mac};
-    use sha1::Sha1;
-    use sha2::{Digest, Sha256};
 
     #[derive(Clone, Copy, Debug)]
     enum Case {
@@ -362,37 +379,29 @@ mod many {
         }
     }
 
+    /// Each bench of the functions below, for one request.
+    macro_rules! bench_each {
+        ($case:expr; $($bench:ident),*) => {$(
+            #[divan::bench]
+            fn $bench(bencher: divan::Bencher) {
+                super::$bench(bencher, $case);
+            }
+        )*};
+    }
+
     /// One module of benches per request, so each can be run alone
-    /// (`--exact many::submit_job::sign_with_fixed`, e.g. under callgrind).
+    /// (`--bench many::submit_job::sign_with_fixed`, e.g. under callgrind).
     macro_rules! benches_of {
         ($($module:ident => $case:expr),*) => {$(
             mod $module {
                 use super::Case;
-                use divan::Bencher;
-
-                /// The V1 floor.
-                #[divan::bench]
-                fn floor_hmac_sha1(bencher: Bencher) {
-                    super::floor_hmac_sha1(bencher, $case);
-                }
-
-                /// V1 as the client signs.
-                #[divan::bench]
-                fn sign_with_fixed(bencher: Bencher) {
-                    super::sign_with_fixed(bencher, $case);
-                }
-
-                /// The V3 floor.
-                #[divan::bench]
-                fn v3_floor_sha256_hmac_sha256(bencher: Bencher) {
-                    super::v3_floor_sha256_hmac_sha256(bencher, $case);
-                }
-
-                /// V3 as the client signs.
-                #[divan::bench]
-                fn v3_sign_with_key(bencher: Bencher) {
-                    super::v3_sign_with_key(bencher, $case);
-                }
+                bench_each!(
+                    $case;
+                    floor_hmac_sha1,
+                    sign_with_fixed,
+                    v3_floor_sha256_hmac_sha256,
+                    v3_sign_with_key
+                );
             }
         )*};
     }
@@ -407,14 +416,7 @@ mod many {
             .chain(request.changing())
             .collect();
         let signed = signing::sign_params(request.method, ACCESS_KEY_SECRET, all);
-        let key = format!("{ACCESS_KEY_SECRET}&");
-        let message = signed.string_to_sign;
-        bencher.bench_local(|| {
-            let mut mac = Hmac::<Sha1>::new_from_slice(black_box(key.as_bytes()))
-                .expect("HMAC accepts keys of any length");
-            mac.update(black_box(message.as_bytes()));
-            mac.finalize().into_bytes()
-        });
+        super::bench_hmac_sha1_floor(bencher, &signed.string_to_sign);
     }
 
     /// V1 as the client signs: common parameters encoded beforehand.
@@ -448,35 +450,13 @@ mod many {
             headers.pairs(),
             v3::EMPTY_PAYLOAD_SHA256,
         );
-        let canonical = signed.canonical_request;
-        let string_to_sign = signed.string_to_sign;
-        bencher.bench_local(|| {
-            let hash = Sha256::digest(black_box(canonical.as_bytes()));
-            let mut mac = Hmac::<Sha256>::new_from_slice(black_box(ACCESS_KEY_SECRET.as_bytes()))
-                .expect("HMAC accepts keys of any length");
-            mac.update(black_box(string_to_sign.as_bytes()));
-            (hash, mac.finalize().into_bytes())
-        });
+        super::bench_sha256_hmac_sha256_floor(bencher, &signed);
     }
 
     /// V3 as the client signs.
     fn v3_sign_with_key(bencher: Bencher, case: Case) {
         let request = case.request();
-        let headers = request.v3_headers();
         let query = request.v3_query();
-        let key = SigningKeyV3::new(ACCESS_KEY_SECRET);
-        bencher.bench_local(|| {
-            let mut url = String::with_capacity(512);
-            let mut authorization = String::new();
-            black_box(&key).sign_into(
-                &mut url,
-                &mut authorization,
-                black_box(request.method),
-                ACCESS_KEY_ID,
-                black_box(query.iter().copied()),
-                black_box(&headers),
-            );
-            (url, authorization)
-        });
+        super::bench_v3_client(bencher, request.method, &query, &request.v3_headers());
     }
 }
