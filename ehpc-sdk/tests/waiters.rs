@@ -3,59 +3,15 @@
 //! the emulator's clock on by the waiter's delay: a half-hour wait takes
 //! milliseconds, and the delays the waiter chose are recorded.
 
+#[path = "../examples/support/emulator_clock.rs"]
+mod emulator_clock;
+
 use ehpc_emulator::{Emulator, Fault, Times, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
-use ehpc_sdk::wait::{WaitClock, WaitError};
+use ehpc_sdk::wait::WaitError;
 use ehpc_sdk::{Client, Credentials, RetryConfig};
-use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use emulator_clock::EmulatorClock;
+use std::sync::Arc;
 use std::time::Duration;
-
-/// Sleeping advances the emulator's clock (whole seconds) instead.
-struct EmulatorClock {
-    emulator: Arc<Emulator>,
-    elapsed: Mutex<Duration>,
-    sleeps: Mutex<Vec<Duration>>,
-}
-
-impl EmulatorClock {
-    fn new(emulator: &Arc<Emulator>) -> Arc<Self> {
-        Arc::new(EmulatorClock {
-            emulator: emulator.clone(),
-            elapsed: Mutex::new(Duration::ZERO),
-            sleeps: Mutex::new(Vec::new()),
-        })
-    }
-
-    fn sleeps(&self) -> Vec<Duration> {
-        self.sleeps.lock().unwrap().clone()
-    }
-}
-
-impl fmt::Debug for EmulatorClock {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EmulatorClock")
-            .field("elapsed", &self.elapsed)
-            .finish()
-    }
-}
-
-impl WaitClock for EmulatorClock {
-    fn now(&self) -> Duration {
-        *self.elapsed.lock().unwrap()
-    }
-
-    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
-        let mut elapsed = self.elapsed.lock().unwrap();
-        let before = elapsed.as_secs();
-        *elapsed += duration;
-        self.emulator
-            .advance_clock(Duration::from_secs(elapsed.as_secs() - before));
-        self.sleeps.lock().unwrap().push(duration);
-        Box::pin(async {})
-    }
-}
 
 async fn start() -> (Arc<Emulator>, Client) {
     let emulator = Arc::new(Emulator::start().await.unwrap());
