@@ -6,31 +6,14 @@
 #[path = "../examples/support/emulator_clock.rs"]
 mod emulator_clock;
 
-use ehpc_emulator::{Emulator, Fault, Times, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
-use ehpc_sdk::wait::WaitError;
-use ehpc_sdk::{Client, Credentials, RetryConfig};
-use emulator_clock::EmulatorClock;
-use std::sync::Arc;
-use std::time::Duration;
+mod support;
 
-async fn start() -> (Arc<Emulator>, Client) {
-    let emulator = Arc::new(Emulator::start().await.unwrap());
-    let client = Client::builder()
-        .endpoint(emulator.endpoint())
-        .region("cn-hangzhou")
-        .credentials(Credentials::new(
-            DEFAULT_ACCESS_KEY_ID,
-            DEFAULT_ACCESS_KEY_SECRET,
-        ))
-        .retry_config(
-            RetryConfig::standard()
-                .with_base_delay(Duration::from_millis(1))
-                .with_max_delay(Duration::from_millis(2)),
-        )
-        .build()
-        .unwrap();
-    (emulator, client)
-}
+use ehpc_emulator::{Fault, Times};
+use ehpc_sdk::wait::WaitError;
+use ehpc_sdk::Client;
+use emulator_clock::EmulatorClock;
+use std::time::Duration;
+use support::start;
 
 async fn create_cluster(client: &Client) -> String {
     client
