@@ -70,7 +70,7 @@ mod wire;
 
 pub use http::control::PREFIX as CONTROL_PREFIX;
 pub use http::rpc::{MAX_BODY_BYTES, MAX_QUERY_BYTES};
-pub use model::{JobOutcome, Settings};
+pub use model::{JobOutcome, Settings, StartOutcome};
 pub use server::{
     Emulator, EmulatorBuilder, StartError, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET,
     DEFAULT_OIDC_ISSUER,
