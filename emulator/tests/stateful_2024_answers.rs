@@ -17,6 +17,7 @@ struct Fixture {
     node: String,
     finished_job: String,
     queued_job: String,
+    addon: String,
 }
 
 async fn fixture(emulator: &Emulator) -> Fixture {
@@ -31,18 +32,63 @@ async fn fixture(emulator: &Emulator) -> Fixture {
         with_cluster.extend_from_slice(params);
         ok(addr, action, &with_cluster).await;
     }
+    let addon = ok(
+        addr,
+        "InstallAddon",
+        &[
+            ("ClusterId", &running),
+            ("AddonName", "Login"),
+            ("AddonVersion", "1.0"),
+            ("ServicesSpec", "[]"),
+            ("ResourcesSpec", "{}"),
+        ],
+    )
+    .await["AddonId"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let creating = create_cluster(addr, "c").await;
+    // Queues can be added to a cluster being created, so both have one
+    // for DeleteQueues to remove.
+    for cluster in [&running, &creating] {
+        let queue = [
+            ("ClusterId", cluster.as_str()),
+            ("Queue", r#"{"QueueName":"extra"}"#),
+        ];
+        ok(addr, "CreateQueue", &queue).await;
+    }
     Fixture {
         running,
         creating,
         node,
         finished_job,
         queued_job,
+        addon,
     }
 }
 
-/// What the fixture's running cluster is given besides nodes and jobs.
-const SETUP: &[(&str, &[(&str, &str)])] = &[];
+/// What the fixture's running cluster is given besides nodes, jobs and
+/// an add-on.
+const SETUP: &[(&str, &[(&str, &str)])] = &[
+    (
+        "CreateUsers",
+        &[(
+            "User",
+            r#"[{"UserName":"alice","Group":"users","Password":"Pw-12345"}]"#,
+        )],
+    ),
+    ("AttachSharedStorages", &[("SharedStorages", HOME)]),
+    (
+        "InstallSoftwares",
+        &[(
+            "AdditionalPackages",
+            r#"[{"Name":"gromacs","Version":"2024.1"}]"#,
+        )],
+    ),
+];
+
+/// A NAS file system mounted at `/home`.
+const HOME: &str = r#"[{"FileSystemId":"08c7a4b2","MountDirectory":"/home","MountTarget":"08c7a4b2-x.cn-hangzhou.nas.aliyuncs.com","ProtocolType":"nfs","StorageDirectory":"/","VolumeType":"NAS"}]"#;
 
 /// `(action, extra parameters)` given a cluster id; `{node}`,
 /// `{finished}` and `{queued}` stand for the fixture's node and jobs.
@@ -75,16 +121,94 @@ const OPERATIONS: &[(&str, &[(&str, &str)])] = &[
     ("ListJobs", &[]),
     ("StopJobs", &[("JobIds", r#"["{queued}"]"#)]),
     ("GetJobLog", &[("JobId", "{finished}")]),
+    (
+        "CreateQueue",
+        &[("Queue", r#"{"QueueName":"q2","MaxCount":10}"#)],
+    ),
+    ("GetQueue", &[("QueueName", "comp")]),
+    ("ListQueues", &[]),
+    (
+        "UpdateQueue",
+        &[("Queue", r#"{"QueueName":"comp","MaxCount":5}"#)],
+    ),
+    ("DeleteQueues", &[("QueueNames", r#"["extra"]"#)]),
+    (
+        "CreateUsers",
+        &[(
+            "User",
+            r#"[{"UserName":"bob","Group":"users","Password":"Pw-12345"}]"#,
+        )],
+    ),
+    ("GetUser", &[("UserName", "alice")]),
+    ("ListUsers", &[]),
+    ("UpdateUser", &[("UserName", "alice"), ("Group", "admins")]),
+    ("DeleteUsers", &[("User", r#"[{"UserName":"alice"}]"#)]),
+    (
+        "AttachSharedStorages",
+        &[(
+            "SharedStorages",
+            r#"[{"FileSystemId":"08c7a4b2","MountDirectory":"/data","MountTarget":"08c7a4b2-x.cn-hangzhou.nas.aliyuncs.com","ProtocolType":"nfs","StorageDirectory":"/data","VolumeType":"NAS"}]"#,
+        )],
+    ),
+    ("ListSharedStorages", &[]),
+    (
+        "DetachSharedStorages",
+        &[("SharedStorages", r#"[{"MountDirectory":"/home"}]"#)],
+    ),
+    (
+        "InstallAddon",
+        &[
+            ("AddonName", "Login"),
+            ("AddonVersion", "1.0"),
+            ("ServicesSpec", "[]"),
+            ("ResourcesSpec", "{}"),
+        ],
+    ),
+    ("GetAddon", &[("AddonId", "{addon}")]),
+    ("ListAddons", &[]),
+    ("UnInstallAddon", &[("AddonId", "{addon}")]),
+    (
+        "InstallSoftwares",
+        &[(
+            "AdditionalPackages",
+            r#"[{"Name":"ABYSS","Version":"2.1.5"}]"#,
+        )],
+    ),
+    ("ListInstalledSoftwares", &[]),
+    (
+        "UninstallSoftwares",
+        &[(
+            "AdditionalPackages",
+            r#"[{"Name":"gromacs","Version":"2024.1"}]"#,
+        )],
+    ),
 ];
 
 /// The code a cluster still being created gets, where the operation
 /// refuses it.
 fn creating_code(action: &str) -> Option<&'static str> {
     match action {
-        "DeleteCluster" | "CreateNodes" | "DeleteNodes" | "UpdateNodes" | "CreateJob"
-        | "ListJobs" | "StopJobs" => Some("InvalidClusterStatus"),
-        // A cluster being created has no jobs yet.
-        "GetJob" | "GetJobLog" => Some("InvalidParams"),
+        "DeleteCluster"
+        | "CreateNodes"
+        | "DeleteNodes"
+        | "UpdateNodes"
+        | "CreateJob"
+        | "ListJobs"
+        | "StopJobs"
+        | "UpdateQueue"
+        | "CreateUsers"
+        | "GetUser"
+        | "ListUsers"
+        | "UpdateUser"
+        | "DeleteUsers"
+        | "AttachSharedStorages"
+        | "DetachSharedStorages"
+        | "InstallAddon"
+        | "UnInstallAddon"
+        | "InstallSoftwares"
+        | "UninstallSoftwares" => Some("InvalidClusterStatus"),
+        // A cluster being created has no jobs or add-ons yet.
+        "GetJob" | "GetJobLog" | "GetAddon" => Some("InvalidParams"),
         _ => None,
     }
 }
@@ -97,7 +221,8 @@ async fn run(emulator: &Emulator, action: &str, cluster: &str, fixture: &Fixture
             let value = value
                 .replace("{node}", &fixture.node)
                 .replace("{finished}", &fixture.finished_job)
-                .replace("{queued}", &fixture.queued_job);
+                .replace("{queued}", &fixture.queued_job)
+                .replace("{addon}", &fixture.addon);
             (*name, value)
         })
         .collect();

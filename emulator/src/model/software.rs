@@ -4,7 +4,6 @@
 use super::{Addon, Model, ModelError, Scope, SharedStorage, Software, ALPHANUMERIC};
 
 // Shared storages and add-ons are E-HPC 2.0 resources.
-#[cfg_attr(not(test), expect(dead_code, reason = "the 2024-07-30 operations"))]
 impl Model {
     /// Mounts file systems, each at its own directory; all or none.
     pub fn attach_storages(

@@ -9,6 +9,7 @@ mod scheduler;
 use super::Call;
 use crate::model::{JobPhase, Model, ModelError, Scope};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// The API version these operations are of.
 pub(super) const VERSION: &str = "2024-07-30";
@@ -24,11 +25,31 @@ pub(super) const STATEFUL: &[&str] = &[
     "ListNodes",
     "DeleteNodes",
     "UpdateNodes",
+    "CreateQueue",
+    "GetQueue",
+    "ListQueues",
+    "UpdateQueue",
+    "DeleteQueues",
+    "CreateUsers",
+    "GetUser",
+    "ListUsers",
+    "UpdateUser",
+    "DeleteUsers",
     "CreateJob",
     "GetJob",
     "ListJobs",
     "StopJobs",
     "GetJobLog",
+    "AttachSharedStorages",
+    "ListSharedStorages",
+    "DetachSharedStorages",
+    "InstallAddon",
+    "GetAddon",
+    "ListAddons",
+    "UnInstallAddon",
+    "InstallSoftwares",
+    "ListInstalledSoftwares",
+    "UninstallSoftwares",
 ];
 
 /// The answer of `action` from the model, or `None` when it is not
@@ -106,6 +127,19 @@ fn member(object: &Value, name: &str) -> Option<String> {
         Value::Bool(flag) => Some(flag.to_string()),
         _ => None,
     }
+}
+
+/// The scalar members of a JSON object, as text by name.
+fn scalar_members(object: &Value) -> BTreeMap<String, String> {
+    object
+        .as_object()
+        .map(|members| {
+            members
+                .keys()
+                .filter_map(|name| Some((name.clone(), member(object, name)?)))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Whether `value` passes a list filter (absent or empty: everything).
