@@ -6,6 +6,9 @@ use super::{Api, Walker};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
+/// Where a list's items are in its answer, and each item's id.
+type Listing = (&'static [&'static str], fn(&Value) -> String);
+
 fn text(value: &Value) -> String {
     value.as_str().unwrap().to_string()
 }
@@ -207,20 +210,18 @@ impl Walker {
     pub(super) async fn check(&mut self, api: Api, id: &str) {
         let running = self.status(api, id).await == "running";
         let refused = ["InvalidClusterStatus"];
-        type Extract = fn(&Value) -> String;
-        let (nodes, users, jobs): ((&[&str], Extract), (&[&str], Extract), (&[&str], Extract)) =
-            match api {
-                Api::V2018 => (
-                    (&["Nodes", "NodeInfo"], |n| text(&n["Id"])),
-                    (&["Users", "UserInfo"], |u| text(&u["Name"])),
-                    (&["Jobs", "JobInfo"], |j| text(&j["Id"])),
-                ),
-                Api::V2024 => (
-                    (&["Nodes"], |n| text(&n["Id"])),
-                    (&["Users", "UserInfo"], |u| text(&u["UserName"])),
-                    (&["Jobs"], |j| text(&j["JobSpec"]["Id"])),
-                ),
-            };
+        let (nodes, users, jobs): (Listing, Listing, Listing) = match api {
+            Api::V2018 => (
+                (&["Nodes", "NodeInfo"], |n| text(&n["Id"])),
+                (&["Users", "UserInfo"], |u| text(&u["Name"])),
+                (&["Jobs", "JobInfo"], |j| text(&j["Id"])),
+            ),
+            Api::V2024 => (
+                (&["Nodes"], |n| text(&n["Id"])),
+                (&["Users", "UserInfo"], |u| text(&u["UserName"])),
+                (&["Jobs"], |j| text(&j["JobSpec"]["Id"])),
+            ),
+        };
         let listed = self
             .all_pages(api, "ListNodes", Some(id), nodes.0, nodes.1, &[])
             .await
