@@ -110,3 +110,50 @@ pub fn fields(value: &Value, field: &str) -> Vec<String> {
         .map(|item| item[field].as_str().unwrap_or_default().to_string())
         .collect()
 }
+
+/// The same call signed with version 3 (`ACS3-HMAC-SHA256`): action and
+/// version in headers, the parameters in the query.
+pub async fn call_v3(addr: SocketAddr, action: &str, extra: &[(&str, &str)]) -> Answer {
+    use sha2::{Digest, Sha256};
+    let hex = |bytes: &[u8]| -> String { bytes.iter().map(|b| format!("{b:02x}")).collect() };
+    let host = addr.to_string();
+    let body_hash = hex(&Sha256::digest(b""));
+    let date = now_timestamp();
+    let nonce = fresh_nonce();
+    let headers = [
+        ("host", host.as_str()),
+        ("x-acs-action", action),
+        ("x-acs-content-sha256", body_hash.as_str()),
+        ("x-acs-date", date.as_str()),
+        ("x-acs-signature-nonce", nonce.as_str()),
+        ("x-acs-version", VERSION),
+    ];
+    let query: Vec<(String, String)> = extra
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+    let canonical_headers: String = headers.iter().map(|(n, v)| format!("{n}:{v}\n")).collect();
+    let signed_names = headers.map(|(n, _)| n).join(";");
+    let canonical_request = format!(
+        "GET\n/\n{}\n{canonical_headers}\n{signed_names}\n{body_hash}",
+        canonical(&query)
+    );
+    let string_to_sign = format!(
+        "ACS3-HMAC-SHA256\n{}",
+        hex(&Sha256::digest(canonical_request.as_bytes()))
+    );
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    mac.update(string_to_sign.as_bytes());
+    let signature = hex(&mac.finalize().into_bytes());
+    let mut request = format!(
+        "GET /?{} HTTP/1.1\r\nConnection: close\r\n",
+        canonical(&query)
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str(&format!(
+        "authorization: ACS3-HMAC-SHA256 Credential={KEY_ID},SignedHeaders={signed_names},Signature={signature}\r\n\r\n"
+    ));
+    exchange(addr, request.as_bytes()).await.expect("an answer")
+}

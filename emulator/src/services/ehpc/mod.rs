@@ -70,7 +70,7 @@ pub(crate) async fn handle(
         return Outcome::success(request_id, &example);
     }
     // Temporary keys reach the resources of the account they act for.
-    let key = request.param("AccessKeyId").unwrap_or_default();
+    let key = request.access_key_id().unwrap_or_default();
     let account = state
         .issued
         .account_of(key)
