@@ -271,6 +271,7 @@ fn emitted_files_are_headed_parseable_rust_with_unique_names() {
             Path::new("v2018_04_12/call_json.rs"),
             Path::new("v2018_04_12/operation/mod.rs"),
             Path::new("v2018_04_12/operation/describe_widgets.rs"),
+            Path::new("v2018_04_12/operation/list_gadgets.rs"),
             Path::new("v2018_04_12/operation/stop_widget.rs"),
         ]
     );

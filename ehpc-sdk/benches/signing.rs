@@ -1,20 +1,25 @@
-//! Signing a `StopVisualService` request against its floor, the bare
-//! HMAC-SHA1 of the same string-to-sign with the same key.
+//! Signing against its floor, the bare HMAC-SHA1 (V1) or SHA-256 and
+//! HMAC-SHA256 (V3) of the same strings with the same key: a
+//! `StopVisualService` request (3 parameters), and, in `many`, the
+//! many-parameter requests `SubmitJob` (27 parameters) and `CreateNodes`
+//! (2024-07-30, JSON-style parameters).
 //!
 //! `cargo bench -p ehpc-sdk --bench signing`; allocation counts come from
 //! divan's allocation profiler.
 
+#[path = "common/requests.rs"]
+mod requests;
+
 use divan::{black_box, AllocProfiler, Bencher};
 use ehpc_sdk::signing::{self, FixedParams, NonceSource, SigningKey};
 use hmac::{Hmac, Mac};
+use requests::{ACCESS_KEY_ID, ACCESS_KEY_SECRET};
 use sha1::Sha1;
 use std::time::SystemTime;
 
 #[global_allocator]
 static ALLOC: AllocProfiler = AllocProfiler::system();
 
-const ACCESS_KEY_ID: &str = "LTAI5tBenchmarkKeyId0001";
-const ACCESS_KEY_SECRET: &str = "BenchmarkSecretValue0123456789";
 const NONCE: &str = "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf";
 const TIMESTAMP: &str = "2024-04-25T12:46:24Z";
 
@@ -46,13 +51,57 @@ fn main() {
 #[divan::bench]
 fn floor_hmac_sha1(bencher: Bencher) {
     let signed = signing::sign_params("GET", ACCESS_KEY_SECRET, params(NONCE, TIMESTAMP));
+    bench_hmac_sha1_floor(bencher, &signed.string_to_sign);
+}
+
+/// The V1 floor's work: HMAC-SHA1 of `string_to_sign`, the key (`secret&`)
+/// set up every time, no encoding of the result.
+fn bench_hmac_sha1_floor(bencher: Bencher, string_to_sign: &str) {
     let key = format!("{ACCESS_KEY_SECRET}&");
-    let message = signed.string_to_sign;
     bencher.bench_local(|| {
         let mut mac = Hmac::<Sha1>::new_from_slice(black_box(key.as_bytes()))
             .expect("HMAC accepts keys of any length");
-        mac.update(black_box(message.as_bytes()));
+        mac.update(black_box(string_to_sign.as_bytes()));
         mac.finalize().into_bytes()
+    });
+}
+
+/// V3 as the client signs: canonical query appended to the URL, canonical
+/// request streamed into SHA-256, the key's blocks hashed once per secret
+/// beforehand, the `Authorization` value written.
+fn bench_v3_client(
+    bencher: Bencher,
+    method: &str,
+    query: &[(&str, &str)],
+    headers: &signing::v3::RequestHeaders<'_>,
+) {
+    let key = signing::v3::SigningKeyV3::new(ACCESS_KEY_SECRET);
+    bencher.bench_local(|| {
+        let mut url = String::with_capacity(512);
+        let mut authorization = String::new();
+        black_box(&key).sign_into(
+            &mut url,
+            &mut authorization,
+            black_box(method),
+            requests::ACCESS_KEY_ID,
+            black_box(query.iter().copied()),
+            black_box(headers),
+        );
+        (url, authorization)
+    });
+}
+
+/// The V3 floor's work: SHA-256 of the finished canonical request, then
+/// HMAC-SHA256 of the finished string to sign, key set up every time.
+fn bench_sha256_hmac_sha256_floor(bencher: Bencher, signed: &signing::v3::SignedV3) {
+    use sha2::{Digest, Sha256};
+    let (canonical, string_to_sign) = (&signed.canonical_request, &signed.string_to_sign);
+    bencher.bench_local(|| {
+        let hash = Sha256::digest(black_box(canonical.as_bytes()));
+        let mut mac = Hmac::<Sha256>::new_from_slice(black_box(ACCESS_KEY_SECRET.as_bytes()))
+            .expect("HMAC accepts keys of any length");
+        mac.update(black_box(string_to_sign.as_bytes()));
+        (hash, mac.finalize().into_bytes())
     });
 }
 
@@ -174,9 +223,7 @@ fn canonical_query_only(bencher: Bencher) {
 mod v3 {
     use super::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, NONCE, TIMESTAMP};
     use divan::{black_box, Bencher};
-    use ehpc_sdk::signing::v3::{self, RequestHeaders, SigningKeyV3};
-    use hmac::{Hmac, Mac};
-    use sha2::{Digest, Sha256};
+    use ehpc_sdk::signing::v3::{self, RequestHeaders};
 
     const QUERY: [(&str, &str); 4] = [
         ("ClusterId", "ehpc-hz-jeJki6****"),
@@ -211,15 +258,7 @@ mod v3 {
             headers.pairs(),
             v3::EMPTY_PAYLOAD_SHA256,
         );
-        let canonical = signed.canonical_request;
-        let string_to_sign = signed.string_to_sign;
-        bencher.bench_local(|| {
-            let hash = Sha256::digest(black_box(canonical.as_bytes()));
-            let mut mac = Hmac::<Sha256>::new_from_slice(black_box(ACCESS_KEY_SECRET.as_bytes()))
-                .expect("HMAC accepts keys of any length");
-            mac.update(black_box(string_to_sign.as_bytes()));
-            (hash, mac.finalize().into_bytes())
-        });
+        super::bench_sha256_hmac_sha256_floor(bencher, &signed);
     }
 
     /// Signing as the client does it: canonical query appended to the
@@ -227,21 +266,7 @@ mod v3 {
     /// hashed once per secret, the `Authorization` value written.
     #[divan::bench]
     fn sign_v3_with_key(bencher: Bencher) {
-        let headers = headers();
-        let key = SigningKeyV3::new(ACCESS_KEY_SECRET);
-        bencher.bench_local(|| {
-            let mut url = String::with_capacity(512);
-            let mut authorization = String::new();
-            black_box(&key).sign_into(
-                &mut url,
-                &mut authorization,
-                black_box("GET"),
-                ACCESS_KEY_ID,
-                black_box(QUERY),
-                black_box(&headers),
-            );
-            (url, authorization)
-        });
+        super::bench_v3_client(bencher, "GET", &QUERY, &headers());
     }
 
     /// Every step kept (canonical query, request, string to sign,
@@ -259,5 +284,179 @@ mod v3 {
                 v3::EMPTY_PAYLOAD_SHA256,
             )
         });
+    }
+}
+
+/// The many-parameter requests, signed as the client signs them beside
+/// their floors, V1 and V3.
+mod many {
+    use super::requests::{self, ACCESS_KEY_ID, ACCESS_KEY_SECRET, REGION};
+    use super::{NONCE, TIMESTAMP};
+    use divan::{black_box, Bencher};
+    use ehpc_sdk::signing::v3::{self, RequestHeaders};
+    use ehpc_sdk::signing::{self, FixedParams, SigningKey};
+
+    #[derive(Clone, Copy, Debug)]
+    enum Case {
+        SubmitJob,
+        CreateNodes,
+    }
+
+    /// One request's facts and wire parameters.
+    struct Request {
+        action: &'static str,
+        version: &'static str,
+        method: &'static str,
+        params: Vec<(String, String)>,
+    }
+
+    impl Case {
+        fn request(self) -> Request {
+            match self {
+                Case::SubmitJob => Request {
+                    action: "SubmitJob",
+                    version: ehpc_sdk::service::API_VERSION,
+                    method: "GET",
+                    params: requests::encoded(&requests::submit_job()),
+                },
+                Case::CreateNodes => Request {
+                    action: "CreateNodes",
+                    version: ehpc_sdk::v2024_07_30::service::API_VERSION,
+                    method: "POST",
+                    params: requests::encoded(&requests::create_nodes()),
+                },
+            }
+        }
+    }
+
+    impl Request {
+        /// What the client encodes per request under V1: `Action`, the
+        /// nonce, the timestamp, `Version`, then the operation's own.
+        fn changing(&self) -> Vec<(&str, &str)> {
+            [
+                ("Action", self.action),
+                ("SignatureNonce", NONCE),
+                ("Timestamp", TIMESTAMP),
+                ("Version", self.version),
+            ]
+            .into_iter()
+            .chain(self.own())
+            .collect()
+        }
+
+        fn own(&self) -> impl Iterator<Item = (&str, &str)> {
+            self.params.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+        }
+
+        /// What the client encodes once per set of credentials.
+        fn fixed(&self) -> Vec<(&'static str, &'static str)> {
+            vec![
+                ("AccessKeyId", ACCESS_KEY_ID),
+                ("Format", "JSON"),
+                ("SignatureMethod", "HMAC-SHA1"),
+                ("SignatureVersion", "1.0"),
+                ("RegionId", REGION),
+            ]
+        }
+
+        fn v3_query(&self) -> Vec<(&str, &str)> {
+            std::iter::once(("RegionId", REGION))
+                .chain(self.own())
+                .collect()
+        }
+
+        fn v3_headers(&self) -> RequestHeaders<'_> {
+            RequestHeaders {
+                host: "ehpc.cn-hangzhou.aliyuncs.com",
+                content_type: None,
+                action: self.action,
+                content_sha256: v3::EMPTY_PAYLOAD_SHA256,
+                date: TIMESTAMP,
+                security_token: None,
+                nonce: NONCE,
+                version: self.version,
+            }
+        }
+    }
+
+    /// Each bench of the functions below, for one request.
+    macro_rules! bench_each {
+        ($case:expr; $($bench:ident),*) => {$(
+            #[divan::bench]
+            fn $bench(bencher: divan::Bencher) {
+                super::$bench(bencher, $case);
+            }
+        )*};
+    }
+
+    /// One module of benches per request, so each can be run alone
+    /// (`--bench many::submit_job::sign_with_fixed`, e.g. under callgrind).
+    macro_rules! benches_of {
+        ($($module:ident => $case:expr),*) => {$(
+            mod $module {
+                use super::Case;
+                bench_each!(
+                    $case;
+                    floor_hmac_sha1,
+                    sign_with_fixed,
+                    v3_floor_sha256_hmac_sha256,
+                    v3_sign_with_key
+                );
+            }
+        )*};
+    }
+    benches_of!(submit_job => Case::SubmitJob, create_nodes => Case::CreateNodes);
+
+    /// The V1 floor: HMAC-SHA1 of the finished string to sign.
+    fn floor_hmac_sha1(bencher: Bencher, case: Case) {
+        let request = case.request();
+        let all: Vec<(&str, &str)> = request
+            .fixed()
+            .into_iter()
+            .chain(request.changing())
+            .collect();
+        let signed = signing::sign_params(request.method, ACCESS_KEY_SECRET, all);
+        super::bench_hmac_sha1_floor(bencher, &signed.string_to_sign);
+    }
+
+    /// V1 as the client signs: common parameters encoded beforehand.
+    fn sign_with_fixed(bencher: Bencher, case: Case) {
+        let request = case.request();
+        let fixed = FixedParams::new(request.fixed());
+        let changing = request.changing();
+        let key = SigningKey::new(ACCESS_KEY_SECRET);
+        bencher.bench_local(|| {
+            let mut out = String::new();
+            black_box(&key).sign_with_fixed_into(
+                &mut out,
+                black_box(request.method),
+                black_box(&fixed),
+                black_box(changing.iter().copied()),
+            );
+            out
+        });
+    }
+
+    /// The V3 floor: SHA-256 of the finished canonical request, then
+    /// HMAC-SHA256 of the finished string to sign, key set up every time.
+    fn v3_floor_sha256_hmac_sha256(bencher: Bencher, case: Case) {
+        let request = case.request();
+        let headers = request.v3_headers();
+        let signed = v3::sign_v3(
+            request.method,
+            ACCESS_KEY_ID,
+            ACCESS_KEY_SECRET,
+            request.v3_query(),
+            headers.pairs(),
+            v3::EMPTY_PAYLOAD_SHA256,
+        );
+        super::bench_sha256_hmac_sha256_floor(bencher, &signed);
+    }
+
+    /// V3 as the client signs.
+    fn v3_sign_with_key(bencher: Bencher, case: Case) {
+        let request = case.request();
+        let query = request.v3_query();
+        super::bench_v3_client(bencher, request.method, &query, &request.v3_headers());
     }
 }

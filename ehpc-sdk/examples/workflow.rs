@@ -1,24 +1,30 @@
-//! A cluster's whole life against the in-process emulator, as an
-//! application drives E-HPC: create a cluster, wait until it runs, add
+//! An E-HPC 2.0 cluster's whole life against the in-process emulator, as
+//! an application drives it: create a cluster, wait until it runs, add
 //! compute nodes and wait for them, submit a job, wait for it to finish,
-//! read its log, delete the cluster. Waiting polls the service; here the
-//! emulator's clock is moved on between polls instead of sleeping, so the
-//! whole life takes milliseconds.
+//! list the cluster's jobs, read the job's log, delete the cluster and wait
+//! until it is gone.
+//!
+//! Waiting uses the generated waiters (`wait_until_*`). Against the service
+//! they sleep between polls; here they take their time from an
+//! [`EmulatorClock`], which moves the emulator's clock on instead of
+//! sleeping, so the whole life takes milliseconds.
 //!
 //! ```text
 //! cargo run -p ehpc-sdk --example workflow
 //! ```
 
+#[path = "support/emulator_clock.rs"]
+mod emulator_clock;
+
 use base64::Engine as _;
 use ehpc_emulator::{Emulator, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
+use ehpc_sdk::v2024_07_30::operation::create_job::{JobSpec, Resources};
+use ehpc_sdk::v2024_07_30::operation::create_nodes::ComputeNode;
 use ehpc_sdk::{Client, Credentials};
+use emulator_clock::EmulatorClock;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
-
-/// How long the workflow would wait between polls against the service.
-const POLL: Duration = Duration::from_secs(30);
-/// Polls before giving up on a state.
-const MAX_POLLS: u32 = 40;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -34,7 +40,7 @@ async fn main() -> ExitCode {
 type Failure = Box<dyn std::error::Error>;
 
 async fn run() -> Result<(), Failure> {
-    let emulator = Emulator::start().await?;
+    let emulator = Arc::new(Emulator::start().await?);
     println!("emulator: {}", emulator.endpoint());
     let client = Client::builder()
         .endpoint(emulator.endpoint())
@@ -44,13 +50,18 @@ async fn run() -> Result<(), Failure> {
             DEFAULT_ACCESS_KEY_SECRET,
         ))
         .build()?;
-    // Against the real service this would be `tokio::time::sleep(POLL)`.
-    let pass_time = || emulator.advance_clock(POLL);
+    let ehpc = client.v2024_07_30();
+    let clock = EmulatorClock::new(&emulator);
+    // What each wait took, in emulator time.
+    let waited = |mark: usize| {
+        let (polls, time) = clock.since(mark);
+        format!("after {} s, {} pauses", time.as_secs(), polls)
+    };
 
-    let created = client
+    let created = ehpc
         .create_cluster()
-        .name("workflow-demo")
-        .description("created by the workflow example")
+        .cluster_name("workflow-demo")
+        .cluster_description("created by the workflow example")
         .send()
         .await?;
     let cluster = created
@@ -58,101 +69,113 @@ async fn run() -> Result<(), Failure> {
         .ok_or("CreateCluster answered no ClusterId")?;
     println!("create cluster: {cluster}");
 
-    let mut polls = 0;
-    loop {
-        let described = client
-            .describe_cluster()
-            .cluster_id(&cluster)
-            .send()
-            .await?;
-        let status = described
-            .cluster_info
-            .and_then(|info| info.status)
-            .unwrap_or_default();
-        println!("wait for the cluster: {status}");
-        if status == "running" {
-            break;
-        }
-        polls = next_poll(polls, "the cluster to run")?;
-        pass_time();
-    }
-
-    let added = client
-        .add_nodes()
+    let mark = clock.sleeps().len();
+    let running = ehpc
+        .wait_until_cluster_running()
         .cluster_id(&cluster)
+        .max_wait(Duration::from_secs(1800))
+        .clock(clock.clone())
+        .wait()
+        .await?;
+    println!(
+        "cluster running: {} {}",
+        running.cluster_status.unwrap_or_default(),
+        waited(mark)
+    );
+
+    let nodes = ehpc
+        .create_nodes()
+        .cluster_id(&cluster)
+        .queue_name("comp")
         .count(2)
-        .instance_type("ecs.c7.large")
+        .compute_node(ComputeNode::new().instance_type("ecs.c7.large"))
         .send()
         .await?;
-    println!("add compute nodes: {}", added.instance_ids.join(", "));
-    let mut polls = 0;
-    loop {
-        let listed = client.list_nodes().cluster_id(&cluster).send().await?;
-        let statuses: Vec<String> = listed
-            .nodes
-            .iter()
-            .map(|node| node.status.clone().unwrap_or_default())
-            .collect();
-        println!("wait for the nodes: {}", statuses.join(", "));
-        if !statuses.is_empty() && statuses.iter().all(|s| s == "running") {
-            break;
-        }
-        polls = next_poll(polls, "the nodes to run")?;
-        pass_time();
-    }
+    println!("create nodes: {}", nodes.instance_ids.join(", "));
 
-    let submitted = client
-        .submit_job()
+    let mark = clock.sleeps().len();
+    let listed = ehpc
+        .wait_until_nodes_running()
         .cluster_id(&cluster)
-        .name("hello")
-        .command_line("echo hello from E-HPC")
-        .runas_user("root")
+        .clock(clock.clone())
+        .wait()
+        .await?;
+    let statuses: Vec<String> = listed
+        .nodes
+        .iter()
+        .map(|node| node.status.clone().unwrap_or_default())
+        .collect();
+    println!("nodes running: {} {}", statuses.join(", "), waited(mark));
+
+    let submitted = ehpc
+        .create_job()
+        .cluster_id(&cluster)
+        .job_name("hello")
+        .job_spec(
+            JobSpec::new()
+                .command_line("echo hello from E-HPC 2.0")
+                .runas_user("root")
+                .job_queue("comp")
+                .resources(Resources::new().nodes(1).cores(2)),
+        )
         .send()
         .await?;
-    let job = submitted.job_id.ok_or("SubmitJob answered no JobId")?;
+    let job = submitted.job_id.ok_or("CreateJob answered no JobId")?;
     println!("submit job: {job}");
-    let mut polls = 0;
-    loop {
-        let listed = client.list_jobs().cluster_id(&cluster).send().await?;
-        let state = listed
-            .jobs
-            .iter()
-            .find(|j| j.id.as_deref() == Some(job.as_str()))
-            .and_then(|j| j.state.clone())
-            .ok_or("the job is not listed")?;
-        println!("wait for the job: {state}");
-        if state == "FINISHED" {
-            break;
-        }
-        polls = next_poll(polls, "the job to finish")?;
-        pass_time();
+
+    let mark = clock.sleeps().len();
+    let finished = ehpc
+        .wait_until_job_finished()
+        .cluster_id(&cluster)
+        .job_id(&job)
+        .clock(clock.clone())
+        .wait()
+        .await?;
+    let state = finished.job_info.and_then(|info| info.state);
+    println!(
+        "job finished: {} {}",
+        state.unwrap_or_default(),
+        waited(mark)
+    );
+
+    // Every job of the cluster, page after page.
+    let mut jobs = ehpc
+        .list_jobs()
+        .cluster_id(&cluster)
+        .into_paginator()
+        .page_size(20)
+        .items();
+    while let Some(listed) = jobs.next().await {
+        let listed = listed?;
+        let spec = listed.job_spec.unwrap_or_default();
+        println!(
+            "list jobs: {} {} {}",
+            spec.id.unwrap_or_default(),
+            listed.job_name.unwrap_or_default(),
+            spec.state.unwrap_or_default()
+        );
     }
 
-    let log = client
+    let log = ehpc
         .get_job_log()
         .cluster_id(&cluster)
         .job_id(&job)
         .send()
         .await?;
     let output =
-        base64::engine::general_purpose::STANDARD.decode(log.output_log.unwrap_or_default())?;
+        base64::engine::general_purpose::STANDARD.decode(log.stdout_log.unwrap_or_default())?;
     println!(
         "job output: {}",
         String::from_utf8_lossy(&output).trim_end()
     );
 
-    client.delete_cluster().cluster_id(&cluster).send().await?;
-    let gone = client.describe_cluster().cluster_id(&cluster).send().await;
-    match gone.as_ref().map_err(|e| e.code()) {
-        Err(Some("ClusterNotFound")) => println!("delete cluster: {cluster} is gone"),
-        _ => return Err(format!("{cluster} is still there after DeleteCluster").into()),
-    }
+    ehpc.delete_cluster().cluster_id(&cluster).send().await?;
+    let mark = clock.sleeps().len();
+    ehpc.wait_until_cluster_deleted()
+        .cluster_id(&cluster)
+        .clock(clock.clone())
+        .wait()
+        .await?;
+    println!("delete cluster: {cluster} is gone {}", waited(mark));
     Ok(())
-}
-
-fn next_poll(polls: u32, what: &str) -> Result<u32, Failure> {
-    if polls + 1 >= MAX_POLLS {
-        return Err(format!("gave up waiting for {what} after {MAX_POLLS} polls").into());
-    }
-    Ok(polls + 1)
 }

@@ -66,8 +66,9 @@ pub trait Operation: Send + Sync {
     /// The documented service errors.
     type Error: OperationError;
     const INFO: OperationInfo;
-    /// Adds the operation's parameters (not the common ones).
-    fn encode(&self, params: &mut Params);
+    /// Adds the operation's parameters (not the common ones); text
+    /// values are borrowed from `self`.
+    fn encode<'a>(&'a self, params: &mut Params<'a>);
 }
 
 /// Implemented by the generated error enums.
@@ -75,24 +76,31 @@ pub trait OperationError: From<ServiceError> + std::error::Error + Send + Sync +
     fn details(&self) -> &ServiceError;
 }
 
+mod text;
+pub use text::ParamText;
+
 /// Request parameters as wire `(name, value)` pairs: those of the URL
 /// query, and apart from them those of a form body and of a JSON body, for
 /// the parameters the spec places there. `Debug` redacts the values of
 /// secret parameters (see [`crate::redact`]).
+///
+/// Values borrow from the request they were encoded from (`'a`) where they
+/// are text already; numbers and booleans are written inline, so encoding
+/// a request allocates only for structured values.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Params {
+pub struct Params<'a> {
     /// Names known when the code was written are borrowed, not copied.
-    pairs: Vec<(Cow<'static, str>, String)>,
+    pairs: Vec<(Cow<'static, str>, ParamText<'a>)>,
     /// `in: formData` parameters, encoded the same way.
-    form: Option<Box<Params>>,
+    form: Option<Box<Params<'a>>>,
     /// `in: body` parameters, as JSON.
     body: Option<serde_json::Map<String, Value>>,
 }
 
-impl std::fmt::Debug for Params {
+impl std::fmt::Debug for Params<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let pairs = self.pairs.iter().map(|(n, v)| (n.as_ref(), v.as_str()));
         let mut debug = f.debug_struct("Params");
+        let pairs = self.pairs.iter().map(|(n, v)| (n.as_ref(), v.as_str()));
         debug.field("pairs", &crate::redact::RedactedPairs(pairs));
         if let Some(form) = &self.form {
             debug.field("form", form);
@@ -109,11 +117,21 @@ impl std::fmt::Debug for Params {
 /// A scalar parameter value.
 pub trait ParamValue {
     fn to_param(&self) -> String;
+
+    /// The wire text, borrowed from `self` where it can be. The default
+    /// copies [`to_param`](Self::to_param).
+    fn param_text(&self) -> ParamText<'_> {
+        ParamText::owned(self.to_param())
+    }
 }
 
 impl ParamValue for String {
     fn to_param(&self) -> String {
         self.clone()
+    }
+
+    fn param_text(&self) -> ParamText<'_> {
+        ParamText::borrowed(self)
     }
 }
 
@@ -121,18 +139,36 @@ impl ParamValue for str {
     fn to_param(&self) -> String {
         self.to_string()
     }
+
+    fn param_text(&self) -> ParamText<'_> {
+        ParamText::borrowed(self)
+    }
 }
 
-macro_rules! display_param {
+macro_rules! integer_param {
     ($($ty:ty),*) => {$(
         impl ParamValue for $ty {
             fn to_param(&self) -> String {
                 self.to_string()
             }
+
+            fn param_text(&self) -> ParamText<'_> {
+                ParamText::integer(i64::from(*self))
+            }
         }
     )*};
 }
-display_param!(i32, i64, bool);
+integer_param!(i32, i64);
+
+impl ParamValue for bool {
+    fn to_param(&self) -> String {
+        self.to_string()
+    }
+
+    fn param_text(&self) -> ParamText<'_> {
+        ParamText::borrowed(if *self { "true" } else { "false" })
+    }
+}
 
 /// Numbers are written as JSON writes them, at the top level and inside
 /// lists and objects alike: a whole-valued float keeps its `.0` (`3.0`), as
@@ -146,20 +182,29 @@ impl ParamValue for f64 {
     }
 }
 
-impl Params {
+impl<'a> Params<'a> {
     pub fn new() -> Self {
         Params::default()
     }
 
+    /// Room for `additional` more parameters, so adding them does not
+    /// regrow the list.
+    pub fn reserve(&mut self, additional: usize) {
+        self.pairs.reserve(additional);
+    }
+
     pub fn put<V: ParamValue + ?Sized>(&mut self, name: &str, value: &V) {
-        self.pairs
-            .push((Cow::Owned(name.to_string()), value.to_param()));
+        self.pairs.push((
+            Cow::Owned(name.to_string()),
+            ParamText::owned(value.to_param()),
+        ));
     }
 
     /// [`put`](Self::put) for a name fixed in the code, which is kept
-    /// without a copy.
-    pub fn put_static<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
-        self.pairs.push((Cow::Borrowed(name), value.to_param()));
+    /// without a copy, and a value that outlives the parameters, which is
+    /// borrowed where it is text.
+    pub fn put_static<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &'a V) {
+        self.pairs.push((Cow::Borrowed(name), value.param_text()));
     }
 
     /// Adds an array or object parameter in `style`.
@@ -172,11 +217,26 @@ impl Params {
         }
     }
 
+    /// A [`Style::Json`] parameter written straight from `value`, without
+    /// the JSON value [`put_structured`](Self::put_structured) builds. The
+    /// text is the same when every object inside `value` serializes its
+    /// fields in the order of their names, as a JSON value orders them; the
+    /// generator emits this call only for parameters whose types do.
+    pub fn put_json<V: Serialize + ?Sized>(&mut self, name: &'static str, value: &V) {
+        match serde_json::to_string(value) {
+            Ok(text) => self
+                .pairs
+                .push((Cow::Borrowed(name), ParamText::owned(text))),
+            Err(error) => unreachable!("request types always serialize: {error}"),
+        }
+    }
+
     fn put_value(&mut self, name: &str, style: Style, value: &Value) {
         match style {
-            Style::Json => self
-                .pairs
-                .push((Cow::Owned(name.to_string()), value.to_string())),
+            Style::Json => self.pairs.push((
+                Cow::Owned(name.to_string()),
+                ParamText::owned(value.to_string()),
+            )),
             Style::RepeatList | Style::Flat => self.flatten(name.to_string(), value),
         }
     }
@@ -195,18 +255,22 @@ impl Params {
                     self.flatten(format!("{prefix}.{key}"), item);
                 }
             }
-            Value::String(text) => self.pairs.push((Cow::Owned(prefix), text.clone())),
-            other => self.pairs.push((Cow::Owned(prefix), other.to_string())),
+            Value::String(text) => self
+                .pairs
+                .push((Cow::Owned(prefix), ParamText::owned(text.clone()))),
+            other => self
+                .pairs
+                .push((Cow::Owned(prefix), ParamText::owned(other.to_string()))),
         }
     }
 
     /// The form body's parameters, to add `in: formData` ones to.
-    pub fn form(&mut self) -> &mut Params {
+    pub fn form(&mut self) -> &mut Params<'a> {
         self.form.get_or_insert_with(Default::default)
     }
 
     /// The `in: formData` parameters, if any were added.
-    pub fn form_params(&self) -> Option<&Params> {
+    pub fn form_params(&self) -> Option<&Params<'a>> {
         self.form.as_deref().filter(|form| !form.is_empty())
     }
 
@@ -233,7 +297,10 @@ impl Params {
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+        self.pairs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn len(&self) -> usize {
@@ -447,6 +514,68 @@ mod tests {
                 ("Spec", r#"{"A":[1,true]}"#),
             ]
         );
+    }
+
+    /// Every type of every JSON-style parameter the generator sends with
+    /// `put_json` declares its fields in name order; this pins that the
+    /// direct text equals the text through a JSON value for a fully
+    /// populated one, floats, lists and nested objects included.
+    #[cfg(feature = "v2024-07-30")]
+    #[test]
+    fn json_written_directly_matches_json_through_a_value() {
+        use crate::v2024_07_30::operation::create_nodes::{ComputeNode, DataDisksItem, SystemDisk};
+        let disk = DataDisksItem::new()
+            .category("cloud_essd")
+            .delete_with_instance(true)
+            .device("/dev/xvdb")
+            .level("PL1")
+            .mount_dir("/data \"1\"")
+            .size(40)
+            .snapshot_id("s-1");
+        let node = ComputeNode::new()
+            .auto_renew(false)
+            .auto_renew_period(1)
+            .data_disks(vec![disk.clone(), disk])
+            .duration(1)
+            .enable_ht(true)
+            .image_id("centos_7")
+            .instance_charge_type("PostPaid")
+            .instance_type("ecs.c7.large")
+            .period(1)
+            .period_unit("Month")
+            .spot_price_limit(3.0)
+            .spot_strategy("SpotWithPriceLimit")
+            .system_disk(SystemDisk::new().category("cloud_essd").size(40));
+        let hostnames = vec!["a".to_string(), "b\u{e9}".to_string()];
+        let mut direct = Params::new();
+        direct.put_json("ComputeNode", &node);
+        direct.put_json("Hostnames", &hostnames);
+        let mut through_value = Params::new();
+        through_value.put_structured("ComputeNode", Style::Json, &node);
+        through_value.put_structured("Hostnames", Style::Json, &hostnames);
+        assert_eq!(direct, through_value);
+        assert!(direct
+            .get("ComputeNode")
+            .unwrap()
+            .contains(r#""SpotPriceLimit":3.0"#));
+    }
+
+    #[test]
+    fn borrowed_and_inline_values_read_as_copied_ones() {
+        let text = String::from("c 1");
+        let mut borrowed = Params::new();
+        borrowed.put_static("ClusterId", &text);
+        borrowed.put_static("Port", &-12016i64);
+        borrowed.put_static("Count", &7i32);
+        borrowed.put_static("Async", &true);
+        borrowed.put_static("Price", &2.0f64);
+        let mut copied = Params::new();
+        copied.put("ClusterId", "c 1");
+        copied.put("Port", "-12016");
+        copied.put("Count", "7");
+        copied.put("Async", "true");
+        copied.put("Price", "2.0");
+        assert_eq!(borrowed, copied);
     }
 
     #[test]

@@ -190,7 +190,12 @@ struct MacWriter {
 impl Sink for MacWriter {
     #[inline(always)]
     fn push(&mut self, text: &str) {
-        let bytes = text.as_bytes();
+        self.push_ascii(text.as_bytes());
+    }
+
+    /// Any bytes, in fact: the HMAC takes bytes.
+    #[inline(always)]
+    fn push_ascii(&mut self, bytes: &[u8]) {
         if self.length + bytes.len() > MAC_BUFFER {
             self.mac.update(&self.buffer[..self.length]);
             self.length = 0;

@@ -1,11 +1,12 @@
-//! The `workflow` example end to end: every step of a cluster's life is
+//! The workflow examples end to end: every step of a cluster's life is
 //! printed, in order, with the states the emulator's clock moves it
-//! through, and it exits successfully.
+//! through, and the example exits successfully.
 
 use std::process::Command;
 
-#[test]
-fn the_workflow_example_runs_a_cluster_from_creation_to_deletion() {
+/// Runs an example built beside this test and returns its output lines,
+/// failing unless it exits successfully.
+fn run_example(name: &str) -> String {
     let deps = std::env::current_exe().unwrap();
     let binary = deps
         .parent()
@@ -13,14 +14,21 @@ fn the_workflow_example_runs_a_cluster_from_creation_to_deletion() {
         .parent()
         .unwrap()
         .join("examples")
-        .join(format!("workflow{}", std::env::consts::EXE_SUFFIX));
-    let output = Command::new(&binary).output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    let output = Command::new(&binary)
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),
         "{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    stdout
+}
+
+/// Asserts that a line starting with each step appears, in this order.
+fn assert_steps(stdout: &str, steps: &[&str]) {
     let lines: Vec<&str> = stdout.lines().collect();
     let position = |prefix: &str| {
         lines
@@ -28,25 +36,64 @@ fn the_workflow_example_runs_a_cluster_from_creation_to_deletion() {
             .position(|l| l.starts_with(prefix))
             .unwrap_or_else(|| panic!("no `{prefix}` line in:\n{stdout}"))
     };
-    let steps = [
-        "create cluster: ehpc-hz-",
-        "wait for the cluster: creating",
-        "wait for the cluster: init",
-        "wait for the cluster: running",
-        "add compute nodes: i-",
-        "wait for the nodes: uninit",
-        "wait for the nodes: running, running",
-        "submit job: 1.manager",
-        "wait for the job: QUEUED",
-        "wait for the job: RUNNING",
-        "wait for the job: FINISHED",
-        "job output: echo hello from E-HPC",
-        "delete cluster: ",
-    ];
     let found: Vec<usize> = steps.iter().map(|step| position(step)).collect();
     assert!(
         found.windows(2).all(|w| w[0] < w[1]),
         "steps out of order:\n{stdout}"
     );
-    assert!(lines.last().unwrap().ends_with("is gone"));
+}
+
+#[test]
+fn the_e_hpc_2_workflow_runs_a_cluster_from_creation_to_deletion() {
+    let stdout = run_example("workflow");
+    assert_steps(
+        &stdout,
+        &[
+            "create cluster: ehpc-hz-",
+            "cluster running: running after ",
+            "create nodes: i-",
+            "nodes running: running, running after ",
+            "submit job: ",
+            "job finished: Succeeded after ",
+            "list jobs: ",
+            "job output: echo hello from E-HPC 2.0",
+            "delete cluster: ehpc-hz-",
+        ],
+    );
+    // The waits took emulator time, not real time: the cluster needs
+    // minutes of it to start.
+    let running = stdout
+        .lines()
+        .find(|l| l.starts_with("cluster running:"))
+        .unwrap();
+    let seconds: u64 = running
+        .split("after ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(seconds >= 60, "{running}");
+    assert_eq!(stdout.matches("list jobs: ").count(), 1, "{stdout}");
+    assert!(stdout.lines().last().unwrap().contains("is gone"));
+}
+
+#[test]
+fn the_e_hpc_1_workflow_runs_a_cluster_from_creation_to_deletion() {
+    let stdout = run_example("workflow_2018_04_12");
+    assert_steps(
+        &stdout,
+        &[
+            "create cluster: ehpc-hz-",
+            "cluster running: running",
+            "add compute nodes: i-",
+            "nodes running: running, running",
+            "submit job: 1.manager",
+            "wait for the job: QUEUED",
+            "wait for the job: RUNNING",
+            "wait for the job: FINISHED",
+            "job output: echo hello from E-HPC",
+            "delete cluster: ",
+        ],
+    );
+    assert!(stdout.lines().last().unwrap().ends_with("is gone"));
 }

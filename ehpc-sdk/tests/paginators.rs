@@ -3,29 +3,13 @@
 //! the test adds; `ListTagResources` (answered from its example, which
 //! always carries the same `NextToken`) shows the loop guard.
 
-use ehpc_emulator::{Emulator, Fault, Times, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
-use ehpc_sdk::{Client, Credentials, Error, RetryConfig};
+mod support;
+
+use ehpc_emulator::{Emulator, Fault, Times};
+use ehpc_sdk::{Client, Error};
 use std::collections::BTreeSet;
 use std::time::Duration;
-
-async fn start() -> (Emulator, Client) {
-    let emulator = Emulator::start().await.unwrap();
-    let client = Client::builder()
-        .endpoint(emulator.endpoint())
-        .region("cn-hangzhou")
-        .credentials(Credentials::new(
-            DEFAULT_ACCESS_KEY_ID,
-            DEFAULT_ACCESS_KEY_SECRET,
-        ))
-        .retry_config(
-            RetryConfig::standard()
-                .with_base_delay(Duration::from_millis(1))
-                .with_max_delay(Duration::from_millis(2)),
-        )
-        .build()
-        .unwrap();
-    (emulator, client)
-}
+use support::{param, requests_of, start};
 
 /// A running cluster with `nodes` nodes.
 async fn cluster_with_nodes(emulator: &Emulator, client: &Client, nodes: i32) -> String {
@@ -57,19 +41,7 @@ async fn add_nodes(client: &Client, cluster: &str, count: i32) -> Vec<String> {
 }
 
 fn list_nodes_requests(emulator: &Emulator) -> Vec<Vec<(String, String)>> {
-    emulator
-        .requests()
-        .into_iter()
-        .filter(|r| r.action.as_deref() == Some("ListNodes"))
-        .map(|r| r.params)
-        .collect()
-}
-
-fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    params
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.as_str())
+    requests_of(emulator, "ListNodes")
 }
 
 /// Every node id, by paging through `ListNodes` `size` at a time.

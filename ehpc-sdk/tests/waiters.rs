@@ -1,80 +1,20 @@
-//! Waiters against the stateful emulator (API version 2018-04-12). The
+//! The waiters of API version 2018-04-12 against the stateful emulator:
+//! each reaches success, its failure state and its deadline. The
 //! waiters take their time from a clock that, instead of sleeping, moves
 //! the emulator's clock on by the waiter's delay: a half-hour wait takes
 //! milliseconds, and the delays the waiter chose are recorded.
 
-use ehpc_emulator::{Emulator, Fault, Times, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
-use ehpc_sdk::wait::{WaitClock, WaitError};
-use ehpc_sdk::{Client, Credentials, RetryConfig};
-use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+#[path = "../examples/support/emulator_clock.rs"]
+mod emulator_clock;
+
+mod support;
+
+use ehpc_emulator::{Fault, StartOutcome, Times};
+use ehpc_sdk::wait::WaitError;
+use ehpc_sdk::Client;
+use emulator_clock::EmulatorClock;
 use std::time::Duration;
-
-/// Sleeping advances the emulator's clock (whole seconds) instead.
-struct EmulatorClock {
-    emulator: Arc<Emulator>,
-    elapsed: Mutex<Duration>,
-    sleeps: Mutex<Vec<Duration>>,
-}
-
-impl EmulatorClock {
-    fn new(emulator: &Arc<Emulator>) -> Arc<Self> {
-        Arc::new(EmulatorClock {
-            emulator: emulator.clone(),
-            elapsed: Mutex::new(Duration::ZERO),
-            sleeps: Mutex::new(Vec::new()),
-        })
-    }
-
-    fn sleeps(&self) -> Vec<Duration> {
-        self.sleeps.lock().unwrap().clone()
-    }
-}
-
-impl fmt::Debug for EmulatorClock {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EmulatorClock")
-            .field("elapsed", &self.elapsed)
-            .finish()
-    }
-}
-
-impl WaitClock for EmulatorClock {
-    fn now(&self) -> Duration {
-        *self.elapsed.lock().unwrap()
-    }
-
-    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
-        let mut elapsed = self.elapsed.lock().unwrap();
-        let before = elapsed.as_secs();
-        *elapsed += duration;
-        self.emulator
-            .advance_clock(Duration::from_secs(elapsed.as_secs() - before));
-        self.sleeps.lock().unwrap().push(duration);
-        Box::pin(async {})
-    }
-}
-
-async fn start() -> (Arc<Emulator>, Client) {
-    let emulator = Arc::new(Emulator::start().await.unwrap());
-    let client = Client::builder()
-        .endpoint(emulator.endpoint())
-        .region("cn-hangzhou")
-        .credentials(Credentials::new(
-            DEFAULT_ACCESS_KEY_ID,
-            DEFAULT_ACCESS_KEY_SECRET,
-        ))
-        .retry_config(
-            RetryConfig::standard()
-                .with_base_delay(Duration::from_millis(1))
-                .with_max_delay(Duration::from_millis(2)),
-        )
-        .build()
-        .unwrap();
-    (emulator, client)
-}
+use support::start;
 
 async fn create_cluster(client: &Client) -> String {
     client
@@ -248,4 +188,49 @@ async fn nodes_running_waits_for_every_node_and_times_out_with_the_last_state() 
         .nodes
         .iter()
         .all(|n| n.status.as_deref() == Some("running")));
+}
+
+#[tokio::test]
+async fn cluster_and_nodes_running_fail_with_the_exception_state() {
+    let (emulator, client) = start().await;
+    let cluster = create_cluster(&client).await;
+    let mut settings = emulator.settings();
+    settings.cluster_outcome = StartOutcome::Exception;
+    settings.node_outcome = StartOutcome::Exception;
+    emulator.set_settings(settings);
+    let failing = create_cluster(&client).await;
+    let error = client
+        .v2018_04_12()
+        .wait_until_cluster_running()
+        .cluster_id(&failing)
+        .clock(EmulatorClock::new(&emulator))
+        .wait()
+        .await
+        .unwrap_err();
+    let WaitError::Failed { state, answer, .. } = &error else {
+        panic!("expected the failure state, got {error:?}");
+    };
+    assert_eq!(state, "exception");
+    let info = answer.cluster_info.as_ref().unwrap();
+    assert_eq!(info.id.as_deref(), Some(failing.as_str()));
+
+    emulator.advance_clock(Duration::from_secs(3600));
+    client
+        .add_nodes()
+        .cluster_id(&cluster)
+        .count(2)
+        .instance_type("ecs.c7.large")
+        .send()
+        .await
+        .unwrap();
+    let error = client
+        .v2018_04_12()
+        .wait_until_nodes_running()
+        .cluster_id(&cluster)
+        .clock(EmulatorClock::new(&emulator))
+        .wait()
+        .await
+        .unwrap_err();
+    assert!(error.is_failed(), "{error}");
+    assert_eq!(error.last_state(), Some("exception"));
 }

@@ -52,12 +52,15 @@
 //!    [`CONTROL_PREFIX`], and the request log.
 //! 3. `dispatch.rs`: which service answers an RPC request, by its
 //!    `Version` and `Action`.
-//! 4. `services/`: E-HPC (`services/ehpc/`), STS, and the ECS instance
-//!    metadata service.
+//! 4. `services/`: E-HPC (`services/ehpc/`, with the operations of each
+//!    API version that act on the resource model in
+//!    `services/ehpc/stateful/`), STS, and the ECS instance metadata
+//!    service.
 //! 5. `state/`: what connections share: keys, faults, the request log,
 //!    nonces, metadata-service sessions.
 //! 6. `wire/` and `spec/`: the vocabulary of requests and answers, and the
-//!    specs served; they import nothing of the crate.
+//!    specs served; `model/`: the resources, their phases and refusals.
+//!    They import nothing of the crate.
 
 mod dispatch;
 mod http;
@@ -70,7 +73,7 @@ mod wire;
 
 pub use http::control::PREFIX as CONTROL_PREFIX;
 pub use http::rpc::{MAX_BODY_BYTES, MAX_QUERY_BYTES};
-pub use model::{JobOutcome, Settings};
+pub use model::{JobOutcome, Settings, StartOutcome};
 pub use server::{
     Emulator, EmulatorBuilder, StartError, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET,
     DEFAULT_OIDC_ISSUER,

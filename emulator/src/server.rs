@@ -317,9 +317,25 @@ impl Emulator {
     }
 
     /// The actions answered from the resource model rather than from
-    /// their examples, sorted.
+    /// their examples, in any API version, sorted.
     pub fn stateful_operations() -> Vec<&'static str> {
-        let mut names = ehpc::STATEFUL.to_vec();
+        let mut names: Vec<&str> = ehpc::STATEFUL
+            .iter()
+            .flat_map(|(_, names)| names.iter().copied())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    /// The actions of API `version` answered from the resource model,
+    /// sorted; empty for a version with none.
+    pub fn stateful_operations_in(version: &str) -> Vec<&'static str> {
+        let mut names: Vec<&str> = ehpc::STATEFUL
+            .iter()
+            .filter(|(v, _)| *v == version)
+            .flat_map(|(_, names)| names.iter().copied())
+            .collect();
         names.sort_unstable();
         names
     }

@@ -747,13 +747,23 @@ async fn faults_and_the_gateway_apply_on_top_of_the_state() {
 }
 
 #[test]
-fn the_readme_lists_the_stateful_operations() {
+fn the_readme_lists_the_stateful_operations_of_each_version() {
     let readme = include_str!("../README.md");
-    for action in Emulator::stateful_operations() {
-        assert!(
-            readme.contains(&format!("| `{action}` |")),
-            "{action} is not in the README table"
-        );
+    for version in ["2018-04-12", "2024-07-30"] {
+        let heading = format!("### {version}");
+        let start = readme
+            .find(&heading)
+            .unwrap_or_else(|| panic!("the README has no section {heading}"));
+        let section = &readme[start + heading.len()..];
+        let section = &section[..section.find("\n#").unwrap_or(section.len())];
+        let stateful = Emulator::stateful_operations_in(version);
+        assert!(!stateful.is_empty(), "{version}");
+        for action in stateful {
+            assert!(
+                section.contains(&format!("| `{action}` |")),
+                "{version} {action} is not in the README table"
+            );
+        }
     }
 }
 

@@ -5,6 +5,7 @@ mod call_json;
 mod checks;
 mod debug;
 pub mod docs;
+mod encode;
 mod errors;
 mod paginate;
 mod request;

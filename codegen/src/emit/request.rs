@@ -5,7 +5,7 @@ use super::checks::{build_check, checked_types, nested_check};
 use super::debug;
 use super::docs;
 use super::types::{field_type, ident, setter_argument};
-use crate::model::{Field, Operation, Placement, Style, Type};
+use crate::model::{Field, Operation, Type};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -79,12 +79,7 @@ pub fn emit(op: &Operation) -> TokenStream {
     } else {
         format_ident!("request")
     };
-    let encodes = op.parameters.iter().map(encode);
-    let params_arg = if op.parameters.is_empty() {
-        format_ident!("_params")
-    } else {
-        format_ident!("params")
-    };
+    let encode = super::encode::function(op);
     let nested = op.request_types.iter().map(|t| {
         let name = format_ident!("{}", t.name);
         let doc = docs::attrs(&format!(
@@ -244,9 +239,7 @@ pub fn emit(op: &Operation) -> TokenStream {
                     retryable_codes: &[#(#retryable),*],
                 };
 
-            fn encode(&self, #params_arg: &mut crate::operation_support::Params) {
-                #(#encodes)*
-            }
+            #encode
         }
 
         #(#nested)*
@@ -302,48 +295,5 @@ fn skip_when_absent(ty: &Type) -> TokenStream {
         quote!(skip_serializing_if = "Vec::is_empty")
     } else {
         quote!(skip_serializing_if = "Option::is_none")
-    }
-}
-
-/// The statement in `encode()` for one parameter.
-fn encode(f: &Field) -> TokenStream {
-    let name = ident(&f.rust_name);
-    let wire = &f.wire_name;
-    // Query parameters are the rule; the others go through the part of
-    // the request they travel in.
-    let params = match f.placement {
-        Placement::Query | Placement::Body => quote!(params),
-        Placement::Form => quote!(params.form()),
-    };
-    let put = match f.style {
-        _ if f.placement == Placement::Body => quote!(params.put_body(#wire, value)),
-        Style::Plain => quote!(#params.put_static(#wire, value)),
-        style => {
-            let style = match style {
-                Style::RepeatList => quote!(RepeatList),
-                Style::Flat => quote!(Flat),
-                _ => quote!(Json),
-            };
-            quote!(#params.put_structured(#wire, crate::operation_support::Style::#style, value))
-        }
-    };
-    if matches!(f.ty, Type::Array(_)) {
-        quote! {
-            if !self.#name.is_empty() {
-                let value = &self.#name;
-                #put;
-            }
-        }
-    } else if f.required {
-        quote! {
-            let value = &self.#name;
-            #put;
-        }
-    } else {
-        quote! {
-            if let Some(value) = &self.#name {
-                #put;
-            }
-        }
     }
 }

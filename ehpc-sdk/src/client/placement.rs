@@ -7,22 +7,22 @@
 use crate::operation_support::{Method, Params};
 use crate::signing::percent_encode;
 
-/// The HTTP request for `signed`, the signed canonical query of every
-/// parameter (query and form ones alike, as the signature covers both).
+/// The HTTP request for `url`, which ends, from `query_start` on, in the
+/// signed canonical query of every parameter (query and form ones alike,
+/// as the signature covers both).
 pub(super) fn request(
     http: &reqwest::Client,
-    base_url: &str,
     method: Method,
-    mut signed: String,
-    params: &Params,
+    mut url: String,
+    query_start: usize,
+    params: &Params<'_>,
 ) -> reqwest::RequestBuilder {
-    let form = params
-        .form_params()
-        .map(|form| split_form(&mut signed, form));
-    let mut url = String::with_capacity(base_url.len() + 1 + signed.len());
-    url.push_str(base_url);
-    url.push('?');
-    url.push_str(&signed);
+    let form = params.form_params().map(|form| {
+        let mut query = url.split_off(query_start);
+        let body = split_form(&mut query, form);
+        url.push_str(&query);
+        body
+    });
     let request = match method {
         Method::Get => http.get(url),
         Method::Post => http.post(url),
@@ -33,14 +33,22 @@ pub(super) fn request(
             .body(form),
         (None, Some(body)) => request
             .header("content-type", "application/json")
-            .body(serde_json::Value::Object(body.clone()).to_string()),
+            .body(json_body(body)),
         (None, None) => request,
+    }
+}
+
+/// The JSON body of the `in: body` parameters.
+pub(super) fn json_body(body: &serde_json::Map<String, serde_json::Value>) -> String {
+    match serde_json::to_string(body) {
+        Ok(text) => text,
+        Err(error) => unreachable!("JSON values always serialize: {error}"),
     }
 }
 
 /// Moves the pairs of the form parameters out of `signed` and returns
 /// them joined as a form body; what stays in `signed` is the URL query.
-fn split_form(signed: &mut String, form: &Params) -> String {
+fn split_form(signed: &mut String, form: &Params<'_>) -> String {
     let names: Vec<String> = form.iter().map(|(name, _)| percent_encode(name)).collect();
     let mut query = String::with_capacity(signed.len());
     let mut body = String::new();

@@ -86,7 +86,7 @@ impl Client {
     pub(super) async fn send(
         &self,
         info: &OperationInfo,
-        params: &Params,
+        params: &Params<'_>,
         options: &CallOptions,
     ) -> Result<RawAnswer, RawError> {
         let span = tracing::info_span!(
@@ -106,7 +106,7 @@ impl Client {
     async fn send_with_retries(
         &self,
         info: &OperationInfo,
-        params: &Params,
+        params: &Params<'_>,
         options: &CallOptions,
         span: &tracing::Span,
     ) -> Result<RawAnswer, RawError> {
@@ -186,7 +186,7 @@ impl Client {
     async fn timed_attempt(
         &self,
         info: &OperationInfo,
-        params: &Params,
+        params: &Params<'_>,
         attempt: u32,
         limit: Option<Duration>,
     ) -> Result<Result<RawAnswer, RawError>, tokio::time::error::Elapsed> {
@@ -217,7 +217,11 @@ impl Client {
     }
 
     /// Fetches credentials, signs afresh and sends once.
-    async fn attempt(&self, info: &OperationInfo, params: &Params) -> Result<RawAnswer, RawError> {
+    async fn attempt(
+        &self,
+        info: &OperationInfo,
+        params: &Params<'_>,
+    ) -> Result<RawAnswer, RawError> {
         let inner = &*self.inner;
         let provided;
         let provided_signing;
@@ -238,9 +242,13 @@ impl Client {
         let request = match inner.signature_version {
             SignatureVersion::V3 => self.request_v3(info, params, credentials, &signing.v3_key),
             SignatureVersion::V1 => {
-                let mut signed = String::with_capacity(URL_QUERY_ESTIMATE);
-                self.sign_into(&mut signed, info, params, signing);
-                super::placement::request(&inner.http, &inner.base_url, info.method, signed, params)
+                // The signed query is written straight after the base URL.
+                let mut url = String::with_capacity(inner.base_url.len() + URL_QUERY_ESTIMATE);
+                url.push_str(&inner.base_url);
+                url.push('?');
+                let query_start = url.len();
+                self.sign_into(&mut url, info, params, signing);
+                super::placement::request(&inner.http, info.method, url, query_start, params)
             }
         };
         let transport = |e| RawError::Transport(TransportError::from_reqwest(info.action, e));
@@ -296,7 +304,7 @@ impl Client {
         &self,
         out: &mut String,
         info: &OperationInfo,
-        params: &Params,
+        params: &Params<'_>,
         signing: &PreparedSigning,
     ) {
         let nonce = self.inner.nonces.next_ascii();

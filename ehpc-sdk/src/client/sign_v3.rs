@@ -18,7 +18,7 @@ impl Client {
     pub(super) fn request_v3(
         &self,
         info: &OperationInfo,
-        params: &Params,
+        params: &Params<'_>,
         credentials: &Credentials,
         key: &v3::SigningKeyV3,
     ) -> reqwest::RequestBuilder {
@@ -33,7 +33,7 @@ impl Client {
         };
         let body = match (params.form_params(), params.body()) {
             (Some(form), _) => Some((FORM, signing::canonical_query(form.iter()))),
-            (None, Some(body)) => Some((JSON, serde_json::Value::Object(body.clone()).to_string())),
+            (None, Some(body)) => Some((JSON, super::placement::json_body(body))),
             (None, None) => None,
         };
         let body_hash = body

@@ -43,29 +43,39 @@ static RANK: [u8; 256] = {
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-/// `%00%01…%FF`: the escape of byte `b` is `ESCAPES[3 * b..3 * b + 3]`.
-const ESCAPES: &str = {
-    const BYTES: [u8; 768] = {
-        let mut bytes = [0u8; 768];
-        let mut byte = 0;
-        while byte < 256 {
-            bytes[3 * byte] = b'%';
-            bytes[3 * byte + 1] = HEX[byte >> 4];
-            bytes[3 * byte + 2] = HEX[byte & 0x0F];
-            byte += 1;
-        }
-        bytes
-    };
-    match std::str::from_utf8(&BYTES) {
-        Ok(text) => text,
-        Err(_) => panic!("escapes are ASCII"),
+/// Each byte encoded once, as a fixed-width store: the byte itself or its
+/// `%XX`, padded to 4 bytes, with the encoding's length (1 or 3) in the
+/// last byte. Writing all 4 bytes and advancing by the length encodes
+/// without a branch; the padding is overwritten by what follows.
+static ONCE: [[u8; 4]; 256] = {
+    let mut table = [[0u8; 4]; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = if stays(byte as u8) {
+            [byte as u8, 0, 0, 1]
+        } else {
+            [b'%', HEX[byte >> 4], HEX[byte & 0x0F], 3]
+        };
+        byte += 1;
     }
+    table
 };
 
-fn escape(byte: u8) -> &'static str {
-    let at = 3 * usize::from(byte);
-    &ESCAPES[at..at + 3]
-}
+/// [`ONCE`] for the second encoding, as the string to sign carries each
+/// byte: itself or `%25XX`, padded to 8 bytes, the length (1 or 5) last.
+static TWICE: [[u8; 8]; 256] = {
+    let mut table = [[0u8; 8]; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = if stays(byte as u8) {
+            [byte as u8, 0, 0, 0, 0, 0, 0, 1]
+        } else {
+            [b'%', b'2', b'5', HEX[byte >> 4], HEX[byte & 0x0F], 0, 0, 5]
+        };
+        byte += 1;
+    }
+    table
+};
 
 /// Appends `input` percent-encoded as the signature requires: unreserved
 /// characters (`A-Z a-z 0-9 - _ . ~`) stay, every other UTF-8 byte becomes
@@ -75,41 +85,28 @@ pub fn percent_encode_into(out: &mut String, input: &str) {
         out.push_str(input);
         return;
     }
-    for_each_piece(input, |piece| match piece {
-        Piece::Unreserved(run) => out.push_str(run),
-        Piece::Reserved(byte) => out.push_str(escape(byte)),
-    });
-}
-
-/// Part of a string being percent-encoded.
-enum Piece<'a> {
-    /// Characters that stay as they are.
-    Unreserved(&'a str),
-    /// One byte to escape.
-    Reserved(u8),
-}
-
-/// Splits `input` into runs of unreserved characters and the bytes between
-/// them. A run starts and ends on ASCII bytes, so slicing `input` there
-/// stays on character boundaries.
-#[inline(always)]
-fn for_each_piece<'a>(input: &'a str, mut piece: impl FnMut(Piece<'a>)) {
-    let bytes = input.as_bytes();
-    let mut run_start = 0;
-    while let Some(offset) = bytes[run_start..]
-        .iter()
-        .position(|&byte| !UNRESERVED[usize::from(byte)])
-    {
-        let index = run_start + offset;
-        if offset > 0 {
-            piece(Piece::Unreserved(&input[run_start..index]));
+    let mut once = [0u8; CHUNK * 3 + 4];
+    for chunk in input.as_bytes().chunks(CHUNK) {
+        let mut length = 0;
+        for &byte in chunk {
+            let encoded = &ONCE[usize::from(byte)];
+            once[length..length + 4].copy_from_slice(encoded);
+            length += usize::from(encoded[3]);
         }
-        piece(Piece::Reserved(bytes[index]));
-        run_start = index + 1;
+        out.push_str(ascii(&once[..length]));
     }
-    if bytes.len() > run_start {
-        piece(Piece::Unreserved(&input[run_start..]));
-    }
+}
+
+/// Bytes of input encoded per chunk on the stack. Strings with something
+/// to escape are encoded a byte at a time into a chunk, then appended
+/// whole: one copy per chunk instead of one per escape and per run.
+const CHUNK: usize = 64;
+
+/// An encoded chunk as text. Encoding writes ASCII only (unreserved bytes
+/// are ASCII, every other byte becomes `%XX`), so chunks split inside a
+/// multi-byte character still read as text.
+fn ascii(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).expect("percent-encoding writes ASCII only")
 }
 
 /// `input` percent-encoded; see [`percent_encode_into`].
@@ -120,6 +117,7 @@ pub fn percent_encode(input: &str) -> String {
 }
 
 /// A parameter waiting for its place in the canonical order.
+#[derive(Clone, Copy)]
 pub(super) struct Entry<'a> {
     /// The [`RANK`]s of the first 16 bytes of the name, zero-padded,
     /// big-endian: comparing these orders most names without looking
@@ -131,6 +129,12 @@ pub(super) struct Entry<'a> {
 }
 
 impl<'a> Entry<'a> {
+    const EMPTY: Entry<'static> = Entry {
+        prefix: 0,
+        name: "",
+        value: "",
+    };
+
     fn new((name, value): (&'a str, &'a str)) -> Self {
         let mut prefix = [0u8; 16];
         for (slot, &byte) in prefix.iter_mut().zip(name.as_bytes()) {
@@ -177,8 +181,44 @@ pub(super) fn sorted<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -
     let (least, most) = params.size_hint();
     let mut entries = Vec::with_capacity(most.unwrap_or(least));
     entries.extend(params.map(Entry::new));
-    entries.sort_unstable_by(Entry::canonical_order);
+    sort_nearly_sorted(&mut entries);
     entries
+}
+
+/// Sorts `entries` into canonical order, stably. Requests come as two
+/// runs already in order: the client's four per-request parameters, then
+/// the operation's, which the generated code adds in order. Two such runs
+/// are merged in one pass, the short first one copied to the stack; any
+/// other order takes a general sort.
+fn sort_nearly_sorted(entries: &mut [Entry<'_>]) {
+    let in_order = |pair: &[Entry<'_>]| pair[0].canonical_order(&pair[1]).is_le();
+    let first_run = 1 + entries.windows(2).take_while(|pair| in_order(pair)).count();
+    if first_run >= entries.len() {
+        return;
+    }
+    const SHORT_RUN: usize = 8;
+    if first_run > SHORT_RUN || !entries[first_run..].windows(2).all(in_order) {
+        entries.sort_by(Entry::canonical_order);
+        return;
+    }
+    let mut first = [Entry::EMPTY; SHORT_RUN];
+    first[..first_run].copy_from_slice(&entries[..first_run]);
+    let first = &first[..first_run];
+    // Writing at `taken + next` never overtakes the second run's unread
+    // entries, which start at `next`.
+    let (mut taken, mut next) = (0, first_run);
+    while taken < first.len() {
+        let from_first =
+            next == entries.len() || first[taken].canonical_order(&entries[next]).is_le();
+        let at = taken + next - first_run;
+        if from_first {
+            entries[at] = first[taken];
+            taken += 1;
+        } else {
+            entries[at] = entries[next];
+            next += 1;
+        }
+    }
 }
 
 /// Bytes of `entries` once encoded and joined, assuming nothing needs
@@ -203,6 +243,11 @@ pub(super) fn is_unreserved(bytes: &[u8]) -> bool {
 /// Where the string to sign goes: a `String`, or an HMAC fed as it grows.
 pub(super) trait Sink {
     fn push(&mut self, text: &str);
+
+    /// Bytes known to be ASCII, which a sink of bytes takes unchecked.
+    fn push_ascii(&mut self, bytes: &[u8]) {
+        self.push(ascii(bytes));
+    }
 }
 
 impl Sink for String {
@@ -221,23 +266,110 @@ pub(super) fn encode_twice(once: &mut String, twice: &mut impl Sink, input: &str
         twice.push(input);
         return;
     }
-    for_each_piece(input, |piece| match piece {
-        Piece::Unreserved(run) => {
-            once.push_str(run);
-            twice.push(run);
+    encode_twice_by_chunks(once, twice, input);
+}
+
+fn encode_twice_by_chunks(once: &mut String, twice: &mut impl Sink, input: &str) {
+    let mut once_chunk = [0u8; CHUNK * 3 + 4];
+    let mut twice_chunk = [0u8; CHUNK * 5 + 8];
+    for chunk in input.as_bytes().chunks(CHUNK) {
+        let (mut at_once, mut at_twice) = (0, 0);
+        for &byte in chunk {
+            let encoded = &ONCE[usize::from(byte)];
+            once_chunk[at_once..at_once + 4].copy_from_slice(encoded);
+            at_once += usize::from(encoded[3]);
+            let encoded = &TWICE[usize::from(byte)];
+            twice_chunk[at_twice..at_twice + 8].copy_from_slice(encoded);
+            at_twice += usize::from(encoded[7]);
         }
-        Piece::Reserved(byte) => {
-            let escape = escape(byte);
-            once.push_str(escape);
-            twice.push("%25");
-            twice.push(&escape[1..]);
-        }
-    });
+        once.push_str(ascii(&once_chunk[..at_once]));
+        twice.push_ascii(&twice_chunk[..at_twice]);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Percent-encoding byte by byte, as the rules state it.
+    fn reference_encode(input: &str) -> String {
+        input
+            .bytes()
+            .map(|byte| match stays(byte) {
+                true => char::from(byte).to_string(),
+                false => format!("%{byte:02X}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn chunked_encoding_matches_the_rules_across_chunk_ends() {
+        // Multi-byte characters and escapes at and around every chunk end,
+        // clean runs longer than a chunk, and nothing to escape at all.
+        let mut cases = vec![String::new(), "plain-Text_1.0~".repeat(10)];
+        for shift in 0..4 {
+            let pad = "a".repeat(CHUNK - 2 + shift);
+            cases.push(format!("{pad}é{pad}€ {pad}\u{10348}*"));
+            cases.push(format!("{}{pad}", r#"{"A":[1,true],"B":"x y"}"#.repeat(4)));
+        }
+        for input in &cases {
+            let expected = reference_encode(input);
+            let mut once = String::from("prefix&");
+            percent_encode_into(&mut once, input);
+            assert_eq!(once, format!("prefix&{expected}"), "{input:?}");
+            let (mut once, mut twice) = (String::new(), String::new());
+            encode_twice(&mut once, &mut twice, input);
+            assert_eq!(once, expected);
+            assert_eq!(twice, reference_encode(&expected), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn nearly_sorted_and_shuffled_entries_sort_like_a_stable_sort() {
+        let names: Vec<String> = (0..60)
+            .map(|i| format!("Name{:02}", (i * 37) % 60))
+            .collect();
+        let in_order: Vec<String> = {
+            let mut sorted = names.clone();
+            sorted.sort();
+            sorted
+        };
+        // In order, four in order in front of the rest (as the client
+        // passes them), shuffled, reversed, and with equal names.
+        let mut cases: Vec<Vec<&str>> = vec![
+            in_order.iter().map(String::as_str).collect(),
+            names.iter().map(String::as_str).collect(),
+            in_order.iter().rev().map(String::as_str).collect(),
+        ];
+        for front in [
+            vec!["Name00", "Name30", "Name31", "Name59"],
+            vec!["Name59"],
+            vec![
+                "Name00", "Name01", "Name02", "Name03", "Name04", "Name05", "Name06", "Name07",
+                "Name08",
+            ],
+            vec!["Name30", "Name20"],
+        ] {
+            let mut case = front;
+            case.extend(in_order.iter().map(String::as_str));
+            cases.push(case);
+        }
+        for case in cases {
+            let pairs: Vec<(&str, &str)> = case
+                .iter()
+                .enumerate()
+                .map(|(index, name)| (*name, if index % 2 == 0 { "b" } else { "a" }))
+                .collect();
+            let mut expected: Vec<(&str, &str)> = pairs.clone();
+            expected.sort_by(|a, b| {
+                percent_encode(a.0)
+                    .cmp(&percent_encode(b.0))
+                    .then_with(|| percent_encode(a.1).cmp(&percent_encode(b.1)))
+            });
+            let got: Vec<(&str, &str)> = sorted(pairs).iter().map(|e| (e.name, e.value)).collect();
+            assert_eq!(got, expected);
+        }
+    }
 
     #[test]
     fn ranks_order_strings_as_their_encodings() {

@@ -13,7 +13,8 @@
 //! - `GET /__emulator/state`, `PUT /__emulator/state`: every resource,
 //!   the settings and the clock's advance, as JSON.
 //! - `GET /__emulator/settings`, `PUT /__emulator/settings`: how long
-//!   phases last and how jobs end.
+//!   phases last, how jobs end, and whether clusters and nodes end
+//!   running or in exception.
 
 use crate::model::Settings;
 use crate::state::{Fault, State, Times};

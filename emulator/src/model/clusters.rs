@@ -2,7 +2,7 @@
 
 use super::{
     region_code, Cluster, ClusterPhase, ClusterUpdate, JobIdStyle, Model, ModelError, NewCluster,
-    NewNodes, Node, NodePhase, Queue, Scope, ALPHANUMERIC, LOWER_ALPHANUMERIC,
+    NewNodes, Node, NodePhase, Queue, Scope, StartOutcome, ALPHANUMERIC, LOWER_ALPHANUMERIC,
 };
 use std::collections::BTreeMap;
 
@@ -21,6 +21,10 @@ impl Model {
             region_code(scope.region),
             self.random(ALPHANUMERIC, 10)
         );
+        let outcome = match self.settings.cluster_outcome {
+            StartOutcome::Running => ClusterPhase::Running,
+            StartOutcome::Exception => ClusterPhase::Exception,
+        };
         let backend = self.backend_mut(scope);
         backend.last_sequence += 1;
         let mut cluster = Cluster {
@@ -32,6 +36,7 @@ impl Model {
             created: now,
             sequence: backend.last_sequence,
             job_id_style: new.job_id_style.unwrap_or(JobIdStyle::Pbs),
+            outcome,
             attributes: new.attributes,
             nodes: BTreeMap::new(),
             queues: BTreeMap::new(),
@@ -87,14 +92,18 @@ impl Model {
         if let Some(description) = update.description {
             cluster.description = description;
         }
+        cluster.attributes.extend(update.attributes);
         Ok(cluster.clone())
     }
 
     /// Removes a cluster and everything in it. A cluster still being
-    /// created cannot be deleted yet.
+    /// created cannot be deleted yet; one that failed can.
     pub fn delete_cluster(&mut self, scope: &Scope, id: &str, now: u64) -> Result<(), ModelError> {
         let cluster = self.cluster_mut(scope, id, now)?;
-        if cluster.phase != ClusterPhase::Running {
+        if !matches!(
+            cluster.phase,
+            ClusterPhase::Running | ClusterPhase::Exception
+        ) {
             return Err(ModelError::ConflictOpt {
                 what: format!("the cluster {id} is still being created"),
             });
@@ -117,6 +126,10 @@ impl Model {
         let ids: Vec<String> = (0..new.count)
             .map(|_| format!("i-{}", self.random(LOWER_ALPHANUMERIC, 20)))
             .collect();
+        let outcome = match self.settings.node_outcome {
+            StartOutcome::Running => NodePhase::Running,
+            StartOutcome::Exception => NodePhase::Exception,
+        };
         let cluster = self.running_cluster(scope, cluster_id, now)?;
         if !new.queue.is_empty() && !cluster.queues.contains_key(&new.queue) {
             return Err(ModelError::InvalidParams {
@@ -141,6 +154,8 @@ impl Model {
                     phase_since: now,
                     created: now,
                     sequence,
+                    outcome,
+                    keep_alive: new.keep_alive,
                 },
             );
         }
@@ -161,7 +176,7 @@ impl Model {
     }
 
     /// Removes nodes; all or none: an unknown node or one still starting
-    /// refuses the whole call.
+    /// refuses the whole call (one that failed to start can go).
     pub fn delete_nodes(
         &mut self,
         scope: &Scope,
@@ -175,7 +190,7 @@ impl Model {
                 .nodes
                 .get(id)
                 .ok_or_else(|| ModelError::ComputeNotFound { node: id.clone() })?;
-            if node.phase != NodePhase::Running {
+            if !matches!(node.phase, NodePhase::Running | NodePhase::Exception) {
                 return Err(ModelError::InvalidNodeStatus {
                     node: id.clone(),
                     status: format!("{:?}", node.phase).to_lowercase(),
@@ -184,6 +199,34 @@ impl Model {
         }
         for id in ids {
             cluster.nodes.remove(id);
+        }
+        Ok(())
+    }
+}
+
+impl Model {
+    /// Sets whether a node is kept when the cluster scales in; all or
+    /// none.
+    pub fn keep_nodes_alive(
+        &mut self,
+        scope: &Scope,
+        cluster_id: &str,
+        changes: &[(String, bool)],
+        now: u64,
+    ) -> Result<(), ModelError> {
+        let cluster = self.running_cluster(scope, cluster_id, now)?;
+        if let Some((missing, _)) = changes
+            .iter()
+            .find(|(id, _)| !cluster.nodes.contains_key(id))
+        {
+            return Err(ModelError::ComputeNotFound {
+                node: missing.clone(),
+            });
+        }
+        for (id, keep_alive) in changes {
+            if let Some(node) = cluster.nodes.get_mut(id) {
+                node.keep_alive = *keep_alive;
+            }
         }
         Ok(())
     }

@@ -30,6 +30,8 @@ pub enum ModelError {
     /// The scheduler refused a queue change: the name is taken, there is
     /// no such queue, or it still has nodes.
     ExecFail { reason: String },
+    /// No file system is mounted at this directory of the cluster.
+    VolumeNotFound { mount_directory: String },
     /// No job with this id, or a file system, add-on or software that is
     /// not there; the service documents these as invalid parameters.
     InvalidParams { reason: String },
@@ -49,6 +51,7 @@ impl ModelError {
             ModelError::UserAlreadyExist { .. } => "AgentError.Account.UserAlreadyExist",
             ModelError::UserNotExist { .. } => "AgentError.Account.UserNotExist",
             ModelError::ExecFail { .. } => "ExecFail",
+            ModelError::VolumeNotFound { .. } => "VolumeNotFound",
             ModelError::InvalidParams { .. } => "InvalidParams",
         }
     }
@@ -73,6 +76,9 @@ impl fmt::Display for ModelError {
             }
             ModelError::UserAlreadyExist { user } => write!(f, "the user {user} exists already"),
             ModelError::UserNotExist { user } => write!(f, "the user {user} does not exist"),
+            ModelError::VolumeNotFound { mount_directory } => {
+                write!(f, "no file system is mounted at {mount_directory}")
+            }
             ModelError::TooManyClusters { reason }
             | ModelError::TooManyComputes { reason }
             | ModelError::ExecFail { reason }

@@ -41,6 +41,10 @@ pub struct Settings {
     pub job_running_seconds: u64,
     /// Whether jobs submitted from now on succeed or fail.
     pub job_outcome: JobOutcome,
+    /// Whether clusters created from now on end running or in exception.
+    pub cluster_outcome: StartOutcome,
+    /// Whether nodes added from now on end running or in exception.
+    pub node_outcome: StartOutcome,
 }
 
 impl Default for Settings {
@@ -53,6 +57,8 @@ impl Default for Settings {
             job_queued_seconds: 5,
             job_running_seconds: 60,
             job_outcome: JobOutcome::Succeeded,
+            cluster_outcome: StartOutcome::Running,
+            node_outcome: StartOutcome::Running,
         }
     }
 }
@@ -64,6 +70,15 @@ pub enum JobOutcome {
     #[default]
     Succeeded,
     Failed,
+}
+
+/// How a cluster or node that is being started ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StartOutcome {
+    #[default]
+    Running,
+    Exception,
 }
 
 /// Whose resources, where.
@@ -89,6 +104,8 @@ pub struct NewCluster {
 pub struct ClusterUpdate {
     pub name: Option<String>,
     pub description: Option<String>,
+    /// Echoed fields to set, by wire name.
+    pub attributes: BTreeMap<String, String>,
 }
 
 /// What new nodes are created with.
@@ -98,6 +115,7 @@ pub struct NewNodes {
     pub queue: String,
     pub instance_type: String,
     pub hostname_prefix: String,
+    pub keep_alive: bool,
 }
 
 /// What a job is submitted with.
@@ -285,10 +303,8 @@ fn settle_cluster(cluster: &mut Cluster, settings: &Settings, now: u64) {
                 settings.cluster_creating_seconds,
                 ClusterPhase::Initializing,
             ),
-            ClusterPhase::Initializing => {
-                (settings.cluster_initializing_seconds, ClusterPhase::Running)
-            }
-            ClusterPhase::Running => break,
+            ClusterPhase::Initializing => (settings.cluster_initializing_seconds, cluster.outcome),
+            ClusterPhase::Running | ClusterPhase::Exception => break,
         };
         let ends = cluster.phase_since.saturating_add(lasts);
         if ends > now {
@@ -303,8 +319,8 @@ fn settle_cluster(cluster: &mut Cluster, settings: &Settings, now: u64) {
                 NodePhase::Installing => {
                     (settings.node_installing_seconds, NodePhase::Initializing)
                 }
-                NodePhase::Initializing => (settings.node_initializing_seconds, NodePhase::Running),
-                NodePhase::Running => break,
+                NodePhase::Initializing => (settings.node_initializing_seconds, node.outcome),
+                NodePhase::Running | NodePhase::Exception => break,
             };
             let ends = node.phase_since.saturating_add(lasts);
             if ends > now {

@@ -11,6 +11,8 @@ pub enum ClusterPhase {
     Creating,
     Initializing,
     Running,
+    /// Creation failed; final (the cluster can only be deleted).
+    Exception,
 }
 
 /// Where a node is in its life.
@@ -19,6 +21,8 @@ pub enum NodePhase {
     Installing,
     Initializing,
     Running,
+    /// Starting failed; final (the node can only be deleted).
+    Exception,
 }
 
 /// Where a job is in its life; the last three are final.
@@ -61,6 +65,10 @@ pub struct Cluster {
     /// Order of creation in the account and region, for listing.
     pub sequence: u64,
     pub job_id_style: JobIdStyle,
+    /// The phase it reaches after initializing; dumps without it predate
+    /// failing clusters.
+    #[serde(default = "running_cluster")]
+    pub outcome: ClusterPhase,
     /// Fields the service echoes back as given at creation (scheduler,
     /// OS, VPC, ...), by wire name.
     #[serde(default)]
@@ -96,6 +104,20 @@ pub struct Node {
     pub phase_since: u64,
     pub created: u64,
     pub sequence: u64,
+    /// The phase it reaches after initializing.
+    #[serde(default = "running_node")]
+    pub outcome: NodePhase,
+    /// Kept when the cluster scales in (E-HPC 2.0 `KeepAlive`).
+    #[serde(default)]
+    pub keep_alive: bool,
+}
+
+fn running_cluster() -> ClusterPhase {
+    ClusterPhase::Running
+}
+
+fn running_node() -> NodePhase {
+    NodePhase::Running
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -137,6 +159,10 @@ pub struct Job {
 pub struct SharedStorage {
     pub file_system_id: String,
     pub mount_directory: String,
+    /// Mount fields echoed as given (protocol, mount target, ...), by
+    /// wire name.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
     pub sequence: u64,
 }
 

@@ -67,18 +67,33 @@ impl Model {
         name: &str,
         now: u64,
     ) -> Result<(), ModelError> {
+        self.delete_queues(scope, cluster_id, &[name.to_string()], now)
+    }
+
+    /// Removes queues; all or none.
+    pub fn delete_queues(
+        &mut self,
+        scope: &Scope,
+        cluster_id: &str,
+        names: &[String],
+        now: u64,
+    ) -> Result<(), ModelError> {
         let cluster = self.cluster_mut(scope, cluster_id, now)?;
-        if !cluster.queues.contains_key(name) {
-            return Err(ModelError::ExecFail {
-                reason: format!("the cluster {cluster_id} has no queue {name}"),
-            });
+        for name in names {
+            if !cluster.queues.contains_key(name) {
+                return Err(ModelError::ExecFail {
+                    reason: format!("the cluster {cluster_id} has no queue {name}"),
+                });
+            }
+            if cluster.nodes.values().any(|n| &n.queue == name) {
+                return Err(ModelError::ExecFail {
+                    reason: format!("the queue {name} still has nodes"),
+                });
+            }
         }
-        if cluster.nodes.values().any(|n| n.queue == name) {
-            return Err(ModelError::ExecFail {
-                reason: format!("the queue {name} still has nodes"),
-            });
+        for name in names {
+            cluster.queues.remove(name);
         }
-        cluster.queues.remove(name);
         Ok(())
     }
 
@@ -206,7 +221,6 @@ impl Model {
         Ok(job)
     }
 
-    #[cfg_attr(not(test), expect(dead_code, reason = "the 2024-07-30 GetJob"))]
     pub fn job(
         &mut self,
         scope: &Scope,

@@ -3,35 +3,34 @@
 
 use super::{Addon, Model, ModelError, Scope, SharedStorage, Software, ALPHANUMERIC};
 
-// Shared storages and add-ons are E-HPC 2.0 resources: the 2024-07-30
-// operations that act on them are answered once that version's specs are
-// served.
-#[cfg_attr(not(test), expect(dead_code, reason = "the 2024-07-30 operations"))]
+// Shared storages and add-ons are E-HPC 2.0 resources.
 impl Model {
-    pub fn attach_storage(
+    /// Mounts file systems, each at its own directory; all or none.
+    pub fn attach_storages(
         &mut self,
         scope: &Scope,
         cluster_id: &str,
-        file_system_id: &str,
-        mount_directory: &str,
+        mounts: Vec<SharedStorage>,
         now: u64,
     ) -> Result<(), ModelError> {
-        self.make_room(1, |reason| ModelError::InvalidParams { reason })?;
+        self.make_room(mounts.len(), |reason| ModelError::InvalidParams { reason })?;
         let cluster = self.running_cluster(scope, cluster_id, now)?;
-        if cluster.storages.contains_key(file_system_id) {
-            return Err(ModelError::ConflictOpt {
-                what: format!("the file system {file_system_id} is attached already"),
-            });
+        for (at, mount) in mounts.iter().enumerate() {
+            let directory = &mount.mount_directory;
+            if cluster.storages.contains_key(directory)
+                || mounts[..at].iter().any(|m| &m.mount_directory == directory)
+            {
+                return Err(ModelError::ConflictOpt {
+                    what: format!("a file system is mounted at {directory} already"),
+                });
+            }
         }
-        let sequence = cluster.next_sequence();
-        cluster.storages.insert(
-            file_system_id.to_string(),
-            SharedStorage {
-                file_system_id: file_system_id.to_string(),
-                mount_directory: mount_directory.to_string(),
-                sequence,
-            },
-        );
+        for mut mount in mounts {
+            mount.sequence = cluster.next_sequence();
+            cluster
+                .storages
+                .insert(mount.mount_directory.clone(), mount);
+        }
         Ok(())
     }
 
@@ -47,21 +46,27 @@ impl Model {
         Ok(all)
     }
 
-    pub fn detach_storage(
+    /// Unmounts the file systems at these directories; all or none.
+    pub fn detach_storages(
         &mut self,
         scope: &Scope,
         cluster_id: &str,
-        file_system_id: &str,
+        mount_directories: &[String],
         now: u64,
     ) -> Result<(), ModelError> {
         let cluster = self.running_cluster(scope, cluster_id, now)?;
-        cluster
-            .storages
-            .remove(file_system_id)
-            .map(|_| ())
-            .ok_or_else(|| ModelError::InvalidParams {
-                reason: format!("the file system {file_system_id} is not attached to {cluster_id}"),
-            })
+        if let Some(missing) = mount_directories
+            .iter()
+            .find(|d| !cluster.storages.contains_key(*d))
+        {
+            return Err(ModelError::VolumeNotFound {
+                mount_directory: missing.clone(),
+            });
+        }
+        for directory in mount_directories {
+            cluster.storages.remove(directory);
+        }
+        Ok(())
     }
 
     /// Installs an add-on; its id is `<name>-<version>-<random>`.

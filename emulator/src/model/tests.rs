@@ -251,12 +251,32 @@ fn queues_storages_addons_and_software_come_and_go() {
             .code(),
         "ExecFail"
     );
+    let mount = SharedStorage {
+        file_system_id: "fs-1".into(),
+        mount_directory: "/home".into(),
+        attributes: BTreeMap::new(),
+        sequence: 0,
+    };
     model
-        .attach_storage(&SCOPE, &id, "fs-1", "/home", now)
+        .attach_storages(&SCOPE, &id, vec![mount.clone()], now)
         .unwrap();
+    assert_eq!(
+        model
+            .attach_storages(&SCOPE, &id, vec![mount], now)
+            .unwrap_err()
+            .code(),
+        "ConflictOpt"
+    );
     assert_eq!(model.storages(&SCOPE, &id, now).unwrap().len(), 1);
-    model.detach_storage(&SCOPE, &id, "fs-1", now).unwrap();
-    assert!(model.detach_storage(&SCOPE, &id, "fs-1", now).is_err());
+    let home = ["/home".to_string()];
+    model.detach_storages(&SCOPE, &id, &home, now).unwrap();
+    assert_eq!(
+        model
+            .detach_storages(&SCOPE, &id, &home, now)
+            .unwrap_err()
+            .code(),
+        "VolumeNotFound"
+    );
     let addon = model
         .install_addon(&SCOPE, &id, "Login", "1.0", now)
         .unwrap();
@@ -326,4 +346,43 @@ fn reads_leave_no_trace_and_the_model_stops_growing_at_its_bound() {
     model.delete_cluster(&SCOPE, &id, now).unwrap();
     assert_eq!(model.resource_count(), 0);
     assert!(model.accounts.is_empty(), "an emptied scope is forgotten");
+}
+
+#[test]
+fn clusters_and_nodes_end_in_exception_when_the_settings_say_so() {
+    let mut model = Model::default();
+    model.settings.cluster_outcome = StartOutcome::Exception;
+    let cluster = model
+        .create_cluster(&SCOPE, NewCluster::default(), 0)
+        .unwrap();
+    let later = ready(&model);
+    assert_eq!(
+        model.cluster(&SCOPE, &cluster.id, later).unwrap().phase,
+        ClusterPhase::Exception
+    );
+    assert_eq!(
+        model
+            .add_nodes(&SCOPE, &cluster.id, NewNodes::default(), later)
+            .unwrap_err()
+            .code(),
+        "InvalidClusterStatus"
+    );
+    model.delete_cluster(&SCOPE, &cluster.id, later).unwrap();
+
+    model.settings.cluster_outcome = StartOutcome::Running;
+    model.settings.node_outcome = StartOutcome::Exception;
+    let id = running_cluster(&mut model);
+    let nodes = NewNodes {
+        count: 1,
+        ..NewNodes::default()
+    };
+    let now = ready(&model);
+    let added = model.add_nodes(&SCOPE, &id, nodes, now).unwrap();
+    let settled =
+        now + model.settings.node_installing_seconds + model.settings.node_initializing_seconds;
+    assert_eq!(
+        model.nodes(&SCOPE, &id, settled).unwrap()[0].phase,
+        NodePhase::Exception
+    );
+    model.delete_nodes(&SCOPE, &id, &added, settled).unwrap();
 }

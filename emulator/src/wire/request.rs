@@ -47,6 +47,21 @@ impl RpcRequest {
             && (self.header("authorization").is_some() || self.header("x-acs-action").is_some())
     }
 
+    /// The access key the request is signed with: its `AccessKeyId`
+    /// parameter (signature 1.0), or the `Credential` of its
+    /// `Authorization` header (V3).
+    pub(crate) fn access_key_id(&self) -> Option<&str> {
+        if let Some(id) = self.param("AccessKeyId") {
+            return Some(id);
+        }
+        let (_, parts) = self.header("authorization")?.trim().split_once(' ')?;
+        parts
+            .split(',')
+            .filter_map(|part| part.trim().split_once('='))
+            .find(|(name, _)| *name == "Credential")
+            .map(|(_, id)| id)
+    }
+
     pub(crate) fn param(&self, name: &str) -> Option<&str> {
         self.params
             .iter()

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod v2024;
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};

@@ -8,6 +8,7 @@ mod stateful;
 
 pub(crate) use stateful::STATEFUL;
 
+use crate::spec::Catalog;
 use crate::state::{Fault, State};
 use crate::wire::answer::{Outcome, Rejection};
 use crate::wire::request::{self as rpc, RpcRequest};
@@ -31,7 +32,9 @@ pub(crate) async fn handle(
             let (content_type, bytes) = body.content(request_id);
             return Outcome::raw(status, request_id, content_type, bytes);
         }
-        Some(Fault::ServiceError { code }) => return reject(documented(operation, &code)),
+        Some(Fault::ServiceError { code }) => {
+            return reject(documented(&state.catalog, operation, &code))
+        }
         Some(Fault::Error {
             status,
             code,
@@ -63,11 +66,11 @@ pub(crate) async fn handle(
         return reject(rejection);
     }
     let example = body::success(operation, request_id);
-    if !state.limits.stateful || operation.version != stateful::VERSION {
+    if !state.limits.stateful {
         return Outcome::success(request_id, &example);
     }
     // Temporary keys reach the resources of the account they act for.
-    let key = request.param("AccessKeyId").unwrap_or_default();
+    let key = request.access_key_id().unwrap_or_default();
     let account = state
         .issued
         .account_of(key)
@@ -80,11 +83,17 @@ pub(crate) async fn handle(
         task_id: state.ids.next(),
     };
     let example = call.example.clone();
-    match stateful::answer(&mut state.model(), &operation.name, call) {
+    let answer = stateful::answer(
+        &mut state.model(),
+        &operation.version,
+        &operation.name,
+        call,
+    );
+    match answer {
         None => Outcome::success(request_id, &example),
         Some(Ok(body)) => Outcome::success(request_id, &body),
-        Some(Err(error)) => {
-            let mut rejection = documented(operation, error.code());
+        Some(Err((code, error))) => {
+            let mut rejection = documented(&state.catalog, operation, code);
             rejection.message = format!("{} ({error})", rejection.message);
             reject(rejection)
         }
@@ -133,9 +142,18 @@ pub(crate) fn admit<'a>(
     Ok(operation)
 }
 
-/// A documented error of the operation, as its spec gives it.
-fn documented(operation: &Operation, code: &str) -> Rejection {
-    match operation.errors.iter().find(|e| e.code == code) {
+/// A documented error of the operation, as its spec gives it; for a code
+/// its table lacks, as another operation of the same version documents it
+/// (most 2024-07-30 operations have no table; the service answers the
+/// same codes with the same statuses throughout).
+fn documented(catalog: &Catalog, operation: &Operation, code: &str) -> Rejection {
+    let siblings = catalog
+        .operation_names_in(&operation.version)
+        .filter_map(|name| catalog.operation_in(&operation.version, name));
+    let found = std::iter::once(operation)
+        .chain(siblings)
+        .find_map(|op| op.errors.iter().find(|e| e.code == code));
+    match found {
         Some(error) => Rejection::new(error.status, &error.code, error.message.clone()),
         // Faults are checked when set; a spec served since then may differ.
         None => Rejection::new(

@@ -12,14 +12,47 @@ pub(crate) fn set(target: &mut Value, name: &str, value: impl Into<Value>) {
     }
 }
 
-/// Sets each attribute the answer has as a string field.
+/// Sets each attribute the answer has a field for, as that field's type
+/// (text kept as given, read as a number or boolean where the example is
+/// one; a value that does not read so leaves the example).
 pub(crate) fn overlay(target: &mut Value, attributes: &BTreeMap<String, String>) {
     if let Value::Object(map) = target {
         for (name, value) in attributes {
-            if let Some(slot @ Value::String(_)) = map.get_mut(name) {
-                *slot = Value::String(value.clone());
+            let Some(slot) = map.get_mut(name) else {
+                continue;
+            };
+            let typed = match slot {
+                Value::String(_) => Some(Value::String(value.clone())),
+                Value::Number(_) => serde_json::from_str::<Value>(value)
+                    .ok()
+                    .filter(Value::is_number),
+                Value::Bool(_) => value
+                    .to_ascii_lowercase()
+                    .parse::<bool>()
+                    .ok()
+                    .map(Value::Bool),
+                _ => None,
+            };
+            if let Some(typed) = typed {
+                *slot = typed;
             }
         }
+    }
+}
+
+/// Replaces the list in field `name`, inside the object that wraps it
+/// when the example has one (`{"UserInfo": [...]}`).
+pub(crate) fn list_field(body: &mut Value, name: &str, items: Vec<Value>) {
+    let wrapper = body
+        .get(name)
+        .and_then(Value::as_object)
+        .filter(|inner| inner.len() == 1)
+        .and_then(|inner| inner.iter().next())
+        .filter(|(_, list)| list.is_array())
+        .map(|(key, _)| key.clone());
+    match wrapper {
+        Some(key) => list(body, &[name, &key], items),
+        None => list(body, &[name], items),
     }
 }
 
@@ -145,6 +178,28 @@ mod tests {
         let mut empty = json!({});
         list(&mut empty, &["Items", "Item"], vec![]);
         assert_eq!(empty, json!({"Items": {"Item": []}}));
+    }
+
+    #[test]
+    fn overlays_keep_the_example_types() {
+        let mut body = json!({"Count": 1, "On": false, "Name": "x", "Nested": {}});
+        let attributes = [
+            ("Count", "7"),
+            ("On", "True"),
+            ("Name", "y"),
+            ("Nested", "z"),
+        ]
+        .into_iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+        overlay(&mut body, &attributes);
+        assert_eq!(
+            body,
+            json!({"Count": 7, "On": true, "Name": "y", "Nested": {}})
+        );
+        let mut wrapped = json!({"Users": {"UserInfo": [{"Id": 1}]}});
+        list_field(&mut wrapped, "Users", vec![json!({"Id": 2})]);
+        assert_eq!(wrapped, json!({"Users": {"UserInfo": [{"Id": 2}]}}));
     }
 
     #[test]

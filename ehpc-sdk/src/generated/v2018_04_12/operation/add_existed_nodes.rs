@@ -213,14 +213,12 @@ impl crate::operation_support::Operation for AddExistedNodesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(5);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
         let value = &self.image_id;
         params.put_static("ImageId", value);
-        if let Some(value) = &self.job_queue {
-            params.put_static("JobQueue", value);
-        }
         let value = &self.image_owner_alias;
         params.put_static("ImageOwnerAlias", value);
         if !self.instance.is_empty() {
@@ -231,6 +229,9 @@ impl crate::operation_support::Operation for AddExistedNodesRequest {
                     crate::operation_support::Style::RepeatList,
                     value,
                 );
+        }
+        if let Some(value) = &self.job_queue {
+            params.put_static("JobQueue", value);
         }
     }
 }

@@ -915,34 +915,10 @@ impl crate::operation_support::Operation for AddNodesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        let value = &self.cluster_id;
-        params.put_static("ClusterId", value);
-        if let Some(value) = &self.image_owner_alias {
-            params.put_static("ImageOwnerAlias", value);
-        }
-        if let Some(value) = &self.image_id {
-            params.put_static("ImageId", value);
-        }
-        let value = &self.count;
-        params.put_static("Count", value);
-        if let Some(value) = &self.instance_type {
-            params.put_static("InstanceType", value);
-        }
-        if let Some(value) = &self.compute_spot_strategy {
-            params.put_static("ComputeSpotStrategy", value);
-        }
-        if let Some(value) = &self.compute_spot_price_limit {
-            params.put_static("ComputeSpotPriceLimit", value);
-        }
-        if let Some(value) = &self.ecs_charge_type {
-            params.put_static("EcsChargeType", value);
-        }
-        if let Some(value) = &self.period {
-            params.put_static("Period", value);
-        }
-        if let Some(value) = &self.period_unit {
-            params.put_static("PeriodUnit", value);
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(34);
+        if let Some(value) = &self.allocate_public_address {
+            params.put_static("AllocatePublicAddress", value);
         }
         if let Some(value) = &self.auto_renew {
             params.put_static("AutoRenew", value);
@@ -950,56 +926,30 @@ impl crate::operation_support::Operation for AddNodesRequest {
         if let Some(value) = &self.auto_renew_period {
             params.put_static("AutoRenewPeriod", value);
         }
-        if let Some(value) = &self.job_queue {
-            params.put_static("JobQueue", value);
-        }
-        if let Some(value) = &self.create_mode {
-            params.put_static("CreateMode", value);
-        }
-        if let Some(value) = &self.system_disk_type {
-            params.put_static("SystemDiskType", value);
-        }
-        if let Some(value) = &self.system_disk_size {
-            params.put_static("SystemDiskSize", value);
-        }
-        if let Some(value) = &self.zone_id {
-            params.put_static("ZoneId", value);
-        }
-        if let Some(value) = &self.v_switch_id {
-            params.put_static("VSwitchId", value);
-        }
-        if let Some(value) = &self.host_name_prefix {
-            params.put_static("HostNamePrefix", value);
-        }
-        if let Some(value) = &self.host_name_suffix {
-            params.put_static("HostNameSuffix", value);
-        }
-        if let Some(value) = &self.compute_enable_ht {
-            params.put_static("ComputeEnableHt", value);
-        }
-        if let Some(value) = &self.allocate_public_address {
-            params.put_static("AllocatePublicAddress", value);
-        }
-        if let Some(value) = &self.internet_charge_type {
-            params.put_static("InternetChargeType", value);
-        }
-        if let Some(value) = &self.internet_max_band_width_in {
-            params.put_static("InternetMaxBandWidthIn", value);
-        }
-        if let Some(value) = &self.internet_max_band_width_out {
-            params.put_static("InternetMaxBandWidthOut", value);
-        }
         if let Some(value) = &self.client_token {
             params.put_static("ClientToken", value);
         }
-        if let Some(value) = &self.system_disk_level {
-            params.put_static("SystemDiskLevel", value);
+        let value = &self.cluster_id;
+        params.put_static("ClusterId", value);
+        if let Some(value) = &self.compute_enable_ht {
+            params.put_static("ComputeEnableHt", value);
         }
-        if let Some(value) = &self.min_count {
-            params.put_static("MinCount", value);
+        if let Some(value) = &self.compute_spot_duration {
+            params.put_static("ComputeSpotDuration", value);
         }
-        if let Some(value) = &self.sync {
-            params.put_static("Sync", value);
+        if let Some(value) = &self.compute_spot_interruption_behavior {
+            params.put_static("ComputeSpotInterruptionBehavior", value);
+        }
+        if let Some(value) = &self.compute_spot_price_limit {
+            params.put_static("ComputeSpotPriceLimit", value);
+        }
+        if let Some(value) = &self.compute_spot_strategy {
+            params.put_static("ComputeSpotStrategy", value);
+        }
+        let value = &self.count;
+        params.put_static("Count", value);
+        if let Some(value) = &self.create_mode {
+            params.put_static("CreateMode", value);
         }
         if !self.data_disks.is_empty() {
             let value = &self.data_disks;
@@ -1010,17 +960,68 @@ impl crate::operation_support::Operation for AddNodesRequest {
                     value,
                 );
         }
-        if let Some(value) = &self.compute_spot_duration {
-            params.put_static("ComputeSpotDuration", value);
+        if let Some(value) = &self.dns_config {
+            params.put_static("DnsConfig", value);
         }
-        if let Some(value) = &self.compute_spot_interruption_behavior {
-            params.put_static("ComputeSpotInterruptionBehavior", value);
+        if let Some(value) = &self.ecs_charge_type {
+            params.put_static("EcsChargeType", value);
+        }
+        if let Some(value) = &self.host_name_prefix {
+            params.put_static("HostNamePrefix", value);
+        }
+        if let Some(value) = &self.host_name_suffix {
+            params.put_static("HostNameSuffix", value);
+        }
+        if let Some(value) = &self.image_id {
+            params.put_static("ImageId", value);
+        }
+        if let Some(value) = &self.image_owner_alias {
+            params.put_static("ImageOwnerAlias", value);
+        }
+        if let Some(value) = &self.instance_type {
+            params.put_static("InstanceType", value);
+        }
+        if let Some(value) = &self.internet_charge_type {
+            params.put_static("InternetChargeType", value);
+        }
+        if let Some(value) = &self.internet_max_band_width_in {
+            params.put_static("InternetMaxBandWidthIn", value);
+        }
+        if let Some(value) = &self.internet_max_band_width_out {
+            params.put_static("InternetMaxBandWidthOut", value);
+        }
+        if let Some(value) = &self.job_queue {
+            params.put_static("JobQueue", value);
+        }
+        if let Some(value) = &self.min_count {
+            params.put_static("MinCount", value);
         }
         if let Some(value) = &self.network_interface_traffic_mode {
             params.put_static("NetworkInterfaceTrafficMode", value);
         }
-        if let Some(value) = &self.dns_config {
-            params.put_static("DnsConfig", value);
+        if let Some(value) = &self.period {
+            params.put_static("Period", value);
+        }
+        if let Some(value) = &self.period_unit {
+            params.put_static("PeriodUnit", value);
+        }
+        if let Some(value) = &self.sync {
+            params.put_static("Sync", value);
+        }
+        if let Some(value) = &self.system_disk_level {
+            params.put_static("SystemDiskLevel", value);
+        }
+        if let Some(value) = &self.system_disk_size {
+            params.put_static("SystemDiskSize", value);
+        }
+        if let Some(value) = &self.system_disk_type {
+            params.put_static("SystemDiskType", value);
+        }
+        if let Some(value) = &self.v_switch_id {
+            params.put_static("VSwitchId", value);
+        }
+        if let Some(value) = &self.zone_id {
+            params.put_static("ZoneId", value);
         }
     }
 }

@@ -194,17 +194,18 @@ impl crate::operation_support::Operation for AddQueueRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(5);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
-        let value = &self.queue_name;
-        params.put_static("QueueName", value);
-        if let Some(value) = &self.network_interface_traffic_mode {
-            params.put_static("NetworkInterfaceTrafficMode", value);
-        }
         if let Some(value) = &self.deployment_set_id {
             params.put_static("DeploymentSetId", value);
         }
+        if let Some(value) = &self.network_interface_traffic_mode {
+            params.put_static("NetworkInterfaceTrafficMode", value);
+        }
+        let value = &self.queue_name;
+        params.put_static("QueueName", value);
         if let Some(value) = &self.use_ess {
             params.put_static("UseESS", value);
         }

@@ -143,14 +143,15 @@ impl crate::operation_support::Operation for AddSecurityGroupRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(3);
+        if let Some(value) = &self.client_token {
+            params.put_static("ClientToken", value);
+        }
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
         let value = &self.security_group_id;
         params.put_static("SecurityGroupId", value);
-        if let Some(value) = &self.client_token {
-            params.put_static("ClientToken", value);
-        }
     }
 }
 /// Adds security group.

@@ -164,7 +164,11 @@ impl crate::operation_support::Operation for AddUsersRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(3);
+        if let Some(value) = &self.r#async {
+            params.put_static("Async", value);
+        }
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
         if !self.user.is_empty() {
@@ -175,9 +179,6 @@ impl crate::operation_support::Operation for AddUsersRequest {
                     crate::operation_support::Style::RepeatList,
                     value,
                 );
-        }
-        if let Some(value) = &self.r#async {
-            params.put_static("Async", value);
         }
     }
 }

@@ -825,23 +825,21 @@ impl crate::operation_support::Operation for ApplyNodesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(28);
+        if let Some(value) = &self.allocate_public_address {
+            params.put_static("AllocatePublicAddress", value);
+        }
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
-        if let Some(value) = &self.image_id {
-            params.put_static("ImageId", value);
+        if let Some(value) = &self.compute_spot_price_limit {
+            params.put_static("ComputeSpotPriceLimit", value);
         }
         if let Some(value) = &self.compute_spot_strategy {
             params.put_static("ComputeSpotStrategy", value);
         }
-        if let Some(value) = &self.compute_spot_price_limit {
-            params.put_static("ComputeSpotPriceLimit", value);
-        }
-        if let Some(value) = &self.system_disk_type {
-            params.put_static("SystemDiskType", value);
-        }
-        if let Some(value) = &self.system_disk_size {
-            params.put_static("SystemDiskSize", value);
+        if let Some(value) = &self.cores {
+            params.put_static("Cores", value);
         }
         if let Some(value) = &self.host_name_prefix {
             params.put_static("HostNamePrefix", value);
@@ -849,58 +847,11 @@ impl crate::operation_support::Operation for ApplyNodesRequest {
         if let Some(value) = &self.host_name_suffix {
             params.put_static("HostNameSuffix", value);
         }
-        if let Some(value) = &self.allocate_public_address {
-            params.put_static("AllocatePublicAddress", value);
-        }
-        if let Some(value) = &self.internet_charge_type {
-            params.put_static("InternetChargeType", value);
-        }
-        if let Some(value) = &self.internet_max_band_width_in {
-            params.put_static("InternetMaxBandWidthIn", value);
-        }
-        if let Some(value) = &self.internet_max_band_width_out {
-            params.put_static("InternetMaxBandWidthOut", value);
-        }
-        if let Some(value) = &self.cores {
-            params.put_static("Cores", value);
-        }
-        if let Some(value) = &self.memory {
-            params.put_static("Memory", value);
+        if let Some(value) = &self.image_id {
+            params.put_static("ImageId", value);
         }
         if let Some(value) = &self.instance_family_level {
             params.put_static("InstanceFamilyLevel", value);
-        }
-        let value = &self.target_capacity;
-        params.put_static("TargetCapacity", value);
-        if let Some(value) = &self.resource_amount_type {
-            params.put_static("ResourceAmountType", value);
-        }
-        if let Some(value) = &self.priority_strategy {
-            params.put_static("PriorityStrategy", value);
-        }
-        if let Some(value) = &self.strict_satisfied_target_capacity {
-            params.put_static("StrictSatisfiedTargetCapacity", value);
-        }
-        if let Some(value) = &self.system_disk_level {
-            params.put_static("SystemDiskLevel", value);
-        }
-        if let Some(value) = &self.strict_resource_provision {
-            params.put_static("StrictResourceProvision", value);
-        }
-        if let Some(value) = &self.round {
-            params.put_static("Round", value);
-        }
-        if let Some(value) = &self.interval {
-            params.put_static("Interval", value);
-        }
-        if !self.zone_infos.is_empty() {
-            let value = &self.zone_infos;
-            params
-                .put_structured(
-                    "ZoneInfos",
-                    crate::operation_support::Style::RepeatList,
-                    value,
-                );
         }
         if !self.instance_type_model.is_empty() {
             let value = &self.instance_type_model;
@@ -911,6 +862,48 @@ impl crate::operation_support::Operation for ApplyNodesRequest {
                     value,
                 );
         }
+        if let Some(value) = &self.internet_charge_type {
+            params.put_static("InternetChargeType", value);
+        }
+        if let Some(value) = &self.internet_max_band_width_in {
+            params.put_static("InternetMaxBandWidthIn", value);
+        }
+        if let Some(value) = &self.internet_max_band_width_out {
+            params.put_static("InternetMaxBandWidthOut", value);
+        }
+        if let Some(value) = &self.interval {
+            params.put_static("Interval", value);
+        }
+        if let Some(value) = &self.job_queue {
+            params.put_static("JobQueue", value);
+        }
+        if let Some(value) = &self.memory {
+            params.put_static("Memory", value);
+        }
+        if let Some(value) = &self.priority_strategy {
+            params.put_static("PriorityStrategy", value);
+        }
+        if let Some(value) = &self.resource_amount_type {
+            params.put_static("ResourceAmountType", value);
+        }
+        if let Some(value) = &self.round {
+            params.put_static("Round", value);
+        }
+        if let Some(value) = &self.strict_resource_provision {
+            params.put_static("StrictResourceProvision", value);
+        }
+        if let Some(value) = &self.strict_satisfied_target_capacity {
+            params.put_static("StrictSatisfiedTargetCapacity", value);
+        }
+        if let Some(value) = &self.system_disk_level {
+            params.put_static("SystemDiskLevel", value);
+        }
+        if let Some(value) = &self.system_disk_size {
+            params.put_static("SystemDiskSize", value);
+        }
+        if let Some(value) = &self.system_disk_type {
+            params.put_static("SystemDiskType", value);
+        }
         if !self.tag.is_empty() {
             let value = &self.tag;
             params
@@ -920,11 +913,19 @@ impl crate::operation_support::Operation for ApplyNodesRequest {
                     value,
                 );
         }
-        if let Some(value) = &self.job_queue {
-            params.put_static("JobQueue", value);
-        }
+        let value = &self.target_capacity;
+        params.put_static("TargetCapacity", value);
         if let Some(value) = &self.user_data {
             params.put_static("UserData", value);
+        }
+        if !self.zone_infos.is_empty() {
+            let value = &self.zone_infos;
+            params
+                .put_structured(
+                    "ZoneInfos",
+                    crate::operation_support::Style::RepeatList,
+                    value,
+                );
         }
     }
 }

@@ -1767,164 +1767,16 @@ impl crate::operation_support::Operation for CreateClusterRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        if let Some(value) = &self.zone_id {
-            params.put_static("ZoneId", value);
-        }
-        let value = &self.name;
-        params.put_static("Name", value);
-        if let Some(value) = &self.description {
-            params.put_static("Description", value);
-        }
-        if let Some(value) = &self.ehpc_version {
-            params.put_static("EhpcVersion", value);
-        }
-        if let Some(value) = &self.client_version {
-            params.put_static("ClientVersion", value);
-        }
-        if let Some(value) = &self.os_tag {
-            params.put_static("OsTag", value);
-        }
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(63);
         if let Some(value) = &self.account_type {
             params.put_static("AccountType", value);
         }
-        if let Some(value) = &self.domain {
-            params.put_static("Domain", value);
-        }
-        if let Some(value) = &self.scheduler_type {
-            params.put_static("SchedulerType", value);
-        }
-        if let Some(value) = &self.security_group_id {
-            params.put_static("SecurityGroupId", value);
-        }
-        if let Some(value) = &self.security_group_name {
-            params.put_static("SecurityGroupName", value);
-        }
-        if let Some(value) = &self.vpc_id {
-            params.put_static("VpcId", value);
-        }
-        if let Some(value) = &self.v_switch_id {
-            params.put_static("VSwitchId", value);
-        }
-        if let Some(value) = &self.volume_type {
-            params.put_static("VolumeType", value);
-        }
-        if let Some(value) = &self.volume_id {
-            params.put_static("VolumeId", value);
-        }
-        if let Some(value) = &self.volume_protocol {
-            params.put_static("VolumeProtocol", value);
-        }
-        if let Some(value) = &self.volume_mountpoint {
-            params.put_static("VolumeMountpoint", value);
-        }
-        if let Some(value) = &self.volume_mount_option {
-            params.put_static("VolumeMountOption", value);
-        }
-        if let Some(value) = &self.remote_directory {
-            params.put_static("RemoteDirectory", value);
-        }
-        if let Some(value) = &self.deploy_mode {
-            params.put_static("DeployMode", value);
-        }
-        if let Some(value) = &self.ha_enable {
-            params.put_static("HaEnable", value);
-        }
-        if let Some(value) = &self.ecs_charge_type {
-            params.put_static("EcsChargeType", value);
-        }
-        if let Some(value) = &self.password {
-            params.put_static("Password", value);
-        }
-        if let Some(value) = &self.key_pair_name {
-            params.put_static("KeyPairName", value);
-        }
-        if let Some(value) = &self.image_owner_alias {
-            params.put_static("ImageOwnerAlias", value);
-        }
-        if let Some(value) = &self.image_id {
-            params.put_static("ImageId", value);
-        }
-        if let Some(value) = &self.ecs_order_manager_count {
-            params.put_static("EcsOrder.Manager.Count", value);
-        }
-        if let Some(value) = &self.ecs_order_manager_instance_type {
-            params.put_static("EcsOrder.Manager.InstanceType", value);
-        }
-        if let Some(value) = &self.ecs_order_compute_count {
-            params.put_static("EcsOrder.Compute.Count", value);
-        }
-        if let Some(value) = &self.ecs_order_compute_instance_type {
-            params.put_static("EcsOrder.Compute.InstanceType", value);
-        }
-        if let Some(value) = &self.ecs_order_login_count {
-            params.put_static("EcsOrder.Login.Count", value);
-        }
-        if let Some(value) = &self.ecs_order_login_instance_type {
-            params.put_static("EcsOrder.Login.InstanceType", value);
-        }
-        if let Some(value) = &self.scc_cluster_id {
-            params.put_static("SccClusterId", value);
-        }
-        if let Some(value) = &self.compute_spot_strategy {
-            params.put_static("ComputeSpotStrategy", value);
-        }
-        if let Some(value) = &self.compute_spot_price_limit {
-            params.put_static("ComputeSpotPriceLimit", value);
-        }
-        if let Some(value) = &self.compute_enable_ht {
-            params.put_static("ComputeEnableHt", value);
-        }
-        if let Some(value) = &self.period {
-            params.put_static("Period", value);
-        }
-        if let Some(value) = &self.period_unit {
-            params.put_static("PeriodUnit", value);
-        }
-        if let Some(value) = &self.auto_renew {
-            params.put_static("AutoRenew", value);
-        }
-        if let Some(value) = &self.auto_renew_period {
-            params.put_static("AutoRenewPeriod", value);
-        }
-        if let Some(value) = &self.input_file_url {
-            params.put_static("InputFileUrl", value);
-        }
-        if let Some(value) = &self.job_queue {
-            params.put_static("JobQueue", value);
-        }
-        if let Some(value) = &self.system_disk_type {
-            params.put_static("SystemDiskType", value);
-        }
-        if let Some(value) = &self.system_disk_size {
-            params.put_static("SystemDiskSize", value);
-        }
-        if let Some(value) = &self.remote_vis_enable {
-            params.put_static("RemoteVisEnable", value);
-        }
-        if let Some(value) = &self.resource_group_id {
-            params.put_static("ResourceGroupId", value);
-        }
-        if let Some(value) = &self.client_token {
-            params.put_static("ClientToken", value);
-        }
-        if let Some(value) = &self.without_elastic_ip {
-            params.put_static("WithoutElasticIp", value);
-        }
-        if let Some(value) = &self.system_disk_level {
-            params.put_static("SystemDiskLevel", value);
-        }
-        if let Some(value) = &self.is_compute_ess {
-            params.put_static("IsComputeEss", value);
-        }
-        if let Some(value) = &self.cluster_version {
-            params.put_static("ClusterVersion", value);
-        }
-        if !self.application.is_empty() {
-            let value = &self.application;
+        if !self.add_ons.is_empty() {
+            let value = &self.add_ons;
             params
                 .put_structured(
-                    "Application",
+                    "AddOns",
                     crate::operation_support::Style::RepeatList,
                     value,
                 );
@@ -1938,6 +1790,116 @@ impl crate::operation_support::Operation for CreateClusterRequest {
                     value,
                 );
         }
+        if !self.application.is_empty() {
+            let value = &self.application;
+            params
+                .put_structured(
+                    "Application",
+                    crate::operation_support::Style::RepeatList,
+                    value,
+                );
+        }
+        if let Some(value) = &self.auto_renew {
+            params.put_static("AutoRenew", value);
+        }
+        if let Some(value) = &self.auto_renew_period {
+            params.put_static("AutoRenewPeriod", value);
+        }
+        if let Some(value) = &self.client_token {
+            params.put_static("ClientToken", value);
+        }
+        if let Some(value) = &self.client_version {
+            params.put_static("ClientVersion", value);
+        }
+        if let Some(value) = &self.cluster_version {
+            params.put_static("ClusterVersion", value);
+        }
+        if let Some(value) = &self.compute_enable_ht {
+            params.put_static("ComputeEnableHt", value);
+        }
+        if let Some(value) = &self.compute_spot_price_limit {
+            params.put_static("ComputeSpotPriceLimit", value);
+        }
+        if let Some(value) = &self.compute_spot_strategy {
+            params.put_static("ComputeSpotStrategy", value);
+        }
+        if let Some(value) = &self.deploy_mode {
+            params.put_static("DeployMode", value);
+        }
+        if let Some(value) = &self.deployment_set_id {
+            params.put_static("DeploymentSetId", value);
+        }
+        if let Some(value) = &self.description {
+            params.put_static("Description", value);
+        }
+        if let Some(value) = &self.domain {
+            params.put_static("Domain", value);
+        }
+        if let Some(value) = &self.ecs_charge_type {
+            params.put_static("EcsChargeType", value);
+        }
+        if let Some(value) = &self.ecs_order_compute_count {
+            params.put_static("EcsOrder.Compute.Count", value);
+        }
+        if let Some(value) = &self.ecs_order_compute_instance_type {
+            params.put_static("EcsOrder.Compute.InstanceType", value);
+        }
+        if let Some(value) = &self.ecs_order_login_count {
+            params.put_static("EcsOrder.Login.Count", value);
+        }
+        if let Some(value) = &self.ecs_order_login_instance_type {
+            params.put_static("EcsOrder.Login.InstanceType", value);
+        }
+        if let Some(value) = &self.ecs_order_manager_count {
+            params.put_static("EcsOrder.Manager.Count", value);
+        }
+        if let Some(value) = &self.ecs_order_manager_instance_type {
+            params.put_static("EcsOrder.Manager.InstanceType", value);
+        }
+        if let Some(value) = &self.ehpc_version {
+            params.put_static("EhpcVersion", value);
+        }
+        if let Some(value) = &self.ha_enable {
+            params.put_static("HaEnable", value);
+        }
+        if let Some(value) = &self.image_id {
+            params.put_static("ImageId", value);
+        }
+        if let Some(value) = &self.image_owner_alias {
+            params.put_static("ImageOwnerAlias", value);
+        }
+        if let Some(value) = &self.input_file_url {
+            params.put_static("InputFileUrl", value);
+        }
+        if let Some(value) = &self.is_compute_ess {
+            params.put_static("IsComputeEss", value);
+        }
+        if let Some(value) = &self.job_queue {
+            params.put_static("JobQueue", value);
+        }
+        if let Some(value) = &self.key_pair_name {
+            params.put_static("KeyPairName", value);
+        }
+        let value = &self.name;
+        params.put_static("Name", value);
+        if let Some(value) = &self.network_interface_traffic_mode {
+            params.put_static("NetworkInterfaceTrafficMode", value);
+        }
+        if let Some(value) = &self.os_tag {
+            params.put_static("OsTag", value);
+        }
+        if let Some(value) = &self.password {
+            params.put_static("Password", value);
+        }
+        if let Some(value) = &self.period {
+            params.put_static("Period", value);
+        }
+        if let Some(value) = &self.period_unit {
+            params.put_static("PeriodUnit", value);
+        }
+        if let Some(value) = &self.plugin {
+            params.put_static("Plugin", value);
+        }
         if !self.post_install_script.is_empty() {
             let value = &self.post_install_script;
             params
@@ -1946,24 +1908,6 @@ impl crate::operation_support::Operation for CreateClusterRequest {
                     crate::operation_support::Style::RepeatList,
                     value,
                 );
-        }
-        if let Some(value) = &self.plugin {
-            params.put_static("Plugin", value);
-        }
-        if let Some(value) = &self.without_agent {
-            params.put_static("WithoutAgent", value);
-        }
-        if let Some(value) = &self.without_nas {
-            params.put_static("WithoutNas", value);
-        }
-        if let Some(value) = &self.ram_role_name {
-            params.put_static("RamRoleName", value);
-        }
-        if let Some(value) = &self.network_interface_traffic_mode {
-            params.put_static("NetworkInterfaceTrafficMode", value);
-        }
-        if let Some(value) = &self.deployment_set_id {
-            params.put_static("DeploymentSetId", value);
         }
         if !self.ram_node_types.is_empty() {
             let value = &self.ram_node_types;
@@ -1974,6 +1918,39 @@ impl crate::operation_support::Operation for CreateClusterRequest {
                     value,
                 );
         }
+        if let Some(value) = &self.ram_role_name {
+            params.put_static("RamRoleName", value);
+        }
+        if let Some(value) = &self.remote_directory {
+            params.put_static("RemoteDirectory", value);
+        }
+        if let Some(value) = &self.remote_vis_enable {
+            params.put_static("RemoteVisEnable", value);
+        }
+        if let Some(value) = &self.resource_group_id {
+            params.put_static("ResourceGroupId", value);
+        }
+        if let Some(value) = &self.scc_cluster_id {
+            params.put_static("SccClusterId", value);
+        }
+        if let Some(value) = &self.scheduler_type {
+            params.put_static("SchedulerType", value);
+        }
+        if let Some(value) = &self.security_group_id {
+            params.put_static("SecurityGroupId", value);
+        }
+        if let Some(value) = &self.security_group_name {
+            params.put_static("SecurityGroupName", value);
+        }
+        if let Some(value) = &self.system_disk_level {
+            params.put_static("SystemDiskLevel", value);
+        }
+        if let Some(value) = &self.system_disk_size {
+            params.put_static("SystemDiskSize", value);
+        }
+        if let Some(value) = &self.system_disk_type {
+            params.put_static("SystemDiskType", value);
+        }
         if !self.tag.is_empty() {
             let value = &self.tag;
             params
@@ -1983,14 +1960,38 @@ impl crate::operation_support::Operation for CreateClusterRequest {
                     value,
                 );
         }
-        if !self.add_ons.is_empty() {
-            let value = &self.add_ons;
-            params
-                .put_structured(
-                    "AddOns",
-                    crate::operation_support::Style::RepeatList,
-                    value,
-                );
+        if let Some(value) = &self.v_switch_id {
+            params.put_static("VSwitchId", value);
+        }
+        if let Some(value) = &self.volume_id {
+            params.put_static("VolumeId", value);
+        }
+        if let Some(value) = &self.volume_mount_option {
+            params.put_static("VolumeMountOption", value);
+        }
+        if let Some(value) = &self.volume_mountpoint {
+            params.put_static("VolumeMountpoint", value);
+        }
+        if let Some(value) = &self.volume_protocol {
+            params.put_static("VolumeProtocol", value);
+        }
+        if let Some(value) = &self.volume_type {
+            params.put_static("VolumeType", value);
+        }
+        if let Some(value) = &self.vpc_id {
+            params.put_static("VpcId", value);
+        }
+        if let Some(value) = &self.without_agent {
+            params.put_static("WithoutAgent", value);
+        }
+        if let Some(value) = &self.without_elastic_ip {
+            params.put_static("WithoutElasticIp", value);
+        }
+        if let Some(value) = &self.without_nas {
+            params.put_static("WithoutNas", value);
+        }
+        if let Some(value) = &self.zone_id {
+            params.put_static("ZoneId", value);
         }
     }
 }

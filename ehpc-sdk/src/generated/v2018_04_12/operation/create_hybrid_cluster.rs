@@ -1178,107 +1178,66 @@ impl crate::operation_support::Operation for CreateHybridClusterRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        if let Some(value) = &self.zone_id {
-            params.put_static("ZoneId", value);
-        }
-        let value = &self.name;
-        params.put_static("Name", value);
-        if let Some(value) = &self.description {
-            params.put_static("Description", value);
-        }
-        if let Some(value) = &self.ehpc_version {
-            params.put_static("EhpcVersion", value);
-        }
-        if let Some(value) = &self.client_version {
-            params.put_static("ClientVersion", value);
-        }
-        let value = &self.os_tag;
-        params.put_static("OsTag", value);
-        if let Some(value) = &self.domain {
-            params.put_static("Domain", value);
-        }
-        if let Some(value) = &self.location {
-            params.put_static("Location", value);
-        }
-        if let Some(value) = &self.security_group_id {
-            params.put_static("SecurityGroupId", value);
-        }
-        if let Some(value) = &self.security_group_name {
-            params.put_static("SecurityGroupName", value);
-        }
-        let value = &self.vpc_id;
-        params.put_static("VpcId", value);
-        let value = &self.v_switch_id;
-        params.put_static("VSwitchId", value);
-        if let Some(value) = &self.ecs_order_manager_instance_type {
-            params.put_static("EcsOrder.Manager.InstanceType", value);
-        }
-        let value = &self.ecs_order_compute_instance_type;
-        params.put_static("EcsOrder.Compute.InstanceType", value);
-        if let Some(value) = &self.volume_type {
-            params.put_static("VolumeType", value);
-        }
-        if let Some(value) = &self.volume_id {
-            params.put_static("VolumeId", value);
-        }
-        if let Some(value) = &self.volume_protocol {
-            params.put_static("VolumeProtocol", value);
-        }
-        if let Some(value) = &self.volume_mountpoint {
-            params.put_static("VolumeMountpoint", value);
-        }
-        if let Some(value) = &self.remote_directory {
-            params.put_static("RemoteDirectory", value);
-        }
-        if let Some(value) = &self.on_premise_volume_protocol {
-            params.put_static("OnPremiseVolumeProtocol", value);
-        }
-        if let Some(value) = &self.on_premise_volume_mount_point {
-            params.put_static("OnPremiseVolumeMountPoint", value);
-        }
-        if let Some(value) = &self.on_premise_volume_remote_path {
-            params.put_static("OnPremiseVolumeRemotePath", value);
-        }
-        if let Some(value) = &self.on_premise_volume_local_path {
-            params.put_static("OnPremiseVolumeLocalPath", value);
-        }
-        if let Some(value) = &self.password {
-            params.put_static("Password", value);
-        }
-        if let Some(value) = &self.key_pair_name {
-            params.put_static("KeyPairName", value);
-        }
-        if let Some(value) = &self.job_queue {
-            params.put_static("JobQueue", value);
-        }
-        if let Some(value) = &self.resource_group_id {
-            params.put_static("ResourceGroupId", value);
-        }
-        if let Some(value) = &self.hybrid_cluster_op_mode {
-            params.put_static("HybridClusterOpMode", value);
-        }
-        if let Some(value) = &self.scheduler_pre_install {
-            params.put_static("SchedulerPreInstall", value);
-        }
-        if let Some(value) = &self.compute_spot_strategy {
-            params.put_static("ComputeSpotStrategy", value);
-        }
-        if let Some(value) = &self.compute_spot_price_limit {
-            params.put_static("ComputeSpotPriceLimit", value);
-        }
-        if let Some(value) = &self.image_owner_alias {
-            params.put_static("ImageOwnerAlias", value);
-        }
-        if let Some(value) = &self.image_id {
-            params.put_static("ImageId", value);
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(41);
+        if !self.application.is_empty() {
+            let value = &self.application;
+            params
+                .put_structured(
+                    "Application",
+                    crate::operation_support::Style::RepeatList,
+                    value,
+                );
         }
         if let Some(value) = &self.client_token {
             params.put_static("ClientToken", value);
         }
+        if let Some(value) = &self.client_version {
+            params.put_static("ClientVersion", value);
+        }
+        if let Some(value) = &self.compute_spot_price_limit {
+            params.put_static("ComputeSpotPriceLimit", value);
+        }
+        if let Some(value) = &self.compute_spot_strategy {
+            params.put_static("ComputeSpotStrategy", value);
+        }
+        if let Some(value) = &self.description {
+            params.put_static("Description", value);
+        }
+        if let Some(value) = &self.domain {
+            params.put_static("Domain", value);
+        }
+        let value = &self.ecs_order_compute_instance_type;
+        params.put_static("EcsOrder.Compute.InstanceType", value);
+        if let Some(value) = &self.ecs_order_manager_instance_type {
+            params.put_static("EcsOrder.Manager.InstanceType", value);
+        }
+        if let Some(value) = &self.ehpc_version {
+            params.put_static("EhpcVersion", value);
+        }
+        if let Some(value) = &self.hybrid_cluster_op_mode {
+            params.put_static("HybridClusterOpMode", value);
+        }
+        if let Some(value) = &self.image_id {
+            params.put_static("ImageId", value);
+        }
+        if let Some(value) = &self.image_owner_alias {
+            params.put_static("ImageOwnerAlias", value);
+        }
+        if let Some(value) = &self.job_queue {
+            params.put_static("JobQueue", value);
+        }
+        if let Some(value) = &self.key_pair_name {
+            params.put_static("KeyPairName", value);
+        }
+        if let Some(value) = &self.location {
+            params.put_static("Location", value);
+        }
         if let Some(value) = &self.multi_os {
             params.put_static("MultiOs", value);
         }
+        let value = &self.name;
+        params.put_static("Name", value);
         if !self.nodes.is_empty() {
             let value = &self.nodes;
             params
@@ -1288,14 +1247,33 @@ impl crate::operation_support::Operation for CreateHybridClusterRequest {
                     value,
                 );
         }
-        if !self.application.is_empty() {
-            let value = &self.application;
+        if let Some(value) = &self.on_premise_volume_local_path {
+            params.put_static("OnPremiseVolumeLocalPath", value);
+        }
+        if let Some(value) = &self.on_premise_volume_mount_point {
+            params.put_static("OnPremiseVolumeMountPoint", value);
+        }
+        if let Some(value) = &self.on_premise_volume_protocol {
+            params.put_static("OnPremiseVolumeProtocol", value);
+        }
+        if let Some(value) = &self.on_premise_volume_remote_path {
+            params.put_static("OnPremiseVolumeRemotePath", value);
+        }
+        if let Some(value) = &self.openldap_par {
             params
                 .put_structured(
-                    "Application",
-                    crate::operation_support::Style::RepeatList,
+                    "OpenldapPar",
+                    crate::operation_support::Style::Flat,
                     value,
                 );
+        }
+        let value = &self.os_tag;
+        params.put_static("OsTag", value);
+        if let Some(value) = &self.password {
+            params.put_static("Password", value);
+        }
+        if let Some(value) = &self.plugin {
+            params.put_static("Plugin", value);
         }
         if !self.post_install_script.is_empty() {
             let value = &self.post_install_script;
@@ -1306,17 +1284,37 @@ impl crate::operation_support::Operation for CreateHybridClusterRequest {
                     value,
                 );
         }
-        if let Some(value) = &self.plugin {
-            params.put_static("Plugin", value);
+        if let Some(value) = &self.remote_directory {
+            params.put_static("RemoteDirectory", value);
         }
-        if let Some(value) = &self.openldap_par {
-            params
-                .put_structured(
-                    "OpenldapPar",
-                    crate::operation_support::Style::Flat,
-                    value,
-                );
+        if let Some(value) = &self.resource_group_id {
+            params.put_static("ResourceGroupId", value);
         }
+        if let Some(value) = &self.scheduler_pre_install {
+            params.put_static("SchedulerPreInstall", value);
+        }
+        if let Some(value) = &self.security_group_id {
+            params.put_static("SecurityGroupId", value);
+        }
+        if let Some(value) = &self.security_group_name {
+            params.put_static("SecurityGroupName", value);
+        }
+        let value = &self.v_switch_id;
+        params.put_static("VSwitchId", value);
+        if let Some(value) = &self.volume_id {
+            params.put_static("VolumeId", value);
+        }
+        if let Some(value) = &self.volume_mountpoint {
+            params.put_static("VolumeMountpoint", value);
+        }
+        if let Some(value) = &self.volume_protocol {
+            params.put_static("VolumeProtocol", value);
+        }
+        if let Some(value) = &self.volume_type {
+            params.put_static("VolumeType", value);
+        }
+        let value = &self.vpc_id;
+        params.put_static("VpcId", value);
         if let Some(value) = &self.win_ad_par {
             params
                 .put_structured(
@@ -1324,6 +1322,9 @@ impl crate::operation_support::Operation for CreateHybridClusterRequest {
                     crate::operation_support::Style::Flat,
                     value,
                 );
+        }
+        if let Some(value) = &self.zone_id {
+            params.put_static("ZoneId", value);
         }
     }
 }

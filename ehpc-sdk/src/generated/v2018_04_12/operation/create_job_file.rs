@@ -247,21 +247,22 @@ impl crate::operation_support::Operation for CreateJobFileRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(6);
+        if let Some(value) = &self.r#async {
+            params.put_static("Async", value);
+        }
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
+        let value = &self.content;
+        params.put_static("Content", value);
         let value = &self.runas_user;
         params.put_static("RunasUser", value);
         if let Some(value) = &self.runas_user_password {
             params.put_static("RunasUserPassword", value);
         }
-        let value = &self.content;
-        params.put_static("Content", value);
         let value = &self.target_file;
         params.put_static("TargetFile", value);
-        if let Some(value) = &self.r#async {
-            params.put_static("Async", value);
-        }
     }
 }
 /// Creates job file.

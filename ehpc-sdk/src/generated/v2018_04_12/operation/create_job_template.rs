@@ -546,43 +546,50 @@ impl crate::operation_support::Operation for CreateJobTemplateRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        let value = &self.command_line;
-        params.put_static("CommandLine", value);
-        let value = &self.name;
-        params.put_static("Name", value);
-        if let Some(value) = &self.runas_user {
-            params.put_static("RunasUser", value);
-        }
-        if let Some(value) = &self.priority {
-            params.put_static("Priority", value);
-        }
-        if let Some(value) = &self.package_path {
-            params.put_static("PackagePath", value);
-        }
-        if let Some(value) = &self.stdout_redirect_path {
-            params.put_static("StdoutRedirectPath", value);
-        }
-        if let Some(value) = &self.stderr_redirect_path {
-            params.put_static("StderrRedirectPath", value);
-        }
-        if let Some(value) = &self.re_runable {
-            params.put_static("ReRunable", value);
-        }
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(20);
         if let Some(value) = &self.array_request {
             params.put_static("ArrayRequest", value);
-        }
-        if let Some(value) = &self.variables {
-            params.put_static("Variables", value);
-        }
-        if let Some(value) = &self.queue {
-            params.put_static("Queue", value);
         }
         if let Some(value) = &self.clock_time {
             params.put_static("ClockTime", value);
         }
+        let value = &self.command_line;
+        params.put_static("CommandLine", value);
+        if let Some(value) = &self.gpu {
+            params.put_static("Gpu", value);
+        }
+        if let Some(value) = &self.input_file_url {
+            params.put_static("InputFileUrl", value);
+        }
+        if let Some(value) = &self.mem {
+            params.put_static("Mem", value);
+        }
+        let value = &self.name;
+        params.put_static("Name", value);
         if let Some(value) = &self.node {
             params.put_static("Node", value);
+        }
+        if let Some(value) = &self.package_path {
+            params.put_static("PackagePath", value);
+        }
+        if let Some(value) = &self.priority {
+            params.put_static("Priority", value);
+        }
+        if let Some(value) = &self.queue {
+            params.put_static("Queue", value);
+        }
+        if let Some(value) = &self.re_runable {
+            params.put_static("ReRunable", value);
+        }
+        if let Some(value) = &self.runas_user {
+            params.put_static("RunasUser", value);
+        }
+        if let Some(value) = &self.stderr_redirect_path {
+            params.put_static("StderrRedirectPath", value);
+        }
+        if let Some(value) = &self.stdout_redirect_path {
+            params.put_static("StdoutRedirectPath", value);
         }
         if let Some(value) = &self.task {
             params.put_static("Task", value);
@@ -590,20 +597,14 @@ impl crate::operation_support::Operation for CreateJobTemplateRequest {
         if let Some(value) = &self.thread {
             params.put_static("Thread", value);
         }
-        if let Some(value) = &self.mem {
-            params.put_static("Mem", value);
+        if let Some(value) = &self.unzip_cmd {
+            params.put_static("UnzipCmd", value);
         }
-        if let Some(value) = &self.gpu {
-            params.put_static("Gpu", value);
-        }
-        if let Some(value) = &self.input_file_url {
-            params.put_static("InputFileUrl", value);
+        if let Some(value) = &self.variables {
+            params.put_static("Variables", value);
         }
         if let Some(value) = &self.with_unzip_cmd {
             params.put_static("WithUnzipCmd", value);
-        }
-        if let Some(value) = &self.unzip_cmd {
-            params.put_static("UnzipCmd", value);
         }
     }
 }

@@ -98,7 +98,8 @@ impl crate::operation_support::Operation for DeleteJobTemplatesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(1);
         let value = &self.templates;
         params.put_static("Templates", value);
     }

@@ -183,15 +183,10 @@ impl crate::operation_support::Operation for DeleteNodesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(4);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
-        if let Some(value) = &self.release_instance {
-            params.put_static("ReleaseInstance", value);
-        }
-        if let Some(value) = &self.sync {
-            params.put_static("Sync", value);
-        }
         if !self.instance.is_empty() {
             let value = &self.instance;
             params
@@ -200,6 +195,12 @@ impl crate::operation_support::Operation for DeleteNodesRequest {
                     crate::operation_support::Style::RepeatList,
                     value,
                 );
+        }
+        if let Some(value) = &self.release_instance {
+            params.put_static("ReleaseInstance", value);
+        }
+        if let Some(value) = &self.sync {
+            params.put_static("Sync", value);
         }
     }
 }

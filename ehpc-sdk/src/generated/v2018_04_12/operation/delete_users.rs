@@ -162,7 +162,11 @@ impl crate::operation_support::Operation for DeleteUsersRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(3);
+        if let Some(value) = &self.r#async {
+            params.put_static("Async", value);
+        }
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
         if !self.user.is_empty() {
@@ -173,9 +177,6 @@ impl crate::operation_support::Operation for DeleteUsersRequest {
                     crate::operation_support::Style::RepeatList,
                     value,
                 );
-        }
-        if let Some(value) = &self.r#async {
-            params.put_static("Async", value);
         }
     }
 }

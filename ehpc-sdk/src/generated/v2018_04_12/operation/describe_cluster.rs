@@ -101,7 +101,8 @@ impl crate::operation_support::Operation for DescribeClusterRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(1);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
     }

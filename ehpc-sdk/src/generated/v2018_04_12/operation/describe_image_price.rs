@@ -206,20 +206,21 @@ impl crate::operation_support::Operation for DescribeImagePriceRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(6);
+        let value = &self.amount;
+        params.put_static("Amount", value);
         let value = &self.image_id;
         params.put_static("ImageId", value);
+        if let Some(value) = &self.order_type {
+            params.put_static("OrderType", value);
+        }
+        let value = &self.period;
+        params.put_static("Period", value);
         let value = &self.price_unit;
         params.put_static("PriceUnit", value);
         let value = &self.sku_code;
         params.put_static("SkuCode", value);
-        let value = &self.period;
-        params.put_static("Period", value);
-        let value = &self.amount;
-        params.put_static("Amount", value);
-        if let Some(value) = &self.order_type {
-            params.put_static("OrderType", value);
-        }
     }
 }
 /// Describes image price.

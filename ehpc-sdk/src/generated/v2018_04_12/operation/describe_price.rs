@@ -178,14 +178,10 @@ impl crate::operation_support::Operation for DescribePriceRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        let value = &self.price_unit;
-        params.put_static("PriceUnit", value);
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(4);
         if let Some(value) = &self.charge_type {
             params.put_static("ChargeType", value);
-        }
-        if let Some(value) = &self.order_type {
-            params.put_static("OrderType", value);
         }
         if !self.commodities.is_empty() {
             let value = &self.commodities;
@@ -196,6 +192,11 @@ impl crate::operation_support::Operation for DescribePriceRequest {
                     value,
                 );
         }
+        if let Some(value) = &self.order_type {
+            params.put_static("OrderType", value);
+        }
+        let value = &self.price_unit;
+        params.put_static("PriceUnit", value);
     }
 }
 /// `DataDisksItem` parameter value.

@@ -275,31 +275,32 @@ impl crate::operation_support::Operation for GetAccountingReportRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(9);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
-        if let Some(value) = &self.start_time {
-            params.put_static("StartTime", value);
+        if let Some(value) = &self.dim {
+            params.put_static("Dim", value);
         }
         if let Some(value) = &self.end_time {
             params.put_static("EndTime", value);
         }
-        let value = &self.report_type;
-        params.put_static("ReportType", value);
         if let Some(value) = &self.filter_value {
             params.put_static("FilterValue", value);
-        }
-        if let Some(value) = &self.dim {
-            params.put_static("Dim", value);
         }
         if let Some(value) = &self.job_id {
             params.put_static("JobId", value);
         }
+        if let Some(value) = &self.page_number {
+            params.put_static("PageNumber", value);
+        }
         if let Some(value) = &self.page_size {
             params.put_static("PageSize", value);
         }
-        if let Some(value) = &self.page_number {
-            params.put_static("PageNumber", value);
+        let value = &self.report_type;
+        params.put_static("ReportType", value);
+        if let Some(value) = &self.start_time {
+            params.put_static("StartTime", value);
         }
     }
 }

@@ -285,31 +285,32 @@ impl crate::operation_support::Operation for GetCloudMetricLogsRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        let value = &self.cluster_id;
-        params.put_static("ClusterId", value);
-        let value = &self.from;
-        params.put_static("From", value);
-        let value = &self.to;
-        params.put_static("To", value);
-        if let Some(value) = &self.reverse {
-            params.put_static("Reverse", value);
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(9);
+        if let Some(value) = &self.aggregation_interval {
+            params.put_static("AggregationInterval", value);
         }
         if let Some(value) = &self.aggregation_type {
             params.put_static("AggregationType", value);
         }
-        if let Some(value) = &self.aggregation_interval {
-            params.put_static("AggregationInterval", value);
+        let value = &self.cluster_id;
+        params.put_static("ClusterId", value);
+        if let Some(value) = &self.filter {
+            params.put_static("Filter", value);
+        }
+        let value = &self.from;
+        params.put_static("From", value);
+        if let Some(value) = &self.metric_categories {
+            params.put_static("MetricCategories", value);
         }
         if let Some(value) = &self.metric_scope {
             params.put_static("MetricScope", value);
         }
-        if let Some(value) = &self.filter {
-            params.put_static("Filter", value);
+        if let Some(value) = &self.reverse {
+            params.put_static("Reverse", value);
         }
-        if let Some(value) = &self.metric_categories {
-            params.put_static("MetricCategories", value);
-        }
+        let value = &self.to;
+        params.put_static("To", value);
     }
 }
 /// Gets cloud metric logs.

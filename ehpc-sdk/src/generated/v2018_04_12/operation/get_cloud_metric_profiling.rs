@@ -144,14 +144,15 @@ impl crate::operation_support::Operation for GetCloudMetricProfilingRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        if let Some(value) = &self.region_id {
-            params.put_static("RegionId", value);
-        }
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(3);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
         let value = &self.profiling_id;
         params.put_static("ProfilingId", value);
+        if let Some(value) = &self.region_id {
+            params.put_static("RegionId", value);
+        }
     }
 }
 /// Gets cloud metric profiling.

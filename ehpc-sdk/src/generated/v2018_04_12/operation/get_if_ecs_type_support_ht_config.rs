@@ -99,7 +99,8 @@ impl crate::operation_support::Operation for GetIfEcsTypeSupportHtConfigRequest 
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(1);
         let value = &self.instance_type;
         params.put_static("InstanceType", value);
     }

@@ -184,19 +184,20 @@ impl crate::operation_support::Operation for GetJobLogRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(5);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
-        let value = &self.job_id;
-        params.put_static("JobId", value);
         if let Some(value) = &self.exec_host {
             params.put_static("ExecHost", value);
         }
-        if let Some(value) = &self.size {
-            params.put_static("Size", value);
-        }
+        let value = &self.job_id;
+        params.put_static("JobId", value);
         if let Some(value) = &self.offset {
             params.put_static("Offset", value);
+        }
+        if let Some(value) = &self.size {
+            params.put_static("Size", value);
         }
     }
 }

@@ -114,11 +114,12 @@ impl crate::operation_support::Operation for GetPostScriptsRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        let value = &self.region_id;
-        params.put_static("RegionId", value);
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(2);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
+        let value = &self.region_id;
+        params.put_static("RegionId", value);
     }
 }
 /// Gets post scripts.

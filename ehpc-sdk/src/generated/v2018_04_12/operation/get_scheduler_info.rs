@@ -152,11 +152,12 @@ impl crate::operation_support::Operation for GetSchedulerInfoRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        let value = &self.region_id;
-        params.put_static("RegionId", value);
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(3);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
+        let value = &self.region_id;
+        params.put_static("RegionId", value);
         if !self.scheduler.is_empty() {
             let value = &self.scheduler;
             params

@@ -119,7 +119,8 @@ impl crate::operation_support::Operation for InitializeEHPCRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(2);
         if let Some(value) = &self.region_id {
             params.put_static("RegionId", value);
         }

@@ -197,17 +197,12 @@ impl crate::operation_support::Operation for InvokeShellCommandRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(5);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
         let value = &self.command;
         params.put_static("Command", value);
-        if let Some(value) = &self.working_dir {
-            params.put_static("WorkingDir", value);
-        }
-        if let Some(value) = &self.timeout {
-            params.put_static("Timeout", value);
-        }
         if !self.instance.is_empty() {
             let value = &self.instance;
             params
@@ -216,6 +211,12 @@ impl crate::operation_support::Operation for InvokeShellCommandRequest {
                     crate::operation_support::Style::RepeatList,
                     value,
                 );
+        }
+        if let Some(value) = &self.timeout {
+            params.put_static("Timeout", value);
+        }
+        if let Some(value) = &self.working_dir {
+            params.put_static("WorkingDir", value);
         }
     }
 }

@@ -162,18 +162,19 @@ impl crate::operation_support::Operation for ListAvailableEcsTypesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        if let Some(value) = &self.zone_id {
-            params.put_static("ZoneId", value);
-        }
-        if let Some(value) = &self.spot_strategy {
-            params.put_static("SpotStrategy", value);
-        }
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(4);
         if let Some(value) = &self.instance_charge_type {
             params.put_static("InstanceChargeType", value);
         }
         if let Some(value) = &self.show_sold_out {
             params.put_static("ShowSoldOut", value);
+        }
+        if let Some(value) = &self.spot_strategy {
+            params.put_static("SpotStrategy", value);
+        }
+        if let Some(value) = &self.zone_id {
+            params.put_static("ZoneId", value);
         }
     }
 }

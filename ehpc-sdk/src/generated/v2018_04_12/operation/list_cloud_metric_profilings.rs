@@ -175,10 +175,8 @@ impl crate::operation_support::Operation for ListCloudMetricProfilingsRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        if let Some(value) = &self.region_id {
-            params.put_static("RegionId", value);
-        }
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(4);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
         if let Some(value) = &self.page_number {
@@ -186,6 +184,9 @@ impl crate::operation_support::Operation for ListCloudMetricProfilingsRequest {
         }
         if let Some(value) = &self.page_size {
             params.put_static("PageSize", value);
+        }
+        if let Some(value) = &self.region_id {
+            params.put_static("RegionId", value);
         }
     }
 }

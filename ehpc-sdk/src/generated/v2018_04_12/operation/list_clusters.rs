@@ -127,7 +127,8 @@ impl crate::operation_support::Operation for ListClustersRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(2);
         if let Some(value) = &self.page_number {
             params.put_static("PageNumber", value);
         }

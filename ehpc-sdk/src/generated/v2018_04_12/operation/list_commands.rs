@@ -174,7 +174,8 @@ impl crate::operation_support::Operation for ListCommandsRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(4);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
         if let Some(value) = &self.command_id {

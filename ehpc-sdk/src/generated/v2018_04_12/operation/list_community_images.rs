@@ -138,15 +138,16 @@ impl crate::operation_support::Operation for ListCommunityImagesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(3);
         if let Some(value) = &self.base_os_tag {
             params.put_static("BaseOsTag", value);
         }
-        if let Some(value) = &self.instance_type {
-            params.put_static("InstanceType", value);
-        }
         if let Some(value) = &self.cluster_id {
             params.put_static("ClusterId", value);
+        }
+        if let Some(value) = &self.instance_type {
+            params.put_static("InstanceType", value);
         }
     }
 }

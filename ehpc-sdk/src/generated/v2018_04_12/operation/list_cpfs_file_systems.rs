@@ -146,7 +146,8 @@ impl crate::operation_support::Operation for ListCpfsFileSystemsRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(3);
         if let Some(value) = &self.file_system_id {
             params.put_static("FileSystemId", value);
         }

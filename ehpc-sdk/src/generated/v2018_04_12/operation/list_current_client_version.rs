@@ -69,7 +69,7 @@ impl crate::operation_support::Operation for ListCurrentClientVersionRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, _params: &mut crate::operation_support::Params) {}
+    fn encode<'a>(&'a self, _params: &mut crate::operation_support::Params<'a>) {}
 }
 /// Lists current client version.
 ///

@@ -114,7 +114,8 @@ impl crate::operation_support::Operation for ListImagesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(2);
         if let Some(value) = &self.base_os_tag {
             params.put_static("BaseOsTag", value);
         }

@@ -233,20 +233,12 @@ impl crate::operation_support::Operation for ListInvocationResultsRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(6);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
         let value = &self.command_id;
         params.put_static("CommandId", value);
-        if let Some(value) = &self.invoke_record_status {
-            params.put_static("InvokeRecordStatus", value);
-        }
-        if let Some(value) = &self.page_number {
-            params.put_static("PageNumber", value);
-        }
-        if let Some(value) = &self.page_size {
-            params.put_static("PageSize", value);
-        }
         if !self.instance.is_empty() {
             let value = &self.instance;
             params
@@ -255,6 +247,15 @@ impl crate::operation_support::Operation for ListInvocationResultsRequest {
                     crate::operation_support::Style::RepeatList,
                     value,
                 );
+        }
+        if let Some(value) = &self.invoke_record_status {
+            params.put_static("InvokeRecordStatus", value);
+        }
+        if let Some(value) = &self.page_number {
+            params.put_static("PageNumber", value);
+        }
+        if let Some(value) = &self.page_size {
+            params.put_static("PageSize", value);
         }
     }
 }

@@ -215,23 +215,24 @@ impl crate::operation_support::Operation for ListJobsRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(6);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
         if let Some(value) = &self.owner {
             params.put_static("Owner", value);
-        }
-        if let Some(value) = &self.state {
-            params.put_static("State", value);
-        }
-        if let Some(value) = &self.rerunable {
-            params.put_static("Rerunable", value);
         }
         if let Some(value) = &self.page_number {
             params.put_static("PageNumber", value);
         }
         if let Some(value) = &self.page_size {
             params.put_static("PageSize", value);
+        }
+        if let Some(value) = &self.rerunable {
+            params.put_static("Rerunable", value);
+        }
+        if let Some(value) = &self.state {
+            params.put_static("State", value);
         }
     }
 }

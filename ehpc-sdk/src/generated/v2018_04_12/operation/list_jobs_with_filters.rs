@@ -420,27 +420,21 @@ impl crate::operation_support::Operation for ListJobsWithFiltersRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(15);
+        if let Some(value) = &self.r#async {
+            params.put_static("Async", value);
+        }
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
-        if let Some(value) = &self.page_number {
-            params.put_static("PageNumber", value);
+        if let Some(value) = &self.create_time_end {
+            params.put_static("CreateTimeEnd", value);
         }
-        if let Some(value) = &self.page_size {
-            params.put_static("PageSize", value);
+        if let Some(value) = &self.create_time_start {
+            params.put_static("CreateTimeStart", value);
         }
-        if !self.users.is_empty() {
-            let value = &self.users;
-            params.put_structured("Users", crate::operation_support::Style::Flat, value);
-        }
-        if !self.queues.is_empty() {
-            let value = &self.queues;
-            params
-                .put_structured("Queues", crate::operation_support::Style::Flat, value);
-        }
-        if !self.nodes.is_empty() {
-            let value = &self.nodes;
-            params.put_structured("Nodes", crate::operation_support::Style::Flat, value);
+        if let Some(value) = &self.execute_order {
+            params.put_static("ExecuteOrder", value);
         }
         if let Some(value) = &self.job_name {
             params.put_static("JobName", value);
@@ -448,26 +442,33 @@ impl crate::operation_support::Operation for ListJobsWithFiltersRequest {
         if let Some(value) = &self.job_status {
             params.put_static("JobStatus", value);
         }
-        if let Some(value) = &self.execute_order {
-            params.put_static("ExecuteOrder", value);
+        if !self.nodes.is_empty() {
+            let value = &self.nodes;
+            params.put_structured("Nodes", crate::operation_support::Style::Flat, value);
         }
-        if let Some(value) = &self.submit_order {
-            params.put_static("SubmitOrder", value);
+        if let Some(value) = &self.page_number {
+            params.put_static("PageNumber", value);
+        }
+        if let Some(value) = &self.page_size {
+            params.put_static("PageSize", value);
         }
         if let Some(value) = &self.pend_order {
             params.put_static("PendOrder", value);
         }
+        if !self.queues.is_empty() {
+            let value = &self.queues;
+            params
+                .put_structured("Queues", crate::operation_support::Style::Flat, value);
+        }
         if let Some(value) = &self.region_id {
             params.put_static("RegionId", value);
         }
-        if let Some(value) = &self.create_time_start {
-            params.put_static("CreateTimeStart", value);
+        if let Some(value) = &self.submit_order {
+            params.put_static("SubmitOrder", value);
         }
-        if let Some(value) = &self.create_time_end {
-            params.put_static("CreateTimeEnd", value);
-        }
-        if let Some(value) = &self.r#async {
-            params.put_static("Async", value);
+        if !self.users.is_empty() {
+            let value = &self.users;
+            params.put_structured("Users", crate::operation_support::Style::Flat, value);
         }
     }
 }

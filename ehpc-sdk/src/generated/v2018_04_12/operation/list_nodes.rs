@@ -331,14 +331,21 @@ impl crate::operation_support::Operation for ListNodesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(11);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
-        if let Some(value) = &self.role {
-            params.put_static("Role", value);
+        if let Some(value) = &self.filter {
+            params.put_static("Filter", value);
         }
         if let Some(value) = &self.host_name {
             params.put_static("HostName", value);
+        }
+        if let Some(value) = &self.host_name_prefix {
+            params.put_static("HostNamePrefix", value);
+        }
+        if let Some(value) = &self.host_name_suffix {
+            params.put_static("HostNameSuffix", value);
         }
         if let Some(value) = &self.page_number {
             params.put_static("PageNumber", value);
@@ -346,23 +353,17 @@ impl crate::operation_support::Operation for ListNodesRequest {
         if let Some(value) = &self.page_size {
             params.put_static("PageSize", value);
         }
+        if let Some(value) = &self.private_ip_address {
+            params.put_static("PrivateIpAddress", value);
+        }
+        if let Some(value) = &self.role {
+            params.put_static("Role", value);
+        }
         if let Some(value) = &self.sequence {
             params.put_static("Sequence", value);
         }
         if let Some(value) = &self.sort_by {
             params.put_static("SortBy", value);
-        }
-        if let Some(value) = &self.filter {
-            params.put_static("Filter", value);
-        }
-        if let Some(value) = &self.private_ip_address {
-            params.put_static("PrivateIpAddress", value);
-        }
-        if let Some(value) = &self.host_name_prefix {
-            params.put_static("HostNamePrefix", value);
-        }
-        if let Some(value) = &self.host_name_suffix {
-            params.put_static("HostNameSuffix", value);
         }
     }
 }

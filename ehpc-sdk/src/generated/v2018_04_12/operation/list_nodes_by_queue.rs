@@ -195,20 +195,21 @@ impl crate::operation_support::Operation for ListNodesByQueueRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(5);
+        if let Some(value) = &self.r#async {
+            params.put_static("Async", value);
+        }
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
-        let value = &self.queue_name;
-        params.put_static("QueueName", value);
         if let Some(value) = &self.page_number {
             params.put_static("PageNumber", value);
         }
         if let Some(value) = &self.page_size {
             params.put_static("PageSize", value);
         }
-        if let Some(value) = &self.r#async {
-            params.put_static("Async", value);
-        }
+        let value = &self.queue_name;
+        params.put_static("QueueName", value);
     }
 }
 /// Lists nodes by queue.

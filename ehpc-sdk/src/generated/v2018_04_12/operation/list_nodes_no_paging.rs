@@ -164,14 +164,15 @@ impl crate::operation_support::Operation for ListNodesNoPagingRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(4);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
-        if let Some(value) = &self.role {
-            params.put_static("Role", value);
-        }
         if let Some(value) = &self.host_name {
             params.put_static("HostName", value);
+        }
+        if let Some(value) = &self.role {
+            params.put_static("Role", value);
         }
         if let Some(value) = &self.sequence {
             params.put_static("Sequence", value);

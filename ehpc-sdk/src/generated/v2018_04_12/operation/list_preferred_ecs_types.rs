@@ -143,15 +143,16 @@ impl crate::operation_support::Operation for ListPreferredEcsTypesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        let value = &self.zone_id;
-        params.put_static("ZoneId", value);
-        if let Some(value) = &self.spot_strategy {
-            params.put_static("SpotStrategy", value);
-        }
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(3);
         if let Some(value) = &self.instance_charge_type {
             params.put_static("InstanceChargeType", value);
         }
+        if let Some(value) = &self.spot_strategy {
+            params.put_static("SpotStrategy", value);
+        }
+        let value = &self.zone_id;
+        params.put_static("ZoneId", value);
     }
 }
 /// Lists preferred ECS types.

@@ -122,12 +122,13 @@ impl crate::operation_support::Operation for ListQueuesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        let value = &self.cluster_id;
-        params.put_static("ClusterId", value);
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(2);
         if let Some(value) = &self.r#async {
             params.put_static("Async", value);
         }
+        let value = &self.cluster_id;
+        params.put_static("ClusterId", value);
     }
 }
 /// Lists queues.

@@ -64,7 +64,7 @@ impl crate::operation_support::Operation for ListRegionsRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, _params: &mut crate::operation_support::Params) {}
+    fn encode<'a>(&'a self, _params: &mut crate::operation_support::Params<'a>) {}
 }
 /// Lists regions.
 ///

@@ -357,18 +357,10 @@ impl crate::operation_support::Operation for ListServerlessJobsRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        if let Some(value) = &self.region_id {
-            params.put_static("RegionId", value);
-        }
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(11);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
-        if let Some(value) = &self.page_number {
-            params.put_static("PageNumber", value);
-        }
-        if let Some(value) = &self.page_size {
-            params.put_static("PageSize", value);
-        }
         if !self.job_ids.is_empty() {
             let value = &self.job_ids;
             params
@@ -383,20 +375,29 @@ impl crate::operation_support::Operation for ListServerlessJobsRequest {
                     value,
                 );
         }
-        if let Some(value) = &self.state {
-            params.put_static("State", value);
+        if let Some(value) = &self.page_number {
+            params.put_static("PageNumber", value);
+        }
+        if let Some(value) = &self.page_size {
+            params.put_static("PageSize", value);
+        }
+        if let Some(value) = &self.region_id {
+            params.put_static("RegionId", value);
         }
         if let Some(value) = &self.start_order {
             params.put_static("StartOrder", value);
         }
+        if let Some(value) = &self.state {
+            params.put_static("State", value);
+        }
         if let Some(value) = &self.submit_order {
             params.put_static("SubmitOrder", value);
         }
-        if let Some(value) = &self.submit_time_start {
-            params.put_static("SubmitTimeStart", value);
-        }
         if let Some(value) = &self.submit_time_end {
             params.put_static("SubmitTimeEnd", value);
+        }
+        if let Some(value) = &self.submit_time_start {
+            params.put_static("SubmitTimeStart", value);
         }
     }
 }

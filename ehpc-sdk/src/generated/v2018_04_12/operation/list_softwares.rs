@@ -113,7 +113,8 @@ impl crate::operation_support::Operation for ListSoftwaresRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(2);
         if let Some(value) = &self.ehpc_version {
             params.put_static("EhpcVersion", value);
         }

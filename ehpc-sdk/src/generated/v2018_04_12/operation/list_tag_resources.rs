@@ -197,14 +197,13 @@ impl crate::operation_support::Operation for ListTagResourcesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        let value = &self.region_id;
-        params.put_static("RegionId", value);
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(5);
         if let Some(value) = &self.next_token {
             params.put_static("NextToken", value);
         }
-        let value = &self.resource_type;
-        params.put_static("ResourceType", value);
+        let value = &self.region_id;
+        params.put_static("RegionId", value);
         if !self.resource_id.is_empty() {
             let value = &self.resource_id;
             params
@@ -214,6 +213,8 @@ impl crate::operation_support::Operation for ListTagResourcesRequest {
                     value,
                 );
         }
+        let value = &self.resource_type;
+        params.put_static("ResourceType", value);
         if !self.tag.is_empty() {
             let value = &self.tag;
             params

@@ -206,7 +206,11 @@ impl crate::operation_support::Operation for ListTasksRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(5);
+        if let Some(value) = &self.archived {
+            params.put_static("Archived", value);
+        }
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
         if let Some(value) = &self.page_number {
@@ -217,9 +221,6 @@ impl crate::operation_support::Operation for ListTasksRequest {
         }
         if let Some(value) = &self.task_id {
             params.put_static("TaskId", value);
-        }
-        if let Some(value) = &self.archived {
-            params.put_static("Archived", value);
         }
     }
 }

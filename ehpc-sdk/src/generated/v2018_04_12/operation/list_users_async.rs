@@ -172,7 +172,11 @@ impl crate::operation_support::Operation for ListUsersAsyncRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(4);
+        if let Some(value) = &self.async_id {
+            params.put_static("AsyncId", value);
+        }
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
         if let Some(value) = &self.page_number {
@@ -180,9 +184,6 @@ impl crate::operation_support::Operation for ListUsersAsyncRequest {
         }
         if let Some(value) = &self.page_size {
             params.put_static("PageSize", value);
-        }
-        if let Some(value) = &self.async_id {
-            params.put_static("AsyncId", value);
         }
     }
 }

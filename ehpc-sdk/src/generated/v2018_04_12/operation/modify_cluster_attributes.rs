@@ -262,23 +262,21 @@ impl crate::operation_support::Operation for ModifyClusterAttributesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(8);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
-        if let Some(value) = &self.name {
-            params.put_static("Name", value);
-        }
         if let Some(value) = &self.description {
             params.put_static("Description", value);
-        }
-        if let Some(value) = &self.image_owner_alias {
-            params.put_static("ImageOwnerAlias", value);
         }
         if let Some(value) = &self.image_id {
             params.put_static("ImageId", value);
         }
-        if let Some(value) = &self.ram_role_name {
-            params.put_static("RamRoleName", value);
+        if let Some(value) = &self.image_owner_alias {
+            params.put_static("ImageOwnerAlias", value);
+        }
+        if let Some(value) = &self.name {
+            params.put_static("Name", value);
         }
         if !self.ram_node_types.is_empty() {
             let value = &self.ram_node_types;
@@ -288,6 +286,9 @@ impl crate::operation_support::Operation for ModifyClusterAttributesRequest {
                     crate::operation_support::Style::RepeatList,
                     value,
                 );
+        }
+        if let Some(value) = &self.ram_role_name {
+            params.put_static("RamRoleName", value);
         }
         if let Some(value) = &self.win_ad_par {
             params

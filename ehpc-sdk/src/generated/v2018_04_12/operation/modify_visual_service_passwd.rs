@@ -199,15 +199,16 @@ impl crate::operation_support::Operation for ModifyVisualServicePasswdRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(4);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
+        let value = &self.passwd;
+        params.put_static("Passwd", value);
         let value = &self.runas_user;
         params.put_static("RunasUser", value);
         let value = &self.runas_user_password;
         params.put_static("RunasUserPassword", value);
-        let value = &self.passwd;
-        params.put_static("Passwd", value);
     }
 }
 /// Modifies visual service password.

@@ -73,7 +73,7 @@ impl crate::operation_support::Operation for QueryServicePackAndPriceRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, _params: &mut crate::operation_support::Params) {}
+    fn encode<'a>(&'a self, _params: &mut crate::operation_support::Params<'a>) {}
 }
 /// Queries service pack and price.
 ///

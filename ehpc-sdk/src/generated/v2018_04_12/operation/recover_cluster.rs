@@ -254,26 +254,27 @@ impl crate::operation_support::Operation for RecoverClusterRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        let value = &self.cluster_id;
-        params.put_static("ClusterId", value);
-        if let Some(value) = &self.os_tag {
-            params.put_static("OsTag", value);
-        }
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(7);
         if let Some(value) = &self.account_type {
             params.put_static("AccountType", value);
         }
-        if let Some(value) = &self.scheduler_type {
-            params.put_static("SchedulerType", value);
+        if let Some(value) = &self.client_version {
+            params.put_static("ClientVersion", value);
+        }
+        let value = &self.cluster_id;
+        params.put_static("ClusterId", value);
+        if let Some(value) = &self.image_id {
+            params.put_static("ImageId", value);
         }
         if let Some(value) = &self.image_owner_alias {
             params.put_static("ImageOwnerAlias", value);
         }
-        if let Some(value) = &self.image_id {
-            params.put_static("ImageId", value);
+        if let Some(value) = &self.os_tag {
+            params.put_static("OsTag", value);
         }
-        if let Some(value) = &self.client_version {
-            params.put_static("ClientVersion", value);
+        if let Some(value) = &self.scheduler_type {
+            params.put_static("SchedulerType", value);
         }
     }
 }

@@ -148,14 +148,15 @@ impl crate::operation_support::Operation for RerunJobsRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(3);
+        if let Some(value) = &self.r#async {
+            params.put_static("Async", value);
+        }
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
         let value = &self.jobs;
         params.put_static("Jobs", value);
-        if let Some(value) = &self.r#async {
-            params.put_static("Async", value);
-        }
     }
 }
 /// Reruns jobs.

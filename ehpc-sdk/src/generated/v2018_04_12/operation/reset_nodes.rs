@@ -140,7 +140,8 @@ impl crate::operation_support::Operation for ResetNodesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(2);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
         if !self.instance.is_empty() {

@@ -210,21 +210,22 @@ impl crate::operation_support::Operation for RunCloudMetricProfilingRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        if let Some(value) = &self.region_id {
-            params.put_static("RegionId", value);
-        }
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(6);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
-        let value = &self.host_name;
-        params.put_static("HostName", value);
-        let value = &self.process_id;
-        params.put_static("ProcessId", value);
         if let Some(value) = &self.duration {
             params.put_static("Duration", value);
         }
         if let Some(value) = &self.freq {
             params.put_static("Freq", value);
+        }
+        let value = &self.host_name;
+        params.put_static("HostName", value);
+        let value = &self.process_id;
+        params.put_static("ProcessId", value);
+        if let Some(value) = &self.region_id {
+            params.put_static("RegionId", value);
         }
     }
 }

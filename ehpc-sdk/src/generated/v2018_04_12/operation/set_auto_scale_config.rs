@@ -496,47 +496,42 @@ impl crate::operation_support::Operation for SetAutoScaleConfigRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(17);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
+        if let Some(value) = &self.compute_enable_ht {
+            params.put_static("ComputeEnableHt", value);
+        }
+        if let Some(value) = &self.dns_config {
+            params.put_static("DnsConfig", value);
+        }
         if let Some(value) = &self.enable_auto_grow {
             params.put_static("EnableAutoGrow", value);
         }
         if let Some(value) = &self.enable_auto_shrink {
             params.put_static("EnableAutoShrink", value);
         }
-        if let Some(value) = &self.grow_interval_in_minutes {
-            params.put_static("GrowIntervalInMinutes", value);
-        }
-        if let Some(value) = &self.shrink_interval_in_minutes {
-            params.put_static("ShrinkIntervalInMinutes", value);
-        }
-        if let Some(value) = &self.shrink_idle_times {
-            params.put_static("ShrinkIdleTimes", value);
-        }
-        if let Some(value) = &self.grow_timeout_in_minutes {
-            params.put_static("GrowTimeoutInMinutes", value);
+        if let Some(value) = &self.exclude_nodes {
+            params.put_static("ExcludeNodes", value);
         }
         if let Some(value) = &self.extra_nodes_grow_ratio {
             params.put_static("ExtraNodesGrowRatio", value);
         }
+        if let Some(value) = &self.grow_interval_in_minutes {
+            params.put_static("GrowIntervalInMinutes", value);
+        }
         if let Some(value) = &self.grow_ratio {
             params.put_static("GrowRatio", value);
         }
-        let value = &self.max_nodes_in_cluster;
-        params.put_static("MaxNodesInCluster", value);
-        if let Some(value) = &self.exclude_nodes {
-            params.put_static("ExcludeNodes", value);
-        }
-        if let Some(value) = &self.spot_strategy {
-            params.put_static("SpotStrategy", value);
-        }
-        if let Some(value) = &self.spot_price_limit {
-            params.put_static("SpotPriceLimit", value);
+        if let Some(value) = &self.grow_timeout_in_minutes {
+            params.put_static("GrowTimeoutInMinutes", value);
         }
         if let Some(value) = &self.image_id {
             params.put_static("ImageId", value);
         }
+        let value = &self.max_nodes_in_cluster;
+        params.put_static("MaxNodesInCluster", value);
         if !self.queues.is_empty() {
             let value = &self.queues;
             params
@@ -546,11 +541,17 @@ impl crate::operation_support::Operation for SetAutoScaleConfigRequest {
                     value,
                 );
         }
-        if let Some(value) = &self.compute_enable_ht {
-            params.put_static("ComputeEnableHt", value);
+        if let Some(value) = &self.shrink_idle_times {
+            params.put_static("ShrinkIdleTimes", value);
         }
-        if let Some(value) = &self.dns_config {
-            params.put_static("DnsConfig", value);
+        if let Some(value) = &self.shrink_interval_in_minutes {
+            params.put_static("ShrinkIntervalInMinutes", value);
+        }
+        if let Some(value) = &self.spot_price_limit {
+            params.put_static("SpotPriceLimit", value);
+        }
+        if let Some(value) = &self.spot_strategy {
+            params.put_static("SpotStrategy", value);
         }
     }
 }

@@ -148,9 +148,8 @@ impl crate::operation_support::Operation for SetPostScriptsRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        let value = &self.region_id;
-        params.put_static("RegionId", value);
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(3);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
         if !self.post_install_scripts.is_empty() {
@@ -162,6 +161,8 @@ impl crate::operation_support::Operation for SetPostScriptsRequest {
                     value,
                 );
         }
+        let value = &self.region_id;
+        params.put_static("RegionId", value);
     }
 }
 /// `PostInstallScriptsItem` parameter value.

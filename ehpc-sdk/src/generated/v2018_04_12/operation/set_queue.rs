@@ -162,11 +162,10 @@ impl crate::operation_support::Operation for SetQueueRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(3);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
-        let value = &self.queue_name;
-        params.put_static("QueueName", value);
         if !self.node.is_empty() {
             let value = &self.node;
             params
@@ -176,6 +175,8 @@ impl crate::operation_support::Operation for SetQueueRequest {
                     value,
                 );
         }
+        let value = &self.queue_name;
+        params.put_static("QueueName", value);
     }
 }
 /// `NodeItem` parameter value.

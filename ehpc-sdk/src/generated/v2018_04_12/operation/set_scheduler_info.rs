@@ -225,9 +225,8 @@ impl crate::operation_support::Operation for SetSchedulerInfoRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        let value = &self.region_id;
-        params.put_static("RegionId", value);
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(5);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
         if !self.pbs_info.is_empty() {
@@ -239,20 +238,22 @@ impl crate::operation_support::Operation for SetSchedulerInfoRequest {
                     value,
                 );
         }
-        if !self.slurm_info.is_empty() {
-            let value = &self.slurm_info;
-            params
-                .put_structured(
-                    "SlurmInfo",
-                    crate::operation_support::Style::RepeatList,
-                    value,
-                );
-        }
+        let value = &self.region_id;
+        params.put_static("RegionId", value);
         if !self.scheduler.is_empty() {
             let value = &self.scheduler;
             params
                 .put_structured(
                     "Scheduler",
+                    crate::operation_support::Style::RepeatList,
+                    value,
+                );
+        }
+        if !self.slurm_info.is_empty() {
+            let value = &self.slurm_info;
+            params
+                .put_structured(
+                    "SlurmInfo",
                     crate::operation_support::Style::RepeatList,
                     value,
                 );

@@ -158,12 +158,10 @@ impl crate::operation_support::Operation for StartNodesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(3);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
-        if let Some(value) = &self.role {
-            params.put_static("Role", value);
-        }
         if !self.instance.is_empty() {
             let value = &self.instance;
             params
@@ -172,6 +170,9 @@ impl crate::operation_support::Operation for StartNodesRequest {
                     crate::operation_support::Style::RepeatList,
                     value,
                 );
+        }
+        if let Some(value) = &self.role {
+            params.put_static("Role", value);
         }
     }
 }

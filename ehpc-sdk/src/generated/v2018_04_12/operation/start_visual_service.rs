@@ -156,11 +156,12 @@ impl crate::operation_support::Operation for StartVisualServiceRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        let value = &self.cluster_id;
-        params.put_static("ClusterId", value);
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(3);
         let value = &self.cidr_ip;
         params.put_static("CidrIp", value);
+        let value = &self.cluster_id;
+        params.put_static("ClusterId", value);
         let value = &self.port;
         params.put_static("Port", value);
     }

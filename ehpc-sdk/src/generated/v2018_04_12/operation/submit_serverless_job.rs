@@ -477,79 +477,55 @@ impl crate::operation_support::Operation for SubmitServerlessJobRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(16);
+        if let Some(value) = &self.array_properties {
+            params.put_json("ArrayProperties", value);
+        }
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
-        let value = &self.job_name;
-        params.put_static("JobName", value);
-        if let Some(value) = &self.array_properties {
-            params
-                .put_structured(
-                    "ArrayProperties",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
+        let value = &self.container;
+        params.put_json("Container", value);
+        if let Some(value) = &self.cpu {
+            params.put_static("Cpu", value);
         }
-        if let Some(value) = &self.job_priority {
-            params.put_static("JobPriority", value);
+        if !self.depends_on.is_empty() {
+            let value = &self.depends_on;
+            params.put_json("DependsOn", value);
         }
         if let Some(value) = &self.ephemeral_storage {
             params.put_static("EphemeralStorage", value);
+        }
+        if !self.instance_type.is_empty() {
+            let value = &self.instance_type;
+            params.put_json("InstanceType", value);
+        }
+        let value = &self.job_name;
+        params.put_static("JobName", value);
+        if let Some(value) = &self.job_priority {
+            params.put_static("JobPriority", value);
+        }
+        if let Some(value) = &self.memory {
+            params.put_static("Memory", value);
+        }
+        if let Some(value) = &self.ram_role_name {
+            params.put_static("RamRoleName", value);
+        }
+        if let Some(value) = &self.retry_strategy {
+            params.put_json("RetryStrategy", value);
+        }
+        if let Some(value) = &self.spot_price_limit {
+            params.put_static("SpotPriceLimit", value);
+        }
+        if let Some(value) = &self.spot_strategy {
+            params.put_static("SpotStrategy", value);
         }
         if let Some(value) = &self.timeout {
             params.put_static("Timeout", value);
         }
         if !self.v_switch_id.is_empty() {
             let value = &self.v_switch_id;
-            params
-                .put_structured(
-                    "VSwitchId",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
-        }
-        if !self.instance_type.is_empty() {
-            let value = &self.instance_type;
-            params
-                .put_structured(
-                    "InstanceType",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
-        }
-        if let Some(value) = &self.cpu {
-            params.put_static("Cpu", value);
-        }
-        if let Some(value) = &self.memory {
-            params.put_static("Memory", value);
-        }
-        if let Some(value) = &self.spot_strategy {
-            params.put_static("SpotStrategy", value);
-        }
-        if let Some(value) = &self.spot_price_limit {
-            params.put_static("SpotPriceLimit", value);
-        }
-        if let Some(value) = &self.ram_role_name {
-            params.put_static("RamRoleName", value);
-        }
-        let value = &self.container;
-        params.put_structured("Container", crate::operation_support::Style::Json, value);
-        if !self.depends_on.is_empty() {
-            let value = &self.depends_on;
-            params
-                .put_structured(
-                    "DependsOn",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
-        }
-        if let Some(value) = &self.retry_strategy {
-            params
-                .put_structured(
-                    "RetryStrategy",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
+            params.put_json("VSwitchId", value);
         }
     }
 }

@@ -180,11 +180,10 @@ impl crate::operation_support::Operation for TagResourcesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(4);
         let value = &self.region_id;
         params.put_static("RegionId", value);
-        let value = &self.resource_type;
-        params.put_static("ResourceType", value);
         if !self.resource_id.is_empty() {
             let value = &self.resource_id;
             params
@@ -194,6 +193,8 @@ impl crate::operation_support::Operation for TagResourcesRequest {
                     value,
                 );
         }
+        let value = &self.resource_type;
+        params.put_static("ResourceType", value);
         if !self.tag.is_empty() {
             let value = &self.tag;
             params

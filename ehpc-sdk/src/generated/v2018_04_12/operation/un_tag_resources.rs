@@ -197,12 +197,14 @@ impl crate::operation_support::Operation for UnTagResourcesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(5);
+        if let Some(value) = &self.all {
+            params.put_static("All", value);
+        }
         if let Some(value) = &self.region_id {
             params.put_static("RegionId", value);
         }
-        let value = &self.resource_type;
-        params.put_static("ResourceType", value);
         if !self.resource_id.is_empty() {
             let value = &self.resource_id;
             params
@@ -212,6 +214,8 @@ impl crate::operation_support::Operation for UnTagResourcesRequest {
                     value,
                 );
         }
+        let value = &self.resource_type;
+        params.put_static("ResourceType", value);
         if !self.tag_key.is_empty() {
             let value = &self.tag_key;
             params
@@ -220,9 +224,6 @@ impl crate::operation_support::Operation for UnTagResourcesRequest {
                     crate::operation_support::Style::RepeatList,
                     value,
                 );
-        }
-        if let Some(value) = &self.all {
-            params.put_static("All", value);
         }
     }
 }

@@ -138,9 +138,8 @@ impl crate::operation_support::Operation for UpdateClusterVolumesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        let value = &self.cluster_id;
-        params.put_static("ClusterId", value);
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(2);
         if !self.additional_volumes.is_empty() {
             let value = &self.additional_volumes;
             params
@@ -150,6 +149,8 @@ impl crate::operation_support::Operation for UpdateClusterVolumesRequest {
                     value,
                 );
         }
+        let value = &self.cluster_id;
+        params.put_static("ClusterId", value);
     }
 }
 /// `RolesItem` parameter value.

@@ -232,14 +232,10 @@ impl crate::operation_support::Operation for UpdateQueueConfigRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(6);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
-        let value = &self.queue_name;
-        params.put_static("QueueName", value);
-        if let Some(value) = &self.resource_group_id {
-            params.put_static("ResourceGroupId", value);
-        }
         if let Some(value) = &self.compute_instance_type {
             params.put_static("ComputeInstanceType", value);
         }
@@ -248,6 +244,11 @@ impl crate::operation_support::Operation for UpdateQueueConfigRequest {
         }
         if let Some(value) = &self.network_interface_traffic_mode {
             params.put_static("NetworkInterfaceTrafficMode", value);
+        }
+        let value = &self.queue_name;
+        params.put_static("QueueName", value);
+        if let Some(value) = &self.resource_group_id {
+            params.put_static("ResourceGroupId", value);
         }
     }
 }

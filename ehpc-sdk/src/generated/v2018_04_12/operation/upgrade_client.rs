@@ -120,12 +120,13 @@ impl crate::operation_support::Operation for UpgradeClientRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        let value = &self.cluster_id;
-        params.put_static("ClusterId", value);
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(2);
         if let Some(value) = &self.client_version {
             params.put_static("ClientVersion", value);
         }
+        let value = &self.cluster_id;
+        params.put_static("ClusterId", value);
     }
 }
 /// Upgrades client.

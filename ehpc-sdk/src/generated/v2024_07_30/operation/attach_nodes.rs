@@ -136,15 +136,15 @@ impl crate::operation_support::Operation for AttachNodesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(3);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
+        let value = &self.compute_node;
+        params.put_json("ComputeNode", value);
         if let Some(value) = &self.queue_name {
             params.put_static("QueueName", value);
         }
-        let value = &self.compute_node;
-        params
-            .put_structured("ComputeNode", crate::operation_support::Style::Json, value);
     }
 }
 /// `ComputeNode` parameter value.

@@ -118,17 +118,13 @@ impl crate::operation_support::Operation for AttachSharedStoragesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(2);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
         if !self.shared_storages.is_empty() {
             let value = &self.shared_storages;
-            params
-                .put_structured(
-                    "SharedStorages",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
+            params.put_json("SharedStorages", value);
         }
     }
 }

@@ -603,103 +603,81 @@ impl crate::operation_support::Operation for CreateClusterRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        if let Some(value) = &self.cluster_name {
-            params.put_static("ClusterName", value);
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(23);
+        if !self.additional_packages.is_empty() {
+            let value = &self.additional_packages;
+            params.put_json("AdditionalPackages", value);
         }
-        if let Some(value) = &self.cluster_description {
-            params.put_static("ClusterDescription", value);
-        }
-        if let Some(value) = &self.cluster_category {
-            params.put_static("ClusterCategory", value);
-        }
-        if let Some(value) = &self.cluster_vpc_id {
-            params.put_static("ClusterVpcId", value);
-        }
-        if let Some(value) = &self.cluster_v_switch_id {
-            params.put_static("ClusterVSwitchId", value);
-        }
-        if let Some(value) = &self.is_enterprise_security_group {
-            params.put_static("IsEnterpriseSecurityGroup", value);
-        }
-        if let Some(value) = &self.security_group_id {
-            params.put_static("SecurityGroupId", value);
+        if !self.addons.is_empty() {
+            let value = &self.addons;
+            params.put_json("Addons", value);
         }
         if let Some(value) = &self.client_version {
             params.put_static("ClientVersion", value);
         }
-        if let Some(value) = &self.cluster_custom_configuration {
-            params
-                .put_structured(
-                    "ClusterCustomConfiguration",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
+        if let Some(value) = &self.cluster_category {
+            params.put_static("ClusterCategory", value);
         }
         if let Some(value) = &self.cluster_credentials {
-            params
-                .put_structured(
-                    "ClusterCredentials",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
+            params.put_json("ClusterCredentials", value);
         }
-        if let Some(value) = &self.max_count {
-            params.put_static("MaxCount", value);
+        if let Some(value) = &self.cluster_custom_configuration {
+            params.put_json("ClusterCustomConfiguration", value);
         }
-        if let Some(value) = &self.max_core_count {
-            params.put_static("MaxCoreCount", value);
-        }
-        if let Some(value) = &self.deletion_protection {
-            params.put_static("DeletionProtection", value);
-        }
-        if let Some(value) = &self.resource_group_id {
-            params.put_static("ResourceGroupId", value);
-        }
-        if !self.tags.is_empty() {
-            let value = &self.tags;
-            params.put_structured("Tags", crate::operation_support::Style::Json, value);
-        }
-        if let Some(value) = &self.manager {
-            params
-                .put_structured("Manager", crate::operation_support::Style::Json, value);
-        }
-        if !self.queues.is_empty() {
-            let value = &self.queues;
-            params
-                .put_structured("Queues", crate::operation_support::Style::Json, value);
-        }
-        if !self.shared_storages.is_empty() {
-            let value = &self.shared_storages;
-            params
-                .put_structured(
-                    "SharedStorages",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
-        }
-        if !self.additional_packages.is_empty() {
-            let value = &self.additional_packages;
-            params
-                .put_structured(
-                    "AdditionalPackages",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
-        }
-        if !self.addons.is_empty() {
-            let value = &self.addons;
-            params
-                .put_structured("Addons", crate::operation_support::Style::Json, value);
+        if let Some(value) = &self.cluster_description {
+            params.put_static("ClusterDescription", value);
         }
         if let Some(value) = &self.cluster_mode {
             params.put_static("ClusterMode", value);
+        }
+        if let Some(value) = &self.cluster_name {
+            params.put_static("ClusterName", value);
+        }
+        if let Some(value) = &self.cluster_v_switch_id {
+            params.put_static("ClusterVSwitchId", value);
+        }
+        if let Some(value) = &self.cluster_vpc_id {
+            params.put_static("ClusterVpcId", value);
+        }
+        if let Some(value) = &self.deletion_protection {
+            params.put_static("DeletionProtection", value);
         }
         if let Some(value) = &self.grow_interval {
             params.put_static("GrowInterval", value);
         }
         if let Some(value) = &self.idle_interval {
             params.put_static("IdleInterval", value);
+        }
+        if let Some(value) = &self.is_enterprise_security_group {
+            params.put_static("IsEnterpriseSecurityGroup", value);
+        }
+        if let Some(value) = &self.manager {
+            params.put_json("Manager", value);
+        }
+        if let Some(value) = &self.max_core_count {
+            params.put_static("MaxCoreCount", value);
+        }
+        if let Some(value) = &self.max_count {
+            params.put_static("MaxCount", value);
+        }
+        if !self.queues.is_empty() {
+            let value = &self.queues;
+            params.put_json("Queues", value);
+        }
+        if let Some(value) = &self.resource_group_id {
+            params.put_static("ResourceGroupId", value);
+        }
+        if let Some(value) = &self.security_group_id {
+            params.put_static("SecurityGroupId", value);
+        }
+        if !self.shared_storages.is_empty() {
+            let value = &self.shared_storages;
+            params.put_json("SharedStorages", value);
+        }
+        if !self.tags.is_empty() {
+            let value = &self.tags;
+            params.put_json("Tags", value);
         }
     }
 }

@@ -134,15 +134,15 @@ impl crate::operation_support::Operation for CreateJobRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(3);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
         if let Some(value) = &self.job_name {
             params.put_static("JobName", value);
         }
         if let Some(value) = &self.job_spec {
-            params
-                .put_structured("JobSpec", crate::operation_support::Style::Json, value);
+            params.put_json("JobSpec", value);
         }
     }
 }

@@ -377,35 +377,22 @@ impl crate::operation_support::Operation for CreateNodesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(14);
         if let Some(value) = &self.cluster_id {
             params.put_static("ClusterId", value);
         }
-        if let Some(value) = &self.queue_name {
-            params.put_static("QueueName", value);
+        if let Some(value) = &self.compute_node {
+            params.put_json("ComputeNode", value);
         }
         if let Some(value) = &self.count {
             params.put_static("Count", value);
         }
-        if let Some(value) = &self.min_count {
-            params.put_static("MinCount", value);
-        }
-        if let Some(value) = &self.compute_node {
-            params
-                .put_structured(
-                    "ComputeNode",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
+        if let Some(value) = &self.deployment_set_id {
+            params.put_static("DeploymentSetId", value);
         }
         if let Some(value) = &self.hpc_inter_connect {
             params.put_static("HPCInterConnect", value);
-        }
-        if let Some(value) = &self.v_switch_id {
-            params.put_static("VSwitchId", value);
-        }
-        if let Some(value) = &self.ram_role {
-            params.put_static("RamRole", value);
         }
         if let Some(value) = &self.hostname_prefix {
             params.put_static("HostnamePrefix", value);
@@ -413,23 +400,27 @@ impl crate::operation_support::Operation for CreateNodesRequest {
         if let Some(value) = &self.hostname_suffix {
             params.put_static("HostnameSuffix", value);
         }
+        if !self.hostnames.is_empty() {
+            let value = &self.hostnames;
+            params.put_json("Hostnames", value);
+        }
         if let Some(value) = &self.keep_alive {
             params.put_static("KeepAlive", value);
         }
-        if let Some(value) = &self.deployment_set_id {
-            params.put_static("DeploymentSetId", value);
+        if let Some(value) = &self.min_count {
+            params.put_static("MinCount", value);
+        }
+        if let Some(value) = &self.queue_name {
+            params.put_static("QueueName", value);
+        }
+        if let Some(value) = &self.ram_role {
+            params.put_static("RamRole", value);
         }
         if let Some(value) = &self.reserved_node_pool_id {
             params.put_static("ReservedNodePoolId", value);
         }
-        if !self.hostnames.is_empty() {
-            let value = &self.hostnames;
-            params
-                .put_structured(
-                    "Hostnames",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
+        if let Some(value) = &self.v_switch_id {
+            params.put_static("VSwitchId", value);
         }
     }
 }

@@ -224,27 +224,28 @@ impl crate::operation_support::Operation for CreateReservedNodePoolRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(7);
         if let Some(value) = &self.cluster_id {
             params.put_static("ClusterId", value);
-        }
-        if let Some(value) = &self.name {
-            params.put_static("Name", value);
-        }
-        if let Some(value) = &self.description {
-            params.put_static("Description", value);
         }
         if let Some(value) = &self.count {
             params.put_static("Count", value);
         }
-        if let Some(value) = &self.v_switch_id {
-            params.put_static("VSwitchId", value);
+        if let Some(value) = &self.description {
+            params.put_static("Description", value);
+        }
+        if let Some(value) = &self.host_postfix {
+            params.put_static("HostPostfix", value);
         }
         if let Some(value) = &self.host_prefix {
             params.put_static("HostPrefix", value);
         }
-        if let Some(value) = &self.host_postfix {
-            params.put_static("HostPostfix", value);
+        if let Some(value) = &self.name {
+            params.put_static("Name", value);
+        }
+        if let Some(value) = &self.v_switch_id {
+            params.put_static("VSwitchId", value);
         }
     }
 }

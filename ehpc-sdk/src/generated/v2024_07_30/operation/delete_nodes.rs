@@ -105,18 +105,14 @@ impl crate::operation_support::Operation for DeleteNodesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(2);
         if let Some(value) = &self.cluster_id {
             params.put_static("ClusterId", value);
         }
         if !self.instance_ids.is_empty() {
             let value = &self.instance_ids;
-            params
-                .put_structured(
-                    "InstanceIds",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
+            params.put_json("InstanceIds", value);
         }
     }
 }

@@ -115,12 +115,13 @@ impl crate::operation_support::Operation for DeleteUsersRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(2);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
         if !self.user.is_empty() {
             let value = &self.user;
-            params.put_structured("User", crate::operation_support::Style::Json, value);
+            params.put_json("User", value);
         }
     }
 }

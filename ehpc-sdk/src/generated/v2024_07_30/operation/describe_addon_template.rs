@@ -192,20 +192,21 @@ impl crate::operation_support::Operation for DescribeAddonTemplateRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        if let Some(value) = &self.region_id {
-            params.put_static("RegionId", value);
-        }
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(6);
+        let value = &self.addon_name;
+        params.put_static("AddonName", value);
+        let value = &self.addon_version;
+        params.put_static("AddonVersion", value);
         if let Some(value) = &self.page_number {
             params.put_static("PageNumber", value);
         }
         if let Some(value) = &self.page_size {
             params.put_static("PageSize", value);
         }
-        let value = &self.addon_name;
-        params.put_static("AddonName", value);
-        let value = &self.addon_version;
-        params.put_static("AddonVersion", value);
+        if let Some(value) = &self.region_id {
+            params.put_static("RegionId", value);
+        }
         if let Some(value) = &self.zone_id {
             params.put_static("ZoneId", value);
         }

@@ -128,18 +128,14 @@ impl crate::operation_support::Operation for DetachSharedStoragesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        if !self.shared_storages.is_empty() {
-            let value = &self.shared_storages;
-            params
-                .put_structured(
-                    "SharedStorages",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
-        }
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(2);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
+        if !self.shared_storages.is_empty() {
+            let value = &self.shared_storages;
+            params.put_json("SharedStorages", value);
+        }
     }
 }
 /// `SharedStoragesItem` parameter value.

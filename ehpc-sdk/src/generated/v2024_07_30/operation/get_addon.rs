@@ -105,11 +105,12 @@ impl crate::operation_support::Operation for GetAddonRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        let value = &self.cluster_id;
-        params.put_static("ClusterId", value);
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(2);
         let value = &self.addon_id;
         params.put_static("AddonId", value);
+        let value = &self.cluster_id;
+        params.put_static("ClusterId", value);
     }
 }
 /// Gets addon.

@@ -151,16 +151,17 @@ impl crate::operation_support::Operation for GetCommonLogDetailRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(4);
         let value = &self.from;
         params.put_static("From", value);
-        let value = &self.to;
-        params.put_static("To", value);
-        let value = &self.log_request_id;
-        params.put_static("LogRequestId", value);
         if let Some(value) = &self.hidden_process {
             params.put_static("HiddenProcess", value);
         }
+        let value = &self.log_request_id;
+        params.put_static("LogRequestId", value);
+        let value = &self.to;
+        params.put_static("To", value);
     }
 }
 /// Gets common log detail.

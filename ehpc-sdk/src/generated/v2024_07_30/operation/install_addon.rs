@@ -171,17 +171,18 @@ impl crate::operation_support::Operation for InstallAddonRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(5);
         let value = &self.addon_name;
         params.put_static("AddonName", value);
         let value = &self.addon_version;
         params.put_static("AddonVersion", value);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
-        let value = &self.services_spec;
-        params.put_static("ServicesSpec", value);
         let value = &self.resources_spec;
         params.put_static("ResourcesSpec", value);
+        let value = &self.services_spec;
+        params.put_static("ServicesSpec", value);
     }
 }
 /// Installs addon.

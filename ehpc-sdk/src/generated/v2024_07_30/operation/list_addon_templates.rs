@@ -171,16 +171,8 @@ impl crate::operation_support::Operation for ListAddonTemplatesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        if let Some(value) = &self.region_id {
-            params.put_static("RegionId", value);
-        }
-        if let Some(value) = &self.page_number {
-            params.put_static("PageNumber", value);
-        }
-        if let Some(value) = &self.page_size {
-            params.put_static("PageSize", value);
-        }
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(5);
         if !self.addon_names.is_empty() {
             let value = &self.addon_names;
             params
@@ -192,6 +184,15 @@ impl crate::operation_support::Operation for ListAddonTemplatesRequest {
         }
         if let Some(value) = &self.cluster_category {
             params.put_static("ClusterCategory", value);
+        }
+        if let Some(value) = &self.page_number {
+            params.put_static("PageNumber", value);
+        }
+        if let Some(value) = &self.page_size {
+            params.put_static("PageSize", value);
+        }
+        if let Some(value) = &self.region_id {
+            params.put_static("RegionId", value);
         }
     }
 }

@@ -146,18 +146,14 @@ impl crate::operation_support::Operation for ListAddonsRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        let value = &self.cluster_id;
-        params.put_static("ClusterId", value);
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(4);
         if !self.addon_ids.is_empty() {
             let value = &self.addon_ids;
-            params
-                .put_structured(
-                    "AddonIds",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
+            params.put_json("AddonIds", value);
         }
+        let value = &self.cluster_id;
+        params.put_static("ClusterId", value);
         if let Some(value) = &self.page_number {
             params.put_static("PageNumber", value);
         }

@@ -267,7 +267,17 @@ impl crate::operation_support::Operation for ListAvailableImagesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(9);
+        if let Some(value) = &self.directory_service {
+            params.put_json("DirectoryService", value);
+        }
+        if let Some(value) = &self.enable_ht {
+            params.put_static("EnableHT", value);
+        }
+        if let Some(value) = &self.hpc_inter_connect {
+            params.put_static("HPCInterConnect", value);
+        }
         if let Some(value) = &self.image_owner_alias {
             params.put_static("ImageOwnerAlias", value);
         }
@@ -277,33 +287,14 @@ impl crate::operation_support::Operation for ListAvailableImagesRequest {
         if let Some(value) = &self.is_public {
             params.put_static("IsPublic", value);
         }
-        if let Some(value) = &self.hpc_inter_connect {
-            params.put_static("HPCInterConnect", value);
-        }
-        if let Some(value) = &self.enable_ht {
-            params.put_static("EnableHT", value);
-        }
-        if let Some(value) = &self.scheduler {
-            params
-                .put_structured(
-                    "Scheduler",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
-        }
-        if let Some(value) = &self.directory_service {
-            params
-                .put_structured(
-                    "DirectoryService",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
-        }
         if let Some(value) = &self.page_number {
             params.put_static("PageNumber", value);
         }
         if let Some(value) = &self.page_size {
             params.put_static("PageSize", value);
+        }
+        if let Some(value) = &self.scheduler {
+            params.put_json("Scheduler", value);
         }
     }
 }

@@ -147,24 +147,15 @@ impl crate::operation_support::Operation for ListClustersRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(4);
         if !self.cluster_ids.is_empty() {
             let value = &self.cluster_ids;
-            params
-                .put_structured(
-                    "ClusterIds",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
+            params.put_json("ClusterIds", value);
         }
         if !self.cluster_names.is_empty() {
             let value = &self.cluster_names;
-            params
-                .put_structured(
-                    "ClusterNames",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
+            params.put_json("ClusterNames", value);
         }
         if let Some(value) = &self.page_number {
             params.put_static("PageNumber", value);

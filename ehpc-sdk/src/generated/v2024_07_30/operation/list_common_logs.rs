@@ -317,37 +317,31 @@ impl crate::operation_support::Operation for ListCommonLogsRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(12);
+        if !self.action_name.is_empty() {
+            let value = &self.action_name;
+            params.put_json("ActionName", value);
+        }
+        if let Some(value) = &self.action_status {
+            params.put_static("ActionStatus", value);
+        }
         if let Some(value) = &self.cluster_id {
             params.put_static("ClusterId", value);
         }
         let value = &self.from;
         params.put_static("From", value);
-        let value = &self.to;
-        params.put_static("To", value);
-        if !self.action_name.is_empty() {
-            let value = &self.action_name;
-            params
-                .put_structured(
-                    "ActionName",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
-        }
-        if let Some(value) = &self.operator_uid {
-            params.put_static("OperatorUid", value);
+        if let Some(value) = &self.is_reverse {
+            params.put_static("IsReverse", value);
         }
         if let Some(value) = &self.log_request_id {
             params.put_static("LogRequestId", value);
         }
-        if let Some(value) = &self.action_status {
-            params.put_static("ActionStatus", value);
-        }
         if let Some(value) = &self.log_type {
             params.put_static("LogType", value);
         }
-        if let Some(value) = &self.resource {
-            params.put_static("Resource", value);
+        if let Some(value) = &self.operator_uid {
+            params.put_static("OperatorUid", value);
         }
         if let Some(value) = &self.page_number {
             params.put_static("PageNumber", value);
@@ -355,9 +349,11 @@ impl crate::operation_support::Operation for ListCommonLogsRequest {
         if let Some(value) = &self.page_size {
             params.put_static("PageSize", value);
         }
-        if let Some(value) = &self.is_reverse {
-            params.put_static("IsReverse", value);
+        if let Some(value) = &self.resource {
+            params.put_static("Resource", value);
         }
+        let value = &self.to;
+        params.put_static("To", value);
     }
 }
 /// Lists common logs.

@@ -127,15 +127,16 @@ impl crate::operation_support::Operation for ListInstalledSoftwaresRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(3);
+        if let Some(value) = &self.cluster_id {
+            params.put_static("ClusterId", value);
+        }
         if let Some(value) = &self.page_number {
             params.put_static("PageNumber", value);
         }
         if let Some(value) = &self.page_size {
             params.put_static("PageSize", value);
-        }
-        if let Some(value) = &self.cluster_id {
-            params.put_static("ClusterId", value);
         }
     }
 }

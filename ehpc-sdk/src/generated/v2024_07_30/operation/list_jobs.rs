@@ -148,22 +148,18 @@ impl crate::operation_support::Operation for ListJobsRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(4);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
+        if let Some(value) = &self.job_filter {
+            params.put_json("JobFilter", value);
+        }
         if let Some(value) = &self.page_number {
             params.put_static("PageNumber", value);
         }
         if let Some(value) = &self.page_size {
             params.put_static("PageSize", value);
-        }
-        if let Some(value) = &self.job_filter {
-            params
-                .put_structured(
-                    "JobFilter",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
         }
     }
 }

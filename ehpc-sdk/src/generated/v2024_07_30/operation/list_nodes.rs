@@ -256,27 +256,14 @@ impl crate::operation_support::Operation for ListNodesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(9);
         if let Some(value) = &self.cluster_id {
             params.put_static("ClusterId", value);
         }
         if !self.hostnames.is_empty() {
             let value = &self.hostnames;
-            params
-                .put_structured(
-                    "Hostnames",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
-        }
-        if !self.private_ip_address.is_empty() {
-            let value = &self.private_ip_address;
-            params
-                .put_structured(
-                    "PrivateIpAddress",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
+            params.put_json("Hostnames", value);
         }
         if let Some(value) = &self.page_number {
             params.put_static("PageNumber", value);
@@ -284,25 +271,23 @@ impl crate::operation_support::Operation for ListNodesRequest {
         if let Some(value) = &self.page_size {
             params.put_static("PageSize", value);
         }
+        if !self.private_ip_address.is_empty() {
+            let value = &self.private_ip_address;
+            params.put_json("PrivateIpAddress", value);
+        }
+        if !self.queue_names.is_empty() {
+            let value = &self.queue_names;
+            params.put_json("QueueNames", value);
+        }
         if let Some(value) = &self.sequence {
             params.put_static("Sequence", value);
         }
         if let Some(value) = &self.sort_by {
             params.put_static("SortBy", value);
         }
-        if !self.queue_names.is_empty() {
-            let value = &self.queue_names;
-            params
-                .put_structured(
-                    "QueueNames",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
-        }
         if !self.status.is_empty() {
             let value = &self.status;
-            params
-                .put_structured("Status", crate::operation_support::Style::Json, value);
+            params.put_json("Status", value);
         }
     }
 }

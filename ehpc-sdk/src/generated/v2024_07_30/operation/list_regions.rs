@@ -151,10 +151,8 @@ impl crate::operation_support::Operation for ListRegionsRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        if let Some(value) = &self.spec_code {
-            params.put_static("SpecCode", value);
-        }
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(4);
         if let Some(value) = &self.accept_language {
             params.put_static("AcceptLanguage", value);
         }
@@ -163,6 +161,9 @@ impl crate::operation_support::Operation for ListRegionsRequest {
         }
         if let Some(value) = &self.next_token {
             params.put_static("NextToken", value);
+        }
+        if let Some(value) = &self.spec_code {
+            params.put_static("SpecCode", value);
         }
     }
 }

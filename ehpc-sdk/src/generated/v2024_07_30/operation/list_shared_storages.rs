@@ -132,14 +132,15 @@ impl crate::operation_support::Operation for ListSharedStoragesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(3);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
-        if let Some(value) = &self.file_system_type {
-            params.put_static("FileSystemType", value);
-        }
         if let Some(value) = &self.file_system_id {
             params.put_static("FileSystemId", value);
+        }
+        if let Some(value) = &self.file_system_type {
+            params.put_static("FileSystemType", value);
         }
     }
 }

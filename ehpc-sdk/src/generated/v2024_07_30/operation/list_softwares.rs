@@ -187,15 +187,16 @@ impl crate::operation_support::Operation for ListSoftwaresRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        if let Some(value) = &self.page_number {
-            params.put_static("PageNumber", value);
-        }
-        if let Some(value) = &self.page_size {
-            params.put_static("PageSize", value);
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(6);
+        if let Some(value) = &self.category {
+            params.put_static("Category", value);
         }
         if let Some(value) = &self.cluster_id {
             params.put_static("ClusterId", value);
+        }
+        if let Some(value) = &self.name {
+            params.put_static("Name", value);
         }
         if !self.os_infos.is_empty() {
             let value = &self.os_infos;
@@ -206,11 +207,11 @@ impl crate::operation_support::Operation for ListSoftwaresRequest {
                     value,
                 );
         }
-        if let Some(value) = &self.category {
-            params.put_static("Category", value);
+        if let Some(value) = &self.page_number {
+            params.put_static("PageNumber", value);
         }
-        if let Some(value) = &self.name {
-            params.put_static("Name", value);
+        if let Some(value) = &self.page_size {
+            params.put_static("PageSize", value);
         }
     }
 }

@@ -116,13 +116,13 @@ impl crate::operation_support::Operation for StopJobsRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(2);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
         if !self.job_ids.is_empty() {
             let value = &self.job_ids;
-            params
-                .put_structured("JobIds", crate::operation_support::Style::Json, value);
+            params.put_json("JobIds", value);
         }
     }
 }

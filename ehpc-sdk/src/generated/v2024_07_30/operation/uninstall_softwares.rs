@@ -108,18 +108,14 @@ impl crate::operation_support::Operation for UninstallSoftwaresRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
-        if let Some(value) = &self.cluster_id {
-            params.put_static("ClusterId", value);
-        }
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(2);
         if !self.additional_packages.is_empty() {
             let value = &self.additional_packages;
-            params
-                .put_structured(
-                    "AdditionalPackages",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
+            params.put_json("AdditionalPackages", value);
+        }
+        if let Some(value) = &self.cluster_id {
+            params.put_static("ClusterId", value);
         }
     }
 }

@@ -376,35 +376,31 @@ impl crate::operation_support::Operation for UpdateClusterRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(14);
+        if let Some(value) = &self.client_version {
+            params.put_static("ClientVersion", value);
+        }
+        if let Some(value) = &self.cluster_custom_configuration {
+            params.put_json("ClusterCustomConfiguration", value);
+        }
+        if let Some(value) = &self.cluster_description {
+            params.put_static("ClusterDescription", value);
+        }
         if let Some(value) = &self.cluster_id {
             params.put_static("ClusterId", value);
         }
         if let Some(value) = &self.cluster_name {
             params.put_static("ClusterName", value);
         }
-        if let Some(value) = &self.cluster_description {
-            params.put_static("ClusterDescription", value);
-        }
-        if let Some(value) = &self.max_count {
-            params.put_static("MaxCount", value);
-        }
-        if let Some(value) = &self.max_core_count {
-            params.put_static("MaxCoreCount", value);
-        }
         if let Some(value) = &self.deletion_protection {
             params.put_static("DeletionProtection", value);
         }
-        if let Some(value) = &self.client_version {
-            params.put_static("ClientVersion", value);
+        if let Some(value) = &self.enable_scale_in {
+            params.put_static("EnableScaleIn", value);
         }
-        if let Some(value) = &self.cluster_custom_configuration {
-            params
-                .put_structured(
-                    "ClusterCustomConfiguration",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
+        if let Some(value) = &self.enable_scale_out {
+            params.put_static("EnableScaleOut", value);
         }
         if let Some(value) = &self.grow_interval {
             params.put_static("GrowInterval", value);
@@ -412,27 +408,17 @@ impl crate::operation_support::Operation for UpdateClusterRequest {
         if let Some(value) = &self.idle_interval {
             params.put_static("IdleInterval", value);
         }
-        if let Some(value) = &self.enable_scale_out {
-            params.put_static("EnableScaleOut", value);
+        if let Some(value) = &self.max_core_count {
+            params.put_static("MaxCoreCount", value);
         }
-        if let Some(value) = &self.enable_scale_in {
-            params.put_static("EnableScaleIn", value);
+        if let Some(value) = &self.max_count {
+            params.put_static("MaxCount", value);
         }
         if let Some(value) = &self.monitor_spec {
-            params
-                .put_structured(
-                    "MonitorSpec",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
+            params.put_json("MonitorSpec", value);
         }
         if let Some(value) = &self.scheduler_spec {
-            params
-                .put_structured(
-                    "SchedulerSpec",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
+            params.put_json("SchedulerSpec", value);
         }
     }
 }

@@ -105,18 +105,14 @@ impl crate::operation_support::Operation for UpdateNodesRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(2);
         if let Some(value) = &self.cluster_id {
             params.put_static("ClusterId", value);
         }
         if !self.instances.is_empty() {
             let value = &self.instances;
-            params
-                .put_structured(
-                    "Instances",
-                    crate::operation_support::Style::Json,
-                    value,
-                );
+            params.put_json("Instances", value);
         }
     }
 }

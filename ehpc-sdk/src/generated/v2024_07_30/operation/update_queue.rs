@@ -112,12 +112,13 @@ impl crate::operation_support::Operation for UpdateQueueRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(2);
         if let Some(value) = &self.cluster_id {
             params.put_static("ClusterId", value);
         }
         if let Some(value) = &self.queue {
-            params.put_structured("Queue", crate::operation_support::Style::Json, value);
+            params.put_json("Queue", value);
         }
     }
 }

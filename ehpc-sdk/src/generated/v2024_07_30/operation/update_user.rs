@@ -180,17 +180,18 @@ impl crate::operation_support::Operation for UpdateUserRequest {
         idempotent: false,
         retryable_codes: &[],
     };
-    fn encode(&self, params: &mut crate::operation_support::Params) {
+    fn encode<'a>(&'a self, params: &mut crate::operation_support::Params<'a>) {
+        params.reserve(4);
         let value = &self.cluster_id;
         params.put_static("ClusterId", value);
-        let value = &self.user_name;
-        params.put_static("UserName", value);
         if let Some(value) = &self.group {
             params.put_static("Group", value);
         }
         if let Some(value) = &self.password {
             params.put_static("Password", value);
         }
+        let value = &self.user_name;
+        params.put_static("UserName", value);
     }
 }
 /// Updates user.

@@ -1,26 +1,21 @@
-//! The operations of 2018-04-12 that act on the resource model: each reads
-//! its parameters, calls the model, and lays the result over the answer
-//! its spec's examples give, so fields the model does not keep still come
-//! back in the documented shape. Every other operation keeps answering
-//! from its examples.
+//! The stateful operations of 2018-04-12 (E-HPC 1.0 clusters).
 
-use super::shape::{self, Page};
+use super::super::shape::{self, Page};
+use super::{cluster_status, node_status, time, Call};
 use crate::model::{
-    ClusterPhase, ClusterUpdate, JobIdStyle, JobPhase, Model, ModelError, NewCluster, NewJob,
-    NewNodes, NodePhase, Scope,
+    ClusterUpdate, JobIdStyle, JobPhase, Model, ModelError, NewCluster, NewJob, NewNodes,
+    NodePhase, Scope,
 };
-use crate::wire::request::RpcRequest;
-use crate::wire::timestamp;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// The API version these operations are of.
-pub(crate) const VERSION: &str = "2018-04-12";
+pub(super) const VERSION: &str = "2018-04-12";
 
 /// The actions answered from the model.
-pub(crate) const STATEFUL: &[&str] = &[
+pub(super) const STATEFUL: &[&str] = &[
     "CreateCluster",
     "DescribeCluster",
     "ListClusters",
@@ -54,9 +49,6 @@ const QUEUE_FIELDS: &[&str] = &[
     "NetworkInterfaceTrafficMode",
 ];
 
-/// Region of requests that name none.
-const DEFAULT_REGION: &str = "cn-hangzhou";
-
 /// Cluster fields kept as given at creation and echoed where an answer
 /// has a field of the same name.
 const ECHOED: &[&str] = &[
@@ -76,23 +68,6 @@ const ECHOED: &[&str] = &[
     "ResourceGroupId",
 ];
 
-/// The status values of 2018-04-12 (from the metadata's lists).
-fn cluster_status(phase: ClusterPhase) -> &'static str {
-    match phase {
-        ClusterPhase::Creating => "creating",
-        ClusterPhase::Initializing => "init",
-        ClusterPhase::Running => "running",
-    }
-}
-
-fn node_status(phase: NodePhase) -> &'static str {
-    match phase {
-        NodePhase::Installing => "uninit",
-        NodePhase::Initializing => "initing",
-        NodePhase::Running => "running",
-    }
-}
-
 fn job_state(phase: JobPhase) -> &'static str {
     match phase {
         JobPhase::Queued => "QUEUED",
@@ -101,49 +76,15 @@ fn job_state(phase: JobPhase) -> &'static str {
     }
 }
 
-fn time(seconds: u64) -> String {
-    timestamp::format(timestamp::from_unix(
-        i64::try_from(seconds).unwrap_or(i64::MAX),
-    ))
-}
-
-/// What a stateful call needs besides the model.
-pub(crate) struct Call<'a> {
-    /// Whose resources: the access key, or the account a temporary key
-    /// acts for.
-    pub(crate) account: String,
-    pub(crate) request: &'a RpcRequest,
-    /// The example answer, with the fresh `RequestId`.
-    pub(crate) example: Value,
-    pub(crate) now: u64,
-    /// A fresh id for `TaskId`.
-    pub(crate) task_id: String,
-}
-
-impl Call<'_> {
-    fn param(&self, name: &str) -> Option<&str> {
-        self.request.param(name)
-    }
-
-    fn text(&self, name: &str) -> String {
-        self.param(name).unwrap_or_default().to_string()
-    }
-}
-
 /// The answer of `action` from the model, or `None` when it is not
 /// stateful.
-pub(crate) fn answer(
+pub(super) fn answer(
     model: &mut Model,
+    scope: &Scope,
     action: &str,
-    call: Call<'_>,
+    call: &Call<'_>,
 ) -> Option<Result<Value, ModelError>> {
-    let account = call.account.clone();
-    let region = call.param("RegionId").unwrap_or(DEFAULT_REGION).to_string();
-    let scope = Scope {
-        account: &account,
-        region: &region,
-    };
-    let scope = &scope;
+    let region = scope.region;
     let now = call.now;
     let cluster_id = call.text("ClusterId");
     let mut body = call.example.clone();
@@ -174,7 +115,7 @@ pub(crate) fn answer(
             shape::set(info, "Description", cluster.description.as_str());
             shape::set(info, "Status", cluster_status(cluster.phase));
             shape::set(info, "CreateTime", time(cluster.created));
-            shape::set(info, "RegionId", region.as_str());
+            shape::set(info, "RegionId", region);
         }),
         "ListClusters" => {
             let clusters = model.clusters(scope, now);
@@ -216,6 +157,7 @@ pub(crate) fn answer(
             let update = ClusterUpdate {
                 name: call.param("Name").map(str::to_string),
                 description: call.param("Description").map(str::to_string),
+                attributes: BTreeMap::new(),
             };
             model
                 .update_cluster(scope, &cluster_id, update, now)
@@ -233,6 +175,7 @@ pub(crate) fn answer(
                 queue: call.text("JobQueue"),
                 instance_type: call.text("InstanceType"),
                 hostname_prefix: call.text("HostNamePrefix"),
+                keep_alive: false,
             };
             model.add_nodes(scope, &cluster_id, new, now).map(|ids| {
                 body["InstanceIds"] = json!({ "InstanceId": ids });
