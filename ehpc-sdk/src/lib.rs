@@ -79,8 +79,6 @@ pub mod operation_support;
 pub mod redact;
 pub mod signing;
 pub mod wait;
-#[doc(hidden)]
-pub mod wire;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_READ_TIMEOUT,
