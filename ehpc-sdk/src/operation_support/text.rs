@@ -1,7 +1,7 @@
 //! The text of one parameter value, kept without a heap allocation where
 //! it can be: borrowed from the request, or written inline for integers.
 
-/// A parameter's wire text. Compares and hashes as the text it holds,
+/// A parameter's wire text. Compares as the text it holds,
 /// whichever way it is kept.
 #[derive(Clone)]
 pub struct ParamText<'a>(Repr<'a>);
