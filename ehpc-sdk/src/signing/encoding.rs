@@ -1,9 +1,12 @@
 //! Percent-encoding and the canonical order of parameters, the byte work
-//! of signing. Both are on every request's path, so they copy strings
-//! with nothing to escape whole, and sort without encoding anything.
+//! of signing. Both are on every request's path, so they encode through
+//! [`stage`](super::stage) a window at a time, and sort without encoding
+//! anything.
+
+use super::stage::{encode_once, Stage};
 
 /// Whether a byte stays as it is in percent-encoding: `A-Z a-z 0-9 - _ . ~`.
-const fn stays(byte: u8) -> bool {
+pub(super) const fn stays(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~')
 }
 
@@ -43,35 +46,25 @@ static RANK: [u8; 256] = {
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-/// Each byte encoded once, as a fixed-width store: the byte itself or its
-/// `%XX`, padded to 4 bytes, with the encoding's length (1 or 3) in the
-/// last byte. Writing all 4 bytes and advancing by the length encodes
-/// without a branch; the padding is overwritten by what follows.
-static ONCE: [[u8; 4]; 256] = {
-    let mut table = [[0u8; 4]; 256];
+/// Each byte's escape, `%XX` in upper-case hex, padded to 8 bytes: written
+/// as one store, then 3 bytes kept.
+pub(super) static ONCE: [[u8; 8]; 256] = {
+    let mut table = [[0u8; 8]; 256];
     let mut byte = 0;
     while byte < 256 {
-        table[byte] = if stays(byte as u8) {
-            [byte as u8, 0, 0, 1]
-        } else {
-            [b'%', HEX[byte >> 4], HEX[byte & 0x0F], 3]
-        };
+        table[byte] = [b'%', HEX[byte >> 4], HEX[byte & 0x0F], 0, 0, 0, 0, 0];
         byte += 1;
     }
     table
 };
 
-/// [`ONCE`] for the second encoding, as the string to sign carries each
-/// byte: itself or `%25XX`, padded to 8 bytes, the length (1 or 5) last.
-static TWICE: [[u8; 8]; 256] = {
+/// [`ONCE`] encoded again, as the string to sign carries each escape:
+/// `%25XX`, 5 bytes kept.
+pub(super) static TWICE: [[u8; 8]; 256] = {
     let mut table = [[0u8; 8]; 256];
     let mut byte = 0;
     while byte < 256 {
-        table[byte] = if stays(byte as u8) {
-            [byte as u8, 0, 0, 0, 0, 0, 0, 1]
-        } else {
-            [b'%', b'2', b'5', HEX[byte >> 4], HEX[byte & 0x0F], 0, 0, 5]
-        };
+        table[byte] = [b'%', b'2', b'5', HEX[byte >> 4], HEX[byte & 0x0F], 0, 0, 0];
         byte += 1;
     }
     table
@@ -85,29 +78,13 @@ pub fn percent_encode_into(out: &mut String, input: &str) {
         out.push_str(input);
         return;
     }
-    let mut once = [0u8; CHUNK * 3 + 4];
-    for chunk in input.as_bytes().chunks(CHUNK) {
-        let mut length = 0;
-        for &byte in chunk {
-            let encoded = &ONCE[usize::from(byte)];
-            once[length..length + 4].copy_from_slice(encoded);
-            length += usize::from(encoded[3]);
-        }
-        out.push_str(ascii(&once[..length]));
-    }
+    let mut once = Stage::<_, SMALL_STAGE>::new(out);
+    encode_once(&mut once, input.as_bytes());
+    once.finish();
 }
 
-/// Bytes of input encoded per chunk on the stack. Strings with something
-/// to escape are encoded a byte at a time into a chunk, then appended
-/// whole: one copy per chunk instead of one per escape and per run.
-const CHUNK: usize = 64;
-
-/// An encoded chunk as text. Encoding writes ASCII only (unreserved bytes
-/// are ASCII, every other byte becomes `%XX`), so chunks split inside a
-/// multi-byte character still read as text.
-fn ascii(bytes: &[u8]) -> &str {
-    std::str::from_utf8(bytes).expect("percent-encoding writes ASCII only")
-}
+/// A stage for encoding one string: a few windows at a time.
+const SMALL_STAGE: usize = 256;
 
 /// `input` percent-encoded; see [`percent_encode_into`].
 pub fn percent_encode(input: &str) -> String {
@@ -119,60 +96,40 @@ pub fn percent_encode(input: &str) -> String {
 /// A parameter waiting for its place in the canonical order.
 #[derive(Clone, Copy)]
 pub(super) struct Entry<'a> {
-    /// The [`RANK`]s of the first 16 bytes of the name, zero-padded,
-    /// big-endian: comparing these orders most names without looking
-    /// further. Where padding meets a rank of zero, the prefixes tie and
-    /// the full comparison decides.
-    prefix: u128,
     pub(super) name: &'a str,
     pub(super) value: &'a str,
 }
 
 impl<'a> Entry<'a> {
     const EMPTY: Entry<'static> = Entry {
-        prefix: 0,
         name: "",
         value: "",
     };
 
-    fn new((name, value): (&'a str, &'a str)) -> Self {
-        let mut prefix = [0u8; 16];
-        for (slot, &byte) in prefix.iter_mut().zip(name.as_bytes()) {
-            *slot = RANK[usize::from(byte)];
-        }
-        Entry {
-            prefix: u128::from_be_bytes(prefix),
-            name,
-            value,
-        }
-    }
-
-    /// An entry whose sort key was computed before, by [`Entry::prefix`].
-    pub(super) fn with_prefix(prefix: u128, name: &'a str, value: &'a str) -> Self {
-        Entry {
-            prefix,
-            name,
-            value,
-        }
-    }
-
-    pub(super) fn prefix(&self) -> u128 {
-        self.prefix
-    }
-
     /// By encoded name, then encoded value, as the signature orders them.
-    #[inline]
+    #[inline(always)]
     pub(super) fn canonical_order(&self, other: &Self) -> std::cmp::Ordering {
-        self.prefix
-            .cmp(&other.prefix)
-            .then_with(|| ranked(self.name).cmp(ranked(other.name)))
-            .then_with(|| ranked(self.value).cmp(ranked(other.value)))
+        encoded_order(self.name.as_bytes(), other.name.as_bytes())
+            .then_with(|| encoded_order(self.value.as_bytes(), other.value.as_bytes()))
     }
 }
 
-/// The bytes of `input` as [`RANK`]s: ordered as the encoded strings are.
-fn ranked(input: &str) -> impl Iterator<Item = u8> + '_ {
-    input.bytes().map(|byte| RANK[usize::from(byte)])
+/// How the percent-encodings of `a` and `b` compare, without encoding
+/// them: equal bytes encode equally, so the first byte that differs
+/// decides, by its [`RANK`]; a string that is a prefix of the other sorts
+/// first, encoded or not.
+#[inline(always)]
+fn encoded_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    // Most names differ in their first byte.
+    if let (Some(&x), Some(&y)) = (a.first(), b.first()) {
+        if x != y {
+            return RANK[usize::from(x)].cmp(&RANK[usize::from(y)]);
+        }
+    }
+    match a.iter().zip(b).position(|(x, y)| x != y) {
+        Some(at) => RANK[usize::from(a[at])].cmp(&RANK[usize::from(b[at])]),
+        None => a.len().cmp(&b.len()),
+    }
 }
 
 /// `params` in canonical order.
@@ -180,7 +137,7 @@ pub(super) fn sorted<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -
     let params = params.into_iter();
     let (least, most) = params.size_hint();
     let mut entries = Vec::with_capacity(most.unwrap_or(least));
-    entries.extend(params.map(Entry::new));
+    entries.extend(params.map(|(name, value)| Entry { name, value }));
     sort_nearly_sorted(&mut entries);
     entries
 }
@@ -240,89 +197,9 @@ pub(super) fn is_unreserved(bytes: &[u8]) -> bool {
         .fold(true, |clean, &byte| clean & UNRESERVED[usize::from(byte)])
 }
 
-/// Where the string to sign goes: a `String`, or an HMAC fed as it grows.
-pub(super) trait Sink {
-    fn push(&mut self, text: &str);
-
-    /// Bytes known to be ASCII, which a sink of bytes takes unchecked.
-    fn push_ascii(&mut self, bytes: &[u8]) {
-        self.push(ascii(bytes));
-    }
-}
-
-impl Sink for String {
-    #[inline(always)]
-    fn push(&mut self, text: &str) {
-        self.push_str(text);
-    }
-}
-
-/// Appends `input` encoded to `once`, and encoded twice to `twice`: the
-/// second encoding only turns the `%` of each escape into `%25`.
-#[inline]
-pub(super) fn encode_twice(once: &mut String, twice: &mut impl Sink, input: &str) {
-    if is_unreserved(input.as_bytes()) {
-        once.push_str(input);
-        twice.push(input);
-        return;
-    }
-    encode_twice_by_chunks(once, twice, input);
-}
-
-fn encode_twice_by_chunks(once: &mut String, twice: &mut impl Sink, input: &str) {
-    let mut once_chunk = [0u8; CHUNK * 3 + 4];
-    let mut twice_chunk = [0u8; CHUNK * 5 + 8];
-    for chunk in input.as_bytes().chunks(CHUNK) {
-        let (mut at_once, mut at_twice) = (0, 0);
-        for &byte in chunk {
-            let encoded = &ONCE[usize::from(byte)];
-            once_chunk[at_once..at_once + 4].copy_from_slice(encoded);
-            at_once += usize::from(encoded[3]);
-            let encoded = &TWICE[usize::from(byte)];
-            twice_chunk[at_twice..at_twice + 8].copy_from_slice(encoded);
-            at_twice += usize::from(encoded[7]);
-        }
-        once.push_str(ascii(&once_chunk[..at_once]));
-        twice.push_ascii(&twice_chunk[..at_twice]);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Percent-encoding byte by byte, as the rules state it.
-    fn reference_encode(input: &str) -> String {
-        input
-            .bytes()
-            .map(|byte| match stays(byte) {
-                true => char::from(byte).to_string(),
-                false => format!("%{byte:02X}"),
-            })
-            .collect()
-    }
-
-    #[test]
-    fn chunked_encoding_matches_the_rules_across_chunk_ends() {
-        // Multi-byte characters and escapes at and around every chunk end,
-        // clean runs longer than a chunk, and nothing to escape at all.
-        let mut cases = vec![String::new(), "plain-Text_1.0~".repeat(10)];
-        for shift in 0..4 {
-            let pad = "a".repeat(CHUNK - 2 + shift);
-            cases.push(format!("{pad}é{pad}€ {pad}\u{10348}*"));
-            cases.push(format!("{}{pad}", r#"{"A":[1,true],"B":"x y"}"#.repeat(4)));
-        }
-        for input in &cases {
-            let expected = reference_encode(input);
-            let mut once = String::from("prefix&");
-            percent_encode_into(&mut once, input);
-            assert_eq!(once, format!("prefix&{expected}"), "{input:?}");
-            let (mut once, mut twice) = (String::new(), String::new());
-            encode_twice(&mut once, &mut twice, input);
-            assert_eq!(once, expected);
-            assert_eq!(twice, reference_encode(&expected), "{input:?}");
-        }
-    }
 
     #[test]
     fn nearly_sorted_and_shuffled_entries_sort_like_a_stable_sort() {
@@ -381,7 +258,7 @@ mod tests {
                 let (a2, b2) = (format!("x{a}{b}"), format!("x{b}{a}"));
                 for (a, b) in [(a.as_str(), b.as_str()), (&a2, &b2)] {
                     assert_eq!(
-                        ranked(a).cmp(ranked(b)),
+                        encoded_order(a.as_bytes(), b.as_bytes()),
                         percent_encode(a).cmp(&percent_encode(b)),
                         "{a:?} against {b:?}"
                     );

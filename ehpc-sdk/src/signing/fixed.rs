@@ -3,7 +3,8 @@
 //! encoded once in both encodings the signature needs, so signing a request
 //! only encodes what changes.
 
-use super::encoding::{encode_twice, sorted, Entry};
+use super::encoding::{sorted, Entry};
+use super::stage::{encode_twice, Stage, REQUEST_STAGE};
 
 /// Parameters encoded once and merged into every signature made with them;
 /// see [`SigningKey::sign_with_fixed_into`](super::SigningKey::sign_with_fixed_into).
@@ -29,19 +30,36 @@ impl std::fmt::Debug for FixedParams {
 
 #[derive(Clone)]
 pub(super) struct FixedEntry {
-    /// The sort key of the raw name, as [`Entry`] computes it.
-    prefix: u128,
     name: String,
     value: String,
     /// `name=value` percent-encoded, as in the query.
-    pub(super) once: String,
+    pub(super) once: Padded,
     /// [`once`](Self::once) percent-encoded again, as in the string to sign.
-    pub(super) twice: String,
+    pub(super) twice: Padded,
 }
 
 impl FixedEntry {
     pub(super) fn entry(&self) -> Entry<'_> {
-        Entry::with_prefix(self.prefix, &self.name, &self.value)
+        Entry {
+            name: &self.name,
+            value: &self.value,
+        }
+    }
+}
+
+/// Text zero-padded to whole windows, so it is copied a window at a time.
+#[derive(Clone)]
+pub(super) struct Padded {
+    pub(super) bytes: Vec<u8>,
+    pub(super) length: usize,
+}
+
+impl Padded {
+    fn new(text: String) -> Self {
+        let length = text.len();
+        let mut bytes = text.into_bytes();
+        bytes.resize(length.next_multiple_of(super::classify::WINDOW), 0);
+        Padded { bytes, length }
     }
 }
 
@@ -56,18 +74,17 @@ impl FixedParams {
         let entries = sorted(params)
             .iter()
             .map(|entry| {
-                let mut once = String::new();
-                let mut twice = String::new();
-                encode_twice(&mut once, &mut twice, entry.name);
-                once.push('=');
-                twice.push_str("%3D");
-                encode_twice(&mut once, &mut twice, entry.value);
+                let mut once = Stage::<_, REQUEST_STAGE>::new(String::new());
+                let mut twice = Stage::<_, REQUEST_STAGE>::new(String::new());
+                encode_twice(&mut once, &mut twice, entry.name.as_bytes());
+                once.push(b"=");
+                twice.push(b"%3D");
+                encode_twice(&mut once, &mut twice, entry.value.as_bytes());
                 FixedEntry {
-                    prefix: entry.prefix(),
                     name: entry.name.to_string(),
                     value: entry.value.to_string(),
-                    once,
-                    twice,
+                    once: Padded::new(once.finish()),
+                    twice: Padded::new(twice.finish()),
                 }
             })
             .collect();
@@ -80,7 +97,7 @@ impl FixedParams {
 
     /// Bytes of the encoded `name=value` pairs, without separators.
     pub(super) fn encoded_length(&self) -> usize {
-        self.entries.iter().map(|entry| entry.once.len()).sum()
+        self.entries.iter().map(|entry| entry.once.length).sum()
     }
 
     pub fn len(&self) -> usize {

@@ -8,7 +8,7 @@
 //! canonical request streamed into SHA-256 as it is produced, never kept.
 
 use super::encoding::sorted;
-use super::percent_encode_into;
+use super::write_query;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
@@ -230,14 +230,7 @@ impl SigningKeyV3 {
     ) {
         let entries = sorted(params);
         let start = query.len();
-        for (index, entry) in entries.iter().enumerate() {
-            if index > 0 {
-                query.push('&');
-            }
-            percent_encode_into(query, entry.name);
-            query.push('=');
-            percent_encode_into(query, entry.value);
-        }
+        write_query(query, &entries);
         let mut hash = HashWriter::new();
         hash.push(method.as_bytes());
         hash.push(b"\n/\n");
