@@ -3,39 +3,59 @@
 //! callers, for three operations: `StopVisualService` (3 parameters, GET),
 //! `SubmitJob` of 2018-04-12 with all 27 parameters set (GET) and
 //! `CreateNodes` of 2024-07-30 with every parameter set, JSON-style ones
-//! included (POST).
+//! included (POST), each under signature V1 (HMAC-SHA1) and V3
+//! (`ACS3-HMAC-SHA256`).
 //!
-//! The server answers every request with one fixed JSON body over
-//! keep-alive connections and checks nothing, so the differences are the
-//! client's own work: building and signing the request, classifying and
-//! decoding the answer. `StopVisualService` is built per call with the
-//! fluent setters, as before; the heavy requests are built once and sent
-//! with `Client::execute`, so their figures cover the way from a typed
-//! request to the bytes on the socket, not the caller's own `String`s. Besides latency and throughput, the bench reports
-//! the calling thread's CPU time per request (from
+//! The server (`common/server.rs`) answers every request with one fixed
+//! JSON body over keep-alive connections and checks nothing, so the
+//! differences are the client's own work: building and signing the request,
+//! classifying and decoding the answer. `StopVisualService` is built per
+//! call with the fluent setters, as before; the heavy requests are built
+//! once and sent with `Client::execute`, so their figures cover the way
+//! from a typed request to the bytes on the socket, not the caller's own
+//! `String`s. Under each signature the client is built with
+//! `.signature_version(..)` and its floors send the request that client
+//! puts on the wire, signed once before the run (`common/presign.rs`):
+//! under V1 the URL alone, under V3 the URL with the query, the `x-acs-*`
+//! headers and `Authorization`. Besides latency and throughput, the bench
+//! reports the calling thread's CPU time per request (from
 //! `/proc/thread-self/schedstat`, Linux only): the callers share that one
 //! thread, and reqwest's connection tasks run on it too.
 //!
 //! `cargo bench -p ehpc-sdk --bench per_call [-- --rounds N]`. Rounds
 //! alternate between the contenders so drifting machine load hits both
-//! alike. Without `--bench` (as under `cargo test --benches`) it runs one
-//! short round as a smoke test.
+//! alike. `--op stop|submit|nodes`, `--signature v1|v3`,
+//! `--only sdk|reqwest|reqwest-decode|reqwest-default` and `--callers N`
+//! narrow the run; the contenders keep their names under both signatures,
+//! `--signature` picks which client and which pre-signed requests they
+//! use. `--check` first sends each selected operation once through the
+//! client and once as its floor's request to the emulator, which checks
+//! signatures as the service does, and stops unless it received the same
+//! method, parameters and headers from both and accepted both
+//! (`common/floor_check.rs`). Without `--bench` (as under
+//! `cargo test --benches`) it checks the floors and runs one short round
+//! as a smoke test.
 
+#[path = "common/floor_check.rs"]
+mod floor_check;
+#[path = "common/presign.rs"]
+mod presign;
 #[path = "common/requests.rs"]
 mod requests;
+#[path = "common/server.rs"]
+mod server;
 
+use ehpc_emulator::{AccessKey, Emulator};
 use ehpc_sdk::operation::stop_visual_service::StopVisualServiceResponse;
 use ehpc_sdk::operation::submit_job::SubmitJobRequest;
 use ehpc_sdk::v2024_07_30::operation::create_nodes::CreateNodesRequest;
-use ehpc_sdk::{signing, Client, Credentials, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT};
+use ehpc_sdk::{
+    Client, Credentials, SignatureVersion, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT,
+};
+use presign::Presigned;
 use requests::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, REGION};
-use std::net::SocketAddr;
+use reqwest::Method;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-
-const BODY: &str =
-    r#"{"Message":"Service stopped","RequestId":"896D338C-E4F4-41EC-A154-D605E5DE6880"}"#;
 
 /// Requests per round, split evenly between the callers.
 const REQUESTS_PER_ROUND: usize = 3_200;
@@ -77,12 +97,51 @@ impl Op {
     }
 }
 
+/// The signature on the client's requests, and on its floors'.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Signature {
+    V1,
+    V3,
+}
+
+impl Signature {
+    const ALL: [Signature; 2] = [Signature::V1, Signature::V3];
+
+    fn name(self) -> &'static str {
+        match self {
+            Signature::V1 => "signature V1 (HMAC-SHA1)",
+            Signature::V3 => "signature V3 (ACS3-HMAC-SHA256)",
+        }
+    }
+
+    fn flag(self) -> &'static str {
+        match self {
+            Signature::V1 => "v1",
+            Signature::V3 => "v3",
+        }
+    }
+
+    fn version(self) -> SignatureVersion {
+        match self {
+            Signature::V1 => SignatureVersion::V1,
+            Signature::V3 => SignatureVersion::V3,
+        }
+    }
+
+    fn presign(self, base_url: &str, call: &presign::Call<'_>) -> Presigned {
+        match self {
+            Signature::V1 => presign::v1(base_url, call),
+            Signature::V3 => presign::v3(base_url, call),
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Contender {
-    /// `client.stop_visual_service()...send()`.
+    /// `client.stop_visual_service()...send()`, or `client.execute(..)`.
     Sdk,
     /// reqwest configured with the client's timeouts and a user agent,
-    /// sending a pre-signed URL and reading the body.
+    /// sending the pre-signed request and reading the body.
     Reqwest,
     /// reqwest with its default configuration (no timeouts).
     ReqwestDefault,
@@ -162,6 +221,21 @@ fn option<'a>(args: &'a [String], flag: &str) -> Option<&'a str> {
     Some(args.get(at + 1)?.as_str())
 }
 
+/// The one of `all` named after `flag`, if given.
+fn choice<T: Copy>(
+    args: &[String],
+    flag: &str,
+    all: &[T],
+    name_of: impl Fn(T) -> &'static str,
+) -> Option<T> {
+    let name = option(args, flag)?;
+    let found = all.iter().copied().find(|&each| name_of(each) == name);
+    Some(found.unwrap_or_else(|| {
+        let names: Vec<&str> = all.iter().map(|&each| name_of(each)).collect();
+        panic!("{flag} takes {}, not {name}", names.join(", "))
+    }))
+}
+
 fn percentile(sorted: &[Duration], percent: usize) -> Duration {
     let rank = (sorted.len() * percent).div_ceil(100).max(1);
     sorted[rank - 1]
@@ -174,30 +248,23 @@ fn main() {
         .map(|n| n.parse().expect("--rounds takes a number"))
         .unwrap_or(if benchmarking { 9 } else { 1 });
     let requests = if benchmarking { REQUESTS_PER_ROUND } else { 64 };
-    // `--op stop|submit|nodes`, `--only sdk|reqwest|reqwest-decode|reqwest-default`
-    // and `--callers N` narrow the run, e.g. to count one contender's
-    // instructions under callgrind.
-    let only = option(&args, "--only").map(|name| {
-        Contender::ALL
-            .into_iter()
-            .find(|c| c.flag() == name)
-            .unwrap_or_else(|| {
-                panic!("--only takes sdk, reqwest, reqwest-decode or reqwest-default, not {name}")
-            })
-    });
-    let ops: Vec<Op> = match option(&args, "--op") {
-        Some(name) => vec![Op::ALL
-            .into_iter()
-            .find(|op| op.flag() == name)
-            .unwrap_or_else(|| panic!("--op takes stop, submit or nodes, not {name}"))],
-        None => Op::ALL.to_vec(),
-    };
+    // `--op stop|submit|nodes`, `--signature v1|v3`,
+    // `--only sdk|reqwest|reqwest-decode|reqwest-default` and `--callers N`
+    // narrow the run, e.g. to count one contender's instructions under
+    // callgrind; the contenders' names are the same under both signatures.
+    // `--check` compares each floor's request with the client's at the
+    // emulator first, as the smoke run always does.
+    let only = choice(&args, "--only", &Contender::ALL, Contender::flag);
+    let ops = choice(&args, "--op", &Op::ALL, Op::flag).map_or(Op::ALL.to_vec(), |op| vec![op]);
+    let signatures = choice(&args, "--signature", &Signature::ALL, Signature::flag)
+        .map_or(Signature::ALL.to_vec(), |signature| vec![signature]);
+    let check = !benchmarking || args.iter().any(|a| a == "--check");
     let caller_counts: Vec<usize> = match option(&args, "--callers") {
         Some(n) => vec![n.parse().expect("--callers takes a number")],
         None => vec![1, 64],
     };
 
-    let address = start_server();
+    let address = server::start();
     // One thread for the callers and one for the server: on a two-core
     // machine neither contends with the other for a core.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -205,7 +272,10 @@ fn main() {
         .build()
         .expect("tokio runtime");
     runtime.block_on(async {
-        let targets = Targets::new(address);
+        if check {
+            check_floors(&ops, &signatures).await;
+        }
+        let targets = Targets::new(&format!("http://{address}/"));
         println!(
             "per-call overhead: {rounds} rounds of {requests} requests per contender, \
              server on {address}"
@@ -220,106 +290,113 @@ fn main() {
             if contenders.is_empty() {
                 continue;
             }
-            println!();
-            println!("== {}", op.name());
-            for &callers in &caller_counts {
-                compare(&targets, op, &contenders, callers, rounds, requests).await;
+            for &signature in &signatures {
+                println!();
+                println!("== {}, {}", op.name(), signature.name());
+                for &callers in &caller_counts {
+                    let case = Case {
+                        op,
+                        signature,
+                        callers,
+                    };
+                    compare(&targets, case, &contenders, rounds, requests).await;
+                }
             }
         }
     });
 }
 
+/// What one table measures.
+#[derive(Clone, Copy)]
+struct Case {
+    op: Op,
+    signature: Signature,
+    callers: usize,
+}
+
 struct Targets {
-    client: Client,
+    /// Per signature, in the order of [`Signature::ALL`].
+    clients: [Client; 2],
     /// The heavy requests, built once: what is measured is the way from a
     /// typed request to the bytes on the socket and back.
     submit_job: SubmitJobRequest,
     create_nodes: CreateNodesRequest,
     http: reqwest::Client,
     http_default: reqwest::Client,
-    /// Per operation, in the order of [`Op::ALL`].
-    presigned_urls: [String; 3],
+    /// Per signature, then per operation in the order of [`Op::ALL`].
+    presigned: [[Presigned; 3]; 2],
 }
 
 impl Targets {
-    fn new(address: SocketAddr) -> Self {
-        let base_url = format!("http://{address}/");
-        let client = Client::builder()
-            .region(REGION)
-            .endpoint(base_url.clone())
-            .credentials(Credentials::new(ACCESS_KEY_ID, ACCESS_KEY_SECRET))
-            .build()
-            .expect("client");
+    /// Clients and floors sending to `base_url`.
+    fn new(base_url: &str) -> Self {
+        let clients = Signature::ALL.map(|signature| {
+            Client::builder()
+                .region(REGION)
+                .endpoint(base_url)
+                .credentials(Credentials::new(ACCESS_KEY_ID, ACCESS_KEY_SECRET))
+                .signature_version(signature.version())
+                .build()
+                .expect("client")
+        });
         let http = reqwest::Client::builder()
             .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
             .read_timeout(DEFAULT_READ_TIMEOUT)
             .user_agent("ehpc-sdk-bench")
             .build()
             .expect("reqwest client");
-        let presign = |action: &str, version: &str, method: &str, own: &[(&str, &str)]| {
-            let nonce = signing::NonceSource::default().next();
-            let timestamp = signing::timestamp(std::time::SystemTime::now());
-            let common = [
-                ("Action", action),
-                ("Version", version),
-                ("Format", "JSON"),
-                ("AccessKeyId", ACCESS_KEY_ID),
-                ("SignatureMethod", "HMAC-SHA1"),
-                ("SignatureVersion", "1.0"),
-                ("SignatureNonce", &nonce),
-                ("Timestamp", &timestamp),
-                ("RegionId", REGION),
-            ];
-            let signed =
-                signing::sign_params(method, ACCESS_KEY_SECRET, common.iter().chain(own).copied());
-            format!("{base_url}?{}", signed.query)
-        };
         let submit_job_request = requests::submit_job();
         let create_nodes_request = requests::create_nodes();
-        let submit_job = requests::encoded(&submit_job_request);
-        let create_nodes = requests::encoded(&create_nodes_request);
-        let submit_job = pairs(&submit_job);
-        let create_nodes = pairs(&create_nodes);
+        let submit_job = presign::query_params(&submit_job_request);
+        let create_nodes = presign::query_params(&create_nodes_request);
+        let calls = [
+            presign::Call {
+                action: "StopVisualService",
+                version: ehpc_sdk::service::API_VERSION,
+                method: Method::GET,
+                params: &[
+                    ("ClusterId", "ehpc-hz-jeJki6****"),
+                    ("CidrIp", "192.168.0.0/24"),
+                    ("Port", "12016"),
+                ],
+            },
+            presign::Call {
+                action: "SubmitJob",
+                version: ehpc_sdk::service::API_VERSION,
+                method: Method::GET,
+                params: &pairs(&submit_job),
+            },
+            presign::Call {
+                action: "CreateNodes",
+                version: ehpc_sdk::v2024_07_30::service::API_VERSION,
+                method: Method::POST,
+                params: &pairs(&create_nodes),
+            },
+        ];
         Targets {
-            client,
+            clients,
             submit_job: submit_job_request,
             create_nodes: create_nodes_request,
             http,
             http_default: reqwest::Client::new(),
-            presigned_urls: [
-                presign(
-                    "StopVisualService",
-                    ehpc_sdk::service::API_VERSION,
-                    "GET",
-                    &[
-                        ("ClusterId", "ehpc-hz-jeJki6****"),
-                        ("CidrIp", "192.168.0.0/24"),
-                        ("Port", "12016"),
-                    ],
-                ),
-                presign(
-                    "SubmitJob",
-                    ehpc_sdk::service::API_VERSION,
-                    "GET",
-                    &submit_job,
-                ),
-                presign(
-                    "CreateNodes",
-                    ehpc_sdk::v2024_07_30::service::API_VERSION,
-                    "POST",
-                    &create_nodes,
-                ),
-            ],
+            presigned: Signature::ALL.map(|signature| {
+                calls
+                    .each_ref()
+                    .map(|call| signature.presign(base_url, call))
+            }),
         }
     }
 
-    async fn call(&self, op: Op, contender: Contender) {
-        let url = &self.presigned_urls[op as usize];
-        let post = op == Op::CreateNodes;
+    fn presigned(&self, op: Op, signature: Signature) -> &Presigned {
+        &self.presigned[signature as usize][op as usize]
+    }
+
+    async fn call(&self, op: Op, signature: Signature, contender: Contender) {
+        let client = &self.clients[signature as usize];
+        let presigned = self.presigned(op, signature);
         match (contender, op) {
             (Contender::Sdk, Op::StopVisualService) => {
-                let answer = self
-                    .client
+                let answer = client
                     .stop_visual_service()
                     .cluster_id("ehpc-hz-jeJki6****")
                     .cidr_ip("192.168.0.0/24")
@@ -330,29 +407,27 @@ impl Targets {
                 assert!(!answer.request_id.is_empty());
             }
             (Contender::Sdk, Op::SubmitJob) => {
-                let answer = self
-                    .client
+                let answer = client
                     .execute(&self.submit_job)
                     .await
                     .expect("SubmitJob through the client");
                 assert!(!answer.request_id.is_empty());
             }
             (Contender::Sdk, Op::CreateNodes) => {
-                let answer = self
-                    .client
+                let answer = client
                     .execute(&self.create_nodes)
                     .await
                     .expect("CreateNodes through the client");
                 assert!(!answer.request_id.is_empty());
             }
             (Contender::Reqwest, _) => {
-                raw_send(&self.http, url, post).await;
+                raw_send(&self.http, presigned).await;
             }
             (Contender::ReqwestDefault, _) => {
-                raw_send(&self.http_default, url, post).await;
+                raw_send(&self.http_default, presigned).await;
             }
             (Contender::ReqwestDecode, _) => {
-                let body = raw_send(&self.http, url, post).await;
+                let body = raw_send(&self.http, presigned).await;
                 let answer: StopVisualServiceResponse =
                     serde_json::from_slice(body.as_ref()).expect("the answer decodes");
                 assert!(!answer.request_id.is_empty());
@@ -361,37 +436,85 @@ impl Targets {
     }
 }
 
-async fn raw_send(http: &reqwest::Client, url: &str, post: bool) -> impl AsRef<[u8]> {
-    let request = if post { http.post(url) } else { http.get(url) };
-    let response = request.send().await.expect("raw request");
+async fn raw_send(http: &reqwest::Client, presigned: &Presigned) -> impl AsRef<[u8]> {
+    let response = presigned.request(http).send().await.expect("raw request");
     assert!(response.status().is_success());
     let body = response.bytes().await.expect("raw body");
-    assert_eq!(body.len(), BODY.len());
+    assert_eq!(body.len(), server::BODY.len());
     body
+}
+
+/// Sends each of `ops` once through the client and once as its floor's
+/// request to the emulator, under each of `signatures`, and stops unless
+/// the emulator received the same request from both and accepted both.
+async fn check_floors(ops: &[Op], signatures: &[Signature]) {
+    let emulator = Emulator::builder()
+        .access_key(AccessKey::new(ACCESS_KEY_ID, ACCESS_KEY_SECRET))
+        // Success answers from the examples, whatever the resource named.
+        .examples_only()
+        .start()
+        .await
+        .expect("the emulator starts");
+    let targets = Targets::new(&format!("{}/", emulator.endpoint()));
+    let last_request = || {
+        let record = emulator.requests().pop();
+        emulator.clear_requests();
+        record.expect("the emulator logged the request")
+    };
+    for &op in ops {
+        for &signature in signatures {
+            emulator.clear_requests();
+            targets.call(op, signature, Contender::Sdk).await;
+            let client = last_request();
+            let response = targets
+                .presigned(op, signature)
+                .request(&targets.http)
+                .send()
+                .await
+                .expect("the emulator answers the floor's request");
+            response.bytes().await.expect("the answer's body");
+            let floor = last_request();
+            match floor_check::compare(&client, &floor) {
+                Ok(account) => println!(
+                    "floor check, {} under {}: {account}",
+                    op.flag(),
+                    signature.name()
+                ),
+                Err(difference) => panic!(
+                    "the floor of {} under {} is not the client's request: {difference}",
+                    op.name(),
+                    signature.name()
+                ),
+            }
+        }
+    }
+    emulator.shutdown();
 }
 
 async fn compare(
     targets: &Targets,
-    op: Op,
+    case: Case,
     contenders: &[Contender],
-    callers: usize,
     rounds: usize,
     requests: usize,
 ) {
-    let per_caller = requests / callers;
+    let per_caller = requests / case.callers;
     // Warm up: open every connection and fault in the code paths.
     for &contender in contenders {
-        run(targets, op, contender, callers, per_caller.min(20)).await;
+        run(targets, case, contender, per_caller.min(20)).await;
     }
     let mut summaries: Vec<Vec<Summary>> = vec![Vec::new(); contenders.len()];
     for _ in 0..rounds {
         for (index, &contender) in contenders.iter().enumerate() {
-            let round = run(targets, op, contender, callers, per_caller).await;
+            let round = run(targets, case, contender, per_caller).await;
             summaries[index].push(round.summary());
         }
     }
     println!();
-    println!("{callers} concurrent caller(s), {per_caller} requests each per round");
+    println!(
+        "{} concurrent caller(s), {per_caller} requests each per round",
+        case.callers
+    );
     println!(
         "  {:<26} {:>24} {:>24} {:>26} {:>22}",
         "", "median latency", "p99 latency", "requests/s", "CPU per call"
@@ -459,20 +582,14 @@ fn spread(rows: &[Summary], figure: impl Fn(&Summary) -> f64, unit: &str) -> Str
     )
 }
 
-async fn run(
-    targets: &Targets,
-    op: Op,
-    contender: Contender,
-    callers: usize,
-    per_caller: usize,
-) -> Round {
+async fn run(targets: &Targets, case: Case, contender: Contender, per_caller: usize) -> Round {
     let started = Instant::now();
     let cpu_before = thread_cpu_time();
-    let tasks = (0..callers).map(|_| async move {
+    let tasks = (0..case.callers).map(|_| async move {
         let mut latencies = Vec::with_capacity(per_caller);
         for _ in 0..per_caller {
             let start = Instant::now();
-            targets.call(op, contender).await;
+            targets.call(case.op, case.signature, contender).await;
             latencies.push(start.elapsed());
         }
         latencies
@@ -522,66 +639,4 @@ async fn join_all<F: std::future::Future>(futures: impl Iterator<Item = F>) -> V
         .into_iter()
         .map(|o| o.expect("polled to completion"))
         .collect()
-}
-
-/// Starts the answering server on its own thread and runtime.
-fn start_server() -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    listener
-        .set_nonblocking(true)
-        .expect("non-blocking listener");
-    let address = listener.local_addr().expect("local address");
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("server runtime");
-        runtime.block_on(async move {
-            let listener = TcpListener::from_std(listener).expect("tokio listener");
-            loop {
-                let (stream, _) = listener.accept().await.expect("accept");
-                tokio::spawn(answer_connection(stream));
-            }
-        });
-    });
-    address
-}
-
-/// Answers every request head on the connection with the fixed body until
-/// the peer closes it. Requests carry no bodies (GETs, and POSTs whose
-/// parameters all travel in the query).
-async fn answer_connection(mut stream: TcpStream) {
-    let _ = stream.set_nodelay(true);
-    let response = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json;charset=utf-8\r\n\
-         x-acs-request-id: 896D338C-E4F4-41EC-A154-D605E5DE6880\r\n\
-         content-length: {}\r\n\r\n{BODY}",
-        BODY.len()
-    );
-    let mut buffer = vec![0u8; 16 * 1024];
-    let mut filled = 0;
-    loop {
-        match stream.read(&mut buffer[filled..]).await {
-            Ok(0) | Err(_) => return,
-            Ok(read) => filled += read,
-        }
-        let mut consumed = 0;
-        while let Some(end) = find_head_end(&buffer[consumed..filled]) {
-            consumed += end;
-            if stream.write_all(response.as_bytes()).await.is_err() {
-                return;
-            }
-        }
-        buffer.copy_within(consumed..filled, 0);
-        filled -= consumed;
-        assert!(filled < buffer.len(), "request head larger than the buffer");
-    }
-}
-
-/// Length up to and including the blank line ending the first head.
-fn find_head_end(bytes: &[u8]) -> Option<usize> {
-    bytes
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map(|i| i + 4)
 }
