@@ -7,11 +7,19 @@ use super::Client;
 use crate::credentials::Credentials;
 use crate::operation_support::{Method, OperationInfo, Params};
 use crate::signing::{self, v3};
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use std::time::SystemTime;
 
 const FORM: &str = "application/x-www-form-urlencoded";
 const JSON: &str = "application/json";
+
+// Names known when compiled, so no request parses them.
+const ACTION: HeaderName = HeaderName::from_static("x-acs-action");
+const VERSION: HeaderName = HeaderName::from_static("x-acs-version");
+const DATE: HeaderName = HeaderName::from_static("x-acs-date");
+const NONCE: HeaderName = HeaderName::from_static("x-acs-signature-nonce");
+const CONTENT_SHA256: HeaderName = HeaderName::from_static("x-acs-content-sha256");
+const SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-acs-security-token");
 
 impl Client {
     /// A request ready to send, signed with a fresh nonce and date.
@@ -66,19 +74,41 @@ impl Client {
             Method::Post => inner.http.post(url),
         };
         if let Some((content_type, body)) = body {
-            request = request.header("content-type", content_type).body(body);
+            request = request
+                .header(CONTENT_TYPE, HeaderValue::from_static(content_type))
+                .body(body);
         }
-        request = request
-            .header("x-acs-action", info.action)
-            .header("x-acs-version", info.version)
-            .header("x-acs-date", date.as_str())
-            .header("x-acs-signature-nonce", nonce.as_str())
-            .header("x-acs-content-sha256", headers.content_sha256)
-            .header("authorization", sensitive(authorization));
+        let content_sha256 = match &body_hash {
+            Some(hash) => HeaderValue::from_str(hash),
+            None => Ok(HeaderValue::from_static(v3::EMPTY_PAYLOAD_SHA256)),
+        };
+        request = with_static(request, ACTION, info.action);
+        request = with_static(request, VERSION, info.version)
+            .header(DATE, date.as_str())
+            .header(NONCE, nonce.as_str())
+            .header(CONTENT_SHA256, content_sha256.expect("hex is a valid header value"))
+            .header(AUTHORIZATION, sensitive(authorization));
         if let Some(token) = credentials.security_token() {
-            request = request.header("x-acs-security-token", sensitive(token.to_string()));
+            request = request.header(SECURITY_TOKEN, sensitive(token.to_string()));
         }
         request
+    }
+}
+
+/// Adds the header `name: text`, without copying `text` where it is a
+/// valid value (the generated operations' actions and versions always
+/// are); otherwise as any `&str` value, which the request then refuses.
+fn with_static(
+    request: reqwest::RequestBuilder,
+    name: HeaderName,
+    text: &'static str,
+) -> reqwest::RequestBuilder {
+    let valid = text
+        .bytes()
+        .all(|byte| byte >= 32 && byte != 127 || byte == b'\t');
+    match valid {
+        true => request.header(name, HeaderValue::from_static(text)),
+        false => request.header(name, text),
     }
 }
 
