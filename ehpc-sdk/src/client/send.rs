@@ -9,6 +9,7 @@ use crate::error::{ResponseError, ServiceError, TransportError};
 use crate::operation_support::{OperationInfo, Params};
 use crate::retry::{self, RetryKind};
 use crate::signing::{self, SignatureVersion};
+use reqwest::header::HeaderName;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 use tracing::field::Empty;
@@ -254,16 +255,18 @@ impl Client {
         let transport = |e| RawError::Transport(TransportError::from_reqwest(info.action, e));
         let response = request.send().await.map_err(transport)?;
         let status = response.status().as_u16();
-        let header_request_id = response
-            .headers()
-            .get("x-acs-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let location = response
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
+        let header_text = |name: &HeaderName| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let header_request_id = header_text(&REQUEST_ID);
+        let location = match (300..400).contains(&status) {
+            true => header_text(&reqwest::header::LOCATION),
+            false => None,
+        };
         let limit = inner.max_response_body;
         let body = match body::read_bounded(response, limit).await {
             Ok(body) => body,
@@ -331,6 +334,10 @@ impl Client {
         );
     }
 }
+
+/// The service's request id header, named once rather than parsed from
+/// text on every answer.
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-acs-request-id");
 
 /// A first capacity for a signed query: most fit, so the URL is allocated
 /// once.

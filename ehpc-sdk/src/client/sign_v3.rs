@@ -86,7 +86,10 @@ impl Client {
         request = with_static(request, VERSION, info.version)
             .header(DATE, date.as_str())
             .header(NONCE, nonce.as_str())
-            .header(CONTENT_SHA256, content_sha256.expect("hex is a valid header value"))
+            .header(
+                CONTENT_SHA256,
+                content_sha256.expect("hex is a valid header value"),
+            )
             .header(AUTHORIZATION, sensitive(authorization));
         if let Some(token) = credentials.security_token() {
             request = request.header(SECURITY_TOKEN, sensitive(token.to_string()));
