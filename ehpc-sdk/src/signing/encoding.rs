@@ -11,7 +11,7 @@ pub(super) const fn stays(byte: u8) -> bool {
 }
 
 /// [`stays`] for every byte.
-static UNRESERVED: [bool; 256] = {
+pub(super) static UNRESERVED: [bool; 256] = {
     let mut table = [false; 256];
     let mut byte = 0;
     while byte < 256 {

@@ -178,7 +178,8 @@ fn window_of(piece: &[u8]) -> u128 {
     if count == WINDOW {
         u128::from(load8(0)) | u128::from(load8(8)) << 64
     } else if count > 8 {
-        // The last 8 bytes, shifted down over the bytes both loads read.
+        // The last 8 bytes, shifted to their place: where both loads read
+        // the same bytes, they agree.
         u128::from(load8(0)) | u128::from(load8(count - 8)) << (8 * (count - 8))
     } else if count == 8 {
         u128::from(load8(0))
