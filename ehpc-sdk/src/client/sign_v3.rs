@@ -106,12 +106,10 @@ fn with_static(
     name: HeaderName,
     text: &'static str,
 ) -> reqwest::RequestBuilder {
-    let valid = text
-        .bytes()
-        .all(|byte| byte >= 32 && byte != 127 || byte == b'\t');
-    match valid {
-        true => request.header(name, HeaderValue::from_static(text)),
-        false => request.header(name, text),
+    // The header type's own check, on the static bytes themselves.
+    match HeaderValue::from_maybe_shared(bytes::Bytes::from_static(text.as_bytes())) {
+        Ok(value) => request.header(name, value),
+        Err(_) => request.header(name, text),
     }
 }
 
