@@ -54,6 +54,15 @@ fn floor_hmac_sha1(bencher: Bencher) {
     bench_hmac_sha1_floor(bencher, &signed.string_to_sign);
 }
 
+/// The floor and the copies no signer avoids; see
+/// [`bench_hmac_sha1_floor_and_copies`].
+#[divan::bench]
+fn floor_and_copies(bencher: Bencher) {
+    let signed = signing::sign_params("GET", ACCESS_KEY_SECRET, params(NONCE, TIMESTAMP));
+    let in_order = in_canonical_order(params(NONCE, TIMESTAMP));
+    bench_hmac_sha1_floor_and_copies(bencher, &signed.string_to_sign, &in_order);
+}
+
 /// The V1 floor's work: HMAC-SHA1 of `string_to_sign`, the key (`secret&`)
 /// set up every time, no encoding of the result.
 fn bench_hmac_sha1_floor(bencher: Bencher, string_to_sign: &str) {
@@ -64,6 +73,68 @@ fn bench_hmac_sha1_floor(bencher: Bencher, string_to_sign: &str) {
         mac.update(black_box(string_to_sign.as_bytes()));
         mac.finalize().into_bytes()
     });
+}
+
+/// A bound below any V1 signer: the floor, plus every name and value
+/// copied as it is into a new query and into the string to sign, with the
+/// separators, in an order given beforehand. Any signer does at least
+/// this; the client also orders the parameters and classifies and escapes
+/// every byte.
+fn bench_hmac_sha1_floor_and_copies(
+    bencher: Bencher,
+    string_to_sign: &str,
+    in_order: &[(&str, &str)],
+) {
+    let key = format!("{ACCESS_KEY_SECRET}&");
+    let mut copied = Vec::with_capacity(2 * string_to_sign.len());
+    bencher.bench_local(|| {
+        let mut query = String::with_capacity(2 * string_to_sign.len());
+        copied.clear();
+        copy_in_order(&mut query, Some(&mut copied), black_box(in_order));
+        black_box(&copied);
+        let mut mac = Hmac::<Sha1>::new_from_slice(black_box(key.as_bytes()))
+            .expect("HMAC accepts keys of any length");
+        mac.update(black_box(string_to_sign.as_bytes()));
+        (query, mac.finalize().into_bytes())
+    });
+}
+
+/// `name=value` joined by `&` into `query`, and joined by `%26` with
+/// `%3D` into `string_to_sign`, nothing encoded.
+fn copy_in_order(
+    query: &mut String,
+    mut string_to_sign: Option<&mut Vec<u8>>,
+    in_order: &[(&str, &str)],
+) {
+    for (index, (name, value)) in in_order.iter().enumerate() {
+        if index > 0 {
+            query.push('&');
+        }
+        query.push_str(name);
+        query.push('=');
+        query.push_str(value);
+        if let Some(out) = string_to_sign.as_deref_mut() {
+            if index > 0 {
+                out.extend_from_slice(b"%26");
+            }
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(b"%3D");
+            out.extend_from_slice(value.as_bytes());
+        }
+    }
+}
+
+/// `params` in canonical order; their names need no escaping, so byte
+/// order is that order.
+fn in_canonical_order<'a>(
+    params: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Vec<(&'a str, &'a str)> {
+    let mut params: Vec<_> = params.into_iter().collect();
+    assert!(params
+        .iter()
+        .all(|(name, _)| signing::percent_encode(name) == *name));
+    params.sort();
+    params
 }
 
 /// V3 as the client signs: canonical query appended to the URL, canonical
@@ -88,6 +159,26 @@ fn bench_v3_client(
             black_box(headers),
         );
         (url, authorization)
+    });
+}
+
+/// A bound below any V3 signer: the floor, plus every query parameter
+/// copied as it is into a new query, in an order given beforehand.
+fn bench_sha256_hmac_sha256_floor_and_copies(
+    bencher: Bencher,
+    signed: &signing::v3::SignedV3,
+    in_order: &[(&str, &str)],
+) {
+    use sha2::{Digest, Sha256};
+    let (canonical, string_to_sign) = (&signed.canonical_request, &signed.string_to_sign);
+    bencher.bench_local(|| {
+        let mut query = String::with_capacity(2 * canonical.len());
+        copy_in_order(&mut query, None, black_box(in_order));
+        let hash = Sha256::digest(black_box(canonical.as_bytes()));
+        let mut mac = Hmac::<Sha256>::new_from_slice(black_box(ACCESS_KEY_SECRET.as_bytes()))
+            .expect("HMAC accepts keys of any length");
+        mac.update(black_box(string_to_sign.as_bytes()));
+        (query, hash, mac.finalize().into_bytes())
     });
 }
 
@@ -135,34 +226,50 @@ fn sign_with_key(bencher: Bencher) {
 
 /// Signing as the client now does it: the common parameters that do not
 /// change between requests encoded once beforehand, as the client does per
-/// set of credentials; only `Action`, the nonce, the timestamp and the
-/// operation's parameters encoded per signature.
+/// set of credentials, with slots for `Action`, the nonce, the timestamp
+/// and `Version`; only their values and the operation's parameters encoded
+/// per signature.
 #[divan::bench]
 fn sign_with_fixed(bencher: Bencher) {
     let all = params(NONCE, TIMESTAMP);
-    let changing = |name: &str| matches!(name, "Action" | "SignatureNonce" | "Timestamp");
     // The common parameters come first, the operation's from `ClusterId` on.
     let (common, operation) = all.split_at(9);
-    let fixed = FixedParams::new(common.iter().copied().filter(|(name, _)| !changing(name)));
-    let per_request: Vec<(&str, &str)> = common
+    let slot = |name: &str| CHANGING.contains(&name);
+    let fixed = FixedParams::with_slots(
+        common.iter().copied().filter(|(name, _)| !slot(name)),
+        &CHANGING,
+    );
+    let slot_values: Vec<&str> = CHANGING
         .iter()
-        .copied()
-        .filter(|(name, _)| changing(name))
-        .chain(operation.iter().copied())
+        .map(|name| {
+            common
+                .iter()
+                .find(|(other, _)| other == name)
+                .expect("a common parameter")
+                .1
+        })
         .collect();
-    assert_eq!(fixed.len() + per_request.len(), all.len());
+    // The generated code adds an operation's parameters in canonical order.
+    let mut operation = operation.to_vec();
+    operation.sort();
+    assert_eq!(fixed.len() + operation.len(), all.len());
     let key = SigningKey::new(ACCESS_KEY_SECRET);
     bencher.bench_local(|| {
         let mut out = String::new();
-        black_box(&key).sign_with_fixed_into(
+        black_box(&key).sign_with_slots_into(
             &mut out,
             black_box("GET"),
             black_box(&fixed),
-            black_box(per_request.iter().copied()),
+            black_box(&slot_values),
+            black_box(operation.iter().copied()),
         );
         out
     });
 }
+
+/// The common parameters the client signs with a value of each request's:
+/// the slots of its fixed parameters.
+const CHANGING: [&str; 4] = ["Action", "SignatureNonce", "Timestamp", "Version"];
 
 /// [`sign_with_key`] with the key built from the secret every time, as the
 /// floor builds it.
@@ -259,6 +366,22 @@ mod v3 {
             v3::EMPTY_PAYLOAD_SHA256,
         );
         super::bench_sha256_hmac_sha256_floor(bencher, &signed);
+    }
+
+    /// The floor and the copies no signer avoids.
+    #[divan::bench]
+    fn floor_and_copies(bencher: Bencher) {
+        let headers = headers();
+        let signed = v3::sign_v3(
+            "GET",
+            ACCESS_KEY_ID,
+            ACCESS_KEY_SECRET,
+            QUERY,
+            headers.pairs(),
+            v3::EMPTY_PAYLOAD_SHA256,
+        );
+        let in_order = super::in_canonical_order(QUERY);
+        super::bench_sha256_hmac_sha256_floor_and_copies(bencher, &signed, &in_order);
     }
 
     /// Signing as the client does it: canonical query appended to the
@@ -398,8 +521,10 @@ mod many {
                 bench_each!(
                     $case;
                     floor_hmac_sha1,
+                    floor_and_copies,
                     sign_with_fixed,
                     v3_floor_sha256_hmac_sha256,
+                    v3_floor_and_copies,
                     v3_sign_with_key
                 );
             }
@@ -419,19 +544,34 @@ mod many {
         super::bench_hmac_sha1_floor(bencher, &signed.string_to_sign);
     }
 
+    /// The V1 floor and the copies no signer avoids.
+    fn floor_and_copies(bencher: Bencher, case: Case) {
+        let request = case.request();
+        let all: Vec<(&str, &str)> = request
+            .fixed()
+            .into_iter()
+            .chain(request.changing())
+            .collect();
+        let signed = signing::sign_params(request.method, ACCESS_KEY_SECRET, all.iter().copied());
+        let in_order = super::in_canonical_order(all);
+        super::bench_hmac_sha1_floor_and_copies(bencher, &signed.string_to_sign, &in_order);
+    }
+
     /// V1 as the client signs: common parameters encoded beforehand.
     fn sign_with_fixed(bencher: Bencher, case: Case) {
         let request = case.request();
-        let fixed = FixedParams::new(request.fixed());
-        let changing = request.changing();
+        let fixed = FixedParams::with_slots(request.fixed(), &super::CHANGING);
+        let slot_values = [request.action, NONCE, TIMESTAMP, request.version];
+        let own: Vec<(&str, &str)> = request.own().collect();
         let key = SigningKey::new(ACCESS_KEY_SECRET);
         bencher.bench_local(|| {
             let mut out = String::new();
-            black_box(&key).sign_with_fixed_into(
+            black_box(&key).sign_with_slots_into(
                 &mut out,
                 black_box(request.method),
                 black_box(&fixed),
-                black_box(changing.iter().copied()),
+                black_box(&slot_values),
+                black_box(own.iter().copied()),
             );
             out
         });
@@ -451,6 +591,22 @@ mod many {
             v3::EMPTY_PAYLOAD_SHA256,
         );
         super::bench_sha256_hmac_sha256_floor(bencher, &signed);
+    }
+
+    /// The V3 floor and the copies no signer avoids.
+    fn v3_floor_and_copies(bencher: Bencher, case: Case) {
+        let request = case.request();
+        let headers = request.v3_headers();
+        let signed = v3::sign_v3(
+            request.method,
+            ACCESS_KEY_ID,
+            ACCESS_KEY_SECRET,
+            request.v3_query(),
+            headers.pairs(),
+            v3::EMPTY_PAYLOAD_SHA256,
+        );
+        let in_order = super::in_canonical_order(request.v3_query());
+        super::bench_sha256_hmac_sha256_floor_and_copies(bencher, &signed, &in_order);
     }
 
     /// V3 as the client signs.

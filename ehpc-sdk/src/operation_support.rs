@@ -292,7 +292,7 @@ impl<'a> Params<'a> {
     }
 
     /// The query's parameters (not those of a body).
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + Clone {
         self.pairs.iter().map(|(n, v)| (n.as_ref(), v.as_str()))
     }
 

@@ -9,6 +9,7 @@ use sha1::Sha1;
 mod classify;
 mod encoding;
 mod fixed;
+mod query_signature;
 mod stage;
 pub mod v3;
 mod values;
@@ -16,6 +17,8 @@ mod values;
 use encoding::{joined_length, sorted, Entry};
 pub use encoding::{percent_encode, percent_encode_into};
 pub use fixed::FixedParams;
+use fixed::{FixedEntry, SEPARATOR_ONCE, SEPARATOR_TWICE};
+use query_signature::push_signature;
 use stage::{encode_once, encode_twice, Drain, Stage, REQUEST_STAGE};
 pub(crate) use values::timestamp_ascii;
 pub use values::{parse_timestamp, timestamp, NonceSource};
@@ -127,6 +130,10 @@ impl SigningKey {
     /// [`sign_into`](Self::sign_into) for `params` together with `fixed`,
     /// which were encoded beforehand: only `params` are encoded here, and
     /// the two sorted lists are merged.
+    ///
+    /// # Panics
+    ///
+    /// If `fixed` has slots; see [`sign_with_slots_into`](Self::sign_with_slots_into).
     pub fn sign_with_fixed_into<'a>(
         &self,
         out: &mut String,
@@ -135,38 +142,127 @@ impl SigningKey {
         params: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) {
         let entries = sorted(params);
-        let joined = joined_length(&entries) + fixed.encoded_length() + fixed.len();
+        let in_order = entries.iter().map(|entry| (entry.name, entry.value));
+        self.sign_with_slots_into(out, method, fixed, &[], in_order);
+    }
+
+    /// [`sign_with_fixed_into`](Self::sign_with_fixed_into), the values of
+    /// `fixed`'s slots given in `slot_values`. Parameters that come in
+    /// canonical order, as the generated code adds an operation's, are
+    /// merged with `fixed` as they come; any other order is sorted first.
+    ///
+    /// # Panics
+    ///
+    /// If `slot_values` does not hold a value for each slot of `fixed`.
+    pub fn sign_with_slots_into<'a, P>(
+        &self,
+        out: &mut String,
+        method: &str,
+        fixed: &FixedParams,
+        slot_values: &[&'a str],
+        params: P,
+    ) where
+        P: IntoIterator<Item = (&'a str, &'a str)>,
+        P::IntoIter: Clone,
+    {
+        assert_eq!(slot_values.len(), fixed.slots(), "a value for each slot");
+        let params = params.into_iter();
+        let joined = params
+            .clone()
+            .map(|(name, value)| name.len() + value.len() + 2)
+            .sum::<usize>()
+            + slot_values.iter().map(|value| value.len()).sum::<usize>()
+            + fixed.encoded_length();
         out.reserve(joined + joined / 2 + SIGNED_SUFFIX_ROOM);
+        let start = out.len();
+        let digest = match self.merge_in_order(out, method, fixed, slot_values, params.clone()) {
+            Some(digest) => digest,
+            None => {
+                out.truncate(start);
+                let entries = sorted(params);
+                let in_order = entries.iter().map(|entry| (entry.name, entry.value));
+                self.merge_in_order(out, method, fixed, slot_values, in_order)
+                    .expect("sorted parameters are in canonical order")
+            }
+        };
+        push_signature(out, &digest);
+    }
+
+    /// Writes the canonical query of `params` merged with `fixed` to `out`
+    /// and returns the HMAC of the string to sign; `None`, with `out` half
+    /// written, as soon as `params` turn out not to be in canonical order.
+    /// Never inlined: its two uses, for parameters in order and for sorted
+    /// ones, would put two copies of the encoder on every request's path.
+    #[inline(never)]
+    fn merge_in_order<'a>(
+        &self,
+        out: &mut String,
+        method: &str,
+        fixed: &FixedParams,
+        slot_values: &[&'a str],
+        params: impl Iterator<Item = (&'a str, &'a str)>,
+    ) -> Option<[u8; 20]> {
         let mut query = Stage::<_, REQUEST_STAGE>::new(&mut *out);
-        let mut string_to_sign = Stage::<_, REQUEST_STAGE>::new(self.mac.clone());
+        // The stages borrow what they drain to, so none is moved whole.
+        let mut mac = self.mac.clone();
+        let mut string_to_sign = Stage::<_, REQUEST_STAGE>::new(&mut mac);
         string_to_sign.push(method.as_bytes());
         string_to_sign.push(b"&%2F&");
-        let mut fixed = fixed.entries().iter().peekable();
+        let fixed = fixed.entries();
+        let mut next_fixed = 0;
+        let mut previous: Option<Entry<'a>> = None;
+        // Nothing written yet: the next parameter has no separator.
         let mut first = true;
-        let mut separate =
-            |query: &mut Stage<_, REQUEST_STAGE>, string_to_sign: &mut Stage<_, REQUEST_STAGE>| {
-                if !std::mem::take(&mut first) {
-                    query.push(b"&");
-                    string_to_sign.push(b"%26");
-                }
-            };
-        for entry in &entries {
-            while let Some(before) = fixed.next_if(|f| f.entry().canonical_order(entry).is_le()) {
-                separate(&mut query, &mut string_to_sign);
-                query.push_padded(&before.once.bytes, before.once.length);
-                string_to_sign.push_padded(&before.twice.bytes, before.twice.length);
+        for (name, value) in params {
+            let entry = Entry { name, value };
+            if previous.is_some_and(|previous| previous.canonical_order(&entry).is_gt()) {
+                return None;
             }
-            separate(&mut query, &mut string_to_sign);
-            write_entry(&mut query, &mut string_to_sign, entry);
+            previous = Some(entry);
+            while let Some(before) = fixed
+                .get(next_fixed)
+                .filter(|before| before.entry(slot_values).canonical_order(&entry).is_le())
+            {
+                let first = std::mem::take(&mut first);
+                write_fixed(&mut query, &mut string_to_sign, before, slot_values, first);
+                next_fixed += 1;
+            }
+            if !std::mem::take(&mut first) {
+                query.push(SEPARATOR_ONCE);
+                string_to_sign.push(SEPARATOR_TWICE);
+            }
+            write_entry(&mut query, &mut string_to_sign, &entry);
         }
-        for after in fixed {
-            separate(&mut query, &mut string_to_sign);
-            query.push_padded(&after.once.bytes, after.once.length);
-            string_to_sign.push_padded(&after.twice.bytes, after.twice.length);
+        for after in &fixed[next_fixed..] {
+            let first = std::mem::take(&mut first);
+            write_fixed(&mut query, &mut string_to_sign, after, slot_values, first);
         }
-        query.finish();
-        let digest = string_to_sign.finish().finalize().into_bytes().into();
-        push_signature(out, &digest);
+        query.flush();
+        string_to_sign.flush();
+        Some(mac.finalize().into_bytes().into())
+    }
+}
+
+/// A fixed entry: its encodings copied, without their separators when it
+/// comes `first`; a slot's value encoded.
+#[inline(always)]
+fn write_fixed<A: Drain, B: Drain>(
+    query: &mut Stage<A, REQUEST_STAGE>,
+    string_to_sign: &mut Stage<B, REQUEST_STAGE>,
+    fixed: &FixedEntry,
+    slot_values: &[&str],
+    first: bool,
+) {
+    let (once, twice) = (&fixed.once, &fixed.twice);
+    if first {
+        query.push(&once.bytes[SEPARATOR_ONCE.len()..once.length]);
+        string_to_sign.push(&twice.bytes[SEPARATOR_TWICE.len()..twice.length]);
+    } else {
+        query.push_padded(&once.bytes, once.length);
+        string_to_sign.push_padded(&twice.bytes, twice.length);
+    }
+    if let Some(slot) = fixed.slot {
+        encode_twice(query, string_to_sign, slot_values[slot].as_bytes());
     }
 }
 
@@ -198,22 +294,6 @@ fn write_entry<A: Drain, B: Drain>(
     string_to_sign.push(b"%3D");
     encode_twice(query, string_to_sign, entry.value.as_bytes());
 }
-
-/// Appends `&Signature=` and the base64 of `digest`, percent-encoded.
-fn push_signature(query: &mut String, digest: &[u8; 20]) {
-    let mut signature = [0u8; SIGNATURE_LENGTH];
-    let written = base64::engine::general_purpose::STANDARD
-        .encode_slice(digest, &mut signature)
-        .expect("28 bytes hold the base64 of 20");
-    let mut once = Stage::<_, SIGNATURE_STAGE>::new(query);
-    once.push(b"&Signature=");
-    encode_once(&mut once, &signature[..written]);
-    once.finish();
-}
-
-/// Room for `&Signature=` and a signature whose every character is
-/// escaped.
-const SIGNATURE_STAGE: usize = 128;
 
 /// `base64(HMAC-SHA1(key, message))`.
 pub fn hmac_sha1_base64(key: &[u8], message: &[u8]) -> String {
@@ -413,6 +493,81 @@ mod tests {
                 "fixed set {mask:b}"
             );
         }
+    }
+
+    #[test]
+    fn slots_sign_like_the_same_parameters_passed_each_time() {
+        let token = "CAIS/+token=".repeat(REQUEST_STAGE / 8);
+        let all = [
+            ("AccessKeyId", "key id"),
+            ("Action", "StopVisualService"),
+            ("Format", "JSON"),
+            ("RegionId", "cn-hangzhou"),
+            ("Same", "%"),
+            ("Same", "z"),
+            ("SecurityToken", &token),
+            ("SignatureNonce", "n*1"),
+            ("Timestamp", "2024-04-25T12:46:24Z"),
+            ("Version", "2018-04-12"),
+            ("éName", "é"),
+            ("{Brace", "1"),
+        ];
+        let secret = "s/e+c=r&e t";
+        let expected = format!(
+            "https://host/?{}",
+            reference_signed_query("GET", secret, &all)
+        );
+        let key = SigningKey::new(secret);
+        let unique = |name: &str| all.iter().filter(|(other, _)| *other == name).count() == 1;
+        // Every split into fixed parameters and the rest; of the rest,
+        // every other one with a name of its own is a slot.
+        for mask in 0u32..(1 << all.len()) {
+            let (mut fixed, mut slots, mut slot_values, mut per_request) =
+                (vec![], vec![], vec![], vec![]);
+            for (index, &(name, value)) in all.iter().enumerate() {
+                if mask >> index & 1 == 1 {
+                    fixed.push((name, value));
+                } else if index % 2 == 0 && unique(name) {
+                    slots.push(name);
+                    slot_values.push(value);
+                } else {
+                    per_request.push((name, value));
+                }
+            }
+            let prepared = FixedParams::with_slots(fixed, &slots);
+            assert_eq!(prepared.slots(), slots.len());
+            per_request.sort_by(|a, b| {
+                let entry = |(name, value)| Entry { name, value };
+                entry(*a).canonical_order(&entry(*b))
+            });
+            let reversed: Vec<_> = per_request.iter().rev().copied().collect();
+            // In canonical order, merged as they come; reversed, sorted
+            // after the first pass finds them out of order.
+            for params in [&per_request, &reversed] {
+                let mut out = String::from("https://host/?");
+                key.sign_with_slots_into(
+                    &mut out,
+                    "GET",
+                    &prepared,
+                    &slot_values,
+                    params.iter().copied(),
+                );
+                assert_eq!(out, expected, "fixed set {mask:b}, {params:?}");
+            }
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "a value for each slot")]
+    fn every_slot_needs_a_value() {
+        let fixed = FixedParams::with_slots([("Format", "JSON")], &["Action"]);
+        SigningKey::new("secret").sign_with_fixed_into(&mut String::new(), "GET", &fixed, []);
+    }
+
+    #[test]
+    #[should_panic(expected = "names distinct")]
+    fn a_slot_cannot_share_a_name() {
+        FixedParams::with_slots([("Action", "A")], &["Action"]);
     }
 
     #[test]

@@ -318,19 +318,20 @@ impl Client {
         } else {
             &signing.without_region
         };
-        // In canonical order already, so sorting them is one pass.
+        // The values of the slots of `CHANGING`, in its order.
         let changing = [
-            ("Action", info.action),
-            ("SignatureNonce", nonce.as_str()),
-            ("Timestamp", timestamp.as_str()),
-            ("Version", info.version),
+            info.action,
+            nonce.as_str(),
+            timestamp.as_str(),
+            info.version,
         ];
         let form = params.form_params().into_iter().flat_map(Params::iter);
-        signing.key.sign_with_fixed_into(
+        signing.key.sign_with_slots_into(
             out,
             info.method.as_str(),
             fixed,
-            changing.into_iter().chain(params.iter()).chain(form),
+            &changing,
+            params.iter().chain(form),
         );
     }
 }
@@ -342,6 +343,10 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-acs-request-id");
 /// A first capacity for a signed query: most fit, so the URL is allocated
 /// once.
 const URL_QUERY_ESTIMATE: usize = 512;
+
+/// The common parameters whose values change from one request to the
+/// next, the operation's `Version` among them: slots of the fixed ones.
+const CHANGING: [&str; 4] = ["Action", "SignatureNonce", "Timestamp", "Version"];
 
 /// What signing needs from one set of credentials, prepared once: the
 /// secret's HMAC key and the common parameters that do not change between
@@ -372,7 +377,7 @@ impl PreparedSigning {
                     .security_token()
                     .map(|token| ("SecurityToken", token)),
             );
-            signing::FixedParams::new(params)
+            signing::FixedParams::with_slots(params, &CHANGING)
         };
         PreparedSigning {
             key: signing::SigningKey::new(credentials.access_key_secret()),
@@ -463,11 +468,17 @@ mod tests {
 
     fn signed(prepared: &PreparedSigning) -> String {
         let mut out = String::new();
-        prepared.key.sign_with_fixed_into(
+        prepared.key.sign_with_slots_into(
             &mut out,
             "GET",
             &prepared.with_region,
-            [("Action", "ListClusters")],
+            &[
+                "ListClusters",
+                "nonce",
+                "2024-04-25T12:46:24Z",
+                "2018-04-12",
+            ],
+            [("ClusterId", "ehpc-hz-1")],
         );
         out
     }

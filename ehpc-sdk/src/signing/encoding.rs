@@ -44,7 +44,7 @@ static RANK: [u8; 256] = {
     table
 };
 
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
+pub(super) const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// Each byte's escape, `%XX` in upper-case hex, padded to 8 bytes: written
 /// as one store, then 3 bytes kept.

@@ -65,6 +65,13 @@ impl<D: Drain, const N: usize> Stage<D, N> {
         self.drain
     }
 
+    /// Drains what is kept and lends the drain: unlike
+    /// [`finish`](Self::finish), nothing of the stage is moved.
+    pub(super) fn flush(&mut self) -> &mut D {
+        self.drain_kept();
+        &mut self.drain
+    }
+
     fn drain_kept(&mut self) {
         self.drain.drain(&self.bytes[..self.length]);
         self.length = 0;
@@ -85,7 +92,7 @@ impl<D: Drain, const N: usize> Stage<D, N> {
 
     /// Appends the first `length` bytes of `padded`, whose length is a
     /// multiple of [`WINDOW`], a window at a time.
-    #[inline]
+    #[inline(always)]
     pub(super) fn push_padded(&mut self, padded: &[u8], length: usize) {
         if padded.len() > Self::ROOM {
             return self.push(&padded[..length]);
@@ -93,12 +100,12 @@ impl<D: Drain, const N: usize> Stage<D, N> {
         if self.length + padded.len() > Self::ROOM {
             self.drain_kept();
         }
-        let stored = &mut self.bytes[self.length..self.length + padded.len()];
-        for (to, from) in stored
-            .chunks_exact_mut(WINDOW)
-            .zip(padded.chunks_exact(WINDOW))
-        {
-            to.copy_from_slice(from);
+        let mut at = self.length;
+        for window in padded.chunks_exact(WINDOW) {
+            // As an array, so the copy is one fixed-width store.
+            let window: &[u8; WINDOW] = window.try_into().expect("a window");
+            store(&mut self.bytes, at, window);
+            at += WINDOW;
         }
         self.length += length;
     }
