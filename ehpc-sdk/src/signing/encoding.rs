@@ -143,10 +143,10 @@ pub(super) fn sorted<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -
 }
 
 /// Sorts `entries` into canonical order, stably. Requests come as two
-/// runs already in order: the client's four per-request parameters, then
-/// the operation's, which the generated code adds in order. Two such runs
-/// are merged in one pass, the short first one copied to the stack; any
-/// other order takes a general sort.
+/// runs already in order: a few of the client's parameters, then the
+/// operation's, which the generated code adds in order. Two such runs are
+/// merged in one pass, the short first one copied to the stack; any other
+/// order takes a general sort.
 fn sort_nearly_sorted(entries: &mut [Entry<'_>]) {
     let in_order = |pair: &[Entry<'_>]| pair[0].canonical_order(&pair[1]).is_le();
     let first_run = 1 + entries.windows(2).take_while(|pair| in_order(pair)).count();
@@ -156,6 +156,14 @@ fn sort_nearly_sorted(entries: &mut [Entry<'_>]) {
     const SHORT_RUN: usize = 8;
     if first_run > SHORT_RUN || !entries[first_run..].windows(2).all(in_order) {
         entries.sort_by(Entry::canonical_order);
+        return;
+    }
+    if first_run == 1 {
+        // One entry ahead of the rest, as the client's `RegionId` comes
+        // under V3: its place found by bisection, the rest moved up by one.
+        let lead = entries[0];
+        let place = entries[1..].partition_point(|entry| entry.canonical_order(&lead).is_lt());
+        entries[..=place].rotate_left(1);
         return;
     }
     let mut first = [Entry::EMPTY; SHORT_RUN];
@@ -221,6 +229,11 @@ mod tests {
         for front in [
             vec!["Name00", "Name30", "Name31", "Name59"],
             vec!["Name59"],
+            // One in front, before, among and after the rest.
+            vec!["Aaa"],
+            vec!["Name00"],
+            vec!["Name30"],
+            vec!["Zzz"],
             vec![
                 "Name00", "Name01", "Name02", "Name03", "Name04", "Name05", "Name06", "Name07",
                 "Name08",

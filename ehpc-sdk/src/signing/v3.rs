@@ -7,7 +7,7 @@
 //! intermediate; [`SigningKeyV3::sign_into`] is what the client uses: the
 //! canonical request streamed into SHA-256 as it is produced, never kept.
 
-use super::encoding::sorted;
+use super::encoding::{joined_length, sorted};
 use super::write_query;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -229,6 +229,8 @@ impl SigningKeyV3 {
         headers: &RequestHeaders<'_>,
     ) {
         let entries = sorted(params);
+        let joined = joined_length(&entries);
+        query.reserve(joined + joined / 2);
         let start = query.len();
         write_query(query, &entries);
         let mut hash = HashWriter::new();
