@@ -5,7 +5,7 @@
 //!
 //! The input is split at `0x00` into names and values, alternately (lossy
 //! UTF-8); its first byte picks which parameters are encoded beforehand
-//! as the client's fixed ones.
+//! as the client's fixed ones, and whether the rest come in order.
 
 #![no_main]
 
@@ -86,9 +86,37 @@ fuzz_target!(|data: &[u8]| {
         .map(|(name, value)| (name.as_str(), value.as_str()))
         .enumerate()
         .partition_map(selector);
-    let fixed = FixedParams::new(fixed);
+    let key = SigningKey::new(SECRET);
     let mut signed = String::from("http://127.0.0.1/?");
-    SigningKey::new(SECRET).sign_with_fixed_into(&mut signed, "GET", &fixed, changing);
+    let prepared = FixedParams::new(fixed.iter().copied());
+    key.sign_with_fixed_into(&mut signed, "GET", &prepared, changing.iter().copied());
+    assert_eq!(signed, format!("http://127.0.0.1/?{expected}"));
+
+    // As the client signs: every other of the rest whose name is its own
+    // is a slot, and the others come as they are or, when the selector's
+    // top bit is set, in canonical order.
+    let count = |name: &str| params.iter().filter(|(other, _)| other == name).count();
+    let (mut slots, mut slot_values, mut own) = (Vec::new(), Vec::new(), Vec::new());
+    for (index, &(name, value)) in changing.iter().enumerate() {
+        if index % 2 == 0 && count(name) == 1 {
+            slots.push(name);
+            slot_values.push(value);
+        } else {
+            own.push((name, value));
+        }
+    }
+    if selector & 0x80 != 0 {
+        own.sort_by_key(|(name, value)| (reference_encode(name), reference_encode(value)));
+    }
+    let prepared = FixedParams::with_slots(fixed.iter().copied(), &slots);
+    let mut signed = String::from("http://127.0.0.1/?");
+    key.sign_with_slots_into(
+        &mut signed,
+        "GET",
+        &prepared,
+        &slot_values,
+        own.iter().copied(),
+    );
     assert_eq!(signed, format!("http://127.0.0.1/?{expected}"));
     assert_eq!(
         signing::canonical_query(params.iter().map(|(n, v)| (n.as_str(), v.as_str()))),
