@@ -201,7 +201,7 @@ fn window_of(piece: &[u8]) -> u128 {
 }
 
 /// Appends `input` percent-encoded to `once`.
-#[inline]
+#[inline(always)]
 pub(super) fn encode_once<D: Drain, const N: usize>(once: &mut Stage<D, N>, input: &[u8]) {
     for piece in input.chunks(WINDOW) {
         let window = Window::new(piece);
