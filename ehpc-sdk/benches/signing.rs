@@ -356,32 +356,26 @@ mod v3 {
     /// HMAC-SHA256 of the finished string to sign, key set up every time.
     #[divan::bench]
     fn floor_sha256_hmac_sha256(bencher: Bencher) {
-        let headers = headers();
-        let signed = v3::sign_v3(
-            "GET",
-            ACCESS_KEY_ID,
-            ACCESS_KEY_SECRET,
-            QUERY,
-            headers.pairs(),
-            v3::EMPTY_PAYLOAD_SHA256,
-        );
-        super::bench_sha256_hmac_sha256_floor(bencher, &signed);
+        super::bench_sha256_hmac_sha256_floor(bencher, &signed());
     }
 
     /// The floor and the copies no signer avoids.
     #[divan::bench]
     fn floor_and_copies(bencher: Bencher) {
-        let headers = headers();
-        let signed = v3::sign_v3(
+        let in_order = super::in_canonical_order(QUERY);
+        super::bench_sha256_hmac_sha256_floor_and_copies(bencher, &signed(), &in_order);
+    }
+
+    /// The signature with every step kept, the floors' input.
+    fn signed() -> v3::SignedV3 {
+        v3::sign_v3(
             "GET",
             ACCESS_KEY_ID,
             ACCESS_KEY_SECRET,
             QUERY,
-            headers.pairs(),
+            headers().pairs(),
             v3::EMPTY_PAYLOAD_SHA256,
-        );
-        let in_order = super::in_canonical_order(QUERY);
-        super::bench_sha256_hmac_sha256_floor_and_copies(bencher, &signed, &in_order);
+        )
     }
 
     /// Signing as the client does it: canonical query appended to the
@@ -482,6 +476,23 @@ mod many {
             ]
         }
 
+        /// Every parameter the V1 signature covers.
+        fn all_v1(&self) -> Vec<(&str, &str)> {
+            self.fixed().into_iter().chain(self.changing()).collect()
+        }
+
+        /// The V3 signature with every step kept, the floors' input.
+        fn v3_signed(&self) -> v3::SignedV3 {
+            v3::sign_v3(
+                self.method,
+                ACCESS_KEY_ID,
+                ACCESS_KEY_SECRET,
+                self.v3_query(),
+                self.v3_headers().pairs(),
+                v3::EMPTY_PAYLOAD_SHA256,
+            )
+        }
+
         fn v3_query(&self) -> Vec<(&str, &str)> {
             std::iter::once(("RegionId", REGION))
                 .chain(self.own())
@@ -535,23 +546,14 @@ mod many {
     /// The V1 floor: HMAC-SHA1 of the finished string to sign.
     fn floor_hmac_sha1(bencher: Bencher, case: Case) {
         let request = case.request();
-        let all: Vec<(&str, &str)> = request
-            .fixed()
-            .into_iter()
-            .chain(request.changing())
-            .collect();
-        let signed = signing::sign_params(request.method, ACCESS_KEY_SECRET, all);
+        let signed = signing::sign_params(request.method, ACCESS_KEY_SECRET, request.all_v1());
         super::bench_hmac_sha1_floor(bencher, &signed.string_to_sign);
     }
 
     /// The V1 floor and the copies no signer avoids.
     fn floor_and_copies(bencher: Bencher, case: Case) {
         let request = case.request();
-        let all: Vec<(&str, &str)> = request
-            .fixed()
-            .into_iter()
-            .chain(request.changing())
-            .collect();
+        let all = request.all_v1();
         let signed = signing::sign_params(request.method, ACCESS_KEY_SECRET, all.iter().copied());
         let in_order = super::in_canonical_order(all);
         super::bench_hmac_sha1_floor_and_copies(bencher, &signed.string_to_sign, &in_order);
@@ -580,33 +582,14 @@ mod many {
     /// The V3 floor: SHA-256 of the finished canonical request, then
     /// HMAC-SHA256 of the finished string to sign, key set up every time.
     fn v3_floor_sha256_hmac_sha256(bencher: Bencher, case: Case) {
-        let request = case.request();
-        let headers = request.v3_headers();
-        let signed = v3::sign_v3(
-            request.method,
-            ACCESS_KEY_ID,
-            ACCESS_KEY_SECRET,
-            request.v3_query(),
-            headers.pairs(),
-            v3::EMPTY_PAYLOAD_SHA256,
-        );
-        super::bench_sha256_hmac_sha256_floor(bencher, &signed);
+        super::bench_sha256_hmac_sha256_floor(bencher, &case.request().v3_signed());
     }
 
     /// The V3 floor and the copies no signer avoids.
     fn v3_floor_and_copies(bencher: Bencher, case: Case) {
         let request = case.request();
-        let headers = request.v3_headers();
-        let signed = v3::sign_v3(
-            request.method,
-            ACCESS_KEY_ID,
-            ACCESS_KEY_SECRET,
-            request.v3_query(),
-            headers.pairs(),
-            v3::EMPTY_PAYLOAD_SHA256,
-        );
         let in_order = super::in_canonical_order(request.v3_query());
-        super::bench_sha256_hmac_sha256_floor_and_copies(bencher, &signed, &in_order);
+        super::bench_sha256_hmac_sha256_floor_and_copies(bencher, &request.v3_signed(), &in_order);
     }
 
     /// V3 as the client signs.
