@@ -350,8 +350,7 @@ const CHANGING: [&str; 4] = ["Action", "SignatureNonce", "Timestamp", "Version"]
 
 /// What signing needs from one set of credentials, prepared once: the
 /// secret's HMAC key and the common parameters that do not change between
-/// requests, already encoded (`Version` is the operation's, so it is not
-/// one of them).
+/// requests, already encoded, with slots for those of [`CHANGING`].
 pub(super) struct PreparedSigning {
     key: signing::SigningKey,
     /// The same secret's key for `ACS3-HMAC-SHA256`.

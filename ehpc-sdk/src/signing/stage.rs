@@ -65,11 +65,10 @@ impl<D: Drain, const N: usize> Stage<D, N> {
         self.drain
     }
 
-    /// Drains what is kept and lends the drain: unlike
-    /// [`finish`](Self::finish), nothing of the stage is moved.
-    pub(super) fn flush(&mut self) -> &mut D {
+    /// Drains what is kept: unlike [`finish`](Self::finish), nothing of
+    /// the stage is moved.
+    pub(super) fn flush(&mut self) {
         self.drain_kept();
-        &mut self.drain
     }
 
     fn drain_kept(&mut self) {
