@@ -112,9 +112,25 @@ pub fn version_dirs(specs_root: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     Ok(dirs)
 }
 
-/// Every version under `specs_root`, validated; all problems of all
-/// versions are reported together.
+/// Whether the documentation rules ([`validate::docs`]) are enforced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Docs {
+    /// Every operation, parameter, field and error must be described, as
+    /// `cargo xtask codegen` requires.
+    Required,
+    /// Only the structural rules: for tools that need no prose (the
+    /// emulator, tests of the structural rules).
+    Optional,
+}
+
+/// Every version under `specs_root`, validated with the documentation
+/// rules; all problems of all versions are reported together.
 pub fn validate_all(specs_root: &Path) -> Result<Vec<model::Api>, Diagnostics> {
+    validate_all_with(specs_root, Docs::Required)
+}
+
+/// [`validate_all`], with or without the documentation rules.
+pub fn validate_all_with(specs_root: &Path, docs: Docs) -> Result<Vec<model::Api>, Diagnostics> {
     let dirs = version_dirs(specs_root).map_err(|d| Diagnostics(vec![d]))?;
     let mut diagnostics = Diagnostics::default();
     let mut apis = Vec::new();
@@ -137,9 +153,26 @@ pub fn validate_all(specs_root: &Path) -> Result<Vec<model::Api>, Diagnostics> {
             diagnostic.location = service.locations.find("version");
             diagnostics.push(diagnostic);
         }
-        match validate::validate(&service, &operations).and_then(|api| with_waiters(dir, api)) {
-            Ok(api) => apis.push((service, api)),
-            Err(found) => diagnostics.0.extend(found.0),
+        let catalogue = error_catalogue(dir)
+            .map_err(|d| diagnostics.push(d))
+            .ok()
+            .flatten();
+        let documented = match docs {
+            Docs::Required => validate::docs::check(&service, &operations, catalogue.as_ref()),
+            Docs::Optional => Diagnostics::default(),
+        };
+        let validated =
+            validate::validate(&service, &operations).and_then(|api| with_waiters(dir, api));
+        match validated {
+            Ok(mut api) if documented.is_empty() => {
+                validate::docs::resolve(&mut api, catalogue.as_ref().map(|c| &c.spec));
+                apis.push((service, api));
+            }
+            Ok(_) => diagnostics.0.extend(documented.0),
+            Err(found) => {
+                diagnostics.0.extend(found.0);
+                diagnostics.0.extend(documented.0);
+            }
         }
     }
     diagnostics.0.extend(validate::across_versions(&apis).0);
@@ -165,6 +198,17 @@ fn with_waiters(dir: &Path, mut api: model::Api) -> Result<model::Api, Diagnosti
     Ok(api)
 }
 
+/// The version's `errors.yaml`, when it has one.
+fn error_catalogue(dir: &Path) -> Result<Option<Parsed<spec::ErrorCatalogueSpec>>, Diagnostic> {
+    let path = dir.join(validate::docs::ERRORS_FILE);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    read(&path)
+        .and_then(|text| parse::parse_error_catalogue(&path, &text))
+        .map(Some)
+}
+
 /// The waiters of a version, next to its `operations/`.
 pub const WAITERS_FILE: &str = "waiters.yaml";
 
@@ -174,7 +218,12 @@ pub const WAITERS_FILE: &str = "waiters.yaml";
 /// Files that parse are validated even when others do not, so one run
 /// reports every problem it can find.
 pub fn generate(specs_root: &Path) -> Result<Vec<OutputFile>, Diagnostics> {
-    let apis = validate_all(specs_root)?;
+    generate_with(specs_root, Docs::Required)
+}
+
+/// [`generate`], with or without the documentation rules.
+pub fn generate_with(specs_root: &Path, docs: Docs) -> Result<Vec<OutputFile>, Diagnostics> {
+    let apis = validate_all_with(specs_root, docs)?;
     let mut files: Vec<OutputFile> = emit::emit_root(&apis)
         .into_iter()
         .map(format::format)

@@ -79,6 +79,19 @@ pub struct Service {
     pub vpc_rule: String,
     /// (region, host), sorted by region.
     pub regional: Vec<(String, String)>,
+    /// One line naming the API, and its overview.
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    /// Resource groups, in the overview's order.
+    pub groups: Vec<Group>,
+}
+
+/// A resource and the operations acting on it, for the overview.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub name: String,
+    pub title: String,
+    pub description: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,6 +135,8 @@ pub struct Operation {
     pub snake: String,
     pub summary: String,
     pub description: Option<String>,
+    /// The resource group (`service.yaml`'s `groups`) it belongs to.
+    pub group: Option<String>,
     /// As the spec lists them.
     pub methods: Vec<HttpMethod>,
     /// The one the SDK sends: POST when the service accepts it, as the
@@ -225,11 +240,22 @@ pub struct Field {
     /// Default the service applies, as on the wire.
     pub default: Option<String>,
     pub constraints: Constraints,
+    /// Known values with their meanings (of the items, for an array).
+    pub values: Vec<KnownValue>,
     /// Response arrays wrapped in `{"<wrapper>": [...]}` on the wire.
     pub wrapper: Option<String>,
     pub deprecated: bool,
     /// Request parameters only: a secret, redacted by the generated `Debug`.
     pub sensitive: bool,
+}
+
+/// A documented value of a field: what the service sends or accepts, and
+/// what it means.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KnownValue {
+    /// As on the wire.
+    pub value: String,
+    pub description: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

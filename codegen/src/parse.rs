@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::locate::Locations;
-use crate::spec::{OperationSpec, ServiceSpec, WaitersSpec};
+use crate::spec::{ErrorCatalogueSpec, OperationSpec, ServiceSpec, WaitersSpec};
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 
@@ -24,6 +24,13 @@ pub fn parse_operation(file: &Path, text: &str) -> Result<Parsed<OperationSpec>,
 }
 
 pub fn parse_waiters(file: &Path, text: &str) -> Result<Parsed<WaitersSpec>, Diagnostic> {
+    parse(file, text)
+}
+
+pub fn parse_error_catalogue(
+    file: &Path,
+    text: &str,
+) -> Result<Parsed<ErrorCatalogueSpec>, Diagnostic> {
     parse(file, text)
 }
 

@@ -22,8 +22,53 @@ pub struct ServiceSpec {
     /// crate spoke one version. At most one version sets it.
     #[serde(default, skip_serializing_if = "is_false")]
     pub crate_root: bool,
+    /// One line naming the API as its users know it (`E-HPC 2.0 clusters`):
+    /// the first line of the version module's docs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// What the API is for and how it is used, for the version module's
+    /// overview; required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The resources the operations act on, in the order the overview
+    /// lists them; every operation names one in its `group`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<GroupSpec>,
     /// Endpoint rules and the table of regional endpoints.
     pub endpoints: EndpointsSpec,
+}
+
+/// One entry of `groups` in `service.yaml`: a resource and the operations
+/// acting on it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupSpec {
+    /// snake_case id, the value of an operation's `group`.
+    pub name: String,
+    /// Heading in the overview (`Clusters`).
+    pub title: String,
+    /// What the resource is, for the overview.
+    pub description: String,
+}
+
+/// `specs/<version>/errors.yaml`: descriptions of error codes that mean the
+/// same in every operation of the version; an error row without a
+/// description of its own takes the catalogue's.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCatalogueSpec {
+    #[serde(default)]
+    pub errors: Vec<CatalogueErrorSpec>,
+}
+
+/// One code of the error catalogue.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueErrorSpec {
+    /// The `Code` in the error body.
+    pub code: String,
+    /// What causes it and what the caller can do.
+    pub description: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -53,6 +98,12 @@ pub struct OperationSpec {
     pub name: String,
     /// One sentence: what the operation does.
     pub summary: String,
+    /// The resource group of `service.yaml` the operation belongs to;
+    /// required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// What the operation does and changes, what it needs first, how to
+    /// follow what it starts; required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// HTTP methods the service accepts; the first is the one the SDK uses.
@@ -202,6 +253,11 @@ pub struct FieldSpec {
     /// Allowed values.
     #[serde(default, rename = "enum", skip_serializing_if = "Option::is_none")]
     pub enum_values: Option<Vec<Value>>,
+    /// Known values, each with what it means: documentation, not a check
+    /// (the service may add values). Scalars only; for an array of
+    /// scalars, on its `items`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<ValueSpec>>,
     /// Item shape of an array.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Box<FieldSpec>>,
@@ -219,6 +275,16 @@ pub struct FieldSpec {
     pub type_name: Option<String>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub deprecated: bool,
+}
+
+/// One entry of a field's `values`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueSpec {
+    /// The value as the service spells it, of the field's type.
+    pub value: Value,
+    /// One line on what it means.
+    pub description: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

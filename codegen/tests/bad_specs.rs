@@ -893,7 +893,7 @@ endpoints:
 /// `cargo xtask codegen`: generate, and only then bring the directory up to
 /// date.
 fn run_like_xtask(specs: &Path, generated: &Path, mode: Mode) -> Result<Vec<Change>, Diagnostics> {
-    let files = codegen::generate(specs)?;
+    let files = codegen::generate_with(specs, codegen::Docs::Optional)?;
     Ok(output::sync(generated, &files, mode).expect("sync"))
 }
 
@@ -1034,7 +1034,7 @@ fn diagnostic_display_leaves_out_what_is_unknown() {
 fn missing_operations_directory_is_reported() {
     let root = scratch_dir("no_operations_dir");
     fs::write(root.join("service.yaml"), common::SERVICE).unwrap();
-    let diagnostics = codegen::generate(&root).unwrap_err();
+    let diagnostics = codegen::generate_with(&root, codegen::Docs::Optional).unwrap_err();
     assert_eq!(diagnostics.0.len(), 1, "{diagnostics}");
     let d = &diagnostics.0[0];
     assert_eq!(d.file, root.join("operations"));

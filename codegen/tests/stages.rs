@@ -98,6 +98,7 @@ fn operation(name: &str) -> OperationSpec {
     OperationSpec {
         name: name.into(),
         summary: format!("Does {name}."),
+        group: None,
         description: None,
         methods: vec!["POST".into(), "GET".into()],
         ram: RamSpec {

@@ -58,7 +58,8 @@ fn two_versions_generate_two_module_trees_and_shared_files() {
         SERVICE,
         &[("ListThings.yaml", OPERATION)],
     );
-    let files = codegen::generate(&root).unwrap_or_else(|d| panic!("{d}"));
+    let files =
+        codegen::generate_with(&root, codegen::Docs::Optional).unwrap_or_else(|d| panic!("{d}"));
     let paths: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
     for expected in [
         "mod.rs",
@@ -121,7 +122,7 @@ fn problems_of_every_version_are_reported_together_and_nothing_is_written() {
     )
     .unwrap();
     let before = tree(&generated);
-    let diagnostics = codegen::generate(&root).unwrap_err();
+    let diagnostics = codegen::generate_with(&root, codegen::Docs::Optional).unwrap_err();
     let shown = diagnostics.to_string();
     let at = |file: PathBuf, path: &str| {
         assert!(
@@ -142,7 +143,7 @@ fn problems_of_every_version_are_reported_together_and_nothing_is_written() {
         "{shown}"
     );
     // The run stops before writing: the stale file stays as it was.
-    assert!(codegen::generate(&root).is_err());
+    assert!(codegen::generate_with(&root, codegen::Docs::Optional).is_err());
     assert_eq!(tree(&generated), before);
     let _ = output::sync(&generated, &[], Mode::Check).unwrap();
 }
@@ -161,7 +162,7 @@ fn versions_must_share_endpoints_and_at_most_one_sits_at_the_crate_root() {
         ),
         &[],
     );
-    let diagnostics = codegen::generate(&root).unwrap_err();
+    let diagnostics = codegen::generate_with(&root, codegen::Docs::Optional).unwrap_err();
     let shown = diagnostics.to_string();
     let service = newer.join("service.yaml");
     for path in ["crate_root", "endpoints.regional[0].endpoint"] {

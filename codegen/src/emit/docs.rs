@@ -62,14 +62,27 @@ fn scalar_word(ty: &Type) -> String {
     }
 }
 
-/// The doc of a request parameter or its setter.
+/// The doc of a parameter, a response field or a setter: the description,
+/// the known values as a list, then the wire facts.
 pub fn field(field: &Field, request: bool) -> String {
     let mut text = String::new();
     match &field.description {
-        Some(description) => text.push_str(&escape(description.trim())),
+        Some(description) => text.push_str(description.trim()),
         None => text.push_str(&format!("`{}`.", field.wire_name)),
     }
     text.push_str("\n\n");
+    if !field.values.is_empty() {
+        let what = if matches!(field.ty, Type::Array(_)) {
+            "Known values of the items"
+        } else {
+            "Known values"
+        };
+        text.push_str(&format!("{what}:\n"));
+        for known in &field.values {
+            text.push_str(&format!("- `{}`: {}\n", known.value, known.description));
+        }
+        text.push('\n');
+    }
     let mut facts = vec![format!("Wire name: `{}`", field.wire_name)];
     facts.push(format!("type: {}", type_word(&field.ty)));
     if request {
@@ -131,10 +144,10 @@ fn bound(bound: crate::model::Bound) -> String {
 
 /// The operation's full doc: summary, description, RAM action, errors.
 pub fn operation(op: &Operation) -> String {
-    let mut text = format!("{}\n", escape(&op.summary));
+    let mut text = format!("{}\n", op.summary);
     if let Some(description) = &op.description {
         text.push('\n');
-        text.push_str(&escape(description.trim()));
+        text.push_str(description.trim());
         text.push('\n');
     }
     text.push_str(&format!(
@@ -155,10 +168,16 @@ pub fn operation(op: &Operation) -> String {
         text.push_str("\n# Parameters\n\n");
         for p in &op.parameters {
             let required = if p.required { "required" } else { "optional" };
+            let gist = p
+                .description
+                .as_deref()
+                .map(first_sentence)
+                .unwrap_or_default();
             text.push_str(&format!(
-                "- `{}` ({}, {required})\n",
+                "- `{}` ({}, {required}){}{gist}\n",
                 p.wire_name,
-                type_word_in(&p.ty, Some(&operation_module(op)))
+                type_word_in(&p.ty, Some(&operation_module(op))),
+                if gist.is_empty() { "" } else { ": " }
             ));
         }
     }
@@ -167,11 +186,15 @@ pub fn operation(op: &Operation) -> String {
             "\n# Errors\n\nDocumented error codes, each a variant of the error enum:\n\n",
         );
         for e in &op.errors {
+            let meaning = match &e.description {
+                Some(description) => format!("{} ", description.trim()),
+                None => String::new(),
+            };
             text.push_str(&format!(
-                "- `{}` (HTTP {}): {}\n",
+                "- `{}` (HTTP {}): {meaning}The service says: \"{}\"\n",
                 e.code,
                 e.status,
-                escape(&e.message)
+                escape(e.message.trim())
             ));
         }
     }
@@ -179,6 +202,30 @@ pub fn operation(op: &Operation) -> String {
         text.push_str("\nDeprecated by the service.\n");
     }
     text
+}
+
+/// The first sentence of a description, for lists: up to the first period
+/// followed by a space and a capital letter or a backtick, or the end.
+pub fn first_sentence(text: &str) -> &str {
+    let text = text.trim();
+    let first_line = text.split("\n\n").next().unwrap_or(text);
+    let bytes = first_line.as_bytes();
+    let mut in_code = false;
+    for (index, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b'`' => in_code = !in_code,
+            b'.' if !in_code
+                && bytes.get(index + 1) == Some(&b' ')
+                && bytes
+                    .get(index + 2)
+                    .is_some_and(|c| c.is_ascii_uppercase() || *c == b'`') =>
+            {
+                return &first_line[..=index];
+            }
+            _ => {}
+        }
+    }
+    first_line
 }
 
 fn plural(count: u64, word: &str) -> String {

@@ -114,6 +114,7 @@ mod tests {
             example: None,
             default: None,
             constraints: Default::default(),
+            values: Vec::new(),
             wrapper: None,
             deprecated: false,
             sensitive: false,

@@ -10,17 +10,16 @@ pub fn emit(op: &Operation) -> TokenStream {
     let error = format_ident!("{}Error", op.name);
     let variants = op.errors.iter().map(|e| {
         let variant = format_ident!("{}", e.variant);
-        let mut text = format!(
-            "`{}` (HTTP {}): {}",
+        let mut text = match &e.description {
+            Some(description) => format!("{}\n\n", description.trim()),
+            None => String::new(),
+        };
+        text.push_str(&format!(
+            "Code `{}`, HTTP {}; the service's message: \"{}\"",
             e.code,
             e.status,
-            docs::escape(&e.message)
-        );
-        if let Some(description) = &e.description {
-            if description.trim() != e.message.trim() {
-                text.push_str(&format!("\n\n{}", docs::escape(description.trim())));
-            }
-        }
+            docs::escape(e.message.trim())
+        ));
         if e.retryable {
             text.push_str("\n\nTransient: retried by the standard retry policy.");
         }

@@ -7,6 +7,7 @@ mod debug;
 pub mod docs;
 mod encode;
 mod errors;
+mod overview;
 mod paginate;
 mod request;
 mod response;
@@ -103,8 +104,16 @@ fn root_module(apis: &[Api]) -> TokenStream {
         let module = format_ident!("{}", api.service.module);
         let feature = &api.service.feature;
         let doc = docs::attrs(&format!(
-            "API version {} of {}: its operations, service facts and [`Client`]({}::Client) handle.",
-            api.service.version, api.service.product, api.service.module
+            "{}API version {} of {}: its operations, service facts and [`Client`]({}::Client) \
+             handle.\n\nAvailable with the Cargo feature `{feature}`.",
+            api.service
+                .summary
+                .as_ref()
+                .map(|s| format!("{s}, "))
+                .unwrap_or_default(),
+            api.service.version,
+            api.service.product,
+            api.service.module
         ));
         let root = if api.service.crate_root {
             quote! {
@@ -166,17 +175,7 @@ fn endpoints(apis: &[Api]) -> TokenStream {
 }
 
 fn version_module(api: &Api) -> TokenStream {
-    let s = &api.service;
-    let doc = format!(
-        "API version {} of {}.\n\nGet the [`Client`](crate::{m}::Client) handle of this version \
-         from the shared [`crate::Client`] with [`crate::Client::{m}`]; each operation is a \
-         method on it and a module of [`operation`](crate::{m}::operation). Every request of \
-         this module is sent with `Version={}`.",
-        s.version,
-        s.product,
-        s.version,
-        m = s.module
-    );
+    let doc = overview::version(api);
     let doc = doc.lines().map(|line| {
         let line = if line.is_empty() {
             String::new()
@@ -259,7 +258,7 @@ fn client(api: &Api) -> TokenStream {
         let call = format_ident!("{}Call", op.name);
         let doc = docs::attrs(&format!(
             "{}\n\nThe same as [`{}::Client::{}`]({}::Client::{}).",
-            docs::escape(&op.summary),
+            op.summary.clone(),
             s.module,
             op.snake,
             op.module_path,
@@ -337,7 +336,7 @@ fn operation_index(api: &Api) -> TokenStream {
             "| [`{}`]({}) | {} |\n",
             op.name,
             op.snake,
-            docs::escape(&op.summary).replace('|', "\\|")
+            op.summary.replace('|', "\\|")
         ));
     }
     let doc = table.lines().map(|line| {

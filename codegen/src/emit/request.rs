@@ -86,7 +86,7 @@ pub fn emit(op: &Operation) -> TokenStream {
             "{}\n\nPart of the [`{request}`] parameters (`{}`).",
             t.description
                 .as_deref()
-                .map(docs::escape)
+                .map(|d| d.trim().to_string())
                 .unwrap_or_else(|| format!("`{}` parameter value.", t.name)),
             t.origin
         ));

@@ -58,7 +58,7 @@ fn nested(op: &Operation, t: &StructType) -> TokenStream {
         "{}\n\nPart of the [`{}Response`] (`{}`).",
         t.description
             .as_deref()
-            .map(docs::escape)
+            .map(|d| d.trim().to_string())
             .unwrap_or_else(|| format!("`{}` value.", t.name)),
         op.name,
         t.origin

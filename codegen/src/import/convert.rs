@@ -97,6 +97,7 @@ pub fn operation(
     Ok(OperationSpec {
         name: name.to_string(),
         summary: summary(name),
+        group: None,
         description: None,
         methods,
         ram: RamSpec {

@@ -5,7 +5,8 @@
 //! required, style, structure, bounds, enums, defaults, HTTP status and
 //! message of its error rows, access level, deprecation); the spec on disk
 //! keeps everything the metadata does not state or that is ours to write
-//! (summary, description, descriptions of parameters, fields and errors,
+//! (summary, group, description, descriptions of parameters, fields and errors,
+//! known `values`,
 //! examples, `retryable`, `idempotent`, `read_only` on a read sent as POST, `paginator`, `type_name`, `sensitive`, the RAM action, the
 //! reference link, error rows the metadata does not list, and the order of
 //! parameters, fields and methods). The response example is the service's:
@@ -31,6 +32,7 @@ pub fn operation(imported: OperationSpec, existing: Option<&OperationSpec>) -> O
     OperationSpec {
         name: imported.name,
         summary: old.summary.clone(),
+        group: old.group.clone(),
         description: old.description.clone(),
         methods: if same_methods {
             old.methods.clone()
@@ -85,6 +87,7 @@ fn field(new: FieldSpec, old: Option<&FieldSpec>) -> FieldSpec {
     let same_shape = new.ty == old.ty;
     FieldSpec {
         description: old.description.clone(),
+        values: old.values.clone().filter(|_| same_shape),
         example: old.example.clone().filter(|_| same_shape).or(new.example),
         default: new
             .default

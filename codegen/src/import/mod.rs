@@ -395,6 +395,9 @@ fn first_service(
         version: String::new(),
         style: String::new(),
         crate_root: false,
+        summary: None,
+        description: None,
+        groups: Vec::new(),
         endpoints: crate::spec::EndpointsSpec {
             rule,
             vpc_rule,

@@ -225,11 +225,16 @@ fn keeps_hand_written_content_and_takes_new_facts() {
     let mut spec: OperationSpec = serde_yaml::from_str(&scratch.spec("ListThings")).unwrap();
     spec.summary = "Lists the things of the account, a page at a time.".into();
     spec.description = Some("Hand-written.".into());
+    spec.group = Some("things".into());
     spec.idempotent = true;
     spec.ram.access_level = "list".into();
 
     spec.parameters[0].description = Some("Items per page.".into());
     spec.parameters[0].example = Some(serde_yaml::Value::from(20));
+    spec.parameters[0].values = Some(vec![crate::spec::ValueSpec {
+        value: serde_yaml::Value::from(10),
+        description: "The usual page.".into(),
+    }]);
     spec.errors[1].retryable = true;
     spec.errors[1].description = Some("Temporary.".into());
     spec.errors.push(crate::spec::ErrorSpec {

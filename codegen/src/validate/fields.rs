@@ -1,7 +1,5 @@
-//! Checks of fields: types, styles, bounds, examples, and the naming of
-//! the object types they define.
-
-//! run reports them all.
+//! Checks of fields: types, styles, bounds, examples, known values, and
+//! the naming of the object types they define.
 
 use crate::model::*;
 use crate::naming;
@@ -128,6 +126,7 @@ impl<T> Checker<'_, T> {
             );
         }
         let constraints = self.constraints(path, spec, &ty);
+        let values = self.known_values(path, spec, &constraints);
         let example = self.sample(&format!("{path}.example"), spec.example.as_ref(), &ty);
         let default = self.sample(&format!("{path}.default"), spec.default.as_ref(), &ty);
         if let Some(default) = &default {
@@ -147,6 +146,7 @@ impl<T> Checker<'_, T> {
             example,
             default,
             constraints,
+            values,
             wrapper: spec.wrapper.clone(),
             deprecated: spec.deprecated,
             sensitive,
@@ -201,7 +201,9 @@ impl<T> Checker<'_, T> {
                     place
                 };
                 self.wire_trail.push("[]".to_string());
+                self.items_description = spec.description.clone();
                 let item = self.shape(&items_path, &item_name, items, nested, types);
+                self.items_description = None;
                 self.wire_trail.pop();
                 Type::Array(Box::new(item?))
             }
@@ -216,6 +218,7 @@ impl<T> Checker<'_, T> {
                     place
                 };
                 let requested = spec.type_name.clone();
+                let description = spec.description.clone().or(self.items_description.take());
                 if let Some(type_name) = &requested {
                     if !is_upper_camel(type_name) {
                         self.error(
@@ -229,7 +232,7 @@ impl<T> Checker<'_, T> {
                 let type_name = types.register(
                     requested.unwrap_or_else(|| naming::type_name(name)),
                     &wire_origin(&self.wire_trail),
-                    spec.description.clone(),
+                    description,
                     fields,
                 );
                 Type::Object(type_name)
@@ -436,6 +439,84 @@ impl<T> Checker<'_, T> {
             max_items: spec.max_items,
             enum_values,
         }
+    }
+
+    /// `values`: on a scalar, or on the innermost `items` of an array of
+    /// scalars; each value of the scalar's type, once, with one line of
+    /// meaning, and one of the `enum` values when there are any.
+    fn known_values(
+        &mut self,
+        path: &str,
+        spec: &FieldSpec,
+        constraints: &Constraints,
+    ) -> Vec<KnownValue> {
+        let mut inner = spec;
+        let mut inner_path = path.to_string();
+        while let Some(items) = inner.items.as_deref() {
+            if inner.values.is_some() {
+                self.error(
+                    &format!("{inner_path}.values"),
+                    "the values of an array's items go on its `items`",
+                );
+            }
+            inner = items;
+            inner_path.push_str(".items");
+        }
+        let Some(values) = &inner.values else {
+            return Vec::new();
+        };
+        let scalar = match (inner.ty.as_str(), inner.format.as_deref()) {
+            ("string", _) => Type::String,
+            ("integer", Some("int64")) => Type::Int64,
+            ("integer", _) => Type::Int32,
+            ("number", _) => Type::Float,
+            ("boolean", _) => Type::Boolean,
+            _ => {
+                self.error(
+                    &format!("{inner_path}.values"),
+                    "`values` applies to scalars and arrays of scalars only",
+                );
+                return Vec::new();
+            }
+        };
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for (index, known) in values.iter().enumerate() {
+            let value_path = format!("{inner_path}.values[{index}]");
+            let Some(text) =
+                self.sample(&format!("{value_path}.value"), Some(&known.value), &scalar)
+            else {
+                continue;
+            };
+            if !seen.insert(text.clone()) {
+                self.error(
+                    &format!("{value_path}.value"),
+                    format!("value `{text}` is listed twice"),
+                );
+            }
+            // Enums are bounds on fields, and only of the field itself.
+            if inner_path == path
+                && !constraints.enum_values.is_empty()
+                && !constraints.enum_values.contains(&text)
+            {
+                self.error(
+                    &format!("{value_path}.value"),
+                    format!("value `{text}` is not one of the enum values"),
+                );
+            }
+            let description = known.description.trim();
+            if description.is_empty() || description.contains('\n') {
+                self.error(
+                    &format!("{value_path}.description"),
+                    format!("value `{text}` needs one line saying what it means"),
+                );
+            }
+            out.push(KnownValue {
+                value: text,
+                description: description.to_string(),
+            });
+        }
+        out
     }
 
     /// An example, default or enum value: must be a scalar of the field's

@@ -10,6 +10,7 @@ use crate::spec::{ErrorSpec, OperationSpec, ServiceSpec};
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
+pub mod docs;
 mod fields;
 mod paging;
 mod rules;
@@ -72,6 +73,9 @@ struct Checker<'a, T> {
     /// Wire names from the operation down to the field being checked
     /// (`"[]"` for array items), for the docs of nested types.
     wire_trail: Vec<String>,
+    /// The description of the array whose items are being checked: the
+    /// doc of the struct its object items become.
+    items_description: Option<String>,
 }
 
 /// Where a field stands decides which keys it may carry.
@@ -88,6 +92,7 @@ impl<'a, T> Checker<'a, T> {
             parsed,
             diagnostics: Vec::new(),
             wire_trail: Vec::new(),
+            items_description: None,
         }
     }
 
@@ -169,6 +174,17 @@ impl<'a, T> Checker<'a, T> {
             endpoint_rule: spec.endpoints.rule.clone(),
             vpc_rule: spec.endpoints.vpc_rule.clone(),
             regional,
+            summary: spec.summary.as_ref().map(|s| s.trim().to_string()),
+            description: spec.description.clone(),
+            groups: spec
+                .groups
+                .iter()
+                .map(|g| Group {
+                    name: g.name.clone(),
+                    title: g.title.clone(),
+                    description: g.description.clone(),
+                })
+                .collect(),
         })
     }
 
@@ -294,6 +310,7 @@ impl<'a, T> Checker<'a, T> {
             snake: naming::snake(&spec.name),
             summary: spec.summary.trim().to_string(),
             description: spec.description.clone(),
+            group: spec.group.clone(),
             method: if methods.contains(&HttpMethod::Post) {
                 HttpMethod::Post
             } else {

@@ -66,7 +66,14 @@ impl SpecDir {
         self.root.join("operations").join(file_name)
     }
 
+    /// The generator's structural rules only: these specs carry no prose.
+    /// The documentation rules have tests of their own (`docs_rules.rs`).
     pub fn generate(&self) -> Result<Vec<OutputFile>, Diagnostics> {
+        codegen::generate_with(&self.root, codegen::Docs::Optional)
+    }
+
+    /// The whole generator, documentation rules included.
+    pub fn generate_documented(&self) -> Result<Vec<OutputFile>, Diagnostics> {
         codegen::generate(&self.root)
     }
 }

@@ -4,12 +4,16 @@
 pub(crate) mod endpoints;
 #[cfg(feature = "serde-requests")]
 pub(crate) mod call_json;
-/// API version 2018-04-12 of EHPC: its operations, service facts and [`Client`](v2018_04_12::Client) handle.
+/// E-HPC 1.0 clusters, API version 2018-04-12 of EHPC: its operations, service facts and [`Client`](v2018_04_12::Client) handle.
+///
+/// Available with the Cargo feature `v2018-04-12`.
 #[cfg(feature = "v2018-04-12")]
 pub mod v2018_04_12;
 /// The operations of the version reachable from the crate root.
 #[cfg(feature = "v2018-04-12")]
 pub use self::v2018_04_12::{operation, service};
-/// API version 2024-07-30 of EHPC: its operations, service facts and [`Client`](v2024_07_30::Client) handle.
+/// E-HPC 2.0 clusters, API version 2024-07-30 of EHPC: its operations, service facts and [`Client`](v2024_07_30::Client) handle.
+///
+/// Available with the Cargo feature `v2024-07-30`.
 #[cfg(feature = "v2024-07-30")]
 pub mod v2024_07_30;

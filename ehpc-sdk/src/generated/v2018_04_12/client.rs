@@ -12,7 +12,15 @@ impl Client {
     pub fn client(&self) -> &crate::Client {
         &self.client
     }
-    /// Adds existed nodes.
+    /// Adds existing ECS instances of your account to an E-HPC cluster as compute nodes.
+    ///
+    /// Takes ECS instances you already own and joins them to the cluster as compute nodes. The
+    /// instances must be stopped before the call, and their system disk is replaced with the
+    /// operating system of `ImageId`, so anything on it is lost. Their host names must not clash with
+    /// those of nodes already in the cluster, or the call fails.
+    ///
+    /// The call returns a `TaskId` at once; joining takes minutes. Follow it with `ListTasks` and the
+    /// nodes with `ListNodes` (waiter `nodes_running`). The cluster's compute node quota applies.
     ///
     /// Action `AddExistedNodes` of API version 2018-04-12, sent as GET. RAM action `ehpc:AddExistedNodes`, access level write.
     ///
@@ -20,36 +28,36 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `ImageId` (string, required)
-    /// - `JobQueue` (string, optional)
-    /// - `ImageOwnerAlias` (string, required)
-    /// - `Instance` (array of object [`InstanceItem`](crate::v2018_04_12::operation::add_existed_nodes::InstanceItem), required)
+    /// - `ClusterId` (string, required): The cluster the instances join.
+    /// - `ImageId` (string, required): Image installed on the instances, from `ListImages` or `ListCustomImages`.
+    /// - `JobQueue` (string, optional): Queue of the cluster the new nodes join, such as `workq`.
+    /// - `ImageOwnerAlias` (string, required): Source of the image given in `ImageId`.
+    /// - `Instance` (array of object [`InstanceItem`](crate::v2018_04_12::operation::add_existed_nodes::InstanceItem), required): The ECS instances to add, 1 to 100.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `TooManyComputes` (HTTP 403): The number of computing nodes exceeds the quota.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `InvalidOpt` (HTTP 403): The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ImageNotSupported` (HTTP 403): The specified image is not supported.
-    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `VolumeNotFound` (HTTP 404): The specified volume does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `TooManyComputes` (HTTP 403): The request would take the cluster past its quota of compute nodes. Ask for fewer nodes, remove unused ones (`ListNodes`, `DeleteNodes`) or ask for a higher quota. The service says: "The number of computing nodes exceeds the quota."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is not in a state that accepts new nodes; wait until it runs, then call again. The service says: "The operation failed due to invalid cluster status."
+    /// - `InvalidOpt` (HTTP 403): The service rejected the operation at this moment. Wait and try again later; if it keeps failing, contact support with the `RequestId`. The service says: "The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the cluster is running; wait for it (see `ListTasks`) and call again. The service says: "A conflicting operation is running."
+    /// - `ImageNotSupported` (HTTP 403): The image exists but E-HPC cannot build nodes from it. Choose one of the images that `ListImages` or `ListCustomImages` returns; retrying unchanged does not help. The service says: "The specified image is not supported."
+    /// - `ImageNotFound` (HTTP 404): The image id in the request does not exist in the region or is not visible to the account. `ListImages`, `ListCustomImages` and `ListCommunityImages` show the images that can be used. The service says: "The specified image does not exist."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `VolumeNotFound` (HTTP 404): The shared storage named in the request does not exist or is not attached to the cluster. `ListVolumes` and `GetClusterVolumes` show the volumes; correct the request rather than retrying. The service says: "The specified volume does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `ObjectNotFound` (HTTP 404): A resource named in the request, such as a node, command, invocation or profiling task, does not exist in the cluster. Check its id with the matching list call (`ListNodes`, `ListCommands`, `ListInvocationStatus`, `ListCloudMetricProfilings`). The service says: "The specified object is not found."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): Only some of the instances could be added; `ListTasks` and `ListNodes` show which. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`AddExistedNodesCall`](crate::v2018_04_12::operation::add_existed_nodes::AddExistedNodesCall), then `.send().await`.
@@ -61,7 +69,11 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Adds local nodes.
+    /// Registers on-premises compute nodes with a hybrid or cloud E-HPC cluster.
+    ///
+    /// Records machines of your own data center as compute nodes of the cluster, so that its scheduler
+    /// can send jobs to them; no ECS instance is bought. The response lists the ids given to the new
+    /// nodes; check them afterwards with `ListNodes`, where they show `Location` `OnPremise`.
     ///
     /// Action `AddLocalNodes` of API version 2018-04-12, sent as GET. RAM action `ehpc:AddLocalNodes`, access level write.
     ///
@@ -69,29 +81,29 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `Nodes` (string, required)
-    /// - `Queue` (string, optional)
+    /// - `ClusterId` (string, required): The hybrid or cloud cluster to add the nodes to.
+    /// - `Nodes` (string, required): The local nodes as a JSON array string, one object per node with `HostName`, `IpAddress`, `CpuCores` and `Memory` (in MB), such as `[{"HostName":"node1","IpAddress":"192.168.0.10","CpuCores":2,"Memory":1024}]`.
+    /// - `Queue` (string, optional): Scheduler queue the local nodes join, such as `test.q`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `InvalidOpt` (HTTP 403): The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `VolumeNotFound` (HTTP 404): The specified volume does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is not in a state that accepts new nodes; wait until it runs, then call again. The service says: "The operation failed due to invalid cluster status."
+    /// - `InvalidOpt` (HTTP 403): The service rejected the operation at this moment. Wait and try again later; if it keeps failing, contact support with the `RequestId`. The service says: "The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `VolumeNotFound` (HTTP 404): The shared storage named in the request does not exist or is not attached to the cluster. `ListVolumes` and `GetClusterVolumes` show the volumes; correct the request rather than retrying. The service says: "The specified volume does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `ObjectNotFound` (HTTP 404): A resource named in the request, such as a node, command, invocation or profiling task, does not exist in the cluster. Check its id with the matching list call (`ListNodes`, `ListCommands`, `ListInvocationStatus`, `ListCloudMetricProfilings`). The service says: "The specified object is not found."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): Only some of the local nodes could be added; `ListNodes` shows which are in the cluster. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`AddLocalNodesCall`](crate::v2018_04_12::operation::add_local_nodes::AddLocalNodesCall), then `.send().await`.
@@ -101,7 +113,17 @@ impl Client {
     ) -> super::operation::add_local_nodes::AddLocalNodesCall {
         super::operation::add_local_nodes::AddLocalNodesCall::new(self.client.clone())
     }
-    /// Adds nodes.
+    /// Creates compute nodes on new ECS instances and adds them to an E-HPC cluster.
+    ///
+    /// Buys ECS instances for the cluster (pay-as-you-go, preemptible or subscription) and joins them
+    /// as compute nodes, by default with the instance type used the last time the cluster grew. The call returns a `TaskId` and the ids of the new instances at once, unless `Sync` is
+    /// `true`; the nodes take minutes to come up. Follow the task with `ListTasks` and the nodes with
+    /// `ListNodes` (waiter `nodes_running`).
+    ///
+    /// The cluster must be running and free of other conflicting operations. The number of nodes
+    /// actually created lies between `MinCount` and `Count`, depending on ECS stock; the call fails if
+    /// fewer than `MinCount` can be had. Node quotas of the account apply. Pass a `ClientToken` to make
+    /// retries safe; without one, repeating the call adds more nodes.
     ///
     /// Action `AddNodes` of API version 2018-04-12, sent as GET. RAM action `ehpc:AddNodes`, access level write.
     ///
@@ -109,70 +131,70 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `ImageOwnerAlias` (string, optional)
-    /// - `ImageId` (string, optional)
-    /// - `Count` (integer (int32), required)
-    /// - `InstanceType` (string, optional)
-    /// - `ComputeSpotStrategy` (string, optional)
-    /// - `ComputeSpotPriceLimit` (string, optional)
-    /// - `EcsChargeType` (string, optional)
-    /// - `Period` (integer (int32), optional)
-    /// - `PeriodUnit` (string, optional)
-    /// - `AutoRenew` (string, optional)
-    /// - `AutoRenewPeriod` (integer (int32), optional)
-    /// - `JobQueue` (string, optional)
-    /// - `CreateMode` (string, optional)
-    /// - `SystemDiskType` (string, optional)
-    /// - `SystemDiskSize` (integer (int32), optional)
-    /// - `ZoneId` (string, optional)
-    /// - `VSwitchId` (string, optional)
-    /// - `HostNamePrefix` (string, optional)
-    /// - `HostNameSuffix` (string, optional)
-    /// - `ComputeEnableHt` (boolean, optional)
-    /// - `AllocatePublicAddress` (boolean, optional)
-    /// - `InternetChargeType` (string, optional)
-    /// - `InternetMaxBandWidthIn` (integer (int32), optional)
-    /// - `InternetMaxBandWidthOut` (integer (int32), optional)
-    /// - `ClientToken` (string, optional)
-    /// - `SystemDiskLevel` (string, optional)
-    /// - `MinCount` (integer (int32), optional)
-    /// - `Sync` (boolean, optional)
-    /// - `DataDisks` (array of object [`DataDisksItem`](crate::v2018_04_12::operation::add_nodes::DataDisksItem), optional)
-    /// - `ComputeSpotDuration` (integer (int32), optional)
-    /// - `ComputeSpotInterruptionBehavior` (string, optional)
-    /// - `NetworkInterfaceTrafficMode` (string, optional)
-    /// - `DnsConfig` (string, optional)
+    /// - `ClusterId` (string, required): The cluster to grow.
+    /// - `ImageOwnerAlias` (string, optional): Source of the image given in `ImageId`.
+    /// - `ImageId` (string, optional): Image of the new nodes, from `ListImages` or `ListCustomImages`.
+    /// - `Count` (integer (int32), required): Number of nodes wanted, from 1 to 99 and greater than `MinCount`.
+    /// - `InstanceType` (string, optional): ECS instance type of the new nodes, such as `ecs.n1.tiny`.
+    /// - `ComputeSpotStrategy` (string, optional): Whether the nodes are preemptible (spot) instances.
+    /// - `ComputeSpotPriceLimit` (string, optional): Highest price per node per hour you accept, with up to 3 decimal places, such as `0.68`.
+    /// - `EcsChargeType` (string, optional): Billing method of the new instances.
+    /// - `Period` (integer (int32), optional): Length of the subscription, in units of `PeriodUnit`.
+    /// - `PeriodUnit` (string, optional): Unit of `Period` and `AutoRenewPeriod`.
+    /// - `AutoRenew` (string, optional): Whether subscription nodes renew automatically when their term ends.
+    /// - `AutoRenewPeriod` (integer (int32), optional): Length of each automatic renewal, in units of `PeriodUnit`: 1, 2 or 3 weeks, or 1, 2, 3, 6 or 12 months.
+    /// - `JobQueue` (string, optional): Queue the new nodes join, such as `workq`.
+    /// - `CreateMode` (string, optional): How the scale-out was started, as recorded for the nodes.
+    /// - `SystemDiskType` (string, optional): Cloud disk category of the system disk.
+    /// - `SystemDiskSize` (integer (int32), optional): Size of the system disk in GiB, from 40 to 500.
+    /// - `ZoneId` (string, optional): Zone of the new instances, such as `cn-hangzhou-b`.
+    /// - `VSwitchId` (string, optional): vSwitch the new instances attach to, such as `vsw-bp1lfcjbfb099rrjn****`.
+    /// - `HostNamePrefix` (string, optional): Prefix of the host names of the new nodes, such as `compute`, to help you group them.
+    /// - `HostNameSuffix` (string, optional): Suffix of the host names of the new nodes, such as `01`, to help you group them.
+    /// - `ComputeEnableHt` (boolean, optional): Whether hyper-threading is on in the new nodes.
+    /// - `AllocatePublicAddress` (boolean, optional): Whether each new node gets a public IP address.
+    /// - `InternetChargeType` (string, optional): Billing method of the public bandwidth of the nodes.
+    /// - `InternetMaxBandWidthIn` (integer (int32), optional): Maximum inbound public bandwidth in Mbit/s.
+    /// - `InternetMaxBandWidthOut` (integer (int32), optional): Maximum outbound public bandwidth in Mbit/s, from 0 to 100.
+    /// - `ClientToken` (string, optional): Idempotency token you generate, unique for each distinct request, ASCII only, at most 64 characters.
+    /// - `SystemDiskLevel` (string, optional): Performance level of an ESSD system disk (`SystemDiskType=cloud_essd`), which caps its random read/write IOPS.
+    /// - `MinCount` (integer (int32), optional): Fewest nodes to accept, from 1 to 99 and less than `Count`.
+    /// - `Sync` (boolean, optional): Whether the call waits for the nodes to be created before it returns.
+    /// - `DataDisks` (array of object [`DataDisksItem`](crate::v2018_04_12::operation::add_nodes::DataDisksItem), optional): Data disks to create with and attach to each new node, at most 16.
+    /// - `ComputeSpotDuration` (integer (int32), optional): Protection period of a preemptible node in hours, during which it is not reclaimed; `0` means no protection period.
+    /// - `ComputeSpotInterruptionBehavior` (string, optional): What happens to a preemptible node when it is reclaimed.
+    /// - `NetworkInterfaceTrafficMode` (string, optional): Communication mode of the network interface of the new nodes.
+    /// - `DnsConfig` (string, optional): DNS settings of the new nodes as a JSON string, such as `{"DnsType":"PrivateZone","DnsName":"xxxxx"}`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvaildSystemDiskSize` (HTTP 400): The system disk size must be greater than or equal to image size.
-    /// - `TooManyComputes` (HTTP 403): The number of computing nodes exceeds the quota.
-    /// - `TooManyLogins` (HTTP 403): The maximum number of logged on nodes is exceeded.
-    /// - `TooManyScc` (HTTP 403): The maximum number of SCC instances is exceeded.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ImageNotSupported` (HTTP 403): The specified image is not supported.
-    /// - `InvalidOpt` (HTTP 403): The specified operation is invalid. Please try again later.
-    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `VolumeNotFound` (HTTP 404): The specified volume does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
-    /// - `KeyPairNotFound` (HTTP 404): The specified KeyPair does not exist.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `EipError` (HTTP 406): The EIP API request failed.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvaildSystemDiskSize` (HTTP 400): `SystemDiskSize` is smaller than the image; raise it to at least the image size. The service says: "The system disk size must be greater than or equal to image size."
+    /// - `TooManyComputes` (HTTP 403): The cluster would exceed its quota of compute nodes; lower `Count` or delete nodes first. The service says: "The number of computing nodes exceeds the quota."
+    /// - `TooManyLogins` (HTTP 403): The request would pass the limit on login nodes. Ask for fewer login nodes. The service says: "The maximum number of logged on nodes is exceeded."
+    /// - `TooManyScc` (HTTP 403): The request would pass the limit on Super Computing Cluster (SCC) instances. Ask for fewer SCC instances or use other instance types. The service says: "The maximum number of SCC instances is exceeded."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is not in a state that accepts new nodes, for example it is still being created or is stopped; wait until it runs, then call again. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the cluster is running; wait for it (see `ListTasks`) and call again. The service says: "A conflicting operation is running."
+    /// - `ImageNotSupported` (HTTP 403): The image exists but E-HPC cannot build nodes from it. Choose one of the images that `ListImages` or `ListCustomImages` returns; retrying unchanged does not help. The service says: "The specified image is not supported."
+    /// - `InvalidOpt` (HTTP 403): The service rejected the operation at this moment. Wait and try again later; if it keeps failing, contact support with the `RequestId`. The service says: "The specified operation is invalid. Please try again later."
+    /// - `ImageNotFound` (HTTP 404): The image id in the request does not exist in the region or is not visible to the account. `ListImages`, `ListCustomImages` and `ListCommunityImages` show the images that can be used. The service says: "The specified image does not exist."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `VolumeNotFound` (HTTP 404): The shared storage named in the request does not exist or is not attached to the cluster. `ListVolumes` and `GetClusterVolumes` show the volumes; correct the request rather than retrying. The service says: "The specified volume does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `ObjectNotFound` (HTTP 404): A resource named in the request, such as a node, command, invocation or profiling task, does not exist in the cluster. Check its id with the matching list call (`ListNodes`, `ListCommands`, `ListInvocationStatus`, `ListCloudMetricProfilings`). The service says: "The specified object is not found."
+    /// - `KeyPairNotFound` (HTTP 404): No ECS key pair with the given name exists in the region. Create the key pair in ECS or pass an existing name; retrying unchanged does not help. The service says: "The specified KeyPair does not exist."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `EipError` (HTTP 406): A call that E-HPC made to the Elastic IP Address service failed while attaching or releasing a public address of a node. Check the account's EIP quota and balance, then retry. The service says: "The EIP API request failed."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): Only some of the nodes could be created; `ListTasks` and `ListNodes` show which. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`AddNodesCall`](crate::v2018_04_12::operation::add_nodes::AddNodesCall), then `.send().await`.
@@ -180,7 +202,12 @@ impl Client {
     pub fn add_nodes(&self) -> super::operation::add_nodes::AddNodesCall {
         super::operation::add_nodes::AddNodesCall::new(self.client.clone())
     }
-    /// Adds queue.
+    /// Creates a scheduler queue in an E-HPC cluster.
+    ///
+    /// Adds an empty queue to the scheduler of the cluster; the change is made on the manager node, so
+    /// the cluster must be running. Put nodes into the queue by passing its name as `JobQueue` to
+    /// `AddNodes` or `ApplyNodes`, or move existing nodes with `SetQueue`. The new queue appears in
+    /// `ListQueues`.
     ///
     /// Action `AddQueue` of API version 2018-04-12, sent as GET. RAM action `ehpc:AddQueue`, access level write.
     ///
@@ -188,29 +215,29 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `QueueName` (string, required)
-    /// - `NetworkInterfaceTrafficMode` (string, optional)
-    /// - `DeploymentSetId` (string, optional)
-    /// - `UseESS` (boolean, optional)
+    /// - `ClusterId` (string, required): The cluster to add the queue to.
+    /// - `QueueName` (string, required): Name of the new queue, 1 to 63 characters of letters, digits and underscores (`_`), starting with a letter.
+    /// - `NetworkInterfaceTrafficMode` (string, optional): Communication mode of the network interfaces of the queue's nodes.
+    /// - `DeploymentSetId` (string, optional): ECS deployment set for the queue's nodes, such as `ds-bp1frxuzdg87zh4pzq****`, from `DescribeDeploymentSets` of ECS.
+    /// - `UseESS` (boolean, optional): Whether the queue's nodes are managed through an Auto Scaling (ESS) scaling group.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ExecFail` (HTTP 403): Failed to execute the command: %s.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `RedisError` (HTTP 406): A Redis service error occurred.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `ExecFail` (HTTP 403): The command that creates the queue failed on the manager node; the message tells why. Check that the name is valid and not already a queue (`ListQueues`). The service says: "Failed to execute the command: %s."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `RedisError` (HTTP 406): The internal cache of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A Redis service error occurred."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `AgentResponseTimeout` (HTTP 406): The agent on the cluster did not answer in time; the message names the step. Usually temporary: wait and retry, after checking with `ListNodes` that the manager node runs. For a call that changes something, check first whether the change happened. The service says: "Agent response timeout: %s"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`AddQueueCall`](crate::v2018_04_12::operation::add_queue::AddQueueCall), then `.send().await`.
@@ -218,7 +245,13 @@ impl Client {
     pub fn add_queue(&self) -> super::operation::add_queue::AddQueueCall {
         super::operation::add_queue::AddQueueCall::new(self.client.clone())
     }
-    /// Adds security group.
+    /// Adds the nodes of an E-HPC cluster to one more ECS security group.
+    ///
+    /// Puts the cluster's nodes into the given security group in addition to the groups they are
+    /// already in, so that its rules also apply to them. ECS `DescribeSecurityGroups` lists the
+    /// groups you can use. Adding a group the cluster
+    /// already belongs to fails. `ListSecurityGroups` shows the groups of the cluster; take one out with
+    /// `DeleteSecurityGroup`. Pass a `ClientToken` to make retries safe.
     ///
     /// Action `AddSecurityGroup` of API version 2018-04-12, sent as GET. RAM action `ehpc:AddSecurityGroup`, access level write.
     ///
@@ -226,25 +259,25 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `SecurityGroupId` (string, required)
-    /// - `ClientToken` (string, optional)
+    /// - `ClusterId` (string, required): The cluster to add to the security group.
+    /// - `SecurityGroupId` (string, required): Security group to add the cluster to, such as `sg-bp13n61xsydodfyg****`, from ECS `DescribeSecurityGroups`.
+    /// - `ClientToken` (string, optional): Idempotency token you generate, unique for each distinct request, ASCII only, at most 64 characters.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidSecurityGroup` (HTTP 400): The security group ID is invalid.
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `SecurityGroupNotSupported` (HTTP 404): The security group is not supported.
-    /// - `SecurityGroupAlreadyExists` (HTTP 404): The security group already exists.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `EcsError` (HTTP 406): ECS api request error
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): Aliyun api service error
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidSecurityGroup` (HTTP 400): The security group id is not valid or does not exist; check it with ECS `DescribeSecurityGroups`. The service says: "The security group ID is invalid."
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `SecurityGroupNotSupported` (HTTP 404): This security group cannot be used by the cluster; pick another one. The service says: "The security group is not supported."
+    /// - `SecurityGroupAlreadyExists` (HTTP 404): The cluster is already in this security group; `ListSecurityGroups` shows its groups. The service says: "The security group already exists."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "ECS api request error"
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "Aliyun api service error"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`AddSecurityGroupCall`](crate::v2018_04_12::operation::add_security_group::AddSecurityGroupCall), then `.send().await`.
@@ -256,7 +289,15 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Adds users.
+    /// Creates user accounts in an E-HPC cluster, each in the ordinary or the sudo group.
+    ///
+    /// Adds Linux users to the account domain of the cluster, so that they can log on to it and submit
+    /// jobs. Each user goes either in `users` (submit and debug jobs) or in `wheel` (also run `sudo`
+    /// to install software, restart nodes and so on). The users are created on the manager node, so the
+    /// cluster must be running. A name that already exists fails; with several users, some may be
+    /// added while others fail. Check the result with `ListUsers`.
+    ///
+    /// Passwords travel in the request, so call the API over HTTPS.
     ///
     /// Action `AddUsers` of API version 2018-04-12, sent as GET. RAM action `ehpc:AddUsers`, access level write.
     ///
@@ -264,30 +305,30 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `User` (array of object [`UserItem`](crate::v2018_04_12::operation::add_users::UserItem), required)
-    /// - `Async` (boolean, optional)
+    /// - `ClusterId` (string, required): The cluster to add the users to.
+    /// - `User` (array of object [`UserItem`](crate::v2018_04_12::operation::add_users::UserItem), required): The users to create, 1 to 100.
+    /// - `Async` (boolean, optional): Whether the users are created through the asynchronous message path.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `AgentError.Account.GetentPasswdFailure` (HTTP 406): Failed to get the user list: %s.
-    /// - `AgentError.Account.UserAlreadyExist` (HTTP 406): The specified user already exists in domain: %s.
-    /// - `AgentError.Account.UserAddFailure` (HTTP 406): Failed to add user to domain: %s.
-    /// - `AgentError.Account.DomainNotExist` (HTTP 406): The specified domain does not exist: %s.
-    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is not running; wait until it is, then call again. The service says: "The operation failed due to invalid cluster status."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `AgentError.Account.GetentPasswdFailure` (HTTP 406): The cluster agent could not read the user accounts of the cluster's operating system; the message gives the reason. Check that the manager node runs (`ListNodes`) and retry. The service says: "Failed to get the user list: %s."
+    /// - `AgentError.Account.UserAlreadyExist` (HTTP 406): A user of that name already exists in the cluster; pick another name or change the existing user with `ModifyUserGroups` or `ModifyUserPasswords`. The service says: "The specified user already exists in domain: %s."
+    /// - `AgentError.Account.UserAddFailure` (HTTP 406): The manager node could not create the user, for example because of an invalid name or password; check them and call again. The service says: "Failed to add user to domain: %s."
+    /// - `AgentError.Account.DomainNotExist` (HTTP 406): The user directory (domain) of the cluster, named in the message, could not be found, so users cannot be read or changed. This is a problem of the cluster's account service, not of the request: check the cluster with `DescribeCluster` and contact support if it persists. The service says: "The specified domain does not exist: %s."
+    /// - `AgentResponseTimeout` (HTTP 406): The agent on the cluster did not answer in time; the message names the step. Usually temporary: wait and retry, after checking with `ListNodes` that the manager node runs. For a call that changes something, check first whether the change happened. The service says: "Agent response timeout: %s"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): Only some of the users were created; `ListUsers` shows which exist. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`AddUsersCall`](crate::v2018_04_12::operation::add_users::AddUsersCall), then `.send().await`.
@@ -295,7 +336,19 @@ impl Client {
     pub fn add_users(&self) -> super::operation::add_users::AddUsersCall {
         super::operation::add_users::AddUsersCall::new(self.client.clone())
     }
-    /// Applies nodes.
+    /// Adds pay-as-you-go or preemptible compute nodes to an E-HPC cluster by node count or by vCPU capacity, across several zones.
+    ///
+    /// Creates ECS instances and joins them to the cluster as compute nodes. You ask either for a
+    /// number of instances or for a number of vCPUs (`ResourceAmountType`), may offer several instance
+    /// types (`InstanceTypeModel`) or a vCPU and memory size (`Cores`, `Memory`), and list the zones to
+    /// try (`ZoneInfos`); the service picks the cheapest matching types that have stock, following
+    /// `PriorityStrategy`. The nodes can be created in several batches (`Round`, `Interval`).
+    ///
+    /// The call returns at once with a `TaskId`, the ids of the new instances and `SatisfiedAmount`;
+    /// the nodes take minutes to come up. Follow the task with `ListTasks` and the nodes with
+    /// `ListNodes` (waiter `nodes_running`). Whether a shortage of stock fails the call or yields
+    /// fewer nodes is set by `StrictSatisfiedTargetCapacity` and `StrictResourceProvision`. Repeating
+    /// the call adds more nodes.
     ///
     /// Action `ApplyNodes` of API version 2018-04-12, sent as GET. RAM action `ehpc:ApplyNodes`, access level write.
     ///
@@ -303,75 +356,75 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `ImageId` (string, optional)
-    /// - `ComputeSpotStrategy` (string, optional)
-    /// - `ComputeSpotPriceLimit` (number, optional)
-    /// - `SystemDiskType` (string, optional)
-    /// - `SystemDiskSize` (integer (int32), optional)
-    /// - `HostNamePrefix` (string, optional)
-    /// - `HostNameSuffix` (string, optional)
-    /// - `AllocatePublicAddress` (boolean, optional)
-    /// - `InternetChargeType` (string, optional)
-    /// - `InternetMaxBandWidthIn` (integer (int32), optional)
-    /// - `InternetMaxBandWidthOut` (integer (int32), optional)
-    /// - `Cores` (integer (int32), optional)
-    /// - `Memory` (integer (int32), optional)
-    /// - `InstanceFamilyLevel` (string, optional)
-    /// - `TargetCapacity` (integer (int32), required)
-    /// - `ResourceAmountType` (string, optional)
-    /// - `PriorityStrategy` (string, optional)
-    /// - `StrictSatisfiedTargetCapacity` (boolean, optional)
-    /// - `SystemDiskLevel` (string, optional)
-    /// - `StrictResourceProvision` (boolean, optional)
-    /// - `Round` (integer (int32), optional)
-    /// - `Interval` (integer (int32), optional)
-    /// - `ZoneInfos` (array of object [`ZoneInfosItem`](crate::v2018_04_12::operation::apply_nodes::ZoneInfosItem), required)
-    /// - `InstanceTypeModel` (array of object [`InstanceTypeModelItem`](crate::v2018_04_12::operation::apply_nodes::InstanceTypeModelItem), optional)
-    /// - `Tag` (array of object [`TagItem`](crate::v2018_04_12::operation::apply_nodes::TagItem), optional)
-    /// - `JobQueue` (string, optional)
-    /// - `UserData` (string, optional)
+    /// - `ClusterId` (string, required): The cluster to grow.
+    /// - `ImageId` (string, optional): Image of the new nodes, from `ListImages` or `ListCustomImages`.
+    /// - `ComputeSpotStrategy` (string, optional): Whether the nodes are preemptible (spot) instances.
+    /// - `ComputeSpotPriceLimit` (number, optional): Highest price per node per hour you accept, with up to 3 decimal places, such as `0.68`.
+    /// - `SystemDiskType` (string, optional): Cloud disk category of the system disk.
+    /// - `SystemDiskSize` (integer (int32), optional): Size of the system disk in GB, from 40 to 500.
+    /// - `HostNamePrefix` (string, optional): Prefix of the host names of the new nodes, such as `compute`, to help you group them.
+    /// - `HostNameSuffix` (string, optional): Suffix of the host names of the new nodes, such as `01`, to help you group them.
+    /// - `AllocatePublicAddress` (boolean, optional): Whether each new node gets a public IP address.
+    /// - `InternetChargeType` (string, optional): Billing method of the public bandwidth of the nodes.
+    /// - `InternetMaxBandWidthIn` (integer (int32), optional): Maximum inbound public bandwidth in Mbit/s.
+    /// - `InternetMaxBandWidthOut` (integer (int32), optional): Maximum outbound public bandwidth in Mbit/s, from 0 to 100.
+    /// - `Cores` (integer (int32), optional): Number of vCPUs of the wanted instance type; required with `ResourceAmountType=Cores`.
+    /// - `Memory` (integer (int32), optional): Memory of the wanted instance type in GB; required with `ResourceAmountType=Cores`.
+    /// - `InstanceFamilyLevel` (string, optional): Class of instance families to choose from; used only together with `Cores` and `Memory`.
+    /// - `TargetCapacity` (integer (int32), required): Amount of resources wanted, counted in the unit of `ResourceAmountType`: 1 to 200 instances, or 1 to 1000 vCPUs.
+    /// - `ResourceAmountType` (string, optional): Unit in which `TargetCapacity` is counted.
+    /// - `PriorityStrategy` (string, optional): How the service chooses among the offered instance types and zones.
+    /// - `StrictSatisfiedTargetCapacity` (boolean, optional): What to do when ECS stock cannot supply `TargetCapacity`.
+    /// - `SystemDiskLevel` (string, optional): Performance level of an ESSD system disk (`SystemDiskType=cloud_essd`), which caps its random read/write IOPS.
+    /// - `StrictResourceProvision` (boolean, optional): With `StrictSatisfiedTargetCapacity=true`, whether exactly `TargetCapacity` must be created.
+    /// - `Round` (integer (int32), optional): Number of batches in which the nodes are created, from 1 to 10.
+    /// - `Interval` (integer (int32), optional): Time between two batches in seconds, from 60 to 600.
+    /// - `ZoneInfos` (array of object [`ZoneInfosItem`](crate::v2018_04_12::operation::apply_nodes::ZoneInfosItem), required): Zones and vSwitches where nodes may be created, at most 10, each zone once.
+    /// - `InstanceTypeModel` (array of object [`InstanceTypeModelItem`](crate::v2018_04_12::operation::apply_nodes::InstanceTypeModelItem), optional): Instance types to choose from, at most 10, each with an optional price cap and image.
+    /// - `Tag` (array of object [`TagItem`](crate::v2018_04_12::operation::apply_nodes::TagItem), optional): Tags to put on the new nodes, at most 20.
+    /// - `JobQueue` (string, optional): Queue the new nodes join, such as `workq`.
+    /// - `UserData` (string, optional): Custom data run at instance start, Base64-encoded, at most 16 KB before encoding.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidVswitch` (HTTP 400): The vSwitch parameter is invalid, or the number of available IP addresses is insufficient.
-    /// - `InvalidImage` (HTTP 400): The image ID is invalid.
-    /// - `InvaildSystemDiskSize` (HTTP 400): The system disk size must be greater than or equal to image size.
-    /// - `InvalidInstanceType.NotSupported` (HTTP 400): The instance type is invalid.
-    /// - `InvalidZoneId.ValueNotSupported` (HTTP 400): The specified ZoneId is invalid.
-    /// - `TooManyComputes` (HTTP 403): The number of computing nodes exceeds the quota.
-    /// - `TooManyLogins` (HTTP 403): The maximum number of logged on nodes is exceeded.
-    /// - `TooManyScc` (HTTP 403): The maximum number of SCC instances is exceeded.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ImageNotSupported` (HTTP 403): The specified image is not supported.
-    /// - `InvalidCapacityNum.ValueNotSupported` (HTTP 403): The specified TargetCapacity is invalid.
-    /// - `RecommendEmpty.InstanceTypeSoldOut` (HTTP 403): The resource is out of stock.
-    /// - `ResourceTargetAmount.NotSatisfied` (HTTP 403): The resource application is not satisfied.
-    /// - `RecommendEmpty.PriceNotSatisfied` (HTTP 403): The price limit is not satisfied.
-    /// - `QuotaExceed.PayasyougoInstance` (HTTP 403): The pay-as-you-go instance exceeds the quota.
-    /// - `RecommendEmpty.InstanceTypeNoStock` (HTTP 403): The instanceTypes are out of usage.
-    /// - `RecommendEmpty.InstanceTypeNotAuthorized` (HTTP 403): The recommend instanceTypes are not authorized.
-    /// - `InvalidOpt` (HTTP 403): The specified operation is invalid. Please try again later.
-    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `VolumeNotFound` (HTTP 404): The specified volume does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
-    /// - `VswitchNotFound` (HTTP 404): The specified vSwitch does not exist.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `EipError` (HTTP 406): The EIP API request failed.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidVswitch` (HTTP 400): The vSwitch given is not usable, or it has too few free private IP addresses for the nodes asked for. Pick another vSwitch of the cluster's VPC or free addresses in this one, then call again. The service says: "The vSwitch parameter is invalid, or the number of available IP addresses is insufficient."
+    /// - `InvalidImage` (HTTP 400): The image id is not valid for this request. Check it with `ListImages` or `ListCustomImages` and call again with a usable one. The service says: "The image ID is invalid."
+    /// - `InvaildSystemDiskSize` (HTTP 400): The system disk asked for is smaller than the image it must hold (the code is spelled this way by the service). Raise the system disk size to at least the image size and call again. The service says: "The system disk size must be greater than or equal to image size."
+    /// - `InvalidInstanceType.NotSupported` (HTTP 400): The ECS instance type asked for cannot be used here. `ListAvailableEcsTypes` and `ListPreferredEcsTypes` show the types E-HPC accepts in a zone. The service says: "The instance type is invalid."
+    /// - `InvalidZoneId.ValueNotSupported` (HTTP 400): The zone given is not accepted for this request. Choose a zone of the region where the instance types are offered (`ListAvailableEcsTypes`) and call again. The service says: "The specified ZoneId is invalid."
+    /// - `TooManyComputes` (HTTP 403): The request would take the cluster past its quota of compute nodes. Ask for fewer nodes, remove unused ones (`ListNodes`, `DeleteNodes`) or ask for a higher quota. The service says: "The number of computing nodes exceeds the quota."
+    /// - `TooManyLogins` (HTTP 403): The request would pass the limit on login nodes. Ask for fewer login nodes. The service says: "The maximum number of logged on nodes is exceeded."
+    /// - `TooManyScc` (HTTP 403): The request would pass the limit on Super Computing Cluster (SCC) instances. Ask for fewer SCC instances or use other instance types. The service says: "The maximum number of SCC instances is exceeded."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is in a state that does not allow this operation, for example still being created or initialized, being released, stopped or in an exception state. `DescribeCluster` reports the status; wait until it suits the call (`running` for most; waiter `cluster_running`) and retry. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `ImageNotSupported` (HTTP 403): The image exists but E-HPC cannot build nodes from it. Choose one of the images that `ListImages` or `ListCustomImages` returns; retrying unchanged does not help. The service says: "The specified image is not supported."
+    /// - `InvalidCapacityNum.ValueNotSupported` (HTTP 403): The `TargetCapacity` of the request is not an accepted value. Correct it and call again. The service says: "The specified TargetCapacity is invalid."
+    /// - `RecommendEmpty.InstanceTypeSoldOut` (HTTP 403): The instance types that fit the request are sold out in the zones given. Allow more instance types or zones, or retry later. The service says: "The resource is out of stock."
+    /// - `ResourceTargetAmount.NotSatisfied` (HTTP 403): The service could not obtain as many resources as the target asked for. Lower the target, allow more instance types or zones, or retry later. The service says: "The resource application is not satisfied."
+    /// - `RecommendEmpty.PriceNotSatisfied` (HTTP 403): No instance type that fits the request is offered within the maximum price given. Raise the price limit (`MaxPrice`) or allow more instance types. The service says: "The price limit is not satisfied."
+    /// - `QuotaExceed.PayasyougoInstance` (HTTP 403): Creating the nodes would pass the account's quota of pay-as-you-go ECS instances. Ask for fewer nodes, release unused instances or raise the ECS quota. The service says: "The pay-as-you-go instance exceeds the quota."
+    /// - `RecommendEmpty.InstanceTypeNoStock` (HTTP 403): None of the instance types that fit the request can be used at the moment. Allow more instance types or zones, or retry later. The service says: "The instanceTypes are out of usage."
+    /// - `RecommendEmpty.InstanceTypeNotAuthorized` (HTTP 403): The account may not buy the instance types that fit the request. Allow other instance types, or ask Alibaba Cloud to open the wanted ones for the account. The service says: "The recommend instanceTypes are not authorized."
+    /// - `InvalidOpt` (HTTP 403): The service rejected the operation at this moment. Wait and try again later; if it keeps failing, contact support with the `RequestId`. The service says: "The specified operation is invalid. Please try again later."
+    /// - `ImageNotFound` (HTTP 404): The image id in the request does not exist in the region or is not visible to the account. `ListImages`, `ListCustomImages` and `ListCommunityImages` show the images that can be used. The service says: "The specified image does not exist."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `VolumeNotFound` (HTTP 404): The shared storage named in the request does not exist or is not attached to the cluster. `ListVolumes` and `GetClusterVolumes` show the volumes; correct the request rather than retrying. The service says: "The specified volume does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `ObjectNotFound` (HTTP 404): A resource named in the request, such as a node, command, invocation or profiling task, does not exist in the cluster. Check its id with the matching list call (`ListNodes`, `ListCommands`, `ListInvocationStatus`, `ListCloudMetricProfilings`). The service says: "The specified object is not found."
+    /// - `VswitchNotFound` (HTTP 404): No vSwitch with the given id exists in the zone or VPC given. Check the id and the zone, then call again. The service says: "The specified vSwitch does not exist."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `EipError` (HTTP 406): A call that E-HPC made to the Elastic IP Address service failed while attaching or releasing a public address of a node. Check the account's EIP quota and balance, then retry. The service says: "The EIP API request failed."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): A batch operation succeeded for some items and failed for others. Check which items took effect with the matching list or describe call (`ListNodes`, `ListUsers`, `ListJobs`, `DescribeJob`) and retry only the rest. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ApplyNodesCall`](crate::v2018_04_12::operation::apply_nodes::ApplyNodesCall), then `.send().await`.
@@ -379,7 +432,18 @@ impl Client {
     pub fn apply_nodes(&self) -> super::operation::apply_nodes::ApplyNodesCall {
         super::operation::apply_nodes::ApplyNodesCall::new(self.client.clone())
     }
-    /// Creates cluster.
+    /// Creates an E-HPC cluster on ECS instances, billed pay-as-you-go or by subscription.
+    ///
+    /// Starts building the cluster (manager, login and compute nodes, shared NAS storage, scheduler and
+    /// domain account service) and returns the new cluster id and a task id at once, without waiting for
+    /// the nodes. Follow the task with `ListTasks`, or poll `DescribeCluster` until `ClusterInfo.Status`
+    /// is `running` (waiter `cluster_running`); `exception` means the creation failed.
+    ///
+    /// The VPC, vSwitch and, when given, the security group, NAS file system and key pair must already
+    /// exist in the region. The call creates billable resources: an account in debt, without enough
+    /// balance or with unpaid orders is refused, and per-account quotas on clusters, compute nodes,
+    /// login nodes and SCC instances apply. Pass a `ClientToken` to make retries safe; without one a
+    /// repeated call creates a second cluster.
     ///
     /// Action `CreateCluster` of API version 2018-04-12, sent as GET. RAM action `ehpc:CreateCluster`, access level write.
     ///
@@ -387,114 +451,114 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ZoneId` (string, optional)
-    /// - `Name` (string, required)
-    /// - `Description` (string, optional)
-    /// - `EhpcVersion` (string, optional)
-    /// - `ClientVersion` (string, optional)
-    /// - `OsTag` (string, optional)
-    /// - `AccountType` (string, optional)
-    /// - `Domain` (string, optional)
-    /// - `SchedulerType` (string, optional)
-    /// - `SecurityGroupId` (string, optional)
-    /// - `SecurityGroupName` (string, optional)
-    /// - `VpcId` (string, optional)
-    /// - `VSwitchId` (string, optional)
-    /// - `VolumeType` (string, optional)
-    /// - `VolumeId` (string, optional)
-    /// - `VolumeProtocol` (string, optional)
-    /// - `VolumeMountpoint` (string, optional)
-    /// - `VolumeMountOption` (string, optional)
-    /// - `RemoteDirectory` (string, optional)
-    /// - `DeployMode` (string, optional)
-    /// - `HaEnable` (boolean, optional)
-    /// - `EcsChargeType` (string, optional)
-    /// - `Password` (string, optional)
-    /// - `KeyPairName` (string, optional)
-    /// - `ImageOwnerAlias` (string, optional)
-    /// - `ImageId` (string, optional)
-    /// - `EcsOrder.Manager.Count` (integer (int32), optional)
-    /// - `EcsOrder.Manager.InstanceType` (string, optional)
-    /// - `EcsOrder.Compute.Count` (integer (int32), optional)
-    /// - `EcsOrder.Compute.InstanceType` (string, optional)
-    /// - `EcsOrder.Login.Count` (integer (int32), optional)
-    /// - `EcsOrder.Login.InstanceType` (string, optional)
-    /// - `SccClusterId` (string, optional)
-    /// - `ComputeSpotStrategy` (string, optional)
-    /// - `ComputeSpotPriceLimit` (string, optional)
-    /// - `ComputeEnableHt` (boolean, optional)
-    /// - `Period` (integer (int32), optional)
-    /// - `PeriodUnit` (string, optional)
-    /// - `AutoRenew` (string, optional)
-    /// - `AutoRenewPeriod` (integer (int32), optional)
-    /// - `InputFileUrl` (string, optional)
-    /// - `JobQueue` (string, optional)
-    /// - `SystemDiskType` (string, optional)
-    /// - `SystemDiskSize` (integer (int32), optional)
-    /// - `RemoteVisEnable` (string, optional)
-    /// - `ResourceGroupId` (string, optional)
-    /// - `ClientToken` (string, optional)
-    /// - `WithoutElasticIp` (boolean, optional)
-    /// - `SystemDiskLevel` (string, optional)
-    /// - `IsComputeEss` (boolean, optional)
-    /// - `ClusterVersion` (string, optional)
-    /// - `Application` (array of object [`ApplicationItem`](crate::v2018_04_12::operation::create_cluster::ApplicationItem), optional)
-    /// - `AdditionalVolumes` (array of object [`AdditionalVolumesItem`](crate::v2018_04_12::operation::create_cluster::AdditionalVolumesItem), optional)
-    /// - `PostInstallScript` (array of object [`PostInstallScriptItem`](crate::v2018_04_12::operation::create_cluster::PostInstallScriptItem), optional)
-    /// - `Plugin` (string, optional)
-    /// - `WithoutAgent` (boolean, optional)
-    /// - `WithoutNas` (boolean, optional)
-    /// - `RamRoleName` (string, optional)
-    /// - `NetworkInterfaceTrafficMode` (string, optional)
-    /// - `DeploymentSetId` (string, optional)
-    /// - `RamNodeTypes` (array of string, optional)
-    /// - `Tag` (array of object [`TagItem`](crate::v2018_04_12::operation::create_cluster::TagItem), optional)
-    /// - `AddOns` (array of object [`AddOnsItem`](crate::v2018_04_12::operation::create_cluster::AddOnsItem), optional)
+    /// - `ZoneId` (string, optional): Zone to create the nodes in, such as `cn-hangzhou-b`.
+    /// - `Name` (string, required): Display name of the cluster, 2 to 64 characters.
+    /// - `Description` (string, optional): Free text about the cluster, 2 to 256 characters; it must not start with `http://` or `https://`.
+    /// - `EhpcVersion` (string, optional): E-HPC product version to deploy, such as `1.0.0`.
+    /// - `ClientVersion` (string, optional): Version of the E-HPC client installed on the nodes, such as `1.0.64`.
+    /// - `OsTag` (string, optional): Operating system image tag of the nodes, such as `CentOS_7.2_64`.
+    /// - `AccountType` (string, optional): Service that manages the cluster's domain user accounts.
+    /// - `Domain` (string, optional): Domain name of the local cluster.
+    /// - `SchedulerType` (string, optional): Job scheduler installed on the cluster.
+    /// - `SecurityGroupId` (string, optional): Existing security group to place the nodes in, such as `sg-bp13n61xsydodfyg****`.
+    /// - `SecurityGroupName` (string, optional): Name of a new security group, with the default rules, to create for the cluster when `SecurityGroupId` is not given.
+    /// - `VpcId` (string, optional): VPC of the cluster, such as `vpc-b3f3edefefeep0760yju****`.
+    /// - `VSwitchId` (string, optional): vSwitch of the VPC that the nodes get their private addresses from; only VPC networking is supported.
+    /// - `VolumeType` (string, optional): Kind of shared storage of the cluster.
+    /// - `VolumeId` (string, optional): NAS file system to use as shared storage, such as `008b64****`.
+    /// - `VolumeProtocol` (string, optional): Protocol the nodes use to mount the shared storage.
+    /// - `VolumeMountpoint` (string, optional): VPC mount target of the NAS file system, such as `008b648bcb-s****.cn-hangzhou.nas.aliyuncs.com`.
+    /// - `VolumeMountOption` (string, optional): Options passed to `mount` when the nodes mount the NFS file system, such as `-t nfs -o vers=4`.
+    /// - `RemoteDirectory` (string, optional): Directory of the shared storage to mount, such as `NasMountpoint:/RemoteDirectory`.
+    /// - `DeployMode` (string, optional): How the management roles are spread over nodes.
+    /// - `HaEnable` (boolean, optional): Whether to enable high availability; when `true`, every management role runs on an active and a standby node.
+    /// - `EcsChargeType` (string, optional): Billing method of all nodes of the cluster.
+    /// - `Password` (string, optional): Root password of the login node, 8 to 30 characters with at least three of uppercase letters, lowercase letters, digits and special characters such as `()~!@#$%^&*-+=|{}[]:;'<>,.?/`.
+    /// - `KeyPairName` (string, optional): ECS key pair to bind to the login node for logging in.
+    /// - `ImageOwnerAlias` (string, optional): Where the image given in `ImageId` comes from.
+    /// - `ImageId` (string, optional): Image of the nodes, such as `centos_7_02_64_20G_alibase_20170818****`.
+    /// - `EcsOrder.Manager.Count` (integer (int32), optional): Number of manager nodes, 1 or 2.
+    /// - `EcsOrder.Manager.InstanceType` (string, optional): ECS instance type of the manager nodes, such as `ecs.n1.tiny`.
+    /// - `EcsOrder.Compute.Count` (integer (int32), optional): Number of compute nodes to create with the cluster, from 0 to 99.
+    /// - `EcsOrder.Compute.InstanceType` (string, optional): ECS instance type of the compute nodes, such as `ecs.n1.tiny`.
+    /// - `EcsOrder.Login.Count` (integer (int32), optional): Number of login nodes; only `1` is accepted.
+    /// - `EcsOrder.Login.InstanceType` (string, optional): ECS instance type of the login node, such as `ecs.n1.tiny`.
+    /// - `SccClusterId` (string, optional): Existing SCC instance to bring under the new SCC cluster, such as `00b648b****`.
+    /// - `ComputeSpotStrategy` (string, optional): Whether compute nodes are preemptible (spot) instances.
+    /// - `ComputeSpotPriceLimit` (string, optional): Highest hourly price to pay for a compute node, with up to 3 decimal places, such as `0.034`.
+    /// - `ComputeEnableHt` (boolean, optional): Whether hyper-threading is enabled on compute nodes.
+    /// - `Period` (integer (int32), optional): Subscription length in units of `PeriodUnit`, for `PrePaid` nodes; `1` when omitted.
+    /// - `PeriodUnit` (string, optional): Unit of `Period`.
+    /// - `AutoRenew` (string, optional): Whether subscription nodes renew automatically when they expire, as a string.
+    /// - `AutoRenewPeriod` (integer (int32), optional): Length of each automatic renewal, in units of `PeriodUnit`.
+    /// - `InputFileUrl` (string, optional): URL of a job file uploaded to OSS.
+    /// - `JobQueue` (string, optional): Scheduler queue that the new compute nodes join, such as `workq`.
+    /// - `SystemDiskType` (string, optional): Disk category of the nodes' system disks.
+    /// - `SystemDiskSize` (integer (int32), optional): Size of each node's system disk in GB, from 40 to 500.
+    /// - `RemoteVisEnable` (string, optional): Whether remote visualization is enabled on the cluster, as a string.
+    /// - `ResourceGroupId` (string, optional): Resource group the cluster belongs to, such as `rg-acfmxazb4ph****`.
+    /// - `ClientToken` (string, optional): Unique token, generated by you, that makes retries of this request idempotent; ASCII only, at most 64 characters.
+    /// - `WithoutElasticIp` (boolean, optional): Whether the login node goes without an elastic public IP address.
+    /// - `SystemDiskLevel` (string, optional): Performance level of an ESSD system disk, used when `SystemDiskType` is `cloud_essd`.
+    /// - `IsComputeEss` (boolean, optional): Whether auto scaling is enabled for the compute nodes.
+    /// - `ClusterVersion` (string, optional): Version of the cluster, such as `1.0`.
+    /// - `Application` (array of object [`ApplicationItem`](crate::v2018_04_12::operation::create_cluster::ApplicationItem), optional): Software to install on the cluster, up to 100 entries.
+    /// - `AdditionalVolumes` (array of object [`AdditionalVolumesItem`](crate::v2018_04_12::operation::create_cluster::AdditionalVolumesItem), optional): Extra shared storage to mount on the nodes, up to 10 entries.
+    /// - `PostInstallScript` (array of object [`PostInstallScriptItem`](crate::v2018_04_12::operation::create_cluster::PostInstallScriptItem), optional): Scripts the nodes run after the cluster software is installed, up to 16 entries.
+    /// - `Plugin` (string, optional): Plugin configuration, used only when `SchedulerType` is `custom`: a JSON string with `pluginMod` (`oss` downloads the plugin from OSS and unpacks it into `pluginLocalPath`; `image` expects it already in `pluginLocalPath`), `pluginLocalPath` (a shared directory is advisable in `oss` mode, a non-shared one in `image` mode) and `pluginOssPath` (the OSS location, only in `oss` mode).
+    /// - `WithoutAgent` (boolean, optional): Whether to skip installing the agent client on the nodes; `false` installs it.
+    /// - `WithoutNas` (boolean, optional): Whether to go without NAS as shared storage; `false` uses NAS.
+    /// - `RamRoleName` (string, optional): Instance RAM role to attach to the nodes, such as `testRamRoleName`.
+    /// - `NetworkInterfaceTrafficMode` (string, optional): Communication mode of the nodes' elastic network interfaces.
+    /// - `DeploymentSetId` (string, optional): ECS deployment set for the nodes, such as `ds-bp1frxuzdg87zh4pzq****`; only deployment sets with the low network latency strategy are supported.
+    /// - `RamNodeTypes` (array of string, optional): Node types that get the instance RAM role of `RamRoleName`, up to 5 entries.
+    /// - `Tag` (array of object [`TagItem`](crate::v2018_04_12::operation::create_cluster::TagItem), optional): Tags to attach to the cluster, up to 20.
+    /// - `AddOns` (array of object [`AddOnsItem`](crate::v2018_04_12::operation::create_cluster::AddOnsItem), optional): Custom add-on services to deploy with the cluster, up to 20.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `OrderError.InsufficientBalance` (HTTP 400): The account balance is insufficient. Please add funds first and try again.
-    /// - `OrderError.InstHasUnpaidOrder` (HTTP 400): Your account has an unpaid order.
-    /// - `OrderError.Arrearage` (HTTP 400): Your account balance is less than CNY 100. Please add funds to your account and try again.
-    /// - `OrderError.NoCard` (HTTP 400): No credit card is bound to your account.
-    /// - `OrderError.InvalidPayMethod` (HTTP 400): No valid default payment method is specified for your account.
-    /// - `OrderError.NoRealNameAuthentication` (HTTP 400): You have not completed the real name authentication.
-    /// - `OrderError.NoRealNameRegistration` (HTTP 400): Real name registration is required for instances launched in mainland China.
-    /// - `OrderError.UserProfileIncomplete` (HTTP 400): You have not completed your user profile.
-    /// - `InvalidVpc` (HTTP 400): The specified VPC is invalid.
-    /// - `InvalidVolume` (HTTP 400): The specified volume is invalid.
-    /// - `InvalidSoftware` (HTTP 400): The specified software is not supported.
-    /// - `InvalidVolumeProtocal` (HTTP 400): The specified volume protocol is invalid.
-    /// - `InvalidVolumeMountpoint` (HTTP 400): The specified volume mount point is invalid.
-    /// - `MissingParams` (HTTP 400): The %s parameter is required.
-    /// - `TooManyClusters` (HTTP 403): The number of user clusters exceeds the quota.
-    /// - `TooManyComputes` (HTTP 403): The number of computing nodes exceeds the quota.
-    /// - `TooManyLogins` (HTTP 403): The maximum number of logged on nodes is exceeded.
-    /// - `TooManyScc` (HTTP 403): The maximum number of SCC instances is exceeded.
-    /// - `QuotaExceeded.PrivateIpAddress` (HTTP 403): Insufficient private IP addresses in vSwitch: %s.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ImageNotSupported` (HTTP 403): The specified image is not supported.
-    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
-    /// - `VolumeNotFound` (HTTP 404): The specified volume does not exist.
-    /// - `VpcNotFound` (HTTP 404): The specified VPC does not exist.
-    /// - `KeyPairNotFound` (HTTP 404): The specified KeyPair does not exist.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `NasError` (HTTP 406): NAS API request failed.
-    /// - `NasServiceNotOpen` (HTTP 406): The NAS service is not activated.
-    /// - `EipError` (HTTP 406): The EIP API request failed.
-    /// - `OrderError` (HTTP 406): An order request error occurred.
-    /// - `FailToGenId` (HTTP 406): Generating cluster ID failed.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `AckError` (HTTP 406): An error occurred while calling the ACK API operation.
-    /// - `NotAuthorized` (HTTP 407): No authorization is granted.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `OrderError.InsufficientBalance` (HTTP 400): The account balance does not cover the purchase. Add funds, then call again. The service says: "The account balance is insufficient. Please add funds first and try again."
+    /// - `OrderError.InstHasUnpaidOrder` (HTTP 400): The account has an order that is not paid yet. Pay or cancel it in the console, then call again. The service says: "Your account has an unpaid order."
+    /// - `OrderError.Arrearage` (HTTP 400): The account balance is below CNY 100, too low for the purchase. Add funds to the account and call again. The service says: "Your account balance is less than CNY 100. Please add funds to your account and try again."
+    /// - `OrderError.NoCard` (HTTP 400): No credit card is bound to the account, so the purchase cannot be paid. Bind a card in the billing console, then call again. The service says: "No credit card is bound to your account."
+    /// - `OrderError.InvalidPayMethod` (HTTP 400): The account has no valid default payment method, which subscription purchases need. Set one in the billing console, then call again. The service says: "No valid default payment method is specified for your account."
+    /// - `OrderError.NoRealNameAuthentication` (HTTP 400): The account has not completed real-name verification. Complete it in the console, then call again. The service says: "You have not completed the real name authentication."
+    /// - `OrderError.NoRealNameRegistration` (HTTP 400): Instances in mainland China regions need real-name registration, which the account lacks. Complete it in the console, or use a region outside mainland China. The service says: "Real name registration is required for instances launched in mainland China."
+    /// - `OrderError.UserProfileIncomplete` (HTTP 400): The account profile is incomplete. Complete it in the console, then call again. The service says: "You have not completed your user profile."
+    /// - `InvalidVpc` (HTTP 400): The VPC given for the cluster cannot be used. Check the VPC id and its region, then call again. The service says: "The specified VPC is invalid."
+    /// - `InvalidVolume` (HTTP 400): The shared storage given for the cluster cannot be used. Check the file system id and type (`ListFileSystemWithMountTargets`, `ListVolumes`) and call again. The service says: "The specified volume is invalid."
+    /// - `InvalidSoftware` (HTTP 400): A software package named in the request is not offered by E-HPC for this setup. `ListSoftwares` shows the software and versions that can be installed. The service says: "The specified software is not supported."
+    /// - `InvalidVolumeProtocal` (HTTP 400): The protocol given for the shared storage is not accepted (the code is spelled this way by the service). Use a protocol the file system supports, such as `NFS` or `SMB`. The service says: "The specified volume protocol is invalid."
+    /// - `InvalidVolumeMountpoint` (HTTP 400): `VolumeMountpoint` is not a usable VPC mount target of the NAS file system in `VolumeId`; pick one from `ListFileSystemWithMountTargets`. The service says: "The specified volume mount point is invalid."
+    /// - `MissingParams` (HTTP 400): A required parameter is absent; the message names it. Add it and call again. The service says: "The %s parameter is required."
+    /// - `TooManyClusters` (HTTP 403): The account already has as many clusters as its quota allows; delete unused clusters or ask for a higher quota. The service says: "The number of user clusters exceeds the quota."
+    /// - `TooManyComputes` (HTTP 403): The requested compute nodes would exceed the compute node quota; request fewer with `EcsOrder.Compute.Count`. The service says: "The number of computing nodes exceeds the quota."
+    /// - `TooManyLogins` (HTTP 403): The request would pass the limit on login nodes. Ask for fewer login nodes. The service says: "The maximum number of logged on nodes is exceeded."
+    /// - `TooManyScc` (HTTP 403): The request would pass the limit on Super Computing Cluster (SCC) instances. Ask for fewer SCC instances or use other instance types. The service says: "The maximum number of SCC instances is exceeded."
+    /// - `QuotaExceeded.PrivateIpAddress` (HTTP 403): The vSwitch in `VSwitchId` has too few free private IP addresses for the nodes; choose another vSwitch or request fewer nodes. The service says: "Insufficient private IP addresses in vSwitch: %s."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `ImageNotSupported` (HTTP 403): The image exists but E-HPC cannot build nodes from it. Choose one of the images that `ListImages` or `ListCustomImages` returns; retrying unchanged does not help. The service says: "The specified image is not supported."
+    /// - `ImageNotFound` (HTTP 404): The image id in the request does not exist in the region or is not visible to the account. `ListImages`, `ListCustomImages` and `ListCommunityImages` show the images that can be used. The service says: "The specified image does not exist."
+    /// - `VolumeNotFound` (HTTP 404): The shared storage named in the request does not exist or is not attached to the cluster. `ListVolumes` and `GetClusterVolumes` show the volumes; correct the request rather than retrying. The service says: "The specified volume does not exist."
+    /// - `VpcNotFound` (HTTP 404): No VPC with the given id exists in the region. Check the id in the VPC console, or create the VPC first; retrying does not help. The service says: "The specified VPC does not exist."
+    /// - `KeyPairNotFound` (HTTP 404): The key pair in `KeyPairName` does not exist in the region. The service says: "The specified KeyPair does not exist."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `NasError` (HTTP 406): A call that E-HPC made to File Storage NAS failed. Check the file system and its mount targets (`ListFileSystemWithMountTargets`) and retry once the cause is cleared. The service says: "NAS API request failed."
+    /// - `NasServiceNotOpen` (HTTP 406): File Storage NAS is not activated for the account, so the cluster's shared storage cannot be set up. Activate NAS in the console first, then call again. The service says: "The NAS service is not activated."
+    /// - `EipError` (HTTP 406): A call that E-HPC made to the Elastic IP Address service failed while attaching or releasing a public address of a node. Check the account's EIP quota and balance, then retry. The service says: "The EIP API request failed."
+    /// - `OrderError` (HTTP 406): The order or price service failed while handling the request. Often temporary: wait and retry, and quote the `RequestId` to support if it persists. The service says: "An order request error occurred."
+    /// - `FailToGenId` (HTTP 406): The service could not generate an id for the cluster being created. A fault on the service side: retry the call after a short wait. The service says: "Generating cluster ID failed."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `AckError` (HTTP 406): A call that E-HPC made to Container Service for Kubernetes (ACK) while building the cluster failed. Check the ACK settings and quotas of the account, then retry; quote the `RequestId` to support if it keeps failing. The service says: "An error occurred while calling the ACK API operation."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "No authorization is granted."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`CreateClusterCall`](crate::v2018_04_12::operation::create_cluster::CreateClusterCall), then `.send().await`.
@@ -502,7 +566,17 @@ impl Client {
     pub fn create_cluster(&self) -> super::operation::create_cluster::CreateClusterCall {
         super::operation::create_cluster::CreateClusterCall::new(self.client.clone())
     }
-    /// Creates hybrid cluster.
+    /// Creates an E-HPC hybrid cluster that joins on-premises nodes with compute nodes in the cloud.
+    ///
+    /// Registers a hybrid cluster (`Location` `OnPremise`) whose scheduler and account service run on
+    /// your own premises, described by `Nodes`, while compute nodes can be added in the cloud. It
+    /// returns the new cluster id and a task id at once; follow the task with `ListTasks`, or poll
+    /// `DescribeCluster` until `ClusterInfo.Status` is `running` (waiter `cluster_running`). Then call
+    /// `GetHybridClusterConfig` to get the configuration to apply on the on-premises nodes.
+    ///
+    /// The VPC, vSwitch and NAS file system with its mount target must already exist: unlike
+    /// `CreateCluster`, this call does not create a NAS file system or mount target. Give either
+    /// `SecurityGroupId` or `SecurityGroupName`, not both. Pass a `ClientToken` to make retries safe.
     ///
     /// Action `CreateHybridCluster` of API version 2018-04-12, sent as GET. RAM action `ehpc:CreateHybridCluster`, access level write.
     ///
@@ -510,89 +584,89 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ZoneId` (string, optional)
-    /// - `Name` (string, required)
-    /// - `Description` (string, optional)
-    /// - `EhpcVersion` (string, optional)
-    /// - `ClientVersion` (string, optional)
-    /// - `OsTag` (string, required)
-    /// - `Domain` (string, optional)
-    /// - `Location` (string, optional)
-    /// - `SecurityGroupId` (string, optional)
-    /// - `SecurityGroupName` (string, optional)
-    /// - `VpcId` (string, required)
-    /// - `VSwitchId` (string, required)
-    /// - `EcsOrder.Manager.InstanceType` (string, optional)
-    /// - `EcsOrder.Compute.InstanceType` (string, required)
-    /// - `VolumeType` (string, optional)
-    /// - `VolumeId` (string, optional)
-    /// - `VolumeProtocol` (string, optional)
-    /// - `VolumeMountpoint` (string, optional)
-    /// - `RemoteDirectory` (string, optional)
-    /// - `OnPremiseVolumeProtocol` (string, optional)
-    /// - `OnPremiseVolumeMountPoint` (string, optional)
-    /// - `OnPremiseVolumeRemotePath` (string, optional)
-    /// - `OnPremiseVolumeLocalPath` (string, optional)
-    /// - `Password` (string, optional)
-    /// - `KeyPairName` (string, optional)
-    /// - `JobQueue` (string, optional)
-    /// - `ResourceGroupId` (string, optional)
-    /// - `HybridClusterOpMode` (string, optional)
-    /// - `SchedulerPreInstall` (boolean, optional)
-    /// - `ComputeSpotStrategy` (string, optional)
-    /// - `ComputeSpotPriceLimit` (number, optional)
-    /// - `ImageOwnerAlias` (string, optional)
-    /// - `ImageId` (string, optional)
-    /// - `ClientToken` (string, optional)
-    /// - `MultiOs` (boolean, optional)
-    /// - `Nodes` (array of object [`NodesItem`](crate::v2018_04_12::operation::create_hybrid_cluster::NodesItem), optional)
-    /// - `Application` (array of object [`ApplicationItem`](crate::v2018_04_12::operation::create_hybrid_cluster::ApplicationItem), optional)
-    /// - `PostInstallScript` (array of object [`PostInstallScriptItem`](crate::v2018_04_12::operation::create_hybrid_cluster::PostInstallScriptItem), optional)
-    /// - `Plugin` (string, optional)
-    /// - `OpenldapPar` (object [`OpenldapPar`](crate::v2018_04_12::operation::create_hybrid_cluster::OpenldapPar), optional)
-    /// - `WinAdPar` (object [`WinAdPar`](crate::v2018_04_12::operation::create_hybrid_cluster::WinAdPar), optional)
+    /// - `ZoneId` (string, optional): Zone for the cloud nodes, such as `cn-hangzhou-b`.
+    /// - `Name` (string, required): Display name of the cluster, 2 to 64 characters of Chinese characters, letters, digits, hyphens (`-`) and underscores (`_`), starting with a letter or a Chinese character.
+    /// - `Description` (string, optional): Free text about the cluster, 2 to 256 characters; it must not start with `http://` or `https://`.
+    /// - `EhpcVersion` (string, optional): E-HPC product version to deploy, such as `1.0.0`.
+    /// - `ClientVersion` (string, optional): Version of the E-HPC client installed on the nodes, such as `1.0.64`.
+    /// - `OsTag` (string, required): Operating system image tag of the cloud nodes, such as `CentOS_7.2_64`.
+    /// - `Domain` (string, optional): Domain account service of the cluster.
+    /// - `Location` (string, optional): Where the cluster runs; always a hybrid cluster.
+    /// - `SecurityGroupId` (string, optional): Existing security group for the cloud nodes, such as `sg-bp13n61xsydodfyg****`.
+    /// - `SecurityGroupName` (string, optional): Name of a new security group, with the default rules, to create for the cluster.
+    /// - `VpcId` (string, required): VPC of the cloud part of the cluster, such as `vpc-b3f3edefefeep0760yju****`.
+    /// - `VSwitchId` (string, required): vSwitch of the VPC that the cloud nodes get their private addresses from.
+    /// - `EcsOrder.Manager.InstanceType` (string, optional): ECS instance type of the manager node in the cloud, such as `ecs.n1.tiny`; only proxy mode is supported.
+    /// - `EcsOrder.Compute.InstanceType` (string, required): ECS instance type of the compute nodes in the cloud, such as `ecs.n1.tiny`.
+    /// - `VolumeType` (string, optional): Kind of shared storage in the cloud; only NAS is supported.
+    /// - `VolumeId` (string, optional): Existing NAS file system to use as shared storage, such as `008b64****`; it is not created for you.
+    /// - `VolumeProtocol` (string, optional): Protocol used to mount the shared storage in the cloud; only NFS is supported.
+    /// - `VolumeMountpoint` (string, optional): VPC mount target of the NAS file system, such as `008b648bcb-s****.cn-hangzhou.nas.aliyuncs.com`; it is not created for you.
+    /// - `RemoteDirectory` (string, optional): Directory of the cloud file system to mount, such as `/RemoteDirectory`.
+    /// - `OnPremiseVolumeProtocol` (string, optional): Protocol of the on-premises shared storage; only NFS is supported.
+    /// - `OnPremiseVolumeMountPoint` (string, optional): Mount point of the on-premises file system, such as `RemoteNasDomain.com`.
+    /// - `OnPremiseVolumeRemotePath` (string, optional): Path exported by the on-premises file system, such as `/RemoteDirectory`.
+    /// - `OnPremiseVolumeLocalPath` (string, optional): Path at which the cloud nodes mount the on-premises file system, such as `/OnCloudDirectory`.
+    /// - `Password` (string, optional): Root password of the login node, 8 to 30 characters with at least three of uppercase letters, lowercase letters, digits and special characters such as `()~!@#$%^&*-=+|{}[]:;'<>,.?/`.
+    /// - `KeyPairName` (string, optional): ECS key pair for logging in to the nodes, 2 to 128 characters starting with a letter or a Chinese character, not with `http://` or `https://`; digits, colons (`:`), underscores (`_`) and hyphens (`-`) are allowed.
+    /// - `JobQueue` (string, optional): Scheduler queue that nodes added later join by default, such as `workq`.
+    /// - `ResourceGroupId` (string, optional): Resource group the cluster belongs to, such as `rg-acfmxazb4ph****`.
+    /// - `HybridClusterOpMode` (string, optional): How the proxy node manages the on-premises nodes.
+    /// - `SchedulerPreInstall` (boolean, optional): Whether the node image already has the scheduler installed; when `true`, creating or adding nodes skips the scheduler installation.
+    /// - `ComputeSpotStrategy` (string, optional): Whether cloud compute nodes are preemptible (spot) instances.
+    /// - `ComputeSpotPriceLimit` (number, optional): Highest hourly price to pay for a cloud compute node, with up to 3 decimal places, such as `0.034`.
+    /// - `ImageOwnerAlias` (string, optional): Where the image given in `ImageId` comes from.
+    /// - `ImageId` (string, optional): Image of the cloud nodes, such as `wi_1607_x64_dtc_zh_40G_alibase****`.
+    /// - `ClientToken` (string, optional): Unique token, generated by you, that makes retries of this request idempotent; ASCII only, at most 64 characters.
+    /// - `MultiOs` (boolean, optional): Whether the cluster may run nodes with different operating systems.
+    /// - `Nodes` (array of object [`NodesItem`](crate::v2018_04_12::operation::create_hybrid_cluster::NodesItem), optional): On-premises nodes of the cluster, up to 100.
+    /// - `Application` (array of object [`ApplicationItem`](crate::v2018_04_12::operation::create_hybrid_cluster::ApplicationItem), optional): Software to install on the cluster, up to 100 entries.
+    /// - `PostInstallScript` (array of object [`PostInstallScriptItem`](crate::v2018_04_12::operation::create_hybrid_cluster::PostInstallScriptItem), optional): Scripts the nodes run after the cluster software is installed, up to 16 entries.
+    /// - `Plugin` (string, optional): Plugin configuration, used only when the scheduler type is `custom`: a JSON string with `pluginMod` (`oss` downloads the plugin from OSS and unpacks it into `pluginLocalPath`; `image` expects it already in `pluginLocalPath`), `pluginLocalPath` (a shared directory is advisable in `oss` mode, a non-shared one in `image` mode) and `pluginOssPath` (the OSS location, only in `oss` mode).
+    /// - `OpenldapPar` (object [`OpenldapPar`](crate::v2018_04_12::operation::create_hybrid_cluster::OpenldapPar), optional): Settings for connecting the cluster to an OpenLDAP server.
+    /// - `WinAdPar` (object [`WinAdPar`](crate::v2018_04_12::operation::create_hybrid_cluster::WinAdPar), optional): Settings for connecting the cluster to a Windows AD server.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `OrderError.InsufficientBalance` (HTTP 400): The account balance is insufficient. Please add funds first and try again.
-    /// - `OrderError.InstHasUnpaidOrder` (HTTP 400): Your account has an unpaid order.
-    /// - `OrderError.Arrearage` (HTTP 400): Your account balance is less than CNY 100. Please add funds to your account and try again.
-    /// - `OrderError.NoCard` (HTTP 400): No credit card is bound to your account.
-    /// - `OrderError.InvalidPayMethod` (HTTP 400): No valid default payment method is specified for your account.
-    /// - `OrderError.NoRealNameAuthentication` (HTTP 400): You have not completed the real name authentication.
-    /// - `OrderError.NoRealNameRegistration` (HTTP 400): Real name registration is required for instances launched in mainland China.
-    /// - `OrderError.UserProfileIncomplete` (HTTP 400): You have not completed your user profile.
-    /// - `InvalidVpc` (HTTP 400): The specified VPC is invalid.
-    /// - `InvalidVolume` (HTTP 400): The specified volume is invalid.
-    /// - `InvalidSoftware` (HTTP 400): The specified software is not supported.
-    /// - `InvalidVolumeProtocal` (HTTP 400): The specified volume protocol is invalid.
-    /// - `InvalidVolumeMountpoint` (HTTP 400): The specified volume mount point is invalid.
-    /// - `TooManyClusters` (HTTP 403): The number of user clusters exceeds the quota.
-    /// - `TooManyComputes` (HTTP 403): The number of computing nodes exceeds the quota.
-    /// - `TooManyLogins` (HTTP 403): The maximum number of logged on nodes is exceeded.
-    /// - `TooManyScc` (HTTP 403): The maximum number of SCC instances is exceeded.
-    /// - `QuotaExceeded.PrivateIpAddress` (HTTP 403): Insufficient private IP addresses in vSwitch: %s.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ImageNotSupported` (HTTP 403): The specified image is not supported.
-    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
-    /// - `VolumeNotFound` (HTTP 404): The specified volume does not exist.
-    /// - `VpcNotFound` (HTTP 404): The specified VPC does not exist.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `NasError` (HTTP 406): NAS API request failed.
-    /// - `NasServiceNotOpen` (HTTP 406): The NAS service is not activated.
-    /// - `EipError` (HTTP 406): The EIP API request failed.
-    /// - `OrderError` (HTTP 406): An order request error occurred.
-    /// - `FailToGenId` (HTTP 406): Generating cluster ID failed.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): No authorization is granted.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `OrderError.InsufficientBalance` (HTTP 400): The account balance does not cover the purchase. Add funds, then call again. The service says: "The account balance is insufficient. Please add funds first and try again."
+    /// - `OrderError.InstHasUnpaidOrder` (HTTP 400): The account has an order that is not paid yet. Pay or cancel it in the console, then call again. The service says: "Your account has an unpaid order."
+    /// - `OrderError.Arrearage` (HTTP 400): The account balance is below CNY 100, too low for the purchase. Add funds to the account and call again. The service says: "Your account balance is less than CNY 100. Please add funds to your account and try again."
+    /// - `OrderError.NoCard` (HTTP 400): No credit card is bound to the account, so the purchase cannot be paid. Bind a card in the billing console, then call again. The service says: "No credit card is bound to your account."
+    /// - `OrderError.InvalidPayMethod` (HTTP 400): The account has no valid default payment method, which subscription purchases need. Set one in the billing console, then call again. The service says: "No valid default payment method is specified for your account."
+    /// - `OrderError.NoRealNameAuthentication` (HTTP 400): The account has not completed real-name verification. Complete it in the console, then call again. The service says: "You have not completed the real name authentication."
+    /// - `OrderError.NoRealNameRegistration` (HTTP 400): Instances in mainland China regions need real-name registration, which the account lacks. Complete it in the console, or use a region outside mainland China. The service says: "Real name registration is required for instances launched in mainland China."
+    /// - `OrderError.UserProfileIncomplete` (HTTP 400): The account profile is incomplete. Complete it in the console, then call again. The service says: "You have not completed your user profile."
+    /// - `InvalidVpc` (HTTP 400): The VPC given for the cluster cannot be used. Check the VPC id and its region, then call again. The service says: "The specified VPC is invalid."
+    /// - `InvalidVolume` (HTTP 400): The shared storage given for the cluster cannot be used. Check the file system id and type (`ListFileSystemWithMountTargets`, `ListVolumes`) and call again. The service says: "The specified volume is invalid."
+    /// - `InvalidSoftware` (HTTP 400): A software package named in the request is not offered by E-HPC for this setup. `ListSoftwares` shows the software and versions that can be installed. The service says: "The specified software is not supported."
+    /// - `InvalidVolumeProtocal` (HTTP 400): The protocol given for the shared storage is not accepted (the code is spelled this way by the service). Use a protocol the file system supports, such as `NFS` or `SMB`. The service says: "The specified volume protocol is invalid."
+    /// - `InvalidVolumeMountpoint` (HTTP 400): The mount target of the shared storage is not valid. Pick a mount target of the file system in the cluster's VPC (`ListFileSystemWithMountTargets` lists them) and call again. The service says: "The specified volume mount point is invalid."
+    /// - `TooManyClusters` (HTTP 403): The account already has as many clusters as its quota allows. Delete unused clusters (`ListClusters`, `DeleteCluster`) or ask for a higher quota. The service says: "The number of user clusters exceeds the quota."
+    /// - `TooManyComputes` (HTTP 403): The request would take the cluster past its quota of compute nodes. Ask for fewer nodes, remove unused ones (`ListNodes`, `DeleteNodes`) or ask for a higher quota. The service says: "The number of computing nodes exceeds the quota."
+    /// - `TooManyLogins` (HTTP 403): The request would pass the limit on login nodes. Ask for fewer login nodes. The service says: "The maximum number of logged on nodes is exceeded."
+    /// - `TooManyScc` (HTTP 403): The request would pass the limit on Super Computing Cluster (SCC) instances. Ask for fewer SCC instances or use other instance types. The service says: "The maximum number of SCC instances is exceeded."
+    /// - `QuotaExceeded.PrivateIpAddress` (HTTP 403): The vSwitch, named in the message, has too few free private IP addresses for the nodes. Use a vSwitch with more free addresses or free some in this one. The service says: "Insufficient private IP addresses in vSwitch: %s."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `ImageNotSupported` (HTTP 403): The image exists but E-HPC cannot build nodes from it. Choose one of the images that `ListImages` or `ListCustomImages` returns; retrying unchanged does not help. The service says: "The specified image is not supported."
+    /// - `ImageNotFound` (HTTP 404): The image id in the request does not exist in the region or is not visible to the account. `ListImages`, `ListCustomImages` and `ListCommunityImages` show the images that can be used. The service says: "The specified image does not exist."
+    /// - `VolumeNotFound` (HTTP 404): The shared storage named in the request does not exist or is not attached to the cluster. `ListVolumes` and `GetClusterVolumes` show the volumes; correct the request rather than retrying. The service says: "The specified volume does not exist."
+    /// - `VpcNotFound` (HTTP 404): No VPC with the given id exists in the region. Check the id in the VPC console, or create the VPC first; retrying does not help. The service says: "The specified VPC does not exist."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `NasError` (HTTP 406): A call that E-HPC made to File Storage NAS failed. Check the file system and its mount targets (`ListFileSystemWithMountTargets`) and retry once the cause is cleared. The service says: "NAS API request failed."
+    /// - `NasServiceNotOpen` (HTTP 406): File Storage NAS is not activated for the account, so the cluster's shared storage cannot be set up. Activate NAS in the console first, then call again. The service says: "The NAS service is not activated."
+    /// - `EipError` (HTTP 406): A call that E-HPC made to the Elastic IP Address service failed while attaching or releasing a public address of a node. Check the account's EIP quota and balance, then retry. The service says: "The EIP API request failed."
+    /// - `OrderError` (HTTP 406): The order or price service failed while handling the request. Often temporary: wait and retry, and quote the `RequestId` to support if it persists. The service says: "An order request error occurred."
+    /// - `FailToGenId` (HTTP 406): The service could not generate an id for the cluster being created. A fault on the service side: retry the call after a short wait. The service says: "Generating cluster ID failed."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "No authorization is granted."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`CreateHybridClusterCall`](crate::v2018_04_12::operation::create_hybrid_cluster::CreateHybridClusterCall), then `.send().await`.
@@ -604,7 +678,12 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Creates job file.
+    /// Writes a job file, such as a job script, into the home of a user on an E-HPC cluster.
+    ///
+    /// Creates the file `TargetFile` on the cluster, owned by `RunasUser`, with the decoded text of
+    /// `Content`. Use it to put a job script on the cluster before `SubmitJob` runs it. The cluster
+    /// must be running with a healthy manager node, and the user must exist on it (`ListUsers`).
+    /// The call finishes once the file is written.
     ///
     /// Action `CreateJobFile` of API version 2018-04-12, sent as GET. RAM action `ehpc:CreateJobFile`, access level write.
     ///
@@ -612,34 +691,34 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `RunasUser` (string, required)
-    /// - `RunasUserPassword` (string, optional)
-    /// - `Content` (string, required)
-    /// - `TargetFile` (string, required)
-    /// - `Async` (boolean, optional)
+    /// - `ClusterId` (string, required): The cluster to write the file on.
+    /// - `RunasUser` (string, required): Cluster user that creates and owns the file.
+    /// - `RunasUserPassword` (string, optional): Password of `RunasUser` on the cluster, used to verify the user.
+    /// - `Content` (string, required): Text of the file, Base64-encoded; `c2xlZXAgMzA=` writes `sleep 30`.
+    /// - `TargetFile` (string, required): Name of the file to create, such as `lammps.pbs`.
+    /// - `Async` (boolean, optional): Whether to create the file through the asynchronous message channel of the service.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `IncorrectCredential` (HTTP 403): The username or password is incorrect.
-    /// - `AgentError.Account.ValidateCredentialFailure` (HTTP 403): Username or password verification failed.
-    /// - `UsernameExist` (HTTP 403): The username already exists.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
-    /// - `AgentError` (HTTP 406): The agent service request failed: %s
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is in a state that does not allow this operation, for example still being created or initialized, being released, stopped or in an exception state. `DescribeCluster` reports the status; wait until it suits the call (`running` for most; waiter `cluster_running`) and retry. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `IncorrectCredential` (HTTP 403): The `RunasUser` and `RunasUserPassword` pair was rejected; check the user with `ListUsers` and reset the password with `ModifyUserPasswords` if needed. The service says: "The username or password is incorrect."
+    /// - `AgentError.Account.ValidateCredentialFailure` (HTTP 403): The cluster user name and password in the request did not pass verification. Send the right password for the user (`RunasUser` and `RunasUserPassword` for jobs); retrying unchanged fails. The service says: "Username or password verification failed."
+    /// - `UsernameExist` (HTTP 403): The service reports that the cluster user name is already taken. Check the cluster's users with `ListUsers` and the user name in the request. The service says: "The username already exists."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or unhealthy, so the file cannot be written; check the cluster with `DescribeCluster`. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `AgentResponseTimeout` (HTTP 406): The agent on the cluster did not answer in time; the message names the step. Usually temporary: wait and retry, after checking with `ListNodes` that the manager node runs. For a call that changes something, check first whether the change happened. The service says: "Agent response timeout: %s"
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed: %s"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): A batch operation succeeded for some items and failed for others. Check which items took effect with the matching list or describe call (`ListNodes`, `ListUsers`, `ListJobs`, `DescribeJob`) and retry only the rest. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`CreateJobFileCall`](crate::v2018_04_12::operation::create_job_file::CreateJobFileCall), then `.send().await`.
@@ -649,7 +728,14 @@ impl Client {
     ) -> super::operation::create_job_file::CreateJobFileCall {
         super::operation::create_job_file::CreateJobFileCall::new(self.client.clone())
     }
-    /// Creates job template.
+    /// Saves a set of job settings as a named job template that later submissions can reuse.
+    ///
+    /// Stores a job template: the command, user, queue, resources, paths and other settings that
+    /// `SubmitJob` takes, under a name, and returns the new template's id. No job runs and no cluster
+    /// is touched. Template names must be unique (`TemplateNameExist`), and the number of templates
+    /// is limited by a quota (`TooMuchTemplates`). Each call creates a new template, so repeating a
+    /// call that timed out can fail on the name: check `ListJobTemplates` first. Change a template
+    /// with `EditJobTemplate` and remove it with `DeleteJobTemplates`.
     ///
     /// Action `CreateJobTemplate` of API version 2018-04-12, sent as GET. RAM action `ehpc:CreateJobTemplate`, access level write.
     ///
@@ -657,44 +743,44 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `CommandLine` (string, required)
-    /// - `Name` (string, required)
-    /// - `RunasUser` (string, optional)
-    /// - `Priority` (integer (int32), optional)
-    /// - `PackagePath` (string, optional)
-    /// - `StdoutRedirectPath` (string, optional)
-    /// - `StderrRedirectPath` (string, optional)
-    /// - `ReRunable` (boolean, optional)
-    /// - `ArrayRequest` (string, optional)
-    /// - `Variables` (string, optional)
-    /// - `Queue` (string, optional)
-    /// - `ClockTime` (string, optional)
-    /// - `Node` (integer (int32), optional)
-    /// - `Task` (integer (int32), optional)
-    /// - `Thread` (integer (int32), optional)
-    /// - `Mem` (string, optional)
-    /// - `Gpu` (integer (int32), optional)
-    /// - `InputFileUrl` (string, optional)
-    /// - `WithUnzipCmd` (boolean, optional)
-    /// - `UnzipCmd` (string, optional)
+    /// - `CommandLine` (string, required): The command the scheduler runs for the job, usually the path of a job script such as `./LammpsTest/lammps.pbs`.
+    /// - `Name` (string, required): Name of the template, 2 to 64 characters.
+    /// - `RunasUser` (string, optional): Cluster user that runs the job.
+    /// - `Priority` (integer (int32), optional): Scheduling priority of the job, from 0 to 9; a larger number runs earlier.
+    /// - `PackagePath` (string, optional): Working directory in which the job runs, such as `./jobfolder`.
+    /// - `StdoutRedirectPath` (string, optional): Path on the cluster that receives the standard output of the job.
+    /// - `StderrRedirectPath` (string, optional): Path on the cluster that receives the standard error of the job.
+    /// - `ReRunable` (boolean, optional): Whether the job may be run again, such as automatically after it fails.
+    /// - `ArrayRequest` (string, optional): Makes the job an array job, written `X-Y:Z`.
+    /// - `Variables` (string, optional): Environment variables visible to the job script, as a JSON-like list of name and value pairs, such as `[{Name:test1,Value:value1},{Name:test2,Value:value2}]`.
+    /// - `Queue` (string, optional): Scheduler queue that runs the job, such as `workq`.
+    /// - `ClockTime` (string, optional): Longest time the job may run, as `hh:mm:ss`, `mm:ss` or `ss`; `hh:mm:ss` is preferred, so 12 hours is `12:00:00`.
+    /// - `Node` (integer (int32), optional): Number of compute nodes the job needs, from 1 to 500.
+    /// - `Task` (integer (int32), optional): Number of tasks the job runs on each compute node, from 1 to 1000.
+    /// - `Thread` (integer (int32), optional): Number of threads each task uses, from 1 to 1000.
+    /// - `Mem` (string, optional): Maximum memory the job may use on each compute node, with a unit of `GB`, `MB` or `KB` in any case, such as `1GB`.
+    /// - `Gpu` (integer (int32), optional): Number of GPUs the job uses on each compute node, from 1 to 8.
+    /// - `InputFileUrl` (string, optional): URL of a job file already uploaded to OSS, which is downloaded to the cluster before the job runs.
+    /// - `WithUnzipCmd` (boolean, optional): Whether to unpack the file downloaded from `InputFileUrl` with `UnzipCmd`.
+    /// - `UnzipCmd` (string, optional): Command that unpacks the file downloaded from `InputFileUrl`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `TemplateNameExist` (HTTP 403): The template name already exists.
-    /// - `TooMuchTemplates` (HTTP 403): The number of templates exceeds the quota.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is in a state that does not allow this operation, for example still being created or initialized, being released, stopped or in an exception state. `DescribeCluster` reports the status; wait until it suits the call (`running` for most; waiter `cluster_running`) and retry. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `TemplateNameExist` (HTTP 403): Another template already has this `Name`; choose another name, or change the existing template with `EditJobTemplate`. The service says: "The template name already exists."
+    /// - `TooMuchTemplates` (HTTP 403): The account has as many job templates as its quota allows; delete unused ones with `DeleteJobTemplates` first. The service says: "The number of templates exceeds the quota."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): A batch operation succeeded for some items and failed for others. Check which items took effect with the matching list or describe call (`ListNodes`, `ListUsers`, `ListJobs`, `DescribeJob`) and retry only the rest. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`CreateJobTemplateCall`](crate::v2018_04_12::operation::create_job_template::CreateJobTemplateCall), then `.send().await`.
@@ -706,7 +792,17 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Deletes cluster.
+    /// Releases an E-HPC cluster and, by default, the ECS instances E-HPC created for it.
+    ///
+    /// Starts releasing the cluster and returns a task id at once; follow it with `ListTasks`, or poll
+    /// `DescribeCluster` until it fails with `ClusterNotFound` (waiter `cluster_deleted`). The cluster
+    /// shows `releasing` meanwhile. A released cluster cannot be recovered, so export what you need
+    /// first.
+    ///
+    /// Pay-as-you-go nodes are released at once. Subscription nodes that have not expired are kept and
+    /// released automatically when they expire; to release them earlier, get a refund or switch them to
+    /// pay-as-you-go first. The call is refused while another operation runs on the cluster or while
+    /// the cluster is in a state that does not allow deletion.
     ///
     /// Action `DeleteCluster` of API version 2018-04-12, sent as GET. RAM action `ehpc:DeleteCluster`, access level write.
     ///
@@ -714,23 +810,23 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `ReleaseInstance` (string, optional)
+    /// - `ClusterId` (string, required): The cluster to release.
+    /// - `ReleaseInstance` (string, optional): Whether the ECS instances created by E-HPC are released with the cluster, as a string.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster's current state does not allow releasing it; check `Status` with `DescribeCluster` and try again once it has settled. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation is running on the cluster; wait for its task to finish, then call again. The service says: "A conflicting operation is running."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with this `ClusterId` exists in the region, or it has already been released. The service says: "The specified cluster does not exist."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`DeleteClusterCall`](crate::v2018_04_12::operation::delete_cluster::DeleteClusterCall), then `.send().await`.
@@ -738,7 +834,11 @@ impl Client {
     pub fn delete_cluster(&self) -> super::operation::delete_cluster::DeleteClusterCall {
         super::operation::delete_cluster::DeleteClusterCall::new(self.client.clone())
     }
-    /// Deletes job templates.
+    /// Deletes one or more job templates.
+    ///
+    /// Removes the templates listed in `Templates`, 1 to 20 of them. Jobs already submitted from them
+    /// are not affected, and no cluster is touched. Deleting cannot be undone. `ListJobTemplates`
+    /// returns the ids of the templates.
     ///
     /// Action `DeleteJobTemplates` of API version 2018-04-12, sent as GET. RAM action `ehpc:DeleteJobTemplates`, access level write.
     ///
@@ -746,21 +846,21 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `Templates` (string, required)
+    /// - `Templates` (string, required): The templates to delete, 1 to 20, as a JSON array of objects with an `Id` each: `[{"Id":"ehpc-job-tmpl-6RVcMK****"},{"Id":"ehpc-job-tmpl-6RxO5y****"}]`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is in a state that does not allow this operation, for example still being created or initialized, being released, stopped or in an exception state. `DescribeCluster` reports the status; wait until it suits the call (`running` for most; waiter `cluster_running`) and retry. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): A batch operation succeeded for some items and failed for others. Check which items took effect with the matching list or describe call (`ListNodes`, `ListUsers`, `ListJobs`, `DescribeJob`) and retry only the rest. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`DeleteJobTemplatesCall`](crate::v2018_04_12::operation::delete_job_templates::DeleteJobTemplatesCall), then `.send().await`.
@@ -772,7 +872,12 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Deletes jobs.
+    /// Deletes one or more jobs from the scheduler of an E-HPC cluster.
+    ///
+    /// Asks the scheduler to delete the jobs listed in `Jobs`, 1 to 100 of them. The cluster must be
+    /// running with a healthy manager node. The call returns once the scheduler has taken the request;
+    /// check the result with `ListJobs`. Deleting cannot be undone. To keep a job but halt it, use
+    /// `StopJobs`.
     ///
     /// Action `DeleteJobs` of API version 2018-04-12, sent as GET. RAM action `ehpc:DeleteJobs`, access level write.
     ///
@@ -780,29 +885,29 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `Jobs` (string, required)
-    /// - `Async` (boolean, optional)
+    /// - `ClusterId` (string, required): The cluster that holds the jobs.
+    /// - `Jobs` (string, required): The jobs to delete, 1 to 100, as a JSON array of objects with an `Id` each: `[{"Id":"0.sched****"},{"Id":"1.sched****"}]`.
+    /// - `Async` (boolean, optional): Whether to send the request through the asynchronous message channel of the service.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `UsernameExist` (HTTP 403): The username already exists.
-    /// - `IncorrectCredential` (HTTP 403): The username or password is incorrect.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `AgentError.Job.DeleteFailure` (HTTP 406): Failed to delete job: %s
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
-    /// - `AgentError` (HTTP 406): The agent service request failed: %s
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is in a state that does not allow this operation, for example still being created or initialized, being released, stopped or in an exception state. `DescribeCluster` reports the status; wait until it suits the call (`running` for most; waiter `cluster_running`) and retry. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `UsernameExist` (HTTP 403): The service reports that the cluster user name is already taken. Check the cluster's users with `ListUsers` and the user name in the request. The service says: "The username already exists."
+    /// - `IncorrectCredential` (HTTP 403): The cluster user name or password in the request is wrong. Send the right credentials of the cluster user (`ListUsers` lists the users); retrying unchanged fails. The service says: "The username or password is incorrect."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `AgentError.Job.DeleteFailure` (HTTP 406): The scheduler could not delete the jobs; the message carries its reason. Check the job ids with `ListJobs`, then call again. The service says: "Failed to delete job: %s"
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `AgentResponseTimeout` (HTTP 406): The agent on the cluster did not answer in time; the message names the step. Usually temporary: wait and retry, after checking with `ListNodes` that the manager node runs. For a call that changes something, check first whether the change happened. The service says: "Agent response timeout: %s"
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed: %s"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): A batch operation succeeded for some items and failed for others. Check which items took effect with the matching list or describe call (`ListNodes`, `ListUsers`, `ListJobs`, `DescribeJob`) and retry only the rest. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`DeleteJobsCall`](crate::v2018_04_12::operation::delete_jobs::DeleteJobsCall), then `.send().await`.
@@ -810,7 +915,14 @@ impl Client {
     pub fn delete_jobs(&self) -> super::operation::delete_jobs::DeleteJobsCall {
         super::operation::delete_jobs::DeleteJobsCall::new(self.client.clone())
     }
-    /// Deletes nodes.
+    /// Removes compute nodes from an E-HPC cluster and, by default, releases their ECS instances.
+    ///
+    /// Takes the given compute nodes out of the cluster. Instances that E-HPC created are released
+    /// unless `ReleaseInstance` is `false`; data on them is lost, so copy job data off the nodes first.
+    ///
+    /// By default the call returns a `TaskId` at once and the removal runs in the background: follow it
+    /// with `ListTasks`, and `ListNodes` stops listing the nodes when it is done. With `Sync=true` the
+    /// call returns when the nodes are gone and `TaskId` is `Not Available`.
     ///
     /// Action `DeleteNodes` of API version 2018-04-12, sent as GET. RAM action `ehpc:DeleteNodes`, access level write.
     ///
@@ -818,32 +930,32 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `ReleaseInstance` (boolean, optional)
-    /// - `Sync` (boolean, optional)
-    /// - `Instance` (array of object [`InstanceItem`](crate::v2018_04_12::operation::delete_nodes::InstanceItem), required)
+    /// - `ClusterId` (string, required): The cluster that holds the nodes.
+    /// - `ReleaseInstance` (boolean, optional): Whether to release the ECS instances that E-HPC created for the nodes.
+    /// - `Sync` (boolean, optional): Whether the call waits until the nodes are deleted.
+    /// - `Instance` (array of object [`InstanceItem`](crate::v2018_04_12::operation::delete_nodes::InstanceItem), required): The compute nodes to delete, up to 100.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `InvalidNodeStatus` (HTTP 403): The operation failed due to invalid node status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ComputeNotFound` (HTTP 404): The specified compute node does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `EipError` (HTTP 406): The EIP API request failed.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is not in a state that allows removing nodes; wait until it runs, then call again. The service says: "The operation failed due to invalid cluster status."
+    /// - `InvalidNodeStatus` (HTTP 403): A node is in a state from which it cannot be deleted; check its `Status` with `ListNodes` and retry later. The service says: "The operation failed due to invalid node status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the cluster is running; wait for it (see `ListTasks`) and call again. The service says: "A conflicting operation is running."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ComputeNotFound` (HTTP 404): A given id is not a compute node of the cluster; check the ids with `ListNodes`. The service says: "The specified compute node does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `ObjectNotFound` (HTTP 404): A resource named in the request, such as a node, command, invocation or profiling task, does not exist in the cluster. Check its id with the matching list call (`ListNodes`, `ListCommands`, `ListInvocationStatus`, `ListCloudMetricProfilings`). The service says: "The specified object is not found."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `EipError` (HTTP 406): A call that E-HPC made to the Elastic IP Address service failed while attaching or releasing a public address of a node. Check the account's EIP quota and balance, then retry. The service says: "The EIP API request failed."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): Only some of the nodes were deleted; `ListTasks` and `ListNodes` show which remain. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`DeleteNodesCall`](crate::v2018_04_12::operation::delete_nodes::DeleteNodesCall), then `.send().await`.
@@ -851,7 +963,10 @@ impl Client {
     pub fn delete_nodes(&self) -> super::operation::delete_nodes::DeleteNodesCall {
         super::operation::delete_nodes::DeleteNodesCall::new(self.client.clone())
     }
-    /// Deletes queue.
+    /// Deletes a scheduler queue from an E-HPC cluster.
+    ///
+    /// Removes the queue from the scheduler of the cluster; the change is made on the manager node, so
+    /// the cluster must be running. `ListQueues` no longer lists the queue once the call succeeds.
     ///
     /// Action `DeleteQueue` of API version 2018-04-12, sent as GET. RAM action `ehpc:DeleteQueue`, access level write.
     ///
@@ -859,26 +974,26 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `QueueName` (string, required)
+    /// - `ClusterId` (string, required): The cluster that holds the queue.
+    /// - `QueueName` (string, required): Name of the queue to delete, such as `workq`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ExecFail` (HTTP 403): Failed to execute the command: %s.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `RedisError` (HTTP 406): A Redis service error occurred.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `ExecFail` (HTTP 403): The command that deletes the queue failed on the manager node; the message tells why. Check the name with `ListQueues`. The service says: "Failed to execute the command: %s."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `RedisError` (HTTP 406): The internal cache of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A Redis service error occurred."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `AgentResponseTimeout` (HTTP 406): The agent on the cluster did not answer in time; the message names the step. Usually temporary: wait and retry, after checking with `ListNodes` that the manager node runs. For a call that changes something, check first whether the change happened. The service says: "Agent response timeout: %s"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`DeleteQueueCall`](crate::v2018_04_12::operation::delete_queue::DeleteQueueCall), then `.send().await`.
@@ -886,7 +1001,11 @@ impl Client {
     pub fn delete_queue(&self) -> super::operation::delete_queue::DeleteQueueCall {
         super::operation::delete_queue::DeleteQueueCall::new(self.client.clone())
     }
-    /// Deletes security group.
+    /// Takes the nodes of an E-HPC cluster out of one of their ECS security groups.
+    ///
+    /// Removes the cluster's nodes from the given security group, so that its rules no longer apply to
+    /// them; the security group itself is not deleted. `ListSecurityGroups` shows the groups of the
+    /// cluster. Take care not to remove a group whose rules the cluster needs to reach its nodes.
     ///
     /// Action `DeleteSecurityGroup` of API version 2018-04-12, sent as GET. RAM action `ehpc:DeleteSecurityGroup`, access level write.
     ///
@@ -894,23 +1013,23 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `SecurityGroupId` (string, required)
+    /// - `ClusterId` (string, required): The cluster to take out of the security group.
+    /// - `SecurityGroupId` (string, required): Security group to take the cluster out of, such as `sg-bp13n61xsydodfyg****`; `ListSecurityGroups` returns the groups of the cluster.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `SecurityGroupNotSupported` (HTTP 404): The security group is not supported.
-    /// - `InvalidSecurityGroup` (HTTP 404): The security group ID is invalid.
-    /// - `EcsError` (HTTP 406): ECS api request error
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): Aliyun api service error
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `SecurityGroupNotSupported` (HTTP 404): The cluster cannot leave this security group; pick another one. The service says: "The security group is not supported."
+    /// - `InvalidSecurityGroup` (HTTP 404): The security group id is not valid, or the cluster is not in that group; check it with `ListSecurityGroups`. The service says: "The security group ID is invalid."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "ECS api request error"
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "Aliyun api service error"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`DeleteSecurityGroupCall`](crate::v2018_04_12::operation::delete_security_group::DeleteSecurityGroupCall), then `.send().await`.
@@ -922,7 +1041,13 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Deletes users.
+    /// Deletes user accounts from an E-HPC cluster, keeping their home directories.
+    ///
+    /// Removes the users from the account domain of the cluster, so that they can no longer log on or
+    /// submit jobs. Only the accounts go: files in their home directories (`/home/<name>/`) stay on the
+    /// cluster's storage. A deleted user cannot be restored, and a new user of the same name does not
+    /// take over the old files. The cluster must be running. With several users, some may be deleted
+    /// while others fail; check the result with `ListUsers`.
     ///
     /// Action `DeleteUsers` of API version 2018-04-12, sent as GET. RAM action `ehpc:DeleteUsers`, access level write.
     ///
@@ -930,28 +1055,28 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `User` (array of object [`UserItem`](crate::v2018_04_12::operation::delete_users::UserItem), required)
-    /// - `Async` (boolean, optional)
+    /// - `ClusterId` (string, required): The cluster that holds the users.
+    /// - `User` (array of object [`UserItem`](crate::v2018_04_12::operation::delete_users::UserItem), required): The users to delete, up to 100.
+    /// - `Async` (boolean, optional): Whether the users are deleted through the asynchronous message path.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `AgentError.Account.DomainNotExist` (HTTP 406): The specified domain does not exist: %s.
-    /// - `AgentError.Account.GetentPasswdFailure` (HTTP 406): Failed to get the user list: %s.
-    /// - `AgentError.Account.UserNotExist` (HTTP 406): The specified user is not found in the domain: %s.
-    /// - `AgentError.Account.UserDeleteFailure` (HTTP 406): Failed to delete user from domain: %s.
-    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is not running; wait until it is, then call again. The service says: "The operation failed due to invalid cluster status."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `AgentError.Account.DomainNotExist` (HTTP 406): The user directory (domain) of the cluster, named in the message, could not be found, so users cannot be read or changed. This is a problem of the cluster's account service, not of the request: check the cluster with `DescribeCluster` and contact support if it persists. The service says: "The specified domain does not exist: %s."
+    /// - `AgentError.Account.GetentPasswdFailure` (HTTP 406): The cluster agent could not read the user accounts of the cluster's operating system; the message gives the reason. Check that the manager node runs (`ListNodes`) and retry. The service says: "Failed to get the user list: %s."
+    /// - `AgentError.Account.UserNotExist` (HTTP 406): A given user does not exist in the cluster; check the names with `ListUsers`. The service says: "The specified user is not found in the domain: %s."
+    /// - `AgentError.Account.UserDeleteFailure` (HTTP 406): The manager node could not delete the user; check the cluster and call again. The service says: "Failed to delete user from domain: %s."
+    /// - `AgentResponseTimeout` (HTTP 406): The agent on the cluster did not answer in time; the message names the step. Usually temporary: wait and retry, after checking with `ListNodes` that the manager node runs. For a call that changes something, check first whether the change happened. The service says: "Agent response timeout: %s"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): Only some of the users were deleted; `ListUsers` shows which remain. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`DeleteUsersCall`](crate::v2018_04_12::operation::delete_users::DeleteUsersCall), then `.send().await`.
@@ -959,7 +1084,9 @@ impl Client {
     pub fn delete_users(&self) -> super::operation::delete_users::DeleteUsersCall {
         super::operation::delete_users::DeleteUsersCall::new(self.client.clone())
     }
-    /// Describes auto scale config.
+    /// Describes the cluster-wide auto scaling settings of a cluster.
+    ///
+    /// Read-only. Returns whether the cluster grows and shrinks by itself and the intervals, ratios, limits and billing auto scaling uses. Per-queue settings are not included; `GetAutoScaleConfig` returns them too. Change the settings with `SetAutoScaleConfig`.
     ///
     /// Action `DescribeAutoScaleConfig` of API version 2018-04-12, sent as GET. RAM action `ehpc:DescribeAutoScaleConfig`, access level read.
     ///
@@ -967,18 +1094,18 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
+    /// - `ClusterId` (string, required): The cluster to query.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `InvalidOpt` (HTTP 403): The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `InvalidOpt` (HTTP 403): The service rejected the operation at this moment. Wait and try again later; if it keeps failing, contact support with the `RequestId`. The service says: "The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`DescribeAutoScaleConfigCall`](crate::v2018_04_12::operation::describe_auto_scale_config::DescribeAutoScaleConfigCall), then `.send().await`.
@@ -990,7 +1117,14 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Describes cluster.
+    /// Gets the configuration and state of one E-HPC cluster.
+    ///
+    /// Returns the full configuration of one cluster of the region: network, storage, images,
+    /// scheduler, account service, node counts and types, billing settings, installed software and
+    /// add-ons, and its current `Status`. It reads only and is safe to repeat.
+    ///
+    /// Poll it after `CreateCluster` until `ClusterInfo.Status` is `running` (waiter `cluster_running`),
+    /// or after `DeleteCluster` until it fails with `ClusterNotFound` (waiter `cluster_deleted`).
     ///
     /// Action `DescribeCluster` of API version 2018-04-12, sent as GET. RAM action `ehpc:DescribeCluster`, access level read.
     ///
@@ -998,24 +1132,24 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
+    /// - `ClusterId` (string, required): The cluster to describe.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `NasError` (HTTP 406): NAS API request failed.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `RedisError` (HTTP 406): A Redis service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with this `ClusterId` exists in the region, or it has been deleted; check the id with `ListClusters`. The service says: "The specified cluster does not exist."
+    /// - `ImageNotFound` (HTTP 404): The image id in the request does not exist in the region or is not visible to the account. `ListImages`, `ListCustomImages` and `ListCommunityImages` show the images that can be used. The service says: "The specified image does not exist."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `NasError` (HTTP 406): A call that E-HPC made to File Storage NAS failed. Check the file system and its mount targets (`ListFileSystemWithMountTargets`) and retry once the cause is cleared. The service says: "NAS API request failed."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `RedisError` (HTTP 406): The internal cache of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A Redis service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`DescribeClusterCall`](crate::v2018_04_12::operation::describe_cluster::DescribeClusterCall), then `.send().await`.
@@ -1025,7 +1159,11 @@ impl Client {
     ) -> super::operation::describe_cluster::DescribeClusterCall {
         super::operation::describe_cluster::DescribeClusterCall::new(self.client.clone())
     }
-    /// Describes image price.
+    /// Quotes the price of an Alibaba Cloud Marketplace image that E-HPC supports.
+    ///
+    /// Returns the list price, the discount and the price to pay for using a Marketplace image for a
+    /// given length and number of instances. Only prepaid purchases (`SkuCode` `package`) of new
+    /// instances are quoted. Nothing is ordered, so the call is safe to repeat.
     ///
     /// Action `DescribeImagePrice` of API version 2018-04-12, sent as GET. RAM action `ehpc:DescribeImagePrice`, access level read.
     ///
@@ -1033,25 +1171,25 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ImageId` (string, required)
-    /// - `PriceUnit` (string, required)
-    /// - `SkuCode` (string, required)
-    /// - `Period` (integer (int32), required)
-    /// - `Amount` (integer (int32), required)
-    /// - `OrderType` (string, optional)
+    /// - `ImageId` (string, required): Marketplace image to price, such as `m-bp198jigq7l1ga11****`.
+    /// - `PriceUnit` (string, required): Unit of `Period`.
+    /// - `SkuCode` (string, required): Commodity code of the image offer; only prepaid packages are supported.
+    /// - `Period` (integer (int32), required): Length of use in units of `PriceUnit`.
+    /// - `Amount` (integer (int32), required): Number of image licenses to buy, from 1 to 1000.
+    /// - `OrderType` (string, optional): Kind of order to quote; only new purchases are supported.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`DescribeImagePriceCall`](crate::v2018_04_12::operation::describe_image_price::DescribeImagePriceCall), then `.send().await`.
@@ -1063,7 +1201,13 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Describes job.
+    /// Returns the scheduler's full record of one job of an E-HPC cluster.
+    ///
+    /// Asks the scheduler of the cluster for everything it holds about one job (queue, owner group,
+    /// resources, state and the like) and returns it as one JSON string. Use `ListJobs` or
+    /// `ListJobsWithFilters` to find job ids; `GetJobLog` returns the job's output instead.
+    /// The call changes nothing and can be repeated safely. It needs the cluster's manager node to
+    /// be healthy.
     ///
     /// Action `DescribeJob` of API version 2018-04-12, sent as GET. RAM action `ehpc:DescribeJob`, access level read.
     ///
@@ -1071,27 +1215,27 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `JobId` (string, required)
-    /// - `Async` (boolean, optional)
+    /// - `ClusterId` (string, required): The cluster that ran the job.
+    /// - `JobId` (string, required): The job to describe, as the scheduler names it, such as `1.scheduler`.
+    /// - `Async` (boolean, optional): Whether to query through the asynchronous message channel of the service.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ExecFail` (HTTP 403): Failed to execute the command: %s.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `RedisError` (HTTP 406): A Redis service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `ExecFail` (HTTP 403): The scheduler command that reads the job failed, often because the job id is unknown to the scheduler; check the id with `ListJobs`. The service says: "Failed to execute the command: %s."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `RedisError` (HTTP 406): The internal cache of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A Redis service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `AgentResponseTimeout` (HTTP 406): The agent on the cluster did not answer in time; the message names the step. Usually temporary: wait and retry, after checking with `ListNodes` that the manager node runs. For a call that changes something, check first whether the change happened. The service says: "Agent response timeout: %s"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): A batch operation succeeded for some items and failed for others. Check which items took effect with the matching list or describe call (`ListNodes`, `ListUsers`, `ListJobs`, `DescribeJob`) and retry only the rest. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`DescribeJobCall`](crate::v2018_04_12::operation::describe_job::DescribeJobCall), then `.send().await`.
@@ -1099,7 +1243,16 @@ impl Client {
     pub fn describe_job(&self) -> super::operation::describe_job::DescribeJobCall {
         super::operation::describe_job::DescribeJobCall::new(self.client.clone())
     }
-    /// Describes price.
+    /// Quotes the price of the ECS nodes of a planned E-HPC cluster, per node type and in total.
+    ///
+    /// Prices a set of nodes before you buy them: each entry of `Commodities` describes one group of
+    /// nodes (role, instance type, count, disks, public bandwidth, billing length), and the response
+    /// gives the list and discounted price of each group plus the total. Nothing is created or
+    /// ordered, so the call is safe to repeat.
+    ///
+    /// Prices are in yuan (`CNY`) on the China site and US dollars (`USD`) on the international site.
+    /// Use the same billing settings (`ChargeType`, `PriceUnit`, `Period`) you plan to pass to
+    /// `CreateCluster` or `AddNodes`.
     ///
     /// Action `DescribePrice` of API version 2018-04-12, sent as GET. RAM action `ehpc:DescribePrice`, access level read.
     ///
@@ -1107,24 +1260,24 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `PriceUnit` (string, required)
-    /// - `ChargeType` (string, optional)
-    /// - `OrderType` (string, optional)
-    /// - `Commodities` (array of object [`CommoditiesItem`](crate::v2018_04_12::operation::describe_price::CommoditiesItem), required)
+    /// - `PriceUnit` (string, required): Billing unit of the ECS instances.
+    /// - `ChargeType` (string, optional): Billing method of the nodes to quote.
+    /// - `OrderType` (string, optional): Kind of order to quote; only new purchases are supported.
+    /// - `Commodities` (array of object [`CommoditiesItem`](crate::v2018_04_12::operation::describe_price::CommoditiesItem), required): Groups of nodes to quote, one entry per node type and configuration, up to 10 entries.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `EntityNotExist.Role` (HTTP 407): The role does not exist.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `EntityNotExist.Role` (HTTP 407): The role that E-HPC needs in the account to act on other services does not exist yet. Create it by calling `InitializeEHPC` (it sets up `AliyunServiceRoleForEHPC`), then call again. The service says: "The role does not exist."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`DescribePriceCall`](crate::v2018_04_12::operation::describe_price::DescribePriceCall), then `.send().await`.
@@ -1132,7 +1285,16 @@ impl Client {
     pub fn describe_price(&self) -> super::operation::describe_price::DescribePriceCall {
         super::operation::describe_price::DescribePriceCall::new(self.client.clone())
     }
-    /// Describes serverless jobs.
+    /// Returns the details of one serverless job or sub-task of an E-HPC cluster, including the container instances that run it.
+    ///
+    /// Returns the settings, state and times of the serverless job given in `JobIds`, and every elastic
+    /// container instance (container group) that runs it: its containers and init containers with their
+    /// states, probes and mounts, its volumes, network addresses, spot settings and events. Only one id
+    /// is accepted per call. For an array job, pass the id of one sub-task, written `<JobId>_<index>`
+    /// (`10_3` is the sub-task with index 3 of array job `10`); `ListServerlessJobs` lists the jobs and
+    /// sub-tasks of a cluster.
+    /// The call changes nothing and can be repeated safely, for example to follow a job started with
+    /// `SubmitServerlessJob` until `State` is `Succeeded`, `Failed` or `Canceled`.
     ///
     /// Action `DescribeServerlessJobs` of API version 2018-04-12, sent as POST. RAM action `ehpc:DescribeServerlessJobs`, access level read.
     ///
@@ -1140,25 +1302,25 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `JobIds` (array of string, required)
+    /// - `ClusterId` (string, required): The cluster that runs the job.
+    /// - `JobIds` (array of string, required): The job to describe, exactly one id.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `RedisError` (HTTP 406): A Redis service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `AgentError` (HTTP 406): The agent service request failed: %s
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `RedisError` (HTTP 406): The internal cache of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A Redis service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed: %s"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`DescribeServerlessJobsCall`](crate::v2018_04_12::operation::describe_serverless_jobs::DescribeServerlessJobsCall), then `.send().await`.
@@ -1170,7 +1332,13 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Edits job template.
+    /// Replaces the settings of an existing job template.
+    ///
+    /// Changes the template `TemplateId` to the settings given, the same ones that
+    /// `CreateJobTemplate` takes; `CommandLine` and `Name` are required on every call. Jobs already
+    /// submitted are not affected, and no cluster is touched. The new name must not belong to
+    /// another template (`TemplateNameExist`). Repeating the call with the same settings gives the
+    /// same result.
     ///
     /// Action `EditJobTemplate` of API version 2018-04-12, sent as GET. RAM action `ehpc:EditJobTemplate`, access level write.
     ///
@@ -1178,46 +1346,46 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `TemplateId` (string, required)
-    /// - `CommandLine` (string, required)
-    /// - `Name` (string, required)
-    /// - `RunasUser` (string, optional)
-    /// - `Priority` (integer (int32), optional)
-    /// - `PackagePath` (string, optional)
-    /// - `StdoutRedirectPath` (string, optional)
-    /// - `StderrRedirectPath` (string, optional)
-    /// - `ReRunable` (boolean, optional)
-    /// - `ArrayRequest` (string, optional)
-    /// - `Variables` (string, optional)
-    /// - `Queue` (string, optional)
-    /// - `ClockTime` (string, optional)
-    /// - `Node` (integer (int32), optional)
-    /// - `Task` (integer (int32), optional)
-    /// - `Thread` (integer (int32), optional)
-    /// - `Mem` (string, optional)
-    /// - `Gpu` (integer (int32), optional)
-    /// - `InputFileUrl` (string, optional)
-    /// - `WithUnzipCmd` (boolean, optional)
-    /// - `UnzipCmd` (string, optional)
+    /// - `TemplateId` (string, required): The template to change, such as `ehpc-job-tmpl-6RxO5y****`.
+    /// - `CommandLine` (string, required): The command the scheduler runs for the job, usually the path of a job script such as `./LammpsTest/lammps.pbs`.
+    /// - `Name` (string, required): Name of the template, 2 to 64 characters, starting with a letter and made of letters, digits, hyphens (`-`) and underscores (`_`).
+    /// - `RunasUser` (string, optional): Cluster user that runs the job.
+    /// - `Priority` (integer (int32), optional): Scheduling priority of the job, from 0 to 9; a larger number runs earlier.
+    /// - `PackagePath` (string, optional): Working directory in which the job runs, such as `./jobfolder`.
+    /// - `StdoutRedirectPath` (string, optional): Path on the cluster that receives the standard output of the job.
+    /// - `StderrRedirectPath` (string, optional): Path on the cluster that receives the standard error of the job.
+    /// - `ReRunable` (boolean, optional): Whether the scheduler may run the job again.
+    /// - `ArrayRequest` (string, optional): Makes the job an array job, written `X-Y:Z`.
+    /// - `Variables` (string, optional): Environment variables visible to the job script, as a JSON-like list of name and value pairs, such as `[{Name:test1,Value:value1},{Name:test2,Value:value2}]`.
+    /// - `Queue` (string, optional): Scheduler queue that runs the job, such as `workq`.
+    /// - `ClockTime` (string, optional): Longest time the job may run, as `hh:mm:ss`, `mm:ss` or `ss`; `hh:mm:ss` is preferred, so 12 hours is `12:00:00`.
+    /// - `Node` (integer (int32), optional): Number of compute nodes the job needs, from 1 to 500.
+    /// - `Task` (integer (int32), optional): Number of tasks the job runs on each compute node, from 1 to 1000.
+    /// - `Thread` (integer (int32), optional): Number of threads each task uses, from 1 to 1000.
+    /// - `Mem` (string, optional): Maximum memory the job may use on each compute node, with a unit of `GB`, `MB` or `KB` in any case, such as `1GB`.
+    /// - `Gpu` (integer (int32), optional): Number of GPUs the job uses on each compute node, from 1 to 8.
+    /// - `InputFileUrl` (string, optional): URL of a job file already uploaded to OSS, which is downloaded to the cluster before the job runs.
+    /// - `WithUnzipCmd` (boolean, optional): Whether to unpack the file downloaded from `InputFileUrl` with `UnzipCmd`.
+    /// - `UnzipCmd` (string, optional): Command that unpacks the file downloaded from `InputFileUrl`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `TemplateNameExist` (HTTP 403): The template name already exists.
-    /// - `TooMuchTemplates` (HTTP 403): The number of templates exceeds the quota.
-    /// - `TemplateNotExist` (HTTP 404): The template ID does not exist.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is in a state that does not allow this operation, for example still being created or initialized, being released, stopped or in an exception state. `DescribeCluster` reports the status; wait until it suits the call (`running` for most; waiter `cluster_running`) and retry. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `TemplateNameExist` (HTTP 403): Another template already has this `Name`; choose another name. The service says: "The template name already exists."
+    /// - `TooMuchTemplates` (HTTP 403): The account already has as many job templates as its quota allows. Delete unused ones (`ListJobTemplates`, `DeleteJobTemplates`) and call again. The service says: "The number of templates exceeds the quota."
+    /// - `TemplateNotExist` (HTTP 404): No template has this `TemplateId`; check the id with `ListJobTemplates`. The service says: "The template ID does not exist."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): A batch operation succeeded for some items and failed for others. Check which items took effect with the matching list or describe call (`ListNodes`, `ListUsers`, `ListJobs`, `DescribeJob`) and retry only the rest. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`EditJobTemplateCall`](crate::v2018_04_12::operation::edit_job_template::EditJobTemplateCall), then `.send().await`.
@@ -1229,7 +1397,15 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Gets accounting report.
+    /// Returns usage reports of an E-HPC cluster, such as core hours per user, queue or instance over a time range.
+    ///
+    /// Builds a report of the cluster's resource use from its job accounting data for the period from
+    /// `StartTime` to `EndTime`. `ReportType` chooses the report and `Dim` the dimension it is broken
+    /// down by (user, queue or instance), optionally narrowed to one value of that dimension with
+    /// `FilterValue`. Each entry of `Data` is one row, a JSON string whose columns are named by
+    /// `Metrics`. Rows come in pages; read `TotalCount` and raise `PageNumber` to get the rest. The call
+    /// only reads; a cluster that does not support accounting reports fails with
+    /// `Cluster.NotSupported`.
     ///
     /// Action `GetAccountingReport` of API version 2018-04-12, sent as GET. RAM action `ehpc:GetAccountingReport`, access level read.
     ///
@@ -1237,35 +1413,35 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `StartTime` (integer (int32), optional)
-    /// - `EndTime` (integer (int32), optional)
-    /// - `ReportType` (string, required)
-    /// - `FilterValue` (string, optional)
-    /// - `Dim` (string, optional)
-    /// - `JobId` (string, optional)
-    /// - `PageSize` (integer (int32), optional)
-    /// - `PageNumber` (integer (int32), optional)
+    /// - `ClusterId` (string, required): The cluster to report on.
+    /// - `StartTime` (integer (int32), optional): Start of the period, as a Unix time in seconds, such as `1576922873`.
+    /// - `EndTime` (integer (int32), optional): End of the period, as a Unix time in seconds, such as `1577441873`.
+    /// - `ReportType` (string, required): Kind of report.
+    /// - `FilterValue` (string, optional): Value of the dimension to report on: a user name with `Dim=user`, a queue name with `Dim=queue`, an instance name with `Dim=instance`.
+    /// - `Dim` (string, optional): Dimension the report is broken down by.
+    /// - `JobId` (string, optional): Job to report on, such as `[{Id: 1.scheduler}]`.
+    /// - `PageSize` (integer (int32), optional): Number of rows per page, from 1 to 50.
+    /// - `PageNumber` (integer (int32), optional): Page to return, starting at 1.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `Cluster.NotSupported` (HTTP 400): Current cluster does not support this operation.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
-    /// - `ComputeNotFound` (HTTP 404): The specified compute node does not exist.
-    /// - `SlsError` (HTTP 406): SLS API request failed.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `ExecFail` (HTTP 406): Failed to execute the command: %s.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `Cluster.NotSupported` (HTTP 400): The cluster does not support accounting reports; no report can be had for it. The service says: "Current cluster does not support this operation."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is in a state that does not allow this operation, for example still being created or initialized, being released, stopped or in an exception state. `DescribeCluster` reports the status; wait until it suits the call (`running` for most; waiter `cluster_running`) and retry. The service says: "The operation failed due to invalid cluster status."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ObjectNotFound` (HTTP 404): A resource named in the request, such as a node, command, invocation or profiling task, does not exist in the cluster. Check its id with the matching list call (`ListNodes`, `ListCommands`, `ListInvocationStatus`, `ListCloudMetricProfilings`). The service says: "The specified object is not found."
+    /// - `ComputeNotFound` (HTTP 404): A compute node named in the request is not part of the cluster. Check the instance ids or hostnames with `ListNodes` and send the request again with existing nodes. The service says: "The specified compute node does not exist."
+    /// - `SlsError` (HTTP 406): Reading the accounting logs from Log Service (SLS) failed; call again later. The service says: "SLS API request failed."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `ExecFail` (HTTP 406): A command that E-HPC ran on the cluster failed; the message shows it. Check that the cluster and its manager node run (`DescribeCluster`, `ListNodes`) and that the values in the request suit the cluster, then retry. The service says: "Failed to execute the command: %s."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`GetAccountingReportCall`](crate::v2018_04_12::operation::get_accounting_report::GetAccountingReportCall), then `.send().await`.
@@ -1277,7 +1453,9 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Gets auto scale config.
+    /// Gets the auto scaling settings of a cluster, including those of each queue.
+    ///
+    /// Read-only. Returns the cluster-wide auto scaling settings together with the per-queue settings in `Queues`, which take precedence for their queue. Change them with `SetAutoScaleConfig`. `DescribeAutoScaleConfig` returns the cluster-wide part only.
     ///
     /// Action `GetAutoScaleConfig` of API version 2018-04-12, sent as GET. RAM action `ehpc:GetAutoScaleConfig`, access level read.
     ///
@@ -1285,18 +1463,18 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
+    /// - `ClusterId` (string, required): The cluster to query.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `InvalidOpt` (HTTP 403): The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `InvalidOpt` (HTTP 403): The service rejected the operation at this moment. Wait and try again later; if it keeps failing, contact support with the `RequestId`. The service says: "The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`GetAutoScaleConfigCall`](crate::v2018_04_12::operation::get_auto_scale_config::GetAutoScaleConfigCall), then `.send().await`.
@@ -1308,7 +1486,13 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Gets cloud metric logs.
+    /// Reads the performance metric (CloudMetrics) logs of the nodes of an E-HPC cluster over a time range.
+    ///
+    /// Returns the metric records collected on the cluster's nodes between `From` and `To`, for one
+    /// scope (whole machine, process, network or disk), optionally narrowed by node, network interface
+    /// or disk device with `Filter` and reduced to some metric categories. Records can be aggregated
+    /// per interval (`AggregationType`, `AggregationInterval`); without `AggregationType` the raw records
+    /// are returned. Each record's values come as a JSON string in `MetricData`. The call only reads.
     ///
     /// Action `GetCloudMetricLogs` of API version 2018-04-12, sent as GET. RAM action `ehpc:GetCloudMetricLogs`, access level read.
     ///
@@ -1316,34 +1500,34 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `From` (integer (int32), required)
-    /// - `To` (integer (int32), required)
-    /// - `Reverse` (boolean, optional)
-    /// - `AggregationType` (string, optional)
-    /// - `AggregationInterval` (integer (int32), optional)
-    /// - `MetricScope` (string, optional)
-    /// - `Filter` (string, optional)
-    /// - `MetricCategories` (string, optional)
+    /// - `ClusterId` (string, required): The cluster whose metrics to read.
+    /// - `From` (integer (int32), required): Start of the period, as a Unix time in seconds, such as `1583907780`.
+    /// - `To` (integer (int32), required): End of the period, as a Unix time in seconds, such as `1583907790`.
+    /// - `Reverse` (boolean, optional): Whether to return the newest records first.
+    /// - `AggregationType` (string, optional): How the records of each interval are combined; records are not aggregated when omitted.
+    /// - `AggregationInterval` (integer (int32), optional): Length of an aggregation interval in seconds, one of `1`, `10`, `60`, `600` and `3600`.
+    /// - `MetricScope` (string, optional): Scope of the metrics to read.
+    /// - `Filter` (string, optional): Conditions as a JSON string of key-value pairs, such as `{"Hostname":"compute000"}`.
+    /// - `MetricCategories` (string, optional): Categories of metrics to return, separated by commas: `cpu` and `memory`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
-    /// - `SlsError` (HTTP 406): SLS API request failed.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `ExecFail` (HTTP 406): Failed to execute the command: %s.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is in a state that does not allow this operation, for example still being created or initialized, being released, stopped or in an exception state. `DescribeCluster` reports the status; wait until it suits the call (`running` for most; waiter `cluster_running`) and retry. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ObjectNotFound` (HTTP 404): A resource named in the request, such as a node, command, invocation or profiling task, does not exist in the cluster. Check its id with the matching list call (`ListNodes`, `ListCommands`, `ListInvocationStatus`, `ListCloudMetricProfilings`). The service says: "The specified object is not found."
+    /// - `SlsError` (HTTP 406): Reading the metric logs from Log Service (SLS) failed; call again later. The service says: "SLS API request failed."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `ExecFail` (HTTP 406): A command that E-HPC ran on the cluster failed; the message shows it. Check that the cluster and its manager node run (`DescribeCluster`, `ListNodes`) and that the values in the request suit the cluster, then retry. The service says: "Failed to execute the command: %s."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`GetCloudMetricLogsCall`](crate::v2018_04_12::operation::get_cloud_metric_logs::GetCloudMetricLogsCall), then `.send().await`.
@@ -1355,7 +1539,11 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Gets cloud metric profiling.
+    /// Returns the flame graph files of a finished performance profiling run on an E-HPC cluster.
+    ///
+    /// Gives the SVG files (flame graphs) that a profiling run started with `RunCloudMetricProfiling`
+    /// produced, each with a URL in OSS to download it from. `ListCloudMetricProfilings` returns the ids
+    /// of the runs of a cluster. The call only reads.
     ///
     /// Action `GetCloudMetricProfiling` of API version 2018-04-12, sent as GET. RAM action `ehpc:GetCloudMetricProfiling`, access level read.
     ///
@@ -1363,24 +1551,24 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `RegionId` (string, optional)
-    /// - `ClusterId` (string, required)
-    /// - `ProfilingId` (string, required)
+    /// - `RegionId` (string, optional): Region of the cluster, such as `cn-hangzhou`.
+    /// - `ClusterId` (string, required): The cluster that was profiled.
+    /// - `ProfilingId` (string, required): The profiling run, such as `ehpc-hz-i-bplukzqgl****_21687_2019-09-09-02-37-40`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is in a state that does not allow this operation, for example still being created or initialized, being released, stopped or in an exception state. `DescribeCluster` reports the status; wait until it suits the call (`running` for most; waiter `cluster_running`) and retry. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ObjectNotFound` (HTTP 404): No profiling run with that id exists in the cluster; check it with `ListCloudMetricProfilings`. The service says: "The specified object is not found."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`GetCloudMetricProfilingCall`](crate::v2018_04_12::operation::get_cloud_metric_profiling::GetCloudMetricProfilingCall), then `.send().await`.
@@ -1392,7 +1580,9 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Gets cluster volumes.
+    /// Lists the file systems mounted on a cluster, with their mount points and directories.
+    ///
+    /// Read-only. Returns every storage volume the cluster mounts: the shared volume set up at creation and any additional ones added with `UpdateClusterVolumes`, each with its mount target, remote and local directory, and the node types that mount it.
     ///
     /// Action `GetClusterVolumes` of API version 2018-04-12, sent as GET. RAM action `ehpc:GetClusterVolumes`, access level read.
     ///
@@ -1400,20 +1590,20 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
+    /// - `ClusterId` (string, required): The cluster to query.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `NasError` (HTTP 406): NAS API request failed.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `PartFailure` (HTTP 406): Part of the batch operation failed.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `NasError` (HTTP 406): A call that E-HPC made to File Storage NAS failed. Check the file system and its mount targets (`ListFileSystemWithMountTargets`) and retry once the cause is cleared. The service says: "NAS API request failed."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `PartFailure` (HTTP 406): A batch operation succeeded for some items and failed for others. Check which items took effect with the matching list or describe call (`ListNodes`, `ListUsers`, `ListJobs`, `DescribeJob`) and retry only the rest. The service says: "Part of the batch operation failed."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`GetClusterVolumesCall`](crate::v2018_04_12::operation::get_cluster_volumes::GetClusterVolumesCall), then `.send().await`.
@@ -1425,7 +1615,12 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Gets hybrid cluster config.
+    /// Gets the configuration that on-premises nodes of a hybrid cluster need to join it.
+    ///
+    /// Returns an encoded configuration string to apply on the on-premises side of a hybrid cluster
+    /// created with `CreateHybridCluster`: the configuration of the whole cluster when `Node` is
+    /// omitted, or that of one on-premises compute node when `Node` names it. It reads only and is safe
+    /// to repeat.
     ///
     /// Action `GetHybridClusterConfig` of API version 2018-04-12, sent as GET. RAM action `ehpc:GetHybridClusterConfig`, access level read.
     ///
@@ -1433,21 +1628,21 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `Node` (string, optional)
+    /// - `ClusterId` (string, required): The hybrid cluster.
+    /// - `Node` (string, optional): Name of an on-premises compute node whose configuration to return, such as `testNode`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `InvalidOpt` (HTTP 406): The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `ClusterNotFound` (HTTP 404): No cluster with this `ClusterId` exists in the region; check the id with `ListClusters`. The service says: "The specified cluster does not exist."
+    /// - `InvalidOpt` (HTTP 406): The service could not carry out the request at the moment; try again later and open a ticket if it persists. The service says: "The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`GetHybridClusterConfigCall`](crate::v2018_04_12::operation::get_hybrid_cluster_config::GetHybridClusterConfigCall), then `.send().await`.
@@ -1459,7 +1654,12 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Gets if ECS type support HT config.
+    /// Tells whether hyper-threading can be turned on and off for an ECS instance type, and whether it is on by default.
+    ///
+    /// Reports whether nodes of the given instance type let you choose hyper-threading (the
+    /// `ComputeEnableHt` setting of `AddNodes` and similar calls) and whether it is on when you do not
+    /// choose. SCC instance families have hyper-threading off by default; other families have it on.
+    /// The call only reads and can be repeated freely.
     ///
     /// Action `GetIfEcsTypeSupportHtConfig` of API version 2018-04-12, sent as GET. RAM action `ehpc:GetIfEcsTypeSupportHtConfig`, access level read.
     ///
@@ -1467,17 +1667,17 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `InstanceType` (string, required)
+    /// - `InstanceType` (string, required): ECS instance type to check, such as `ecs.g6.large`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`GetIfEcsTypeSupportHtConfigCall`](crate::v2018_04_12::operation::get_if_ecs_type_support_ht_config::GetIfEcsTypeSupportHtConfigCall), then `.send().await`.
@@ -1489,7 +1689,13 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Gets job log.
+    /// Reads a part of the standard output and standard error of a job of an E-HPC cluster.
+    ///
+    /// Returns up to `Size` bytes of the job's output and error logs, from byte `Offset`, each
+    /// Base64-encoded. Read a long log in pieces by moving `Offset` forward by the bytes already
+    /// received. For a job that is still running, name the compute node that runs it
+    /// in `ExecHost` (`ListJobs` shows the nodes of a job in `NodeList`); a finished job needs no node.
+    /// The call changes nothing and can be repeated safely.
     ///
     /// Action `GetJobLog` of API version 2018-04-12, sent as GET. RAM action `ehpc:GetJobLog`, access level read.
     ///
@@ -1497,27 +1703,27 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `JobId` (string, required)
-    /// - `ExecHost` (string, optional)
-    /// - `Size` (integer (int32), optional)
-    /// - `Offset` (integer (int64), optional)
+    /// - `ClusterId` (string, required): The cluster that ran the job.
+    /// - `JobId` (string, required): The job whose logs to read, such as `1.scheduler`.
+    /// - `ExecHost` (string, optional): Name of the compute node that runs the job, such as `compute000`.
+    /// - `Size` (integer (int32), optional): Number of bytes to read from each log in this call, in bytes, at most 409600 (400 x 1024).
+    /// - `Offset` (integer (int64), optional): Byte position in the log at which reading starts; 0 is the beginning.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ComputeNotFound` (HTTP 404): The specified compute node does not exist.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `ExecFail` (HTTP 406): Failed to execute the command: %s.
-    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
-    /// - `AgentError` (HTTP 406): The agent service request failed: %s
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ComputeNotFound` (HTTP 404): The node named in `ExecHost` is not a compute node of the cluster; check its name with `ListNodes` or the `NodeList` of the job in `ListJobs`. The service says: "The specified compute node does not exist."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `ExecFail` (HTTP 406): A command that E-HPC ran on the cluster failed; the message shows it. Check that the cluster and its manager node run (`DescribeCluster`, `ListNodes`) and that the values in the request suit the cluster, then retry. The service says: "Failed to execute the command: %s."
+    /// - `AgentResponseTimeout` (HTTP 406): The agent on the cluster did not answer in time; the message names the step. Usually temporary: wait and retry, after checking with `ListNodes` that the manager node runs. For a call that changes something, check first whether the change happened. The service says: "Agent response timeout: %s"
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed: %s"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`GetJobLogCall`](crate::v2018_04_12::operation::get_job_log::GetJobLogCall), then `.send().await`.
@@ -1525,7 +1731,9 @@ impl Client {
     pub fn get_job_log(&self) -> super::operation::get_job_log::GetJobLogCall {
         super::operation::get_job_log::GetJobLogCall::new(self.client.clone())
     }
-    /// Gets post scripts.
+    /// Gets the post-installation scripts that run on the new nodes of a cluster.
+    ///
+    /// Read-only. Returns the scripts set with `SetPostScripts` (or at cluster creation), each with its download address and arguments. An empty list means the cluster has none.
     ///
     /// Action `GetPostScripts` of API version 2018-04-12, sent as GET. RAM action `ehpc:GetPostScripts`, access level read.
     ///
@@ -1533,17 +1741,17 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `RegionId` (string, required)
-    /// - `ClusterId` (string, required)
+    /// - `RegionId` (string, required): Region of the cluster, such as `cn-shanghai`.
+    /// - `ClusterId` (string, required): The cluster to query.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`GetPostScriptsCall`](crate::v2018_04_12::operation::get_post_scripts::GetPostScriptsCall), then `.send().await`.
@@ -1553,7 +1761,9 @@ impl Client {
     ) -> super::operation::get_post_scripts::GetPostScriptsCall {
         super::operation::get_post_scripts::GetPostScriptsCall::new(self.client.clone())
     }
-    /// Gets scheduler info.
+    /// Gets the settings of the job scheduler of a cluster.
+    ///
+    /// Read-only. Returns, for each scheduler named in `Scheduler`, its current settings as a JSON string (queue access lists, job history, scheduling intervals and limits). Change them with `SetSchedulerInfo`.
     ///
     /// Action `GetSchedulerInfo` of API version 2018-04-12, sent as GET. RAM action `ehpc:GetSchedulerInfo`, access level read.
     ///
@@ -1561,23 +1771,23 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `RegionId` (string, required)
-    /// - `ClusterId` (string, required)
-    /// - `Scheduler` (array of object [`SchedulerItem`](crate::v2018_04_12::operation::get_scheduler_info::SchedulerItem), required)
+    /// - `RegionId` (string, required): Region of the cluster, such as `cn-hangzhou`.
+    /// - `ClusterId` (string, required): The cluster whose scheduler settings are read.
+    /// - `Scheduler` (array of object [`SchedulerItem`](crate::v2018_04_12::operation::get_scheduler_info::SchedulerItem), required): Schedulers whose settings are returned, as `Scheduler.N.SchedName`; name the scheduler the cluster runs.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
-    /// - `NotAuthorized` (HTTP 407): No authorization is granted.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `AgentResponseTimeout` (HTTP 406): The agent on the cluster did not answer in time; the message names the step. Usually temporary: wait and retry, after checking with `ListNodes` that the manager node runs. For a call that changes something, check first whether the change happened. The service says: "Agent response timeout: %s"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "No authorization is granted."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`GetSchedulerInfoCall`](crate::v2018_04_12::operation::get_scheduler_info::GetSchedulerInfoCall), then `.send().await`.
@@ -1589,7 +1799,11 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Gets visual service status.
+    /// Reports whether the VNC remote desktop service of a cluster is running.
+    ///
+    /// Read-only. Returns the state of the cluster's VNC remote visualization service as text in
+    /// `Message`; use it after `StartVisualService` or `StopVisualService` to see whether the change
+    /// took effect.
     ///
     /// Action `GetVisualServiceStatus` of API version 2018-04-12, sent as GET. RAM action `ehpc:GetVisualServiceStatus`, access level read.
     ///
@@ -1597,26 +1811,26 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
+    /// - `ClusterId` (string, required): The cluster to query.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `AgentError` (HTTP 403): The agent service request failed.
-    /// - `ExecFail` (HTTP 403): Failed to execute the command: %s.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is not in a state that allows this call; check it with `DescribeCluster` and call again once it is `running`. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `AgentError` (HTTP 403): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `ExecFail` (HTTP 403): A command that E-HPC ran on the cluster failed; the message shows it. Check that the cluster and its manager node run (`DescribeCluster`, `ListNodes`) and that the values in the request suit the cluster, then retry. The service says: "Failed to execute the command: %s."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `AgentResponseTimeout` (HTTP 406): The cluster's agent did not report the VNC service state in time; try again later. The service says: "Agent response timeout: %s"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): A batch operation succeeded for some items and failed for others. Check which items took effect with the matching list or describe call (`ListNodes`, `ListUsers`, `ListJobs`, `DescribeJob`) and retry only the rest. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`GetVisualServiceStatusCall`](crate::v2018_04_12::operation::get_visual_service_status::GetVisualServiceStatusCall), then `.send().await`.
@@ -1628,7 +1842,11 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Initializes E-HPC.
+    /// Creates the service-linked role that E-HPC needs before its first use.
+    ///
+    /// Creates the service-linked role `AliyunServiceRoleForEHPC` in your account, through which the
+    /// service acts on your resources. Call it once, before creating the first cluster. When the role already exists the call fails with `EntityAlreadyExists.RoleError`, which
+    /// can be taken as success. The caller needs permission to create service-linked roles in RAM.
     ///
     /// Action `InitializeEHPC` of API version 2018-04-12, sent as GET. RAM action `ehpc:InitializeEHPC`, access level write.
     ///
@@ -1636,16 +1854,16 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `RegionId` (string, optional)
-    /// - `ServiceName` (string, optional)
+    /// - `RegionId` (string, optional): Region to create the service-linked role in, such as `cn-hangzhou`.
+    /// - `ServiceName` (string, optional): Service whose service-linked role to create.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `EntityAlreadyExists.RoleError` (HTTP 500): AliyunServiceRoleForEHPC already exists.
-    /// - `NoPermission` (HTTP 501): You are not authorized to perform the operation.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `EntityAlreadyExists.RoleError` (HTTP 500): The service-linked role `AliyunServiceRoleForEHPC` already exists; nothing more needs doing. The service says: "AliyunServiceRoleForEHPC already exists."
+    /// - `NoPermission` (HTTP 501): The caller may not create the service-linked role; grant the RAM user permission to create service-linked roles, or call as the account owner. The service says: "You are not authorized to perform the operation."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`InitializeEHPCCall`](crate::v2018_04_12::operation::initialize_ehpc::InitializeEHPCCall), then `.send().await`.
@@ -1655,7 +1873,9 @@ impl Client {
     ) -> super::operation::initialize_ehpc::InitializeEHPCCall {
         super::operation::initialize_ehpc::InitializeEHPCCall::new(self.client.clone())
     }
-    /// Installs software.
+    /// Installs an application from the E-HPC software catalogue on a cluster.
+    ///
+    /// Starts installing the named application on the cluster and returns before the installation ends. Follow it with `ListInstalledSoftware`, where the application shows `Installing` and then `Installed`. `ListSoftwares` lists what can be installed for the cluster's image and E-HPC version.
     ///
     /// Action `InstallSoftware` of API version 2018-04-12, sent as GET. RAM action `ehpc:InstallSoftware`, access level write.
     ///
@@ -1663,26 +1883,26 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `Application` (string, required)
+    /// - `ClusterId` (string, required): The cluster to install on.
+    /// - `Application` (string, required): Application to install, as its tag in the catalogue such as `ABYSS_2.1.5`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `ExecFail` (HTTP 406): Failed to execute the command: %s.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is not in a state that allows this call; check it with `DescribeCluster` and call again once it is `running`. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `ExecFail` (HTTP 406): A command that E-HPC ran on the cluster failed; the message shows it. Check that the cluster and its manager node run (`DescribeCluster`, `ListNodes`) and that the values in the request suit the cluster, then retry. The service says: "Failed to execute the command: %s."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): A batch operation succeeded for some items and failed for others. Check which items took effect with the matching list or describe call (`ListNodes`, `ListUsers`, `ListJobs`, `DescribeJob`) and retry only the rest. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`InstallSoftwareCall`](crate::v2018_04_12::operation::install_software::InstallSoftwareCall), then `.send().await`.
@@ -1692,7 +1912,9 @@ impl Client {
     ) -> super::operation::install_software::InstallSoftwareCall {
         super::operation::install_software::InstallSoftwareCall::new(self.client.clone())
     }
-    /// Invokes shell command.
+    /// Runs a shell command on some or all nodes of a cluster.
+    ///
+    /// Sends a shell command to the nodes listed in `Instance`, or to every node of the cluster when none are listed, and returns its `CommandId` at once while the command runs. Follow the run with `ListInvocationStatus` (overall and per-node state) and read the output and exit codes with `ListInvocationResults`. The command is killed when it runs longer than `Timeout`. Calling again runs the command again under a new id.
     ///
     /// Action `InvokeShellCommand` of API version 2018-04-12, sent as GET. RAM action `ehpc:InvokeShellCommand`, access level write.
     ///
@@ -1700,30 +1922,30 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `Command` (string, required)
-    /// - `WorkingDir` (string, optional)
-    /// - `Timeout` (integer (int32), optional)
-    /// - `Instance` (array of object [`InstanceItem`](crate::v2018_04_12::operation::invoke_shell_command::InstanceItem), optional)
+    /// - `ClusterId` (string, required): The cluster whose nodes run the command.
+    /// - `Command` (string, required): Shell command to run, 2 to 2048 characters, such as `echo "hello world"`.
+    /// - `WorkingDir` (string, optional): Directory the command runs in.
+    /// - `Timeout` (integer (int32), optional): Seconds the command may run before its process is killed.
+    /// - `Instance` (array of object [`InstanceItem`](crate::v2018_04_12::operation::invoke_shell_command::InstanceItem), optional): Nodes to run the command on (`Instance.N.Id`).
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is not in a state that allows this call; check it with `DescribeCluster` and call again once it is `running`. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ObjectNotFound` (HTTP 404): The cluster or a node named in `Instance` was not found; check the ids with `ListNodes`. The service says: "The specified object is not found."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): A batch operation succeeded for some items and failed for others. Check which items took effect with the matching list or describe call (`ListNodes`, `ListUsers`, `ListJobs`, `DescribeJob`) and retry only the rest. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`InvokeShellCommandCall`](crate::v2018_04_12::operation::invoke_shell_command::InvokeShellCommandCall), then `.send().await`.
@@ -1735,7 +1957,13 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists available ECS types.
+    /// Lists the ECS instance types that E-HPC can use in a zone, by family, with their size, network limits and stock.
+    ///
+    /// Returns the instance type families and types that can be bought for E-HPC nodes with the given
+    /// billing method and preemption strategy, with vCPUs, memory, GPUs, network limits and whether
+    /// stock is left. Sold-out types are left out unless `ShowSoldOut` is `true`. The call only reads
+    /// and can be repeated freely. For the types E-HPC recommends per node role, use
+    /// `ListPreferredEcsTypes`.
     ///
     /// Action `ListAvailableEcsTypes` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListAvailableEcsTypes`, access level read.
     ///
@@ -1743,20 +1971,20 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ZoneId` (string, optional)
-    /// - `SpotStrategy` (string, optional)
-    /// - `InstanceChargeType` (string, optional)
-    /// - `ShowSoldOut` (boolean, optional)
+    /// - `ZoneId` (string, optional): Zone to list the instance types of, such as `cn-hangzhou-b`.
+    /// - `SpotStrategy` (string, optional): Preemption strategy the instances would be bought with.
+    /// - `InstanceChargeType` (string, optional): Billing method the instances would be bought with.
+    /// - `ShowSoldOut` (boolean, optional): Whether to include instance types that are sold out (`Status` `SoldOut`).
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListAvailableEcsTypesCall`](crate::v2018_04_12::operation::list_available_ecs_types::ListAvailableEcsTypesCall), then `.send().await`.
@@ -1768,7 +1996,12 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists cloud metric profilings.
+    /// Lists the performance profiling runs of an E-HPC cluster, one page at a time.
+    ///
+    /// Returns the profiling runs started on the cluster with `RunCloudMetricProfiling`, with the node,
+    /// process, duration and sampling frequency of each. Results come in pages of `PageSize` runs; read
+    /// `TotalCount` and raise `PageNumber` to get the rest. Pass a `ProfilingId` to
+    /// `GetCloudMetricProfiling` for the result files.
     ///
     /// Action `ListCloudMetricProfilings` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListCloudMetricProfilings`, access level read.
     ///
@@ -1776,25 +2009,25 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `RegionId` (string, optional)
-    /// - `ClusterId` (string, required)
-    /// - `PageNumber` (integer (int32), optional)
-    /// - `PageSize` (integer (int32), optional)
+    /// - `RegionId` (string, optional): Region of the cluster, such as `cn-hangzhou`.
+    /// - `ClusterId` (string, required): The cluster whose runs to list.
+    /// - `PageNumber` (integer (int32), optional): Page to return, starting at 1.
+    /// - `PageSize` (integer (int32), optional): Number of runs per page, from 1 to 50.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is in a state that does not allow this operation, for example still being created or initialized, being released, stopped or in an exception state. `DescribeCluster` reports the status; wait until it suits the call (`running` for most; waiter `cluster_running`) and retry. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ObjectNotFound` (HTTP 404): A resource named in the request, such as a node, command, invocation or profiling task, does not exist in the cluster. Check its id with the matching list call (`ListNodes`, `ListCommands`, `ListInvocationStatus`, `ListCloudMetricProfilings`). The service says: "The specified object is not found."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListCloudMetricProfilingsCall`](crate::v2018_04_12::operation::list_cloud_metric_profilings::ListCloudMetricProfilingsCall), then `.send().await`.
@@ -1806,7 +2039,9 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists cluster logs.
+    /// Lists the operation log of a cluster for the last three days.
+    ///
+    /// Read-only. Returns the log lines written by the cluster and node operations (`CreateCluster`, `AddNodes`, `DeleteNodes` and the like) of the last three days; older entries are not returned. Use it to see how far a long operation has got or why it failed. Results are paged: raise `PageNumber` until all `TotalCount` entries are read.
     ///
     /// Action `ListClusterLogs` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListClusterLogs`, access level read.
     ///
@@ -1814,20 +2049,20 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `PageNumber` (integer (int32), optional)
-    /// - `PageSize` (integer (int32), optional)
+    /// - `ClusterId` (string, required): The cluster whose log is read.
+    /// - `PageNumber` (integer (int32), optional): Page to return, counting from 1.
+    /// - `PageSize` (integer (int32), optional): Number of entries per page, from 1 to 100.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListClusterLogsCall`](crate::v2018_04_12::operation::list_cluster_logs::ListClusterLogsCall), then `.send().await`.
@@ -1839,7 +2074,15 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists clusters.
+    /// Lists the E-HPC clusters of the region, with their state, node counts and resource usage.
+    ///
+    /// Returns one page of the clusters the account owns in the region of the request, each with its
+    /// configuration summary, `Status`, node counts by state and the CPU, GPU and memory it has and
+    /// uses. It reads only and is safe to repeat.
+    ///
+    /// Results are paged by `PageNumber` and `PageSize` (at most 50 per page); `TotalCount` tells how
+    /// many clusters there are. A region without clusters returns an empty `Clusters` list. Call
+    /// `DescribeCluster` for the full configuration of one cluster.
     ///
     /// Action `ListClusters` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListClusters`, access level read.
     ///
@@ -1847,23 +2090,23 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `PageNumber` (integer (int32), optional)
-    /// - `PageSize` (integer (int32), optional)
+    /// - `PageNumber` (integer (int32), optional): Page to return, counting from 1.
+    /// - `PageSize` (integer (int32), optional): Number of clusters per page, from 1 to 50.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `EntityNotExist.Role` (HTTP 407): The role does not exist.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `ImageNotFound` (HTTP 404): The image id in the request does not exist in the region or is not visible to the account. `ListImages`, `ListCustomImages` and `ListCommunityImages` show the images that can be used. The service says: "The specified image does not exist."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `EntityNotExist.Role` (HTTP 407): The role that E-HPC needs in the account to act on other services does not exist yet. Create it by calling `InitializeEHPC` (it sets up `AliyunServiceRoleForEHPC`), then call again. The service says: "The role does not exist."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListClustersCall`](crate::v2018_04_12::operation::list_clusters::ListClustersCall), then `.send().await`.
@@ -1871,7 +2114,14 @@ impl Client {
     pub fn list_clusters(&self) -> super::operation::list_clusters::ListClustersCall {
         super::operation::list_clusters::ListClustersCall::new(self.client.clone())
     }
-    /// Lists clusters meta.
+    /// Lists the E-HPC clusters of the region with their basic metadata only.
+    ///
+    /// Returns one page of the clusters of the region with a short set of attributes (name, state,
+    /// scheduler, account service, versions, deployment mode, VPC), without node counts or resource
+    /// usage; it is lighter than `ListClusters`. It reads only and is safe to repeat.
+    ///
+    /// Results are paged by `PageNumber` and `PageSize`; `TotalCount` tells how many clusters there
+    /// are. A region without clusters returns an empty `Clusters` list.
     ///
     /// Action `ListClustersMeta` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListClustersMeta`, access level read.
     ///
@@ -1879,21 +2129,21 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `PageNumber` (integer (int32), optional)
-    /// - `PageSize` (integer (int32), optional)
+    /// - `PageNumber` (integer (int32), optional): Page to return, counting from 1.
+    /// - `PageSize` (integer (int32), optional): Number of clusters per page, at most 100.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListClustersMetaCall`](crate::v2018_04_12::operation::list_clusters_meta::ListClustersMetaCall), then `.send().await`.
@@ -1905,7 +2155,9 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists commands.
+    /// Lists the shell commands run on a cluster with `InvokeShellCommand`.
+    ///
+    /// Read-only. Returns the commands sent to the cluster's nodes, with their content, working directory and timeout, or only the one named by `CommandId`. Results are paged: raise `PageNumber` until all `TotalCount` entries are read. Use `ListInvocationStatus` and `ListInvocationResults` for how a command ran.
     ///
     /// Action `ListCommands` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListCommands`, access level read.
     ///
@@ -1913,29 +2165,29 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `CommandId` (string, optional)
-    /// - `PageNumber` (integer (int32), optional)
-    /// - `PageSize` (integer (int32), optional)
+    /// - `ClusterId` (string, required): The cluster to list commands of.
+    /// - `CommandId` (string, optional): Returns only this command, such as `c-hz01v8vudql****`.
+    /// - `PageNumber` (integer (int32), optional): Page to return, counting from 1.
+    /// - `PageSize` (integer (int32), optional): Number of entries per page, from 1 to 50.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is in a state that does not allow this operation, for example still being created or initialized, being released, stopped or in an exception state. `DescribeCluster` reports the status; wait until it suits the call (`running` for most; waiter `cluster_running`) and retry. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ObjectNotFound` (HTTP 404): No command with this `CommandId` was run on the cluster. The service says: "The specified object is not found."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): A batch operation succeeded for some items and failed for others. Check which items took effect with the matching list or describe call (`ListNodes`, `ListUsers`, `ListJobs`, `DescribeJob`) and retry only the rest. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListCommandsCall`](crate::v2018_04_12::operation::list_commands::ListCommandsCall), then `.send().await`.
@@ -1943,7 +2195,9 @@ impl Client {
     pub fn list_commands(&self) -> super::operation::list_commands::ListCommandsCall {
         super::operation::list_commands::ListCommandsCall::new(self.client.clone())
     }
-    /// Lists community images.
+    /// Lists the community images that E-HPC clusters can run, with their Marketplace product and billing.
+    ///
+    /// Read-only. Returns the community images E-HPC supports with their operating system, size, Marketplace product and billing, and state. Narrow the list by base image tag, instance type or cluster; use an image only while its `Status` is `Available`.
     ///
     /// Action `ListCommunityImages` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListCommunityImages`, access level read.
     ///
@@ -1951,20 +2205,20 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `BaseOsTag` (string, optional)
-    /// - `InstanceType` (string, optional)
-    /// - `ClusterId` (string, optional)
+    /// - `BaseOsTag` (string, optional): Returns only images built on this base operating system tag, such as `CentOS_7.2_64`.
+    /// - `InstanceType` (string, optional): Returns only images that this ECS instance type can run, such as `ecs.n1.tiny`.
+    /// - `ClusterId` (string, optional): Cluster to list images for, such as `ehpc-hz-FYUr32****`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `ImageNotFound` (HTTP 404): The image id in the request does not exist in the region or is not visible to the account. `ListImages`, `ListCustomImages` and `ListCommunityImages` show the images that can be used. The service says: "The specified image does not exist."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListCommunityImagesCall`](crate::v2018_04_12::operation::list_community_images::ListCommunityImagesCall), then `.send().await`.
@@ -1976,7 +2230,9 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists CPFS file systems.
+    /// Lists the CPFS file systems of the account with their mount targets.
+    ///
+    /// Read-only. Returns the Cloud Paralleled File System (CPFS) file systems of the region, or only the one named by `FileSystemId`, each with its mount targets, so that one can be chosen as cluster storage. Results are paged: raise `PageNumber` until all `TotalCount` entries are read.
     ///
     /// Action `ListCpfsFileSystems` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListCpfsFileSystems`, access level read.
     ///
@@ -1984,19 +2240,19 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `FileSystemId` (string, optional)
-    /// - `PageNumber` (integer (int32), optional)
-    /// - `PageSize` (integer (int32), optional)
+    /// - `FileSystemId` (string, optional): Returns only this CPFS file system, such as `096751****`.
+    /// - `PageNumber` (integer (int32), optional): Page to return, counting from 1.
+    /// - `PageSize` (integer (int32), optional): Number of entries per page, from 1 to 50.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `NasError` (HTTP 406): NAS API request failed.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `NasError` (HTTP 406): A call that E-HPC made to File Storage NAS failed. Check the file system and its mount targets (`ListFileSystemWithMountTargets`) and retry once the cause is cleared. The service says: "NAS API request failed."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListCpfsFileSystemsCall`](crate::v2018_04_12::operation::list_cpfs_file_systems::ListCpfsFileSystemsCall), then `.send().await`.
@@ -2008,7 +2264,11 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists current client version.
+    /// Gets the latest released version of the E-HPC client (ehpcutil).
+    ///
+    /// Returns the newest ehpcutil version the service offers. Use it as `ClientVersion` of
+    /// `CreateCluster` or `UpgradeClient`, or compare it with a cluster's `ClientVersion` from
+    /// `DescribeCluster`. It takes no parameters, reads only and is safe to repeat.
     ///
     /// Action `ListCurrentClientVersion` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListCurrentClientVersion`, access level read.
     ///
@@ -2018,10 +2278,10 @@ impl Client {
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListCurrentClientVersionCall`](crate::v2018_04_12::operation::list_current_client_version::ListCurrentClientVersionCall), then `.send().await`.
@@ -2033,7 +2293,9 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists custom images.
+    /// Lists the custom images and shared images that E-HPC clusters of the account can run.
+    ///
+    /// Read-only. Returns your own ECS images (`self`) and images other accounts share with you (`others`) that E-HPC supports, with the operating system each is based on. Narrow the list by source, base image tag, instance type or cluster.
     ///
     /// Action `ListCustomImages` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListCustomImages`, access level read.
     ///
@@ -2041,21 +2303,21 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ImageOwnerAlias` (string, optional)
-    /// - `BaseOsTag` (string, optional)
-    /// - `InstanceType` (string, optional)
-    /// - `ClusterId` (string, optional)
+    /// - `ImageOwnerAlias` (string, optional): Source of the images to return.
+    /// - `BaseOsTag` (string, optional): Returns only images built on this base image tag, such as `CentOS_7.2_64`; the base image is used by the management nodes only.
+    /// - `InstanceType` (string, optional): Returns only images that this ECS instance type can run, such as `ecs.n1.tiny`.
+    /// - `ClusterId` (string, optional): Returns the images of the region of this cluster, such as `ehpc-hz-FYUr32****`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `ImageNotFound` (HTTP 404): The image id in the request does not exist in the region or is not visible to the account. `ListImages`, `ListCustomImages` and `ListCommunityImages` show the images that can be used. The service says: "The specified image does not exist."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListCustomImagesCall`](crate::v2018_04_12::operation::list_custom_images::ListCustomImagesCall), then `.send().await`.
@@ -2067,7 +2329,9 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists file system with mount targets.
+    /// Lists the NAS file systems of the account with their mount targets.
+    ///
+    /// Read-only. Returns the file systems of the region with their mount targets, capacity, state and network, so that one can be picked as storage when creating a cluster or in `UpdateClusterVolumes`. Results are paged: raise `PageNumber` until all `TotalCount` entries are read.
     ///
     /// Action `ListFileSystemWithMountTargets` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListFileSystemWithMountTargets`, access level read.
     ///
@@ -2075,19 +2339,19 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `PageNumber` (integer (int32), optional)
-    /// - `PageSize` (integer (int32), optional)
+    /// - `PageNumber` (integer (int32), optional): Page to return, counting from 1.
+    /// - `PageSize` (integer (int32), optional): Number of entries per page, from 1 to 50.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `NasError` (HTTP 406): NAS API request failed.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `EntityNotExist.Role` (HTTP 407): The role does not exist.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `NasError` (HTTP 406): A call that E-HPC made to File Storage NAS failed. Check the file system and its mount targets (`ListFileSystemWithMountTargets`) and retry once the cause is cleared. The service says: "NAS API request failed."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `EntityNotExist.Role` (HTTP 407): A RAM role that E-HPC needs to read the file systems does not exist in the account. The service says: "The role does not exist."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListFileSystemWithMountTargetsCall`](crate::v2018_04_12::operation::list_file_system_with_mount_targets::ListFileSystemWithMountTargetsCall), then `.send().await`.
@@ -2099,7 +2363,9 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists images.
+    /// Lists the public operating system images E-HPC clusters can run.
+    ///
+    /// Read-only. Returns the public images E-HPC supports, each with its image tag (`OsTag`, used by `ListSoftwares` and when creating clusters), image id and operating system. Pass `InstanceType` to keep only the images that instance type can run. For your own or shared images use `ListCustomImages`; for community images, `ListCommunityImages`.
     ///
     /// Action `ListImages` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListImages`, access level read.
     ///
@@ -2107,19 +2373,19 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `BaseOsTag` (string, optional)
-    /// - `InstanceType` (string, optional)
+    /// - `BaseOsTag` (string, optional): Returns only images with this base image tag, such as `CentOS_7.2_64`; the base image is used by the management nodes only.
+    /// - `InstanceType` (string, optional): Returns only images that this ECS instance type can run, such as `ecs.n1.medium`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `ImageNotFound` (HTTP 404): The image id in the request does not exist in the region or is not visible to the account. `ListImages`, `ListCustomImages` and `ListCommunityImages` show the images that can be used. The service says: "The specified image does not exist."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListImagesCall`](crate::v2018_04_12::operation::list_images::ListImagesCall), then `.send().await`.
@@ -2127,7 +2393,9 @@ impl Client {
     pub fn list_images(&self) -> super::operation::list_images::ListImagesCall {
         super::operation::list_images::ListImagesCall::new(self.client.clone())
     }
-    /// Lists installed software.
+    /// Lists the applications installed or being installed on a cluster.
+    ///
+    /// Read-only. Returns the catalogue applications of the cluster with their installation state; poll it after `InstallSoftware` until the application shows `Installed`.
     ///
     /// Action `ListInstalledSoftware` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListInstalledSoftware`, access level read.
     ///
@@ -2135,19 +2403,19 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
+    /// - `ClusterId` (string, required): The cluster to query.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListInstalledSoftwareCall`](crate::v2018_04_12::operation::list_installed_software::ListInstalledSoftwareCall), then `.send().await`.
@@ -2159,7 +2427,9 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists invocation results.
+    /// Gets the output and exit code of a shell command on each node it ran on.
+    ///
+    /// Read-only. Returns, per node, what a command started with `InvokeShellCommand` printed, its exit code and its state. Narrow it to some nodes with `Instance` or to one state with `InvokeRecordStatus`. Results are paged: raise `PageNumber` until all `TotalCount` entries are read.
     ///
     /// Action `ListInvocationResults` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListInvocationResults`, access level read.
     ///
@@ -2167,31 +2437,31 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `CommandId` (string, required)
-    /// - `InvokeRecordStatus` (string, optional)
-    /// - `PageNumber` (integer (int32), optional)
-    /// - `PageSize` (integer (int32), optional)
-    /// - `Instance` (array of object [`InstanceItem`](crate::v2018_04_12::operation::list_invocation_results::InstanceItem), optional)
+    /// - `ClusterId` (string, required): The cluster the command ran on.
+    /// - `CommandId` (string, required): Id of the command, such as `c-hz01v8x80o3****`, as returned by `InvokeShellCommand`; `ListCommands` lists the commands of a cluster.
+    /// - `InvokeRecordStatus` (string, optional): Returns only the nodes where the command is in this state.
+    /// - `PageNumber` (integer (int32), optional): Page to return, counting from 1.
+    /// - `PageSize` (integer (int32), optional): Number of entries per page, from 1 to 50.
+    /// - `Instance` (array of object [`InstanceItem`](crate::v2018_04_12::operation::list_invocation_results::InstanceItem), optional): Nodes to return results for (`Instance.N.Id`).
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is in a state that does not allow this operation, for example still being created or initialized, being released, stopped or in an exception state. `DescribeCluster` reports the status; wait until it suits the call (`running` for most; waiter `cluster_running`) and retry. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ObjectNotFound` (HTTP 404): The command `CommandId` or a node in `Instance` was not found on the cluster. The service says: "The specified object is not found."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): A batch operation succeeded for some items and failed for others. Check which items took effect with the matching list or describe call (`ListNodes`, `ListUsers`, `ListJobs`, `DescribeJob`) and retry only the rest. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListInvocationResultsCall`](crate::v2018_04_12::operation::list_invocation_results::ListInvocationResultsCall), then `.send().await`.
@@ -2203,7 +2473,9 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists invocation status.
+    /// Gets the state of a shell command, overall and on each node it runs on.
+    ///
+    /// Read-only. Poll it after `InvokeShellCommand` until `InvokeStatus` leaves `Running`; then read the output with `ListInvocationResults`.
     ///
     /// Action `ListInvocationStatus` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListInvocationStatus`, access level read.
     ///
@@ -2211,27 +2483,27 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `CommandId` (string, required)
+    /// - `ClusterId` (string, required): The cluster the command ran on.
+    /// - `CommandId` (string, required): Id of the command, such as `c-hz01v8x80o3****`, as returned by `InvokeShellCommand`; `ListCommands` lists the commands of a cluster.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is in a state that does not allow this operation, for example still being created or initialized, being released, stopped or in an exception state. `DescribeCluster` reports the status; wait until it suits the call (`running` for most; waiter `cluster_running`) and retry. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ObjectNotFound` (HTTP 404): No command with this `CommandId` was run on the cluster; `ListCommands` lists the commands. The service says: "The specified object is not found."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): A batch operation succeeded for some items and failed for others. Check which items took effect with the matching list or describe call (`ListNodes`, `ListUsers`, `ListJobs`, `DescribeJob`) and retry only the rest. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListInvocationStatusCall`](crate::v2018_04_12::operation::list_invocation_status::ListInvocationStatusCall), then `.send().await`.
@@ -2243,7 +2515,12 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists job templates.
+    /// Lists the job templates, page by page, optionally only the one with a given name.
+    ///
+    /// Returns one page of the job templates created with `CreateJobTemplate`, each with all its
+    /// settings. Filter by `Name`; page with `PageNumber` and `PageSize` (up to 50 a page) until
+    /// `TotalCount` templates are read. When nothing matches, `Templates` is empty. The call changes
+    /// nothing and can be repeated safely.
     ///
     /// Action `ListJobTemplates` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListJobTemplates`, access level read.
     ///
@@ -2251,21 +2528,21 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `Name` (string, optional)
-    /// - `PageNumber` (integer (int32), optional)
-    /// - `PageSize` (integer (int32), optional)
+    /// - `Name` (string, optional): Lists only the template with this name.
+    /// - `PageNumber` (integer (int32), optional): Page to return, counting from 1.
+    /// - `PageSize` (integer (int32), optional): Number of templates per page, at most 50.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListJobTemplatesCall`](crate::v2018_04_12::operation::list_job_templates::ListJobTemplatesCall), then `.send().await`.
@@ -2277,7 +2554,14 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists jobs.
+    /// Lists the jobs of an E-HPC cluster, page by page, optionally only one user's or only finished ones.
+    ///
+    /// Asks the cluster's scheduler for its jobs and returns one page of them, with owner, state,
+    /// resources, paths and times. Filter by `Owner`, `State` and `Rerunable`; page with `PageNumber`
+    /// and `PageSize` (up to 50 a page) until `TotalCount` jobs are read. When nothing matches,
+    /// `Jobs` is empty. For more filters (queue, node, name, submit time) and sorting, use
+    /// `ListJobsWithFilters`; for the full record of one job, `DescribeJob`.
+    /// The call changes nothing; it needs the cluster's manager node to be healthy.
     ///
     /// Action `ListJobs` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListJobs`, access level read.
     ///
@@ -2285,30 +2569,30 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `Owner` (string, optional)
-    /// - `State` (string, optional)
-    /// - `Rerunable` (string, optional)
-    /// - `PageNumber` (integer (int32), optional)
-    /// - `PageSize` (integer (int32), optional)
+    /// - `ClusterId` (string, required): The cluster whose jobs to list.
+    /// - `Owner` (string, optional): Lists only the jobs run by this cluster user.
+    /// - `State` (string, optional): Lists only the jobs in this state.
+    /// - `Rerunable` (string, optional): Lists only the jobs that can, or cannot, be rerun.
+    /// - `PageNumber` (integer (int32), optional): Page to return, counting from 1.
+    /// - `PageSize` (integer (int32), optional): Number of jobs per page, at most 50.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `AgentError.Job.ListFailure` (HTTP 406): Failed to list jobs: %s.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `ExecFail` (HTTP 406): Failed to execute the command: %s.
-    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is in a state that does not allow this operation, for example still being created or initialized, being released, stopped or in an exception state. `DescribeCluster` reports the status; wait until it suits the call (`running` for most; waiter `cluster_running`) and retry. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `AgentError.Job.ListFailure` (HTTP 406): The scheduler could not list the jobs; the message carries its reason. Check that the cluster is running, then call again. The service says: "Failed to list jobs: %s."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `ExecFail` (HTTP 406): A command that E-HPC ran on the cluster failed; the message shows it. Check that the cluster and its manager node run (`DescribeCluster`, `ListNodes`) and that the values in the request suit the cluster, then retry. The service says: "Failed to execute the command: %s."
+    /// - `AgentResponseTimeout` (HTTP 406): The agent on the cluster did not answer in time; the message names the step. Usually temporary: wait and retry, after checking with `ListNodes` that the manager node runs. For a call that changes something, check first whether the change happened. The service says: "Agent response timeout: %s"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListJobsCall`](crate::v2018_04_12::operation::list_jobs::ListJobsCall), then `.send().await`.
@@ -2316,7 +2600,14 @@ impl Client {
     pub fn list_jobs(&self) -> super::operation::list_jobs::ListJobsCall {
         super::operation::list_jobs::ListJobsCall::new(self.client.clone())
     }
-    /// Lists jobs with filters.
+    /// Lists the jobs of an E-HPC cluster filtered by user, queue, node, name, state and submit time, with sorting.
+    ///
+    /// Asks the cluster's scheduler for the jobs that match every filter given and returns one page
+    /// of them, including their environment variables. Page with `PageNumber` and `PageSize` (up to
+    /// 50 a page) until `TotalCount` jobs are read; sort by execution, submission or pending time
+    /// with `ExecuteOrder`, `SubmitOrder` or `PendOrder`. Times in this call are Unix timestamps in
+    /// seconds. When nothing matches, `Jobs` is empty.
+    /// The call changes nothing and can be repeated safely. `ListJobs` offers fewer filters.
     ///
     /// Action `ListJobsWithFilters` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListJobsWithFilters`, access level read.
     ///
@@ -2324,30 +2615,30 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `PageNumber` (integer (int64), optional)
-    /// - `PageSize` (integer (int64), optional)
-    /// - `Users` (array of string, optional)
-    /// - `Queues` (array of string, optional)
-    /// - `Nodes` (array of string, optional)
-    /// - `JobName` (string, optional)
-    /// - `JobStatus` (string, optional)
-    /// - `ExecuteOrder` (string, optional)
-    /// - `SubmitOrder` (string, optional)
-    /// - `PendOrder` (string, optional)
-    /// - `RegionId` (string, optional)
-    /// - `CreateTimeStart` (string, optional)
-    /// - `CreateTimeEnd` (string, optional)
-    /// - `Async` (boolean, optional)
+    /// - `ClusterId` (string, required): The cluster whose jobs to list.
+    /// - `PageNumber` (integer (int64), optional): Page to return, counting from 1.
+    /// - `PageSize` (integer (int64), optional): Number of jobs per page, at most 50.
+    /// - `Users` (array of string, optional): Lists only the jobs run by this cluster user; one name at most.
+    /// - `Queues` (array of string, optional): Lists only the jobs of this queue; one name at most.
+    /// - `Nodes` (array of string, optional): Lists only the jobs that run on this compute node; one node name at most.
+    /// - `JobName` (string, optional): Lists only the jobs whose name contains this text (fuzzy match).
+    /// - `JobStatus` (string, optional): Lists only the jobs in this state.
+    /// - `ExecuteOrder` (string, optional): Sorts the jobs by the time they ran.
+    /// - `SubmitOrder` (string, optional): Sorts the jobs by the time they were submitted.
+    /// - `PendOrder` (string, optional): Sorts the jobs by the time they waited in the queue.
+    /// - `RegionId` (string, optional): Region of the cluster, such as `cn-hangzhou`.
+    /// - `CreateTimeStart` (string, optional): Lists only the jobs submitted at or after this time, as a Unix timestamp in seconds, such as `1647427667`.
+    /// - `CreateTimeEnd` (string, optional): Lists only the jobs submitted at or before this time, as a Unix timestamp in seconds, such as `1647428667`.
+    /// - `Async` (boolean, optional): Whether to run the query asynchronously.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): %s
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "%s"
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListJobsWithFiltersCall`](crate::v2018_04_12::operation::list_jobs_with_filters::ListJobsWithFiltersCall), then `.send().await`.
@@ -2359,7 +2650,16 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists nodes.
+    /// Lists the nodes of an E-HPC cluster with their state, addresses and resources, one page at a time.
+    ///
+    /// Returns the nodes of one role (compute nodes by default) of a cluster, optionally narrowed by
+    /// host name, host name prefix or suffix, private IP address or node state, and sorted by time of
+    /// joining or host name. Results come in pages of `PageSize` nodes; read `TotalCount` and raise
+    /// `PageNumber` to get the rest. When nothing matches, `Nodes` is empty.
+    ///
+    /// Poll this call to follow nodes being added, started or reset: waiter `nodes_running` waits until
+    /// every matching node is `running` and fails if one turns `exception`. To list all nodes in one
+    /// call, use `ListNodesNoPaging`; to list the nodes of a queue, `ListNodesByQueue`.
     ///
     /// Action `ListNodes` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListNodes`, access level read.
     ///
@@ -2367,34 +2667,34 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `Role` (string, optional)
-    /// - `HostName` (string, optional)
-    /// - `PageNumber` (integer (int32), optional)
-    /// - `PageSize` (integer (int32), optional)
-    /// - `Sequence` (string, optional)
-    /// - `SortBy` (string, optional)
-    /// - `Filter` (string, optional)
-    /// - `PrivateIpAddress` (string, optional)
-    /// - `HostNamePrefix` (string, optional)
-    /// - `HostNameSuffix` (string, optional)
+    /// - `ClusterId` (string, required): The cluster whose nodes to list.
+    /// - `Role` (string, optional): Role of the nodes to list.
+    /// - `HostName` (string, optional): Host name to match; partial names and MySQL regular expressions are accepted.
+    /// - `PageNumber` (integer (int32), optional): Page to return, starting at 1.
+    /// - `PageSize` (integer (int32), optional): Number of nodes per page, from 1 to 100.
+    /// - `Sequence` (string, optional): Sort direction, applied to the key chosen in `SortBy`; `SortBy=AddedTime` with `Forward` lists the oldest nodes first.
+    /// - `SortBy` (string, optional): Key the nodes are sorted by.
+    /// - `Filter` (string, optional): State filter as a JSON string of the form `{"status":"<state>"}`, such as `{"status":"running"}`.
+    /// - `PrivateIpAddress` (string, optional): Private IP address of the node to return.
+    /// - `HostNamePrefix` (string, optional): Return only nodes whose host name starts with this prefix, such as `compute`.
+    /// - `HostNameSuffix` (string, optional): Return only nodes whose host name ends with this suffix, such as `01`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `RedisError` (HTTP 406): A Redis service error occurred.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `RedisError` (HTTP 406): The internal cache of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A Redis service error occurred."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListNodesCall`](crate::v2018_04_12::operation::list_nodes::ListNodesCall), then `.send().await`.
@@ -2402,7 +2702,11 @@ impl Client {
     pub fn list_nodes(&self) -> super::operation::list_nodes::ListNodesCall {
         super::operation::list_nodes::ListNodesCall::new(self.client.clone())
     }
-    /// Lists nodes by queue.
+    /// Lists the nodes of one queue of an E-HPC cluster with their state, addresses and resources, one page at a time.
+    ///
+    /// Returns the nodes that belong to the given scheduler queue of a cluster. Results come in pages
+    /// of `PageSize` nodes; read `TotalCount` and raise `PageNumber` to get the rest. When the queue
+    /// has no nodes, `Nodes` is empty. To filter by role, host name or state instead, use `ListNodes`.
     ///
     /// Action `ListNodesByQueue` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListNodesByQueue`, access level read.
     ///
@@ -2410,28 +2714,28 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `QueueName` (string, required)
-    /// - `PageNumber` (integer (int32), optional)
-    /// - `PageSize` (integer (int32), optional)
-    /// - `Async` (boolean, optional)
+    /// - `ClusterId` (string, required): The cluster whose nodes to list.
+    /// - `QueueName` (string, required): Queue whose nodes to list, such as `workq`.
+    /// - `PageNumber` (integer (int32), optional): Page to return, starting at 1.
+    /// - `PageSize` (integer (int32), optional): Number of nodes per page, from 1 to 50.
+    /// - `Async` (boolean, optional): Whether the service runs the query asynchronously.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `RedisError` (HTTP 406): A Redis service error occurred.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `RedisError` (HTTP 406): The internal cache of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A Redis service error occurred."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListNodesByQueueCall`](crate::v2018_04_12::operation::list_nodes_by_queue::ListNodesByQueueCall), then `.send().await`.
@@ -2443,7 +2747,12 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists nodes no paging.
+    /// Lists all nodes of one role in an E-HPC cluster in a single response, without paging.
+    ///
+    /// Returns every node of the given role (compute nodes by default) of a cluster at once, with its
+    /// id, host name, instance type, image and state, optionally narrowed by host name and sorted by
+    /// time of joining. It returns fewer details than `ListNodes`, which pages and filters by state.
+    /// When nothing matches, `Nodes` is empty.
     ///
     /// Action `ListNodesNoPaging` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListNodesNoPaging`, access level read.
     ///
@@ -2451,27 +2760,27 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `Role` (string, optional)
-    /// - `HostName` (string, optional)
-    /// - `Sequence` (string, optional)
+    /// - `ClusterId` (string, required): The cluster whose nodes to list.
+    /// - `Role` (string, optional): Role of the nodes to list.
+    /// - `HostName` (string, optional): Host name to match; partial names and MySQL regular expressions are accepted.
+    /// - `Sequence` (string, optional): Order of the nodes by the time they joined the cluster.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `RedisError` (HTTP 406): A Redis service error occurred.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `RedisError` (HTTP 406): The internal cache of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A Redis service error occurred."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListNodesNoPagingCall`](crate::v2018_04_12::operation::list_nodes_no_paging::ListNodesNoPagingCall), then `.send().await`.
@@ -2483,7 +2792,13 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists preferred ECS types.
+    /// Lists the ECS instance types that E-HPC recommends for each node role in a zone, grouped by series.
+    ///
+    /// Returns, for one zone and billing method, the instance types that E-HPC recommends for manager,
+    /// login and compute nodes, grouped into series (high compute, high memory, GPU, and all). Use it to
+    /// pick `InstanceType` values for `CreateCluster` or `AddNodes`. The call only reads and can be
+    /// repeated freely; for every type the zone sells, with its size and stock, use
+    /// `ListAvailableEcsTypes`.
     ///
     /// Action `ListPreferredEcsTypes` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListPreferredEcsTypes`, access level read.
     ///
@@ -2491,20 +2806,20 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ZoneId` (string, required)
-    /// - `SpotStrategy` (string, optional)
-    /// - `InstanceChargeType` (string, optional)
+    /// - `ZoneId` (string, required): Zone to get recommendations for, such as `cn-hangzhou-b`.
+    /// - `SpotStrategy` (string, optional): Preemption strategy the instances would be bought with; applies to pay-as-you-go instances.
+    /// - `InstanceChargeType` (string, optional): Billing method the instances would be bought with.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListPreferredEcsTypesCall`](crate::v2018_04_12::operation::list_preferred_ecs_types::ListPreferredEcsTypesCall), then `.send().await`.
@@ -2516,7 +2831,11 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists queues.
+    /// Lists the scheduler queues of an E-HPC cluster with their node settings.
+    ///
+    /// Returns every queue of the cluster's scheduler, with the instance types, image, host names,
+    /// preemption settings and resource group used for the nodes added to it. The call reads from the
+    /// manager node, so the cluster must be running. It is not paged.
     ///
     /// Action `ListQueues` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListQueues`, access level read.
     ///
@@ -2524,26 +2843,26 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `Async` (boolean, optional)
+    /// - `ClusterId` (string, required): The cluster whose queues to list.
+    /// - `Async` (boolean, optional): Whether the service runs the query asynchronously.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `RedisError` (HTTP 406): A Redis service error occurred.
-    /// - `ExecFail` (HTTP 406): Failed to execute the command: %s.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `RedisError` (HTTP 406): The internal cache of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A Redis service error occurred."
+    /// - `ExecFail` (HTTP 406): A command that E-HPC ran on the cluster failed; the message shows it. Check that the cluster and its manager node run (`DescribeCluster`, `ListNodes`) and that the values in the request suit the cluster, then retry. The service says: "Failed to execute the command: %s."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `AgentResponseTimeout` (HTTP 406): The agent on the cluster did not answer in time; the message names the step. Usually temporary: wait and retry, after checking with `ListNodes` that the manager node runs. For a call that changes something, check first whether the change happened. The service says: "Agent response timeout: %s"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListQueuesCall`](crate::v2018_04_12::operation::list_queues::ListQueuesCall), then `.send().await`.
@@ -2551,7 +2870,11 @@ impl Client {
     pub fn list_queues(&self) -> super::operation::list_queues::ListQueuesCall {
         super::operation::list_queues::ListQueuesCall::new(self.client.clone())
     }
-    /// Lists regions.
+    /// Lists the regions where E-HPC is available.
+    ///
+    /// Returns the id and local name of every region that offers E-HPC. Use the ids as the region of
+    /// later requests and with ECS `DescribeZones` to pick a zone for `CreateCluster`. It takes no
+    /// parameters, reads only and is safe to repeat.
     ///
     /// Action `ListRegions` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListRegions`, access level read.
     ///
@@ -2561,11 +2884,11 @@ impl Client {
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `OrderError` (HTTP 406): An order request error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `OrderError` (HTTP 406): The order or price service failed while handling the request. Often temporary: wait and retry, and quote the `RequestId` to support if it persists. The service says: "An order request error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListRegionsCall`](crate::v2018_04_12::operation::list_regions::ListRegionsCall), then `.send().await`.
@@ -2573,7 +2896,11 @@ impl Client {
     pub fn list_regions(&self) -> super::operation::list_regions::ListRegionsCall {
         super::operation::list_regions::ListRegionsCall::new(self.client.clone())
     }
-    /// Lists security groups.
+    /// Lists the ECS security groups that the nodes of an E-HPC cluster belong to.
+    ///
+    /// Returns the ids of every security group the cluster is in, including those added with
+    /// `AddSecurityGroup`. The list is not paged. Use ECS `DescribeSecurityGroups` for the rules of a
+    /// group.
     ///
     /// Action `ListSecurityGroups` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListSecurityGroups`, access level read.
     ///
@@ -2581,20 +2908,20 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
+    /// - `ClusterId` (string, required): The cluster whose security groups to list.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `EcsError` (HTTP 406): ECS api request error
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): Aliyun api service error
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "ECS api request error"
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "Aliyun api service error"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListSecurityGroupsCall`](crate::v2018_04_12::operation::list_security_groups::ListSecurityGroupsCall), then `.send().await`.
@@ -2606,7 +2933,14 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists serverless jobs.
+    /// Lists the serverless jobs of an E-HPC cluster, page by page, filtered by id, name, state and submit time.
+    ///
+    /// Returns one page of the cluster's serverless jobs that match every filter given, with their
+    /// state, priority, queue, user and times. Page with `PageNumber` and `PageSize` (up to 100 a
+    /// page) until `TotalCount` jobs are read; sort by start or submit time with `StartOrder` or
+    /// `SubmitOrder`. Times are Unix timestamps in seconds. When nothing matches, `Jobs` is empty.
+    /// The call changes nothing and can be repeated safely; poll it to follow jobs started with
+    /// `SubmitServerlessJob`, and use `DescribeServerlessJobs` for the containers of one job.
     ///
     /// Action `ListServerlessJobs` of API version 2018-04-12, sent as POST. RAM action `ehpc:ListServerlessJobs`, access level read.
     ///
@@ -2614,34 +2948,34 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `RegionId` (string, optional)
-    /// - `ClusterId` (string, required)
-    /// - `PageNumber` (integer (int64), optional)
-    /// - `PageSize` (integer (int64), optional)
-    /// - `JobIds` (array of string, optional)
-    /// - `JobNames` (array of string, optional)
-    /// - `State` (string, optional)
-    /// - `StartOrder` (string, optional)
-    /// - `SubmitOrder` (string, optional)
-    /// - `SubmitTimeStart` (string, optional)
-    /// - `SubmitTimeEnd` (string, optional)
+    /// - `RegionId` (string, optional): Region of the cluster, such as `cn-hangzhou`.
+    /// - `ClusterId` (string, required): The cluster whose serverless jobs to list.
+    /// - `PageNumber` (integer (int64), optional): Page to return, counting from 1.
+    /// - `PageSize` (integer (int64), optional): Number of jobs per page, at most 100.
+    /// - `JobIds` (array of string, optional): Lists only these jobs, at most 10.
+    /// - `JobNames` (array of string, optional): Lists only the jobs with these names, at most 10.
+    /// - `State` (string, optional): Lists only the jobs in this state.
+    /// - `StartOrder` (string, optional): Sorts the jobs by the time they started.
+    /// - `SubmitOrder` (string, optional): Sorts the jobs by the time they were submitted.
+    /// - `SubmitTimeStart` (string, optional): Lists only the jobs submitted at or after this time, as a Unix timestamp in seconds, such as `1647427667`.
+    /// - `SubmitTimeEnd` (string, optional): Lists only the jobs submitted at or before this time, as a Unix timestamp in seconds, such as `1659521430`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `RedisError` (HTTP 406): A Redis service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `AgentError` (HTTP 406): The agent service request failed: %s
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `RedisError` (HTTP 406): The internal cache of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A Redis service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed: %s"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListServerlessJobsCall`](crate::v2018_04_12::operation::list_serverless_jobs::ListServerlessJobsCall), then `.send().await`.
@@ -2653,7 +2987,9 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists softwares.
+    /// Lists the applications E-HPC can install, by E-HPC version, image and scheduler.
+    ///
+    /// Read-only. Returns the software catalogue: for each combination of E-HPC version, operating system image and scheduler, the applications that can be installed (with `InstallSoftware` or at cluster creation) and which of them are mandatory. Filter with `EhpcVersion` and `OsTag`; without them the whole catalogue is returned.
     ///
     /// Action `ListSoftwares` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListSoftwares`, access level read.
     ///
@@ -2661,18 +2997,18 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `EhpcVersion` (string, optional)
-    /// - `OsTag` (string, optional)
+    /// - `EhpcVersion` (string, optional): Returns only the software of this E-HPC version, such as `1.0.0`.
+    /// - `OsTag` (string, optional): Returns only the software for this image tag, such as `CentOS_7.2_64`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `ImageNotFound` (HTTP 404): The image id in the request does not exist in the region or is not visible to the account. `ListImages`, `ListCustomImages` and `ListCommunityImages` show the images that can be used. The service says: "The specified image does not exist."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListSoftwaresCall`](crate::v2018_04_12::operation::list_softwares::ListSoftwaresCall), then `.send().await`.
@@ -2680,7 +3016,9 @@ impl Client {
     pub fn list_softwares(&self) -> super::operation::list_softwares::ListSoftwaresCall {
         super::operation::list_softwares::ListSoftwaresCall::new(self.client.clone())
     }
-    /// Lists tag resources.
+    /// Lists the tags attached to E-HPC clusters, by cluster or by tag.
+    ///
+    /// Read-only. Returns one entry per tag and cluster: give `ResourceId` to see the tags of those clusters, or `Tag` to find the clusters carrying those tags. Results are paged by token: pass the `NextToken` of a response to get the next page; an empty `NextToken` means there is no more.
     ///
     /// Action `ListTagResources` of API version 2018-04-12, sent as POST. RAM action `ehpc:ListTagResources`, access level write.
     ///
@@ -2688,21 +3026,21 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `RegionId` (string, required)
-    /// - `NextToken` (string, optional)
-    /// - `ResourceType` (string, required)
-    /// - `ResourceId` (array of string, optional)
-    /// - `Tag` (array of object [`TagItem`](crate::v2018_04_12::operation::list_tag_resources::TagItem), optional)
+    /// - `RegionId` (string, required): Region of the clusters, such as `cn-hangzhou`.
+    /// - `NextToken` (string, optional): Token of the page to return, taken from the `NextToken` of the previous response.
+    /// - `ResourceType` (string, required): Kind of resource whose tags are listed.
+    /// - `ResourceId` (array of string, optional): Ids of the clusters (`ResourceId.N`), up to 50, such as `ehpc-hz-xxxx`.
+    /// - `Tag` (array of object [`TagItem`](crate::v2018_04_12::operation::list_tag_resources::TagItem), optional): Tags to look for (`Tag.N`), up to 20.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `TagError` (HTTP 406): TAG API request failed.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `TagError` (HTTP 406): A call that E-HPC made to the Tag service failed. Often temporary: wait and retry, and check the result with `ListTagResources`. The service says: "TAG API request failed."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListTagResourcesCall`](crate::v2018_04_12::operation::list_tag_resources::ListTagResourcesCall), then `.send().await`.
@@ -2714,7 +3052,11 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists tasks.
+    /// Lists the asynchronous tasks of a cluster, such as cluster creation or adding nodes, with their progress and result.
+    ///
+    /// Operations such as `CreateCluster`, `StartCluster`, `StopCluster`, `DeleteCluster`, `AddNodes`, `StartNodes`, `ResetNodes`, `StopNodes` and `DeleteNodes` return a task id at once and carry on in the background. This call shows those tasks: their state, step count, errors and result. Poll it with `TaskId` until `Status` is no longer `Processing`.
+    ///
+    /// Without `TaskId`, only running tasks are returned unless `Archived` is `true`; with no running task the list is empty. Results are paged: raise `PageNumber` until all `TotalCount` entries are read.
     ///
     /// Action `ListTasks` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListTasks`, access level write.
     ///
@@ -2722,24 +3064,24 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `PageNumber` (integer (int32), optional)
-    /// - `PageSize` (integer (int32), optional)
-    /// - `TaskId` (string, optional)
-    /// - `Archived` (boolean, optional)
+    /// - `ClusterId` (string, required): The cluster whose tasks are listed.
+    /// - `PageNumber` (integer (int32), optional): Page to return, from 1 to 999.
+    /// - `PageSize` (integer (int32), optional): Number of entries per page, from 1 to 50.
+    /// - `TaskId` (string, optional): Returns only this task, such as `B745C159-3155-4B94-95D0-4B73D4D2****`.
+    /// - `Archived` (boolean, optional): Whether finished tasks are returned too.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `RedisError` (HTTP 406): A Redis service error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `RedisError` (HTTP 406): The internal cache of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A Redis service error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListTasksCall`](crate::v2018_04_12::operation::list_tasks::ListTasksCall), then `.send().await`.
@@ -2747,7 +3089,11 @@ impl Client {
     pub fn list_tasks(&self) -> super::operation::list_tasks::ListTasksCall {
         super::operation::list_tasks::ListTasksCall::new(self.client.clone())
     }
-    /// Lists upgrade clients.
+    /// Shows a cluster's ehpcutil client version, the latest version it can upgrade to, and its upgrade history.
+    ///
+    /// Returns the version of the E-HPC client (ehpcutil) installed on the cluster, the latest
+    /// released version, and a record of every upgrade made so far. When `CurrentVersion` is older
+    /// than `LatestVersion`, `UpgradeClient` upgrades the cluster. It reads only and is safe to repeat.
     ///
     /// Action `ListUpgradeClients` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListUpgradeClients`, access level read.
     ///
@@ -2755,18 +3101,18 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `RegionId` (string, required)
-    /// - `ClusterId` (string, required)
+    /// - `RegionId` (string, required): Region of the cluster, such as `cn-hangzhou`.
+    /// - `ClusterId` (string, required): The cluster to look at.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with this `ClusterId` exists in the region; check the id and `RegionId`. The service says: "The specified cluster does not exist."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListUpgradeClientsCall`](crate::v2018_04_12::operation::list_upgrade_clients::ListUpgradeClientsCall), then `.send().await`.
@@ -2778,7 +3124,12 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists users.
+    /// Lists the user accounts of an E-HPC cluster with their group, one page at a time.
+    ///
+    /// Returns the users of the cluster's account domain, with their permission group and the time
+    /// they were added. The list is read from the manager node, so the cluster must be running.
+    /// Results come in pages of `PageSize` users; read `TotalCount` and raise `PageNumber` to get the
+    /// rest. `ListUsersAsync` fetches the same list through a background task.
     ///
     /// Action `ListUsers` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListUsers`, access level read.
     ///
@@ -2786,25 +3137,25 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `PageNumber` (integer (int32), optional)
-    /// - `PageSize` (integer (int32), optional)
+    /// - `ClusterId` (string, required): The cluster whose users to list.
+    /// - `PageNumber` (integer (int32), optional): Page to return, starting at 1.
+    /// - `PageSize` (integer (int32), optional): Number of users per page, from 1 to 50.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `AgentError.Account.DomainNotExist` (HTTP 406): The specified domain does not exist: %s.
-    /// - `AgentError.Account.GetentPasswdFailure` (HTTP 406): Failed to get the user list: %s.
-    /// - `AgentError.Account.GetUserListFailure` (HTTP 406): Get user list fail: %s
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is in a state that does not allow this operation, for example still being created or initialized, being released, stopped or in an exception state. `DescribeCluster` reports the status; wait until it suits the call (`running` for most; waiter `cluster_running`) and retry. The service says: "The operation failed due to invalid cluster status."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `AgentError.Account.DomainNotExist` (HTTP 406): The user directory (domain) of the cluster, named in the message, could not be found, so users cannot be read or changed. This is a problem of the cluster's account service, not of the request: check the cluster with `DescribeCluster` and contact support if it persists. The service says: "The specified domain does not exist: %s."
+    /// - `AgentError.Account.GetentPasswdFailure` (HTTP 406): The cluster agent could not read the user accounts of the cluster's operating system; the message gives the reason. Check that the manager node runs (`ListNodes`) and retry. The service says: "Failed to get the user list: %s."
+    /// - `AgentError.Account.GetUserListFailure` (HTTP 406): The manager node could not read the user list; check that the cluster runs and call again. The service says: "Get user list fail: %s"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListUsersCall`](crate::v2018_04_12::operation::list_users::ListUsersCall), then `.send().await`.
@@ -2812,7 +3163,13 @@ impl Client {
     pub fn list_users(&self) -> super::operation::list_users::ListUsersCall {
         super::operation::list_users::ListUsersCall::new(self.client.clone())
     }
-    /// Lists users async.
+    /// Lists the user accounts of an E-HPC cluster through a background task, one page at a time.
+    ///
+    /// Collects the users of the cluster's account domain through a background task. Each response
+    /// carries the task's `AsyncId` and `AsyncStatus`; pass the `AsyncId` back to read the task's
+    /// result, and read `Users` page by page with `PageNumber` and `PageSize` once `AsyncStatus` is
+    /// `Success`. `TotalCount` is the number of users. The cluster must be running. `ListUsers`
+    /// returns the same list directly.
     ///
     /// Action `ListUsersAsync` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListUsersAsync`, access level read.
     ///
@@ -2820,27 +3177,27 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `PageNumber` (integer (int32), optional)
-    /// - `PageSize` (integer (int32), optional)
-    /// - `AsyncId` (string, optional)
+    /// - `ClusterId` (string, required): The cluster whose users to list.
+    /// - `PageNumber` (integer (int32), optional): Page to return, starting at 1.
+    /// - `PageSize` (integer (int32), optional): Number of users per page, from 1 to 50.
+    /// - `AsyncId` (string, optional): Background task to read the result of, as returned by an earlier call, such as `t-hz02xltxaex1q80`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `AgentError.Account.DomainNotExist` (HTTP 406): The specified domain does not exist: %s.
-    /// - `AgentError.Account.GetentPasswdFailure` (HTTP 406): Failed to get the user list: %s.
-    /// - `AgentError.Account.GetUserListFailure` (HTTP 406): Get user list fail: %s
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is in a state that does not allow this operation, for example still being created or initialized, being released, stopped or in an exception state. `DescribeCluster` reports the status; wait until it suits the call (`running` for most; waiter `cluster_running`) and retry. The service says: "The operation failed due to invalid cluster status."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `AgentError.Account.DomainNotExist` (HTTP 406): The user directory (domain) of the cluster, named in the message, could not be found, so users cannot be read or changed. This is a problem of the cluster's account service, not of the request: check the cluster with `DescribeCluster` and contact support if it persists. The service says: "The specified domain does not exist: %s."
+    /// - `AgentError.Account.GetentPasswdFailure` (HTTP 406): The cluster agent could not read the user accounts of the cluster's operating system; the message gives the reason. Check that the manager node runs (`ListNodes`) and retry. The service says: "Failed to get the user list: %s."
+    /// - `AgentError.Account.GetUserListFailure` (HTTP 406): The manager node could not read the user list; check that the cluster runs and call again. The service says: "Get user list fail: %s"
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListUsersAsyncCall`](crate::v2018_04_12::operation::list_users_async::ListUsersAsyncCall), then `.send().await`.
@@ -2850,7 +3207,9 @@ impl Client {
     ) -> super::operation::list_users_async::ListUsersAsyncCall {
         super::operation::list_users_async::ListUsersAsyncCall::new(self.client.clone())
     }
-    /// Lists volumes.
+    /// Lists the file systems mounted on the E-HPC clusters of the account, cluster by cluster.
+    ///
+    /// Read-only. Returns one entry per cluster of the region with the shared file system it mounts and any additional volumes. Results are paged: raise `PageNumber` until all `TotalCount` entries are read.
     ///
     /// Action `ListVolumes` of API version 2018-04-12, sent as GET. RAM action `ehpc:ListVolumes`, access level read.
     ///
@@ -2858,18 +3217,18 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `PageNumber` (integer (int32), optional)
-    /// - `PageSize` (integer (int32), optional)
+    /// - `PageNumber` (integer (int32), optional): Page to return, counting from 1.
+    /// - `PageSize` (integer (int32), optional): Number of entries per page, from 1 to 50.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `NasError` (HTTP 406): NAS API request failed.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `NasError` (HTTP 406): A call that E-HPC made to File Storage NAS failed. Check the file system and its mount targets (`ListFileSystemWithMountTargets`) and retry once the cause is cleared. The service says: "NAS API request failed."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ListVolumesCall`](crate::v2018_04_12::operation::list_volumes::ListVolumesCall), then `.send().await`.
@@ -2877,7 +3236,12 @@ impl Client {
     pub fn list_volumes(&self) -> super::operation::list_volumes::ListVolumesCall {
         super::operation::list_volumes::ListVolumesCall::new(self.client.clone())
     }
-    /// Modifies cluster attributes.
+    /// Changes the name, description, image, instance RAM role or Windows AD settings of an E-HPC cluster.
+    ///
+    /// Updates only the attributes you pass and leaves the others as they are; `DescribeCluster` shows
+    /// the current values beforehand and the new ones afterwards. The cluster's manager nodes must exist
+    /// and be in a normal state. A new image must match the cluster, or the call fails with
+    /// `ImageNotMatched`. The change is made at once and the call returns only the request id.
     ///
     /// Action `ModifyClusterAttributes` of API version 2018-04-12, sent as GET. RAM action `ehpc:ModifyClusterAttributes`, access level write.
     ///
@@ -2885,30 +3249,30 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `Name` (string, optional)
-    /// - `Description` (string, optional)
-    /// - `ImageOwnerAlias` (string, optional)
-    /// - `ImageId` (string, optional)
-    /// - `RamRoleName` (string, optional)
-    /// - `RamNodeTypes` (array of string, optional)
-    /// - `WinAdPar` (object [`WinAdPar`](crate::v2018_04_12::operation::modify_cluster_attributes::WinAdPar), optional)
+    /// - `ClusterId` (string, required): The cluster to change.
+    /// - `Name` (string, optional): New display name of the cluster.
+    /// - `Description` (string, optional): New free-text description of the cluster.
+    /// - `ImageOwnerAlias` (string, optional): Where the new image given in `ImageId` comes from.
+    /// - `ImageId` (string, optional): New image of the cluster, such as `centos_7_06_64_20G_alibase_2019071****`.
+    /// - `RamRoleName` (string, optional): Instance RAM role to attach to the nodes of the types in `RamNodeTypes`, such as `testRamRoleName`.
+    /// - `RamNodeTypes` (array of string, optional): Node types to bind the instance RAM role of `RamRoleName` to, up to 5 entries.
+    /// - `WinAdPar` (object [`WinAdPar`](crate::v2018_04_12::operation::modify_cluster_attributes::WinAdPar), optional): Settings for connecting the cluster to a Windows AD server.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidImage` (HTTP 400): The image ID is invalid.
-    /// - `ImageNotMatched` (HTTP 400): The image is not matched.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidImage` (HTTP 400): The image id is not valid for this request. Check it with `ListImages` or `ListCustomImages` and call again with a usable one. The service says: "The image ID is invalid."
+    /// - `ImageNotMatched` (HTTP 400): The image in `ImageId` does not match the cluster; choose an image from `ListImages` or `ListCustomImages`. The service says: "The image is not matched."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with this `ClusterId` exists in the region; check the id with `ListClusters`. The service says: "The specified cluster does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The cluster's manager nodes are missing or abnormal, so the attributes cannot be applied; check the nodes with `ListNodes` before trying again. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ModifyClusterAttributesCall`](crate::v2018_04_12::operation::modify_cluster_attributes::ModifyClusterAttributesCall), then `.send().await`.
@@ -2920,7 +3284,12 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Modifies user groups.
+    /// Moves existing users of an E-HPC cluster between the ordinary and the sudo group.
+    ///
+    /// Changes the permission group of each given user, which takes effect at once: users in `wheel`
+    /// may run `sudo`, users in `users` may not. The users must exist (`ListUsers`) and the cluster must
+    /// be running. With several users, some may be changed while others fail. Repeating the call with
+    /// the same groups changes nothing.
     ///
     /// Action `ModifyUserGroups` of API version 2018-04-12, sent as GET. RAM action `ehpc:ModifyUserGroups`, access level write.
     ///
@@ -2928,32 +3297,32 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `User` (array of object [`UserItem`](crate::v2018_04_12::operation::modify_user_groups::UserItem), required)
-    /// - `Async` (boolean, optional)
+    /// - `ClusterId` (string, required): The cluster that holds the users.
+    /// - `User` (array of object [`UserItem`](crate::v2018_04_12::operation::modify_user_groups::UserItem), required): The users to change, 1 to 100.
+    /// - `Async` (boolean, optional): Whether the change goes through the asynchronous message path.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidOpt` (HTTP 400): The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `AgentError.Account.DomainNotExist` (HTTP 406): The specified domain does not exist: %s.
-    /// - `AgentError.Account.GetentPasswdFailure` (HTTP 406): Failed to get the user list: %s.
-    /// - `AgentError.Account.UserAlreadyExist` (HTTP 406): The specified user already exists in domain: %s.
-    /// - `AgentError.Account.UserAddFailure` (HTTP 406): Failed to add user to domain: %s.
-    /// - `AgentError.Account.UserNotExist` (HTTP 406): The specified user is not found in the domain: %s.
-    /// - `AgentError.Account.UserModifyGroupFailure` (HTTP 406): Failed to modify user groups in domain: %s.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidOpt` (HTTP 400): The service rejected the operation at this moment. Wait and try again later; if it keeps failing, contact support with the `RequestId`. The service says: "The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is not running; wait until it is, then call again. The service says: "The operation failed due to invalid cluster status."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `AgentError.Account.DomainNotExist` (HTTP 406): The user directory (domain) of the cluster, named in the message, could not be found, so users cannot be read or changed. This is a problem of the cluster's account service, not of the request: check the cluster with `DescribeCluster` and contact support if it persists. The service says: "The specified domain does not exist: %s."
+    /// - `AgentError.Account.GetentPasswdFailure` (HTTP 406): The cluster agent could not read the user accounts of the cluster's operating system; the message gives the reason. Check that the manager node runs (`ListNodes`) and retry. The service says: "Failed to get the user list: %s."
+    /// - `AgentError.Account.UserAlreadyExist` (HTTP 406): A user with this name already exists in the cluster; the message names the directory. Pick another name, or leave the existing user as it is; `ListUsers` shows the cluster's users. The service says: "The specified user already exists in domain: %s."
+    /// - `AgentError.Account.UserAddFailure` (HTTP 406): The cluster agent could not create the user in the cluster's user directory; the message gives the reason. Fix what it names (name, password, group) or retry once the cluster is healthy. The service says: "Failed to add user to domain: %s."
+    /// - `AgentError.Account.UserNotExist` (HTTP 406): A given user does not exist in the cluster; check the names with `ListUsers`. The service says: "The specified user is not found in the domain: %s."
+    /// - `AgentError.Account.UserModifyGroupFailure` (HTTP 406): The manager node could not change the user's group; check the group name and call again. The service says: "Failed to modify user groups in domain: %s."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): Only some of the users were changed; `ListUsers` shows their groups. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ModifyUserGroupsCall`](crate::v2018_04_12::operation::modify_user_groups::ModifyUserGroupsCall), then `.send().await`.
@@ -2965,7 +3334,11 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Modifies user passwords.
+    /// Sets new passwords for existing users of an E-HPC cluster.
+    ///
+    /// Replaces the password of each given user, which takes effect at once for new logons. The users
+    /// must exist (`ListUsers`) and the cluster must be running. With several users, some may be
+    /// changed while others fail. Passwords travel in the request, so call the API over HTTPS.
     ///
     /// Action `ModifyUserPasswords` of API version 2018-04-12, sent as GET. RAM action `ehpc:ModifyUserPasswords`, access level write.
     ///
@@ -2973,30 +3346,30 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `User` (array of object [`UserItem`](crate::v2018_04_12::operation::modify_user_passwords::UserItem), required)
-    /// - `Async` (boolean, optional)
+    /// - `ClusterId` (string, required): The cluster that holds the users.
+    /// - `User` (array of object [`UserItem`](crate::v2018_04_12::operation::modify_user_passwords::UserItem), required): The users to change, 1 to 100.
+    /// - `Async` (boolean, optional): Whether the change goes through the asynchronous message path.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidOpt` (HTTP 400): The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `AgentError.Account.DomainNotExist` (HTTP 406): The specified domain does not exist: %s.
-    /// - `AgentError.Account.GetentPasswdFailure` (HTTP 406): Failed to get the user list: %s.
-    /// - `AgentError.Account.UserNotExist` (HTTP 406): The specified user is not found in the domain: %s.
-    /// - `AgentError.Account.UserChangePasswordFailure` (HTTP 406): Failed to modify user password in domain: %s.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidOpt` (HTTP 400): The service rejected the operation at this moment. Wait and try again later; if it keeps failing, contact support with the `RequestId`. The service says: "The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is not running; wait until it is, then call again. The service says: "The operation failed due to invalid cluster status."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `AgentError.Account.DomainNotExist` (HTTP 406): The user directory (domain) of the cluster, named in the message, could not be found, so users cannot be read or changed. This is a problem of the cluster's account service, not of the request: check the cluster with `DescribeCluster` and contact support if it persists. The service says: "The specified domain does not exist: %s."
+    /// - `AgentError.Account.GetentPasswdFailure` (HTTP 406): The cluster agent could not read the user accounts of the cluster's operating system; the message gives the reason. Check that the manager node runs (`ListNodes`) and retry. The service says: "Failed to get the user list: %s."
+    /// - `AgentError.Account.UserNotExist` (HTTP 406): A given user does not exist in the cluster; check the names with `ListUsers`. The service says: "The specified user is not found in the domain: %s."
+    /// - `AgentError.Account.UserChangePasswordFailure` (HTTP 406): The manager node could not set the password, for example because it breaks the password rules; check it and call again. The service says: "Failed to modify user password in domain: %s."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): Only some of the passwords were changed; call again for the users that failed. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ModifyUserPasswordsCall`](crate::v2018_04_12::operation::modify_user_passwords::ModifyUserPasswordsCall), then `.send().await`.
@@ -3008,7 +3381,11 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Modifies visual service password.
+    /// Sets the password used to connect to the VNC remote desktop service of a cluster.
+    ///
+    /// Changes the connection password of the cluster's VNC remote visualization service, acting as
+    /// the cluster user `RunasUser` (only `root` is supported), whose current password must be given.
+    /// The passwords travel as request parameters, so call the API over HTTPS only.
     ///
     /// Action `ModifyVisualServicePasswd` of API version 2018-04-12, sent as GET. RAM action `ehpc:ModifyVisualServicePasswd`, access level write.
     ///
@@ -3016,29 +3393,29 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `RunasUser` (string, required)
-    /// - `RunasUserPassword` (string, required)
-    /// - `Passwd` (string, required)
+    /// - `ClusterId` (string, required): The cluster whose VNC password is set.
+    /// - `RunasUser` (string, required): Cluster user that performs the change.
+    /// - `RunasUserPassword` (string, required): Current password of `RunasUser` on the cluster.
+    /// - `Passwd` (string, required): New VNC connection password, exactly 6 characters, with both letters and digits.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `AgentError` (HTTP 403): The agent service request failed.
-    /// - `IncorrectCredential` (HTTP 403): The username or password is incorrect.
-    /// - `ExecFail` (HTTP 403): Failed to execute the command: %s.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is not in a state that allows this call; check it with `DescribeCluster` and call again once it is `running`. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `AgentError` (HTTP 403): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `IncorrectCredential` (HTTP 403): `RunasUser` or `RunasUserPassword` is wrong; give the current password of `root` on the cluster. The service says: "The username or password is incorrect."
+    /// - `ExecFail` (HTTP 403): A command that E-HPC ran on the cluster failed; the message shows it. Check that the cluster and its manager node run (`DescribeCluster`, `ListNodes`) and that the values in the request suit the cluster, then retry. The service says: "Failed to execute the command: %s."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): A batch operation succeeded for some items and failed for others. Check which items took effect with the matching list or describe call (`ListNodes`, `ListUsers`, `ListJobs`, `DescribeJob`) and retry only the rest. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ModifyVisualServicePasswdCall`](crate::v2018_04_12::operation::modify_visual_service_passwd::ModifyVisualServicePasswdCall), then `.send().await`.
@@ -3050,7 +3427,12 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Queries service pack and price.
+    /// Shows the E-HPC service packs you bought, the cores your clusters use, and what the cores beyond them cost per hour.
+    ///
+    /// Reports, for the region of the request, the total number of cores of all your clusters, the
+    /// service packs (prepaid core capacity) you hold, and the hourly pay-as-you-go charge for the cores
+    /// that the service packs and the free allowance do not cover. Prices are in yuan per hour. It takes
+    /// no parameters, reads only and is safe to repeat.
     ///
     /// Action `QueryServicePackAndPrice` of API version 2018-04-12, sent as GET. RAM action `ehpc:QueryServicePackAndPrice`, access level read.
     ///
@@ -3060,14 +3442,14 @@ impl Client {
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `OrderError` (HTTP 406): An order request error occurred.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `OrderError` (HTTP 406): The order or price service failed while handling the request. Often temporary: wait and retry, and quote the `RequestId` to support if it persists. The service says: "An order request error occurred."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`QueryServicePackAndPriceCall`](crate::v2018_04_12::operation::query_service_pack_and_price::QueryServicePackAndPriceCall), then `.send().await`.
@@ -3079,7 +3461,17 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Recovers cluster.
+    /// Resets and repairs an E-HPC cluster that is in the `exception` state.
+    ///
+    /// Rebuilds a broken cluster from its creation settings, optionally with another image, scheduler,
+    /// account service or client version, and returns a task id at once; follow it with `ListTasks`,
+    /// or poll `DescribeCluster` until `ClusterInfo.Status` is `running` (waiter `cluster_running`).
+    /// Only a cluster whose status is `exception` can be recovered; `ListClusters` shows the status.
+    ///
+    /// The recovery is destructive: the system disk of every node is replaced and configured again, and
+    /// everything on the nodes' system and data disks is lost, including users, jobs, scheduler queues
+    /// and auto scaling queue settings. Data on the NAS file system survives. Queues you created are
+    /// removed and all nodes are kept and moved to the default queue. Export job data first.
     ///
     /// Action `RecoverCluster` of API version 2018-04-12, sent as GET. RAM action `ehpc:RecoverCluster`, access level write.
     ///
@@ -3087,54 +3479,54 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `OsTag` (string, optional)
-    /// - `AccountType` (string, optional)
-    /// - `SchedulerType` (string, optional)
-    /// - `ImageOwnerAlias` (string, optional)
-    /// - `ImageId` (string, optional)
-    /// - `ClientVersion` (string, optional)
+    /// - `ClusterId` (string, required): The cluster to repair; its status must be `exception`.
+    /// - `OsTag` (string, optional): Operating system image tag for the rebuilt nodes, such as `CentOS_7.2_64`.
+    /// - `AccountType` (string, optional): Service that manages the cluster's domain user accounts after the repair.
+    /// - `SchedulerType` (string, optional): Job scheduler installed by the repair.
+    /// - `ImageOwnerAlias` (string, optional): Where the image given in `ImageId` comes from.
+    /// - `ImageId` (string, optional): Image for the rebuilt nodes, such as `m-bp18133n0335yq****`.
+    /// - `ClientVersion` (string, optional): Version of the E-HPC client to install, such as `1.0.76`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `OrderError.InsufficientBalance` (HTTP 400): The account balance is insufficient. Please add funds first and try again.
-    /// - `OrderError.InstHasUnpaidOrder` (HTTP 400): Your account has an unpaid order.
-    /// - `OrderError.Arrearage` (HTTP 400): Your account balance is less than CNY 100. Please add funds to your account and try again.
-    /// - `OrderError.NoCard` (HTTP 400): No credit card is bound to your account.
-    /// - `OrderError.InvalidPayMethod` (HTTP 400): No valid default payment method is specified for your account.
-    /// - `OrderError.NoRealNameAuthentication` (HTTP 400): You have not completed the real name authentication.
-    /// - `OrderError.NoRealNameRegistration` (HTTP 400): Real name registration is required for instances launched in mainland China.
-    /// - `OrderError.UserProfileIncomplete` (HTTP 400): You have not completed your user profile.
-    /// - `InvalidVpc` (HTTP 400): The specified VPC is invalid.
-    /// - `InvalidVolume` (HTTP 400): The specified volume is invalid.
-    /// - `InvalidSoftware` (HTTP 400): The specified software is not supported.
-    /// - `InvalidVolumeProtocal` (HTTP 400): The specified volume protocol is invalid.
-    /// - `InvalidVolumeMountpoint` (HTTP 400): The specified volume mount point is invalid.
-    /// - `TooManyClusters` (HTTP 403): The number of user clusters exceeds the quota.
-    /// - `TooManyComputes` (HTTP 403): The number of computing nodes exceeds the quota.
-    /// - `TooManyLogins` (HTTP 403): The maximum number of logged on nodes is exceeded.
-    /// - `TooManyScc` (HTTP 403): The maximum number of SCC instances is exceeded.
-    /// - `QuotaExceeded.PrivateIpAddress` (HTTP 403): Insufficient private IP addresses in vSwitch: %s.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ImageNotSupported` (HTTP 403): The specified image is not supported.
-    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
-    /// - `VolumeNotFound` (HTTP 404): The specified volume does not exist.
-    /// - `VpcNotFound` (HTTP 404): The specified VPC does not exist.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `NasError` (HTTP 406): NAS API request failed.
-    /// - `EipError` (HTTP 406): The EIP API request failed.
-    /// - `OrderError` (HTTP 406): An order request error occurred.
-    /// - `FailToGenId` (HTTP 406): Generating cluster ID failed.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `OrderError.InsufficientBalance` (HTTP 400): The account balance does not cover the purchase. Add funds, then call again. The service says: "The account balance is insufficient. Please add funds first and try again."
+    /// - `OrderError.InstHasUnpaidOrder` (HTTP 400): The account has an order that is not paid yet. Pay or cancel it in the console, then call again. The service says: "Your account has an unpaid order."
+    /// - `OrderError.Arrearage` (HTTP 400): The account balance is below CNY 100, too low for the purchase. Add funds to the account and call again. The service says: "Your account balance is less than CNY 100. Please add funds to your account and try again."
+    /// - `OrderError.NoCard` (HTTP 400): No credit card is bound to the account, so the purchase cannot be paid. Bind a card in the billing console, then call again. The service says: "No credit card is bound to your account."
+    /// - `OrderError.InvalidPayMethod` (HTTP 400): The account has no valid default payment method, which subscription purchases need. Set one in the billing console, then call again. The service says: "No valid default payment method is specified for your account."
+    /// - `OrderError.NoRealNameAuthentication` (HTTP 400): The account has not completed real-name verification. Complete it in the console, then call again. The service says: "You have not completed the real name authentication."
+    /// - `OrderError.NoRealNameRegistration` (HTTP 400): Instances in mainland China regions need real-name registration, which the account lacks. Complete it in the console, or use a region outside mainland China. The service says: "Real name registration is required for instances launched in mainland China."
+    /// - `OrderError.UserProfileIncomplete` (HTTP 400): The account profile is incomplete. Complete it in the console, then call again. The service says: "You have not completed your user profile."
+    /// - `InvalidVpc` (HTTP 400): The VPC given for the cluster cannot be used. Check the VPC id and its region, then call again. The service says: "The specified VPC is invalid."
+    /// - `InvalidVolume` (HTTP 400): The shared storage given for the cluster cannot be used. Check the file system id and type (`ListFileSystemWithMountTargets`, `ListVolumes`) and call again. The service says: "The specified volume is invalid."
+    /// - `InvalidSoftware` (HTTP 400): A software package named in the request is not offered by E-HPC for this setup. `ListSoftwares` shows the software and versions that can be installed. The service says: "The specified software is not supported."
+    /// - `InvalidVolumeProtocal` (HTTP 400): The protocol given for the shared storage is not accepted (the code is spelled this way by the service). Use a protocol the file system supports, such as `NFS` or `SMB`. The service says: "The specified volume protocol is invalid."
+    /// - `InvalidVolumeMountpoint` (HTTP 400): The mount target of the shared storage is not valid. Pick a mount target of the file system in the cluster's VPC (`ListFileSystemWithMountTargets` lists them) and call again. The service says: "The specified volume mount point is invalid."
+    /// - `TooManyClusters` (HTTP 403): The account already has as many clusters as its quota allows. Delete unused clusters (`ListClusters`, `DeleteCluster`) or ask for a higher quota. The service says: "The number of user clusters exceeds the quota."
+    /// - `TooManyComputes` (HTTP 403): The request would take the cluster past its quota of compute nodes. Ask for fewer nodes, remove unused ones (`ListNodes`, `DeleteNodes`) or ask for a higher quota. The service says: "The number of computing nodes exceeds the quota."
+    /// - `TooManyLogins` (HTTP 403): The request would pass the limit on login nodes. Ask for fewer login nodes. The service says: "The maximum number of logged on nodes is exceeded."
+    /// - `TooManyScc` (HTTP 403): The request would pass the limit on Super Computing Cluster (SCC) instances. Ask for fewer SCC instances or use other instance types. The service says: "The maximum number of SCC instances is exceeded."
+    /// - `QuotaExceeded.PrivateIpAddress` (HTTP 403): The vSwitch, named in the message, has too few free private IP addresses for the nodes. Use a vSwitch with more free addresses or free some in this one. The service says: "Insufficient private IP addresses in vSwitch: %s."
+    /// - `ConflictOpt` (HTTP 403): Another operation is running on the cluster; wait for its task to finish, then call again. The service says: "A conflicting operation is running."
+    /// - `ImageNotSupported` (HTTP 403): The image exists but E-HPC cannot build nodes from it. Choose one of the images that `ListImages` or `ListCustomImages` returns; retrying unchanged does not help. The service says: "The specified image is not supported."
+    /// - `ImageNotFound` (HTTP 404): The image id in the request does not exist in the region or is not visible to the account. `ListImages`, `ListCustomImages` and `ListCommunityImages` show the images that can be used. The service says: "The specified image does not exist."
+    /// - `VolumeNotFound` (HTTP 404): The shared storage named in the request does not exist or is not attached to the cluster. `ListVolumes` and `GetClusterVolumes` show the volumes; correct the request rather than retrying. The service says: "The specified volume does not exist."
+    /// - `VpcNotFound` (HTTP 404): No VPC with the given id exists in the region. Check the id in the VPC console, or create the VPC first; retrying does not help. The service says: "The specified VPC does not exist."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with this `ClusterId` exists in the region; check the id with `ListClusters`. The service says: "The specified cluster does not exist."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `NasError` (HTTP 406): A call that E-HPC made to File Storage NAS failed. Check the file system and its mount targets (`ListFileSystemWithMountTargets`) and retry once the cause is cleared. The service says: "NAS API request failed."
+    /// - `EipError` (HTTP 406): A call that E-HPC made to the Elastic IP Address service failed while attaching or releasing a public address of a node. Check the account's EIP quota and balance, then retry. The service says: "The EIP API request failed."
+    /// - `OrderError` (HTTP 406): The order or price service failed while handling the request. Often temporary: wait and retry, and quote the `RequestId` to support if it persists. The service says: "An order request error occurred."
+    /// - `FailToGenId` (HTTP 406): The service could not generate an id for the cluster being created. A fault on the service side: retry the call after a short wait. The service says: "Generating cluster ID failed."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`RecoverClusterCall`](crate::v2018_04_12::operation::recover_cluster::RecoverClusterCall), then `.send().await`.
@@ -3144,7 +3536,12 @@ impl Client {
     ) -> super::operation::recover_cluster::RecoverClusterCall {
         super::operation::recover_cluster::RecoverClusterCall::new(self.client.clone())
     }
-    /// Reruns jobs.
+    /// Runs one or more jobs of an E-HPC cluster again from the start.
+    ///
+    /// Asks the scheduler to requeue the jobs listed in `Jobs`, 1 to 100 of them, so that each runs
+    /// again from the beginning. Only jobs that are `RUNNING` or `QUEUED` can be rerun, and the cluster
+    /// must be running with a healthy manager node. The call returns once the scheduler has taken the
+    /// request; follow the jobs with `ListJobs`.
     ///
     /// Action `RerunJobs` of API version 2018-04-12, sent as GET. RAM action `ehpc:RerunJobs`, access level write.
     ///
@@ -3152,31 +3549,31 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `Jobs` (string, required)
-    /// - `Async` (boolean, optional)
+    /// - `ClusterId` (string, required): The cluster that holds the jobs.
+    /// - `Jobs` (string, required): The jobs to rerun, 1 to 100, as a JSON array of objects with an `Id` each: `[{"Id":"0.sched****"},{"Id":"1.sched****"}]`.
+    /// - `Async` (boolean, optional): Whether to send the request through the asynchronous message channel of the service.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `UsernameExist` (HTTP 403): The username already exists.
-    /// - `IncorrectCredential` (HTTP 403): The username or password is incorrect.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `AgentError.Job.RerunFailure` (HTTP 406): Failed to run the job again: %s.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
-    /// - `AgentError` (HTTP 406): The agent service request failed: %s
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is in a state that does not allow this operation, for example still being created or initialized, being released, stopped or in an exception state. `DescribeCluster` reports the status; wait until it suits the call (`running` for most; waiter `cluster_running`) and retry. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `UsernameExist` (HTTP 403): The service reports that the cluster user name is already taken. Check the cluster's users with `ListUsers` and the user name in the request. The service says: "The username already exists."
+    /// - `IncorrectCredential` (HTTP 403): The cluster user name or password in the request is wrong. Send the right credentials of the cluster user (`ListUsers` lists the users); retrying unchanged fails. The service says: "The username or password is incorrect."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `AgentError.Job.RerunFailure` (HTTP 406): The scheduler could not rerun the jobs; the message carries its reason. Check with `ListJobs` that each job exists and is `RUNNING` or `QUEUED`. The service says: "Failed to run the job again: %s."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `AgentResponseTimeout` (HTTP 406): The agent on the cluster did not answer in time; the message names the step. Usually temporary: wait and retry, after checking with `ListNodes` that the manager node runs. For a call that changes something, check first whether the change happened. The service says: "Agent response timeout: %s"
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed: %s"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): A batch operation succeeded for some items and failed for others. Check which items took effect with the matching list or describe call (`ListNodes`, `ListUsers`, `ListJobs`, `DescribeJob`) and retry only the rest. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`RerunJobsCall`](crate::v2018_04_12::operation::rerun_jobs::RerunJobsCall), then `.send().await`.
@@ -3184,7 +3581,14 @@ impl Client {
     pub fn rerun_jobs(&self) -> super::operation::rerun_jobs::RerunJobsCall {
         super::operation::rerun_jobs::RerunJobsCall::new(self.client.clone())
     }
-    /// Resets nodes.
+    /// Reinstalls compute nodes of an E-HPC cluster, returning their system and software to the initial state.
+    ///
+    /// Restores the system disk of each given compute node to its initial image and software, which
+    /// wipes changes made on the node since it joined. Jobs running on a node are disrupted, so reset
+    /// running nodes only to repair them.
+    ///
+    /// The call returns a `TaskId` at once; the reset takes minutes. Follow it with `ListTasks` and the
+    /// nodes with `ListNodes` (waiter `nodes_running`).
     ///
     /// Action `ResetNodes` of API version 2018-04-12, sent as GET. RAM action `ehpc:ResetNodes`, access level write.
     ///
@@ -3192,33 +3596,33 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `Instance` (array of object [`InstanceItem`](crate::v2018_04_12::operation::reset_nodes::InstanceItem), required)
+    /// - `ClusterId` (string, required): The cluster that holds the nodes.
+    /// - `Instance` (array of object [`InstanceItem`](crate::v2018_04_12::operation::reset_nodes::InstanceItem), required): The compute nodes to reset, up to 100.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `InvalidNodeStatus` (HTTP 403): The operation failed due to invalid node status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `VolumeNotFound` (HTTP 404): The specified volume does not exist.
-    /// - `ComputeNotFound` (HTTP 404): The specified compute node does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `EipError` (HTTP 406): The EIP API request failed.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is not in a state that allows resetting nodes; wait until it runs, then call again. The service says: "The operation failed due to invalid cluster status."
+    /// - `InvalidNodeStatus` (HTTP 403): A node is in a state from which it cannot be reset; check it with `ListNodes` and retry later. The service says: "The operation failed due to invalid node status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the cluster is running; wait for it (see `ListTasks`) and call again. The service says: "A conflicting operation is running."
+    /// - `ImageNotFound` (HTTP 404): The image id in the request does not exist in the region or is not visible to the account. `ListImages`, `ListCustomImages` and `ListCommunityImages` show the images that can be used. The service says: "The specified image does not exist."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `VolumeNotFound` (HTTP 404): The shared storage named in the request does not exist or is not attached to the cluster. `ListVolumes` and `GetClusterVolumes` show the volumes; correct the request rather than retrying. The service says: "The specified volume does not exist."
+    /// - `ComputeNotFound` (HTTP 404): A given id is not a compute node of the cluster; check the ids with `ListNodes`. The service says: "The specified compute node does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `ObjectNotFound` (HTTP 404): A resource named in the request, such as a node, command, invocation or profiling task, does not exist in the cluster. Check its id with the matching list call (`ListNodes`, `ListCommands`, `ListInvocationStatus`, `ListCloudMetricProfilings`). The service says: "The specified object is not found."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `EipError` (HTTP 406): A call that E-HPC made to the Elastic IP Address service failed while attaching or releasing a public address of a node. Check the account's EIP quota and balance, then retry. The service says: "The EIP API request failed."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): Only some of the nodes were reset; `ListTasks` shows which failed. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`ResetNodesCall`](crate::v2018_04_12::operation::reset_nodes::ResetNodesCall), then `.send().await`.
@@ -3226,7 +3630,12 @@ impl Client {
     pub fn reset_nodes(&self) -> super::operation::reset_nodes::ResetNodesCall {
         super::operation::reset_nodes::ResetNodesCall::new(self.client.clone())
     }
-    /// Runs cloud metric profiling.
+    /// Starts sampling the performance of one process on a node of an E-HPC cluster to build flame graphs.
+    ///
+    /// Samples the given process on the given node for `Duration` seconds at `Freq` Hz and turns the
+    /// samples into flame graph (SVG) files. The run then shows in `ListCloudMetricProfilings`, and
+    /// once sampling is over its files can be fetched with `GetCloudMetricProfiling`. The node must be
+    /// running and the process must exist on it.
     ///
     /// Action `RunCloudMetricProfiling` of API version 2018-04-12, sent as GET. RAM action `ehpc:RunCloudMetricProfiling`, access level write.
     ///
@@ -3234,29 +3643,29 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `RegionId` (string, optional)
-    /// - `ClusterId` (string, required)
-    /// - `HostName` (string, required)
-    /// - `ProcessId` (integer (int32), required)
-    /// - `Duration` (integer (int32), optional)
-    /// - `Freq` (integer (int32), optional)
+    /// - `RegionId` (string, optional): Region of the cluster, such as `cn-hangzhou`.
+    /// - `ClusterId` (string, required): The cluster that holds the node.
+    /// - `HostName` (string, required): Host name of the node to profile, such as `compute0`; `ListNodes` returns the host names.
+    /// - `ProcessId` (integer (int32), required): Id of the process to profile on that node.
+    /// - `Duration` (integer (int32), optional): How long to sample, in seconds, from 10 to 300.
+    /// - `Freq` (integer (int32), optional): Sampling frequency in Hz, from 1 to 2000.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `ExecFail` (HTTP 406): Failed to execute the command: %s.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is in a state that does not allow this operation, for example still being created or initialized, being released, stopped or in an exception state. `DescribeCluster` reports the status; wait until it suits the call (`running` for most; waiter `cluster_running`) and retry. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): A conflicting operation is in progress on the cluster; wait for it and call again. The service says: "A conflicting operation is running."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ObjectNotFound` (HTTP 404): The node or process was not found; check the host name with `ListNodes` and the process id on the node. The service says: "The specified object is not found."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `ExecFail` (HTTP 406): A command that E-HPC ran on the cluster failed; the message shows it. Check that the cluster and its manager node run (`DescribeCluster`, `ListNodes`) and that the values in the request suit the cluster, then retry. The service says: "Failed to execute the command: %s."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`RunCloudMetricProfilingCall`](crate::v2018_04_12::operation::run_cloud_metric_profiling::RunCloudMetricProfilingCall), then `.send().await`.
@@ -3268,7 +3677,11 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Sets auto scale config.
+    /// Sets how a cluster adds and releases compute nodes automatically, for the whole cluster and per queue.
+    ///
+    /// Replaces the auto scaling settings of the cluster: whether it grows and shrinks, how fast, within which limits, and which instance types, images, disks and billing new nodes get. Queue entries in `Queues` override the cluster-wide values for their queue.
+    ///
+    /// The call only stores settings and returns at once; read them back with `GetAutoScaleConfig`. Scaling itself happens later, in rounds spaced by `GrowIntervalInMinutes` and `ShrinkIntervalInMinutes`.
     ///
     /// Action `SetAutoScaleConfig` of API version 2018-04-12, sent as GET. RAM action `ehpc:SetAutoScaleConfig`, access level write.
     ///
@@ -3276,37 +3689,37 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `EnableAutoGrow` (boolean, optional)
-    /// - `EnableAutoShrink` (boolean, optional)
-    /// - `GrowIntervalInMinutes` (integer (int32), optional)
-    /// - `ShrinkIntervalInMinutes` (integer (int32), optional)
-    /// - `ShrinkIdleTimes` (integer (int32), optional)
-    /// - `GrowTimeoutInMinutes` (integer (int32), optional)
-    /// - `ExtraNodesGrowRatio` (integer (int32), optional)
-    /// - `GrowRatio` (integer (int32), optional)
-    /// - `MaxNodesInCluster` (integer (int32), required)
-    /// - `ExcludeNodes` (string, optional)
-    /// - `SpotStrategy` (string, optional)
-    /// - `SpotPriceLimit` (number, optional)
-    /// - `ImageId` (string, optional)
-    /// - `Queues` (array of object [`QueuesItem`](crate::v2018_04_12::operation::set_auto_scale_config::QueuesItem), optional)
-    /// - `ComputeEnableHt` (boolean, optional)
-    /// - `DnsConfig` (string, optional)
+    /// - `ClusterId` (string, required): The cluster whose auto scaling settings are read or changed.
+    /// - `EnableAutoGrow` (boolean, optional): Whether the cluster adds compute nodes by itself when queued jobs need more resources.
+    /// - `EnableAutoShrink` (boolean, optional): Whether the cluster releases compute nodes by itself once they have stayed idle.
+    /// - `GrowIntervalInMinutes` (integer (int32), optional): Minutes between two rounds of adding nodes, from 2 to 10.
+    /// - `ShrinkIntervalInMinutes` (integer (int32), optional): Minutes between two rounds of idle-node checks that release nodes, from 2 to 10.
+    /// - `ShrinkIdleTimes` (integer (int32), optional): How many idle-node checks in a row a compute node must fail (no job running) before it is released, from 2 to 5.
+    /// - `GrowTimeoutInMinutes` (integer (int32), optional): Minutes a new node has to reach the running state, from 10 to 60; a node still not running after that is released.
+    /// - `ExtraNodesGrowRatio` (integer (int32), optional): Percentage of extra nodes added on top of what the jobs need, from 0 to 100.
+    /// - `GrowRatio` (integer (int32), optional): Percentage of the missing nodes added in each round, from 1 to 100.
+    /// - `MaxNodesInCluster` (integer (int32), required): Upper limit on the number of compute nodes auto scaling may bring the cluster to, from 0 to 500.
+    /// - `ExcludeNodes` (string, optional): Instance ids of nodes kept out of auto scaling, separated by commas, such as `i-bp19lgqwxb4206t5****,i-bp1g4hvzs9pywrhb****`.
+    /// - `SpotStrategy` (string, optional): Billing of the compute nodes that auto scaling creates.
+    /// - `SpotPriceLimit` (number, optional): Highest price per hour accepted for a preemptible compute node, with up to 3 decimal places.
+    /// - `ImageId` (string, optional): Image of the compute nodes that auto scaling creates, such as `centos_7_03_64_20G_alibase_201708****`.
+    /// - `Queues` (array of object [`QueuesItem`](crate::v2018_04_12::operation::set_auto_scale_config::QueuesItem), optional): Per-queue auto scaling settings, up to 8 queues (`Queues.N` with N from 1 to 8).
+    /// - `ComputeEnableHt` (boolean, optional): Whether hyper-threading is on for the ECS instances of the compute nodes.
+    /// - `DnsConfig` (string, optional): DNS settings of the cluster as a JSON string, such as `{"DnsType":"PrivateZone","DnsName":"xxxxx"}`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `InvalidOpt` (HTTP 403): The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket.
-    /// - `TooManyComputes` (HTTP 403): The number of computing nodes exceeds the quota.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ImageNotFound` (HTTP 404): The specified image does not exist.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `InvalidOpt` (HTTP 403): The service rejected the operation at this moment. Wait and try again later; if it keeps failing, contact support with the `RequestId`. The service says: "The specified operation is invalid. Please try again later. If the problem still exists, submit a ticket."
+    /// - `TooManyComputes` (HTTP 403): The node limits set (`MaxNodesInCluster`, `MaxNodesInQueue`) exceed the compute node quota; lower them. The service says: "The number of computing nodes exceeds the quota."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ImageNotFound` (HTTP 404): `ImageId` or a `QueueImageId` names an image that does not exist or cannot be used; `ListImages` and `ListCustomImages` list usable images. The service says: "The specified image does not exist."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`SetAutoScaleConfigCall`](crate::v2018_04_12::operation::set_auto_scale_config::SetAutoScaleConfigCall), then `.send().await`.
@@ -3318,7 +3731,9 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Sets post scripts.
+    /// Sets the post-installation scripts that run on the new nodes of a cluster.
+    ///
+    /// Stores the post-installation scripts of the cluster, each given by a download address and its arguments; nodes run them once they are set up. Read the stored list back with `GetPostScripts`.
     ///
     /// Action `SetPostScripts` of API version 2018-04-12, sent as GET. RAM action `ehpc:SetPostScripts`, access level write.
     ///
@@ -3326,18 +3741,18 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `RegionId` (string, required)
-    /// - `ClusterId` (string, required)
-    /// - `PostInstallScripts` (array of object [`PostInstallScriptsItem`](crate::v2018_04_12::operation::set_post_scripts::PostInstallScriptsItem), optional)
+    /// - `RegionId` (string, required): Region of the cluster, such as `cn-shanghai`.
+    /// - `ClusterId` (string, required): The cluster to configure.
+    /// - `PostInstallScripts` (array of object [`PostInstallScriptsItem`](crate::v2018_04_12::operation::set_post_scripts::PostInstallScriptsItem), optional): Scripts to run, up to 100 (`PostInstallScripts.N`).
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`SetPostScriptsCall`](crate::v2018_04_12::operation::set_post_scripts::SetPostScriptsCall), then `.send().await`.
@@ -3347,7 +3762,12 @@ impl Client {
     ) -> super::operation::set_post_scripts::SetPostScriptsCall {
         super::operation::set_post_scripts::SetPostScriptsCall::new(self.client.clone())
     }
-    /// Sets queue.
+    /// Moves compute nodes of an E-HPC cluster to another scheduler queue.
+    ///
+    /// Puts the named compute nodes into the target queue, taking them out of the queue they were in;
+    /// the scheduler then sends them jobs of the target queue. The change is made on the manager node,
+    /// so the cluster must be running. The queue must exist (`ListQueues`, or create it with
+    /// `AddQueue`). Repeating the call with the same nodes and queue changes nothing.
     ///
     /// Action `SetQueue` of API version 2018-04-12, sent as GET. RAM action `ehpc:SetQueue`, access level write.
     ///
@@ -3355,27 +3775,27 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `QueueName` (string, required)
-    /// - `Node` (array of object [`NodeItem`](crate::v2018_04_12::operation::set_queue::NodeItem), required)
+    /// - `ClusterId` (string, required): The cluster that holds the nodes.
+    /// - `QueueName` (string, required): Queue to move the nodes to, such as `work`.
+    /// - `Node` (array of object [`NodeItem`](crate::v2018_04_12::operation::set_queue::NodeItem), required): The compute nodes to move, up to 1000.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ExecFail` (HTTP 403): Failed to execute the command: %s.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `RedisError` (HTTP 406): A Redis service error occurred.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `ExecFail` (HTTP 403): The command that moves the nodes failed on the manager node; the message tells why. Check the queue with `ListQueues` and the host names with `ListNodes`. The service says: "Failed to execute the command: %s."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `RedisError` (HTTP 406): The internal cache of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A Redis service error occurred."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `AgentResponseTimeout` (HTTP 406): The agent on the cluster did not answer in time; the message names the step. Usually temporary: wait and retry, after checking with `ListNodes` that the manager node runs. For a call that changes something, check first whether the change happened. The service says: "Agent response timeout: %s"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`SetQueueCall`](crate::v2018_04_12::operation::set_queue::SetQueueCall), then `.send().await`.
@@ -3383,7 +3803,11 @@ impl Client {
     pub fn set_queue(&self) -> super::operation::set_queue::SetQueueCall {
         super::operation::set_queue::SetQueueCall::new(self.client.clone())
     }
-    /// Sets scheduler info.
+    /// Changes the settings of the PBS or Slurm job scheduler of a cluster.
+    ///
+    /// Sets scheduler options of the cluster: for PBS the scheduling interval, how long job history is kept, job count limits, per-user resource limits and per-queue user access lists; for Slurm the main and backfill scheduling intervals. Name the scheduler in `Scheduler.N.SchedName` and fill `PbsInfo` or `SlurmInfo` to match: with `pbs` or `pbs19` at least one of `SchedInterval`, `JobHistoryDuration`, `ResourceLimit` and `AclLimit` of `PbsInfo` is needed; with `slurm`, `slurm19` or `slurm20` at least one of `SchedInterval` and `BackfillInterval` of `SlurmInfo`.
+    ///
+    /// Read the current settings with `GetSchedulerInfo`.
     ///
     /// Action `SetSchedulerInfo` of API version 2018-04-12, sent as GET. RAM action `ehpc:SetSchedulerInfo`, access level write.
     ///
@@ -3391,24 +3815,24 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `RegionId` (string, required)
-    /// - `ClusterId` (string, required)
-    /// - `PbsInfo` (array of object [`PbsInfoItem`](crate::v2018_04_12::operation::set_scheduler_info::PbsInfoItem), optional)
-    /// - `SlurmInfo` (array of object [`SlurmInfoItem`](crate::v2018_04_12::operation::set_scheduler_info::SlurmInfoItem), optional)
-    /// - `Scheduler` (array of object [`SchedulerItem`](crate::v2018_04_12::operation::set_scheduler_info::SchedulerItem), required)
+    /// - `RegionId` (string, required): Region of the cluster, such as `cn-hangzhou`.
+    /// - `ClusterId` (string, required): The cluster whose scheduler settings are changed.
+    /// - `PbsInfo` (array of object [`PbsInfoItem`](crate::v2018_04_12::operation::set_scheduler_info::PbsInfoItem), optional): PBS settings, up to 100 entries (`PbsInfo.N`, N from 0 to 100).
+    /// - `SlurmInfo` (array of object [`SlurmInfoItem`](crate::v2018_04_12::operation::set_scheduler_info::SlurmInfoItem), optional): Slurm settings (`SlurmInfo.N`, N from 0 to 100).
+    /// - `Scheduler` (array of object [`SchedulerItem`](crate::v2018_04_12::operation::set_scheduler_info::SchedulerItem), required): Scheduler to configure, as `Scheduler.N.SchedName`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ClusterNotFound` (HTTP 404): The target cluster is not found.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `NotAuthorized` (HTTP 407): No authorization is granted.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The target cluster is not found."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "No authorization is granted."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`SetSchedulerInfoCall`](crate::v2018_04_12::operation::set_scheduler_info::SetSchedulerInfoCall), then `.send().await`.
@@ -3420,7 +3844,12 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Starts cluster.
+    /// Starts the nodes of a stopped E-HPC cluster.
+    ///
+    /// Starts the cluster's nodes and returns a task id at once, without waiting for them to boot;
+    /// follow it with `ListTasks`, and check the nodes with `ListNodes` (waiter `nodes_running`) and
+    /// the cluster with `DescribeCluster`. The call is refused while another operation runs on the
+    /// cluster or while the cluster's state does not allow starting it. `StopCluster` is the reverse.
     ///
     /// Action `StartCluster` of API version 2018-04-12, sent as GET. RAM action `ehpc:StartCluster`, access level write.
     ///
@@ -3428,22 +3857,22 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
+    /// - `ClusterId` (string, required): The cluster to start.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster's current state does not allow starting it; check `Status` with `DescribeCluster` and wait for a pending operation to finish. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation is running on the cluster; wait for its task to finish, then call again. The service says: "A conflicting operation is running."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with this `ClusterId` exists in the region; check the id with `ListClusters`. The service says: "The specified cluster does not exist."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`StartClusterCall`](crate::v2018_04_12::operation::start_cluster::StartClusterCall), then `.send().await`.
@@ -3451,7 +3880,13 @@ impl Client {
     pub fn start_cluster(&self) -> super::operation::start_cluster::StartClusterCall {
         super::operation::start_cluster::StartClusterCall::new(self.client.clone())
     }
-    /// Starts nodes.
+    /// Starts stopped nodes of an E-HPC cluster.
+    ///
+    /// Starts the ECS instances of the given nodes, which must be `stopped` (check with `ListNodes`).
+    /// All the nodes of one call have the role given in `Role`, compute nodes by default.
+    ///
+    /// The call returns a `TaskId` at once; the nodes take a few minutes to come back. Follow the task
+    /// with `ListTasks` and the nodes with `ListNodes` (waiter `nodes_running`).
     ///
     /// Action `StartNodes` of API version 2018-04-12, sent as GET. RAM action `ehpc:StartNodes`, access level write.
     ///
@@ -3459,31 +3894,31 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `Role` (string, optional)
-    /// - `Instance` (array of object [`InstanceItem`](crate::v2018_04_12::operation::start_nodes::InstanceItem), required)
+    /// - `ClusterId` (string, required): The cluster that holds the nodes.
+    /// - `Role` (string, optional): Role of the nodes to start.
+    /// - `Instance` (array of object [`InstanceItem`](crate::v2018_04_12::operation::start_nodes::InstanceItem), required): The nodes to start, up to 100.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `InvalidNodeStatus` (HTTP 403): The operation failed due to invalid node status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ComputeNotFound` (HTTP 404): The specified compute node does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `EipError` (HTTP 406): The EIP API request failed.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is not in a state that allows starting nodes; wait until it settles, then call again. The service says: "The operation failed due to invalid cluster status."
+    /// - `InvalidNodeStatus` (HTTP 403): A node is not `stopped`; check its state with `ListNodes`. The service says: "The operation failed due to invalid node status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the cluster is running; wait for it (see `ListTasks`) and call again. The service says: "A conflicting operation is running."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ComputeNotFound` (HTTP 404): A given id is not a node of the cluster with the given `Role`; check the ids with `ListNodes`. The service says: "The specified compute node does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `ObjectNotFound` (HTTP 404): A resource named in the request, such as a node, command, invocation or profiling task, does not exist in the cluster. Check its id with the matching list call (`ListNodes`, `ListCommands`, `ListInvocationStatus`, `ListCloudMetricProfilings`). The service says: "The specified object is not found."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `EipError` (HTTP 406): A call that E-HPC made to the Elastic IP Address service failed while attaching or releasing a public address of a node. Check the account's EIP quota and balance, then retry. The service says: "The EIP API request failed."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): Only some of the nodes were started; `ListTasks` shows which failed. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`StartNodesCall`](crate::v2018_04_12::operation::start_nodes::StartNodesCall), then `.send().await`.
@@ -3491,7 +3926,12 @@ impl Client {
     pub fn start_nodes(&self) -> super::operation::start_nodes::StartNodesCall {
         super::operation::start_nodes::StartNodesCall::new(self.client.clone())
     }
-    /// Starts visual service.
+    /// Starts the VNC remote desktop service of a cluster and opens it to a source address.
+    ///
+    /// Starts the VNC remote visualization service on the cluster and adds a security group rule that
+    /// admits `CidrIp` to port `12016`. Set the connection password with `ModifyVisualServicePasswd`
+    /// and check the service with `GetVisualServiceStatus`. To close it again, call
+    /// `StopVisualService` with the same `CidrIp` and `Port`.
     ///
     /// Action `StartVisualService` of API version 2018-04-12, sent as GET. RAM action `ehpc:StartVisualService`, access level write.
     ///
@@ -3499,27 +3939,27 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `CidrIp` (string, required)
-    /// - `Port` (integer (int32), required)
+    /// - `ClusterId` (string, required): The cluster whose VNC service is started.
+    /// - `CidrIp` (string, required): Source IP address or CIDR block allowed to reach the VNC service, such as `190.100.XX.XX`; it is written into the cluster's security group.
+    /// - `Port` (integer (int32), required): Port of the VNC service.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `AgentError` (HTTP 403): The agent service request failed.
-    /// - `ExecFail` (HTTP 403): Failed to execute the command: %s.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is not in a state that allows this call; check it with `DescribeCluster` and call again once it is `running`. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `AgentError` (HTTP 403): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `ExecFail` (HTTP 403): Starting the VNC service on the cluster failed; the message names the failing command. The service says: "Failed to execute the command: %s."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): A batch operation succeeded for some items and failed for others. Check which items took effect with the matching list or describe call (`ListNodes`, `ListUsers`, `ListJobs`, `DescribeJob`) and retry only the rest. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`StartVisualServiceCall`](crate::v2018_04_12::operation::start_visual_service::StartVisualServiceCall), then `.send().await`.
@@ -3531,7 +3971,15 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Stops cluster.
+    /// Stops the nodes of an E-HPC cluster.
+    ///
+    /// Stops the cluster's nodes and returns a task id at once; follow it with `ListTasks` and check the
+    /// nodes with `ListNodes`. `StartCluster` brings the cluster back.
+    ///
+    /// Stopping does not change what subscription nodes cost. Pay-as-you-go nodes stop incurring
+    /// compute charges only if the ECS economical mode for stopped pay-as-you-go instances applies to
+    /// them. The call is refused while another operation runs on the cluster or while the cluster's
+    /// state does not allow stopping it.
     ///
     /// Action `StopCluster` of API version 2018-04-12, sent as GET. RAM action `ehpc:StopCluster`, access level write.
     ///
@@ -3539,22 +3987,22 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
+    /// - `ClusterId` (string, required): The cluster to stop.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster's current state does not allow stopping it; check `Status` with `DescribeCluster` and wait for a pending operation to finish. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation is running on the cluster; wait for its task to finish, then call again. The service says: "A conflicting operation is running."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with this `ClusterId` exists in the region; check the id with `ListClusters`. The service says: "The specified cluster does not exist."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`StopClusterCall`](crate::v2018_04_12::operation::stop_cluster::StopClusterCall), then `.send().await`.
@@ -3562,7 +4010,12 @@ impl Client {
     pub fn stop_cluster(&self) -> super::operation::stop_cluster::StopClusterCall {
         super::operation::stop_cluster::StopClusterCall::new(self.client.clone())
     }
-    /// Stops jobs.
+    /// Stops one or more running or queued jobs of an E-HPC cluster.
+    ///
+    /// Asks the scheduler to stop the jobs listed in `Jobs`, 1 to 100 of them. Only jobs that are
+    /// `RUNNING` or `QUEUED` can be stopped, and the cluster must be running with a healthy manager
+    /// node. The call returns once the scheduler has taken the request; check the jobs with `ListJobs`.
+    /// To remove jobs from the scheduler instead, use `DeleteJobs`; to start them again, `RerunJobs`.
     ///
     /// Action `StopJobs` of API version 2018-04-12, sent as GET. RAM action `ehpc:StopJobs`, access level write.
     ///
@@ -3570,29 +4023,29 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `Jobs` (string, required)
-    /// - `Async` (boolean, optional)
+    /// - `ClusterId` (string, required): The cluster that holds the jobs.
+    /// - `Jobs` (string, required): The jobs to stop, 1 to 100, as a JSON array of objects with an `Id` each: `[{"Id":"0.sched****"},{"Id":"1.sched****"}]`.
+    /// - `Async` (boolean, optional): Whether to send the request through the asynchronous message channel of the service.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `UsernameExist` (HTTP 403): The username already exists.
-    /// - `IncorrectCredential` (HTTP 403): The username or password is incorrect.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `AgentError.Job.StopFailure` (HTTP 406): Failed to stop jobs: %s.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
-    /// - `AgentError` (HTTP 406): The agent service request failed: %s
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is in a state that does not allow this operation, for example still being created or initialized, being released, stopped or in an exception state. `DescribeCluster` reports the status; wait until it suits the call (`running` for most; waiter `cluster_running`) and retry. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `UsernameExist` (HTTP 403): The service reports that the cluster user name is already taken. Check the cluster's users with `ListUsers` and the user name in the request. The service says: "The username already exists."
+    /// - `IncorrectCredential` (HTTP 403): The cluster user name or password in the request is wrong. Send the right credentials of the cluster user (`ListUsers` lists the users); retrying unchanged fails. The service says: "The username or password is incorrect."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `AgentError.Job.StopFailure` (HTTP 406): The scheduler could not stop the jobs; the message carries its reason. Check with `ListJobs` that each job exists and is `RUNNING` or `QUEUED`. The service says: "Failed to stop jobs: %s."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `AgentResponseTimeout` (HTTP 406): The agent on the cluster did not answer in time; the message names the step. Usually temporary: wait and retry, after checking with `ListNodes` that the manager node runs. For a call that changes something, check first whether the change happened. The service says: "Agent response timeout: %s"
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed: %s"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): A batch operation succeeded for some items and failed for others. Check which items took effect with the matching list or describe call (`ListNodes`, `ListUsers`, `ListJobs`, `DescribeJob`) and retry only the rest. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`StopJobsCall`](crate::v2018_04_12::operation::stop_jobs::StopJobsCall), then `.send().await`.
@@ -3600,7 +4053,14 @@ impl Client {
     pub fn stop_jobs(&self) -> super::operation::stop_jobs::StopJobsCall {
         super::operation::stop_jobs::StopJobsCall::new(self.client.clone())
     }
-    /// Stops nodes.
+    /// Stops running nodes of an E-HPC cluster.
+    ///
+    /// Stops the ECS instances of the given nodes; jobs running on them are interrupted. All the nodes
+    /// of one call have the role given in `Role`, compute nodes by default. Start them again with
+    /// `StartNodes`.
+    ///
+    /// The call returns a `TaskId` at once; follow it with `ListTasks`. The nodes are stopped when
+    /// `ListNodes` reports them as `stopped`.
     ///
     /// Action `StopNodes` of API version 2018-04-12, sent as GET. RAM action `ehpc:StopNodes`, access level write.
     ///
@@ -3608,31 +4068,31 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `Role` (string, optional)
-    /// - `Instance` (array of object [`InstanceItem`](crate::v2018_04_12::operation::stop_nodes::InstanceItem), required)
+    /// - `ClusterId` (string, required): The cluster that holds the nodes.
+    /// - `Role` (string, optional): Role of the nodes to stop.
+    /// - `Instance` (array of object [`InstanceItem`](crate::v2018_04_12::operation::stop_nodes::InstanceItem), required): The nodes to stop, up to 100.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `InvalidNodeStatus` (HTTP 403): The operation failed due to invalid node status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ComputeNotFound` (HTTP 404): The specified compute node does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `ObjectNotFound` (HTTP 404): The specified object is not found.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `EipError` (HTTP 406): The EIP API request failed.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is not in a state that allows stopping nodes; wait until it settles, then call again. The service says: "The operation failed due to invalid cluster status."
+    /// - `InvalidNodeStatus` (HTTP 403): A node is in a state from which it cannot be stopped; check its `Status` with `ListNodes`. The service says: "The operation failed due to invalid node status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the cluster is running; wait for it (see `ListTasks`) and call again. The service says: "A conflicting operation is running."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ComputeNotFound` (HTTP 404): A given id is not a node of the cluster with the given `Role`; check the ids with `ListNodes`. The service says: "The specified compute node does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `ObjectNotFound` (HTTP 404): A resource named in the request, such as a node, command, invocation or profiling task, does not exist in the cluster. Check its id with the matching list call (`ListNodes`, `ListCommands`, `ListInvocationStatus`, `ListCloudMetricProfilings`). The service says: "The specified object is not found."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `EipError` (HTTP 406): A call that E-HPC made to the Elastic IP Address service failed while attaching or releasing a public address of a node. Check the account's EIP quota and balance, then retry. The service says: "The EIP API request failed."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): Only some of the nodes were stopped; `ListTasks` shows which failed. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`StopNodesCall`](crate::v2018_04_12::operation::stop_nodes::StopNodesCall), then `.send().await`.
@@ -3640,7 +4100,11 @@ impl Client {
     pub fn stop_nodes(&self) -> super::operation::stop_nodes::StopNodesCall {
         super::operation::stop_nodes::StopNodesCall::new(self.client.clone())
     }
-    /// Stops serverless jobs.
+    /// Stops one or more serverless jobs, or single sub-tasks of array jobs, of an E-HPC cluster.
+    ///
+    /// Stops the jobs listed in `JobIds`, up to 100. The id of an array job stops all its sub-tasks;
+    /// the id of one sub-task (`<JobId>_<index>`, such as `10_3`) stops only that sub-task. Follow
+    /// the jobs with `ListServerlessJobs` to see them end.
     ///
     /// Action `StopServerlessJobs` of API version 2018-04-12, sent as POST. RAM action `ehpc:StopServerlessJobs`, access level write.
     ///
@@ -3648,25 +4112,25 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `JobIds` (array of string, required)
+    /// - `ClusterId` (string, required): The cluster that runs the jobs.
+    /// - `JobIds` (array of string, required): The jobs to stop, at most 100.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `RedisError` (HTTP 406): A Redis service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `AgentError` (HTTP 406): The agent service request failed: %s
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `RedisError` (HTTP 406): The internal cache of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A Redis service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed: %s"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`StopServerlessJobsCall`](crate::v2018_04_12::operation::stop_serverless_jobs::StopServerlessJobsCall), then `.send().await`.
@@ -3678,10 +4142,11 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Stops the VNC remote visualization service of a cluster.
+    /// Stops the VNC remote desktop service of a cluster.
     ///
-    /// Closes the cluster's VNC remote desktop service and removes the security
-    /// group rule that admitted the given CIDR block to it.
+    /// Shuts down the VNC remote visualization service of the cluster and withdraws the security
+    /// group access that was opened for it. Pass the same `CidrIp` and `Port` that were used with
+    /// `StartVisualService`. Call `GetVisualServiceStatus` afterwards to confirm the service is down.
     ///
     /// Action `StopVisualService` of API version 2018-04-12, sent as GET. RAM action `ehpc:StopVisualService`, access level write.
     ///
@@ -3689,27 +4154,27 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `CidrIp` (string, required)
-    /// - `Port` (integer (int32), required)
+    /// - `ClusterId` (string, required): The cluster whose VNC service is stopped.
+    /// - `CidrIp` (string, required): Source IP address or CIDR block that was admitted to the VNC service, such as `100.168.**.**`; it identifies the security group rule to remove.
+    /// - `Port` (integer (int32), required): Port of the VNC service.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `AgentError` (HTTP 403): The agent service request failed.
-    /// - `ExecFail` (HTTP 403): Failed to execute the command: %s.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter value was rejected; the message names it. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments; settle them first. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is not in a state that allows this call; check it with `DescribeCluster` and call again once it is `running`. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the cluster is in progress; try again once it ends. The service says: "A conflicting operation is running."
+    /// - `AgentError` (HTTP 403): The cluster's management agent did not answer the request. The service says: "The agent service request failed."
+    /// - `ExecFail` (HTTP 403): Stopping the VNC service on the cluster failed; the message names the failing command. The service says: "Failed to execute the command: %s."
+    /// - `ClusterNotFound` (HTTP 404): No cluster has this ID in the region. The service says: "The specified cluster does not exist."
+    /// - `AliyunError` (HTTP 406): A service E-HPC depends on reported an error. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The caller's RAM policy does not allow this action. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): Some steps of the operation failed. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`StopVisualServiceCall`](crate::v2018_04_12::operation::stop_visual_service::StopVisualServiceCall), then `.send().await`.
@@ -3721,7 +4186,14 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Submits job.
+    /// Submits a job to the scheduler of an E-HPC cluster and returns the scheduler's job id.
+    ///
+    /// Hands a job to the cluster's scheduler, to run as a cluster user in one queue. The job script
+    /// or command must already be on the cluster (write it with `CreateJobFile`) or be fetched from OSS
+    /// with `InputFileUrl`. The call returns as soon as the scheduler accepts the job; follow it with
+    /// `ListJobs` or `DescribeJob`, and read its output with `GetJobLog`.
+    /// The cluster must be running and its manager node healthy. Each call submits a new job, so
+    /// repeating a call that timed out can run the job twice: check `ListJobs` first.
     ///
     /// Action `SubmitJob` of API version 2018-04-12, sent as GET. RAM action `ehpc:SubmitJob`, access level write.
     ///
@@ -3729,59 +4201,59 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `CommandLine` (string, required)
-    /// - `RunasUser` (string, required)
-    /// - `RunasUserPassword` (string, optional)
-    /// - `Name` (string, optional)
-    /// - `Priority` (integer (int32), optional)
-    /// - `PackagePath` (string, optional)
-    /// - `StdoutRedirectPath` (string, optional)
-    /// - `StderrRedirectPath` (string, optional)
-    /// - `ReRunable` (boolean, optional)
-    /// - `ArrayRequest` (string, optional)
-    /// - `Variables` (string, optional)
-    /// - `InputFileUrl` (string, optional)
-    /// - `UnzipCmd` (string, optional)
-    /// - `PostCmdLine` (string, optional)
-    /// - `JobQueue` (string, optional)
-    /// - `Node` (integer (int32), optional)
-    /// - `Cpu` (integer (int32), optional)
-    /// - `Task` (integer (int32), optional)
-    /// - `Thread` (integer (int32), optional)
-    /// - `Mem` (string, optional)
-    /// - `Gpu` (integer (int32), optional)
-    /// - `ClockTime` (string, optional)
-    /// - `JobRetry.Count` (integer (int32), optional)
-    /// - `JobRetry.Priority` (integer (int32), optional)
-    /// - `JobRetry.OnExitCode` (integer (int32), optional)
-    /// - `Async` (boolean, optional)
+    /// - `ClusterId` (string, required): The cluster to run the job on.
+    /// - `CommandLine` (string, required): The command the scheduler runs for the job, usually the path of a job script such as `./LammpsTest/lammps.pbs`.
+    /// - `RunasUser` (string, required): Cluster user that owns and runs the job.
+    /// - `RunasUserPassword` (string, optional): Password of `RunasUser` on the cluster, used to verify the user.
+    /// - `Name` (string, optional): Name of the job, 6 to 30 characters.
+    /// - `Priority` (integer (int32), optional): Scheduling priority of the job, from 0 to 9; a larger number runs earlier.
+    /// - `PackagePath` (string, optional): Working directory in which the job runs, such as `./Tem`.
+    /// - `StdoutRedirectPath` (string, optional): Path on the cluster that receives the standard output of the job.
+    /// - `StderrRedirectPath` (string, optional): Path on the cluster that receives the standard error of the job.
+    /// - `ReRunable` (boolean, optional): Whether the scheduler may run the job again.
+    /// - `ArrayRequest` (string, optional): Makes the job an array job, written `X-Y:Z`.
+    /// - `Variables` (string, optional): Environment variables visible to the job script, as a JSON-like list of name and value pairs, such as `[{Name:test1,Value:value1},{Name:test2,Value:value2}]`.
+    /// - `InputFileUrl` (string, optional): URL of a job file already uploaded to OSS, which is downloaded to the cluster before the job runs.
+    /// - `UnzipCmd` (string, optional): Command that unpacks the file downloaded from `InputFileUrl`.
+    /// - `PostCmdLine` (string, optional): Command to run after the job has been submitted, such as `example.sh`.
+    /// - `JobQueue` (string, optional): Scheduler queue that runs the job.
+    /// - `Node` (integer (int32), optional): Number of compute nodes the job needs.
+    /// - `Cpu` (integer (int32), optional): Number of CPU cores the job needs on each compute node.
+    /// - `Task` (integer (int32), optional): Number of processes started on each compute node, for MPI jobs.
+    /// - `Thread` (integer (int32), optional): Number of threads started on each compute node, for OpenMP jobs.
+    /// - `Mem` (string, optional): Maximum memory the job may use on each compute node, with a unit of `GB`, `MB` or `KB` in any case, such as `1GB`.
+    /// - `Gpu` (integer (int32), optional): Number of GPUs the job uses on each compute node.
+    /// - `ClockTime` (string, optional): Longest time the job may run, as `hh:mm:ss`, `mm:ss` or `ss`; `hh:mm:ss` is preferred, so 12 hours is `12:00:00`.
+    /// - `JobRetry.Count` (integer (int32), optional): Number of times a failed job is retried, from 1 to 10.
+    /// - `JobRetry.Priority` (integer (int32), optional): Priority of the retried job, from 0 to 9; a larger number runs earlier.
+    /// - `JobRetry.OnExitCode` (integer (int32), optional): Exit code that triggers a retry.
+    /// - `Async` (boolean, optional): Whether to submit the job through the asynchronous message channel of the service.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `UsernameExist` (HTTP 403): The username already exists.
-    /// - `IncorrectCredential` (HTTP 403): The username or password is incorrect.
-    /// - `AgentError.Account.ValidateCredentialFailure` (HTTP 403): Username or password verification failed.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ContainerNotFound` (HTTP 404): The specified container does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `AgentError.Job.SubmitFailure` (HTTP 406): Failed to submit jobs: %s
-    /// - `AgentError.Job.InvalidContainerType` (HTTP 406): Unsupported container type: %s.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `AgentError.Account.AccountValidateCredentialFailure` (HTTP 406): Cannot get user info
-    /// - `AgentResponseTimeout` (HTTP 406): Agent response timeout: %s
-    /// - `AgentError` (HTTP 406): The agent service request failed: %s
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is in a state that does not allow this operation, for example still being created or initialized, being released, stopped or in an exception state. `DescribeCluster` reports the status; wait until it suits the call (`running` for most; waiter `cluster_running`) and retry. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `UsernameExist` (HTTP 403): The service reports that the cluster user name is already taken. Check the cluster's users with `ListUsers` and the user name in the request. The service says: "The username already exists."
+    /// - `IncorrectCredential` (HTTP 403): The `RunasUser` and `RunasUserPassword` pair was rejected; check the user with `ListUsers` and reset the password with `ModifyUserPasswords` if needed. The service says: "The username or password is incorrect."
+    /// - `AgentError.Account.ValidateCredentialFailure` (HTTP 403): The cluster user name and password in the request did not pass verification. Send the right password for the user (`RunasUser` and `RunasUserPassword` for jobs); retrying unchanged fails. The service says: "Username or password verification failed."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `ContainerNotFound` (HTTP 404): The container the job is meant to run in does not exist. Check the job's container settings; retrying unchanged does not help. The service says: "The specified container does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or unhealthy, so no job can be submitted; check the cluster with `DescribeCluster`. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `AgentError.Job.SubmitFailure` (HTTP 406): The scheduler refused the job; the message carries its reason, often a missing queue, script or resources that the cluster cannot provide. The service says: "Failed to submit jobs: %s"
+    /// - `AgentError.Job.InvalidContainerType` (HTTP 406): The container type asked for the job, named in the message, is not supported. Submit the job without a container or with a supported container type. The service says: "Unsupported container type: %s."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `AgentError.Account.AccountValidateCredentialFailure` (HTTP 406): The cluster agent could not look up the account of the user the job is meant to run as. Check that `RunasUser` exists in the cluster with `ListUsers`, then submit again. The service says: "Cannot get user info"
+    /// - `AgentResponseTimeout` (HTTP 406): The agent on the cluster did not answer in time; the message names the step. Usually temporary: wait and retry, after checking with `ListNodes` that the manager node runs. For a call that changes something, check first whether the change happened. The service says: "Agent response timeout: %s"
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed: %s"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): A batch operation succeeded for some items and failed for others. Check which items took effect with the matching list or describe call (`ListNodes`, `ListUsers`, `ListJobs`, `DescribeJob`) and retry only the rest. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`SubmitJobCall`](crate::v2018_04_12::operation::submit_job::SubmitJobCall), then `.send().await`.
@@ -3789,7 +4261,17 @@ impl Client {
     pub fn submit_job(&self) -> super::operation::submit_job::SubmitJobCall {
         super::operation::submit_job::SubmitJobCall::new(self.client.clone())
     }
-    /// Submits serverless job.
+    /// Submits a serverless job, which runs a container image in elastic container instances on behalf of an E-HPC cluster.
+    ///
+    /// Queues a job that runs the image in `Container` in an elastic container instance (ECI)
+    /// created for it, with the vCPUs, memory, GPUs, storage, instance types and vSwitches asked for,
+    /// and returns the job's id at once. The job then moves through `Pending`, `Initing` and `Running`
+    /// to `Succeeded`, `Failed` or `Canceled`: follow it with `ListServerlessJobs` or
+    /// `DescribeServerlessJobs`, and stop it with `StopServerlessJobs`. A job can be an array job
+    /// (`ArrayProperties`), wait for other jobs (`DependsOn`), retry on chosen exit codes
+    /// (`RetryStrategy`) and run on preemptible instances (`SpotStrategy`).
+    /// Each call submits a new job, so repeating a call that timed out can run the job twice: check
+    /// `ListServerlessJobs` by `JobNames` first.
     ///
     /// Action `SubmitServerlessJob` of API version 2018-04-12, sent as POST. RAM action `ehpc:SubmitServerlessJob`, access level write.
     ///
@@ -3797,42 +4279,42 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `JobName` (string, required)
-    /// - `ArrayProperties` (object [`ArrayProperties`](crate::v2018_04_12::operation::submit_serverless_job::ArrayProperties), optional)
-    /// - `JobPriority` (integer (int64), optional)
-    /// - `EphemeralStorage` (integer (int32), optional)
-    /// - `Timeout` (integer (int64), optional)
-    /// - `VSwitchId` (array of string, optional)
-    /// - `InstanceType` (array of string, optional)
-    /// - `Cpu` (number, optional)
-    /// - `Memory` (number, optional)
-    /// - `SpotStrategy` (string, optional)
-    /// - `SpotPriceLimit` (number, optional)
-    /// - `RamRoleName` (string, optional)
-    /// - `Container` (object [`Container`](crate::v2018_04_12::operation::submit_serverless_job::Container), required)
-    /// - `DependsOn` (array of object [`DependsOnItem`](crate::v2018_04_12::operation::submit_serverless_job::DependsOnItem), optional)
-    /// - `RetryStrategy` (object [`RetryStrategy`](crate::v2018_04_12::operation::submit_serverless_job::RetryStrategy), optional)
+    /// - `ClusterId` (string, required): The cluster the job belongs to.
+    /// - `JobName` (string, required): Name of the job, made of lowercase letters, digits and hyphens (`-`); it cannot start or end with a hyphen.
+    /// - `ArrayProperties` (object [`ArrayProperties`](crate::v2018_04_12::operation::submit_serverless_job::ArrayProperties), optional): Makes the job an array job of several sub-tasks.
+    /// - `JobPriority` (integer (int64), optional): Scheduling priority of the job, from 0 to 999; a larger number runs earlier.
+    /// - `EphemeralStorage` (integer (int32), optional): Temporary storage added to the job's container, in GiB.
+    /// - `Timeout` (integer (int64), optional): Longest time the job may exist, in seconds; when it passes, the job is terminated.
+    /// - `VSwitchId` (array of string, optional): vSwitches in which the job's container may be created, at most 10, such as `vsw-bp1vzjjflab6wvjox****`.
+    /// - `InstanceType` (array of string, optional): ECS instance types that may back the job's container, at most 5, such as `ecs.g5.large`.
+    /// - `Cpu` (number, optional): vCPUs of the job's container, in cores.
+    /// - `Memory` (number, optional): Memory of the job's container, in GiB.
+    /// - `SpotStrategy` (string, optional): Whether the job's container runs on a preemptible (spot) instance, and how its price is bid.
+    /// - `SpotPriceLimit` (number, optional): Highest hourly price of the preemptible instance, with up to 3 decimal places, such as `0.062`.
+    /// - `RamRoleName` (string, optional): RAM role attached to the job's container, which programs in it can use to call Alibaba Cloud services.
+    /// - `Container` (object [`Container`](crate::v2018_04_12::operation::submit_serverless_job::Container), required): The container that runs the job.
+    /// - `DependsOn` (array of object [`DependsOnItem`](crate::v2018_04_12::operation::submit_serverless_job::DependsOnItem), optional): Jobs that must reach a given point before this job starts, at most 10.
+    /// - `RetryStrategy` (object [`RetryStrategy`](crate::v2018_04_12::operation::submit_serverless_job::RetryStrategy), optional): How the job is retried after it exits.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `AgentError` (HTTP 406): The agent service request failed: %s
-    /// - `ServiceAPIError` (HTTP 406): Failed to call the operation. Cause:%s
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is in a state that does not allow this operation, for example still being created or initialized, being released, stopped or in an exception state. `DescribeCluster` reports the status; wait until it suits the call (`running` for most; waiter `cluster_running`) and retry. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `EcsError` (HTTP 406): A call to ECS made to run the job failed; the message carries the cause. Check `InstanceType`, `VSwitchId` and the spot settings, then submit again. The service says: "An error occurred while calling the ECS API operation."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed: %s"
+    /// - `ServiceAPIError` (HTTP 406): A call that E-HPC made to another service for the serverless job failed; the message gives the cause. Fix what it names, or retry when the cause is temporary. The service says: "Failed to call the operation. Cause:%s"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): A batch operation succeeded for some items and failed for others. Check which items took effect with the matching list or describe call (`ListNodes`, `ListUsers`, `ListJobs`, `DescribeJob`) and retry only the rest. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`SubmitServerlessJobCall`](crate::v2018_04_12::operation::submit_serverless_job::SubmitServerlessJobCall), then `.send().await`.
@@ -3844,7 +4326,11 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Syncs users.
+    /// Copies the users of the on-premises cluster into a hybrid E-HPC cluster that runs in proxy mode.
+    ///
+    /// For a hybrid cluster whose on-premises manager acts as proxy, reads the user accounts of the
+    /// local cluster and creates them in the cloud part, so that the same users can run jobs there.
+    /// The cluster must be running. Check the result with `ListUsers`.
     ///
     /// Action `SyncUsers` of API version 2018-04-12, sent as GET. RAM action `ehpc:SyncUsers`, access level write.
     ///
@@ -3852,22 +4338,22 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `RegionId` (string, required)
-    /// - `ClusterId` (string, required)
+    /// - `RegionId` (string, required): Region of the cluster, such as `cn-hangzhou`.
+    /// - `ClusterId` (string, required): The hybrid cluster to sync, such as `ehpc-hz-gh5WKb****`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The parameters are invalid.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ExecFail` (HTTP 403): Failed to execute the command: %s.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `AgentError.Account.UserSynFailure` (HTTP 406): synchronize users failed: %s
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The parameters are invalid."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is not in a state that allows syncing users; wait until it runs, then call again. The service says: "The operation failed due to invalid cluster status."
+    /// - `ExecFail` (HTTP 403): A command that E-HPC ran on the cluster failed; the message shows it. Check that the cluster and its manager node run (`DescribeCluster`, `ListNodes`) and that the values in the request suit the cluster, then retry. The service says: "Failed to execute the command: %s."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or not healthy, so the service cannot reach the scheduler. Check the cluster with `DescribeCluster` and its nodes with `ListNodes`; call again once the manager node runs. The service says: "The manager nodes do not exist or their status is abnormal."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `AgentError.Account.UserSynFailure` (HTTP 406): The users could not be copied from the on-premises cluster; check that the local manager is reachable and call again. The service says: "synchronize users failed: %s"
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`SyncUsersCall`](crate::v2018_04_12::operation::sync_users::SyncUsersCall), then `.send().await`.
@@ -3875,7 +4361,9 @@ impl Client {
     pub fn sync_users(&self) -> super::operation::sync_users::SyncUsersCall {
         super::operation::sync_users::SyncUsersCall::new(self.client.clone())
     }
-    /// Tags resources.
+    /// Attaches tags to one or more E-HPC clusters, creating the tags as needed.
+    ///
+    /// Attaches every tag in `Tag` to every cluster in `ResourceId`; a tag that does not exist yet is created. Up to 50 clusters and 20 tags per call. See the result with `ListTagResources`; remove tags with `UnTagResources`.
     ///
     /// Action `TagResources` of API version 2018-04-12, sent as POST. RAM action `ehpc:TagResources`, access level write.
     ///
@@ -3883,21 +4371,21 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `RegionId` (string, required)
-    /// - `ResourceType` (string, required)
-    /// - `ResourceId` (array of string, required)
-    /// - `Tag` (array of object [`TagItem`](crate::v2018_04_12::operation::tag_resources::TagItem), required)
+    /// - `RegionId` (string, required): Region of the clusters, such as `cn-hangzhou`.
+    /// - `ResourceType` (string, required): Kind of resource to tag.
+    /// - `ResourceId` (array of string, required): Ids of the clusters (`ResourceId.N`), up to 50, such as `ehpc-hz-xxxx`.
+    /// - `Tag` (array of object [`TagItem`](crate::v2018_04_12::operation::tag_resources::TagItem), required): Tags to attach (`Tag.N`), up to 20.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `Duplicate.TagKey` (HTTP 403): The Tag.N.Key contain duplicate key.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `TagError` (HTTP 406): TAG API request failed.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `Duplicate.TagKey` (HTTP 403): The same key appears twice in `Tag`; give each key once. The service says: "The Tag.N.Key contain duplicate key."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `TagError` (HTTP 406): A call that E-HPC made to the Tag service failed. Often temporary: wait and retry, and check the result with `ListTagResources`. The service says: "TAG API request failed."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`TagResourcesCall`](crate::v2018_04_12::operation::tag_resources::TagResourcesCall), then `.send().await`.
@@ -3905,7 +4393,9 @@ impl Client {
     pub fn tag_resources(&self) -> super::operation::tag_resources::TagResourcesCall {
         super::operation::tag_resources::TagResourcesCall::new(self.client.clone())
     }
-    /// Untags resources.
+    /// Detaches tags from one or more E-HPC clusters.
+    ///
+    /// Removes the tags named in `TagKey` from every cluster in `ResourceId`, or all their tags when `All` is `true` and no `TagKey` is given. Up to 50 clusters per call. Check the result with `ListTagResources`.
     ///
     /// Action `UnTagResources` of API version 2018-04-12, sent as POST. RAM action `ehpc:UnTagResources`, access level write.
     ///
@@ -3913,21 +4403,21 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `RegionId` (string, optional)
-    /// - `ResourceType` (string, required)
-    /// - `ResourceId` (array of string, required)
-    /// - `TagKey` (array of string, optional)
-    /// - `All` (boolean, optional)
+    /// - `RegionId` (string, optional): Region of the clusters, such as `cn-hangzhou`.
+    /// - `ResourceType` (string, required): Kind of resource to untag.
+    /// - `ResourceId` (array of string, required): Ids of the clusters (`ResourceId.N`), up to 50, such as `ehpc-hz-xxxx`.
+    /// - `TagKey` (array of string, optional): Keys of the tags to detach (`TagKey.N`), up to 20.
+    /// - `All` (boolean, optional): Whether to detach every tag of the clusters.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `TagError` (HTTP 406): TAG API request failed.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `TagError` (HTTP 406): A call that E-HPC made to the Tag service failed. Often temporary: wait and retry, and check the result with `ListTagResources`. The service says: "TAG API request failed."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`UnTagResourcesCall`](crate::v2018_04_12::operation::un_tag_resources::UnTagResourcesCall), then `.send().await`.
@@ -3937,7 +4427,9 @@ impl Client {
     ) -> super::operation::un_tag_resources::UnTagResourcesCall {
         super::operation::un_tag_resources::UnTagResourcesCall::new(self.client.clone())
     }
-    /// Uninstalls software.
+    /// Removes an installed application from a cluster.
+    ///
+    /// Uninstalls one application that was installed on the cluster from the E-HPC software catalogue. `ListInstalledSoftware` lists what is installed; check it again afterwards to confirm the application is gone.
     ///
     /// Action `UninstallSoftware` of API version 2018-04-12, sent as GET. RAM action `ehpc:UninstallSoftware`, access level write.
     ///
@@ -3945,26 +4437,26 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `Application` (string, required)
+    /// - `ClusterId` (string, required): The cluster to remove the application from.
+    /// - `Application` (string, required): Application to remove, such as `ABYSS_2.1.5`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ConflictOpt` (HTTP 403): A conflicting operation is running.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `AgentError` (HTTP 406): The agent service request failed.
-    /// - `ExecFail` (HTTP 406): Failed to execute the command: %s.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `PartFailure` (HTTP 409): Part of the batch operation failed.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is not in a state that allows this call; check it with `DescribeCluster` and call again once it is `running`. The service says: "The operation failed due to invalid cluster status."
+    /// - `ConflictOpt` (HTTP 403): Another operation on the same cluster or resource is still in progress. Wait until it finishes (`DescribeCluster` and `ListNodes` show the current states) and call again; the request itself is fine. The service says: "A conflicting operation is running."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `EcsError` (HTTP 406): A call that E-HPC made to ECS for you (to create, start, stop or release instances, or to read images and instance types) failed. Check the account's ECS quotas, balance and instance stock, then retry once the cause is cleared. The service says: "An error occurred while calling the ECS API operation."
+    /// - `AgentError` (HTTP 406): The agent that E-HPC runs on the cluster did not carry out the request; the message, when it has one, gives the reason. Check with `DescribeCluster` that the cluster is `running` and its manager node is healthy (`ListNodes`), then retry. The service says: "The agent service request failed."
+    /// - `ExecFail` (HTTP 406): A command that E-HPC ran on the cluster failed; the message shows it. Check that the cluster and its manager node run (`DescribeCluster`, `ListNodes`) and that the values in the request suit the cluster, then retry. The service says: "Failed to execute the command: %s."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `PartFailure` (HTTP 409): A batch operation succeeded for some items and failed for others. Check which items took effect with the matching list or describe call (`ListNodes`, `ListUsers`, `ListJobs`, `DescribeJob`) and retry only the rest. The service says: "Part of the batch operation failed."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`UninstallSoftwareCall`](crate::v2018_04_12::operation::uninstall_software::UninstallSoftwareCall), then `.send().await`.
@@ -3976,7 +4468,9 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Updates cluster volumes.
+    /// Mounts additional NAS file systems on the nodes of a cluster.
+    ///
+    /// Adds storage to an existing cluster: each entry of `AdditionalVolumes` names a file system and mount target, the directory to mount, where to mount it on the nodes, and which queue and node types mount it. Only NAS file systems are supported. The file systems and their mount targets must exist first (`ListFileSystemWithMountTargets` lists them). Check the result with `GetClusterVolumes`.
     ///
     /// Action `UpdateClusterVolumes` of API version 2018-04-12, sent as GET. RAM action `ehpc:UpdateClusterVolumes`, access level write.
     ///
@@ -3984,19 +4478,19 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `AdditionalVolumes` (array of object [`AdditionalVolumesItem`](crate::v2018_04_12::operation::update_cluster_volumes::AdditionalVolumesItem), optional)
+    /// - `ClusterId` (string, required): The cluster to mount the file systems on.
+    /// - `AdditionalVolumes` (array of object [`AdditionalVolumesItem`](crate::v2018_04_12::operation::update_cluster_volumes::AdditionalVolumesItem), optional): File systems to mount, up to 100 (`AdditionalVolumes.N`).
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NasError` (HTTP 406): NAS API request failed.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NasError` (HTTP 406): A call that E-HPC made to File Storage NAS failed. Check the file system and its mount targets (`ListFileSystemWithMountTargets`) and retry once the cause is cleared. The service says: "NAS API request failed."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`UpdateClusterVolumesCall`](crate::v2018_04_12::operation::update_cluster_volumes::UpdateClusterVolumesCall), then `.send().await`.
@@ -4008,7 +4502,11 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Updates queue config.
+    /// Changes the resource group, compute instance type, deployment set or network mode used for new nodes of a queue.
+    ///
+    /// Updates the settings a queue applies to nodes added to it later; nodes already in the queue
+    /// keep theirs. After the resource group changes, nodes added by scaling out the cluster go into
+    /// the new resource group. `ListQueues` shows the settings of each queue.
     ///
     /// Action `UpdateQueueConfig` of API version 2018-04-12, sent as GET. RAM action `ehpc:UpdateQueueConfig`, access level write.
     ///
@@ -4016,28 +4514,28 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `QueueName` (string, required)
-    /// - `ResourceGroupId` (string, optional)
-    /// - `ComputeInstanceType` (string, optional)
-    /// - `DeploymentSetId` (string, optional)
-    /// - `NetworkInterfaceTrafficMode` (string, optional)
+    /// - `ClusterId` (string, required): The cluster that holds the queue.
+    /// - `QueueName` (string, required): Queue to update, such as `workq`.
+    /// - `ResourceGroupId` (string, optional): Resource group for new nodes of the queue, such as `rg-acfmxazb4ph****`, from `ListResourceGroups` of Resource Management.
+    /// - `ComputeInstanceType` (string, optional): ECS instance type for new compute nodes of the queue, such as `ecs.n1.tiny`.
+    /// - `DeploymentSetId` (string, optional): ECS deployment set for new nodes of the queue, such as `ds-bp1frxuzdg87zh4pzq****`, from `DescribeDeploymentSets` of ECS.
+    /// - `NetworkInterfaceTrafficMode` (string, optional): Communication mode of the network interfaces of new nodes of the queue.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `InvalidClientVersion` (HTTP 403): The client version is invalid.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is not in a state that allows changing queues; wait until it runs, then call again. The service says: "The operation failed due to invalid cluster status."
+    /// - `InvalidClientVersion` (HTTP 403): The E-HPC client of the cluster is too old for this call; upgrade it with `UpgradeClient` first. The service says: "The client version is invalid."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in the region of the endpoint; it may have been deleted or live in another region. Retrying does not help: look the id up with `ListClusters`. After `DeleteCluster` this code means the deletion is done (waiter `cluster_deleted`). The service says: "The specified cluster does not exist."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`UpdateQueueConfigCall`](crate::v2018_04_12::operation::update_queue_config::UpdateQueueConfigCall), then `.send().await`.
@@ -4049,7 +4547,13 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Upgrades client.
+    /// Upgrades the E-HPC client (ehpcutil) of a cluster to a given or the latest version.
+    ///
+    /// Replaces the ehpcutil client on the cluster's nodes with the version you name, or with the
+    /// latest released one when `ClientVersion` is omitted. `ListUpgradeClients` shows the cluster's
+    /// current version, the latest version and past upgrades, and `ListCurrentClientVersion` returns
+    /// the latest version alone; check `ClusterInfo.ClientVersion` of `DescribeCluster` afterwards.
+    /// The cluster must be in a state that allows the upgrade.
     ///
     /// Action `UpgradeClient` of API version 2018-04-12, sent as GET. RAM action `ehpc:UpgradeClient`, access level write.
     ///
@@ -4057,24 +4561,24 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `ClientVersion` (string, optional)
+    /// - `ClusterId` (string, required): The cluster whose client to upgrade.
+    /// - `ClientVersion` (string, optional): Version of ehpcutil to upgrade to, such as `2.0.0`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `InvalidClientVersion` (HTTP 403): The client version is invalid.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message usually names it. Correct the request: sending it unchanged fails again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for the account. Activate the service in the Alibaba Cloud console first; retrying before that fails the same way. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments, so E-HPC refuses the request. Settle the outstanding bill in the Alibaba Cloud console; retrying before that fails the same way. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster's current state does not allow upgrading its client; check `Status` with `DescribeCluster` and try again when it is `running`. The service says: "The operation failed due to invalid cluster status."
+    /// - `InvalidClientVersion` (HTTP 403): `ClientVersion` is not a version the cluster can be upgraded to; `ListUpgradeClients` shows the current and latest versions. The service says: "The client version is invalid."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with this `ClusterId` exists in the region; check the id with `ListClusters`. The service says: "The specified cluster does not exist."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. A fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. Often temporary: wait and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
+    /// - `NotAuthorized` (HTTP 407): The RAM user or role that signed the request is not allowed this action. Grant it the `ehpc:` permission of the operation in RAM; retrying without that does not help. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service failed in an unexpected way. Retry once after a short wait; if it keeps failing, contact support with the `RequestId`. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`UpgradeClientCall`](crate::v2018_04_12::operation::upgrade_client::UpgradeClientCall), then `.send().await`.
@@ -4088,7 +4592,7 @@ impl crate::Client {
     pub fn v2018_04_12(&self) -> Client {
         Client { client: self.clone() }
     }
-    /// Adds existed nodes.
+    /// Adds existing ECS instances of your account to an E-HPC cluster as compute nodes.
     ///
     /// The same as [`v2018_04_12::Client::add_existed_nodes`](crate::v2018_04_12::Client::add_existed_nodes).
     #[inline]
@@ -4097,7 +4601,7 @@ impl crate::Client {
     ) -> super::operation::add_existed_nodes::AddExistedNodesCall {
         super::operation::add_existed_nodes::AddExistedNodesCall::new(self.clone())
     }
-    /// Adds local nodes.
+    /// Registers on-premises compute nodes with a hybrid or cloud E-HPC cluster.
     ///
     /// The same as [`v2018_04_12::Client::add_local_nodes`](crate::v2018_04_12::Client::add_local_nodes).
     #[inline]
@@ -4106,21 +4610,21 @@ impl crate::Client {
     ) -> super::operation::add_local_nodes::AddLocalNodesCall {
         super::operation::add_local_nodes::AddLocalNodesCall::new(self.clone())
     }
-    /// Adds nodes.
+    /// Creates compute nodes on new ECS instances and adds them to an E-HPC cluster.
     ///
     /// The same as [`v2018_04_12::Client::add_nodes`](crate::v2018_04_12::Client::add_nodes).
     #[inline]
     pub fn add_nodes(&self) -> super::operation::add_nodes::AddNodesCall {
         super::operation::add_nodes::AddNodesCall::new(self.clone())
     }
-    /// Adds queue.
+    /// Creates a scheduler queue in an E-HPC cluster.
     ///
     /// The same as [`v2018_04_12::Client::add_queue`](crate::v2018_04_12::Client::add_queue).
     #[inline]
     pub fn add_queue(&self) -> super::operation::add_queue::AddQueueCall {
         super::operation::add_queue::AddQueueCall::new(self.clone())
     }
-    /// Adds security group.
+    /// Adds the nodes of an E-HPC cluster to one more ECS security group.
     ///
     /// The same as [`v2018_04_12::Client::add_security_group`](crate::v2018_04_12::Client::add_security_group).
     #[inline]
@@ -4129,28 +4633,28 @@ impl crate::Client {
     ) -> super::operation::add_security_group::AddSecurityGroupCall {
         super::operation::add_security_group::AddSecurityGroupCall::new(self.clone())
     }
-    /// Adds users.
+    /// Creates user accounts in an E-HPC cluster, each in the ordinary or the sudo group.
     ///
     /// The same as [`v2018_04_12::Client::add_users`](crate::v2018_04_12::Client::add_users).
     #[inline]
     pub fn add_users(&self) -> super::operation::add_users::AddUsersCall {
         super::operation::add_users::AddUsersCall::new(self.clone())
     }
-    /// Applies nodes.
+    /// Adds pay-as-you-go or preemptible compute nodes to an E-HPC cluster by node count or by vCPU capacity, across several zones.
     ///
     /// The same as [`v2018_04_12::Client::apply_nodes`](crate::v2018_04_12::Client::apply_nodes).
     #[inline]
     pub fn apply_nodes(&self) -> super::operation::apply_nodes::ApplyNodesCall {
         super::operation::apply_nodes::ApplyNodesCall::new(self.clone())
     }
-    /// Creates cluster.
+    /// Creates an E-HPC cluster on ECS instances, billed pay-as-you-go or by subscription.
     ///
     /// The same as [`v2018_04_12::Client::create_cluster`](crate::v2018_04_12::Client::create_cluster).
     #[inline]
     pub fn create_cluster(&self) -> super::operation::create_cluster::CreateClusterCall {
         super::operation::create_cluster::CreateClusterCall::new(self.clone())
     }
-    /// Creates hybrid cluster.
+    /// Creates an E-HPC hybrid cluster that joins on-premises nodes with compute nodes in the cloud.
     ///
     /// The same as [`v2018_04_12::Client::create_hybrid_cluster`](crate::v2018_04_12::Client::create_hybrid_cluster).
     #[inline]
@@ -4161,7 +4665,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Creates job file.
+    /// Writes a job file, such as a job script, into the home of a user on an E-HPC cluster.
     ///
     /// The same as [`v2018_04_12::Client::create_job_file`](crate::v2018_04_12::Client::create_job_file).
     #[inline]
@@ -4170,7 +4674,7 @@ impl crate::Client {
     ) -> super::operation::create_job_file::CreateJobFileCall {
         super::operation::create_job_file::CreateJobFileCall::new(self.clone())
     }
-    /// Creates job template.
+    /// Saves a set of job settings as a named job template that later submissions can reuse.
     ///
     /// The same as [`v2018_04_12::Client::create_job_template`](crate::v2018_04_12::Client::create_job_template).
     #[inline]
@@ -4179,14 +4683,14 @@ impl crate::Client {
     ) -> super::operation::create_job_template::CreateJobTemplateCall {
         super::operation::create_job_template::CreateJobTemplateCall::new(self.clone())
     }
-    /// Deletes cluster.
+    /// Releases an E-HPC cluster and, by default, the ECS instances E-HPC created for it.
     ///
     /// The same as [`v2018_04_12::Client::delete_cluster`](crate::v2018_04_12::Client::delete_cluster).
     #[inline]
     pub fn delete_cluster(&self) -> super::operation::delete_cluster::DeleteClusterCall {
         super::operation::delete_cluster::DeleteClusterCall::new(self.clone())
     }
-    /// Deletes job templates.
+    /// Deletes one or more job templates.
     ///
     /// The same as [`v2018_04_12::Client::delete_job_templates`](crate::v2018_04_12::Client::delete_job_templates).
     #[inline]
@@ -4195,28 +4699,28 @@ impl crate::Client {
     ) -> super::operation::delete_job_templates::DeleteJobTemplatesCall {
         super::operation::delete_job_templates::DeleteJobTemplatesCall::new(self.clone())
     }
-    /// Deletes jobs.
+    /// Deletes one or more jobs from the scheduler of an E-HPC cluster.
     ///
     /// The same as [`v2018_04_12::Client::delete_jobs`](crate::v2018_04_12::Client::delete_jobs).
     #[inline]
     pub fn delete_jobs(&self) -> super::operation::delete_jobs::DeleteJobsCall {
         super::operation::delete_jobs::DeleteJobsCall::new(self.clone())
     }
-    /// Deletes nodes.
+    /// Removes compute nodes from an E-HPC cluster and, by default, releases their ECS instances.
     ///
     /// The same as [`v2018_04_12::Client::delete_nodes`](crate::v2018_04_12::Client::delete_nodes).
     #[inline]
     pub fn delete_nodes(&self) -> super::operation::delete_nodes::DeleteNodesCall {
         super::operation::delete_nodes::DeleteNodesCall::new(self.clone())
     }
-    /// Deletes queue.
+    /// Deletes a scheduler queue from an E-HPC cluster.
     ///
     /// The same as [`v2018_04_12::Client::delete_queue`](crate::v2018_04_12::Client::delete_queue).
     #[inline]
     pub fn delete_queue(&self) -> super::operation::delete_queue::DeleteQueueCall {
         super::operation::delete_queue::DeleteQueueCall::new(self.clone())
     }
-    /// Deletes security group.
+    /// Takes the nodes of an E-HPC cluster out of one of their ECS security groups.
     ///
     /// The same as [`v2018_04_12::Client::delete_security_group`](crate::v2018_04_12::Client::delete_security_group).
     #[inline]
@@ -4227,14 +4731,14 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Deletes users.
+    /// Deletes user accounts from an E-HPC cluster, keeping their home directories.
     ///
     /// The same as [`v2018_04_12::Client::delete_users`](crate::v2018_04_12::Client::delete_users).
     #[inline]
     pub fn delete_users(&self) -> super::operation::delete_users::DeleteUsersCall {
         super::operation::delete_users::DeleteUsersCall::new(self.clone())
     }
-    /// Describes auto scale config.
+    /// Describes the cluster-wide auto scaling settings of a cluster.
     ///
     /// The same as [`v2018_04_12::Client::describe_auto_scale_config`](crate::v2018_04_12::Client::describe_auto_scale_config).
     #[inline]
@@ -4245,7 +4749,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Describes cluster.
+    /// Gets the configuration and state of one E-HPC cluster.
     ///
     /// The same as [`v2018_04_12::Client::describe_cluster`](crate::v2018_04_12::Client::describe_cluster).
     #[inline]
@@ -4254,7 +4758,7 @@ impl crate::Client {
     ) -> super::operation::describe_cluster::DescribeClusterCall {
         super::operation::describe_cluster::DescribeClusterCall::new(self.clone())
     }
-    /// Describes image price.
+    /// Quotes the price of an Alibaba Cloud Marketplace image that E-HPC supports.
     ///
     /// The same as [`v2018_04_12::Client::describe_image_price`](crate::v2018_04_12::Client::describe_image_price).
     #[inline]
@@ -4263,21 +4767,21 @@ impl crate::Client {
     ) -> super::operation::describe_image_price::DescribeImagePriceCall {
         super::operation::describe_image_price::DescribeImagePriceCall::new(self.clone())
     }
-    /// Describes job.
+    /// Returns the scheduler's full record of one job of an E-HPC cluster.
     ///
     /// The same as [`v2018_04_12::Client::describe_job`](crate::v2018_04_12::Client::describe_job).
     #[inline]
     pub fn describe_job(&self) -> super::operation::describe_job::DescribeJobCall {
         super::operation::describe_job::DescribeJobCall::new(self.clone())
     }
-    /// Describes price.
+    /// Quotes the price of the ECS nodes of a planned E-HPC cluster, per node type and in total.
     ///
     /// The same as [`v2018_04_12::Client::describe_price`](crate::v2018_04_12::Client::describe_price).
     #[inline]
     pub fn describe_price(&self) -> super::operation::describe_price::DescribePriceCall {
         super::operation::describe_price::DescribePriceCall::new(self.clone())
     }
-    /// Describes serverless jobs.
+    /// Returns the details of one serverless job or sub-task of an E-HPC cluster, including the container instances that run it.
     ///
     /// The same as [`v2018_04_12::Client::describe_serverless_jobs`](crate::v2018_04_12::Client::describe_serverless_jobs).
     #[inline]
@@ -4288,7 +4792,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Edits job template.
+    /// Replaces the settings of an existing job template.
     ///
     /// The same as [`v2018_04_12::Client::edit_job_template`](crate::v2018_04_12::Client::edit_job_template).
     #[inline]
@@ -4297,7 +4801,7 @@ impl crate::Client {
     ) -> super::operation::edit_job_template::EditJobTemplateCall {
         super::operation::edit_job_template::EditJobTemplateCall::new(self.clone())
     }
-    /// Gets accounting report.
+    /// Returns usage reports of an E-HPC cluster, such as core hours per user, queue or instance over a time range.
     ///
     /// The same as [`v2018_04_12::Client::get_accounting_report`](crate::v2018_04_12::Client::get_accounting_report).
     #[inline]
@@ -4308,7 +4812,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Gets auto scale config.
+    /// Gets the auto scaling settings of a cluster, including those of each queue.
     ///
     /// The same as [`v2018_04_12::Client::get_auto_scale_config`](crate::v2018_04_12::Client::get_auto_scale_config).
     #[inline]
@@ -4319,7 +4823,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Gets cloud metric logs.
+    /// Reads the performance metric (CloudMetrics) logs of the nodes of an E-HPC cluster over a time range.
     ///
     /// The same as [`v2018_04_12::Client::get_cloud_metric_logs`](crate::v2018_04_12::Client::get_cloud_metric_logs).
     #[inline]
@@ -4330,7 +4834,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Gets cloud metric profiling.
+    /// Returns the flame graph files of a finished performance profiling run on an E-HPC cluster.
     ///
     /// The same as [`v2018_04_12::Client::get_cloud_metric_profiling`](crate::v2018_04_12::Client::get_cloud_metric_profiling).
     #[inline]
@@ -4341,7 +4845,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Gets cluster volumes.
+    /// Lists the file systems mounted on a cluster, with their mount points and directories.
     ///
     /// The same as [`v2018_04_12::Client::get_cluster_volumes`](crate::v2018_04_12::Client::get_cluster_volumes).
     #[inline]
@@ -4350,7 +4854,7 @@ impl crate::Client {
     ) -> super::operation::get_cluster_volumes::GetClusterVolumesCall {
         super::operation::get_cluster_volumes::GetClusterVolumesCall::new(self.clone())
     }
-    /// Gets hybrid cluster config.
+    /// Gets the configuration that on-premises nodes of a hybrid cluster need to join it.
     ///
     /// The same as [`v2018_04_12::Client::get_hybrid_cluster_config`](crate::v2018_04_12::Client::get_hybrid_cluster_config).
     #[inline]
@@ -4361,7 +4865,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Gets if ECS type support HT config.
+    /// Tells whether hyper-threading can be turned on and off for an ECS instance type, and whether it is on by default.
     ///
     /// The same as [`v2018_04_12::Client::get_if_ecs_type_support_ht_config`](crate::v2018_04_12::Client::get_if_ecs_type_support_ht_config).
     #[inline]
@@ -4372,14 +4876,14 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Gets job log.
+    /// Reads a part of the standard output and standard error of a job of an E-HPC cluster.
     ///
     /// The same as [`v2018_04_12::Client::get_job_log`](crate::v2018_04_12::Client::get_job_log).
     #[inline]
     pub fn get_job_log(&self) -> super::operation::get_job_log::GetJobLogCall {
         super::operation::get_job_log::GetJobLogCall::new(self.clone())
     }
-    /// Gets post scripts.
+    /// Gets the post-installation scripts that run on the new nodes of a cluster.
     ///
     /// The same as [`v2018_04_12::Client::get_post_scripts`](crate::v2018_04_12::Client::get_post_scripts).
     #[inline]
@@ -4388,7 +4892,7 @@ impl crate::Client {
     ) -> super::operation::get_post_scripts::GetPostScriptsCall {
         super::operation::get_post_scripts::GetPostScriptsCall::new(self.clone())
     }
-    /// Gets scheduler info.
+    /// Gets the settings of the job scheduler of a cluster.
     ///
     /// The same as [`v2018_04_12::Client::get_scheduler_info`](crate::v2018_04_12::Client::get_scheduler_info).
     #[inline]
@@ -4397,7 +4901,7 @@ impl crate::Client {
     ) -> super::operation::get_scheduler_info::GetSchedulerInfoCall {
         super::operation::get_scheduler_info::GetSchedulerInfoCall::new(self.clone())
     }
-    /// Gets visual service status.
+    /// Reports whether the VNC remote desktop service of a cluster is running.
     ///
     /// The same as [`v2018_04_12::Client::get_visual_service_status`](crate::v2018_04_12::Client::get_visual_service_status).
     #[inline]
@@ -4408,7 +4912,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Initializes E-HPC.
+    /// Creates the service-linked role that E-HPC needs before its first use.
     ///
     /// The same as [`v2018_04_12::Client::initialize_ehpc`](crate::v2018_04_12::Client::initialize_ehpc).
     #[inline]
@@ -4417,7 +4921,7 @@ impl crate::Client {
     ) -> super::operation::initialize_ehpc::InitializeEHPCCall {
         super::operation::initialize_ehpc::InitializeEHPCCall::new(self.clone())
     }
-    /// Installs software.
+    /// Installs an application from the E-HPC software catalogue on a cluster.
     ///
     /// The same as [`v2018_04_12::Client::install_software`](crate::v2018_04_12::Client::install_software).
     #[inline]
@@ -4426,7 +4930,7 @@ impl crate::Client {
     ) -> super::operation::install_software::InstallSoftwareCall {
         super::operation::install_software::InstallSoftwareCall::new(self.clone())
     }
-    /// Invokes shell command.
+    /// Runs a shell command on some or all nodes of a cluster.
     ///
     /// The same as [`v2018_04_12::Client::invoke_shell_command`](crate::v2018_04_12::Client::invoke_shell_command).
     #[inline]
@@ -4435,7 +4939,7 @@ impl crate::Client {
     ) -> super::operation::invoke_shell_command::InvokeShellCommandCall {
         super::operation::invoke_shell_command::InvokeShellCommandCall::new(self.clone())
     }
-    /// Lists available ECS types.
+    /// Lists the ECS instance types that E-HPC can use in a zone, by family, with their size, network limits and stock.
     ///
     /// The same as [`v2018_04_12::Client::list_available_ecs_types`](crate::v2018_04_12::Client::list_available_ecs_types).
     #[inline]
@@ -4446,7 +4950,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Lists cloud metric profilings.
+    /// Lists the performance profiling runs of an E-HPC cluster, one page at a time.
     ///
     /// The same as [`v2018_04_12::Client::list_cloud_metric_profilings`](crate::v2018_04_12::Client::list_cloud_metric_profilings).
     #[inline]
@@ -4457,7 +4961,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Lists cluster logs.
+    /// Lists the operation log of a cluster for the last three days.
     ///
     /// The same as [`v2018_04_12::Client::list_cluster_logs`](crate::v2018_04_12::Client::list_cluster_logs).
     #[inline]
@@ -4466,14 +4970,14 @@ impl crate::Client {
     ) -> super::operation::list_cluster_logs::ListClusterLogsCall {
         super::operation::list_cluster_logs::ListClusterLogsCall::new(self.clone())
     }
-    /// Lists clusters.
+    /// Lists the E-HPC clusters of the region, with their state, node counts and resource usage.
     ///
     /// The same as [`v2018_04_12::Client::list_clusters`](crate::v2018_04_12::Client::list_clusters).
     #[inline]
     pub fn list_clusters(&self) -> super::operation::list_clusters::ListClustersCall {
         super::operation::list_clusters::ListClustersCall::new(self.clone())
     }
-    /// Lists clusters meta.
+    /// Lists the E-HPC clusters of the region with their basic metadata only.
     ///
     /// The same as [`v2018_04_12::Client::list_clusters_meta`](crate::v2018_04_12::Client::list_clusters_meta).
     #[inline]
@@ -4482,14 +4986,14 @@ impl crate::Client {
     ) -> super::operation::list_clusters_meta::ListClustersMetaCall {
         super::operation::list_clusters_meta::ListClustersMetaCall::new(self.clone())
     }
-    /// Lists commands.
+    /// Lists the shell commands run on a cluster with `InvokeShellCommand`.
     ///
     /// The same as [`v2018_04_12::Client::list_commands`](crate::v2018_04_12::Client::list_commands).
     #[inline]
     pub fn list_commands(&self) -> super::operation::list_commands::ListCommandsCall {
         super::operation::list_commands::ListCommandsCall::new(self.clone())
     }
-    /// Lists community images.
+    /// Lists the community images that E-HPC clusters can run, with their Marketplace product and billing.
     ///
     /// The same as [`v2018_04_12::Client::list_community_images`](crate::v2018_04_12::Client::list_community_images).
     #[inline]
@@ -4500,7 +5004,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Lists CPFS file systems.
+    /// Lists the CPFS file systems of the account with their mount targets.
     ///
     /// The same as [`v2018_04_12::Client::list_cpfs_file_systems`](crate::v2018_04_12::Client::list_cpfs_file_systems).
     #[inline]
@@ -4511,7 +5015,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Lists current client version.
+    /// Gets the latest released version of the E-HPC client (ehpcutil).
     ///
     /// The same as [`v2018_04_12::Client::list_current_client_version`](crate::v2018_04_12::Client::list_current_client_version).
     #[inline]
@@ -4522,7 +5026,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Lists custom images.
+    /// Lists the custom images and shared images that E-HPC clusters of the account can run.
     ///
     /// The same as [`v2018_04_12::Client::list_custom_images`](crate::v2018_04_12::Client::list_custom_images).
     #[inline]
@@ -4531,7 +5035,7 @@ impl crate::Client {
     ) -> super::operation::list_custom_images::ListCustomImagesCall {
         super::operation::list_custom_images::ListCustomImagesCall::new(self.clone())
     }
-    /// Lists file system with mount targets.
+    /// Lists the NAS file systems of the account with their mount targets.
     ///
     /// The same as [`v2018_04_12::Client::list_file_system_with_mount_targets`](crate::v2018_04_12::Client::list_file_system_with_mount_targets).
     #[inline]
@@ -4542,14 +5046,14 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Lists images.
+    /// Lists the public operating system images E-HPC clusters can run.
     ///
     /// The same as [`v2018_04_12::Client::list_images`](crate::v2018_04_12::Client::list_images).
     #[inline]
     pub fn list_images(&self) -> super::operation::list_images::ListImagesCall {
         super::operation::list_images::ListImagesCall::new(self.clone())
     }
-    /// Lists installed software.
+    /// Lists the applications installed or being installed on a cluster.
     ///
     /// The same as [`v2018_04_12::Client::list_installed_software`](crate::v2018_04_12::Client::list_installed_software).
     #[inline]
@@ -4560,7 +5064,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Lists invocation results.
+    /// Gets the output and exit code of a shell command on each node it ran on.
     ///
     /// The same as [`v2018_04_12::Client::list_invocation_results`](crate::v2018_04_12::Client::list_invocation_results).
     #[inline]
@@ -4571,7 +5075,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Lists invocation status.
+    /// Gets the state of a shell command, overall and on each node it runs on.
     ///
     /// The same as [`v2018_04_12::Client::list_invocation_status`](crate::v2018_04_12::Client::list_invocation_status).
     #[inline]
@@ -4582,7 +5086,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Lists job templates.
+    /// Lists the job templates, page by page, optionally only the one with a given name.
     ///
     /// The same as [`v2018_04_12::Client::list_job_templates`](crate::v2018_04_12::Client::list_job_templates).
     #[inline]
@@ -4591,14 +5095,14 @@ impl crate::Client {
     ) -> super::operation::list_job_templates::ListJobTemplatesCall {
         super::operation::list_job_templates::ListJobTemplatesCall::new(self.clone())
     }
-    /// Lists jobs.
+    /// Lists the jobs of an E-HPC cluster, page by page, optionally only one user's or only finished ones.
     ///
     /// The same as [`v2018_04_12::Client::list_jobs`](crate::v2018_04_12::Client::list_jobs).
     #[inline]
     pub fn list_jobs(&self) -> super::operation::list_jobs::ListJobsCall {
         super::operation::list_jobs::ListJobsCall::new(self.clone())
     }
-    /// Lists jobs with filters.
+    /// Lists the jobs of an E-HPC cluster filtered by user, queue, node, name, state and submit time, with sorting.
     ///
     /// The same as [`v2018_04_12::Client::list_jobs_with_filters`](crate::v2018_04_12::Client::list_jobs_with_filters).
     #[inline]
@@ -4609,14 +5113,14 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Lists nodes.
+    /// Lists the nodes of an E-HPC cluster with their state, addresses and resources, one page at a time.
     ///
     /// The same as [`v2018_04_12::Client::list_nodes`](crate::v2018_04_12::Client::list_nodes).
     #[inline]
     pub fn list_nodes(&self) -> super::operation::list_nodes::ListNodesCall {
         super::operation::list_nodes::ListNodesCall::new(self.clone())
     }
-    /// Lists nodes by queue.
+    /// Lists the nodes of one queue of an E-HPC cluster with their state, addresses and resources, one page at a time.
     ///
     /// The same as [`v2018_04_12::Client::list_nodes_by_queue`](crate::v2018_04_12::Client::list_nodes_by_queue).
     #[inline]
@@ -4625,7 +5129,7 @@ impl crate::Client {
     ) -> super::operation::list_nodes_by_queue::ListNodesByQueueCall {
         super::operation::list_nodes_by_queue::ListNodesByQueueCall::new(self.clone())
     }
-    /// Lists nodes no paging.
+    /// Lists all nodes of one role in an E-HPC cluster in a single response, without paging.
     ///
     /// The same as [`v2018_04_12::Client::list_nodes_no_paging`](crate::v2018_04_12::Client::list_nodes_no_paging).
     #[inline]
@@ -4634,7 +5138,7 @@ impl crate::Client {
     ) -> super::operation::list_nodes_no_paging::ListNodesNoPagingCall {
         super::operation::list_nodes_no_paging::ListNodesNoPagingCall::new(self.clone())
     }
-    /// Lists preferred ECS types.
+    /// Lists the ECS instance types that E-HPC recommends for each node role in a zone, grouped by series.
     ///
     /// The same as [`v2018_04_12::Client::list_preferred_ecs_types`](crate::v2018_04_12::Client::list_preferred_ecs_types).
     #[inline]
@@ -4645,21 +5149,21 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Lists queues.
+    /// Lists the scheduler queues of an E-HPC cluster with their node settings.
     ///
     /// The same as [`v2018_04_12::Client::list_queues`](crate::v2018_04_12::Client::list_queues).
     #[inline]
     pub fn list_queues(&self) -> super::operation::list_queues::ListQueuesCall {
         super::operation::list_queues::ListQueuesCall::new(self.clone())
     }
-    /// Lists regions.
+    /// Lists the regions where E-HPC is available.
     ///
     /// The same as [`v2018_04_12::Client::list_regions`](crate::v2018_04_12::Client::list_regions).
     #[inline]
     pub fn list_regions(&self) -> super::operation::list_regions::ListRegionsCall {
         super::operation::list_regions::ListRegionsCall::new(self.clone())
     }
-    /// Lists security groups.
+    /// Lists the ECS security groups that the nodes of an E-HPC cluster belong to.
     ///
     /// The same as [`v2018_04_12::Client::list_security_groups`](crate::v2018_04_12::Client::list_security_groups).
     #[inline]
@@ -4668,7 +5172,7 @@ impl crate::Client {
     ) -> super::operation::list_security_groups::ListSecurityGroupsCall {
         super::operation::list_security_groups::ListSecurityGroupsCall::new(self.clone())
     }
-    /// Lists serverless jobs.
+    /// Lists the serverless jobs of an E-HPC cluster, page by page, filtered by id, name, state and submit time.
     ///
     /// The same as [`v2018_04_12::Client::list_serverless_jobs`](crate::v2018_04_12::Client::list_serverless_jobs).
     #[inline]
@@ -4677,14 +5181,14 @@ impl crate::Client {
     ) -> super::operation::list_serverless_jobs::ListServerlessJobsCall {
         super::operation::list_serverless_jobs::ListServerlessJobsCall::new(self.clone())
     }
-    /// Lists softwares.
+    /// Lists the applications E-HPC can install, by E-HPC version, image and scheduler.
     ///
     /// The same as [`v2018_04_12::Client::list_softwares`](crate::v2018_04_12::Client::list_softwares).
     #[inline]
     pub fn list_softwares(&self) -> super::operation::list_softwares::ListSoftwaresCall {
         super::operation::list_softwares::ListSoftwaresCall::new(self.clone())
     }
-    /// Lists tag resources.
+    /// Lists the tags attached to E-HPC clusters, by cluster or by tag.
     ///
     /// The same as [`v2018_04_12::Client::list_tag_resources`](crate::v2018_04_12::Client::list_tag_resources).
     #[inline]
@@ -4693,14 +5197,14 @@ impl crate::Client {
     ) -> super::operation::list_tag_resources::ListTagResourcesCall {
         super::operation::list_tag_resources::ListTagResourcesCall::new(self.clone())
     }
-    /// Lists tasks.
+    /// Lists the asynchronous tasks of a cluster, such as cluster creation or adding nodes, with their progress and result.
     ///
     /// The same as [`v2018_04_12::Client::list_tasks`](crate::v2018_04_12::Client::list_tasks).
     #[inline]
     pub fn list_tasks(&self) -> super::operation::list_tasks::ListTasksCall {
         super::operation::list_tasks::ListTasksCall::new(self.clone())
     }
-    /// Lists upgrade clients.
+    /// Shows a cluster's ehpcutil client version, the latest version it can upgrade to, and its upgrade history.
     ///
     /// The same as [`v2018_04_12::Client::list_upgrade_clients`](crate::v2018_04_12::Client::list_upgrade_clients).
     #[inline]
@@ -4709,14 +5213,14 @@ impl crate::Client {
     ) -> super::operation::list_upgrade_clients::ListUpgradeClientsCall {
         super::operation::list_upgrade_clients::ListUpgradeClientsCall::new(self.clone())
     }
-    /// Lists users.
+    /// Lists the user accounts of an E-HPC cluster with their group, one page at a time.
     ///
     /// The same as [`v2018_04_12::Client::list_users`](crate::v2018_04_12::Client::list_users).
     #[inline]
     pub fn list_users(&self) -> super::operation::list_users::ListUsersCall {
         super::operation::list_users::ListUsersCall::new(self.clone())
     }
-    /// Lists users async.
+    /// Lists the user accounts of an E-HPC cluster through a background task, one page at a time.
     ///
     /// The same as [`v2018_04_12::Client::list_users_async`](crate::v2018_04_12::Client::list_users_async).
     #[inline]
@@ -4725,14 +5229,14 @@ impl crate::Client {
     ) -> super::operation::list_users_async::ListUsersAsyncCall {
         super::operation::list_users_async::ListUsersAsyncCall::new(self.clone())
     }
-    /// Lists volumes.
+    /// Lists the file systems mounted on the E-HPC clusters of the account, cluster by cluster.
     ///
     /// The same as [`v2018_04_12::Client::list_volumes`](crate::v2018_04_12::Client::list_volumes).
     #[inline]
     pub fn list_volumes(&self) -> super::operation::list_volumes::ListVolumesCall {
         super::operation::list_volumes::ListVolumesCall::new(self.clone())
     }
-    /// Modifies cluster attributes.
+    /// Changes the name, description, image, instance RAM role or Windows AD settings of an E-HPC cluster.
     ///
     /// The same as [`v2018_04_12::Client::modify_cluster_attributes`](crate::v2018_04_12::Client::modify_cluster_attributes).
     #[inline]
@@ -4743,7 +5247,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Modifies user groups.
+    /// Moves existing users of an E-HPC cluster between the ordinary and the sudo group.
     ///
     /// The same as [`v2018_04_12::Client::modify_user_groups`](crate::v2018_04_12::Client::modify_user_groups).
     #[inline]
@@ -4752,7 +5256,7 @@ impl crate::Client {
     ) -> super::operation::modify_user_groups::ModifyUserGroupsCall {
         super::operation::modify_user_groups::ModifyUserGroupsCall::new(self.clone())
     }
-    /// Modifies user passwords.
+    /// Sets new passwords for existing users of an E-HPC cluster.
     ///
     /// The same as [`v2018_04_12::Client::modify_user_passwords`](crate::v2018_04_12::Client::modify_user_passwords).
     #[inline]
@@ -4763,7 +5267,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Modifies visual service password.
+    /// Sets the password used to connect to the VNC remote desktop service of a cluster.
     ///
     /// The same as [`v2018_04_12::Client::modify_visual_service_passwd`](crate::v2018_04_12::Client::modify_visual_service_passwd).
     #[inline]
@@ -4774,7 +5278,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Queries service pack and price.
+    /// Shows the E-HPC service packs you bought, the cores your clusters use, and what the cores beyond them cost per hour.
     ///
     /// The same as [`v2018_04_12::Client::query_service_pack_and_price`](crate::v2018_04_12::Client::query_service_pack_and_price).
     #[inline]
@@ -4785,7 +5289,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Recovers cluster.
+    /// Resets and repairs an E-HPC cluster that is in the `exception` state.
     ///
     /// The same as [`v2018_04_12::Client::recover_cluster`](crate::v2018_04_12::Client::recover_cluster).
     #[inline]
@@ -4794,21 +5298,21 @@ impl crate::Client {
     ) -> super::operation::recover_cluster::RecoverClusterCall {
         super::operation::recover_cluster::RecoverClusterCall::new(self.clone())
     }
-    /// Reruns jobs.
+    /// Runs one or more jobs of an E-HPC cluster again from the start.
     ///
     /// The same as [`v2018_04_12::Client::rerun_jobs`](crate::v2018_04_12::Client::rerun_jobs).
     #[inline]
     pub fn rerun_jobs(&self) -> super::operation::rerun_jobs::RerunJobsCall {
         super::operation::rerun_jobs::RerunJobsCall::new(self.clone())
     }
-    /// Resets nodes.
+    /// Reinstalls compute nodes of an E-HPC cluster, returning their system and software to the initial state.
     ///
     /// The same as [`v2018_04_12::Client::reset_nodes`](crate::v2018_04_12::Client::reset_nodes).
     #[inline]
     pub fn reset_nodes(&self) -> super::operation::reset_nodes::ResetNodesCall {
         super::operation::reset_nodes::ResetNodesCall::new(self.clone())
     }
-    /// Runs cloud metric profiling.
+    /// Starts sampling the performance of one process on a node of an E-HPC cluster to build flame graphs.
     ///
     /// The same as [`v2018_04_12::Client::run_cloud_metric_profiling`](crate::v2018_04_12::Client::run_cloud_metric_profiling).
     #[inline]
@@ -4819,7 +5323,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Sets auto scale config.
+    /// Sets how a cluster adds and releases compute nodes automatically, for the whole cluster and per queue.
     ///
     /// The same as [`v2018_04_12::Client::set_auto_scale_config`](crate::v2018_04_12::Client::set_auto_scale_config).
     #[inline]
@@ -4830,7 +5334,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Sets post scripts.
+    /// Sets the post-installation scripts that run on the new nodes of a cluster.
     ///
     /// The same as [`v2018_04_12::Client::set_post_scripts`](crate::v2018_04_12::Client::set_post_scripts).
     #[inline]
@@ -4839,14 +5343,14 @@ impl crate::Client {
     ) -> super::operation::set_post_scripts::SetPostScriptsCall {
         super::operation::set_post_scripts::SetPostScriptsCall::new(self.clone())
     }
-    /// Sets queue.
+    /// Moves compute nodes of an E-HPC cluster to another scheduler queue.
     ///
     /// The same as [`v2018_04_12::Client::set_queue`](crate::v2018_04_12::Client::set_queue).
     #[inline]
     pub fn set_queue(&self) -> super::operation::set_queue::SetQueueCall {
         super::operation::set_queue::SetQueueCall::new(self.clone())
     }
-    /// Sets scheduler info.
+    /// Changes the settings of the PBS or Slurm job scheduler of a cluster.
     ///
     /// The same as [`v2018_04_12::Client::set_scheduler_info`](crate::v2018_04_12::Client::set_scheduler_info).
     #[inline]
@@ -4855,21 +5359,21 @@ impl crate::Client {
     ) -> super::operation::set_scheduler_info::SetSchedulerInfoCall {
         super::operation::set_scheduler_info::SetSchedulerInfoCall::new(self.clone())
     }
-    /// Starts cluster.
+    /// Starts the nodes of a stopped E-HPC cluster.
     ///
     /// The same as [`v2018_04_12::Client::start_cluster`](crate::v2018_04_12::Client::start_cluster).
     #[inline]
     pub fn start_cluster(&self) -> super::operation::start_cluster::StartClusterCall {
         super::operation::start_cluster::StartClusterCall::new(self.clone())
     }
-    /// Starts nodes.
+    /// Starts stopped nodes of an E-HPC cluster.
     ///
     /// The same as [`v2018_04_12::Client::start_nodes`](crate::v2018_04_12::Client::start_nodes).
     #[inline]
     pub fn start_nodes(&self) -> super::operation::start_nodes::StartNodesCall {
         super::operation::start_nodes::StartNodesCall::new(self.clone())
     }
-    /// Starts visual service.
+    /// Starts the VNC remote desktop service of a cluster and opens it to a source address.
     ///
     /// The same as [`v2018_04_12::Client::start_visual_service`](crate::v2018_04_12::Client::start_visual_service).
     #[inline]
@@ -4878,28 +5382,28 @@ impl crate::Client {
     ) -> super::operation::start_visual_service::StartVisualServiceCall {
         super::operation::start_visual_service::StartVisualServiceCall::new(self.clone())
     }
-    /// Stops cluster.
+    /// Stops the nodes of an E-HPC cluster.
     ///
     /// The same as [`v2018_04_12::Client::stop_cluster`](crate::v2018_04_12::Client::stop_cluster).
     #[inline]
     pub fn stop_cluster(&self) -> super::operation::stop_cluster::StopClusterCall {
         super::operation::stop_cluster::StopClusterCall::new(self.clone())
     }
-    /// Stops jobs.
+    /// Stops one or more running or queued jobs of an E-HPC cluster.
     ///
     /// The same as [`v2018_04_12::Client::stop_jobs`](crate::v2018_04_12::Client::stop_jobs).
     #[inline]
     pub fn stop_jobs(&self) -> super::operation::stop_jobs::StopJobsCall {
         super::operation::stop_jobs::StopJobsCall::new(self.clone())
     }
-    /// Stops nodes.
+    /// Stops running nodes of an E-HPC cluster.
     ///
     /// The same as [`v2018_04_12::Client::stop_nodes`](crate::v2018_04_12::Client::stop_nodes).
     #[inline]
     pub fn stop_nodes(&self) -> super::operation::stop_nodes::StopNodesCall {
         super::operation::stop_nodes::StopNodesCall::new(self.clone())
     }
-    /// Stops serverless jobs.
+    /// Stops one or more serverless jobs, or single sub-tasks of array jobs, of an E-HPC cluster.
     ///
     /// The same as [`v2018_04_12::Client::stop_serverless_jobs`](crate::v2018_04_12::Client::stop_serverless_jobs).
     #[inline]
@@ -4908,7 +5412,7 @@ impl crate::Client {
     ) -> super::operation::stop_serverless_jobs::StopServerlessJobsCall {
         super::operation::stop_serverless_jobs::StopServerlessJobsCall::new(self.clone())
     }
-    /// Stops the VNC remote visualization service of a cluster.
+    /// Stops the VNC remote desktop service of a cluster.
     ///
     /// The same as [`v2018_04_12::Client::stop_visual_service`](crate::v2018_04_12::Client::stop_visual_service).
     #[inline]
@@ -4917,14 +5421,14 @@ impl crate::Client {
     ) -> super::operation::stop_visual_service::StopVisualServiceCall {
         super::operation::stop_visual_service::StopVisualServiceCall::new(self.clone())
     }
-    /// Submits job.
+    /// Submits a job to the scheduler of an E-HPC cluster and returns the scheduler's job id.
     ///
     /// The same as [`v2018_04_12::Client::submit_job`](crate::v2018_04_12::Client::submit_job).
     #[inline]
     pub fn submit_job(&self) -> super::operation::submit_job::SubmitJobCall {
         super::operation::submit_job::SubmitJobCall::new(self.clone())
     }
-    /// Submits serverless job.
+    /// Submits a serverless job, which runs a container image in elastic container instances on behalf of an E-HPC cluster.
     ///
     /// The same as [`v2018_04_12::Client::submit_serverless_job`](crate::v2018_04_12::Client::submit_serverless_job).
     #[inline]
@@ -4935,21 +5439,21 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Syncs users.
+    /// Copies the users of the on-premises cluster into a hybrid E-HPC cluster that runs in proxy mode.
     ///
     /// The same as [`v2018_04_12::Client::sync_users`](crate::v2018_04_12::Client::sync_users).
     #[inline]
     pub fn sync_users(&self) -> super::operation::sync_users::SyncUsersCall {
         super::operation::sync_users::SyncUsersCall::new(self.clone())
     }
-    /// Tags resources.
+    /// Attaches tags to one or more E-HPC clusters, creating the tags as needed.
     ///
     /// The same as [`v2018_04_12::Client::tag_resources`](crate::v2018_04_12::Client::tag_resources).
     #[inline]
     pub fn tag_resources(&self) -> super::operation::tag_resources::TagResourcesCall {
         super::operation::tag_resources::TagResourcesCall::new(self.clone())
     }
-    /// Untags resources.
+    /// Detaches tags from one or more E-HPC clusters.
     ///
     /// The same as [`v2018_04_12::Client::un_tag_resources`](crate::v2018_04_12::Client::un_tag_resources).
     #[inline]
@@ -4958,7 +5462,7 @@ impl crate::Client {
     ) -> super::operation::un_tag_resources::UnTagResourcesCall {
         super::operation::un_tag_resources::UnTagResourcesCall::new(self.clone())
     }
-    /// Uninstalls software.
+    /// Removes an installed application from a cluster.
     ///
     /// The same as [`v2018_04_12::Client::uninstall_software`](crate::v2018_04_12::Client::uninstall_software).
     #[inline]
@@ -4967,7 +5471,7 @@ impl crate::Client {
     ) -> super::operation::uninstall_software::UninstallSoftwareCall {
         super::operation::uninstall_software::UninstallSoftwareCall::new(self.clone())
     }
-    /// Updates cluster volumes.
+    /// Mounts additional NAS file systems on the nodes of a cluster.
     ///
     /// The same as [`v2018_04_12::Client::update_cluster_volumes`](crate::v2018_04_12::Client::update_cluster_volumes).
     #[inline]
@@ -4978,7 +5482,7 @@ impl crate::Client {
             self.clone(),
         )
     }
-    /// Updates queue config.
+    /// Changes the resource group, compute instance type, deployment set or network mode used for new nodes of a queue.
     ///
     /// The same as [`v2018_04_12::Client::update_queue_config`](crate::v2018_04_12::Client::update_queue_config).
     #[inline]
@@ -4987,7 +5491,7 @@ impl crate::Client {
     ) -> super::operation::update_queue_config::UpdateQueueConfigCall {
         super::operation::update_queue_config::UpdateQueueConfigCall::new(self.clone())
     }
-    /// Upgrades client.
+    /// Upgrades the E-HPC client (ehpcutil) of a cluster to a given or the latest version.
     ///
     /// The same as [`v2018_04_12::Client::upgrade_client`](crate::v2018_04_12::Client::upgrade_client).
     #[inline]

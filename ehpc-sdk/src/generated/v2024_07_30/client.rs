@@ -12,7 +12,14 @@ impl Client {
     pub fn client(&self) -> &crate::Client {
         &self.client
     }
-    /// Attaches nodes.
+    /// Adds existing ECS instances to an E-HPC 2.0 cluster as compute nodes.
+    ///
+    /// Turns ECS instances you already own into compute nodes of the cluster, in the given queue. Their
+    /// system disk is replaced with one built from `ComputeNode.ImageId`, so anything stored on it is
+    /// lost. The nodes then set up in the background; follow them with `ListNodes` (waiter
+    /// `nodes_running`).
+    ///
+    /// The cluster must exist, and the instances should be in the cluster's VPC.
     ///
     /// Action `AttachNodes` of API version 2024-07-30, sent as POST. RAM action `ehpc:AttachNodes`, access level write.
     ///
@@ -22,9 +29,9 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `QueueName` (string, optional)
-    /// - `ComputeNode` (object [`ComputeNode`](crate::v2024_07_30::operation::attach_nodes::ComputeNode), required)
+    /// - `ClusterId` (string, required): The cluster to add the instances to.
+    /// - `QueueName` (string, optional): Queue the instances join, such as `comp`.
+    /// - `ComputeNode` (object [`ComputeNode`](crate::v2024_07_30::operation::attach_nodes::ComputeNode), required): The ECS instances to attach and the image to reinstall them with.
     ///
     ///
     /// Set parameters on the returned [`AttachNodesCall`](crate::v2024_07_30::operation::attach_nodes::AttachNodesCall), then `.send().await`.
@@ -32,7 +39,13 @@ impl Client {
     pub fn attach_nodes(&self) -> super::operation::attach_nodes::AttachNodesCall {
         super::operation::attach_nodes::AttachNodesCall::new(self.client.clone())
     }
-    /// Attaches shared storages.
+    /// Mounts one or more NAS or CPFS file systems on every node of an E-HPC 2.0 cluster.
+    ///
+    /// Adds shared storage to an existing cluster: each entry names a file system, one of its mount
+    /// targets, the directory of the file system to expose and the local directory the nodes mount it on.
+    /// The file system and its mount target must already exist in the cluster's VPC; `ListAvailableFileSystems`
+    /// lists the candidates with their mount target domains. `ListSharedStorages` shows what the cluster
+    /// mounts; `DetachSharedStorages` removes a mount again.
     ///
     /// Action `AttachSharedStorages` of API version 2024-07-30, sent as POST. RAM action `ehpc:AttachSharedStorages`, access level write.
     ///
@@ -42,8 +55,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `SharedStorages` (array of object [`SharedStoragesItem`](crate::v2024_07_30::operation::attach_shared_storages::SharedStoragesItem), required)
+    /// - `ClusterId` (string, required): The E-HPC 2.0 cluster to act on, such as `ehpc-hz-FYUr32****`.
+    /// - `SharedStorages` (array of object [`SharedStoragesItem`](crate::v2024_07_30::operation::attach_shared_storages::SharedStoragesItem), required): The file systems to mount, one entry each.
     ///
     ///
     /// Set parameters on the returned [`AttachSharedStoragesCall`](crate::v2024_07_30::operation::attach_shared_storages::AttachSharedStoragesCall), then `.send().await`.
@@ -55,7 +68,16 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Creates cluster.
+    /// Creates an E-HPC 2.0 cluster with its manager, queues, shared storage and software.
+    ///
+    /// Starts building an E-HPC 2.0 cluster: its manager, scheduler and directory services, the queues
+    /// and compute nodes you describe, shared storage and optional software and add-on. The call returns
+    /// `ClusterId` and `TaskId` at once, while the resources are still being created; poll `GetCluster`
+    /// until `ClusterStatus` is `running` (waiter `cluster_running`, which fails on `exception`).
+    ///
+    /// The VPC, the vSwitch (inside that VPC) and any NAS file system to mount must exist beforehand. The
+    /// ECS instances it creates are billed to your account from the start. Repeating the call creates
+    /// another cluster. Limits: at most 8 queues, 20 tags, 10 software packages and one add-on.
     ///
     /// Action `CreateCluster` of API version 2024-07-30, sent as POST. RAM action `ehpc:CreateCluster`, access level write.
     ///
@@ -65,29 +87,29 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterName` (string, optional)
-    /// - `ClusterDescription` (string, optional)
-    /// - `ClusterCategory` (string, optional)
-    /// - `ClusterVpcId` (string, optional)
-    /// - `ClusterVSwitchId` (string, optional)
-    /// - `IsEnterpriseSecurityGroup` (boolean, optional)
-    /// - `SecurityGroupId` (string, optional)
-    /// - `ClientVersion` (string, optional)
-    /// - `ClusterCustomConfiguration` (object [`ClusterCustomConfiguration`](crate::v2024_07_30::operation::create_cluster::ClusterCustomConfiguration), optional)
-    /// - `ClusterCredentials` (object [`ClusterCredentials`](crate::v2024_07_30::operation::create_cluster::ClusterCredentials), optional)
-    /// - `MaxCount` (integer (int32), optional)
-    /// - `MaxCoreCount` (integer (int32), optional)
-    /// - `DeletionProtection` (boolean, optional)
-    /// - `ResourceGroupId` (string, optional)
-    /// - `Tags` (array of object [`TagsItem`](crate::v2024_07_30::operation::create_cluster::TagsItem), optional)
-    /// - `Manager` (object [`Manager`](crate::v2024_07_30::operation::create_cluster::Manager), optional)
-    /// - `Queues` (array of object [`QueuesItem`](crate::v2024_07_30::operation::create_cluster::QueuesItem), optional)
-    /// - `SharedStorages` (array of object [`SharedStoragesItem`](crate::v2024_07_30::operation::create_cluster::SharedStoragesItem), optional)
-    /// - `AdditionalPackages` (array of object [`AdditionalPackagesItem`](crate::v2024_07_30::operation::create_cluster::AdditionalPackagesItem), optional)
-    /// - `Addons` (array of object [`AddonsItem`](crate::v2024_07_30::operation::create_cluster::AddonsItem), optional)
-    /// - `ClusterMode` (string, optional)
-    /// - `GrowInterval` (integer (int32), optional)
-    /// - `IdleInterval` (integer (int32), optional)
+    /// - `ClusterName` (string, optional): Name shown for the cluster, 2 to 128 characters: letters, Chinese characters, digits, hyphens (`-`) and underscores (`_`).
+    /// - `ClusterDescription` (string, optional): Free text describing the cluster, 2 to 128 characters: letters, Chinese characters, digits, hyphens (`-`) and underscores (`_`).
+    /// - `ClusterCategory` (string, optional): Edition of the cluster, which decides who runs the manager.
+    /// - `ClusterVpcId` (string, optional): VPC that the cluster's nodes are placed in, such as `vpc-m5efjevmclc0xdmys****`.
+    /// - `ClusterVSwitchId` (string, optional): vSwitch for the cluster's nodes; it must belong to `ClusterVpcId`.
+    /// - `IsEnterpriseSecurityGroup` (boolean, optional): Kind of security group the service creates for the cluster.
+    /// - `SecurityGroupId` (string, optional): Existing security group to put the cluster in, such as `sg-bp13n61xsydodfyg****`.
+    /// - `ClientVersion` (string, optional): Version of the E-HPC client software (E-HPC Util) installed in the cluster, such as `2.1.0`.
+    /// - `ClusterCustomConfiguration` (object [`ClusterCustomConfiguration`](crate::v2024_07_30::operation::create_cluster::ClusterCustomConfiguration), optional): A script run on the cluster after it has been set up, for your own post-install steps.
+    /// - `ClusterCredentials` (object [`ClusterCredentials`](crate::v2024_07_30::operation::create_cluster::ClusterCredentials), optional): Logon credentials of the cluster: a password or an ECS key pair.
+    /// - `MaxCount` (integer (int32), optional): Upper limit on the number of compute nodes in the cluster, from 0 to 5,000.
+    /// - `MaxCoreCount` (integer (int32), optional): Upper limit on the vCPUs of all compute nodes together, from 0 to 100,000.
+    /// - `DeletionProtection` (boolean, optional): Whether the cluster is protected against release: while it is `true`, neither the console nor `DeleteCluster` can delete it.
+    /// - `ResourceGroupId` (string, optional): Resource group the cluster belongs to, such as `rg-acfmxazb4******`.
+    /// - `Tags` (array of object [`TagsItem`](crate::v2024_07_30::operation::create_cluster::TagsItem), optional): Tags to put on the cluster, at most 20.
+    /// - `Manager` (object [`Manager`](crate::v2024_07_30::operation::create_cluster::Manager), optional): Services of the manager and, for the `Standard` edition, the ECS instance that hosts them.
+    /// - `Queues` (array of object [`QueuesItem`](crate::v2024_07_30::operation::create_cluster::QueuesItem), optional): Queues to create with the cluster, at most 8.
+    /// - `SharedStorages` (array of object [`SharedStoragesItem`](crate::v2024_07_30::operation::create_cluster::SharedStoragesItem), optional): File systems to mount on the cluster's nodes.
+    /// - `AdditionalPackages` (array of object [`AdditionalPackagesItem`](crate::v2024_07_30::operation::create_cluster::AdditionalPackagesItem), optional): Software to install in the cluster, at most 10 packages.
+    /// - `Addons` (array of object [`AddonsItem`](crate::v2024_07_30::operation::create_cluster::AddonsItem), optional): Add-on (custom service component) to install with the cluster; only one is accepted.
+    /// - `ClusterMode` (string, optional): Deployment type of the cluster.
+    /// - `GrowInterval` (integer (int32), optional): Interval between rounds of automatic scale-out for the cluster.
+    /// - `IdleInterval` (integer (int32), optional): How long a compute node may stay idle before automatic scale-in considers it for release.
     ///
     ///
     /// Set parameters on the returned [`CreateClusterCall`](crate::v2024_07_30::operation::create_cluster::CreateClusterCall), then `.send().await`.
@@ -95,7 +117,15 @@ impl Client {
     pub fn create_cluster(&self) -> super::operation::create_cluster::CreateClusterCall {
         super::operation::create_cluster::CreateClusterCall::new(self.client.clone())
     }
-    /// Creates job.
+    /// Submits a job to the scheduler of an E-HPC 2.0 cluster.
+    ///
+    /// Hands a command or job script to the cluster's scheduler, running as a user of the cluster, and
+    /// returns the job id as soon as the scheduler accepts it. The job then waits in its queue until nodes
+    /// are free; follow it with `GetJob` until `JobInfo.State` shows it finished (waiter `job_finished`),
+    /// and read its output with `GetJobLog`. The cluster must be running and the user must exist
+    /// (`CreateUsers`). Each call submits a new job, so repeating a call that timed out may run the job
+    /// twice: check `ListJobs` first. When the script itself declares resources, leave `Resources` empty,
+    /// or the two requests may conflict and the job may fail.
     ///
     /// Action `CreateJob` of API version 2024-07-30, sent as POST. RAM action `ehpc:CreateJob`, access level write.
     ///
@@ -105,9 +135,9 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `JobName` (string, optional)
-    /// - `JobSpec` (object [`JobSpec`](crate::v2024_07_30::operation::create_job::JobSpec), optional)
+    /// - `ClusterId` (string, required): The E-HPC 2.0 cluster to act on, such as `ehpc-hz-FYUr32****`.
+    /// - `JobName` (string, optional): Name to give the job, such as `TestJob`; `ListJobs` can filter on it.
+    /// - `JobSpec` (object [`JobSpec`](crate::v2024_07_30::operation::create_job::JobSpec), optional): What to run and with which resources.
     ///
     ///
     /// Set parameters on the returned [`CreateJobCall`](crate::v2024_07_30::operation::create_job::CreateJobCall), then `.send().await`.
@@ -115,7 +145,17 @@ impl Client {
     pub fn create_job(&self) -> super::operation::create_job::CreateJobCall {
         super::operation::create_job::CreateJobCall::new(self.client.clone())
     }
-    /// Creates nodes.
+    /// Adds new compute nodes to a queue of an E-HPC 2.0 cluster.
+    ///
+    /// Buys ECS instances with the settings of `ComputeNode` and adds them to the queue as compute
+    /// nodes. The call returns the ids of the instances at once; the nodes then install and join the
+    /// cluster in the background. Follow them with `ListNodes` until their `Status` is `running`
+    /// (waiter `nodes_running`, which fails on `exception`).
+    ///
+    /// The cluster and the queue must exist. When ECS is short of stock, `MinCount` decides whether a
+    /// smaller batch is acceptable. The instances are billed as soon as they are created, and repeating
+    /// the call adds more nodes. The cluster's `MaxCount` and `MaxCoreCount` (see `GetCluster`) cap
+    /// how many nodes it can manage.
     ///
     /// Action `CreateNodes` of API version 2024-07-30, sent as POST. RAM action `ehpc:CreateNodes`, access level write.
     ///
@@ -125,20 +165,20 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, optional)
-    /// - `QueueName` (string, optional)
-    /// - `Count` (integer (int32), optional)
-    /// - `MinCount` (integer (int32), optional)
-    /// - `ComputeNode` (object [`ComputeNode`](crate::v2024_07_30::operation::create_nodes::ComputeNode), optional)
-    /// - `HPCInterConnect` (string, optional)
-    /// - `VSwitchId` (string, optional)
-    /// - `RamRole` (string, optional)
-    /// - `HostnamePrefix` (string, optional)
-    /// - `HostnameSuffix` (string, optional)
-    /// - `KeepAlive` (string, optional)
-    /// - `DeploymentSetId` (string, optional)
-    /// - `ReservedNodePoolId` (string, optional)
-    /// - `Hostnames` (array of string, optional)
+    /// - `ClusterId` (string, optional): The cluster to add compute nodes to.
+    /// - `QueueName` (string, optional): Queue the new compute nodes join, such as `test1`.
+    /// - `Count` (integer (int32), optional): Number of compute nodes wanted, from 1 to 99; it must exceed `MinCount`.
+    /// - `MinCount` (integer (int32), optional): Fewest compute nodes the call may settle for when ECS stock is short; below this number nothing is created.
+    /// - `ComputeNode` (object [`ComputeNode`](crate::v2024_07_30::operation::create_nodes::ComputeNode), optional): ECS settings of the new compute nodes.
+    /// - `HPCInterConnect` (string, optional): Network that connects the compute nodes.
+    /// - `VSwitchId` (string, optional): vSwitch the new nodes are created in, such as `vsw-bp1lfcjbfb099rrjn****`.
+    /// - `RamRole` (string, optional): RAM role attached to the new compute nodes as their instance role.
+    /// - `HostnamePrefix` (string, optional): Start of the host names of the new compute nodes, such as `compute`.
+    /// - `HostnameSuffix` (string, optional): End of the host names of the new compute nodes, such as `demo`.
+    /// - `KeepAlive` (string, optional): Whether the new nodes get deletion protection, written as a string.
+    /// - `DeploymentSetId` (string, optional): ECS deployment set to place the nodes in, such as `ds-bp1frxuzdg87zh4pzq****`.
+    /// - `ReservedNodePoolId` (string, optional): Reserved node pool to take the nodes from, such as `rnp-756vlp7a`; `CreateReservedNodePool` returns the id.
+    /// - `Hostnames` (array of string, optional): Host names for the new compute nodes.
     ///
     ///
     /// Set parameters on the returned [`CreateNodesCall`](crate::v2024_07_30::operation::create_nodes::CreateNodesCall), then `.send().await`.
@@ -146,7 +186,11 @@ impl Client {
     pub fn create_nodes(&self) -> super::operation::create_nodes::CreateNodesCall {
         super::operation::create_nodes::CreateNodesCall::new(self.client.clone())
     }
-    /// Creates queue.
+    /// Adds a queue, with its compute node templates and scaling rules, to an E-HPC cluster.
+    ///
+    /// Creates a new scheduler queue in an existing cluster and answers with its name. The queue holds compute nodes built from the templates in `Queue.ComputeNodes`; with `EnableScaleOut` and `EnableScaleIn` the service grows and shrinks it between `MinCount` and `MaxCount` as jobs arrive and finish.
+    ///
+    /// The queue settings travel as one JSON value in the `Queue` parameter, and only `QueueName` in it is mandatory. Read the stored settings back with `GetQueue`, and follow the compute nodes the queue launches with `ListNodes`. Change them later with `UpdateQueue`; remove the queue with `DeleteQueues`.
     ///
     /// Action `CreateQueue` of API version 2024-07-30, sent as POST. RAM action `ehpc:CreateQueue`, access level write.
     ///
@@ -156,8 +200,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, optional)
-    /// - `Queue` (object [`Queue`](crate::v2024_07_30::operation::create_queue::Queue), optional)
+    /// - `ClusterId` (string, optional): The E-HPC cluster to add the queue to.
+    /// - `Queue` (object [`Queue`](crate::v2024_07_30::operation::create_queue::Queue), optional): Settings of the new queue, sent as one JSON object.
     ///
     ///
     /// Set parameters on the returned [`CreateQueueCall`](crate::v2024_07_30::operation::create_queue::CreateQueueCall), then `.send().await`.
@@ -165,7 +209,15 @@ impl Client {
     pub fn create_queue(&self) -> super::operation::create_queue::CreateQueueCall {
         super::operation::create_queue::CreateQueueCall::new(self.client.clone())
     }
-    /// Creates reserved node pool.
+    /// Creates a reserved node pool in an E-HPC 2.0 cluster, from which queues take their compute nodes.
+    ///
+    /// Sets up a pool of reserved nodes for the cluster and returns its id. A queue whose
+    /// `ReservedNodePoolId` names the pool (set by `CreateQueue`, `UpdateQueue` or `CreateCluster`), or
+    /// a `CreateNodes` call that names it, builds compute nodes from the free nodes of the pool; the
+    /// queue's own vSwitches and host name prefix and suffix are then ignored.
+    ///
+    /// The cluster must exist, and the vSwitch must have enough free IP addresses for `Count` nodes.
+    /// Repeating the call creates another pool. `DeleteReservedNodePool` removes it.
     ///
     /// Action `CreateReservedNodePool` of API version 2024-07-30, sent as POST. RAM action `ehpc:CreateReservedNodePool`, access level write.
     ///
@@ -175,24 +227,24 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, optional)
-    /// - `Name` (string, optional)
-    /// - `Description` (string, optional)
-    /// - `Count` (integer (int32), optional)
-    /// - `VSwitchId` (string, optional)
-    /// - `HostPrefix` (string, optional)
-    /// - `HostPostfix` (string, optional)
+    /// - `ClusterId` (string, optional): The cluster the pool belongs to.
+    /// - `Name` (string, optional): Name of the pool, such as `nodepool`.
+    /// - `Description` (string, optional): Free text describing the pool.
+    /// - `Count` (integer (int32), optional): Number of nodes to reserve in the pool.
+    /// - `VSwitchId` (string, optional): vSwitch the reserved nodes use, such as `vsw-bp1lfcjbfb099rrjn****`; it needs a free IP address for each node.
+    /// - `HostPrefix` (string, optional): Start of the host names of the reserved nodes, such as `cloud`.
+    /// - `HostPostfix` (string, optional): End of the host names of the reserved nodes, such as `ed`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `InvalidVswitch` (HTTP 400): The vSwitch parameter is invalid, or the number of available IP addresses is insufficient.
-    /// - `FailToGenId` (HTTP 400): Generating cluster ID failed.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing or malformed; the message names it. Check `Name`, `Count` and `VSwitchId`. The service says: "The specified parameter %s is invalid."
+    /// - `InvalidVswitch` (HTTP 400): `VSwitchId` is not a usable vSwitch of the cluster's network, or it has fewer free IP addresses than `Count` requires; choose another vSwitch or reserve fewer nodes. The service says: "The vSwitch parameter is invalid, or the number of available IP addresses is insufficient."
+    /// - `FailToGenId` (HTTP 400): The service could not generate an id for the new pool; retry the call later. The service says: "Generating cluster ID failed."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with this `ClusterId` exists in the region. The service says: "The specified cluster does not exist."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. This is a fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`CreateReservedNodePoolCall`](crate::v2024_07_30::operation::create_reserved_node_pool::CreateReservedNodePoolCall), then `.send().await`.
@@ -204,7 +256,12 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Creates users.
+    /// Adds login users to an E-HPC 2.0 cluster.
+    ///
+    /// Creates accounts on the cluster so that people can log on and submit jobs
+    /// (`RunasUser` of `CreateJob`). Up to 20 users can be added in one call, each with a password or a
+    /// public key depending on how the cluster authenticates, and a permission group. `ListUsers` shows the result; `UpdateUser` changes a user's group
+    /// or password and `DeleteUsers` removes users.
     ///
     /// Action `CreateUsers` of API version 2024-07-30, sent as POST. RAM action `ehpc:CreateUsers`, access level write.
     ///
@@ -214,15 +271,15 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `User` (array of object [`UserItem`](crate::v2024_07_30::operation::create_users::UserItem), optional)
+    /// - `ClusterId` (string, required): The E-HPC 2.0 cluster to act on, such as `ehpc-hz-FYUr32****`.
+    /// - `User` (array of object [`UserItem`](crate::v2024_07_30::operation::create_users::UserItem), optional): The users to add, 1 to 20 entries.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message names it. Fix the value and call again. The service says: "The specified parameter %s is invalid."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in this region; check the id with `ListClusters`. The service says: "The specified cluster does not exist."
     ///
     ///
     /// Set parameters on the returned [`CreateUsersCall`](crate::v2024_07_30::operation::create_users::CreateUsersCall), then `.send().await`.
@@ -230,7 +287,14 @@ impl Client {
     pub fn create_users(&self) -> super::operation::create_users::CreateUsersCall {
         super::operation::create_users::CreateUsersCall::new(self.client.clone())
     }
-    /// Deletes cluster.
+    /// Releases (deletes) an E-HPC 2.0 cluster.
+    ///
+    /// Starts releasing the cluster; the call returns a `TaskId` while the release goes on in the
+    /// background. Follow it with `GetCluster` until the cluster is gone and `GetCluster` fails with
+    /// `ClusterNotFound` (waiter `cluster_deleted`). This cannot be undone.
+    ///
+    /// A cluster with deletion protection on (`DeletionProtection`, see `GetCluster`) cannot be deleted;
+    /// turn it off with `UpdateCluster` first.
     ///
     /// Action `DeleteCluster` of API version 2024-07-30, sent as POST. RAM action `ehpc:DeleteCluster`, access level write.
     ///
@@ -240,15 +304,15 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, optional)
+    /// - `ClusterId` (string, optional): The cluster to release.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidClusterStatus` (HTTP 403): The current `ClusterStatus` of the cluster does not allow it to be released; check it with `GetCluster` and call again once the cluster has left its transitional state. The service says: "The operation failed due to invalid cluster status."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with this `ClusterId` exists in the region, possibly because it has already been released. The service says: "The specified cluster does not exist."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`DeleteClusterCall`](crate::v2024_07_30::operation::delete_cluster::DeleteClusterCall), then `.send().await`.
@@ -256,7 +320,14 @@ impl Client {
     pub fn delete_cluster(&self) -> super::operation::delete_cluster::DeleteClusterCall {
         super::operation::delete_cluster::DeleteClusterCall::new(self.client.clone())
     }
-    /// Deletes nodes.
+    /// Removes compute nodes from an E-HPC 2.0 cluster and releases them.
+    ///
+    /// Starts removing the given compute nodes from the cluster; the call returns a `TaskId` while the
+    /// work goes on in the background. `ListNodes` shows the nodes as `releasing` until they are gone.
+    /// Jobs still running on those nodes are affected, so drain them first.
+    ///
+    /// `UpdateNodes` turns deletion protection (`KeepAlive`) on or off for a node; `ListNodes`
+    /// reports it.
     ///
     /// Action `DeleteNodes` of API version 2024-07-30, sent as POST. RAM action `ehpc:DeleteNodes`, access level write.
     ///
@@ -266,8 +337,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, optional)
-    /// - `InstanceIds` (array of string, optional)
+    /// - `ClusterId` (string, optional): The cluster the nodes belong to.
+    /// - `InstanceIds` (array of string, optional): ECS instance ids of the compute nodes to delete, such as `i-bp15707mys2rsy0j****`; `ListNodes` returns them as `Id`.
     ///
     ///
     /// Set parameters on the returned [`DeleteNodesCall`](crate::v2024_07_30::operation::delete_nodes::DeleteNodesCall), then `.send().await`.
@@ -275,7 +346,11 @@ impl Client {
     pub fn delete_nodes(&self) -> super::operation::delete_nodes::DeleteNodesCall {
         super::operation::delete_nodes::DeleteNodesCall::new(self.client.clone())
     }
-    /// Deletes queues.
+    /// Deletes one or more queues of an E-HPC cluster.
+    ///
+    /// Removes the named queues from the cluster and answers with `Success`. `ListQueues` gives the names of a cluster's queues; call it afterwards to confirm that the deleted queues are gone.
+    ///
+    /// When the agent that runs on the cluster fails, the call returns `AgentError` with the agent's reason; when a cloud service it relies on fails, `AliyunError`.
     ///
     /// Action `DeleteQueues` of API version 2024-07-30, sent as POST. RAM action `ehpc:DeleteQueues`, access level write.
     ///
@@ -285,15 +360,15 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, optional)
-    /// - `QueueNames` (array of string, optional)
+    /// - `ClusterId` (string, optional): The E-HPC cluster that holds the queues.
+    /// - `QueueNames` (array of string, optional): Names of the queues to delete, such as `comp`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `AgentError` (HTTP 406): The agent service request failed: %s
-    /// - `AliyunError` (HTTP 406): An Alibaba Cloud product error occurred.
+    /// - `AgentError` (HTTP 406): The agent on the cluster could not remove the queues; the message carries its reason. Check that the cluster is running with `GetCluster`, then call again. The service says: "The agent service request failed: %s"
+    /// - `AliyunError` (HTTP 406): Another Alibaba Cloud service that E-HPC called for you returned an error. This is often temporary: wait a little and retry, and quote the `RequestId` to support if it keeps failing. The service says: "An Alibaba Cloud product error occurred."
     ///
     ///
     /// Set parameters on the returned [`DeleteQueuesCall`](crate::v2024_07_30::operation::delete_queues::DeleteQueuesCall), then `.send().await`.
@@ -301,7 +376,11 @@ impl Client {
     pub fn delete_queues(&self) -> super::operation::delete_queues::DeleteQueuesCall {
         super::operation::delete_queues::DeleteQueuesCall::new(self.client.clone())
     }
-    /// Deletes reserved node pool.
+    /// Deletes a reserved node pool of an E-HPC 2.0 cluster.
+    ///
+    /// Removes the reserved node pool from the cluster. Queues that name it in `ReservedNodePoolId` can
+    /// no longer draw nodes from it, so point them elsewhere with `UpdateQueue` first. The call answers
+    /// with nothing but a `RequestId`.
     ///
     /// Action `DeleteReservedNodePool` of API version 2024-07-30, sent as POST. RAM action `ehpc:DeleteReservedNodePool`, access level write.
     ///
@@ -311,18 +390,18 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, optional)
-    /// - `Id` (string, optional)
+    /// - `ClusterId` (string, optional): The cluster the pool belongs to.
+    /// - `Id` (string, optional): Id of the pool to delete, such as `rnp-cdx****`, as returned by `CreateReservedNodePool`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `RervedNodePoolNotFound` (HTTP 404): The reserved nodepool is not exist.
-    /// - `DbError` (HTTP 406): A database service error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing or malformed; the message names it. The service says: "The specified parameter %s is invalid."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with this `ClusterId` exists in the region. The service says: "The specified cluster does not exist."
+    /// - `RervedNodePoolNotFound` (HTTP 404): The cluster has no reserved node pool with this `Id`; it may already be deleted. The code is spelled this way by the service. The service says: "The reserved nodepool is not exist."
+    /// - `DbError` (HTTP 406): The internal database of E-HPC failed while handling the request. This is a fault on the service side: wait and retry, and contact support with the `RequestId` if it persists. The service says: "A database service error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service is temporarily unable to answer. Wait and retry with backoff; for a call that changes something, first check whether the change already took place. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`DeleteReservedNodePoolCall`](crate::v2024_07_30::operation::delete_reserved_node_pool::DeleteReservedNodePoolCall), then `.send().await`.
@@ -334,7 +413,10 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Deletes users.
+    /// Removes login users from an E-HPC 2.0 cluster.
+    ///
+    /// Deletes up to 100 users of the cluster in one call, picked by login name. Removed users can no
+    /// longer log on or submit jobs. `ListUsers` returns the names of the existing users.
     ///
     /// Action `DeleteUsers` of API version 2024-07-30, sent as GET. RAM action `ehpc:DeleteUsers`, access level write.
     ///
@@ -344,8 +426,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `User` (array of object [`UserItem`](crate::v2024_07_30::operation::delete_users::UserItem), required)
+    /// - `ClusterId` (string, required): The E-HPC 2.0 cluster to act on, such as `ehpc-hz-FYUr32****`.
+    /// - `User` (array of object [`UserItem`](crate::v2024_07_30::operation::delete_users::UserItem), required): The users to remove, 1 to 100 entries.
     ///
     ///
     /// Set parameters on the returned [`DeleteUsersCall`](crate::v2024_07_30::operation::delete_users::DeleteUsersCall), then `.send().await`.
@@ -353,7 +435,12 @@ impl Client {
     pub fn delete_users(&self) -> super::operation::delete_users::DeleteUsersCall {
         super::operation::delete_users::DeleteUsersCall::new(self.client.clone())
     }
-    /// Describes addon template.
+    /// Returns the default resources and services of one addon version that can be installed on an E-HPC 2.0 cluster.
+    ///
+    /// Reads the template of an addon, picked by name and version as `ListAddonTemplates` returns them:
+    /// its description, the ECS instances and elastic IP address it runs on by default and the services it
+    /// exposes with their ports. Adjust that structure and pass it as `ResourcesSpec` and `ServicesSpec` to
+    /// `InstallAddon`. Give `ZoneId` to get defaults that fit a zone. Read-only and safe to repeat.
     ///
     /// Action `DescribeAddonTemplate` of API version 2024-07-30, sent as POST. RAM action `ehpc:DescribeAddonTemplate`, access level read.
     ///
@@ -361,12 +448,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `RegionId` (string, optional)
-    /// - `PageNumber` (integer (int64), optional)
-    /// - `PageSize` (integer (int64), optional)
-    /// - `AddonName` (string, required)
-    /// - `AddonVersion` (string, required)
-    /// - `ZoneId` (string, optional)
+    /// - `RegionId` (string, optional): Region to read the template in, such as `cn-hangzhou`.
+    /// - `PageNumber` (integer (int64), optional): Page to return, starting at 1.
+    /// - `PageSize` (integer (int64), optional): Number of entries per page.
+    /// - `AddonName` (string, required): Name of the addon, such as `Login`.
+    /// - `AddonVersion` (string, required): Version of the addon, such as `1.0`.
+    /// - `ZoneId` (string, optional): Zone the addon would run in, such as `cn-hangzhou-b`.
     ///
     ///
     /// Set parameters on the returned [`DescribeAddonTemplateCall`](crate::v2024_07_30::operation::describe_addon_template::DescribeAddonTemplateCall), then `.send().await`.
@@ -378,7 +465,12 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Detaches shared storages.
+    /// Unmounts shared file systems from an E-HPC 2.0 cluster by their local mount directories.
+    ///
+    /// Removes mounts that `AttachSharedStorages` (or cluster creation) set up. Each entry is picked by the
+    /// local directory the nodes mount it on; `ListSharedStorages` shows those directories. The file system
+    /// itself is not deleted: only the cluster stops mounting it. Jobs that still use files under the
+    /// directory lose access to them.
     ///
     /// Action `DetachSharedStorages` of API version 2024-07-30, sent as POST. RAM action `ehpc:DetachSharedStorages`, access level write.
     ///
@@ -388,18 +480,18 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `SharedStorages` (array of object [`SharedStoragesItem`](crate::v2024_07_30::operation::detach_shared_storages::SharedStoragesItem), required)
-    /// - `ClusterId` (string, required)
+    /// - `SharedStorages` (array of object [`SharedStoragesItem`](crate::v2024_07_30::operation::detach_shared_storages::SharedStoragesItem), required): The mounts to remove, one entry each.
+    /// - `ClusterId` (string, required): The E-HPC 2.0 cluster to act on, such as `ehpc-hz-FYUr32****`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `VolumeNotFound` (HTTP 404): The specified volume does not exist.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `NasError` (HTTP 406): NAS API request failed.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message names it. Fix the value and call again. The service says: "The specified parameter %s is invalid."
+    /// - `VolumeNotFound` (HTTP 404): No shared storage is mounted at the given `MountDirectory`; check the mounts with `ListSharedStorages`. The service says: "The specified volume does not exist."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in this region; check the id with `ListClusters`. The service says: "The specified cluster does not exist."
+    /// - `NasError` (HTTP 406): A call the service made to NAS on your behalf failed; check the file system and its mount targets, then retry. The service says: "NAS API request failed."
+    /// - `EcsError` (HTTP 406): A call the service made to ECS on your behalf failed; check ECS quotas and inventory, then retry. The service says: "An error occurred while calling the ECS API operation."
     ///
     ///
     /// Set parameters on the returned [`DetachSharedStoragesCall`](crate::v2024_07_30::operation::detach_shared_storages::DetachSharedStoragesCall), then `.send().await`.
@@ -411,7 +503,12 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Gets addon.
+    /// Returns the configuration, resources and services of one addon installed on an E-HPC 2.0 cluster.
+    ///
+    /// Reads an addon of the cluster, such as a logon node: its name, version and state, the ECS instances
+    /// and elastic IP address it runs on, and the services it exposes with their addresses and open ports.
+    /// Read-only and safe to repeat. `ListAddons` gives the ids; `DescribeAddonTemplate` shows the same
+    /// structure for an addon before it is installed.
     ///
     /// Action `GetAddon` of API version 2024-07-30, sent as POST. RAM action `ehpc:GetAddon`, access level read.
     ///
@@ -419,8 +516,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `AddonId` (string, required)
+    /// - `ClusterId` (string, required): The E-HPC 2.0 cluster to act on, such as `ehpc-hz-FYUr32****`.
+    /// - `AddonId` (string, required): Id of the installed addon, such as `Login-1.0-W2g****`.
     ///
     ///
     /// Set parameters on the returned [`GetAddonCall`](crate::v2024_07_30::operation::get_addon::GetAddonCall), then `.send().await`.
@@ -428,7 +525,12 @@ impl Client {
     pub fn get_addon(&self) -> super::operation::get_addon::GetAddonCall {
         super::operation::get_addon::GetAddonCall::new(self.client.clone())
     }
-    /// Gets cluster.
+    /// Gets the configuration and state of an E-HPC 2.0 cluster.
+    ///
+    /// Returns the settings of one cluster (edition, network, manager node and its services, limits,
+    /// scaling and scheduling options) together with its current `ClusterStatus`. It only reads, so it is
+    /// safe to repeat; the waiters `cluster_running` (after `CreateCluster`) and `cluster_deleted`
+    /// (after `DeleteCluster`, which succeeds once the call fails with `ClusterNotFound`) poll it.
     ///
     /// Action `GetCluster` of API version 2024-07-30, sent as POST. RAM action `ehpc:GetCluster`, access level read.
     ///
@@ -438,7 +540,7 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, optional)
+    /// - `ClusterId` (string, optional): The cluster to describe.
     ///
     ///
     /// Set parameters on the returned [`GetClusterCall`](crate::v2024_07_30::operation::get_cluster::GetClusterCall), then `.send().await`.
@@ -446,7 +548,13 @@ impl Client {
     pub fn get_cluster(&self) -> super::operation::get_cluster::GetClusterCall {
         super::operation::get_cluster::GetClusterCall::new(self.client.clone())
     }
-    /// Gets common log detail.
+    /// Returns the stage-by-stage log of one E-HPC 2.0 action, such as the creation of a cluster.
+    ///
+    /// Takes the request id of a call that `ListCommonLogs` lists and returns the stages the action went
+    /// through (for example network configuration), each with its steps: the method called, the resource
+    /// touched, a message, a level and a state. `From` and `To` bound the time in which the logs were
+    /// written. By default only the result of each step is shown; set `HiddenProcess` to `false` to see
+    /// start entries as well. Read-only and safe to repeat.
     ///
     /// Action `GetCommonLogDetail` of API version 2024-07-30, sent as POST. RAM action `ehpc:GetCommonLogDetail`, access level read.
     ///
@@ -456,10 +564,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `From` (integer (int64), required)
-    /// - `To` (integer (int64), required)
-    /// - `LogRequestId` (string, required)
-    /// - `HiddenProcess` (boolean, optional)
+    /// - `From` (integer (int64), required): Start of the time range in which the logs were written, in seconds since the Unix epoch (1970-01-01 00:00:00 UTC), such as `1703821542`.
+    /// - `To` (integer (int64), required): End of the time range in which the logs were written, in seconds since the Unix epoch (1970-01-01 00:00:00 UTC), such as `1703821666`.
+    /// - `LogRequestId` (string, required): Request id of the action to read, as the `RequestId` of an entry of `ListCommonLogs`.
+    /// - `HiddenProcess` (boolean, optional): Whether to leave out the start entries of each step.
     ///
     ///
     /// Set parameters on the returned [`GetCommonLogDetailCall`](crate::v2024_07_30::operation::get_common_log_detail::GetCommonLogDetailCall), then `.send().await`.
@@ -471,7 +579,12 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Gets job.
+    /// Returns the state, resources and output files of one job of an E-HPC 2.0 cluster.
+    ///
+    /// Reads a job from the cluster's scheduler: its command, queue, user, the resources it asked for and
+    /// those it used, the nodes it runs on, its times and its state. Poll it after `CreateJob` to learn when
+    /// the job ends (waiter `job_finished`, which succeeds on `Succeeded` or `Completed` and fails on
+    /// `Failed` or `Canceled`). Read-only and safe to repeat. For the job's output itself use `GetJobLog`.
     ///
     /// Action `GetJob` of API version 2024-07-30, sent as POST. RAM action `ehpc:GetJob`, access level read.
     ///
@@ -481,8 +594,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `JobId` (string, required)
+    /// - `ClusterId` (string, required): The E-HPC 2.0 cluster to act on, such as `ehpc-hz-FYUr32****`.
+    /// - `JobId` (string, required): Scheduler id of the job, such as `1.manager` on PBS.
     ///
     ///
     /// Set parameters on the returned [`GetJobCall`](crate::v2024_07_30::operation::get_job::GetJobCall), then `.send().await`.
@@ -490,7 +603,13 @@ impl Client {
     pub fn get_job(&self) -> super::operation::get_job::GetJobCall {
         super::operation::get_job::GetJobCall::new(self.client.clone())
     }
-    /// Gets job log.
+    /// Reads a chunk of the standard output and standard error of a job of an E-HPC 2.0 cluster.
+    ///
+    /// Returns part of the job's output files, Base64-encoded, starting at `Offset` bytes and at most
+    /// `Size` bytes long, together with the total size of each file. To read a long log, call again with
+    /// `Offset` advanced by the bytes already read until it reaches `StdoutLogSize` or `StderrLogSize`.
+    /// The files are the ones named by `StdoutPath` and `StderrPath` at submission (`OutputLog` and
+    /// `ErrorLog` in `GetJob`). Read-only and safe to repeat.
     ///
     /// Action `GetJobLog` of API version 2024-07-30, sent as POST. RAM action `ehpc:GetJobLog`, access level read.
     ///
@@ -500,11 +619,11 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `JobId` (string, required)
-    /// - `LogType` (string, optional)
-    /// - `Size` (string, optional)
-    /// - `Offset` (string, optional)
+    /// - `ClusterId` (string, required): The E-HPC 2.0 cluster to act on, such as `ehpc-hz-FYUr32****`.
+    /// - `JobId` (string, required): Scheduler id of the job, such as `1.manager` on PBS.
+    /// - `LogType` (string, optional): Which output to read.
+    /// - `Size` (string, optional): Most bytes to read in this call, as a string such as `20480`.
+    /// - `Offset` (string, optional): Byte position to start reading at, as a string; `0` is the start of the file.
     ///
     ///
     /// Set parameters on the returned [`GetJobLogCall`](crate::v2024_07_30::operation::get_job_log::GetJobLogCall), then `.send().await`.
@@ -512,7 +631,11 @@ impl Client {
     pub fn get_job_log(&self) -> super::operation::get_job_log::GetJobLogCall {
         super::operation::get_job_log::GetJobLogCall::new(self.client.clone())
     }
-    /// Gets queue.
+    /// Returns the full configuration of one queue of an E-HPC cluster.
+    ///
+    /// Reads one queue, picked by name, and returns its scaling limits, network settings and the hardware templates of its compute nodes: the same fields `CreateQueue` and `UpdateQueue` set. It changes nothing and can be repeated freely.
+    ///
+    /// It returns settings, not live counts: `ListQueues` adds the number of nodes in each state and the vCPU total, and `ListNodes` shows the nodes themselves. `ListQueues` also gives the names of a cluster's queues.
     ///
     /// Action `GetQueue` of API version 2024-07-30, sent as POST. RAM action `ehpc:GetQueue`, access level read.
     ///
@@ -522,8 +645,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, optional)
-    /// - `QueueName` (string, optional)
+    /// - `ClusterId` (string, optional): The E-HPC cluster that holds the queue.
+    /// - `QueueName` (string, optional): Name of the queue to read, such as `comp`.
     ///
     ///
     /// Set parameters on the returned [`GetQueueCall`](crate::v2024_07_30::operation::get_queue::GetQueueCall), then `.send().await`.
@@ -531,7 +654,10 @@ impl Client {
     pub fn get_queue(&self) -> super::operation::get_queue::GetQueueCall {
         super::operation::get_queue::GetQueueCall::new(self.client.clone())
     }
-    /// Gets user.
+    /// Returns the group and ids of one login user of an E-HPC 2.0 cluster.
+    ///
+    /// Looks a user up by name on the cluster and returns when it was added, its permission group and its
+    /// numeric user and group ids. Read-only and safe to repeat. `ListUsers` lists every user.
     ///
     /// Action `GetUser` of API version 2024-07-30, sent as GET. RAM action `ehpc:GetUser`, access level write.
     ///
@@ -541,18 +667,18 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `UserName` (string, required)
+    /// - `ClusterId` (string, required): The E-HPC 2.0 cluster to act on, such as `ehpc-hz-FYUr32****`.
+    /// - `UserName` (string, required): Login name of the user, such as `testuser`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `NotAuthorized` (HTTP 407): You are not authorized by RAM for this request.
-    /// - `UnknownError` (HTTP 500): An unknown error occurred.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message names it. Fix the value and call again. The service says: "The specified parameter %s is invalid."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in this region; check the id with `ListClusters`. The service says: "The specified cluster does not exist."
+    /// - `NotAuthorized` (HTTP 407): The RAM identity making the call lacks permission for this operation; grant it the matching E-HPC action. The service says: "You are not authorized by RAM for this request."
+    /// - `UnknownError` (HTTP 500): The service hit an unexpected error; retry later and give the `RequestId` to support if it persists. The service says: "An unknown error occurred."
+    /// - `ServiceUnavailable` (HTTP 503): The service failed for a moment; retry after a short wait with backoff. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`GetUserCall`](crate::v2024_07_30::operation::get_user::GetUserCall), then `.send().await`.
@@ -560,7 +686,14 @@ impl Client {
     pub fn get_user(&self) -> super::operation::get_user::GetUserCall {
         super::operation::get_user::GetUserCall::new(self.client.clone())
     }
-    /// Installs addon.
+    /// Installs an addon, such as a logon node, on an E-HPC 2.0 cluster.
+    ///
+    /// Creates the addon's cloud resources (ECS instances, optionally an elastic IP address) and sets up its
+    /// services on the cluster, returning the new addon's id at once. Pick the addon and version with
+    /// `ListAddonTemplates` and start from the structures `DescribeAddonTemplate` returns for
+    /// `ResourcesSpec` and `ServicesSpec`. Resources created this way are billed to your account. Follow
+    /// the installation with `GetAddon` or `ListAddons` until its `Status` is `Running`. Each call installs
+    /// another copy, so check `ListAddons` before repeating a call that timed out.
     ///
     /// Action `InstallAddon` of API version 2024-07-30, sent as POST. RAM action `ehpc:InstallAddon`, access level write.
     ///
@@ -568,11 +701,11 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `AddonName` (string, required)
-    /// - `AddonVersion` (string, required)
-    /// - `ClusterId` (string, required)
-    /// - `ServicesSpec` (string, required)
-    /// - `ResourcesSpec` (string, required)
+    /// - `AddonName` (string, required): Name of the addon to install, such as `Login`.
+    /// - `AddonVersion` (string, required): Version of the addon to install, such as `1.0`.
+    /// - `ClusterId` (string, required): The E-HPC 2.0 cluster to act on, such as `ehpc-hz-FYUr32****`.
+    /// - `ServicesSpec` (string, required): Services of the addon, as a JSON array in one string with the structure of `ServicesSpec` in `DescribeAddonTemplate`: each entry has `ServiceName`, `ServiceAccessType`, `ServiceAccessUrl` and `NetworkACL` rules of `IpProtocol`, `Port` and `SourceCidrIp`.
+    /// - `ResourcesSpec` (string, required): Resources of the addon, as a JSON object in one string with the structure of `ResourcesSpec` in `DescribeAddonTemplate`, for example an `EipResource` with `AutoCreate` and `EcsResources` with `InstanceType`, `ImageId` and `SystemDisk`.
     ///
     ///
     /// Set parameters on the returned [`InstallAddonCall`](crate::v2024_07_30::operation::install_addon::InstallAddonCall), then `.send().await`.
@@ -580,7 +713,13 @@ impl Client {
     pub fn install_addon(&self) -> super::operation::install_addon::InstallAddonCall {
         super::operation::install_addon::InstallAddonCall::new(self.client.clone())
     }
-    /// Installs softwares.
+    /// Installs software packages from the E-HPC catalogue on an E-HPC 2.0 cluster.
+    ///
+    /// Installs each listed package, in the version given, on the cluster so that jobs can use it.
+    /// `ListSoftwares` tells which packages and versions exist and which operating systems each version
+    /// supports; pick versions that match the image of the cluster's nodes. `ListInstalledSoftwares`
+    /// shows the packages installed and their state once the call returns. `UninstallSoftwares` removes
+    /// packages again.
     ///
     /// Action `InstallSoftwares` of API version 2024-07-30, sent as GET. RAM action `ehpc:InstallSoftwares`, access level read.
     ///
@@ -588,8 +727,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, optional)
-    /// - `AdditionalPackages` (array of object [`AdditionalPackagesItem`](crate::v2024_07_30::operation::install_softwares::AdditionalPackagesItem), optional)
+    /// - `ClusterId` (string, optional): The E-HPC 2.0 cluster, such as `ehpc-hz-FYUr32****`.
+    /// - `AdditionalPackages` (array of object [`AdditionalPackagesItem`](crate::v2024_07_30::operation::install_softwares::AdditionalPackagesItem), optional): The software packages to install, each by name and version.
     ///
     ///
     /// Set parameters on the returned [`InstallSoftwaresCall`](crate::v2024_07_30::operation::install_softwares::InstallSoftwaresCall), then `.send().await`.
@@ -601,7 +740,12 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists addon templates.
+    /// Lists the addons that can be installed on E-HPC 2.0 clusters of a region.
+    ///
+    /// Returns the catalogue of addons, such as the logon node, with the name, version and description of
+    /// each, a page at a time (`PageNumber`, `PageSize`, `TotalCount`). Narrow it by addon name or by the
+    /// cluster edition the addon must suit. Read-only and safe to repeat; `DescribeAddonTemplate` gives the
+    /// full default configuration of one entry.
     ///
     /// Action `ListAddonTemplates` of API version 2024-07-30, sent as POST. RAM action `ehpc:ListAddonTemplates`, access level read.
     ///
@@ -609,11 +753,11 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `RegionId` (string, optional)
-    /// - `PageNumber` (integer (int64), optional)
-    /// - `PageSize` (integer (int64), optional)
-    /// - `AddonNames` (array of string, optional)
-    /// - `ClusterCategory` (string, optional)
+    /// - `RegionId` (string, optional): Region to list the addons of, such as `cn-shanghai`.
+    /// - `PageNumber` (integer (int64), optional): Page to return, starting at 1.
+    /// - `PageSize` (integer (int64), optional): Number of templates per page.
+    /// - `AddonNames` (array of string, optional): Return only addons with these names, such as `Login`.
+    /// - `ClusterCategory` (string, optional): Return only addons for this cluster edition.
     ///
     ///
     /// Set parameters on the returned [`ListAddonTemplatesCall`](crate::v2024_07_30::operation::list_addon_templates::ListAddonTemplatesCall), then `.send().await`.
@@ -625,7 +769,11 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists addons.
+    /// Lists the addons installed on an E-HPC 2.0 cluster.
+    ///
+    /// Returns the addons of the cluster with their names, versions, states and installation times, a page
+    /// at a time (`PageNumber`, `PageSize`, `TotalCount`). Give `AddonIds` to read only some. Read-only and
+    /// safe to repeat; `GetAddon` returns the resources and services of one addon.
     ///
     /// Action `ListAddons` of API version 2024-07-30, sent as POST. RAM action `ehpc:ListAddons`, access level read.
     ///
@@ -633,10 +781,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `AddonIds` (array of string, optional)
-    /// - `PageNumber` (integer (int32), optional)
-    /// - `PageSize` (integer (int32), optional)
+    /// - `ClusterId` (string, required): The E-HPC 2.0 cluster to act on, such as `ehpc-hz-FYUr32****`.
+    /// - `AddonIds` (array of string, optional): Return only these addons, by id.
+    /// - `PageNumber` (integer (int32), optional): Page to return, starting at 1.
+    /// - `PageSize` (integer (int32), optional): Number of addons per page.
     ///
     ///
     /// Set parameters on the returned [`ListAddonsCall`](crate::v2024_07_30::operation::list_addons::ListAddonsCall), then `.send().await`.
@@ -644,7 +792,12 @@ impl Client {
     pub fn list_addons(&self) -> super::operation::list_addons::ListAddonsCall {
         super::operation::list_addons::ListAddonsCall::new(self.client.clone())
     }
-    /// Lists available file systems.
+    /// Lists the NAS and CPFS file systems of the region that can be attached to an E-HPC 2.0 cluster.
+    ///
+    /// Returns the file systems of your account in the region with their mount targets, states and VPCs,
+    /// one page at a time (`PageNumber`, `PageSize`, `TotalCount`). Pick one whose `Status` is `Running`
+    /// and a mount target that is `Active` in the VPC of the cluster, then pass its id and mount target
+    /// domain to `AttachSharedStorages` or to cluster creation. Read-only and safe to repeat.
     ///
     /// Action `ListAvailableFileSystems` of API version 2024-07-30, sent as POST. RAM action `ehpc:ListAvailableFileSystems`, access level read.
     ///
@@ -654,8 +807,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `PageNumber` (integer (int32), optional)
-    /// - `PageSize` (integer (int32), optional)
+    /// - `PageNumber` (integer (int32), optional): Page to return, starting at 1.
+    /// - `PageSize` (integer (int32), optional): Number of file systems per page, from 1 to 50.
     ///
     ///
     /// Set parameters on the returned [`ListAvailableFileSystemsCall`](crate::v2024_07_30::operation::list_available_file_systems::ListAvailableFileSystemsCall), then `.send().await`.
@@ -667,7 +820,13 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists available images.
+    /// Lists the images that nodes of an E-HPC 2.0 cluster can boot from.
+    ///
+    /// Returns the images usable for cluster nodes in the region, a page at a time (`PageNumber`,
+    /// `PageSize`, `TotalCount`; the answer's paging fields are strings). Narrow the list by image
+    /// source, instance type, scheduler, directory service, network type or hyper-threading to find images
+    /// that fit the cluster you plan. Use an `ImageId` of the answer for the nodes of `CreateCluster`,
+    /// `CreateNodes` or a queue. Read-only and safe to repeat.
     ///
     /// Action `ListAvailableImages` of API version 2024-07-30, sent as GET. RAM action `ehpc:ListAvailableImages`, access level read.
     ///
@@ -677,15 +836,15 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ImageOwnerAlias` (string, optional)
-    /// - `InstanceType` (string, optional)
-    /// - `IsPublic` (boolean, optional)
-    /// - `HPCInterConnect` (string, optional)
-    /// - `EnableHT` (boolean, optional)
-    /// - `Scheduler` (object [`Scheduler`](crate::v2024_07_30::operation::list_available_images::Scheduler), optional)
-    /// - `DirectoryService` (object [`DirectoryService`](crate::v2024_07_30::operation::list_available_images::DirectoryService), optional)
-    /// - `PageNumber` (integer (int32), optional)
-    /// - `PageSize` (integer (int32), optional)
+    /// - `ImageOwnerAlias` (string, optional): Where the images come from.
+    /// - `InstanceType` (string, optional): Return only images that run on this ECS instance type, such as `ecs.c7.large`; without it, images for every instance type are returned.
+    /// - `IsPublic` (boolean, optional): Whether to return published community images instead.
+    /// - `HPCInterConnect` (string, optional): Return only images for this network type, such as `vpc`.
+    /// - `EnableHT` (boolean, optional): Filter on hyper-threading.
+    /// - `Scheduler` (object [`Scheduler`](crate::v2024_07_30::operation::list_available_images::Scheduler), optional): Return only images that suit this scheduler.
+    /// - `DirectoryService` (object [`DirectoryService`](crate::v2024_07_30::operation::list_available_images::DirectoryService), optional): Return only images that suit this directory service (domain account service).
+    /// - `PageNumber` (integer (int32), optional): Page to return, starting at 1.
+    /// - `PageSize` (integer (int32), optional): Number of images per page, from 1 to 50.
     ///
     ///
     /// Set parameters on the returned [`ListAvailableImagesCall`](crate::v2024_07_30::operation::list_available_images::ListAvailableImagesCall), then `.send().await`.
@@ -697,7 +856,15 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists clusters.
+    /// Lists the E-HPC 2.0 clusters of a region, with their state and main settings.
+    ///
+    /// Returns one page of the region's clusters with a summary of each: state, edition, network,
+    /// manager services, installed software and add-ons, and node and user counts. Narrow the list with
+    /// `ClusterIds` or `ClusterNames` (at most 20 of each); without them every cluster is listed.
+    ///
+    /// Pages are numbered from 1; read `TotalCount` to know how many pages there are (the paginator
+    /// does this for you). A read-only call, safe to repeat. For the full settings of one cluster use
+    /// `GetCluster`.
     ///
     /// Action `ListClusters` of API version 2024-07-30, sent as POST. RAM action `ehpc:ListClusters`, access level read.
     ///
@@ -707,10 +874,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterIds` (array of string, optional)
-    /// - `ClusterNames` (array of string, optional)
-    /// - `PageNumber` (integer (int32), optional)
-    /// - `PageSize` (integer (int32), optional)
+    /// - `ClusterIds` (array of string, optional): Only list these clusters, given by id (at most 20).
+    /// - `ClusterNames` (array of string, optional): Only list the clusters with these names (at most 20).
+    /// - `PageNumber` (integer (int32), optional): Page to return, counted from 1.
+    /// - `PageSize` (integer (int32), optional): Entries per page, from 10 to 100.
     ///
     ///
     /// Set parameters on the returned [`ListClustersCall`](crate::v2024_07_30::operation::list_clusters::ListClustersCall), then `.send().await`.
@@ -718,7 +885,13 @@ impl Client {
     pub fn list_clusters(&self) -> super::operation::list_clusters::ListClustersCall {
         super::operation::list_clusters::ListClustersCall::new(self.client.clone())
     }
-    /// Lists common logs.
+    /// Lists the operation logs of E-HPC 2.0 actions, such as cluster creation, within a time range.
+    ///
+    /// Returns one line per recorded action (what was done, to which resource, by whom, when and with which
+    /// outcome) between `From` and `To`, a page at a time (`PageNumber`, `PageSize`, `TotalCount`), in
+    /// reverse order unless `IsReverse` is `false`. Filter by cluster, action name, state, operator, resource or
+    /// request id. Pass an entry's `RequestId` as `LogRequestId` to `GetCommonLogDetail` to see the steps of
+    /// that action. Read-only and safe to repeat.
     ///
     /// Action `ListCommonLogs` of API version 2024-07-30, sent as POST. RAM action `ehpc:ListCommonLogs`, access level read.
     ///
@@ -728,18 +901,18 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, optional)
-    /// - `From` (integer (int64), required)
-    /// - `To` (integer (int64), required)
-    /// - `ActionName` (array of string, optional)
-    /// - `OperatorUid` (string, optional)
-    /// - `LogRequestId` (string, optional)
-    /// - `ActionStatus` (string, optional)
-    /// - `LogType` (string, optional)
-    /// - `Resource` (string, optional)
-    /// - `PageNumber` (integer (int32), optional)
-    /// - `PageSize` (integer (int32), optional)
-    /// - `IsReverse` (boolean, optional)
+    /// - `ClusterId` (string, optional): Return only logs of this cluster, such as `ehpc-hz-FYUr32****`.
+    /// - `From` (integer (int64), required): Start of the time range, in seconds since the Unix epoch (1970-01-01 00:00:00 UTC), such as `1703821542`.
+    /// - `To` (integer (int64), required): End of the time range, in seconds since the Unix epoch (1970-01-01 00:00:00 UTC), such as `1703821666`.
+    /// - `ActionName` (array of string, optional): Return only logs of these actions, such as `CreateCluster`.
+    /// - `OperatorUid` (string, optional): Return only actions by this Alibaba Cloud account, such as `137***`.
+    /// - `LogRequestId` (string, optional): Return only the logs of the call with this request id.
+    /// - `ActionStatus` (string, optional): Return only actions in this state.
+    /// - `LogType` (string, optional): Return only logs of this type, such as `Operation`.
+    /// - `Resource` (string, optional): Return only actions on this resource, such as `i-abc***`.
+    /// - `PageNumber` (integer (int32), optional): Page to return, starting at 1.
+    /// - `PageSize` (integer (int32), optional): Number of logs per page, from 1 to 100.
+    /// - `IsReverse` (boolean, optional): Order of the entries.
     ///
     ///
     /// Set parameters on the returned [`ListCommonLogsCall`](crate::v2024_07_30::operation::list_common_logs::ListCommonLogsCall), then `.send().await`.
@@ -749,7 +922,12 @@ impl Client {
     ) -> super::operation::list_common_logs::ListCommonLogsCall {
         super::operation::list_common_logs::ListCommonLogsCall::new(self.client.clone())
     }
-    /// Lists installed softwares.
+    /// Lists the software packages installed on an E-HPC 2.0 cluster from the E-HPC catalogue.
+    ///
+    /// Returns the packages that `InstallSoftwares` (or cluster creation) put on the cluster, with version,
+    /// category, state and installation time, a page at a time (`PageNumber`, `PageSize`, `TotalCount`,
+    /// all strings). Check it after `InstallSoftwares` or `UninstallSoftwares` to see their effect.
+    /// Read-only and safe to repeat.
     ///
     /// Action `ListInstalledSoftwares` of API version 2024-07-30, sent as GET. RAM action `ehpc:ListInstalledSoftwares`, access level read.
     ///
@@ -757,9 +935,9 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `PageNumber` (string, optional)
-    /// - `PageSize` (string, optional)
-    /// - `ClusterId` (string, optional)
+    /// - `PageNumber` (string, optional): Page to return, starting at 1, as a string.
+    /// - `PageSize` (string, optional): Number of packages per page, as a string.
+    /// - `ClusterId` (string, optional): The E-HPC 2.0 cluster, such as `ehpc-hz-FYUr32****`.
     ///
     ///
     /// Set parameters on the returned [`ListInstalledSoftwaresCall`](crate::v2024_07_30::operation::list_installed_softwares::ListInstalledSoftwaresCall), then `.send().await`.
@@ -771,7 +949,13 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists jobs.
+    /// Lists the jobs of an E-HPC 2.0 cluster, filtered by state, time, name, user, queue or node.
+    ///
+    /// Asks the cluster's scheduler for its jobs and returns one page of them (`PageNumber`, `PageSize`,
+    /// `TotalCount`), each with its specification, requested and occupied resources and state. By
+    /// default every job is returned, finished or not; `JobFilter` narrows and sorts the list. An empty
+    /// `Jobs` list means no job matched. Read-only and safe to repeat; use `GetJob` for the full record
+    /// of one job.
     ///
     /// Action `ListJobs` of API version 2024-07-30, sent as POST. RAM action `ehpc:ListJobs`, access level read.
     ///
@@ -781,10 +965,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `PageNumber` (string, optional)
-    /// - `PageSize` (string, optional)
-    /// - `JobFilter` (object [`JobFilter`](crate::v2024_07_30::operation::list_jobs::JobFilter), optional)
+    /// - `ClusterId` (string, required): The E-HPC 2.0 cluster to act on, such as `ehpc-hz-FYUr32****`.
+    /// - `PageNumber` (string, optional): Page to return, starting at 1, as a string.
+    /// - `PageSize` (string, optional): Number of jobs per page, at most 50, as a string.
+    /// - `JobFilter` (object [`JobFilter`](crate::v2024_07_30::operation::list_jobs::JobFilter), optional): Conditions the jobs must meet and the order to return them in.
     ///
     ///
     /// Set parameters on the returned [`ListJobsCall`](crate::v2024_07_30::operation::list_jobs::ListJobsCall), then `.send().await`.
@@ -792,7 +976,15 @@ impl Client {
     pub fn list_jobs(&self) -> super::operation::list_jobs::ListJobsCall {
         super::operation::list_jobs::ListJobsCall::new(self.client.clone())
     }
-    /// Lists nodes.
+    /// Lists the compute nodes of an E-HPC 2.0 cluster, with their state and hardware.
+    ///
+    /// Returns one page of the cluster's compute nodes, optionally narrowed by host name, private IP
+    /// address, queue and state, and sorted by when they were added or by host name. Use it to follow
+    /// nodes after `CreateNodes` or `AttachNodes` (waiter `nodes_running`, which can be limited to some
+    /// host names) and to find the instance ids that `DeleteNodes` and `UpdateNodes` take.
+    ///
+    /// Pages are numbered from 1; `TotalCount` tells how many nodes match (the paginator walks the pages
+    /// for you). A read-only call, safe to repeat.
     ///
     /// Action `ListNodes` of API version 2024-07-30, sent as POST. RAM action `ehpc:ListNodes`, access level read.
     ///
@@ -802,15 +994,15 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, optional)
-    /// - `Hostnames` (array of string, optional)
-    /// - `PrivateIpAddress` (array of string, optional)
-    /// - `PageNumber` (integer (int32), optional)
-    /// - `PageSize` (integer (int32), optional)
-    /// - `Sequence` (string, optional)
-    /// - `SortBy` (string, optional)
-    /// - `QueueNames` (array of string, optional)
-    /// - `Status` (array of string, optional)
+    /// - `ClusterId` (string, optional): The cluster whose nodes are listed.
+    /// - `Hostnames` (array of string, optional): Only list the nodes with these host names.
+    /// - `PrivateIpAddress` (array of string, optional): Only list the nodes with these private IP addresses.
+    /// - `PageNumber` (integer (int32), optional): Page to return, counted from 1.
+    /// - `PageSize` (integer (int32), optional): Entries per page.
+    /// - `Sequence` (string, optional): Direction of the sort chosen with `SortBy`.
+    /// - `SortBy` (string, optional): What the nodes are sorted by.
+    /// - `QueueNames` (array of string, optional): Only list the nodes of these queues.
+    /// - `Status` (array of string, optional): Only list the nodes in these states.
     ///
     ///
     /// Set parameters on the returned [`ListNodesCall`](crate::v2024_07_30::operation::list_nodes::ListNodesCall), then `.send().await`.
@@ -818,7 +1010,11 @@ impl Client {
     pub fn list_nodes(&self) -> super::operation::list_nodes::ListNodesCall {
         super::operation::list_nodes::ListNodesCall::new(self.client.clone())
     }
-    /// Lists queues.
+    /// Lists the queues of an E-HPC cluster with their scaling limits and node counts.
+    ///
+    /// Returns the queues of one cluster, each with its scaling limits, up to five of its compute node templates, up to three of its vSwitches and counts of its compute nodes by state. Pass `QueueNames` to get only some queues. It changes nothing and can be repeated freely.
+    ///
+    /// The request takes no page parameters; the answer still carries `PageNumber`, `PageSize` and `TotalCount`. For the complete settings of a queue, including every node template, call `GetQueue`.
     ///
     /// Action `ListQueues` of API version 2024-07-30, sent as POST. RAM action `ehpc:ListQueues`, access level read.
     ///
@@ -828,8 +1024,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, optional)
-    /// - `QueueNames` (array of string, optional)
+    /// - `ClusterId` (string, optional): The E-HPC cluster whose queues to list.
+    /// - `QueueNames` (array of string, optional): Names of the queues to return, at most eight, such as `comp`.
     ///
     ///
     /// Set parameters on the returned [`ListQueuesCall`](crate::v2024_07_30::operation::list_queues::ListQueuesCall), then `.send().await`.
@@ -837,7 +1033,11 @@ impl Client {
     pub fn list_queues(&self) -> super::operation::list_queues::ListQueuesCall {
         super::operation::list_queues::ListQueuesCall::new(self.client.clone())
     }
-    /// Lists regions.
+    /// Lists the regions where E-HPC Cluster or E-HPC Instant is offered.
+    ///
+    /// Returns the regions of the chosen product with their ids and display names, the names in the
+    /// language asked for. Pages with `NextToken`: pass the `NextToken` of an answer to get the next page,
+    /// until an answer has none. Read-only and safe to repeat; the region ids are the ones to send requests to.
     ///
     /// Action `ListRegions` of API version 2024-07-30, sent as POST. RAM action `ehpc:ListRegions`, access level read.
     ///
@@ -847,10 +1047,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `SpecCode` (string, optional)
-    /// - `AcceptLanguage` (string, optional)
-    /// - `MaxResults` (integer (int32), optional)
-    /// - `NextToken` (string, optional)
+    /// - `SpecCode` (string, optional): Product whose regions to list.
+    /// - `AcceptLanguage` (string, optional): Language of the region names.
+    /// - `MaxResults` (integer (int32), optional): Most regions to return per page, from 1 to 100.
+    /// - `NextToken` (string, optional): Token from the previous answer to get the next page; leave it out for the first page.
     ///
     ///
     /// Set parameters on the returned [`ListRegionsCall`](crate::v2024_07_30::operation::list_regions::ListRegionsCall), then `.send().await`.
@@ -858,7 +1058,12 @@ impl Client {
     pub fn list_regions(&self) -> super::operation::list_regions::ListRegionsCall {
         super::operation::list_regions::ListRegionsCall::new(self.client.clone())
     }
-    /// Lists shared storages.
+    /// Lists the file systems an E-HPC 2.0 cluster mounts and where each is mounted.
+    ///
+    /// Returns every shared storage attached to the cluster, with each of its mounts (mount target,
+    /// directory of the file system, local directory and options). Filter by file system id or type to
+    /// narrow the answer. The list is not paged. Use the `MountDirectory` values with
+    /// `DetachSharedStorages`.
     ///
     /// Action `ListSharedStorages` of API version 2024-07-30, sent as POST. RAM action `ehpc:ListSharedStorages`, access level read.
     ///
@@ -868,9 +1073,9 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `FileSystemType` (string, optional)
-    /// - `FileSystemId` (string, optional)
+    /// - `ClusterId` (string, required): The E-HPC 2.0 cluster to act on, such as `ehpc-hz-FYUr32****`.
+    /// - `FileSystemType` (string, optional): Return only file systems of this kind.
+    /// - `FileSystemId` (string, optional): Return only this file system, such as `0bd504b0**`.
     ///
     ///
     /// Set parameters on the returned [`ListSharedStoragesCall`](crate::v2024_07_30::operation::list_shared_storages::ListSharedStoragesCall), then `.send().await`.
@@ -882,7 +1087,12 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Lists softwares.
+    /// Lists the software packages and versions that E-HPC can install on a cluster.
+    ///
+    /// Returns the catalogue of installable software, such as `gromacs`, with its category, its versions and
+    /// the operating systems and architectures each version supports, a page at a time (`PageNumber`,
+    /// `PageSize`, `TotalCount`, all strings). Narrow it by name, category, operating system or cluster.
+    /// Read-only and safe to repeat; install a package with `InstallSoftwares`.
     ///
     /// Action `ListSoftwares` of API version 2024-07-30, sent as GET. RAM action `ehpc:ListSoftwares`, access level read.
     ///
@@ -890,12 +1100,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `PageNumber` (string, optional)
-    /// - `PageSize` (string, optional)
-    /// - `ClusterId` (string, optional)
-    /// - `OsInfos` (array of object [`OsInfosItem`](crate::v2024_07_30::operation::list_softwares::OsInfosItem), optional)
-    /// - `Category` (string, optional)
-    /// - `Name` (string, optional)
+    /// - `PageNumber` (string, optional): Page to return, starting at 1, as a string.
+    /// - `PageSize` (string, optional): Number of packages per page, as a string.
+    /// - `ClusterId` (string, optional): Cluster to list the software for, such as `ehpc-hz-FYUr32****`.
+    /// - `OsInfos` (array of object [`OsInfosItem`](crate::v2024_07_30::operation::list_softwares::OsInfosItem), optional): Return only software supported on these operating systems.
+    /// - `Category` (string, optional): Return only software of this application category, such as `NWP`.
+    /// - `Name` (string, optional): Return only software with this name, such as `gromacs`.
     ///
     ///
     /// Set parameters on the returned [`ListSoftwaresCall`](crate::v2024_07_30::operation::list_softwares::ListSoftwaresCall), then `.send().await`.
@@ -903,7 +1113,11 @@ impl Client {
     pub fn list_softwares(&self) -> super::operation::list_softwares::ListSoftwaresCall {
         super::operation::list_softwares::ListSoftwaresCall::new(self.client.clone())
     }
-    /// Lists users.
+    /// Lists the login users of an E-HPC 2.0 cluster, one page at a time.
+    ///
+    /// Returns the users of the cluster with their groups and ids, a page at a time (`PageNumber`,
+    /// `PageSize`, `TotalCount`). Read-only and safe to repeat. The numeric ids are declared as strings but
+    /// may arrive as JSON numbers.
     ///
     /// Action `ListUsers` of API version 2024-07-30, sent as GET. RAM action `ehpc:ListUsers`, access level read.
     ///
@@ -913,9 +1127,9 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `PageNumber` (integer (int32), optional)
-    /// - `PageSize` (integer (int32), optional)
+    /// - `ClusterId` (string, required): The E-HPC 2.0 cluster to act on, such as `ehpc-hz-FYUr32****`.
+    /// - `PageNumber` (integer (int32), optional): Page to return, starting at 1.
+    /// - `PageSize` (integer (int32), optional): Number of users per page, from 1 to 50.
     ///
     ///
     /// Set parameters on the returned [`ListUsersCall`](crate::v2024_07_30::operation::list_users::ListUsersCall), then `.send().await`.
@@ -923,7 +1137,11 @@ impl Client {
     pub fn list_users(&self) -> super::operation::list_users::ListUsersCall {
         super::operation::list_users::ListUsersCall::new(self.client.clone())
     }
-    /// Stops jobs.
+    /// Stops queued or running jobs of an E-HPC 2.0 cluster.
+    ///
+    /// Asks the cluster's scheduler to end each of the listed jobs, whether it is still queued or already
+    /// running. The cluster must be running. Follow the result with `GetJob` or `ListJobs`, which show the
+    /// state each job ends up in.
     ///
     /// Action `StopJobs` of API version 2024-07-30, sent as POST. RAM action `ehpc:StopJobs`, access level write.
     ///
@@ -933,18 +1151,18 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `JobIds` (array of string, optional)
+    /// - `ClusterId` (string, required): The E-HPC 2.0 cluster to act on, such as `ehpc-hz-FYUr32****`.
+    /// - `JobIds` (array of string, optional): Scheduler ids of the jobs to stop, as `ListJobs` returns them.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `EcsError` (HTTP 406): An error occurred while calling the ECS API operation.
-    /// - `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message names it. Fix the value and call again. The service says: "The specified parameter %s is invalid."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is not running, so its scheduler cannot be reached; wait until `GetCluster` reports it `running`. The service says: "The operation failed due to invalid cluster status."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in this region; check the id with `ListClusters`. The service says: "The specified cluster does not exist."
+    /// - `EcsError` (HTTP 406): A call the service made to ECS on your behalf failed; check ECS quotas and inventory, then retry. The service says: "An error occurred while calling the ECS API operation."
+    /// - `ServiceUnavailable` (HTTP 503): The service failed for a moment; retry after a short wait with backoff. The service says: "The request has failed due to a temporary failure of the server"
     ///
     ///
     /// Set parameters on the returned [`StopJobsCall`](crate::v2024_07_30::operation::stop_jobs::StopJobsCall), then `.send().await`.
@@ -952,7 +1170,10 @@ impl Client {
     pub fn stop_jobs(&self) -> super::operation::stop_jobs::StopJobsCall {
         super::operation::stop_jobs::StopJobsCall::new(self.client.clone())
     }
-    /// Uninstalls addon.
+    /// Removes an installed addon from an E-HPC 2.0 cluster.
+    ///
+    /// Uninstalls the addon and takes its services off the cluster. `ListAddons` returns the ids of the
+    /// addons installed; check it afterwards to see that the addon is gone.
     ///
     /// Action `UnInstallAddon` of API version 2024-07-30, sent as POST. RAM action `ehpc:UnInstallAddon`, access level write.
     ///
@@ -960,8 +1181,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `AddonId` (string, required)
+    /// - `ClusterId` (string, required): The E-HPC 2.0 cluster to act on, such as `ehpc-hz-FYUr32****`.
+    /// - `AddonId` (string, required): The addon to remove, such as `Login-1.0-W2g****`.
     ///
     ///
     /// Set parameters on the returned [`UnInstallAddonCall`](crate::v2024_07_30::operation::un_install_addon::UnInstallAddonCall), then `.send().await`.
@@ -971,7 +1192,10 @@ impl Client {
     ) -> super::operation::un_install_addon::UnInstallAddonCall {
         super::operation::un_install_addon::UnInstallAddonCall::new(self.client.clone())
     }
-    /// Uninstalls softwares.
+    /// Removes software packages that were installed on an E-HPC 2.0 cluster from the E-HPC catalogue.
+    ///
+    /// Uninstalls each listed package, in the version given, from the cluster. `ListInstalledSoftwares`
+    /// returns the packages and versions installed; check it afterwards to see what remains.
     ///
     /// Action `UninstallSoftwares` of API version 2024-07-30, sent as GET. RAM action `ehpc:UninstallSoftwares`, access level write.
     ///
@@ -979,8 +1203,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, optional)
-    /// - `AdditionalPackages` (array of object [`AdditionalPackagesItem`](crate::v2024_07_30::operation::uninstall_softwares::AdditionalPackagesItem), optional)
+    /// - `ClusterId` (string, optional): The E-HPC 2.0 cluster, such as `ehpc-hz-FYUr32****`.
+    /// - `AdditionalPackages` (array of object [`AdditionalPackagesItem`](crate::v2024_07_30::operation::uninstall_softwares::AdditionalPackagesItem), optional): The software packages to remove, each by name and version.
     ///
     ///
     /// Set parameters on the returned [`UninstallSoftwaresCall`](crate::v2024_07_30::operation::uninstall_softwares::UninstallSoftwaresCall), then `.send().await`.
@@ -992,7 +1216,16 @@ impl Client {
             self.client.clone(),
         )
     }
-    /// Updates cluster.
+    /// Changes the name, limits, protection, scaling and scheduling settings of an E-HPC 2.0 cluster.
+    ///
+    /// Changes settings of an existing cluster: name and description, node and vCPU limits, deletion
+    /// protection, client version, post-install script, automatic scaling switches and intervals,
+    /// compute-node monitoring and topology-aware scheduling. The call finishes at once; `GetCluster`
+    /// shows the new values.
+    ///
+    /// Queues, nodes, users and shared storage are changed by their own operations (`UpdateQueue`,
+    /// `UpdateNodes`, `UpdateUser`, `AttachSharedStorages`). Turn `DeletionProtection` off here before
+    /// calling `DeleteCluster` on a protected cluster.
     ///
     /// Action `UpdateCluster` of API version 2024-07-30, sent as POST. RAM action `ehpc:UpdateCluster`, access level write.
     ///
@@ -1002,20 +1235,20 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, optional)
-    /// - `ClusterName` (string, optional)
-    /// - `ClusterDescription` (string, optional)
-    /// - `MaxCount` (integer (int32), optional)
-    /// - `MaxCoreCount` (integer (int32), optional)
-    /// - `DeletionProtection` (boolean, optional)
-    /// - `ClientVersion` (string, optional)
-    /// - `ClusterCustomConfiguration` (object [`ClusterCustomConfiguration`](crate::v2024_07_30::operation::update_cluster::ClusterCustomConfiguration), optional)
-    /// - `GrowInterval` (integer (int32), optional)
-    /// - `IdleInterval` (integer (int32), optional)
-    /// - `EnableScaleOut` (boolean, optional)
-    /// - `EnableScaleIn` (boolean, optional)
-    /// - `MonitorSpec` (object [`MonitorSpec`](crate::v2024_07_30::operation::update_cluster::MonitorSpec), optional)
-    /// - `SchedulerSpec` (object [`SchedulerSpec`](crate::v2024_07_30::operation::update_cluster::SchedulerSpec), optional)
+    /// - `ClusterId` (string, optional): The cluster to change.
+    /// - `ClusterName` (string, optional): New name of the cluster, 2 to 128 characters: letters, Chinese characters, digits, hyphens (`-`) and underscores (`_`).
+    /// - `ClusterDescription` (string, optional): New description, 2 to 128 characters: letters, Chinese characters, digits, hyphens (`-`) and underscores (`_`).
+    /// - `MaxCount` (integer (int32), optional): New upper limit on the number of compute nodes, from 0 to 5,000.
+    /// - `MaxCoreCount` (integer (int32), optional): New upper limit on the vCPUs of all compute nodes together, from 0 to 100,000.
+    /// - `DeletionProtection` (boolean, optional): Turns deletion protection on (`true`) or off (`false`).
+    /// - `ClientVersion` (string, optional): Version of the E-HPC client software (E-HPC Util) to run in the cluster, such as `2.1.0`.
+    /// - `ClusterCustomConfiguration` (object [`ClusterCustomConfiguration`](crate::v2024_07_30::operation::update_cluster::ClusterCustomConfiguration), optional): Post-install script to run on the cluster after setup.
+    /// - `GrowInterval` (integer (int32), optional): Interval between rounds of automatic scale-out, such as `2`; `GetCluster` reports the current value.
+    /// - `IdleInterval` (integer (int32), optional): How long a compute node may stay idle before automatic scale-in may release it, such as `4`; `GetCluster` reports the current value.
+    /// - `EnableScaleOut` (boolean, optional): Turns automatic addition of compute nodes for the cluster on or off.
+    /// - `EnableScaleIn` (boolean, optional): Turns automatic release of idle compute nodes for the cluster on or off.
+    /// - `MonitorSpec` (object [`MonitorSpec`](crate::v2024_07_30::operation::update_cluster::MonitorSpec), optional): Monitoring settings of the cluster.
+    /// - `SchedulerSpec` (object [`SchedulerSpec`](crate::v2024_07_30::operation::update_cluster::SchedulerSpec), optional): Scheduling settings of the cluster.
     ///
     ///
     /// Set parameters on the returned [`UpdateClusterCall`](crate::v2024_07_30::operation::update_cluster::UpdateClusterCall), then `.send().await`.
@@ -1023,7 +1256,12 @@ impl Client {
     pub fn update_cluster(&self) -> super::operation::update_cluster::UpdateClusterCall {
         super::operation::update_cluster::UpdateClusterCall::new(self.client.clone())
     }
-    /// Updates nodes.
+    /// Turns deletion protection on or off for compute nodes of an E-HPC 2.0 cluster.
+    ///
+    /// Changes the deletion protection (`KeepAlive`) of each listed compute node of the cluster; it is
+    /// the only node setting this call changes. The change takes effect at once; `ListNodes` reports the
+    /// new `KeepAlive` value. Setting a value a node already has changes nothing, so the call is safe to
+    /// repeat.
     ///
     /// Action `UpdateNodes` of API version 2024-07-30, sent as POST. RAM action `ehpc:UpdateNodes`, access level write.
     ///
@@ -1033,8 +1271,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, optional)
-    /// - `Instances` (array of object [`InstancesItem`](crate::v2024_07_30::operation::update_nodes::InstancesItem), optional)
+    /// - `ClusterId` (string, optional): The cluster the nodes belong to.
+    /// - `Instances` (array of object [`InstancesItem`](crate::v2024_07_30::operation::update_nodes::InstancesItem), optional): The compute nodes to change, each with its new setting.
     ///
     ///
     /// Set parameters on the returned [`UpdateNodesCall`](crate::v2024_07_30::operation::update_nodes::UpdateNodesCall), then `.send().await`.
@@ -1042,7 +1280,11 @@ impl Client {
     pub fn update_nodes(&self) -> super::operation::update_nodes::UpdateNodesCall {
         super::operation::update_nodes::UpdateNodesCall::new(self.client.clone())
     }
-    /// Updates queue.
+    /// Changes the scaling rules, node templates or network settings of a queue of an E-HPC cluster.
+    ///
+    /// Changes the configuration of one existing queue, picked by `Queue.QueueName`, and answers with `Success`. The settings use the same JSON shape as `CreateQueue`; the queue must already exist (`ListQueues` lists the queues of a cluster).
+    ///
+    /// The answer does not echo the resulting configuration: call `GetQueue` afterwards to see what the queue now holds, and `ListNodes` to see its compute nodes.
     ///
     /// Action `UpdateQueue` of API version 2024-07-30, sent as POST. RAM action `ehpc:UpdateQueue`, access level write.
     ///
@@ -1052,8 +1294,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, optional)
-    /// - `Queue` (object [`Queue`](crate::v2024_07_30::operation::update_queue::Queue), optional)
+    /// - `ClusterId` (string, optional): The E-HPC cluster that holds the queue.
+    /// - `Queue` (object [`Queue`](crate::v2024_07_30::operation::update_queue::Queue), optional): New settings of the queue, sent as one JSON object.
     ///
     ///
     /// Set parameters on the returned [`UpdateQueueCall`](crate::v2024_07_30::operation::update_queue::UpdateQueueCall), then `.send().await`.
@@ -1061,7 +1303,11 @@ impl Client {
     pub fn update_queue(&self) -> super::operation::update_queue::UpdateQueueCall {
         super::operation::update_queue::UpdateQueueCall::new(self.client.clone())
     }
-    /// Updates user.
+    /// Changes the permission group or the password of a login user of an E-HPC 2.0 cluster.
+    ///
+    /// Updates one existing user: give `Group` to move it between ordinary users and administrators,
+    /// `Password` to reset its password, or both; a field left out keeps its value. The cluster and its
+    /// manager node must be running, since the change is applied there.
     ///
     /// Action `UpdateUser` of API version 2024-07-30, sent as POST. RAM action `ehpc:UpdateUser`, access level write.
     ///
@@ -1071,21 +1317,21 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - `ClusterId` (string, required)
-    /// - `UserName` (string, required)
-    /// - `Group` (string, optional)
-    /// - `Password` (string, optional)
+    /// - `ClusterId` (string, required): The E-HPC 2.0 cluster to act on, such as `ehpc-hz-FYUr32****`.
+    /// - `UserName` (string, required): Login name of the user to change, such as `testuser`.
+    /// - `Group` (string, optional): New permission group of the user.
+    /// - `Password` (string, optional): New password of the user: 8 to 30 characters, with at least three of: upper-case letters, lower-case letters, digits, and special characters from `()~!@#$%^&*-_+=|{}[]:;\"/<>,.?/`.
     ///
     /// # Errors
     ///
     /// Documented error codes, each a variant of the error enum:
     ///
-    /// - `InvalidParams` (HTTP 400): The specified parameter %s is invalid.
-    /// - `NotEnabled` (HTTP 400): You have not enabled this service
-    /// - `InDebt` (HTTP 400): Your account has overdue payments.
-    /// - `InvalidClusterStatus` (HTTP 403): The operation failed due to invalid cluster status.
-    /// - `ClusterNotFound` (HTTP 404): The specified cluster does not exist.
-    /// - `ManagerNotFound` (HTTP 404): The manager nodes do not exist or their status is abnormal.
+    /// - `InvalidParams` (HTTP 400): A parameter is missing, malformed or out of range; the message names it. Fix the value and call again. The service says: "The specified parameter %s is invalid."
+    /// - `NotEnabled` (HTTP 400): E-HPC is not activated for this account; activate the service in the console first. The service says: "You have not enabled this service"
+    /// - `InDebt` (HTTP 400): The account has overdue payments; settle them before calling again. The service says: "Your account has overdue payments."
+    /// - `InvalidClusterStatus` (HTTP 403): The cluster is not running, so the user cannot be changed; wait until `GetCluster` reports it `running`. The service says: "The operation failed due to invalid cluster status."
+    /// - `ClusterNotFound` (HTTP 404): No cluster with the given `ClusterId` exists in this region; check the id with `ListClusters`. The service says: "The specified cluster does not exist."
+    /// - `ManagerNotFound` (HTTP 404): The manager node of the cluster is missing or unhealthy, so the change cannot be applied to the cluster; check the node with `ListNodes` or the console. The service says: "The manager nodes do not exist or their status is abnormal."
     ///
     ///
     /// Set parameters on the returned [`UpdateUserCall`](crate::v2024_07_30::operation::update_user::UpdateUserCall), then `.send().await`.

@@ -5,108 +5,108 @@
 //!
 //! | Operation | What it does |
 //! |---|---|
-//! | [`AddExistedNodes`](add_existed_nodes) | Adds existed nodes. |
-//! | [`AddLocalNodes`](add_local_nodes) | Adds local nodes. |
-//! | [`AddNodes`](add_nodes) | Adds nodes. |
-//! | [`AddQueue`](add_queue) | Adds queue. |
-//! | [`AddSecurityGroup`](add_security_group) | Adds security group. |
-//! | [`AddUsers`](add_users) | Adds users. |
-//! | [`ApplyNodes`](apply_nodes) | Applies nodes. |
-//! | [`CreateCluster`](create_cluster) | Creates cluster. |
-//! | [`CreateHybridCluster`](create_hybrid_cluster) | Creates hybrid cluster. |
-//! | [`CreateJobFile`](create_job_file) | Creates job file. |
-//! | [`CreateJobTemplate`](create_job_template) | Creates job template. |
-//! | [`DeleteCluster`](delete_cluster) | Deletes cluster. |
-//! | [`DeleteJobTemplates`](delete_job_templates) | Deletes job templates. |
-//! | [`DeleteJobs`](delete_jobs) | Deletes jobs. |
-//! | [`DeleteNodes`](delete_nodes) | Deletes nodes. |
-//! | [`DeleteQueue`](delete_queue) | Deletes queue. |
-//! | [`DeleteSecurityGroup`](delete_security_group) | Deletes security group. |
-//! | [`DeleteUsers`](delete_users) | Deletes users. |
-//! | [`DescribeAutoScaleConfig`](describe_auto_scale_config) | Describes auto scale config. |
-//! | [`DescribeCluster`](describe_cluster) | Describes cluster. |
-//! | [`DescribeImagePrice`](describe_image_price) | Describes image price. |
-//! | [`DescribeJob`](describe_job) | Describes job. |
-//! | [`DescribePrice`](describe_price) | Describes price. |
-//! | [`DescribeServerlessJobs`](describe_serverless_jobs) | Describes serverless jobs. |
-//! | [`EditJobTemplate`](edit_job_template) | Edits job template. |
-//! | [`GetAccountingReport`](get_accounting_report) | Gets accounting report. |
-//! | [`GetAutoScaleConfig`](get_auto_scale_config) | Gets auto scale config. |
-//! | [`GetCloudMetricLogs`](get_cloud_metric_logs) | Gets cloud metric logs. |
-//! | [`GetCloudMetricProfiling`](get_cloud_metric_profiling) | Gets cloud metric profiling. |
-//! | [`GetClusterVolumes`](get_cluster_volumes) | Gets cluster volumes. |
-//! | [`GetHybridClusterConfig`](get_hybrid_cluster_config) | Gets hybrid cluster config. |
-//! | [`GetIfEcsTypeSupportHtConfig`](get_if_ecs_type_support_ht_config) | Gets if ECS type support HT config. |
-//! | [`GetJobLog`](get_job_log) | Gets job log. |
-//! | [`GetPostScripts`](get_post_scripts) | Gets post scripts. |
-//! | [`GetSchedulerInfo`](get_scheduler_info) | Gets scheduler info. |
-//! | [`GetVisualServiceStatus`](get_visual_service_status) | Gets visual service status. |
-//! | [`InitializeEHPC`](initialize_ehpc) | Initializes E-HPC. |
-//! | [`InstallSoftware`](install_software) | Installs software. |
-//! | [`InvokeShellCommand`](invoke_shell_command) | Invokes shell command. |
-//! | [`ListAvailableEcsTypes`](list_available_ecs_types) | Lists available ECS types. |
-//! | [`ListCloudMetricProfilings`](list_cloud_metric_profilings) | Lists cloud metric profilings. |
-//! | [`ListClusterLogs`](list_cluster_logs) | Lists cluster logs. |
-//! | [`ListClusters`](list_clusters) | Lists clusters. |
-//! | [`ListClustersMeta`](list_clusters_meta) | Lists clusters meta. |
-//! | [`ListCommands`](list_commands) | Lists commands. |
-//! | [`ListCommunityImages`](list_community_images) | Lists community images. |
-//! | [`ListCpfsFileSystems`](list_cpfs_file_systems) | Lists CPFS file systems. |
-//! | [`ListCurrentClientVersion`](list_current_client_version) | Lists current client version. |
-//! | [`ListCustomImages`](list_custom_images) | Lists custom images. |
-//! | [`ListFileSystemWithMountTargets`](list_file_system_with_mount_targets) | Lists file system with mount targets. |
-//! | [`ListImages`](list_images) | Lists images. |
-//! | [`ListInstalledSoftware`](list_installed_software) | Lists installed software. |
-//! | [`ListInvocationResults`](list_invocation_results) | Lists invocation results. |
-//! | [`ListInvocationStatus`](list_invocation_status) | Lists invocation status. |
-//! | [`ListJobTemplates`](list_job_templates) | Lists job templates. |
-//! | [`ListJobs`](list_jobs) | Lists jobs. |
-//! | [`ListJobsWithFilters`](list_jobs_with_filters) | Lists jobs with filters. |
-//! | [`ListNodes`](list_nodes) | Lists nodes. |
-//! | [`ListNodesByQueue`](list_nodes_by_queue) | Lists nodes by queue. |
-//! | [`ListNodesNoPaging`](list_nodes_no_paging) | Lists nodes no paging. |
-//! | [`ListPreferredEcsTypes`](list_preferred_ecs_types) | Lists preferred ECS types. |
-//! | [`ListQueues`](list_queues) | Lists queues. |
-//! | [`ListRegions`](list_regions) | Lists regions. |
-//! | [`ListSecurityGroups`](list_security_groups) | Lists security groups. |
-//! | [`ListServerlessJobs`](list_serverless_jobs) | Lists serverless jobs. |
-//! | [`ListSoftwares`](list_softwares) | Lists softwares. |
-//! | [`ListTagResources`](list_tag_resources) | Lists tag resources. |
-//! | [`ListTasks`](list_tasks) | Lists tasks. |
-//! | [`ListUpgradeClients`](list_upgrade_clients) | Lists upgrade clients. |
-//! | [`ListUsers`](list_users) | Lists users. |
-//! | [`ListUsersAsync`](list_users_async) | Lists users async. |
-//! | [`ListVolumes`](list_volumes) | Lists volumes. |
-//! | [`ModifyClusterAttributes`](modify_cluster_attributes) | Modifies cluster attributes. |
-//! | [`ModifyUserGroups`](modify_user_groups) | Modifies user groups. |
-//! | [`ModifyUserPasswords`](modify_user_passwords) | Modifies user passwords. |
-//! | [`ModifyVisualServicePasswd`](modify_visual_service_passwd) | Modifies visual service password. |
-//! | [`QueryServicePackAndPrice`](query_service_pack_and_price) | Queries service pack and price. |
-//! | [`RecoverCluster`](recover_cluster) | Recovers cluster. |
-//! | [`RerunJobs`](rerun_jobs) | Reruns jobs. |
-//! | [`ResetNodes`](reset_nodes) | Resets nodes. |
-//! | [`RunCloudMetricProfiling`](run_cloud_metric_profiling) | Runs cloud metric profiling. |
-//! | [`SetAutoScaleConfig`](set_auto_scale_config) | Sets auto scale config. |
-//! | [`SetPostScripts`](set_post_scripts) | Sets post scripts. |
-//! | [`SetQueue`](set_queue) | Sets queue. |
-//! | [`SetSchedulerInfo`](set_scheduler_info) | Sets scheduler info. |
-//! | [`StartCluster`](start_cluster) | Starts cluster. |
-//! | [`StartNodes`](start_nodes) | Starts nodes. |
-//! | [`StartVisualService`](start_visual_service) | Starts visual service. |
-//! | [`StopCluster`](stop_cluster) | Stops cluster. |
-//! | [`StopJobs`](stop_jobs) | Stops jobs. |
-//! | [`StopNodes`](stop_nodes) | Stops nodes. |
-//! | [`StopServerlessJobs`](stop_serverless_jobs) | Stops serverless jobs. |
-//! | [`StopVisualService`](stop_visual_service) | Stops the VNC remote visualization service of a cluster. |
-//! | [`SubmitJob`](submit_job) | Submits job. |
-//! | [`SubmitServerlessJob`](submit_serverless_job) | Submits serverless job. |
-//! | [`SyncUsers`](sync_users) | Syncs users. |
-//! | [`TagResources`](tag_resources) | Tags resources. |
-//! | [`UnTagResources`](un_tag_resources) | Untags resources. |
-//! | [`UninstallSoftware`](uninstall_software) | Uninstalls software. |
-//! | [`UpdateClusterVolumes`](update_cluster_volumes) | Updates cluster volumes. |
-//! | [`UpdateQueueConfig`](update_queue_config) | Updates queue config. |
-//! | [`UpgradeClient`](upgrade_client) | Upgrades client. |
+//! | [`AddExistedNodes`](add_existed_nodes) | Adds existing ECS instances of your account to an E-HPC cluster as compute nodes. |
+//! | [`AddLocalNodes`](add_local_nodes) | Registers on-premises compute nodes with a hybrid or cloud E-HPC cluster. |
+//! | [`AddNodes`](add_nodes) | Creates compute nodes on new ECS instances and adds them to an E-HPC cluster. |
+//! | [`AddQueue`](add_queue) | Creates a scheduler queue in an E-HPC cluster. |
+//! | [`AddSecurityGroup`](add_security_group) | Adds the nodes of an E-HPC cluster to one more ECS security group. |
+//! | [`AddUsers`](add_users) | Creates user accounts in an E-HPC cluster, each in the ordinary or the sudo group. |
+//! | [`ApplyNodes`](apply_nodes) | Adds pay-as-you-go or preemptible compute nodes to an E-HPC cluster by node count or by vCPU capacity, across several zones. |
+//! | [`CreateCluster`](create_cluster) | Creates an E-HPC cluster on ECS instances, billed pay-as-you-go or by subscription. |
+//! | [`CreateHybridCluster`](create_hybrid_cluster) | Creates an E-HPC hybrid cluster that joins on-premises nodes with compute nodes in the cloud. |
+//! | [`CreateJobFile`](create_job_file) | Writes a job file, such as a job script, into the home of a user on an E-HPC cluster. |
+//! | [`CreateJobTemplate`](create_job_template) | Saves a set of job settings as a named job template that later submissions can reuse. |
+//! | [`DeleteCluster`](delete_cluster) | Releases an E-HPC cluster and, by default, the ECS instances E-HPC created for it. |
+//! | [`DeleteJobTemplates`](delete_job_templates) | Deletes one or more job templates. |
+//! | [`DeleteJobs`](delete_jobs) | Deletes one or more jobs from the scheduler of an E-HPC cluster. |
+//! | [`DeleteNodes`](delete_nodes) | Removes compute nodes from an E-HPC cluster and, by default, releases their ECS instances. |
+//! | [`DeleteQueue`](delete_queue) | Deletes a scheduler queue from an E-HPC cluster. |
+//! | [`DeleteSecurityGroup`](delete_security_group) | Takes the nodes of an E-HPC cluster out of one of their ECS security groups. |
+//! | [`DeleteUsers`](delete_users) | Deletes user accounts from an E-HPC cluster, keeping their home directories. |
+//! | [`DescribeAutoScaleConfig`](describe_auto_scale_config) | Describes the cluster-wide auto scaling settings of a cluster. |
+//! | [`DescribeCluster`](describe_cluster) | Gets the configuration and state of one E-HPC cluster. |
+//! | [`DescribeImagePrice`](describe_image_price) | Quotes the price of an Alibaba Cloud Marketplace image that E-HPC supports. |
+//! | [`DescribeJob`](describe_job) | Returns the scheduler's full record of one job of an E-HPC cluster. |
+//! | [`DescribePrice`](describe_price) | Quotes the price of the ECS nodes of a planned E-HPC cluster, per node type and in total. |
+//! | [`DescribeServerlessJobs`](describe_serverless_jobs) | Returns the details of one serverless job or sub-task of an E-HPC cluster, including the container instances that run it. |
+//! | [`EditJobTemplate`](edit_job_template) | Replaces the settings of an existing job template. |
+//! | [`GetAccountingReport`](get_accounting_report) | Returns usage reports of an E-HPC cluster, such as core hours per user, queue or instance over a time range. |
+//! | [`GetAutoScaleConfig`](get_auto_scale_config) | Gets the auto scaling settings of a cluster, including those of each queue. |
+//! | [`GetCloudMetricLogs`](get_cloud_metric_logs) | Reads the performance metric (CloudMetrics) logs of the nodes of an E-HPC cluster over a time range. |
+//! | [`GetCloudMetricProfiling`](get_cloud_metric_profiling) | Returns the flame graph files of a finished performance profiling run on an E-HPC cluster. |
+//! | [`GetClusterVolumes`](get_cluster_volumes) | Lists the file systems mounted on a cluster, with their mount points and directories. |
+//! | [`GetHybridClusterConfig`](get_hybrid_cluster_config) | Gets the configuration that on-premises nodes of a hybrid cluster need to join it. |
+//! | [`GetIfEcsTypeSupportHtConfig`](get_if_ecs_type_support_ht_config) | Tells whether hyper-threading can be turned on and off for an ECS instance type, and whether it is on by default. |
+//! | [`GetJobLog`](get_job_log) | Reads a part of the standard output and standard error of a job of an E-HPC cluster. |
+//! | [`GetPostScripts`](get_post_scripts) | Gets the post-installation scripts that run on the new nodes of a cluster. |
+//! | [`GetSchedulerInfo`](get_scheduler_info) | Gets the settings of the job scheduler of a cluster. |
+//! | [`GetVisualServiceStatus`](get_visual_service_status) | Reports whether the VNC remote desktop service of a cluster is running. |
+//! | [`InitializeEHPC`](initialize_ehpc) | Creates the service-linked role that E-HPC needs before its first use. |
+//! | [`InstallSoftware`](install_software) | Installs an application from the E-HPC software catalogue on a cluster. |
+//! | [`InvokeShellCommand`](invoke_shell_command) | Runs a shell command on some or all nodes of a cluster. |
+//! | [`ListAvailableEcsTypes`](list_available_ecs_types) | Lists the ECS instance types that E-HPC can use in a zone, by family, with their size, network limits and stock. |
+//! | [`ListCloudMetricProfilings`](list_cloud_metric_profilings) | Lists the performance profiling runs of an E-HPC cluster, one page at a time. |
+//! | [`ListClusterLogs`](list_cluster_logs) | Lists the operation log of a cluster for the last three days. |
+//! | [`ListClusters`](list_clusters) | Lists the E-HPC clusters of the region, with their state, node counts and resource usage. |
+//! | [`ListClustersMeta`](list_clusters_meta) | Lists the E-HPC clusters of the region with their basic metadata only. |
+//! | [`ListCommands`](list_commands) | Lists the shell commands run on a cluster with `InvokeShellCommand`. |
+//! | [`ListCommunityImages`](list_community_images) | Lists the community images that E-HPC clusters can run, with their Marketplace product and billing. |
+//! | [`ListCpfsFileSystems`](list_cpfs_file_systems) | Lists the CPFS file systems of the account with their mount targets. |
+//! | [`ListCurrentClientVersion`](list_current_client_version) | Gets the latest released version of the E-HPC client (ehpcutil). |
+//! | [`ListCustomImages`](list_custom_images) | Lists the custom images and shared images that E-HPC clusters of the account can run. |
+//! | [`ListFileSystemWithMountTargets`](list_file_system_with_mount_targets) | Lists the NAS file systems of the account with their mount targets. |
+//! | [`ListImages`](list_images) | Lists the public operating system images E-HPC clusters can run. |
+//! | [`ListInstalledSoftware`](list_installed_software) | Lists the applications installed or being installed on a cluster. |
+//! | [`ListInvocationResults`](list_invocation_results) | Gets the output and exit code of a shell command on each node it ran on. |
+//! | [`ListInvocationStatus`](list_invocation_status) | Gets the state of a shell command, overall and on each node it runs on. |
+//! | [`ListJobTemplates`](list_job_templates) | Lists the job templates, page by page, optionally only the one with a given name. |
+//! | [`ListJobs`](list_jobs) | Lists the jobs of an E-HPC cluster, page by page, optionally only one user's or only finished ones. |
+//! | [`ListJobsWithFilters`](list_jobs_with_filters) | Lists the jobs of an E-HPC cluster filtered by user, queue, node, name, state and submit time, with sorting. |
+//! | [`ListNodes`](list_nodes) | Lists the nodes of an E-HPC cluster with their state, addresses and resources, one page at a time. |
+//! | [`ListNodesByQueue`](list_nodes_by_queue) | Lists the nodes of one queue of an E-HPC cluster with their state, addresses and resources, one page at a time. |
+//! | [`ListNodesNoPaging`](list_nodes_no_paging) | Lists all nodes of one role in an E-HPC cluster in a single response, without paging. |
+//! | [`ListPreferredEcsTypes`](list_preferred_ecs_types) | Lists the ECS instance types that E-HPC recommends for each node role in a zone, grouped by series. |
+//! | [`ListQueues`](list_queues) | Lists the scheduler queues of an E-HPC cluster with their node settings. |
+//! | [`ListRegions`](list_regions) | Lists the regions where E-HPC is available. |
+//! | [`ListSecurityGroups`](list_security_groups) | Lists the ECS security groups that the nodes of an E-HPC cluster belong to. |
+//! | [`ListServerlessJobs`](list_serverless_jobs) | Lists the serverless jobs of an E-HPC cluster, page by page, filtered by id, name, state and submit time. |
+//! | [`ListSoftwares`](list_softwares) | Lists the applications E-HPC can install, by E-HPC version, image and scheduler. |
+//! | [`ListTagResources`](list_tag_resources) | Lists the tags attached to E-HPC clusters, by cluster or by tag. |
+//! | [`ListTasks`](list_tasks) | Lists the asynchronous tasks of a cluster, such as cluster creation or adding nodes, with their progress and result. |
+//! | [`ListUpgradeClients`](list_upgrade_clients) | Shows a cluster's ehpcutil client version, the latest version it can upgrade to, and its upgrade history. |
+//! | [`ListUsers`](list_users) | Lists the user accounts of an E-HPC cluster with their group, one page at a time. |
+//! | [`ListUsersAsync`](list_users_async) | Lists the user accounts of an E-HPC cluster through a background task, one page at a time. |
+//! | [`ListVolumes`](list_volumes) | Lists the file systems mounted on the E-HPC clusters of the account, cluster by cluster. |
+//! | [`ModifyClusterAttributes`](modify_cluster_attributes) | Changes the name, description, image, instance RAM role or Windows AD settings of an E-HPC cluster. |
+//! | [`ModifyUserGroups`](modify_user_groups) | Moves existing users of an E-HPC cluster between the ordinary and the sudo group. |
+//! | [`ModifyUserPasswords`](modify_user_passwords) | Sets new passwords for existing users of an E-HPC cluster. |
+//! | [`ModifyVisualServicePasswd`](modify_visual_service_passwd) | Sets the password used to connect to the VNC remote desktop service of a cluster. |
+//! | [`QueryServicePackAndPrice`](query_service_pack_and_price) | Shows the E-HPC service packs you bought, the cores your clusters use, and what the cores beyond them cost per hour. |
+//! | [`RecoverCluster`](recover_cluster) | Resets and repairs an E-HPC cluster that is in the `exception` state. |
+//! | [`RerunJobs`](rerun_jobs) | Runs one or more jobs of an E-HPC cluster again from the start. |
+//! | [`ResetNodes`](reset_nodes) | Reinstalls compute nodes of an E-HPC cluster, returning their system and software to the initial state. |
+//! | [`RunCloudMetricProfiling`](run_cloud_metric_profiling) | Starts sampling the performance of one process on a node of an E-HPC cluster to build flame graphs. |
+//! | [`SetAutoScaleConfig`](set_auto_scale_config) | Sets how a cluster adds and releases compute nodes automatically, for the whole cluster and per queue. |
+//! | [`SetPostScripts`](set_post_scripts) | Sets the post-installation scripts that run on the new nodes of a cluster. |
+//! | [`SetQueue`](set_queue) | Moves compute nodes of an E-HPC cluster to another scheduler queue. |
+//! | [`SetSchedulerInfo`](set_scheduler_info) | Changes the settings of the PBS or Slurm job scheduler of a cluster. |
+//! | [`StartCluster`](start_cluster) | Starts the nodes of a stopped E-HPC cluster. |
+//! | [`StartNodes`](start_nodes) | Starts stopped nodes of an E-HPC cluster. |
+//! | [`StartVisualService`](start_visual_service) | Starts the VNC remote desktop service of a cluster and opens it to a source address. |
+//! | [`StopCluster`](stop_cluster) | Stops the nodes of an E-HPC cluster. |
+//! | [`StopJobs`](stop_jobs) | Stops one or more running or queued jobs of an E-HPC cluster. |
+//! | [`StopNodes`](stop_nodes) | Stops running nodes of an E-HPC cluster. |
+//! | [`StopServerlessJobs`](stop_serverless_jobs) | Stops one or more serverless jobs, or single sub-tasks of array jobs, of an E-HPC cluster. |
+//! | [`StopVisualService`](stop_visual_service) | Stops the VNC remote desktop service of a cluster. |
+//! | [`SubmitJob`](submit_job) | Submits a job to the scheduler of an E-HPC cluster and returns the scheduler's job id. |
+//! | [`SubmitServerlessJob`](submit_serverless_job) | Submits a serverless job, which runs a container image in elastic container instances on behalf of an E-HPC cluster. |
+//! | [`SyncUsers`](sync_users) | Copies the users of the on-premises cluster into a hybrid E-HPC cluster that runs in proxy mode. |
+//! | [`TagResources`](tag_resources) | Attaches tags to one or more E-HPC clusters, creating the tags as needed. |
+//! | [`UnTagResources`](un_tag_resources) | Detaches tags from one or more E-HPC clusters. |
+//! | [`UninstallSoftware`](uninstall_software) | Removes an installed application from a cluster. |
+//! | [`UpdateClusterVolumes`](update_cluster_volumes) | Mounts additional NAS file systems on the nodes of a cluster. |
+//! | [`UpdateQueueConfig`](update_queue_config) | Changes the resource group, compute instance type, deployment set or network mode used for new nodes of a queue. |
+//! | [`UpgradeClient`](upgrade_client) | Upgrades the E-HPC client (ehpcutil) of a cluster to a given or the latest version. |
 pub mod add_existed_nodes;
 pub mod add_local_nodes;
 pub mod add_nodes;

@@ -5,51 +5,51 @@
 //!
 //! | Operation | What it does |
 //! |---|---|
-//! | [`AttachNodes`](attach_nodes) | Attaches nodes. |
-//! | [`AttachSharedStorages`](attach_shared_storages) | Attaches shared storages. |
-//! | [`CreateCluster`](create_cluster) | Creates cluster. |
-//! | [`CreateJob`](create_job) | Creates job. |
-//! | [`CreateNodes`](create_nodes) | Creates nodes. |
-//! | [`CreateQueue`](create_queue) | Creates queue. |
-//! | [`CreateReservedNodePool`](create_reserved_node_pool) | Creates reserved node pool. |
-//! | [`CreateUsers`](create_users) | Creates users. |
-//! | [`DeleteCluster`](delete_cluster) | Deletes cluster. |
-//! | [`DeleteNodes`](delete_nodes) | Deletes nodes. |
-//! | [`DeleteQueues`](delete_queues) | Deletes queues. |
-//! | [`DeleteReservedNodePool`](delete_reserved_node_pool) | Deletes reserved node pool. |
-//! | [`DeleteUsers`](delete_users) | Deletes users. |
-//! | [`DescribeAddonTemplate`](describe_addon_template) | Describes addon template. |
-//! | [`DetachSharedStorages`](detach_shared_storages) | Detaches shared storages. |
-//! | [`GetAddon`](get_addon) | Gets addon. |
-//! | [`GetCluster`](get_cluster) | Gets cluster. |
-//! | [`GetCommonLogDetail`](get_common_log_detail) | Gets common log detail. |
-//! | [`GetJob`](get_job) | Gets job. |
-//! | [`GetJobLog`](get_job_log) | Gets job log. |
-//! | [`GetQueue`](get_queue) | Gets queue. |
-//! | [`GetUser`](get_user) | Gets user. |
-//! | [`InstallAddon`](install_addon) | Installs addon. |
-//! | [`InstallSoftwares`](install_softwares) | Installs softwares. |
-//! | [`ListAddonTemplates`](list_addon_templates) | Lists addon templates. |
-//! | [`ListAddons`](list_addons) | Lists addons. |
-//! | [`ListAvailableFileSystems`](list_available_file_systems) | Lists available file systems. |
-//! | [`ListAvailableImages`](list_available_images) | Lists available images. |
-//! | [`ListClusters`](list_clusters) | Lists clusters. |
-//! | [`ListCommonLogs`](list_common_logs) | Lists common logs. |
-//! | [`ListInstalledSoftwares`](list_installed_softwares) | Lists installed softwares. |
-//! | [`ListJobs`](list_jobs) | Lists jobs. |
-//! | [`ListNodes`](list_nodes) | Lists nodes. |
-//! | [`ListQueues`](list_queues) | Lists queues. |
-//! | [`ListRegions`](list_regions) | Lists regions. |
-//! | [`ListSharedStorages`](list_shared_storages) | Lists shared storages. |
-//! | [`ListSoftwares`](list_softwares) | Lists softwares. |
-//! | [`ListUsers`](list_users) | Lists users. |
-//! | [`StopJobs`](stop_jobs) | Stops jobs. |
-//! | [`UnInstallAddon`](un_install_addon) | Uninstalls addon. |
-//! | [`UninstallSoftwares`](uninstall_softwares) | Uninstalls softwares. |
-//! | [`UpdateCluster`](update_cluster) | Updates cluster. |
-//! | [`UpdateNodes`](update_nodes) | Updates nodes. |
-//! | [`UpdateQueue`](update_queue) | Updates queue. |
-//! | [`UpdateUser`](update_user) | Updates user. |
+//! | [`AttachNodes`](attach_nodes) | Adds existing ECS instances to an E-HPC 2.0 cluster as compute nodes. |
+//! | [`AttachSharedStorages`](attach_shared_storages) | Mounts one or more NAS or CPFS file systems on every node of an E-HPC 2.0 cluster. |
+//! | [`CreateCluster`](create_cluster) | Creates an E-HPC 2.0 cluster with its manager, queues, shared storage and software. |
+//! | [`CreateJob`](create_job) | Submits a job to the scheduler of an E-HPC 2.0 cluster. |
+//! | [`CreateNodes`](create_nodes) | Adds new compute nodes to a queue of an E-HPC 2.0 cluster. |
+//! | [`CreateQueue`](create_queue) | Adds a queue, with its compute node templates and scaling rules, to an E-HPC cluster. |
+//! | [`CreateReservedNodePool`](create_reserved_node_pool) | Creates a reserved node pool in an E-HPC 2.0 cluster, from which queues take their compute nodes. |
+//! | [`CreateUsers`](create_users) | Adds login users to an E-HPC 2.0 cluster. |
+//! | [`DeleteCluster`](delete_cluster) | Releases (deletes) an E-HPC 2.0 cluster. |
+//! | [`DeleteNodes`](delete_nodes) | Removes compute nodes from an E-HPC 2.0 cluster and releases them. |
+//! | [`DeleteQueues`](delete_queues) | Deletes one or more queues of an E-HPC cluster. |
+//! | [`DeleteReservedNodePool`](delete_reserved_node_pool) | Deletes a reserved node pool of an E-HPC 2.0 cluster. |
+//! | [`DeleteUsers`](delete_users) | Removes login users from an E-HPC 2.0 cluster. |
+//! | [`DescribeAddonTemplate`](describe_addon_template) | Returns the default resources and services of one addon version that can be installed on an E-HPC 2.0 cluster. |
+//! | [`DetachSharedStorages`](detach_shared_storages) | Unmounts shared file systems from an E-HPC 2.0 cluster by their local mount directories. |
+//! | [`GetAddon`](get_addon) | Returns the configuration, resources and services of one addon installed on an E-HPC 2.0 cluster. |
+//! | [`GetCluster`](get_cluster) | Gets the configuration and state of an E-HPC 2.0 cluster. |
+//! | [`GetCommonLogDetail`](get_common_log_detail) | Returns the stage-by-stage log of one E-HPC 2.0 action, such as the creation of a cluster. |
+//! | [`GetJob`](get_job) | Returns the state, resources and output files of one job of an E-HPC 2.0 cluster. |
+//! | [`GetJobLog`](get_job_log) | Reads a chunk of the standard output and standard error of a job of an E-HPC 2.0 cluster. |
+//! | [`GetQueue`](get_queue) | Returns the full configuration of one queue of an E-HPC cluster. |
+//! | [`GetUser`](get_user) | Returns the group and ids of one login user of an E-HPC 2.0 cluster. |
+//! | [`InstallAddon`](install_addon) | Installs an addon, such as a logon node, on an E-HPC 2.0 cluster. |
+//! | [`InstallSoftwares`](install_softwares) | Installs software packages from the E-HPC catalogue on an E-HPC 2.0 cluster. |
+//! | [`ListAddonTemplates`](list_addon_templates) | Lists the addons that can be installed on E-HPC 2.0 clusters of a region. |
+//! | [`ListAddons`](list_addons) | Lists the addons installed on an E-HPC 2.0 cluster. |
+//! | [`ListAvailableFileSystems`](list_available_file_systems) | Lists the NAS and CPFS file systems of the region that can be attached to an E-HPC 2.0 cluster. |
+//! | [`ListAvailableImages`](list_available_images) | Lists the images that nodes of an E-HPC 2.0 cluster can boot from. |
+//! | [`ListClusters`](list_clusters) | Lists the E-HPC 2.0 clusters of a region, with their state and main settings. |
+//! | [`ListCommonLogs`](list_common_logs) | Lists the operation logs of E-HPC 2.0 actions, such as cluster creation, within a time range. |
+//! | [`ListInstalledSoftwares`](list_installed_softwares) | Lists the software packages installed on an E-HPC 2.0 cluster from the E-HPC catalogue. |
+//! | [`ListJobs`](list_jobs) | Lists the jobs of an E-HPC 2.0 cluster, filtered by state, time, name, user, queue or node. |
+//! | [`ListNodes`](list_nodes) | Lists the compute nodes of an E-HPC 2.0 cluster, with their state and hardware. |
+//! | [`ListQueues`](list_queues) | Lists the queues of an E-HPC cluster with their scaling limits and node counts. |
+//! | [`ListRegions`](list_regions) | Lists the regions where E-HPC Cluster or E-HPC Instant is offered. |
+//! | [`ListSharedStorages`](list_shared_storages) | Lists the file systems an E-HPC 2.0 cluster mounts and where each is mounted. |
+//! | [`ListSoftwares`](list_softwares) | Lists the software packages and versions that E-HPC can install on a cluster. |
+//! | [`ListUsers`](list_users) | Lists the login users of an E-HPC 2.0 cluster, one page at a time. |
+//! | [`StopJobs`](stop_jobs) | Stops queued or running jobs of an E-HPC 2.0 cluster. |
+//! | [`UnInstallAddon`](un_install_addon) | Removes an installed addon from an E-HPC 2.0 cluster. |
+//! | [`UninstallSoftwares`](uninstall_softwares) | Removes software packages that were installed on an E-HPC 2.0 cluster from the E-HPC catalogue. |
+//! | [`UpdateCluster`](update_cluster) | Changes the name, limits, protection, scaling and scheduling settings of an E-HPC 2.0 cluster. |
+//! | [`UpdateNodes`](update_nodes) | Turns deletion protection on or off for compute nodes of an E-HPC 2.0 cluster. |
+//! | [`UpdateQueue`](update_queue) | Changes the scaling rules, node templates or network settings of a queue of an E-HPC cluster. |
+//! | [`UpdateUser`](update_user) | Changes the permission group or the password of a login user of an E-HPC 2.0 cluster. |
 pub mod attach_nodes;
 pub mod attach_shared_storages;
 pub mod create_cluster;
