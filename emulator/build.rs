@@ -12,9 +12,13 @@ fn main() {
     let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let specs = specs_dir(&manifest_dir);
     println!("cargo:rerun-if-changed={}", specs.display());
-    let mut versions: Vec<PathBuf> = fs::read_dir(&specs)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", specs.display()))
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
+    // `specs/<product>/<version>/`, each holding service.yaml.
+    let mut versions: Vec<PathBuf> = subdirs(&specs)
+        .into_iter()
+        .flat_map(|product| {
+            println!("cargo:rerun-if-changed={}", product.display());
+            subdirs(&product)
+        })
         .filter(|path| path.join("service.yaml").is_file())
         .collect();
     versions.sort();
@@ -50,6 +54,14 @@ fn main() {
     let out =
         PathBuf::from(env::var_os("OUT_DIR").expect("set by cargo")).join("embedded_specs.rs");
     fs::write(&out, code).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+}
+
+fn subdirs(dir: &Path) -> Vec<PathBuf> {
+    fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.is_dir())
+        .collect()
 }
 
 /// `specs/` inside the crate when it is packaged with one, else the

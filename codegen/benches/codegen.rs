@@ -32,7 +32,7 @@ fn specs_dir() -> PathBuf {
 
 /// One version, for the stages that work on one.
 fn version_dir() -> PathBuf {
-    specs_dir().join("2018-04-12")
+    specs_dir().join("EHPC/2018-04-12")
 }
 
 fn generated_dir() -> PathBuf {

@@ -89,27 +89,43 @@ fn read(path: &Path) -> Result<String, Diagnostic> {
 }
 
 /// The version directories of `specs_root` (each holding `service.yaml`
-/// and `operations/`), sorted by name; `specs_root` alone when it holds one
-/// version's specs directly.
+/// and `operations/`), sorted by path: `<product>/<version>/` as `specs/`
+/// lays them out, or `<version>/` directly; `specs_root` alone when it
+/// holds one version's specs directly.
 pub fn version_dirs(specs_root: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     if specs_root.join("service.yaml").is_file() {
         return Ok(vec![specs_root.to_path_buf()]);
     }
-    let entries = fs::read_dir(specs_root)
-        .map_err(|e| Diagnostic::new(specs_root, "", format!("cannot read the directory: {e}")))?;
-    let mut dirs: Vec<PathBuf> = entries
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.join("service.yaml").is_file())
-        .collect();
+    let mut dirs = Vec::new();
+    for dir in subdirs(specs_root)? {
+        if dir.join("service.yaml").is_file() {
+            dirs.push(dir);
+        } else {
+            dirs.extend(
+                subdirs(&dir)?
+                    .into_iter()
+                    .filter(|path| path.join("service.yaml").is_file()),
+            );
+        }
+    }
     dirs.sort();
     if dirs.is_empty() {
         return Err(Diagnostic::new(
             specs_root,
             "",
-            "no API version found: expected `<version>/service.yaml` directories",
+            "no API version found: expected `<product>/<version>/service.yaml` directories",
         ));
     }
     Ok(dirs)
+}
+
+fn subdirs(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let entries = fs::read_dir(dir)
+        .map_err(|e| Diagnostic::new(dir, "", format!("cannot read the directory: {e}")))?;
+    Ok(entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.is_dir())
+        .collect())
 }
 
 /// Whether the documentation rules ([`validate::docs`]) are enforced.
@@ -141,6 +157,25 @@ pub fn validate_all_with(specs_root: &Path, docs: Docs) -> Result<Vec<model::Api
             continue;
         };
         let expected = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let product_dir = dir
+            .parent()
+            .filter(|parent| *parent != specs_root && dir != specs_root)
+            .and_then(|parent| parent.file_name())
+            .and_then(|n| n.to_str());
+        if let Some(product_dir) = product_dir {
+            if service.spec.product != product_dir {
+                let mut diagnostic = Diagnostic::new(
+                    &service.file,
+                    "product",
+                    format!(
+                        "product `{}` must match its directory, `{product_dir}`",
+                        service.spec.product
+                    ),
+                );
+                diagnostic.location = service.locations.find("product");
+                diagnostics.push(diagnostic);
+            }
+        }
         if dir != specs_root && service.spec.version != expected {
             let mut diagnostic = Diagnostic::new(
                 &service.file,

@@ -71,7 +71,10 @@ pub struct Service {
     pub version: String,
     /// The Rust module of this version, `v2018_04_12`.
     pub module: String,
-    /// The Cargo feature that compiles this version, `v2018-04-12`.
+    /// The product's module above it (`instant`), when it has one.
+    pub namespace: Option<String>,
+    /// The Cargo feature that compiles this version, `v2018-04-12`
+    /// (`instant-v2023-07-01` under a namespace).
     pub feature: String,
     /// Its operations are also reachable from the crate root.
     pub crate_root: bool,
@@ -79,11 +82,33 @@ pub struct Service {
     pub vpc_rule: String,
     /// (region, host), sorted by region.
     pub regional: Vec<(String, String)>,
+    /// Regions outside `regional` are refused.
+    pub listed_regions_only: bool,
     /// One line naming the API, and its overview.
     pub summary: Option<String>,
     pub description: Option<String>,
     /// Resource groups, in the overview's order.
     pub groups: Vec<Group>,
+}
+
+impl Service {
+    /// The version's module from the crate root: `v2018_04_12`,
+    /// `instant::v2023_07_01`.
+    pub fn path(&self) -> String {
+        match &self.namespace {
+            Some(namespace) => format!("{namespace}::{}", self.module),
+            None => self.module.clone(),
+        }
+    }
+
+    /// The name of the handle method on the client: `v2018_04_12`,
+    /// `instant_v2023_07_01`.
+    pub fn handle(&self) -> String {
+        match &self.namespace {
+            Some(namespace) => format!("{namespace}_{}", self.module),
+            None => self.module.clone(),
+        }
+    }
 }
 
 /// A resource and the operations acting on it, for the overview.
@@ -142,6 +167,8 @@ pub struct Operation {
     /// The one the SDK sends: POST when the service accepts it, as the
     /// official SDKs do.
     pub method: HttpMethod,
+    /// The product code, whose endpoint the operation is sent to.
+    pub product: String,
     /// The API version sent as `Version`.
     pub version: String,
     /// Path of the version's module from the crate root, `crate::v2018_04_12`.

@@ -22,6 +22,12 @@ pub struct ServiceSpec {
     /// crate spoke one version. At most one version sets it.
     #[serde(default, skip_serializing_if = "is_false")]
     pub crate_root: bool,
+    /// The Rust module the product's versions live under, for a product
+    /// other than the crate's first (`instant`: `ehpc_sdk::instant::v2023_07_01`,
+    /// `client.instant_v2023_07_01()`, feature `instant-v2023-07-01`).
+    /// Absent: at the crate root (`ehpc_sdk::v2024_07_30`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
     /// One line naming the API as its users know it (`E-HPC 2.0 clusters`):
     /// the first line of the version module's docs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -81,6 +87,10 @@ pub struct EndpointsSpec {
     /// Public endpoints by region.
     #[serde(default)]
     pub regional: Vec<RegionalEndpoint>,
+    /// The product serves the regions of `regional` only: a client of
+    /// another region is refused instead of sent to the rule's host.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub listed_regions_only: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -153,6 +163,10 @@ pub struct PaginatorSpec {
     pub style: String,
     /// Wire name of the top-level response array holding the items.
     pub items: String,
+    /// Wire name of the parameter that sizes a page, when it is not the
+    /// style's usual one (`PageSize`, `MaxResults`): `MaxResult`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<String>,
 }
 
 /// `specs/<version>/waiters.yaml`: the waiters of one version.

@@ -1,6 +1,7 @@
-//! Choosing the endpoint: an explicit one, else the region's.
+//! Choosing the endpoint of each product: an explicit one, else the
+//! region's.
 
-use crate::generated::endpoints::{ENDPOINT_RULE, REGIONAL_ENDPOINTS, VPC_ENDPOINT_RULE};
+use crate::generated::endpoints::{ProductEndpoints, PRODUCTS};
 use std::fmt;
 
 /// Why a client could not be configured.
@@ -15,6 +16,16 @@ pub enum ConfigError {
         reason: String,
     },
     MissingCredentials,
+    /// A product code this build does not know.
+    UnknownProduct(String),
+    /// The product has no endpoint in the client's region.
+    UnsupportedRegion {
+        /// Product code, `EhpcInstant`.
+        product: String,
+        region: String,
+        /// The regions the product serves.
+        regions: Vec<String>,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -38,6 +49,25 @@ impl fmt::Display for ConfigError {
                 "no credentials configured: set them on the client builder, or use \
                  `Client::from_env()` for the default chain"
             ),
+            ConfigError::UnknownProduct(product) => write!(
+                f,
+                "`{product}` is not a product of this build; known: {}",
+                PRODUCTS
+                    .iter()
+                    .map(|p| p.product)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            ConfigError::UnsupportedRegion {
+                product,
+                region,
+                regions,
+            } => write!(
+                f,
+                "{product} is not served in region `{region}`; it is in {}; build a client \
+                 for one of those (or give an explicit endpoint)",
+                regions.join(", ")
+            ),
         }
     }
 }
@@ -54,18 +84,125 @@ pub(crate) fn is_region(region: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// The host for `region`: the table's, else the regional rule's.
-pub fn region_host(region: &str, vpc: bool) -> Result<String, ConfigError> {
+/// The host of `product` for `region`: the table's, else the regional
+/// rule's, unless the product serves its listed regions only.
+pub fn region_host(
+    product: &ProductEndpoints,
+    region: &str,
+    vpc: bool,
+) -> Result<String, ConfigError> {
     if !is_region(region) {
         return Err(ConfigError::InvalidRegion(region.to_string()));
     }
-    if vpc {
-        return Ok(VPC_ENDPOINT_RULE.replace("{region}", region));
-    }
-    Ok(REGIONAL_ENDPOINTS
+    let listed = product
+        .regional
         .binary_search_by(|(r, _)| (*r).cmp(region))
-        .map(|index| REGIONAL_ENDPOINTS[index].1.to_string())
-        .unwrap_or_else(|_| ENDPOINT_RULE.replace("{region}", region)))
+        .map(|index| product.regional[index].1);
+    if listed.is_err() && product.listed_regions_only {
+        return Err(ConfigError::UnsupportedRegion {
+            product: product.product.to_string(),
+            region: region.to_string(),
+            regions: product
+                .regional
+                .iter()
+                .map(|(r, _)| r.to_string())
+                .collect(),
+        });
+    }
+    if vpc {
+        return Ok(product.vpc_rule.replace("{region}", region));
+    }
+    Ok(listed
+        .map(str::to_string)
+        .unwrap_or_else(|_| product.rule.replace("{region}", region)))
+}
+
+/// Where the requests of one product go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Endpoint {
+    /// `https://host/`, ending in `/`.
+    pub(crate) base_url: String,
+    /// `host[:port]` of `base_url`, as the `host` header carries it.
+    pub(crate) host: String,
+}
+
+impl Endpoint {
+    fn new(base_url: String) -> Result<Endpoint, ConfigError> {
+        // The `host` header V3 signs: what the HTTP client sends, the port
+        // only when it is not the scheme's default.
+        let host = reqwest::Url::parse(&base_url)
+            .ok()
+            .and_then(|url| {
+                let host = url.host_str()?.to_string();
+                Some(match url.port() {
+                    Some(port) => format!("{host}:{port}"),
+                    None => host,
+                })
+            })
+            .ok_or_else(|| ConfigError::InvalidEndpoint {
+                endpoint: base_url.clone(),
+                reason: "the URL names no host".to_string(),
+            })?;
+        Ok(Endpoint { base_url, host })
+    }
+}
+
+/// The endpoint of every product, resolved when the client is built. A
+/// product the region lacks keeps its error, returned by its calls.
+#[derive(Debug)]
+pub(crate) struct Endpoints {
+    /// In the order of the generated table; product codes are few.
+    products: Vec<(&'static str, Result<Endpoint, ConfigError>)>,
+}
+
+impl Endpoints {
+    /// An explicit endpoint for every product, else each product's host in
+    /// `region`; fails when no product can be reached.
+    pub(crate) fn resolve(
+        explicit: Option<&str>,
+        region: Option<&str>,
+        vpc: bool,
+    ) -> Result<Endpoints, ConfigError> {
+        let shared = match (explicit, region) {
+            (Some(endpoint), _) => Some(Endpoint::new(endpoint_url(endpoint)?)?),
+            (None, Some(_)) => None,
+            (None, None) => return Err(ConfigError::MissingRegion),
+        };
+        let mut products = Vec::with_capacity(PRODUCTS.len());
+        for product in PRODUCTS {
+            let resolved = match (&shared, region) {
+                (Some(endpoint), _) => Ok(endpoint.clone()),
+                (None, Some(region)) => region_host(product, region, vpc)
+                    .and_then(|host| Endpoint::new(format!("https://{host}/"))),
+                (None, None) => Err(ConfigError::MissingRegion),
+            };
+            products.push((product.product, resolved));
+        }
+        // A region no product serves is refused at once; one that only
+        // some serve fails the calls of the others.
+        if let Some((_, Err(error))) = products.first() {
+            if products.iter().all(|(_, resolved)| resolved.is_err()) {
+                return Err(error.clone());
+            }
+        }
+        Ok(Endpoints { products })
+    }
+
+    /// The endpoint of `product`, or why the client has none. Every
+    /// operation's product is in the generated table.
+    pub(crate) fn get(&self, product: &str) -> Result<&Endpoint, &ConfigError> {
+        self.products
+            .iter()
+            .find(|(p, _)| *p == product)
+            .map(|(_, resolved)| resolved.as_ref())
+            .expect("every operation's product has an endpoint entry")
+    }
+
+    /// The first product's endpoint that resolved: the client's endpoint
+    /// as it was when it spoke one product.
+    pub(crate) fn first(&self) -> Option<&Endpoint> {
+        self.products.iter().find_map(|(_, r)| r.as_ref().ok())
+    }
 }
 
 /// Parses an explicit endpoint: `host`, `host:port`, or a URL with scheme
@@ -103,23 +240,28 @@ pub fn endpoint_url(endpoint: &str) -> Result<String, ConfigError> {
 mod tests {
     use super::*;
 
+    fn product(code: &str) -> &'static ProductEndpoints {
+        PRODUCTS.iter().find(|p| p.product == code).unwrap()
+    }
+
     #[test]
     fn regions_map_to_hosts() {
+        let ehpc = product("EHPC");
         assert_eq!(
-            region_host("cn-hangzhou", false).unwrap(),
+            region_host(ehpc, "cn-hangzhou", false).unwrap(),
             "ehpc.cn-hangzhou.aliyuncs.com"
         );
         // Not in the table: the regional rule.
         assert_eq!(
-            region_host("me-east-1", false).unwrap(),
-            "ehpc.me-east-1.aliyuncs.com"
+            region_host(ehpc, "xx-nowhere-1", false).unwrap(),
+            "ehpc.xx-nowhere-1.aliyuncs.com"
         );
         assert_eq!(
-            region_host("cn-hangzhou", true).unwrap(),
+            region_host(ehpc, "cn-hangzhou", true).unwrap(),
             "ehpc-vpc.cn-hangzhou.aliyuncs.com"
         );
         assert!(matches!(
-            region_host("CN hangzhou", false),
+            region_host(ehpc, "CN hangzhou", false),
             Err(ConfigError::InvalidRegion(_))
         ));
     }

@@ -26,6 +26,9 @@ pub enum Error<E> {
     /// A paginator stopped: the service's answers would have made it loop
     /// (the same token twice, a page past `TotalCount`).
     Paging(crate::paginate::PagingError),
+    /// The client cannot reach the operation's product: it does not serve
+    /// the client's region (nothing was sent).
+    Config(crate::ConfigError),
 }
 
 impl<E: crate::operation_support::OperationError> Error<E> {
@@ -74,7 +77,10 @@ impl<E: crate::operation_support::OperationError> Error<E> {
     /// How many attempts were made (0 when nothing was sent).
     pub fn attempts(&self) -> u32 {
         match self {
-            Error::InvalidRequest(_) | Error::Credentials(_) | Error::Paging(_) => 0,
+            Error::InvalidRequest(_)
+            | Error::Credentials(_)
+            | Error::Paging(_)
+            | Error::Config(_) => 0,
             Error::Transport(error) => error.attempts,
             Error::Response(error) => error.attempts,
             Error::Service(error) => error.details().attempts(),
@@ -91,6 +97,7 @@ impl<E: fmt::Display + StdError + 'static> fmt::Display for Error<E> {
             Error::Response(e) => e,
             Error::Service(e) => e,
             Error::Paging(e) => e,
+            Error::Config(e) => e,
         };
         write!(f, "{inner}")?;
         if f.alternate() {
@@ -113,6 +120,7 @@ impl<E: StdError + 'static> StdError for Error<E> {
             Error::Response(e) => e.source(),
             Error::Service(e) => e.source(),
             Error::Paging(e) => e.source(),
+            Error::Config(e) => e.source(),
         }
     }
 }

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 #[cfg(feature = "serde-requests")]
 mod by_name;
 #[cfg(feature = "serde-requests")]
-pub(crate) use by_name::unknown_call;
+pub(crate) use by_name::find_api;
 #[cfg(feature = "serde-requests")]
 pub use by_name::{call_json, CheckedRequest};
 
@@ -47,6 +47,8 @@ pub enum Style {
 #[derive(Debug, Clone, Copy)]
 pub struct OperationInfo {
     pub action: &'static str,
+    /// The product whose endpoint the request goes to (`EHPC`).
+    pub product: &'static str,
     /// The API version the operation belongs to, sent as `Version`.
     pub version: &'static str,
     pub method: Method,

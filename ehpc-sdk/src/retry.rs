@@ -278,6 +278,7 @@ mod tests {
 
     const WRITE: OperationInfo = OperationInfo {
         action: "StopVisualService",
+        product: "EHPC",
         version: "2018-04-12",
         method: Method::Get,
         read_only: false,

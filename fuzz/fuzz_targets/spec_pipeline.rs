@@ -11,12 +11,12 @@ use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 use std::sync::OnceLock;
 
-const SERVICE: &str = include_str!("../../specs/2018-04-12/service.yaml");
+const SERVICE: &str = include_str!("../../specs/EHPC/2018-04-12/service.yaml");
 
 fn service() -> &'static Parsed<ServiceSpec> {
     static SERVICE_SPEC: OnceLock<Parsed<ServiceSpec>> = OnceLock::new();
     SERVICE_SPEC.get_or_init(|| {
-        parse::parse_service(Path::new("specs/2018-04-12/service.yaml"), SERVICE)
+        parse::parse_service(Path::new("specs/EHPC/2018-04-12/service.yaml"), SERVICE)
             .expect("the repository's service file parses")
     })
 }
@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let file = Path::new("specs/2018-04-12/operations/Fuzzed.yaml");
+    let file = Path::new("specs/EHPC/2018-04-12/operations/Fuzzed.yaml");
     let Ok(operation) = parse::parse_operation(file, text) else {
         return;
     };

@@ -132,7 +132,7 @@ fn operations() -> Vec<(String, codegen::model::Operation)> {
 
 /// The validated model of one version.
 fn api() -> Api {
-    let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/2018-04-12");
+    let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/EHPC/2018-04-12");
     let (service, operations) = codegen::load(&specs).unwrap_or_else(|d| panic!("{d}"));
     codegen::validate::validate(&service, &operations).unwrap_or_else(|d| panic!("{d}"))
 }

@@ -74,7 +74,7 @@ fn an_edited_spec_makes_the_generated_code_stale() {
     assert_eq!(scratch.check(), vec![], "the copy starts fresh");
     let spec = scratch
         .dir
-        .join("specs/2018-04-12/operations/StopVisualService.yaml");
+        .join("specs/EHPC/2018-04-12/operations/StopVisualService.yaml");
     let text = fs::read_to_string(&spec).unwrap();
     fs::write(&spec, text.replace("maximum: 65535", "maximum: 65000")).unwrap();
     assert_eq!(
@@ -138,7 +138,7 @@ fn an_edited_spec_of_one_version_makes_only_its_files_stale() {
     let scratch = Scratch::new("version-edit");
     let spec = scratch
         .dir
-        .join("specs/2024-07-30/operations/ListClusters.yaml");
+        .join("specs/EHPC/2024-07-30/operations/ListClusters.yaml");
     let text = fs::read_to_string(&spec).unwrap();
     fs::write(
         &spec,
@@ -160,7 +160,7 @@ fn an_edited_spec_of_one_version_makes_only_its_files_stale() {
 fn a_removed_version_leaves_orphans_and_a_new_one_missing_files() {
     let scratch = Scratch::new("version-removed");
     fs::rename(
-        scratch.dir.join("specs/2024-07-30"),
+        scratch.dir.join("specs/EHPC/2024-07-30"),
         scratch.dir.join("2024-07-30-aside"),
     )
     .unwrap();

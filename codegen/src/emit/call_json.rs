@@ -38,49 +38,65 @@ pub fn version(api: &Api) -> TokenStream {
     }
 }
 
-/// `call_json.rs`: the versions compiled in, each under its feature.
+/// `call_json.rs`: the APIs compiled in, each under its feature.
 pub fn root(apis: &[Api]) -> TokenStream {
     let entries = apis.iter().map(|api| {
+        let product = &api.service.product;
         let version = &api.service.version;
         let feature = &api.service.feature;
-        let module = format_ident!("{}", api.service.module);
+        let module = module_path(api);
         quote! {
             #[cfg(feature = #feature)]
-            (#version, crate::#module::call_json::ACTIONS),
+            (#product, #version, crate::#module::call_json::ACTIONS),
         }
     });
     let arms = apis.iter().map(|api| {
+        let product = &api.service.product;
         let version = &api.service.version;
         let feature = &api.service.feature;
-        let module = format_ident!("{}", api.service.module);
+        let module = module_path(api);
         quote! {
             #[cfg(feature = #feature)]
-            #version => crate::#module::call_json::call(client, action, params).await,
+            (#product, #version) => crate::#module::call_json::call(client, action, params).await,
         }
     });
     quote! {
-        //! `Client::call_json`: a call by version and action name.
+        //! `Client::call_json` and `Client::call_product_json`: a call by
+        //! product, version and action name.
 
-        /// The API versions compiled in, with their actions.
-        pub(crate) const VERSIONS: &[(&str, &[&str])] = &[#(#entries)*];
+        /// The APIs compiled in: product, version and actions.
+        pub(crate) const APIS: &[(&str, &str, &[&str])] = &[#(#entries)*];
 
-        /// Dispatches to the version's table; an unknown version or action
-        /// is an invalid request naming what exists.
+        /// Dispatches to the API's table; an unknown or ambiguous API, or
+        /// an unknown action, is an invalid request naming what exists.
         pub(crate) async fn call(
             client: &crate::Client,
+            product: Option<&str>,
             version: &str,
             action: &str,
             params: serde_json::Value,
         ) -> Result<serde_json::Value, crate::Error<crate::ServiceError>> {
-            let answer = match version {
+            let product = crate::operation_support::find_api(APIS, product, version, action)
+                .map_err(crate::Error::InvalidRequest)?;
+            let answer = match (product, version) {
                 #(#arms)*
                 _ => None,
             };
             answer.unwrap_or_else(|| {
-                Err(crate::Error::InvalidRequest(
-                    crate::operation_support::unknown_call(VERSIONS, version, action),
-                ))
+                unreachable!("find_api only answers with an API of APIS")
             })
         }
+    }
+}
+
+/// `v2018_04_12` or `instant::v2023_07_01`, as a path.
+fn module_path(api: &Api) -> TokenStream {
+    let module = format_ident!("{}", api.service.module);
+    match &api.service.namespace {
+        Some(namespace) => {
+            let namespace = format_ident!("{}", namespace);
+            quote!(#namespace::#module)
+        }
+        None => quote!(#module),
     }
 }

@@ -29,10 +29,10 @@ pub struct EmittedFile {
 }
 
 /// The files of one API version, under its module directory
-/// (`v2018_04_12/...`).
+/// (`v2018_04_12/...`, `instant/v2023_07_01/...`).
 pub fn emit(api: &Api) -> Vec<EmittedFile> {
-    let module = PathBuf::from(&api.service.module);
-    let specs = format!("specs/{}", api.service.version);
+    let module = PathBuf::from(api.service.path().replace("::", "/"));
+    let specs = format!("specs/{}/{}", api.service.product, api.service.version);
     let mut files = vec![
         EmittedFile {
             path: module.join("mod.rs"),
@@ -80,7 +80,23 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
 /// The files shared by every version: the root module, which compiles each
 /// version under its Cargo feature, and the product's endpoint table.
 pub fn emit_root(apis: &[Api]) -> Vec<EmittedFile> {
-    vec![
+    let mut namespaces: Vec<&str> = apis
+        .iter()
+        .filter_map(|api| api.service.namespace.as_deref())
+        .collect();
+    namespaces.dedup();
+    let namespace_files = namespaces.into_iter().map(|namespace| {
+        let members: Vec<&Api> = apis
+            .iter()
+            .filter(|api| api.service.namespace.as_deref() == Some(namespace))
+            .collect();
+        EmittedFile {
+            path: PathBuf::from(namespace).join("mod.rs"),
+            source: format!("specs/{}/", members[0].service.product),
+            tokens: namespace_module(&members),
+        }
+    });
+    let mut files = vec![
         EmittedFile {
             path: "mod.rs".into(),
             source: "specs/".into(),
@@ -96,39 +112,36 @@ pub fn emit_root(apis: &[Api]) -> Vec<EmittedFile> {
             source: "specs/".into(),
             tokens: call_json::root(apis),
         },
-    ]
+    ];
+    files.extend(namespace_files);
+    files
 }
 
 fn root_module(apis: &[Api]) -> TokenStream {
-    let versions = apis.iter().map(|api| {
-        let module = format_ident!("{}", api.service.module);
-        let feature = &api.service.feature;
+    let versions = apis
+        .iter()
+        .filter(|api| api.service.namespace.is_none())
+        .map(version_declaration);
+    let mut namespaces: Vec<&str> = apis
+        .iter()
+        .filter_map(|api| api.service.namespace.as_deref())
+        .collect();
+    namespaces.dedup();
+    let namespaces = namespaces.into_iter().map(|namespace| {
+        let module = format_ident!("{}", namespace);
+        let members: Vec<&Api> = apis
+            .iter()
+            .filter(|api| api.service.namespace.as_deref() == Some(namespace))
+            .collect();
+        let features = members.iter().map(|api| &api.service.feature);
+        let product = &members[0].service.product;
         let doc = docs::attrs(&format!(
-            "{}API version {} of {}: its operations, service facts and [`Client`]({}::Client) \
-             handle.\n\nAvailable with the Cargo feature `{feature}`.",
-            api.service
-                .summary
-                .as_ref()
-                .map(|s| format!("{s}, "))
-                .unwrap_or_default(),
-            api.service.version,
-            api.service.product,
-            api.service.module
+            "The {product} product: one module per API version, each under its Cargo feature."
         ));
-        let root = if api.service.crate_root {
-            quote! {
-                /// The operations of the version reachable from the crate root.
-                #[cfg(feature = #feature)]
-                pub use self::#module::{operation, service};
-            }
-        } else {
-            quote!()
-        };
         quote! {
             #doc
-            #[cfg(feature = #feature)]
+            #[cfg(any(#(feature = #features),*))]
             pub mod #module;
-            #root
         }
     });
     quote! {
@@ -136,41 +149,111 @@ fn root_module(apis: &[Api]) -> TokenStream {
         #[cfg(feature = "serde-requests")]
         pub(crate) mod call_json;
         #(#versions)*
+        #(#namespaces)*
     }
 }
 
-/// One endpoint table for the product: the versions share one host per
-/// region (validation makes sure they agree).
+/// The `mod.rs` of a namespace: its versions, each under its feature.
+fn namespace_module(apis: &[&Api]) -> TokenStream {
+    let versions = apis.iter().map(|api| version_declaration(api));
+    quote! {
+        #(#versions)*
+    }
+}
+
+/// `pub mod v<version>;` under its feature, with its doc, and the crate
+/// root's re-exports for the version that sets `crate_root`.
+fn version_declaration(api: &Api) -> TokenStream {
+    let module = format_ident!("{}", api.service.module);
+    let feature = &api.service.feature;
+    let doc = docs::attrs(&format!(
+        "{}API version {} of {}: its operations, service facts and [`Client`]({}::Client) \
+         handle.\n\nAvailable with the Cargo feature `{feature}`.",
+        api.service
+            .summary
+            .as_ref()
+            .map(|s| format!("{s}, "))
+            .unwrap_or_default(),
+        api.service.version,
+        api.service.product,
+        api.service.module
+    ));
+    let root = if api.service.crate_root {
+        quote! {
+            /// The operations of the version reachable from the crate root.
+            #[cfg(feature = #feature)]
+            pub use self::#module::{operation, service};
+        }
+    } else {
+        quote!()
+    };
+    quote! {
+        #doc
+        #[cfg(feature = #feature)]
+        pub mod #module;
+        #root
+    }
+}
+
+/// One endpoint table per product: its versions share one host per region
+/// (validation makes sure they agree).
 fn endpoints(apis: &[Api]) -> TokenStream {
-    let mut regional: Vec<(String, String)> = Vec::new();
-    for api in apis {
-        for (region, host) in &api.service.regional {
-            if !regional.iter().any(|(r, _)| r == region) {
-                regional.push((region.clone(), host.clone()));
+    let mut products: Vec<&str> = apis
+        .iter()
+        .map(|api| api.service.product.as_str())
+        .collect();
+    products.sort();
+    products.dedup();
+    let tables = products.into_iter().map(|product| {
+        let members: Vec<&Api> = apis
+            .iter()
+            .filter(|api| api.service.product == product)
+            .collect();
+        let mut regional: Vec<(String, String)> = Vec::new();
+        for api in &members {
+            for (region, host) in &api.service.regional {
+                if !regional.iter().any(|(r, _)| r == region) {
+                    regional.push((region.clone(), host.clone()));
+                }
             }
         }
-    }
-    regional.sort();
-    let (rule, vpc_rule) = apis
-        .first()
-        .map(|api| {
-            (
-                api.service.endpoint_rule.as_str(),
-                api.service.vpc_rule.as_str(),
-            )
-        })
-        .unwrap_or(("", ""));
-    let regions = regional.iter().map(|(r, _)| r);
-    let hosts = regional.iter().map(|(_, h)| h);
+        regional.sort();
+        let first = &members[0].service;
+        let rule = &first.endpoint_rule;
+        let vpc_rule = &first.vpc_rule;
+        let listed_only = members.iter().any(|api| api.service.listed_regions_only);
+        let regions = regional.iter().map(|(r, _)| r);
+        let hosts = regional.iter().map(|(_, h)| h);
+        quote! {
+            ProductEndpoints {
+                product: #product,
+                rule: #rule,
+                vpc_rule: #vpc_rule,
+                regional: &[#((#regions, #hosts)),*],
+                listed_regions_only: #listed_only,
+            },
+        }
+    });
     quote! {
-        //! Endpoints of the product, shared by every API version.
+        //! Endpoints of each product, shared by its API versions.
 
-        /// Host for a region missing from [`REGIONAL_ENDPOINTS`]; `{region}` is replaced.
-        pub const ENDPOINT_RULE: &str = #rule;
-        /// Host inside a VPC; `{region}` is replaced.
-        pub const VPC_ENDPOINT_RULE: &str = #vpc_rule;
-        /// Public endpoints by region, sorted by region: every version's.
-        pub const REGIONAL_ENDPOINTS: &[(&str, &str)] = &[#((#regions, #hosts)),*];
+        /// Where one product's requests go.
+        #[derive(Debug)]
+        pub struct ProductEndpoints {
+            /// Product code, `EHPC`.
+            pub product: &'static str,
+            /// Host for a region missing from `regional`; `{region}` is replaced.
+            pub rule: &'static str,
+            /// Host inside a VPC; `{region}` is replaced.
+            pub vpc_rule: &'static str,
+            /// Public endpoints by region, sorted by region: every version's.
+            pub regional: &'static [(&'static str, &'static str)],
+            /// Regions outside `regional` are not served.
+            pub listed_regions_only: bool,
+        }
+
+        /// Every product of the specs, sorted by product code.
+        pub const PRODUCTS: &[ProductEndpoints] = &[#(#tables)*];
     }
 }
 
@@ -229,7 +312,7 @@ fn service(api: &Api) -> TokenStream {
 
 fn client(api: &Api) -> TokenStream {
     let s = &api.service;
-    let handle = format_ident!("{}", s.module);
+    let handle = format_ident!("{}", s.handle());
     let methods = api.operations.iter().map(|op| {
         let method = format_ident!("{}", op.snake);
         let module = format_ident!("{}", op.snake);
@@ -259,7 +342,7 @@ fn client(api: &Api) -> TokenStream {
         let doc = docs::attrs(&format!(
             "{}\n\nThe same as [`{}::Client::{}`]({}::Client::{}).",
             op.summary.clone(),
-            s.module,
+            s.path(),
             op.snake,
             op.module_path,
             op.snake
@@ -278,12 +361,14 @@ fn client(api: &Api) -> TokenStream {
         "The operations of API version {}: a cheap handle on the shared [`crate::Client`] \
          (its configuration, connection pool, credentials and retry budget), obtained with \
          [`crate::Client::{}`] and as cheap to clone.",
-        s.version, s.module
+        s.version,
+        s.handle()
     ));
     let accessor_doc = docs::attrs(&format!(
-        "The operations of API version {}, e.g. `client.{}().{}()`.",
+        "The operations of API version {} of {}, e.g. `client.{}().{}()`.",
         s.version,
-        s.module,
+        s.product,
+        s.handle(),
         api.operations
             .first()
             .map(|op| op.snake.as_str())
@@ -363,8 +448,8 @@ fn operation_index(api: &Api) -> TokenStream {
 /// must cover the whole API (tests, tools) stays in step with the specs
 /// without listing operations, and costs the SDK nothing when unused.
 fn for_each_operation(api: &Api) -> TokenStream {
-    let name = format_ident!("for_each_{}_operation", api.service.module);
-    let module = &api.service.module;
+    let name = format_ident!("for_each_{}_operation", api.service.handle());
+    let module = api.service.path();
     let entries = api.operations.iter().map(|op| {
         let action = format_ident!("{}", op.name);
         let module = format_ident!("{}", op.snake);

@@ -6,7 +6,8 @@ use crate::model::{Api, PagingStyle};
 /// The module doc of `v<version>`, as Markdown.
 pub fn version(api: &Api) -> String {
     let s = &api.service;
-    let m = &s.module;
+    let m = &s.path();
+    let h = &s.handle();
     let mut text = match &s.summary {
         Some(summary) => format!("{summary}: API version {} of {}.\n", s.version, s.product),
         None => format!("API version {} of {}.\n", s.version, s.product),
@@ -18,10 +19,10 @@ pub fn version(api: &Api) -> String {
     }
     text.push_str(&format!(
         "\nGet the [`Client`](crate::{m}::Client) handle of this version from the shared \
-         [`crate::Client`] with [`crate::Client::{m}`]; each operation is a method on it and a \
+         [`crate::Client`] with [`crate::Client::{h}`]; each operation is a method on it and a \
          module of [`operation`](crate::{m}::operation). Every request of this module is sent \
-         with `Version={}`.\n",
-        s.version
+         to the {}'s endpoint with `Version={}`.\n",
+        s.product, s.version
     ));
     text.push_str("\n# Operations by resource\n");
     for group in &s.groups {

@@ -150,6 +150,7 @@ pub fn emit(op: &Operation) -> TokenStream {
         crate::model::HttpMethod::Post => quote!(crate::operation_support::Method::Post),
     };
     let version = &op.version;
+    let product = &op.product;
     let read_only = op.read_only();
     let idempotent = op.idempotent;
     let retryable = op.errors.iter().filter(|e| e.retryable).map(|e| &e.code);
@@ -232,6 +233,7 @@ pub fn emit(op: &Operation) -> TokenStream {
             const INFO: crate::operation_support::OperationInfo =
                 crate::operation_support::OperationInfo {
                     action: #action,
+                    product: #product,
                     version: #version,
                     method: #method,
                     read_only: #read_only,

@@ -9,7 +9,7 @@ use serde_yaml::{Number, Value};
 
 /// Where the official API reference pages live; the version and the
 /// operation name are appended.
-pub const REFERENCE_BASE: &str = "https://api.aliyun.com/document/EHPC/";
+pub const REFERENCE_BASE: &str = "https://api.aliyun.com/document/";
 
 /// Schema keys that hold prose or documentation-only flags: read past.
 const IGNORED_SCHEMA_KEYS: &[&str] = &[
@@ -51,6 +51,7 @@ enum Side {
 /// The spec of one operation; `notes` collects what was left out and why.
 pub fn operation(
     name: &str,
+    product: &str,
     version: &str,
     api: &Node<'_>,
     notes: &mut Vec<String>,
@@ -101,6 +102,8 @@ pub fn operation(
         description: None,
         methods,
         ram: RamSpec {
+            // Every product of the E-HPC family authorizes with `ehpc:`
+            // actions; the one on disk wins on re-import.
             action: format!("ehpc:{name}"),
             access_level: access_level.to_string(),
         },
@@ -108,7 +111,7 @@ pub fn operation(
         idempotent: false,
         read_only,
         deprecated,
-        reference: Some(format!("{REFERENCE_BASE}{version}/{name}")),
+        reference: Some(format!("{REFERENCE_BASE}{product}/{version}/{name}")),
         parameters,
         response,
         errors,

@@ -40,8 +40,9 @@ pub const SPEC_HEADER: &str = "\
 pub struct ImportOptions {
     /// The `api-docs.json` file.
     pub metadata: PathBuf,
-    /// The `specs/` directory; the metadata's version is written into
-    /// `<specs_dir>/<version>/` (`service.yaml` and `operations/`).
+    /// The `specs/` directory; the metadata's product and version are
+    /// written into `<specs_dir>/<product>/<version>/` (`service.yaml` and
+    /// `operations/`).
     pub specs_dir: PathBuf,
     /// Only these operations; all when `None`.
     pub only: Option<Vec<String>>,
@@ -164,7 +165,16 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, ImportError> {
             ))
             .into());
     }
-    let version_dir = options.specs_dir.join(version_text);
+    let product = root.require("info")?.require("product")?;
+    let product_text = product.str()?;
+    if !product_text.starts_with(|c: char| c.is_ascii_uppercase())
+        || !product_text.chars().all(|c| c.is_ascii_alphanumeric())
+    {
+        return Err(product
+            .error(format!("product `{product_text}` is not a product code"))
+            .into());
+    }
+    let version_dir = options.specs_dir.join(product_text).join(version_text);
     let (service, existing, new_version) = if version_dir.join("service.yaml").is_file() {
         let (service, existing) = crate::load(&version_dir).map_err(ImportError::Invalid)?;
         (service, existing, false)
@@ -209,7 +219,8 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, ImportError> {
     let mut replaced = Vec::new();
     for name in &selected {
         let node = apis.require(name)?.in_operation(name);
-        let imported = convert::operation(name, version_text, &node, &mut report.notes)?;
+        let imported =
+            convert::operation(name, product_text, version_text, &node, &mut report.notes)?;
         let old = existing_by_name.get(name).map(|p| &p.spec);
         if let Some(old) = old {
             note_dropped(
@@ -395,6 +406,7 @@ fn first_service(
         version: String::new(),
         style: String::new(),
         crate_root: false,
+        namespace: None,
         summary: None,
         description: None,
         groups: Vec::new(),
@@ -402,6 +414,7 @@ fn first_service(
             rule,
             vpc_rule,
             regional: Vec::new(),
+            listed_regions_only: false,
         },
     };
     Ok(Parsed {

@@ -26,9 +26,15 @@ pub fn infer(parameters: &[FieldSpec], response: &[FieldSpec]) -> Option<Paginat
     if arrays.next().is_some() {
         return None;
     }
+    // Token paging sized by the singular `MaxResult` (as some answers
+    // of the E-HPC family are) names it; the usual names need no key.
+    let page_size =
+        (style == "token" && !has(parameters, "MaxResults") && has(parameters, "MaxResult"))
+            .then(|| "MaxResult".to_string());
     Some(PaginatorSpec {
         style: style.to_string(),
         items,
+        page_size,
     })
 }
 

@@ -5,7 +5,7 @@ use std::fs;
 
 const SERVICE: &str = "product: EHPC\nversion: \"2018-04-12\"\nstyle: RPC\nendpoints:\n  rule: \"ehpc.{region}.aliyuncs.com\"\n  vpc_rule: \"ehpc-vpc.{region}.aliyuncs.com\"\n";
 
-/// A scratch directory with `specs/service.yaml` and `specs/2018-04-12/operations/`.
+/// A scratch directory with `specs/service.yaml` and `specs/EHPC/2018-04-12/operations/`.
 struct Scratch {
     root: PathBuf,
 }
@@ -20,8 +20,8 @@ impl Scratch {
             std::process::id()
         ));
         let _ = fs::remove_dir_all(&root);
-        fs::create_dir_all(root.join("specs/2018-04-12/operations")).unwrap();
-        fs::write(root.join("specs/2018-04-12/service.yaml"), SERVICE).unwrap();
+        fs::create_dir_all(root.join("specs/EHPC/2018-04-12/operations")).unwrap();
+        fs::write(root.join("specs/EHPC/2018-04-12/service.yaml"), SERVICE).unwrap();
         Scratch { root }
     }
 
@@ -43,16 +43,17 @@ impl Scratch {
     fn spec(&self, name: &str) -> String {
         fs::read_to_string(
             self.root
-                .join(format!("specs/2018-04-12/operations/{name}.yaml")),
+                .join(format!("specs/EHPC/2018-04-12/operations/{name}.yaml")),
         )
         .unwrap()
     }
 
     fn files(&self) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(self.root.join("specs/2018-04-12/operations"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
+        let mut names: Vec<String> =
+            fs::read_dir(self.root.join("specs/EHPC/2018-04-12/operations"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
         names.sort();
         names
     }
@@ -162,7 +163,8 @@ fn writes_facts_and_no_prose() {
         .map(|e| (e.status, e.code.as_str()))
         .collect();
     assert_eq!(codes, [(404, "ThingNotFound"), (503, "ServiceUnavailable")]);
-    let service = fs::read_to_string(scratch.root.join("specs/2018-04-12/service.yaml")).unwrap();
+    let service =
+        fs::read_to_string(scratch.root.join("specs/EHPC/2018-04-12/service.yaml")).unwrap();
     let beijing = service.find("cn-beijing").unwrap();
     assert!(
         beijing < service.find("cn-shanghai").unwrap(),
@@ -201,6 +203,7 @@ fn spec_with_paginator(style: &str, items: &str) -> OperationSpec {
     spec.paginator = Some(crate::spec::PaginatorSpec {
         style: style.into(),
         items: items.into(),
+        page_size: None,
     });
     spec
 }
@@ -248,7 +251,7 @@ fn keeps_hand_written_content_and_takes_new_facts() {
     fs::write(
         scratch
             .root
-            .join("specs/2018-04-12/operations/ListThings.yaml"),
+            .join("specs/EHPC/2018-04-12/operations/ListThings.yaml"),
         &hand_written,
     )
     .unwrap();
@@ -310,7 +313,7 @@ fn assert_rejected(apis: serde_json::Value, expected: &str) {
     assert_eq!(error.to_string(), expected);
     assert!(scratch.files().is_empty());
     assert_eq!(
-        fs::read_to_string(scratch.root.join("specs/2018-04-12/service.yaml")).unwrap(),
+        fs::read_to_string(scratch.root.join("specs/EHPC/2018-04-12/service.yaml")).unwrap(),
         SERVICE
     );
 }
@@ -406,7 +409,7 @@ fn a_new_version_gets_its_own_tree_with_placement_and_schemes() {
     json["info"]["version"] = serde_json::json!("2024-07-30");
     let path = scratch.metadata(&json);
     let report = import(&scratch.options(path.clone())).unwrap();
-    let version_dir = scratch.root.join("specs/2024-07-30");
+    let version_dir = scratch.root.join("specs/EHPC/2024-07-30");
     assert_eq!(
         report.created,
         [
@@ -524,7 +527,7 @@ fn password_parameters_are_imported_as_sensitive_and_hand_edits_survive() {
     fs::write(
         scratch
             .root
-            .join("specs/2018-04-12/operations/AddThings.yaml"),
+            .join("specs/EHPC/2018-04-12/operations/AddThings.yaml"),
         operation_yaml(&edited),
     )
     .unwrap();
@@ -564,7 +567,7 @@ fn only_a_read_sent_as_get_is_imported_as_read_only_and_a_declared_one_survives(
         fs::write(
             scratch
                 .root
-                .join(format!("specs/2018-04-12/operations/{name}.yaml")),
+                .join(format!("specs/EHPC/2018-04-12/operations/{name}.yaml")),
             operation_yaml(&spec),
         )
         .unwrap();

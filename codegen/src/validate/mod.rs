@@ -55,7 +55,8 @@ pub fn validate(
         operations.sort_by(|a, b| a.name.cmp(&b.name));
         for operation in &mut operations {
             operation.version = service.version.clone();
-            operation.module_path = format!("crate::{}", service.module);
+            operation.product = service.product.clone();
+            operation.module_path = format!("crate::{}", service.path());
         }
         Ok(Api {
             service,
@@ -155,6 +156,24 @@ impl<'a, T> Checker<'a, T> {
                 );
             }
         }
+        if let Some(namespace) = &spec.namespace {
+            let snake = namespace.starts_with(|c: char| c.is_ascii_lowercase())
+                && namespace
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !snake {
+                self.error(
+                    "namespace",
+                    format!("namespace `{namespace}` must be a snake_case module name"),
+                );
+            }
+        }
+        if spec.endpoints.listed_regions_only && spec.endpoints.regional.is_empty() {
+            self.error(
+                "endpoints.listed_regions_only",
+                "`listed_regions_only` needs the regions in `regional`",
+            );
+        }
         if self.diagnostics.len() > start {
             return None;
         }
@@ -169,11 +188,20 @@ impl<'a, T> Checker<'a, T> {
             product: spec.product.clone(),
             version: spec.version.clone(),
             module: naming::version_module(&spec.version),
-            feature: naming::version_feature(&spec.version),
+            namespace: spec.namespace.clone(),
+            feature: match &spec.namespace {
+                Some(namespace) => format!(
+                    "{}-{}",
+                    namespace.replace('_', "-"),
+                    naming::version_feature(&spec.version)
+                ),
+                None => naming::version_feature(&spec.version),
+            },
             crate_root: spec.crate_root,
             endpoint_rule: spec.endpoints.rule.clone(),
             vpc_rule: spec.endpoints.vpc_rule.clone(),
             regional,
+            listed_regions_only: spec.endpoints.listed_regions_only,
             summary: spec.summary.as_ref().map(|s| s.trim().to_string()),
             description: spec.description.clone(),
             groups: spec
@@ -318,6 +346,7 @@ impl<'a, T> Checker<'a, T> {
             },
             methods,
             // Filled in once the service is known.
+            product: String::new(),
             version: String::new(),
             module_path: String::new(),
             https_only: spec.https_only,
@@ -421,9 +450,9 @@ impl<'a, T> Checker<'a, T> {
     }
 }
 
-/// Rules between versions of one product: one product, one version per
-/// directory, at most one version at the crate root, and the same host for
-/// a region (the client resolves its endpoint once for every version).
+/// Rules between APIs: the versions of one product share its endpoint
+/// rules and hosts (the client resolves one endpoint per product), no two
+/// APIs share a Rust module, and at most one version is at the crate root.
 pub fn across_versions(apis: &[(Parsed<ServiceSpec>, Api)]) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();
     let mut error = |parsed: &Parsed<ServiceSpec>, path: &str, message: String| {
@@ -431,73 +460,9 @@ pub fn across_versions(apis: &[(Parsed<ServiceSpec>, Api)]) -> Diagnostics {
         diagnostic.location = parsed.locations.find(path);
         diagnostics.push(diagnostic);
     };
-    let Some((first_parsed, first)) = apis.first() else {
-        return diagnostics;
-    };
     let mut root: Option<&Path> = None;
-    for (parsed, api) in apis {
-        if api.service.product != first.service.product {
-            error(
-                parsed,
-                "product",
-                format!(
-                    "product `{}` differs from `{}` in {}",
-                    api.service.product,
-                    first.service.product,
-                    first_parsed.file.display()
-                ),
-            );
-        }
-        for (key, mine, theirs) in [
-            (
-                "endpoints.rule",
-                &api.service.endpoint_rule,
-                &first.service.endpoint_rule,
-            ),
-            (
-                "endpoints.vpc_rule",
-                &api.service.vpc_rule,
-                &first.service.vpc_rule,
-            ),
-        ] {
-            if mine != theirs {
-                error(
-                    parsed,
-                    key,
-                    format!(
-                        "`{mine}` differs from `{theirs}` in {}: the versions share one endpoint",
-                        first_parsed.file.display()
-                    ),
-                );
-            }
-        }
-        for (index, (region, host)) in api.service.regional.iter().enumerate() {
-            let other = apis.iter().find_map(|(other_parsed, other)| {
-                other
-                    .service
-                    .regional
-                    .iter()
-                    .find(|(r, h)| r == region && h != host)
-                    .map(|(_, h)| (other_parsed, h))
-            });
-            if let Some((other_parsed, other_host)) = other {
-                let position = parsed
-                    .spec
-                    .endpoints
-                    .regional
-                    .iter()
-                    .position(|e| &e.region == region)
-                    .unwrap_or(index);
-                error(
-                    parsed,
-                    &format!("endpoints.regional[{position}].endpoint"),
-                    format!(
-                        "region `{region}` is `{host}` here but `{other_host}` in {}",
-                        other_parsed.file.display()
-                    ),
-                );
-            }
-        }
+    for (index, (parsed, api)) in apis.iter().enumerate() {
+        let earlier = &apis[..index];
         if api.service.crate_root {
             match root {
                 Some(first_root) => error(
@@ -509,6 +474,92 @@ pub fn across_versions(apis: &[(Parsed<ServiceSpec>, Api)]) -> Diagnostics {
                     ),
                 ),
                 None => root = Some(&parsed.file),
+            }
+        }
+        if let Some((first_parsed, _)) = earlier
+            .iter()
+            .find(|(_, other)| other.service.path() == api.service.path())
+        {
+            error(
+                parsed,
+                "version",
+                format!(
+                    "module `{}` is taken by {}: give one product a `namespace`",
+                    api.service.path(),
+                    first_parsed.file.display()
+                ),
+            );
+        }
+        let Some((first_parsed, first)) = earlier
+            .iter()
+            .find(|(_, other)| other.service.product == api.service.product)
+        else {
+            continue;
+        };
+        let pairs = [
+            (
+                "endpoints.rule",
+                &api.service.endpoint_rule,
+                &first.service.endpoint_rule,
+            ),
+            (
+                "endpoints.vpc_rule",
+                &api.service.vpc_rule,
+                &first.service.vpc_rule,
+            ),
+        ];
+        for (key, mine, theirs) in pairs {
+            if mine != theirs {
+                error(
+                    parsed,
+                    key,
+                    format!(
+                        "`{mine}` differs from `{theirs}` in {}: the versions share one endpoint",
+                        first_parsed.file.display()
+                    ),
+                );
+            }
+        }
+        if api.service.namespace != first.service.namespace {
+            error(
+                parsed,
+                "namespace",
+                format!(
+                    "the versions of product `{}` share one namespace, as in {}",
+                    api.service.product,
+                    first_parsed.file.display()
+                ),
+            );
+        }
+        for (position, (region, host)) in api.service.regional.iter().enumerate() {
+            let other = earlier.iter().find_map(|(other_parsed, other)| {
+                (other.service.product == api.service.product)
+                    .then(|| {
+                        other
+                            .service
+                            .regional
+                            .iter()
+                            .find(|(r, h)| r == region && h != host)
+                            .map(|(_, h)| (other_parsed, h))
+                    })
+                    .flatten()
+            });
+            if let Some((other_parsed, other_host)) = other {
+                let position = parsed
+                    .spec
+                    .endpoints
+                    .regional
+                    .iter()
+                    .position(|e| &e.region == region)
+                    .unwrap_or(position);
+                error(
+                    parsed,
+                    &format!("endpoints.regional[{position}].endpoint"),
+                    format!(
+                        "region `{region}` is `{host}` here but `{other_host}` in {}",
+                        other_parsed.file.display()
+                    ),
+                );
             }
         }
     }

@@ -59,6 +59,14 @@ impl<T> Checker<'_, T> {
             Some(PagingStyle::PageNumber) => ("PageNumber", "PageSize"),
             _ => ("NextToken", "MaxResults"),
         };
+        let size_param = spec.page_size.as_deref().unwrap_or(size_param);
+        let page_size = scalar(find(parameters, size_param));
+        if spec.page_size.is_some() && page_size.is_none() {
+            self.error(
+                "paginator.page_size",
+                format!("there is no string or integer parameter `{size_param}` to size pages"),
+            );
+        }
         let page = scalar(find(parameters, page_param));
         if style.is_some() && page.is_none() {
             self.error(
@@ -87,7 +95,7 @@ impl<T> Checker<'_, T> {
             items_field: items?.rust_name.clone(),
             item_type: item_type?,
             page_param: page,
-            page_size: scalar(find(parameters, size_param)),
+            page_size,
             total_count: scalar(find(response, "TotalCount")),
             next_token: next_token.filter(|_| style == PagingStyle::Token),
         })

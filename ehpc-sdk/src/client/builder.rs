@@ -217,28 +217,11 @@ impl ClientBuilder {
                 return Err(ConfigError::InvalidRegion(region.clone()));
             }
         }
-        let base_url = match (&self.endpoint, &self.region) {
-            (Some(endpoint), _) => endpoint::endpoint_url(endpoint)?,
-            (None, Some(region)) => {
-                format!("https://{}/", endpoint::region_host(region, self.vpc)?)
-            }
-            (None, None) => return Err(ConfigError::MissingRegion),
-        };
-        // The `host` header V3 signs: what the HTTP client sends, the port
-        // only when it is not the scheme's default.
-        let host = reqwest::Url::parse(&base_url)
-            .ok()
-            .and_then(|url| {
-                let host = url.host_str()?.to_string();
-                Some(match url.port() {
-                    Some(port) => format!("{host}:{port}"),
-                    None => host,
-                })
-            })
-            .ok_or_else(|| ConfigError::InvalidEndpoint {
-                endpoint: base_url.clone(),
-                reason: "the URL names no host".to_string(),
-            })?;
+        let endpoints = endpoint::Endpoints::resolve(
+            self.endpoint.as_deref(),
+            self.region.as_deref(),
+            self.vpc,
+        )?;
         let credentials = match (self.credentials, &self.env) {
             (Some(credentials), _) => credentials,
             (None, Some(env)) => Arc::new(DefaultChain::new(env.clone())),
@@ -267,7 +250,7 @@ impl ClientBuilder {
             .user_agent(user_agent)
             .build()
             .map_err(|e| ConfigError::InvalidEndpoint {
-                endpoint: base_url.clone(),
+                endpoint: self.endpoint.clone().unwrap_or_default(),
                 reason: format!("the HTTP client could not be built: {e}"),
             })?;
         let fixed_credentials = self.fixed_credentials.map(|credentials| {
@@ -277,8 +260,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
-                base_url,
-                host,
+                endpoints,
                 signature_version: self.signature_version,
                 region: self.region,
                 credentials,

@@ -17,7 +17,10 @@ impl Client {
     /// wrappers the service uses, fields the spec does not know kept). A
     /// service error keeps its code, message, request id and HTTP status.
     /// An unknown version or action is an [`Error::InvalidRequest`] naming
-    /// the versions, or the version's actions, this build has.
+    /// the APIs, or the API's actions, this build has. API versions are
+    /// unique across the products of this build; a version two products
+    /// shared would be refused as ambiguous, naming them: use
+    /// [`call_product_json`](Self::call_product_json) then.
     ///
     /// Needs the `serde-requests` feature.
     ///
@@ -36,6 +39,30 @@ impl Client {
         action: &str,
         params: serde_json::Value,
     ) -> Result<serde_json::Value, Error<ServiceError>> {
-        crate::generated::call_json::call(self, version, action, params).await
+        crate::generated::call_json::call(self, None, version, action, params).await
+    }
+
+    /// [`call_json`](Self::call_json) for the API of `product` (`EHPC`,
+    /// `EhpcInstant`) and `version`.
+    ///
+    /// Needs the `serde-requests` feature.
+    ///
+    /// ```no_run
+    /// # async fn run(client: ehpc_sdk::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .call_product_json("EHPC", "2024-07-30", "ListClusters", serde_json::json!({}))
+    ///     .await?;
+    /// println!("{}", answer["TotalCount"]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn call_product_json(
+        &self,
+        product: &str,
+        version: &str,
+        action: &str,
+        params: serde_json::Value,
+    ) -> Result<serde_json::Value, Error<ServiceError>> {
+        crate::generated::call_json::call(self, Some(product), version, action, params).await
     }
 }

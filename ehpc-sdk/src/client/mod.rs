@@ -4,7 +4,7 @@ use crate::config::CallOptions;
 use crate::credentials::{Credentials, ProvideCredentials};
 use crate::endpoint::ConfigError;
 use crate::error::{Error, ResponseError};
-use crate::operation_support::{Operation, Params};
+use crate::operation_support::{Operation, OperationInfo, Params};
 use crate::retry::{Jitter, RetryBudget, RetryConfig};
 use crate::signing::{NonceSource, SignatureVersion};
 use std::fmt;
@@ -43,9 +43,8 @@ pub struct Client {
 
 struct Inner {
     http: reqwest::Client,
-    base_url: String,
-    /// `host[:port]` of `base_url`, as the `host` header carries it.
-    host: String,
+    /// Each product's base URL and host.
+    endpoints: crate::endpoint::Endpoints,
     signature_version: SignatureVersion,
     region: Option<String>,
     credentials: Arc<dyn ProvideCredentials>,
@@ -67,7 +66,7 @@ struct Inner {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("endpoint", &self.inner.base_url)
+            .field("endpoint", &self.endpoint())
             .field("region", &self.inner.region)
             .field("signature_version", &self.inner.signature_version)
             .field("credentials", &self.inner.credentials)
@@ -108,9 +107,39 @@ impl Client {
         ClientBuilder::from_env().build()
     }
 
-    /// The base URL requests go to, e.g. `https://ehpc.cn-hangzhou.aliyuncs.com/`.
+    /// The base URL E-HPC requests go to, e.g.
+    /// `https://ehpc.cn-hangzhou.aliyuncs.com/`.
     pub fn endpoint(&self) -> &str {
-        &self.inner.base_url
+        self.inner
+            .endpoints
+            .first()
+            .map(|endpoint| endpoint.base_url.as_str())
+            .unwrap_or_default()
+    }
+
+    /// The base URL the requests of `product` go to (`EHPC`,
+    /// `EhpcInstant`), or why this client has none: the product does not
+    /// serve the client's region, or is not one this build knows.
+    pub fn product_endpoint(&self, product: &str) -> Result<&str, ConfigError> {
+        if !crate::generated::endpoints::PRODUCTS
+            .iter()
+            .any(|p| p.product == product)
+        {
+            return Err(ConfigError::UnknownProduct(product.to_string()));
+        }
+        self.inner
+            .endpoints
+            .get(product)
+            .map(|endpoint| endpoint.base_url.as_str())
+            .map_err(Clone::clone)
+    }
+
+    /// The endpoint of an operation's product.
+    fn endpoint_of(&self, info: &OperationInfo) -> &crate::endpoint::Endpoint {
+        self.inner
+            .endpoints
+            .get(info.product)
+            .expect("`execute_with` refuses a product without an endpoint")
     }
 
     pub fn region(&self) -> Option<&str> {
@@ -128,9 +157,12 @@ impl Client {
         request: &O,
         options: &CallOptions,
     ) -> Result<O::Output, Error<O::Error>> {
+        let info = O::INFO;
+        if let Err(error) = self.inner.endpoints.get(info.product) {
+            return Err(Error::Config(error.clone()));
+        }
         let mut params = Params::new();
         request.encode(&mut params);
-        let info = O::INFO;
         match self.send(&info, &params, options).await {
             Ok(answer) => serde_json::from_slice(&answer.body).map_err(|error| {
                 Error::Response(ResponseError::new(

@@ -244,8 +244,9 @@ impl Client {
             SignatureVersion::V3 => self.request_v3(info, params, credentials, &signing.v3_key),
             SignatureVersion::V1 => {
                 // The signed query is written straight after the base URL.
-                let mut url = String::with_capacity(inner.base_url.len() + URL_QUERY_ESTIMATE);
-                url.push_str(&inner.base_url);
+                let base_url = &self.endpoint_of(info).base_url;
+                let mut url = String::with_capacity(base_url.len() + URL_QUERY_ESTIMATE);
+                url.push_str(base_url);
                 url.push('?');
                 let query_start = url.len();
                 self.sign_into(&mut url, info, params, signing);

@@ -48,7 +48,7 @@ impl Client {
             .as_ref()
             .map(|(_, body)| v3::hex_sha256(body.as_bytes()));
         let headers = v3::RequestHeaders {
-            host: &inner.host,
+            host: &self.endpoint_of(info).host,
             content_type: body.as_ref().map(|(content_type, _)| *content_type),
             action: info.action,
             content_sha256: body_hash.as_deref().unwrap_or(v3::EMPTY_PAYLOAD_SHA256),
@@ -57,8 +57,9 @@ impl Client {
             nonce: nonce.as_str(),
             version: info.version,
         };
-        let mut url = String::with_capacity(inner.base_url.len() + 512);
-        url.push_str(&inner.base_url);
+        let base_url = &self.endpoint_of(info).base_url;
+        let mut url = String::with_capacity(base_url.len() + 512);
+        url.push_str(base_url);
         url.push('?');
         let mut authorization = String::new();
         key.sign_into(

@@ -49,37 +49,63 @@ where
         Err(Error::Transport(e)) => Err(Error::Transport(e)),
         Err(Error::Response(e)) => Err(Error::Response(e)),
         Err(Error::Paging(e)) => Err(Error::Paging(e)),
+        Err(Error::Config(e)) => Err(Error::Config(e)),
     }
 }
 
-/// The invalid request of a `call_json` whose version or action is not
-/// compiled in, naming those that are.
-pub(crate) fn unknown_call(
-    versions: &[(&str, &[&str])],
+/// The product of the API a call by name goes to: `product` and `version`
+/// when the product is given, else the one API of `version`. An unknown
+/// or ambiguous API, or an action it lacks, is refused naming what exists.
+pub(crate) fn find_api(
+    apis: &[(&'static str, &str, &[&str])],
+    product: Option<&str>,
     version: &str,
     action: &str,
-) -> InvalidRequest {
-    match versions.iter().find(|(v, _)| *v == version) {
-        None => {
-            let known: Vec<&str> = versions.iter().map(|(v, _)| *v).collect();
-            InvalidRequest::new(
+) -> Result<&'static str, InvalidRequest> {
+    let candidates: Vec<&(&'static str, &str, &[&str])> = apis
+        .iter()
+        .filter(|(p, v, _)| *v == version && product.is_none_or(|product| product == *p))
+        .collect();
+    let (found, _, actions) = match candidates.as_slice() {
+        [one] => **one,
+        [] => {
+            let known: Vec<String> = apis.iter().map(|(p, v, _)| format!("{p} {v}")).collect();
+            let wanted = match product {
+                Some(product) => format!("{product} {version}"),
+                None => format!("`{version}`"),
+            };
+            return Err(InvalidRequest::new(
                 "Version",
                 format!(
-                    "`{version}` is not an API version of this build; known: {}",
+                    "{wanted} is not an API of this build; known: {}",
                     if known.is_empty() {
                         "none (enable a version feature)".to_string()
                     } else {
                         known.join(", ")
                     }
                 ),
-            )
+            ));
         }
-        Some((_, actions)) => InvalidRequest::new(
+        several => {
+            let products: Vec<&str> = several.iter().map(|(p, _, _)| *p).collect();
+            return Err(InvalidRequest::new(
+                "Version",
+                format!(
+                    "API version {version} exists for several products ({}); name the product \
+                     with `call_product_json`",
+                    products.join(", ")
+                ),
+            ));
+        }
+    };
+    if !actions.contains(&action) {
+        return Err(InvalidRequest::new(
             "Action",
             format!(
-                "`{action}` is not an action of API version {version}; it has: {}",
+                "`{action}` is not an action of {found} {version}; it has: {}",
                 actions.join(", ")
             ),
-        ),
+        ));
     }
+    Ok(found)
 }
