@@ -266,6 +266,51 @@ mod tests {
         ));
     }
 
+    const LISTED: ProductEndpoints = ProductEndpoints {
+        product: "Listed",
+        rule: "listed.{region}.example.com",
+        vpc_rule: "listed-vpc.{region}.example.com",
+        regional: &[
+            ("cn-beijing", "listed.cn-beijing.example.com"),
+            ("cn-hangzhou", "listed.cn-hangzhou.example.com"),
+        ],
+        listed_regions_only: true,
+    };
+
+    #[test]
+    fn a_product_of_listed_regions_refuses_the_others_naming_its_regions() {
+        assert_eq!(
+            region_host(&LISTED, "cn-hangzhou", false).unwrap(),
+            "listed.cn-hangzhou.example.com"
+        );
+        assert_eq!(
+            region_host(&LISTED, "cn-beijing", true).unwrap(),
+            "listed-vpc.cn-beijing.example.com"
+        );
+        let error = region_host(&LISTED, "eu-central-1", false).unwrap_err();
+        assert_eq!(
+            error,
+            ConfigError::UnsupportedRegion {
+                product: "Listed".into(),
+                region: "eu-central-1".into(),
+                regions: vec!["cn-beijing".into(), "cn-hangzhou".into()],
+            }
+        );
+        assert!(error
+            .to_string()
+            .contains("it is in cn-beijing, cn-hangzhou"));
+    }
+
+    #[test]
+    fn an_explicit_endpoint_serves_every_product() {
+        let endpoints = Endpoints::resolve(Some("http://127.0.0.1:9"), None, false).unwrap();
+        for product in PRODUCTS {
+            let endpoint = endpoints.get(product.product).unwrap();
+            assert_eq!(endpoint.base_url, "http://127.0.0.1:9/");
+            assert_eq!(endpoint.host, "127.0.0.1:9");
+        }
+    }
+
     #[test]
     fn endpoints_default_to_https() {
         assert_eq!(

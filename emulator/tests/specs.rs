@@ -11,7 +11,7 @@ use support::*;
 
 const WORKSPACE_SPECS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../specs");
 /// The version directory the copies are made from.
-const VERSION: &str = "2018-04-12";
+const VERSION: &str = "EHPC/2018-04-12";
 const SHAPES: &str = include_str!("fixtures/DescribeShapes.yaml");
 
 /// Action names of the spec files in `dir/operations`, from their names.
@@ -54,22 +54,31 @@ fn names(catalog: &Catalog) -> Vec<String> {
 fn all_spec_files() -> Vec<String> {
     let mut names: Vec<String> = versions()
         .iter()
-        .flat_map(|v| spec_files(&Path::new(WORKSPACE_SPECS).join(v)))
+        .flat_map(|v| spec_files(&version_dir(v)))
         .collect();
     names.sort();
     names.dedup();
     names
 }
 
+/// The API versions of the workspace's specs (`specs/<product>/<version>/`).
 fn versions() -> Vec<String> {
-    let mut versions: Vec<String> = fs::read_dir(WORKSPACE_SPECS)
+    let mut versions: Vec<String> = codegen::version_dirs(Path::new(WORKSPACE_SPECS))
         .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.join("service.yaml").is_file())
+        .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
     versions.sort();
     versions
+}
+
+/// The directory of an API version, whichever product it belongs to.
+fn version_dir(version: &str) -> PathBuf {
+    codegen::version_dirs(Path::new(WORKSPACE_SPECS))
+        .unwrap()
+        .into_iter()
+        .find(|p| p.file_name().is_some_and(|n| n == version))
+        .unwrap()
 }
 
 #[test]
@@ -84,7 +93,7 @@ fn the_embedded_specs_are_the_workspace_specs() {
                 .operation_names_in(&version)
                 .map(str::to_string)
                 .collect::<Vec<_>>(),
-            spec_files(&Path::new(WORKSPACE_SPECS).join(&version)),
+            spec_files(&version_dir(&version)),
             "{version}"
         );
     }

@@ -40,6 +40,7 @@ REGION = "cn-hangzhou"
 SDK_PACKAGES = {
     "2018-04-12": "alibabacloud_ehpc20180412",
     "2024-07-30": "alibabacloud_ehpc20240730",
+    "2023-07-01": "alibabacloud_ehpcinstant20230701",
 }
 
 # Parameters of the protocol rather than of the operation: compared by the

@@ -20,26 +20,11 @@ pub const AWKWARD_TEXT: &str = "a b*~/中文+&=%";
 /// Items per list, when the spec allows them.
 const LIST_ITEMS: u64 = 2;
 
-/// The validated spec model of every version under `specs`: one tree per
-/// version (`specs/<version>/service.yaml`) or a single tree
-/// (`specs/service.yaml`).
+/// The validated spec model of every API under `specs`: one tree per
+/// product and version (`specs/<product>/<version>/service.yaml`) or a
+/// single tree (`specs/service.yaml`).
 pub fn apis(specs: &Path) -> Result<Vec<Api>, String> {
-    let mut roots = Vec::new();
-    if specs.join("service.yaml").is_file() {
-        roots.push(specs.to_path_buf());
-    } else {
-        let entries = std::fs::read_dir(specs)
-            .map_err(|e| format!("cannot read {}: {e}", specs.display()))?;
-        for entry in entries.flatten() {
-            if entry.path().join("service.yaml").is_file() {
-                roots.push(entry.path());
-            }
-        }
-        roots.sort();
-    }
-    if roots.is_empty() {
-        return Err(format!("no spec tree under {}", specs.display()));
-    }
+    let roots = codegen::version_dirs(specs).map_err(|d| d.to_string())?;
     roots
         .iter()
         .map(|root| {

@@ -149,6 +149,19 @@ async fn bad_parameters_are_refused_before_sending() {
 }
 
 #[tokio::test]
+async fn a_call_by_product_reaches_the_same_operation() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = client(&emulator);
+    let answer = client
+        .call_product_json("EHPC", "2024-07-30", "ListClusters", json!({}))
+        .await
+        .unwrap();
+    assert!(answer["RequestId"].is_string(), "{answer}");
+    let record = emulator.requests().pop().unwrap();
+    assert_eq!(record.action.as_deref(), Some("ListClusters"));
+}
+
+#[tokio::test]
 async fn an_unknown_version_or_action_names_what_exists() {
     let emulator = Emulator::start().await.unwrap();
     let client = client(&emulator);
@@ -160,7 +173,25 @@ async fn an_unknown_version_or_action_names_what_exists() {
         panic!("{error:?}");
     };
     assert_eq!(invalid.parameter, "Version");
-    assert!(invalid.reason.contains("2018-04-12, 2024-07-30"), "{error}");
+    assert!(
+        invalid.reason.contains("EHPC 2018-04-12, EHPC 2024-07-30"),
+        "{error}"
+    );
+
+    // A product that does not have the version.
+    let error = client
+        .call_product_json("EhpcInstant", "2024-07-30", "ListClusters", json!({}))
+        .await
+        .unwrap_err();
+    let Error::InvalidRequest(invalid) = &error else {
+        panic!("{error:?}");
+    };
+    assert!(
+        invalid
+            .reason
+            .starts_with("EhpcInstant 2024-07-30 is not an API"),
+        "{error}"
+    );
 
     // StopVisualService is a 2018-04-12 action only.
     let error = client

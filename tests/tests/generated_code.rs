@@ -140,11 +140,9 @@ fn an_edited_spec_of_one_version_makes_only_its_files_stale() {
         .dir
         .join("specs/EHPC/2024-07-30/operations/ListClusters.yaml");
     let text = fs::read_to_string(&spec).unwrap();
-    fs::write(
-        &spec,
-        text.replace("summary: Lists clusters.", "summary: Lists the clusters."),
-    )
-    .unwrap();
+    let edited = text.replacen("\nsummary: ", "\nsummary: Edited. ", 1);
+    assert_ne!(edited, text);
+    fs::write(&spec, edited).unwrap();
     let changes = scratch.check();
     assert!(!changes.is_empty());
     for change in &changes {

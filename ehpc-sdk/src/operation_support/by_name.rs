@@ -109,3 +109,59 @@ pub(crate) fn find_api(
     }
     Ok(found)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::find_api;
+
+    const APIS: &[(&str, &str, &[&str])] = &[
+        ("EHPC", "2024-07-30", &["ListClusters"]),
+        ("Other", "2024-07-30", &["ListThings"]),
+        ("EhpcInstant", "2023-07-01", &["CreateJob"]),
+    ];
+
+    #[test]
+    fn a_version_finds_its_one_product() {
+        assert_eq!(
+            find_api(APIS, None, "2023-07-01", "CreateJob"),
+            Ok("EhpcInstant")
+        );
+        assert_eq!(
+            find_api(APIS, Some("EHPC"), "2024-07-30", "ListClusters"),
+            Ok("EHPC")
+        );
+    }
+
+    #[test]
+    fn a_version_two_products_share_is_ambiguous_and_names_them() {
+        let invalid = find_api(APIS, None, "2024-07-30", "ListClusters").unwrap_err();
+        assert_eq!(invalid.parameter, "Version");
+        assert!(
+            invalid.reason.contains("(EHPC, Other)"),
+            "{}",
+            invalid.reason
+        );
+        assert!(
+            invalid.reason.contains("call_product_json"),
+            "{}",
+            invalid.reason
+        );
+    }
+
+    #[test]
+    fn unknown_apis_and_actions_name_what_exists() {
+        let invalid = find_api(APIS, Some("EHPC"), "2023-07-01", "CreateJob").unwrap_err();
+        assert!(
+            invalid.reason.starts_with("EHPC 2023-07-01 is not an API of this build; known: EHPC 2024-07-30, Other 2024-07-30, EhpcInstant 2023-07-01"),
+            "{}",
+            invalid.reason
+        );
+        let invalid = find_api(APIS, None, "2023-07-01", "ListClusters").unwrap_err();
+        assert_eq!(invalid.parameter, "Action");
+        assert!(
+            invalid.reason.contains("it has: CreateJob"),
+            "{}",
+            invalid.reason
+        );
+    }
+}
