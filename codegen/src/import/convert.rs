@@ -339,7 +339,9 @@ fn schema_field(
             let fields = properties(node, side, notes)?;
             if side == Side::Response {
                 if let [single] = fields.as_slice() {
-                    if single.ty == "array" && single.items.is_some() {
+                    // A list already unwrapped one level stays an object
+                    // here: the wire has both levels, and `wrapper` names one.
+                    if single.ty == "array" && single.items.is_some() && single.wrapper.is_none() {
                         // `{"Clusters": {"ClusterInfoSimple": [...]}}`: the
                         // SDK exposes the list and decodes the wrapper.
                         field.ty = "array".to_string();

@@ -583,3 +583,29 @@ fn only_a_read_sent_as_get_is_imported_as_read_only_and_a_declared_one_survives(
     import(&scratch.options(path)).unwrap();
     assert!(!read_only("ListThings"));
 }
+
+#[test]
+fn a_list_wrapped_in_two_objects_keeps_the_outer_one() {
+    // `{"Policy": {"Group": {"Ids": [...]}}}`: `Group` is the wrapped list,
+    // `Policy` an object holding it; folding twice would lose a level.
+    let mut api = list_things();
+    api["responses"]["200"]["schema"]["properties"]["Policy"] = serde_json::json!({
+        "type": "object", "properties": {"Group": {
+            "type": "object", "properties": {"Ids": {"type": "array", "items": {"type": "string"}}}
+        }}
+    });
+    let scratch = Scratch::new("double-wrapper");
+    let path = scratch.metadata(&metadata(serde_json::json!({"ListThings": api})));
+    import(&scratch.options(path)).unwrap();
+    let spec: OperationSpec = serde_yaml::from_str(&scratch.spec("ListThings")).unwrap();
+    let policy = spec
+        .response
+        .iter()
+        .find(|f| f.name.as_deref() == Some("Policy"))
+        .unwrap();
+    assert_eq!(policy.ty, "object");
+    let group = &policy.properties.as_ref().unwrap()[0];
+    assert_eq!(group.name.as_deref(), Some("Group"));
+    assert_eq!(group.ty, "array");
+    assert_eq!(group.wrapper.as_deref(), Some("Ids"));
+}
