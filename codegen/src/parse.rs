@@ -1,5 +1,5 @@
 //! Stage one: YAML text to the spec model. Syntax errors and unknown or
-//! missing keys are reported here, with the line serde_yaml gives.
+//! missing keys are reported here, with the line serde_norway gives.
 
 use crate::diagnostic::Diagnostic;
 use crate::locate::Locations;
@@ -35,7 +35,7 @@ pub fn parse_error_catalogue(
 }
 
 fn parse<T: DeserializeOwned>(file: &Path, text: &str) -> Result<Parsed<T>, Diagnostic> {
-    match serde_yaml::from_str::<T>(text) {
+    match serde_norway::from_str::<T>(text) {
         Ok(spec) => Ok(Parsed {
             file: file.to_path_buf(),
             spec,
@@ -45,8 +45,8 @@ fn parse<T: DeserializeOwned>(file: &Path, text: &str) -> Result<Parsed<T>, Diag
     }
 }
 
-fn yaml_diagnostic(file: &Path, error: &serde_yaml::Error) -> Diagnostic {
-    // serde_yaml renders "path: message at line L column C"; keep the path
+fn yaml_diagnostic(file: &Path, error: &serde_norway::Error) -> Diagnostic {
+    // serde_norway renders "path: message at line L column C"; keep the path
     // and message, and carry the location as numbers.
     let mut message = error.to_string();
     if let Some(index) = message.find(" at line ") {

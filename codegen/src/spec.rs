@@ -5,7 +5,7 @@
 //! documents every key.
 
 use serde::{Deserialize, Serialize};
-use serde_yaml::{Number, Value};
+use serde_norway::{Number, Value};
 
 /// `specs/<version>/service.yaml`: facts shared by every operation of one API version.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

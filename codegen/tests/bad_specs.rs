@@ -45,7 +45,7 @@ fn assert_operation_problem(
     assert_eq!(d.message, message, "{d}");
 }
 
-// ---- parse stage: what serde_yaml rejects --------------------------------
+// ---- parse stage: what serde_norway rejects ------------------------------
 
 #[test]
 fn unknown_key_is_rejected_with_its_location() {

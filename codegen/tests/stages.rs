@@ -82,7 +82,7 @@ fn service() -> Parsed<ServiceSpec> {
     let text = common::SERVICE;
     in_memory(
         "service.yaml",
-        serde_yaml::from_str::<ServiceSpec>(text).unwrap(),
+        serde_norway::from_str::<ServiceSpec>(text).unwrap(),
     )
 }
 

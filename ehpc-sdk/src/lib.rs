@@ -289,7 +289,8 @@
 //!
 //! Waiters take their time from a [`wait::WaitClock`]; one that moves the
 //! emulator's clock instead of sleeping makes a half-hour wait take
-//! milliseconds (the `workflow` example of this crate does it).
+//! milliseconds: `test_util::EmulatorClock` (feature `test-util`) is one,
+//! and the `workflow` example of this crate uses it.
 //!
 //! # Cargo features
 //!
@@ -300,6 +301,7 @@
 //! | `rustls` | yes | TLS through rustls with the WebPKI roots |
 //! | `native-tls` | no | TLS through the platform's library |
 //! | `serde-requests` | no | request types read from and written as JSON with wire names; `Client::call_json` |
+//! | `test-util` | no | `test_util::EmulatorClock`, a waiter clock that moves `ehpc-emulator`'s clock over HTTP |
 //!
 //! Items behind a feature say which in their docs.
 
@@ -320,6 +322,8 @@ mod generated;
 pub mod operation_support;
 pub mod redact;
 pub mod signing;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 pub mod wait;
 
 pub use client::{

@@ -217,3 +217,101 @@ async fn the_binary_keeps_its_resources_in_the_state_file() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// An unsigned STS `AssumeRoleWithOIDC` with `token`.
+fn assume_role_with_oidc(token: &str) -> Vec<(String, String)> {
+    [
+        ("Action", "AssumeRoleWithOIDC"),
+        ("Version", "2015-04-01"),
+        ("Format", "JSON"),
+        ("RoleArn", "acs:ram::1234567890123456:role/hpc"),
+        (
+            "OIDCProviderArn",
+            "acs:ram::1234567890123456:oidc-provider/ack-rrsa",
+        ),
+        ("OIDCToken", token),
+        ("RoleSessionName", "pod"),
+    ]
+    .into_iter()
+    .map(|(n, v)| (n.to_string(), v.to_string()))
+    .collect()
+}
+
+#[tokio::test]
+async fn the_binary_accepts_oidc_tokens_from_each_issuer_it_is_given() {
+    let first = "https://oidc-ack-cn-hangzhou.oss-cn-hangzhou-internal.aliyuncs.com/c1";
+    let second = "https://oidc-ack-cn-beijing.oss-cn-beijing-internal.aliyuncs.com/c2";
+    let (_running, addr) = start_binary(&["--oidc-issuer", first, "--oidc-issuer", second]).await;
+    let hour = std::time::Duration::from_secs(3600);
+    for issuer in [first, second] {
+        let token = Emulator::oidc_token_from(issuer, "system:serviceaccount:hpc:pod", hour);
+        let answer = get(addr, &assume_role_with_oidc(&token)).await;
+        assert_eq!(answer.status, 200, "{}", answer.json());
+        assert_eq!(answer.json()["OIDCTokenInfo"]["Issuer"], issuer);
+        assert!(answer.json()["Credentials"]["SecurityToken"].is_string());
+    }
+    for unknown in [
+        "https://elsewhere.invalid",
+        ehpc_emulator::DEFAULT_OIDC_ISSUER,
+    ] {
+        let token = Emulator::oidc_token_from(unknown, "pod", hour);
+        let answer = get(addr, &assume_role_with_oidc(&token)).await;
+        assert_eq!(
+            (answer.status, answer.code().as_str()),
+            (400, "AuthenticationFail.OIDCToken.IssuerInvalid"),
+            "{unknown}"
+        );
+    }
+
+    let help = Command::new(env!("CARGO_BIN_EXE_ehpc-emulator"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("--oidc-issuer URL"), "{help}");
+    assert!(help.contains(ehpc_emulator::DEFAULT_OIDC_ISSUER), "{help}");
+}
+
+#[tokio::test]
+async fn the_builder_adds_oidc_issuers_and_the_single_issuer_replaces_them() {
+    let hour = std::time::Duration::from_secs(3600);
+    let accepted = |addr, issuer: &str| {
+        let token = Emulator::oidc_token_from(issuer, "pod", hour);
+        async move { get(addr, &assume_role_with_oidc(&token)).await.status == 200 }
+    };
+
+    // The default issuer alone, until one is added.
+    let emulator = Emulator::start().await.unwrap();
+    assert!(accepted(emulator.addr(), ehpc_emulator::DEFAULT_OIDC_ISSUER).await);
+    assert!(!accepted(emulator.addr(), "https://a.invalid").await);
+
+    let emulator = Emulator::builder()
+        .add_oidc_issuer("https://a.invalid")
+        .add_oidc_issuer("https://b.invalid")
+        .start()
+        .await
+        .unwrap();
+    assert!(accepted(emulator.addr(), "https://a.invalid").await);
+    assert!(accepted(emulator.addr(), "https://b.invalid").await);
+    assert!(!accepted(emulator.addr(), ehpc_emulator::DEFAULT_OIDC_ISSUER).await);
+    assert!(!accepted(emulator.addr(), "https://c.invalid").await);
+    // The emulator's own tokens come from the first issuer.
+    let answer = get(
+        emulator.addr(),
+        &assume_role_with_oidc(&emulator.oidc_token("pod")),
+    )
+    .await;
+    assert_eq!(
+        answer.json()["OIDCTokenInfo"]["Issuer"],
+        "https://a.invalid"
+    );
+
+    let emulator = Emulator::builder()
+        .add_oidc_issuer("https://a.invalid")
+        .oidc_issuer("https://b.invalid")
+        .start()
+        .await
+        .unwrap();
+    assert!(!accepted(emulator.addr(), "https://a.invalid").await);
+    assert!(accepted(emulator.addr(), "https://b.invalid").await);
+}

@@ -5,7 +5,7 @@
 use super::metadata::{MetadataError, Node};
 use crate::spec::{ErrorSpec, FieldSpec, OperationSpec, RamSpec};
 use heck::ToSnakeCase;
-use serde_yaml::{Number, Value};
+use serde_norway::{Number, Value};
 
 /// Where the official API reference pages live; the version and the
 /// operation name are appended.
@@ -142,7 +142,7 @@ fn response_example(node: &Node<'_>) -> Result<Option<Value>, MetadataError> {
     if !example.is_object() {
         return Err(node.error("the JSON example is not an object"));
     }
-    serde_yaml::to_value(&example)
+    serde_norway::to_value(&example)
         .map(Some)
         .map_err(|e| node.error(format!("cannot carry the JSON example: {e}")))
 }
@@ -440,7 +440,7 @@ fn typed(node: &Node<'_>, ty: &str) -> Result<Value, MetadataError> {
         serde_json::Value::Number(n) => n.to_string(),
         serde_json::Value::Bool(b) => b.to_string(),
         other => {
-            return serde_yaml::to_value(other)
+            return serde_norway::to_value(other)
                 .map_err(|e| node.error(format!("cannot carry the value: {e}")))
         }
     };

@@ -303,8 +303,8 @@ fn appended_example(
     if !text.ends_with('\n') {
         text.push('\n');
     }
-    let block = to_yaml(&serde_yaml::Mapping::from_iter([(
-        serde_yaml::Value::from("response_example"),
+    let block = to_yaml(&serde_norway::Mapping::from_iter([(
+        serde_norway::Value::from("response_example"),
         example.clone(),
     )]));
     text.push_str("\n# The service's own example of a success body, from the metadata.\n");
@@ -464,7 +464,7 @@ pub fn operation_yaml(spec: &OperationSpec) -> String {
 }
 
 fn to_yaml<T: serde::Serialize>(value: &T) -> String {
-    match serde_yaml::to_string(value) {
+    match serde_norway::to_string(value) {
         Ok(text) => text,
         Err(error) => unreachable!("spec models always serialize: {error}"),
     }

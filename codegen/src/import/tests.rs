@@ -127,7 +127,7 @@ fn writes_facts_and_no_prose() {
         !text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
         "{text}"
     );
-    let spec: OperationSpec = serde_yaml::from_str(&text).unwrap();
+    let spec: OperationSpec = serde_norway::from_str(&text).unwrap();
     assert_eq!(spec.summary, "Lists things.");
     assert_eq!(spec.methods, ["POST", "GET"]);
     assert_eq!(spec.ram.access_level, "read");
@@ -139,7 +139,7 @@ fn writes_facts_and_no_prose() {
     let page_size = &spec.parameters[0];
     assert_eq!(page_size.maximum, Some(50.into()));
     assert_eq!(page_size.minimum, Some(1.into()));
-    assert_eq!(page_size.example, Some(serde_yaml::Value::from(10)));
+    assert_eq!(page_size.example, Some(serde_norway::Value::from(10)));
     assert_eq!(page_size.description, None);
     let tag = &spec.parameters[2];
     assert_eq!(tag.style.as_deref(), Some("repeatList"));
@@ -182,7 +182,7 @@ fn infers_the_paginator_from_the_paging_parameter_and_the_list() {
     );
     let path = scratch.metadata(&metadata(serde_json::json!({"ListThings": paged})));
     import(&scratch.options(path)).unwrap();
-    let spec: OperationSpec = serde_yaml::from_str(&scratch.spec("ListThings")).unwrap();
+    let spec: OperationSpec = serde_norway::from_str(&scratch.spec("ListThings")).unwrap();
     let paginator = spec.paginator.unwrap();
     assert_eq!(paginator.style, "page_number");
     assert_eq!(paginator.items, "Things");
@@ -196,7 +196,7 @@ fn infers_the_paginator_from_the_paging_parameter_and_the_list() {
 }
 
 fn spec_with_paginator(style: &str, items: &str) -> OperationSpec {
-    let mut spec: OperationSpec = serde_yaml::from_str(
+    let mut spec: OperationSpec = serde_norway::from_str(
         "name: ListThings\nsummary: Lists.\nmethods: [GET]\nram: {action: \"ehpc:ListThings\", access_level: read}\n",
     )
     .unwrap();
@@ -225,7 +225,7 @@ fn keeps_hand_written_content_and_takes_new_facts() {
     let scratch = Scratch::new("merge");
     let path = scratch.metadata(&metadata(serde_json::json!({"ListThings": list_things()})));
     import(&scratch.options(path.clone())).unwrap();
-    let mut spec: OperationSpec = serde_yaml::from_str(&scratch.spec("ListThings")).unwrap();
+    let mut spec: OperationSpec = serde_norway::from_str(&scratch.spec("ListThings")).unwrap();
     spec.summary = "Lists the things of the account, a page at a time.".into();
     spec.description = Some("Hand-written.".into());
     spec.group = Some("things".into());
@@ -233,9 +233,9 @@ fn keeps_hand_written_content_and_takes_new_facts() {
     spec.ram.access_level = "list".into();
 
     spec.parameters[0].description = Some("Items per page.".into());
-    spec.parameters[0].example = Some(serde_yaml::Value::from(20));
+    spec.parameters[0].example = Some(serde_norway::Value::from(20));
     spec.parameters[0].values = Some(vec![crate::spec::ValueSpec {
-        value: serde_yaml::Value::from(10),
+        value: serde_norway::Value::from(10),
         description: "The usual page.".into(),
     }]);
     spec.errors[1].retryable = true;
@@ -267,7 +267,7 @@ fn keeps_hand_written_content_and_takes_new_facts() {
     let path = scratch.metadata(&metadata(serde_json::json!({"ListThings": changed})));
     let report = import(&scratch.options(path)).unwrap();
     assert_eq!(report.updated.len(), 1);
-    let merged: OperationSpec = serde_yaml::from_str(&scratch.spec("ListThings")).unwrap();
+    let merged: OperationSpec = serde_norway::from_str(&scratch.spec("ListThings")).unwrap();
     let mut expected = spec;
     expected.parameters[0].maximum = Some(100.into());
     assert_eq!(merged, expected);
@@ -423,13 +423,13 @@ fn a_new_version_gets_its_own_tree_with_placement_and_schemes() {
         "2018-04-12 untouched"
     );
     let service: ServiceSpec =
-        serde_yaml::from_str(&fs::read_to_string(version_dir.join("service.yaml")).unwrap())
+        serde_norway::from_str(&fs::read_to_string(version_dir.join("service.yaml")).unwrap())
             .unwrap();
     assert_eq!(service.version, "2024-07-30");
     assert_eq!(service.endpoints.rule, "ehpc.{region}.aliyuncs.com");
     assert_eq!(service.endpoints.vpc_rule, "ehpc-vpc.{region}.aliyuncs.com");
     let text = fs::read_to_string(version_dir.join("operations/ListThings.yaml")).unwrap();
-    let spec: OperationSpec = serde_yaml::from_str(&text).unwrap();
+    let spec: OperationSpec = serde_norway::from_str(&text).unwrap();
     assert_eq!(spec.methods, ["POST"]);
     assert!(spec.https_only);
     assert_eq!(
@@ -476,7 +476,7 @@ fn a_read_that_deletes_or_updates_is_imported_as_write() {
     ));
     import(&scratch.options(path)).unwrap();
     let level = |name: &str| {
-        serde_yaml::from_str::<OperationSpec>(&scratch.spec(name))
+        serde_norway::from_str::<OperationSpec>(&scratch.spec(name))
             .unwrap()
             .ram
             .access_level
@@ -502,7 +502,7 @@ fn password_parameters_are_imported_as_sensitive_and_hand_edits_survive() {
     ]);
     let path = scratch.metadata(&metadata(serde_json::json!({"AddThings": add})));
     import(&scratch.options(path.clone())).unwrap();
-    let read = || serde_yaml::from_str::<OperationSpec>(&scratch.spec("AddThings")).unwrap();
+    let read = || serde_norway::from_str::<OperationSpec>(&scratch.spec("AddThings")).unwrap();
     let spec = read();
     let sensitive = |spec: &OperationSpec| -> Vec<Option<bool>> {
         let user = spec.parameters[3].items.as_deref().unwrap();
@@ -554,7 +554,7 @@ fn only_a_read_sent_as_get_is_imported_as_read_only_and_a_declared_one_survives(
     });
     let path = scratch.metadata(&metadata(apis.clone()));
     import(&scratch.options(path.clone())).unwrap();
-    let read = |name: &str| serde_yaml::from_str::<OperationSpec>(&scratch.spec(name)).unwrap();
+    let read = |name: &str| serde_norway::from_str::<OperationSpec>(&scratch.spec(name)).unwrap();
     let read_only = |name: &str| read(name).read_only;
     assert!(!read_only("ListThings"), "a read sent as POST");
     assert!(read_only("GetThing"));
@@ -597,7 +597,7 @@ fn a_list_wrapped_in_two_objects_keeps_the_outer_one() {
     let scratch = Scratch::new("double-wrapper");
     let path = scratch.metadata(&metadata(serde_json::json!({"ListThings": api})));
     import(&scratch.options(path)).unwrap();
-    let spec: OperationSpec = serde_yaml::from_str(&scratch.spec("ListThings")).unwrap();
+    let spec: OperationSpec = serde_norway::from_str(&scratch.spec("ListThings")).unwrap();
     let policy = spec
         .response
         .iter()

@@ -4,7 +4,7 @@
 use crate::model::*;
 use crate::naming;
 use crate::spec::FieldSpec;
-use serde_yaml::Value;
+use serde_norway::Value;
 use std::collections::HashSet;
 
 use super::rules::*;
@@ -345,7 +345,7 @@ impl<T> Checker<'_, T> {
 
     fn constraints(&mut self, path: &str, spec: &FieldSpec, ty: &Type) -> Constraints {
         let numeric = matches!(ty, Type::Int32 | Type::Int64 | Type::Float);
-        let bound = |checker: &mut Self, key: &str, number: &Option<serde_yaml::Number>| {
+        let bound = |checker: &mut Self, key: &str, number: &Option<serde_norway::Number>| {
             let number = number.as_ref()?;
             let key_path = format!("{path}.{key}");
             if !numeric {
