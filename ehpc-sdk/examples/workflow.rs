@@ -13,17 +13,13 @@
 //! cargo run -p ehpc-sdk --example workflow
 //! ```
 
-#[path = "support/emulator_clock.rs"]
-mod emulator_clock;
-
 use base64::Engine as _;
 use ehpc_emulator::{Emulator, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
+use ehpc_sdk::test_util::EmulatorClock;
 use ehpc_sdk::v2024_07_30::operation::create_job::{JobSpec, Resources};
 use ehpc_sdk::v2024_07_30::operation::create_nodes::ComputeNode;
 use ehpc_sdk::{Client, Credentials};
-use emulator_clock::EmulatorClock;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
 #[tokio::main]
@@ -40,7 +36,7 @@ async fn main() -> ExitCode {
 type Failure = Box<dyn std::error::Error>;
 
 async fn run() -> Result<(), Failure> {
-    let emulator = Arc::new(Emulator::start().await?);
+    let emulator = Emulator::start().await?;
     println!("emulator: {}", emulator.endpoint());
     let client = Client::builder()
         .endpoint(emulator.endpoint())
@@ -51,11 +47,12 @@ async fn run() -> Result<(), Failure> {
         ))
         .build()?;
     let ehpc = client.v2024_07_30();
-    let clock = EmulatorClock::new(&emulator);
+    let clock = EmulatorClock::new(emulator.endpoint());
     // What each wait took, in emulator time.
     let waited = |mark: usize| {
-        let (polls, time) = clock.since(mark);
-        format!("after {} s, {} pauses", time.as_secs(), polls)
+        let recent = &clock.pauses()[mark..];
+        let time: Duration = recent.iter().sum();
+        format!("after {} s, {} pauses", time.as_secs(), recent.len())
     };
 
     let created = ehpc
@@ -69,7 +66,7 @@ async fn run() -> Result<(), Failure> {
         .ok_or("CreateCluster answered no ClusterId")?;
     println!("create cluster: {cluster}");
 
-    let mark = clock.sleeps().len();
+    let mark = clock.pauses().len();
     let running = ehpc
         .wait_until_cluster_running()
         .cluster_id(&cluster)
@@ -93,7 +90,7 @@ async fn run() -> Result<(), Failure> {
         .await?;
     println!("create nodes: {}", nodes.instance_ids.join(", "));
 
-    let mark = clock.sleeps().len();
+    let mark = clock.pauses().len();
     let listed = ehpc
         .wait_until_nodes_running()
         .cluster_id(&cluster)
@@ -123,7 +120,7 @@ async fn run() -> Result<(), Failure> {
     let job = submitted.job_id.ok_or("CreateJob answered no JobId")?;
     println!("submit job: {job}");
 
-    let mark = clock.sleeps().len();
+    let mark = clock.pauses().len();
     let finished = ehpc
         .wait_until_job_finished()
         .cluster_id(&cluster)
@@ -170,7 +167,7 @@ async fn run() -> Result<(), Failure> {
     );
 
     ehpc.delete_cluster().cluster_id(&cluster).send().await?;
-    let mark = clock.sleeps().len();
+    let mark = clock.pauses().len();
     ehpc.wait_until_cluster_deleted()
         .cluster_id(&cluster)
         .clock(clock.clone())

@@ -14,15 +14,11 @@
 //! cargo run -p ehpc-sdk --example workflow_2018_04_12
 //! ```
 
-#[path = "support/emulator_clock.rs"]
-mod emulator_clock;
-
 use base64::Engine as _;
 use ehpc_emulator::{Emulator, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
+use ehpc_sdk::test_util::EmulatorClock;
 use ehpc_sdk::{Client, Credentials};
-use emulator_clock::EmulatorClock;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// How long the workflow waits between polls for the job.
@@ -44,7 +40,7 @@ async fn main() -> ExitCode {
 type Failure = Box<dyn std::error::Error>;
 
 async fn run() -> Result<(), Failure> {
-    let emulator = Arc::new(Emulator::start().await?);
+    let emulator = Emulator::start().await?;
     println!("emulator: {}", emulator.endpoint());
     let client = Client::builder()
         .endpoint(emulator.endpoint())
@@ -55,7 +51,7 @@ async fn run() -> Result<(), Failure> {
         ))
         .build()?;
     let v1 = client.v2018_04_12();
-    let clock = EmulatorClock::new(&emulator);
+    let clock = EmulatorClock::new(emulator.endpoint());
 
     let created = client
         .create_cluster()

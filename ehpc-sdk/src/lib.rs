@@ -62,6 +62,10 @@
 //! Deserializing does not check limits (bounds, item counts, enums);
 //! `Client::call_json` (same feature) calls an operation by version and
 //! action name with such JSON, checked as the builders check.
+//!
+//! With the `test-util` feature (off by default, for tests), `test_util`
+//! has `EmulatorClock`, a waiter clock that moves `ehpc-emulator`'s clock
+//! over HTTP instead of sleeping.
 
 mod client;
 mod config;
@@ -78,6 +82,8 @@ mod generated;
 pub mod operation_support;
 pub mod redact;
 pub mod signing;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 pub mod wait;
 
 pub use client::{

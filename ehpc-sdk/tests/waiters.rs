@@ -4,15 +4,12 @@
 //! the emulator's clock on by the waiter's delay: a half-hour wait takes
 //! milliseconds, and the delays the waiter chose are recorded.
 
-#[path = "../examples/support/emulator_clock.rs"]
-mod emulator_clock;
-
 mod support;
 
 use ehpc_emulator::{Fault, StartOutcome, Times};
-use ehpc_sdk::wait::WaitError;
+use ehpc_sdk::test_util::EmulatorClock;
+use ehpc_sdk::wait::{WaitClock, WaitError};
 use ehpc_sdk::Client;
-use emulator_clock::EmulatorClock;
 use std::time::Duration;
 use support::start;
 
@@ -31,7 +28,7 @@ async fn create_cluster(client: &Client) -> String {
 async fn cluster_running_waits_through_the_creating_states() {
     let (emulator, client) = start().await;
     let cluster = create_cluster(&client).await;
-    let clock = EmulatorClock::new(&emulator);
+    let clock = EmulatorClock::new(emulator.endpoint());
     let answer = client
         .v2018_04_12()
         .wait_until_cluster_running()
@@ -44,7 +41,11 @@ async fn cluster_running_waits_through_the_creating_states() {
         answer.cluster_info.unwrap().status.as_deref(),
         Some("running")
     );
-    let sleeps = clock.sleeps();
+    let sleeps = clock.pauses();
+    // Each pause moved the emulator's clock on by as long.
+    assert_eq!(clock.elapsed(), sleeps.iter().sum::<Duration>());
+    assert_eq!(clock.now(), clock.elapsed());
+    assert_eq!(advanced_seconds(&emulator).await, clock.elapsed().as_secs());
     // The emulator's cluster takes 180 s to run; each pause lies between
     // the spec's 5 s and 60 s, and they grow.
     assert!(sleeps.len() >= 3, "{sleeps:?}");
@@ -59,7 +60,7 @@ async fn cluster_running_waits_through_the_creating_states() {
 async fn cluster_running_gives_up_at_max_wait_with_the_last_state() {
     let (emulator, client) = start().await;
     let cluster = create_cluster(&client).await;
-    let clock = EmulatorClock::new(&emulator);
+    let clock = EmulatorClock::new(emulator.endpoint());
     let error = client
         .v2018_04_12()
         .wait_until_cluster_running()
@@ -74,7 +75,7 @@ async fn cluster_running_gives_up_at_max_wait_with_the_last_state() {
     assert!(error.to_string().contains("`creating`"), "{error}");
     // The last pause is cut to what is left of max_wait.
     assert_eq!(
-        clock.sleeps().iter().sum::<Duration>(),
+        clock.pauses().iter().sum::<Duration>(),
         Duration::from_secs(30)
     );
 }
@@ -83,7 +84,7 @@ async fn cluster_running_gives_up_at_max_wait_with_the_last_state() {
 async fn a_service_error_ends_the_wait_unless_it_is_worth_polling_again() {
     let (emulator, client) = start().await;
     let cluster = create_cluster(&client).await;
-    let clock = EmulatorClock::new(&emulator);
+    let clock = EmulatorClock::new(emulator.endpoint());
     // Unavailable for longer than one call's retries: the waiter polls on.
     emulator
         .inject("DescribeCluster", Fault::ServiceUnavailable, Times::Next(4))
@@ -97,7 +98,7 @@ async fn a_service_error_ends_the_wait_unless_it_is_worth_polling_again() {
         .await
         .unwrap();
 
-    let clock = EmulatorClock::new(&emulator);
+    let clock = EmulatorClock::new(emulator.endpoint());
     let error = client
         .v2018_04_12()
         .wait_until_cluster_running()
@@ -110,7 +111,7 @@ async fn a_service_error_ends_the_wait_unless_it_is_worth_polling_again() {
         panic!("expected the call's error, got {error:?}");
     };
     assert_eq!(source.code(), Some("ClusterNotFound"));
-    assert!(clock.sleeps().is_empty());
+    assert!(clock.pauses().is_empty());
 }
 
 #[tokio::test]
@@ -119,7 +120,7 @@ async fn cluster_deleted_succeeds_on_not_found_and_times_out_while_it_exists() {
     let cluster = create_cluster(&client).await;
     emulator.advance_clock(Duration::from_secs(3600));
 
-    let clock = EmulatorClock::new(&emulator);
+    let clock = EmulatorClock::new(emulator.endpoint());
     let error = client
         .v2018_04_12()
         .wait_until_cluster_deleted()
@@ -142,7 +143,7 @@ async fn cluster_deleted_succeeds_on_not_found_and_times_out_while_it_exists() {
         .v2018_04_12()
         .wait_until_cluster_deleted()
         .cluster_id(&cluster)
-        .clock(EmulatorClock::new(&emulator))
+        .clock(EmulatorClock::new(emulator.endpoint()))
         .wait()
         .await
         .unwrap();
@@ -168,7 +169,7 @@ async fn nodes_running_waits_for_every_node_and_times_out_with_the_last_state() 
         .wait_until_nodes_running()
         .cluster_id(&cluster)
         .max_wait(Duration::from_secs(10))
-        .clock(EmulatorClock::new(&emulator))
+        .clock(EmulatorClock::new(emulator.endpoint()))
         .wait()
         .await
         .unwrap_err();
@@ -179,7 +180,7 @@ async fn nodes_running_waits_for_every_node_and_times_out_with_the_last_state() 
         .v2018_04_12()
         .wait_until_nodes_running()
         .cluster_id(&cluster)
-        .clock(EmulatorClock::new(&emulator))
+        .clock(EmulatorClock::new(emulator.endpoint()))
         .wait()
         .await
         .unwrap();
@@ -203,7 +204,7 @@ async fn cluster_and_nodes_running_fail_with_the_exception_state() {
         .v2018_04_12()
         .wait_until_cluster_running()
         .cluster_id(&failing)
-        .clock(EmulatorClock::new(&emulator))
+        .clock(EmulatorClock::new(emulator.endpoint()))
         .wait()
         .await
         .unwrap_err();
@@ -227,10 +228,34 @@ async fn cluster_and_nodes_running_fail_with_the_exception_state() {
         .v2018_04_12()
         .wait_until_nodes_running()
         .cluster_id(&cluster)
-        .clock(EmulatorClock::new(&emulator))
+        .clock(EmulatorClock::new(emulator.endpoint()))
         .wait()
         .await
         .unwrap_err();
     assert!(error.is_failed(), "{error}");
     assert_eq!(error.last_state(), Some("exception"));
+}
+
+/// The seconds the emulator's clock has been moved on, from its control API.
+async fn advanced_seconds(emulator: &ehpc_emulator::Emulator) -> u64 {
+    let url = format!("{}/__emulator/clock", emulator.endpoint());
+    let body = reqwest::get(url).await.unwrap().text().await.unwrap();
+    let clock: serde_json::Value = serde_json::from_str(&body).unwrap();
+    clock["advanced_seconds"].as_u64().unwrap()
+}
+
+#[tokio::test]
+async fn the_emulator_clock_adds_up_fractions_of_a_second() {
+    let (emulator, _client) = start().await;
+    // The emulator counts whole seconds: fractions add up across pauses.
+    let clock = EmulatorClock::new(format!("{}/", emulator.endpoint()));
+    let before = advanced_seconds(&emulator).await;
+    clock.sleep(Duration::from_millis(1500)).await;
+    assert_eq!(advanced_seconds(&emulator).await - before, 1);
+    clock.sleep(Duration::from_millis(700)).await;
+    assert_eq!(advanced_seconds(&emulator).await - before, 2);
+    assert_eq!(
+        clock.pauses(),
+        [Duration::from_millis(1500), Duration::from_millis(700)]
+    );
 }

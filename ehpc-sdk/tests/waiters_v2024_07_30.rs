@@ -2,16 +2,14 @@
 //! each reaches success, its failure state and its deadline. Time comes
 //! from an [`EmulatorClock`], so no test waits for real.
 
-#[path = "../examples/support/emulator_clock.rs"]
-mod emulator_clock;
 mod support;
 
 use ehpc_emulator::{Emulator, JobOutcome, StartOutcome};
+use ehpc_sdk::test_util::EmulatorClock;
 use ehpc_sdk::v2024_07_30::operation::create_job::JobSpec;
 use ehpc_sdk::v2024_07_30::operation::create_nodes::ComputeNode;
 use ehpc_sdk::wait::WaitError;
 use ehpc_sdk::Client;
-use emulator_clock::EmulatorClock;
 use std::time::Duration;
 use support::start;
 
@@ -67,7 +65,7 @@ async fn cluster_with_job(emulator: &Emulator, client: &Client) -> (String, Stri
 async fn cluster_running_waits_through_the_creating_states() {
     let (emulator, client) = start().await;
     let cluster = create_cluster(&client).await;
-    let clock = EmulatorClock::new(&emulator);
+    let clock = EmulatorClock::new(emulator.endpoint());
     let answer = client
         .v2024_07_30()
         .wait_until_cluster_running()
@@ -77,7 +75,7 @@ async fn cluster_running_waits_through_the_creating_states() {
         .await
         .unwrap();
     assert_eq!(answer.cluster_status.as_deref(), Some("running"));
-    let sleeps = clock.sleeps();
+    let sleeps = clock.pauses();
     assert!(sleeps.len() >= 2, "{sleeps:?}");
     for pause in &sleeps {
         assert!(*pause >= Duration::from_secs(5) && *pause <= Duration::from_secs(60));
@@ -88,7 +86,7 @@ async fn cluster_running_waits_through_the_creating_states() {
 async fn cluster_running_gives_up_at_max_wait_with_the_last_state() {
     let (emulator, client) = start().await;
     let cluster = create_cluster(&client).await;
-    let clock = EmulatorClock::new(&emulator);
+    let clock = EmulatorClock::new(emulator.endpoint());
     let error = client
         .v2024_07_30()
         .wait_until_cluster_running()
@@ -103,7 +101,7 @@ async fn cluster_running_gives_up_at_max_wait_with_the_last_state() {
     assert_ne!(last, "running");
     assert!(error.to_string().contains(last), "{error}");
     assert_eq!(
-        clock.sleeps().iter().sum::<Duration>(),
+        clock.pauses().iter().sum::<Duration>(),
         Duration::from_secs(20)
     );
 }
@@ -118,7 +116,7 @@ async fn cluster_deleted_succeeds_on_not_found_and_times_out_while_it_exists() {
         .wait_until_cluster_deleted()
         .cluster_id(&cluster)
         .max_wait(Duration::from_secs(120))
-        .clock(EmulatorClock::new(&emulator))
+        .clock(EmulatorClock::new(emulator.endpoint()))
         .wait()
         .await
         .unwrap_err();
@@ -136,7 +134,7 @@ async fn cluster_deleted_succeeds_on_not_found_and_times_out_while_it_exists() {
         .v2024_07_30()
         .wait_until_cluster_deleted()
         .cluster_id(&cluster)
-        .clock(EmulatorClock::new(&emulator))
+        .clock(EmulatorClock::new(emulator.endpoint()))
         .wait()
         .await
         .unwrap();
@@ -152,7 +150,7 @@ async fn nodes_running_waits_for_every_node_and_times_out_with_the_last_state() 
         .wait_until_nodes_running()
         .cluster_id(&cluster)
         .max_wait(Duration::from_secs(10))
-        .clock(EmulatorClock::new(&emulator))
+        .clock(EmulatorClock::new(emulator.endpoint()))
         .wait()
         .await
         .unwrap_err();
@@ -163,7 +161,7 @@ async fn nodes_running_waits_for_every_node_and_times_out_with_the_last_state() 
         .v2024_07_30()
         .wait_until_nodes_running()
         .cluster_id(&cluster)
-        .clock(EmulatorClock::new(&emulator))
+        .clock(EmulatorClock::new(emulator.endpoint()))
         .wait()
         .await
         .unwrap();
@@ -178,7 +176,7 @@ async fn nodes_running_waits_for_every_node_and_times_out_with_the_last_state() 
 async fn job_finished_returns_the_succeeded_job() {
     let (emulator, client) = start().await;
     let (cluster, job) = cluster_with_job(&emulator, &client).await;
-    let clock = EmulatorClock::new(&emulator);
+    let clock = EmulatorClock::new(emulator.endpoint());
     let answer = client
         .v2024_07_30()
         .wait_until_job_finished()
@@ -191,7 +189,7 @@ async fn job_finished_returns_the_succeeded_job() {
     let info = answer.job_info.unwrap();
     assert_eq!(info.state.as_deref(), Some("Succeeded"));
     assert_eq!(info.job_id.as_deref(), Some(job.as_str()));
-    assert!(!clock.sleeps().is_empty());
+    assert!(!clock.pauses().is_empty());
 }
 
 #[tokio::test]
@@ -206,7 +204,7 @@ async fn job_finished_fails_with_the_failed_jobs_final_state() {
         .wait_until_job_finished()
         .cluster_id(&cluster)
         .job_id(&job)
-        .clock(EmulatorClock::new(&emulator))
+        .clock(EmulatorClock::new(emulator.endpoint()))
         .wait()
         .await
         .unwrap_err();
@@ -230,7 +228,7 @@ async fn job_finished_fails_on_a_stopped_job_and_times_out_on_a_running_one() {
         .cluster_id(&cluster)
         .job_id(&job)
         .max_wait(Duration::from_secs(5))
-        .clock(EmulatorClock::new(&emulator))
+        .clock(EmulatorClock::new(emulator.endpoint()))
         .wait()
         .await
         .unwrap_err();
@@ -250,7 +248,7 @@ async fn job_finished_fails_on_a_stopped_job_and_times_out_on_a_running_one() {
         .wait_until_job_finished()
         .cluster_id(&cluster)
         .job_id(&job)
-        .clock(EmulatorClock::new(&emulator))
+        .clock(EmulatorClock::new(emulator.endpoint()))
         .wait()
         .await
         .unwrap_err();
@@ -276,7 +274,7 @@ async fn cluster_and_nodes_running_fail_with_the_exception_state() {
         .v2024_07_30()
         .wait_until_cluster_running()
         .cluster_id(&failing)
-        .clock(EmulatorClock::new(&emulator))
+        .clock(EmulatorClock::new(emulator.endpoint()))
         .wait()
         .await
         .unwrap_err();
@@ -302,7 +300,7 @@ async fn cluster_and_nodes_running_fail_with_the_exception_state() {
         .v2024_07_30()
         .wait_until_nodes_running()
         .cluster_id(&cluster)
-        .clock(EmulatorClock::new(&emulator))
+        .clock(EmulatorClock::new(emulator.endpoint()))
         .wait()
         .await
         .unwrap_err();
