@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 Usage: ehpc-emulator [--listen ADDR] [--access-key ID:SECRET[:TOKEN]]... [--specs DIR]
-                     [--request-log-capacity N]
+                     [--oidc-issuer URL]... [--request-log-capacity N]
                      [--state FILE] [--examples-only]
 
 A local E-HPC service for tests. Prints the address it listens on, then
@@ -20,6 +20,9 @@ serves until interrupted.
                        repeatable (default emulator-key:emulator-secret)
   --specs DIR          serve the specs of DIR (service.yaml, operations/*.yaml)
                        instead of those built in
+  --oidc-issuer URL    let STS AssumeRoleWithOIDC accept RRSA tokens whose
+                       `iss` is URL; repeatable, each adds an issuer
+                       (default https://oidc-ack.emulator.invalid/clusters/emulator)
   --request-log-capacity N
                        keep the N most recent requests in the log
                        (default 4096; 0 keeps none)
@@ -157,6 +160,7 @@ fn parse(
                 keys += 1;
             }
             "--specs" => builder = builder.specs_dir(value("--specs")?),
+            "--oidc-issuer" => builder = builder.add_oidc_issuer(value("--oidc-issuer")?),
             "--request-log-capacity" => {
                 let text = value("--request-log-capacity")?;
                 let capacity: usize = text

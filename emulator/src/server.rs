@@ -32,7 +32,8 @@ const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/pla
 content-length: 33\r\nconnection: close\r\n\r\ntoo many connections; retry later\n";
 
 /// The issuer STS `AssumeRoleWithOIDC` accepts tokens from unless
-/// [`EmulatorBuilder::oidc_issuer`] says otherwise.
+/// [`EmulatorBuilder::oidc_issuer`] or [`EmulatorBuilder::add_oidc_issuer`]
+/// says otherwise.
 pub const DEFAULT_OIDC_ISSUER: &str = "https://oidc-ack.emulator.invalid/clusters/emulator";
 
 /// Configures an [`Emulator`].
@@ -41,7 +42,8 @@ pub struct EmulatorBuilder {
     listen: SocketAddr,
     keys: Vec<AccessKey>,
     specs_dir: Option<PathBuf>,
-    oidc_issuer: String,
+    /// Empty: [`DEFAULT_OIDC_ISSUER`].
+    oidc_issuers: Vec<String>,
     log_capacity: usize,
     settings: Settings,
     limits: Limits,
@@ -53,7 +55,7 @@ impl Default for EmulatorBuilder {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             keys: Vec::new(),
             specs_dir: None,
-            oidc_issuer: DEFAULT_OIDC_ISSUER.to_string(),
+            oidc_issuers: Vec::new(),
             log_capacity: DEFAULT_REQUEST_LOG_CAPACITY,
             settings: Settings::default(),
             limits: Limits::default(),
@@ -84,9 +86,19 @@ impl EmulatorBuilder {
     }
 
     /// The `iss` an OIDC token must carry for `AssumeRoleWithOIDC`
-    /// (default [`DEFAULT_OIDC_ISSUER`]).
+    /// (default [`DEFAULT_OIDC_ISSUER`]): tokens from this issuer only,
+    /// in place of any set before.
     pub fn oidc_issuer(mut self, issuer: impl Into<String>) -> Self {
-        self.oidc_issuer = issuer.into();
+        self.oidc_issuers = vec![issuer.into()];
+        self
+    }
+
+    /// Accepts OIDC tokens from `issuer` too, beside those added before
+    /// (the first one added replaces [`DEFAULT_OIDC_ISSUER`]), as for pods
+    /// of several clusters, each with its own RRSA issuer, assuming roles
+    /// from one emulator. [`Emulator::oidc_token`] uses the first.
+    pub fn add_oidc_issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.oidc_issuers.push(issuer.into());
         self
     }
 
@@ -151,10 +163,14 @@ impl EmulatorBuilder {
             addr: self.listen,
             source,
         })?;
+        let mut oidc_issuers = self.oidc_issuers;
+        if oidc_issuers.is_empty() {
+            oidc_issuers.push(DEFAULT_OIDC_ISSUER.to_string());
+        }
         let state = Arc::new(State::new(
             catalog,
             keys,
-            self.oidc_issuer,
+            oidc_issuers,
             self.log_capacity,
             self.limits,
         ));
@@ -263,10 +279,14 @@ impl Emulator {
         lock(&self.state.metadata.log).clone()
     }
 
-    /// An OIDC token (an unsigned JWT) from the configured issuer for
-    /// `subject`, valid for an hour: what `AssumeRoleWithOIDC` accepts.
+    /// An OIDC token (an unsigned JWT) from the (first) configured issuer
+    /// for `subject`, valid for an hour: what `AssumeRoleWithOIDC` accepts.
     pub fn oidc_token(&self, subject: &str) -> String {
-        sts::oidc_token(&self.state.oidc_issuer, subject, Duration::from_secs(3600))
+        sts::oidc_token(
+            &self.state.oidc_issuers[0],
+            subject,
+            Duration::from_secs(3600),
+        )
     }
 
     /// An OIDC token from any `issuer`, valid for `lifetime` (zero for one

@@ -217,3 +217,93 @@ async fn the_binary_keeps_its_resources_in_the_state_file() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// An unsigned STS `AssumeRoleWithOIDC` with `token`.
+fn assume_role_with_oidc(token: &str) -> Vec<(String, String)> {
+    [
+        ("Action", "AssumeRoleWithOIDC"),
+        ("Version", "2015-04-01"),
+        ("Format", "JSON"),
+        ("RoleArn", "acs:ram::1234567890123456:role/hpc"),
+        (
+            "OIDCProviderArn",
+            "acs:ram::1234567890123456:oidc-provider/ack-rrsa",
+        ),
+        ("OIDCToken", token),
+        ("RoleSessionName", "pod"),
+    ]
+    .into_iter()
+    .map(|(n, v)| (n.to_string(), v.to_string()))
+    .collect()
+}
+
+#[tokio::test]
+async fn the_binary_accepts_oidc_tokens_from_each_issuer_it_is_given() {
+    let first = "https://oidc-ack-cn-hangzhou.oss-cn-hangzhou-internal.aliyuncs.com/c1";
+    let second = "https://oidc-ack-cn-beijing.oss-cn-beijing-internal.aliyuncs.com/c2";
+    let (_running, addr) = start_binary(&["--oidc-issuer", first, "--oidc-issuer", second]).await;
+    let hour = std::time::Duration::from_secs(3600);
+    for issuer in [first, second] {
+        let token = Emulator::oidc_token_from(issuer, "system:serviceaccount:hpc:pod", hour);
+        let answer = get(addr, &assume_role_with_oidc(&token)).await;
+        assert_eq!(answer.status, 200, "{}", answer.json());
+        assert_eq!(answer.json()["OIDCTokenInfo"]["Issuer"], issuer);
+        assert!(answer.json()["Credentials"]["SecurityToken"].is_string());
+    }
+    for unknown in [
+        "https://elsewhere.invalid",
+        ehpc_emulator::DEFAULT_OIDC_ISSUER,
+    ] {
+        let token = Emulator::oidc_token_from(unknown, "pod", hour);
+        let answer = get(addr, &assume_role_with_oidc(&token)).await;
+        assert_eq!(
+            (answer.status, answer.code().as_str()),
+            (400, "AuthenticationFail.OIDCToken.IssuerInvalid"),
+            "{unknown}"
+        );
+    }
+
+    let help = Command::new(env!("CARGO_BIN_EXE_ehpc-emulator"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("--oidc-issuer URL"), "{help}");
+    assert!(help.contains(ehpc_emulator::DEFAULT_OIDC_ISSUER), "{help}");
+}
+
+#[tokio::test]
+async fn the_builder_adds_oidc_issuers_and_the_single_issuer_replaces_them() {
+    use ehpc_emulator::DEFAULT_OIDC_ISSUER as DEFAULT;
+    let (a, b, c) = (
+        "https://a.invalid",
+        "https://b.invalid",
+        "https://c.invalid",
+    );
+    let hour = std::time::Duration::from_secs(3600);
+    for (builder, accepted, refused) in [
+        // The default issuer alone, until one is added.
+        (Emulator::builder(), &[DEFAULT][..], &[a][..]),
+        (
+            Emulator::builder().add_oidc_issuer(a).add_oidc_issuer(b),
+            &[a, b],
+            &[DEFAULT, c],
+        ),
+        (
+            Emulator::builder().add_oidc_issuer(a).oidc_issuer(b),
+            &[b],
+            &[DEFAULT, a],
+        ),
+    ] {
+        let emulator = builder.start().await.unwrap();
+        for issuer in accepted.iter().chain(refused) {
+            let token = Emulator::oidc_token_from(issuer, "pod", hour);
+            let answer = get(emulator.addr(), &assume_role_with_oidc(&token)).await;
+            assert_eq!(answer.status == 200, accepted.contains(issuer), "{issuer}");
+        }
+        // The emulator's own tokens come from the first issuer.
+        let own = emulator.oidc_token("pod");
+        let answer = get(emulator.addr(), &assume_role_with_oidc(&own)).await;
+        assert_eq!(answer.json()["OIDCTokenInfo"]["Issuer"], accepted[0]);
+    }
+}

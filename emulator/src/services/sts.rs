@@ -1,8 +1,8 @@
 //! STS, the security token service (version 2015-04-01): `AssumeRole`, a
 //! signed call, and `AssumeRoleWithOIDC`, an unsigned one whose proof is an
-//! OIDC token from the configured issuer. Both issue temporary keys that
-//! the emulator then accepts for E-HPC calls until they expire. Faults set
-//! for either action apply before its parameters are looked at.
+//! OIDC token from one of the configured issuers. Both issue temporary keys
+//! that the emulator then accepts for E-HPC calls until they expire. Faults
+//! set for either action apply before its parameters are looked at.
 
 use crate::state::{AccessKey, Fault, State};
 use crate::wire::answer::{Outcome, Rejection};
@@ -158,13 +158,17 @@ fn assume_role_with_oidc(state: &State, request: &RpcRequest) -> Result<Value, R
             "The OIDCToken is not a JWT with a JSON payload.",
         )
     })?;
-    if claims.get("iss").and_then(Value::as_str) != Some(state.oidc_issuer.as_str()) {
-        return Err(Rejection::new(
-            400,
-            "AuthenticationFail.OIDCToken.IssuerInvalid",
-            "The issuer of the OIDCToken is not the one of the OIDC provider.",
-        ));
-    }
+    let issuer = claims
+        .get("iss")
+        .and_then(Value::as_str)
+        .filter(|iss| state.oidc_issuers.iter().any(|known| known == iss))
+        .ok_or_else(|| {
+            Rejection::new(
+                400,
+                "AuthenticationFail.OIDCToken.IssuerInvalid",
+                "The issuer of the OIDCToken is not the one of the OIDC provider.",
+            )
+        })?;
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -192,7 +196,7 @@ fn assume_role_with_oidc(state: &State, request: &RpcRequest) -> Result<Value, R
             "AssumedRoleId": format!("3{}:{session}", &key.id[4..20]),
         },
         "OIDCTokenInfo": {
-            "Issuer": state.oidc_issuer,
+            "Issuer": issuer,
             "Subject": subject,
         },
         "Credentials": credentials_json(&key, expiration),

@@ -71,8 +71,8 @@ pub(crate) struct State {
     pub(crate) issued: IssuedKeys,
     pub(crate) metadata: MetadataBook,
     pub(crate) credentials_uri: CredentialsUriBook,
-    /// The issuer `AssumeRoleWithOIDC` accepts tokens from.
-    pub(crate) oidc_issuer: String,
+    /// The issuers `AssumeRoleWithOIDC` accepts tokens from; never empty.
+    pub(crate) oidc_issuers: Vec<String>,
     /// The resources stateful operations act on.
     model: Mutex<Model>,
     pub(crate) clock: Clock,
@@ -85,7 +85,7 @@ impl State {
     pub(crate) fn new(
         catalog: Catalog,
         keys: Vec<AccessKey>,
-        oidc_issuer: String,
+        oidc_issuers: Vec<String>,
         log_capacity: usize,
         limits: Limits,
     ) -> Self {
@@ -100,7 +100,7 @@ impl State {
             issued: Default::default(),
             metadata: Default::default(),
             credentials_uri: Default::default(),
-            oidc_issuer,
+            oidc_issuers,
             model: Mutex::default(),
             clock: Clock::default(),
         }
