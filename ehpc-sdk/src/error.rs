@@ -25,13 +25,13 @@ pub enum Error<E> {
     Service(E),
     /// A paginator stopped: the service's answers would have made it loop
     /// (the same token twice, a page past `TotalCount`).
-    Paging(crate::paginate::PagingError),
+    Paging(crate::paging_error::PagingError),
     /// The client cannot reach the operation's product: it does not serve
     /// the client's region (nothing was sent).
     Config(crate::ConfigError),
 }
 
-impl<E: crate::operation_support::OperationError> Error<E> {
+impl<E: OperationError> Error<E> {
     /// The service's error, when it answered with one.
     pub fn service_error(&self) -> Option<&E> {
         match self {
@@ -429,6 +429,12 @@ impl StdError for ResponseError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         self.source.as_ref().map(|e| e as _)
     }
+}
+
+/// Implemented by the generated error enums: each has a variant per
+/// documented code, and every variant holds the [`ServiceError`].
+pub trait OperationError: From<ServiceError> + StdError + Send + Sync + 'static {
+    fn details(&self) -> &ServiceError;
 }
 
 /// An error answer from the service: code, message, request id, status and

@@ -315,6 +315,7 @@ pub mod decode;
 mod endpoint;
 mod error;
 pub mod paginate;
+mod paging_error;
 mod retry;
 #[rustfmt::skip]
 mod generated;

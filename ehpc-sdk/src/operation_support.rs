@@ -1,7 +1,8 @@
 //! What generated operation code builds on: the [`Operation`] trait,
 //! parameter encoding in the protocol's styles, and limit checks.
 
-use crate::error::{InvalidRequest, ServiceError};
+use crate::error::InvalidRequest;
+pub use crate::error::OperationError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -71,11 +72,6 @@ pub trait Operation: Send + Sync {
     /// Adds the operation's parameters (not the common ones); text
     /// values are borrowed from `self`.
     fn encode<'a>(&'a self, params: &mut Params<'a>);
-}
-
-/// Implemented by the generated error enums.
-pub trait OperationError: From<ServiceError> + std::error::Error + Send + Sync + 'static {
-    fn details(&self) -> &ServiceError;
 }
 
 mod text;

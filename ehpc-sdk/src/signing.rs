@@ -11,6 +11,7 @@ mod encoding;
 mod fixed;
 mod query_signature;
 mod stage;
+mod tables;
 pub mod v3;
 mod values;
 

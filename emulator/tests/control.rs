@@ -274,44 +274,36 @@ async fn the_binary_accepts_oidc_tokens_from_each_issuer_it_is_given() {
 
 #[tokio::test]
 async fn the_builder_adds_oidc_issuers_and_the_single_issuer_replaces_them() {
-    let hour = std::time::Duration::from_secs(3600);
-    let accepted = |addr, issuer: &str| {
-        let token = Emulator::oidc_token_from(issuer, "pod", hour);
-        async move { get(addr, &assume_role_with_oidc(&token)).await.status == 200 }
-    };
-
-    // The default issuer alone, until one is added.
-    let emulator = Emulator::start().await.unwrap();
-    assert!(accepted(emulator.addr(), ehpc_emulator::DEFAULT_OIDC_ISSUER).await);
-    assert!(!accepted(emulator.addr(), "https://a.invalid").await);
-
-    let emulator = Emulator::builder()
-        .add_oidc_issuer("https://a.invalid")
-        .add_oidc_issuer("https://b.invalid")
-        .start()
-        .await
-        .unwrap();
-    assert!(accepted(emulator.addr(), "https://a.invalid").await);
-    assert!(accepted(emulator.addr(), "https://b.invalid").await);
-    assert!(!accepted(emulator.addr(), ehpc_emulator::DEFAULT_OIDC_ISSUER).await);
-    assert!(!accepted(emulator.addr(), "https://c.invalid").await);
-    // The emulator's own tokens come from the first issuer.
-    let answer = get(
-        emulator.addr(),
-        &assume_role_with_oidc(&emulator.oidc_token("pod")),
-    )
-    .await;
-    assert_eq!(
-        answer.json()["OIDCTokenInfo"]["Issuer"],
-        "https://a.invalid"
+    use ehpc_emulator::DEFAULT_OIDC_ISSUER as DEFAULT;
+    let (a, b, c) = (
+        "https://a.invalid",
+        "https://b.invalid",
+        "https://c.invalid",
     );
-
-    let emulator = Emulator::builder()
-        .add_oidc_issuer("https://a.invalid")
-        .oidc_issuer("https://b.invalid")
-        .start()
-        .await
-        .unwrap();
-    assert!(!accepted(emulator.addr(), "https://a.invalid").await);
-    assert!(accepted(emulator.addr(), "https://b.invalid").await);
+    let hour = std::time::Duration::from_secs(3600);
+    for (builder, accepted, refused) in [
+        // The default issuer alone, until one is added.
+        (Emulator::builder(), &[DEFAULT][..], &[a][..]),
+        (
+            Emulator::builder().add_oidc_issuer(a).add_oidc_issuer(b),
+            &[a, b],
+            &[DEFAULT, c],
+        ),
+        (
+            Emulator::builder().add_oidc_issuer(a).oidc_issuer(b),
+            &[b],
+            &[DEFAULT, a],
+        ),
+    ] {
+        let emulator = builder.start().await.unwrap();
+        for issuer in accepted.iter().chain(refused) {
+            let token = Emulator::oidc_token_from(issuer, "pod", hour);
+            let answer = get(emulator.addr(), &assume_role_with_oidc(&token)).await;
+            assert_eq!(answer.status == 200, accepted.contains(issuer), "{issuer}");
+        }
+        // The emulator's own tokens come from the first issuer.
+        let own = emulator.oidc_token("pod");
+        let answer = get(emulator.addr(), &assume_role_with_oidc(&own)).await;
+        assert_eq!(answer.json()["OIDCTokenInfo"]["Issuer"], accepted[0]);
+    }
 }

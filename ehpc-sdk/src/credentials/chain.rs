@@ -149,7 +149,7 @@ impl DefaultChain {
             .or_else(OidcRoleProvider::with_env(&env));
         chain = if env.is_true(CLI_DISABLED_VAR) {
             chain.or_else(Disabled {
-                provider: super::cli_profile::PROVIDER,
+                provider: super::cli_config::PROVIDER,
                 variable: CLI_DISABLED_VAR,
             })
         } else {

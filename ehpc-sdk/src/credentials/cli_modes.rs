@@ -1,6 +1,6 @@
 //! The provider each mode of a CLI profile stands for.
 
-use super::cli_profile::{ConfigFile, Profile, PROVIDER};
+use super::cli_config::{ConfigFile, Profile, PROVIDER};
 use super::{
     AssumeRoleProvider, Credentials, CredentialsError, EcsRamRoleProvider, Env,
     ExternalProcessProvider, OidcRoleProvider, ProvideCredentials,

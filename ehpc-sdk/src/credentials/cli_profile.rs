@@ -1,8 +1,8 @@
 //! Credentials from a profile of the Alibaba Cloud CLI's `config.json`.
 
+use super::cli_config::{ConfigFile, PROVIDER};
 use super::transport::json_problem;
 use super::{read_config_file, CredentialsError, Env, ProvideCredentials, ProvideFuture};
-use serde::Deserialize;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::OnceCell;
@@ -12,8 +12,6 @@ pub(crate) const PROFILE_VAR: &str = "ALIBABA_CLOUD_PROFILE";
 /// `true` leaves the CLI profile out of the default chain.
 pub(crate) const DISABLED_VAR: &str = "ALIBABA_CLOUD_CLI_PROFILE_DISABLED";
 const DEFAULT_PATH: &str = ".aliyun/config.json";
-
-pub(crate) const PROVIDER: &str = "CLI profile";
 
 /// A profile of the CLI's configuration file: `ALIBABA_CLOUD_CONFIG_FILE`,
 /// else `~/.aliyun/config.json`; the profile named by `ALIBABA_CLOUD_PROFILE`,
@@ -57,41 +55,6 @@ pub struct CliProfileProvider {
     path: Option<PathBuf>,
     profile: Option<String>,
     resolved: OnceCell<Arc<dyn ProvideCredentials>>,
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct ConfigFile {
-    current: Option<String>,
-    #[serde(default)]
-    pub(crate) profiles: Vec<Profile>,
-}
-
-/// The fields of a profile this provider uses; the CLI keeps more.
-#[derive(Debug, Deserialize, Default)]
-pub(crate) struct Profile {
-    pub(crate) name: String,
-    pub(crate) mode: Option<String>,
-    pub(crate) access_key_id: Option<String>,
-    pub(crate) access_key_secret: Option<String>,
-    pub(crate) sts_token: Option<String>,
-    pub(crate) region_id: Option<String>,
-    pub(crate) ram_role_arn: Option<String>,
-    pub(crate) ram_session_name: Option<String>,
-    pub(crate) ram_role_name: Option<String>,
-    pub(crate) expired_seconds: Option<u64>,
-    pub(crate) external_id: Option<String>,
-    pub(crate) policy: Option<String>,
-    pub(crate) source_profile: Option<String>,
-    pub(crate) oidc_provider_arn: Option<String>,
-    pub(crate) oidc_token_file: Option<String>,
-    pub(crate) process_command: Option<String>,
-    pub(crate) sts_region: Option<String>,
-    pub(crate) enable_vpc: Option<bool>,
-    pub(crate) cloud_sso_sign_in_url: Option<String>,
-    pub(crate) cloud_sso_account_id: Option<String>,
-    pub(crate) cloud_sso_access_config: Option<String>,
-    pub(crate) access_token: Option<String>,
-    pub(crate) cloud_sso_access_token_expire: Option<u64>,
 }
 
 impl CliProfileProvider {

@@ -34,6 +34,7 @@
 
 mod cache;
 mod chain;
+mod cli_config;
 mod cli_modes;
 mod cli_profile;
 mod cloud_sso;

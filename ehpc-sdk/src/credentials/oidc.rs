@@ -2,8 +2,7 @@
 //! RRSA setup of Kubernetes pods on ACK.
 
 use super::cache::{CredentialsCache, DEFAULT_REFRESH_WINDOW};
-use super::sts::default_session_name;
-use super::sts_endpoint::{self, StsEndpoint, API_VERSION};
+use super::sts_endpoint::{self, default_session_name, StsEndpoint, API_VERSION, SESSION_NAME_VAR};
 use super::{http_client, redact, Credentials, CredentialsError, Env, ProvideCredentials};
 use crate::signing;
 use std::fmt;
@@ -13,7 +12,6 @@ use std::time::{Duration, SystemTime};
 pub(crate) const ROLE_ARN_VAR: &str = "ALIBABA_CLOUD_ROLE_ARN";
 pub(crate) const PROVIDER_ARN_VAR: &str = "ALIBABA_CLOUD_OIDC_PROVIDER_ARN";
 pub(crate) const TOKEN_FILE_VAR: &str = "ALIBABA_CLOUD_OIDC_TOKEN_FILE";
-pub(crate) const SESSION_NAME_VAR: &str = "ALIBABA_CLOUD_ROLE_SESSION_NAME";
 
 const DEFAULT_DURATION: Duration = Duration::from_secs(3600);
 const MIN_DURATION: Duration = Duration::from_secs(900);

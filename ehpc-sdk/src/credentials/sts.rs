@@ -1,14 +1,14 @@
 //! Role assumption through STS `AssumeRole`.
 
 use super::cache::{CredentialsCache, DEFAULT_REFRESH_WINDOW};
-use super::sts_endpoint::{self, StsEndpoint, API_VERSION};
+use super::sts_endpoint::{self, default_session_name, StsEndpoint, API_VERSION, SESSION_NAME_VAR};
 use super::{
     http_client, redact, Credentials, CredentialsError, Env, ProvideCredentials, ProvideFuture,
 };
 use crate::signing::{self, NonceSource};
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 /// Lifetime asked for by default; STS accepts 900 s up to the role's maximum.
 const DEFAULT_DURATION: Duration = Duration::from_secs(3600);
@@ -151,7 +151,7 @@ impl AssumeRoleProviderBuilder {
     pub fn configure_from(mut self, env: &Env) -> Self {
         self.endpoint.configure_from(env);
         if self.session_name.is_none() {
-            self.session_name = env.get(super::oidc::SESSION_NAME_VAR);
+            self.session_name = env.get(SESSION_NAME_VAR);
         }
         self
     }
@@ -269,15 +269,6 @@ impl ProvideCredentials for AssumeRoleProvider {
     fn provide_credentials(&self) -> ProvideFuture<'_> {
         Box::pin(self.cache.get_or_refresh(|| Box::pin(self.fetch())))
     }
-}
-
-/// `ehpc-sdk-<unix time>`, when no session name is given.
-pub(crate) fn default_session_name() -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    format!("ehpc-sdk-{now}")
 }
 
 #[cfg(test)]

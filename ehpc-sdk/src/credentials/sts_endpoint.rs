@@ -1,10 +1,10 @@
-//! What the STS providers share: which endpoint to call, sending a
-//! request, and reading its answer.
+//! What the STS providers share: which endpoint to call, the role session
+//! name, sending a request, and reading its answer.
 
 use super::transport::{describe, json_problem};
 use super::{Credentials, CredentialsError, Env};
 use serde::Deserialize;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The public STS endpoint.
 pub const DEFAULT_STS_ENDPOINT: &str = "https://sts.aliyuncs.com";
@@ -18,6 +18,18 @@ pub(crate) const REGION_VAR: &str = "ALIBABA_CLOUD_STS_REGION";
 pub(crate) const VPC_VAR: &str = "ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED";
 
 pub(crate) const API_VERSION: &str = "2015-04-01";
+
+/// Names the role session of both role providers when none is configured.
+pub(crate) const SESSION_NAME_VAR: &str = "ALIBABA_CLOUD_ROLE_SESSION_NAME";
+
+/// `ehpc-sdk-<unix time>`, when no session name is given.
+pub(crate) fn default_session_name() -> String {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    format!("ehpc-sdk-{now}")
+}
 
 /// How a provider finds STS: an explicit endpoint, else a region (and
 /// whether to use its VPC endpoint), else the global endpoint.

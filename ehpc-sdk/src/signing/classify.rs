@@ -26,7 +26,7 @@ pub(super) fn escapes(window: &[u8; WINDOW]) -> u32 {
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
 pub(super) fn escapes_by_byte(window: &[u8; WINDOW]) -> u32 {
     window.iter().enumerate().fold(0, |mask, (at, &byte)| {
-        mask | u32::from(!super::encoding::UNRESERVED[usize::from(byte)]) << at
+        mask | u32::from(!super::tables::UNRESERVED[usize::from(byte)]) << at
     })
 }
 
@@ -82,7 +82,7 @@ mod tests {
                     let mut window = [filler; WINDOW];
                     window[at] = byte;
                     let expected = window.iter().enumerate().fold(0, |mask, (at, &byte)| {
-                        match super::super::encoding::stays(byte) {
+                        match super::super::tables::stays(byte) {
                             true => mask,
                             false => mask | 1 << at,
                         }

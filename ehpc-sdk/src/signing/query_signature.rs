@@ -1,7 +1,7 @@
 //! `&Signature=` and an HMAC-SHA1 digest as the query carries it: base64,
 //! then percent-encoded (`+`, `/` and `=` escaped), written in one pass.
 
-use super::encoding::{stays, HEX};
+use super::tables::{stays, HEX};
 
 /// The base64 alphabet.
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -4,7 +4,7 @@
 //! then advances by what is kept, so no store has a length that varies.
 
 use super::classify::{escapes, WINDOW};
-use super::encoding::{ONCE, TWICE};
+use super::tables::{ONCE, TWICE};
 
 /// Where gathered bytes go.
 pub(super) trait Drain {
@@ -238,7 +238,7 @@ mod tests {
     fn reference_encode(input: &str) -> String {
         input
             .bytes()
-            .map(|byte| match super::super::encoding::stays(byte) {
+            .map(|byte| match super::super::tables::stays(byte) {
                 true => char::from(byte).to_string(),
                 false => format!("%{byte:02X}"),
             })

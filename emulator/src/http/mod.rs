@@ -3,6 +3,7 @@
 //! (signatures 1.0 and V3, timestamp, nonce, access key), the control API, and the log
 //! of what was answered. Below it, [`crate::dispatch`] picks the service.
 
+pub(crate) mod caller;
 pub(crate) mod control;
 pub(crate) mod router;
 pub(crate) mod rpc;

@@ -6,7 +6,7 @@
 //! Written from the protocol, apart from the SDK's signer, so the emulator
 //! checks the SDK independently.
 
-use crate::http::rpc::{access_key, check_freshness};
+use crate::http::caller::{access_key, check_freshness};
 use crate::http::signature::percent_encode;
 use crate::state::State;
 use crate::wire::answer::Rejection;
