@@ -997,7 +997,7 @@ pub struct ClusterInfo {
     pub compute_spot_strategy: Option<String>,
     /// When the cluster was created, in ISO 8601 format such as `2020-12-24T03:18:23+00:00`.
     ///
-    /// Wire name: `CreateTime`; type: string. Example: `2020-12-24T03:18:23Z`.
+    /// Wire name: `CreateTime`; type: string. Example: `2020-12-24T03:18:23.000Z`.
     pub create_time: Option<String>,
     /// How the management roles are spread over nodes.
     ///

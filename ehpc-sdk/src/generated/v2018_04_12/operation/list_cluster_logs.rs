@@ -331,7 +331,7 @@ impl serde::Serialize for ListClusterLogsResponse {
 pub struct LogInfo {
     /// When the entry was written, such as `2019-09-18T13:24:13`.
     ///
-    /// Wire name: `CreateTime`; type: string. Example: `2019-09-18T13:24:13`.
+    /// Wire name: `CreateTime`; type: string. Example: `2019-09-18T13:24:13.000`.
     pub create_time: Option<String>,
     /// Severity of the entry.
     ///

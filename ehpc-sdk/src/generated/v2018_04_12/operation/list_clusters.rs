@@ -608,7 +608,7 @@ pub struct ClusterInfoSimple {
     pub count: Option<i32>,
     /// When the cluster was created, in ISO 8601 format such as `2020-10-30T07:39:20+00:00`.
     ///
-    /// Wire name: `CreateTime`; type: string. Example: `2020-10-30T07:39:20Z`.
+    /// Wire name: `CreateTime`; type: string. Example: `2020-10-30T07:39:20.000Z`.
     pub create_time: Option<String>,
     /// How the management roles are spread over nodes.
     ///

@@ -781,7 +781,7 @@ impl serde::Serialize for UsedResources {
 pub struct NodeInfo {
     /// Time the node joined the cluster, in UTC, such as `2020-06-09T06:22:02+00:00`.
     ///
-    /// Wire name: `AddTime`; type: string. Example: `2020-06-09T06:22:02Z`.
+    /// Wire name: `AddTime`; type: string. Example: `2020-06-09T06:22:02.000Z`.
     pub add_time: Option<String>,
     /// How the node was added.
     ///
@@ -801,7 +801,7 @@ pub struct NodeInfo {
     pub expired: Option<bool>,
     /// End of the subscription of the node, in UTC; empty for pay-as-you-go nodes.
     ///
-    /// Wire name: `ExpiredTime`; type: string. Example: `2020-06-09T06:22:02Z`.
+    /// Wire name: `ExpiredTime`; type: string. Example: `2020-06-09T06:22:02.000Z`.
     pub expired_time: Option<String>,
     /// Host name of the node.
     ///

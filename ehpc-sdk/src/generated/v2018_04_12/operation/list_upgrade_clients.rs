@@ -291,7 +291,7 @@ pub struct ClientRecordsItem {
     pub sub_uid: Option<String>,
     /// When the upgrade was made, in ISO 8601 format such as `2022-08-26T06:26:57+00:00`.
     ///
-    /// Wire name: `UpdateTime`; type: string. Example: `2022-08-26T06:26:57Z`.
+    /// Wire name: `UpdateTime`; type: string. Example: `2022-08-26T06:26:57.000Z`.
     pub update_time: Option<String>,
     /// Fields the service sent that the spec does not describe.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,

@@ -389,7 +389,7 @@ impl serde::Serialize for ListUsersAsyncResponse {
 pub struct UserInfo {
     /// Time the user was created, in UTC, such as `2022-09-28T09:05:26+00:00`.
     ///
-    /// Wire name: `AddTime`; type: string. Example: `2022-09-28T09:05:26Z`.
+    /// Wire name: `AddTime`; type: string. Example: `2022-09-28T09:05:26.000Z`.
     pub add_time: Option<String>,
     /// Permission group of the user, such as `users` or `wheel` (`sudo` rights).
     ///

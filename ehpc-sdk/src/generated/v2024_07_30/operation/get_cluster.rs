@@ -169,7 +169,7 @@ pub struct GetClusterResponse {
     pub cluster_category: Option<String>,
     /// When the cluster was created, in UTC, ISO 8601 format, such as `2024-08-06T12:43:01+00:00`.
     ///
-    /// Wire name: `ClusterCreateTime`; type: string. Example: `2024-08-06T12:43:01Z`.
+    /// Wire name: `ClusterCreateTime`; type: string. Example: `2024-08-06T12:43:01.000Z`.
     pub cluster_create_time: Option<String>,
     /// Post-install script that runs on the cluster after setup.
     ///
@@ -190,7 +190,7 @@ pub struct GetClusterResponse {
     pub cluster_mode: Option<String>,
     /// When the cluster was last changed, in UTC, ISO 8601 format, such as `2024-08-06T12:43:01+00:00`.
     ///
-    /// Wire name: `ClusterModifyTime`; type: string. Example: `2024-08-06T12:43:01Z`.
+    /// Wire name: `ClusterModifyTime`; type: string. Example: `2024-08-06T12:43:01.000Z`.
     pub cluster_modify_time: Option<String>,
     /// Name of the cluster.
     ///

@@ -358,7 +358,7 @@ impl serde::Serialize for MountTargetListItem {
 pub struct FileSystemListItem {
     /// When the file system was created, such as `2024-07-29 15:43:53`.
     ///
-    /// Wire name: `CreateTime`; type: string. Example: `2024-07-29 15:43:53`.
+    /// Wire name: `CreateTime`; type: string. Example: `2024-7-29 15:43:53`.
     pub create_time: Option<String>,
     /// Id of the file system, such as `2fa0248***`; pass it as `FileSystemId` to `AttachSharedStorages`.
     ///

@@ -1010,7 +1010,7 @@ pub struct ClustersItem {
     pub cluster_category: Option<String>,
     /// When the cluster was created, in UTC, ISO 8601 format, such as `2024-08-06T12:43:01+00:00`.
     ///
-    /// Wire name: `ClusterCreateTime`; type: string. Example: `2024-08-06T12:43:01Z`.
+    /// Wire name: `ClusterCreateTime`; type: string. Example: `2024-08-06T12:43:01.000Z`.
     pub cluster_create_time: Option<String>,
     /// Ways of logging on to the cluster that are set up.
     ///
@@ -1043,7 +1043,7 @@ pub struct ClustersItem {
     pub cluster_mode: Option<String>,
     /// When the cluster was last changed, in UTC, ISO 8601 format, such as `2024-08-06T12:43:01+00:00`.
     ///
-    /// Wire name: `ClusterModifyTime`; type: string. Example: `2024-08-06T12:43:01Z`.
+    /// Wire name: `ClusterModifyTime`; type: string. Example: `2024-08-06T12:43:01.000Z`.
     pub cluster_modify_time: Option<String>,
     /// Name of the cluster.
     ///

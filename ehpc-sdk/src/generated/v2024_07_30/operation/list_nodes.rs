@@ -623,7 +623,7 @@ impl serde::Serialize for TotalResources {
 pub struct NodesItem {
     /// When the node was created, in UTC, such as `2020-06-09T06:22:02+00:00`.
     ///
-    /// Wire name: `AddTime`; type: string. Example: `2020-06-09T06:22:02Z`.
+    /// Wire name: `AddTime`; type: string. Example: `2020-06-09T06:22:02.000Z`.
     pub add_time: Option<String>,
     /// ECS deployment set of the node, if any.
     ///
@@ -631,7 +631,7 @@ pub struct NodesItem {
     pub deployment_set_id: Option<String>,
     /// When the node's instance expires, in UTC.
     ///
-    /// Wire name: `ExpiredTime`; type: string. Example: `2020-06-09T06:22:02Z`.
+    /// Wire name: `ExpiredTime`; type: string. Example: `2020-06-09T06:22:02.000Z`.
     pub expired_time: Option<String>,
     /// Host name of the node; the `Hostnames` filter and `nodes_running` match on it.
     ///
