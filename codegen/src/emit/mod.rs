@@ -133,14 +133,18 @@ fn root_module(apis: &[Api]) -> TokenStream {
             .iter()
             .filter(|api| api.service.namespace.as_deref() == Some(namespace))
             .collect();
-        let features = members.iter().map(|api| &api.service.feature);
+        let features: Vec<&String> = members.iter().map(|api| &api.service.feature).collect();
+        let condition = match features.as_slice() {
+            [one] => quote!(feature = #one),
+            many => quote!(any(#(feature = #many),*)),
+        };
         let product = &members[0].service.product;
         let doc = docs::attrs(&format!(
             "The {product} product: one module per API version, each under its Cargo feature."
         ));
         quote! {
             #doc
-            #[cfg(any(#(feature = #features),*))]
+            #[cfg(#condition)]
             pub mod #module;
         }
     });

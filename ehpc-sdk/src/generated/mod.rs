@@ -18,5 +18,5 @@ pub use self::v2018_04_12::{operation, service};
 #[cfg(feature = "v2024-07-30")]
 pub mod v2024_07_30;
 /// The EhpcInstant product: one module per API version, each under its Cargo feature.
-#[cfg(any(feature = "instant-v2023-07-01"))]
+#[cfg(feature = "instant-v2023-07-01")]
 pub mod instant;
