@@ -10,11 +10,16 @@ use std::fmt;
 pub enum ConfigError {
     /// Neither a region nor an endpoint was given.
     MissingRegion,
+    /// The region is not a region id (lower-case letters, digits and `-`).
     InvalidRegion(String),
+    /// The explicit endpoint cannot be used.
     InvalidEndpoint {
+        /// The endpoint as given.
         endpoint: String,
+        /// Why it cannot be used.
         reason: String,
     },
+    /// No credentials or credentials provider was given, and no environment to find them in.
     MissingCredentials,
     /// A product code this build does not know.
     UnknownProduct(String),
@@ -22,6 +27,7 @@ pub enum ConfigError {
     UnsupportedRegion {
         /// Product code, `EhpcInstant`.
         product: String,
+        /// The client's region.
         region: String,
         /// The regions the product serves.
         regions: Vec<String>,

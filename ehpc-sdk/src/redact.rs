@@ -152,6 +152,7 @@ impl<T: SensitiveShape + ?Sized> fmt::Debug for Sensitive<'_, T> {
 /// How a secret value shows its shape without its content; implemented for
 /// the types parameters have.
 pub trait SensitiveShape {
+    /// Writes the value with every secret replaced by `** redacted **`, keeping its shape (one entry per item).
     fn fmt_redacted(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
 }
 

@@ -95,6 +95,7 @@ pub struct SigningKey {
 }
 
 impl SigningKey {
+    /// The key of an AccessKey secret: `secret&`, as signature 1.0 keys HMAC-SHA1.
     pub fn new(secret: &str) -> Self {
         const BLOCK: usize = 64;
         let mut buffer = [0u8; BLOCK];
@@ -308,7 +309,9 @@ pub fn hmac_sha1_base64(key: &[u8], message: &[u8]) -> String {
 /// any security token or password in the texts.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Signed {
+    /// `METHOD&%2F&<canonical query>`, what the signature covers.
     pub string_to_sign: String,
+    /// Base64 HMAC-SHA1 of the string to sign, sent as `Signature`.
     pub signature: String,
     /// `canonical_query&Signature=…`.
     pub query: String,

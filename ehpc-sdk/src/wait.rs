@@ -101,6 +101,7 @@ pub struct WaiterDef {
 pub enum WaitError<O, E> {
     /// The state reached one of the waiter's failure values.
     Failed {
+        /// The waiter, e.g. `cluster_running`.
         waiter: &'static str,
         /// The state that ended the wait.
         state: String,
@@ -109,14 +110,18 @@ pub enum WaitError<O, E> {
     },
     /// `max_wait` passed first.
     TimedOut {
+        /// The waiter, e.g. `cluster_running`.
         waiter: &'static str,
+        /// How long it polled.
         waited: Duration,
         /// The last state seen, if any answer carried one.
         last_state: Option<String>,
     },
     /// A poll failed with an error that is not worth polling again for.
     Call {
+        /// The waiter, e.g. `cluster_running`.
         waiter: &'static str,
+        /// The call's error.
         source: Error<E>,
     },
 }
@@ -131,10 +136,12 @@ impl<O, E> WaitError<O, E> {
         }
     }
 
+    /// Whether `max_wait` passed before a success or failure state.
     pub fn is_timed_out(&self) -> bool {
         matches!(self, WaitError::TimedOut { .. })
     }
 
+    /// Whether a failure state ended the wait.
     pub fn is_failed(&self) -> bool {
         matches!(self, WaitError::Failed { .. })
     }

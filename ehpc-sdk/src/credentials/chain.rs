@@ -43,6 +43,7 @@ pub struct CredentialsChain {
 }
 
 impl CredentialsChain {
+    /// An empty chain; add providers in the order they are asked.
     pub fn new() -> Self {
         CredentialsChain::default()
     }

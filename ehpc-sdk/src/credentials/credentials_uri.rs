@@ -63,6 +63,7 @@ impl CredentialsUriProviderBuilder {
         self
     }
 
+    /// The provider, which asks the URI on first use and again before the keys expire.
     pub fn build(self) -> CredentialsUriProvider {
         let setup = match self.uri {
             None => Err(CredentialsError::not_configured(
@@ -89,6 +90,7 @@ impl CredentialsUriProviderBuilder {
 }
 
 impl CredentialsUriProvider {
+    /// A provider asking `uri` (what `ALIBABA_CLOUD_CREDENTIALS_URI` holds) with HTTP GET.
     pub fn builder(uri: impl Into<String>) -> CredentialsUriProviderBuilder {
         CredentialsUriProviderBuilder {
             uri: Some(uri.into()),

@@ -27,6 +27,7 @@ pub struct EnvironmentProvider {
 }
 
 impl EnvironmentProvider {
+    /// Keys from `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and `ALIBABA_CLOUD_SECURITY_TOKEN` of `env`.
     pub fn new(env: Env) -> Self {
         EnvironmentProvider { env }
     }

@@ -60,6 +60,7 @@ struct Output {
 }
 
 impl ExternalProcessProvider {
+    /// Runs `command` through the shell (the `External` profile mode) and reads credentials from its JSON output.
     pub fn new(command: impl Into<String>) -> Self {
         ExternalProcessProvider {
             command: command.into(),

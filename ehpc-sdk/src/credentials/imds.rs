@@ -159,6 +159,7 @@ impl EcsRamRoleProviderBuilder {
 }
 
 impl EcsRamRoleProvider {
+    /// A provider of the ECS instance RAM role, from the instance metadata service.
     pub fn builder() -> EcsRamRoleProviderBuilder {
         EcsRamRoleProviderBuilder::default()
     }

@@ -105,18 +105,22 @@ impl Credentials {
         self
     }
 
+    /// The AccessKey id, sent in every request (`AccessKeyId`); not a secret.
     pub fn access_key_id(&self) -> &str {
         &self.access_key_id
     }
 
+    /// The AccessKey secret that signs requests; never sent, never printed by `Debug`.
     pub fn access_key_secret(&self) -> &str {
         &self.access_key_secret
     }
 
+    /// The STS token of temporary credentials, sent as `SecurityToken`; `None` for long-term keys.
     pub fn security_token(&self) -> Option<&str> {
         self.security_token.as_deref()
     }
 
+    /// When temporary credentials stop working; `None` for keys that do not expire.
     pub fn expiration(&self) -> Option<SystemTime> {
         self.expiration
     }
@@ -143,6 +147,7 @@ impl fmt::Debug for Credentials {
 pub struct CredentialsError {
     /// The provider that failed, e.g. `environment`.
     pub provider: &'static str,
+    /// What went wrong with it, for a person; never holds a secret.
     pub message: String,
     kind: ErrorKind,
     tried: Vec<CredentialsError>,
@@ -219,6 +224,7 @@ pub type ProvideFuture<'a> =
 /// Something that hands out credentials for each request. Providers of
 /// temporary keys cache them and refresh before they expire.
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
+    /// The credentials to sign the next request with: cached ones while they are valid, else fresh ones.
     fn provide_credentials(&self) -> ProvideFuture<'_>;
 }
 

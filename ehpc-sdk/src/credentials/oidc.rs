@@ -160,6 +160,7 @@ impl OidcRoleProviderBuilder {
         self
     }
 
+    /// The provider, which assumes the role with the OIDC token on first use and before the keys expire.
     pub fn build(self) -> OidcRoleProvider {
         let config = crate::endpoint::endpoint_url(&self.endpoint.resolve())
             .map_err(|e| CredentialsError::invalid(PROVIDER, e.to_string()))

@@ -182,6 +182,7 @@ impl FixedParams {
         self.entries.len()
     }
 
+    /// Whether the set holds no parameter.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

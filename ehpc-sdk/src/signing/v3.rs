@@ -100,10 +100,15 @@ pub fn hex_sha256(bytes: &[u8]) -> String {
 /// (also inside `authorization`) and any token or password in the texts.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SignedV3 {
+    /// The query, sorted and percent-encoded as the canonical request has it.
     pub canonical_query: String,
+    /// Method, path, query, canonical headers, signed header names and body hash, one per line.
     pub canonical_request: String,
+    /// `ACS3-HMAC-SHA256` and the hex SHA-256 of the canonical request.
     pub string_to_sign: String,
+    /// Hex HMAC-SHA256 of the string to sign.
     pub signature: String,
+    /// The `Authorization` header: algorithm, signed headers and signature.
     pub authorization: String,
 }
 
@@ -154,12 +159,15 @@ pub struct RequestHeaders<'a> {
     pub host: &'a str,
     /// Only when there is a body.
     pub content_type: Option<&'a str>,
+    /// `x-acs-action`: the operation.
     pub action: &'a str,
+    /// `x-acs-content-sha256`: hex SHA-256 of the body (of the empty body without one).
     pub content_sha256: &'a str,
     /// `x-acs-date`, `YYYY-MM-DDThh:mm:ssZ`.
     pub date: &'a str,
     /// Temporary credentials only.
     pub security_token: Option<&'a str>,
+    /// `x-acs-signature-nonce`: unique per request, so a replay is refused.
     pub nonce: &'a str,
     /// The API version.
     pub version: &'a str,
@@ -208,6 +216,7 @@ impl std::fmt::Debug for SigningKeyV3 {
 }
 
 impl SigningKeyV3 {
+    /// The HMAC-SHA256 key of an AccessKey secret.
     pub fn new(secret: &str) -> Self {
         SigningKeyV3 {
             mac: Hmac::<Sha256>::new_from_slice(secret.as_bytes())

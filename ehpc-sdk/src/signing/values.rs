@@ -29,6 +29,7 @@ impl Default for NonceSource {
 }
 
 impl NonceSource {
+    /// A nonce never handed out before by this source, for `SignatureNonce`.
     pub fn next(&self) -> String {
         self.next_ascii().as_str().to_string()
     }
