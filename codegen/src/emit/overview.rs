@@ -21,7 +21,7 @@ pub fn version(api: &Api) -> String {
         "\nGet the [`Client`](crate::{m}::Client) handle of this version from the shared \
          [`crate::Client`] with [`crate::Client::{h}`]; each operation is a method on it and a \
          module of [`operation`](crate::{m}::operation). Every request of this module is sent \
-         to the {}'s endpoint with `Version={}`.\n",
+         to the {} endpoint with `Version={}`.\n",
         s.product, s.version
     ));
     text.push_str("\n# Operations by resource\n");

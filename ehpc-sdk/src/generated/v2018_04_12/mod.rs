@@ -13,7 +13,7 @@
 //! New deployments should prefer E-HPC 2.0 (API version 2024-07-30); this version keeps serving
 //! the clusters created with it.
 //!
-//! Get the [`Client`](crate::v2018_04_12::Client) handle of this version from the shared [`crate::Client`] with [`crate::Client::v2018_04_12`]; each operation is a method on it and a module of [`operation`](crate::v2018_04_12::operation). Every request of this module is sent to the EHPC's endpoint with `Version=2018-04-12`.
+//! Get the [`Client`](crate::v2018_04_12::Client) handle of this version from the shared [`crate::Client`] with [`crate::Client::v2018_04_12`]; each operation is a method on it and a module of [`operation`](crate::v2018_04_12::operation). Every request of this module is sent to the EHPC endpoint with `Version=2018-04-12`.
 //!
 //! # Operations by resource
 //!

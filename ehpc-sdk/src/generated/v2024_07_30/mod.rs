@@ -12,7 +12,7 @@
 //! Creating or deleting a cluster, adding nodes and installing software start work and return at
 //! once; follow it by polling (`GetCluster`, `ListNodes`, `GetJob`) or with the waiters below.
 //!
-//! Get the [`Client`](crate::v2024_07_30::Client) handle of this version from the shared [`crate::Client`] with [`crate::Client::v2024_07_30`]; each operation is a method on it and a module of [`operation`](crate::v2024_07_30::operation). Every request of this module is sent to the EHPC's endpoint with `Version=2024-07-30`.
+//! Get the [`Client`](crate::v2024_07_30::Client) handle of this version from the shared [`crate::Client`] with [`crate::Client::v2024_07_30`]; each operation is a method on it and a module of [`operation`](crate::v2024_07_30::operation). Every request of this module is sent to the EHPC endpoint with `Version=2024-07-30`.
 //!
 //! # Operations by resource
 //!

@@ -14,7 +14,7 @@
 //! `DescribeJobResults`. E-HPC Instant is a product of its own, with its own endpoints
 //! (`ehpcinstant.<region>.aliyuncs.com`) and regions.
 //!
-//! Get the [`Client`](crate::instant::v2023_07_01::Client) handle of this version from the shared [`crate::Client`] with [`crate::Client::instant_v2023_07_01`]; each operation is a method on it and a module of [`operation`](crate::instant::v2023_07_01::operation). Every request of this module is sent to the EhpcInstant's endpoint with `Version=2023-07-01`.
+//! Get the [`Client`](crate::instant::v2023_07_01::Client) handle of this version from the shared [`crate::Client`] with [`crate::Client::instant_v2023_07_01`]; each operation is a method on it and a module of [`operation`](crate::instant::v2023_07_01::operation). Every request of this module is sent to the EhpcInstant endpoint with `Version=2023-07-01`.
 //!
 //! # Operations by resource
 //!
