@@ -9,6 +9,8 @@ pub(crate) const APIS: &[(&str, &str, &[&str])] = &[
     ("EHPC", "2018-04-12", crate::v2018_04_12::call_json::ACTIONS),
     #[cfg(feature = "v2024-07-30")]
     ("EHPC", "2024-07-30", crate::v2024_07_30::call_json::ACTIONS),
+    #[cfg(feature = "instant-v2023-07-01")]
+    ("EhpcInstant", "2023-07-01", crate::instant::v2023_07_01::call_json::ACTIONS),
 ];
 /// Dispatches to the API's table; an unknown or ambiguous API, or
 /// an unknown action, is an invalid request naming what exists.
@@ -29,6 +31,10 @@ pub(crate) async fn call(
         #[cfg(feature = "v2024-07-30")]
         ("EHPC", "2024-07-30") => {
             crate::v2024_07_30::call_json::call(client, action, params).await
+        }
+        #[cfg(feature = "instant-v2023-07-01")]
+        ("EhpcInstant", "2023-07-01") => {
+            crate::instant::v2023_07_01::call_json::call(client, action, params).await
         }
         _ => None,
     };

@@ -45,4 +45,23 @@ pub const PRODUCTS: &[ProductEndpoints] = &[
         ],
         listed_regions_only: false,
     },
+    ProductEndpoints {
+        product: "EhpcInstant",
+        rule: "ehpcinstant.{region}.aliyuncs.com",
+        vpc_rule: "ehpcinstant-vpc.{region}.aliyuncs.com",
+        regional: &[
+            ("ap-southeast-1", "ehpcinstant.ap-southeast-1.aliyuncs.com"),
+            ("cn-beijing", "ehpcinstant.cn-beijing.aliyuncs.com"),
+            ("cn-chengdu", "ehpcinstant.cn-chengdu.aliyuncs.com"),
+            ("cn-guangzhou", "ehpcinstant.cn-guangzhou.aliyuncs.com"),
+            ("cn-hangzhou", "ehpcinstant.cn-hangzhou.aliyuncs.com"),
+            ("cn-heyuan", "ehpcinstant.cn-heyuan.aliyuncs.com"),
+            ("cn-hongkong", "ehpcinstant.cn-hongkong.aliyuncs.com"),
+            ("cn-shanghai", "ehpcinstant.cn-shanghai.aliyuncs.com"),
+            ("cn-shenzhen", "ehpcinstant.cn-shenzhen.aliyuncs.com"),
+            ("cn-wulanchabu", "ehpcinstant.cn-wulanchabu.aliyuncs.com"),
+            ("eu-central-1", "ehpcinstant.eu-central-1.aliyuncs.com"),
+        ],
+        listed_regions_only: true,
+    },
 ];

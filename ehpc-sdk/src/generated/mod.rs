@@ -17,3 +17,6 @@ pub use self::v2018_04_12::{operation, service};
 /// Available with the Cargo feature `v2024-07-30`.
 #[cfg(feature = "v2024-07-30")]
 pub mod v2024_07_30;
+/// The EhpcInstant product: one module per API version, each under its Cargo feature.
+#[cfg(any(feature = "instant-v2023-07-01"))]
+pub mod instant;
