@@ -315,6 +315,9 @@ mod error;
 pub mod paginate;
 mod retry;
 #[rustfmt::skip]
+// The generator gates a product's module on `any(...)` of its versions'
+// features, even when there is one.
+#[allow(clippy::non_minimal_cfg)]
 mod generated;
 #[doc(hidden)]
 pub mod operation_support;

@@ -11,7 +11,7 @@ use support::*;
 
 const WORKSPACE_SPECS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../specs");
 /// The version directory the copies are made from.
-const VERSION: &str = "2018-04-12";
+const VERSION: &str = "EHPC/2018-04-12";
 const SHAPES: &str = include_str!("fixtures/DescribeShapes.yaml");
 
 /// Action names of the spec files in `dir/operations`, from their names.
@@ -52,24 +52,35 @@ fn names(catalog: &Catalog) -> Vec<String> {
 
 /// Action names of every version's spec files, each once.
 fn all_spec_files() -> Vec<String> {
-    let mut names: Vec<String> = versions()
+    let mut names: Vec<String> = version_dirs()
         .iter()
-        .flat_map(|v| spec_files(&Path::new(WORKSPACE_SPECS).join(v)))
+        .flat_map(|(_, dir)| spec_files(dir))
         .collect();
     names.sort();
     names.dedup();
     names
 }
 
-fn versions() -> Vec<String> {
-    let mut versions: Vec<String> = fs::read_dir(WORKSPACE_SPECS)
+/// Every version served, by name, with its directory
+/// (`specs/<product>/<version>/`), sorted by version.
+fn version_dirs() -> Vec<(String, PathBuf)> {
+    let mut versions: Vec<(String, PathBuf)> = fs::read_dir(WORKSPACE_SPECS)
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .flat_map(|product| fs::read_dir(product).unwrap().map(|e| e.unwrap().path()))
         .filter(|p| p.join("service.yaml").is_file())
-        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), p))
         .collect();
     versions.sort();
     versions
+}
+
+fn versions() -> Vec<String> {
+    version_dirs()
+        .into_iter()
+        .map(|(version, _)| version)
+        .collect()
 }
 
 #[test]
@@ -78,13 +89,13 @@ fn the_embedded_specs_are_the_workspace_specs() {
     assert_eq!(names(&embedded), all_spec_files());
     assert!(names(&embedded).contains(&"StopVisualService".to_string()));
     assert_eq!(embedded.versions().collect::<Vec<_>>(), versions());
-    for version in versions() {
+    for (version, dir) in version_dirs() {
         assert_eq!(
             embedded
                 .operation_names_in(&version)
                 .map(str::to_string)
                 .collect::<Vec<_>>(),
-            spec_files(&Path::new(WORKSPACE_SPECS).join(&version)),
+            spec_files(&dir),
             "{version}"
         );
     }
