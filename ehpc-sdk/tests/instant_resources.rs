@@ -4,11 +4,11 @@
 
 mod support;
 
-use ehpc_emulator::Emulator;
+use ehpc_emulator::{Emulator, Fault, Times, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
 use ehpc_sdk::instant::v2023_07_01::operation::{
     add_image, create_job_template, create_pool, update_pool,
 };
-use ehpc_sdk::Client;
+use ehpc_sdk::{Client, Credentials, SignatureVersion};
 use std::time::Duration;
 use support::instant::{array_job, executor_statuses, job_status, submit, task, SETTLE};
 use support::{start, start_with};
@@ -372,4 +372,43 @@ async fn the_state_dump_carries_instant_resources() {
         .await
         .unwrap();
     assert_eq!(pool.pool_info.unwrap().executor_usage, Some(2));
+}
+
+#[tokio::test]
+async fn signature_v3_faults_and_the_request_log_apply_as_for_e_hpc() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = Client::builder()
+        .endpoint(emulator.endpoint())
+        .region("cn-hangzhou")
+        .credentials(Credentials::new(
+            DEFAULT_ACCESS_KEY_ID,
+            DEFAULT_ACCESS_KEY_SECRET,
+        ))
+        .signature_version(SignatureVersion::V3)
+        .build()
+        .unwrap();
+    let job = array_job(&client, 2, None).await;
+    assert_eq!(job_status(&client, &job).await, "Pending");
+    emulator
+        .inject(
+            "GetJob",
+            Fault::service_error("JobNotFound"),
+            Times::Next(1),
+        )
+        .unwrap();
+    let error = client
+        .instant_v2023_07_01()
+        .get_job()
+        .job_id(&job)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), Some("JobNotFound"));
+    let logged = emulator.requests();
+    let created = logged
+        .iter()
+        .find(|r| r.action.as_deref() == Some("CreateJob"))
+        .unwrap();
+    assert_eq!(created.param("JobName"), Some("array"));
+    assert_eq!(logged.last().unwrap().code.as_deref(), Some("JobNotFound"));
 }
