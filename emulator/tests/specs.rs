@@ -260,6 +260,25 @@ async fn an_action_of_one_version_is_not_found_in_the_other() {
         (404, "InvalidAction.NotFound")
     );
 
+    // An E-HPC Instant version is named with its product.
+    let mut params = stop_visual_service();
+    set(&mut params, "Version", "2023-07-01");
+    set(
+        &mut params,
+        "SignatureNonce",
+        "a-nonce-for-the-instant-version",
+    );
+    let answer = get(emulator.addr(), &signed("GET", SECRET, params)).await;
+    assert_eq!(
+        (answer.status, answer.code().as_str()),
+        (404, "InvalidAction.NotFound")
+    );
+    assert!(
+        answer.message().contains("in EhpcInstant 2023-07-01"),
+        "{}",
+        answer.message()
+    );
+
     let mut params = common("ListRegions");
     set(&mut params, "Version", "2020-01-01");
     let answer = get(emulator.addr(), &signed("GET", SECRET, params)).await;
