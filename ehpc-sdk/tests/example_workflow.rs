@@ -97,3 +97,22 @@ fn the_e_hpc_1_workflow_runs_a_cluster_from_creation_to_deletion() {
     );
     assert!(stdout.lines().last().unwrap().ends_with("is gone"));
 }
+
+#[test]
+fn the_instant_workflow_runs_an_array_job_from_submission_to_deletion() {
+    let stdout = run_example("workflow_instant");
+    assert_steps(
+        &stdout,
+        &[
+            "submit job: job-",
+            "job finished: Succeeded after ",
+            "list executors: job-",
+            "job results: exit code 0",
+            "delete job: job-",
+        ],
+    );
+    assert!(stdout.contains(", 10 executors"), "{stdout}");
+    assert_eq!(stdout.matches("list executors: ").count(), 10, "{stdout}");
+    assert!(stdout.contains("-task0-9 Succeeded"), "{stdout}");
+    assert!(stdout.lines().last().unwrap().ends_with("is Deleted"));
+}

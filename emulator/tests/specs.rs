@@ -52,33 +52,35 @@ fn names(catalog: &Catalog) -> Vec<String> {
 
 /// Action names of every version's spec files, each once.
 fn all_spec_files() -> Vec<String> {
-    let mut names: Vec<String> = versions()
+    let mut names: Vec<String> = version_dirs()
         .iter()
-        .flat_map(|v| spec_files(&version_dir(v)))
+        .flat_map(|(_, dir)| spec_files(dir))
         .collect();
     names.sort();
     names.dedup();
     names
 }
 
-/// The API versions of the workspace's specs (`specs/<product>/<version>/`).
-fn versions() -> Vec<String> {
-    let mut versions: Vec<String> = codegen::version_dirs(Path::new(WORKSPACE_SPECS))
+/// Every version served, by name, with its directory
+/// (`specs/<product>/<version>/`), sorted by version.
+fn version_dirs() -> Vec<(String, PathBuf)> {
+    let mut versions: Vec<(String, PathBuf)> = fs::read_dir(WORKSPACE_SPECS)
         .unwrap()
-        .iter()
-        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .flat_map(|product| fs::read_dir(product).unwrap().map(|e| e.unwrap().path()))
+        .filter(|p| p.join("service.yaml").is_file())
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), p))
         .collect();
     versions.sort();
     versions
 }
 
-/// The directory of an API version, whichever product it belongs to.
-fn version_dir(version: &str) -> PathBuf {
-    codegen::version_dirs(Path::new(WORKSPACE_SPECS))
-        .unwrap()
+fn versions() -> Vec<String> {
+    version_dirs()
         .into_iter()
-        .find(|p| p.file_name().is_some_and(|n| n == version))
-        .unwrap()
+        .map(|(version, _)| version)
+        .collect()
 }
 
 #[test]
@@ -87,13 +89,13 @@ fn the_embedded_specs_are_the_workspace_specs() {
     assert_eq!(names(&embedded), all_spec_files());
     assert!(names(&embedded).contains(&"StopVisualService".to_string()));
     assert_eq!(embedded.versions().collect::<Vec<_>>(), versions());
-    for version in versions() {
+    for (version, dir) in version_dirs() {
         assert_eq!(
             embedded
                 .operation_names_in(&version)
                 .map(str::to_string)
                 .collect::<Vec<_>>(),
-            spec_files(&version_dir(&version)),
+            spec_files(&dir),
             "{version}"
         );
     }
@@ -256,6 +258,25 @@ async fn an_action_of_one_version_is_not_found_in_the_other() {
     assert_eq!(
         (answer.status, answer.code().as_str()),
         (404, "InvalidAction.NotFound")
+    );
+
+    // An E-HPC Instant version is named with its product.
+    let mut params = stop_visual_service();
+    set(&mut params, "Version", "2023-07-01");
+    set(
+        &mut params,
+        "SignatureNonce",
+        "a-nonce-for-the-instant-version",
+    );
+    let answer = get(emulator.addr(), &signed("GET", SECRET, params)).await;
+    assert_eq!(
+        (answer.status, answer.code().as_str()),
+        (404, "InvalidAction.NotFound")
+    );
+    assert!(
+        answer.message().contains("in EhpcInstant 2023-07-01"),
+        "{}",
+        answer.message()
     );
 
     let mut params = common("ListRegions");

@@ -749,7 +749,7 @@ async fn faults_and_the_gateway_apply_on_top_of_the_state() {
 #[test]
 fn the_readme_lists_the_stateful_operations_of_each_version() {
     let readme = include_str!("../README.md");
-    for version in ["2018-04-12", "2024-07-30"] {
+    for version in ["2018-04-12", "2023-07-01", "2024-07-30"] {
         let heading = format!("### {version}");
         let start = readme
             .find(&heading)

@@ -48,3 +48,5 @@ pub fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> 
         .find(|(n, _)| n == name)
         .map(|(_, v)| v.as_str())
 }
+
+pub mod instant;

@@ -32,6 +32,12 @@ pub enum ModelError {
     ExecFail { reason: String },
     /// No file system is mounted at this directory of the cluster.
     VolumeNotFound { mount_directory: String },
+    /// No E-HPC Instant job with this id.
+    JobNotFound { job: String },
+    /// No E-HPC Instant image with this id.
+    ImageNotFound { image: String },
+    /// The image is used by a job that has not finished.
+    ImageInUse { image: String },
     /// No job with this id, or a file system, add-on or software that is
     /// not there; the service documents these as invalid parameters.
     InvalidParams { reason: String },
@@ -53,6 +59,9 @@ impl ModelError {
             ModelError::ExecFail { .. } => "ExecFail",
             ModelError::VolumeNotFound { .. } => "VolumeNotFound",
             ModelError::InvalidParams { .. } => "InvalidParams",
+            ModelError::JobNotFound { .. } => "JobNotFound",
+            ModelError::ImageNotFound { .. } => "ImageNotFound",
+            ModelError::ImageInUse { .. } => "ImageInUse",
         }
     }
 }
@@ -78,6 +87,14 @@ impl fmt::Display for ModelError {
             ModelError::UserNotExist { user } => write!(f, "the user {user} does not exist"),
             ModelError::VolumeNotFound { mount_directory } => {
                 write!(f, "no file system is mounted at {mount_directory}")
+            }
+            ModelError::JobNotFound { job } => write!(f, "the job {job} does not exist"),
+            ModelError::ImageNotFound { image } => write!(f, "the image {image} does not exist"),
+            ModelError::ImageInUse { image } => {
+                write!(
+                    f,
+                    "the image {image} is used by a job that has not finished"
+                )
             }
             ModelError::TooManyClusters { reason }
             | ModelError::TooManyComputes { reason }

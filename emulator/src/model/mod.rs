@@ -11,6 +11,7 @@
 
 mod clusters;
 mod error;
+pub mod instant;
 mod resources;
 mod scheduler;
 mod software;
@@ -139,10 +140,13 @@ pub struct Model {
     /// Account, then region.
     #[serde(default)]
     pub accounts: BTreeMap<String, BTreeMap<String, Backend>>,
+    /// E-HPC Instant's resources, apart from the clusters.
+    #[serde(default)]
+    pub instant: instant::InstantAccounts,
 }
 
 const ALPHANUMERIC: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-const LOWER_ALPHANUMERIC: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+pub(crate) const LOWER_ALPHANUMERIC: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 
 /// The short region code in cluster ids: `cn-hangzhou` → `hz`.
 pub fn region_code(region: &str) -> String {
@@ -246,7 +250,8 @@ impl Model {
                     + c.addons.len()
                     + c.software.len()
             })
-            .sum()
+            .sum::<usize>()
+            + instant::resource_count(&self.instant)
     }
 
     /// Refuses with `refusal` when `adding` more resources would pass

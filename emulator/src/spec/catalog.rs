@@ -29,6 +29,8 @@ mod embedded {
 #[derive(Debug, Clone)]
 pub struct Catalog {
     product: String,
+    /// The product of each version (`EhpcInstant` for 2023-07-01).
+    products: BTreeMap<String, String>,
     /// By version, then by action.
     versions: BTreeMap<String, BTreeMap<String, Operation>>,
 }
@@ -81,6 +83,7 @@ impl Catalog {
                 .map_err(|d| SpecError::new(&origin, d))?;
             return Ok(Catalog::from_apis(vec![api]));
         }
+        // The emulator needs no prose: only the structural rules apply.
         let apis = codegen::validate_all_with(dir, codegen::Docs::Optional)
             .map_err(|d| SpecError::new(&origin, d))?;
         Ok(Catalog::from_apis(apis))
@@ -91,6 +94,10 @@ impl Catalog {
             .first()
             .map(|api| api.service.product.clone())
             .unwrap_or_default();
+        let products = apis
+            .iter()
+            .map(|api| (api.service.version.clone(), api.service.product.clone()))
+            .collect();
         let versions = apis
             .into_iter()
             .map(|api| {
@@ -102,12 +109,22 @@ impl Catalog {
                 (api.service.version, operations)
             })
             .collect();
-        Catalog { product, versions }
+        Catalog {
+            product,
+            products,
+            versions,
+        }
     }
 
     /// The product code, e.g. `EHPC`.
     pub fn product(&self) -> &str {
         &self.product
+    }
+
+    /// The product that API `version` is of; the first product for a
+    /// version not served.
+    pub fn product_of(&self, version: &str) -> &str {
+        self.products.get(version).unwrap_or(&self.product)
     }
 
     /// The API versions served, sorted (`2018-04-12`, `2024-07-30`).

@@ -135,7 +135,7 @@ pub(crate) fn admit<'a>(
             "InvalidAction.NotFound",
             format!(
                 "The action `{action}` does not exist in {} {version}.{hint}",
-                catalog.product(),
+                catalog.product_of(version),
             ),
         )
     })?;

@@ -5,6 +5,7 @@
 //! operation keeps answering from its examples.
 
 mod v2018_04_12;
+mod v2023_07_01;
 mod v2024_07_30;
 
 use crate::model::{ClusterPhase, Model, ModelError, NodePhase, Scope};
@@ -15,6 +16,7 @@ use serde_json::Value;
 /// The actions answered from the model, by API version.
 pub(crate) const STATEFUL: &[(&str, &[&str])] = &[
     (v2018_04_12::VERSION, v2018_04_12::STATEFUL),
+    (v2023_07_01::VERSION, v2023_07_01::STATEFUL),
     (v2024_07_30::VERSION, v2024_07_30::STATEFUL),
 ];
 
@@ -72,6 +74,8 @@ pub(crate) fn answer(
     match version {
         v2018_04_12::VERSION => v2018_04_12::answer(model, &scope, action, &call)
             .map(|result| result.map_err(|error| (error.code(), error))),
+        v2023_07_01::VERSION => v2023_07_01::answer(model, &scope, action, &call)
+            .map(|result| result.map_err(|error| (error.code(), error))),
         v2024_07_30::VERSION => v2024_07_30::answer(model, &scope, action, &call)
             .map(|result| result.map_err(|error| (v2024_07_30::code(action, &error), error))),
         _ => None,
@@ -104,4 +108,41 @@ fn node_status(phase: NodePhase) -> &'static str {
         NodePhase::Running => "running",
         NodePhase::Exception => "exception",
     }
+}
+
+/// The strings of a JSON list parameter; absent is `None`.
+pub(super) fn string_list(call: &Call<'_>, name: &str) -> Option<Vec<String>> {
+    let value = call.json(name)?;
+    Some(
+        value
+            .as_array()?
+            .iter()
+            .filter_map(|item| item.as_str().map(str::to_string))
+            .collect(),
+    )
+}
+
+/// The objects of a JSON list parameter.
+pub(super) fn object_list(call: &Call<'_>, name: &str) -> Vec<Value> {
+    match call.json(name) {
+        Some(Value::Array(items)) => items.into_iter().filter(Value::is_object).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A member of a JSON object as text, whatever its scalar type.
+pub(super) fn member(object: &Value, name: &str) -> Option<String> {
+    match object.get(name)? {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        Value::Bool(flag) => Some(flag.to_string()),
+        _ => None,
+    }
+}
+
+/// Whether `value` passes a list filter (absent or empty: everything).
+pub(super) fn admits(filter: &Option<Vec<String>>, value: &str) -> bool {
+    filter
+        .as_ref()
+        .is_none_or(|wanted| wanted.is_empty() || wanted.iter().any(|w| w == value))
 }

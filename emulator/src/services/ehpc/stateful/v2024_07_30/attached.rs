@@ -2,8 +2,9 @@
 //! add-ons and software.
 
 use super::super::super::shape::{self, Page};
+use super::super::{admits, member, object_list, string_list};
 use super::super::{time, Call};
-use super::{admits, member, object_list, scalar_members, string_list};
+use super::scalar_members;
 use crate::model::{Addon, Model, ModelError, Scope, SharedStorage};
 use serde_json::{json, Value};
 

@@ -1,8 +1,8 @@
 //! Clusters and their nodes.
 
 use super::super::super::shape::{self, Page};
+use super::super::{admits, member, object_list, string_list};
 use super::super::{cluster_status, node_status, time, Call};
-use super::{admits, member, object_list, string_list};
 use crate::model::{
     Cluster, ClusterUpdate, JobIdStyle, Model, ModelError, NewCluster, NewNodes, NodePhase, Scope,
 };

@@ -1,8 +1,9 @@
 //! Jobs: submitted, followed, stopped, and their logs.
 
 use super::super::super::shape::{self, Page};
+use super::super::{admits, member, string_list};
 use super::super::{time, Call};
-use super::{admits, job_state, member, string_list};
+use super::job_state;
 use crate::model::{Job, Model, ModelError, NewJob, Scope};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;

@@ -6,7 +6,7 @@ mod clusters;
 mod jobs;
 mod scheduler;
 
-use super::Call;
+use super::{member, Call};
 use crate::model::{JobPhase, Model, ModelError, Scope};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -99,36 +99,6 @@ fn job_state(phase: JobPhase) -> &'static str {
     }
 }
 
-/// The strings of a JSON list parameter; absent is `None`.
-fn string_list(call: &Call<'_>, name: &str) -> Option<Vec<String>> {
-    let value = call.json(name)?;
-    Some(
-        value
-            .as_array()?
-            .iter()
-            .filter_map(|item| item.as_str().map(str::to_string))
-            .collect(),
-    )
-}
-
-/// The objects of a JSON list parameter.
-fn object_list(call: &Call<'_>, name: &str) -> Vec<Value> {
-    match call.json(name) {
-        Some(Value::Array(items)) => items.into_iter().filter(Value::is_object).collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// A member of a JSON object as text, whatever its scalar type.
-fn member(object: &Value, name: &str) -> Option<String> {
-    match object.get(name)? {
-        Value::String(text) => Some(text.clone()),
-        Value::Number(number) => Some(number.to_string()),
-        Value::Bool(flag) => Some(flag.to_string()),
-        _ => None,
-    }
-}
-
 /// The scalar members of a JSON object, as text by name.
 fn scalar_members(object: &Value) -> BTreeMap<String, String> {
     object
@@ -140,11 +110,4 @@ fn scalar_members(object: &Value) -> BTreeMap<String, String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// Whether `value` passes a list filter (absent or empty: everything).
-fn admits(filter: &Option<Vec<String>>, value: &str) -> bool {
-    filter
-        .as_ref()
-        .is_none_or(|wanted| wanted.is_empty() || wanted.iter().any(|w| w == value))
 }

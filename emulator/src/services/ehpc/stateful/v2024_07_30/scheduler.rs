@@ -1,8 +1,9 @@
 //! What the scheduler keeps besides jobs: queues and users.
 
 use super::super::super::shape::{self, Page};
+use super::super::{admits, member, object_list, string_list};
 use super::super::{node_status, time, Call};
-use super::{admits, member, object_list, scalar_members, string_list};
+use super::scalar_members;
 use crate::model::{Cluster, Model, ModelError, Queue, Scope, User};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
