@@ -12,9 +12,6 @@
 //! cargo run -p ehpc-sdk --example workflow_instant
 //! ```
 
-#[path = "support/emulator_clock.rs"]
-mod emulator_clock;
-
 use base64::Engine as _;
 use ehpc_emulator::{Emulator, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
 use ehpc_sdk::instant::v2023_07_01::operation::create_job::{
@@ -22,8 +19,8 @@ use ehpc_sdk::instant::v2023_07_01::operation::create_job::{
 };
 use ehpc_sdk::instant::v2023_07_01::operation::delete_jobs::JobSpecItem;
 use ehpc_sdk::instant::v2023_07_01::operation::list_executors::Filter;
+use ehpc_sdk::test_util::EmulatorClock;
 use ehpc_sdk::{Client, Credentials};
-use emulator_clock::EmulatorClock;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -52,7 +49,7 @@ async fn run() -> Result<(), Failure> {
         ))
         .build()?;
     let instant = client.instant_v2023_07_01();
-    let clock = EmulatorClock::new(&emulator);
+    let clock = EmulatorClock::new(emulator.endpoint());
 
     // The script every executor runs, base64 as the service takes it.
     let script = base64::engine::general_purpose::STANDARD.encode("echo hello from E-HPC Instant");
@@ -85,7 +82,7 @@ async fn run() -> Result<(), Failure> {
         .clock(clock.clone())
         .wait()
         .await?;
-    let (pauses, waited) = clock.since(0);
+    let (pauses, waited) = (clock.pauses().len(), clock.elapsed());
     let status = finished.job_info.and_then(|info| info.status);
     println!(
         "job finished: {} after {} s, {pauses} pauses",

@@ -2,14 +2,12 @@
 //! against the stateful emulator. Time comes from an [`EmulatorClock`],
 //! so no test waits for real.
 
-#[path = "../examples/support/emulator_clock.rs"]
-mod emulator_clock;
 mod support;
 
 use ehpc_emulator::JobOutcome;
 use ehpc_sdk::instant::v2023_07_01::operation::list_executors::Filter;
+use ehpc_sdk::test_util::EmulatorClock;
 use ehpc_sdk::wait::WaitError;
-use emulator_clock::EmulatorClock;
 use std::collections::BTreeSet;
 use std::time::Duration;
 use support::instant::array_job;
@@ -19,7 +17,7 @@ use support::start;
 async fn job_finished_waits_until_every_executor_succeeded() {
     let (emulator, client) = start().await;
     let job = array_job(&client, 4, None).await;
-    let clock = EmulatorClock::new(&emulator);
+    let clock = EmulatorClock::new(emulator.endpoint());
     let answer = client
         .instant_v2023_07_01()
         .wait_until_job_finished()
@@ -37,7 +35,7 @@ async fn job_finished_waits_until_every_executor_succeeded() {
         .collect();
     assert_eq!(states, ["Succeeded"; 4]);
     // Pending, initing and running take 95 s with the default settings.
-    let (pauses, waited) = clock.since(0);
+    let (pauses, waited) = (clock.pauses().len(), clock.elapsed());
     assert!(pauses > 1, "{pauses} pauses");
     assert!(waited >= Duration::from_secs(95), "{waited:?}");
 }
@@ -53,7 +51,7 @@ async fn job_finished_fails_on_a_failed_job() {
         .instant_v2023_07_01()
         .wait_until_job_finished()
         .job_id(&job)
-        .clock(EmulatorClock::new(&emulator))
+        .clock(EmulatorClock::new(emulator.endpoint()))
         .wait()
         .await
         .unwrap_err();
@@ -75,7 +73,7 @@ async fn pool_working_then_pool_deleted() {
         .send()
         .await
         .unwrap();
-    let clock = EmulatorClock::new(&emulator);
+    let clock = EmulatorClock::new(emulator.endpoint());
     let working = instant
         .wait_until_pool_working()
         .pool_name("waited")
@@ -87,7 +85,10 @@ async fn pool_working_then_pool_deleted() {
         working.pool_info.unwrap().status.as_deref(),
         Some("Working")
     );
-    assert!(clock.since(0).0 > 0, "a new pool is creating at first");
+    assert!(
+        !clock.pauses().is_empty(),
+        "a new pool is creating at first"
+    );
 
     instant
         .delete_pool()
@@ -97,7 +98,7 @@ async fn pool_working_then_pool_deleted() {
         .unwrap();
     let got = instant.get_pool().pool_name("waited").send().await.unwrap();
     assert_eq!(got.pool_info.unwrap().status.as_deref(), Some("Deleting"));
-    let mark = clock.sleeps().len();
+    let mark = clock.pauses().len();
     instant
         .wait_until_pool_deleted()
         .pool_name("waited")
@@ -106,7 +107,7 @@ async fn pool_working_then_pool_deleted() {
         .await
         .unwrap();
     assert!(
-        clock.since(mark).0 > 0,
+        clock.pauses().len() > mark,
         "a deleted pool is deleting at first"
     );
     let error = instant
