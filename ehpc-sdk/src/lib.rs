@@ -1,8 +1,9 @@
 //! Async Rust SDK for Alibaba Cloud E-HPC (Elastic High Performance
 //! Computing): API versions 2018-04-12 (E-HPC 1.0 clusters) and 2024-07-30
-//! (E-HPC 2.0 clusters), on one client.
+//! (E-HPC 2.0 clusters), and E-HPC Instant 2023-07-01 (serverless jobs
+//! without a cluster), on one client.
 //!
-//! Every operation of both versions is a typed request, response and error
+//! Every operation of the three APIs is a typed request, response and error
 //! enum generated from the specs in `specs/`, described field by field; the
 //! runtime around them (signing, credentials, endpoints, retries, paging,
 //! waiting) is shared and hand-written. This page is a guide: each section
@@ -101,10 +102,15 @@
 //! ([`v2024_07_30`], handle `client.v2024_07_30()`), E-HPC 1.0 clusters
 //! with 2018-04-12 ([`v2018_04_12`], handle `client.v2018_04_12()`, also
 //! reachable from the crate root as [`operation`] and `client.<action>()`).
+//! Jobs without a cluster go to E-HPC Instant, a product of its own with its
+//! own endpoints and regions ([`instant::v2023_07_01`], handle
+//! `client.instant_v2023_07_01()`); a client of a region Instant does not
+//! serve still calls E-HPC, and its Instant calls fail with
+//! [`Error::Config`] naming the regions Instant serves.
 //! Each version module opens with its operations grouped by resource, its
 //! waiters and its paginators. A request belongs to one version and always
-//! carries that version's `Version`; both versions share one endpoint per
-//! region.
+//! carries that version's `Version`; the versions of a product share one
+//! endpoint per region.
 //!
 //! ```no_run
 //! # #[cfg(all(feature = "v2018-04-12", feature = "v2024-07-30"))]
@@ -298,6 +304,7 @@
 //! |---|---|---|
 //! | `v2018-04-12` | yes | [`v2018_04_12`]: E-HPC 1.0 clusters, also at the crate root |
 //! | `v2024-07-30` | yes | [`v2024_07_30`]: E-HPC 2.0 clusters |
+//! | `instant-v2023-07-01` | yes | [`instant::v2023_07_01`]: E-HPC Instant, serverless jobs |
 //! | `rustls` | yes | TLS through rustls with the WebPKI roots |
 //! | `native-tls` | no | TLS through the platform's library |
 //! | `serde-requests` | no | request types read from and written as JSON with wire names; `Client::call_json` |
