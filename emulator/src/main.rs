@@ -11,8 +11,17 @@ Usage: ehpc-emulator [--listen ADDR] [--access-key ID:SECRET[:TOKEN]]... [--spec
                      [--oidc-issuer URL]... [--request-log-capacity N]
                      [--state FILE] [--examples-only]
 
-A local E-HPC service for tests. Prints the address it listens on, then
-serves until interrupted.
+A local E-HPC for tests. It serves every operation of E-HPC 2018-04-12 and
+2024-07-30 and of E-HPC Instant 2023-07-01 over the RPC protocol (signature
+1.0 and V3, checked as the service checks them), keeps clusters, nodes,
+queues, users and jobs, and Instant's jobs, executors, pools and images, on
+a clock of its own, and answers the other operations from their specs. It
+prints `listening on <URL>` and the operations it serves, then serves until
+interrupted. Tests steer it over HTTP under /__emulator/ (clock, settings,
+faults, state, request log): see emulator/README.md.
+
+Exit status: 0 after an interrupt, 2 for a bad option, 1 when it cannot
+start (address taken, specs or state file unreadable).
 
   --listen ADDR        address to listen on (default 127.0.0.1:0, a free port)
   --access-key KEY     accept ID:SECRET, or ID:SECRET:TOKEN for temporary
