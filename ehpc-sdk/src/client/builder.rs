@@ -6,7 +6,7 @@ use super::{
 };
 use crate::credentials::{self, Credentials, DefaultChain, Env, ProvideCredentials};
 use crate::endpoint::{self, ConfigError};
-use crate::retry::{Jitter, RetryBudget, RetryConfig};
+use crate::retry::{Budgets, Jitter, RetryConfig};
 use crate::signing::{NonceSource, SignatureVersion};
 use std::fmt;
 use std::sync::Arc;
@@ -292,7 +292,7 @@ impl ClientBuilder {
                         .unwrap_or(connect_timeout + read_timeout),
                 ),
                 operation_timeout: self.operation_timeout,
-                retry_budget: RetryBudget::default(),
+                retry_budgets: Budgets::default(),
                 jitter: Jitter::default(),
             }),
         })

@@ -5,7 +5,7 @@ use crate::credentials::{Credentials, ProvideCredentials};
 use crate::endpoint::ConfigError;
 use crate::error::{Error, ResponseError};
 use crate::operation_support::{Operation, Params};
-use crate::retry::{Jitter, RetryBudget, RetryConfig};
+use crate::retry::{Budgets, Jitter, RetryConfig};
 use crate::signing::{NonceSource, SignatureVersion};
 use std::fmt;
 use std::sync::Arc;
@@ -60,7 +60,8 @@ struct Inner {
     max_response_body: usize,
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
-    retry_budget: RetryBudget,
+    /// Retry budgets by region, shared by every clone.
+    retry_budgets: Budgets,
     jitter: Jitter,
 }
 
