@@ -191,3 +191,73 @@ async fn each_region_has_a_budget_of_its_own() {
     assert_eq!(attempts, 1, "the budget of cn-beijing is spent");
     assert_eq!(describe("cn-shanghai").await, 3);
 }
+
+#[tokio::test]
+async fn the_adaptive_limiter_paces_after_throttling_within_the_deadline() {
+    // Two calls a second, one at once.
+    let emulator = limited(Qps::new(2.0).with_burst(1)).await;
+    let client = builder(&emulator)
+        .retry_config(RetryConfig::adaptive())
+        .operation_timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    stop(&client).send().await.unwrap();
+    // Throttled once, then paced by the limiter (now on) and the
+    // service's wait: it succeeds.
+    stop(&client).send().await.unwrap();
+    let throttled = emulator
+        .requests()
+        .iter()
+        .filter(|r| r.code.as_deref() == Some("Throttling.User"))
+        .count();
+    assert_eq!(throttled, 1);
+    // The limiter holds the next call back for about half a second; a
+    // call that cannot wait that long ends without being sent.
+    let sent_before = calls(&emulator);
+    let error = stop(&client)
+        .with_options(
+            ehpc_sdk::CallOptions::new().with_operation_timeout(Duration::from_millis(20)),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert!(error.is_timeout(), "{error}");
+    assert!(format!("{error:#}").contains("rate limiter"), "{error:#}");
+    assert_eq!(calls(&emulator), sent_before, "nothing was sent");
+    // Other actions are not held back.
+    client
+        .describe_cluster()
+        .cluster_id("ehpc-hz-FYUr32****")
+        .with_options(ehpc_sdk::CallOptions::new().with_operation_timeout(Duration::from_secs(5)))
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn max_in_flight_caps_the_requests_sent_at_once() {
+    let emulator = Emulator::builder().examples_only().start().await.unwrap();
+    emulator
+        .inject(ACTION, Fault::delay(Duration::from_secs(3)), Times::Next(1))
+        .unwrap();
+    let client = builder(&emulator).max_in_flight(1).build().unwrap();
+    let slow = tokio::spawn({
+        let client = client.clone();
+        async move { stop(&client).send().await }
+    });
+    // On this one-thread runtime the slow call runs until it waits for
+    // its answer, holding the one slot from before it connects.
+    tokio::task::yield_now().await;
+    let error = stop(&client)
+        .with_options(
+            ehpc_sdk::CallOptions::new().with_operation_timeout(Duration::from_millis(200)),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert!(error.is_timeout(), "{error}");
+    assert!(format!("{error:#}").contains("max_in_flight"), "{error:#}");
+    slow.await.unwrap().unwrap();
+    assert_eq!(calls(&emulator), 1, "the second call was never sent");
+    stop(&client).send().await.unwrap();
+}

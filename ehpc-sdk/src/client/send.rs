@@ -113,6 +113,7 @@ impl Client {
             action = info.action,
             attempts = Empty,
             throttled = Empty,
+            limiter_wait_ms = Empty,
             status = Empty,
             code = Empty,
             request_id = Empty,
@@ -144,11 +145,46 @@ impl Client {
             .or(inner.region.as_deref())
             .unwrap_or_default();
         let budget = inner.retry_budgets.for_region(region);
+        let limiter = policy
+            .is_adaptive()
+            .then(|| inner.limiters.get(region, info.action));
         let mut retry_costs = 0;
         let mut attempt = 0;
         let mut throttled = 0;
+        let mut limiter_wait = Duration::ZERO;
         let result = loop {
             attempt += 1;
+            let mut sent = None;
+            if let Some(limiter) = &limiter {
+                let asked = Instant::now();
+                let Some(at) = within(deadline, limiter.acquire()).await else {
+                    break Err(RawError::Transport(TransportError::timeout(
+                        info.action,
+                        "the operation timeout elapsed waiting for the client's rate limiter",
+                    )));
+                };
+                let waited = at - asked;
+                if !waited.is_zero() {
+                    limiter_wait += waited;
+                    tracing::debug!(
+                        attempt,
+                        wait_ms = waited.as_millis() as u64,
+                        "waited for the client's rate limiter"
+                    );
+                }
+                sent = Some(at);
+            }
+            let _slot =
+                match &inner.in_flight {
+                    None => None,
+                    Some(slots) => match within(deadline, slots.acquire()).await {
+                        Some(slot) => slot.ok(),
+                        None => break Err(RawError::Transport(TransportError::timeout(
+                            info.action,
+                            "the operation timeout elapsed waiting for a slot under max_in_flight",
+                        ))),
+                    },
+                };
             let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             // The tighter of the two limits bounds this attempt.
             let (limit, limit_is_operation) = match (attempt_timeout, remaining) {
@@ -160,6 +196,9 @@ impl Client {
             let error = match self.timed_attempt(info, params, attempt, limit).await {
                 Ok(Ok(answer)) => {
                     budget.succeeded(retry_costs);
+                    if let Some(limiter) = &limiter {
+                        limiter.succeeded();
+                    }
                     break Ok(answer);
                 }
                 Ok(Err(error)) => error,
@@ -180,6 +219,9 @@ impl Client {
             let retry_after = error.retry_after();
             if kind == RetryKind::Throttling {
                 throttled += 1;
+                if let (Some(limiter), Some(sent)) = (&limiter, sent) {
+                    limiter.throttled(sent);
+                }
                 tracing::info!(
                     attempt,
                     retry_after_ms = retry_after.map(|d| d.as_millis() as u64),
@@ -199,11 +241,15 @@ impl Client {
                 );
                 break Err(error);
             }
-            let Some(cost) = budget.try_acquire(kind) else {
-                tracing::warn!(region, "the client's retry budget is spent; not retrying");
-                break Err(error);
-            };
-            retry_costs += cost;
+            // Under the limiter, retries after throttling go at its pace:
+            // they cannot storm, so they spend nothing.
+            if !(limiter.is_some() && kind == RetryKind::Throttling) {
+                let Some(cost) = budget.try_acquire(kind) else {
+                    tracing::warn!(region, "the client's retry budget is spent; not retrying");
+                    break Err(error);
+                };
+                retry_costs += cost;
+            }
             tracing::info!(
                 attempt,
                 reason = kind.as_str(),
@@ -213,6 +259,9 @@ impl Client {
             tokio::time::sleep(delay).await;
         };
         span.record("throttled", throttled);
+        if limiter.is_some() {
+            span.record("limiter_wait_ms", limiter_wait.as_millis() as u64);
+        }
         span.record("attempts", attempt);
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         match &result {
@@ -383,6 +432,17 @@ impl Client {
 /// The service's request id header, named once rather than parsed from
 /// text on every answer.
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-acs-request-id");
+
+/// `future`'s output, or `None` when `deadline` passes first.
+async fn within<T>(
+    deadline: Option<Instant>,
+    future: impl std::future::Future<Output = T>,
+) -> Option<T> {
+    match deadline {
+        Some(deadline) => tokio::time::timeout_at(deadline, future).await.ok(),
+        None => Some(future.await),
+    }
+}
 
 /// The gateway's wait before a retry, in milliseconds.
 const RETRY_AFTER: HeaderName = HeaderName::from_static("x-acs-retry-after");

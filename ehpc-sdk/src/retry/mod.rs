@@ -1,8 +1,10 @@
 //! The retry policy: which failures are retried, how long to wait between
 //! attempts, and a budget per region that stops retry storms.
 
+mod adaptive;
 mod budget;
 
+pub(crate) use adaptive::Limiters;
 pub(crate) use budget::Budgets;
 
 use crate::error::{ResponseError, ServiceError, TransportError};
@@ -60,6 +62,7 @@ pub struct RetryConfig {
     base_delay: Duration,
     throttling_base_delay: Duration,
     max_delay: Duration,
+    adaptive: bool,
 }
 
 impl Default for RetryConfig {
@@ -77,7 +80,34 @@ impl RetryConfig {
             base_delay: DEFAULT_BASE_DELAY,
             throttling_base_delay: DEFAULT_THROTTLING_BASE_DELAY,
             max_delay: DEFAULT_MAX_DELAY,
+            adaptive: false,
         }
+    }
+
+    /// The standard policy with a client-side rate limiter per region and
+    /// action. A limiter is off until the service first throttles its
+    /// action; from then on it paces that action's attempts, cutting its
+    /// rate to 70% of what was being sent on each throttling answer and
+    /// growing it back along CUBIC's curve on success, as the AWS SDKs'
+    /// adaptive mode does. Waiting for it counts against the operation
+    /// timeout; waiters are served in the order they came. Retries after
+    /// throttling are paced by the limiter and take nothing from the
+    /// retry budget.
+    ///
+    /// For many callers sharing one quota, e.g. thousands of submissions:
+    /// far fewer attempts are refused than with [`standard`](Self::standard)
+    /// (docs/runtime.md gives the numbers).
+    pub fn adaptive() -> Self {
+        RetryConfig {
+            adaptive: true,
+            ..RetryConfig::standard()
+        }
+    }
+
+    /// Whether attempts are paced by a client-side rate limiter
+    /// ([`adaptive`](Self::adaptive)).
+    pub fn is_adaptive(&self) -> bool {
+        self.adaptive
     }
 
     /// One attempt, no retry.
