@@ -1,34 +1,17 @@
 //! Throttling and the retry budget against the emulator's flow control
 //! and faults.
 
-use ehpc_emulator::{
-    Emulator, Fault, Qps, Times, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET,
-};
-use ehpc_sdk::operation::stop_visual_service::StopVisualServiceCall;
-use ehpc_sdk::{Client, ClientBuilder, Credentials, RetryConfig};
+#[path = "../examples/support/load.rs"]
+mod load;
+
+use ehpc_emulator::{Emulator, Fault, Qps, Times};
+use ehpc_sdk::RetryConfig;
+use load::{client_for, stop};
 use std::time::Duration;
 
-/// A write: it changes things, so only answers that prove the service did
-/// not act (throttling, 5xx before acting) may be retried.
+/// What the calls here ask for: a write, so only answers that prove the
+/// service did not act may be retried.
 const ACTION: &str = "StopVisualService";
-
-fn builder(emulator: &Emulator) -> ClientBuilder {
-    Client::builder()
-        .endpoint(emulator.endpoint())
-        .region("cn-hangzhou")
-        .credentials(Credentials::new(
-            DEFAULT_ACCESS_KEY_ID,
-            DEFAULT_ACCESS_KEY_SECRET,
-        ))
-}
-
-fn stop(client: &Client) -> StopVisualServiceCall {
-    client
-        .stop_visual_service()
-        .cluster_id("ehpc-hz-jeJki6****")
-        .cidr_ip("192.168.0.0/24")
-        .port(12016)
-}
 
 async fn limited(limit: Qps) -> Emulator {
     Emulator::builder()
@@ -51,7 +34,7 @@ fn calls(emulator: &Emulator) -> usize {
 async fn a_wait_past_the_deadline_returns_the_throttling_error_at_once() {
     // One call, then a token only every 1,000 s.
     let emulator = limited(Qps::new(0.001).with_burst(1)).await;
-    let client = builder(&emulator)
+    let client = client_for(&emulator)
         .operation_timeout(Duration::from_secs(30))
         .build()
         .unwrap();
@@ -77,7 +60,7 @@ async fn the_services_wait_is_honoured_rather_than_the_backoff() {
     let emulator = limited(Qps::new(20.0).with_burst(1)).await;
     // A backoff of up to an hour would not fit the deadline; the
     // service's 50 ms (plus jitter) does.
-    let client = builder(&emulator)
+    let client = client_for(&emulator)
         .retry_config(
             RetryConfig::standard()
                 .with_throttling_base_delay(Duration::from_secs(3600))
@@ -97,7 +80,7 @@ async fn the_services_wait_is_honoured_rather_than_the_backoff() {
 #[tokio::test]
 async fn a_429_whatever_its_body_is_throttling_and_retried() {
     let emulator = Emulator::builder().examples_only().start().await.unwrap();
-    let client = builder(&emulator)
+    let client = client_for(&emulator)
         .retry_config(RetryConfig::standard().with_throttling_base_delay(Duration::from_millis(5)))
         .build()
         .unwrap();
@@ -120,7 +103,7 @@ async fn a_429_whatever_its_body_is_throttling_and_retried() {
 #[tokio::test]
 async fn an_outage_spends_the_budget_then_calls_fail_fast_and_recover() {
     let emulator = Emulator::builder().examples_only().start().await.unwrap();
-    let client = builder(&emulator)
+    let client = client_for(&emulator)
         .retry_config(RetryConfig::standard().with_base_delay(Duration::from_millis(2)))
         .build()
         .unwrap();
@@ -162,7 +145,7 @@ async fn an_outage_spends_the_budget_then_calls_fail_fast_and_recover() {
 #[tokio::test]
 async fn each_region_has_a_budget_of_its_own() {
     let emulator = Emulator::builder().examples_only().start().await.unwrap();
-    let client = builder(&emulator)
+    let client = client_for(&emulator)
         .retry_config(RetryConfig::standard().with_base_delay(Duration::from_millis(1)))
         .build()
         .unwrap();
@@ -196,7 +179,7 @@ async fn each_region_has_a_budget_of_its_own() {
 async fn the_adaptive_limiter_paces_after_throttling_within_the_deadline() {
     // Two calls a second, one at once.
     let emulator = limited(Qps::new(2.0).with_burst(1)).await;
-    let client = builder(&emulator)
+    let client = client_for(&emulator)
         .retry_config(RetryConfig::adaptive())
         .operation_timeout(Duration::from_secs(20))
         .build()
@@ -240,7 +223,7 @@ async fn max_in_flight_caps_the_requests_sent_at_once() {
     emulator
         .inject(ACTION, Fault::delay(Duration::from_secs(3)), Times::Next(1))
         .unwrap();
-    let client = builder(&emulator).max_in_flight(1).build().unwrap();
+    let client = client_for(&emulator).max_in_flight(1).build().unwrap();
     let slow = tokio::spawn({
         let client = client.clone();
         async move { stop(&client).send().await }

@@ -21,8 +21,11 @@ const BETA: f64 = 0.7;
 const SCALE: f64 = 0.4;
 /// The rate is never cut below this, per second.
 const MIN_RATE: f64 = 0.5;
-/// Tokens the bucket holds at least.
+/// Tokens the bucket holds at least, and the seconds of the rate it holds:
+/// enough to ride out a late wake-up, too few for a burst that would empty
+/// the service's quota at once.
 const MIN_CAPACITY: f64 = 1.0;
+const BURST_SECONDS: f64 = 0.25;
 /// The sending rate is measured over periods this long, and smoothed.
 const MEASURE_PERIOD: Duration = Duration::from_millis(500);
 const SMOOTHING: f64 = 0.8;
@@ -119,7 +122,7 @@ impl State {
     fn set_rate(&mut self, rate: f64, now: Instant) {
         self.refill(now);
         self.rate = rate.max(MIN_RATE);
-        self.capacity = rate.max(MIN_CAPACITY);
+        self.capacity = (self.rate * BURST_SECONDS).max(MIN_CAPACITY);
         self.tokens = self.tokens.min(self.capacity);
     }
 }
@@ -172,12 +175,11 @@ impl Limiter {
         state.last_max_rate = current;
         state.window = (current * (1.0 - BETA) / SCALE).cbrt();
         state.last_cut = Some(now);
-        if !state.enabled {
-            state.enabled = true;
-            state.tokens = 0.0;
-            state.refilled = now;
-        }
+        state.enabled = true;
         state.set_rate(current * BETA, now);
+        // The service has no room now: what the bucket saved would be
+        // refused too.
+        state.tokens = 0.0;
         tracing::info!(
             rate_per_second = state.rate,
             "the service throttled; the client's rate limiter slows down"
