@@ -49,9 +49,11 @@ async fn run() -> Result<(), Failure> {
             })
             .await?;
             println!(
-                "| {limit} | {mode} | {:.1}% | {:.2} | {:.1}% | {:.2} | {:.2} s |",
+                "| {limit} | {mode} | {:.1}% | {} | {:.1}% | {:.2} | {:.2} s |",
                 100.0 * report.success_ratio(),
-                report.throughput_ratio(),
+                report
+                    .throughput_ratio()
+                    .map_or("– (over in under 3 s)".to_string(), |r| format!("{r:.2}")),
                 100.0 * report.throttled_ratio(),
                 report.attempts_per_call(),
                 report.p99().as_secs_f64()

@@ -225,22 +225,18 @@ impl Report {
     /// Accepted calls a second once warmed up, divided by the limit: the
     /// first two seconds (the burst, the first cuts and the climb back)
     /// and the last second (the tail, with fewer calls left than tasks)
-    /// are left out.
-    pub fn throughput_ratio(&self) -> f64 {
-        let (Some(first), Some(last)) = (self.accepted_at.first(), self.accepted_at.last()) else {
-            return 0.0;
-        };
+    /// are left out. `None` for a run over before that.
+    pub fn throughput_ratio(&self) -> Option<f64> {
+        let (first, last) = (self.accepted_at.first()?, self.accepted_at.last()?);
         let from = *first + Duration::from_secs(2);
         let to = last.checked_sub(Duration::from_secs(1)).unwrap_or(*last);
-        let Ok(window) = to.duration_since(from) else {
-            return 0.0;
-        };
+        let window = to.duration_since(from).ok().filter(|w| !w.is_zero())?;
         let inside = self
             .accepted_at
             .iter()
             .filter(|at| (from..to).contains(*at))
             .count();
-        inside as f64 / window.as_secs_f64() / self.limit
+        Some(inside as f64 / window.as_secs_f64() / self.limit)
     }
 
     /// The 99th percentile of call latency.
@@ -252,11 +248,12 @@ impl Report {
     /// One line for a person.
     pub fn summary(&self) -> String {
         format!(
-            "{} calls, {:.1}% succeeded, throughput {:.2} × limit, {:.1}% of {} attempts throttled, \
+            "{} calls, {:.1}% succeeded, throughput {} × limit, {:.1}% of {} attempts throttled, \
              {:.2} attempts a call, p99 {} ms",
             self.outcomes.len(),
             100.0 * self.success_ratio(),
-            self.throughput_ratio(),
+            self.throughput_ratio()
+                .map_or("n/a".to_string(), |ratio| format!("{ratio:.2}")),
             100.0 * self.throttled_ratio(),
             self.attempts,
             self.attempts_per_call(),
