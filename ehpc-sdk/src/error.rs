@@ -2,6 +2,7 @@
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::time::Duration;
 
 pub use crate::credentials::CredentialsError;
 
@@ -69,9 +70,30 @@ impl<E: OperationError> Error<E> {
         matches!(self, Error::Transport(error) if error.is_timeout())
     }
 
-    /// Whether the service asked the caller to slow down.
+    /// Whether the service asked the caller to slow down: a `Throttling`
+    /// or `Throttling.*` code, HTTP 429, or any error answer that carries
+    /// `x-acs-retry-after`.
+    pub fn is_throttled(&self) -> bool {
+        match self {
+            Error::Service(error) => error.details().is_throttling(),
+            Error::Response(error) => error.is_throttling(),
+            _ => false,
+        }
+    }
+
+    /// The same as [`is_throttled`](Self::is_throttled).
     pub fn is_throttling(&self) -> bool {
-        matches!(self, Error::Service(error) if error.details().is_throttling())
+        self.is_throttled()
+    }
+
+    /// How long the service asked the caller to wait before trying again
+    /// (its `x-acs-retry-after` header), when it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Service(error) => error.details().retry_after(),
+            Error::Response(error) => error.retry_after(),
+            _ => None,
+        }
     }
 
     /// How many attempts were made (0 when nothing was sent).
@@ -260,6 +282,9 @@ pub struct ResponseError {
     body_prefix: String,
     body_len: usize,
     kind: ResponseKind,
+    /// From `x-acs-retry-after`, in milliseconds: four bytes keep the error
+    /// small enough to return by value.
+    retry_after_ms: Option<u32>,
     source: Option<serde_json::Error>,
 }
 
@@ -290,6 +315,7 @@ impl ResponseError {
             body_prefix: redacted_prefix(body),
             body_len: body.len(),
             kind: ResponseKind::Unparseable,
+            retry_after_ms: None,
             source,
         }
     }
@@ -356,6 +382,22 @@ impl ResponseError {
             ResponseKind::Redirect(location) => location.as_deref(),
             _ => None,
         }
+    }
+
+    /// The wait the answer's `x-acs-retry-after` header asked for.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after_ms
+            .map(|ms| Duration::from_millis(ms.into()))
+    }
+
+    pub(crate) fn set_retry_after(&mut self, retry_after: Option<Duration>) {
+        self.retry_after_ms = retry_after.map(|d| u32::try_from(d.as_millis()).unwrap_or(u32::MAX));
+    }
+
+    /// HTTP 429, or an answer that carries `x-acs-retry-after`: a gateway
+    /// asking the caller to slow down, whatever its body.
+    pub fn is_throttling(&self) -> bool {
+        is_throttling(self.status, None, self.retry_after())
     }
 
     /// The client's body limit, when the body was longer than it (see
@@ -453,10 +495,25 @@ struct ServiceErrorFields {
     recommend: Option<String>,
     body: serde_json::Map<String, serde_json::Value>,
     attempts: u32,
+    /// From `x-acs-retry-after`.
+    retry_after: Option<Duration>,
 }
 
-/// Codes the service uses to ask callers to slow down.
+/// Codes the service uses to ask callers to slow down; any other
+/// `Throttling.*` code means the same.
 pub const THROTTLING_CODES: &[&str] = &["Throttling", "Throttling.User", "Throttling.Api"];
+
+/// Whether an error answer asks the caller to slow down: by its code
+/// (`Throttling`, `Throttling.*`), HTTP 429, or a `x-acs-retry-after`.
+pub(crate) fn is_throttling(
+    status: u16,
+    code: Option<&str>,
+    retry_after: Option<Duration>,
+) -> bool {
+    let throttling_code =
+        code.is_some_and(|code| code == "Throttling" || code.starts_with("Throttling."));
+    throttling_code || status == 429 || retry_after.is_some()
+}
 
 impl ServiceError {
     /// Reads an error body; `None` when it has no `Code`. The values of
@@ -480,6 +537,7 @@ impl ServiceError {
             code,
             body,
             attempts: 1,
+            retry_after: None,
         })))
     }
 
@@ -500,6 +558,7 @@ impl ServiceError {
             recommend: None,
             body: serde_json::Map::new(),
             attempts: 1,
+            retry_after: None,
         }))
     }
 
@@ -557,8 +616,25 @@ impl ServiceError {
         }
     }
 
+    /// The wait the answer's `x-acs-retry-after` header asked for.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.0.retry_after
+    }
+
+    /// Sets the wait asked for, as a gateway's `x-acs-retry-after` does.
+    pub fn with_retry_after(mut self, retry_after: Duration) -> Self {
+        self.0.retry_after = Some(retry_after);
+        self
+    }
+
+    pub(crate) fn set_retry_after(&mut self, retry_after: Option<Duration>) {
+        self.0.retry_after = retry_after;
+    }
+
+    /// A `Throttling` or `Throttling.*` code, HTTP 429, or an answer
+    /// carrying `x-acs-retry-after`.
     pub fn is_throttling(&self) -> bool {
-        THROTTLING_CODES.contains(&self.0.code.as_str())
+        is_throttling(self.0.status, Some(&self.0.code), self.0.retry_after)
     }
 
     /// A 5xx status or `ServiceUnavailable`.
@@ -643,6 +719,32 @@ mod tests {
         assert_eq!(error.code(), "Throttling.User");
         assert_eq!(error.request_id(), Some("REQ-2"));
         assert!(error.details().is_throttling());
+    }
+
+    #[test]
+    fn throttling_is_known_by_code_status_or_retry_after() {
+        let throttled = |status, code: &str| ServiceError::new("Op", status, code, "");
+        assert!(throttled(400, "Throttling").is_throttling());
+        assert!(throttled(400, "Throttling.User").is_throttling());
+        assert!(throttled(400, "Throttling.Concurrency").is_throttling());
+        assert!(throttled(429, "TooManyRequests").is_throttling());
+        assert!(!throttled(400, "ThrottlingX").is_throttling());
+        assert!(!throttled(503, "ServiceUnavailable").is_throttling());
+        let asked = throttled(503, "ServiceUnavailable").with_retry_after(Duration::from_secs(2));
+        assert!(asked.is_throttling());
+        let error: Error<StopVisualServiceError> = Error::Service(asked.into());
+        assert!(error.is_throttled());
+        assert_eq!(error.retry_after(), Some(Duration::from_secs(2)));
+
+        let mut page = ResponseError::new("Op", 429, b"<html>slow down</html>", None, None);
+        assert!(page.is_throttling());
+        let error: Error<StopVisualServiceError> = Error::Response(page);
+        assert!(error.is_throttled());
+        assert_eq!(error.retry_after(), None);
+        page = ResponseError::new("Op", 502, b"", None, None);
+        assert!(!page.is_throttling());
+        page.set_retry_after(Some(Duration::from_millis(300)));
+        assert!(page.is_throttling());
     }
 
     #[test]

@@ -162,8 +162,10 @@
 //! with exponential backoff and full jitter, each signed afresh, for
 //! connection failures, throttling, 5xx answers and codes a spec marks
 //! retryable. A timeout after the request was sent is retried only for
-//! operations that only read or are idempotent. A retry budget shared by the
-//! client's clones keeps a failing service from a storm of retries.
+//! operations that only read or are idempotent. Throttling
+//! ([`Error::is_throttled`]) backs off from 1 s, or for as long as the
+//! service's `x-acs-retry-after` says. A retry budget per region, shared
+//! by the client's clones, keeps a failing service from a storm of retries.
 //! Timeouts (connect 5 s, read 10 s, attempt and whole operation) are set on
 //! the builder or per call with [`CallOptions`].
 //!
@@ -345,7 +347,10 @@ pub use error::{
     THROTTLING_CODES,
 };
 pub use generated::*;
-pub use retry::{RetryConfig, DEFAULT_BASE_DELAY, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_DELAY};
+pub use retry::{
+    RetryConfig, DEFAULT_BASE_DELAY, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_DELAY,
+    DEFAULT_THROTTLING_BASE_DELAY, MAX_RETRY_AFTER,
+};
 pub use signing::SignatureVersion;
 
 /// The README's code samples, compiled as doctests.

@@ -81,10 +81,10 @@ pub use server::{
 pub use services::metadata::ECS_ROLE_NAME;
 pub use spec::{Catalog, SpecError};
 pub use state::{
-    AccessKey, BadBody, EndpointFault, Fault, FaultError, MetadataRecord, RequestRecord,
-    StateError, Times, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
-    DEFAULT_REQUEST_LOG_CAPACITY, MAX_CLOCK_SKEW, MAX_FAULTS, MAX_FAULT_TEXT, MAX_ISSUED_KEYS,
-    MAX_LOGGED_BYTES, MAX_LOGGED_VALUE, MAX_METADATA_TOKENS,
+    AccessKey, BadBody, EndpointFault, Fault, FaultError, FlowError, MetadataRecord, Qps,
+    RequestRecord, StateError, Times, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_REQUEST_LOG_CAPACITY, MAX_BUCKETS, MAX_CLOCK_SKEW, MAX_FAULTS, MAX_FAULT_TEXT,
+    MAX_ISSUED_KEYS, MAX_LOGGED_BYTES, MAX_LOGGED_VALUE, MAX_METADATA_TOKENS,
 };
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! `ehpc-emulator`: runs the emulator until interrupted.
 
-use ehpc_emulator::{AccessKey, Emulator, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
+use ehpc_emulator::{AccessKey, Emulator, Qps, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -9,6 +9,7 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 Usage: ehpc-emulator [--listen ADDR] [--access-key ID:SECRET[:TOKEN]]... [--specs DIR]
                      [--oidc-issuer URL]... [--request-log-capacity N]
+                     [--qps ACTION=RATE[:BURST]]... [--api-qps ACTION=RATE[:BURST]]...
                      [--state FILE] [--examples-only]
 
 A local E-HPC for tests. It serves every operation of E-HPC 2018-04-12 and
@@ -35,6 +36,13 @@ start (address taken, specs or state file unreadable).
   --request-log-capacity N
                        keep the N most recent requests in the log
                        (default 4096; 0 keeps none)
+  --qps ACTION=RATE[:BURST]
+                       let each account, in each region, call ACTION RATE
+                       times a second, BURST at once (default: one second's
+                       worth); over it: Throttling.User; repeatable
+  --api-qps ACTION=RATE[:BURST]
+                       the same across all accounts together; over it:
+                       Throttling.Api; repeatable
   --state FILE         start from the resources in FILE (JSON, as
                        GET /__emulator/state gives), if it exists, and
                        write them back to it on shutdown
@@ -176,6 +184,16 @@ fn parse(
                     .parse()
                     .map_err(|_| format!("`{text}` is not a number of requests"))?;
                 builder = builder.request_log_capacity(capacity);
+            }
+            "--qps" => {
+                let (action, limit) =
+                    Qps::parse_for_action(&value("--qps")?).map_err(|e| format!("--qps: {e}"))?;
+                builder = builder.qps(action, limit);
+            }
+            "--api-qps" => {
+                let (action, limit) = Qps::parse_for_action(&value("--api-qps")?)
+                    .map_err(|e| format!("--api-qps: {e}"))?;
+                builder = builder.api_qps(action, limit);
             }
             "--state" => state_file = Some(PathBuf::from(value("--state")?)),
             "--examples-only" => builder = builder.examples_only(),

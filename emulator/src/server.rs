@@ -5,12 +5,13 @@ use crate::model::Settings;
 use crate::services::{credentials_uri, ehpc, sts};
 use crate::spec::{Catalog, SpecError};
 use crate::state::{
-    lock, AccessKey, EndpointFault, Fault, FaultError, Limits, MetadataRecord, RequestRecord,
-    State, StateError, Times, DEFAULT_REQUEST_LOG_CAPACITY,
+    lock, AccessKey, EndpointFault, Fault, FaultError, FlowError, Limits, MetadataRecord, Qps,
+    RequestRecord, State, StateError, Times, DEFAULT_REQUEST_LOG_CAPACITY,
 };
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -47,6 +48,8 @@ pub struct EmulatorBuilder {
     log_capacity: usize,
     settings: Settings,
     limits: Limits,
+    qps: BTreeMap<String, Qps>,
+    api_qps: BTreeMap<String, Qps>,
 }
 
 impl Default for EmulatorBuilder {
@@ -59,6 +62,8 @@ impl Default for EmulatorBuilder {
             log_capacity: DEFAULT_REQUEST_LOG_CAPACITY,
             settings: Settings::default(),
             limits: Limits::default(),
+            qps: BTreeMap::new(),
+            api_qps: BTreeMap::new(),
         }
     }
 }
@@ -139,6 +144,21 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Limits each caller (account and region) to `limit` calls of
+    /// `action`; over it, calls are refused with `Throttling.User`. The
+    /// same as `--qps ACTION=RATE[:BURST]`.
+    pub fn qps(mut self, action: impl Into<String>, limit: Qps) -> Self {
+        self.qps.insert(action.into(), limit);
+        self
+    }
+
+    /// Limits all callers together to `limit` calls of `action`; over it,
+    /// calls are refused with `Throttling.Api`.
+    pub fn api_qps(mut self, action: impl Into<String>, limit: Qps) -> Self {
+        self.api_qps.insert(action.into(), limit);
+        self
+    }
+
     /// Loads the specs, binds and starts serving on the current tokio
     /// runtime.
     pub async fn start(self) -> Result<Emulator, StartError> {
@@ -175,6 +195,7 @@ impl EmulatorBuilder {
             self.limits,
         ));
         state.model().settings = self.settings;
+        state.set_qps(self.qps, self.api_qps)?;
         let (shutdown, stopped) = watch::channel(false);
         tokio::spawn(accept(listener, Arc::clone(&state), stopped));
         Ok(Emulator {
@@ -383,6 +404,37 @@ impl Emulator {
         self.state.model().settings = settings;
     }
 
+    /// The per-caller limits, by action ([`EmulatorBuilder::qps`]).
+    pub fn qps(&self) -> BTreeMap<String, Qps> {
+        self.state.flow().user_limits().clone()
+    }
+
+    /// The limits across accounts, by action ([`EmulatorBuilder::api_qps`]).
+    pub fn api_qps(&self) -> BTreeMap<String, Qps> {
+        self.state.flow().api_limits().clone()
+    }
+
+    /// Sets or (with `None`) removes the per-caller limit of `action`.
+    /// Every bucket starts full again.
+    pub fn set_qps(&self, action: &str, limit: Option<Qps>) -> Result<(), FlowError> {
+        let mut user = self.qps();
+        match limit {
+            Some(limit) => user.insert(action.to_string(), limit),
+            None => user.remove(action),
+        };
+        self.state.set_qps(user, self.api_qps())
+    }
+
+    /// Sets or removes the limit of `action` across accounts.
+    pub fn set_api_qps(&self, action: &str, limit: Option<Qps>) -> Result<(), FlowError> {
+        let mut api = self.api_qps();
+        match limit {
+            Some(limit) => api.insert(action.to_string(), limit),
+            None => api.remove(action),
+        };
+        self.state.set_qps(self.qps(), api)
+    }
+
     /// Stops accepting connections. Also done on drop.
     pub fn shutdown(&self) {
         // No receiver left means everything has stopped already.
@@ -407,6 +459,8 @@ pub enum StartError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    /// A flow-control limit cannot be set.
+    Flow(FlowError),
 }
 
 impl fmt::Display for StartError {
@@ -414,6 +468,7 @@ impl fmt::Display for StartError {
         match self {
             StartError::Specs(error) => write!(f, "{error}"),
             StartError::Bind { addr, source } => write!(f, "cannot listen on {addr}: {source}"),
+            StartError::Flow(error) => write!(f, "{error}"),
         }
     }
 }
@@ -423,7 +478,14 @@ impl std::error::Error for StartError {
         match self {
             StartError::Specs(error) => Some(error),
             StartError::Bind { source, .. } => Some(source),
+            StartError::Flow(error) => Some(error),
         }
+    }
+}
+
+impl From<FlowError> for StartError {
+    fn from(error: FlowError) -> Self {
+        StartError::Flow(error)
     }
 }
 

@@ -307,3 +307,66 @@ async fn the_builder_adds_oidc_issuers_and_the_single_issuer_replaces_them() {
         assert_eq!(answer.json()["OIDCTokenInfo"]["Issuer"], accepted[0]);
     }
 }
+
+#[tokio::test]
+async fn flow_control_is_set_over_http_with_the_settings() {
+    let emulator = Emulator::start().await.unwrap();
+    let addr = emulator.addr();
+    let limit = r#"{"qps": {"StopVisualService": {"rate": 0.001, "burst": 1}}}"#;
+    assert_eq!(control(addr, "PUT", "settings", limit).await.status, 200);
+    let settings = control(addr, "GET", "settings", "").await.json();
+    assert_eq!(settings["qps"]["StopVisualService"]["burst"], 1);
+    assert_eq!(
+        get(addr, &signed("GET", SECRET, stop_visual_service()))
+            .await
+            .status,
+        200
+    );
+    let refused = get(addr, &signed("GET", SECRET, stop_visual_service())).await;
+    assert_eq!(refused.code(), "Throttling.User");
+
+    // Settings without `qps` keep the limits; a refused document changes
+    // nothing, and says what is wrong.
+    let slower = r#"{"job_queued_seconds": 7}"#;
+    assert_eq!(control(addr, "PUT", "settings", slower).await.status, 200);
+    assert_eq!(emulator.settings().job_queued_seconds, 7);
+    assert_eq!(emulator.qps()["StopVisualService"].burst(), 1);
+    let unknown = r#"{"job_queued_seconds": 9, "qps": {"MakeCoffee": {"rate": 1}}}"#;
+    let answer = control(addr, "PUT", "settings", unknown).await;
+    assert_eq!(answer.status, 400);
+    assert!(answer.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("MakeCoffee"));
+    assert_eq!(emulator.settings().job_queued_seconds, 7);
+    let negative = r#"{"qps": {"StopVisualService": {"rate": -5}}}"#;
+    assert_eq!(control(addr, "PUT", "settings", negative).await.status, 400);
+    // `{}` lifts every limit.
+    assert_eq!(
+        control(addr, "PUT", "settings", r#"{"qps": {}}"#)
+            .await
+            .status,
+        200
+    );
+    assert!(emulator.qps().is_empty());
+}
+
+#[tokio::test]
+async fn the_binary_limits_what_qps_says() {
+    let (_running, addr) = start_binary(&["--qps", "StopVisualService=0.001:2"]).await;
+    for _ in 0..2 {
+        let answer = get(addr, &signed("GET", SECRET, stop_visual_service())).await;
+        assert_eq!(answer.status, 200);
+    }
+    let answer = get(addr, &signed("GET", SECRET, stop_visual_service())).await;
+    assert_eq!(answer.code(), "Throttling.User");
+    for bad in ["StopVisualService", "StopVisualService=0", "MakeCoffee=5"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_ehpc-emulator"))
+            .args(["--qps", bad])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("error: "), "{bad}: {stderr}");
+        assert_ne!(output.status.code(), Some(0), "{bad}");
+    }
+}

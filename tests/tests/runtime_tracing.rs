@@ -201,3 +201,33 @@ async fn v3_calls_are_traced_without_secrets() {
         );
     }
 }
+
+#[tokio::test]
+async fn throttling_and_the_wait_asked_for_are_traced() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    // One call, then a token every 20 ms: the second call is throttled
+    // once and told how long to wait.
+    let emulator = Emulator::builder()
+        .examples_only()
+        .qps(
+            "StopVisualService",
+            ehpc_emulator::Qps::new(50.0).with_burst(1),
+        )
+        .start()
+        .await
+        .unwrap();
+    let client = Client::builder()
+        .endpoint(emulator.endpoint())
+        .credentials(emulator_key())
+        .build()
+        .unwrap();
+    stop_call(&client).send().await.unwrap();
+    stop_call(&client).send().await.unwrap();
+    let text = capture.text();
+    assert!(text.contains("throttled by the service"), "{text}");
+    assert!(text.contains("retry_after_ms="), "{text}");
+    assert!(text.contains("reason=\"throttling\""), "{text}");
+    assert!(text.contains("throttled=1"), "{text}");
+    assert!(text.contains("code=\"Throttling.User\""), "{text}");
+}

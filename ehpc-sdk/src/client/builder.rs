@@ -6,7 +6,7 @@ use super::{
 };
 use crate::credentials::{self, Credentials, DefaultChain, Env, ProvideCredentials};
 use crate::endpoint::{self, ConfigError};
-use crate::retry::{Jitter, RetryBudget, RetryConfig};
+use crate::retry::{Budgets, Jitter, Limiters, RetryConfig};
 use crate::signing::{NonceSource, SignatureVersion};
 use std::fmt;
 use std::sync::Arc;
@@ -28,6 +28,7 @@ pub struct ClientBuilder {
     read_timeout: Option<Duration>,
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
+    max_in_flight: Option<usize>,
     retry: Option<RetryConfig>,
     max_response_body: Option<usize>,
     user_agent_suffix: Option<String>,
@@ -140,6 +141,15 @@ impl ClientBuilder {
     /// (default none). Overridable per call with [`CallOptions`](crate::CallOptions).
     pub fn operation_timeout(mut self, timeout: Duration) -> Self {
         self.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// At most `max` requests of this client (and its clones) in flight at
+    /// once, at least 1; off by default. An attempt over the cap waits for
+    /// a slot, within the operation timeout; the waits between retries
+    /// hold none.
+    pub fn max_in_flight(mut self, max: usize) -> Self {
+        self.max_in_flight = Some(max.max(1));
         self
     }
 
@@ -274,7 +284,9 @@ impl ClientBuilder {
                         .unwrap_or(connect_timeout + read_timeout),
                 ),
                 operation_timeout: self.operation_timeout,
-                retry_budget: RetryBudget::default(),
+                retry_budgets: Budgets::default(),
+                limiters: Limiters::default(),
+                in_flight: self.max_in_flight.map(tokio::sync::Semaphore::new),
                 jitter: Jitter::default(),
             }),
         })

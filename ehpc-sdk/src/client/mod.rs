@@ -5,7 +5,7 @@ use crate::credentials::{Credentials, ProvideCredentials};
 use crate::endpoint::ConfigError;
 use crate::error::{Error, ResponseError};
 use crate::operation_support::{Operation, OperationInfo, Params};
-use crate::retry::{Jitter, RetryBudget, RetryConfig};
+use crate::retry::{Budgets, Jitter, Limiters, RetryConfig};
 use crate::signing::{NonceSource, SignatureVersion};
 use std::fmt;
 use std::sync::Arc;
@@ -59,7 +59,13 @@ struct Inner {
     max_response_body: usize,
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
-    retry_budget: RetryBudget,
+    /// Retry budgets by region, shared by every clone.
+    retry_budgets: Budgets,
+    /// Rate limiters by region and action, used under
+    /// [`RetryConfig::adaptive`].
+    limiters: Limiters,
+    /// Slots for requests in flight, when capped.
+    in_flight: Option<tokio::sync::Semaphore>,
     jitter: Jitter,
 }
 
@@ -74,6 +80,10 @@ impl fmt::Debug for Client {
             .field("attempt_timeout", &self.inner.attempt_timeout)
             .field("operation_timeout", &self.inner.operation_timeout)
             .field("max_response_body", &self.inner.max_response_body)
+            .field(
+                "max_in_flight",
+                &self.inner.in_flight.as_ref().map(|_| "capped"),
+            )
             .finish_non_exhaustive()
     }
 }

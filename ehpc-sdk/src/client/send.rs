@@ -11,7 +11,8 @@ use crate::retry::{self, RetryKind};
 use crate::signing::{self, SignatureVersion};
 use reqwest::header::HeaderName;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
+use tokio::time::Instant;
 use tracing::field::Empty;
 use tracing::Instrument as _;
 
@@ -48,8 +49,25 @@ impl RawError {
             RawError::Transport(e) => retry::classify_transport(info, e),
             // A body past the limit would be as long again.
             RawError::Response(e) if e.body_limit_exceeded().is_some() => None,
-            RawError::Response(e) => retry::classify_unparseable(e.status()),
-            RawError::Service(e) => retry::classify_service(info, e.status(), e.code()),
+            RawError::Response(e) => retry::classify_unparseable(e),
+            RawError::Service(e) => retry::classify_service(info, e),
+        }
+    }
+
+    /// The wait the service asked for, if it did.
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            RawError::Response(e) => e.retry_after(),
+            RawError::Service(e) => e.retry_after(),
+            RawError::Credentials(_) | RawError::Transport(_) => None,
+        }
+    }
+
+    fn set_retry_after(&mut self, retry_after: Option<Duration>) {
+        match self {
+            RawError::Response(e) => e.set_retry_after(retry_after),
+            RawError::Service(e) => e.set_retry_after(retry_after),
+            RawError::Credentials(_) | RawError::Transport(_) => {}
         }
     }
 
@@ -94,6 +112,8 @@ impl Client {
             "ehpc_call",
             action = info.action,
             attempts = Empty,
+            throttled = Empty,
+            limiter_wait_ms = Empty,
             status = Empty,
             code = Empty,
             request_id = Empty,
@@ -120,10 +140,51 @@ impl Client {
             .operation_timeout
             .or(inner.operation_timeout)
             .map(|limit| started + limit);
+        let region = params
+            .get("RegionId")
+            .or(inner.region.as_deref())
+            .unwrap_or_default();
+        let budget = inner.retry_budgets.for_region(region);
+        let limiter = policy
+            .is_adaptive()
+            .then(|| inner.limiters.get(region, info.action));
         let mut retry_costs = 0;
         let mut attempt = 0;
+        let mut throttled = 0;
+        let mut limiter_wait = Duration::ZERO;
         let result = loop {
             attempt += 1;
+            let mut sent = None;
+            if let Some(limiter) = &limiter {
+                let asked = Instant::now();
+                let Some(at) = within(deadline, limiter.acquire()).await else {
+                    break Err(RawError::Transport(TransportError::timeout(
+                        info.action,
+                        "the operation timeout elapsed waiting for the client's rate limiter",
+                    )));
+                };
+                let waited = at - asked;
+                if !waited.is_zero() {
+                    limiter_wait += waited;
+                    tracing::debug!(
+                        attempt,
+                        wait_ms = waited.as_millis() as u64,
+                        "waited for the client's rate limiter"
+                    );
+                }
+                sent = Some(at);
+            }
+            let _slot =
+                match &inner.in_flight {
+                    None => None,
+                    Some(slots) => match within(deadline, slots.acquire()).await {
+                        Some(slot) => slot.ok(),
+                        None => break Err(RawError::Transport(TransportError::timeout(
+                            info.action,
+                            "the operation timeout elapsed waiting for a slot under max_in_flight",
+                        ))),
+                    },
+                };
             let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             // The tighter of the two limits bounds this attempt.
             let (limit, limit_is_operation) = match (attempt_timeout, remaining) {
@@ -134,7 +195,10 @@ impl Client {
             };
             let error = match self.timed_attempt(info, params, attempt, limit).await {
                 Ok(Ok(answer)) => {
-                    inner.retry_budget.succeeded(retry_costs);
+                    budget.succeeded(retry_costs);
+                    if let Some(limiter) = &limiter {
+                        limiter.succeeded();
+                    }
                     break Ok(answer);
                 }
                 Ok(Err(error)) => error,
@@ -152,19 +216,40 @@ impl Client {
             let Some(kind) = error.retry_kind(info) else {
                 break Err(error);
             };
+            let retry_after = error.retry_after();
+            if kind == RetryKind::Throttling {
+                throttled += 1;
+                if let (Some(limiter), Some(sent)) = (&limiter, sent) {
+                    limiter.throttled(sent);
+                }
+                tracing::info!(
+                    attempt,
+                    retry_after_ms = retry_after.map(|d| d.as_millis() as u64),
+                    "throttled by the service"
+                );
+            }
             if attempt >= max_attempts {
                 break Err(error);
             }
-            let delay = policy.backoff(attempt, inner.jitter.unit());
+            let delay = policy.delay(kind, attempt, retry_after, inner.jitter.unit());
             if deadline.is_some_and(|d| Instant::now() + delay >= d) {
-                tracing::debug!("the operation timeout leaves no time for another attempt");
+                // Waiting would only end in a timeout; the caller learns
+                // now what the service said.
+                tracing::debug!(
+                    delay_ms = delay.as_millis() as u64,
+                    "the operation timeout leaves no time for the wait before another attempt"
+                );
                 break Err(error);
             }
-            let Some(cost) = inner.retry_budget.try_acquire(kind) else {
-                tracing::warn!("the client's retry budget is spent; not retrying");
-                break Err(error);
-            };
-            retry_costs += cost;
+            // Under the limiter, retries after throttling go at its pace:
+            // they cannot storm, so they spend nothing.
+            if !(limiter.is_some() && kind == RetryKind::Throttling) {
+                let Some(cost) = budget.try_acquire(kind) else {
+                    tracing::warn!(region, "the client's retry budget is spent; not retrying");
+                    break Err(error);
+                };
+                retry_costs += cost;
+            }
             tracing::info!(
                 attempt,
                 reason = kind.as_str(),
@@ -173,6 +258,10 @@ impl Client {
             );
             tokio::time::sleep(delay).await;
         };
+        span.record("throttled", throttled);
+        if limiter.is_some() {
+            span.record("limiter_wait_ms", limiter_wait.as_millis() as u64);
+        }
         span.record("attempts", attempt);
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         match &result {
@@ -264,6 +353,7 @@ impl Client {
                 .map(str::to_string)
         };
         let header_request_id = header_text(&REQUEST_ID);
+        let retry_after = header_text(&RETRY_AFTER).and_then(|ms| parse_retry_after(&ms));
         let location = match (300..400).contains(&status) {
             true => header_text(&reqwest::header::LOCATION),
             false => None,
@@ -293,6 +383,9 @@ impl Client {
         } else {
             classify(info.action, status, header_request_id, body)
         };
+        if let Err(error) = &mut result {
+            error.set_retry_after(retry_after);
+        }
         if let (Err(RawError::Service(error)), Some(token)) =
             (&mut result, credentials.security_token())
         {
@@ -340,6 +433,26 @@ impl Client {
 /// The service's request id header, named once rather than parsed from
 /// text on every answer.
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-acs-request-id");
+
+/// `future`'s output, or `None` when `deadline` passes first.
+async fn within<T>(
+    deadline: Option<Instant>,
+    future: impl std::future::Future<Output = T>,
+) -> Option<T> {
+    match deadline {
+        Some(deadline) => tokio::time::timeout_at(deadline, future).await.ok(),
+        None => Some(future.await),
+    }
+}
+
+/// The gateway's wait before a retry, in milliseconds.
+const RETRY_AFTER: HeaderName = HeaderName::from_static("x-acs-retry-after");
+
+/// `x-acs-retry-after`: whole milliseconds. Anything else is ignored
+/// rather than guessed at.
+fn parse_retry_after(text: &str) -> Option<Duration> {
+    text.trim().parse().ok().map(Duration::from_millis)
+}
 
 /// A first capacity for a signed query: most fit, so the URL is allocated
 /// once.

@@ -13,17 +13,18 @@
 //! - `GET /__emulator/state`, `PUT /__emulator/state`: every resource,
 //!   the settings and the clock's advance, as JSON.
 //! - `GET /__emulator/settings`, `PUT /__emulator/settings`: how long
-//!   phases last, how jobs end, and whether clusters and nodes end
-//!   running or in exception.
+//!   phases last, how jobs end, whether clusters and nodes end running or
+//!   in exception, and the flow-control limits (`qps`, `api_qps`).
 
 use crate::model::Settings;
-use crate::state::{Fault, State, Times};
+use crate::state::{Fault, Qps, State, Times};
 use crate::wire::answer::{self, Body};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 /// Path prefix of the control API; no RPC request uses it.
 pub const PREFIX: &str = "/__emulator/";
@@ -103,18 +104,15 @@ pub(crate) async fn handle(state: &State, request: Request<Incoming>) -> Respons
                 ),
             }
         }
-        (Method::GET, "settings") => ok(json!(state.model().settings)),
+        (Method::GET, "settings") => ok(settings(state)),
         (Method::PUT, "settings") => {
             let body = match read_body(state, request, MAX_CONTROL_BODY).await {
                 Ok(body) => body,
                 Err(response) => return response,
             };
-            match serde_json::from_slice::<Settings>(&body) {
-                Ok(settings) => {
-                    state.model().settings = settings;
-                    ok(json!(settings))
-                }
-                Err(e) => problem(400, format!("not emulator settings: {e}")),
+            match put_settings(state, &body) {
+                Ok(()) => ok(settings(state)),
+                Err(message) => problem(400, message),
             }
         }
         (Method::POST, "faults") => {
@@ -154,6 +152,45 @@ async fn read_body(
             format!("the body did not arrive within {} ms", deadline.as_millis()),
         )),
     }
+}
+
+/// The settings with the flow-control limits, `qps` (per caller) and
+/// `api_qps` (across accounts).
+fn settings(state: &State) -> Value {
+    let mut settings = json!(state.model().settings);
+    let flow = state.flow();
+    settings["qps"] = json!(flow.user_limits());
+    settings["api_qps"] = json!(flow.api_limits());
+    settings
+}
+
+/// Replaces the settings; the limits only when `qps` or `api_qps` is
+/// given, so changing how long phases last keeps the limits. Nothing
+/// changes when any part is refused.
+fn put_settings(state: &State, body: &[u8]) -> Result<(), String> {
+    let not_settings = |e: serde_json::Error| format!("not emulator settings: {e}");
+    let mut fields: serde_json::Map<String, Value> =
+        serde_json::from_slice(body).map_err(not_settings)?;
+    let limits = |value: Option<Value>| {
+        value
+            .map(serde_json::from_value::<BTreeMap<String, Qps>>)
+            .transpose()
+            .map_err(not_settings)
+    };
+    let user = limits(fields.remove("qps"))?;
+    let api = limits(fields.remove("api_qps"))?;
+    let settings: Settings = serde_json::from_value(Value::Object(fields)).map_err(not_settings)?;
+    if user.is_some() || api.is_some() {
+        let (current_user, current_api) = {
+            let flow = state.flow();
+            (flow.user_limits().clone(), flow.api_limits().clone())
+        };
+        state
+            .set_qps(user.unwrap_or(current_user), api.unwrap_or(current_api))
+            .map_err(|e| e.to_string())?;
+    }
+    state.model().settings = settings;
+    Ok(())
 }
 
 fn clock(state: &State) -> Value {

@@ -11,11 +11,11 @@ use crate::dispatch;
 use crate::http::control;
 use crate::http::rpc;
 use crate::services::{credentials_uri, metadata};
-use crate::state::{RequestRecord, State};
-use crate::wire::answer::{self, Body, ConnectionDropped, Outcome};
+use crate::state::{Refusal, RequestRecord, Scope, State};
+use crate::wire::answer::{self, Body, ConnectionDropped, Outcome, Rejection};
 use crate::wire::request::RpcRequest;
 use hyper::body::Incoming;
-use hyper::header::{HeaderValue, CONNECTION};
+use hyper::header::{HeaderName, HeaderValue, CONNECTION};
 use hyper::{Request, Response};
 use std::sync::Arc;
 
@@ -85,11 +85,59 @@ pub(crate) async fn route(
         Ok(call)
     });
     let outcome = match admitted {
-        Ok(call) => dispatch::call(&state, call, &rpc, &request_id).await,
+        Ok(call) => match flow_control(&state, &rpc) {
+            Ok(()) => dispatch::call(&state, call, &rpc, &request_id).await,
+            Err(refusal) => throttled(refusal, &request_id, &rpc.host),
+        },
         Err(rejection) => Outcome::rejection(&rejection, &request_id, &rpc.host),
     };
     finish(&state, &rpc, outcome)
 }
+
+/// The gateway's flow control, after authentication (the limits are the
+/// caller's) and before the operation runs, so a refused call changes
+/// nothing.
+fn flow_control(state: &State, rpc: &RpcRequest) -> Result<(), Refusal> {
+    let Some(action) = rpc.param("Action") else {
+        return Ok(());
+    };
+    // Temporary keys count against the account they act for.
+    let key = rpc.access_key_id().unwrap_or_default();
+    let account = state.issued.account_of(key);
+    let account = account.as_deref().unwrap_or(key);
+    let region = rpc.param("RegionId").unwrap_or_default();
+    state
+        .flow()
+        .admit(account, region, action, std::time::Instant::now())
+}
+
+/// The gateway's refusal: its body, and `x-acs-retry-after` with the
+/// milliseconds until the bucket holds a token again.
+fn throttled(refusal: Refusal, request_id: &str, host: &str) -> Outcome {
+    let rejection = match refusal.scope {
+        Scope::User => Rejection::new(
+            400,
+            "Throttling.User",
+            "Request was denied due to user flow control.",
+        ),
+        Scope::Api => Rejection::new(
+            400,
+            "Throttling.Api",
+            "Request was denied due to api flow control.",
+        ),
+    };
+    let mut outcome = Outcome::rejection(&rejection, request_id, host);
+    if let Outcome::Answer { response, .. } = &mut outcome {
+        let millis = refusal.retry_after.as_micros().div_ceil(1000).max(1);
+        response
+            .headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from(millis as u64));
+    }
+    outcome
+}
+
+/// Header the gateway puts the wait before a retry in, in milliseconds.
+const RETRY_AFTER: HeaderName = HeaderName::from_static("x-acs-retry-after");
 
 /// Logs an RPC request with its answer and hands the answer to hyper.
 fn finish(

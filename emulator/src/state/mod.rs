@@ -7,6 +7,7 @@ mod bounded;
 mod clock;
 mod endpoint_book;
 mod faults;
+mod flow;
 mod keys;
 mod log;
 mod metadata_book;
@@ -15,6 +16,8 @@ pub(crate) use endpoint_book::CredentialsUriBook;
 pub use endpoint_book::EndpointFault;
 pub(crate) use faults::FaultBook;
 pub use faults::{BadBody, Fault, FaultError, Times, MAX_FAULTS};
+pub(crate) use flow::{FlowBook, Refusal, Scope};
+pub use flow::{FlowError, Qps, MAX_BUCKETS};
 pub(crate) use keys::IssuedKeys;
 pub use keys::{AccessKey, MAX_ISSUED_KEYS};
 pub(crate) use log::RequestLog;
@@ -67,6 +70,7 @@ pub(crate) struct State {
     pub(crate) ids: RequestIds,
     nonces: Mutex<NonceBook>,
     faults: Mutex<FaultBook>,
+    flow: Mutex<FlowBook>,
     log: Mutex<RequestLog>,
     pub(crate) issued: IssuedKeys,
     pub(crate) metadata: MetadataBook,
@@ -96,6 +100,7 @@ impl State {
             ids: RequestIds::default(),
             nonces: Mutex::default(),
             faults: Mutex::default(),
+            flow: Mutex::default(),
             log: Mutex::new(RequestLog::new(log_capacity)),
             issued: Default::default(),
             metadata: Default::default(),
@@ -112,6 +117,31 @@ impl State {
 
     pub(crate) fn faults(&self) -> MutexGuard<'_, FaultBook> {
         lock(&self.faults)
+    }
+
+    pub(crate) fn flow(&self) -> MutexGuard<'_, FlowBook> {
+        lock(&self.flow)
+    }
+
+    /// Replaces the flow-control limits, per caller (`user`) and across
+    /// accounts (`api`), by action; every action must be served.
+    pub(crate) fn set_qps(
+        &self,
+        user: std::collections::BTreeMap<String, Qps>,
+        api: std::collections::BTreeMap<String, Qps>,
+    ) -> Result<(), FlowError> {
+        if let Some(unknown) = user
+            .keys()
+            .chain(api.keys())
+            .find(|action| self.catalog.operation(action).is_none())
+        {
+            return Err(FlowError::UnknownAction(unknown.clone()));
+        }
+        for qps in user.values().chain(api.values()) {
+            qps.check()?;
+        }
+        self.flow().set(user, api);
+        Ok(())
     }
 
     pub(crate) fn model(&self) -> MutexGuard<'_, Model> {

@@ -1,28 +1,44 @@
 //! The retry policy: which failures are retried, how long to wait between
-//! attempts, and a per-client budget that stops retry storms.
+//! attempts, and a budget per region that stops retry storms.
 
-use crate::error::{TransportError, THROTTLING_CODES};
+mod adaptive;
+mod budget;
+
+pub(crate) use adaptive::Limiters;
+pub(crate) use budget::Budgets;
+
+use crate::error::{ResponseError, ServiceError, TransportError};
 use crate::operation_support::OperationInfo;
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
 use std::time::Duration;
 
 /// Attempts at most, the first included.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
-/// Ceiling of the first backoff; each retry doubles it.
-pub const DEFAULT_BASE_DELAY: Duration = Duration::from_millis(200);
+/// Ceiling of the first backoff after a transient failure (a connection
+/// failure, a 5xx, a timeout); each retry doubles it.
+pub const DEFAULT_BASE_DELAY: Duration = Duration::from_millis(50);
+/// Ceiling of the first backoff after a throttling answer: the service
+/// refills its quota over seconds, so retrying sooner is refused again.
+pub const DEFAULT_THROTTLING_BASE_DELAY: Duration = Duration::from_secs(1);
 /// No backoff is longer than this.
 pub const DEFAULT_MAX_DELAY: Duration = Duration::from_secs(20);
+/// The longest `x-acs-retry-after` honoured; a longer one is cut to it.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// How failed calls are retried: up to [`max_attempts`](Self::max_attempts)
 /// attempts, each signed afresh, with exponential backoff and full jitter
 /// between them (a uniformly random wait up to `base × 2^(retry − 1)`,
-/// capped at `max_delay`).
+/// capped at `max_delay`). The base is 50 ms after a transient failure and
+/// 1 s after throttling. When the service says how long to wait
+/// (`x-acs-retry-after`), that wait is used instead, cut to
+/// [`MAX_RETRY_AFTER`] and lengthened by up to 10% of jitter.
 ///
-/// Retried: connection failures; `Throttling`, `Throttling.User`,
-/// `Throttling.Api`; HTTP 5xx and `ServiceUnavailable`; codes the
+/// Retried: connection failures; throttling (`Throttling`,
+/// `Throttling.*`, HTTP 429, any error answer with `x-acs-retry-after`),
+/// which the service refuses before acting, so operations that change
+/// things are retried too; HTTP 5xx and `ServiceUnavailable`; codes the
 /// operation's spec marks retryable; a timeout or broken connection after
 /// the request was sent, only for read-only or idempotent operations.
 /// Every other 4xx is final.
@@ -44,7 +60,9 @@ pub const DEFAULT_MAX_DELAY: Duration = Duration::from_secs(20);
 pub struct RetryConfig {
     max_attempts: u32,
     base_delay: Duration,
+    throttling_base_delay: Duration,
     max_delay: Duration,
+    adaptive: bool,
 }
 
 impl Default for RetryConfig {
@@ -54,13 +72,42 @@ impl Default for RetryConfig {
 }
 
 impl RetryConfig {
-    /// 3 attempts, backoff from 200 ms, at most 20 s.
+    /// 3 attempts; backoff from 50 ms after transient failures and from
+    /// 1 s after throttling, at most 20 s. The default.
     pub fn standard() -> Self {
         RetryConfig {
             max_attempts: DEFAULT_MAX_ATTEMPTS,
             base_delay: DEFAULT_BASE_DELAY,
+            throttling_base_delay: DEFAULT_THROTTLING_BASE_DELAY,
             max_delay: DEFAULT_MAX_DELAY,
+            adaptive: false,
         }
+    }
+
+    /// The standard policy with a client-side rate limiter per region and
+    /// action. A limiter is off until the service first throttles its
+    /// action; from then on it paces that action's attempts, cutting its
+    /// rate to 70% of what was being sent on each throttling answer and
+    /// growing it back along CUBIC's curve on success, as the AWS SDKs'
+    /// adaptive mode does. Waiting for it counts against the operation
+    /// timeout; waiters are served in the order they came. Retries after
+    /// throttling are paced by the limiter and take nothing from the
+    /// retry budget.
+    ///
+    /// For many callers sharing one quota, e.g. thousands of submissions:
+    /// far fewer attempts are refused than with [`standard`](Self::standard)
+    /// (docs/runtime.md gives the numbers).
+    pub fn adaptive() -> Self {
+        RetryConfig {
+            adaptive: true,
+            ..RetryConfig::standard()
+        }
+    }
+
+    /// Whether attempts are paced by a client-side rate limiter
+    /// ([`adaptive`](Self::adaptive)).
+    pub fn is_adaptive(&self) -> bool {
+        self.adaptive
     }
 
     /// One attempt, no retry.
@@ -74,9 +121,16 @@ impl RetryConfig {
         self
     }
 
-    /// Ceiling of the first backoff.
+    /// Ceiling of the first backoff after a transient failure.
     pub fn with_base_delay(mut self, delay: Duration) -> Self {
         self.base_delay = delay;
+        self
+    }
+
+    /// Ceiling of the first backoff after a throttling answer that does not
+    /// say how long to wait.
+    pub fn with_throttling_base_delay(mut self, delay: Duration) -> Self {
+        self.throttling_base_delay = delay;
         self
     }
 
@@ -94,24 +148,57 @@ impl RetryConfig {
         self.base_delay
     }
 
+    pub fn throttling_base_delay(&self) -> Duration {
+        self.throttling_base_delay
+    }
+
     pub fn max_delay(&self) -> Duration {
         self.max_delay
     }
 
     /// The longest wait before retry number `retry` (1 for the wait after
-    /// the first attempt): `base × 2^(retry − 1)`, capped.
+    /// the first attempt) after a transient failure: `base × 2^(retry − 1)`,
+    /// capped.
     pub fn backoff_ceiling(&self, retry: u32) -> Duration {
+        self.ceiling(self.base_delay, retry)
+    }
+
+    /// The same after a throttling answer, from the throttling base.
+    pub fn throttling_backoff_ceiling(&self, retry: u32) -> Duration {
+        self.ceiling(self.throttling_base_delay, retry)
+    }
+
+    fn ceiling(&self, base: Duration, retry: u32) -> Duration {
         let doublings = retry.saturating_sub(1).min(31);
-        self.base_delay
-            .checked_mul(1u32 << doublings)
+        base.checked_mul(1u32 << doublings)
             .unwrap_or(self.max_delay)
             .min(self.max_delay)
     }
 
-    /// The wait before retry number `retry` for a uniform random `unit` in
-    /// `[0, 1)`: full jitter spreads retries of many clients apart.
+    /// The wait before retry number `retry` after a transient failure, for
+    /// a uniform random `unit` in `[0, 1)`: full jitter spreads retries of
+    /// many clients apart.
     pub fn backoff(&self, retry: u32, unit: f64) -> Duration {
         self.backoff_ceiling(retry).mul_f64(unit.clamp(0.0, 1.0))
+    }
+
+    /// The wait before retry number `retry` after a failure of `kind`;
+    /// `retry_after` is what the service asked for, if it did.
+    pub(crate) fn delay(
+        &self,
+        kind: RetryKind,
+        retry: u32,
+        retry_after: Option<Duration>,
+        unit: f64,
+    ) -> Duration {
+        let unit = unit.clamp(0.0, 1.0);
+        match (retry_after, kind) {
+            // Later rather than sooner: the service said when it will
+            // have room, and jitter keeps many callers from arriving at once.
+            (Some(asked), _) => asked.min(MAX_RETRY_AFTER).mul_f64(1.0 + 0.1 * unit),
+            (None, RetryKind::Throttling) => self.throttling_backoff_ceiling(retry).mul_f64(unit),
+            (None, RetryKind::Transient | RetryKind::Timeout) => self.backoff(retry, unit),
+        }
     }
 }
 
@@ -137,21 +224,26 @@ impl RetryKind {
 }
 
 /// A service error answer.
-pub(crate) fn classify_service(info: &OperationInfo, status: u16, code: &str) -> Option<RetryKind> {
-    if THROTTLING_CODES.contains(&code) {
+pub(crate) fn classify_service(info: &OperationInfo, error: &ServiceError) -> Option<RetryKind> {
+    let code = error.code();
+    if error.is_throttling() {
         Some(RetryKind::Throttling)
-    } else if status >= 500 || code == "ServiceUnavailable" || info.retryable_codes.contains(&code)
-    {
+    } else if error.is_server_error() || info.retryable_codes.contains(&code) {
         Some(RetryKind::Transient)
     } else {
         None
     }
 }
 
-/// An answer whose body is not the expected JSON: retried when a 5xx (a
-/// proxy's error page), never for a 2xx or 4xx.
-pub(crate) fn classify_unparseable(status: u16) -> Option<RetryKind> {
-    (status >= 500).then_some(RetryKind::Transient)
+/// An answer whose body is not the expected JSON: retried when a gateway
+/// throttled (HTTP 429, `x-acs-retry-after`) or a 5xx (a proxy's error
+/// page), never for another 2xx or 4xx.
+pub(crate) fn classify_unparseable(error: &ResponseError) -> Option<RetryKind> {
+    if error.is_throttling() {
+        Some(RetryKind::Throttling)
+    } else {
+        (error.status() >= 500).then_some(RetryKind::Transient)
+    }
 }
 
 /// A failure in transport. A connection that was never made is always
@@ -167,74 +259,6 @@ pub(crate) fn classify_transport(
         Some(RetryKind::Timeout)
     } else {
         None
-    }
-}
-
-/// Capacity of a client's retry budget.
-const BUDGET_CAPACITY: u32 = 500;
-/// Tokens a retry takes; a timeout, which held a connection for long,
-/// takes more.
-const RETRY_COST: u32 = 5;
-const TIMEOUT_RETRY_COST: u32 = 10;
-/// Tokens a first-attempt success gives back.
-const SUCCESS_REWARD: u32 = 1;
-
-/// A token bucket shared by all calls of a client: retries take tokens,
-/// successes give them back. When a service keeps failing the bucket
-/// empties and calls fail fast instead of multiplying the load.
-#[derive(Debug)]
-pub(crate) struct RetryBudget {
-    tokens: Mutex<u32>,
-    capacity: u32,
-}
-
-impl Default for RetryBudget {
-    fn default() -> Self {
-        RetryBudget::with_capacity(BUDGET_CAPACITY)
-    }
-}
-
-impl RetryBudget {
-    pub(crate) fn with_capacity(capacity: u32) -> Self {
-        RetryBudget {
-            tokens: Mutex::new(capacity),
-            capacity,
-        }
-    }
-
-    fn tokens(&self) -> std::sync::MutexGuard<'_, u32> {
-        self.tokens.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Takes the tokens a retry of `kind` costs; `None` when too few are left.
-    pub(crate) fn try_acquire(&self, kind: RetryKind) -> Option<u32> {
-        let cost = match kind {
-            RetryKind::Timeout => TIMEOUT_RETRY_COST,
-            RetryKind::Transient | RetryKind::Throttling => RETRY_COST,
-        };
-        let mut tokens = self.tokens();
-        if *tokens < cost {
-            return None;
-        }
-        *tokens -= cost;
-        Some(cost)
-    }
-
-    /// A call succeeded: the retries it took are refunded, or a first-try
-    /// success adds a token.
-    pub(crate) fn succeeded(&self, retry_costs: u32) {
-        let mut tokens = self.tokens();
-        let refund = if retry_costs == 0 {
-            SUCCESS_REWARD
-        } else {
-            retry_costs
-        };
-        *tokens = (*tokens + refund).min(self.capacity);
-    }
-
-    #[cfg(test)]
-    pub(crate) fn available(&self) -> u32 {
-        *self.tokens()
     }
 }
 
@@ -348,29 +372,76 @@ mod tests {
         assert_ne!(a[0], a[1]);
     }
 
+    fn service(status: u16, code: &str) -> Option<RetryKind> {
+        classify_service(&WRITE, &ServiceError::new("Op", status, code, ""))
+    }
+
+    fn unparseable(status: u16) -> Option<RetryKind> {
+        classify_unparseable(&ResponseError::new("Op", status, b"<html>", None, None))
+    }
+
     #[test]
     fn service_errors_are_sorted_by_code_and_status() {
+        assert_eq!(service(400, "Throttling.User"), Some(RetryKind::Throttling));
+        assert_eq!(service(400, "Throttling.Api"), Some(RetryKind::Throttling));
+        assert_eq!(service(400, "Throttling"), Some(RetryKind::Throttling));
+        assert_eq!(service(429, "TooManyRequests"), Some(RetryKind::Throttling));
         assert_eq!(
-            classify_service(&WRITE, 400, "Throttling.User"),
+            service(503, "ServiceUnavailable"),
+            Some(RetryKind::Transient)
+        );
+        assert_eq!(service(500, "InternalError"), Some(RetryKind::Transient));
+        assert_eq!(service(403, "ConflictOpt"), Some(RetryKind::Transient));
+        assert_eq!(service(404, "ClusterNotFound"), None);
+        assert_eq!(service(400, "SignatureDoesNotMatch"), None);
+        // Any error answer that says when to come back is throttling.
+        let asked = ServiceError::new("Op", 400, "InvalidParameter", "")
+            .with_retry_after(Duration::from_millis(500));
+        assert_eq!(
+            classify_service(&WRITE, &asked),
             Some(RetryKind::Throttling)
         );
+        assert_eq!(unparseable(502), Some(RetryKind::Transient));
+        assert_eq!(unparseable(429), Some(RetryKind::Throttling));
+        assert_eq!(unparseable(404), None);
+        assert_eq!(unparseable(200), None);
+    }
+
+    #[test]
+    fn throttling_backs_off_from_a_second_and_retry_after_is_honoured() {
+        let config = RetryConfig::standard();
+        let ms = Duration::from_millis;
+        // Transient failures: full jitter up to 50 ms, 100 ms, 200 ms...
+        assert_eq!(config.delay(RetryKind::Transient, 1, None, 0.2), ms(10));
+        assert_eq!(config.delay(RetryKind::Timeout, 3, None, 0.5), ms(100));
+        // Throttling: up to 1 s, 2 s, 4 s..., never past 20 s.
+        assert_eq!(config.delay(RetryKind::Throttling, 1, None, 0.5), ms(500));
+        assert_eq!(config.delay(RetryKind::Throttling, 2, None, 0.0), ms(0));
+        assert_eq!(config.throttling_backoff_ceiling(3), Duration::from_secs(4));
         assert_eq!(
-            classify_service(&WRITE, 503, "ServiceUnavailable"),
-            Some(RetryKind::Transient)
+            config.throttling_backoff_ceiling(9),
+            Duration::from_secs(20)
         );
+        // The service's wait, lengthened by at most 10%, whatever the kind.
+        let asked = Some(Duration::from_secs(3));
+        assert_eq!(config.delay(RetryKind::Throttling, 1, asked, 0.0), ms(3000));
+        assert_eq!(config.delay(RetryKind::Transient, 5, asked, 0.5), ms(3150));
+        let jitter = Jitter::seeded(3);
+        for _ in 0..200 {
+            let wait = config.delay(RetryKind::Throttling, 1, asked, jitter.unit());
+            assert!((ms(3000)..=ms(3300)).contains(&wait), "{wait:?}");
+        }
+        // A wait past a minute is cut to one, before its jitter.
+        let long = Some(Duration::from_secs(3600));
         assert_eq!(
-            classify_service(&WRITE, 500, "InternalError"),
-            Some(RetryKind::Transient)
+            config.delay(RetryKind::Throttling, 1, long, 0.0),
+            MAX_RETRY_AFTER
         );
-        assert_eq!(
-            classify_service(&WRITE, 403, "ConflictOpt"),
-            Some(RetryKind::Transient)
+        let longest = config.delay(RetryKind::Throttling, 1, long, 0.999_999);
+        assert!(
+            (ms(65_999)..Duration::from_secs(66)).contains(&longest),
+            "{longest:?}"
         );
-        assert_eq!(classify_service(&WRITE, 404, "ClusterNotFound"), None);
-        assert_eq!(classify_service(&WRITE, 400, "SignatureDoesNotMatch"), None);
-        assert_eq!(classify_unparseable(502), Some(RetryKind::Transient));
-        assert_eq!(classify_unparseable(404), None);
-        assert_eq!(classify_unparseable(200), None);
     }
 
     #[test]
@@ -389,21 +460,5 @@ mod tests {
             classify_transport(&idempotent, &timeout),
             Some(RetryKind::Timeout)
         );
-    }
-
-    #[test]
-    fn the_budget_empties_under_failures_and_refills_on_success() {
-        let budget = RetryBudget::with_capacity(12);
-        assert_eq!(budget.try_acquire(RetryKind::Transient), Some(5));
-        assert_eq!(budget.try_acquire(RetryKind::Throttling), Some(5));
-        assert_eq!(budget.try_acquire(RetryKind::Transient), None);
-        assert_eq!(budget.available(), 2);
-        budget.succeeded(10);
-        assert_eq!(budget.available(), 12);
-        budget.succeeded(0);
-        assert_eq!(budget.available(), 12, "never above capacity");
-        assert_eq!(budget.try_acquire(RetryKind::Timeout), Some(10));
-        budget.succeeded(0);
-        assert_eq!(budget.available(), 3);
     }
 }
