@@ -129,8 +129,7 @@ async fn call(
             waiter,
             &api.service.version,
             waiter_params,
-            flag::<u64>(matches, "timeout").copied(),
-            flag::<u64>(matches, "interval").copied(),
+            wait_bounds(matches),
         )
         .await?;
     }
@@ -142,6 +141,14 @@ async fn call(
             .map(|f| f.wire_name.as_str())
     });
     finish(answer, globals, list)
+}
+
+/// `--timeout` and `--interval`, where the command has them.
+fn wait_bounds(matches: &ArgMatches) -> waiting::Bounds {
+    waiting::Bounds {
+        timeout: flag::<u64>(matches, "timeout").copied(),
+        interval: flag::<u64>(matches, "interval").copied(),
+    }
 }
 
 fn size_param(operation: &Operation) -> Option<String> {
@@ -201,8 +208,7 @@ async fn wait(
         waiter,
         &api.service.version,
         params,
-        flag::<u64>(matches, "timeout").copied(),
-        flag::<u64>(matches, "interval").copied(),
+        wait_bounds(matches),
     )
     .await?;
     finish(answer, globals, None)

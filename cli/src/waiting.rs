@@ -68,6 +68,12 @@ fn leak_all(texts: &[String]) -> &'static [&'static str] {
     )
 }
 
+/// `--timeout` and `--interval` in seconds: the waiter's own when unset.
+pub struct Bounds {
+    pub timeout: Option<u64>,
+    pub interval: Option<u64>,
+}
+
 /// Runs `waiter` with `params` (wire names); the final answer, `Null` when
 /// the resource is gone.
 pub async fn run(
@@ -75,8 +81,7 @@ pub async fn run(
     waiter: &Waiter,
     version: &str,
     params: Map<String, Value>,
-    timeout: Option<u64>,
-    interval: Option<u64>,
+    Bounds { timeout, interval }: Bounds,
 ) -> Result<Value, Failure> {
     // The SDK's definitions are static data; this process runs one wait.
     let def = WaiterDef {

@@ -4,7 +4,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{assert_exit, ehpc, json, run, stderr, stdout, Emulator};
+use support::{assert_exit, assert_failed, ehpc, json, run, stdout, Emulator};
 
 fn create_cluster(emulator: &Emulator, name: &str) -> String {
     let answer = json(
@@ -301,12 +301,7 @@ fn waiters_end_on_success_and_exit_5_on_a_failed_job() {
             "1",
         ],
     );
-    assert_exit(&failing, 5);
-    assert!(
-        stderr(&failing).contains("`Failed`"),
-        "{}",
-        stderr(&failing)
-    );
+    assert_failed(&failing, 5, &["`Failed`"]);
     assert!(failing.stdout.is_empty());
 
     // The deadline: a queued job cannot finish within a second.
@@ -339,12 +334,7 @@ fn waiters_end_on_success_and_exit_5_on_a_failed_job() {
             "1",
         ],
     );
-    assert_exit(&timed_out, 5);
-    assert!(
-        stderr(&timed_out).contains("Pending"),
-        "{}",
-        stderr(&timed_out)
-    );
+    assert_failed(&timed_out, 5, &["Pending"]);
 }
 
 #[test]
@@ -352,26 +342,11 @@ fn exit_codes_and_error_reports() {
     let emulator = Emulator::start(&[]);
     // 2: an unknown flag with a suggestion, a bad value, a missing flag.
     let unknown = run(emulator.ehpc(), &["get-cluster", "--clusterid", "x"]);
-    assert_exit(&unknown, 2);
-    assert!(
-        stderr(&unknown).contains("--cluster-id"),
-        "{}",
-        stderr(&unknown)
-    );
+    assert_failed(&unknown, 2, &["--cluster-id"]);
     let bad = run(emulator.ehpc(), &["list-clusters", "--page-number", "many"]);
-    assert_exit(&bad, 2);
-    assert!(
-        stderr(&bad).contains("--page-number") && stderr(&bad).contains("integer"),
-        "{}",
-        stderr(&bad)
-    );
+    assert_failed(&bad, 2, &["--page-number", "integer"]);
     let missing = run(emulator.ehpc(), &["create-job", "--job-name", "j"]);
-    assert_exit(&missing, 2);
-    assert!(
-        stderr(&missing).contains("--cluster-id"),
-        "{}",
-        stderr(&missing)
-    );
+    assert_failed(&missing, 2, &["--cluster-id"]);
 
     // 4: the service's error, as one JSON object or as a line.
     let absent = run(
@@ -389,12 +364,7 @@ fn exit_codes_and_error_reports() {
         emulator.ehpc(),
         &["get-cluster", "--cluster-id", "ehpc-hz-none", "-o", "table"],
     );
-    assert_exit(&line, 4);
-    let text = stderr(&line);
-    assert!(
-        text.contains("GetCluster") && text.contains("404") && text.contains("request id"),
-        "{text}"
-    );
+    assert_failed(&line, 4, &["GetCluster", "404", "request id"]);
 
     // 3: no credentials anywhere.
     let mut bare = ehpc();
@@ -414,12 +384,7 @@ fn exit_codes_and_error_reports() {
         ])
         .args(["--max-attempts", "1"]);
     let unreachable = run(closed, &["list-clusters"]);
-    assert_exit(&unreachable, 1);
-    assert!(
-        stderr(&unreachable).contains("ListClusters"),
-        "{}",
-        stderr(&unreachable)
-    );
+    assert_failed(&unreachable, 1, &["ListClusters"]);
 }
 
 #[test]

@@ -95,18 +95,23 @@ fn creating_cluster(emulator: &Emulator) -> String {
     answer["ClusterId"].as_str().expect("an id").to_string()
 }
 
+/// `ehpc wait` until cluster `id` runs, polling every second.
+fn waiting_for(id: &str) -> [&str; 6] {
+    [
+        "wait",
+        "cluster-running",
+        "--cluster-id",
+        id,
+        "--interval",
+        "1",
+    ]
+}
+
 #[test]
 fn the_progress_line_shows_on_a_terminal_and_not_in_a_pipe() {
     let emulator = Emulator::start(&[]);
     let id = creating_cluster(&emulator);
-    let args = [
-        "wait",
-        "cluster-running",
-        "--cluster-id",
-        &id,
-        "--interval",
-        "1",
-    ];
+    let args = waiting_for(&id);
     let terminal = Terminal::start("progress", &emulator, &args);
     let screen = terminal.until("waiting until cluster running");
     assert!(screen.contains("state: creating"), "{screen}");
@@ -126,14 +131,7 @@ fn the_progress_line_shows_on_a_terminal_and_not_in_a_pipe() {
 fn ctrl_c_ends_a_wait_with_130() {
     let emulator = Emulator::start(&[]);
     let id = creating_cluster(&emulator);
-    let args = [
-        "wait",
-        "cluster-running",
-        "--cluster-id",
-        &id,
-        "--interval",
-        "1",
-    ];
+    let args = waiting_for(&id);
     let terminal = Terminal::start("interrupt", &emulator, &args);
     terminal.until("state: creating");
     terminal.keys(&["C-c"]);

@@ -168,3 +168,12 @@ pub fn json(command: Command, args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}):\n{}", stdout(&output)))
 }
+
+/// Expects exit `code` with every one of `texts` on stderr.
+pub fn assert_failed(output: &Output, code: i32, texts: &[&str]) {
+    assert_exit(output, code);
+    let stderr = stderr(output);
+    for text in texts {
+        assert!(stderr.contains(text), "`{text}` not in:\n{stderr}");
+    }
+}
