@@ -43,25 +43,30 @@ pub struct CallOptions {
 }
 
 impl CallOptions {
+    /// Options that change nothing: the client's settings apply.
     pub fn new() -> Self {
         CallOptions::default()
     }
 
+    /// Bounds the whole call, every attempt and the waits between them included.
     pub fn with_operation_timeout(mut self, timeout: Duration) -> Self {
         self.operation_timeout = Some(timeout);
         self
     }
 
+    /// Bounds each attempt, from sending to the last byte of the answer.
     pub fn with_attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = Some(timeout);
         self
     }
 
+    /// At most this many attempts for this call (1: no retry).
     pub fn with_max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = Some(attempts.max(1));
         self
     }
 
+    /// The retry policy of this call instead of the client's.
     pub fn with_retry_config(mut self, retry: RetryConfig) -> Self {
         self.retry = Some(retry);
         self

@@ -157,6 +157,7 @@ pub struct InvalidRequest {
     pub operation: &'static str,
     /// The parameter's wire name, e.g. `ClusterId`.
     pub parameter: String,
+    /// Why the value was refused, for a person.
     pub reason: String,
 }
 
@@ -189,6 +190,7 @@ impl StdError for InvalidRequest {}
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct TransportError {
+    /// The operation, e.g. `CreateJob`.
     pub operation: &'static str,
     /// Attempts made, including the last.
     pub attempts: u32,
@@ -230,6 +232,7 @@ impl TransportError {
         }
     }
 
+    /// Whether a timeout (connect, read, attempt or operation) ended the call.
     pub fn is_timeout(&self) -> bool {
         self.kind == TransportKind::Timeout
     }
@@ -275,7 +278,9 @@ pub const BODY_PREFIX_LIMIT: usize = 1024;
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct ResponseError {
+    /// The operation, e.g. `CreateJob`.
     pub operation: &'static str,
+    /// How many attempts were made.
     pub attempts: u32,
     status: u16,
     request_id: Option<String>,
@@ -351,6 +356,7 @@ impl ResponseError {
         error
     }
 
+    /// The HTTP status of the answer.
     pub fn status(&self) -> u16 {
         self.status
     }
@@ -476,6 +482,7 @@ impl StdError for ResponseError {
 /// Implemented by the generated error enums: each has a variant per
 /// documented code, and every variant holds the [`ServiceError`].
 pub trait OperationError: From<ServiceError> + StdError + Send + Sync + 'static {
+    /// The service's error as it came: code, message, request id, status and body.
     fn details(&self) -> &ServiceError;
 }
 
@@ -562,22 +569,27 @@ impl ServiceError {
         }))
     }
 
+    /// The operation that failed, e.g. `CreateJob`.
     pub fn operation(&self) -> &'static str {
         self.0.operation
     }
 
+    /// The HTTP status of the answer.
     pub fn status(&self) -> u16 {
         self.0.status
     }
 
+    /// The `Code` of the error body, e.g. `InvalidClusterStatus`.
     pub fn code(&self) -> &str {
         &self.0.code
     }
 
+    /// The `Message` of the error body, as the service wrote it.
     pub fn message(&self) -> &str {
         &self.0.message
     }
 
+    /// The request id, to quote to Alibaba Cloud support.
     pub fn request_id(&self) -> Option<&str> {
         self.0.request_id.as_deref()
     }

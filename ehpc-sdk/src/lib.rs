@@ -315,6 +315,7 @@
 //! Items behind a feature say which in their docs.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![deny(missing_docs)]
 
 mod client;
 mod config;

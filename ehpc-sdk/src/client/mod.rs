@@ -89,6 +89,7 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
+    /// A builder for a client: region or endpoint, credentials, signature version, retries and timeouts.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
@@ -152,6 +153,7 @@ impl Client {
             .expect("`execute_with` refuses a product without an endpoint")
     }
 
+    /// The region the client was built for, sent as `RegionId`; `None` with an explicit endpoint and no region.
     pub fn region(&self) -> Option<&str> {
         self.inner.region.as_deref()
     }

@@ -140,18 +140,22 @@ impl RetryConfig {
         self
     }
 
+    /// The most attempts a call makes, the first included.
     pub fn max_attempts(&self) -> u32 {
         self.max_attempts
     }
 
+    /// The first backoff after a transient failure; each retry doubles the ceiling.
     pub fn base_delay(&self) -> Duration {
         self.base_delay
     }
 
+    /// The first backoff after a throttling answer.
     pub fn throttling_base_delay(&self) -> Duration {
         self.throttling_base_delay
     }
 
+    /// The longest backoff between two attempts.
     pub fn max_delay(&self) -> Duration {
         self.max_delay
     }
