@@ -91,6 +91,14 @@ mod v2024_07_30 {
     ehpc_sdk::for_each_v2024_07_30_operation!(typed_requests);
 }
 
+mod instant_v2023_07_01 {
+    use super::{Outcome, Refusal};
+    use ehpc_sdk::instant::v2023_07_01::operation;
+    use ehpc_sdk::Client;
+    use serde_json::Value;
+    ehpc_sdk::for_each_instant_v2023_07_01_operation!(typed_requests);
+}
+
 /// `params` as the generated request of `action` in `version`.
 async fn deserialize_and_send(
     client: &Client,
@@ -101,6 +109,7 @@ async fn deserialize_and_send(
     match version {
         "2018-04-12" => v2018_04_12::deserialize_and_send(client, action, params).await,
         "2024-07-30" => v2024_07_30::deserialize_and_send(client, action, params).await,
+        "2023-07-01" => instant_v2023_07_01::deserialize_and_send(client, action, params).await,
         other => panic!("no generated version `{other}`"),
     }
 }
@@ -109,6 +118,7 @@ fn actions(version: &str) -> &'static [&'static str] {
     match version {
         "2018-04-12" => v2018_04_12::ACTIONS,
         "2024-07-30" => v2024_07_30::ACTIONS,
+        "2023-07-01" => instant_v2023_07_01::ACTIONS,
         other => panic!("no generated version `{other}`"),
     }
 }
@@ -119,7 +129,7 @@ fn actions(version: &str) -> &'static [&'static str] {
 fn operations() -> Vec<(String, codegen::model::Operation)> {
     let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
     let apis = codegen::validate_all(&specs).unwrap_or_else(|d| panic!("{d}"));
-    assert_eq!(apis.len(), 2, "both versions");
+    assert_eq!(apis.len(), 3, "every API");
     apis.into_iter()
         .flat_map(|api| {
             let version = api.service.version.clone();
@@ -170,7 +180,7 @@ fn received(params: &[(String, String)], field: &Field) -> bool {
 #[tokio::test]
 async fn every_operation_of_every_version_accepts_every_valid_request() {
     let operations = operations();
-    for version in ["2018-04-12", "2024-07-30"] {
+    for version in ["2018-04-12", "2024-07-30", "2023-07-01"] {
         let specified: Vec<&str> = operations
             .iter()
             .filter(|(v, _)| v == version)

@@ -343,7 +343,7 @@ pub struct GetAppVersionsResponse {
     pub success: Option<bool>,
     /// Number of versions found, over all pages.
     ///
-    /// Wire name: `TotalCount`; type: integer (int32).
+    /// Wire name: `TotalCount`; type: integer (int32). Example: `1`.
     pub total_count: Option<i32>,
     /// Fields the service sent that the spec does not describe.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
